@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+// Mosaic: a knowledge-base engine of sourced facts, with Lua plugins, an openCypher-style
+// query language, inference with proofs, briefings and a console. See DESIGN in docs/.
+import PackageDescription
+
+let package = Package(
+    name: "Mosaic",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mosaic", targets: ["mosaic"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System C libraries (no logic beyond tiny inline shims for macros).
+        .systemLibrary(name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4",
+                       providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CEditline", path: "Sources/CEditline", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+
+        // The data path, in order.
+        .target(name: "MosaicGraph"),
+        .target(name: "MosaicStore", dependencies: [
+            "MosaicGraph",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "MosaicKB", dependencies: ["MosaicGraph", "MosaicStore", "Yams"]),
+        .target(name: "MosaicQuery", dependencies: ["MosaicGraph"]),
+        .target(name: "MosaicLua", dependencies: ["CLua"]),
+        .target(name: "MosaicReports", dependencies: ["MosaicGraph"]),
+        .target(name: "MosaicPlugins", dependencies: [
+            "MosaicGraph", "MosaicStore", "MosaicQuery", "MosaicLua", "MosaicReports",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "MosaicCLI", dependencies: [
+            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua",
+            "MosaicPlugins", "MosaicReports", "CEditline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "mosaic", dependencies: ["MosaicCLI"]),
+
+        // Tests live beside what they test.
+        .testTarget(name: "MosaicGraphTests", dependencies: ["MosaicGraph"]),
+        .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicGraph"]),
+        .testTarget(name: "MosaicKBTests", dependencies: ["MosaicKB", "MosaicStore", "MosaicGraph"]),
+        .testTarget(name: "MosaicQueryTests", dependencies: ["MosaicQuery", "MosaicGraph"]),
+        .testTarget(name: "MosaicLuaTests", dependencies: ["MosaicLua"]),
+        .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"]),
+        .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"]),
+        .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// MosaicGraph: placeholder until its issue lands.
+public enum MosaicGraphModule { public static let name = "MosaicGraph" }

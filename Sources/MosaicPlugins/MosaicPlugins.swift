@@ -1,0 +1,2 @@
+// MosaicPlugins: placeholder until its issue lands.
+public enum MosaicPluginsModule { public static let name = "MosaicPlugins" }

@@ -1,0 +1,2 @@
+// MosaicStore: placeholder until its issue lands.
+public enum MosaicStoreModule { public static let name = "MosaicStore" }

@@ -1,0 +1,3 @@
+import MosaicCLI
+
+MosaicCommand.main()

@@ -1,0 +1,6 @@
+import XCTest
+@testable import MosaicKB
+
+final class MosaicKBSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertEqual(MosaicKBModule.name, "MosaicKB") }
+}

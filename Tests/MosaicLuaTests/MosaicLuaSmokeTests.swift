@@ -1,0 +1,6 @@
+import XCTest
+@testable import MosaicLua
+
+final class MosaicLuaSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertEqual(MosaicLuaModule.name, "MosaicLua") }
+}

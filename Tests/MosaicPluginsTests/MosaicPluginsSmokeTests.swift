@@ -1,0 +1,6 @@
+import XCTest
+@testable import MosaicPlugins
+
+final class MosaicPluginsSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertEqual(MosaicPluginsModule.name, "MosaicPlugins") }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import MosaicStore
+
+final class MosaicStoreSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertEqual(MosaicStoreModule.name, "MosaicStore") }
+}

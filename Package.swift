@@ -19,13 +19,15 @@ let package = Package(
         // System C libraries (no logic beyond tiny inline shims for macros).
         .systemLibrary(name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4",
                        providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CEditline", path: "Sources/CEditline", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
 
         // The data path, in order.
         .target(name: "MosaicGraph"),
         .target(name: "MosaicStore", dependencies: [
-            "MosaicGraph",
+            "MosaicGraph", "CSQLite",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),

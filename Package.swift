@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "mosaic", targets: ["mosaic"]),
+        .executable(name: "mosaic-bench", targets: ["mosaic-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +47,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mosaic", dependencies: ["MosaicCLI"]),
+        // Benchmarks (scripts/bench runs it in release mode; never part of the tests).
+        .executableTarget(name: "mosaic-bench", dependencies: [
+            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins", "MosaicCLI",
+        ], path: "Sources/MosaicBench"),
 
         // Tests live beside what they test.
         .testTarget(name: "MosaicGraphTests", dependencies: ["MosaicGraph"]),

@@ -14,12 +14,20 @@ struct ImportCommand: ParsableCommand {
             """)
     @OptionGroup var options: WorkspaceOptions
     @Argument(help: "CSV or JSONL files; nodes and edges may be given together.") var files: [String]
+    @Flag(help: "One transaction per file, each reported as it commits (for long resumable imports).") var each = false
 
     func run() throws {
         guard !files.isEmpty else { throw CLIError.usage("name at least one file", usage: "mosaic import FILE…") }
         let ws = try options.open()
         let start = Date()
         do {
+            if each {
+                for f in files {
+                    let r = try BulkImporter(store: ws.store).importFiles([f])
+                    FileHandle.standardOutput.write(Data("committed transaction \(r.transaction): \(f) (\(r.nodes) entities, \(r.relations) relations)\n".utf8))
+                }
+                return
+            }
             let r = try BulkImporter(store: ws.store).importFiles(files)
             print("imported \(r.nodes) entities and \(r.relations) relations (\(r.statements) statements) in transaction \(r.transaction), \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
         } catch let e as StoreError {

@@ -107,7 +107,7 @@ final class ConsoleSession {
             return true
         } catch {
             failures += 1
-            fflush(stdout)
+            fflush(nil)
             let text = "\(error)"
             FileHandle.standardError.write(Data((text.hasPrefix("error") ? text : "error: \(text)").utf8 + [10]))
             return false

@@ -52,7 +52,8 @@ final class ConsoleSession {
         let base = mode == .lua ? "lua" : "mosaic"
         return asOfLabel.isEmpty ? "\(base)> " : "\(base)@\(asOfLabel)> "
     }
-    var continuationPrompt: String { String(repeating: " ", count: max(0, prompt.count - 2)) + "… " }
+    /// ASCII only: libedit cannot measure a multibyte prompt in the C locale.
+    var continuationPrompt: String { String(repeating: " ", count: max(0, prompt.count - 5)) + "...> " }
 
     /// Runs until `:quit`, Ctrl-D or the end of input; returns the exit status.
     func run() -> Int32 {

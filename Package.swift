@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "MosaicKBTests", dependencies: ["MosaicKB", "MosaicStore", "MosaicGraph"]),
         .testTarget(name: "MosaicQueryTests", dependencies: ["MosaicQuery", "MosaicGraph"]),
         .testTarget(name: "MosaicLuaTests", dependencies: ["MosaicLua"]),
-        .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"]),
+        .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"], exclude: ["Golden"]),
         .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"]),
         .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"]),
     ]

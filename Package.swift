@@ -42,7 +42,7 @@ let package = Package(
         ]),
         .target(name: "MosaicCLI", dependencies: [
             "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua",
-            "MosaicPlugins", "MosaicReports", "CEditline",
+            "MosaicPlugins", "MosaicReports", "CEditline", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

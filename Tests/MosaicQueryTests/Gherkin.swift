@@ -42,7 +42,7 @@ enum Gherkin {
     }
 
     static func parse(_ text: String, file: String) -> [GherkinScenario] {
-        let lines = text.components(separatedBy: "\n")
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
         var background: [GherkinStep] = []
         var scenarios: [GherkinScenario] = []
         var current: (name: String, outline: Bool, steps: [GherkinStep], line: Int)? = nil

@@ -2,7 +2,7 @@
 /// value), and the compile-time errors of the language (undefined or re-bound variables,
 /// misplaced aggregation, invalid CREATE/MERGE patterns, column conflicts, ...).
 struct Binder {
-    enum Kind: Equatable { case node, relationship, relationshipList, path, value }
+    enum Kind: Equatable { case node, relationship, relationshipList, path, value, scalar }
     typealias Scope = [String: Kind]
 
     let functions: FunctionRegistry
@@ -14,6 +14,9 @@ struct Binder {
     }
 
     mutating func bind(_ ast: QueryAST) throws {
+        if Set(ast.unionAll).count > 1 {
+            throw Binder.err("InvalidClauseComposition", "UNION and UNION ALL cannot be mixed in one query", nil)
+        }
         var columnsOfParts: [[String]] = []
         for part in ast.parts {
             var scope: Scope = [:]
@@ -56,9 +59,14 @@ struct Binder {
             if scope[v] != nil { throw Binder.err("VariableAlreadyBound", "the variable '\(v)' is already defined; choose another name", pos) }
             scope[v] = .value
         case .with(let proj, let pred):
+            let previous = scope
             scope = try bindProjection(proj, scope, isWith: true)
             if let w = pred {
-                try check(w, scope, booleanContext: true)
+                var whereScope = scope
+                if !proj.items.contains(where: { $0.expr.containsAggregate }) && !proj.distinct {
+                    for (k, v) in previous where whereScope[k] == nil { whereScope[k] = v }
+                }
+                try check(w, whereScope, booleanContext: true)
                 if w.containsAggregate { throw Binder.err("InvalidAggregation", "aggregate functions cannot be used in WHERE; aggregate in WITH first", w.pos) }
             }
         case .returns(let proj):
@@ -113,14 +121,19 @@ struct Binder {
         let before = scope
         for part in pattern {
             if let pv = part.pathVariable {
+                if part.nodes.contains(where: { $0.variable == pv }) || part.steps.contains(where: { $0.0.variable == pv }) {
+                    throw Binder.err("VariableAlreadyBound", "'\(pv)' names both the path and an element of it; choose another name", part.pos)
+                }
                 if scope[pv] != nil { throw Binder.err(before[pv] != nil && before[pv] != .path ? "VariableTypeConflict" : "VariableAlreadyBound", "the variable '\(pv)' is already defined; choose another name for the path", part.pos) }
             }
             for (i, n) in part.nodes.enumerated() {
-                if let p = n.properties { try check(p, before) }
+                if let p = n.properties {
+                    try check(p, creating ? scope : before)
+                    if case .parameter = p.kind, !creating || merge { throw Binder.err("InvalidParameterUse", "a parameter cannot be used as a whole property map in MATCH or MERGE; write {key: $param.key}", p.pos) }
+                }
                 guard let v = n.variable else { continue }
                 if let k = scope[v] {
                     if k != .node && k != .value { throw Binder.err("VariableTypeConflict", "'\(v)' is not a node here; it was bound as another kind of value", n.pos) }
-                    if k == .value && before[v] != nil && !creating { throw Binder.err("VariableTypeConflict", "'\(v)' is not a node; it was bound as another kind of value", n.pos) }
                     if creating && before[v] != nil && (!n.labels.isEmpty || n.properties != nil || (part.steps.isEmpty && i == 0)) {
                         throw Binder.err("VariableAlreadyBound", "'\(v)' is already bound; CREATE/MERGE can only add labels or properties to new nodes (use SET)", n.pos)
                     }
@@ -130,7 +143,10 @@ struct Binder {
                 } else { scope[v] = .node; local[v] = .node }
             }
             for (r, _) in part.steps {
-                if let p = r.properties { try check(p, before) }
+                if let p = r.properties {
+                    try check(p, creating ? scope : before)
+                    if case .parameter = p.kind, !creating || merge { throw Binder.err("InvalidParameterUse", "a parameter cannot be used as a whole property map in MATCH or MERGE; write {key: $param.key}", p.pos) }
+                }
                 if creating {
                     if r.types.count != 1 { throw Binder.err("NoSingleRelationshipType", "a relationship created by CREATE/MERGE needs exactly one type, e.g. [:KNOWS]", r.pos) }
                     if r.range != nil { throw Binder.err("CreatingVarLength", "CREATE/MERGE cannot create variable-length relationships", r.pos) }
@@ -139,7 +155,7 @@ struct Binder {
                 guard let v = r.variable else { continue }
                 if let k = scope[v] {
                     if creating { throw Binder.err("VariableAlreadyBound", "the relationship variable '\(v)' is already bound; CREATE/MERGE need a new one", r.pos) }
-                    if k == .node || k == .path { throw Binder.err("VariableTypeConflict", "'\(v)' is not a relationship here", r.pos) }
+                    if k == .node || k == .path || k == .scalar { throw Binder.err("VariableTypeConflict", "'\(v)' is not a relationship here", r.pos) }
                     if local[v] != nil { throw Binder.err("RelationshipUniquenessViolation", "the relationship '\(v)' appears twice in one pattern", r.pos) }
                     if r.range != nil && k == .relationship { throw Binder.err("VariableTypeConflict", "'\(v)' is a single relationship and cannot be used as a variable-length one", r.pos) }
                 } else {
@@ -152,7 +168,7 @@ struct Binder {
     }
 
     func bindProjection(_ proj: Projection, _ scope: Scope, isWith: Bool) throws -> Scope {
-        if proj.star && scope.isEmpty && proj.items.isEmpty {
+        if proj.star && scope.isEmpty && proj.items.isEmpty && !isWith {
             throw Binder.err("NoVariablesInScope", "'*' needs at least one variable in scope", proj.pos)
         }
         var out: Scope = proj.star ? scope : [:]
@@ -215,7 +231,10 @@ struct Binder {
             return
         }
         switch e.kind {
-        case .listComprehension, .quantifier, .reduce, .patternComprehension:
+        case .listComprehension(_, let l, let p, let pr):
+            try checkAggregation(l, inAggregate: inAggregate)
+            if (p?.containsAggregate ?? false) || (pr?.containsAggregate ?? false) { throw Binder.err("InvalidAggregation", "aggregate functions cannot be used inside list comprehensions", e.pos) }
+        case .quantifier, .reduce, .patternComprehension:
             if e.containsAggregate { throw Binder.err("InvalidAggregation", "aggregate functions cannot be used inside list comprehensions or quantifiers", e.pos) }
         default: for c in e.children { try checkAggregation(c, inAggregate: inAggregate) }
         }
@@ -233,8 +252,12 @@ struct Binder {
     }
 
     func staticKind(_ e: Expr, _ scope: Scope) -> Kind {
-        if case .variable(let v) = e.kind { return scope[v] ?? .value }
-        return .value
+        switch e.kind {
+        case .variable(let v): return scope[v] ?? .value
+        case .literal(let v): return v.isNull ? .value : .scalar
+        case .map: return .scalar
+        default: return .value
+        }
     }
 
     /// A value's static type when the expression makes it obvious (for compile-time type errors).
@@ -285,6 +308,10 @@ struct Binder {
                 let arity = lname.hasPrefix("percentile") ? 2 : 1
                 if args.count != arity { throw Binder.err("InvalidNumberOfArguments", "\(name)() takes \(arity) argument(s), not \(args.count)", e.pos) }
             } else if let f = functions.lookup(name) {
+                if lname == "size", let a = args.first {
+                    if staticType(a, scope) == .path { throw Binder.err("InvalidArgumentType", "size() does not take a path; use length(p)", a.pos) }
+                    if case .pattern = a.kind { throw Binder.err("InvalidArgumentType", "size() does not take a pattern; use a pattern comprehension or COUNT", a.pos) }
+                }
                 if !f.arity.contains(args.count) { throw Binder.err("InvalidNumberOfArguments", "\(name)() takes \(f.arity.lowerBound == f.arity.upperBound ? "\(f.arity.lowerBound)" : "\(f.arity.lowerBound) to \(f.arity.upperBound)") argument(s), not \(args.count)", e.pos) }
             } else {
                 throw Binder.err("UnknownFunction", "there is no function '\(name)'; check the spelling (see docs/query.md for the list)", e.pos)
@@ -327,6 +354,9 @@ struct Binder {
                 if case .literal(_, let x) = it { try check(x, scope) }
             }
         case .binary(let op, let a, let b):
+            if op == .inList, [.int, .float, .string, .bool, .map].contains(staticType(b, scope)) {
+                throw Binder.err("InvalidArgumentType", "IN needs a list on its right, not '\(b.canonical)'", b.pos)
+            }
             try check(a, scope, booleanContext: [.and, .or, .xor].contains(op))
             try check(b, scope, booleanContext: [.and, .or, .xor].contains(op))
         case .not(let a):

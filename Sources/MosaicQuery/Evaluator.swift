@@ -48,6 +48,7 @@ extension Executor {
         case .labelCheck(let a, let labels):
             switch try eval(a, row) {
             case .node(let n): return .bool(labels.allSatisfy { graph.hasLabel(n, $0) })
+            case .relationship(let r): let t = relationshipType(r); return .bool(labels.allSatisfy { $0 == t })
             case .null: return .null
             case let v: throw QueryError.type("labels can only be checked on nodes, not \(v.typeName)", e.pos)
             }
@@ -218,10 +219,10 @@ extension Executor {
         switch op {
         case .eq: return a.equals(b).map { .bool($0) } ?? .null
         case .neq: return a.equals(b).map { .bool(!$0) } ?? .null
-        case .lt: return a.compare(b).map { .bool($0 < 0) } ?? .null
-        case .gt: return a.compare(b).map { .bool($0 > 0) } ?? .null
-        case .le: return a.compare(b).map { .bool($0 <= 0) } ?? .null
-        case .ge: return a.compare(b).map { .bool($0 >= 0) } ?? .null
+        case .lt, .gt, .le, .ge:
+            if let x = a.asDouble, let y = b.asDouble, x.isNaN || y.isNaN { return .bool(false) }
+            guard let c = a.compare(b) else { return .null }
+            return .bool(op == .lt ? c < 0 : op == .gt ? c > 0 : op == .le ? c <= 0 : c >= 0)
         case .startsWith, .endsWith, .contains:
             guard case .string(let x) = a, case .string(let y) = b else { return .null }
             return .bool(op == .startsWith ? x.hasPrefix(y) : op == .endsWith ? x.hasSuffix(y) : (y.isEmpty || x.contains(y)))
@@ -332,7 +333,7 @@ extension Executor {
             default: throw bad("a node")
             }
         case "type":
-            switch a { case .relationship(let r): return .string(graph.relationshipType(r)); case .null: return .null; default: throw bad("a relationship") }
+            switch a { case .relationship(let r): return .string(relationshipType(r)); case .null: return .null; default: throw bad("a relationship") }
         case "properties":
             switch a {
             case .node(let n): return .map(Dictionary(graph.nodeProperties(n), uniquingKeysWith: { $1 }))

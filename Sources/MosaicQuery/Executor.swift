@@ -13,6 +13,9 @@ final class Executor<G: QueryGraph> {
     var usedRels: Set<Int> = []
     var deletedNodes: Set<Int> = []
     var deletedRels: Set<Int> = []
+    /// Types of relationships deleted by this query (type(r) still works on them).
+    var deletedRelTypes: [Int: String] = [:]
+    func relationshipType(_ r: Int) -> String { deletedRelTypes[r] ?? graph.relationshipType(r) }
     var opRows: [Int]
     var steps = 0
     let stepLimit: Int
@@ -90,8 +93,11 @@ final class Executor<G: QueryGraph> {
                 }
                 rows = next
             case .with(let proj, let pred):
-                rows = try project(proj, rows, cp).rows
-                if let w = pred { rows = try rows.filter { try isTrue(eval(w, $0)) } }
+                let r = try project(proj, rows, cp, keepMerged: pred != nil)
+                if let w = pred {
+                    rows = []
+                    for (out, merged) in zip(r.rows, r.merged) where try isTrue(eval(w, merged)) { rows.append(out) }
+                } else { rows = r.rows }
             case .returns(let proj):
                 let r = try project(proj, rows, cp)
                 columns = r.columns

@@ -141,9 +141,9 @@ public struct FunctionRegistry: Sendable {
             }
         })
         r.register(QueryFunction("range", arity: 2...3) { a, _ in
-            guard case .int(let lo) = a[0], case .int(let hi) = a[1] else { throw typeError("range", a[0].isNull ? a[1] : a[0], "integers") }
+            guard case .int(let lo) = a[0], case .int(let hi) = a[1] else { throw QueryError.argument("InvalidArgumentType", "range() needs integer bounds, not \(a[0].typeName) and \(a[1].typeName)") }
             var step = 1
-            if a.count == 3 { guard case .int(let s) = a[2] else { throw typeError("range", a[2], "an integer step") }; step = s }
+            if a.count == 3 { guard case .int(let s) = a[2] else { throw QueryError.argument("InvalidArgumentType", "range() needs an integer step, not \(a[2].typeName)") }; step = s }
             if step == 0 { throw QueryError.argument("NumberOutOfRange", "range() needs a step other than 0") }
             var out: [QueryValue] = []
             var i = lo

@@ -85,7 +85,8 @@ struct Lexer {
 
     static func endsOperand(_ t: Token) -> Bool {
         switch t.kind {
-        case .identifier, .quotedIdentifier, .integer, .float, .string, .parameter: return true
+        case .identifier(let s): return !Parser.reserved.contains(s.uppercased())
+        case .quotedIdentifier, .integer, .float, .string, .parameter: return true
         case .symbol(let s): return s == ")" || s == "]" || s == "}"
         case .eof: return false
         }

@@ -185,6 +185,13 @@ struct Parser {
         var items: [SetItem] = []
         repeat {
             let ipos = pos
+            if atSymbol("(") {
+                let target = try postfix(try atom())
+                guard case .property(let base, let key) = target.kind else { throw unexpected("a property to set, e.g. (n).name") }
+                try expectSymbol("=")
+                items.append(.property(base, key, try expression()))
+                continue
+            }
             let v = try variableName()
             if atSymbol(":") {
                 items.append(.labels(v, try labelList(), ipos))

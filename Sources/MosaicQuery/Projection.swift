@@ -2,7 +2,7 @@ import Foundation
 
 /// WITH / RETURN: projection, grouping and aggregation, DISTINCT, ORDER BY, SKIP, LIMIT.
 extension Executor {
-    func project(_ proj: Projection, _ rows: [Row], _ cp: ClausePlan) throws -> (rows: [Row], columns: [String]) {
+    func project(_ proj: Projection, _ rows: [Row], _ cp: ClausePlan, keepMerged: Bool = false) throws -> (rows: [Row], columns: [String], merged: [Row]) {
         var items = proj.items
         if proj.star {
             let names = Set(rows.first.map { Array($0.keys) } ?? Array(cp.starNames))
@@ -22,7 +22,7 @@ extension Executor {
                 try tick()
                 var out: Row = [:]
                 for it in items { out[it.name] = try eval(it.expr, row) }
-                projected.append((out, proj.order.isEmpty ? [:] : row.merging(out) { $1 }))
+                projected.append((out, proj.order.isEmpty && !keepMerged ? [:] : row.merging(out) { $1 }))
             }
         } else {
             var aggs: [Expr] = []
@@ -85,26 +85,25 @@ extension Executor {
             }.map(\.element)
             projected = keyed.map(\.0)
         }
-        var outRows = projected.map(\.out)
         if let s = proj.skip {
             let n = try countArgument(s, "SKIP")
-            outRows = Array(outRows.dropFirst(n))
+            projected = Array(projected.dropFirst(n))
         }
         if let l = proj.limit {
             let n = try countArgument(l, "LIMIT")
-            outRows = Array(outRows.prefix(n))
+            projected = Array(projected.prefix(n))
         }
-        return (outRows, columns)
+        return (projected.map(\.out), columns, keepMerged ? projected.map(\.sortRow) : [])
     }
 
     func countArgument(_ e: Expr, _ what: String) throws -> Int {
         let v = try eval(e, [:])
         switch v {
         case .int(let i):
-            if i < 0 { throw QueryError(.argumentError, "NegativeIntegerArgument", "\(what) needs a number of 0 or more, not \(i)", at: e.pos, phase: .runtime) }
+            if i < 0 { throw QueryError(.syntaxError, "NegativeIntegerArgument", "\(what) needs a number of 0 or more, not \(i)", at: e.pos, phase: .runtime) }
             return i
         case .float(let f) where f == f.rounded() && false: return Int(f)
-        default: throw QueryError(.argumentError, "InvalidArgumentType", "\(what) needs an integer, not \(v.typeName)", at: e.pos, phase: .runtime)
+        default: throw QueryError(.syntaxError, "InvalidArgumentType", "\(what) needs an integer, not \(v.typeName)", at: e.pos, phase: .runtime)
         }
     }
 

@@ -60,6 +60,8 @@ public struct PropertyGraph: QueryGraph {
     var nodeTable: [NodeRecord?] = []
     var relTable: [RelRecord?] = []
     var labelIndex: [String: Set<Int>] = [:]
+    /// Deleted relationships keep their type and endpoints (type(r), startNode(r) still answer).
+    var tombstones: [Int: RelRecord] = [:]
     public private(set) var nodeCount = 0
     public private(set) var relationshipCount = 0
 
@@ -92,8 +94,8 @@ public struct PropertyGraph: QueryGraph {
         return out
     }
     public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < relTable.count && relTable[rel] != nil }
-    public func relationshipType(_ rel: Int) -> String { relTable[rel]?.type ?? "" }
-    public func endpoints(_ rel: Int) -> (start: Int, end: Int) { let r = relTable[rel]!; return (r.start, r.end) }
+    public func relationshipType(_ rel: Int) -> String { (relTable[rel] ?? tombstones[rel])?.type ?? "" }
+    public func endpoints(_ rel: Int) -> (start: Int, end: Int) { let r = (relTable[rel] ?? tombstones[rel])!; return (r.start, r.end) }
     public func relationshipProperty(_ rel: Int, _ key: String) -> QueryValue {
         relTable[rel]?.props.first { $0.0 == key }?.1 ?? .null
     }
@@ -126,6 +128,7 @@ public struct PropertyGraph: QueryGraph {
         guard let r = relTable[rel] else { return }
         nodeTable[r.start]?.out.removeAll { $0 == rel }
         nodeTable[r.end]?.inc.removeAll { $0 == rel }
+        tombstones[rel] = r
         relTable[rel] = nil
         relationshipCount -= 1
     }

@@ -54,9 +54,11 @@ extension Executor {
     }
 
     func merge(_ part: PatternPart, _ onCreate: [SetItem], _ onMatch: [SetItem], _ row: Row, into out: inout [Row]) throws {
-        for np in part.nodes { if let ps = try evalProps(np.properties, row), ps.contains(where: { $0.1.isNull }) {
-            throw QueryError(.semanticError, "MergeReadOwnWrites", "MERGE cannot match on a null property value; give every property in the pattern a value", at: np.pos, phase: .runtime)
-        } }
+        for e in part.nodes.map(\.properties) + part.steps.map(\.0.properties) {
+            if let ps = try evalProps(e, row), ps.contains(where: { $0.1.isNull }) {
+                throw QueryError(.semanticError, "MergeReadOwnWrites", "MERGE cannot match on a null property value; give every property in the pattern a value", at: e?.pos, phase: .runtime)
+            }
+        }
         var matched: [Row] = []
         let saved = usedRels; usedRels = []
         try matchPart(part, nil, row) { matched.append($0) }
@@ -158,7 +160,7 @@ extension Executor {
         }
         for e in es { try collect(try eval(e, row), e.pos) }
         for r in rels where graph.relationshipExists(r) {
-            try graph.deleteRelationship(r); deletedRels.insert(r); changes.append(.deleteRelationship(r))
+            deletedRelTypes[r] = graph.relationshipType(r); try graph.deleteRelationship(r); deletedRels.insert(r); changes.append(.deleteRelationship(r))
         }
         for n in nodes where graph.nodeExists(n) {
             let attached = graph.relationships(of: n, direction: .both, types: [])
@@ -167,7 +169,7 @@ extension Executor {
                     throw QueryError(.constraintVerificationFailed, "DeleteConnectedNode", "cannot delete a node that still has relationships; use DETACH DELETE or delete them first", at: es.first?.pos, phase: .runtime)
                 }
                 for (r, _) in attached where graph.relationshipExists(r) {
-                    try graph.deleteRelationship(r); deletedRels.insert(r); changes.append(.deleteRelationship(r))
+                    deletedRelTypes[r] = graph.relationshipType(r); try graph.deleteRelationship(r); deletedRels.insert(r); changes.append(.deleteRelationship(r))
                 }
             }
             try graph.deleteNode(n); deletedNodes.insert(n); changes.append(.deleteNode(n))

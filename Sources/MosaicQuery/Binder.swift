@@ -2,7 +2,7 @@
 /// value), and the compile-time errors of the language (undefined or re-bound variables,
 /// misplaced aggregation, invalid CREATE/MERGE patterns, column conflicts, ...).
 struct Binder {
-    enum Kind: Equatable { case node, relationship, relationshipList, path, value, scalar }
+    enum Kind: Equatable { case node, relationship, relationshipList, path, value, scalar, list }
     typealias Scope = [String: Kind]
 
     let functions: FunctionRegistry
@@ -155,7 +155,7 @@ struct Binder {
                 guard let v = r.variable else { continue }
                 if let k = scope[v] {
                     if creating { throw Binder.err("VariableAlreadyBound", "the relationship variable '\(v)' is already bound; CREATE/MERGE need a new one", r.pos) }
-                    if k == .node || k == .path || k == .scalar { throw Binder.err("VariableTypeConflict", "'\(v)' is not a relationship here", r.pos) }
+                    if k == .node || k == .path || k == .scalar || (k == .list && r.range == nil) { throw Binder.err("VariableTypeConflict", "'\(v)' is not a relationship here", r.pos) }
                     if local[v] != nil { throw Binder.err("RelationshipUniquenessViolation", "the relationship '\(v)' appears twice in one pattern", r.pos) }
                     if r.range != nil && k == .relationship { throw Binder.err("VariableTypeConflict", "'\(v)' is a single relationship and cannot be used as a variable-length one", r.pos) }
                 } else {
@@ -256,6 +256,7 @@ struct Binder {
         case .variable(let v): return scope[v] ?? .value
         case .literal(let v): return v.isNull ? .value : .scalar
         case .map: return .scalar
+        case .list, .listComprehension: return .list
         default: return .value
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MosaicGraph
 
 /// Expression evaluation (three-valued logic, the language's null and type rules).
 extension Executor {
@@ -176,9 +177,12 @@ extension Executor {
         case .date(let d):
             switch key {
             case "year": return .int(d.year)
-            case "month": return d.precision.rawValue >= 1 ? .int(d.month) : .null
-            case "day": return d.precision == .day ? .int(d.day) : .null
-            case "precision": return .string(["year", "month", "day"][d.precision.rawValue])
+            case "month": return d.month.map { .int($0) } ?? .null
+            case "day": return d.day.map { .int($0) } ?? .null
+            case "hour": return d.precision >= .minute ? .int(d.secondOfDay / 3600) : .null
+            case "minute": return d.precision >= .minute ? .int(d.secondOfDay / 60 % 60) : .null
+            case "second": return d.precision >= .second ? .int(d.secondOfDay % 60) : .null
+            case "precision": return .string(d.precision.name)
             default: return .null
             }
         default: throw QueryError.type("cannot read property '\(key)' of \(b.typeName); only nodes, relationships and maps have properties", pos)

@@ -9,7 +9,7 @@ final class Executor<G: QueryGraph> {
     let params: [String: QueryValue]
     let functions: FunctionRegistry
     let plan: QueryPlan
-    var changes: [GraphChange] = []
+    var changes: [QueryChange] = []
     var usedRels: Set<Int> = []
     var deletedNodes: Set<Int> = []
     var deletedRels: Set<Int> = []

@@ -1,4 +1,5 @@
 import Foundation
+import MosaicGraph
 
 /// What a function body may read besides its arguments.
 public struct FunctionContext {
@@ -199,20 +200,21 @@ public struct FunctionRegistry: Sendable {
         })
         r.register(QueryFunction("date", arity: 0...1) { a, _ in
             if a.isEmpty {
-                let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
-                return .date(QueryDate(year: c.year!, month: c.month!, day: c.day!))
+                let now = PartialDate(Date())
+                return .date(PartialDate(year: now.year, month: now.month, day: now.day)!)
             }
             switch a[0] {
             case .string(let s):
-                guard let d = QueryDate.parse(s) else { throw QueryError.argument("InvalidArgumentValue", "'\(s)' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD") }
+                if s.count == 8, let n = Int(s), let d = PartialDate(year: n / 10000, month: n / 100 % 100, day: n % 100) { return .date(d) }
+                guard let d = PartialDate(s) else { throw QueryError.argument("InvalidArgumentValue", "'\(s)' is not a date; write YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm") }
                 return .date(d)
             case .date: return a[0]
             case .map(let m):
                 guard case .int(let y)? = m["year"] else { throw QueryError.argument("InvalidArgumentValue", "date({...}) needs at least a year") }
-                var d = QueryDate(year: y, precision: .year)
-                if case .int(let mo)? = m["month"] { d.month = mo; d.precision = .month }
-                if case .int(let dd)? = m["day"] { d.day = dd; d.precision = .day }
-                guard (1...12).contains(d.month), d.day >= 1, d.day <= QueryDate.daysIn(month: d.month, year: d.year) else {
+                var mo: Int? = nil, dd: Int? = nil
+                if case .int(let x)? = m["month"] { mo = x }
+                if case .int(let x)? = m["day"] { dd = x }
+                guard let d = PartialDate(year: y, month: mo, day: dd) else {
                     throw QueryError.argument("InvalidArgumentValue", "date(\(Expr.render(a[0]))) is not a real date")
                 }
                 return .date(d)

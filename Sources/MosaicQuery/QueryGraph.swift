@@ -4,6 +4,7 @@
 public protocol QueryGraph: Sendable {
     var nodeCount: Int { get }
     func allNodes() -> [Int]
+    func allRelationships() -> [Int]
     func nodes(withLabel label: String) -> [Int]
     func labelCount(_ label: String) -> Int
     /// Nodes whose property `key` equals `value` through an index; nil when `key` is not indexed.
@@ -41,7 +42,7 @@ extension QueryGraph {
 }
 
 /// One change made by a writing query, in the order it happened.
-public enum GraphChange: Sendable, Equatable {
+public enum QueryChange: Sendable, Equatable {
     case createNode(Int)
     case deleteNode(Int)
     case createRelationship(Int)

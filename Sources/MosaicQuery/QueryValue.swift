@@ -1,63 +1,11 @@
 import Foundation
+import MosaicGraph
 
 /// A path value: alternating nodes and relationships (nodes.count == relationships.count + 1).
 public struct PathValue: Sendable, Hashable {
     public var nodes: [Int]
     public var relationships: [Int]
     public init(nodes: [Int], relationships: [Int]) { self.nodes = nodes; self.relationships = relationships }
-}
-
-/// A date with a precision: `2015` (year), `2024-12` (month) or `2025-10-29` (day).
-/// Mosaic's implementation extension: `date('2025-10')` keeps month precision.
-public struct QueryDate: Sendable, Hashable, CustomStringConvertible {
-    public enum Precision: Int, Sendable { case year = 0, month = 1, day = 2 }
-    public var year: Int
-    public var month: Int
-    public var day: Int
-    public var precision: Precision
-    public init(year: Int, month: Int = 1, day: Int = 1, precision: Precision = .day) {
-        self.year = year; self.month = month; self.day = day; self.precision = precision
-    }
-    public var description: String {
-        let y = year < 0 ? String(format: "-%04d", -year) : String(format: "%04d", year)
-        switch precision {
-        case .year: return y
-        case .month: return y + String(format: "-%02d", month)
-        case .day: return y + String(format: "-%02d-%02d", month, day)
-        }
-    }
-    /// The first day covered by this date, as a sortable ordinal.
-    var ordinal: Int { year * 10000 + month * 100 + day }
-    /// The day after the last day covered by this date (exclusive end of its range).
-    var endOrdinal: Int {
-        switch precision {
-        case .year: return (year + 1) * 10000 + 101
-        case .month: return month == 12 ? (year + 1) * 10000 + 101 : year * 10000 + (month + 1) * 100 + 1
-        case .day: return ordinal + 1
-        }
-    }
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-    /// Parses `YYYY`, `YYYY-MM`, `YYYY-MM-DD` and `YYYYMMDD`; nil when malformed or impossible.
-    public static func parse(_ text: String) -> QueryDate? {
-        let s = text.trimmingCharacters(in: .whitespaces)
-        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
-        func num(_ x: Substring, _ n: Int) -> Int? { x.count == n && x.allSatisfy(\.isNumber) ? Int(x) : nil }
-        var d: QueryDate
-        if parts.count == 1, s.count == 8, let all = Int(s) {
-            d = QueryDate(year: all / 10000, month: all / 100 % 100, day: all % 100)
-        } else if parts.count == 1, let y = num(parts[0], 4) { d = QueryDate(year: y, precision: .year) }
-        else if parts.count == 2, let y = num(parts[0], 4), let m = num(parts[1], 2) { d = QueryDate(year: y, month: m, precision: .month) }
-        else if parts.count == 3, let y = num(parts[0], 4), let m = num(parts[1], 2), let dd = num(parts[2], 2) { d = QueryDate(year: y, month: m, day: dd) }
-        else { return nil }
-        guard (1...12).contains(d.month), d.day >= 1, d.day <= daysIn(month: d.month, year: d.year) else { return nil }
-        return d
-    }
 }
 
 /// A value of the query language: what expressions evaluate to and result tables hold.
@@ -72,7 +20,8 @@ public enum QueryValue: Sendable, Hashable {
     case node(Int)
     case relationship(Int)
     case path(PathValue)
-    case date(QueryDate)
+    /// A date with its precision (Mosaic's `PartialDate`: year, month, day or instant).
+    case date(PartialDate)
 
     public var isNull: Bool { if case .null = self { return true }; return false }
 
@@ -142,7 +91,7 @@ public enum QueryValue: Sendable, Hashable {
             return a < b ? -1 : (a > b ? 1 : 0)
         case let (.string(a), .string(b)): return a < b ? -1 : (a > b ? 1 : 0)
         case let (.bool(a), .bool(b)): return a == b ? 0 : (a ? 1 : -1)
-        case let (.date(a), .date(b)): return a.ordinal < b.ordinal ? -1 : (a.ordinal > b.ordinal ? 1 : (a.precision.rawValue < b.precision.rawValue ? -1 : (a.precision == b.precision ? 0 : 1)))
+        case let (.date(a), .date(b)): return a < b ? -1 : (a == b ? 0 : 1)
         case let (.list(a), .list(b)):
             for (x, y) in zip(a, b) {
                 guard let c = x.compare(y) else { return nil }

@@ -6,7 +6,7 @@ public struct ResultTable<G: QueryGraph>: Sendable {
     /// The graph after the query (the input graph when the query only reads).
     public var graph: G
     /// The changes a writing query made, in order; empty for a read-only query.
-    public var changes: [GraphChange]
+    public var changes: [QueryChange]
     /// The plan (EXPLAIN) with rows per operator (PROFILE); nil for an ordinary run.
     public var plan: [PlanOperator]?
 

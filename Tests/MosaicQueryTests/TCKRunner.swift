@@ -10,7 +10,7 @@ struct TCKRunner {
     /// The graph's observable state, for side-effect checks.
     struct Snapshot {
         var nodes: Set<Int> = [], rels: Set<Int> = [], labels: Set<String> = [], props: Set<String> = []
-        init(_ g: PropertyGraph) {
+        init<G: QueryGraph>(_ g: G) {
             for n in g.allNodes() {
                 nodes.insert(n)
                 for l in g.labels(of: n) { labels.insert(l) }
@@ -29,16 +29,16 @@ struct TCKRunner {
         }
     }
 
-    static func run(_ sc: GherkinScenario) -> Outcome {
-        var graph = PropertyGraph()
+    static func run<G: QueryGraph>(_ sc: GherkinScenario, empty: G) -> Outcome {
+        var graph = empty
         var params: [String: QueryValue] = [:]
-        var result: ResultTable<PropertyGraph>? = nil
+        var result: ResultTable<G>? = nil
         var error: QueryError? = nil
         var before: Snapshot? = nil
         var checkedOutcome = false
         for step in sc.steps {
             let t = step.text
-            if t == "an empty graph" || t == "any graph" { graph = PropertyGraph(); continue }
+            if t == "an empty graph" || t == "any graph" { graph = empty; continue }
             if t.hasPrefix("there exists a procedure") { return .skipped("procedures") }
             if t.hasPrefix("the ") && t.hasSuffix(" graph") { return .skipped("named graph") }
             if t.hasPrefix("having executed") {

@@ -48,10 +48,10 @@ struct Parser {
         QueryError.syntax("InvalidSyntax", "expected \(wanted) but found \(describe(tok))", pos)
     }
 
-    static let reserved: Set<String> = ["MATCH", "OPTIONAL", "WHERE", "RETURN", "WITH", "UNWIND", "CREATE", "MERGE", "SET",
-        "REMOVE", "DELETE", "DETACH", "ORDER", "BY", "SKIP", "LIMIT", "UNION", "AS", "AND", "OR", "XOR", "NOT", "IN",
-        "IS", "NULL", "TRUE", "FALSE", "CASE", "WHEN", "THEN", "ELSE", "END", "DISTINCT", "ON", "CALL", "YIELD",
-        "ASC", "DESC", "ASCENDING", "DESCENDING", "STARTS", "ENDS", "CONTAINS"]
+    /// Words that cannot name a variable (they end or continue an expression).
+    static let reserved: Set<String> = ["MATCH", "WHERE", "RETURN", "WITH", "UNWIND", "CREATE", "MERGE", "SET",
+        "REMOVE", "DELETE", "ORDER", "SKIP", "LIMIT", "UNION", "AS", "AND", "OR", "XOR", "NOT", "IN",
+        "IS", "NULL", "TRUE", "FALSE", "CASE", "WHEN", "THEN", "ELSE", "END", "DISTINCT", "CALL"]
 
     /// A name: identifier or back-quoted identifier (keywords allowed where unambiguous).
     mutating func name(_ what: String = "a name") throws -> String {

@@ -160,15 +160,16 @@ enum Planner {
         case .labelOrScan: s = np.labels.isEmpty ? "AllNodesScan(\(name))" : "NodeByLabelScan(\(name)\(np.labels.map { ":" + $0 }.joined()))"
         }
         let nodes = part.nodes
-        for i in plan.anchor..<part.steps.count { s += " -> Expand(\(rel(part.steps[i].0)) \(nodes[i + 1].variable ?? "anon\(i + 1)"))" }
-        for i in (0..<plan.anchor).reversed() { s += " -> Expand(\(rel(part.steps[i].0)) reversed \(nodes[i].variable ?? "anon\(i)"))" }
+        for i in plan.anchor..<part.steps.count { s += " -> Expand(\(rel(part.steps[i].0, reversed: false)) \(nodes[i + 1].variable ?? "anon\(i + 1)"))" }
+        for i in (0..<plan.anchor).reversed() { s += " -> Expand(\(rel(part.steps[i].0, reversed: true)) \(nodes[i].variable ?? "anon\(i)"))" }
         return s
     }
 
-    static func rel(_ r: RelPattern) -> String {
+    static func rel(_ r: RelPattern, reversed: Bool) -> String {
         var s = "[" + (r.variable ?? "") + r.types.map { ":" + $0 }.joined(separator: "|")
         if let rg = r.range { s += "*\(rg.min)..\(rg.max.map(String.init) ?? "")" }
         s += "]"
-        switch r.direction { case .outgoing: return "-" + s + "->"; case .incoming: return "<-" + s + "-"; case .both: return "-" + s + "-" }
+        let d: Direction = !reversed ? r.direction : r.direction == .outgoing ? .incoming : r.direction == .incoming ? .outgoing : .both
+        switch d { case .outgoing: return "-" + s + "->"; case .incoming: return "<-" + s + "-"; case .both: return "-" + s + "-" }
     }
 }

@@ -161,3 +161,16 @@ final class CronScheduleTests: XCTestCase {
         XCTAssertEqual(CivilDate.weekday(fromDays: -1), 3)
     }
 }
+
+final class CronScheduleDueTests: XCTestCase {
+    func testDueRunAfterDowntimeIsOne() throws {
+        let s = try CronSchedule("0 * * * *")
+        let d = CronScheduleTests.date
+        // Down from 03:10 to 07:20: four runs missed, one is due (the first missed instant).
+        XCTAssertEqual(s.dueRun(lastRun: d("2025-10-30T03:10:00Z"), now: d("2025-10-30T07:20:00Z")),
+                       d("2025-10-30T04:00:00Z"))
+        XCTAssertNil(s.dueRun(lastRun: d("2025-10-30T07:00:00Z"), now: d("2025-10-30T07:59:59Z")))
+        XCTAssertEqual(s.dueRun(lastRun: d("2025-10-30T07:00:00Z"), now: d("2025-10-30T08:00:00Z")),
+                       d("2025-10-30T08:00:00Z"))
+    }
+}

@@ -110,6 +110,14 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         return result
     }
 
+    /// The run that is due at `now` for a schedule last run at `lastRun`: the first run time
+    /// after `lastRun` if it is not after `now`. However many were missed, a scheduler that
+    /// catches up runs once, for this instant.
+    public func dueRun(lastRun: Date, now: Date) -> Date? {
+        let due = next(after: lastRun)
+        return due <= now ? due : nil
+    }
+
     /// Whether the wall-clock minute of `date` in the schedule's zone matches the fields.
     public func matches(_ date: Date) -> Bool {
         let t = Int(floor(date.timeIntervalSince1970))

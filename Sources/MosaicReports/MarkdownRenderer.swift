@@ -122,7 +122,11 @@ public struct MarkdownRenderer: Sendable {
             ids[id] = n
             return n
         }
-        for node in diagram.nodes {
+        // Nodes first, then edge ends that are not declared nodes (labelled by their id).
+        var declared = Set<String>()
+        let implicit = diagram.edges.flatMap { [$0.from, $0.to] }.map { DiagramNode(id: $0, label: $0) }
+        for node in diagram.nodes + implicit where !declared.contains(node.id) {
+            declared.insert(node.id)
             let label = node.type.map { "\(node.label) (\($0))" } ?? node.label
             lines.append("  \(nodeID(node.id))[\"\(mermaidText(label))\"]")
         }

@@ -161,3 +161,47 @@ final class CronScheduleTests: XCTestCase {
         XCTAssertEqual(CivilDate.weekday(fromDays: -1), 3)
     }
 }
+
+final class CronScheduleDueTests: XCTestCase {
+    func testDueRunAfterDowntimeIsOne() throws {
+        let s = try CronSchedule("0 * * * *")
+        let d = CronScheduleTests.date
+        // Down from 03:10 to 07:20: four runs missed, one is due (the first missed instant).
+        XCTAssertEqual(s.dueRun(lastRun: d("2025-10-30T03:10:00Z"), now: d("2025-10-30T07:20:00Z")),
+                       d("2025-10-30T04:00:00Z"))
+        XCTAssertNil(s.dueRun(lastRun: d("2025-10-30T07:00:00Z"), now: d("2025-10-30T07:59:59Z")))
+        XCTAssertEqual(s.dueRun(lastRun: d("2025-10-30T07:00:00Z"), now: d("2025-10-30T08:00:00Z")),
+                       d("2025-10-30T08:00:00Z"))
+    }
+}
+
+final class CronSchedulePreviousTests: XCTestCase {
+    /// `previous(before:)` is the run just before: nothing lies between it and the instant.
+    func testPreviousIsTheRunJustBefore() throws {
+        let d = CronScheduleTests.date
+        let schedules = [("*/15 * * * *", "Europe/Paris"), ("30 2 * * *", "Europe/Paris"), ("0 * * * *", "Europe/Paris"),
+                         ("0 2 * * *", "America/New_York"), ("0 12 13 * FRI", "UTC"), ("0 0 29 2 *", "UTC"),
+                         ("@weekly", "Asia/Kolkata")]
+        let instants = ["2025-03-30T01:10:00+01:00", "2025-03-30T03:00:00+02:00", "2025-03-30T03:00:01+02:00",
+                        "2025-10-26T02:10:00+01:00", "2025-10-26T02:40:00+02:00", "2025-10-26T03:00:00+01:00",
+                        "2025-03-09T03:00:00-04:00", "2025-07-13T12:00:00Z", "2029-01-01T00:00:00Z"].map(d)
+        for (expression, zone) in schedules {
+            let s = try CronSchedule(expression, timeZoneIdentifier: zone)
+            for x in instants {
+                let p = try XCTUnwrap(s.previous(before: x), "\(expression) before \(x)")
+                XCTAssertLessThan(p, x, "\(expression) before \(x)")
+                XCTAssertEqual(s.next(after: p.addingTimeInterval(-1)), p, "\(expression): \(p) is not a run time")
+                XCTAssertGreaterThanOrEqual(s.next(after: p), x, "\(expression): a run lies between \(p) and \(x)")
+            }
+        }
+    }
+
+    func testLastOccurrenceAfterLongDowntime() throws {
+        let d = CronScheduleTests.date
+        let s = try CronSchedule("* * * * *")
+        // Thirty days of minutes: the latest, without listing them all.
+        XCTAssertEqual(s.lastOccurrence(from: d("2025-10-01T00:00:00Z"), to: d("2025-10-31T06:00:30Z")),
+                       d("2025-10-31T06:00:00Z"))
+        XCTAssertNil(try CronSchedule("0 6 * * *").lastOccurrence(from: d("2025-10-31T06:00:01Z"), to: d("2025-11-01T06:00:00Z")))
+    }
+}

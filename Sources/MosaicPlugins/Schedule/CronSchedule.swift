@@ -110,6 +110,38 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         return result
     }
 
+    /// The last run time strictly before `date`, or nil if there is none in about 30 years.
+    public func previous(before date: Date) -> Date? {
+        let before = Int(ceil(date.timeIntervalSince1970))
+        func offset(_ t: Int) -> Int { timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t))) }
+        // Start from the latest wall time that could map to an instant before `before`
+        // (after a fall-back, later wall times happened earlier).
+        let highest = [-86_400, 0, 86_400].map { offset(before + $0) }.max() ?? 0
+        var start = CivilDate.floorDiv(before + highest, 60)
+        for _ in 0..<100_000 {
+            guard let wall = previousMatchingWallMinute(from: start) else { return nil }
+            if let t = instant(forWallSecond: wall * 60), t < before {
+                return Date(timeIntervalSince1970: TimeInterval(t))
+            }
+            start = wall - 1
+        }
+        return nil
+    }
+
+    /// The latest run time in `from ..< to` (what a scheduler that was down runs once).
+    public func lastOccurrence(from: Date, to: Date) -> Date? {
+        guard let p = previous(before: to), p >= from else { return nil }
+        return p
+    }
+
+    /// The run that is due at `now` for a schedule last run at `lastRun`: the first run time
+    /// after `lastRun` if it is not after `now`. However many were missed, a scheduler that
+    /// catches up runs once, for this instant.
+    public func dueRun(lastRun: Date, now: Date) -> Date? {
+        let due = next(after: lastRun)
+        return due <= now ? due : nil
+    }
+
     /// Whether the wall-clock minute of `date` in the schedule's zone matches the fields.
     public func matches(_ date: Date) -> Bool {
         let t = Int(floor(date.timeIntervalSince1970))
@@ -149,6 +181,42 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
             }
             day += 1
             minute = 0
+        }
+        return nil
+    }
+
+    /// The last matching wall-clock minute at or before `start`, within about 30 years.
+    func previousMatchingWallMinute(from start: Int) -> Int? {
+        var day = CivilDate.floorDiv(start, 1_440)
+        var minute = CivilDate.floorMod(start, 1_440)
+        let firstDay = day - 366 * 30
+        while day >= firstDay {
+            let (y, m, _) = CivilDate.civil(fromDays: day)
+            if !months.has(m) {
+                day = CivilDate.days(year: y, month: m, day: 1) - 1
+                minute = 1_439
+                continue
+            }
+            if dayMatches(day), let found = lastMinute(atOrBefore: minute) {
+                return day * 1_440 + found
+            }
+            day -= 1
+            minute = 1_439
+        }
+        return nil
+    }
+
+    private func lastMinute(atOrBefore minuteOfDay: Int) -> Int? {
+        var h = minuteOfDay / 60, m = minuteOfDay % 60
+        while h >= 0 {
+            if hours.has(h) {
+                while m >= 0 {
+                    if minutes.has(m) { return h * 60 + m }
+                    m -= 1
+                }
+            }
+            h -= 1
+            m = 59
         }
         return nil
     }

@@ -39,6 +39,7 @@ final class ConsoleTerminalTests: XCTestCase {
         XCTAssertTrue(t.waitFor("hmeimim", after: mark), t.screen)
         t.press(.enter)
         XCTAssertTrue(t.waitFor("Hmeimim Air Base  (Base; id hmeimim)", after: mark), t.screen)
+        t.waitForPrompt()
         t.press(.ctrlD)
         XCTAssertEqual(t.waitForExit(), 0)
     }
@@ -48,6 +49,7 @@ final class ConsoleTerminalTests: XCTestCase {
             let t = try console()
             t.type(":show syria\r")
             XCTAssertTrue(t.waitFor("Syria  (Country"), t.screen)
+            t.waitForPrompt()
             t.press(.ctrlD)
             XCTAssertEqual(t.waitForExit(), 0)
         }
@@ -58,6 +60,7 @@ final class ConsoleTerminalTests: XCTestCase {
         t.press(.up)
         t.press(.enter)
         XCTAssertTrue(t.waitFor("Syria  (Country", after: mark), t.screen)
+        t.waitForPrompt()
         t.press(.ctrlD)
         XCTAssertEqual(t.waitForExit(), 0)
     }

@@ -87,6 +87,14 @@ final class PseudoTerminal {
         return false
     }
 
+    /// Waits until the screen ends with a fresh prompt (keys sent earlier could reach the
+    /// terminal while it is not yet in the line editor's raw mode).
+    func waitForPrompt(_ prompt: String = "mosaic> ", timeout: TimeInterval = 10) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline && !screen.hasSuffix(prompt) { usleep(20_000) }
+        usleep(50_000)
+    }
+
     func waitForExit(timeout: TimeInterval = 10) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { drain(); usleep(20_000) }

@@ -62,7 +62,7 @@ public final class ScheduleRunner: @unchecked Sendable {
             }
             guard catchUp, let last = try store.runs(job: job.name, limit: 1).first else { continue }
             let since = last.scheduledFor ?? last.started
-            if let latest = job.schedule.occurrences(from: since.addingTimeInterval(1), to: now).last,
+            if let latest = job.schedule.lastOccurrence(from: since.addingTimeInterval(1), to: now.addingTimeInterval(1)),
                !(try store.hasCompletedRun(job: job.name, scheduledFor: latest)) {
                 out.append((job, latest))
             }

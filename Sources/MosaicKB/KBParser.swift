@@ -215,7 +215,7 @@ struct KBParser {
         var e = EntityDecl(id: id, type: type, pos: Pos(idNode), typePos: Pos(typeNode))
         let optionKeys = ["source", "sources", "grade", "confidence", "note"]
         // Unknown keys were reported above; the options reader skips every other key.
-        let others = m.keys.compactMap(\.string).filter { !optionKeys.contains($0) }
+        let others = Array(m.keys.compactMap(\.string).filter { !optionKeys.contains($0) })
         e.options = options(n, allowed: optionKeys, others: others).over(defaults)
         if let l = m["labels"] { e.labels = sequence(l, "labels").compactMap { scalar($0, "a label") } }
         for key in ["name", "aliases", "description"] {

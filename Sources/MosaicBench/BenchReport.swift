@@ -79,14 +79,14 @@ final class BenchReport {
         for (w, m, _) in rows { if let m { for c in peerCells(w, m) where !cols.contains(c.0) { cols.append(c.0) } } }
         cols = PeerResults.peerOrder.filter(cols.contains)
         print("")
-        print("| workload | unit | Mosaic (median) | check | agrees | " + cols.joined(separator: " | ") + " |")
+        print("| workload | unit | Mosaic (median) | check | agrees |" + cols.map { " \($0) |" }.joined())
         print("|---|---|---|---|---|" + cols.map { _ in "---|" }.joined())
         for (w, m, agree) in rows {
             guard let m else { print("| \(w.name) | \(w.unit.rawValue) | failed | | |" + cols.map { _ in " |" }.joined()); continue }
             let cells = Dictionary(uniqueKeysWithValues: peerCells(w, m).map { ($0.0, $0) })
             let peerText = cols.map { c in cells[c].map { "\(BenchReport.format($0.1)) (×\(BenchReport.ratio($0.2)))" } ?? "" }
             let short = agree.hasPrefix("MISMATCH") ? "MISMATCH" : agree
-            print("| \(w.name) | \(w.unit.rawValue) | \(BenchReport.format(m.median * w.unit.scale)) | \(m.check.replacingOccurrences(of: "|", with: "\\|")) | \(short) | " + peerText.joined(separator: " | ") + " |")
+            print("| \(w.name) | \(w.unit.rawValue) | \(BenchReport.format(m.median * w.unit.scale)) | \(m.check.replacingOccurrences(of: "|", with: "\\|")) | \(short) |" + peerText.map { " \($0) |" }.joined())
         }
     }
 

@@ -4,11 +4,13 @@
 // results for the same data), and the ratio. Uses MosaicStore and MosaicGraph; the
 // workload registry (WorkloadRegistry) is where the other engines add theirs.
 import Foundation
+import MosaicStore
 
 let usage = """
     usage: mosaic-bench DATA_DIR [--workloads a,b,f|NAME,…] [--reps N] [--slow-reps N] [--warmup N]
                                  [--peers-dir DIR] [--json FILE] [--keep] [--list]
            mosaic-bench --open-only STORE   (the child the a.open workload times)
+           mosaic-bench --digest STORE      (a digest of the snapshot, to check loader changes)
     """
 
 func fail(_ message: String, status: Int32 = 2) -> Never {
@@ -20,6 +22,14 @@ let args = Array(CommandLine.arguments.dropFirst())
 if args.first == "--open-only" {
     guard args.count == 2 else { fail("--open-only takes the store path\n\(usage)") }
     OpenProbe.runChild(store: args[1])
+}
+if args.first == "--digest" {
+    guard args.count == 2 else { fail("--digest takes the store path\n\(usage)") }
+    do {
+        let g = try Store.open(path: args[1]).graph
+        print("\(g.liveNodeCount) nodes, \(g.liveRelationshipCount) relations, digest \(String(GraphDigest.of(g), radix: 16))")
+        exit(0)
+    } catch { fail("\(error)", status: 1) }
 }
 
 struct Options {

@@ -4,6 +4,7 @@
 // results for the same data), and the ratio. Uses MosaicStore and MosaicGraph; the
 // workload registry (WorkloadRegistry) is where the other engines add theirs.
 import Foundation
+import MosaicCLI
 import MosaicStore
 
 let usage = """
@@ -11,6 +12,7 @@ let usage = """
                                  [--peers-dir DIR] [--json FILE] [--keep] [--list]
            mosaic-bench --open-only STORE   (the child the a.open workload times)
            mosaic-bench --digest STORE      (a digest of the snapshot, to check loader changes)
+           mosaic-bench --generate ENTITIES EDGES_PER_ENTITY SEED OUT_DIR   (as `mosaic generate`)
     """
 
 func fail(_ message: String, status: Int32 = 2) -> Never {
@@ -22,6 +24,21 @@ let args = Array(CommandLine.arguments.dropFirst())
 if args.first == "--open-only" {
     guard args.count == 2 else { fail("--open-only takes the store path\n\(usage)") }
     OpenProbe.runChild(store: args[1])
+}
+if args.first == "--generate" {
+    // The same generator as `mosaic generate` (for when only the bench is built).
+    guard args.count == 5, let n = Int(args[1]), let e = Double(args[2]), let seed = UInt64(args[3]) else {
+        fail("--generate takes ENTITIES EDGES_PER_ENTITY SEED OUT_DIR\n\(usage)")
+    }
+    let gen = GraphGenerator(entities: n, edgesPerEntity: e, seed: seed)
+    if let problem = gen.problem { fail(problem) }
+    do {
+        let s = try gen.write(to: URL(fileURLWithPath: args[4]))
+        print("wrote \(s.nodeCount) nodes, \(s.edgeCount) edges to \(args[4])")
+        print("node types: \(s.nodeTypes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        print("edge types: \(s.edgeTypes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        exit(0)
+    } catch { fail("\(error)", status: 1) }
 }
 if args.first == "--digest" {
     guard args.count == 2 else { fail("--digest takes the store path\n\(usage)") }

@@ -31,7 +31,7 @@ final class BenchReport {
         if let peers {
             print("peers: \(peers.file) (load average then: \(peers.loadAverage)); ×r = Mosaic's figure / the peer's (below 1: Mosaic is faster)")
         } else {
-            print("peers: no results in ../shared/bench/results for this data set (entities, edges per entity and seed must match)")
+            print("peers: no results in ../shared/bench/results for this data set (peers.py has to run on the same files: gen_graph.py's, same arguments)")
         }
         print("")
     }

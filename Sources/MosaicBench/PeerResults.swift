@@ -1,7 +1,8 @@
 import Foundation
 
 /// The peers' figures (peers.py's JSON in ../shared/bench/results) for the same data set:
-/// the file whose meta (entities, edges per entity, seed) matches the data set's.
+/// the file whose meta (entities, edges per entity, seed, relation counts per type, hub
+/// countries) matches the data set's.
 struct PeerResults {
     struct Cell {
         var median: Double
@@ -28,6 +29,9 @@ struct PeerResults {
                   meta["entities"] as? Int == data.entities, meta["seed"] as? Int == data.seed,
                   (meta["edges_per_entity"] as? NSNumber)?.doubleValue == data.edgesPerEntity,
                   meta["edge_count"] as? Int == data.edgeCount,
+                  // the same files, not only the same arguments (mosaic generate's differ)
+                  meta["edge_types"] as? [String: Int] == data.meta["edge_types"] as? [String: Int],
+                  meta["hub_countries"] as? [String] == data.hubCountries,
                   let results = doc["results"] as? [String: [String: Any]] else { continue }
             var rows: [String: [String: Cell]] = [:]
             for (row, peers) in results {

@@ -11,7 +11,7 @@ public enum NameKey {
         out.reserveCapacity(folded.utf8.count)
         var pendingSpace = false
         for ch in folded.unicodeScalars {
-            if CharacterSet.alphanumerics.contains(ch) {
+            if ch.value < 0x80 ? isASCIIAlphanumeric(ch.value) : CharacterSet.alphanumerics.contains(ch) {
                 if pendingSpace && !out.isEmpty { out.unicodeScalars.append(" ") }
                 pendingSpace = false
                 if ch.value < 0x80 { out.unicodeScalars.append(lower(ch)) }
@@ -23,6 +23,12 @@ public enum NameKey {
             }
         }
         return out
+    }
+
+    /// The ASCII members of `CharacterSet.alphanumerics` (letters and digits), without its
+    /// per-call cost (building the snapshot normalises every name).
+    private static func isASCIIAlphanumeric(_ v: UInt32) -> Bool {
+        (48...57).contains(v) || (65...90).contains(v) || (97...122).contains(v)
     }
 
     private static func lower(_ c: Unicode.Scalar) -> Unicode.Scalar {

@@ -26,6 +26,14 @@ public struct BulkImporter {
     public func importFiles(_ files: [String]) throws -> Report {
         var nodes: [NodeRow] = []
         var edges: [EdgeRow] = []
+        // Dates repeat (a few thousand days across hundreds of thousands of rows): parse each text once.
+        var dateCache: [String: PartialDate?] = [:]
+        func parseDate(_ text: String) -> PartialDate? {
+            if let d = dateCache[text] { return d }
+            let d = PartialDate(text)
+            dateCache[text] = d
+            return d
+        }
         for path in files {
             let name = (path as NSString).lastPathComponent
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -48,12 +56,12 @@ public struct BulkImporter {
                 if rec["src"] != nil || rec["dst"] != nil {
                     var meta = StatementMeta(origin: .importFile(path: name))
                     if let d = field("date") {
-                        guard let pd = PartialDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") }
+                        guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") }
                         meta.validFrom = pd; meta.validTo = pd
                     }
                     for (k, keyPath) in [("since", \StatementMeta.validFrom), ("until", \StatementMeta.validTo)] {
                         if let d = field(k) {
-                            guard let pd = PartialDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
+                            guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
                             meta[keyPath: keyPath] = pd
                         }
                     }
@@ -90,6 +98,11 @@ public struct BulkImporter {
         report.transaction = try store.write(origin: .system("import"), note: origins.sorted().joined(separator: ", ")) { tx in
             let ins = try RawInserter(tx: tx)
             defer { ins.close() }
+            // A page cache that holds what the import writes (SQLite's default is 2 MB): with
+            // the default, pages spill to the WAL in the middle of the transaction. Restored after.
+            let cacheSize = try Int.fetchOne(tx.db, sql: "PRAGMA cache_size") ?? -2000
+            try tx.db.execute(sql: "PRAGMA cache_size = -262144")
+            defer { try? tx.db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             for n in nodes {
                 try ins.insert(&tx, kind: 0, subject: n.id, predicate: n.type, meta: nil, originText: n.origin)
                 for l in n.labels { try ins.insert(&tx, kind: 1, subject: n.id, predicate: l, meta: nil, originText: n.origin) }

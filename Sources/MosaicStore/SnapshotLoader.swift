@@ -21,9 +21,11 @@ enum SnapshotLoader {
         var g = Graph()
         let lastTx = try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0
         g.transaction = asOf.map { min($0, lastTx) } ?? lastTx
-        let counts = try Row.fetchOne(db, sql: "SELECT count(*), sum(kind = 3), max(id) FROM statement WHERE tx_to IS NULL")
-        let total: Int = counts?[0] ?? 0
-        g.reserve(nodes: max(16, (total - (counts?[1] ?? 0)) / 3), relationships: counts?[1] ?? 0)
+        // Capacity from the highest statement id (an O(log n) rowid lookup; a count(*) would
+        // scan the whole table): at most that many statements are open. Reserved but unused
+        // capacity is never touched, so it costs address space, not resident memory.
+        let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0
+        g.reserve(nodes: max(16, Int(maxID) / 8), relationships: Int(maxID))
         let condition = asOf == nil ? "tx_to IS NULL" : "tx_from <= \(asOf!) AND (tx_to IS NULL OR tx_to > \(asOf!))"
         let sql = """
             SELECT id, kind, subject, predicate, object, value, valid_from, valid_to, sources, grading, confidence,
@@ -41,6 +43,11 @@ enum SnapshotLoader {
         var dateCache: [String: PartialDate] = [:]
         var pendingProps: [Pending] = []
         var pendingRels: [Pending] = []
+        // Relations are added in statement order. While both ends of every relation so far
+        // were already loaded, a relation is added as soon as it is read (the common case: a
+        // store's entities come before their relations); from the first one that must wait
+        // for an end, every later one waits too, so the order stays the statement order.
+        var deferring = false
 
         func text(_ col: Int32) -> String? {
             guard let p = sqlite3_column_text(stmt, col) else { return nil }
@@ -83,7 +90,14 @@ enum SnapshotLoader {
                     validFrom: date(6), validTo: date(7), sources: sources, grading: text(9).flatMap(Grading.init),
                     confidence: sqlite3_column_type(stmt, 10) == SQLITE_NULL ? nil : sqlite3_column_double(stmt, 10),
                     origin: origin)
-                pendingRels.append(p)
+                if !deferring, let from = g.lookup(key: subject), let target = p.object, let to = g.lookup(key: target) {
+                    var props: [String: Value] = [:]
+                    if let v = p.value, case .map(let m)? = Value.decode(v) { props = m }
+                    g.loadRelationship(from: from, to: to, type: predicate, properties: props, meta: p.meta!, statement: id, transaction: p.tx)
+                } else {
+                    deferring = true
+                    pendingRels.append(p)
+                }
             } else {
                 pendingProps.append(p)
             }
@@ -106,7 +120,6 @@ enum SnapshotLoader {
             guard p.subject.hasPrefix("#"), let sid = Int64(p.subject.dropFirst()), let r = g.relationship(statement: sid) else { continue }
             g.loadRelationshipProperty(r, p.predicate, p.value.flatMap(Value.decode) ?? .null, statement: p.id)
         }
-        let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0
         g.nextStatementID = max(g.nextStatementID, maxID + 1)
         return g
     }

@@ -249,10 +249,11 @@ struct KBParser {
         var e = EntityDecl(id: id, type: typeNode?.string ?? "Article", pos: Pos(idNode), typePos: Pos(typeNode ?? idNode))
         e.isSource = true
         for key in ["title", "date", "url", "reliability", "language", "name", "aliases"] {
-            if let v = m[key] { e.props.append(PropDecl(name: key, node: v, options: FactOptions(), pos: Pos(v))) }
+            if let v = m[key] { e.props.append(prop(key, v)) }
         }
-        if m["name"] == nil, let t = m["title"] { e.props.append(PropDecl(name: "name", node: t, options: FactOptions(), pos: Pos(t))) }
-        if let r = m["reliability"]?.string, !(r.count == 1 && "ABCDEF".contains(r.uppercased())) {
+        if m["name"] == nil, let t = m["title"] { e.props.append(prop("name", t)) }
+        let reliability = m["reliability"]?.mapping?["value"] ?? m["reliability"]
+        if let r = reliability?.string, !(r.count == 1 && "ABCDEF".contains(r.uppercased())) {
             error(Pos(m["reliability"]), "reliability is one letter A–F (A completely reliable … F cannot be judged)")
         }
         if let p = m["props"], let pm = p.mapping { for (k, v) in pm { e.props.append(prop(k.string ?? "", v)) } }
@@ -263,7 +264,7 @@ struct KBParser {
         }
         // A source is its own citation.
         e.options = FactOptions(sources: [Citation(source: id)])
-        e.props = e.props.map { var p = $0; p.options = e.options; return p }
+        e.props = e.props.map { var p = $0; p.options = p.options.over(e.options); return p }
         return (e, rels)
     }
 

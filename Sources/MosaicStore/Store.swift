@@ -103,6 +103,7 @@ public final class Store: @unchecked Sendable {
                     tokenize = 'unicode61 remove_diacritics 2');
                 """)
         }
+        registerDerivationMigration(&m)
         return m
     }
 

@@ -220,6 +220,7 @@ final class InferenceRun {
                 }
             }
             var round = 0
+            var recentProducers: [[String]] = []
             while true {
                 round += 1
                 var producers: [String] = []
@@ -237,8 +238,12 @@ final class InferenceRun {
                 }
                 let new = Array(newlyVisible[before...])
                 if new.isEmpty { break }
+                recentProducers.append(producers)
+                if recentProducers.count > stratum.count { recentProducers.removeFirst() }
                 if round >= maxRounds {
-                    throw InferenceError.noFixpoint(rules: producers.isEmpty ? stratum.map { rules[$0].id.description } : producers, rounds: maxRounds)
+                    // The rules that kept producing over the last rounds (one full turn of the cycle).
+                    let cycle = Set(recentProducers.joined())
+                    throw InferenceError.noFixpoint(rules: stratum.map { rules[$0].id.description }.filter(cycle.contains), rounds: maxRounds)
                 }
                 deltas = [:]
                 for i in stratum {
@@ -262,6 +267,8 @@ final class InferenceRun {
         guard !x.premises.isEmpty else {
             throw InferenceError.badRule(rule: rule.id.description, message: "a derivation needs at least one premise")
         }
+        // Every derivation must pass the policy (premises that never held together give nothing).
+        guard let meta = rule.policy.meta(for: metas, explicit: x.conclusion.meta, origin: rule.id.origin) else { return }
         let key = ConclusionKey(rule: i, subject: x.conclusion.subject, kind: x.conclusion.kind)
         if let id = pendingByKey[key] { addDerivation(id, rule: i, premises: x.premises); return }
         if !fresh[i], let existing = try findExisting(key) {
@@ -281,7 +288,6 @@ final class InferenceRun {
             }
             return
         }
-        guard let meta = rule.policy.meta(for: metas, explicit: x.conclusion.meta, origin: rule.id.origin) else { return }
         let id = nextID
         nextID += 1
         var target: Int32 = -1

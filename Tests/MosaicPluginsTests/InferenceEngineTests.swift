@@ -7,17 +7,7 @@ import XCTest
 final class InferenceEngineTests: XCTestCase {
     typealias F = InferenceFixture
 
-    /// latakia-base PART_OF latakia PART_OF syria; latakia-base LOCATED_IN syria;
-    /// strike-1 LOCATED_IN latakia-base.
-    func sample() throws -> (Store, [String: Int64]) {
-        let s = try F.store(entities: ["syria": "Country", "latakia": "Governorate", "latakia-base": "Base", "strike-1": "Event"])
-        var ids: [String: Int64] = [:]
-        ids["base-gov"] = try F.relate(s, "latakia-base", "PART_OF", "latakia", meta: F.meta("art-1", grade: "B2"))
-        ids["gov-country"] = try F.relate(s, "latakia", "PART_OF", "syria", meta: F.meta("art-2", grade: "A1"))
-        ids["base-country"] = try F.relate(s, "latakia-base", "LOCATED_IN", "syria", meta: F.meta("art-3", grade: "C3"))
-        ids["event-base"] = try F.relate(s, "strike-1", "LOCATED_IN", "latakia-base", meta: F.meta("art-4", grade: "B2", from: "2025-10-29", to: "2025-10-29"))
-        return (s, ids)
-    }
+    func sample() throws -> (Store, [String: Int64]) { try F.sample() }
 
     func testClosureFromScratch() throws {
         let (s, _) = try sample()
@@ -210,8 +200,6 @@ final class InferenceEngineTests: XCTestCase {
     }
 
     func statementID(_ s: Store, _ a: String, _ b: String, type: String = "CONTAINED_IN") -> Int64? {
-        let g = s.graph
-        guard let n = g.lookup(key: a), let t = g.relationTypeID(type) else { return nil }
-        return g.outgoing(n, type: t).first { g.node(g.relationship($0).target).key == b }.map { g.relationship($0).statement }
+        F.statementID(s, a, b, type: type)
     }
 }

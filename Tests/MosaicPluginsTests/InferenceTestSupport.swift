@@ -82,4 +82,22 @@ enum InferenceFixture {
         }
         return out
     }
+
+    /// latakia-base PART_OF latakia PART_OF syria; latakia-base LOCATED_IN syria;
+    /// strike-1 LOCATED_IN latakia-base.
+    static func sample() throws -> (Store, [String: Int64]) {
+        let s = try store(entities: ["syria": "Country", "latakia": "Governorate", "latakia-base": "Base", "strike-1": "Event"])
+        var ids: [String: Int64] = [:]
+        ids["base-gov"] = try relate(s, "latakia-base", "PART_OF", "latakia", meta: meta("art-1", grade: "B2"))
+        ids["gov-country"] = try relate(s, "latakia", "PART_OF", "syria", meta: meta("art-2", grade: "A1"))
+        ids["base-country"] = try relate(s, "latakia-base", "LOCATED_IN", "syria", meta: meta("art-3", grade: "C3"))
+        ids["event-base"] = try relate(s, "strike-1", "LOCATED_IN", "latakia-base", meta: meta("art-4", grade: "B2", from: "2025-10-29", to: "2025-10-29"))
+        return (s, ids)
+    }
+
+    static func statementID(_ s: Store, _ a: String, _ b: String, type: String = "CONTAINED_IN") -> Int64? {
+        let g = s.graph
+        guard let n = g.lookup(key: a), let t = g.relationTypeID(type) else { return nil }
+        return g.outgoing(n, type: t).first { g.node(g.relationship($0).target).key == b }.map { g.relationship($0).statement }
+    }
 }

@@ -14,7 +14,14 @@ enum AnchorAccess: Sendable {
     case labelOrScan                // the smallest of the node's labels, else all nodes
 }
 
-struct PartPlan: Sendable { var anchor: Int; var access: AnchorAccess }
+struct PartPlan: Sendable {
+    var anchor: Int
+    var access: AnchorAccess
+    var nodes: [NodePattern] = []
+    /// Expansion order: rightwards from the anchor, then leftwards.
+    var order: [(step: Int, forward: Bool)] = []
+    init(anchor: Int, access: AnchorAccess) { self.anchor = anchor; self.access = access }
+}
 
 struct ClausePlan: Sendable {
     var parts: [PartPlan]?
@@ -22,6 +29,7 @@ struct ClausePlan: Sendable {
     var introduced: [String] = []
     /// Variables in scope before the clause (what `*` projects when there are no rows).
     var starNames: [String] = []
+    var projection: ProjectionPlan?
     var operatorIndex: Int?
 }
 
@@ -59,7 +67,7 @@ enum Planner {
                                 guard let v = np.variable, !b.contains(v) else { continue }
                                 if let (k, e) = pushed.first(where: { $0.0 == v && indexedKeys.contains($0.1) }).map({ ($0.1, $0.2) }) {
                                     var free = Set<String>(); e.freeVariables(into: &free)
-                                    if free.isSubset(of: b) { plan = PartPlan(anchor: i, access: .property(k, e)); break }
+                                    if free.isSubset(of: b) { plan = complete(PartPlan(anchor: i, access: .property(k, e)), pp); break }
                                 }
                             }
                         }
@@ -78,9 +86,11 @@ enum Planner {
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: "Unwind", detail: "\(e.canonical) AS \(v)", depth: 0))
                 case .with(let p, let w):
+                    cp.projection = ProjectionPlan(p, starNames: cp.starNames)
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "Aggregate" : "Projection", detail: projectionDetail(p) + (w.map { " WHERE " + $0.canonical } ?? ""), depth: 0))
                 case .returns(let p):
+                    cp.projection = ProjectionPlan(p, starNames: cp.starNames)
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "AggregateResults" : "ProduceResults", detail: projectionDetail(p), depth: 0))
                 case .create(let pattern, _):
@@ -147,6 +157,13 @@ enum Planner {
             }
             if score < bestScore { best = PartPlan(anchor: i, access: acc); bestScore = score }
         }
+        return complete(best, part)
+    }
+
+    static func complete(_ p: PartPlan, _ part: PatternPart) -> PartPlan {
+        var best = p
+        best.nodes = part.nodes
+        best.order = (best.anchor..<part.steps.count).map { ($0, true) } + (0..<best.anchor).reversed().map { ($0, false) }
         return best
     }
 

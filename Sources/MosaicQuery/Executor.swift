@@ -246,6 +246,7 @@ final class Executor<G: QueryGraph> {
         if part.shortest != 0 { try matchShortest(part, nodeProps, relProps, row, emit); return }
 
         let order = plan.order
+        let needPath = part.pathVariable != nil
 
         func finish() throws {
             var r = row
@@ -269,7 +270,7 @@ final class Executor<G: QueryGraph> {
             guard try nodeMatches(np, n, nodeProps[idx], row) else { return }
             nodeIDs[idx] = n
             var added = false
-            if let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
+            if plan.bindNodes[idx], let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
             try body()
             if added { row[np.variable!] = nil }
             nodeIDs[idx] = -1
@@ -300,9 +301,9 @@ final class Executor<G: QueryGraph> {
                             if nodeIDs[toIdx] == -1 || nodeIDs[toIdx] == target {
                                 let wasSet = nodeIDs[toIdx] != -1
                                 let seg = forward ? path : path.reversed()
-                                relIDs[s] = seg
+                                if needPath { relIDs[s] = seg }
                                 var addedRel = false
-                                if let v = rp.variable, row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
+                                if plan.bindRels[s], let v = rp.variable, row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
                                 if wasSet { try extend(k + 1) } else { try bindNode(toIdx, target) { try extend(k + 1) } }
                                 if addedRel { row[rp.variable!] = nil }
                                 relIDs[s] = []
@@ -331,12 +332,12 @@ final class Executor<G: QueryGraph> {
                 if usedRels.contains(rel) || !relMatches(rp, rel, relProps[s]) { continue }
                 if nodeIDs[toIdx] != -1 && nodeIDs[toIdx] != other { continue }
                 usedRels.append(rel)
-                relIDs[s] = [rel]
+                if needPath { relIDs[s] = [rel] }
                 var addedRel = false
-                if let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
+                if plan.bindRels[s], let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
                 if nodeIDs[toIdx] != -1 { try extend(k + 1) } else { try bindNode(toIdx, other) { try extend(k + 1) } }
                 if addedRel { row[rp.variable!] = nil }
-                relIDs[s] = []
+                if needPath { relIDs[s] = [] }
                 usedRels.removeLast()
             }
         }

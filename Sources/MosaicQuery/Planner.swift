@@ -18,6 +18,10 @@ struct PartPlan: Sendable {
     var anchor: Int
     var access: AnchorAccess
     var nodes: [NodePattern] = []
+    /// Whether a node / relationship variable must be bound in the row (false when nothing
+    /// reads it again, so matching skips the work).
+    var bindNodes: [Bool] = []
+    var bindRels: [Bool] = []
     /// Expansion order: rightwards from the anchor, then leftwards.
     var order: [(step: Int, forward: Bool)] = []
     init(anchor: Int, access: AnchorAccess) { self.anchor = anchor; self.access = access }
@@ -47,6 +51,7 @@ enum Planner {
     static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]]) -> QueryPlan {
         var clauses: [[ClausePlan]] = []
         var ops: [PlanOperator] = []
+        let uses = variableUses(ast)
         for (pi, part) in ast.parts.enumerated() {
             var cps: [ClausePlan] = []
             for (ci, clause) in part.clauses.enumerated() {
@@ -76,6 +81,12 @@ enum Planner {
                         for n in pp.nodes { if let v = n.variable { b.insert(v); if !bound.contains(v) { cp.introduced.append(v) } } }
                         for (r, _) in pp.steps { if let v = r.variable, !bound.contains(v) { b.insert(v); cp.introduced.append(v) } }
                         if let pv = pp.pathVariable { b.insert(pv); cp.introduced.append(pv) }
+                    }
+                    if !uses.star {
+                        for (k, pp) in pattern.enumerated() {
+                            for (i, n) in pp.nodes.enumerated() { if let v = n.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindNodes[i] = false } }
+                            for (i, (r, _)) in pp.steps.enumerated() { if let v = r.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindRels[i] = false } }
+                        }
                     }
                     cp.parts = parts
                     var d = details.joined(separator: ", ")
@@ -111,6 +122,67 @@ enum Planner {
             if pi > 0 { ops.append(PlanOperator(name: ast.unionAll[pi - 1] ? "UnionAll" : "Union", detail: "", depth: 0)) }
         }
         return QueryPlan(ast: ast, clauses: clauses, operators: ops)
+    }
+
+    /// How often each name occurs in the query (declarations and uses), and whether some
+    /// projection uses `*` (then every variable is needed).
+    static func variableUses(_ ast: QueryAST) -> (counts: [String: Int], star: Bool) {
+        var counts: [String: Int] = [:]
+        var star = false
+        func pattern(_ p: PatternPart) {
+            if let v = p.pathVariable { counts[v, default: 0] += 1 }
+            for n in p.nodes { if let v = n.variable { counts[v, default: 0] += 1 }; if let e = n.properties { expr(e) } }
+            for (r, _) in p.steps { if let v = r.variable { counts[v, default: 0] += 1 }; if let e = r.properties { expr(e) } }
+        }
+        func expr(_ e: Expr) {
+            switch e.kind {
+            case .variable(let v): counts[v, default: 0] += 1
+            case .pattern(let p): pattern(p)
+            case .exists(let ps, let w): ps.forEach(pattern); if let w = w { expr(w) }
+            case .patternComprehension(let pv, let p, let w, let pr):
+                if let pv = pv { counts[pv, default: 0] += 1 }
+                pattern(p); if let w = w { expr(w) }; expr(pr)
+            case .mapProjection(let v, let items):
+                counts[v, default: 0] += 1
+                for it in items {
+                    if case .variable(let x) = it { counts[x, default: 0] += 1 }
+                    if case .literal(_, let x) = it { expr(x) }
+                }
+            default: for c in e.children { expr(c) }
+            }
+        }
+        func proj(_ p: Projection) {
+            if p.star { star = true }
+            p.items.forEach { expr($0.expr) }; p.order.forEach { expr($0.expr) }
+            [p.skip, p.limit].compactMap { $0 }.forEach(expr)
+        }
+        func setItem(_ s: SetItem) {
+            switch s {
+            case .property(let t, _, let v): expr(t); expr(v)
+            case .replaceAll(let n, let v, _), .merge(let n, let v, _): counts[n, default: 0] += 1; expr(v)
+            case .labels(let n, _, _): counts[n, default: 0] += 1
+            }
+        }
+        for part in ast.parts {
+            for c in part.clauses {
+                switch c {
+                case .match(let p, _, let w, _): p.forEach(pattern); if let w = w { expr(w) }
+                case .unwind(let e, let v, _): expr(e); counts[v, default: 0] += 1
+                case .with(let p, let w): proj(p); if let w = w { expr(w) }
+                case .returns(let p): proj(p)
+                case .create(let p, _): p.forEach(pattern)
+                case .merge(let p, let a, let b, _): pattern(p); (a + b).forEach(setItem)
+                case .set(let items, _): items.forEach(setItem)
+                case .remove(let items, _):
+                    for it in items {
+                        switch it { case .property(let t, _): expr(t); case .labels(let n, _, _): counts[n, default: 0] += 1 }
+                    }
+                case .delete(let es, _, _): es.forEach(expr)
+                case .call(_, let args, _, _): args?.forEach(expr)
+                }
+            }
+        }
+        return (counts, star)
     }
 
     static func projectionDetail(_ p: Projection) -> String {
@@ -163,6 +235,8 @@ enum Planner {
     static func complete(_ p: PartPlan, _ part: PatternPart) -> PartPlan {
         var best = p
         best.nodes = part.nodes
+        best.bindNodes = Array(repeating: true, count: part.nodes.count)
+        best.bindRels = Array(repeating: true, count: part.steps.count)
         best.order = (best.anchor..<part.steps.count).map { ($0, true) } + (0..<best.anchor).reversed().map { ($0, false) }
         return best
     }

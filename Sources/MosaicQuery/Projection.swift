@@ -88,7 +88,8 @@ final class Aggregator<G: QueryGraph> {
         let k: [QueryValue]
         if plan.keyIndices.isEmpty { k = [] } else { k = try plan.keyIndices.map { try ex.eval(plan.items[$0].expr, row) } }
         let g: Int
-        if let found = groupIndex[GroupKeys(values: k)] { g = found } else {
+        if k.isEmpty && !firstRows.isEmpty { g = 0 }
+        else if let found = groupIndex[GroupKeys(values: k)] { g = found } else {
             g = firstRows.count
             groupIndex[GroupKeys(values: k)] = g
             firstRows.append(row); keys.append(k)

@@ -10,7 +10,8 @@ final class Executor<G: QueryGraph> {
     let functions: FunctionRegistry
     let plan: QueryPlan
     var changes: [QueryChange] = []
-    var usedRels: Set<Int> = []
+    /// Relationships bound by the MATCH being matched (a stack: patterns are short).
+    var usedRels: [Int] = []
     var deletedNodes: Set<Int> = []
     var deletedRels: Set<Int> = []
     /// Types of relationships deleted by this query (type(r) still works on them).
@@ -83,11 +84,20 @@ final class Executor<G: QueryGraph> {
         var columns: [String] = []
         var out: [[QueryValue]] = []
         var returned = false
+        var fused: Aggregator<G>? = nil
         for (ci, clause) in q.clauses.enumerated() {
             let cp = plan.clauses[pi][ci]
             switch clause {
             case .match(let pattern, let optional, let pred, _):
-                rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
+                // a MATCH followed by an aggregating WITH/RETURN streams its rows into the aggregator
+                if ci + 1 < q.clauses.count, let next = plan.clauses[pi][ci + 1].projection, next.hasAggregates {
+                    let agg = Aggregator(next, self)
+                    _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
+                    fused = agg
+                    rows = []
+                } else {
+                    rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
+                }
             case .unwind(let e, let v, _):
                 var next: [Row] = []
                 for row in rows {
@@ -100,13 +110,15 @@ final class Executor<G: QueryGraph> {
                 }
                 rows = next
             case .with(let proj, let pred):
-                let r = try project(proj, rows, cp, keepMerged: pred != nil)
+                let r = try project(proj, rows, cp, keepMerged: pred != nil, aggregated: fused)
+                fused = nil
                 if let w = pred {
                     rows = []
                     for (out, merged) in zip(r.rows, r.merged) where try isTrue(eval(w, merged)) { rows.append(out) }
                 } else { rows = r.rows }
             case .returns(let proj):
-                let r = try project(proj, rows, cp)
+                let r = try project(proj, rows, cp, aggregated: fused)
+                fused = nil
                 columns = r.columns
                 out = r.rows.map { row in columns.map { row[$0] ?? .null } }
                 returned = true
@@ -141,8 +153,10 @@ final class Executor<G: QueryGraph> {
 
     // MARK: MATCH
 
-    func execMatch(_ pattern: Pattern, optional: Bool, predicate: Expr?, _ rows: [Row], _ cp: ClausePlan) throws -> [Row] {
+    func execMatch(_ pattern: Pattern, optional: Bool, predicate: Expr?, _ rows: [Row], _ cp: ClausePlan,
+                   sink: ((Row) throws -> Void)? = nil) throws -> [Row] {
         var out: [Row] = []
+        var produced = 0
         let newVars = cp.introduced
         for row in rows {
             var found = false
@@ -156,15 +170,18 @@ final class Executor<G: QueryGraph> {
                     if !ok { return }
                 }
                 found = true
-                out.append(r)
+                produced += 1
+                if let s = sink { try s(r) } else { out.append(r) }
             }
             usedRels = saved
             if optional && !found {
                 var r = row
                 for v in newVars where r[v] == nil { r[v] = .null }
-                out.append(r)
+                produced += 1
+                if let s = sink { try s(r) } else { out.append(r) }
             }
         }
+        if sink != nil, let op = cp.operatorIndex { opRows[op] += produced }
         return out
     }
 
@@ -225,8 +242,8 @@ final class Executor<G: QueryGraph> {
     }
 
     func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, _ emit: (Row) throws -> Void) throws {
-        let nodes = part.nodes
         let plan = plan ?? Planner.planPart(part, bound: Set(row.keys), indexedKeys: [])
+        let nodes = plan.nodes
         let nodeProps = try nodes.map { try evalProps($0.properties, row) }
         let relProps = try part.steps.map { try evalProps($0.0.properties, row) }
         var nodeIDs = Array(repeating: -1, count: nodes.count)
@@ -235,8 +252,8 @@ final class Executor<G: QueryGraph> {
         let a = plan.anchor
         if part.shortest != 0 { try matchShortest(part, nodeProps, relProps, row, emit); return }
 
-        // order of expansion: rightwards from the anchor, then leftwards
-        let order: [(step: Int, forward: Bool)] = (a..<part.steps.count).map { ($0, true) } + (0..<a).reversed().map { ($0, false) }
+        let order = plan.order
+        let needPath = part.pathVariable != nil
 
         func finish() throws {
             var r = row
@@ -260,7 +277,7 @@ final class Executor<G: QueryGraph> {
             guard try nodeMatches(np, n, nodeProps[idx], row) else { return }
             nodeIDs[idx] = n
             var added = false
-            if let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
+            if plan.bindNodes[idx], let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
             try body()
             if added { row[np.variable!] = nil }
             nodeIDs[idx] = -1
@@ -291,9 +308,9 @@ final class Executor<G: QueryGraph> {
                             if nodeIDs[toIdx] == -1 || nodeIDs[toIdx] == target {
                                 let wasSet = nodeIDs[toIdx] != -1
                                 let seg = forward ? path : path.reversed()
-                                relIDs[s] = seg
+                                if needPath { relIDs[s] = seg }
                                 var addedRel = false
-                                if let v = rp.variable, row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
+                                if plan.bindRels[s], let v = rp.variable, row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
                                 if wasSet { try extend(k + 1) } else { try bindNode(toIdx, target) { try extend(k + 1) } }
                                 if addedRel { row[rp.variable!] = nil }
                                 relIDs[s] = []
@@ -304,9 +321,9 @@ final class Executor<G: QueryGraph> {
                     if let bl = boundList, path.count >= bl.count { return }
                     for (rel, other) in graph.relationships(of: at, direction: dir, types: rp.types) {
                         if usedRels.contains(rel) || !relMatches(rp, rel, relProps[s]) { continue }
-                        usedRels.insert(rel); path.append(rel)
+                        usedRels.append(rel); path.append(rel)
                         try walk(other)
-                        path.removeLast(); usedRels.remove(rel)
+                        path.removeLast(); usedRels.removeLast()
                     }
                 }
                 try walk(from)
@@ -321,14 +338,14 @@ final class Executor<G: QueryGraph> {
                 if let br = boundRel, br != rel { continue }
                 if usedRels.contains(rel) || !relMatches(rp, rel, relProps[s]) { continue }
                 if nodeIDs[toIdx] != -1 && nodeIDs[toIdx] != other { continue }
-                usedRels.insert(rel)
-                relIDs[s] = [rel]
+                usedRels.append(rel)
+                if needPath { relIDs[s] = [rel] }
                 var addedRel = false
-                if let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
+                if plan.bindRels[s], let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
                 if nodeIDs[toIdx] != -1 { try extend(k + 1) } else { try bindNode(toIdx, other) { try extend(k + 1) } }
                 if addedRel { row[rp.variable!] = nil }
-                relIDs[s] = []
-                usedRels.remove(rel)
+                if needPath { relIDs[s] = [] }
+                usedRels.removeLast()
             }
         }
 

@@ -14,6 +14,8 @@ struct Token: Sendable {
     var pos: SourcePosition
     /// Offset just after the token (for source slices such as column names).
     var end: Int
+    /// The upper-case spelling of an identifier (keywords are case-insensitive).
+    var upper: String? = nil
 }
 
 /// Turns query text into tokens; comments and whitespace are skipped.
@@ -41,7 +43,7 @@ struct Lexer {
             if c.isLetter || c == "_" {
                 var s = ""
                 while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { s.append(chars[i]); advance() }
-                out.append(Token(kind: .identifier(s), pos: start, end: i))
+                out.append(Token(kind: .identifier(s), pos: start, end: i, upper: s.uppercased()))
             } else if c == "`" {
                 advance()
                 var s = ""

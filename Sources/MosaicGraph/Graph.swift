@@ -20,6 +20,9 @@ public struct Graph: Sendable {
     private var sourceSetIDs: [[Citation]: Int32] = [[]: 0]
     private var originList: [Origin] = []
     private var originIDs: [Origin: Int32] = [:]
+    /// One shared `[type]` array per type for nodes with a single label (copy-on-write keeps
+    /// them independent): saves an allocation per node.
+    private var singleLabelArrays: [String: [String]] = [:]
 
     /// The last store transaction this graph reflects (0 for a graph not from a store).
     public var transaction: Int64 = 0
@@ -307,7 +310,16 @@ public struct Graph: Sendable {
     }
 
     private mutating func attachLabel(_ node: Int32, _ label: String) {
-        nodes[Int(node)].labels.append(label)
+        if nodes[Int(node)].labels.isEmpty {
+            if let shared = singleLabelArrays[label] {
+                nodes[Int(node)].labels = shared
+            } else {
+                nodes[Int(node)].labels = [label]
+                singleLabelArrays[label] = nodes[Int(node)].labels
+            }
+        } else {
+            nodes[Int(node)].labels.append(label)
+        }
         labelIndex[label, default: []].append(node)
     }
 

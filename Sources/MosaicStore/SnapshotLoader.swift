@@ -40,6 +40,7 @@ enum SnapshotLoader {
 
         var sourceCache: [String: [Citation]] = [:]
         var originCache: [String: Origin] = [:]
+        var lastOrigin: (bytes: [UInt8], origin: Origin)?
         var dateCache: [String: PartialDate] = [:]
         var pendingProps: [Pending] = []
         var pendingRels: [Pending] = []
@@ -83,9 +84,19 @@ enum SnapshotLoader {
                 if let st = sourcesText {
                     if let c = sourceCache[st] { sources = c } else { sources = StatementCodec.decodeSources(st); sourceCache[st] = sources }
                 }
-                let originText = text(11) ?? ""
+                // Consecutive relations mostly share their origin: compare the bytes with the
+                // previous row's before making a String of them.
+                let originBytes = sqlite3_column_text(stmt, 11)
+                let originLength = Int(sqlite3_column_bytes(stmt, 11))
                 let origin: Origin
-                if let o = originCache[originText] { origin = o } else { origin = Origin(parsing: originText); originCache[originText] = origin }
+                if let last = lastOrigin, let current = originBytes, last.bytes.count == originLength,
+                   last.bytes.elementsEqual(UnsafeBufferPointer(start: current, count: originLength)) {
+                    origin = last.origin
+                } else {
+                    let originText = originBytes.map { String(cString: $0) } ?? ""
+                    if let o = originCache[originText] { origin = o } else { origin = Origin(parsing: originText); originCache[originText] = origin }
+                    if let originBytes { lastOrigin = (Array(UnsafeBufferPointer(start: originBytes, count: originLength)), origin) }
+                }
                 p.meta = StatementMeta(
                     validFrom: date(6), validTo: date(7), sources: sources, grading: text(9).flatMap(Grading.init),
                     confidence: sqlite3_column_type(stmt, 10) == SQLITE_NULL ? nil : sqlite3_column_double(stmt, 10),

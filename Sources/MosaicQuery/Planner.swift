@@ -53,7 +53,7 @@ struct QueryPlan: Sendable {
 enum Planner {
     static let indexedKeys: Set<String> = ["id", "name"]
 
-    static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]]) -> QueryPlan {
+    static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]], describe wantText: Bool = true) -> QueryPlan {
         var clauses: [[ClausePlan]] = []
         var ops: [PlanOperator] = []
         let uses = variableUses(ast)
@@ -82,7 +82,7 @@ enum Planner {
                             }
                         }
                         parts.append(plan)
-                        details.append(describe(pp, plan))
+                        if wantText { details.append(describe(pp, plan)) }
                         for n in pp.nodes { if let v = n.variable { b.insert(v); if !bound.contains(v) { cp.introduced.append(v) } } }
                         for (r, _) in pp.steps { if let v = r.variable, !bound.contains(v) { b.insert(v); cp.introduced.append(v) } }
                         if let pv = pp.pathVariable { b.insert(pv); cp.introduced.append(pv) }
@@ -95,27 +95,27 @@ enum Planner {
                     }
                     cp.parts = parts
                     var d = details.joined(separator: ", ")
-                    if let w = pred { d += " WHERE " + w.canonical }
+                    if wantText, let w = pred { d += " WHERE " + w.canonical }
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match", detail: d, depth: 0))
                 case .unwind(let e, let v, _):
                     cp.operatorIndex = ops.count
-                    ops.append(PlanOperator(name: "Unwind", detail: "\(e.canonical) AS \(v)", depth: 0))
+                    ops.append(PlanOperator(name: "Unwind", detail: wantText ? "\(e.canonical) AS \(v)" : "", depth: 0))
                 case .with(let p, let w):
                     cp.projection = ProjectionPlan(p, starNames: cp.starNames)
                     cp.operatorIndex = ops.count
-                    ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "Aggregate" : "Projection", detail: projectionDetail(p) + (w.map { " WHERE " + $0.canonical } ?? ""), depth: 0))
+                    ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "Aggregate" : "Projection", detail: wantText ? projectionDetail(p) + (w.map { " WHERE " + $0.canonical } ?? "") : "", depth: 0))
                 case .returns(let p):
                     cp.projection = ProjectionPlan(p, starNames: cp.starNames)
                     cp.operatorIndex = ops.count
-                    ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "AggregateResults" : "ProduceResults", detail: projectionDetail(p), depth: 0))
+                    ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "AggregateResults" : "ProduceResults", detail: wantText ? projectionDetail(p) : "", depth: 0))
                 case .create(let pattern, _):
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: "Create", detail: "\(pattern.count) pattern part(s)", depth: 0))
                 case .merge(let pp, _, _, _):
                     cp.parts = [planPart(pp, bound: bound, indexedKeys: indexedKeys)]
                     cp.operatorIndex = ops.count
-                    ops.append(PlanOperator(name: "Merge", detail: describe(pp, cp.parts![0]), depth: 0))
+                    ops.append(PlanOperator(name: "Merge", detail: wantText ? describe(pp, cp.parts![0]) : "", depth: 0))
                 case .set: cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "SetProperties", detail: "", depth: 0))
                 case .remove: cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "Remove", detail: "", depth: 0))
                 case .delete(_, let detach, _): cp.operatorIndex = ops.count; ops.append(PlanOperator(name: detach ? "DetachDelete" : "Delete", detail: "", depth: 0))

@@ -1,2 +1,66 @@
-// MosaicQuery: placeholder until its issue lands.
-public enum MosaicQueryModule { public static let name = "MosaicQuery" }
+// MosaicQuery: the Mosaic query language (openCypher style) over a graph snapshot.
+// Provides: lexer → parser (AST with source positions) → binder (scopes, semantic errors)
+// → planner (anchors, operators) → executor returning a typed `ResultTable`, prepared
+// queries, EXPLAIN/PROFILE, an extensible function registry, and writes that return the
+// new graph plus the list of changes. Uses: MosaicGraph (through `QueryGraph`), Foundation.
+
+/// A query compiled once (parsed, bound, planned) and run many times with parameters.
+public struct PreparedQuery: Sendable {
+    public let text: String
+    let plan: QueryPlan
+    let functions: FunctionRegistry
+
+    /// Whether the query writes (CREATE, MERGE, SET, REMOVE, DELETE).
+    public var isReadOnly: Bool {
+        !plan.ast.parts.contains { $0.clauses.contains { c in
+            switch c { case .create, .merge, .set, .remove, .delete: return true; default: return false }
+        } }
+    }
+    public var isExplain: Bool { plan.ast.explain }
+    public var isProfile: Bool { plan.ast.profile }
+
+    let scopes: [[Binder.Scope]]
+
+    /// The plan as EXPLAIN shows it.
+    public var operators: [PlanOperator] {
+        plan.ast.explain || plan.ast.profile ? plan.operators : Planner.plan(plan.ast, scopes: scopes, describe: true).operators
+    }
+
+    /// Runs the query on `graph` (any snapshot, e.g. the graph as of a past transaction).
+    /// A writing query works on a copy: the returned table holds the new graph and the
+    /// changes; when the query fails, nothing is written.
+    public func execute<G: QueryGraph>(on graph: G, parameters: [String: QueryValue] = [:],
+                                       limits: QueryLimits = QueryLimits()) throws -> ResultTable<G> {
+        if plan.ast.explain {
+            return ResultTable(columns: ["operator", "detail"], rows: plan.operators.map { [.string($0.name), .string($0.detail)] },
+                               graph: graph, changes: [], plan: plan.operators)
+        }
+        let ex = Executor(graph: graph, params: parameters, functions: functions, plan: plan, limits: limits)
+        let (columns, rows) = try ex.run()
+        var ops: [PlanOperator]? = nil
+        if plan.ast.profile {
+            ops = plan.operators.enumerated().map { i, op in var o = op; o.rows = ex.opRows[i]; return o }
+        }
+        return ResultTable(columns: columns, rows: rows, graph: ex.graph, changes: ex.changes, plan: ops)
+    }
+}
+
+/// The entry points of the query language.
+public enum Query {
+    /// Compiles a query: lexer → parser → binder → planner. Throws a `QueryError`
+    /// (SyntaxError, SemanticError, ...) with the position of the problem.
+    public static func prepare(_ text: String, functions: FunctionRegistry = .standard) throws -> PreparedQuery {
+        let ast = try Parser.parse(text)
+        var binder = Binder(functions: functions)
+        try binder.bind(ast)
+        let plan = Planner.plan(ast, scopes: binder.scopes, describe: ast.explain || ast.profile)
+        return PreparedQuery(text: text, plan: plan, functions: functions, scopes: binder.scopes)
+    }
+
+    /// Compiles and runs a query in one go.
+    public static func run<G: QueryGraph>(_ text: String, on graph: G, parameters: [String: QueryValue] = [:],
+                                          functions: FunctionRegistry = .standard,
+                                          limits: QueryLimits = QueryLimits()) throws -> ResultTable<G> {
+        try prepare(text, functions: functions).execute(on: graph, parameters: parameters, limits: limits)
+    }
+}

@@ -1,3 +1,3 @@
 import MosaicCLI
 
-MosaicCommand.main()
+MosaicCommand.run()

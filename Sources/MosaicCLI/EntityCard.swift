@@ -1,0 +1,155 @@
+import Foundation
+import MosaicGraph
+import MosaicStore
+
+/// An entity as `mosaic show` prints it: properties, relations both ways with dates,
+/// grading and confidence, and numbered citations of the articles behind each fact.
+struct EntityCard {
+    struct Fact {
+        var statement: Int64
+        var text: String
+        var meta: StatementMeta
+        var citations: [Int]
+        var json: Value
+    }
+
+    let key: String
+    let graph: Graph
+    var title = ""
+    var properties: [Fact] = []
+    var outgoing: [Fact] = []
+    var incoming: [Fact] = []
+    var notes: [(number: Int, citation: Citation)] = []
+
+    /// Builds the card from the store's statements believed at the graph's transaction.
+    init(key: String, graph: Graph, store: Store) throws {
+        self.key = key
+        self.graph = graph
+        guard let node = graph.lookup(key: key) else {
+            let similar = graph.nodes(named: key).map { graph.node($0).key }
+            throw CLIError("error: no entity '\(key)'" + (similar.isEmpty ? "; `mosaic query` or `mosaic stats` lists what there is" : "; did you mean \(similar.prefix(5).joined(separator: ", "))?"))
+        }
+        let n = graph.node(node)
+        title = "\(n.name ?? key)  (\(n.labels.joined(separator: ", ")); id \(key))"
+        let tx = graph.transaction
+        func believed(_ s: Statement) -> Bool { s.txFrom <= tx && (s.txTo == nil || s.txTo! > tx) }
+        let about = try store.statements(subject: key, includeRetracted: true).filter(believed)
+        let towards = try store.statements(object: key, includeRetracted: true).filter(believed)
+        var numbers: [Citation: Int] = [:]
+        func cite(_ m: StatementMeta) -> [Int] {
+            m.sources.map { c in
+                if let n = numbers[c] { return n }
+                let n = numbers.count + 1
+                numbers[c] = n
+                notes.append((n, c))
+                return n
+            }
+        }
+        func name(_ k: String) -> String {
+            guard let i = graph.lookup(key: k) else { return k }
+            return graph.node(i).name.map { "\($0) [\(k)]" } ?? k
+        }
+        for s in about {
+            switch s.kind {
+            case .property(let p, let v):
+                properties.append(Fact(statement: s.id, text: "\(p): \(display(v))", meta: s.meta, citations: cite(s.meta),
+                                       json: .map(["property": .string(p), "value": v])))
+            case .relation(let t, let target, let props):
+                outgoing.append(Fact(statement: s.id, text: "\(t) → \(name(target))" + propsText(props), meta: s.meta,
+                                     citations: cite(s.meta), json: .map(["type": .string(t), "to": .string(target), "properties": .map(props)])))
+            default: continue
+            }
+        }
+        for s in towards {
+            guard case .relation(let t, _, let props) = s.kind else { continue }
+            incoming.append(Fact(statement: s.id, text: "\(name(s.subject)) → \(t)" + propsText(props), meta: s.meta,
+                                 citations: cite(s.meta), json: .map(["type": .string(t), "from": .string(s.subject), "properties": .map(props)])))
+        }
+    }
+
+    private func propsText(_ p: [String: Value]) -> String {
+        p.isEmpty ? "" : " {" + p.keys.sorted().map { "\($0): \(display(p[$0]!))" }.joined(separator: ", ") + "}"
+    }
+
+    func display(_ v: Value) -> String {
+        switch v {
+        case .list(let l): return l.map(display).joined(separator: ", ")
+        default: return v.description
+        }
+    }
+
+    static func metaText(_ m: StatementMeta) -> String {
+        var parts: [String] = []
+        switch (m.validFrom, m.validTo) {
+        case let (f?, t?) where f == t: parts.append("on \(f)")
+        case let (f?, t?): parts.append("\(f) – \(t)")
+        case let (f?, nil): parts.append("since \(f)")
+        case let (nil, t?): parts.append("until \(t)")
+        default: break
+        }
+        if let g = m.grading { parts.append(g.description) }
+        parts.append(String(format: "conf %.2f", m.effectiveConfidence))
+        return parts.joined(separator: ", ")
+    }
+
+    func sourceLine(_ c: Citation) -> String {
+        var line = c.source
+        if let a = graph.lookup(key: c.source) {
+            let n = graph.node(a)
+            var bits = ["\(n.properties["title"]?.description ?? n.name ?? c.source)"]
+            if let pubKey = graph.outgoing(a, type: graph.relationTypeID("PUBLISHED_BY")).first.map({ graph.relationship($0).target }) {
+                bits.append(graph.node(pubKey).name ?? graph.node(pubKey).key)
+            }
+            if let d = n.properties["date"] ?? n.properties["published"] { bits.append(d.description) }
+            if let r = n.properties["reliability"] { bits.append("reliability \(r.description)") }
+            line = bits.joined(separator: " — ") + " [\(c.source)]"
+        }
+        if let note = c.note { line += ". Note: \(note)" }
+        return line
+    }
+
+    var text: String {
+        var out = [title, String(repeating: "=", count: min(78, title.count))]
+        func section(_ name: String, _ facts: [Fact]) {
+            guard !facts.isEmpty else { return }
+            out.append("")
+            out.append(name)
+            for f in facts {
+                let cites = f.citations.map { "[\($0)]" }.joined()
+                out.append("  \(f.text)  (\(EntityCard.metaText(f.meta)))\(cites.isEmpty ? "" : " " + cites)  #\(f.statement)")
+            }
+        }
+        section("Properties", properties)
+        section("Relations out", outgoing)
+        section("Relations in", incoming)
+        if !notes.isEmpty {
+            out.append("")
+            out.append("Sources")
+            for (n, c) in notes { out.append("  [\(n)] \(sourceLine(c))") }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    var json: Value {
+        func facts(_ fs: [Fact]) -> Value {
+            .list(fs.map { f in
+                guard case .map(var m) = f.json else { return f.json }
+                m["statement"] = .int(f.statement)
+                m["valid_from"] = f.meta.validFrom.map(Value.date) ?? .null
+                m["valid_to"] = f.meta.validTo.map(Value.date) ?? .null
+                m["grading"] = f.meta.grading.map { .string($0.description) } ?? .null
+                m["confidence"] = .float(f.meta.effectiveConfidence)
+                m["citations"] = .list(f.citations.map { .int(Int64($0)) })
+                m["origin"] = .string(f.meta.origin.description)
+                return .map(m)
+            })
+        }
+        let n = graph.node(graph.lookup(key: key)!)
+        return .map([
+            "id": .string(key), "labels": .list(n.labels.map(Value.string)), "name": n.name.map(Value.string) ?? .null,
+            "properties": facts(properties), "outgoing": facts(outgoing), "incoming": facts(incoming),
+            "sources": .list(notes.map { .map(["number": .int(Int64($0.number)), "source": .string($0.citation.source),
+                                               "note": $0.citation.note.map(Value.string) ?? .null, "text": .string(sourceLine($0.citation))]) }),
+        ])
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import MosaicGraph
+import MosaicStore
+
+/// A workspace: the folder with kb/ and plugins/, and the store in its .mosaic/ folder.
+public final class Workspace {
+    public let root: URL
+    public let store: Store
+
+    public var kbDirectory: URL { root.appendingPathComponent("kb") }
+    public var pluginsDirectory: URL { root.appendingPathComponent("plugins") }
+    public var stateDirectory: URL { root.appendingPathComponent(".mosaic") }
+
+    init(root: URL, store: Store) {
+        self.root = root
+        self.store = store
+    }
+
+    /// Opens the workspace at `path`; with `loadKB`, loads kb/ first if its files changed.
+    public static func open(_ path: String, loadKB: Bool = true) throws -> Workspace {
+        let root = URL(fileURLWithPath: path).standardizedFileURL
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
+            throw CLIError("error: no workspace folder at \(path); pass --workspace DIR (a folder holding kb/ and plugins/)")
+        }
+        let store: Store
+        do {
+            store = try Store.open(path: root.appendingPathComponent(".mosaic/store.sqlite").path)
+        } catch {
+            throw CLIError("error: \(error)")
+        }
+        let ws = Workspace(root: root, store: store)
+        InferenceGlue.install(store)
+        if loadKB { try ws.loadKBIfChanged(quiet: true) }
+        return ws
+    }
+
+    /// Loads kb/ into the store when its files changed since the last load.
+    @discardableResult
+    public func loadKBIfChanged(quiet: Bool) throws -> String? {
+        guard FileManager.default.fileExists(atPath: kbDirectory.path) else { return nil }
+        return try Workspace.kbLoad?(self, quiet)
+    }
+
+    /// The kb/ loader, set by the KB module's glue (see KBGlue.swift).
+    nonisolated(unsafe) static var kbLoad: ((Workspace, Bool) throws -> String?)? = nil
+
+    /// Resolves `--as-of` text: a transaction number (`42` or `tx42`) or a date/time.
+    public func resolveAsOf(_ text: String?) throws -> Store.AsOf? {
+        guard let text, !text.isEmpty else { return nil }
+        let t = text.lowercased().hasPrefix("tx") ? String(text.dropFirst(2)) : text
+        if let n = Int64(t), t.count < 4 || t.count > 8 { return .transaction(n) }
+        if let d = PartialDate(text) {
+            // A date stands for its end: "as of 2025-11-01" includes everything learnt that day.
+            return .time(Date(timeIntervalSince1970: TimeInterval(d.end - 1)))
+        }
+        throw CLIError("error: --as-of takes a transaction (tx42) or a date/time (2025-11-01, 2025-11-01T06:00Z); got '\(text)'", exitCode: 2)
+    }
+
+    /// The graph now, or as of a past transaction or time.
+    public func graph(asOf: Store.AsOf?) throws -> Graph {
+        guard let asOf else { return store.graph }
+        return try store.snapshot(asOf: asOf)
+    }
+}

@@ -1,0 +1,363 @@
+/// The in-memory, read-optimised view of the statements believed at one transaction: nodes
+/// and relationships in insertion order with indexes by key, label, name and adjacency.
+///
+/// `Graph` is a value: readers keep the copy they were given while a writer mutates its own
+/// (arrays are copy-on-write). A writer that sets `isRecording` gets every mutation back as
+/// `changes`, which the Store commits as one transaction.
+public struct Graph: Sendable {
+    public private(set) var nodes: [Node] = []
+    public private(set) var relationships: [Relationship] = []
+    public private(set) var relationTypes: [String] = []
+    private var relationTypeIDs: [String: Int32] = [:]
+    private var keyIndex: [String: Int32] = [:]
+    private var labelIndex: [String: [Int32]] = [:]
+    private var nameIndex: [String: [Int32]] = [:]
+    private var outAdjacency: [[Int32]] = []
+    private var inAdjacency: [[Int32]] = []
+    private var relationProps: [Int32: [String: Value]] = [:]
+    private var relationPropStatements: [Int32: [String: Int64]] = [:]
+    private var sourceSets: [[Citation]] = [[]]
+    private var sourceSetIDs: [[Citation]: Int32] = [[]: 0]
+    private var originList: [Origin] = []
+    private var originIDs: [Origin: Int32] = [:]
+    /// One shared `[type]` array per type for nodes with a single label (copy-on-write keeps
+    /// them independent): saves an allocation per node.
+    private var singleLabelArrays: [String: [String]] = [:]
+
+    /// The last store transaction this graph reflects (0 for a graph not from a store).
+    public var transaction: Int64 = 0
+    /// The id the next new statement gets.
+    public var nextStatementID: Int64 = 1
+    /// The transaction id mutations are stamped with (the Store sets the real one on commit).
+    public var pendingTransaction: Int64 = 0
+    /// Metadata given to statements that mutations create.
+    public var writeMeta = StatementMeta(origin: .system("graph"))
+    public var isRecording = false
+    public private(set) var changes: [GraphChange] = []
+    public private(set) var liveNodeCount = 0
+    public private(set) var liveRelationshipCount = 0
+    private var anonymousCounter = 0
+
+    public init() {}
+
+    // MARK: - reading
+
+    public func node(_ i: Int32) -> Node { nodes[Int(i)] }
+    public func relationship(_ r: Int32) -> Relationship { relationships[Int(r)] }
+    public var nodeIndices: [Int32] { nodes.indices.lazy.filter { nodes[$0].alive }.map { Int32($0) } }
+    public var relationshipIndices: [Int32] {
+        relationships.indices.lazy.filter { relationships[$0].alive }.map { Int32($0) }
+    }
+
+    public func lookup(key: String) -> Int32? { keyIndex[key] }
+
+    /// Nodes carrying `label`, in insertion order.
+    public func nodes(withLabel label: String) -> [Int32] { labelIndex[label] ?? [] }
+    public var labels: [String] { labelIndex.filter { !$0.value.isEmpty }.keys.sorted() }
+    public func count(label: String) -> Int { labelIndex[label]?.count ?? 0 }
+
+    /// Nodes whose name or an alias matches `name`, folding case, diacritics and punctuation.
+    public func nodes(named name: String) -> [Int32] { nameIndex[NameKey.normalize(name)] ?? [] }
+
+    public func relationTypeID(_ name: String) -> Int32? { relationTypeIDs[name] }
+    public func relationTypeName(_ id: Int32) -> String { relationTypes[Int(id)] }
+    public func typeName(of r: Int32) -> String { relationTypes[Int(relationships[Int(r)].type)] }
+
+    /// Live relationships leaving `node`, optionally of one type.
+    public func outgoing(_ node: Int32, type: Int32? = nil) -> [Int32] {
+        let all = outAdjacency[Int(node)]
+        guard let type else { return all }
+        return all.filter { relationships[Int($0)].type == type }
+    }
+    public func incoming(_ node: Int32, type: Int32? = nil) -> [Int32] {
+        let all = inAdjacency[Int(node)]
+        guard let type else { return all }
+        return all.filter { relationships[Int($0)].type == type }
+    }
+    /// Unfiltered adjacency, for executors that filter themselves.
+    public func outList(_ node: Int32) -> [Int32] { outAdjacency[Int(node)] }
+    public func inList(_ node: Int32) -> [Int32] { inAdjacency[Int(node)] }
+    public func degree(_ node: Int32) -> Int { outAdjacency[Int(node)].count + inAdjacency[Int(node)].count }
+
+    public func properties(ofRelationship r: Int32) -> [String: Value] { relationProps[r] ?? [:] }
+    public func property(_ name: String, ofRelationship r: Int32) -> Value? { relationProps[r]?[name] }
+
+    public func sources(ofRelationship r: Int32) -> [Citation] { sourceSets[Int(relationships[Int(r)].sourcesRef)] }
+    public func origin(ofRelationship r: Int32) -> Origin { originList[Int(relationships[Int(r)].originRef)] }
+
+    public func meta(ofRelationship r: Int32) -> StatementMeta {
+        let rel = relationships[Int(r)]
+        return StatementMeta(validFrom: rel.validFrom, validTo: rel.validTo, sources: sources(ofRelationship: r),
+                             grading: rel.grading, confidence: rel.confidenceValue.isNaN ? nil : Double(rel.confidenceValue),
+                             origin: origin(ofRelationship: r))
+    }
+
+    /// The relationship made by statement `id` (relationships are kept in statement order).
+    public func relationship(statement id: Int64) -> Int32? {
+        var lo = 0, hi = relationships.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if relationships[mid].statement < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < relationships.count && relationships[lo].statement == id ? Int32(lo) : nil
+    }
+
+    // MARK: - loading (no change records; used by the Store to build a snapshot)
+
+    /// Adds a node from stored statements. Returns the existing index if `key` is present.
+    @discardableResult
+    public mutating func loadNode(key: String, type: String, statement: Int64) -> Int32 {
+        if let i = keyIndex[key] {
+            // A second entity statement for the same key: keep the first type, remember the label.
+            if !type.isEmpty && !nodes[Int(i)].labels.contains(type) { attachLabel(i, type) }
+            return i
+        }
+        let i = Int32(nodes.count)
+        nodes.append(Node(key: key, labels: [], properties: [:], propertyStatements: [:], statement: statement,
+                          labelStatements: [:], alive: true))
+        outAdjacency.append([])
+        inAdjacency.append([])
+        keyIndex[key] = i
+        liveNodeCount += 1
+        if !type.isEmpty { attachLabel(i, type) }
+        bump(statement)
+        return i
+    }
+
+    public mutating func loadLabel(_ node: Int32, _ label: String, statement: Int64) {
+        if !nodes[Int(node)].labels.contains(label) { attachLabel(node, label) }
+        nodes[Int(node)].labelStatements[label] = statement
+        bump(statement)
+    }
+
+    public mutating func loadProperty(_ node: Int32, _ name: String, _ value: Value, statement: Int64) {
+        let old = nodes[Int(node)].properties[name]
+        nodes[Int(node)].properties[name] = value
+        nodes[Int(node)].propertyStatements[name] = statement
+        if name == "name" || name == "aliases" { reindexName(node, old: old, new: value, field: name) }
+        bump(statement)
+    }
+
+    @discardableResult
+    public mutating func loadRelationship(from: Int32, to: Int32, type: String, properties: [String: Value],
+                                          meta: StatementMeta, statement: Int64, transaction: Int64) -> Int32 {
+        let r = Int32(relationships.count)
+        precondition(relationships.last.map { $0.statement < statement } ?? true,
+                     "relationships must be added in statement order")
+        relationships.append(Relationship(
+            source: from, target: to, type: internType(type), statement: statement, alive: true,
+            validFrom: meta.validFrom, validTo: meta.validTo, grading: meta.grading,
+            confidenceValue: meta.confidence.map(Float.init) ?? .nan,
+            sourcesRef: internSources(meta.sources), originRef: internOrigin(meta.origin), txFrom: transaction))
+        outAdjacency[Int(from)].append(r)
+        inAdjacency[Int(to)].append(r)
+        if !properties.isEmpty { relationProps[r] = properties }
+        liveRelationshipCount += 1
+        bump(statement)
+        return r
+    }
+
+    public mutating func loadRelationshipProperty(_ r: Int32, _ name: String, _ value: Value, statement: Int64) {
+        if value.isNull { relationProps[r]?[name] = nil } else { relationProps[r, default: [:]][name] = value }
+        relationPropStatements[r, default: [:]][name] = statement
+        bump(statement)
+    }
+
+    /// Reserves capacity before a large load.
+    public mutating func reserve(nodes n: Int, relationships r: Int) {
+        nodes.reserveCapacity(n); outAdjacency.reserveCapacity(n); inAdjacency.reserveCapacity(n)
+        keyIndex.reserveCapacity(n); relationships.reserveCapacity(r)
+    }
+
+    private mutating func bump(_ statement: Int64) { if statement >= nextStatementID { nextStatementID = statement + 1 } }
+
+    // MARK: - writing (recorded as statements when `isRecording`)
+
+    /// Creates a node. `key` nil makes an anonymous node (`_:N`).
+    @discardableResult
+    public mutating func addNode(key: String? = nil, labels: [String] = [], properties: [String: Value] = [:]) -> Int32 {
+        var k = key ?? ""
+        if key == nil {
+            repeat { anonymousCounter += 1; k = "_:\(nextStatementID)-\(anonymousCounter)" } while keyIndex[k] != nil
+        }
+        let type = labels.first ?? ""
+        let stmt = record(subject: k, kind: .entity(type: type))
+        let i = loadNode(key: k, type: type, statement: stmt)
+        for l in labels.dropFirst() { addLabel(i, l) }
+        for (name, v) in properties.sorted(by: { $0.key < $1.key }) where !v.isNull { setProperty(i, name, v) }
+        return i
+    }
+
+    /// Sets (or with nil/null removes) a node property.
+    public mutating func setProperty(_ node: Int32, _ name: String, _ value: Value?) {
+        var n = nodes[Int(node)]
+        if let old = n.propertyStatements[name] { retract(old) }
+        let oldValue = n.properties[name]
+        if let value, !value.isNull {
+            let stmt = record(subject: n.key, kind: .property(name: name, value: value))
+            n.properties[name] = value
+            n.propertyStatements[name] = stmt
+        } else {
+            n.properties[name] = nil
+            n.propertyStatements[name] = nil
+        }
+        nodes[Int(node)] = n
+        if name == "name" || name == "aliases" { reindexName(node, old: oldValue, new: value ?? .null, field: name) }
+    }
+
+    public mutating func addLabel(_ node: Int32, _ label: String) {
+        guard !nodes[Int(node)].labels.contains(label) else { return }
+        if nodes[Int(node)].labels.isEmpty {
+            // The first label becomes the type: restate the entity statement.
+            retract(nodes[Int(node)].statement)
+            nodes[Int(node)].statement = record(subject: nodes[Int(node)].key, kind: .entity(type: label))
+        } else {
+            nodes[Int(node)].labelStatements[label] = record(subject: nodes[Int(node)].key, kind: .label(label))
+        }
+        attachLabel(node, label)
+    }
+
+    public mutating func removeLabel(_ node: Int32, _ label: String) {
+        var n = nodes[Int(node)]
+        guard let pos = n.labels.firstIndex(of: label) else { return }
+        if pos == 0 {
+            // Removing the type: the next label (if any) becomes the type.
+            retract(n.statement)
+            let next = n.labels.count > 1 ? n.labels[1] : ""
+            if let s = n.labelStatements[next] { retract(s); n.labelStatements[next] = nil }
+            n.statement = record(subject: n.key, kind: .entity(type: next))
+        } else if let s = n.labelStatements[label] {
+            retract(s)
+            n.labelStatements[label] = nil
+        }
+        n.labels.remove(at: pos)
+        nodes[Int(node)] = n
+        labelIndex[label]?.removeAll { $0 == node }
+    }
+
+    /// Deletes a node and (when `detach`) its relationships. Returns false, changing nothing,
+    /// when the node still has relationships and `detach` is false.
+    @discardableResult
+    public mutating func deleteNode(_ node: Int32, detach: Bool = false) -> Bool {
+        guard nodes[Int(node)].alive else { return true }
+        if degree(node) > 0 {
+            guard detach else { return false }
+            for r in outAdjacency[Int(node)] + inAdjacency[Int(node)] { deleteRelationship(r) }
+        }
+        let n = nodes[Int(node)]
+        for s in n.propertyStatements.values.sorted() { retract(s) }
+        for s in n.labelStatements.values.sorted() { retract(s) }
+        retract(n.statement)
+        for l in n.labels { labelIndex[l]?.removeAll { $0 == node } }
+        reindexName(node, old: n.properties["name"], new: .null, field: "name")
+        reindexName(node, old: n.properties["aliases"], new: .null, field: "aliases")
+        keyIndex[n.key] = nil
+        nodes[Int(node)].alive = false
+        liveNodeCount -= 1
+        return true
+    }
+
+    @discardableResult
+    public mutating func addRelationship(from: Int32, to: Int32, type: String, properties: [String: Value] = [:],
+                                         meta: StatementMeta? = nil) -> Int32 {
+        let m = meta ?? writeMeta
+        let props = properties.filter { !$0.value.isNull }
+        let stmt = record(subject: nodes[Int(from)].key,
+                          kind: .relation(type: type, target: nodes[Int(to)].key, properties: props), meta: m)
+        return loadRelationship(from: from, to: to, type: type, properties: props, meta: m, statement: stmt,
+                                transaction: pendingTransaction)
+    }
+
+    public mutating func setRelationshipProperty(_ r: Int32, _ name: String, _ value: Value?) {
+        if let old = relationPropStatements[r]?[name] { retract(old) }
+        let stmt = record(subject: "#\(relationships[Int(r)].statement)",
+                          kind: .relationProperty(name: name, value: value ?? .null))
+        relationPropStatements[r, default: [:]][name] = stmt
+        if let value, !value.isNull { relationProps[r, default: [:]][name] = value } else { relationProps[r]?[name] = nil }
+    }
+
+    public mutating func deleteRelationship(_ r: Int32) {
+        let rel = relationships[Int(r)]
+        guard rel.alive else { return }
+        for s in (relationPropStatements[r] ?? [:]).values.sorted() { retract(s) }
+        retract(rel.statement)
+        relationships[Int(r)].alive = false
+        outAdjacency[Int(rel.source)].removeAll { $0 == r }
+        inAdjacency[Int(rel.target)].removeAll { $0 == r }
+        liveRelationshipCount -= 1
+    }
+
+    /// Returns and clears the recorded changes.
+    public mutating func takeChanges() -> [GraphChange] {
+        defer { changes = [] }
+        return changes
+    }
+
+    // MARK: - internals
+
+    private mutating func record(subject: String, kind: StatementKind, meta: StatementMeta? = nil) -> Int64 {
+        let id = nextStatementID
+        nextStatementID += 1
+        if isRecording {
+            changes.append(.assert(Statement(id: id, subject: subject, kind: kind, meta: meta ?? writeMeta,
+                                             txFrom: pendingTransaction)))
+        }
+        return id
+    }
+
+    private mutating func retract(_ statement: Int64) {
+        if isRecording { changes.append(.retract(statement)) }
+    }
+
+    private mutating func attachLabel(_ node: Int32, _ label: String) {
+        if nodes[Int(node)].labels.isEmpty {
+            if let shared = singleLabelArrays[label] {
+                nodes[Int(node)].labels = shared
+            } else {
+                nodes[Int(node)].labels = [label]
+                singleLabelArrays[label] = nodes[Int(node)].labels
+            }
+        } else {
+            nodes[Int(node)].labels.append(label)
+        }
+        labelIndex[label, default: []].append(node)
+    }
+
+    private mutating func internType(_ name: String) -> Int32 {
+        if let id = relationTypeIDs[name] { return id }
+        let id = Int32(relationTypes.count)
+        relationTypes.append(name)
+        relationTypeIDs[name] = id
+        return id
+    }
+
+    private mutating func internSources(_ s: [Citation]) -> Int32 {
+        if let id = sourceSetIDs[s] { return id }
+        let id = Int32(sourceSets.count)
+        sourceSets.append(s)
+        sourceSetIDs[s] = id
+        return id
+    }
+
+    private mutating func internOrigin(_ o: Origin) -> Int32 {
+        if let id = originIDs[o] { return id }
+        let id = Int32(originList.count)
+        originList.append(o)
+        originIDs[o] = id
+        return id
+    }
+
+    private mutating func reindexName(_ node: Int32, old: Value?, new: Value, field: String) {
+        func keys(_ v: Value?) -> [String] {
+            switch v {
+            case .string(let s)?: return [NameKey.normalize(s)]
+            case .list(let l)?: return l.compactMap(\.stringValue).map(NameKey.normalize)
+            default: return []
+            }
+        }
+        for k in keys(old) where !k.isEmpty { nameIndex[k]?.removeAll { $0 == node } }
+        for k in keys(new) where !k.isEmpty {
+            if !(nameIndex[k]?.contains(node) ?? false) { nameIndex[k, default: []].append(node) }
+        }
+    }
+}

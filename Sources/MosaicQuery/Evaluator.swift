@@ -1,0 +1,395 @@
+import Foundation
+import MosaicGraph
+
+/// Expression evaluation (three-valued logic, the language's null and type rules).
+extension Executor {
+    func eval(_ e: Expr, _ row: Row) throws -> QueryValue {
+        switch e.kind {
+        case .literal(let v): return v
+        case .parameter(let n):
+            guard let v = params[n] else { throw QueryError(.parameterMissing, "MissingParameter", "the parameter $\(n) was not given a value; pass it with the query", at: e.pos) }
+            return v
+        case .variable(let n): return row[n] ?? .null
+        case .aggregateSlot(let i): return row["\u{1}agg\(i)"] ?? .null
+        case .property(let base, let key): return try property(try eval(base, row), key, e.pos)
+        case .index(let base, let idx): return try index(try eval(base, row), try eval(idx, row), e.pos)
+        case .slice(let base, let lo, let hi):
+            let b = try eval(base, row)
+            let l = try lo.map { try eval($0, row) }, h = try hi.map { try eval($0, row) }
+            if b.isNull || l?.isNull == true || h?.isNull == true { return .null }
+            guard case .list(let list) = b else { throw QueryError.type("only lists can be sliced, not \(b.typeName)", e.pos) }
+            func bound(_ v: QueryValue?, _ dflt: Int) throws -> Int {
+                guard let v = v else { return dflt }
+                guard case .int(let i) = v else { throw QueryError.type("list slice bounds must be integers, not \(v.typeName)", e.pos) }
+                let j = i < 0 ? list.count + i : i
+                return max(0, min(list.count, j))
+            }
+            let a = try bound(l, 0), z = try bound(h, list.count)
+            return a < z ? .list(Array(list[a..<z])) : .list([])
+        case .binary(let op, let a, let b): return try binary(op, a, b, row, e.pos)
+        case .not(let a):
+            switch try eval(a, row) {
+            case .bool(let x): return .bool(!x)
+            case .null: return .null
+            case let v: throw QueryError.type("NOT needs a boolean, not \(v.typeName)", e.pos)
+            }
+        case .negate(let a):
+            switch try eval(a, row) {
+            case .int(let i):
+                let (r, o) = (0).subtractingReportingOverflow(i)
+                if o { throw QueryError.argument("NumberOutOfRange", "-(\(i)) does not fit in a 64-bit integer", e.pos) }
+                return .int(r)
+            case .float(let f): return .float(-f)
+            case .null: return .null
+            case let v: throw QueryError.type("unary minus needs a number, not \(v.typeName)", e.pos)
+            }
+        case .isNull(let a, let neg):
+            let v = try eval(a, row)
+            return .bool(v.isNull != neg)
+        case .labelCheck(let a, let labels):
+            switch try eval(a, row) {
+            case .node(let n): return .bool(labels.allSatisfy { graph.hasLabel(n, $0) })
+            case .relationship(let r): let t = relationshipType(r); return .bool(labels.allSatisfy { $0 == t })
+            case .null: return .null
+            case let v: throw QueryError.type("labels can only be checked on nodes, not \(v.typeName)", e.pos)
+            }
+        case .function(let name, let distinct, let args): return try call(name, distinct, args, row, e.pos)
+        case .countStar: throw QueryError(.semanticError, "InvalidAggregation", "count(*) can only be used in RETURN or WITH", at: e.pos)
+        case .caseExpr(let subject, let whens, let otherwise):
+            if let s = subject {
+                let sv = try eval(s, row)
+                for (w, t) in whens where sv.equals(try eval(w, row)) == true { return try eval(t, row) }
+            } else {
+                for (w, t) in whens where try eval(w, row) == .bool(true) { return try eval(t, row) }
+            }
+            return try otherwise.map { try eval($0, row) } ?? .null
+        case .list(let items): return .list(try items.map { try eval($0, row) })
+        case .map(let entries):
+            var m: [String: QueryValue] = [:]
+            for (k, v) in entries { m[k] = try eval(v, row) }
+            return .map(m)
+        case .listComprehension(let v, let l, let pred, let proj):
+            let lv = try eval(l, row)
+            if lv.isNull { return .null }
+            guard case .list(let list) = lv else { throw QueryError.type("a list comprehension needs a list, not \(lv.typeName)", l.pos) }
+            var out: [QueryValue] = []
+            var r = row
+            for x in list {
+                try tick()
+                r[v] = x
+                if let p = pred, try eval(p, r) != .bool(true) { continue }
+                out.append(try proj.map { try eval($0, r) } ?? x)
+            }
+            return .list(out)
+        case .quantifier(let q, let v, let l, let pred):
+            let lv = try eval(l, row)
+            if lv.isNull { return .null }
+            guard case .list(let list) = lv else { throw QueryError.type("\(q.rawValue)() needs a list, not \(lv.typeName)", l.pos) }
+            var trues = 0, nulls = 0
+            var r = row
+            for x in list {
+                r[v] = x
+                switch try eval(pred, r) {
+                case .bool(true): trues += 1
+                case .bool(false): break
+                case .null: nulls += 1
+                case let other: throw QueryError.type("the predicate of \(q.rawValue)() must be a boolean, not \(other.typeName)", pred.pos)
+                }
+            }
+            let falses = list.count - trues - nulls
+            switch q {
+            case .all: return falses > 0 ? .bool(false) : nulls > 0 ? .null : .bool(true)
+            case .any: return trues > 0 ? .bool(true) : nulls > 0 ? .null : .bool(false)
+            case .none: return trues > 0 ? .bool(false) : nulls > 0 ? .null : .bool(true)
+            case .single: return trues > 1 ? .bool(false) : nulls > 0 ? .null : .bool(trues == 1)
+            }
+        case .reduce(let acc, let initial, let v, let l, let body):
+            var a = try eval(initial, row)
+            let lv = try eval(l, row)
+            if lv.isNull { return .null }
+            guard case .list(let list) = lv else { throw QueryError.type("reduce() needs a list, not \(lv.typeName)", l.pos) }
+            var r = row
+            for x in list { r[acc] = a; r[v] = x; a = try eval(body, r) }
+            return a
+        case .pattern(let part):
+            var found = false
+            let saved = usedRels; usedRels = []
+            defer { usedRels = saved }
+            do {
+                try matchPart(part, nil, row) { _ in found = true; throw StopMatching() }
+            } catch is StopMatching {}
+            return .bool(found)
+        case .exists(let pattern, let pred):
+            var found = false
+            let saved = usedRels; usedRels = []
+            defer { usedRels = saved }
+            do {
+                try matchParts(pattern, nil, 0, row) { r in
+                    if let p = pred, try eval(p, r) != .bool(true) { return }
+                    found = true; throw StopMatching()
+                }
+            } catch is StopMatching {}
+            return .bool(found)
+        case .patternComprehension(let pv, let part, let pred, let proj):
+            var out: [QueryValue] = []
+            var p = part; p.pathVariable = pv ?? part.pathVariable
+            let saved = usedRels; usedRels = []
+            defer { usedRels = saved }
+            try matchPart(p, nil, row) { r in
+                if let w = pred, try eval(w, r) != .bool(true) { return }
+                out.append(try eval(proj, r))
+            }
+            return .list(out)
+        case .mapProjection(let v, let items):
+            let base = row[v] ?? .null
+            if base.isNull { return .null }
+            var m: [String: QueryValue] = [:]
+            for it in items {
+                switch it {
+                case .property(let k): m[k] = try property(base, k, e.pos)
+                case .allProperties:
+                    switch base {
+                    case .node(let n): for (k, x) in graph.nodeProperties(n) { m[k] = x }
+                    case .relationship(let r): for (k, x) in graph.relationshipProperties(r) { m[k] = x }
+                    case .map(let mm): for (k, x) in mm { m[k] = x }
+                    default: throw QueryError.type("map projection needs a node, relationship or map, not \(base.typeName)", e.pos)
+                    }
+                case .variable(let x): m[x] = row[x] ?? .null
+                case .literal(let k, let ex): m[k] = try eval(ex, row)
+                }
+            }
+            return .map(m)
+        }
+    }
+
+    struct StopMatching: Error {}
+
+    func property(_ b: QueryValue, _ key: String, _ pos: SourcePosition) throws -> QueryValue {
+        switch b {
+        case .null: return .null
+        case .node(let n):
+            if deletedNodes.contains(n) { throw QueryError(.entityNotFound, "DeletedEntityAccess", "the node was deleted by this query; read its properties before DELETE", at: pos, phase: .runtime) }
+            return graph.nodeProperty(n, key)
+        case .relationship(let r):
+            if deletedRels.contains(r) { throw QueryError(.entityNotFound, "DeletedEntityAccess", "the relationship was deleted by this query; read its properties before DELETE", at: pos, phase: .runtime) }
+            return graph.relationshipProperty(r, key)
+        case .map(let m): return m[key] ?? .null
+        case .date(let d):
+            switch key {
+            case "year": return .int(d.year)
+            case "month": return d.month.map { .int($0) } ?? .null
+            case "day": return d.day.map { .int($0) } ?? .null
+            case "hour": return d.precision >= .minute ? .int(d.secondOfDay / 3600) : .null
+            case "minute": return d.precision >= .minute ? .int(d.secondOfDay / 60 % 60) : .null
+            case "second": return d.precision >= .second ? .int(d.secondOfDay % 60) : .null
+            case "precision": return .string(d.precision.name)
+            default: return .null
+            }
+        default: throw QueryError.type("cannot read property '\(key)' of \(b.typeName); only nodes, relationships and maps have properties", pos)
+        }
+    }
+
+    func index(_ b: QueryValue, _ i: QueryValue, _ pos: SourcePosition) throws -> QueryValue {
+        if b.isNull || i.isNull { return .null }
+        switch (b, i) {
+        case let (.list(l), .int(k)):
+            let j = k < 0 ? l.count + k : k
+            return j >= 0 && j < l.count ? l[j] : .null
+        case (.list, _): throw QueryError.type("a list index must be an integer, not \(i.typeName)", pos)
+        case let (.map, .string(k)), let (.node, .string(k)), let (.relationship, .string(k)): return try property(b, k, pos)
+        case (.map, _), (.node, _), (.relationship, _): throw QueryError.type("a map key must be a string, not \(i.typeName)", pos, detail: "MapElementAccessByNonString")
+        default: throw QueryError.type("cannot index into \(b.typeName); only lists and maps can be indexed", pos)
+        }
+    }
+
+    func binary(_ op: BinaryOp, _ ae: Expr, _ be: Expr, _ row: Row, _ pos: SourcePosition) throws -> QueryValue {
+        switch op {
+        case .and, .or, .xor:
+            func tv(_ v: QueryValue) throws -> Bool? {
+                switch v { case .bool(let b): return b; case .null: return nil; default: throw QueryError.type("\(op.rawValue) needs booleans, not \(v.typeName)", pos) }
+            }
+            let a = try tv(eval(ae, row))
+            if op == .and && a == false { _ = try tv(eval(be, row)); return .bool(false) }
+            if op == .or && a == true { _ = try tv(eval(be, row)); return .bool(true) }
+            let b = try tv(eval(be, row))
+            switch op {
+            case .and: return b == false ? .bool(false) : (a == nil || b == nil) ? .null : .bool(true)
+            case .or: return b == true ? .bool(true) : (a == nil || b == nil) ? .null : .bool(false)
+            default: guard let x = a, let y = b else { return .null }; return .bool(x != y)
+            }
+        default: break
+        }
+        let a = try eval(ae, row), b = try eval(be, row)
+        switch op {
+        case .eq: return a.equals(b).map { .bool($0) } ?? .null
+        case .neq: return a.equals(b).map { .bool(!$0) } ?? .null
+        case .lt, .gt, .le, .ge:
+            if let x = a.asDouble, let y = b.asDouble, x.isNaN || y.isNaN { return .bool(false) }
+            guard let c = a.compare(b) else { return .null }
+            return .bool(op == .lt ? c < 0 : op == .gt ? c > 0 : op == .le ? c <= 0 : c >= 0)
+        case .startsWith, .endsWith, .contains:
+            guard case .string(let x) = a, case .string(let y) = b else { return .null }
+            return .bool(op == .startsWith ? x.hasPrefix(y) : op == .endsWith ? x.hasSuffix(y) : (y.isEmpty || x.contains(y)))
+        case .regex:
+            guard case .string(let x) = a, case .string(let y) = b else { return .null }
+            guard let re = try? NSRegularExpression(pattern: "^(?:" + y + ")$", options: [.dotMatchesLineSeparators]) else {
+                throw QueryError.argument("InvalidRegex", "'\(y)' is not a valid regular expression", pos)
+            }
+            return .bool(re.firstMatch(in: x, range: NSRange(x.startIndex..., in: x)) != nil)
+        case .inList:
+            if b.isNull { return .null }
+            guard case .list(let l) = b else { throw QueryError.type("IN needs a list on its right, not \(b.typeName)", pos) }
+            var sawNull = false
+            for x in l {
+                switch a.equals(x) { case true?: return .bool(true); case nil: sawNull = true; default: break }
+            }
+            return sawNull ? .null : .bool(false)
+        default:
+            return try arithmetic(op, a, b, pos)
+        }
+    }
+
+    func arithmetic(_ op: BinaryOp, _ a: QueryValue, _ b: QueryValue, _ pos: SourcePosition) throws -> QueryValue {
+        if a.isNull || b.isNull { return .null }
+        if op == .add {
+            switch (a, b) {
+            case let (.list(x), .list(y)): return .list(x + y)
+            case let (.list(x), y): return .list(x + [y])
+            case let (x, .list(y)): return .list([x] + y)
+            case let (.string(x), .string(y)): return .string(x + y)
+            case let (.string(x), .int(y)): return .string(x + String(y))
+            case let (.int(x), .string(y)): return .string(String(x) + y)
+            case let (.string(x), .float(y)): return .string(x + formatFloat(y))
+            case let (.float(x), .string(y)): return .string(formatFloat(x) + y)
+            default: break
+            }
+        }
+        switch (a, b) {
+        case let (.int(x), .int(y)):
+            let r: (Int, Bool)
+            switch op {
+            case .add: r = x.addingReportingOverflow(y)
+            case .sub: r = x.subtractingReportingOverflow(y)
+            case .mul: r = x.multipliedReportingOverflow(by: y)
+            case .div:
+                if y == 0 { throw QueryError.argument("DivisionByZero", "division by zero; check the divisor first (CASE WHEN d = 0 ...)", pos) }
+                r = x.dividedReportingOverflow(by: y)
+            case .mod:
+                if y == 0 { throw QueryError.argument("DivisionByZero", "modulo by zero", pos) }
+                r = x.remainderReportingOverflow(dividingBy: y)
+            case .pow: return .float(Foundation.pow(Double(x), Double(y)))
+            default: r = (0, false)
+            }
+            if r.1 { throw QueryError.argument("NumberOutOfRange", "the result of \(x) \(op.rawValue) \(y) does not fit in a 64-bit integer", pos) }
+            return .int(r.0)
+        default:
+            guard let x = a.asDouble, let y = b.asDouble else {
+                throw QueryError.type("cannot apply \(op.rawValue) to \(a.typeName) and \(b.typeName)", pos)
+            }
+            switch op {
+            case .add: return .float(x + y)
+            case .sub: return .float(x - y)
+            case .mul: return .float(x * y)
+            case .div: return .float(x / y)
+            case .mod: return .float(fmod(x, y))
+            case .pow: return .float(Foundation.pow(x, y))
+            default: return .null
+            }
+        }
+    }
+
+    func call(_ name: String, _ distinct: Bool, _ argExprs: [Expr], _ row: Row, _ pos: SourcePosition) throws -> QueryValue {
+        let lname = name.lowercased()
+        if Expr.aggregateNames.contains(lname) {
+            throw QueryError(.semanticError, "InvalidAggregation", "\(name)() aggregates and can only be used in RETURN or WITH", at: pos)
+        }
+        if lname == "exists", let a = argExprs.first {
+            if case .pattern = a.kind { return try eval(a, row) }
+            return .bool(!(try eval(a, row)).isNull)
+        }
+        let args = try argExprs.map { try eval($0, row) }
+        if let v = try graphFunction(lname, args, pos) { return v }
+        guard let f = functions.lookup(lname) else {
+            throw QueryError(.syntaxError, "UnknownFunction", "there is no function '\(name)'", at: pos)
+        }
+        if f.nullInNullOut && args.contains(where: \.isNull) { return .null }
+        do { return try f.body(args, functionContext) } catch var e as QueryError {
+            if e.position == nil { e.position = pos }
+            throw e
+        }
+    }
+
+    /// The functions that read the graph: id, labels, type, properties, keys, nodes, ...
+    /// and Mosaic's statement-metadata extensions.
+    func graphFunction(_ name: String, _ args: [QueryValue], _ pos: SourcePosition) throws -> QueryValue? {
+        guard args.count == 1 else { return nil }
+        let a = args[0]
+        func bad(_ wanted: String) -> QueryError { QueryError.type("\(name)() needs \(wanted), not \(a.typeName)", pos) }
+        switch name {
+        case "id":
+            switch a {
+            case .node(let n): return .int(n)
+            case .relationship(let r):
+                // On a Mosaic graph a relationship's id is its statement id (what `mosaic why` takes).
+                if case .int(let statement) = graph.relationshipMetadata(r, "statement") { return .int(statement) }
+                return .int(r)
+            case .null: return .null
+            default: throw bad("a node or relationship")
+            }
+        case "labels":
+            switch a {
+            case .node(let n):
+                if deletedNodes.contains(n) { throw QueryError(.entityNotFound, "DeletedEntityAccess", "the node was deleted by this query", at: pos, phase: .runtime) }
+                return .list(graph.labels(of: n).map { .string($0) })
+            case .null: return .null
+            default: throw bad("a node")
+            }
+        case "type":
+            switch a { case .relationship(let r): return .string(relationshipType(r)); case .null: return .null; default: throw bad("a relationship") }
+        case "properties":
+            switch a {
+            case .node(let n): return .map(Dictionary(graph.nodeProperties(n), uniquingKeysWith: { $1 }))
+            case .relationship(let r): return .map(Dictionary(graph.relationshipProperties(r), uniquingKeysWith: { $1 }))
+            case .map: return a
+            case .null: return .null
+            default: throw bad("a node, relationship or map")
+            }
+        case "keys":
+            switch a {
+            case .node(let n): return .list(graph.nodeProperties(n).map { .string($0.0) })
+            case .relationship(let r): return .list(graph.relationshipProperties(r).map { .string($0.0) })
+            case .map(let m): return .list(m.keys.sorted().map { .string($0) })
+            case .null: return .null
+            default: throw bad("a node, relationship or map")
+            }
+        case "startnode", "endnode":
+            switch a {
+            case .relationship(let r): let (s, e) = graph.endpoints(r); return .node(name == "startnode" ? s : e)
+            case .null: return .null
+            default: throw bad("a relationship")
+            }
+        case "nodes":
+            switch a { case .path(let p): return .list(p.nodes.map { .node($0) }); case .null: return .null; default: throw bad("a path") }
+        case "relationships":
+            switch a { case .path(let p): return .list(p.relationships.map { .relationship($0) }); case .null: return .null; default: throw bad("a path") }
+        case "length":
+            switch a {
+            case .path(let p): return .int(p.relationships.count)
+            case .null: return .null
+            default: throw bad("a path")
+            }
+        case "size":
+            if case .path = a { throw bad("a list or string") }
+            return nil
+        case "sources", "confidence", "validfrom", "validto", "grading":
+            switch a {
+            case .relationship(let r):
+                let key = ["sources": "sources", "confidence": "confidence", "validfrom": "validFrom", "validto": "validTo", "grading": "grading"][name]!
+                return graph.relationshipMetadata(r, key)
+            case .null: return .null
+            default: throw bad("a relationship")
+            }
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,402 @@
+import Foundation
+
+typealias Row = [String: QueryValue]
+
+/// Runs a planned query over a graph, clause by clause. Writes go to `graph` (a copy of the
+/// caller's value) and are recorded in `changes`.
+final class Executor<G: QueryGraph> {
+    var graph: G
+    let params: [String: QueryValue]
+    let functions: FunctionRegistry
+    let plan: QueryPlan
+    var changes: [QueryChange] = []
+    /// Relationships bound by the MATCH being matched (a stack: patterns are short).
+    var usedRels: [Int] = []
+    var deletedNodes: Set<Int> = []
+    var deletedRels: Set<Int> = []
+    /// Types of relationships deleted by this query (type(r) still works on them).
+    var deletedRelTypes: [Int: String] = [:]
+    func relationshipType(_ r: Int) -> String { deletedRelTypes[r] ?? graph.relationshipType(r) }
+    var opRows: [Int]
+    var steps = 0
+    let stepLimit: Int
+    let deadline: UInt64
+    let isCancelled: (@Sendable () -> Bool)?
+    private var boxedGraph: (any QueryGraph)?
+
+    init(graph: G, params: [String: QueryValue], functions: FunctionRegistry, plan: QueryPlan, limits: QueryLimits) {
+        self.graph = graph; self.params = params; self.functions = functions; self.plan = plan
+        opRows = Array(repeating: 0, count: plan.operators.count)
+        stepLimit = limits.maxSteps
+        deadline = limits.timeout.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) } ?? UInt64.max
+        isCancelled = limits.isCancelled
+    }
+
+    var functionContext: FunctionContext {
+        if boxedGraph == nil { boxedGraph = graph }
+        return FunctionContext(graph: boxedGraph!)
+    }
+    func graphChanged() { boxedGraph = nil }
+
+    @inline(__always) func tick(_ n: Int = 1) throws {
+        steps += n
+        if steps > stepLimit { throw QueryError(.resourceLimit, "TooMuchWork", "the query did more than \(stepLimit) steps; bound variable-length patterns (e.g. *1..5) or add LIMIT", phase: .runtime) }
+        if steps & 0xFFF == 0 {
+            if DispatchTime.now().uptimeNanoseconds > deadline {
+                throw QueryError(.resourceLimit, "Timeout", "the query ran out of time; make the pattern more selective", phase: .runtime)
+            }
+            if let isCancelled, isCancelled() {
+                throw QueryError(.resourceLimit, "Cancelled", "the query was cancelled; nothing was written", phase: .runtime)
+            }
+        }
+    }
+
+    // MARK: running
+
+    func run() throws -> (columns: [String], rows: [[QueryValue]]) {
+        var result: (columns: [String], rows: [[QueryValue]]) = ([], [])
+        var seen = Set<GroupKeys>()
+        for (pi, part) in plan.ast.parts.enumerated() {
+            let r = try runSingle(part, pi)
+            if pi == 0 { result.columns = r.columns }
+            let distinct = pi > 0 ? !plan.ast.unionAll[pi - 1] : (plan.ast.unionAll.first == false)
+            _ = distinct
+            for row in r.rows {
+                let aligned = result.columns.map { c in r.columns.firstIndex(of: c).map { row[$0] } ?? .null }
+                result.rows.append(aligned)
+            }
+        }
+        // UNION (without ALL) removes duplicate rows over the whole result.
+        if !plan.ast.unionAll.isEmpty && plan.ast.unionAll.contains(false) {
+            result.rows = result.rows.filter { seen.insert(GroupKeys(values: $0)).inserted }
+        }
+        try finish()
+        return result
+    }
+
+    func finish() throws {
+        // A deleted node must not keep relationships at the end of the query.
+
+    }
+
+    func runSingle(_ q: SingleQuery, _ pi: Int) throws -> (columns: [String], rows: [[QueryValue]]) {
+        var rows: [Row] = [[:]]
+        var columns: [String] = []
+        var out: [[QueryValue]] = []
+        var returned = false
+        var fused: Aggregator<G>? = nil
+        for (ci, clause) in q.clauses.enumerated() {
+            let cp = plan.clauses[pi][ci]
+            switch clause {
+            case .match(let pattern, let optional, let pred, _):
+                // a MATCH followed by an aggregating WITH/RETURN streams its rows into the aggregator
+                if ci + 1 < q.clauses.count, let next = plan.clauses[pi][ci + 1].projection, next.hasAggregates {
+                    let agg = Aggregator(next, self)
+                    _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
+                    fused = agg
+                    rows = []
+                } else {
+                    rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
+                }
+            case .unwind(let e, let v, _):
+                var next: [Row] = []
+                for row in rows {
+                    let lv = try eval(e, row)
+                    switch lv {
+                    case .null: continue
+                    case .list(let l): for x in l { var r = row; r[v] = x; next.append(r); try tick() }
+                    default: var r = row; r[v] = lv; next.append(r)
+                    }
+                }
+                rows = next
+            case .with(let proj, let pred):
+                let r = try project(proj, rows, cp, keepMerged: pred != nil, aggregated: fused)
+                fused = nil
+                if let w = pred {
+                    rows = []
+                    for (out, merged) in zip(r.rows, r.merged) where try isTrue(eval(w, merged)) { rows.append(out) }
+                } else { rows = r.rows }
+            case .returns(let proj):
+                let r = try project(proj, rows, cp, aggregated: fused)
+                fused = nil
+                columns = r.columns
+                out = r.rows.map { row in columns.map { row[$0] ?? .null } }
+                returned = true
+                rows = r.rows
+            case .create(let pattern, _):
+                for i in rows.indices { try create(pattern, &rows[i]) }
+            case .merge(let part, let onCreate, let onMatch, _):
+                var next: [Row] = []
+                for row in rows { try merge(part, onCreate, onMatch, row, into: &next) }
+                rows = next
+            case .set(let items, _):
+                for row in rows { for item in items { try applySet(item, row) } }
+            case .remove(let items, _):
+                for row in rows { for item in items { try applyRemove(item, row) } }
+            case .delete(let es, let detach, _):
+                for row in rows { try delete(es, detach: detach, row) }
+            case .call(let name, _, _, let pos):
+                throw QueryError(.procedureError, "ProcedureNotFound", "there is no procedure '\(name)'", at: pos)
+            }
+            if let op = cp.operatorIndex { opRows[op] += rows.count }
+        }
+        return returned ? (columns, out) : ([], [])
+    }
+
+    func isTrue(_ v: QueryValue) throws -> Bool {
+        switch v {
+        case .bool(let b): return b
+        case .null: return false
+        default: throw QueryError.type("a predicate must be true, false or null, not \(v.typeName)")
+        }
+    }
+
+    // MARK: MATCH
+
+    func execMatch(_ pattern: Pattern, optional: Bool, predicate: Expr?, _ rows: [Row], _ cp: ClausePlan,
+                   sink: ((Row) throws -> Void)? = nil) throws -> [Row] {
+        var out: [Row] = []
+        var produced = 0
+        let newVars = cp.introduced
+        for row in rows {
+            var found = false
+            let saved = usedRels
+            usedRels = []
+            try matchParts(pattern, cp.parts, 0, row) { r in
+                if let w = predicate {
+                    let savedInner = usedRels
+                    let ok = try isTrue(eval(w, r))
+                    usedRels = savedInner
+                    if !ok { return }
+                }
+                found = true
+                produced += 1
+                if let s = sink { try s(r) } else { out.append(r) }
+            }
+            usedRels = saved
+            if optional && !found {
+                var r = row
+                for v in newVars where r[v] == nil { r[v] = .null }
+                produced += 1
+                if let s = sink { try s(r) } else { out.append(r) }
+            }
+        }
+        if sink != nil, let op = cp.operatorIndex { opRows[op] += produced }
+        return out
+    }
+
+    func matchParts(_ parts: [PatternPart], _ plans: [PartPlan]?, _ i: Int, _ row: Row, _ emit: (Row) throws -> Void) throws {
+        if i == parts.count { try emit(row); return }
+        try matchPart(parts[i], plans?[i], row) { r in try matchParts(parts, plans, i + 1, r, emit) }
+    }
+
+    /// Node candidates for an anchor, with the plan's choice of access path.
+    func anchorCandidates(_ np: NodePattern, _ access: AnchorAccess, _ row: Row) throws -> [Int] {
+        switch access {
+        case .bound(let v):
+            guard let val = row[v] else { return [] }
+            if case .node(let n) = val { return graph.nodeExists(n) ? [n] : [] }
+            if case .null = val { return [] }
+            throw QueryError.type("'\(v)' is \(val.typeName), not a node")
+        case .property(let key, let e):
+            let v = try eval(e, row)
+            if v.isNull { return [] }
+            if let hits = graph.nodes(withProperty: key, equalTo: v) { return hits }
+            fallthrough
+        case .labelOrScan:
+            if !np.labels.isEmpty {
+                let best = np.labels.min { graph.labelCount($0) < graph.labelCount($1) }!
+                return graph.nodes(withLabel: best)
+            }
+            return graph.allNodes()
+        }
+    }
+
+    func nodeMatches(_ np: NodePattern, _ n: Int, _ props: [(String, QueryValue)]?, _ row: Row) throws -> Bool {
+        for l in np.labels where !graph.hasLabel(n, l) { return false }
+        if let ps = props {
+            for (k, v) in ps { if graph.nodeProperty(n, k).equals(v) != true { return false } }
+        }
+        if let v = np.variable, let b = row[v] {
+            guard case .node(let m) = b, m == n else { return false }
+        }
+        return true
+    }
+
+    func relMatches(_ rp: RelPattern, _ r: Int, _ props: [(String, QueryValue)]?) -> Bool {
+        if let ps = props {
+            for (k, v) in ps { if graph.relationshipProperty(r, k).equals(v) != true { return false } }
+        }
+        return true
+    }
+
+    func evalProps(_ e: Expr?, _ row: Row) throws -> [(String, QueryValue)]? {
+        guard let e = e else { return nil }
+        if case .map(let entries) = e.kind { return try entries.map { ($0.0, try eval($0.1, row)) } }
+        let v = try eval(e, row)
+        guard case .map(let m) = v else {
+            if v.isNull { return [] }
+            throw QueryError.type("pattern properties must be a map, not \(v.typeName)")
+        }
+        return m.map { ($0.key, $0.value) }
+    }
+
+    func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, _ emit: (Row) throws -> Void) throws {
+        let plan = plan ?? Planner.planPart(part, bound: Set(row.keys), indexedKeys: [])
+        let nodes = plan.nodes
+        let nodeProps = try nodes.map { try evalProps($0.properties, row) }
+        let relProps = try part.steps.map { try evalProps($0.0.properties, row) }
+        var nodeIDs = Array(repeating: -1, count: nodes.count)
+        var relIDs: [[Int]] = Array(repeating: [], count: part.steps.count)
+        var row = row
+        let a = plan.anchor
+        if part.shortest != 0 { try matchShortest(part, nodeProps, relProps, row, emit); return }
+
+        let order = plan.order
+        let needPath = part.pathVariable != nil
+
+        func finish() throws {
+            var r = row
+            if let pv = part.pathVariable {
+                var pn = [nodeIDs[0]], pr: [Int] = []
+                var cur = nodeIDs[0]
+                for seg in relIDs {
+                    for rel in seg {
+                        let (s, e) = graph.endpoints(rel)
+                        cur = s == cur ? e : s
+                        pn.append(cur); pr.append(rel)
+                    }
+                }
+                r[pv] = .path(PathValue(nodes: pn, relationships: pr))
+            }
+            try emit(r)
+        }
+
+        func bindNode(_ idx: Int, _ n: Int, _ body: () throws -> Void) throws {
+            let np = nodes[idx]
+            guard try nodeMatches(np, n, nodeProps[idx], row) else { return }
+            nodeIDs[idx] = n
+            var added = false
+            if plan.bindNodes[idx], let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
+            try body()
+            if added { row[np.variable!] = nil }
+            nodeIDs[idx] = -1
+        }
+
+        func extend(_ k: Int) throws {
+            try tick()
+            if k == order.count { try finish(); return }
+            let (s, forward) = order[k]
+            let rp = part.steps[s].0
+            let from = forward ? nodeIDs[s] : nodeIDs[s + 1]
+            let toIdx = forward ? s + 1 : s
+            var dir = rp.direction
+            if !forward { dir = dir == .outgoing ? .incoming : dir == .incoming ? .outgoing : .both }
+            if let range = rp.range {
+                var boundList: [Int]? = nil
+                if let v = rp.variable, let b = row[v] {
+                    guard case .list(let l) = b else { return }
+                    boundList = l.compactMap { if case .relationship(let r) = $0 { return r }; return nil }
+                    if !forward { boundList!.reverse() }
+                }
+                var path: [Int] = []
+                func walk(_ at: Int) throws {
+                    try tick()
+                    if path.count >= range.min {
+                        if boundList == nil || boundList! == path {
+                            let target = at
+                            if nodeIDs[toIdx] == -1 || nodeIDs[toIdx] == target {
+                                let wasSet = nodeIDs[toIdx] != -1
+                                let seg = forward ? path : path.reversed()
+                                if needPath { relIDs[s] = seg }
+                                var addedRel = false
+                                if plan.bindRels[s], let v = rp.variable, row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
+                                if wasSet { try extend(k + 1) } else { try bindNode(toIdx, target) { try extend(k + 1) } }
+                                if addedRel { row[rp.variable!] = nil }
+                                relIDs[s] = []
+                            }
+                        }
+                    }
+                    if let mx = range.max, path.count >= mx { return }
+                    if let bl = boundList, path.count >= bl.count { return }
+                    for (rel, other) in graph.relationships(of: at, direction: dir, types: rp.types) {
+                        if usedRels.contains(rel) || !relMatches(rp, rel, relProps[s]) { continue }
+                        usedRels.append(rel); path.append(rel)
+                        try walk(other)
+                        path.removeLast(); usedRels.removeLast()
+                    }
+                }
+                try walk(from)
+                return
+            }
+            var boundRel: Int? = nil
+            if let v = rp.variable, let b = row[v] {
+                guard case .relationship(let r) = b else { return }
+                boundRel = r
+            }
+            for (rel, other) in graph.relationships(of: from, direction: dir, types: rp.types) {
+                if let br = boundRel, br != rel { continue }
+                if usedRels.contains(rel) || !relMatches(rp, rel, relProps[s]) { continue }
+                if nodeIDs[toIdx] != -1 && nodeIDs[toIdx] != other { continue }
+                usedRels.append(rel)
+                if needPath { relIDs[s] = [rel] }
+                var addedRel = false
+                if plan.bindRels[s], let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
+                if nodeIDs[toIdx] != -1 { try extend(k + 1) } else { try bindNode(toIdx, other) { try extend(k + 1) } }
+                if addedRel { row[rp.variable!] = nil }
+                if needPath { relIDs[s] = [] }
+                usedRels.removeLast()
+            }
+        }
+
+        for c in try anchorCandidates(nodes[a], plan.access, row) {
+            try tick()
+            try bindNode(a, c) { try extend(0) }
+        }
+    }
+
+    /// shortestPath / allShortestPaths between two bound-or-matched endpoints (breadth first).
+    func matchShortest(_ part: PatternPart, _ nodeProps: [[(String, QueryValue)]?], _ relProps: [[(String, QueryValue)]?], _ row: Row, _ emit: (Row) throws -> Void) throws {
+        guard part.steps.count == 1 else { throw QueryError(.syntaxError, "InvalidShortestPath", "shortestPath needs a single relationship pattern") }
+        let rp = part.steps[0].0
+        let starts = try anchorCandidates(part.start, Planner.planPart(part, bound: Set(row.keys), indexedKeys: []).anchor == 0 ? Planner.access(part.start, bound: Set(row.keys)) : .labelOrScan, row)
+        let endNP = part.steps[0].1
+        let ends = try anchorCandidates(endNP, Planner.access(endNP, bound: Set(row.keys)), row)
+        let minHops = rp.range?.min ?? 1, maxHops = rp.range?.max ?? (rp.range == nil ? 1 : Int.max)
+        for s in starts where try nodeMatches(part.start, s, nodeProps[0], row) {
+            for t in ends where try nodeMatches(endNP, t, nodeProps[1], row) {
+                // BFS keeping all predecessor links for allShortestPaths
+                var paths: [[Int]] = []
+                var frontier: [(node: Int, rels: [Int])] = [(s, [])]
+                var depth = 0
+                if minHops == 0 && s == t { paths = [[]] }
+                while paths.isEmpty && !frontier.isEmpty && depth < maxHops {
+                    depth += 1
+                    var next: [(node: Int, rels: [Int])] = []
+                    for (n, rels) in frontier {
+                        for (rel, other) in graph.relationships(of: n, direction: rp.direction, types: rp.types) {
+                            try tick()
+                            if rels.contains(rel) || !relMatches(rp, rel, relProps[0]) { continue }
+                            let nr = rels + [rel]
+                            if other == t && depth >= minHops { paths.append(nr) } else { next.append((other, nr)) }
+                        }
+                    }
+                    frontier = next
+                }
+                if part.shortest == 1 { paths = Array(paths.prefix(1)) }
+                for p in paths {
+                    var r = row
+                    if let v = part.start.variable { r[v] = .node(s) }
+                    if let v = endNP.variable { r[v] = .node(t) }
+                    if let v = rp.variable { r[v] = rp.range == nil ? .relationship(p[0]) : .list(p.map { .relationship($0) }) }
+                    if let pv = part.pathVariable {
+                        var pn = [s]; var cur = s
+                        for rel in p { let (a, b) = graph.endpoints(rel); cur = a == cur ? b : a; pn.append(cur) }
+                        r[pv] = .path(PathValue(nodes: pn, relationships: p))
+                    }
+                    try emit(r)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import MosaicGraph
+
+/// What a function body may read besides its arguments.
+public struct FunctionContext {
+    /// The graph the query runs on.
+    public let graph: any QueryGraph
+}
+
+/// A scalar function of the language. Hosts add their own (e.g. `derived(r)`) with `register`.
+public struct QueryFunction: Sendable {
+    public let name: String
+    public let arity: ClosedRange<Int>
+    /// Whether a null argument makes the result null without calling `body`.
+    public let nullInNullOut: Bool
+    public let body: @Sendable ([QueryValue], FunctionContext) throws -> QueryValue
+    public init(_ name: String, arity: ClosedRange<Int>, nullInNullOut: Bool = true,
+                _ body: @escaping @Sendable ([QueryValue], FunctionContext) throws -> QueryValue) {
+        self.name = name; self.arity = arity; self.nullInNullOut = nullInNullOut; self.body = body
+    }
+}
+
+/// The functions a query can call, by lower-cased name. `FunctionRegistry.standard` holds the
+/// built-ins; copy it and `register` more to extend the language.
+public struct FunctionRegistry: Sendable {
+    var functions: [String: QueryFunction] = [:]
+    public init() {}
+    public mutating func register(_ f: QueryFunction) { functions[f.name.lowercased()] = f }
+    public func lookup(_ name: String) -> QueryFunction? { functions[name.lowercased()] }
+
+    static func typeError(_ fn: String, _ v: QueryValue, _ wanted: String) -> QueryError {
+        QueryError.type("\(fn)() expects \(wanted) but got \(v.typeName); convert the argument first (e.g. toString, toInteger)")
+    }
+
+    public static let standard: FunctionRegistry = {
+        var r = FunctionRegistry()
+        func num(_ name: String, _ f: @escaping @Sendable (Double) -> Double) {
+            r.register(QueryFunction(name, arity: 1...1) { a, _ in
+                guard let d = a[0].asDouble else { throw typeError(name, a[0], "a number") }
+                return .float(f(d))
+            })
+        }
+        num("sqrt", sqrt); num("exp", exp); num("log", log); num("log10", log10)
+        num("sin", sin); num("cos", cos); num("tan", tan); num("asin", asin); num("acos", acos); num("atan", atan)
+        num("cot") { 1 / tan($0) }; num("degrees") { $0 * 180 / .pi }; num("radians") { $0 * .pi / 180 }
+        num("haversin") { (1 - cos($0)) / 2 }
+        r.register(QueryFunction("atan2", arity: 2...2) { a, _ in
+            guard let y = a[0].asDouble, let x = a[1].asDouble else { throw typeError("atan2", a[0], "numbers") }
+            return .float(atan2(y, x))
+        })
+        r.register(QueryFunction("pi", arity: 0...0) { _, _ in .float(.pi) })
+        r.register(QueryFunction("e", arity: 0...0) { _, _ in .float(M_E) })
+        r.register(QueryFunction("rand", arity: 0...0) { _, _ in .float(Double.random(in: 0..<1)) })
+        r.register(QueryFunction("abs", arity: 1...1) { a, _ in
+            switch a[0] { case .int(let i): return .int(abs(i)); case .float(let f): return .float(abs(f)); default: throw typeError("abs", a[0], "a number") }
+        })
+        r.register(QueryFunction("sign", arity: 1...1) { a, _ in
+            switch a[0] { case .int(let i): return .int(i.signum()); case .float(let f): return .int(f > 0 ? 1 : f < 0 ? -1 : 0); default: throw typeError("sign", a[0], "a number") }
+        })
+        r.register(QueryFunction("ceil", arity: 1...1) { a, _ in guard let d = a[0].asDouble else { throw typeError("ceil", a[0], "a number") }; return .float(ceil(d)) })
+        r.register(QueryFunction("floor", arity: 1...1) { a, _ in guard let d = a[0].asDouble else { throw typeError("floor", a[0], "a number") }; return .float(floor(d)) })
+        r.register(QueryFunction("round", arity: 1...3) { a, _ in
+            guard let d = a[0].asDouble else { throw typeError("round", a[0], "a number") }
+            if a.count == 1 { return .float((d + 0.5).rounded(.down) == d + 0.5 && d < 0 ? (d).rounded(.toNearestOrAwayFromZero) : (d).rounded(.toNearestOrAwayFromZero)) }
+            guard case .int(let prec) = a[1] else { throw typeError("round", a[1], "an integer precision") }
+            let m = pow(10.0, Double(prec))
+            return .float((d * m).rounded(.toNearestOrAwayFromZero) / m)
+        })
+        r.register(QueryFunction("toInteger", arity: 1...1) { a, _ in
+            switch a[0] {
+            case .int: return a[0]
+            case .float(let f): return f.isFinite && abs(f) < 9.2e18 ? .int(Int(f.rounded(.towardZero))) : .null
+            case .string(let s):
+                let t = s.trimmingCharacters(in: .whitespaces)
+                if let i = Int(t) { return .int(i) }
+                if let f = Double(t), f.isFinite, abs(f) < 9.2e18 { return .int(Int(f.rounded(.towardZero))) }
+                return .null
+            case .bool(let b): return .int(b ? 1 : 0)
+            default: throw typeError("toInteger", a[0], "a number, string or boolean")
+            }
+        })
+        r.register(QueryFunction("toFloat", arity: 1...1) { a, _ in
+            switch a[0] {
+            case .int(let i): return .float(Double(i))
+            case .float: return a[0]
+            case .string(let s): return Double(s.trimmingCharacters(in: .whitespaces)).map { .float($0) } ?? .null
+            default: throw typeError("toFloat", a[0], "a number or string")
+            }
+        })
+        r.register(QueryFunction("toBoolean", arity: 1...1) { a, _ in
+            switch a[0] {
+            case .bool: return a[0]
+            case .string(let s):
+                switch s.trimmingCharacters(in: .whitespaces).lowercased() { case "true": return .bool(true); case "false": return .bool(false); default: return .null }
+            case .int(let i): return .bool(i != 0)
+            default: throw typeError("toBoolean", a[0], "a boolean, string or integer")
+            }
+        })
+        r.register(QueryFunction("toString", arity: 1...1) { a, _ in
+            switch a[0] {
+            case .string: return a[0]
+            case .int(let i): return .string(String(i))
+            case .float(let f): return .string(formatFloat(f))
+            case .bool(let b): return .string(b ? "true" : "false")
+            case .date(let d): return .string(d.description)
+            default: throw typeError("toString", a[0], "a number, boolean, string or date")
+            }
+        })
+        for (n, base) in [("toIntegerOrNull", "toInteger"), ("toFloatOrNull", "toFloat"), ("toBooleanOrNull", "toBoolean"), ("toStringOrNull", "toString")] {
+            r.register(QueryFunction(n, arity: 1...1) { [r] a, c in (try? r.lookup(base)!.body(a, c)) ?? .null })
+        }
+        r.register(QueryFunction("size", arity: 1...1) { a, _ in
+            switch a[0] {
+            case .list(let l): return .int(l.count)
+            case .string(let s): return .int(s.count)
+            case .map(let m): return .int(m.count)
+            default: throw typeError("size", a[0], "a list or string")
+            }
+        })
+        r.register(QueryFunction("head", arity: 1...1) { a, _ in
+            guard case .list(let l) = a[0] else { throw typeError("head", a[0], "a list") }; return l.first ?? .null
+        })
+        r.register(QueryFunction("last", arity: 1...1) { a, _ in
+            guard case .list(let l) = a[0] else { throw typeError("last", a[0], "a list") }; return l.last ?? .null
+        })
+        r.register(QueryFunction("tail", arity: 1...1) { a, _ in
+            guard case .list(let l) = a[0] else { throw typeError("tail", a[0], "a list") }; return .list(Array(l.dropFirst()))
+        })
+        r.register(QueryFunction("reverse", arity: 1...1) { a, _ in
+            switch a[0] {
+            case .list(let l): return .list(l.reversed())
+            case .string(let s): return .string(String(s.reversed()))
+            default: throw typeError("reverse", a[0], "a list or string")
+            }
+        })
+        r.register(QueryFunction("isEmpty", arity: 1...1) { a, _ in
+            switch a[0] {
+            case .list(let l): return .bool(l.isEmpty)
+            case .string(let s): return .bool(s.isEmpty)
+            case .map(let m): return .bool(m.isEmpty)
+            default: throw typeError("isEmpty", a[0], "a list, string or map")
+            }
+        })
+        r.register(QueryFunction("range", arity: 2...3) { a, _ in
+            guard case .int(let lo) = a[0], case .int(let hi) = a[1] else { throw QueryError.argument("InvalidArgumentType", "range() needs integer bounds, not \(a[0].typeName) and \(a[1].typeName)") }
+            var step = 1
+            if a.count == 3 { guard case .int(let s) = a[2] else { throw QueryError.argument("InvalidArgumentType", "range() needs an integer step, not \(a[2].typeName)") }; step = s }
+            if step == 0 { throw QueryError.argument("NumberOutOfRange", "range() needs a step other than 0") }
+            var out: [QueryValue] = []
+            var i = lo
+            if step > 0 { while i <= hi { out.append(.int(i)); i += step; if out.count > 10_000_000 { break } } }
+            else { while i >= hi { out.append(.int(i)); i += step; if out.count > 10_000_000 { break } } }
+            return .list(out)
+        })
+        r.register(QueryFunction("coalesce", arity: 1...Int.max, nullInNullOut: false) { a, _ in a.first { !$0.isNull } ?? .null })
+        func str(_ name: String, _ f: @escaping @Sendable (String) -> String) {
+            r.register(QueryFunction(name, arity: 1...1) { a, _ in
+                guard case .string(let s) = a[0] else { throw typeError(name, a[0], "a string") }; return .string(f(s))
+            })
+        }
+        str("toUpper") { $0.uppercased() }; str("toLower") { $0.lowercased() }
+        str("upper") { $0.uppercased() }; str("lower") { $0.lowercased() }
+        str("trim") { $0.trimmingCharacters(in: .whitespaces) }
+        str("ltrim") { String($0.drop { $0 == " " || $0 == "\t" }) }
+        str("rtrim") { s in var t = s; while let l = t.last, l == " " || l == "\t" { t.removeLast() }; return t }
+        r.register(QueryFunction("left", arity: 2...2) { a, _ in
+            guard case .string(let s) = a[0] else { throw typeError("left", a[0], "a string") }
+            guard case .int(let n) = a[1] else { throw typeError("left", a[1], "an integer length") }
+            if n < 0 { throw QueryError.argument("NegativeIntegerArgument", "left() needs a length of 0 or more") }
+            return .string(String(s.prefix(n)))
+        })
+        r.register(QueryFunction("right", arity: 2...2) { a, _ in
+            guard case .string(let s) = a[0] else { throw typeError("right", a[0], "a string") }
+            guard case .int(let n) = a[1] else { throw typeError("right", a[1], "an integer length") }
+            if n < 0 { throw QueryError.argument("NegativeIntegerArgument", "right() needs a length of 0 or more") }
+            return .string(String(s.suffix(n)))
+        })
+        r.register(QueryFunction("substring", arity: 2...3) { a, _ in
+            guard case .string(let s) = a[0] else { throw typeError("substring", a[0], "a string") }
+            guard case .int(let start) = a[1] else { throw typeError("substring", a[1], "an integer start") }
+            if start < 0 { throw QueryError.argument("NegativeIntegerArgument", "substring() needs a start of 0 or more") }
+            let chars = Array(s)
+            let st = min(start, chars.count)
+            var end = chars.count
+            if a.count == 3 {
+                guard case .int(let len) = a[2] else { throw typeError("substring", a[2], "an integer length") }
+                if len < 0 { throw QueryError.argument("NegativeIntegerArgument", "substring() needs a length of 0 or more") }
+                end = min(chars.count, st + len)
+            }
+            return .string(String(chars[st..<end]))
+        })
+        r.register(QueryFunction("replace", arity: 3...3) { a, _ in
+            guard case .string(let s) = a[0], case .string(let f) = a[1], case .string(let t) = a[2] else { throw typeError("replace", a[0], "strings") }
+            return .string(f.isEmpty ? s : s.replacingOccurrences(of: f, with: t))
+        })
+        r.register(QueryFunction("split", arity: 2...2) { a, _ in
+            guard case .string(let s) = a[0], case .string(let d) = a[1] else { throw typeError("split", a[0], "strings") }
+            if d.isEmpty { return .list(s.map { .string(String($0)) }) }
+            return .list(s.components(separatedBy: d).map { .string($0) })
+        })
+        r.register(QueryFunction("date", arity: 0...1) { a, _ in
+            if a.isEmpty {
+                let now = PartialDate(Date())
+                return .date(PartialDate(year: now.year, month: now.month, day: now.day)!)
+            }
+            switch a[0] {
+            case .string(let s):
+                if s.count == 8, let n = Int(s), let d = PartialDate(year: n / 10000, month: n / 100 % 100, day: n % 100) { return .date(d) }
+                guard let d = PartialDate(s) else { throw QueryError.argument("InvalidArgumentValue", "'\(s)' is not a date; write YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm") }
+                return .date(d)
+            case .date: return a[0]
+            case .map(let m):
+                guard case .int(let y)? = m["year"] else { throw QueryError.argument("InvalidArgumentValue", "date({...}) needs at least a year") }
+                var mo: Int? = nil, dd: Int? = nil
+                if case .int(let x)? = m["month"] { mo = x }
+                if case .int(let x)? = m["day"] { dd = x }
+                guard let d = PartialDate(year: y, month: mo, day: dd) else {
+                    throw QueryError.argument("InvalidArgumentValue", "date(\(Expr.render(a[0]))) is not a real date")
+                }
+                return .date(d)
+            default: throw typeError("date", a[0], "a string or map")
+            }
+        })
+        r.register(QueryFunction("timestamp", arity: 0...0) { _, _ in .int(Int(Date().timeIntervalSince1970 * 1000)) })
+        return r
+    }()
+}
+
+func formatFloat(_ f: Double) -> String {
+    if f.isNaN { return "NaN" }
+    if f.isInfinite { return f > 0 ? "Infinity" : "-Infinity" }
+    if f == f.rounded(), abs(f) < 1e16 { return String(format: "%.1f", f) }
+    return String(f)
+}

@@ -1,0 +1,166 @@
+import MosaicGraph
+
+/// The query language's view of a `MosaicGraph.Graph` snapshot. Entity ids appear as the
+/// property `id`; names and ids are index lookups; a relationship's statement metadata is
+/// read by `sources(r)`, `confidence(r)`, `validFrom(r)`, `validTo(r)`, `grading(r)`.
+///
+/// Writes go to the wrapped `graph` (a copy of the caller's value). Set
+/// `graph.isRecording = true` and `graph.writeMeta` (the origin) before running a writing
+/// query; afterwards `graph.takeChanges()` gives the statements for one Store transaction.
+public struct GraphView: QueryGraph {
+    public var graph: Graph
+    public init(_ graph: Graph) { self.graph = graph }
+
+    public var nodeCount: Int { graph.liveNodeCount }
+    public func allNodes() -> [Int] { graph.nodeIndices.map { Int($0) } }
+    public func allRelationships() -> [Int] { graph.relationshipIndices.map { Int($0) } }
+    public func nodes(withLabel label: String) -> [Int] { graph.nodes(withLabel: label).map { Int($0) } }
+    public func labelCount(_ label: String) -> Int { graph.count(label: label) }
+    public func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]? {
+        switch (key, value) {
+        case ("id", .string(let s)): return graph.lookup(key: s).map { [Int($0)] } ?? []
+        case ("name", .string(let s)):
+            // the name index folds case and diacritics; the pattern then checks equality
+            return graph.nodes(named: s).map { Int($0) }
+        default: return nil  // not indexed: the planner falls back to a label scan
+        }
+    }
+    public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.node(Int32(node)).alive }
+    public func labels(of node: Int) -> [String] { graph.node(Int32(node)).labels }
+    public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.node(Int32(node)).labels.contains(label) }
+    public func nodeProperty(_ node: Int, _ key: String) -> QueryValue {
+        let n = graph.node(Int32(node))
+        if let v = n.properties[key] { return QueryValue(v) }
+        if key == "id" && !n.isAnonymous { return .string(n.key) }
+        return .null
+    }
+    public func nodeProperties(_ node: Int) -> [(String, QueryValue)] {
+        let n = graph.node(Int32(node))
+        var out = n.properties.sorted { $0.key < $1.key }.map { ($0.key, QueryValue($0.value)) }
+        if !n.isAnonymous && n.properties["id"] == nil { out.insert(("id", .string(n.key)), at: 0) }
+        return out
+    }
+    public func relationships(of node: Int, direction: Direction, types: [String]) -> [(rel: Int, other: Int)] {
+        let n = Int32(node)
+        var typeIDs: [Int32] = []
+        if !types.isEmpty {
+            typeIDs = types.compactMap { graph.relationTypeID($0) }
+            if typeIDs.isEmpty { return [] }
+        }
+        var out: [(rel: Int, other: Int)] = []
+        if direction != .incoming {
+            for r in graph.outList(n) {
+                let rel = graph.relationship(r)
+                if typeIDs.isEmpty || typeIDs.contains(rel.type) { out.append((Int(r), Int(rel.target))) }
+            }
+        }
+        if direction != .outgoing {
+            for r in graph.inList(n) {
+                let rel = graph.relationship(r)
+                if direction == .both && rel.source == rel.target { continue }
+                if typeIDs.isEmpty || typeIDs.contains(rel.type) { out.append((Int(r), Int(rel.source))) }
+            }
+        }
+        return out
+    }
+    public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < graph.relationships.count && graph.relationship(Int32(rel)).alive }
+    public func relationshipType(_ rel: Int) -> String { graph.typeName(of: Int32(rel)) }
+    public func endpoints(_ rel: Int) -> (start: Int, end: Int) {
+        let r = graph.relationship(Int32(rel)); return (Int(r.source), Int(r.target))
+    }
+    public func relationshipProperty(_ rel: Int, _ key: String) -> QueryValue {
+        graph.property(key, ofRelationship: Int32(rel)).map(QueryValue.init) ?? .null
+    }
+    public func relationshipProperties(_ rel: Int) -> [(String, QueryValue)] {
+        graph.properties(ofRelationship: Int32(rel)).sorted { $0.key < $1.key }.map { ($0.key, QueryValue($0.value)) }
+    }
+    public func relationshipMetadata(_ rel: Int, _ key: String) -> QueryValue {
+        let r = graph.relationship(Int32(rel))
+        switch key {
+        case "sources":
+            return .list(graph.sources(ofRelationship: Int32(rel)).map { c in
+                c.note.map { .map(["source": .string(c.source), "note": .string($0)]) } ?? .string(c.source)
+            })
+        case "confidence": return .float(r.confidence)
+        case "validFrom": return r.validFrom.map { .date($0) } ?? .null
+        case "validTo": return r.validTo.map { .date($0) } ?? .null
+        case "grading": return r.grading.map { .string($0.description) } ?? .null
+        case "origin": return .string("\(graph.origin(ofRelationship: Int32(rel)))")
+        case "statement": return .int(Int(r.statement))
+        default: return .null
+        }
+    }
+
+    public mutating func createNode(labels: [String], properties: [(String, QueryValue)]) throws -> Int {
+        var props: [String: Value] = [:]
+        var key: String? = nil
+        for (k, v) in properties {
+            if k == "id", case .string(let s) = v, graph.lookup(key: s) == nil { key = s; continue }
+            props[k] = try Value(v)
+        }
+        return Int(graph.addNode(key: key, labels: labels, properties: props))
+    }
+    public mutating func createRelationship(type: String, from: Int, to: Int, properties: [(String, QueryValue)]) throws -> Int {
+        var props: [String: Value] = [:]
+        for (k, v) in properties { props[k] = try Value(v) }
+        return Int(graph.addRelationship(from: Int32(from), to: Int32(to), type: type, properties: props))
+    }
+    public mutating func deleteNode(_ node: Int) throws {
+        guard graph.deleteNode(Int32(node), detach: false) else {
+            throw QueryError(.constraintVerificationFailed, "DeleteConnectedNode", "cannot delete a node that still has relationships; use DETACH DELETE", phase: .runtime)
+        }
+    }
+    public mutating func deleteRelationship(_ rel: Int) throws { graph.deleteRelationship(Int32(rel)) }
+    public mutating func setNodeProperty(_ node: Int, _ key: String, _ value: QueryValue) throws {
+        graph.setProperty(Int32(node), key, value.isNull ? nil : try Value(value))
+    }
+    public mutating func setRelationshipProperty(_ rel: Int, _ key: String, _ value: QueryValue) throws {
+        graph.setRelationshipProperty(Int32(rel), key, value.isNull ? nil : try Value(value))
+    }
+    public mutating func addLabel(_ node: Int, _ label: String) throws { graph.addLabel(Int32(node), label) }
+    public mutating func removeLabel(_ node: Int, _ label: String) throws { graph.removeLabel(Int32(node), label) }
+}
+
+extension QueryValue {
+    /// A stored value as the query language sees it (a geo point reads as {latitude, longitude}).
+    public init(_ v: Value) {
+        switch v {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(Int(i))
+        case .float(let f): self = .float(f)
+        case .string(let s): self = .string(s)
+        case .date(let d): self = .date(d)
+        case .list(let l): self = .list(l.map(QueryValue.init))
+        case .map(let m): self = .map(m.mapValues(QueryValue.init))
+        case .geo(let g): self = .map(["latitude": .float(g.latitude), "longitude": .float(g.longitude)])
+        }
+    }
+}
+
+extension Value {
+    /// A query value as stored; nodes, relationships and paths cannot be stored.
+    public init(_ q: QueryValue) throws {
+        switch q {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(Int64(i))
+        case .float(let f): self = .float(f)
+        case .string(let s): self = .string(s)
+        case .date(let d): self = .date(d)
+        case .list(let l): self = .list(try l.map(Value.init))
+        case .map(let m): self = .map(try m.mapValues(Value.init))
+        case .node, .relationship, .path:
+            throw QueryError(.typeError, "InvalidPropertyType", "a \(q.typeName) cannot be stored as a property value", phase: .runtime)
+        }
+    }
+}
+
+extension PreparedQuery {
+    /// Runs the query on a Mosaic graph snapshot (e.g. the graph as of a past transaction).
+    /// The returned table's `graph.graph` is the graph after the query.
+    public func execute(on graph: Graph, parameters: [String: QueryValue] = [:],
+                        limits: QueryLimits = QueryLimits()) throws -> ResultTable<GraphView> {
+        try execute(on: GraphView(graph), parameters: parameters, limits: limits)
+    }
+}

@@ -1,0 +1,218 @@
+/// A token of the query language.
+struct Token: Sendable {
+    enum Kind: Sendable, Equatable {
+        case identifier(String)        // bare word (keywords are identifiers checked case-insensitively)
+        case quotedIdentifier(String)  // `back ticked`
+        case integer(String)
+        case float(Double)
+        case string(String)
+        case parameter(String)
+        case symbol(String)
+        case eof
+    }
+    var kind: Kind
+    var pos: SourcePosition
+    /// Offset just after the token (for source slices such as column names).
+    var end: Int
+    /// The upper-case spelling of an identifier (keywords are case-insensitive).
+    var upper: String? = nil
+}
+
+/// Turns query text into tokens; comments and whitespace are skipped.
+struct Lexer {
+    let chars: [Character]
+    let text: String
+    var i = 0, line = 1, col = 1
+    var offsets: [Int] = []  // character index -> offset in `chars` (identity; kept for slices)
+
+    init(_ text: String) { self.text = text; chars = Array(text) }
+
+
+    @inline(__always) static func isIdentStart(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 }
+        return c.isLetter
+    }
+    @inline(__always) static func isIdentPart(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 || (a >= 48 && a <= 57) }
+        return c.isLetter || c.isNumber
+    }
+    @inline(__always) static func isDigit(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return a >= 48 && a <= 57 }
+        return false
+    }
+    @inline(__always) static func isSpace(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return a == 32 || a == 10 || a == 9 || a == 13 || a == 11 || a == 12 }
+        return c.isWhitespace
+    }
+
+    mutating func advance() { if chars[i] == "\n" { line += 1; col = 1 } else { col += 1 }; i += 1 }
+    var here: SourcePosition { SourcePosition(offset: i, line: line, column: col) }
+
+    mutating func tokenize() throws -> [Token] {
+        var out: [Token] = []
+        while true {
+            try skipTrivia()
+            let start = here
+            guard i < chars.count else { out.append(Token(kind: .eof, pos: start, end: i)); return out }
+            let c = chars[i]
+            if Lexer.isIdentStart(c) {
+                let st = i
+                while i < chars.count, Lexer.isIdentPart(chars[i]) { i += 1 }
+                col += i - st
+                let s = String(chars[st..<i])
+                out.append(Token(kind: .identifier(s), pos: start, end: i, upper: s.uppercased()))
+            } else if c == "`" {
+                advance()
+                var s = ""
+                while true {
+                    guard i < chars.count else { throw QueryError.syntax("UnterminatedIdentifier", "a back-quoted name is not closed; add a closing `", start) }
+                    if chars[i] == "`" {
+                        if i + 1 < chars.count, chars[i + 1] == "`" { s.append("`"); advance(); advance(); continue }
+                        advance(); break
+                    }
+                    s.append(chars[i]); advance()
+                }
+                out.append(Token(kind: .quotedIdentifier(s), pos: start, end: i))
+            } else if Lexer.isDigit(c) || (c == "." && i + 1 < chars.count && Lexer.isDigit(chars[i + 1]) && !(out.last.map { Lexer.endsOperand($0) } ?? false)) {
+                out.append(try number(start))
+            } else if c == "'" || c == "\"" {
+                out.append(try string(start, quote: c))
+            } else if c == "$" {
+                advance()
+                var s = ""
+                if i < chars.count, chars[i] == "`" {
+                    advance()
+                    while i < chars.count, chars[i] != "`" { s.append(chars[i]); advance() }
+                    if i < chars.count { advance() }
+                } else {
+                    while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { s.append(chars[i]); advance() }
+                }
+                if s.isEmpty { throw QueryError.syntax("InvalidParameter", "a parameter needs a name after $, e.g. $name", start) }
+                out.append(Token(kind: .parameter(s), pos: start, end: i))
+            } else {
+                var matched: String? = nil
+                if i + 1 < chars.count {
+                    switch (c, chars[i + 1]) {
+                    case (".", "."): matched = ".."
+                    case ("<", ">"): matched = "<>"
+                    case ("!", "="): matched = "!="
+                    case ("<", "="): matched = "<="
+                    case (">", "="): matched = ">="
+                    case ("=", "~"): matched = "=~"
+                    case ("+", "="): matched = "+="
+                    default: break
+                    }
+                }
+                let sym = matched ?? String(c)
+                if matched == nil && !"()[]{},.:;|+-*/%^=<>".contains(c) {
+                    throw QueryError.syntax("UnexpectedCharacter", "unexpected character '\(c)'", start)
+                }
+                for _ in 0..<sym.count { advance() }
+                out.append(Token(kind: .symbol(sym), pos: start, end: i))
+            }
+        }
+    }
+
+    static func endsOperand(_ t: Token) -> Bool {
+        switch t.kind {
+        case .identifier(let s): return !Parser.reserved.contains(s.uppercased())
+        case .quotedIdentifier, .integer, .float, .string, .parameter: return true
+        case .symbol(let s): return s == ")" || s == "]" || s == "}"
+        case .eof: return false
+        }
+    }
+
+    mutating func skipTrivia() throws {
+        while i < chars.count {
+            let c = chars[i]
+            if Lexer.isSpace(c) { advance(); continue }
+            if c == "/", i + 1 < chars.count, chars[i + 1] == "/" {
+                while i < chars.count, chars[i] != "\n" { advance() }
+                continue
+            }
+            if c == "/", i + 1 < chars.count, chars[i + 1] == "*" {
+                let start = here
+                advance(); advance()
+                while true {
+                    guard i + 1 < chars.count else { throw QueryError.syntax("UnterminatedComment", "a /* comment is not closed; add */", start) }
+                    if chars[i] == "*", chars[i + 1] == "/" { advance(); advance(); break }
+                    advance()
+                }
+                continue
+            }
+            return
+        }
+    }
+
+    mutating func number(_ start: SourcePosition) throws -> Token {
+        var s = ""
+        if chars[i] == "0", i + 1 < chars.count, chars[i + 1] == "x" || chars[i + 1] == "o" {
+            s = "0" + String(chars[i + 1]); advance(); advance()
+            while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { s.append(chars[i]); advance() }
+            return Token(kind: .integer(s), pos: start, end: i)
+        }
+        var isFloat = false
+        while i < chars.count, Lexer.isDigit(chars[i]) { s.append(chars[i]); advance() }
+        if i + 1 < chars.count, chars[i] == ".", Lexer.isDigit(chars[i + 1]) {
+            isFloat = true; s.append("."); advance()
+            while i < chars.count, Lexer.isDigit(chars[i]) { s.append(chars[i]); advance() }
+        }
+        if i < chars.count, chars[i] == "e" || chars[i] == "E" {
+            var j = i + 1
+            if j < chars.count, chars[j] == "-" || chars[j] == "+" { j += 1 }
+            if j < chars.count, chars[j].isNumber {
+                isFloat = true; s.append("e"); advance()
+                if chars[i] == "-" || chars[i] == "+" { s.append(chars[i]); advance() }
+                while i < chars.count, chars[i].isNumber { s.append(chars[i]); advance() }
+            }
+        }
+        if i < chars.count, chars[i].isLetter || chars[i] == "_" {
+            var bad = s
+            while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { bad.append(chars[i]); advance() }
+            throw QueryError.syntax("InvalidNumberLiteral", "'\(bad)' is not a valid number", start)
+        }
+        if isFloat {
+            guard let d = Double(s) else { throw QueryError.syntax("InvalidNumberLiteral", "'\(s)' is not a valid number", start) }
+            if d.isInfinite { throw QueryError.syntax("FloatingPointOverflow", "'\(s)' is too large for a float", start) }
+            return Token(kind: .float(d), pos: start, end: i)
+        }
+        return Token(kind: .integer(s), pos: start, end: i)
+    }
+
+    mutating func string(_ start: SourcePosition, quote: Character) throws -> Token {
+        advance()
+        var s = ""
+        while true {
+            guard i < chars.count else { throw QueryError.syntax("UnterminatedString", "a string is not closed; add a closing \(quote)", start) }
+            let c = chars[i]
+            if c == quote { advance(); break }
+            if c == "\\" {
+                advance()
+                guard i < chars.count else { continue }
+                let e = chars[i]; advance()
+                switch e {
+                case "n": s.append("\n")
+                case "t": s.append("\t")
+                case "r": s.append("\r")
+                case "b": s.append("\u{8}")
+                case "f": s.append("\u{c}")
+                case "'": s.append("'")
+                case "\"": s.append("\"")
+                case "\\": s.append("\\")
+                case "u", "U":
+                    let n = e == "u" ? 4 : 8
+                    var hex = ""
+                    for _ in 0..<n where i < chars.count && chars[i].isHexDigit { hex.append(chars[i]); advance() }
+                    guard hex.count == n, let v = UInt32(hex, radix: 16), let u = Unicode.Scalar(v) else {
+                        throw QueryError.syntax("InvalidUnicodeLiteral", "\\\(e) needs \(n) hexadecimal digits", start)
+                    }
+                    s.unicodeScalars.append(u)
+                default: s.append("\\"); s.append(e)
+                }
+                continue
+            }
+            s.append(c); advance()
+        }
+        return Token(kind: .string(s), pos: start, end: i)
+    }
+}

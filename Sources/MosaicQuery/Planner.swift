@@ -1,0 +1,271 @@
+/// Limits that keep a runaway query from hanging its caller.
+public struct QueryLimits: Sendable {
+    /// Matching and expansion steps before the query fails with a ResourceLimit error.
+    public var maxSteps: Int
+    /// Wall-clock seconds before the query fails; nil for no limit.
+    public var timeout: Double?
+    /// Polled while the query runs (every few thousand steps): true cancels it (Ctrl-C in
+    /// the console), and nothing is written.
+    public var isCancelled: (@Sendable () -> Bool)?
+    public init(maxSteps: Int = 200_000_000, timeout: Double? = nil, isCancelled: (@Sendable () -> Bool)? = nil) {
+        self.maxSteps = maxSteps; self.timeout = timeout; self.isCancelled = isCancelled
+    }
+}
+
+/// How a pattern part finds its first node.
+enum AnchorAccess: Sendable {
+    case bound(String)              // a variable bound by an earlier clause
+    case property(String, Expr)     // an indexed property (id, name) equal to an expression
+    case labelOrScan                // the smallest of the node's labels, else all nodes
+}
+
+struct PartPlan: Sendable {
+    var anchor: Int
+    var access: AnchorAccess
+    var nodes: [NodePattern] = []
+    /// Whether a node / relationship variable must be bound in the row (false when nothing
+    /// reads it again, so matching skips the work).
+    var bindNodes: [Bool] = []
+    var bindRels: [Bool] = []
+    /// Expansion order: rightwards from the anchor, then leftwards.
+    var order: [(step: Int, forward: Bool)] = []
+    init(anchor: Int, access: AnchorAccess) { self.anchor = anchor; self.access = access }
+}
+
+struct ClausePlan: Sendable {
+    var parts: [PartPlan]?
+    /// Variables the clause introduces (OPTIONAL MATCH binds them to null when nothing matches).
+    var introduced: [String] = []
+    /// Variables in scope before the clause (what `*` projects when there are no rows).
+    var starNames: [String] = []
+    var projection: ProjectionPlan?
+    var operatorIndex: Int?
+}
+
+struct QueryPlan: Sendable {
+    var ast: QueryAST
+    var clauses: [[ClausePlan]]
+    var operators: [PlanOperator]
+}
+
+/// Chooses, for every pattern, the most selective anchor: a bound variable, then an
+/// id/name lookup, then the rarest label, else a scan; and lays out the operator list.
+enum Planner {
+    static let indexedKeys: Set<String> = ["id", "name"]
+
+    static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]], describe wantText: Bool = true) -> QueryPlan {
+        var clauses: [[ClausePlan]] = []
+        var ops: [PlanOperator] = []
+        let uses = variableUses(ast)
+        for (pi, part) in ast.parts.enumerated() {
+            var cps: [ClausePlan] = []
+            for (ci, clause) in part.clauses.enumerated() {
+                let bound = Set(scopes[pi][ci].keys)
+                var cp = ClausePlan()
+                cp.starNames = bound.sorted()
+                switch clause {
+                case .match(let pattern, let optional, let pred, _):
+                    var b = bound
+                    var parts: [PartPlan] = []
+                    var details: [String] = []
+                    let pushed = pred.map { equalityConjuncts($0) } ?? []
+                    for pp in pattern {
+                        var plan = planPart(pp, bound: b, indexedKeys: indexedKeys)
+                        if case .labelOrScan = plan.access {
+                            // an indexed equality in WHERE (n.name = $x) can anchor the pattern
+                            for (i, np) in pp.nodes.enumerated() {
+                                guard let v = np.variable, !b.contains(v) else { continue }
+                                if let (k, e) = pushed.first(where: { $0.0 == v && indexedKeys.contains($0.1) }).map({ ($0.1, $0.2) }) {
+                                    var free = Set<String>(); e.freeVariables(into: &free)
+                                    if free.isSubset(of: b) { plan = complete(PartPlan(anchor: i, access: .property(k, e)), pp); break }
+                                }
+                            }
+                        }
+                        parts.append(plan)
+                        if wantText { details.append(describe(pp, plan)) }
+                        for n in pp.nodes { if let v = n.variable { b.insert(v); if !bound.contains(v) { cp.introduced.append(v) } } }
+                        for (r, _) in pp.steps { if let v = r.variable, !bound.contains(v) { b.insert(v); cp.introduced.append(v) } }
+                        if let pv = pp.pathVariable { b.insert(pv); cp.introduced.append(pv) }
+                    }
+                    if !uses.star {
+                        for (k, pp) in pattern.enumerated() {
+                            for (i, n) in pp.nodes.enumerated() { if let v = n.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindNodes[i] = false } }
+                            for (i, (r, _)) in pp.steps.enumerated() { if let v = r.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindRels[i] = false } }
+                        }
+                    }
+                    cp.parts = parts
+                    var d = details.joined(separator: ", ")
+                    if wantText, let w = pred { d += " WHERE " + w.canonical }
+                    cp.operatorIndex = ops.count
+                    ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match", detail: d, depth: 0))
+                case .unwind(let e, let v, _):
+                    cp.operatorIndex = ops.count
+                    ops.append(PlanOperator(name: "Unwind", detail: wantText ? "\(e.canonical) AS \(v)" : "", depth: 0))
+                case .with(let p, let w):
+                    cp.projection = ProjectionPlan(p, starNames: cp.starNames)
+                    cp.operatorIndex = ops.count
+                    ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "Aggregate" : "Projection", detail: wantText ? projectionDetail(p) + (w.map { " WHERE " + $0.canonical } ?? "") : "", depth: 0))
+                case .returns(let p):
+                    cp.projection = ProjectionPlan(p, starNames: cp.starNames)
+                    cp.operatorIndex = ops.count
+                    ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "AggregateResults" : "ProduceResults", detail: wantText ? projectionDetail(p) : "", depth: 0))
+                case .create(let pattern, _):
+                    cp.operatorIndex = ops.count
+                    ops.append(PlanOperator(name: "Create", detail: "\(pattern.count) pattern part(s)", depth: 0))
+                case .merge(let pp, _, _, _):
+                    cp.parts = [planPart(pp, bound: bound, indexedKeys: indexedKeys)]
+                    cp.operatorIndex = ops.count
+                    ops.append(PlanOperator(name: "Merge", detail: wantText ? describe(pp, cp.parts![0]) : "", depth: 0))
+                case .set: cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "SetProperties", detail: "", depth: 0))
+                case .remove: cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "Remove", detail: "", depth: 0))
+                case .delete(_, let detach, _): cp.operatorIndex = ops.count; ops.append(PlanOperator(name: detach ? "DetachDelete" : "Delete", detail: "", depth: 0))
+                case .call(let n, _, _, _): cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "ProcedureCall", detail: n, depth: 0))
+                }
+                cps.append(cp)
+            }
+            clauses.append(cps)
+            if pi > 0 { ops.append(PlanOperator(name: ast.unionAll[pi - 1] ? "UnionAll" : "Union", detail: "", depth: 0)) }
+        }
+        return QueryPlan(ast: ast, clauses: clauses, operators: ops)
+    }
+
+    /// How often each name occurs in the query (declarations and uses), and whether some
+    /// projection uses `*` (then every variable is needed).
+    static func variableUses(_ ast: QueryAST) -> (counts: [String: Int], star: Bool) {
+        var counts: [String: Int] = [:]
+        var star = false
+        func pattern(_ p: PatternPart) {
+            if let v = p.pathVariable { counts[v, default: 0] += 1 }
+            for n in p.nodes { if let v = n.variable { counts[v, default: 0] += 1 }; if let e = n.properties { expr(e) } }
+            for (r, _) in p.steps { if let v = r.variable { counts[v, default: 0] += 1 }; if let e = r.properties { expr(e) } }
+        }
+        func expr(_ e: Expr) {
+            switch e.kind {
+            case .variable(let v): counts[v, default: 0] += 1
+            case .pattern(let p): pattern(p)
+            case .exists(let ps, let w): ps.forEach(pattern); if let w = w { expr(w) }
+            case .patternComprehension(let pv, let p, let w, let pr):
+                if let pv = pv { counts[pv, default: 0] += 1 }
+                pattern(p); if let w = w { expr(w) }; expr(pr)
+            case .mapProjection(let v, let items):
+                counts[v, default: 0] += 1
+                for it in items {
+                    if case .variable(let x) = it { counts[x, default: 0] += 1 }
+                    if case .literal(_, let x) = it { expr(x) }
+                }
+            default: for c in e.children { expr(c) }
+            }
+        }
+        func proj(_ p: Projection) {
+            if p.star { star = true }
+            p.items.forEach { expr($0.expr) }; p.order.forEach { expr($0.expr) }
+            [p.skip, p.limit].compactMap { $0 }.forEach(expr)
+        }
+        func setItem(_ s: SetItem) {
+            switch s {
+            case .property(let t, _, let v): expr(t); expr(v)
+            case .replaceAll(let n, let v, _), .merge(let n, let v, _): counts[n, default: 0] += 1; expr(v)
+            case .labels(let n, _, _): counts[n, default: 0] += 1
+            }
+        }
+        for part in ast.parts {
+            for c in part.clauses {
+                switch c {
+                case .match(let p, _, let w, _): p.forEach(pattern); if let w = w { expr(w) }
+                case .unwind(let e, let v, _): expr(e); counts[v, default: 0] += 1
+                case .with(let p, let w): proj(p); if let w = w { expr(w) }
+                case .returns(let p): proj(p)
+                case .create(let p, _): p.forEach(pattern)
+                case .merge(let p, let a, let b, _): pattern(p); (a + b).forEach(setItem)
+                case .set(let items, _): items.forEach(setItem)
+                case .remove(let items, _):
+                    for it in items {
+                        switch it { case .property(let t, _): expr(t); case .labels(let n, _, _): counts[n, default: 0] += 1 }
+                    }
+                case .delete(let es, _, _): es.forEach(expr)
+                case .call(_, let args, _, _): args?.forEach(expr)
+                }
+            }
+        }
+        return (counts, star)
+    }
+
+    static func projectionDetail(_ p: Projection) -> String {
+        var s = (p.distinct ? "DISTINCT " : "") + (p.star ? "*" : "") + p.items.map(\.name).joined(separator: ", ")
+        if !p.order.isEmpty { s += " ORDER BY " + p.order.map { $0.expr.canonical + ($0.ascending ? "" : " DESC") }.joined(separator: ", ") }
+        if let sk = p.skip { s += " SKIP " + sk.canonical }
+        if let l = p.limit { s += " LIMIT " + l.canonical }
+        return s
+    }
+
+    /// `v.key = expr` conjuncts of a predicate, as (variable, key, expr).
+    static func equalityConjuncts(_ e: Expr) -> [(String, String, Expr)] {
+        switch e.kind {
+        case .binary(.and, let a, let b): return equalityConjuncts(a) + equalityConjuncts(b)
+        case .binary(.eq, let a, let b):
+            if case .property(let base, let k) = a.kind, case .variable(let v) = base.kind { return [(v, k, b)] }
+            if case .property(let base, let k) = b.kind, case .variable(let v) = base.kind { return [(v, k, a)] }
+            return []
+        default: return []
+        }
+    }
+
+    static func access(_ np: NodePattern, bound: Set<String>) -> AnchorAccess {
+        if let v = np.variable, bound.contains(v) { return .bound(v) }
+        if let props = np.properties, case .map(let entries) = props.kind {
+            for (k, e) in entries where indexedKeys.contains(k) {
+                var free = Set<String>(); e.freeVariables(into: &free)
+                if free.isSubset(of: bound) { return .property(k, e) }
+            }
+        }
+        return .labelOrScan
+    }
+
+    static func planPart(_ part: PatternPart, bound: Set<String>, indexedKeys: Set<String>) -> PartPlan {
+        var best = PartPlan(anchor: 0, access: .labelOrScan)
+        var bestScore = 4
+        for (i, np) in part.nodes.enumerated() {
+            let acc = access(np, bound: bound)
+            let score: Int
+            switch acc {
+            case .bound: score = 0
+            case .property: score = 1
+            case .labelOrScan: score = np.labels.isEmpty ? 3 : 2
+            }
+            if score < bestScore { best = PartPlan(anchor: i, access: acc); bestScore = score }
+        }
+        return complete(best, part)
+    }
+
+    static func complete(_ p: PartPlan, _ part: PatternPart) -> PartPlan {
+        var best = p
+        best.nodes = part.nodes
+        best.bindNodes = Array(repeating: true, count: part.nodes.count)
+        best.bindRels = Array(repeating: true, count: part.steps.count)
+        best.order = (best.anchor..<part.steps.count).map { ($0, true) } + (0..<best.anchor).reversed().map { ($0, false) }
+        return best
+    }
+
+    static func describe(_ part: PatternPart, _ plan: PartPlan) -> String {
+        let np = part.nodes[plan.anchor]
+        let name = np.variable ?? "anon\(plan.anchor)"
+        var s: String
+        switch plan.access {
+        case .bound(let v): s = "from bound \(v)"
+        case .property(let k, let e): s = "NodeIndexSeek(\(name).\(k) = \(e.canonical))"
+        case .labelOrScan: s = np.labels.isEmpty ? "AllNodesScan(\(name))" : "NodeByLabelScan(\(name)\(np.labels.map { ":" + $0 }.joined()))"
+        }
+        let nodes = part.nodes
+        for i in plan.anchor..<part.steps.count { s += " -> Expand(\(rel(part.steps[i].0, reversed: false)) \(nodes[i + 1].variable ?? "anon\(i + 1)"))" }
+        for i in (0..<plan.anchor).reversed() { s += " -> Expand(\(rel(part.steps[i].0, reversed: true)) \(nodes[i].variable ?? "anon\(i)"))" }
+        return s
+    }
+
+    static func rel(_ r: RelPattern, reversed: Bool) -> String {
+        var s = "[" + (r.variable ?? "") + r.types.map { ":" + $0 }.joined(separator: "|")
+        if let rg = r.range { s += "*\(rg.min)..\(rg.max.map(String.init) ?? "")" }
+        s += "]"
+        let d: Direction = !reversed ? r.direction : r.direction == .outgoing ? .incoming : r.direction == .incoming ? .outgoing : .both
+        switch d { case .outgoing: return "-" + s + "->"; case .incoming: return "<-" + s + "-"; case .both: return "-" + s + "-" }
+    }
+}

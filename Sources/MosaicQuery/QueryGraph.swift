@@ -1,0 +1,159 @@
+/// What the executor needs from a graph. `MosaicGraph.Graph` conforms (see GraphAdapter);
+/// `PropertyGraph` is a schema-less in-memory implementation (used by the TCK runner).
+/// Node and relationship ids are dense integers chosen by the graph.
+public protocol QueryGraph: Sendable {
+    var nodeCount: Int { get }
+    func allNodes() -> [Int]
+    func allRelationships() -> [Int]
+    func nodes(withLabel label: String) -> [Int]
+    func labelCount(_ label: String) -> Int
+    /// Nodes whose property `key` equals `value` through an index; nil when `key` is not indexed.
+    func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]?
+    func nodeExists(_ node: Int) -> Bool
+    func labels(of node: Int) -> [String]
+    func hasLabel(_ node: Int, _ label: String) -> Bool
+    func nodeProperty(_ node: Int, _ key: String) -> QueryValue
+    func nodeProperties(_ node: Int) -> [(String, QueryValue)]
+    /// Relationships touching `node` in `direction`, of one of `types` (all types when empty).
+    func relationships(of node: Int, direction: Direction, types: [String]) -> [(rel: Int, other: Int)]
+    func relationshipExists(_ rel: Int) -> Bool
+    func relationshipType(_ rel: Int) -> String
+    func endpoints(_ rel: Int) -> (start: Int, end: Int)
+    func relationshipProperty(_ rel: Int, _ key: String) -> QueryValue
+    func relationshipProperties(_ rel: Int) -> [(String, QueryValue)]
+    /// Statement metadata of a relationship (`sources`, `confidence`, `validFrom`, `validTo`,
+    /// `grading`, ...); `.null` when unknown.
+    func relationshipMetadata(_ rel: Int, _ key: String) -> QueryValue
+
+    mutating func createNode(labels: [String], properties: [(String, QueryValue)]) throws -> Int
+    mutating func createRelationship(type: String, from: Int, to: Int, properties: [(String, QueryValue)]) throws -> Int
+    mutating func deleteNode(_ node: Int) throws
+    mutating func deleteRelationship(_ rel: Int) throws
+    /// Sets a property; `.null` removes it.
+    mutating func setNodeProperty(_ node: Int, _ key: String, _ value: QueryValue) throws
+    mutating func setRelationshipProperty(_ rel: Int, _ key: String, _ value: QueryValue) throws
+    mutating func addLabel(_ node: Int, _ label: String) throws
+    mutating func removeLabel(_ node: Int, _ label: String) throws
+}
+
+extension QueryGraph {
+    public func relationshipMetadata(_ rel: Int, _ key: String) -> QueryValue { .null }
+    public func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]? { nil }
+}
+
+/// One change made by a writing query, in the order it happened.
+public enum QueryChange: Sendable, Equatable {
+    case createNode(Int)
+    case deleteNode(Int)
+    case createRelationship(Int)
+    case deleteRelationship(Int)
+    case setNodeProperty(Int, String, QueryValue)
+    case setRelationshipProperty(Int, String, QueryValue)
+    case addLabel(Int, String)
+    case removeLabel(Int, String)
+}
+
+/// A schema-less property graph held in memory: nodes with any labels and properties,
+/// typed directed relationships with properties. A value type: copies are cheap until written.
+public struct PropertyGraph: QueryGraph {
+    struct NodeRecord: Sendable { var labels: [String]; var props: [(String, QueryValue)]; var out: [Int]; var inc: [Int] }
+    struct RelRecord: Sendable { var type: String; var start: Int; var end: Int; var props: [(String, QueryValue)] }
+    var nodeTable: [NodeRecord?] = []
+    var relTable: [RelRecord?] = []
+    var labelIndex: [String: Set<Int>] = [:]
+    /// Deleted relationships keep their type and endpoints (type(r), startNode(r) still answer).
+    var tombstones: [Int: RelRecord] = [:]
+    public private(set) var nodeCount = 0
+    public private(set) var relationshipCount = 0
+
+    public init() {}
+
+    public func allNodes() -> [Int] { nodeTable.indices.filter { nodeTable[$0] != nil } }
+    public func allRelationships() -> [Int] { relTable.indices.filter { relTable[$0] != nil } }
+    public func nodes(withLabel label: String) -> [Int] { (labelIndex[label] ?? []).sorted() }
+    public func labelCount(_ label: String) -> Int { labelIndex[label]?.count ?? 0 }
+    public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < nodeTable.count && nodeTable[node] != nil }
+    public func labels(of node: Int) -> [String] { nodeTable[node]?.labels ?? [] }
+    public func hasLabel(_ node: Int, _ label: String) -> Bool { nodeTable[node]?.labels.contains(label) ?? false }
+    public func nodeProperty(_ node: Int, _ key: String) -> QueryValue {
+        nodeTable[node]?.props.first { $0.0 == key }?.1 ?? .null
+    }
+    public func nodeProperties(_ node: Int) -> [(String, QueryValue)] { nodeTable[node]?.props ?? [] }
+    public func relationships(of node: Int, direction: Direction, types: [String]) -> [(rel: Int, other: Int)] {
+        guard let n = nodeTable[node] else { return [] }
+        var out: [(rel: Int, other: Int)] = []
+        if direction != .incoming {
+            for r in n.out { let rr = relTable[r]!; if types.isEmpty || types.contains(rr.type) { out.append((r, rr.end)) } }
+        }
+        if direction != .outgoing {
+            for r in n.inc {
+                let rr = relTable[r]!
+                if direction == .both && rr.start == rr.end { continue }  // self loop listed once
+                if types.isEmpty || types.contains(rr.type) { out.append((r, rr.start)) }
+            }
+        }
+        return out
+    }
+    public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < relTable.count && relTable[rel] != nil }
+    public func relationshipType(_ rel: Int) -> String { (relTable[rel] ?? tombstones[rel])?.type ?? "" }
+    public func endpoints(_ rel: Int) -> (start: Int, end: Int) { let r = (relTable[rel] ?? tombstones[rel])!; return (r.start, r.end) }
+    public func relationshipProperty(_ rel: Int, _ key: String) -> QueryValue {
+        relTable[rel]?.props.first { $0.0 == key }?.1 ?? .null
+    }
+    public func relationshipProperties(_ rel: Int) -> [(String, QueryValue)] { relTable[rel]?.props ?? [] }
+
+    public mutating func createNode(labels: [String], properties: [(String, QueryValue)]) throws -> Int {
+        var uniq: [String] = []
+        for l in labels where !uniq.contains(l) { uniq.append(l) }
+        let id = nodeTable.count
+        nodeTable.append(NodeRecord(labels: uniq, props: properties.filter { !$0.1.isNull }, out: [], inc: []))
+        for l in uniq { labelIndex[l, default: []].insert(id) }
+        nodeCount += 1
+        return id
+    }
+    public mutating func createRelationship(type: String, from: Int, to: Int, properties: [(String, QueryValue)]) throws -> Int {
+        let id = relTable.count
+        relTable.append(RelRecord(type: type, start: from, end: to, props: properties.filter { !$0.1.isNull }))
+        nodeTable[from]!.out.append(id)
+        nodeTable[to]!.inc.append(id)
+        relationshipCount += 1
+        return id
+    }
+    public mutating func deleteNode(_ node: Int) throws {
+        guard let n = nodeTable[node] else { return }
+        for l in n.labels { labelIndex[l]?.remove(node); if labelIndex[l]?.isEmpty == true { labelIndex[l] = nil } }
+        nodeTable[node] = nil
+        nodeCount -= 1
+    }
+    public mutating func deleteRelationship(_ rel: Int) throws {
+        guard let r = relTable[rel] else { return }
+        nodeTable[r.start]?.out.removeAll { $0 == rel }
+        nodeTable[r.end]?.inc.removeAll { $0 == rel }
+        tombstones[rel] = r
+        relTable[rel] = nil
+        relationshipCount -= 1
+    }
+    public mutating func setNodeProperty(_ node: Int, _ key: String, _ value: QueryValue) throws {
+        guard nodeTable[node] != nil else { return }
+        if let i = nodeTable[node]!.props.firstIndex(where: { $0.0 == key }) {
+            if value.isNull { nodeTable[node]!.props.remove(at: i) } else { nodeTable[node]!.props[i].1 = value }
+        } else if !value.isNull { nodeTable[node]!.props.append((key, value)) }
+    }
+    public mutating func setRelationshipProperty(_ rel: Int, _ key: String, _ value: QueryValue) throws {
+        guard relTable[rel] != nil else { return }
+        if let i = relTable[rel]!.props.firstIndex(where: { $0.0 == key }) {
+            if value.isNull { relTable[rel]!.props.remove(at: i) } else { relTable[rel]!.props[i].1 = value }
+        } else if !value.isNull { relTable[rel]!.props.append((key, value)) }
+    }
+    public mutating func addLabel(_ node: Int, _ label: String) throws {
+        guard nodeTable[node] != nil, !nodeTable[node]!.labels.contains(label) else { return }
+        nodeTable[node]!.labels.append(label)
+        labelIndex[label, default: []].insert(node)
+    }
+    public mutating func removeLabel(_ node: Int, _ label: String) throws {
+        guard nodeTable[node] != nil, let i = nodeTable[node]!.labels.firstIndex(of: label) else { return }
+        nodeTable[node]!.labels.remove(at: i)
+        labelIndex[label]?.remove(node)
+        if labelIndex[label]?.isEmpty == true { labelIndex[label] = nil }
+    }
+}

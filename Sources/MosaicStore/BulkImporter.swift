@@ -1,0 +1,228 @@
+import CSQLite
+import Foundation
+import GRDB
+import MosaicGraph
+
+/// Bulk import of nodes and edges that do not live in kb/ files: CSV (the columns
+/// `id,type,name,props` for nodes, `src,dst,type,date,source` for edges, extra columns
+/// `aliases`, `labels`, `since`, `until`, `grade`, `confidence`, `note`, `props` allowed) and
+/// JSON Lines (one object a line, with the same keys). All files of one call are one
+/// transaction: a malformed row anywhere writes nothing.
+public struct BulkImporter {
+    public struct Report: Sendable, Hashable {
+        public var nodes = 0
+        public var relations = 0
+        public var statements = 0
+        public var transaction: Int64 = 0
+    }
+
+    let store: Store
+    public init(store: Store) { self.store = store }
+
+    private struct NodeRow { var id, type, name, origin: String; var labels: [String]; var aliases: [String]; var props: [String: Value] }
+    private struct EdgeRow { var src, dst, type: String; var meta: StatementMeta; var props: [String: Value]; var file: String; var line: Int }
+
+    /// Imports `files` (kind decided by the header or keys: `src`/`dst` make edges).
+    public func importFiles(_ files: [String]) throws -> Report {
+        var nodes: [NodeRow] = []
+        var edges: [EdgeRow] = []
+        // Dates repeat (a few thousand days across hundreds of thousands of rows): parse each text once.
+        var dateCache: [String: PartialDate?] = [:]
+        func parseDate(_ text: String) -> PartialDate? {
+            if let d = dateCache[text] { return d }
+            let d = PartialDate(text)
+            dateCache[text] = d
+            return d
+        }
+        for path in files {
+            let name = (path as NSString).lastPathComponent
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw StoreError.badImport(file: path, line: 0, message: "cannot read the file; check the path")
+            }
+            let records = try path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") ? jsonLines(data, path) : csvRecords(data, path)
+            for (rec, line) in records {
+                func field(_ k: String) -> String? { rec[k].flatMap { $0.isEmpty ? nil : $0 } }
+                func need(_ k: String) throws -> String {
+                    guard let v = field(k) else { throw StoreError.badImport(file: path, line: line, message: "missing '\(k)'") }
+                    return v
+                }
+                var props: [String: Value] = [:]
+                if let p = field("props") {
+                    guard case .map(let m)? = Value.decode(p) else {
+                        throw StoreError.badImport(file: path, line: line, message: "'props' is not a JSON object: \(p.prefix(60))")
+                    }
+                    props = m
+                }
+                if rec["src"] != nil || rec["dst"] != nil {
+                    var meta = StatementMeta(origin: .importFile(path: name))
+                    if let d = field("date") {
+                        guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") }
+                        meta.validFrom = pd; meta.validTo = pd
+                    }
+                    for (k, keyPath) in [("since", \StatementMeta.validFrom), ("until", \StatementMeta.validTo)] {
+                        if let d = field(k) {
+                            guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
+                            meta[keyPath: keyPath] = pd
+                        }
+                    }
+                    if let s = field("source") { meta.sources = [Citation(source: s, note: field("note"))] }
+                    if let g = field("grade") {
+                        guard let gr = Grading(g) else { throw StoreError.badImport(file: path, line: line, message: "'\(g)' is not a grading like B2") }
+                        meta.grading = gr
+                    }
+                    if let c = field("confidence") {
+                        guard let v = Double(c), (0...1).contains(v) else { throw StoreError.badImport(file: path, line: line, message: "confidence must be a number from 0 to 1") }
+                        meta.confidence = v
+                    }
+                    edges.append(EdgeRow(src: try need("src"), dst: try need("dst"), type: try need("type"), meta: meta, props: props, file: path, line: line))
+                } else {
+                    let split: (String?) -> [String] = { $0?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
+                    nodes.append(NodeRow(id: try need("id"), type: try need("type"), name: field("name") ?? "", origin: Origin.importFile(path: name).description,
+                                         labels: split(field("labels")), aliases: split(field("aliases")), props: props))
+                }
+            }
+        }
+        // Endpoints must exist: in the store or in this import.
+        let graph = store.graph
+        var known = Set(nodes.map(\.id))
+        for e in edges {
+            for end in [e.src, e.dst] where !known.contains(end) {
+                guard graph.lookup(key: end) != nil else {
+                    throw StoreError.badImport(file: e.file, line: e.line, message: "unknown entity '\(end)'; import its node first (nodes and edges may be given in one call)")
+                }
+                known.insert(end)
+            }
+        }
+        var report = Report()
+        let origins = Set(files.map { Origin.importFile(path: ($0 as NSString).lastPathComponent).description })
+        report.transaction = try store.write(origin: .system("import"), note: origins.sorted().joined(separator: ", ")) { tx in
+            let ins = try RawInserter(tx: tx)
+            defer { ins.close() }
+            // A page cache that holds what the import writes (SQLite's default is 2 MB): with
+            // the default, pages spill to the WAL in the middle of the transaction. Restored after.
+            let cacheSize = try Int.fetchOne(tx.db, sql: "PRAGMA cache_size") ?? -2000
+            try tx.db.execute(sql: "PRAGMA cache_size = -262144")
+            defer { try? tx.db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
+            for n in nodes {
+                try ins.insert(&tx, kind: 0, subject: n.id, predicate: n.type, meta: nil, originText: n.origin)
+                for l in n.labels { try ins.insert(&tx, kind: 1, subject: n.id, predicate: l, meta: nil, originText: n.origin) }
+                if !n.name.isEmpty { try ins.insert(&tx, kind: 2, subject: n.id, predicate: "name", value: Value.string(n.name).encoded, meta: nil, originText: n.origin) }
+                if !n.aliases.isEmpty { try ins.insert(&tx, kind: 2, subject: n.id, predicate: "aliases", value: Value.list(n.aliases.map(Value.string)).encoded, meta: nil, originText: n.origin) }
+                for (k, v) in n.props.sorted(by: { $0.key < $1.key }) where !v.isNull {
+                    try ins.insert(&tx, kind: 2, subject: n.id, predicate: k, value: v.encoded, meta: nil, originText: n.origin)
+                }
+            }
+            for e in edges {
+                try ins.insert(&tx, kind: 3, subject: e.src, predicate: e.type, object: e.dst,
+                               value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, originText: e.meta.origin.description)
+            }
+            report.statements = tx.asserted.count
+        }
+        report.nodes = nodes.count
+        report.relations = edges.count
+        return report
+    }
+
+    /// One input row: its fields by column name (CSV rows share their file's column index).
+    private struct Record {
+        let index: [String: Int]
+        let fields: [String]
+        subscript(_ key: String) -> String? { index[key].map { fields[$0] } }
+        init(index: [String: Int], fields: [String]) { self.index = index; self.fields = fields }
+        init(_ values: [String: String]) {
+            var index: [String: Int] = [:]
+            var fields: [String] = []
+            for (k, v) in values { index[k] = fields.count; fields.append(v) }
+            self.init(index: index, fields: fields)
+        }
+    }
+
+    private func csvRecords(_ data: Data, _ path: String) throws -> [(Record, Int)] {
+        var reader = CSVReader(data: data)
+        do {
+            guard let header = try reader.next() else { return [] }
+            let cols = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard cols.contains("id") || cols.contains("src") else {
+                throw StoreError.badImport(file: path, line: 1, message: "the header must name 'id,type,name[,props]' (nodes) or 'src,dst,type[,date,source]' (edges); got '\(cols.joined(separator: ","))'")
+            }
+            // A repeated column name: the last one wins.
+            let index = Dictionary(cols.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { $1 })
+            var out: [(Record, Int)] = []
+            while let (fields, line) = try reader.next() {
+                if fields.count == 1 && fields[0].isEmpty { continue }
+                guard fields.count == cols.count else {
+                    throw StoreError.badImport(file: path, line: line, message: "expected \(cols.count) fields (\(cols.joined(separator: ","))), found \(fields.count)")
+                }
+                out.append((Record(index: index, fields: fields), line))
+            }
+            return out
+        } catch let e as CSVReader.CSVError {
+            throw StoreError.badImport(file: path, line: e.line, message: "a quoted field is not closed")
+        }
+    }
+
+    private func jsonLines(_ data: Data, _ path: String) throws -> [(Record, Int)] {
+        var out: [(Record, Int)] = []
+        for (i, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            guard case .map(let m)? = Value.decode(line) else {
+                throw StoreError.badImport(file: path, line: i + 1, message: "not a JSON object")
+            }
+            var rec: [String: String] = [:]
+            for (k, v) in m {
+                switch (k, v) {
+                case ("props", _): rec[k] = v.encoded
+                case (_, .string(let s)): rec[k] = s
+                case (_, .list(let l)): rec[k] = l.map(\.description).joined(separator: ";")
+                case (_, .null): break
+                default: rec[k] = v.description
+                }
+            }
+            out.append((Record(rec), i + 1))
+        }
+        return out
+    }
+}
+
+/// A prepared INSERT stepped directly on the write connection (the import's hot loop).
+struct RawInserter {
+    let stmt: OpaquePointer
+    let conn: OpaquePointer
+
+    init(tx: StoreTransaction) throws {
+        guard let conn = tx.db.sqliteConnection else { throw StoreError.sqlite(context: "importing", message: "no connection") }
+        self.conn = conn
+        var s: OpaquePointer?
+        let sql = """
+            INSERT INTO statement (id, kind, subject, predicate, object, value, valid_from, valid_to, sources, grading,
+                                   confidence, origin, tx_from) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """
+        guard sqlite3_prepare_v2(conn, sql, -1, &s, nil) == SQLITE_OK, let s else {
+            throw StoreError.sqlite(context: "importing", message: String(cString: sqlite3_errmsg(conn)))
+        }
+        stmt = s
+    }
+
+    func close() { sqlite3_finalize(stmt) }
+
+    func insert(_ tx: inout StoreTransaction, kind: Int32, subject: String, predicate: String, object: String? = nil,
+                value: String? = nil, meta: StatementMeta?, originText: String) throws {
+        let id = tx.reserveStatementID()
+        let transient = mosaic_sqlite_transient()
+        func bind(_ i: Int32, _ s: String?) {
+            if let s { sqlite3_bind_text(stmt, i, s, -1, transient) } else { sqlite3_bind_null(stmt, i) }
+        }
+        sqlite3_bind_int64(stmt, 1, id)
+        sqlite3_bind_int(stmt, 2, kind)
+        bind(3, subject); bind(4, predicate); bind(5, object); bind(6, value)
+        bind(7, meta?.validFrom?.description); bind(8, meta?.validTo?.description)
+        bind(9, meta.flatMap { StatementCodec.encodeSources($0.sources) }); bind(10, meta?.grading?.description)
+        if let c = meta?.confidence { sqlite3_bind_double(stmt, 11, c) } else { sqlite3_bind_null(stmt, 11) }
+        bind(12, originText)
+        sqlite3_bind_int64(stmt, 13, tx.id)
+        let rc = sqlite3_step(stmt)
+        sqlite3_reset(stmt)
+        guard rc == SQLITE_DONE else { throw StoreError.sqlite(context: "importing \(subject)", message: String(cString: sqlite3_errmsg(conn))) }
+    }
+}

@@ -1,0 +1,295 @@
+import Foundation
+import GRDB
+import MosaicGraph
+
+/// The durable statement log and the current graph snapshot built from it.
+///
+/// One writer: `write` runs its body in one SQLite transaction stamped with an origin, then
+/// swaps in a new snapshot. Readers take `graph` (an immutable value) and keep working on
+/// it while a writer commits. Nothing is deleted: a retraction closes a statement.
+public final class Store: @unchecked Sendable {
+    /// A past state to read: a transaction id, or the last transaction at or before a time.
+    public enum AsOf: Sendable, Hashable {
+        case transaction(Int64)
+        case time(Date)
+    }
+
+    /// One row of the transaction log.
+    public struct Transaction: Sendable, Hashable {
+        public var id: Int64
+        public var time: Date
+        public var origin: Origin
+        public var note: String?
+    }
+
+    let writer: any DatabaseWriter
+    public let path: String?
+    private let lock = NSLock()
+    private var current = Graph()
+    /// The clock transaction times are read from (tests and reproducible runs set it).
+    public var clock: @Sendable () -> Date = { Date() }
+
+    public var graph: Graph { lock.withLock { current } }
+
+    /// Opens (creating if needed) the store at `path`, migrating it to the current schema.
+    public static func open(path: String) throws -> Store {
+        let dir = (path as NSString).deletingLastPathComponent
+        do {
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            let pool = try DatabasePool(path: path, configuration: config)
+            return try Store(writer: pool, path: path)
+        } catch let e as StoreError {
+            throw e
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// A store that lives in memory only (tests, scratch work).
+    public static func inMemory() throws -> Store {
+        try Store(writer: DatabaseQueue(), path: nil)
+    }
+
+    init(writer: any DatabaseWriter, path: String?) throws {
+        self.writer = writer
+        self.path = path
+        try Store.migrator.migrate(writer)
+        current = try writer.read { db in try SnapshotLoader.load(db, asOf: nil) }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-statements") { db in
+            try db.execute(sql: """
+                CREATE TABLE tx (
+                    id INTEGER PRIMARY KEY,
+                    at REAL NOT NULL,
+                    origin TEXT NOT NULL,
+                    note TEXT
+                );
+                CREATE TABLE statement (
+                    id INTEGER PRIMARY KEY,
+                    kind INTEGER NOT NULL,
+                    subject TEXT NOT NULL,
+                    predicate TEXT NOT NULL,
+                    object TEXT,
+                    value TEXT,
+                    valid_from TEXT,
+                    valid_to TEXT,
+                    sources TEXT,
+                    grading TEXT,
+                    confidence REAL,
+                    origin TEXT NOT NULL,
+                    file TEXT,
+                    fact_key TEXT,
+                    tx_from INTEGER NOT NULL,
+                    tx_to INTEGER
+                );
+                CREATE INDEX statement_subject ON statement(subject);
+                CREATE INDEX statement_open_file ON statement(file) WHERE tx_to IS NULL AND file IS NOT NULL;
+                CREATE INDEX statement_tx_to ON statement(tx_to) WHERE tx_to IS NOT NULL;
+                CREATE TABLE kb_file (
+                    path TEXT PRIMARY KEY,
+                    hash TEXT NOT NULL,
+                    tx INTEGER NOT NULL
+                );
+                """)
+        }
+        m.registerMigration("v2-article-search") { db in
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE text_index USING fts5(entity UNINDEXED, field UNINDEXED, body,
+                    tokenize = 'unicode61 remove_diacritics 2');
+                """)
+        }
+        registerRunLog(&m)
+        registerDerivationMigration(&m)
+        return m
+    }
+
+    // MARK: - reading
+
+    /// The graph as it was at a past transaction or time.
+    public func snapshot(asOf: AsOf) throws -> Graph {
+        try writer.read { db in
+            let tx: Int64
+            switch asOf {
+            case .transaction(let t): tx = t
+            case .time(let date):
+                tx = try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx WHERE at <= ?", arguments: [date.timeIntervalSince1970]) ?? 0
+            }
+            return try SnapshotLoader.load(db, asOf: tx)
+        }
+    }
+
+    /// Resolves an as-of to a transaction id (0: before anything was written).
+    public func transactionID(asOf: AsOf) throws -> Int64 {
+        switch asOf {
+        case .transaction(let t): return t
+        case .time(let date):
+            return try writer.read { db in
+                try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx WHERE at <= ?", arguments: [date.timeIntervalSince1970]) ?? 0
+            }
+        }
+    }
+
+    public func statement(_ id: Int64) throws -> MosaicGraph.Statement? {
+        try writer.read { db in try Store.fetchStatements(db, where: "id = ?", [id]).first }
+    }
+
+    /// Statements about an entity (or `#id` for a relation's own properties), oldest first.
+    public func statements(subject: String, includeRetracted: Bool = false) throws -> [MosaicGraph.Statement] {
+        try writer.read { db in
+            try Store.fetchStatements(db, where: includeRetracted ? "subject = ?" : "subject = ? AND tx_to IS NULL", [subject])
+        }
+    }
+
+    /// Relations pointing at an entity.
+    public func statements(object: String, includeRetracted: Bool = false) throws -> [MosaicGraph.Statement] {
+        try writer.read { db in
+            try Store.fetchStatements(db, where: includeRetracted ? "object = ?" : "object = ? AND tx_to IS NULL", [object])
+        }
+    }
+
+    /// Statements asserted or retracted by transactions after `tx` (for "what changed").
+    public func changes(since tx: Int64, until: Int64? = nil) throws -> (asserted: [MosaicGraph.Statement], retracted: [MosaicGraph.Statement]) {
+        try writer.read { db in
+            let upper = until ?? Int64.max
+            let added = try Store.fetchStatements(db, where: "tx_from > ? AND tx_from <= ?", [tx, upper])
+            let closed = try Store.fetchStatements(db, where: "tx_to > ? AND tx_to <= ?", [tx, upper])
+            return (added, closed)
+        }
+    }
+
+    public func transactions(limit: Int = 50) throws -> [Transaction] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, at, origin, note FROM tx ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                Transaction(id: $0[0], time: Date(timeIntervalSince1970: $0[1]), origin: Origin(parsing: $0[2]), note: $0[3])
+            }
+        }
+    }
+
+    public var lastTransaction: Int64 {
+        (try? writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0 }) ?? 0
+    }
+
+    /// The kb files as last loaded: path → content hash.
+    public func kbFileHashes() throws -> [String: String] {
+        try writer.read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT path, hash FROM kb_file") { out[row[0]] = row[1] }
+            return out
+        }
+    }
+
+    /// Open statements that came from a kb file.
+    public func openStatements(fromFile path: String) throws -> [MosaicGraph.Statement] {
+        try writer.read { db in try Store.fetchStatements(db, where: "file = ? AND tx_to IS NULL", [path]) }
+    }
+
+    /// Entities (one row each, with the best-matching field) whose indexed text (article titles, notes, names) matches `text`
+    /// (SQLite FTS5 syntax: words, "phrases", prefix*), best first.
+    public func search(_ text: String, limit: Int = 50) throws -> [(entity: String, field: String, snippet: String)] {
+        try writer.read { db in
+            let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            guard !words.isEmpty else { return [] }
+            let pattern = words.map { "\"\($0)\"*" }.joined(separator: " ")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT entity, field, snippet(text_index, 2, '[', ']', '…', 12) FROM text_index
+                WHERE text_index MATCH ? ORDER BY rank, entity
+                """, arguments: [pattern])
+            var seen: Set<String> = []
+            var out: [(entity: String, field: String, snippet: String)] = []
+            for row in rows where out.count < limit {
+                let e: String = row[0]
+                if seen.insert(e).inserted { out.append((e, row[1], row[2])) }
+            }
+            return out
+        }
+    }
+
+    /// Runs `PRAGMA integrity_check`; returns "ok" on a sound database.
+    public func integrityCheck() throws -> String {
+        try writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+    }
+
+    static func fetchStatements(_ db: Database, where clause: String, _ args: StatementArguments) throws -> [MosaicGraph.Statement] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, kind, subject, predicate, object, value, valid_from, valid_to, sources, grading,
+                   confidence, origin, tx_from, tx_to FROM statement WHERE \(clause) ORDER BY id
+            """, arguments: args).compactMap { row in
+            guard let kind = StatementCodec.kind(code: row[1], predicate: row[3], object: row[4], value: row[5]) else { return nil }
+            let meta = StatementMeta(
+                validFrom: (row[6] as String?).flatMap(PartialDate.init), validTo: (row[7] as String?).flatMap(PartialDate.init),
+                sources: StatementCodec.decodeSources(row[8]), grading: (row[9] as String?).flatMap(Grading.init),
+                confidence: row[10], origin: Origin(parsing: row[11]))
+            return MosaicGraph.Statement(id: row[0], subject: row[2], kind: kind, meta: meta, txFrom: row[12], txTo: row[13])
+        }
+    }
+
+    // MARK: - writing
+
+    /// Runs `body` in one transaction stamped with `origin`; commits all or nothing, then
+    /// refreshes the snapshot. Returns the transaction id (unchanged when nothing was written).
+    @discardableResult
+    public func write(origin: Origin, note: String? = nil, _ body: (inout StoreTransaction) throws -> Void) throws -> Int64 {
+        let now = clock()
+        let (txID, wrote) = try writer.write { db -> (Int64, Bool) in
+            let next = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0) + 1
+            let nextStatement = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0) + 1
+            var tx = StoreTransaction(db: db, id: next, nextStatement: nextStatement)
+            try body(&tx)
+            try tx.finish()
+            guard tx.wroteSomething else { return (next - 1, false) }
+            try db.execute(sql: "INSERT INTO tx (id, at, origin, note) VALUES (?, ?, ?, ?)",
+                           arguments: [next, now.timeIntervalSince1970, origin.description, note])
+            return (next, true)
+        }
+        if wrote { try refresh() }
+        return txID
+    }
+
+    /// Commits the changes a writer recorded on a copy of the current snapshot (the query
+    /// language's writes) as one transaction, then refreshes the snapshot.
+    @discardableResult
+    public func commit(_ graph: Graph, changes: [GraphChange], origin: Origin, note: String? = nil) throws -> Int64 {
+        guard !changes.isEmpty else { return lastTransaction }
+        let base = self.graph.transaction
+        guard graph.transaction == base else {
+            throw StoreError.conflict("it was read at transaction \(graph.transaction), the store is at \(base)")
+        }
+        let tx = try write(origin: origin, note: note) { tx in try tx.apply(changes) }
+        return tx
+    }
+
+    /// Rebuilds the snapshot from the statement log.
+    public func refresh() throws {
+        let g = try writer.read { db in try SnapshotLoader.load(db, asOf: nil) }
+        lock.withLock { current = g }
+    }
+}
+
+extension Store {
+    /// Open statements from kb files other than `excludingFiles` that mention entity `id`
+    /// (as subject, object or cited source): what would dangle if `id` went away.
+    public func openReferences(to id: String, excludingFiles: Set<String>) throws -> [MosaicGraph.Statement] {
+        var quoted = ""
+        Value.writeJSONString(id, into: &quoted)
+        return try writer.read { db in
+            try Store.fetchStatements(db, where: """
+                tx_to IS NULL AND file IS NOT NULL AND (subject = ? OR object = ? OR instr(sources, ?) > 0)
+                """, [id, id, "[" + quoted])
+        }.filter { s in s.meta.origin.file.map { !excludingFiles.contains($0) } ?? true }
+    }
+}
+
+extension Store {
+    /// Every statement believed at transaction `tx` (now when nil), in id order.
+    public func believedStatements(asOf tx: Int64? = nil) throws -> [MosaicGraph.Statement] {
+        try writer.read { db in
+            if let tx { return try Store.fetchStatements(db, where: "tx_from <= ? AND (tx_to IS NULL OR tx_to > ?)", [tx, tx]) }
+            return try Store.fetchStatements(db, where: "tx_to IS NULL", [])
+        }
+    }
+}

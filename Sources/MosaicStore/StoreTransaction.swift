@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+import MosaicGraph
+
+/// The one open write: asserts and retracts statements inside `Store.write`.
+public struct StoreTransaction {
+    let db: Database
+    /// This transaction's id (what `txFrom`/`txTo` of the statements it touches will say).
+    public let id: Int64
+    private(set) var nextStatement: Int64
+    private(set) var wroteSomething = false
+    private var textSubjects: Set<String> = []
+    /// Statements this transaction asserted and retracted, in order.
+    public private(set) var asserted: [Int64] = []
+    public private(set) var retracted: [Int64] = []
+
+    init(db: Database, id: Int64, nextStatement: Int64) {
+        self.db = db
+        self.id = id
+        self.nextStatement = nextStatement
+    }
+
+    /// Properties whose text `Store.search` finds.
+    static let textFields: Set<String> = ["title", "summary", "description", "name", "aliases", "note", "text"]
+
+    /// Asserts a new statement; returns its id.
+    @discardableResult
+    public mutating func assert(_ draft: StatementDraft, file: String? = nil) throws -> Int64 {
+        let sid = nextStatement
+        try insert(id: sid, draft, file: file)
+        nextStatement += 1
+        return sid
+    }
+
+    /// Closes a statement (it stays in the log, with this transaction as its end).
+    public mutating func retract(_ statementID: Int64) throws {
+        try db.execute(sql: "UPDATE statement SET tx_to = ? WHERE id = ? AND tx_to IS NULL", arguments: [id, statementID])
+        guard db.changesCount == 1 else {
+            if try Int64.fetchOne(db, sql: "SELECT id FROM statement WHERE id = ?", arguments: [statementID]) == nil {
+                throw StoreError.unknownStatement(statementID)
+            }
+            return  // already closed: retracting twice changes nothing
+        }
+        wroteSomething = true
+        retracted.append(statementID)
+        if let subject = try String.fetchOne(db, sql: "SELECT subject FROM statement WHERE id = ?", arguments: [statementID]) {
+            textSubjects.insert(subject)
+        }
+    }
+
+    /// Replays the changes a graph recorded (statement ids as the graph gave them).
+    public mutating func apply(_ changes: [GraphChange]) throws {
+        for change in changes {
+            switch change {
+            case .assert(let s):
+                guard s.id >= nextStatement else {
+                    throw StoreError.conflict("statement #\(s.id) already exists")
+                }
+                try insert(id: s.id, s.draft, file: nil)
+                nextStatement = s.id + 1
+            case .retract(let sid):
+                try retract(sid)
+            }
+        }
+    }
+
+    /// Makes the open statements that came from kb file `path` equal `drafts`: facts no
+    /// longer there are retracted, new ones asserted, unchanged ones keep their statement.
+    @discardableResult
+    public mutating func syncFile(path: String, hash: String, drafts: [StatementDraft]) throws -> SyncCounts {
+        var existing: [String: [Int64]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, fact_key FROM statement WHERE file = ? AND tx_to IS NULL ORDER BY id",
+                                    arguments: [path]) {
+            existing[row[1] ?? "", default: []].append(row[0])
+        }
+        var counts = SyncCounts()
+        var seen: Set<String> = []
+        var toAssert: [(StatementDraft, String)] = []
+        for d in drafts {
+            let key = StatementCodec.factKey(d)
+            guard seen.insert(key).inserted else { continue }
+            if existing[key] != nil { counts.kept += 1 } else { toAssert.append((d, key)) }
+        }
+        for (key, ids) in existing.sorted(by: { $0.value[0] < $1.value[0] }) {
+            // Duplicates of a kept fact (should not happen) and facts gone from the file close.
+            for (i, sid) in ids.enumerated() where !seen.contains(key) || i > 0 {
+                try retract(sid)
+                counts.retracted += 1
+            }
+        }
+        for (d, _) in toAssert {
+            try assert(d, file: path)
+            counts.asserted += 1
+        }
+        try db.execute(sql: "INSERT INTO kb_file (path, hash, tx) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, tx = excluded.tx",
+                       arguments: [path, hash, id])
+        wroteSomething = true
+        return counts
+    }
+
+    /// Retracts every open fact of a kb file that was deleted.
+    @discardableResult
+    public mutating func removeFile(path: String) throws -> SyncCounts {
+        var counts = SyncCounts()
+        for sid in try Int64.fetchAll(db, sql: "SELECT id FROM statement WHERE file = ? AND tx_to IS NULL ORDER BY id", arguments: [path]) {
+            try retract(sid)
+            counts.retracted += 1
+        }
+        try db.execute(sql: "DELETE FROM kb_file WHERE path = ?", arguments: [path])
+        wroteSomething = true
+        return counts
+    }
+
+    private mutating func insert(id sid: Int64, _ d: StatementDraft, file: String?) throws {
+        let (object, value) = StatementCodec.columns(d.kind)
+        let m = d.meta
+        try db.execute(sql: """
+            INSERT INTO statement (id, kind, subject, predicate, object, value, valid_from, valid_to, sources,
+                                   grading, confidence, origin, file, fact_key, tx_from)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [sid, d.kind.code, d.subject, d.kind.predicate, object, value, m.validFrom?.description,
+                             m.validTo?.description, StatementCodec.encodeSources(m.sources), m.grading?.description,
+                             m.confidence, m.origin.description, file, file == nil ? nil : StatementCodec.factKey(d), id])
+        wroteSomething = true
+        asserted.append(sid)
+        if case .property(let name, _) = d.kind, StoreTransaction.textFields.contains(name) { textSubjects.insert(d.subject) }
+        if m.sources.contains(where: { $0.note != nil }) { textSubjects.insert(d.subject) }
+    }
+
+    /// Re-indexes the searchable text of the entities this transaction touched.
+    mutating func finish() throws {
+        for subject in textSubjects.sorted() {
+            try db.execute(sql: "DELETE FROM text_index WHERE entity = ?", arguments: [subject])
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT predicate, value, sources FROM statement WHERE subject = ? AND tx_to IS NULL AND kind IN (2, 3)
+                """, arguments: [subject])
+            var notes: Set<String> = []
+            for row in rows {
+                let predicate: String = row[0]
+                if let text: String = row[1], StoreTransaction.textFields.contains(predicate), let v = Value.decode(text) {
+                    let body: String
+                    switch v {
+                    case .string(let s): body = s
+                    case .list(let l): body = l.compactMap(\.stringValue).joined(separator: " ")
+                    default: continue
+                    }
+                    try db.execute(sql: "INSERT INTO text_index (entity, field, body) VALUES (?, ?, ?)", arguments: [subject, predicate, body])
+                }
+                for c in StatementCodec.decodeSources(row[2]) {
+                    if let note = c.note, notes.insert(note).inserted {
+                        try db.execute(sql: "INSERT INTO text_index (entity, field, body) VALUES (?, 'note', ?)", arguments: [subject, note])
+                    }
+                }
+            }
+        }
+        textSubjects = []
+    }
+}
+
+/// What a kb file sync did.
+public struct SyncCounts: Sendable, Hashable {
+    public var asserted = 0
+    public var retracted = 0
+    public var kept = 0
+    public init() {}
+}
+
+extension StoreTransaction {
+    /// Takes the next statement id for a raw insert (bulk import).
+    mutating func reserveStatementID() -> Int64 {
+        defer { nextStatement += 1; wroteSomething = true }
+        asserted.append(nextStatement)
+        return nextStatement
+    }
+}
+
+extension StoreTransaction {
+    /// Records a kb file's new fingerprint when its content did not change (a touched file).
+    public mutating func touchFile(path: String, hash: String) throws {
+        try db.execute(sql: "UPDATE kb_file SET hash = ? WHERE path = ?", arguments: [hash, path])
+    }
+}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import MosaicCLI
-
-final class MosaicCLISmokeTests: XCTestCase {
-    func testModuleLinks() { XCTAssertEqual(MosaicCLIModule.name, "MosaicCLI") }
-}

@@ -1,0 +1,92 @@
+import Foundation
+import XCTest
+@testable import MosaicGraph
+@testable import MosaicKB
+@testable import MosaicStore
+
+final class KBLoaderTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-kb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("kb"), withIntermediateDirectories: true)
+        let base = KBFixtureTests.fixtures.appendingPathComponent("base/kb")
+        for f in try FileManager.default.contentsOfDirectory(atPath: base.path) {
+            try FileManager.default.copyItem(at: base.appendingPathComponent(f), to: dir.appendingPathComponent("kb/\(f)"))
+        }
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func edit(_ file: String, _ change: (String) -> String) throws {
+        let url = dir.appendingPathComponent("kb/\(file)")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        try change(text).write(to: url, atomically: true, encoding: .utf8)
+        // A later modification time, as an editor would leave.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(5)], ofItemAtPath: url.path)
+    }
+
+    func testReloadSyncsOnlyWhatChanged() throws {
+        let store = try Store.inMemory()
+        let loader = KBLoader(workspace: dir, store: store)
+        let first = try XCTUnwrap(try loader.load())
+        XCTAssertEqual(first.filesRead, 2)
+        XCTAssertNil(try loader.load(), "nothing changed: nothing read")
+        let before = Set(try store.openStatements(fromFile: "kb/bases.yaml").map(\.id))
+        try edit("bases.yaml") { $0.replacingOccurrences(of: "{on: 2025-10-26}", with: "{on: 2025-10-27}") }
+        let second = try XCTUnwrap(try loader.load())
+        XCTAssertEqual(second.filesRead, 1)
+        XCTAssertEqual(second.asserted, 1)
+        XCTAssertEqual(second.retracted, 1)
+        let after = Set(try store.openStatements(fromFile: "kb/bases.yaml").map(\.id))
+        XCTAssertEqual(before.intersection(after).count, before.count - 1, "unchanged facts keep their statements")
+        // The old date is still visible as of the first load.
+        let old = try store.snapshot(asOf: .transaction(first.transaction))
+        let flew = old.relationTypeID("FLEW_TO")!
+        XCTAssertEqual(old.relationship(old.relationshipIndices.first { old.relationship($0).type == flew }!).validFrom?.description, "2025-10-26")
+        // Removing a file retracts its facts; ids still used elsewhere block the removal.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("kb/sources.yaml"))
+        XCTAssertThrowsError(try loader.load()) { e in
+            XCTAssertTrue("\(e)".contains("'enab-2025-10-30' is used here but no longer declared anywhere"), "\(e)")
+        }
+        XCTAssertEqual(store.lastTransaction, second.transaction, "a failed load writes nothing")
+    }
+
+    func testExportLoadsBackIntoTheSameGraph() throws {
+        let store = try Store.inMemory()
+        try KBLoader(workspace: dir, store: store).load()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-export-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        for f in try KBExporter(store: store).export() {
+            let url = out.appendingPathComponent(f.path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try f.text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let copy = try Store.inMemory()
+        try KBLoader(workspace: out, store: copy).load()
+        XCTAssertEqual(try KBLoaderTests.facts(store), try KBLoaderTests.facts(copy))
+    }
+
+    /// Every believed statement, without ids or origins, as sorted text.
+    static func facts(_ store: Store) throws -> [String] {
+        try store.believedStatements().map { s in
+            let m = s.meta
+            return "\(s.subject) \(s.kind) \(m.validFrom?.description ?? "-") \(m.validTo?.description ?? "-") \(m.sources) \(m.grading?.description ?? "-") \(m.confidence ?? -1)"
+        }.sorted()
+    }
+}
+
+/// The repository's own sample KB (kb/) is valid and holds the scenario's key facts.
+final class SampleKBTests: XCTestCase {
+    func testTheSampleKnowledgeBaseLoads() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let store = try Store.inMemory()
+        let report = try XCTUnwrap(try KBLoader(workspace: repo, store: store).load())
+        XCTAssertGreaterThan(report.asserted, 200)
+        let g = store.graph
+        let base = try XCTUnwrap(g.nodes(named: "Khmeimim").first, "the alias finds Hmeimim")
+        XCTAssertEqual(g.node(base).type, "Base")
+        let flew = try XCTUnwrap(g.relationTypeID("FLEW_TO"))
+        XCTAssertEqual(g.incoming(base, type: flew).count, 4, "one transport leg and three cargo landings")
+        XCTAssertTrue(g.relationshipIndices.allSatisfy { !g.sources(ofRelationship: $0).isEmpty }, "every relation cites a source")
+    }
+}

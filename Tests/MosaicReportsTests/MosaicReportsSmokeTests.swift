@@ -1,6 +1,0 @@
-import XCTest
-@testable import MosaicReports
-
-final class MosaicReportsSmokeTests: XCTestCase {
-    func testModuleLinks() { XCTAssertEqual(MosaicReportsModule.name, "MosaicReports") }
-}

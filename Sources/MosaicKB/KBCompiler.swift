@@ -47,6 +47,9 @@ struct KBCompiler {
                 drafts.append(StatementDraft(subject: e.id, kind: .property(name: p.name, value: v), meta: p.options.meta(origin: origin(path, p.pos))))
             }
         }
+        for (id, pos) in file.viaRefs where known[id] == nil {
+            error(path, pos, "'via' names '\(id)', which is not declared\(Suggest.hint(id, Array(known.keys))); declare the outlet under entities: (an Organization) or fix the id")
+        }
         let relationTypes = Array(schema.relationTypes.keys)
         for r in file.relations {
             var ok = true

@@ -70,9 +70,7 @@ public struct KBExporter {
         }
         if base == nil || base!.sources != m.sources {
             if !m.sources.isEmpty {
-                parts.append(("sources", "[" + m.sources.map { c in
-                    c.note.map { "{id: \(scalar(c.source)), note: \(scalar($0))}" } ?? scalar(c.source)
-                }.joined(separator: ", ") + "]"))
+                parts.append(("sources", "[" + m.sources.map(citation).joined(separator: ", ") + "]"))
             } else if base != nil, !(base!.sources.isEmpty) {
                 parts.append(("sources", "[]"))
             }
@@ -81,6 +79,22 @@ public struct KBExporter {
         if let c = m.confidence, base == nil || base!.confidence != c { parts.append(("confidence", Value.formatFloat(c))) }
         if block { return parts.map { "\(indent)\($0.0): \($0.1)\n" }.joined() }
         return parts.map { ", \($0.0): \($0.1)" }.joined()
+    }
+
+    /// `id`, or `{id: …, via: […], note: …}` when the citation has a chain of outlets or a note.
+    static func citation(_ c: Citation) -> String {
+        let (via, text) = KBProvenance.split(c.note)
+        if via.isEmpty && text == nil { return scalar(c.source) }
+        var parts = ["id: \(scalar(c.source))"]
+        if !via.isEmpty { parts.append("via: [\(via.map(scalar).joined(separator: ", "))]") }
+        if let text { parts.append("note: \(quoted(text))") }
+        return "{" + parts.joined(separator: ", ") + "}"
+    }
+
+    static func quoted(_ s: String) -> String {
+        var out = ""
+        Value.writeJSONString(s, into: &out)
+        return out
     }
 
     static func slug(_ s: String) -> String {

@@ -296,6 +296,7 @@ struct KBParser {
         if m["name"] == nil, let t = m["title"] {
             var p = prop("name", t)
             p.options.note = nil
+            p.options.sources = nil
             e.props.append(p)
         }
         if let r = e.props.first(where: { $0.name == "reliability" }), let letter = r.node.string,

@@ -184,6 +184,17 @@ public struct KBLoader {
                 }
             }
         }
+        // …nor be named as an outlet in a `via` chain there.
+        let gone = oldDeclared.subtracting(newDeclared)
+        if !gone.isEmpty {
+            for s in try store.believedStatements() {
+                guard case .file(let path, let line) = s.meta.origin, !reloaded.contains(path) else { continue }
+                for outlet in Set(s.meta.sources.flatMap(KBProvenance.via)).intersection(gone).sorted() {
+                    diags.append(KBDiagnostic(file: path, line: line, column: 1,
+                                              message: "'via' names '\(outlet)', which is no longer declared anywhere; declare it again or fix the 'via'"))
+                }
+            }
+        }
         var compiler = KBCompiler(schema: schema, known: known)
         var drafts: [(String, String, [StatementDraft])] = []
         for (f, c) in zip(parsed, changed) { drafts.append((c.path, c.hash, compiler.compile(f))) }

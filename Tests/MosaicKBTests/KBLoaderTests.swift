@@ -84,6 +84,23 @@ final class KBLoaderTests: XCTestCase {
         XCTAssertEqual(try KBLoaderTests.facts(store).count, try store.believedStatements(asOf: first.transaction).count)
     }
 
+    func testAnOutletNamedInAViaCannotGoAway() throws {
+        let store = try Store.inMemory()
+        let loader = KBLoader(workspace: dir, store: store)
+        try "entities:\n  - {id: bloomberg, type: Organization, name: Bloomberg, source: enab-2025-10-30}\n"
+            .write(to: dir.appendingPathComponent("kb/outlets.yaml"), atomically: true, encoding: .utf8)
+        try edit("bases.yaml") { $0.replacingOccurrences(of: "{on: 2025-10-26}", with: "{on: 2025-10-26, via: bloomberg}") }
+        let loaded = try XCTUnwrap(try loader.load())
+        let flew = try XCTUnwrap(store.graph.relationTypeID("FLEW_TO"))
+        let r = try XCTUnwrap(store.graph.relationshipIndices.first { store.graph.relationship($0).type == flew })
+        XCTAssertEqual(KBProvenance.origins(store.graph.sources(ofRelationship: r)), ["bloomberg"])
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("kb/outlets.yaml"))
+        XCTAssertThrowsError(try loader.load()) { e in
+            XCTAssertTrue("\(e)".contains("'via' names 'bloomberg', which is no longer declared anywhere"), "\(e)")
+        }
+        XCTAssertEqual(store.lastTransaction, loaded.transaction)
+    }
+
     func testExportLoadsBackIntoTheSameGraph() throws {
         let store = try Store.inMemory()
         try KBLoader(workspace: dir, store: store).load()

@@ -130,7 +130,9 @@ public struct KBExporter {
             if let t = m.validTo { parts.append(("until", scalar(t.description))) }
         }
         if base == nil || base!.sources != m.sources {
-            if !m.sources.isEmpty {
+            if m.sources.count == 1, case let one = citation(m.sources[0]), !one.hasPrefix("{") {
+                parts.append(("source", one))
+            } else if !m.sources.isEmpty {
                 parts.append(("sources", "[" + m.sources.map(citation).joined(separator: ", ") + "]"))
             } else if base != nil, !(base!.sources.isEmpty) {
                 parts.append(("sources", "[]"))
@@ -183,13 +185,20 @@ public struct KBExporter {
         case .int(let i): return String(i)
         case .float(let d): return Value.formatFloat(d)
         case .string(let s):
-            // A string that would read back as another type stays quoted.
-            return scalar(s) == s && isPlainString(s) ? s : quoted(s)
+            // Plain when it reads back as the same string; quoted otherwise.
+            return isPlainText(s) && isPlainString(s) ? s : quoted(s)
         case .date(let d): return d.description
         case .geo(let g): return "[\(Value.formatFloat(g.latitude)), \(Value.formatFloat(g.longitude))]"
         case .list(let l): return "[" + l.map(yaml).joined(separator: ", ") + "]"
         case .map(let m): return "{" + m.keys.sorted().map { "\(scalar($0)): \(yaml(m[$0]!))" }.joined(separator: ", ") + "}"
         }
+    }
+
+    /// Text safe to write unquoted inside flow collections: words, spaces and a few marks,
+    /// starting with a letter, no YAML indicators (`:`, `#`, `,`, brackets, quotes first).
+    static func isPlainText(_ s: String) -> Bool {
+        guard let first = s.first, first.isLetter, s.last != " ", !s.contains("  ") else { return false }
+        return s.allSatisfy { $0.isLetter || $0.isNumber || " -_.'’()/–".contains($0) }
     }
 
     /// Whether a bare word reads back as a string (not a number, date, boolean or null).

@@ -124,25 +124,30 @@ public struct KBExporter {
     /// `base`, only what differs from it (what the fact would inherit).
     static func options(_ m: StatementMeta, indent: String, block: Bool, relativeTo base: StatementMeta? = nil) -> String {
         var parts: [(String, String)] = []
-        if let f = m.validFrom, let t = m.validTo, f == t { parts.append(("on", scalar(f.description))) }
+        if let f = m.validFrom, let t = m.validTo, f == t { parts.append(("on", date(f))) }
         else {
-            if let f = m.validFrom { parts.append(("since", scalar(f.description))) }
-            if let t = m.validTo { parts.append(("until", scalar(t.description))) }
+            if let f = m.validFrom { parts.append(("since", date(f))) }
+            if let t = m.validTo { parts.append(("until", date(t))) }
         }
         if base == nil || base!.sources != m.sources {
-            if m.sources.count == 1, case let one = citation(m.sources[0]), !one.hasPrefix("{") {
-                parts.append(("source", one))
+            if m.sources.count == 1 {
+                // One source: `source:`, `via:` and `note:` options, as a person writes them.
+                let (via, text) = KBProvenance.split(m.sources[0].note)
+                parts.append(("source", scalar(m.sources[0].source)))
+                if !via.isEmpty { parts.append(("via", via.count == 1 ? scalar(via[0]) : "[\(via.map(scalar).joined(separator: ", "))]")) }
+                if let text { parts.append(("note", quoted(text))) }
             } else if !m.sources.isEmpty {
                 parts.append(("sources", "[" + m.sources.map(citation).joined(separator: ", ") + "]"))
             } else if base != nil, !(base!.sources.isEmpty) {
                 parts.append(("sources", "[]"))
             }
         }
+        // `null` where the fact has none but would inherit one from its entity.
         if base == nil || base!.grading != m.grading {
-            if let g = m.grading { parts.append(("grade", g.description)) }
+            if let g = m.grading { parts.append(("grade", g.description)) } else if base != nil { parts.append(("grade", "null")) }
         }
         if base == nil || base!.confidence != m.confidence {
-            if let c = m.confidence { parts.append(("confidence", Value.formatFloat(c))) }
+            if let c = m.confidence { parts.append(("confidence", Value.formatFloat(c))) } else if base != nil { parts.append(("confidence", "null")) }
         }
         if block { return parts.map { "\(indent)\($0.0): \($0.1)\n" }.joined() }
         return parts.map { ", \($0.0): \($0.1)" }.joined()
@@ -157,6 +162,9 @@ public struct KBExporter {
         if let text { parts.append("note: \(quoted(text))") }
         return "{" + parts.joined(separator: ", ") + "}"
     }
+
+    /// A date as written in kb files: plain, quoted when it holds a time (a colon).
+    static func date(_ d: PartialDate) -> String { d.description.contains(":") ? quoted(d.description) : d.description }
 
     static func isMapping(_ v: Value) -> Bool { if case .map = v { return true }; return false }
 
@@ -187,7 +195,7 @@ public struct KBExporter {
         case .string(let s):
             // Plain when it reads back as the same string; quoted otherwise.
             return isPlainText(s) && isPlainString(s) ? s : quoted(s)
-        case .date(let d): return d.description
+        case .date(let d): return date(d)
         case .geo(let g): return "[\(Value.formatFloat(g.latitude)), \(Value.formatFloat(g.longitude))]"
         case .list(let l): return "[" + l.map(yaml).joined(separator: ", ") + "]"
         case .map(let m): return "{" + m.keys.sorted().map { "\(scalar($0)): \(yaml(m[$0]!))" }.joined(separator: ", ") + "}"
@@ -203,7 +211,7 @@ public struct KBExporter {
 
     /// Whether a bare word reads back as a string (not a number, date, boolean or null).
     static func isPlainString(_ s: String) -> Bool {
-        if case .string = KBCompiler.infer(.scalar(.init(s))) { return true }
+        if case .string = KBCompiler.infer(.scalar(.init(s, .implicit, .plain))) { return true }
         return false
     }
 }

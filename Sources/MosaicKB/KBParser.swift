@@ -16,8 +16,9 @@ struct FactOptions: Sendable {
     var until: PartialDate?
     var sources: [Citation]?
     var note: String?
-    var grade: Grading?
-    var confidence: Double?
+    /// `.some(nil)`: written `grade: null`, no grading even where the entity or file has one.
+    var grade: Grading??
+    var confidence: Double??
     /// The outlets the (single) source relays the fact through, nearest first (`via:`).
     var via: [String]?
 
@@ -40,7 +41,7 @@ struct FactOptions: Sendable {
             let (oldVia, oldText) = KBProvenance.split(sources[0].note)
             sources[0].note = KBProvenance.note(via: via ?? oldVia, text: note ?? oldText)
         }
-        return StatementMeta(validFrom: since, validTo: until, sources: sources, grading: grade, confidence: confidence, origin: origin)
+        return StatementMeta(validFrom: since, validTo: until, sources: sources, grading: grade ?? nil, confidence: confidence ?? nil, origin: origin)
     }
 }
 
@@ -185,6 +186,12 @@ struct KBParser {
         return seq.compactMap { item in scalar(item, "an id in 'via'").map { ($0, Pos(item)) } }
     }
 
+    /// `~`, `null` or nothing: an option explicitly unset.
+    static func isNull(_ n: Yams.Node) -> Bool {
+        guard case .scalar(let s) = n, s.style == .plain else { return false }
+        return s.string.isEmpty || s.string == "~" || s.string == "null"
+    }
+
     static let optionKeys = ["since", "until", "on", "source", "sources", "note", "via", "grade", "confidence"]
 
     /// Reads fact options from a mapping (ignoring keys in `others`, reporting unknown ones).
@@ -213,6 +220,8 @@ struct KBParser {
                 let r = viaList(v)
                 o.via = r.map(\.0)
                 sourceRefs += r
+            case "grade" where KBParser.isNull(v): o.grade = .some(nil)
+            case "confidence" where KBParser.isNull(v): o.confidence = .some(nil)
             case "grade":
                 if let s = scalar(v, "grade") {
                     if let g = Grading(s) { o.grade = g } else {

@@ -73,6 +73,18 @@ struct KBCompiler {
             drafts.append(StatementDraft(subject: r.subject, kind: .relation(type: r.type, target: r.object, properties: props),
                                          meta: r.options.meta(origin: origin(path, r.pos))))
         }
+        // The store keeps one statement per distinct fact: a repeated one would vanish silently.
+        var firstLine: [StatementDraft: Int] = [:]
+        // (Only in a file without other errors: a fact whose bad date was dropped is no repeat.)
+        for d in drafts where file.diagnostics.isEmpty {
+            guard case .file(_, let line) = d.meta.origin else { continue }
+            var bare = d
+            bare.meta.origin = .system("")
+            if let first = firstLine[bare] {
+                if case .entity = d.kind { continue }   // a duplicate id, reported elsewhere
+                error(path, Pos(line: line, column: 1), "this fact repeats the one at line \(first) (same subject, value, dates, sources and grade); remove it, or tell them apart with a note")
+            } else { firstLine[bare] = line }
+        }
         return drafts
     }
 

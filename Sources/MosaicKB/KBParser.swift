@@ -237,6 +237,9 @@ struct KBParser {
             default: break
             }
         }
+        if m["on"] != nil, let other = m["since"] ?? m["until"] {
+            error(Pos(other), "'on' already sets both ends of the valid time; give either 'on' or 'since'/'until'")
+        }
         if let s = o.since, let u = o.until, u.end <= s.seconds {
             error(Pos(m["until"] ?? n), "'until' (\(u)) is before 'since' (\(s)); swap them or fix the date")
         }

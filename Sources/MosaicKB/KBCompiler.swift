@@ -40,7 +40,8 @@ struct KBCompiler {
                 if !seen.insert(p.name).inserted { error(path, p.pos, "property '\(p.name)' is given twice for '\(e.id)'"); continue }
                 let declared = KBSchemaParser.builtinProperties[p.name] ?? schema.propertyType(entity: e.type, property: p.name)
                 if declared == nil && schema.strict {
-                    error(path, p.pos, "property '\(p.name)' is not declared for \(e.type); add it under entity_types.\(e.type).properties in kb/schema.yaml")
+                    let names = schema.lineage(of: e.type).flatMap { schema.entityTypes[$0]?.properties.keys.map { $0 } ?? [] }
+                    error(path, p.pos, "property '\(p.name)' is not declared for \(e.type)\(Suggest.hint(p.name, names + Array(KBSchemaParser.builtinProperties.keys))); add it under entity_types.\(e.type).properties in kb/schema.yaml")
                 }
                 guard let v = value(p.node, declared, path, "property '\(p.name)' of '\(e.id)'") else { continue }
                 checkSources(p.options, path, p.pos, what: "property '\(p.name)' of '\(e.id)'", isSource: e.isSource)
@@ -67,6 +68,9 @@ struct KBCompiler {
             }
             var props: [String: Value] = [:]
             for (name, node) in r.props {
+                if rt.properties[name] == nil && schema.strict {
+                    error(path, Pos(node), "\(r.type) has no property '\(name)'\(Suggest.hint(name, Array(rt.properties.keys))); add it under relation_types.\(r.type).properties in kb/schema.yaml")
+                }
                 if let v = value(node, rt.properties[name], path, "property '\(name)' of \(r.type)") { props[name] = v }
             }
             checkSources(r.options, path, r.pos, what: "\(r.subject) \(r.type) \(r.object)", isSource: false)

@@ -142,3 +142,38 @@ final class SampleKBTests: XCTestCase {
         XCTAssertEqual(try KBExporter(store: copy).export(schemaText: schema).map(\.text), files.map(\.text))
     }
 }
+
+/// Editing the sample: one changed fact is one retraction and one assertion; the other files
+/// are not read and every other statement keeps its id.
+final class SampleKBReloadTests: XCTestCase {
+    func testEditingOneFactOfTheSample() throws {
+        let ws = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-sample-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: ws) }
+        try FileManager.default.createDirectory(at: ws, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: SampleKBTests.repository.appendingPathComponent("kb"), to: ws.appendingPathComponent("kb"))
+        let store = try Store.inMemory()
+        let loader = KBLoader(workspace: ws, store: store)
+        let first = try XCTUnwrap(try loader.load())
+        XCTAssertEqual(first.filesRead, 6)
+        let before = try store.believedStatements()
+
+        let flights = ws.appendingPathComponent("kb/flights.yaml")
+        let text = try String(contentsOf: flights, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "{on: 2025-10-29, note: \"the latest", with: "{on: 2025-10-30, note: \"the latest")
+        XCTAssertNotEqual(edited, text)
+        try edited.write(to: flights, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(5)], ofItemAtPath: flights.path)
+
+        let second = try XCTUnwrap(try loader.load())
+        XCTAssertEqual(second.filesRead, 1)
+        XCTAssertEqual(second.asserted, 1)
+        XCTAssertEqual(second.retracted, 1)
+        let after = try store.believedStatements()
+        XCTAssertEqual(Set(before.map(\.id)).subtracting(after.map(\.id)).count, 1)
+        XCTAssertEqual(after.count, before.count)
+        let cargo = try XCTUnwrap(store.graph.lookup(key: "ru-heavy-cargo-1"))
+        let days = store.graph.outgoing(cargo).compactMap { store.graph.relationship($0).validFrom?.description }.sorted()
+        XCTAssertEqual(days, ["2025-10-24", "2025-10-24", "2025-10-30"])
+        XCTAssertNil(try loader.load(), "nothing changed since")
+    }
+}

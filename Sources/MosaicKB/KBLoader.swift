@@ -67,11 +67,24 @@ public struct KBLoader {
         return String(h, radix: 16)
     }
 
+    /// The schema; when it is invalid, throws its errors together with the syntax and shape
+    /// errors of every data file, so that one run shows everything that can be known.
     func schema() throws -> (Schema, String) {
-        let text = (try? read(KBLoader.schemaPath)) ?? ""
-        let (schema, diags) = KBSchemaParser.parse(text, path: KBLoader.schemaPath)
-        if !diags.isEmpty { throw KBError(diags) }
-        return (schema, text)
+        var diags: [KBDiagnostic] = []
+        var text = ""
+        if FileManager.default.fileExists(atPath: root.appendingPathComponent(KBLoader.schemaPath).path) {
+            text = try read(KBLoader.schemaPath)
+            diags = KBSchemaParser.parse(text, path: KBLoader.schemaPath).1
+        } else {
+            diags = [KBDiagnostic(file: KBLoader.schemaPath, line: 1, column: 1,
+                                  message: "the schema is missing; create kb/schema.yaml with entity_types and relation_types")]
+        }
+        if diags.isEmpty { return (KBSchemaParser.parse(text, path: KBLoader.schemaPath).0, text) }
+        for p in files() where p != KBLoader.schemaPath {
+            var parser = KBParser(path: p)
+            diags += parser.parse(try read(p)).diagnostics
+        }
+        throw KBError(diags)
     }
 
     /// Validates the whole kb/ folder (every file), writing nothing.
@@ -181,6 +194,17 @@ public struct KBLoader {
                 if case .file(let path, let line) = s.meta.origin {
                     diags.append(KBDiagnostic(file: path, line: line, column: 1,
                                               message: "'\(id)' is used here but no longer declared anywhere; declare it again or remove this fact"))
+                }
+            }
+        }
+        // …nor be named as an outlet in a `via` chain there.
+        let gone = oldDeclared.subtracting(newDeclared)
+        if !gone.isEmpty {
+            for s in try store.believedStatements() {
+                guard case .file(let path, let line) = s.meta.origin, !reloaded.contains(path) else { continue }
+                for outlet in Set(s.meta.sources.flatMap(KBProvenance.via)).intersection(gone).sorted() {
+                    diags.append(KBDiagnostic(file: path, line: line, column: 1,
+                                              message: "'via' names '\(outlet)', which is no longer declared anywhere; declare it again or fix the 'via'"))
                 }
             }
         }

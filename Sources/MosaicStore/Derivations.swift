@@ -191,7 +191,7 @@ extension Store {
     public func inferenceChanges(since checkpoint: InferenceCheckpoint) throws -> (asserted: [MosaicGraph.Statement], retracted: [Int64]) {
         try writer.read { db in
             let added = try Store.fetchStatements(db, where: "id > ? AND tx_to IS NULL", [checkpoint.statement])
-            let closed = try Int64.fetchAll(db, sql: "SELECT id FROM statement WHERE tx_to > ? AND id <= ? ORDER BY id",
+            let closed = try Int64.fetchAll(db, sql: "SELECT id FROM statement INDEXED BY statement_tx_to WHERE tx_to > ? AND +id <= ? ORDER BY id",
                                             arguments: [checkpoint.transaction, checkpoint.statement])
             return (added, closed)
         }

@@ -38,6 +38,22 @@ public struct InheritancePolicy: Sendable {
 
     public static let `default` = InheritancePolicy()
 
+    /// Whether premises with this metadata give a conclusion at all (the valid-time policy
+    /// can reject premises that never held together). Cheaper than `meta(for:)`.
+    public func accepts(_ premises: [StatementMeta]) -> Bool {
+        switch validTime {
+        case .intersection:
+            var from: Int64 = .min, to: Int64 = .max
+            for p in premises {
+                if let f = p.validFrom { from = Swift.max(from, f.seconds) }
+                if let t = p.validTo { to = Swift.min(to, t.end) }
+            }
+            return to > from
+        case .custom(let f): return f(premises) != nil
+        case .span, .none: return true
+        }
+    }
+
     /// The metadata of a conclusion derived from `premises`; nil when the premises never
     /// held at the same time (intersection policy) or a custom policy rejects them. Fields
     /// the rule set on `explicit` win (sources are added to the inherited ones).

@@ -80,6 +80,7 @@ final class Executor<G: QueryGraph> {
         var fused: Aggregator<G>? = nil
         for (ci, clause) in q.clauses.enumerated() {
             let cp = plan.clauses[pi][ci]
+            let cap = try rowCap(q, ci)
             switch clause {
             case .match(let pattern, let optional, let pred, _):
                 // a MATCH followed by an aggregating WITH/RETURN streams its rows into the aggregator
@@ -88,16 +89,29 @@ final class Executor<G: QueryGraph> {
                     _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
                     fused = agg
                     rows = []
+                } else if let c = cap {
+                    var capped: [Row] = []
+                    do {
+                        _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { r in
+                            capped.append(r)
+                            if capped.count >= c { throw StopMatching() }
+                        }
+                    } catch is StopMatching { usedRels = [] }
+                    rows = capped
                 } else {
                     rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
                 }
             case .unwind(let e, let v, _):
                 var next: [Row] = []
-                for row in rows {
+                unwinding: for row in rows {
                     let lv = try eval(e, row)
                     switch lv {
                     case .null: continue
-                    case .list(let l): for x in l { var r = row; r[v] = x; next.append(r); try tick() }
+                    case .list(let l):
+                        for x in l {
+                            if let c = cap, next.count >= c { break unwinding }
+                            var r = row; r[v] = x; next.append(r); try tick()
+                        }
                     default: var r = row; r[v] = lv; next.append(r)
                     }
                 }
@@ -134,6 +148,24 @@ final class Executor<G: QueryGraph> {
             if let op = cp.operatorIndex { opRows[op] += rows.count }
         }
         return returned ? (columns, out) : ([], [])
+    }
+
+    /// How many rows clause `ci` needs to produce when the next clause is a plain projection
+    /// with LIMIT (no ORDER BY, DISTINCT or aggregation): SKIP + LIMIT; nil when all are needed.
+    func rowCap(_ q: SingleQuery, _ ci: Int) throws -> Int? {
+        guard ci + 1 < q.clauses.count else { return nil }
+        let proj: Projection
+        switch q.clauses[ci + 1] {
+        case .with(let p, let w) where w == nil: proj = p
+        case .returns(let p): proj = p
+        default: return nil
+        }
+        guard let l = proj.limit, proj.order.isEmpty, !proj.distinct,
+              !proj.items.contains(where: { $0.expr.containsAggregate }) else { return nil }
+        switch q.clauses[ci] { case .match(_, let optional, _, _) where !optional: break; case .unwind: break; default: return nil }
+        let limit = try countArgument(l, "LIMIT")
+        let skip = try proj.skip.map { try countArgument($0, "SKIP") } ?? 0
+        return limit + skip
     }
 
     func isTrue(_ v: QueryValue) throws -> Bool {

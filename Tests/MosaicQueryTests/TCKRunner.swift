@@ -5,7 +5,7 @@ import Foundation
 struct TCKRunner {
     enum Outcome { case passed, failed(String), skipped(String) }
 
-    static let limits = QueryLimits(maxSteps: 5_000_000, timeout: 5)
+    static let limits = QueryLimits(maxSteps: 5_000_000, timeout: 20)
 
     /// The graph's observable state, for side-effect checks.
     struct Snapshot {

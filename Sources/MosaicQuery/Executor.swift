@@ -238,9 +238,13 @@ final class Executor<G: QueryGraph> {
     }
 
     func nodeMatches(_ np: NodePattern, _ n: Int, _ props: [(String, QueryValue)]?, _ row: Row) throws -> Bool {
-        for l in np.labels where !graph.hasLabel(n, l) { return false }
+        try nodeMatches(graph, np, n, props, row)
+    }
+
+    @inline(__always) func nodeMatches(_ g: G, _ np: NodePattern, _ n: Int, _ props: [(String, QueryValue)]?, _ row: Row) throws -> Bool {
+        for l in np.labels where !g.hasLabel(n, l) { return false }
         if let ps = props {
-            for (k, v) in ps { if graph.nodeProperty(n, k).equals(v) != true { return false } }
+            for (k, v) in ps { if g.nodeProperty(n, k).equals(v) != true { return false } }
         }
         if let v = np.variable, let b = row[v] {
             guard case .node(let m) = b, m == n else { return false }
@@ -249,9 +253,12 @@ final class Executor<G: QueryGraph> {
     }
 
     func relMatches(_ rp: RelPattern, _ r: Int, _ props: [(String, QueryValue)]?) -> Bool {
-        if let ps = props {
-            for (k, v) in ps { if graph.relationshipProperty(r, k).equals(v) != true { return false } }
-        }
+        relMatches(graph, rp, r, props)
+    }
+
+    @inline(__always) func relMatches(_ g: G, _ rp: RelPattern, _ r: Int, _ props: [(String, QueryValue)]?) -> Bool {
+        guard let ps = props else { return true }
+        for (k, v) in ps { if g.relationshipProperty(r, k).equals(v) != true { return false } }
         return true
     }
 
@@ -268,6 +275,7 @@ final class Executor<G: QueryGraph> {
 
     func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, _ emit: (Row) throws -> Void) throws {
         let plan = plan ?? Planner.planPart(part, bound: Set(row.keys), indexedKeys: [])
+        let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
         let nodeProps = try nodes.map { try evalProps($0.properties, row) }
         let relProps = try part.steps.map { try evalProps($0.0.properties, row) }
@@ -287,7 +295,7 @@ final class Executor<G: QueryGraph> {
                 var cur = nodeIDs[0]
                 for seg in relIDs {
                     for rel in seg {
-                        let (s, e) = graph.endpoints(rel)
+                        let (s, e) = gv.endpoints(rel)
                         cur = s == cur ? e : s
                         pn.append(cur); pr.append(rel)
                     }
@@ -299,7 +307,7 @@ final class Executor<G: QueryGraph> {
 
         func bindNode(_ idx: Int, _ n: Int, _ body: () throws -> Void) throws {
             let np = nodes[idx]
-            guard try nodeMatches(np, n, nodeProps[idx], row) else { return }
+            guard try nodeMatches(gv, np, n, nodeProps[idx], row) else { return }
             nodeIDs[idx] = n
             var added = false
             if plan.bindNodes[idx], let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
@@ -344,8 +352,8 @@ final class Executor<G: QueryGraph> {
                     }
                     if let mx = range.max, path.count >= mx { return }
                     if let bl = boundList, path.count >= bl.count { return }
-                    for (rel, other) in graph.relationships(of: at, direction: dir, types: rp.types) {
-                        if usedRels.contains(rel) || !relMatches(rp, rel, relProps[s]) { continue }
+                    for (rel, other) in gv.relationships(of: at, direction: dir, types: rp.types) {
+                        if usedRels.contains(rel) || !relMatches(gv, rp, rel, relProps[s]) { continue }
                         usedRels.append(rel); path.append(rel)
                         try walk(other)
                         path.removeLast(); usedRels.removeLast()
@@ -359,9 +367,9 @@ final class Executor<G: QueryGraph> {
                 guard case .relationship(let r) = b else { return }
                 boundRel = r
             }
-            for (rel, other) in graph.relationships(of: from, direction: dir, types: rp.types) {
+            for (rel, other) in gv.relationships(of: from, direction: dir, types: rp.types) {
                 if let br = boundRel, br != rel { continue }
-                if usedRels.contains(rel) || !relMatches(rp, rel, relProps[s]) { continue }
+                if usedRels.contains(rel) || !relMatches(gv, rp, rel, relProps[s]) { continue }
                 if nodeIDs[toIdx] != -1 && nodeIDs[toIdx] != other { continue }
                 usedRels.append(rel)
                 if needPath { relIDs[s] = [rel] }

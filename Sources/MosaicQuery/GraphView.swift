@@ -26,12 +26,14 @@ public struct GraphView: QueryGraph {
         }
     }
     public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.node(Int32(node)).alive }
-    public func labels(of node: Int) -> [String] { graph.node(Int32(node)).labels }
-    public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.node(Int32(node)).labels.contains(label) }
+    public func labels(of node: Int) -> [String] { graph.nodes[node].labels }
+    public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.nodes[node].labels.contains(label) }
     public func nodeProperty(_ node: Int, _ key: String) -> QueryValue {
-        let n = graph.node(Int32(node))
-        if let v = n.properties[key] { return QueryValue(v) }
-        if key == "id" && !n.isAnonymous { return .string(n.key) }
+        if let v = graph.nodes[node].properties[key] { return QueryValue(v) }
+        if key == "id" {
+            let k = graph.nodes[node].key
+            return k.hasPrefix("_:") ? .null : .string(k)
+        }
         return .null
     }
     public func nodeProperties(_ node: Int) -> [(String, QueryValue)] {

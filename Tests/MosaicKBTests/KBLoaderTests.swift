@@ -148,19 +148,3 @@ final class KBLoaderTests: XCTestCase {
         return out.sorted()
     }
 }
-
-/// The repository's own sample KB (kb/) is valid and holds the scenario's key facts.
-final class SampleKBTests: XCTestCase {
-    func testTheSampleKnowledgeBaseLoads() throws {
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let store = try Store.inMemory()
-        let report = try XCTUnwrap(try KBLoader(workspace: repo, store: store).load())
-        XCTAssertGreaterThan(report.asserted, 200)
-        let g = store.graph
-        let base = try XCTUnwrap(g.nodes(named: "Khmeimim").first, "the alias finds Hmeimim")
-        XCTAssertEqual(g.node(base).type, "Base")
-        let flew = try XCTUnwrap(g.relationTypeID("FLEW_TO"))
-        XCTAssertEqual(g.incoming(base, type: flew).count, 4, "one transport leg and three cargo landings")
-        XCTAssertTrue(g.relationshipIndices.allSatisfy { !g.sources(ofRelationship: $0).isEmpty }, "every relation cites a source")
-    }
-}

@@ -130,9 +130,9 @@ final class LuaDocumentBridge {
         return s
     }
 
-    func entityRef(_ id: String) -> EntityRef {
-        guard let i = graph.lookup(key: id) else { return EntityRef(id: id, name: id, type: "") }
-        return EntityRef(id: id, name: graph.node(i).name ?? id, type: graph.node(i).type)
+    func entityRef(_ id: String) -> MosaicReports.EntityRef {
+        guard let i = graph.lookup(key: id) else { return MosaicReports.EntityRef(id: id, name: id, type: "") }
+        return MosaicReports.EntityRef(id: id, name: graph.node(i).name ?? id, type: graph.node(i).type)
     }
 
     /// Inline runs from a Lua value: a string, a run table, or a list of either.

@@ -63,7 +63,7 @@ struct Binder {
             scope = try bindProjection(proj, scope, isWith: true)
             if let w = pred {
                 var whereScope = scope
-                if !proj.items.contains(where: { $0.expr.containsAggregate }) && !proj.distinct {
+                if !proj.items.contains(where: { $0.expr.containsAggregate }) {
                     for (k, v) in previous where whereScope[k] == nil { whereScope[k] = v }
                 }
                 try check(w, whereScope, booleanContext: true)
@@ -109,7 +109,9 @@ struct Binder {
 
     func checkSet(_ item: SetItem, _ scope: Scope) throws {
         switch item {
-        case .property(let target, _, let v): try check(target, scope); try check(v, scope)
+        case .property(let target, _, let v):
+            try check(target, scope); try check(v, scope)
+            if case .pattern = v.kind { throw Binder.err("UnexpectedSyntax", "a pattern cannot be a value here; use a pattern comprehension", v.pos) }
         case .replaceAll(let n, let v, let pos), .merge(let n, let v, let pos):
             if scope[n] == nil { throw undefined(n, pos) }
             try check(v, scope)
@@ -185,6 +187,9 @@ struct Binder {
                 throw Binder.err("ColumnNameConflict", "the column name '\(item.name)' is used twice; rename one with AS", item.expr.pos)
             }
             names.insert(item.name)
+            if case .pattern = item.expr.kind {
+                throw Binder.err("UnexpectedSyntax", "a pattern cannot be a value here; use a pattern comprehension [(a)-->(b) | b] or EXISTS { ... }", item.expr.pos)
+            }
             if item.expr.containsAggregate {
                 hasAgg = true
                 try checkAggregation(item.expr, inAggregate: false)
@@ -234,21 +239,40 @@ struct Binder {
         case .listComprehension(_, let l, let p, let pr):
             try checkAggregation(l, inAggregate: inAggregate)
             if (p?.containsAggregate ?? false) || (pr?.containsAggregate ?? false) { throw Binder.err("InvalidAggregation", "aggregate functions cannot be used inside list comprehensions", e.pos) }
-        case .quantifier, .reduce, .patternComprehension:
+        case .quantifier(_, _, let l, let p):
+            try checkAggregation(l, inAggregate: inAggregate)
+            if p.containsAggregate { throw Binder.err("InvalidAggregation", "aggregate functions cannot be used inside a quantifier's predicate", e.pos) }
+        case .reduce, .patternComprehension:
             if e.containsAggregate { throw Binder.err("InvalidAggregation", "aggregate functions cannot be used inside list comprehensions or quantifiers", e.pos) }
         default: for c in e.children { try checkAggregation(c, inAggregate: inAggregate) }
         }
     }
 
-    func checkAmbiguous(_ e: Expr, keys: Set<String>, keyVars: Set<String>) throws {
+    func checkAmbiguous(_ e: Expr, keys: Set<String>, keyVars: Set<String>, local: Set<String> = []) throws {
         if e.isAggregate || keys.contains(e.canonical) { return }
-        if case .variable(let v) = e.kind, !keyVars.contains(v) {
+        switch e.kind {
+        case .listComprehension(let v, let l, let p, let pr):
+            try checkAmbiguous(l, keys: keys, keyVars: keyVars, local: local)
+            for x in [p, pr].compactMap({ $0 }) { try checkAmbiguous(x, keys: keys, keyVars: keyVars, local: local.union([v])) }
+            return
+        case .quantifier(_, let v, let l, let p):
+            try checkAmbiguous(l, keys: keys, keyVars: keyVars, local: local)
+            try checkAmbiguous(p, keys: keys, keyVars: keyVars, local: local.union([v]))
+            return
+        case .reduce(let a, let i, let v, let l, let body):
+            try checkAmbiguous(i, keys: keys, keyVars: keyVars, local: local)
+            try checkAmbiguous(l, keys: keys, keyVars: keyVars, local: local)
+            try checkAmbiguous(body, keys: keys, keyVars: keyVars, local: local.union([a, v]))
+            return
+        default: break
+        }
+        if case .variable(let v) = e.kind, !keyVars.contains(v), !local.contains(v) {
             throw Binder.err("AmbiguousAggregationExpression", "'\(v)' is used beside an aggregate but is not a grouping key; add it to the projection", e.pos)
         }
         if case .property(let b, _) = e.kind, case .variable(let v) = b.kind, !keyVars.contains(v) {
             throw Binder.err("AmbiguousAggregationExpression", "'\(e.canonical)' is used beside an aggregate but is not a grouping key; project it as its own column", e.pos)
         }
-        for c in e.children { try checkAmbiguous(c, keys: keys, keyVars: keyVars) }
+        for c in e.children { try checkAmbiguous(c, keys: keys, keyVars: keyVars, local: local) }
     }
 
     func staticKind(_ e: Expr, _ scope: Scope) -> Kind {
@@ -300,7 +324,7 @@ struct Binder {
                     case "type", "startnode", "endnode": bad = ![.relationship, .unknown].contains(t)
                     case "labels": bad = ![.node, .unknown].contains(t)
                     case "properties", "keys": bad = ![.node, .relationship, .map, .unknown].contains(t)
-                    case "nodes", "relationships", "length": bad = [.node, .relationship, .int, .float, .string, .bool, .map].contains(t) && lname != "length"
+                    case "nodes", "relationships", "length": bad = [.node, .relationship, .int, .float, .string, .bool, .map].contains(t)
                     default: bad = false
                     }
                     if bad { throw Binder.err("InvalidArgumentType", "\(name)() cannot take '\(a.canonical)'", a.pos) }

@@ -2,7 +2,7 @@
 /// value), and the compile-time errors of the language (undefined or re-bound variables,
 /// misplaced aggregation, invalid CREATE/MERGE patterns, column conflicts, ...).
 struct Binder {
-    enum Kind: Equatable { case node, relationship, relationshipList, path, value, scalar, list }
+    enum Kind: Equatable { case node, relationship, relationshipList, path, value, scalar, list, stringValue, boolValue }
     typealias Scope = [String: Kind]
 
     let functions: FunctionRegistry
@@ -275,6 +275,18 @@ struct Binder {
         for c in e.children { try checkAmbiguous(c, keys: keys, keyVars: keyVars, local: local) }
     }
 
+    /// The kind of a list's elements when the list is a literal of one simple type.
+    func elementKind(_ l: Expr, _ scope: Scope) -> Kind {
+        guard case .list(let items) = l.kind, !items.isEmpty else { return .value }
+        let types = Set(items.map { e -> String in
+            if case .literal(let v) = e.kind { return v.typeName }
+            return "?"
+        })
+        if types == ["STRING"] { return .stringValue }
+        if types == ["BOOLEAN"] { return .boolValue }
+        return .value
+    }
+
     func staticKind(_ e: Expr, _ scope: Scope) -> Kind {
         switch e.kind {
         case .variable(let v): return scope[v] ?? .value
@@ -290,7 +302,11 @@ struct Binder {
     func staticType(_ e: Expr, _ scope: Scope) -> StaticType {
         switch e.kind {
         case .variable(let v):
-            switch scope[v] { case .node?: return .node; case .relationship?: return .relationship; case .path?: return .path; case .relationshipList?: return .list; default: return .unknown }
+            switch scope[v] {
+            case .node?: return .node; case .relationship?: return .relationship; case .path?: return .path; case .relationshipList?: return .list
+            case .stringValue?: return .string; case .boolValue?: return .bool
+            default: return .unknown
+            }
         case .literal(let v):
             switch v { case .int: return .int; case .float: return .float; case .string: return .string; case .bool: return .bool; case .list: return .list; case .map: return .map; default: return .unknown }
         case .list, .listComprehension: return .list
@@ -343,12 +359,12 @@ struct Binder {
             }
         case .listComprehension(let v, let l, let p, let pr):
             try check(l, scope)
-            var inner = scope; inner[v] = .value
+            var inner = scope; inner[v] = elementKind(l, scope)
             if let p = p { try check(p, inner) }
             if let pr = pr { try check(pr, inner) }
         case .quantifier(_, let v, let l, let p):
             try check(l, scope)
-            var inner = scope; inner[v] = .value
+            var inner = scope; inner[v] = elementKind(l, scope)
             try check(p, inner, booleanContext: true)
         case .reduce(let a, let i, let v, let l, let body):
             try check(i, scope); try check(l, scope)
@@ -379,6 +395,11 @@ struct Binder {
                 if case .literal(_, let x) = it { try check(x, scope) }
             }
         case .binary(let op, let a, let b):
+            if [.sub, .mul, .div, .mod, .pow].contains(op) {
+                for x in [a, b] where [.string, .bool, .map, .node, .relationship, .path].contains(staticType(x, scope)) {
+                    throw Binder.err("InvalidArgumentType", "'\(op.rawValue)' needs numbers; '\(x.canonical)' is not a number", x.pos)
+                }
+            }
             if op == .inList, [.int, .float, .string, .bool, .map].contains(staticType(b, scope)) {
                 throw Binder.err("InvalidArgumentType", "IN needs a list on its right, not '\(b.canonical)'", b.pos)
             }

@@ -45,7 +45,7 @@ let package = Package(
         ]),
         .target(name: "MosaicCLI", dependencies: [
             "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua",
-            "MosaicPlugins", "MosaicReports", "CEditline",
+            "MosaicPlugins", "MosaicReports", "CEditline", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "MosaicKBTests", dependencies: ["MosaicKB", "MosaicStore", "MosaicGraph"]),
         .testTarget(name: "MosaicQueryTests", dependencies: ["MosaicQuery", "MosaicGraph"]),
         .testTarget(name: "MosaicLuaTests", dependencies: ["MosaicLua"]),
-        .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"]),
+        .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"], exclude: ["Golden"]),
         .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"]),
         .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"]),
     ]

@@ -23,6 +23,7 @@ final class Executor<G: QueryGraph> {
     var steps = 0
     let stepLimit: Int
     let deadline: UInt64
+    let isCancelled: (@Sendable () -> Bool)?
     private var boxedGraph: (any QueryGraph)?
 
     init(graph: G, params: [String: QueryValue], functions: FunctionRegistry, plan: QueryPlan, limits: QueryLimits) {
@@ -30,6 +31,7 @@ final class Executor<G: QueryGraph> {
         opRows = Array(repeating: 0, count: plan.operators.count)
         stepLimit = limits.maxSteps
         deadline = limits.timeout.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) } ?? UInt64.max
+        isCancelled = limits.isCancelled
     }
 
     var functionContext: FunctionContext {
@@ -41,8 +43,13 @@ final class Executor<G: QueryGraph> {
     @inline(__always) func tick(_ n: Int = 1) throws {
         steps += n
         if steps > stepLimit { throw QueryError(.resourceLimit, "TooMuchWork", "the query did more than \(stepLimit) steps; bound variable-length patterns (e.g. *1..5) or add LIMIT", phase: .runtime) }
-        if steps & 0xFFF == 0, DispatchTime.now().uptimeNanoseconds > deadline {
-            throw QueryError(.resourceLimit, "Timeout", "the query ran out of time; make the pattern more selective", phase: .runtime)
+        if steps & 0xFFF == 0 {
+            if DispatchTime.now().uptimeNanoseconds > deadline {
+                throw QueryError(.resourceLimit, "Timeout", "the query ran out of time; make the pattern more selective", phase: .runtime)
+            }
+            if let isCancelled, isCancelled() {
+                throw QueryError(.resourceLimit, "Cancelled", "the query was cancelled; nothing was written", phase: .runtime)
+            }
         }
     }
 

@@ -98,6 +98,7 @@ public struct GraphView: QueryGraph {
         case "validTo": return r.validTo.map { .date($0) } ?? .null
         case "grading": return r.grading.map { .string($0.description) } ?? .null
         case "origin": return .string("\(graph.origin(ofRelationship: Int32(rel)))")
+        case "statement": return .int(Int(r.statement))
         default: return .null
         }
     }

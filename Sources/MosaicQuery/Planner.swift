@@ -4,7 +4,12 @@ public struct QueryLimits: Sendable {
     public var maxSteps: Int
     /// Wall-clock seconds before the query fails; nil for no limit.
     public var timeout: Double?
-    public init(maxSteps: Int = 200_000_000, timeout: Double? = nil) { self.maxSteps = maxSteps; self.timeout = timeout }
+    /// Polled while the query runs (every few thousand steps): true cancels it (Ctrl-C in
+    /// the console), and nothing is written.
+    public var isCancelled: (@Sendable () -> Bool)?
+    public init(maxSteps: Int = 200_000_000, timeout: Double? = nil, isCancelled: (@Sendable () -> Bool)? = nil) {
+        self.maxSteps = maxSteps; self.timeout = timeout; self.isCancelled = isCancelled
+    }
 }
 
 /// How a pattern part finds its first node.

@@ -179,10 +179,9 @@ public struct HTMLRenderer: Sendable {
     /// Only web and mail links are kept; anything else (`javascript:` …) becomes `#`.
     private func safeURL(_ url: String) -> String {
         let lower = url.trimmingCharacters(in: .whitespaces).lowercased()
-        if lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("mailto:")
-            || lower.hasPrefix("#") { return url }
-        if !lower.contains(":") { return url }
-        return "#"
+        let allowed = lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("mailto:")
+            || lower.hasPrefix("#") || !lower.contains(":")
+        return allowed ? url.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "%20") : "#"
     }
 
     /// Escapes text for HTML element content and double- or single-quoted attributes.

@@ -35,7 +35,10 @@ public struct MarkdownRenderer: Sendable {
         switch block {
         case .heading(let level, let text):
             let hashes = String(repeating: "#", count: min(max(level, 1), 5) + 1)
-            return hashes + " " + escape(oneLine(text))
+            var body = escape(oneLine(text).trimmingCharacters(in: .whitespaces))
+            // A trailing run of `#` would be read as the heading's closing sequence.
+            if body.hasSuffix("#") { body = String(body.dropLast()) + "\\#" }
+            return hashes + " " + body
         case .paragraph(let runs):
             return escapeLineStart(inlines(runs, context))
         case .list(let list):
@@ -119,7 +122,11 @@ public struct MarkdownRenderer: Sendable {
             ids[id] = n
             return n
         }
-        for node in diagram.nodes {
+        // Nodes first, then edge ends that are not declared nodes (labelled by their id).
+        var declared = Set<String>()
+        let implicit = diagram.edges.flatMap { [$0.from, $0.to] }.map { DiagramNode(id: $0, label: $0) }
+        for node in diagram.nodes + implicit where !declared.contains(node.id) {
+            declared.insert(node.id)
             let label = node.type.map { "\(node.label) (\($0))" } ?? node.label
             lines.append("  \(nodeID(node.id))[\"\(mermaidText(label))\"]")
         }
@@ -223,8 +230,10 @@ public struct MarkdownRenderer: Sendable {
         return out
     }
 
-    /// Escapes what would make the start of a line a heading, list item or rule.
-    func escapeLineStart(_ line: String) -> String {
+    /// Escapes what would make the start of a line a heading, list item, rule or (with
+    /// leading spaces) an indented code block.
+    func escapeLineStart(_ text: String) -> String {
+        let line = String(text.drop { $0 == " " })
         guard let first = line.first else { return line }
         if "#-+=".contains(first) { return "\\" + line }
         let digits = line.prefix { $0.isASCII && $0.isNumber }

@@ -19,9 +19,8 @@ public struct TerminalTableRenderer: Sendable {
         let n = table.columns.count
         if n > 0 {
             let headers = table.columns.map(TextWidth.sanitized)
-            let texts = table.rows.indices.map { r in
-                (0..<n).map { c in TextWidth.sanitized(table.cell(r, c).text) }
-            }
+            let cells = table.rows.indices.map { r in (0..<n).map { c in table.cell(r, c) } }
+            let texts = cells.map { row in row.map { TextWidth.sanitized($0.text) } }
             var natural = headers.map(TextWidth.of)
             for row in texts {
                 for (c, t) in row.enumerated() { natural[c] = max(natural[c], TextWidth.of(t)) }
@@ -43,7 +42,7 @@ public struct TerminalTableRenderer: Sendable {
             lines.append(rule)
             for (r, row) in texts.enumerated() {
                 lines.append(line(row) { c in
-                    let kind = table.cell(r, c).kind
+                    let kind = cells[r][c].kind
                     return (kind == .number ? .right : .left, TerminalTableRenderer.colourCode(kind))
                 })
             }

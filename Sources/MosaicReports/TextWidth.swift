@@ -8,6 +8,7 @@ public enum TextWidth {
     /// Columns taken by `text` (control characters count as the one column they are
     /// replaced by in `sanitized`).
     public static func of(_ text: String) -> Int {
+        if isPrintableASCII(text) { return text.utf8.count }
         var total = 0
         for ch in text { total += of(ch) }
         return total
@@ -25,6 +26,10 @@ public enum TextWidth {
         }
         if isZeroWidth(first) && scalars.allSatisfy(isZeroWidth) { return 0 }
         return isWide(first) ? 2 : 1
+    }
+
+    static func isPrintableASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     static func isZeroWidth(_ s: Unicode.Scalar) -> Bool {
@@ -53,6 +58,7 @@ public enum TextWidth {
     /// One line of text safe to print in a cell: tabs, newlines and other control
     /// characters become a single space (a newline shows as `↵`).
     public static func sanitized(_ text: String) -> String {
+        if isPrintableASCII(text) { return text }
         guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             return text
         }

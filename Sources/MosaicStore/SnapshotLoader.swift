@@ -21,9 +21,11 @@ enum SnapshotLoader {
         var g = Graph()
         let lastTx = try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0
         g.transaction = asOf.map { min($0, lastTx) } ?? lastTx
-        let counts = try Row.fetchOne(db, sql: "SELECT count(*), sum(kind = 3), max(id) FROM statement WHERE tx_to IS NULL")
-        let total: Int = counts?[0] ?? 0
-        g.reserve(nodes: max(16, (total - (counts?[1] ?? 0)) / 3), relationships: counts?[1] ?? 0)
+        // Capacity from the highest statement id (an O(log n) rowid lookup; a count(*) would
+        // scan the whole table): at most that many statements are open. Reserved but unused
+        // capacity is never touched, so it costs address space, not resident memory.
+        let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0
+        g.reserve(nodes: max(16, Int(maxID) / 8), relationships: Int(maxID))
         let condition = asOf == nil ? "tx_to IS NULL" : "tx_from <= \(asOf!) AND (tx_to IS NULL OR tx_to > \(asOf!))"
         let sql = """
             SELECT id, kind, subject, predicate, object, value, valid_from, valid_to, sources, grading, confidence,
@@ -38,19 +40,31 @@ enum SnapshotLoader {
 
         var sourceCache: [String: [Citation]] = [:]
         var originCache: [String: Origin] = [:]
+        var lastOrigin: (bytes: [UInt8], origin: Origin)?
         var dateCache: [String: PartialDate] = [:]
         var pendingProps: [Pending] = []
         var pendingRels: [Pending] = []
+        // Relations are added in statement order. While both ends of every relation so far
+        // were already loaded, a relation is added as soon as it is read (the common case: a
+        // store's entities come before their relations); from the first one that must wait
+        // for an end, every later one waits too, so the order stays the statement order.
+        var deferring = false
+        // Consecutive statements often share their subject (an entity's properties, its relations).
+        var lastSubject: (key: String, node: Int32)?
 
         func text(_ col: Int32) -> String? {
             guard let p = sqlite3_column_text(stmt, col) else { return nil }
             return String(cString: p)
         }
+        // A relation's valid_to is mostly its valid_from: check the last date first.
+        var lastDate: (text: String, date: PartialDate?)?
         func date(_ col: Int32) -> PartialDate? {
             guard let s = text(col) else { return nil }
-            if let d = dateCache[s] { return d }
+            if let lastDate, lastDate.text == s { return lastDate.date }
+            if let d = dateCache[s] { lastDate = (s, d); return d }
             let d = PartialDate(s)
             dateCache[s] = d
+            lastDate = (s, d)
             return d
         }
 
@@ -76,20 +90,41 @@ enum SnapshotLoader {
                 if let st = sourcesText {
                     if let c = sourceCache[st] { sources = c } else { sources = StatementCodec.decodeSources(st); sourceCache[st] = sources }
                 }
-                let originText = text(11) ?? ""
+                // Consecutive relations mostly share their origin: compare the bytes with the
+                // previous row's before making a String of them.
+                let originBytes = sqlite3_column_text(stmt, 11)
+                let originLength = Int(sqlite3_column_bytes(stmt, 11))
                 let origin: Origin
-                if let o = originCache[originText] { origin = o } else { origin = Origin(parsing: originText); originCache[originText] = origin }
+                if let last = lastOrigin, let current = originBytes, last.bytes.count == originLength,
+                   last.bytes.elementsEqual(UnsafeBufferPointer(start: current, count: originLength)) {
+                    origin = last.origin
+                } else {
+                    let originText = originBytes.map { String(cString: $0) } ?? ""
+                    if let o = originCache[originText] { origin = o } else { origin = Origin(parsing: originText); originCache[originText] = origin }
+                    if let originBytes { lastOrigin = (Array(UnsafeBufferPointer(start: originBytes, count: originLength)), origin) }
+                }
                 p.meta = StatementMeta(
                     validFrom: date(6), validTo: date(7), sources: sources, grading: text(9).flatMap(Grading.init),
                     confidence: sqlite3_column_type(stmt, 10) == SQLITE_NULL ? nil : sqlite3_column_double(stmt, 10),
                     origin: origin)
-                pendingRels.append(p)
+                if !deferring, let from = lastSubject.flatMap({ $0.key == subject ? $0.node : nil }) ?? g.lookup(key: subject),
+                   let target = p.object, let to = g.lookup(key: target) {
+                    lastSubject = (subject, from)
+                    var props: [String: Value] = [:]
+                    if let v = p.value, case .map(let m)? = Value.decode(v) { props = m }
+                    g.loadRelationship(from: from, to: to, type: predicate, properties: props, meta: p.meta!, statement: id, transaction: p.tx)
+                } else {
+                    deferring = true
+                    pendingRels.append(p)
+                }
             } else {
                 pendingProps.append(p)
             }
         }
+        lastSubject = nil
         for p in pendingProps where p.kind != 4 {
-            guard let node = g.lookup(key: p.subject) else { continue }
+            guard let node = lastSubject.flatMap({ $0.key == p.subject ? $0.node : nil }) ?? g.lookup(key: p.subject) else { continue }
+            lastSubject = (p.subject, node)
             if p.kind == 1 {
                 g.loadLabel(node, p.predicate, statement: p.id)
             } else if p.kind == 2 {
@@ -106,7 +141,6 @@ enum SnapshotLoader {
             guard p.subject.hasPrefix("#"), let sid = Int64(p.subject.dropFirst()), let r = g.relationship(statement: sid) else { continue }
             g.loadRelationshipProperty(r, p.predicate, p.value.flatMap(Value.decode) ?? .null, statement: p.id)
         }
-        let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0
         g.nextStatementID = max(g.nextStatementID, maxID + 1)
         return g
     }

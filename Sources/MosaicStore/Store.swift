@@ -104,6 +104,7 @@ public final class Store: @unchecked Sendable {
                 """)
         }
         registerRunLog(&m)
+        registerDerivationMigration(&m)
         return m
     }
 
@@ -266,5 +267,29 @@ public final class Store: @unchecked Sendable {
     public func refresh() throws {
         let g = try writer.read { db in try SnapshotLoader.load(db, asOf: nil) }
         lock.withLock { current = g }
+    }
+}
+
+extension Store {
+    /// Open statements from kb files other than `excludingFiles` that mention entity `id`
+    /// (as subject, object or cited source): what would dangle if `id` went away.
+    public func openReferences(to id: String, excludingFiles: Set<String>) throws -> [MosaicGraph.Statement] {
+        var quoted = ""
+        Value.writeJSONString(id, into: &quoted)
+        return try writer.read { db in
+            try Store.fetchStatements(db, where: """
+                tx_to IS NULL AND file IS NOT NULL AND (subject = ? OR object = ? OR instr(sources, ?) > 0)
+                """, [id, id, "[" + quoted])
+        }.filter { s in s.meta.origin.file.map { !excludingFiles.contains($0) } ?? true }
+    }
+}
+
+extension Store {
+    /// Every statement believed at transaction `tx` (now when nil), in id order.
+    public func believedStatements(asOf tx: Int64? = nil) throws -> [MosaicGraph.Statement] {
+        try writer.read { db in
+            if let tx { return try Store.fetchStatements(db, where: "tx_from <= ? AND (tx_to IS NULL OR tx_to > ?)", [tx, tx]) }
+            return try Store.fetchStatements(db, where: "tx_to IS NULL", [])
+        }
     }
 }

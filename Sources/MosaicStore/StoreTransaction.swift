@@ -173,3 +173,10 @@ extension StoreTransaction {
         return nextStatement
     }
 }
+
+extension StoreTransaction {
+    /// Records a kb file's new fingerprint when its content did not change (a touched file).
+    public mutating func touchFile(path: String, hash: String) throws {
+        try db.execute(sql: "UPDATE kb_file SET hash = ? WHERE path = ?", arguments: [hash, path])
+    }
+}

@@ -5,7 +5,9 @@ import Foundation
 struct TCKRunner {
     enum Outcome { case passed, failed(String), skipped(String) }
 
-    static let limits = QueryLimits(maxSteps: 5_000_000, timeout: 20)
+    // Steps bound a runaway scenario; the time limit is generous so a loaded CI machine
+    // running a debug build does not fail slow-but-correct scenarios.
+    static let limits = QueryLimits(maxSteps: 5_000_000, timeout: 60)
 
     /// The graph's observable state, for side-effect checks.
     struct Snapshot {

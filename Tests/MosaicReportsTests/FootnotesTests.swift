@@ -72,3 +72,40 @@ final class FootnotesTests: XCTestCase {
         }
     }
 }
+
+final class DocumentCheckTests: XCTestCase {
+    func testSampleIsClean() {
+        XCTAssertEqual(DocumentCheck.problems(in: SampleDocument.build()), [])
+    }
+
+    func testProblemsAreNamed() {
+        let a = Citation.article(ArticleSource(id: "a", title: "A"))
+        let doc = Document(title: "t", blocks: [
+            .heading(level: 7, text: "x"),
+            .paragraph([.citation("missing")]),
+            .table(Table(columns: [TableColumn("one")], rows: [[["a"], ["b"]]])),
+            .timeline(Timeline(events: [TimelineEvent(date: "Oct 2025", label: "x"), TimelineEvent(date: "2025-10-29T06:00", label: "y")])),
+            .diagram(Diagram(nodes: [DiagramNode(id: "a", label: "A")], edges: [DiagramEdge(from: "a", to: "b", label: "R")])),
+        ], citations: [CitationEntry(key: "k", citation: a), CitationEntry(key: "k", citation: a)])
+        XCTAssertEqual(DocumentCheck.problems(in: doc), [
+            "citation key 'k' is defined twice",
+            "citation marker 'missing' has no citation (cite it with the document builder)",
+            "block 1: heading level 7 is outside 1–5",
+            "block 3: table row 1 has 2 cells for 1 columns",
+            "block 4: timeline date 'Oct 2025' is not YYYY, YYYY-MM or YYYY-MM-DD",
+            "block 5: diagram edge a -[R]-> b names unknown node 'b'",
+        ])
+    }
+
+    func testPartialDates() {
+        let cases: [(String, Bool)] = [("2025", true), ("2025-10", true), ("2025-10-29", true), ("2025-10-29T06:00", true),
+                                       ("2025-13", false), ("2025-1", false), ("25", false), ("", false), ("2025-10-32", false)]
+        for (text, ok) in cases { XCTAssertEqual(DocumentCheck.isPartialISODate(text), ok, text) }
+    }
+
+    func testMermaidDeclaresUndeclaredEdgeEnds() {
+        let doc = Document(title: "t", blocks: [.diagram(Diagram(nodes: [DiagramNode(id: "a", label: "A")],
+                                                                 edges: [DiagramEdge(from: "a", to: "b-id", label: "R")]))])
+        XCTAssertTrue(MarkdownRenderer().render(doc).contains("  n1[\"A\"]\n  n2[\"b-id\"]\n  n1 -->|\"R\"| n2\n"))
+    }
+}

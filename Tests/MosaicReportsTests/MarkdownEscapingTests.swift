@@ -18,7 +18,7 @@ final class MarkdownEscapingTests: XCTestCase {
             (["- item"], "\\- item"),
             (["12. twelve"], "12\\. twelve"),
             (["line\nbreak\ttab"], "line break tab"),
-            ([.emphasis(" spaced ")], " *spaced* "),
+            (["x", .emphasis(" spaced "), "y"], "x *spaced* y"),
             ([.strong("a*b")], "**a\\*b**"),
             ([.code("x`y")], "``x`y``"),
             ([.code("`x")], "`` `x ``"),
@@ -42,5 +42,13 @@ final class MarkdownEscapingTests: XCTestCase {
         let doc = Document(title: "T", blocks: [.heading(level: 0, text: "a"), .heading(level: 1, text: "b"),
                                                 .heading(level: 9, text: "c")])
         XCTAssertEqual(MarkdownRenderer().render(doc), "# T\n\n## a\n\n## b\n\n###### c\n")
+    }
+}
+
+final class MarkdownBlockStartTests: XCTestCase {
+    func testLeadingSpacesAndClosingHashes() {
+        let doc = Document(title: "T", blocks: [.paragraph(["    indented would be code"]),
+                                                .heading(level: 2, text: "C# ")])
+        XCTAssertEqual(MarkdownRenderer().render(doc), "# T\n\nindented would be code\n\n### C\\#\n")
     }
 }

@@ -73,3 +73,17 @@ final class ResultTableTests: XCTestCase {
         }
     }
 }
+
+final class ResultFormatTests: XCTestCase {
+    func testNamesAndDispatch() {
+        let cases: [(String, ResultFormat?)] = [("table", .table), ("CSV", .csv), ("json", .json), ("jsonl", .jsonl),
+                                                ("ndjson", .jsonl), ("lines", .lines), ("xml", nil), ("", nil)]
+        for (name, expected) in cases {
+            XCTAssertEqual(ResultFormat(name: name), expected, name)
+        }
+        let t = ResultTableTests.sample
+        XCTAssertEqual(ResultFormat.csv.render(t), CSVRenderer().render(t))
+        XCTAssertEqual(ResultFormat.jsonl.render(t), ResultJSONRenderer(style: .lines).render(t))
+        XCTAssertEqual(ResultFormat.table.render(t, width: 50), TerminalTableRenderer(width: 50).render(t))
+    }
+}

@@ -22,11 +22,21 @@ struct ConsoleCommand: ParsableCommand {
         var width = 100
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { width = Int(size.ws_col) }
-        let vocabulary = ConsoleVocabulary(workspace: ws)
+        let completer = ConsoleCompleter(vocabulary: LiveVocabulary(workspace: ws))
+        var session: ConsoleSession!
         let editor = LineEditor(interactive: interactive, historyPath: ws.stateDirectory.appendingPathComponent("history").path,
-                                completer: { line, word, start in vocabulary.complete(line: line, word: word, start: start) })
-        let session = ConsoleSession(workspace: ws, editor: editor, engines: ConsoleGlue.engines(ws), keepGoing: keepGoing,
-                                     colour: colour, width: width)
+                                completer: { line, _, start in
+            var c = completer
+            c.mode = session?.mode == .lua ? .lua : .query
+            return c.complete(line: line, cursor: line.count).candidates.map { candidate in
+                // libedit replaces the word it split off at `start`; candidates replace from the completer's start.
+                let r = c.complete(line: line, cursor: line.count)
+                let head = String(line.prefix(r.start).dropFirst(min(start, r.start)))
+                return head + candidate
+            }
+        })
+        session = ConsoleSession(workspace: ws, editor: editor, engines: ConsoleGlue.engines(ws), keepGoing: keepGoing,
+                                 colour: colour, width: width)
         guard let f = ConsoleSession.Format(rawValue: format) else {
             throw CLIError.usage("--format takes table, json, csv or lines", usage: "mosaic console [--format table|json|csv|lines]")
         }

@@ -15,7 +15,7 @@ final class ConsoleSession {
         var query: ((_ text: String, _ params: [String: Value], _ graph: Graph, _ mode: QueryMode) throws -> ResultTable)?
         var lua: ((_ chunk: String) throws -> String)?
         /// Whether a Lua chunk is whole (compiles, or fails for a reason other than `<eof>`).
-        var luaIsComplete: ((_ chunk: String) -> Bool)?
+        var luaIsComplete: (@Sendable (_ chunk: String) -> Bool)?
         var plugins: (() throws -> String)?
         var runPlugin: ((_ name: String) throws -> String)?
         var infer: (() throws -> String)?
@@ -52,48 +52,32 @@ final class ConsoleSession {
         let base = mode == .lua ? "lua" : "mosaic"
         return asOfLabel.isEmpty ? "\(base)> " : "\(base)@\(asOfLabel)> "
     }
-    var continuationPrompt: String { String(repeating: " ", count: max(0, prompt.count - 2)) + "… " }
+    /// ASCII only: libedit cannot measure a multibyte prompt in the C locale.
+    var continuationPrompt: String { String(repeating: " ", count: max(0, prompt.count - 5)) + "...> " }
 
     /// Runs until `:quit`, Ctrl-D or the end of input; returns the exit status.
     func run() -> Int32 {
         if editor.interactive {
             print("Mosaic console — statements end with ';' (or an empty line). :help lists the commands, Ctrl-D leaves.")
         }
-        var buffer = ""
+        var splitter = StatementSplitter(language: .query, luaIsComplete: engines.luaIsComplete)
+        func exitStatus() -> Int32 { failures > 0 && !editor.interactive ? 1 : 0 }
         while true {
-            let input = editor.read(prompt: buffer.isEmpty ? prompt : continuationPrompt)
-            switch input {
+            splitter.language = mode == .lua ? .lua : .query
+            switch editor.read(prompt: splitter.isContinuing ? continuationPrompt : prompt) {
             case .end:
-                if !buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                    if !execute(buffer) && !keepGoing && !editor.interactive { return 1 }
-                }
+                if let rest = splitter.finish(), !execute(rest), !keepGoing, !editor.interactive { return 1 }
                 if editor.interactive { print("") }
-                return failures > 0 && !editor.interactive ? 1 : 0
+                return exitStatus()
             case .interrupted:
-                if !buffer.isEmpty { buffer = "" }
+                splitter.reset()
                 print("^C")
-                continue
             case .line(let line):
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if buffer.isEmpty && trimmed.hasPrefix(":") {
-                    editor.remember(trimmed)
-                    if trimmed == ":quit" || trimmed == ":exit" || trimmed == ":q" { return failures > 0 && !editor.interactive ? 1 : 0 }
-                    if !execute(trimmed) && !keepGoing && !editor.interactive { return 1 }
-                    continue
+                for statement in splitter.feed(line) {
+                    editor.remember(statement)
+                    if [":quit", ":exit", ":q"].contains(statement) { return exitStatus() }
+                    if !execute(statement) && !keepGoing && !editor.interactive { return 1 }
                 }
-                if buffer.isEmpty && trimmed.isEmpty { continue }
-                buffer += buffer.isEmpty ? line : "\n" + line
-                let state = StatementState.of(buffer, lua: mode == .lua)
-                var ready = state == .terminated || (trimmed.isEmpty && state == .complete)
-                if mode == .lua, state != .open, let isComplete = engines.luaIsComplete {
-                    // Lua runs a chunk as soon as it compiles (like Lua's own REPL).
-                    ready = isComplete(buffer) || trimmed.isEmpty
-                }
-                guard ready else { continue }
-                let statement = buffer
-                buffer = ""
-                editor.remember(statement)
-                if !execute(statement) && !keepGoing && !editor.interactive { return 1 }
             }
         }
     }
@@ -258,51 +242,5 @@ enum ParamValue {
         if let v = Value.decode(raw) { return v }
         if let d = PartialDate(raw) { return .date(d) }
         return .string(raw)
-    }
-}
-
-/// Whether typed text is a whole statement: `terminated` (ends with `;` outside strings,
-/// comments and brackets), `complete` (balanced, no `;`), or `open` (an unfinished string
-/// or bracket, for the continuation prompt).
-enum StatementState: Equatable {
-    case open, complete, terminated
-
-    static func of(_ text: String, lua: Bool) -> StatementState {
-        var depth = 0
-        var quote: Character? = nil
-        var escaped = false
-        var lastSignificant: Character? = nil
-        var chars = Array(text)
-        var i = 0
-        var luaLong = false
-        while i < chars.count {
-            let c = chars[i]
-            if luaLong {
-                if c == "]" && i + 1 < chars.count && chars[i + 1] == "]" { luaLong = false; i += 2; continue }
-                i += 1; continue
-            }
-            if let q = quote {
-                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == q { quote = nil }
-                i += 1
-                continue
-            }
-            if c == "\"" || c == "'" || (c == "`" && !lua) { quote = c; lastSignificant = c; i += 1; continue }
-            if !lua && c == "/" && i + 1 < chars.count && chars[i + 1] == "/" {
-                while i < chars.count && chars[i] != "\n" { i += 1 }
-                continue
-            }
-            if lua && c == "-" && i + 1 < chars.count && chars[i + 1] == "-" {
-                while i < chars.count && chars[i] != "\n" { i += 1 }
-                continue
-            }
-            if lua && c == "[" && i + 1 < chars.count && chars[i + 1] == "[" { luaLong = true; i += 2; continue }
-            if "([{".contains(c) { depth += 1 }
-            if ")]}".contains(c) { depth -= 1 }
-            if !c.isWhitespace { lastSignificant = c }
-            i += 1
-        }
-        chars = []
-        if quote != nil || depth > 0 || luaLong { return .open }
-        return lastSignificant == ";" ? .terminated : .complete
     }
 }

@@ -1,66 +1,41 @@
 import Foundation
 import MosaicGraph
 
-/// What Tab completes in the console, read from the live graph: keywords, labels,
-/// relation types, property keys, entity ids and names, meta-commands and plugin names.
-final class ConsoleVocabulary {
-    let workspace: Workspace
-    init(workspace: Workspace) { self.workspace = workspace }
+/// The console's completion vocabulary, read from the live graph and the plugins folder
+/// when the console starts (and again after writes).
+struct LiveVocabulary: CompletionVocabulary {
+    var keywords = ConsoleCompleter.queryKeywords
+    var labels: [String] = []
+    var relationTypes: [String] = []
+    var propertyKeys: [String] = []
+    var entityIDs: [String] = []
+    var entityNames: [String] = []
+    var pluginNames: [String] = []
+    var reportNames: [String] = []
+    var luaNames: [String] = LiveVocabulary.luaAPI
 
-    static let keywords = ["MATCH", "OPTIONAL MATCH", "WHERE", "RETURN", "WITH", "ORDER BY", "SKIP", "LIMIT", "DISTINCT",
-                           "UNWIND", "UNION", "CREATE", "MERGE", "SET", "REMOVE", "DELETE", "DETACH DELETE", "AS", "AND",
-                           "OR", "NOT", "XOR", "IN", "STARTS WITH", "ENDS WITH", "CONTAINS", "IS NULL", "IS NOT NULL",
-                           "CASE", "WHEN", "THEN", "ELSE", "END", "EXISTS", "EXPLAIN", "PROFILE", "ON CREATE SET", "ON MATCH SET",
-                           "count(", "collect(", "sources(", "confidence(", "validFrom(", "validTo(", "grading(", "date(",
-                           "labels(", "type(", "id(", "properties(", "keys(", "nodes(", "relationships(", "length(",
-                           "derived(", "derivedBy(", "toLower(", "toUpper(", "size(", "coalesce(", "exists("]
-    static let metaCommands = [":help", ":schema", ":show", ":why", ":explain", ":profile", ":params", ":as-of", ":plugins",
-                               ":run", ":infer", ":brief", ":lua", ":cypher", ":timing", ":format", ":stats", ":quit"]
+    static let luaAPI = ["kb.get", "kb.find", "kb.query", "kb.search", "kb.date", "kb.assert", "kb.retract", "kb.derive",
+                         "kb.log", "kb.random", "kb.now", "string.format", "string.find", "string.match", "string.gsub",
+                         "string.sub", "string.lower", "string.upper", "table.insert", "table.concat", "table.sort",
+                         "math.floor", "math.max", "math.min", "os.time", "os.date", "print", "pairs", "ipairs", "tostring"]
 
-    func complete(line: String, word: String, start: Int) -> [String] {
+    init(workspace: Workspace) {
         let g = workspace.store.graph
-        let before = String(line.prefix(start))
-        let trimmedBefore = before.trimmingCharacters(in: .whitespaces)
-        func matching(_ items: [String], _ prefix: String) -> [String] {
-            let p = prefix.lowercased()
-            return Array(Set(items.filter { $0.lowercased().hasPrefix(p) })).sorted()
+        labels = g.labels
+        relationTypes = g.relationTypes
+        var keys: Set<String> = []
+        var names: [String] = []
+        for i in g.nodeIndices.prefix(100_000) {
+            let n = g.node(i)
+            keys.formUnion(n.properties.keys)
+            entityIDs.append(n.key)
+            if let name = n.name { names.append(name) }
+            names.append(contentsOf: n.aliases)
         }
-        if start == 0 && word.hasPrefix(":") || trimmedBefore.isEmpty && word.hasPrefix(":") {
-            return matching(ConsoleVocabulary.metaCommands, word)
-        }
-        if trimmedBefore.hasPrefix(":run") || trimmedBefore.hasPrefix(":brief") {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: workspace.pluginsDirectory.path)) ?? []
-            return matching(names.filter { !$0.hasPrefix(".") && $0 != "types" }.map { $0.hasSuffix(".lua") ? String($0.dropLast(4)) : $0 }, word)
-        }
-        if trimmedBefore.hasPrefix(":show") || trimmedBefore.hasPrefix(":why") {
-            return Array(matching(g.nodeIndices.map { g.node($0).key }, word).prefix(200))
-        }
-        if trimmedBefore.hasPrefix(":format") { return matching(ConsoleSession.Format.allCases.map(\.rawValue), word) }
-        if trimmedBefore.hasPrefix(":timing") { return matching(["on", "off"], word) }
-        // Inside a pattern: `(n:Ba` completes labels, `[:FL` relation types, `n.na` property keys.
-        if let colon = word.lastIndex(of: ":") {
-            let head = String(word[...colon])
-            let rest = String(word[word.index(after: colon)...])
-            let inRelationship = before.last == "[" || before.hasSuffix("[") || line.prefix(start).last == "["
-            var types: [String] = []
-            for r in g.relationshipIndices.prefix(200_000) { types.append(g.typeName(of: r)) }
-            let pool = inRelationship ? Array(Set(types)) : g.labels
-            return matching(pool, rest).map { head + $0 }
-        }
-        if let dot = word.lastIndex(of: "."), dot != word.startIndex {
-            let head = String(word[...dot])
-            var keys: Set<String> = []
-            for i in g.nodeIndices.prefix(50_000) { keys.formUnion(g.node(i).properties.keys) }
-            return matching(Array(keys), String(word[word.index(after: dot)...])).map { head + $0 }
-        }
-        if before.hasSuffix("'") || before.hasSuffix("\"") {
-            let names = g.nodeIndices.prefix(50_000).flatMap { i -> [String] in
-                let n = g.node(i)
-                return [n.key] + (n.name.map { [$0] } ?? []) + n.aliases
-            }
-            return Array(matching(names, word).prefix(200))
-        }
-        let labels = g.labels
-        return matching(ConsoleVocabulary.keywords + labels, word)
+        propertyKeys = keys.sorted()
+        entityNames = names
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: workspace.pluginsDirectory.path)) ?? []
+        pluginNames = files.filter { !$0.hasPrefix(".") && $0 != "types" }
+            .map { $0.hasSuffix(".lua") ? String($0.dropLast(4)) : $0 }.sorted()
     }
 }

@@ -1,0 +1,77 @@
+import Foundation
+import MosaicGraph
+import MosaicKB
+import MosaicStore
+
+/// Connects the CLI to MosaicKB: loading kb/ when it changed, YAML export.
+enum KBGlue {
+    static func install() {
+        Workspace.kbLoad = { ws, quiet in
+            do {
+                let report = try KBLoader(workspace: ws.root, store: ws.store).load()
+                if let report, !quiet { print(report.summary) }
+                if let report, quiet { FileHandle.standardError.write(Data((report.summary + "\n").utf8)) }
+                return report?.summary
+            } catch let e as KBError {
+                throw CLIError(e.description)
+            }
+        }
+        ExportCommand.yamlExporter = { ws, graph, out in
+            let schemaURL = ws.kbDirectory.appendingPathComponent("schema.yaml")
+            let schema = try? String(contentsOf: schemaURL, encoding: .utf8)
+            let files = try KBExporter(store: ws.store).export(asOf: graph.transaction, schemaText: schema)
+            guard let out, out != "-" else {
+                return files.map { "# ---- \($0.path)\n\($0.text)" }.joined(separator: "\n")
+            }
+            let dir = URL(fileURLWithPath: out)
+            for f in files {
+                let url = dir.appendingPathComponent(f.path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(f.text.utf8).write(to: url, options: .atomic)
+            }
+            return ""
+        }
+    }
+}
+
+import ArgumentParser
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Validate kb/ (and the plugins) without writing anything.")
+    @OptionGroup var options: WorkspaceOptions
+
+    func run() throws {
+        let ws = try options.open(loadKB: false)
+        do {
+            let (files, statements) = try KBLoader(workspace: ws.root, store: ws.store).check()
+            print("kb: \(files) data file\(files == 1 ? "" : "s"), \(statements) statements, no errors")
+        } catch let e as KBError {
+            throw CLIError(e.description)
+        }
+        for check in CheckCommand.extraChecks { try check(ws) }
+    }
+
+    /// Further checks (plugins) registered by other glue.
+    nonisolated(unsafe) static var extraChecks: [(Workspace) throws -> Void] = []
+}
+
+struct LoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load", abstract: "Load kb/ into the store now (other commands do it when kb/ changed).")
+    @OptionGroup var options: WorkspaceOptions
+    @Flag(help: "Read every file again, even unchanged ones.") var force = false
+
+    func run() throws {
+        let ws = try options.open(loadKB: false)
+        do {
+            if let report = try KBLoader(workspace: ws.root, store: ws.store).load(force: force) {
+                print(report.summary)
+            } else {
+                print("kb: up to date (transaction \(ws.store.graph.transaction))")
+            }
+        } catch let e as KBError {
+            throw CLIError(e.description)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import MosaicGraph
+import Yams
+
+/// The workspace's settings, `mosaic.yaml` beside kb/ (all optional):
+///
+/// ```yaml
+/// timezone: Europe/Paris          # default zone for schedules
+/// strict: false                   # query and plugin writes must fit kb/schema.yaml
+/// plugins:
+///   syria_bases:
+///     enabled: true
+///     limits: {time_ms: 5000, memory_mb: 64, instructions: 200000000}
+///     params: {window_days: 7}
+/// schedule:
+///   catch_up: true                # on start, run once what was missed while down
+///   jobs:
+///     syria_bases/daily: {cron: "0 6 * * *", timezone: Asia/Damascus, formats: [md, html, json]}
+/// ```
+struct WorkspaceConfig {
+    struct PluginSettings {
+        var enabled = true
+        var timeMilliseconds: Int?
+        var memoryMegabytes: Int?
+        var instructions: Int?
+        var params: [String: Value] = [:]
+    }
+    struct JobSettings {
+        var cron: String?
+        var timezone: String?
+        var formats: [String]?
+        var enabled = true
+    }
+
+    var timezone = "UTC"
+    var strict = false
+    var plugins: [String: PluginSettings] = [:]
+    var catchUp = true
+    var jobs: [String: JobSettings] = [:]
+
+    static func load(_ root: URL) throws -> WorkspaceConfig {
+        let url = root.appendingPathComponent("mosaic.yaml")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return WorkspaceConfig() }
+        var c = WorkspaceConfig()
+        let node: Yams.Node?
+        do { node = try Yams.compose(yaml: text) } catch {
+            throw CLIError("mosaic.yaml: \(error); fix the YAML or remove the file")
+        }
+        guard let root = node?.mapping else { return c }
+        func fail(_ n: Yams.Node, _ msg: String) -> CLIError {
+            CLIError("mosaic.yaml:\(n.mark?.line ?? 0):\(n.mark?.column ?? 0): \(msg)")
+        }
+        func int(_ n: Yams.Node?) -> Int? { n?.scalar.flatMap { Int($0.string) } }
+        for (k, v) in root {
+            switch k.string ?? "" {
+            case "timezone":
+                guard let tz = v.string, TimeZone(identifier: tz) != nil else { throw fail(v, "timezone must be an IANA zone such as Europe/Paris") }
+                c.timezone = tz
+            case "strict": c.strict = v.bool ?? false
+            case "plugins":
+                for (pk, pv) in v.mapping ?? [:] {
+                    var s = PluginSettings()
+                    for (sk, sv) in pv.mapping ?? [:] {
+                        switch sk.string ?? "" {
+                        case "enabled": s.enabled = sv.bool ?? true
+                        case "limits":
+                            s.timeMilliseconds = int(sv.mapping?["time_ms"])
+                            s.memoryMegabytes = int(sv.mapping?["memory_mb"])
+                            s.instructions = int(sv.mapping?["instructions"])
+                        case "params":
+                            for (name, value) in sv.mapping ?? [:] { s.params[name.string ?? ""] = WorkspaceConfig.value(value) }
+                        default: throw fail(sk, "unknown plugin setting '\(sk.string ?? "")' (enabled, limits, params)")
+                        }
+                    }
+                    c.plugins[pk.string ?? ""] = s
+                }
+            case "schedule":
+                for (sk, sv) in v.mapping ?? [:] {
+                    switch sk.string ?? "" {
+                    case "catch_up": c.catchUp = sv.bool ?? true
+                    case "jobs":
+                        for (jk, jv) in sv.mapping ?? [:] {
+                            var j = JobSettings()
+                            j.cron = jv.mapping?["cron"]?.string ?? jv.string
+                            j.timezone = jv.mapping?["timezone"]?.string
+                            j.formats = jv.mapping?["formats"]?.sequence?.compactMap(\.string)
+                            j.enabled = jv.mapping?["enabled"]?.bool ?? true
+                            c.jobs[jk.string ?? ""] = j
+                        }
+                    default: throw fail(sk, "unknown schedule setting '\(sk.string ?? "")' (catch_up, jobs)")
+                    }
+                }
+            default: throw fail(k, "unknown setting '\(k.string ?? "")' (timezone, strict, plugins, schedule)")
+            }
+        }
+        return c
+    }
+
+    static func value(_ n: Yams.Node) -> Value {
+        switch n {
+        case .scalar(let s):
+            if s.style != .plain { return .string(s.string) }
+            if let i = Int64(s.string) { return .int(i) }
+            if let d = Double(s.string) { return .float(d) }
+            if s.string == "true" { return .bool(true) }
+            if s.string == "false" { return .bool(false) }
+            if s.string == "null" || s.string == "~" { return .null }
+            return .string(s.string)
+        case .sequence(let seq): return .list(seq.map(value))
+        case .mapping(let m):
+            var out: [String: Value] = [:]
+            for (k, v) in m { out[k.string ?? ""] = value(v) }
+            return .map(out)
+        case .alias: return .null
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// MosaicKB: placeholder until its issue lands.
-public enum MosaicKBModule { public static let name = "MosaicKB" }

@@ -12,6 +12,8 @@ final class Executor<G: QueryGraph> {
     var changes: [QueryChange] = []
     /// Relationships bound by the MATCH being matched (a stack: patterns are short).
     var usedRels: [Int] = []
+    /// Set while a MATCH feeds a lone count(*): the last hop adds its number of matches at once.
+    var countSink: Aggregator<G>? = nil
     var deletedNodes: Set<Int> = []
     var deletedRels: Set<Int> = []
     /// Types of relationships deleted by this query (type(r) still works on them).
@@ -93,6 +95,11 @@ final class Executor<G: QueryGraph> {
                 // a MATCH followed by an aggregating WITH/RETURN streams its rows into the aggregator
                 if ci + 1 < q.clauses.count, let next = plan.clauses[pi][ci + 1].projection, next.hasAggregates {
                     let agg = Aggregator(next, self)
+                    // count(*) alone over a single pattern: the last hop is counted, not enumerated
+                    let countOnly = pred == nil && !optional && pattern.count == 1 && next.keyIndices.isEmpty
+                        && next.aggregates.allSatisfy { if case .countStar = $0.kind { return true }; return false }
+                    if countOnly { countSink = agg }
+                    defer { countSink = nil }
                     _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
                     fused = agg
                     rows = []
@@ -373,6 +380,16 @@ final class Executor<G: QueryGraph> {
             if let v = rp.variable, let b = row[v] {
                 guard case .relationship(let r) = b else { return }
                 boundRel = r
+            }
+            if let sink = countSink, k == order.count - 1, boundRel == nil, !needPath, relProps[s] == nil, nodeIDs[toIdx] == -1 {
+                let np = nodes[toIdx]
+                if np.labels.isEmpty, nodeProps[toIdx] == nil, np.variable.map({ row[$0] == nil }) ?? true {
+                    var c = 0
+                    for (rel, _) in gv.relationships(of: from, direction: dir, types: rp.types) where !usedRels.contains(rel) { c += 1 }
+                    try tick(c)
+                    sink.addCount(c)
+                    return
+                }
             }
             for (rel, other) in gv.relationships(of: from, direction: dir, types: rp.types) {
                 if let br = boundRel, br != rel { continue }

@@ -125,6 +125,7 @@ extension Expr {
         case .relationship(let r): return "relationship(\(r))"
         case .path(let p): return "path(\(p.nodes.count - 1))"
         case .date(let d): return "date('\(d)')"
+        case .duration(let d): return "duration('\(d)')"
         }
     }
 

@@ -162,7 +162,7 @@ extension Value {
         case .date(let d): self = .date(d)
         case .list(let l): self = .list(try l.map(Value.init))
         case .map(let m): self = .map(try m.mapValues(Value.init))
-        case .node, .relationship, .path:
+        case .node, .relationship, .path, .duration:
             throw QueryError(.typeError, "InvalidPropertyType", "a \(q.typeName) cannot be stored as a property value", phase: .runtime)
         }
     }

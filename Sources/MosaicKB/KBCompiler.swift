@@ -37,11 +37,11 @@ struct KBCompiler {
             }
             var seen: Set<String> = []
             for p in e.props {
-                if !seen.insert(p.name).inserted { error(path, p.pos, "property '\(p.name)' is given twice for '\(e.id)'"); continue }
+                if !seen.insert(p.name).inserted { error(path, p.keyPos ?? p.pos, "property '\(p.name)' is given twice for '\(e.id)'"); continue }
                 let declared = KBSchemaParser.builtinProperties[p.name] ?? schema.propertyType(entity: e.type, property: p.name)
                 if declared == nil && schema.strict {
                     let names = schema.lineage(of: e.type).flatMap { schema.entityTypes[$0]?.properties.keys.map { $0 } ?? [] }
-                    error(path, p.pos, "property '\(p.name)' is not declared for \(e.type)\(Suggest.hint(p.name, names + Array(KBSchemaParser.builtinProperties.keys))); add it under entity_types.\(e.type).properties in kb/schema.yaml")
+                    error(path, p.keyPos ?? p.pos, "property '\(p.name)' is not declared for \(e.type)\(Suggest.hint(p.name, names + Array(KBSchemaParser.builtinProperties.keys))); add it under entity_types.\(e.type).properties in kb/schema.yaml")
                 }
                 guard let v = value(p.node, declared, path, "property '\(p.name)' of '\(e.id)'") else { continue }
                 checkSources(p.options, path, p.pos, what: "property '\(p.name)' of '\(e.id)'", isSource: e.isSource)

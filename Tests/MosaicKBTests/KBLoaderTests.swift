@@ -101,6 +101,16 @@ final class KBLoaderTests: XCTestCase {
         XCTAssertEqual(store.lastTransaction, loaded.transaction)
     }
 
+    func testAnIdMadeOutsideKbCannotBeDeclaredAgain() throws {
+        let store = try Store.inMemory()
+        try store.write(origin: .console(session: "t")) { tx in
+            _ = try tx.assert(StatementDraft(subject: "latakia", kind: .entity(type: "Governorate"), meta: StatementMeta(origin: .console(session: "t"))))
+        }
+        XCTAssertThrowsError(try KBLoader(workspace: dir, store: store).load()) { e in
+            XCTAssertTrue("\(e)".contains("kb/bases.yaml:12:10: error: duplicate id 'latakia': already in the store (made by console:t)"), "\(e)")
+        }
+    }
+
     func testExportLoadsBackIntoTheSameGraph() throws {
         let store = try Store.inMemory()
         try KBLoader(workspace: dir, store: store).load()

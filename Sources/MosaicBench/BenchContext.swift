@@ -34,6 +34,14 @@ final class BenchContext: @unchecked Sendable {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
+    /// CPU seconds (user + system) this process has used: beside wall-clock figures on a
+    /// loaded machine, it tells the work from the waiting.
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6
+    }
+
     /// Times `body` (`warmup` untimed runs, then `reps` timed ones); each run returns the
     /// check value, which must not change between runs. Figures are seconds per op.
     func measure(ops: Int = 1, reps: Int? = nil, warmup: Int? = nil, _ body: () throws -> String) throws -> Measurement {
@@ -61,15 +69,19 @@ final class BenchContext: @unchecked Sendable {
         return path
     }
 
+    /// CPU seconds of the last `importFresh`.
+    private(set) var lastImportCPU = 0.0
+
     /// Imports the data set into a new store file; returns its path, the open store and the seconds taken.
     func importFresh(tag: String) throws -> (String, Store, Double) {
         let dir = workDir.appendingPathComponent("store-\(tag)")
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("store.sqlite").path
-        let t0 = BenchContext.now()
+        let t0 = BenchContext.now(), c0 = BenchContext.cpuSeconds()
         let store = try Store.open(path: path)
         _ = try BulkImporter(store: store).importFiles([data.nodesCSV, data.edgesCSV])
+        lastImportCPU = BenchContext.cpuSeconds() - c0
         return (path, store, BenchContext.now() - t0)
     }
 

@@ -17,12 +17,13 @@ public struct MosaicCommand: ParsableCommand {
     public init() {}
 
     nonisolated(unsafe) static var allSubcommands: [ParsableCommand.Type] = [
-        CheckCommand.self, LoadCommand.self, StatsCommand.self, ShowCommand.self, ExportCommand.self, ImportCommand.self, BriefCommand.self, ConsoleCommand.self, RunsCommand.self,
+        CheckCommand.self, LoadCommand.self, QueryCommand.self, StatsCommand.self, ShowCommand.self, ExportCommand.self, ImportCommand.self, GenerateCommand.self, BriefCommand.self, ConsoleCommand.self, ScheduleCommand.self, RunsCommand.self, WhyCommand.self,
     ]
 
     /// Parses and runs; usage errors exit 2 with the usage line, failures exit 1.
     public static func run(_ arguments: [String]? = nil) -> Never {
         KBGlue.install()
+        QueryConsoleGlue.install()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

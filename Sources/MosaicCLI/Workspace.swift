@@ -30,6 +30,7 @@ public final class Workspace {
             throw CLIError("error: \(error)")
         }
         let ws = Workspace(root: root, store: store)
+        InferenceGlue.install(store)
         if loadKB { try ws.loadKBIfChanged(quiet: true) }
         return ws
     }

@@ -20,6 +20,10 @@ public struct Graph: Sendable {
     private var sourceSetIDs: [[Citation]: Int32] = [[]: 0]
     private var originList: [Origin] = []
     private var originIDs: [Origin: Int32] = [:]
+    /// One shared `[type]` array per type for nodes with a single label (copy-on-write keeps
+    /// them independent): saves an allocation per node.
+    private var singleLabelArrays: [String: [String]] = [:]
+    private var lastOrigin: (origin: Origin, id: Int32)?
 
     /// The last store transaction this graph reflects (0 for a graph not from a store).
     public var transaction: Int64 = 0
@@ -307,7 +311,16 @@ public struct Graph: Sendable {
     }
 
     private mutating func attachLabel(_ node: Int32, _ label: String) {
-        nodes[Int(node)].labels.append(label)
+        if nodes[Int(node)].labels.isEmpty {
+            if let shared = singleLabelArrays[label] {
+                nodes[Int(node)].labels = shared
+            } else {
+                nodes[Int(node)].labels = [label]
+                singleLabelArrays[label] = nodes[Int(node)].labels
+            }
+        } else {
+            nodes[Int(node)].labels.append(label)
+        }
         labelIndex[label, default: []].append(node)
     }
 
@@ -328,10 +341,13 @@ public struct Graph: Sendable {
     }
 
     private mutating func internOrigin(_ o: Origin) -> Int32 {
-        if let id = originIDs[o] { return id }
+        // Relations loaded or written together mostly share their origin.
+        if let last = lastOrigin, last.origin == o { return last.id }
+        if let id = originIDs[o] { lastOrigin = (o, id); return id }
         let id = Int32(originList.count)
         originList.append(o)
         originIDs[o] = id
+        lastOrigin = (o, id)
         return id
     }
 

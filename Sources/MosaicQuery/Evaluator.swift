@@ -327,7 +327,15 @@ extension Executor {
         func bad(_ wanted: String) -> QueryError { QueryError.type("\(name)() needs \(wanted), not \(a.typeName)", pos) }
         switch name {
         case "id":
-            switch a { case .node(let n): return .int(n); case .relationship(let r): return .int(r); case .null: return .null; default: throw bad("a node or relationship") }
+            switch a {
+            case .node(let n): return .int(n)
+            case .relationship(let r):
+                // On a Mosaic graph a relationship's id is its statement id (what `mosaic why` takes).
+                if case .int(let statement) = graph.relationshipMetadata(r, "statement") { return .int(statement) }
+                return .int(r)
+            case .null: return .null
+            default: throw bad("a node or relationship")
+            }
         case "labels":
             switch a {
             case .node(let n):

@@ -10,7 +10,8 @@ final class Executor<G: QueryGraph> {
     let functions: FunctionRegistry
     let plan: QueryPlan
     var changes: [QueryChange] = []
-    var usedRels: Set<Int> = []
+    /// Relationships bound by the MATCH being matched (a stack: patterns are short).
+    var usedRels: [Int] = []
     var deletedNodes: Set<Int> = []
     var deletedRels: Set<Int> = []
     /// Types of relationships deleted by this query (type(r) still works on them).
@@ -20,6 +21,7 @@ final class Executor<G: QueryGraph> {
     var steps = 0
     let stepLimit: Int
     let deadline: UInt64
+    let isCancelled: (@Sendable () -> Bool)?
     private var boxedGraph: (any QueryGraph)?
 
     init(graph: G, params: [String: QueryValue], functions: FunctionRegistry, plan: QueryPlan, limits: QueryLimits) {
@@ -27,6 +29,7 @@ final class Executor<G: QueryGraph> {
         opRows = Array(repeating: 0, count: plan.operators.count)
         stepLimit = limits.maxSteps
         deadline = limits.timeout.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) } ?? UInt64.max
+        isCancelled = limits.isCancelled
     }
 
     var functionContext: FunctionContext {
@@ -38,8 +41,13 @@ final class Executor<G: QueryGraph> {
     @inline(__always) func tick(_ n: Int = 1) throws {
         steps += n
         if steps > stepLimit { throw QueryError(.resourceLimit, "TooMuchWork", "the query did more than \(stepLimit) steps; bound variable-length patterns (e.g. *1..5) or add LIMIT", phase: .runtime) }
-        if steps & 0xFFF == 0, DispatchTime.now().uptimeNanoseconds > deadline {
-            throw QueryError(.resourceLimit, "Timeout", "the query ran out of time; make the pattern more selective", phase: .runtime)
+        if steps & 0xFFF == 0 {
+            if DispatchTime.now().uptimeNanoseconds > deadline {
+                throw QueryError(.resourceLimit, "Timeout", "the query ran out of time; make the pattern more selective", phase: .runtime)
+            }
+            if let isCancelled, isCancelled() {
+                throw QueryError(.resourceLimit, "Cancelled", "the query was cancelled; nothing was written", phase: .runtime)
+            }
         }
     }
 
@@ -76,30 +84,55 @@ final class Executor<G: QueryGraph> {
         var columns: [String] = []
         var out: [[QueryValue]] = []
         var returned = false
+        var fused: Aggregator<G>? = nil
         for (ci, clause) in q.clauses.enumerated() {
             let cp = plan.clauses[pi][ci]
+            let cap = try rowCap(q, ci)
             switch clause {
             case .match(let pattern, let optional, let pred, _):
-                rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
+                // a MATCH followed by an aggregating WITH/RETURN streams its rows into the aggregator
+                if ci + 1 < q.clauses.count, let next = plan.clauses[pi][ci + 1].projection, next.hasAggregates {
+                    let agg = Aggregator(next, self)
+                    _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
+                    fused = agg
+                    rows = []
+                } else if let c = cap {
+                    var capped: [Row] = []
+                    do {
+                        _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { r in
+                            capped.append(r)
+                            if capped.count >= c { throw StopMatching() }
+                        }
+                    } catch is StopMatching { usedRels = [] }
+                    rows = capped
+                } else {
+                    rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
+                }
             case .unwind(let e, let v, _):
                 var next: [Row] = []
-                for row in rows {
+                unwinding: for row in rows {
                     let lv = try eval(e, row)
                     switch lv {
                     case .null: continue
-                    case .list(let l): for x in l { var r = row; r[v] = x; next.append(r); try tick() }
+                    case .list(let l):
+                        for x in l {
+                            if let c = cap, next.count >= c { break unwinding }
+                            var r = row; r[v] = x; next.append(r); try tick()
+                        }
                     default: var r = row; r[v] = lv; next.append(r)
                     }
                 }
                 rows = next
             case .with(let proj, let pred):
-                let r = try project(proj, rows, cp, keepMerged: pred != nil)
+                let r = try project(proj, rows, cp, keepMerged: pred != nil, aggregated: fused)
+                fused = nil
                 if let w = pred {
                     rows = []
                     for (out, merged) in zip(r.rows, r.merged) where try isTrue(eval(w, merged)) { rows.append(out) }
                 } else { rows = r.rows }
             case .returns(let proj):
-                let r = try project(proj, rows, cp)
+                let r = try project(proj, rows, cp, aggregated: fused)
+                fused = nil
                 columns = r.columns
                 out = r.rows.map { row in columns.map { row[$0] ?? .null } }
                 returned = true
@@ -124,6 +157,24 @@ final class Executor<G: QueryGraph> {
         return returned ? (columns, out) : ([], [])
     }
 
+    /// How many rows clause `ci` needs to produce when the next clause is a plain projection
+    /// with LIMIT (no ORDER BY, DISTINCT or aggregation): SKIP + LIMIT; nil when all are needed.
+    func rowCap(_ q: SingleQuery, _ ci: Int) throws -> Int? {
+        guard ci + 1 < q.clauses.count else { return nil }
+        let proj: Projection
+        switch q.clauses[ci + 1] {
+        case .with(let p, let w) where w == nil: proj = p
+        case .returns(let p): proj = p
+        default: return nil
+        }
+        guard let l = proj.limit, proj.order.isEmpty, !proj.distinct,
+              !proj.items.contains(where: { $0.expr.containsAggregate }) else { return nil }
+        switch q.clauses[ci] { case .match(_, let optional, _, _) where !optional: break; case .unwind: break; default: return nil }
+        let limit = try countArgument(l, "LIMIT")
+        let skip = try proj.skip.map { try countArgument($0, "SKIP") } ?? 0
+        return limit + skip
+    }
+
     func isTrue(_ v: QueryValue) throws -> Bool {
         switch v {
         case .bool(let b): return b
@@ -134,8 +185,10 @@ final class Executor<G: QueryGraph> {
 
     // MARK: MATCH
 
-    func execMatch(_ pattern: Pattern, optional: Bool, predicate: Expr?, _ rows: [Row], _ cp: ClausePlan) throws -> [Row] {
+    func execMatch(_ pattern: Pattern, optional: Bool, predicate: Expr?, _ rows: [Row], _ cp: ClausePlan,
+                   sink: ((Row) throws -> Void)? = nil) throws -> [Row] {
         var out: [Row] = []
+        var produced = 0
         let newVars = cp.introduced
         for row in rows {
             var found = false
@@ -149,15 +202,18 @@ final class Executor<G: QueryGraph> {
                     if !ok { return }
                 }
                 found = true
-                out.append(r)
+                produced += 1
+                if let s = sink { try s(r) } else { out.append(r) }
             }
             usedRels = saved
             if optional && !found {
                 var r = row
                 for v in newVars where r[v] == nil { r[v] = .null }
-                out.append(r)
+                produced += 1
+                if let s = sink { try s(r) } else { out.append(r) }
             }
         }
+        if sink != nil, let op = cp.operatorIndex { opRows[op] += produced }
         return out
     }
 
@@ -189,9 +245,13 @@ final class Executor<G: QueryGraph> {
     }
 
     func nodeMatches(_ np: NodePattern, _ n: Int, _ props: [(String, QueryValue)]?, _ row: Row) throws -> Bool {
-        for l in np.labels where !graph.hasLabel(n, l) { return false }
+        try nodeMatches(graph, np, n, props, row)
+    }
+
+    @inline(__always) func nodeMatches(_ g: G, _ np: NodePattern, _ n: Int, _ props: [(String, QueryValue)]?, _ row: Row) throws -> Bool {
+        for l in np.labels where !g.hasLabel(n, l) { return false }
         if let ps = props {
-            for (k, v) in ps { if graph.nodeProperty(n, k).equals(v) != true { return false } }
+            for (k, v) in ps { if g.nodeProperty(n, k).equals(v) != true { return false } }
         }
         if let v = np.variable, let b = row[v] {
             guard case .node(let m) = b, m == n else { return false }
@@ -200,9 +260,12 @@ final class Executor<G: QueryGraph> {
     }
 
     func relMatches(_ rp: RelPattern, _ r: Int, _ props: [(String, QueryValue)]?) -> Bool {
-        if let ps = props {
-            for (k, v) in ps { if graph.relationshipProperty(r, k).equals(v) != true { return false } }
-        }
+        relMatches(graph, rp, r, props)
+    }
+
+    @inline(__always) func relMatches(_ g: G, _ rp: RelPattern, _ r: Int, _ props: [(String, QueryValue)]?) -> Bool {
+        guard let ps = props else { return true }
+        for (k, v) in ps { if g.relationshipProperty(r, k).equals(v) != true { return false } }
         return true
     }
 
@@ -218,8 +281,9 @@ final class Executor<G: QueryGraph> {
     }
 
     func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, _ emit: (Row) throws -> Void) throws {
-        let nodes = part.nodes
         let plan = plan ?? Planner.planPart(part, bound: Set(row.keys), indexedKeys: [])
+        let gv = graph  // one copy of the graph value for the whole match (no copy per access)
+        let nodes = plan.nodes
         let nodeProps = try nodes.map { try evalProps($0.properties, row) }
         let relProps = try part.steps.map { try evalProps($0.0.properties, row) }
         var nodeIDs = Array(repeating: -1, count: nodes.count)
@@ -228,8 +292,8 @@ final class Executor<G: QueryGraph> {
         let a = plan.anchor
         if part.shortest != 0 { try matchShortest(part, nodeProps, relProps, row, emit); return }
 
-        // order of expansion: rightwards from the anchor, then leftwards
-        let order: [(step: Int, forward: Bool)] = (a..<part.steps.count).map { ($0, true) } + (0..<a).reversed().map { ($0, false) }
+        let order = plan.order
+        let needPath = part.pathVariable != nil
 
         func finish() throws {
             var r = row
@@ -238,7 +302,7 @@ final class Executor<G: QueryGraph> {
                 var cur = nodeIDs[0]
                 for seg in relIDs {
                     for rel in seg {
-                        let (s, e) = graph.endpoints(rel)
+                        let (s, e) = gv.endpoints(rel)
                         cur = s == cur ? e : s
                         pn.append(cur); pr.append(rel)
                     }
@@ -250,10 +314,10 @@ final class Executor<G: QueryGraph> {
 
         func bindNode(_ idx: Int, _ n: Int, _ body: () throws -> Void) throws {
             let np = nodes[idx]
-            guard try nodeMatches(np, n, nodeProps[idx], row) else { return }
+            guard try nodeMatches(gv, np, n, nodeProps[idx], row) else { return }
             nodeIDs[idx] = n
             var added = false
-            if let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
+            if plan.bindNodes[idx], let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
             try body()
             if added { row[np.variable!] = nil }
             nodeIDs[idx] = -1
@@ -284,9 +348,9 @@ final class Executor<G: QueryGraph> {
                             if nodeIDs[toIdx] == -1 || nodeIDs[toIdx] == target {
                                 let wasSet = nodeIDs[toIdx] != -1
                                 let seg = forward ? path : path.reversed()
-                                relIDs[s] = seg
+                                if needPath { relIDs[s] = seg }
                                 var addedRel = false
-                                if let v = rp.variable, row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
+                                if plan.bindRels[s], let v = rp.variable, row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
                                 if wasSet { try extend(k + 1) } else { try bindNode(toIdx, target) { try extend(k + 1) } }
                                 if addedRel { row[rp.variable!] = nil }
                                 relIDs[s] = []
@@ -295,11 +359,11 @@ final class Executor<G: QueryGraph> {
                     }
                     if let mx = range.max, path.count >= mx { return }
                     if let bl = boundList, path.count >= bl.count { return }
-                    for (rel, other) in graph.relationships(of: at, direction: dir, types: rp.types) {
-                        if usedRels.contains(rel) || !relMatches(rp, rel, relProps[s]) { continue }
-                        usedRels.insert(rel); path.append(rel)
+                    for (rel, other) in gv.relationships(of: at, direction: dir, types: rp.types) {
+                        if usedRels.contains(rel) || !relMatches(gv, rp, rel, relProps[s]) { continue }
+                        usedRels.append(rel); path.append(rel)
                         try walk(other)
-                        path.removeLast(); usedRels.remove(rel)
+                        path.removeLast(); usedRels.removeLast()
                     }
                 }
                 try walk(from)
@@ -310,18 +374,18 @@ final class Executor<G: QueryGraph> {
                 guard case .relationship(let r) = b else { return }
                 boundRel = r
             }
-            for (rel, other) in graph.relationships(of: from, direction: dir, types: rp.types) {
+            for (rel, other) in gv.relationships(of: from, direction: dir, types: rp.types) {
                 if let br = boundRel, br != rel { continue }
-                if usedRels.contains(rel) || !relMatches(rp, rel, relProps[s]) { continue }
+                if usedRels.contains(rel) || !relMatches(gv, rp, rel, relProps[s]) { continue }
                 if nodeIDs[toIdx] != -1 && nodeIDs[toIdx] != other { continue }
-                usedRels.insert(rel)
-                relIDs[s] = [rel]
+                usedRels.append(rel)
+                if needPath { relIDs[s] = [rel] }
                 var addedRel = false
-                if let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
+                if plan.bindRels[s], let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
                 if nodeIDs[toIdx] != -1 { try extend(k + 1) } else { try bindNode(toIdx, other) { try extend(k + 1) } }
                 if addedRel { row[rp.variable!] = nil }
-                relIDs[s] = []
-                usedRels.remove(rel)
+                if needPath { relIDs[s] = [] }
+                usedRels.removeLast()
             }
         }
 

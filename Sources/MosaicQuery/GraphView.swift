@@ -26,12 +26,14 @@ public struct GraphView: QueryGraph {
         }
     }
     public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.node(Int32(node)).alive }
-    public func labels(of node: Int) -> [String] { graph.node(Int32(node)).labels }
-    public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.node(Int32(node)).labels.contains(label) }
+    public func labels(of node: Int) -> [String] { graph.nodes[node].labels }
+    public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.nodes[node].labels.contains(label) }
     public func nodeProperty(_ node: Int, _ key: String) -> QueryValue {
-        let n = graph.node(Int32(node))
-        if let v = n.properties[key] { return QueryValue(v) }
-        if key == "id" && !n.isAnonymous { return .string(n.key) }
+        if let v = graph.nodes[node].properties[key] { return QueryValue(v) }
+        if key == "id" {
+            let k = graph.nodes[node].key
+            return k.hasPrefix("_:") ? .null : .string(k)
+        }
         return .null
     }
     public func nodeProperties(_ node: Int) -> [(String, QueryValue)] {
@@ -43,22 +45,32 @@ public struct GraphView: QueryGraph {
     public func relationships(of node: Int, direction: Direction, types: [String]) -> [(rel: Int, other: Int)] {
         let n = Int32(node)
         var typeIDs: [Int32] = []
-        if !types.isEmpty {
+        var single: Int32 = -1
+        if types.count == 1 {
+            guard let t = graph.relationTypeID(types[0]) else { return [] }
+            single = t
+        } else if !types.isEmpty {
             typeIDs = types.compactMap { graph.relationTypeID($0) }
             if typeIDs.isEmpty { return [] }
         }
+        @inline(__always) func accept(_ t: Int32) -> Bool { single >= 0 ? t == single : (typeIDs.isEmpty || typeIDs.contains(t)) }
         var out: [(rel: Int, other: Int)] = []
+        let all = graph.relationships
         if direction != .incoming {
-            for r in graph.outList(n) {
-                let rel = graph.relationship(r)
-                if typeIDs.isEmpty || typeIDs.contains(rel.type) { out.append((Int(r), Int(rel.target))) }
+            let list = graph.outList(n)
+            if !list.isEmpty {
+                out.reserveCapacity(list.count)
+                for r in list {
+                    let rel = all[Int(r)]
+                    if accept(rel.type) { out.append((Int(r), Int(rel.target))) }
+                }
             }
         }
         if direction != .outgoing {
             for r in graph.inList(n) {
-                let rel = graph.relationship(r)
+                let rel = all[Int(r)]
                 if direction == .both && rel.source == rel.target { continue }
-                if typeIDs.isEmpty || typeIDs.contains(rel.type) { out.append((Int(r), Int(rel.source))) }
+                if accept(rel.type) { out.append((Int(r), Int(rel.source))) }
             }
         }
         return out
@@ -86,6 +98,7 @@ public struct GraphView: QueryGraph {
         case "validTo": return r.validTo.map { .date($0) } ?? .null
         case "grading": return r.grading.map { .string($0.description) } ?? .null
         case "origin": return .string("\(graph.origin(ofRelationship: Int32(rel)))")
+        case "statement": return .int(Int(r.statement))
         default: return .null
         }
     }
@@ -161,5 +174,31 @@ extension PreparedQuery {
     public func execute(on graph: Graph, parameters: [String: QueryValue] = [:],
                         limits: QueryLimits = QueryLimits()) throws -> ResultTable<GraphView> {
         try execute(on: GraphView(graph), parameters: parameters, limits: limits)
+    }
+}
+
+/// The outcome of a query run on a Mosaic graph: the table, the graph after the query, and
+/// the statements a writing query asserted or retracted (for one Store transaction).
+public struct GraphQueryOutcome: Sendable {
+    public var table: ResultTable<GraphView>
+    public var graph: Graph
+    public var changes: [GraphChange]
+}
+
+extension PreparedQuery {
+    /// Runs the query on `graph`, recording every write as statements carrying `writeMeta`
+    /// (its origin says who wrote: console, plugin rule, CLI). When the query fails nothing
+    /// is returned and the caller's graph is unchanged.
+    public func execute(on graph: Graph, writeMeta: StatementMeta, parameters: [String: QueryValue] = [:],
+                        limits: QueryLimits = QueryLimits()) throws -> GraphQueryOutcome {
+        var g = graph
+        g.isRecording = true
+        g.writeMeta = writeMeta
+        _ = g.takeChanges()
+        let table = try execute(on: GraphView(g), parameters: parameters, limits: limits)
+        var after = table.graph.graph
+        let changes = after.takeChanges()
+        after.isRecording = graph.isRecording
+        return GraphQueryOutcome(table: table, graph: after, changes: changes)
     }
 }

@@ -14,6 +14,8 @@ struct Token: Sendable {
     var pos: SourcePosition
     /// Offset just after the token (for source slices such as column names).
     var end: Int
+    /// The upper-case spelling of an identifier (keywords are case-insensitive).
+    var upper: String? = nil
 }
 
 /// Turns query text into tokens; comments and whitespace are skipped.
@@ -25,8 +27,23 @@ struct Lexer {
 
     init(_ text: String) { self.text = text; chars = Array(text) }
 
-    static let symbols3 = ["..."]
-    static let symbols2 = ["..", "<>", "!=", "<=", ">=", "=~", "+="]
+
+    @inline(__always) static func isIdentStart(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 }
+        return c.isLetter
+    }
+    @inline(__always) static func isIdentPart(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 || (a >= 48 && a <= 57) }
+        return c.isLetter || c.isNumber
+    }
+    @inline(__always) static func isDigit(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return a >= 48 && a <= 57 }
+        return false
+    }
+    @inline(__always) static func isSpace(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return a == 32 || a == 10 || a == 9 || a == 13 || a == 11 || a == 12 }
+        return c.isWhitespace
+    }
 
     mutating func advance() { if chars[i] == "\n" { line += 1; col = 1 } else { col += 1 }; i += 1 }
     var here: SourcePosition { SourcePosition(offset: i, line: line, column: col) }
@@ -38,10 +55,12 @@ struct Lexer {
             let start = here
             guard i < chars.count else { out.append(Token(kind: .eof, pos: start, end: i)); return out }
             let c = chars[i]
-            if c.isLetter || c == "_" {
-                var s = ""
-                while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { s.append(chars[i]); advance() }
-                out.append(Token(kind: .identifier(s), pos: start, end: i))
+            if Lexer.isIdentStart(c) {
+                let st = i
+                while i < chars.count, Lexer.isIdentPart(chars[i]) { i += 1 }
+                col += i - st
+                let s = String(chars[st..<i])
+                out.append(Token(kind: .identifier(s), pos: start, end: i, upper: s.uppercased()))
             } else if c == "`" {
                 advance()
                 var s = ""
@@ -54,7 +73,7 @@ struct Lexer {
                     s.append(chars[i]); advance()
                 }
                 out.append(Token(kind: .quotedIdentifier(s), pos: start, end: i))
-            } else if c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isNumber && !(out.last.map { Lexer.endsOperand($0) } ?? false)) {
+            } else if Lexer.isDigit(c) || (c == "." && i + 1 < chars.count && Lexer.isDigit(chars[i + 1]) && !(out.last.map { Lexer.endsOperand($0) } ?? false)) {
                 out.append(try number(start))
             } else if c == "'" || c == "\"" {
                 out.append(try string(start, quote: c))
@@ -72,7 +91,18 @@ struct Lexer {
                 out.append(Token(kind: .parameter(s), pos: start, end: i))
             } else {
                 var matched: String? = nil
-                for cand in Lexer.symbols2 where i + 1 < chars.count && String(chars[i...i + 1]) == cand { matched = cand; break }
+                if i + 1 < chars.count {
+                    switch (c, chars[i + 1]) {
+                    case (".", "."): matched = ".."
+                    case ("<", ">"): matched = "<>"
+                    case ("!", "="): matched = "!="
+                    case ("<", "="): matched = "<="
+                    case (">", "="): matched = ">="
+                    case ("=", "~"): matched = "=~"
+                    case ("+", "="): matched = "+="
+                    default: break
+                    }
+                }
                 let sym = matched ?? String(c)
                 if matched == nil && !"()[]{},.:;|+-*/%^=<>".contains(c) {
                     throw QueryError.syntax("UnexpectedCharacter", "unexpected character '\(c)'", start)
@@ -95,7 +125,7 @@ struct Lexer {
     mutating func skipTrivia() throws {
         while i < chars.count {
             let c = chars[i]
-            if c.isWhitespace { advance(); continue }
+            if Lexer.isSpace(c) { advance(); continue }
             if c == "/", i + 1 < chars.count, chars[i + 1] == "/" {
                 while i < chars.count, chars[i] != "\n" { advance() }
                 continue
@@ -122,10 +152,10 @@ struct Lexer {
             return Token(kind: .integer(s), pos: start, end: i)
         }
         var isFloat = false
-        while i < chars.count, chars[i].isNumber { s.append(chars[i]); advance() }
-        if i + 1 < chars.count, chars[i] == ".", chars[i + 1].isNumber {
+        while i < chars.count, Lexer.isDigit(chars[i]) { s.append(chars[i]); advance() }
+        if i + 1 < chars.count, chars[i] == ".", Lexer.isDigit(chars[i + 1]) {
             isFloat = true; s.append("."); advance()
-            while i < chars.count, chars[i].isNumber { s.append(chars[i]); advance() }
+            while i < chars.count, Lexer.isDigit(chars[i]) { s.append(chars[i]); advance() }
         }
         if i < chars.count, chars[i] == "e" || chars[i] == "E" {
             var j = i + 1

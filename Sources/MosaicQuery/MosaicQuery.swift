@@ -19,8 +19,12 @@ public struct PreparedQuery: Sendable {
     public var isExplain: Bool { plan.ast.explain }
     public var isProfile: Bool { plan.ast.profile }
 
+    let scopes: [[Binder.Scope]]
+
     /// The plan as EXPLAIN shows it.
-    public var operators: [PlanOperator] { plan.operators }
+    public var operators: [PlanOperator] {
+        plan.ast.explain || plan.ast.profile ? plan.operators : Planner.plan(plan.ast, scopes: scopes, describe: true).operators
+    }
 
     /// Runs the query on `graph` (any snapshot, e.g. the graph as of a past transaction).
     /// A writing query works on a copy: the returned table holds the new graph and the
@@ -49,8 +53,8 @@ public enum Query {
         let ast = try Parser.parse(text)
         var binder = Binder(functions: functions)
         try binder.bind(ast)
-        let plan = Planner.plan(ast, scopes: binder.scopes)
-        return PreparedQuery(text: text, plan: plan, functions: functions)
+        let plan = Planner.plan(ast, scopes: binder.scopes, describe: ast.explain || ast.profile)
+        return PreparedQuery(text: text, plan: plan, functions: functions, scopes: binder.scopes)
     }
 
     /// Compiles and runs a query in one go.

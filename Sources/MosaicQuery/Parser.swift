@@ -21,10 +21,8 @@ struct Parser {
     func peek(_ k: Int = 1) -> Token { tokens[min(p + k, tokens.count - 1)] }
     var lastEnd: Int { p > 0 ? tokens[p - 1].end : 0 }
 
-    func isKeyword(_ t: Token, _ kw: String) -> Bool {
-        if case .identifier(let s) = t.kind { return s.caseInsensitiveCompare(kw) == .orderedSame }
-        return false
-    }
+    /// `kw` is upper case; identifiers carry their upper-case form from the lexer.
+    func isKeyword(_ t: Token, _ kw: String) -> Bool { t.upper == kw }
     func at(_ kw: String) -> Bool { isKeyword(tok, kw) }
     func atSymbol(_ s: String) -> Bool { tok.kind == .symbol(s) }
     mutating func accept(_ kw: String) -> Bool { if at(kw) { p += 1; return true }; return false }
@@ -62,7 +60,7 @@ struct Parser {
         }
     }
     mutating func variableName() throws -> String {
-        if case .identifier(let s) = tok.kind, Parser.reserved.contains(s.uppercased()) {
+        if case .identifier(let s) = tok.kind, Parser.reserved.contains(tok.upper ?? s) {
             throw unexpected("a variable name")
         }
         return try name("a variable name")
@@ -264,8 +262,8 @@ struct Parser {
             pathVar = try variableName(); p += 1
         }
         var shortest = 0
-        if at("shortestPath") || at("allShortestPaths"), peek().kind == .symbol("(") {
-            shortest = at("shortestPath") ? 1 : 2
+        if at("SHORTESTPATH") || at("ALLSHORTESTPATHS"), peek().kind == .symbol("(") {
+            shortest = at("SHORTESTPATH") ? 1 : 2
             p += 2
             var part = try patternElement(start)
             try expectSymbol(")")
@@ -521,7 +519,7 @@ struct Parser {
             try expectSymbol(")")
             return e
         case .identifier(let s):
-            let u = s.uppercased()
+            let u = tok.upper ?? s
             if u == "TRUE" { p += 1; return Expr(.literal(.bool(true)), ps) }
             if u == "FALSE" { p += 1; return Expr(.literal(.bool(false)), ps) }
             if u == "NULL" { p += 1; return Expr(.literal(.null), ps) }

@@ -4,7 +4,12 @@ public struct QueryLimits: Sendable {
     public var maxSteps: Int
     /// Wall-clock seconds before the query fails; nil for no limit.
     public var timeout: Double?
-    public init(maxSteps: Int = 200_000_000, timeout: Double? = nil) { self.maxSteps = maxSteps; self.timeout = timeout }
+    /// Polled while the query runs (every few thousand steps): true cancels it (Ctrl-C in
+    /// the console), and nothing is written.
+    public var isCancelled: (@Sendable () -> Bool)?
+    public init(maxSteps: Int = 200_000_000, timeout: Double? = nil, isCancelled: (@Sendable () -> Bool)? = nil) {
+        self.maxSteps = maxSteps; self.timeout = timeout; self.isCancelled = isCancelled
+    }
 }
 
 /// How a pattern part finds its first node.
@@ -14,7 +19,18 @@ enum AnchorAccess: Sendable {
     case labelOrScan                // the smallest of the node's labels, else all nodes
 }
 
-struct PartPlan: Sendable { var anchor: Int; var access: AnchorAccess }
+struct PartPlan: Sendable {
+    var anchor: Int
+    var access: AnchorAccess
+    var nodes: [NodePattern] = []
+    /// Whether a node / relationship variable must be bound in the row (false when nothing
+    /// reads it again, so matching skips the work).
+    var bindNodes: [Bool] = []
+    var bindRels: [Bool] = []
+    /// Expansion order: rightwards from the anchor, then leftwards.
+    var order: [(step: Int, forward: Bool)] = []
+    init(anchor: Int, access: AnchorAccess) { self.anchor = anchor; self.access = access }
+}
 
 struct ClausePlan: Sendable {
     var parts: [PartPlan]?
@@ -22,6 +38,7 @@ struct ClausePlan: Sendable {
     var introduced: [String] = []
     /// Variables in scope before the clause (what `*` projects when there are no rows).
     var starNames: [String] = []
+    var projection: ProjectionPlan?
     var operatorIndex: Int?
 }
 
@@ -36,9 +53,10 @@ struct QueryPlan: Sendable {
 enum Planner {
     static let indexedKeys: Set<String> = ["id", "name"]
 
-    static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]]) -> QueryPlan {
+    static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]], describe wantText: Bool = true) -> QueryPlan {
         var clauses: [[ClausePlan]] = []
         var ops: [PlanOperator] = []
+        let uses = variableUses(ast)
         for (pi, part) in ast.parts.enumerated() {
             var cps: [ClausePlan] = []
             for (ci, clause) in part.clauses.enumerated() {
@@ -59,37 +77,45 @@ enum Planner {
                                 guard let v = np.variable, !b.contains(v) else { continue }
                                 if let (k, e) = pushed.first(where: { $0.0 == v && indexedKeys.contains($0.1) }).map({ ($0.1, $0.2) }) {
                                     var free = Set<String>(); e.freeVariables(into: &free)
-                                    if free.isSubset(of: b) { plan = PartPlan(anchor: i, access: .property(k, e)); break }
+                                    if free.isSubset(of: b) { plan = complete(PartPlan(anchor: i, access: .property(k, e)), pp); break }
                                 }
                             }
                         }
                         parts.append(plan)
-                        details.append(describe(pp, plan))
+                        if wantText { details.append(describe(pp, plan)) }
                         for n in pp.nodes { if let v = n.variable { b.insert(v); if !bound.contains(v) { cp.introduced.append(v) } } }
                         for (r, _) in pp.steps { if let v = r.variable, !bound.contains(v) { b.insert(v); cp.introduced.append(v) } }
                         if let pv = pp.pathVariable { b.insert(pv); cp.introduced.append(pv) }
                     }
+                    if !uses.star {
+                        for (k, pp) in pattern.enumerated() {
+                            for (i, n) in pp.nodes.enumerated() { if let v = n.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindNodes[i] = false } }
+                            for (i, (r, _)) in pp.steps.enumerated() { if let v = r.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindRels[i] = false } }
+                        }
+                    }
                     cp.parts = parts
                     var d = details.joined(separator: ", ")
-                    if let w = pred { d += " WHERE " + w.canonical }
+                    if wantText, let w = pred { d += " WHERE " + w.canonical }
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match", detail: d, depth: 0))
                 case .unwind(let e, let v, _):
                     cp.operatorIndex = ops.count
-                    ops.append(PlanOperator(name: "Unwind", detail: "\(e.canonical) AS \(v)", depth: 0))
+                    ops.append(PlanOperator(name: "Unwind", detail: wantText ? "\(e.canonical) AS \(v)" : "", depth: 0))
                 case .with(let p, let w):
+                    cp.projection = ProjectionPlan(p, starNames: cp.starNames)
                     cp.operatorIndex = ops.count
-                    ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "Aggregate" : "Projection", detail: projectionDetail(p) + (w.map { " WHERE " + $0.canonical } ?? ""), depth: 0))
+                    ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "Aggregate" : "Projection", detail: wantText ? projectionDetail(p) + (w.map { " WHERE " + $0.canonical } ?? "") : "", depth: 0))
                 case .returns(let p):
+                    cp.projection = ProjectionPlan(p, starNames: cp.starNames)
                     cp.operatorIndex = ops.count
-                    ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "AggregateResults" : "ProduceResults", detail: projectionDetail(p), depth: 0))
+                    ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "AggregateResults" : "ProduceResults", detail: wantText ? projectionDetail(p) : "", depth: 0))
                 case .create(let pattern, _):
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: "Create", detail: "\(pattern.count) pattern part(s)", depth: 0))
                 case .merge(let pp, _, _, _):
                     cp.parts = [planPart(pp, bound: bound, indexedKeys: indexedKeys)]
                     cp.operatorIndex = ops.count
-                    ops.append(PlanOperator(name: "Merge", detail: describe(pp, cp.parts![0]), depth: 0))
+                    ops.append(PlanOperator(name: "Merge", detail: wantText ? describe(pp, cp.parts![0]) : "", depth: 0))
                 case .set: cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "SetProperties", detail: "", depth: 0))
                 case .remove: cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "Remove", detail: "", depth: 0))
                 case .delete(_, let detach, _): cp.operatorIndex = ops.count; ops.append(PlanOperator(name: detach ? "DetachDelete" : "Delete", detail: "", depth: 0))
@@ -101,6 +127,67 @@ enum Planner {
             if pi > 0 { ops.append(PlanOperator(name: ast.unionAll[pi - 1] ? "UnionAll" : "Union", detail: "", depth: 0)) }
         }
         return QueryPlan(ast: ast, clauses: clauses, operators: ops)
+    }
+
+    /// How often each name occurs in the query (declarations and uses), and whether some
+    /// projection uses `*` (then every variable is needed).
+    static func variableUses(_ ast: QueryAST) -> (counts: [String: Int], star: Bool) {
+        var counts: [String: Int] = [:]
+        var star = false
+        func pattern(_ p: PatternPart) {
+            if let v = p.pathVariable { counts[v, default: 0] += 1 }
+            for n in p.nodes { if let v = n.variable { counts[v, default: 0] += 1 }; if let e = n.properties { expr(e) } }
+            for (r, _) in p.steps { if let v = r.variable { counts[v, default: 0] += 1 }; if let e = r.properties { expr(e) } }
+        }
+        func expr(_ e: Expr) {
+            switch e.kind {
+            case .variable(let v): counts[v, default: 0] += 1
+            case .pattern(let p): pattern(p)
+            case .exists(let ps, let w): ps.forEach(pattern); if let w = w { expr(w) }
+            case .patternComprehension(let pv, let p, let w, let pr):
+                if let pv = pv { counts[pv, default: 0] += 1 }
+                pattern(p); if let w = w { expr(w) }; expr(pr)
+            case .mapProjection(let v, let items):
+                counts[v, default: 0] += 1
+                for it in items {
+                    if case .variable(let x) = it { counts[x, default: 0] += 1 }
+                    if case .literal(_, let x) = it { expr(x) }
+                }
+            default: for c in e.children { expr(c) }
+            }
+        }
+        func proj(_ p: Projection) {
+            if p.star { star = true }
+            p.items.forEach { expr($0.expr) }; p.order.forEach { expr($0.expr) }
+            [p.skip, p.limit].compactMap { $0 }.forEach(expr)
+        }
+        func setItem(_ s: SetItem) {
+            switch s {
+            case .property(let t, _, let v): expr(t); expr(v)
+            case .replaceAll(let n, let v, _), .merge(let n, let v, _): counts[n, default: 0] += 1; expr(v)
+            case .labels(let n, _, _): counts[n, default: 0] += 1
+            }
+        }
+        for part in ast.parts {
+            for c in part.clauses {
+                switch c {
+                case .match(let p, _, let w, _): p.forEach(pattern); if let w = w { expr(w) }
+                case .unwind(let e, let v, _): expr(e); counts[v, default: 0] += 1
+                case .with(let p, let w): proj(p); if let w = w { expr(w) }
+                case .returns(let p): proj(p)
+                case .create(let p, _): p.forEach(pattern)
+                case .merge(let p, let a, let b, _): pattern(p); (a + b).forEach(setItem)
+                case .set(let items, _): items.forEach(setItem)
+                case .remove(let items, _):
+                    for it in items {
+                        switch it { case .property(let t, _): expr(t); case .labels(let n, _, _): counts[n, default: 0] += 1 }
+                    }
+                case .delete(let es, _, _): es.forEach(expr)
+                case .call(_, let args, _, _): args?.forEach(expr)
+                }
+            }
+        }
+        return (counts, star)
     }
 
     static func projectionDetail(_ p: Projection) -> String {
@@ -147,6 +234,15 @@ enum Planner {
             }
             if score < bestScore { best = PartPlan(anchor: i, access: acc); bestScore = score }
         }
+        return complete(best, part)
+    }
+
+    static func complete(_ p: PartPlan, _ part: PatternPart) -> PartPlan {
+        var best = p
+        best.nodes = part.nodes
+        best.bindNodes = Array(repeating: true, count: part.nodes.count)
+        best.bindRels = Array(repeating: true, count: part.steps.count)
+        best.order = (best.anchor..<part.steps.count).map { ($0, true) } + (0..<best.anchor).reversed().map { ($0, false) }
         return best
     }
 

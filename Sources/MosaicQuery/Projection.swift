@@ -1,81 +1,218 @@
 import Foundation
 
-/// WITH / RETURN: projection, grouping and aggregation, DISTINCT, ORDER BY, SKIP, LIMIT.
-extension Executor {
-    func project(_ proj: Projection, _ rows: [Row], _ cp: ClausePlan, keepMerged: Bool = false) throws -> (rows: [Row], columns: [String], merged: [Row]) {
+/// A WITH/RETURN compiled once: items (with `*` expanded), aggregates pulled out into slots,
+/// grouping keys, ORDER BY expressions rewritten to refer to projected columns.
+struct ProjectionPlan: Sendable {
+    var items: [ProjectionItem]
+    var columns: [String]
+    var hasAggregates: Bool
+    /// Item expressions with aggregates replaced by `aggregateSlot`s.
+    var rewritten: [Expr]
+    var aggregates: [Expr]
+    var keyIndices: [Int]
+    var sortExprs: [Expr]
+
+    init(_ proj: Projection, starNames: [String]) {
         var items = proj.items
         if proj.star {
-            let names = Set(rows.first.map { Array($0.keys) } ?? Array(cp.starNames))
-            let starItems = names.union(cp.starNames).filter { !$0.hasPrefix("\u{1}") }.sorted().map {
+            items = starNames.filter { n in !n.hasPrefix("\u{1}") && !proj.items.contains { $0.name == n } }.sorted().map {
                 ProjectionItem(expr: Expr(.variable($0), proj.pos), alias: nil, text: $0)
-            }
-            items = starItems + items
+            } + items
         }
-        let columns = items.map(\.name)
-        let hasAgg = items.contains { $0.expr.containsAggregate }
-        // (projected row, row for ORDER BY)
-        var projected: [(out: Row, sortRow: Row)] = []
+        self.items = items
+        columns = items.map(\.name)
+        hasAggregates = items.contains { $0.expr.containsAggregate }
+        var aggs: [Expr] = []
+        func extract(_ e: Expr) -> Expr {
+            e.rewrite { sub in
+                guard sub.isAggregate else { return nil }
+                if let i = aggs.firstIndex(where: { $0.canonical == sub.canonical }) { return Expr(.aggregateSlot(i), sub.pos) }
+                aggs.append(sub)
+                return Expr(.aggregateSlot(aggs.count - 1), sub.pos)
+            }
+        }
         var orderExprs = proj.order.map(\.expr)
+        if hasAggregates {
+            rewritten = items.map { extract($0.expr) }
+            orderExprs = orderExprs.map { extract($0) }
+        } else {
+            rewritten = items.map(\.expr)
+        }
+        aggregates = aggs
+        keyIndices = items.indices.filter { !items[$0].expr.containsAggregate }
+        // ORDER BY an expression that a projection item computes refers to that column.
+        let canon = Dictionary(items.map { ($0.expr.canonical, $0.name) }, uniquingKeysWith: { a, _ in a })
+        sortExprs = orderExprs.map { e in
+            e.rewrite { sub in
+                if case .variable = sub.kind { return nil }
+                if case .aggregateSlot = sub.kind { return nil }
+                return canon[sub.canonical].map { Expr(.variable($0), sub.pos) }
+            }
+        }
+    }
+}
 
-        if !hasAgg {
+/// Running state of one aggregate function over a group.
+struct Accumulator {
+    var count = 0
+    var isum = 0
+    var fsum = 0.0
+    var isFloat = false
+    var best: QueryValue? = nil
+    var values: [QueryValue] = []
+    var seen: Set<GroupKey>? = nil
+}
+
+/// Groups rows and folds aggregates as rows stream in (MATCH feeds it directly).
+final class Aggregator<G: QueryGraph> {
+    let plan: ProjectionPlan
+    unowned let ex: Executor<G>
+    var groupIndex: [GroupKeys: Int] = [:]
+    var firstRows: [Row] = []
+    var keys: [[QueryValue]] = []
+    var accs: [[Accumulator]] = []
+    var rowsForPercentile: [[Row]] = []
+    let names: [String]
+    let distinct: [Bool]
+
+    init(_ plan: ProjectionPlan, _ ex: Executor<G>) {
+        self.plan = plan; self.ex = ex
+        names = plan.aggregates.map { a in
+            if case .function(let n, _, _) = a.kind { return n.lowercased() }
+            return "count(*)"
+        }
+        distinct = plan.aggregates.map { a in if case .function(_, let d, _) = a.kind { return d }; return false }
+    }
+
+    func add(_ row: Row) throws {
+        let k: [QueryValue]
+        if plan.keyIndices.isEmpty { k = [] } else { k = try plan.keyIndices.map { try ex.eval(plan.items[$0].expr, row) } }
+        let g: Int
+        if k.isEmpty && !firstRows.isEmpty { g = 0 }
+        else if let found = groupIndex[GroupKeys(values: k)] { g = found } else {
+            g = firstRows.count
+            groupIndex[GroupKeys(values: k)] = g
+            firstRows.append(row); keys.append(k)
+            accs.append(Array(repeating: Accumulator(), count: plan.aggregates.count))
+            rowsForPercentile.append([])
+        }
+        for (i, a) in plan.aggregates.enumerated() {
+            let name = names[i]
+            if name == "count(*)" { accs[g][i].count += 1; continue }
+            guard case .function(_, _, let args) = a.kind else { continue }
+            let v = try ex.eval(args[0], row)
+            if v.isNull { continue }
+            if distinct[i] {
+                if accs[g][i].seen == nil { accs[g][i].seen = [] }
+                if !accs[g][i].seen!.insert(GroupKey(v)).inserted { continue }
+            }
+            try fold(&accs[g][i], name, v, a.pos)
+            if name.hasPrefix("percentile") && rowsForPercentile[g].isEmpty { rowsForPercentile[g].append(row) }
+        }
+    }
+
+    func fold(_ acc: inout Accumulator, _ name: String, _ v: QueryValue, _ pos: SourcePosition) throws {
+        acc.count += 1
+        switch name {
+        case "count": break
+        case "sum", "avg":
+            switch v {
+            case .int(let i):
+                let (s, o) = acc.isum.addingReportingOverflow(i)
+                if o { throw QueryError.argument("NumberOutOfRange", "\(name)() overflowed a 64-bit integer", pos) }
+                acc.isum = s
+            case .float(let f): acc.fsum += f; acc.isFloat = true
+            default: throw QueryError.type("\(name)() needs numbers, not \(v.typeName)", pos)
+            }
+        case "min": if acc.best == nil || v.orderCompare(acc.best!) < 0 { acc.best = v }
+        case "max": if acc.best == nil || v.orderCompare(acc.best!) > 0 { acc.best = v }
+        default: acc.values.append(v)
+        }
+    }
+
+    func result(_ acc: Accumulator, _ i: Int, _ g: Int) throws -> QueryValue {
+        let name = names[i], a = plan.aggregates[i]
+        switch name {
+        case "count(*)", "count": return .int(acc.count)
+        case "collect": return .list(acc.values)
+        case "sum": return acc.isFloat ? .float(acc.fsum + Double(acc.isum)) : .int(acc.isum)
+        case "avg": return acc.count == 0 ? .null : .float((acc.fsum + Double(acc.isum)) / Double(acc.count))
+        case "min", "max": return acc.best ?? .null
+        case "stdev", "stdevp":
+            let ds = try acc.values.map { v -> Double in guard let d = v.asDouble else { throw QueryError.type("\(name)() needs numbers", a.pos) }; return d }
+            let n = Double(ds.count)
+            if ds.count < (name == "stdev" ? 2 : 1) { return .float(0) }
+            let mean = ds.reduce(0, +) / n
+            let ss = ds.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+            return .float(sqrt(ss / (name == "stdev" ? n - 1 : n)))
+        case "percentilecont", "percentiledisc":
+            guard case .function(_, _, let args) = a.kind else { return .null }
+            let pv = try ex.eval(args[1], rowsForPercentile[g].first ?? firstRows[g])
+            guard let p = pv.asDouble else { throw QueryError.type("\(name)() needs a number between 0 and 1 as percentile", a.pos) }
+            if p < 0 || p > 1 { throw QueryError.argument("NumberOutOfRange", "\(name)() needs a percentile between 0.0 and 1.0, not \(p)", a.pos) }
+            let ds = try acc.values.map { v -> Double in guard let d = v.asDouble else { throw QueryError.type("\(name)() needs numbers", a.pos) }; return d }.sorted()
+            if ds.isEmpty { return .null }
+            if name == "percentiledisc" {
+                let idx = max(0, Int((p * Double(ds.count)).rounded(.up)) - 1)
+                return acc.values.first { $0.asDouble == ds[min(idx, ds.count - 1)] }!
+            }
+            let pos = p * Double(ds.count - 1)
+            let lo = Int(pos.rounded(.down)), hi = Int(pos.rounded(.up))
+            return .float(ds[lo] + (ds[hi] - ds[lo]) * (pos - Double(lo)))
+        default: return .null
+        }
+    }
+
+    /// (projected row, row for ORDER BY) per group.
+    func finish() throws -> [(out: Row, sortRow: Row)] {
+        if firstRows.isEmpty && plan.keyIndices.isEmpty {
+            firstRows = [[:]]; keys = [[]]; accs = [Array(repeating: Accumulator(), count: plan.aggregates.count)]; rowsForPercentile = [[]]
+        }
+        var out: [(out: Row, sortRow: Row)] = []
+        out.reserveCapacity(firstRows.count)
+        for g in firstRows.indices {
+            var base = firstRows[g]
+            for i in plan.aggregates.indices { base["\u{1}agg\(i)"] = try result(accs[g][i], i, g) }
+            var o: Row = [:]
+            for (j, i) in plan.keyIndices.enumerated() { o[plan.items[i].name] = keys[g][j] }
+            for i in plan.items.indices where !plan.keyIndices.contains(i) { o[plan.items[i].name] = try ex.eval(plan.rewritten[i], base) }
+            out.append((o, base.merging(o) { $1 }))
+        }
+        return out
+    }
+}
+
+/// WITH / RETURN: projection, grouping and aggregation, DISTINCT, ORDER BY, SKIP, LIMIT.
+extension Executor {
+    func project(_ proj: Projection, _ rows: [Row], _ cp: ClausePlan, keepMerged: Bool = false,
+                 aggregated: Aggregator<G>? = nil) throws -> (rows: [Row], columns: [String], merged: [Row]) {
+        let plan = cp.projection!
+        let items = plan.items
+        var projected: [(out: Row, sortRow: Row)] = []
+        if let agg = aggregated {
+            projected = try agg.finish()
+        } else if plan.hasAggregates {
+            let agg = Aggregator(plan, self)
+            for row in rows { try tick(); try agg.add(row) }
+            projected = try agg.finish()
+        } else {
+            projected.reserveCapacity(rows.count)
+            let needMerged = !proj.order.isEmpty || keepMerged
             for row in rows {
                 try tick()
                 var out: Row = [:]
                 for it in items { out[it.name] = try eval(it.expr, row) }
-                projected.append((out, proj.order.isEmpty && !keepMerged ? [:] : row.merging(out) { $1 }))
-            }
-        } else {
-            var aggs: [Expr] = []
-            func extract(_ e: Expr) -> Expr {
-                e.rewrite { sub in
-                    guard sub.isAggregate else { return nil }
-                    if let i = aggs.firstIndex(where: { $0.canonical == sub.canonical }) { return Expr(.aggregateSlot(i), sub.pos) }
-                    aggs.append(sub)
-                    return Expr(.aggregateSlot(aggs.count - 1), sub.pos)
-                }
-            }
-            let rewritten = items.map { extract($0.expr) }
-            // ORDER BY may repeat an aggregate of the projection or use a new one
-            orderExprs = orderExprs.map { extract($0) }
-            let keyIdx = items.indices.filter { !items[$0].expr.containsAggregate }
-            var groups: [GroupKeys: Int] = [:]
-            var groupRows: [[Row]] = []
-            var groupKeys: [[QueryValue]] = []
-            for row in rows {
-                try tick()
-                let k = try keyIdx.map { try eval(items[$0].expr, row) }
-                let gk = GroupKeys(values: k)
-                if let g = groups[gk] { groupRows[g].append(row) } else {
-                    groups[gk] = groupRows.count; groupRows.append([row]); groupKeys.append(k)
-                }
-            }
-            if groupRows.isEmpty && keyIdx.isEmpty { groupRows = [[]]; groupKeys = [[]] }
-            for (g, members) in groupRows.enumerated() {
-                var base = members.first ?? [:]
-                for (i, a) in aggs.enumerated() { base["\u{1}agg\(i)"] = try aggregate(a, members) }
-                var out: Row = [:]
-                for (j, i) in keyIdx.enumerated() { out[items[i].name] = groupKeys[g][j] }
-                for i in items.indices where !keyIdx.contains(i) { out[items[i].name] = try eval(rewritten[i], base) }
-                projected.append((out, base.merging(out) { $1 }))
+                projected.append((out, needMerged ? row.merging(out) { $1 } : [:]))
             }
         }
-
         if proj.distinct {
             var seen = Set<GroupKeys>()
+            let columns = plan.columns
             projected = projected.filter { p in seen.insert(GroupKeys(values: columns.map { c in p.out[c] ?? .null })).inserted }
         }
         if !proj.order.isEmpty {
-            // ORDER BY an expression that a projection item computes refers to that column.
-            let canon = Dictionary(items.map { ($0.expr.canonical, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let sortExprs = orderExprs.map { e in
-                e.rewrite { sub in
-                    if case .variable = sub.kind { return nil }
-                    return canon[sub.canonical].map { Expr(.variable($0), sub.pos) }
-                }
-            }
-            var keyed = try projected.map { p in (p, try sortExprs.map { try eval($0, p.sortRow) }) }
+            var keyed = try projected.map { p in (p, try plan.sortExprs.map { try eval($0, p.sortRow) }) }
             let asc = proj.order.map(\.ascending)
-            // stable sort
             keyed = keyed.enumerated().sorted { l, r in
                 for (i, a) in asc.enumerated() {
                     let c = l.element.1[i].orderCompare(r.element.1[i])
@@ -93,7 +230,7 @@ extension Executor {
             let n = try countArgument(l, "LIMIT")
             projected = Array(projected.prefix(n))
         }
-        return (projected.map(\.out), columns, keepMerged ? projected.map(\.sortRow) : [])
+        return (projected.map(\.out), plan.columns, keepMerged ? projected.map(\.sortRow) : [])
     }
 
     func countArgument(_ e: Expr, _ what: String) throws -> Int {
@@ -102,77 +239,7 @@ extension Executor {
         case .int(let i):
             if i < 0 { throw QueryError(.syntaxError, "NegativeIntegerArgument", "\(what) needs a number of 0 or more, not \(i)", at: e.pos, phase: .runtime) }
             return i
-        case .float(let f) where f == f.rounded() && false: return Int(f)
         default: throw QueryError(.syntaxError, "InvalidArgumentType", "\(what) needs an integer, not \(v.typeName)", at: e.pos, phase: .runtime)
-        }
-    }
-
-    /// Computes one aggregate over the rows of a group.
-    func aggregate(_ a: Expr, _ rows: [Row]) throws -> QueryValue {
-        if case .countStar = a.kind { return .int(rows.count) }
-        guard case .function(let name, let distinct, let args) = a.kind else { return .null }
-        let lname = name.lowercased()
-        var values: [QueryValue] = []
-        values.reserveCapacity(rows.count)
-        for r in rows {
-            let v = try eval(args[0], r)
-            if !v.isNull { values.append(v) }
-        }
-        if distinct {
-            var seen = Set<GroupKey>()
-            values = values.filter { seen.insert(GroupKey($0)).inserted }
-        }
-        switch lname {
-        case "count": return .int(values.count)
-        case "collect": return .list(values)
-        case "sum":
-            var isum = 0, fsum = 0.0, isFloat = false
-            for v in values {
-                switch v {
-                case .int(let i):
-                    let (s, o) = isum.addingReportingOverflow(i)
-                    if o { throw QueryError.argument("NumberOutOfRange", "sum() overflowed a 64-bit integer", a.pos) }
-                    isum = s
-                case .float(let f): fsum += f; isFloat = true
-                default: throw QueryError.type("sum() needs numbers, not \(v.typeName)", a.pos)
-                }
-            }
-            return isFloat ? .float(fsum + Double(isum)) : .int(isum)
-        case "avg":
-            if values.isEmpty { return .null }
-            var s = 0.0
-            for v in values { guard let d = v.asDouble else { throw QueryError.type("avg() needs numbers, not \(v.typeName)", a.pos) }; s += d }
-            return .float(s / Double(values.count))
-        case "min", "max":
-            guard var best = values.first else { return .null }
-            for v in values.dropFirst() {
-                let c = v.orderCompare(best)
-                if lname == "min" ? c < 0 : c > 0 { best = v }
-            }
-            return best
-        case "stdev", "stdevp":
-            let ds = try values.map { v -> Double in guard let d = v.asDouble else { throw QueryError.type("\(name)() needs numbers", a.pos) }; return d }
-            let n = Double(ds.count)
-            if ds.count < (lname == "stdev" ? 2 : 1) { return .float(0) }
-            let mean = ds.reduce(0, +) / n
-            let ss = ds.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-            return .float(sqrt(ss / (lname == "stdev" ? n - 1 : n)))
-        case "percentilecont", "percentiledisc":
-            let pv = try eval(args[1], rows.first ?? [:])
-            guard let p = pv.asDouble else { throw QueryError.type("\(name)() needs a number between 0 and 1 as percentile", a.pos) }
-            if p < 0 || p > 1 { throw QueryError.argument("NumberOutOfRange", "\(name)() needs a percentile between 0.0 and 1.0, not \(p)", a.pos) }
-            let ds = try values.map { v -> Double in guard let d = v.asDouble else { throw QueryError.type("\(name)() needs numbers", a.pos) }; return d }.sorted()
-            if ds.isEmpty { return .null }
-            if lname == "percentiledisc" {
-                let idx = max(0, Int((p * Double(ds.count)).rounded(.up)) - 1)
-                let orig = values.first { $0.asDouble == ds[min(idx, ds.count - 1)] }!
-                return orig
-            }
-            let pos = p * Double(ds.count - 1)
-            let lo = Int(pos.rounded(.down)), hi = Int(pos.rounded(.up))
-            return .float(ds[lo] + (ds[hi] - ds[lo]) * (pos - Double(lo)))
-        default:
-            return .null
         }
     }
 }

@@ -123,7 +123,21 @@ public struct BulkImporter {
         return report
     }
 
-    private func csvRecords(_ data: Data, _ path: String) throws -> [([String: String], Int)] {
+    /// One input row: its fields by column name (CSV rows share their file's column index).
+    private struct Record {
+        let index: [String: Int]
+        let fields: [String]
+        subscript(_ key: String) -> String? { index[key].map { fields[$0] } }
+        init(index: [String: Int], fields: [String]) { self.index = index; self.fields = fields }
+        init(_ values: [String: String]) {
+            var index: [String: Int] = [:]
+            var fields: [String] = []
+            for (k, v) in values { index[k] = fields.count; fields.append(v) }
+            self.init(index: index, fields: fields)
+        }
+    }
+
+    private func csvRecords(_ data: Data, _ path: String) throws -> [(Record, Int)] {
         var reader = CSVReader(data: data)
         do {
             guard let header = try reader.next() else { return [] }
@@ -131,15 +145,15 @@ public struct BulkImporter {
             guard cols.contains("id") || cols.contains("src") else {
                 throw StoreError.badImport(file: path, line: 1, message: "the header must name 'id,type,name[,props]' (nodes) or 'src,dst,type[,date,source]' (edges); got '\(cols.joined(separator: ","))'")
             }
-            var out: [([String: String], Int)] = []
+            // A repeated column name: the last one wins.
+            let index = Dictionary(cols.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { $1 })
+            var out: [(Record, Int)] = []
             while let (fields, line) = try reader.next() {
                 if fields.count == 1 && fields[0].isEmpty { continue }
                 guard fields.count == cols.count else {
                     throw StoreError.badImport(file: path, line: line, message: "expected \(cols.count) fields (\(cols.joined(separator: ","))), found \(fields.count)")
                 }
-                var rec: [String: String] = [:]
-                for (k, v) in zip(cols, fields) { rec[k] = v }
-                out.append((rec, line))
+                out.append((Record(index: index, fields: fields), line))
             }
             return out
         } catch let e as CSVReader.CSVError {
@@ -147,8 +161,8 @@ public struct BulkImporter {
         }
     }
 
-    private func jsonLines(_ data: Data, _ path: String) throws -> [([String: String], Int)] {
-        var out: [([String: String], Int)] = []
+    private func jsonLines(_ data: Data, _ path: String) throws -> [(Record, Int)] {
+        var out: [(Record, Int)] = []
         for (i, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
@@ -165,7 +179,7 @@ public struct BulkImporter {
                 default: rec[k] = v.description
                 }
             }
-            out.append((rec, i + 1))
+            out.append((Record(rec), i + 1))
         }
         return out
     }
@@ -197,12 +211,15 @@ struct RawInserter {
         let id = tx.reserveStatementID()
         let transient = mosaic_sqlite_transient()
         func bind(_ i: Int32, _ s: String?) {
-            if let s { sqlite3_bind_text(stmt, i, s, -1, transient) } else { sqlite3_bind_null(stmt, i) }
+            // withCString lends the string's own bytes (no temporary array as the implicit
+            // String-to-pointer conversion makes); SQLITE_TRANSIENT has SQLite copy them.
+            if let s { s.withCString { _ = sqlite3_bind_text(stmt, i, $0, -1, transient) } } else { sqlite3_bind_null(stmt, i) }
         }
         sqlite3_bind_int64(stmt, 1, id)
         sqlite3_bind_int(stmt, 2, kind)
         bind(3, subject); bind(4, predicate); bind(5, object); bind(6, value)
-        bind(7, meta?.validFrom?.description); bind(8, meta?.validTo?.description)
+        let validFrom = meta?.validFrom?.description
+        bind(7, validFrom); bind(8, meta?.validTo == meta?.validFrom ? validFrom : meta?.validTo?.description)
         bind(9, meta.flatMap { StatementCodec.encodeSources($0.sources) }); bind(10, meta?.grading?.description)
         if let c = meta?.confidence { sqlite3_bind_double(stmt, 11, c) } else { sqlite3_bind_null(stmt, 11) }
         bind(12, originText)

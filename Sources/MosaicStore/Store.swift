@@ -104,6 +104,7 @@ public final class Store: @unchecked Sendable {
                 """)
         }
         registerRunLog(&m)
+        registerDerivationMigration(&m)
         return m
     }
 

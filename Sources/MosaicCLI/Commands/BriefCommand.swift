@@ -1,18 +1,82 @@
 import ArgumentParser
 import Foundation
 import MosaicGraph
+import MosaicReports
 
 struct BriefCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "brief", abstract: "Print a briefing of the knowledge base.")
+        commandName: "brief",
+        abstract: "Render briefings: load kb/ if it changed, run inference, run the plugins' reports.",
+        discussion: """
+            With one report in Markdown the briefing is printed (unless --out names a folder); otherwise the files
+            are written under --out (default briefings/) and their paths printed. A briefing records the KB
+            transaction it read: rerunning it with --as-of that transaction and the same --now gives the same bytes.
+            """)
     @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "Reports to run (plugin/report, plugin or report); all when none.") var reports: [String] = []
+    @Option(help: "md, html or json (repeatable; default md).") var format: [String] = []
+    @Option(help: "A folder for the files, or '-' for standard output.") var out: String?
     @Option(help: "Read the KB as of a transaction (tx42) or a time (2025-11-01).") var asOf: String?
+    @Option(help: "The engine's clock, for reproducible runs (2025-10-30T06:00Z).") var now: String?
 
     func run() throws {
+        let formats = format.isEmpty ? ["md"] : format
+        for f in formats where !["md", "html", "json"].contains(f) {
+            throw CLIError.usage("--format takes md, html or json", usage: "mosaic brief [REPORT…] [--format md|html|json] [--out DIR] [--as-of T]")
+        }
+        let clock: Date
+        if let now {
+            guard let d = PartialDate(now) else {
+                throw CLIError.usage("--now takes a date-time such as 2025-10-30T06:00Z", usage: "mosaic brief [--now T]")
+            }
+            clock = d.date
+        } else { clock = Date() }
         let ws = try options.open()
-        let g = try ws.graph(asOf: ws.resolveAsOf(asOf))
-        print(KBSummary(graph: g).markdown, terminator: "")
+        if asOf == nil { try BriefCommand.prepare?(ws) }
+        let asOfValue = try ws.resolveAsOf(asOf)
+        let graph = try ws.graph(asOf: asOfValue)
+        let all = try ReportCatalog.reports(ws)
+        if all.isEmpty && reports.isEmpty {
+            // No plugin offers a report: a plain summary of the KB.
+            print(KBSummary(graph: graph).markdown, terminator: "")
+            return
+        }
+        let selected = try ReportCatalog.select(reports, from: all)
+        let toStdout = out == "-" || (out == nil && selected.count == 1 && formats == ["md"])
+        if toStdout && (selected.count > 1 || formats.count > 1) {
+            throw CLIError.usage("--out - prints one Markdown report; name one report and --format md, or give a folder", usage: "mosaic brief REPORT --out -")
+        }
+        var failures = 0
+        for entry in selected {
+            let started = Date()
+            let runID = try ws.store.beginRun(job: entry.job, scheduledFor: nil, transaction: graph.transaction, at: started)
+            do {
+                let doc = try Briefing.run(entry, ws: ws, graph: graph, asOf: asOf, now: clock)
+                var written: [String] = []
+                if toStdout {
+                    FileHandle.standardOutput.write(Briefing.render(doc, format: "md"))
+                } else {
+                    let dir = URL(fileURLWithPath: out ?? ws.root.appendingPathComponent("briefings").path)
+                    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                    for f in formats {
+                        let url = dir.appendingPathComponent("\(entry.plugin)-\(entry.name).\(f)")
+                        try Briefing.render(doc, format: f).write(to: url, options: .atomic)
+                        written.append(url.path)
+                        print(url.path)
+                    }
+                }
+                try ws.store.endRun(runID, status: .succeeded, error: nil, outputs: written, at: Date())
+            } catch {
+                failures += 1
+                try? ws.store.endRun(runID, status: .failed, error: "\(error)", outputs: [], at: Date())
+                FileHandle.standardError.write(Data("error: report \(entry.job) failed: \(error)\n".utf8))
+            }
+        }
+        if failures > 0 { throw CLIError("", exitCode: 1) }
     }
+
+    /// Runs inference before the reports (set by the plugin glue).
+    nonisolated(unsafe) static var prepare: ((Workspace) throws -> Void)?
 }
 
 /// A plain summary of a KB: what kinds of things it holds, and its dated facts newest first.

@@ -1,0 +1,76 @@
+import Foundation
+import MosaicGraph
+import MosaicReports
+import MosaicStore
+
+/// What a report needs to run: the graph it reads (now or as of a past transaction), the
+/// store, the transaction its last successful run read ("what changed since"), the
+/// engine's clock, and its parameters.
+struct ReportRequest {
+    var graph: Graph
+    var store: Store
+    var since: Int64?
+    var asOf: String?
+    var now: Date
+    var params: [String: Value] = [:]
+}
+
+/// A report a plugin offers: `plugin/name`, its schedule, and how to render it.
+struct ReportEntry {
+    var plugin: String
+    var name: String
+    var version: String
+    var schedule: String?
+    var timezone: String?
+    var formats: [String] = ["md", "html", "json"]
+    var render: (ReportRequest) throws -> Document
+
+    var job: String { "\(plugin)/\(name)" }
+}
+
+/// Where reports come from: the plugin glue registers a provider that lists them.
+enum ReportCatalog {
+    nonisolated(unsafe) static var providers: [(Workspace) throws -> [ReportEntry]] = []
+
+    static func reports(_ ws: Workspace) throws -> [ReportEntry] {
+        try providers.flatMap { try $0(ws) }.sorted { $0.job < $1.job }
+    }
+
+    /// The reports named (`plugin/report`, `plugin`, or `report`), or all of them.
+    static func select(_ names: [String], from all: [ReportEntry]) throws -> [ReportEntry] {
+        guard !names.isEmpty else { return all }
+        return try names.flatMap { name -> [ReportEntry] in
+            let hits = all.filter { $0.job == name || $0.plugin == name || $0.name == name }
+            guard !hits.isEmpty else {
+                throw CLIError("error: no report '\(name)'; reports: \(all.map(\.job).joined(separator: ", "))")
+            }
+            return hits
+        }
+    }
+}
+
+/// Renders a document in the briefing formats.
+enum Briefing {
+    static func render(_ doc: Document, format: String) -> Data {
+        switch format {
+        case "html": return Data(HTMLRenderer().render(doc).utf8)
+        case "json": return Data(JSONRenderer().render(doc).utf8)
+        default: return Data(MarkdownRenderer().render(doc).utf8)
+        }
+    }
+
+    /// Runs a report: reads "since" from its last successful run, renders, records the run.
+    static func run(_ entry: ReportEntry, ws: Workspace, graph: Graph, asOf: String?, now: Date,
+                    scheduledFor: Date? = nil) throws -> Document {
+        let last = try ws.store.lastSuccessfulRun(job: entry.job)
+        let request = ReportRequest(graph: graph, store: ws.store, since: last?.transaction, asOf: asOf, now: now)
+        var doc = try entry.render(request)
+        doc.metadata.generatedAt = DocumentMetadata.timestamp(now)
+        doc.metadata.transaction = graph.transaction
+        doc.metadata.asOf = asOf
+        doc.metadata.plugin = entry.plugin
+        doc.metadata.pluginVersion = entry.version
+        doc.metadata.report = entry.name
+        return doc
+    }
+}

@@ -1,0 +1,413 @@
+import Foundation
+import MosaicGraph
+import MosaicStore
+
+/// Runs rules to a fixpoint over a store and keeps what they derived true to the base facts.
+///
+/// A run (1) reads what changed since the last run from the store's log (statements
+/// asserted after the checkpoint, statements retracted after it) and the rules registered
+/// then; (2) withdraws, DRed-style: every derived statement that depends on a retracted
+/// statement, or was made by a rule that is gone or changed version, is provisionally
+/// withdrawn, then those with a stored derivation whose premises all still stand are put
+/// back; (3) derives: strata of rules in dependency order, each to a fixpoint, semi-naively
+/// (rules see only the facts new since their last round; a new rule sees everything once);
+/// (4) writes the difference as one transaction: new derived statements with their
+/// derivations, derived statements left without a derivation retracted, dead derivations
+/// closed. Asserted statements are never retracted. A dry run stops before (4).
+public enum InferenceEngine {
+    public static let defaultMaxRounds = 1000
+
+    /// The origin of inference transactions.
+    public static let transactionOrigin = Origin.system("inference")
+
+    public static func run(store: Store, rules: [any Rule], dryRun: Bool = false,
+                           maxRounds: Int = defaultMaxRounds) throws -> InferenceResult {
+        let run = try InferenceRun(store: store, rules: rules, maxRounds: maxRounds)
+        return try run.execute(dryRun: dryRun)
+    }
+
+    /// Rules grouped into strata in evaluation order: a rule comes after the rules whose
+    /// writes it reads; rules that read each other's writes share a stratum.
+    public static func strata(_ rules: [any Rule]) -> [[Int]] {
+        let n = rules.count
+        var succ = [[Int]](repeating: [], count: n)
+        for i in 0..<n { for j in 0..<n where !rules[i].writes.isDisjoint(with: rules[j].reads) { succ[i].append(j) } }
+        // Tarjan's strongly connected components (emitted sinks first).
+        var index = [Int](repeating: -1, count: n), low = [Int](repeating: 0, count: n)
+        var onStack = [Bool](repeating: false, count: n), stack: [Int] = [], counter = 0
+        var out: [[Int]] = []
+        func visit(_ v: Int) {
+            index[v] = counter; low[v] = counter; counter += 1
+            stack.append(v); onStack[v] = true
+            for w in succ[v] {
+                if index[w] < 0 { visit(w); low[v] = min(low[v], low[w]) } else if onStack[w] { low[v] = min(low[v], index[w]) }
+            }
+            if low[v] == index[v] {
+                var comp: [Int] = []
+                while true { let w = stack.removeLast(); onStack[w] = false; comp.append(w); if w == v { break } }
+                out.append(comp.sorted())
+            }
+        }
+        for v in 0..<n where index[v] < 0 { visit(v) }
+        return out.reversed()
+    }
+}
+
+/// One inference run's working state.
+final class InferenceRun {
+    struct ConclusionKey: Hashable {
+        var rule: Int
+        var subject: String
+        var kind: StatementKind
+    }
+    struct DerivationKey: Hashable {
+        var statement: Int64
+        /// Index in `rules` (-1 for a rule not in this run).
+        var rule: Int
+        /// Sorted premises: the first two inline, the rest (rare) in an array.
+        var p0: Int64, p1: Int64
+        var rest: [Int64]?
+        init(statement: Int64, rule: Int, premises: [Int64]) {
+            self.statement = statement; self.rule = rule
+            let sorted = premises.count <= 1 ? premises : premises.sorted()
+            p0 = sorted.count > 0 ? sorted[0] : -1
+            p1 = sorted.count > 1 ? sorted[1] : -1
+            rest = sorted.count > 2 ? Array(sorted[2...]) : nil
+        }
+    }
+    /// A relation conclusion between two graph nodes without properties (the common case),
+    /// keyed by integers only.
+    struct RelationKey: Hashable {
+        var rule: Int32
+        var type: Int32
+        var from: Int32
+        var to: Int32
+    }
+
+    let store: Store
+    let rules: [any Rule]
+    let maxRounds: Int
+    var graph: Graph
+    let view: InferenceView
+    var fresh: [Bool]
+    var ruleIndex: [RuleID: Int] = [:]
+    /// Per rule: whether premises need the condition check, and the valid-time check.
+    var checks: [(condition: Bool, validTime: Bool)] = []
+    var origins: [Origin] = []
+    var staleRules: [Store.InferenceRuleRecord] = []
+
+    // Truth maintenance.
+    var baseRetracted: Set<Int64> = []
+    var doomed: Set<Int64> = []
+    var overdeleted: Set<Int64> = []
+    var revived: Set<Int64> = []
+    var stored: [Int64: Store.DerivationRecord] = [:]
+    var storedOf: [Int64: [Int64]] = [:]
+    var usersOf: [Int64: [Int64]] = [:]
+    var loadedOf: Set<Int64> = []
+    var derivationKeys: Set<DerivationKey> = []
+
+    // Derivation.
+    var pendingByKey: [ConclusionKey: Int64] = [:]
+    var pendingByRelation: [RelationKey: Int64] = [:]
+    var typeIDs: [String: Int32] = [:]
+    var newStatements: [(id: Int64, draft: StatementDraft)] = []
+    var newDerivations: [(statement: Int64, rule: Int, premises: [Int64])] = []
+    var nextID: Int64
+    var newlyVisible: [Fact] = []
+    var baseDelta: [Fact] = []
+    var result = InferenceResult()
+
+    init(store: Store, rules: [any Rule], maxRounds: Int) throws {
+        self.store = store
+        self.maxRounds = maxRounds
+        var seen = Set<String>()
+        for r in rules where !seen.insert("\(r.id.plugin)/\(r.id.name)").inserted { throw InferenceError.duplicateRule(r.id.description) }
+        self.rules = rules.sorted { $0.id < $1.id }
+        for (i, r) in self.rules.enumerated() { ruleIndex[r.id] = i }
+        checks = self.rules.map { r in
+            var rejects = true
+            if case .span = r.policy.validTime { rejects = false }
+            if case .none = r.policy.validTime { rejects = false }
+            return (!r.condition.isAny, rejects)
+        }
+        origins = self.rules.map(\.id.origin)
+        if store.lastTransaction != store.graph.transaction { try store.refresh() }
+        graph = store.graph
+        nextID = graph.nextStatementID
+        view = InferenceView(graph: graph) { ids in try store.statements(ids: ids) }
+        fresh = Array(repeating: true, count: rules.count)
+    }
+
+    private func seconds(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+
+    /// This thread's CPU time (seconds): the figures to trust on a loaded machine.
+    static func cpuTime() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    func execute(dryRun: Bool) throws -> InferenceResult {
+        var t = DispatchTime.now()
+        let cpu0 = InferenceRun.cpuTime()
+        result.dryRun = dryRun
+        try readState()
+        result.timings["read"] = seconds(t); t = .now()
+        try withdraw()
+        result.timings["withdraw"] = seconds(t); t = .now()
+        try derive()
+        result.timings["derive"] = seconds(t); t = .now()
+        var plan = try makePlan()
+        result.timings["plan"] = seconds(t); t = .now()
+        result.timings["cpu"] = InferenceRun.cpuTime() - cpu0
+        if dryRun || plan.isEmpty && !needsCheckpoint { return result }
+        plan.baseTransaction = graph.transaction
+        let tx = try store.writeInference(plan, origin: InferenceEngine.transactionOrigin,
+                                          note: "\(result.added.count) added, \(result.retracted.count) retracted")
+        result.transaction = tx == graph.transaction ? nil : tx
+        result.timings["write+refresh"] = seconds(t)
+        return result
+    }
+
+    var needsCheckpoint = false
+
+    // MARK: 1. state and changes
+
+    func readState() throws {
+        var t0 = DispatchTime.now()
+        func tick(_ what: String) { if ProcessInfo.processInfo.environment["MOSAIC_INFER_TRACE"] != nil { FileHandle.standardError.write("\(what) \(seconds(t0) * 1000) ms\n".data(using: .utf8)!) }; t0 = .now() }
+        defer { tick("readState end") }
+        let registry = try store.inferenceRules()
+        tick("rules")
+        var byName: [String: Store.InferenceRuleRecord] = [:]
+        for r in registry { byName["\(r.plugin)/\(r.name)"] = r }
+        for (i, r) in rules.enumerated() {
+            if let rec = byName["\(r.id.plugin)/\(r.id.name)"], rec.version == r.id.version { fresh[i] = false }
+        }
+        let live = Set(rules.map(\.id))
+        staleRules = registry.filter { !live.contains(RuleID(plugin: $0.plugin, name: $0.name, version: $0.version)) }
+        let checkpoint = try store.inferenceCheckpoint()
+        tick("checkpoint")
+        needsCheckpoint = checkpoint.transaction != graph.transaction
+        result.strata = InferenceEngine.strata(rules).map { $0.map { rules[$0].id.description } }
+        guard fresh.contains(false) else { return }
+        tick("strata")
+        let changes = try store.inferenceChanges(since: checkpoint)
+        tick("changes")
+        baseRetracted = Set(changes.retracted)
+        for s in changes.asserted {
+            if case .relation = s.kind { if let f = view.fact(s.id) { baseDelta.append(f) } } else { baseDelta.append(view.makeFact(s)) }
+        }
+    }
+
+    // MARK: 2. withdrawing (DRed: overdelete, then put back what still has a derivation)
+
+    func record(_ d: Store.DerivationRecord) {
+        guard stored[d.id] == nil else { return }
+        stored[d.id] = d
+        storedOf[d.statement, default: []].append(d.id)
+        for p in d.premises { usersOf[p, default: []].append(d.id) }
+        let rule = ruleIndex[RuleID(plugin: d.plugin, name: d.rule, version: d.version)] ?? -1
+        derivationKeys.insert(DerivationKey(statement: d.statement, rule: rule, premises: d.premises))
+    }
+
+    func isAlive(_ s: Int64) -> Bool {
+        !baseRetracted.contains(s) && !doomed.contains(s) && (!overdeleted.contains(s) || revived.contains(s))
+    }
+
+    func withdraw() throws {
+        for d in try store.derivations(byRules: staleRules.map(\.id)) { record(d); doomed.insert(d.statement) }
+        var frontier = Array(baseRetracted) + Array(doomed)
+        while !frontier.isEmpty {
+            var next: [Int64] = []
+            for d in try store.derivations(usingPremises: frontier) {
+                record(d)
+                if !doomed.contains(d.statement), overdeleted.insert(d.statement).inserted { next.append(d.statement) }
+            }
+            frontier = next
+        }
+        let toLoad = Array(overdeleted) + Array(baseRetracted)
+        for d in try store.derivations(ofStatements: toLoad) { record(d) }
+        loadedOf.formUnion(toLoad)
+        loadedOf.formUnion(doomed)
+        for s in doomed.union(overdeleted) { view.hide(s) }
+        _ = putBack(Array(overdeleted))
+    }
+
+    /// Puts back withdrawn statements that have a stored derivation whose premises all
+    /// stand, and what then stands in turn. Returns the statements put back.
+    func putBack(_ candidates: [Int64]) -> [Int64] {
+        var work = candidates
+        var back: [Int64] = []
+        while let c = work.popLast() {
+            guard overdeleted.contains(c), !revived.contains(c) else { continue }
+            let ok = (storedOf[c] ?? []).contains { id in stored[id]!.premises.allSatisfy(isAlive) }
+            guard ok else { continue }
+            revived.insert(c)
+            view.unhide(c)
+            back.append(c)
+            for d in usersOf[c] ?? [] { work.append(stored[d]!.statement) }
+        }
+        return back
+    }
+
+    // MARK: 3. deriving
+
+    func derive() throws {
+        for stratum in InferenceEngine.strata(rules) {
+            var deltas: [Int: Delta] = [:]
+            let carried = baseDelta + newlyVisible
+            for i in stratum {
+                let r = rules[i]
+                if fresh[i] {
+                    var facts: [Fact] = []
+                    for p in r.reads.sorted() { facts += view.facts(withPredicate: p) }
+                    deltas[i] = Delta(isFull: true, facts: facts)
+                } else {
+                    deltas[i] = Delta(isFull: false, facts: carried.filter { r.reads.contains($0.predicate) })
+                }
+            }
+            var round = 0
+            var recentProducers: [[String]] = []
+            while true {
+                round += 1
+                var producers: [String] = []
+                let before = newlyVisible.count
+                for i in stratum {
+                    guard let d = deltas[i], !d.isEmpty else { continue }
+                    let rule = rules[i]
+                    let found: [Derivation]
+                    do { found = try rule.evaluate(view, delta: d) } catch let e as InferenceError { throw e } catch {
+                        throw InferenceError.ruleFailed(rule: rule.id.description, message: "\(error)")
+                    }
+                    let n = newlyVisible.count
+                    derivationKeys.reserveCapacity(derivationKeys.count + found.count)
+                    pendingByRelation.reserveCapacity(pendingByRelation.count + found.count)
+                    for x in found { try process(x, rule: i) }
+                    if newlyVisible.count > n { producers.append(rule.id.description) }
+                }
+                let new = Array(newlyVisible[before...])
+                if new.isEmpty { break }
+                recentProducers.append(producers)
+                if recentProducers.count > stratum.count { recentProducers.removeFirst() }
+                if round >= maxRounds {
+                    // The rules that kept producing over the last rounds (one full turn of the cycle).
+                    let cycle = Set(recentProducers.joined())
+                    throw InferenceError.noFixpoint(rules: stratum.map { rules[$0].id.description }.filter(cycle.contains), rounds: maxRounds)
+                }
+                deltas = [:]
+                for i in stratum {
+                    let reads = rules[i].reads
+                    deltas[i] = Delta(isFull: false, facts: new.filter { reads.contains($0.predicate) })
+                }
+            }
+            result.rounds += round
+        }
+    }
+
+    func process(_ x: Derivation, rule i: Int) throws {
+        let rule = rules[i]
+        let check = checks[i]
+        var facts: [Fact] = []
+        facts.reserveCapacity(x.premises.count)
+        for p in x.premises {
+            guard let f = view.fact(p) else { return }  // a premise that is not (or no longer) believed
+            if check.condition && !rule.condition.admits(f.meta) { return }
+            facts.append(f)
+        }
+        guard !x.premises.isEmpty else {
+            throw InferenceError.badRule(rule: rule.id.description, message: "a derivation needs at least one premise")
+        }
+        // Every derivation must pass the policy (premises that never held together give nothing).
+        if check.validTime && !rule.policy.accepts(facts.map(\.meta)) { return }
+        var relKey: RelationKey? = nil
+        if case .relation(let type, let target, let props) = x.conclusion.kind, props.isEmpty,
+           let a = graph.lookup(key: x.conclusion.subject), let b = graph.lookup(key: target) {
+            let t: Int32
+            if let known = typeIDs[type] { t = known } else { t = Int32(typeIDs.count); typeIDs[type] = t }
+            relKey = RelationKey(rule: Int32(i), type: t, from: a, to: b)
+            if let id = pendingByRelation[relKey!] { addDerivation(id, rule: i, premises: x.premises); return }
+        }
+        let key = ConclusionKey(rule: i, subject: x.conclusion.subject, kind: x.conclusion.kind)
+        if relKey == nil, let id = pendingByKey[key] { addDerivation(id, rule: i, premises: x.premises); return }
+        if !fresh[i], let existing = try findExisting(key) {
+            if let relKey { pendingByRelation[relKey] = existing } else { pendingByKey[key] = existing }
+            if !loadedOf.contains(existing) {
+                for d in try store.derivations(of: existing) { record(d) }
+                loadedOf.insert(existing)
+            }
+            addDerivation(existing, rule: i, premises: x.premises)
+            if overdeleted.contains(existing), !revived.contains(existing) {
+                revived.insert(existing)
+                view.unhide(existing)
+                if let f = view.fact(existing) { newlyVisible.append(f) }
+                var work: [Int64] = []
+                for d in usersOf[existing] ?? [] { work.append(stored[d]!.statement) }
+                for s in putBack(work) { if let f = view.fact(s) { newlyVisible.append(f) } }
+            }
+            return
+        }
+        guard let meta = rule.policy.meta(for: facts.map(\.meta), explicit: x.conclusion.meta, origin: origins[i]) else { return }
+        let id = nextID
+        nextID += 1
+        var target: Int32 = -1
+        if case .relation(_, let t, _) = x.conclusion.kind { target = graph.lookup(key: t) ?? -1 }
+        let fact = Fact(id: id, subject: x.conclusion.subject, kind: x.conclusion.kind, meta: meta,
+                        node: graph.lookup(key: x.conclusion.subject) ?? -1, target: target)
+        view.addPending(fact)
+        if let relKey { pendingByRelation[relKey] = id } else { pendingByKey[key] = id }
+        newStatements.append((id, StatementDraft(subject: fact.subject, kind: fact.kind, meta: meta)))
+        addDerivation(id, rule: i, premises: x.premises)
+        newlyVisible.append(fact)
+    }
+
+    func addDerivation(_ statement: Int64, rule i: Int, premises: [Int64]) {
+        let k = DerivationKey(statement: statement, rule: i, premises: premises)
+        guard derivationKeys.insert(k).inserted else { return }
+        newDerivations.append((statement, i, premises))
+    }
+
+    /// A statement this rule derived in an earlier run with the same content (believed, or
+    /// withdrawn by this run).
+    func findExisting(_ key: ConclusionKey) throws -> Int64? {
+        let origin = rules[key.rule].id.origin
+        switch key.kind {
+        case .relation(let type, let target, let props):
+            guard let n = graph.lookup(key: key.subject), let t = graph.relationTypeID(type) else { return nil }
+            for r in graph.outList(n) {
+                let rel = graph.relationship(r)
+                guard rel.type == t, graph.node(rel.target).key == target, !doomed.contains(rel.statement),
+                      graph.origin(ofRelationship: r) == origin, graph.properties(ofRelationship: r) == props else { continue }
+                return rel.statement
+            }
+            return nil
+        default:
+            return try store.openStatements(subject: key.subject, kindCode: key.kind.code, predicate: key.kind.predicate, origin: origin)
+                .first { $0.kind == key.kind && !doomed.contains($0.id) }?.id
+        }
+    }
+
+    // MARK: 4. the plan
+
+    func makePlan() throws -> Store.InferenceWrite {
+        var plan = Store.InferenceWrite(baseTransaction: graph.transaction)
+        let withdrawn = doomed.union(overdeleted.subtracting(revived))
+        let retractedStatements = try store.statements(ids: Array(withdrawn)).filter { $0.meta.origin.isDerived && $0.txTo == nil }
+        plan.retract = retractedStatements.map(\.id)
+        plan.assert = newStatements
+        for (i, r) in rules.enumerated() where fresh[i] {
+            plan.registerRules.append((r.id.plugin, r.id.name, r.id.version, r.reads.sorted(), r.writes.sorted()))
+        }
+        plan.closeRules = staleRules.map(\.id)
+        plan.derivations = newDerivations.map { ($0.statement, rules[$0.rule].id.plugin, rules[$0.rule].id.name, rules[$0.rule].id.version, $0.premises) }
+        func dead(_ s: Int64) -> Bool { !isAlive(s) }
+        plan.closeDerivations = stored.values.filter { dead($0.statement) || $0.premises.contains(where: dead) }.map(\.id).sorted()
+
+        result.added = newStatements.map { Statement(id: $0.id, subject: $0.draft.subject, kind: $0.draft.kind, meta: $0.draft.meta, txFrom: 0) }
+        result.retracted = retractedStatements
+        result.derivationsAdded = plan.derivations.count
+        result.derivationsClosed = plan.closeDerivations.count
+        return plan
+    }
+}

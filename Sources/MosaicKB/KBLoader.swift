@@ -34,7 +34,8 @@ public struct KBLoader {
 
     /// The kb files (paths relative to the workspace, `kb/…`), sorted.
     public func files() -> [String] {
-        guard let e = FileManager.default.enumerator(at: kbDirectory, includingPropertiesForKeys: nil) else { return [] }
+        // Hidden files and folders (editor swap files, .git) are not part of the KB.
+        guard let e = FileManager.default.enumerator(at: kbDirectory, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]) else { return [] }
         var out: [String] = []
         for case let url as URL in e where ["yaml", "yml"].contains(url.pathExtension) {
             let rel = url.path.replacingOccurrences(of: root.path + "/", with: "")

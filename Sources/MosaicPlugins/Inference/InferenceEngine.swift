@@ -89,6 +89,10 @@ final class InferenceRun {
     let maxRounds: Int
     var graph: Graph
     let view: InferenceView
+    /// The read transaction of the run (set while `execute` works).
+    final class ReaderBox { var reader: InferenceReader? }
+    let readerBox: ReaderBox
+    var db: InferenceReader { readerBox.reader! }
     var fresh: [Bool]
     var ruleIndex: [RuleID: Int] = [:]
     /// Per rule: whether premises need the condition check, and the valid-time check.
@@ -135,7 +139,12 @@ final class InferenceRun {
         if store.lastTransaction != store.graph.transaction { try store.refresh() }
         graph = store.graph
         nextID = graph.nextStatementID
-        view = InferenceView(graph: graph) { ids in try store.statements(ids: ids) }
+        let box = ReaderBox()
+        readerBox = box
+        view = InferenceView(graph: graph) { ids in
+            guard let r = box.reader else { return try store.statements(ids: ids) }
+            return try r.statements(ids: ids)
+        }
         fresh = Array(repeating: true, count: rules.count)
     }
 
@@ -152,14 +161,22 @@ final class InferenceRun {
         var t = DispatchTime.now()
         let cpu0 = InferenceRun.cpuTime()
         result.dryRun = dryRun
-        try readState()
-        result.timings["read"] = seconds(t); t = .now()
-        try withdraw()
-        result.timings["withdraw"] = seconds(t); t = .now()
-        try derive()
-        result.timings["derive"] = seconds(t); t = .now()
-        var plan = try makePlan()
-        result.timings["plan"] = seconds(t); t = .now()
+        var plan = try store.withInferenceReader { reader -> Store.InferenceWrite in
+            readerBox.reader = reader
+            defer { readerBox.reader = nil }
+            guard try reader.lastTransaction() == graph.transaction else {
+                throw StoreError.conflict("the store changed while inference started; run it again")
+            }
+            try readState()
+            result.timings["read"] = seconds(t); t = .now()
+            try withdraw()
+            result.timings["withdraw"] = seconds(t); t = .now()
+            try derive()
+            result.timings["derive"] = seconds(t); t = .now()
+            let plan = try makePlan()
+            result.timings["plan"] = seconds(t); t = .now()
+            return plan
+        }
         result.timings["cpu"] = InferenceRun.cpuTime() - cpu0
         if dryRun || plan.isEmpty && !needsCheckpoint { return result }
         plan.baseTransaction = graph.transaction
@@ -176,9 +193,15 @@ final class InferenceRun {
 
     func readState() throws {
         var t0 = DispatchTime.now()
-        func tick(_ what: String) { if ProcessInfo.processInfo.environment["MOSAIC_INFER_TRACE"] != nil { FileHandle.standardError.write("\(what) \(seconds(t0) * 1000) ms\n".data(using: .utf8)!) }; t0 = .now() }
+        var c0 = InferenceRun.cpuTime()
+        func tick(_ what: String) {
+            if ProcessInfo.processInfo.environment["MOSAIC_INFER_TRACE"] != nil {
+                FileHandle.standardError.write("\(what) \(seconds(t0) * 1000) ms (cpu \((InferenceRun.cpuTime() - c0) * 1000) ms)\n".data(using: .utf8)!)
+            }
+            t0 = .now(); c0 = InferenceRun.cpuTime()
+        }
         defer { tick("readState end") }
-        let registry = try store.inferenceRules()
+        let registry = try db.inferenceRules()
         tick("rules")
         var byName: [String: Store.InferenceRuleRecord] = [:]
         for r in registry { byName["\(r.plugin)/\(r.name)"] = r }
@@ -187,13 +210,13 @@ final class InferenceRun {
         }
         let live = Set(rules.map(\.id))
         staleRules = registry.filter { !live.contains(RuleID(plugin: $0.plugin, name: $0.name, version: $0.version)) }
-        let checkpoint = try store.inferenceCheckpoint()
+        let checkpoint = try db.inferenceCheckpoint()
         tick("checkpoint")
         needsCheckpoint = checkpoint.transaction != graph.transaction
         result.strata = InferenceEngine.strata(rules).map { $0.map { rules[$0].id.description } }
         guard fresh.contains(false) else { return }
         tick("strata")
-        let changes = try store.inferenceChanges(since: checkpoint)
+        let changes = try db.inferenceChanges(since: checkpoint)
         tick("changes")
         baseRetracted = Set(changes.retracted)
         for s in changes.asserted {
@@ -217,18 +240,18 @@ final class InferenceRun {
     }
 
     func withdraw() throws {
-        for d in try store.derivations(byRules: staleRules.map(\.id)) { record(d); doomed.insert(d.statement) }
+        for d in try db.derivations(byRules: staleRules.map(\.id)) { record(d); doomed.insert(d.statement) }
         var frontier = Array(baseRetracted) + Array(doomed)
         while !frontier.isEmpty {
             var next: [Int64] = []
-            for d in try store.derivations(usingPremises: frontier) {
+            for d in try db.derivations(usingPremises: frontier) {
                 record(d)
                 if !doomed.contains(d.statement), overdeleted.insert(d.statement).inserted { next.append(d.statement) }
             }
             frontier = next
         }
         let toLoad = Array(overdeleted) + Array(baseRetracted)
-        for d in try store.derivations(ofStatements: toLoad) { record(d) }
+        for d in try db.derivations(ofStatements: toLoad) { record(d) }
         loadedOf.formUnion(toLoad)
         loadedOf.formUnion(doomed)
         for s in doomed.union(overdeleted) { view.hide(s) }
@@ -334,7 +357,7 @@ final class InferenceRun {
         if !fresh[i], let existing = try findExisting(key) {
             if let relKey { pendingByRelation[relKey] = existing } else { pendingByKey[key] = existing }
             if !loadedOf.contains(existing) {
-                for d in try store.derivations(of: existing) { record(d) }
+                for d in try db.derivations(of: existing) { record(d) }
                 loadedOf.insert(existing)
             }
             addDerivation(existing, rule: i, premises: x.premises)
@@ -383,7 +406,7 @@ final class InferenceRun {
             }
             return nil
         default:
-            return try store.openStatements(subject: key.subject, kindCode: key.kind.code, predicate: key.kind.predicate, origin: origin)
+            return try db.openStatements(subject: key.subject, kindCode: key.kind.code, predicate: key.kind.predicate, origin: origin)
                 .first { $0.kind == key.kind && !doomed.contains($0.id) }?.id
         }
     }
@@ -393,7 +416,7 @@ final class InferenceRun {
     func makePlan() throws -> Store.InferenceWrite {
         var plan = Store.InferenceWrite(baseTransaction: graph.transaction)
         let withdrawn = doomed.union(overdeleted.subtracting(revived))
-        let retractedStatements = try store.statements(ids: Array(withdrawn)).filter { $0.meta.origin.isDerived && $0.txTo == nil }
+        let retractedStatements = try db.statements(ids: Array(withdrawn)).filter { $0.meta.origin.isDerived && $0.txTo == nil }
         plan.retract = retractedStatements.map(\.id)
         plan.assert = newStatements
         for (i, r) in rules.enumerated() where fresh[i] {

@@ -192,17 +192,7 @@ final class InferenceRun {
     // MARK: 1. state and changes
 
     func readState() throws {
-        var t0 = DispatchTime.now()
-        var c0 = InferenceRun.cpuTime()
-        func tick(_ what: String) {
-            if ProcessInfo.processInfo.environment["MOSAIC_INFER_TRACE"] != nil {
-                FileHandle.standardError.write("\(what) \(seconds(t0) * 1000) ms (cpu \((InferenceRun.cpuTime() - c0) * 1000) ms)\n".data(using: .utf8)!)
-            }
-            t0 = .now(); c0 = InferenceRun.cpuTime()
-        }
-        defer { tick("readState end") }
         let registry = try db.inferenceRules()
-        tick("rules")
         var byName: [String: Store.InferenceRuleRecord] = [:]
         for r in registry { byName["\(r.plugin)/\(r.name)"] = r }
         for (i, r) in rules.enumerated() {
@@ -211,13 +201,10 @@ final class InferenceRun {
         let live = Set(rules.map(\.id))
         staleRules = registry.filter { !live.contains(RuleID(plugin: $0.plugin, name: $0.name, version: $0.version)) }
         let checkpoint = try db.inferenceCheckpoint()
-        tick("checkpoint")
         needsCheckpoint = checkpoint.transaction != graph.transaction
         result.strata = InferenceEngine.strata(rules).map { $0.map { rules[$0].id.description } }
         guard fresh.contains(false) else { return }
-        tick("strata")
         let changes = try db.inferenceChanges(since: checkpoint)
-        tick("changes")
         baseRetracted = Set(changes.retracted)
         for s in changes.asserted {
             if case .relation = s.kind { if let f = view.fact(s.id) { baseDelta.append(f) } } else { baseDelta.append(view.makeFact(s)) }

@@ -332,8 +332,13 @@ final class InferenceRun {
         // Every derivation must pass the policy (premises that never held together give nothing).
         if check.validTime && !rule.policy.accepts(facts.map(\.meta)) { return }
         var relKey: RelationKey? = nil
-        if case .relation(let type, let target, let props) = x.conclusion.kind, props.isEmpty,
-           let a = graph.lookup(key: x.conclusion.subject), let b = graph.lookup(key: target) {
+        let subjectNode = x.subjectNode >= 0 ? x.subjectNode : (graph.lookup(key: x.conclusion.subject) ?? -1)
+        var targetNode: Int32 = -1
+        if case .relation(_, let target, _) = x.conclusion.kind {
+            targetNode = x.targetNode >= 0 ? x.targetNode : (graph.lookup(key: target) ?? -1)
+        }
+        if case .relation(let type, _, let props) = x.conclusion.kind, props.isEmpty, subjectNode >= 0, targetNode >= 0 {
+            let a = subjectNode, b = targetNode
             let t: Int32
             if let known = typeIDs[type] { t = known } else { t = Int32(typeIDs.count); typeIDs[type] = t }
             relKey = RelationKey(rule: Int32(i), type: t, from: a, to: b)
@@ -361,10 +366,8 @@ final class InferenceRun {
         guard let meta = rule.policy.meta(for: facts.map(\.meta), explicit: x.conclusion.meta, origin: origins[i]) else { return }
         let id = nextID
         nextID += 1
-        var target: Int32 = -1
-        if case .relation(_, let t, _) = x.conclusion.kind { target = graph.lookup(key: t) ?? -1 }
         let fact = Fact(id: id, subject: x.conclusion.subject, kind: x.conclusion.kind, meta: meta,
-                        node: graph.lookup(key: x.conclusion.subject) ?? -1, target: target)
+                        node: subjectNode, target: targetNode)
         view.addPending(fact)
         if let relKey { pendingByRelation[relKey] = id } else { pendingByKey[key] = id }
         newStatements.append((id, StatementDraft(subject: fact.subject, kind: fact.kind, meta: meta)))

@@ -25,13 +25,14 @@ public struct GraphView: QueryGraph {
         default: return nil  // not indexed: the planner falls back to a label scan
         }
     }
-    public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.node(Int32(node)).alive }
-    public func labels(of node: Int) -> [String] { graph.node(Int32(node)).labels }
-    public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.node(Int32(node)).labels.contains(label) }
+    // Hot paths read fields in place (`graph.nodes[i].labels`) rather than through
+    // `graph.node(i)`, which copies the whole Node (five reference-counted fields).
+    public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.nodes[node].alive }
+    public func labels(of node: Int) -> [String] { graph.nodes[node].labels }
+    public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.nodes[node].labels.contains(label) }
     public func nodeProperty(_ node: Int, _ key: String) -> QueryValue {
-        let n = graph.node(Int32(node))
-        if let v = n.properties[key] { return QueryValue(v) }
-        if key == "id" && !n.isAnonymous { return .string(n.key) }
+        if let v = graph.nodes[node].properties[key] { return QueryValue(v) }
+        if key == "id" && !graph.nodes[node].isAnonymous { return .string(graph.nodes[node].key) }
         return .null
     }
     public func nodeProperties(_ node: Int) -> [(String, QueryValue)] {
@@ -48,25 +49,28 @@ public struct GraphView: QueryGraph {
             if typeIDs.isEmpty { return [] }
         }
         var out: [(rel: Int, other: Int)] = []
+        let rels = graph.relationships  // fields read in place: no Relationship copy per edge
         if direction != .incoming {
-            for r in graph.outList(n) {
-                let rel = graph.relationship(r)
-                if typeIDs.isEmpty || typeIDs.contains(rel.type) { out.append((Int(r), Int(rel.target))) }
+            let list = graph.outList(n)
+            out.reserveCapacity(list.count)
+            for r in list {
+                let i = Int(r)
+                if typeIDs.isEmpty || typeIDs.contains(rels[i].type) { out.append((i, Int(rels[i].target))) }
             }
         }
         if direction != .outgoing {
             for r in graph.inList(n) {
-                let rel = graph.relationship(r)
-                if direction == .both && rel.source == rel.target { continue }
-                if typeIDs.isEmpty || typeIDs.contains(rel.type) { out.append((Int(r), Int(rel.source))) }
+                let i = Int(r)
+                if direction == .both && rels[i].source == rels[i].target { continue }
+                if typeIDs.isEmpty || typeIDs.contains(rels[i].type) { out.append((i, Int(rels[i].source))) }
             }
         }
         return out
     }
-    public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < graph.relationships.count && graph.relationship(Int32(rel)).alive }
+    public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < graph.relationships.count && graph.relationships[rel].alive }
     public func relationshipType(_ rel: Int) -> String { graph.typeName(of: Int32(rel)) }
     public func endpoints(_ rel: Int) -> (start: Int, end: Int) {
-        let r = graph.relationship(Int32(rel)); return (Int(r.source), Int(r.target))
+        (Int(graph.relationships[rel].source), Int(graph.relationships[rel].target))
     }
     public func relationshipProperty(_ rel: Int, _ key: String) -> QueryValue {
         graph.property(key, ofRelationship: Int32(rel)).map(QueryValue.init) ?? .null
@@ -75,6 +79,11 @@ public struct GraphView: QueryGraph {
         graph.properties(ofRelationship: Int32(rel)).sorted { $0.key < $1.key }.map { ($0.key, QueryValue($0.value)) }
     }
     public func relationshipMetadata(_ rel: Int, _ key: String) -> QueryValue {
+        switch key {
+        case "validFrom": return graph.relationships[rel].validFrom.map { .date($0) } ?? .null
+        case "validTo": return graph.relationships[rel].validTo.map { .date($0) } ?? .null
+        default: break
+        }
         let r = graph.relationship(Int32(rel))
         switch key {
         case "sources":

@@ -10,17 +10,26 @@ end
 
 local function name_of(e) return e.name or e.id end
 
--- The places an entity is in, nearest first, following LOCATED_IN and PART_OF.
+-- Where an entity is: the places it is LOCATED_IN (nearest first) and the countries it is
+-- in, as the containment rules derived them (IN_COUNTRY), else by walking the chain.
 local function location(e)
-  local names, ids, seen = {}, {}, {}
-  local cur = e
-  for _ = 1, 4 do
-    local next_rel = cur:out("LOCATED_IN")[1] or cur:out("PART_OF")[1]
-    if not next_rel or seen[next_rel.to.id] then break end
-    seen[next_rel.to.id] = true
-    cur = next_rel.to
-    names[#names + 1] = name_of(cur)
-    ids[cur.id] = true
+  local names, ids = {}, {}
+  for _, r in ipairs(e:out("LOCATED_IN")) do
+    if r.to.type ~= "Country" and r.to.type ~= "Region" then names[#names + 1] = name_of(r.to) end
+  end
+  for _, r in ipairs(e:out("IN_COUNTRY")) do
+    if not ids[r.to.id] then ids[r.to.id] = true; names[#names + 1] = name_of(r.to) end
+  end
+  if next(ids) == nil then
+    local cur, seen = e, {}
+    for _ = 1, 6 do
+      local step = cur:out("LOCATED_IN")[1] or cur:out("PART_OF")[1]
+      if not step or seen[step.to.id] then break end
+      seen[step.to.id] = true
+      cur = step.to
+      ids[cur.id] = true
+      if cur.type == "Country" then names[#names + 1] = name_of(cur) end
+    end
   end
   return table.concat(names, ", "), ids
 end
@@ -80,6 +89,7 @@ return {
             activity = string.format("%d flight%s observed, latest %s", #flights, #flights == 1 and "" or "s",
                                      date_text(flights[#flights]) or "undated")
           end
+          if base.activity == "active" then activity = activity .. "; assessed active (activity rule)" end
           rows[#rows + 1] = { doc.entity(base.id), where, base.kind or "", activity, doc.cite(op.id) }
           base_ids[#base_ids + 1] = base.id
           local placed = base:out("LOCATED_IN")[1]
@@ -110,6 +120,16 @@ return {
       table.sort(events, function(a, b) if a.date ~= b.date then return a.date < b.date end return a.label < b.label end)
       doc.timeline(events)
 
+      -- Logistics routes the routes rule derived from departures and arrivals.
+      local routes = {}
+      for _, r in ipairs(kb.relations("LOGISTICS_ROUTE")) do
+        routes[#routes + 1] = { doc.entity(r.from.id), " → ", doc.entity(r.to.id), " (", date_text(r) or "undated", ", derived) ", doc.cite(r.id) }
+      end
+      if #routes > 0 then
+        doc.heading(1, "Logistics routes")
+        doc.list(routes)
+      end
+
       -- Meetings between officials.
       doc.heading(1, "Contacts")
       local meetings = {}
@@ -136,6 +156,13 @@ return {
           if #topics > 0 then run[#run + 1] = "; topics: " .. table.concat(topics, "; ") end
           run[#run + 1] = " "
           run[#run + 1] = doc.cite(people[1].id)
+          for _, c in ipairs(kb.relations("CONTACT")) do
+            if c.properties.event == ev.id then
+              run[#run + 1] = "; a contact between " .. name_of(c.from) .. " and " .. name_of(c.to) .. " (derived) "
+              run[#run + 1] = doc.cite(c.id)
+              break
+            end
+          end
           meetings[#meetings + 1] = { when, run }
         end
       end
@@ -150,9 +177,9 @@ return {
       for id in kb.spairs(places) do ids[#ids + 1] = id end
       doc.diagram(ids, "Bases, their operator and their place")
 
-      doc.heading(1, "Sources")
-      doc.paragraph("Footnotes give each fact's article, publisher and date, with the Admiralty grading of the " ..
-                    "statement (source reliability A–F, credibility of the information 1–6).")
+      doc.note("The sources below give each fact's article, publisher and date, with the Admiralty grading of the " ..
+               "statement (source reliability A–F, credibility of the information 1–6). Dashed arrows in the " ..
+               "diagram are derived by the containment rules.")
     end,
   },
 }

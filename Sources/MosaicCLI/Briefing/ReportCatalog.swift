@@ -70,7 +70,7 @@ enum Briefing {
         var doc = try entry.render(request)
         doc.metadata.generatedAt = DocumentMetadata.timestamp(now)
         doc.metadata.transaction = graph.transaction
-        doc.metadata.asOf = asOf
+        // The transaction read is recorded; an as-of rerun of it then renders the same bytes.
         doc.metadata.plugin = entry.plugin
         doc.metadata.pluginVersion = entry.version
         doc.metadata.report = entry.name

@@ -49,7 +49,7 @@ final class KBContext {
     var effects = PluginEffects()
     var logs: [String] = []
     var newEntities: Set<String> = []
-    private var relationsByType: [Int32: [Int32]] = [:]
+    let relationIndex: RelationTypeIndex
     private var idCacheRef: Int32 = 0
 
     var entityClass: LuaClass<EntityRef>!
@@ -57,8 +57,9 @@ final class KBContext {
     var dateClass: LuaClass<PartialDate>!
 
     init(graph: Graph, plugin: String, version: String, now: Date, seed: UInt64,
-         query: PluginQueryHook?, search: PluginSearchHook?) {
+         query: PluginQueryHook?, search: PluginSearchHook?, relationIndex: RelationTypeIndex = RelationTypeIndex()) {
         self.graph = graph
+        self.relationIndex = relationIndex
         self.plugin = plugin
         self.version = version
         self.now = now
@@ -397,11 +398,7 @@ final class KBContext {
     }
 
     private func relationList(_ type: Int32) -> [Int32] {
-        if let l = relationsByType[type] { return l }
-        var l: [Int32] = []
-        for (i, r) in graph.relationships.enumerated() where r.alive && r.type == type { l.append(Int32(i)) }
-        relationsByType[type] = l
-        return l
+        relationIndex.list(graph, type: type)
     }
 
     // MARK: - Reading
@@ -498,12 +495,16 @@ final class KBContext {
         // fill the cache for every endpoint first, then copy from it
         for r in list {
             let rel = graph.relationship(r)
-            for n in [rel.source, rel.target] where lua_rawgeti(L, cache, lua_Integer(n) + 1) != LUA_TSTRING {
+            if lua_rawgeti(L, cache, lua_Integer(rel.source) + 1) != LUA_TSTRING {
                 s.pop()
-                s.push(graph.node(n).key)
-                lua_rawseti(L, cache, lua_Integer(n) + 1)
-            } 
-            s.setTop(cache)
+                s.push(graph.node(rel.source).key)
+                lua_rawseti(L, cache, lua_Integer(rel.source) + 1)
+            } else { s.pop() }
+            if lua_rawgeti(L, cache, lua_Integer(rel.target) + 1) != LUA_TSTRING {
+                s.pop()
+                s.push(graph.node(rel.target).key)
+                lua_rawseti(L, cache, lua_Integer(rel.target) + 1)
+            } else { s.pop() }
         }
         s.newTable(array: list.count)
         s.newTable(array: list.count)
@@ -794,5 +795,28 @@ extension LuaValue {
         case .nil: return "nil"
         default: return typeName
         }
+    }
+}
+
+/// Live relations by type, built in one pass the first time a plugin asks and shared by the
+/// runs of one runner while the graph is the same (a host-side index).
+public final class RelationTypeIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var key: (tx: Int64, count: Int, live: Int)?
+    private var byType: [Int32: [Int32]] = [:]
+
+    public init() {}
+
+    func list(_ graph: Graph, type: Int32) -> [Int32] {
+        lock.lock()
+        defer { lock.unlock() }
+        let k = (graph.transaction, graph.relationships.count, graph.liveRelationshipCount)
+        if key == nil || key! != k {
+            var m: [Int32: [Int32]] = [:]
+            for (i, r) in graph.relationships.enumerated() where r.alive { m[r.type, default: []].append(Int32(i)) }
+            byType = m
+            key = k
+        }
+        return byType[type] ?? []
     }
 }

@@ -61,6 +61,8 @@ public final class PluginRunner: @unchecked Sendable {
     public var searchHook: PluginSearchHook?
     /// Limits per plugin name (from the workspace config); others get the options' limits.
     public var limitsByPlugin: [String: LuaLimits] = [:]
+    /// Relations by type, shared by this runner's runs over the same graph.
+    let relationIndex = RelationTypeIndex()
 
     public init(workspace: URL, store: Store) {
         self.workspace = workspace
@@ -183,7 +185,7 @@ public final class PluginSession {
         state.enableRequire(root: url.deletingLastPathComponent(), chunkPrefix: (file as NSString).deletingLastPathComponent + "/")
         // Version is known after the spec loads; the context reads it then.
         context = KBContext(graph: runner.graph, plugin: name, version: "", now: now, seed: seed,
-                            query: runner.queryHook, search: runner.searchHook)
+                            query: runner.queryHook, search: runner.searchHook, relationIndex: runner.relationIndex)
         let returned: [LuaValue]
         do throws(LuaError) {
             try context.install(in: state)

@@ -410,7 +410,7 @@ extension Executor {
         case "sources", "confidence", "validfrom", "validto", "grading":
             switch a {
             case .relationship(let r):
-                let key = ["sources": "sources", "confidence": "confidence", "validfrom": "validFrom", "validto": "validTo", "grading": "grading"][name]!
+                let key = name == "validfrom" ? "validFrom" : name == "validto" ? "validTo" : name  // no dictionary per call
                 return graph.relationshipMetadata(r, key)
             case .null: return .null
             default: throw bad("a relationship")

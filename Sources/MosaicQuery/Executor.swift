@@ -81,8 +81,8 @@ final class Executor<G: QueryGraph> {
 
     }
 
-    func runSingle(_ q: SingleQuery, _ pi: Int) throws -> (columns: [String], rows: [[QueryValue]]) {
-        var rows: [Row] = [[:]]
+    func runSingle(_ q: SingleQuery, _ pi: Int, initial: Row = [:]) throws -> (columns: [String], rows: [[QueryValue]], finalRows: [Row]) {
+        var rows: [Row] = [initial]
         var columns: [String] = []
         var out: [[QueryValue]] = []
         var returned = false
@@ -161,7 +161,7 @@ final class Executor<G: QueryGraph> {
             }
             if let op = cp.operatorIndex { opRows[op] += rows.count }
         }
-        return returned ? (columns, out) : ([], [])
+        return returned ? (columns, out, rows) : ([], [], rows)
     }
 
     /// How many rows clause `ci` needs to produce when the next clause is a plain projection

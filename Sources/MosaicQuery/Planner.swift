@@ -144,6 +144,7 @@ enum Planner {
             case .variable(let v): counts[v, default: 0] += 1
             case .pattern(let p): pattern(p)
             case .exists(let ps, let w): ps.forEach(pattern); if let w = w { expr(w) }
+            case .existsQuery: star = true  // the subquery may read any outer variable
             case .patternComprehension(let pv, let p, let w, let pr):
                 if let pv = pv { counts[pv, default: 0] += 1 }
                 pattern(p); if let w = w { expr(w) }; expr(pr)

@@ -103,6 +103,22 @@ struct Binder {
         return []
     }
 
+    /// Binds a subquery that sees the outer scope; returns the scopes before each clause.
+    mutating func bindSubquery(_ q: SingleQuery, outer: Scope) throws -> [Scope] {
+        var scope = outer
+        var perClause: [Scope] = []
+        for clause in q.clauses {
+            switch clause {
+            case .create(_, let pos), .merge(_, _, _, let pos), .set(_, let pos), .remove(_, let pos), .delete(_, _, let pos):
+                throw Binder.err("InvalidClauseComposition", "an EXISTS subquery cannot write; move the update out of EXISTS { ... }", pos)
+            default: break
+            }
+            perClause.append(scope)
+            _ = try bindClause(clause, &scope)
+        }
+        return perClause
+    }
+
     func undefined(_ v: String, _ pos: SourcePosition) -> QueryError {
         Binder.err("UndefinedVariable", "the variable '\(v)' is not defined; bind it in MATCH, WITH or UNWIND first", pos)
     }
@@ -382,6 +398,9 @@ struct Binder {
             for n in part.nodes { if let v = n.variable, scope[v] == nil { throw Binder.err("UndefinedVariable", "a pattern used as a predicate cannot introduce the new variable '\(v)'; use EXISTS { ... } or a MATCH", n.pos) } }
             for (r, _) in part.steps { if let v = r.variable, scope[v] == nil { throw Binder.err("UndefinedVariable", "a pattern used as a predicate cannot introduce the new variable '\(v)'", r.pos) } }
             for c in e.children { try check(c, scope) }
+        case .existsQuery(let q):
+            var b = self
+            _ = try b.bindSubquery(q, outer: scope)
         case .exists(let pat, let p):
             var inner = scope
             var local: [String: Kind] = [:]

@@ -132,6 +132,14 @@ extension Executor {
                 }
             } catch is StopMatching {}
             return .bool(found)
+        case .existsQuery(let q):
+            var b = Binder(functions: functions)
+            let scopes = try b.bindSubquery(q, outer: Dictionary(uniqueKeysWithValues: row.keys.map { ($0, Binder.Kind.value) }))
+            let plan = Planner.plan(QueryAST(parts: [q], unionAll: []), scopes: [scopes], describe: false)
+            let sub = Executor(graph: graph, params: params, functions: functions, plan: plan, limits: QueryLimits(maxSteps: stepLimit - steps))
+            let r = try sub.runSingle(q, 0, initial: row)
+            steps += sub.steps
+            return .bool(!r.finalRows.isEmpty)
         case .patternComprehension(let pv, let part, let pred, let proj):
             var out: [QueryValue] = []
             var p = part; p.pathVariable = pv ?? part.pathVariable

@@ -81,8 +81,8 @@ final class Executor<G: QueryGraph> {
 
     }
 
-    func runSingle(_ q: SingleQuery, _ pi: Int) throws -> (columns: [String], rows: [[QueryValue]]) {
-        var rows: [Row] = [[:]]
+    func runSingle(_ q: SingleQuery, _ pi: Int, initial: Row = [:]) throws -> (columns: [String], rows: [[QueryValue]], finalRows: [Row]) {
+        var rows: [Row] = [initial]
         var columns: [String] = []
         var out: [[QueryValue]] = []
         var returned = false
@@ -96,7 +96,7 @@ final class Executor<G: QueryGraph> {
                 if ci + 1 < q.clauses.count, let next = plan.clauses[pi][ci + 1].projection, next.hasAggregates {
                     let agg = Aggregator(next, self)
                     // count(*) alone over a single pattern: the last hop is counted, not enumerated
-                    let countOnly = pred == nil && !optional && pattern.count == 1 && next.keyIndices.isEmpty
+                    let countOnly = (cp.pushedDown ? cp.residual == nil : pred == nil) && !optional && pattern.count == 1 && next.keyIndices.isEmpty
                         && next.aggregates.allSatisfy { if case .countStar = $0.kind { return true }; return false }
                     if countOnly { countSink = agg }
                     defer { countSink = nil }
@@ -161,7 +161,7 @@ final class Executor<G: QueryGraph> {
             }
             if let op = cp.operatorIndex { opRows[op] += rows.count }
         }
-        return returned ? (columns, out) : ([], [])
+        return returned ? (columns, out, rows) : ([], [], rows)
     }
 
     /// How many rows clause `ci` needs to produce when the next clause is a plain projection
@@ -201,6 +201,7 @@ final class Executor<G: QueryGraph> {
             var found = false
             let saved = usedRels
             usedRels = []
+            let predicate = cp.pushedDown ? cp.residual : predicate
             try matchParts(pattern, cp.parts, 0, row) { r in
                 if let w = predicate {
                     let savedInner = usedRels
@@ -330,8 +331,17 @@ final class Executor<G: QueryGraph> {
             nodeIDs[idx] = -1
         }
 
+        let filters = plan.filters
         func extend(_ k: Int) throws {
             try tick()
+            if k < filters.count {
+                for f in filters[k] {
+                    let saved = usedRels
+                    let ok = try isTrue(eval(f, row))
+                    usedRels = saved
+                    if !ok { return }
+                }
+            }
             if k == order.count { try finish(); return }
             let (s, forward) = order[k]
             let rp = part.steps[s].0
@@ -381,7 +391,7 @@ final class Executor<G: QueryGraph> {
                 guard case .relationship(let r) = b else { return }
                 boundRel = r
             }
-            if let sink = countSink, k == order.count - 1, boundRel == nil, !needPath, relProps[s] == nil, nodeIDs[toIdx] == -1 {
+            if let sink = countSink, k == order.count - 1, filters.count <= k + 1 || filters[k + 1].isEmpty, boundRel == nil, !needPath, relProps[s] == nil, nodeIDs[toIdx] == -1 {
                 let np = nodes[toIdx]
                 if np.labels.isEmpty, nodeProps[toIdx] == nil, np.variable.map({ row[$0] == nil }) ?? true {
                     var c = 0

@@ -25,7 +25,9 @@ public struct GraphView: QueryGraph {
         default: return nil  // not indexed: the planner falls back to a label scan
         }
     }
-    public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.node(Int32(node)).alive }
+    // Hot paths read fields in place (`graph.nodes[i].labels`) rather than through
+    // `graph.node(i)`, which copies the whole Node (five reference-counted fields).
+    public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.nodes[node].alive }
     public func labels(of node: Int) -> [String] { graph.nodes[node].labels }
     public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.nodes[node].labels.contains(label) }
     public func nodeProperty(_ node: Int, _ key: String) -> QueryValue {
@@ -75,10 +77,10 @@ public struct GraphView: QueryGraph {
         }
         return out
     }
-    public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < graph.relationships.count && graph.relationship(Int32(rel)).alive }
+    public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < graph.relationships.count && graph.relationships[rel].alive }
     public func relationshipType(_ rel: Int) -> String { graph.typeName(of: Int32(rel)) }
     public func endpoints(_ rel: Int) -> (start: Int, end: Int) {
-        let r = graph.relationship(Int32(rel)); return (Int(r.source), Int(r.target))
+        (Int(graph.relationships[rel].source), Int(graph.relationships[rel].target))
     }
     public func relationshipProperty(_ rel: Int, _ key: String) -> QueryValue {
         graph.property(key, ofRelationship: Int32(rel)).map(QueryValue.init) ?? .null
@@ -87,6 +89,11 @@ public struct GraphView: QueryGraph {
         graph.properties(ofRelationship: Int32(rel)).sorted { $0.key < $1.key }.map { ($0.key, QueryValue($0.value)) }
     }
     public func relationshipMetadata(_ rel: Int, _ key: String) -> QueryValue {
+        switch key {
+        case "validFrom": return graph.relationships[rel].validFrom.map { .date($0) } ?? .null
+        case "validTo": return graph.relationships[rel].validTo.map { .date($0) } ?? .null
+        default: break
+        }
         let r = graph.relationship(Int32(rel))
         switch key {
         case "sources":

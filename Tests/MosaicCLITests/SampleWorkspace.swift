@@ -124,3 +124,47 @@ final class ConsoleBatchTests: XCTestCase {
         XCTAssertTrue(going.out.contains("entities"), going.out)
     }
 }
+
+/// The sample rule plugins on the sample KB: what each derives, proofs, and truth
+/// maintenance when a premise leaves kb/.
+final class SampleRulesTests: XCTestCase {
+    func testEachSampleRuleDerivesOnTheSampleKB() throws {
+        let ws = try SampleWorkspace()
+        defer { ws.remove() }
+        let dry = try ws.run(["infer", "--dry-run"])
+        XCTAssertEqual(dry.status, 0, dry.err)
+        XCTAssertTrue(dry.out.hasPrefix("would add"), dry.out)
+        func count(_ q: String) throws -> String {
+            try ws.run(["query", q, "--format", "csv"]).out.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+        }
+        XCTAssertEqual(try count("MATCH ()-[r:IN_COUNTRY]->() RETURN count(r)"), "0", "a dry run writes nothing")
+        XCTAssertEqual(try ws.run(["infer"]).status, 0)
+        let queries = [
+            "MATCH (b:Base)-[r:IN_COUNTRY]->(c) RETURN b.id, c.id, derived(r) ORDER BY b.id, c.id",
+            "MATCH (b:Base) WHERE b.activity IS NOT NULL RETURN b.id, b.activity",
+            "MATCH (a)-[r:LOGISTICS_ROUTE]->(b) RETURN a.id, b.id, validFrom(r), derivedBy(r)",
+            "MATCH (a)-[r:CONTACT]->(b) RETURN a.id, b.id, validFrom(r), r.event ORDER BY validFrom(r)",
+            "MATCH (a)-[f:FLEW_TO]->(b) RETURN DISTINCT f.corroboration",
+        ]
+        var text = ""
+        for q in queries {
+            let r = try ws.run(["query", q, "--format", "csv"])
+            XCTAssertEqual(r.status, 0, r.err)
+            text += "# \(q)\n\(r.out)\n"
+        }
+        try SampleWorkspace.assertGolden(text, "sample-rules.txt")
+        // The route's proof goes down to the kb facts and their article.
+        let id = try count("MATCH ()-[r:LOGISTICS_ROUTE]->() RETURN id(r)")
+        let why = try ws.run(["why", id])
+        XCTAssertTrue(why.out.contains("by rule routes/route@1.0") && why.out.contains("kb/flights.yaml") && why.out.contains("enab-2025-10-30"), why.out)
+        // Truth maintenance: without the departure from Libya, the route is retracted.
+        let flights = ws.root.appendingPathComponent("kb/flights.yaml")
+        let kept = try String(contentsOf: flights, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("FLEW_FROM") }.joined(separator: "\n")
+        try kept.write(to: flights, atomically: true, encoding: .utf8)
+        let again = try ws.run(["infer"])
+        XCTAssertTrue(again.out.contains("retracted 2"), "the route and the departure's corroboration: \(again.out)")
+        XCTAssertEqual(try count("MATCH ()-[r:LOGISTICS_ROUTE]->() RETURN count(r)"), "0")
+        XCTAssertEqual(try count("MATCH ()-[r:IN_COUNTRY]->() RETURN count(r) > 0"), "true", "other derivations stay")
+    }
+}

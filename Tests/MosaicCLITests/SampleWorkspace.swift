@@ -168,3 +168,59 @@ final class SampleRulesTests: XCTestCase {
         XCTAssertEqual(try count("MATCH ()-[r:IN_COUNTRY]->() RETURN count(r) > 0"), "true", "other derivations stay")
     }
 }
+
+/// The scheduler end to end: due runs, one scheduler per workspace, and a kill -9 during a
+/// run (no half-written briefing; the run is interrupted and the next start completes it).
+final class SchedulerCommandTests: XCTestCase {
+    func testKillDuringARunThenTheNextStartCompletesIt() throws {
+        let ws = try SampleWorkspace()
+        defer { ws.remove() }
+        try """
+        return { name = "zslow", version = "1", schedule = "0 6 * * *",
+          reports = { daily = function(params, kb)
+            local t = os.clock()
+            while os.clock() - t < 1.5 do end
+            doc.heading(1, "done")
+          end } }
+        """.write(to: ws.root.appendingPathComponent("plugins/zslow.lua"), atomically: true, encoding: .utf8)
+        let list = try ws.run(["schedule", "--list"])
+        XCTAssertTrue(list.out.contains("zslow/daily") && list.out.contains("syria_bases/daily"), list.out)
+        // Start a run due at 06:00 and kill it while the slow report (run after syria_bases) works.
+        let p = Process()
+        p.executableURL = MosaicBinary.url
+        p.arguments = ["schedule", "--once", "--now", "2025-10-30T06:00Z", "--workspace", ws.root.path]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let day = ws.root.appendingPathComponent("briefings/2025-10-30")
+        let syria = day.appendingPathComponent("syria_bases-daily-0600.md")
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: syria.path) && Date() < deadline { usleep(50_000) }
+        usleep(300_000)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let slow = day.appendingPathComponent("zslow-daily-0600.md")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: slow.path), "a killed run leaves no briefing")
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: day.path)) ?? []
+        XCTAssertTrue(leftovers.allSatisfy { !$0.hasSuffix(".md") || !$0.hasPrefix("zslow") }, "\(leftovers)")
+        // The next start marks the run interrupted and completes it (and does not redo the other).
+        let next = try ws.run(["schedule", "--once", "--now", "2025-10-30T06:07Z"])
+        XCTAssertEqual(next.status, 0, next.err)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: slow.path))
+        let runs = try ws.run(["runs", "--json"]).out
+        XCTAssertTrue(runs.contains("\"interrupted\""), runs)
+        XCTAssertEqual(runs.components(separatedBy: "\"job\": \"syria_bases/daily\"").count - 1, 1, runs)
+        // One scheduler per workspace.
+        let holder = Process()
+        holder.executableURL = MosaicBinary.url
+        holder.arguments = ["schedule", "--workspace", ws.root.path]
+        holder.standardOutput = FileHandle.nullDevice
+        holder.standardError = FileHandle.nullDevice
+        try holder.run()
+        defer { holder.terminate(); holder.waitUntilExit() }
+        usleep(1_500_000)
+        let second = try ws.run(["schedule", "--once"])
+        XCTAssertEqual(second.status, 1)
+        XCTAssertTrue(second.err.contains("another scheduler is running"), second.err)
+    }
+}

@@ -560,7 +560,7 @@ final class KBContext {
         }
         let hook = query ?? KBContext.defaultQuery
         let result: PluginQueryResult
-        do { result = try hook(text, params, graph) } catch { throw LuaError.runtime("kb.query: \(error)") }
+        do { result = try hook(text, params, graph) } catch let e as LuaError { throw e } catch { throw LuaError.runtime("kb.query: \(error)") }
         s.newTable(array: result.rows.count)
         for (i, row) in result.rows.enumerated() {
             s.newTable(fields: result.columns.count)
@@ -592,7 +592,7 @@ final class KBContext {
     static let defaultQuery: PluginQueryHook = { text, params, graph in
         let table = try Query.run(text, on: GraphView(graph), parameters: params.mapValues(QueryValue.init))
         guard table.changes.isEmpty else {
-            throw PluginError(plugin: "", phase: .run, message: "kb.query is read-only: write with kb.assert and kb.retract")
+            throw LuaError.runtime("kb.query is read-only: write with kb.assert and kb.retract")
         }
         func cell(_ v: QueryValue) -> PluginQueryCell {
             switch v {

@@ -18,6 +18,8 @@ enum OpenProbe {
         var rssAfter: Int
         var rssAfterTrim: Int
         var rssPeak: Int
+        /// CPU seconds the child used up to `ready` (user + system).
+        var cpuSeconds: Double
     }
 
     /// The child's side: open, report, exit.
@@ -32,7 +34,7 @@ enum OpenProbe {
             let peak = ProcessMemory.peakBytes
             ProcessMemory.trim()
             let trimmed = ProcessMemory.residentBytes
-            print("ready \(g.liveNodeCount) \(g.liveRelationshipCount) \(dt) \(before) \(after) \(trimmed) \(peak)")
+            print("ready \(g.liveNodeCount) \(g.liveRelationshipCount) \(dt) \(before) \(after) \(trimmed) \(peak) \(BenchContext.cpuSeconds())")
             fflush(nil)
             withExtendedLifetime(store) {}
             exit(0)
@@ -62,12 +64,12 @@ enum OpenProbe {
         p.waitUntilExit()
         let line = String(decoding: buffer, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
         let f = line.split(separator: " ").map(String.init)
-        guard p.terminationStatus == 0, f.count == 8, f[0] == "ready",
+        guard p.terminationStatus == 0, f.count == 9, f[0] == "ready", let cpu = Double(f[8]),
               let nodes = Int(f[1]), let rels = Int(f[2]), let inProcess = Double(f[3]),
               let before = Int(f[4]), let after = Int(f[5]), let trimmed = Int(f[6]), let peak = Int(f[7]) else {
             throw BenchError("the --open-only child failed (status \(p.terminationStatus), output '\(line)')")
         }
         return Result(secondsFromSpawn: t1 - t0, secondsInProcess: inProcess, nodes: nodes, relations: rels,
-                      rssBefore: before, rssAfter: after, rssAfterTrim: trimmed, rssPeak: peak)
+                      rssBefore: before, rssAfter: after, rssAfterTrim: trimmed, rssPeak: peak, cpuSeconds: cpu)
     }
 }

@@ -23,6 +23,7 @@ public struct Graph: Sendable {
     /// One shared `[type]` array per type for nodes with a single label (copy-on-write keeps
     /// them independent): saves an allocation per node.
     private var singleLabelArrays: [String: [String]] = [:]
+    private var lastOrigin: (origin: Origin, id: Int32)?
 
     /// The last store transaction this graph reflects (0 for a graph not from a store).
     public var transaction: Int64 = 0
@@ -340,10 +341,13 @@ public struct Graph: Sendable {
     }
 
     private mutating func internOrigin(_ o: Origin) -> Int32 {
-        if let id = originIDs[o] { return id }
+        // Relations loaded or written together mostly share their origin.
+        if let last = lastOrigin, last.origin == o { return last.id }
+        if let id = originIDs[o] { lastOrigin = (o, id); return id }
         let id = Int32(originList.count)
         originList.append(o)
         originIDs[o] = id
+        lastOrigin = (o, id)
         return id
     }
 

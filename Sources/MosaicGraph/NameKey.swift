@@ -6,6 +6,7 @@ public enum NameKey {
     public static func normalize(_ s: String) -> String {
         var ascii = true
         for b in s.utf8 where b >= 0x80 { ascii = false; break }
+        if ascii { return normalizeASCII(s) }
         let folded = ascii ? s : s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         var out = ""
         out.reserveCapacity(folded.utf8.count)
@@ -23,6 +24,26 @@ public enum NameKey {
             }
         }
         return out
+    }
+
+    /// `normalize` for ASCII text, byte by byte (the same rules: letters and digits kept and
+    /// lowercased, apostrophes dropped, any other run of characters one space, none at the ends).
+    private static func normalizeASCII(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        var pendingSpace = false
+        for b in s.utf8 {
+            if isASCIIAlphanumeric(UInt32(b)) {
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
+                pendingSpace = false
+                out.append((65...90).contains(b) ? b + 32 : b)
+            } else if b == 0x27 {
+                continue
+            } else {
+                pendingSpace = true
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The ASCII members of `CharacterSet.alphanumerics` (letters and digits), without its

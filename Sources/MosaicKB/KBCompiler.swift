@@ -37,15 +37,19 @@ struct KBCompiler {
             }
             var seen: Set<String> = []
             for p in e.props {
-                if !seen.insert(p.name).inserted { error(path, p.pos, "property '\(p.name)' is given twice for '\(e.id)'"); continue }
+                if !seen.insert(p.name).inserted { error(path, p.keyPos ?? p.pos, "property '\(p.name)' is given twice for '\(e.id)'"); continue }
                 let declared = KBSchemaParser.builtinProperties[p.name] ?? schema.propertyType(entity: e.type, property: p.name)
                 if declared == nil && schema.strict {
-                    error(path, p.pos, "property '\(p.name)' is not declared for \(e.type); add it under entity_types.\(e.type).properties in kb/schema.yaml")
+                    let names = schema.lineage(of: e.type).flatMap { schema.entityTypes[$0]?.properties.keys.map { $0 } ?? [] }
+                    error(path, p.keyPos ?? p.pos, "property '\(p.name)' is not declared for \(e.type)\(Suggest.hint(p.name, names + Array(KBSchemaParser.builtinProperties.keys))); add it under entity_types.\(e.type).properties in kb/schema.yaml")
                 }
                 guard let v = value(p.node, declared, path, "property '\(p.name)' of '\(e.id)'") else { continue }
                 checkSources(p.options, path, p.pos, what: "property '\(p.name)' of '\(e.id)'", isSource: e.isSource)
                 drafts.append(StatementDraft(subject: e.id, kind: .property(name: p.name, value: v), meta: p.options.meta(origin: origin(path, p.pos))))
             }
+        }
+        for (id, pos) in file.viaRefs where known[id] == nil {
+            error(path, pos, "'via' names '\(id)', which is not declared\(Suggest.hint(id, Array(known.keys))); declare the outlet under entities: (an Organization) or fix the id")
         }
         let relationTypes = Array(schema.relationTypes.keys)
         for r in file.relations {
@@ -58,17 +62,34 @@ struct KBCompiler {
                 error(path, r.typePos, "unknown relation type '\(r.type)'\(Suggest.hint(r.type, relationTypes)); declare it under relation_types in kb/schema.yaml")
                 continue
             }
+            // (An end of an undeclared type was reported where it is declared.)
             if ok, let ft = known[r.subject], let tt = known[r.object],
+               schema.entityTypes[ft] != nil, schema.entityTypes[tt] != nil,
                let problem = schema.relationProblem(type: r.type, fromType: ft, toType: tt) {
-                error(path, r.typePos, "\(problem); '\(r.subject)' is a \(ft) and '\(r.object)' a \(tt)")
+                error(path, r.typePos, "\(problem); '\(r.subject)' is \(KBCompiler.article(ft)) \(ft) and '\(r.object)' \(KBCompiler.article(tt)) \(tt)")
             }
             var props: [String: Value] = [:]
             for (name, node) in r.props {
+                if rt.properties[name] == nil && schema.strict {
+                    error(path, Pos(node), "\(r.type) has no property '\(name)'\(Suggest.hint(name, Array(rt.properties.keys))); add it under relation_types.\(r.type).properties in kb/schema.yaml")
+                }
                 if let v = value(node, rt.properties[name], path, "property '\(name)' of \(r.type)") { props[name] = v }
             }
             checkSources(r.options, path, r.pos, what: "\(r.subject) \(r.type) \(r.object)", isSource: false)
             drafts.append(StatementDraft(subject: r.subject, kind: .relation(type: r.type, target: r.object, properties: props),
                                          meta: r.options.meta(origin: origin(path, r.pos))))
+        }
+        // The store keeps one statement per distinct fact: a repeated one would vanish silently.
+        var firstLine: [StatementDraft: Int] = [:]
+        // (Only in a file without other errors: a fact whose bad date was dropped is no repeat.)
+        for d in drafts where file.diagnostics.isEmpty {
+            guard case .file(_, let line) = d.meta.origin else { continue }
+            var bare = d
+            bare.meta.origin = .system("")
+            if let first = firstLine[bare] {
+                if case .entity = d.kind { continue }   // a duplicate id, reported elsewhere
+                error(path, Pos(line: line, column: 1), "this fact repeats the one at line \(first) (same subject, value, dates, sources and grade); remove it, or tell them apart with a note")
+            } else { firstLine[bare] = line }
         }
         return drafts
     }
@@ -123,6 +144,8 @@ struct KBCompiler {
             return fail("[latitude, longitude] in degrees")
         }
     }
+
+    static func article(_ word: String) -> String { "AEIOU".contains(word.first?.uppercased() ?? "") ? "an" : "a" }
 
     static func infer(_ n: Yams.Node) -> Value {
         switch n {

@@ -40,7 +40,8 @@ enum Suggest {
     static func closest(_ word: String, in candidates: [String]) -> String? {
         let w = Array(word.lowercased())
         var best: (String, Int)? = nil
-        for c in candidates {
+        // Sorted, so that ties always resolve the same way (candidates often come from a dictionary).
+        for c in candidates.sorted() {
             let d = distance(w, Array(c.lowercased()))
             if d <= max(2, w.count / 3), best == nil || d < best!.1 { best = (c, d) }
         }

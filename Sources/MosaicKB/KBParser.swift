@@ -16,13 +16,20 @@ struct FactOptions: Sendable {
     var until: PartialDate?
     var sources: [Citation]?
     var note: String?
-    var grade: Grading?
-    var confidence: Double?
+    /// `.some(nil)`: written `grade: null`, no grading even where the entity or file has one.
+    var grade: Grading??
+    var confidence: Double??
+    /// The outlets the (single) source relays the fact through, nearest first (`via:`).
+    var via: [String]?
 
-    /// `self` with unset options taken from `outer` (fact ← entity ← file defaults).
+    /// `self` with unset options taken from `outer` (fact ← entity ← file defaults). The
+    /// chain of outlets belongs to the source: it is inherited only with the sources.
     func over(_ outer: FactOptions) -> FactOptions {
         var o = self
-        if o.sources == nil { o.sources = outer.sources }
+        if o.sources == nil {
+            o.sources = outer.sources
+            if o.via == nil { o.via = outer.via }
+        }
         if o.grade == nil { o.grade = outer.grade }
         if o.confidence == nil { o.confidence = outer.confidence }
         return o
@@ -30,12 +37,19 @@ struct FactOptions: Sendable {
 
     func meta(origin: Origin) -> StatementMeta {
         var sources = self.sources ?? []
-        if let note, !sources.isEmpty { sources[0].note = note }
-        return StatementMeta(validFrom: since, validTo: until, sources: sources, grading: grade, confidence: confidence, origin: origin)
+        if !sources.isEmpty, note != nil || via != nil {
+            let (oldVia, oldText) = KBProvenance.split(sources[0].note)
+            sources[0].note = KBProvenance.note(via: via ?? oldVia, text: note ?? oldText)
+        }
+        return StatementMeta(validFrom: since, validTo: until, sources: sources, grading: grade ?? nil, confidence: confidence ?? nil, origin: origin)
     }
 }
 
-struct PropDecl { var name: String; var node: Yams.Node; var options: FactOptions; var pos: Pos }
+struct PropDecl {
+    var name: String; var node: Yams.Node; var options: FactOptions; var pos: Pos
+    /// Where the property's name was written (for errors about the name itself).
+    var keyPos: Pos? = nil
+}
 
 struct EntityDecl {
     var id: String
@@ -62,12 +76,16 @@ struct ParsedFile {
     var entities: [EntityDecl] = []
     var relations: [RelationDecl] = []
     var diagnostics: [KBDiagnostic] = []
+    /// Outlet ids named in `via:` options, to check against the declared ids.
+    var viaRefs: [(String, Pos)] = []
 }
 
 /// Reads kb data files (YAML) into declarations, keeping positions; reports shape errors.
 struct KBParser {
     let path: String
     private(set) var diagnostics: [KBDiagnostic] = []
+    /// Every outlet id named in a `via` (with its position): checked once all ids are known.
+    private(set) var sourceRefs: [(String, Pos)] = []
 
     init(path: String) { self.path = path }
 
@@ -104,7 +122,7 @@ struct KBParser {
             return file
         }
         var defaults = FactOptions()
-        if let d = top["defaults"] { defaults = options(d, allowed: ["source", "sources", "grade", "confidence"]) }
+        if let d = top["defaults"] { defaults = options(d, allowed: ["source", "sources", "via", "grade", "confidence"]) }
         for (k, v) in top {
             switch k.string ?? "" {
             case "defaults": continue
@@ -119,6 +137,7 @@ struct KBParser {
             }
         }
         file.diagnostics = diagnostics
+        file.viaRefs = sourceRefs
         return file
     }
 
@@ -143,22 +162,41 @@ struct KBParser {
         return d
     }
 
-    mutating func citations(_ n: Yams.Node) -> [Citation] {
-        if let s = n.scalar?.string { return [Citation(source: s)] }
+    /// `sources:` as citations, with where each id (and each `via` id) was written.
+    mutating func citations(_ n: Yams.Node) -> ([Citation], [(String, Pos)]) {
+        if let s = n.scalar?.string { return ([Citation(source: s)], []) }
         var out: [Citation] = []
+        var refs: [(String, Pos)] = []
         for item in sequence(n, "sources") {
             if let s = item.scalar?.string { out.append(Citation(source: s)); continue }
             guard let m = item.mapping, let id = m["id"]?.string else {
-                error(Pos(item), "a source is an article id or {id: …, note: …}")
+                error(Pos(item), "a source is an article id or {id: …, note: …, via: […]}")
                 continue
             }
-            for (k, _) in m where !["id", "note"].contains(k.string ?? "") { error(Pos(k), "unknown key '\(k.string ?? "")' in a source (id, note)") }
-            out.append(Citation(source: id, note: m["note"]?.string))
+            for (k, _) in m where !["id", "note", "via"].contains(k.string ?? "") {
+                error(Pos(k), "unknown key '\(k.string ?? "")' in a source\(Suggest.hint(k.string ?? "", ["id", "note", "via"])) (id, note, via)")
+            }
+            var via: [String]? = nil
+            if let v = m["via"] { let r = viaList(v); via = r.map(\.0); refs += r }
+            out.append(Citation(source: id, note: KBProvenance.note(via: via ?? [], text: m["note"]?.string)))
         }
-        return out
+        return (out, refs)
     }
 
-    static let optionKeys = ["since", "until", "on", "source", "sources", "note", "grade", "confidence"]
+    /// `via: bloomberg` or `via: [bloomberg, flightradar24]`: entity ids, nearest outlet first.
+    mutating func viaList(_ n: Yams.Node) -> [(String, Pos)] {
+        if let s = n.scalar?.string, !s.isEmpty { return [(s, Pos(n))] }
+        guard let seq = n.sequence else { error(Pos(n), "'via' is an outlet id or a list of them, nearest first: [bloomberg, flightradar24]"); return [] }
+        return seq.compactMap { item in scalar(item, "an id in 'via'").map { ($0, Pos(item)) } }
+    }
+
+    /// `~`, `null` or nothing: an option explicitly unset.
+    static func isNull(_ n: Yams.Node) -> Bool {
+        guard case .scalar(let s) = n, s.style == .plain else { return false }
+        return s.string.isEmpty || s.string == "~" || s.string == "null"
+    }
+
+    static let optionKeys = ["since", "until", "on", "source", "sources", "note", "via", "grade", "confidence"]
 
     /// Reads fact options from a mapping (ignoring keys in `others`, reporting unknown ones).
     mutating func options(_ n: Yams.Node, allowed: [String] = KBParser.optionKeys, others: [String] = []) -> FactOptions {
@@ -175,8 +213,19 @@ struct KBParser {
             case "since": o.since = date(v, "since")
             case "until": o.until = date(v, "until")
             case "on": if let d = date(v, "on") { o.since = d; o.until = d }
-            case "source", "sources": o.sources = citations(v)
-            case "note": o.note = v.string
+            case "source", "sources":
+                let (c, refs) = citations(v)
+                o.sources = c
+                sourceRefs += refs
+            case "note":
+                guard let t = v.string else { error(Pos(v), "'note' is text; quote it if it contains ': ' or starts with a bracket"); break }
+                o.note = t
+            case "via":
+                let r = viaList(v)
+                o.via = r.map(\.0)
+                sourceRefs += r
+            case "grade" where KBParser.isNull(v): o.grade = .some(nil)
+            case "confidence" where KBParser.isNull(v): o.confidence = .some(nil)
             case "grade":
                 if let s = scalar(v, "grade") {
                     if let g = Grading(s) { o.grade = g } else {
@@ -192,16 +241,22 @@ struct KBParser {
             default: break
             }
         }
+        if m["on"] != nil, let other = m["since"] ?? m["until"] {
+            error(Pos(other), "'on' already sets both ends of the valid time; give either 'on' or 'since'/'until'")
+        }
         if let s = o.since, let u = o.until, u.end <= s.seconds {
             error(Pos(m["until"] ?? n), "'until' (\(u)) is before 'since' (\(s)); swap them or fix the date")
         }
         if o.note != nil, let srcs = o.sources, srcs.count > 1 {
             error(Pos(m["note"] ?? n), "'note' belongs to a single source; with several, write sources: [{id: …, note: …}]")
         }
+        if o.via != nil, let srcs = o.sources, srcs.count > 1 {
+            error(Pos(m["via"] ?? n), "'via' belongs to a single source; with several, write sources: [{id: …, via: […]}]")
+        }
         return o
     }
 
-    static let entityKeys = ["id", "type", "name", "aliases", "labels", "description", "props"] + ["source", "sources", "grade", "confidence", "note"]
+    static let entityKeys = ["id", "type", "name", "aliases", "labels", "description", "props"] + ["source", "sources", "via", "grade", "confidence", "note"]
 
     mutating func entity(_ n: Yams.Node, _ defaults: FactOptions) -> EntityDecl? {
         guard let m = n.mapping else { error(Pos(n), "an entity is a mapping with id, type, name, …"); return nil }
@@ -213,7 +268,7 @@ struct KBParser {
             error(Pos(idNode), "entity '\(id)' has no type; add type: (one of the entity_types in kb/schema.yaml)"); return nil
         }
         var e = EntityDecl(id: id, type: type, pos: Pos(idNode), typePos: Pos(typeNode))
-        let optionKeys = ["source", "sources", "grade", "confidence", "note"]
+        let optionKeys = ["source", "sources", "via", "grade", "confidence", "note"]
         // Unknown keys were reported above; the options reader skips every other key.
         let others = Array(m.keys.compactMap(\.string).filter { !optionKeys.contains($0) })
         e.options = options(n, allowed: optionKeys, others: others).over(defaults)
@@ -223,17 +278,17 @@ struct KBParser {
         }
         if let p = m["props"] {
             guard let pm = p.mapping else { error(Pos(p), "props must be a mapping of name: value"); return e }
-            for (k, v) in pm { e.props.append(prop(k.string ?? "", v)) }
+            for (k, v) in pm { e.props.append(prop(k.string ?? "", v, key: k)) }
         }
         e.props = e.props.map { var p = $0; p.options = p.options.over(e.options); return p }
         return e
     }
 
-    mutating func prop(_ name: String, _ v: Yams.Node) -> PropDecl {
+    mutating func prop(_ name: String, _ v: Yams.Node, key: Yams.Node? = nil) -> PropDecl {
         if let m = v.mapping, let value = m["value"] {
-            return PropDecl(name: name, node: value, options: options(v, others: ["value"]), pos: Pos(value))
+            return PropDecl(name: name, node: value, options: options(v, others: ["value"]), pos: Pos(value), keyPos: key.map(Pos.init))
         }
-        return PropDecl(name: name, node: v, options: FactOptions(), pos: Pos(v))
+        return PropDecl(name: name, node: v, options: FactOptions(), pos: Pos(v), keyPos: key.map(Pos.init))
     }
 
     static let sourceKeys = ["id", "type", "title", "publisher", "date", "url", "reliability", "language", "name", "aliases", "props"]
@@ -248,23 +303,37 @@ struct KBParser {
         let typeNode = m["type"]
         var e = EntityDecl(id: id, type: typeNode?.string ?? "Article", pos: Pos(idNode), typePos: Pos(typeNode ?? idNode))
         e.isSource = true
+        // A source is its own citation; a field may still carry a note or dates of its own
+        // (`date: {value: 2025-10-30, note: inferred}`).
+        e.options = FactOptions(sources: [Citation(source: id)])
         for key in ["title", "date", "url", "reliability", "language", "name", "aliases"] {
             if let v = m[key] { e.props.append(prop(key, v)) }
         }
-        if m["name"] == nil, let t = m["title"] { e.props.append(prop("name", t)) }
-        let reliability = m["reliability"]?.mapping?["value"] ?? m["reliability"]
-        if let r = reliability?.string, !(r.count == 1 && "ABCDEF".contains(r.uppercased())) {
-            error(Pos(m["reliability"]), "reliability is one letter A–F (A completely reliable … F cannot be judged)")
+        if m["name"] == nil, let t = m["title"] {
+            var p = prop("name", t)
+            p.options.note = nil
+            p.options.sources = nil
+            e.props.append(p)
         }
-        if let p = m["props"], let pm = p.mapping { for (k, v) in pm { e.props.append(prop(k.string ?? "", v)) } }
+        if let r = e.props.first(where: { $0.name == "reliability" }), let letter = r.node.string,
+           !(letter.count == 1 && "ABCDEF".contains(letter.uppercased())) {
+            error(r.pos, "reliability is one letter A–F (A completely reliable … F cannot be judged)")
+        }
+        if let p = m["props"] {
+            if let pm = p.mapping { for (k, v) in pm { e.props.append(prop(k.string ?? "", v, key: k)) } }
+            else { error(Pos(p), "props must be a mapping of name: value") }
+        }
+        for i in e.props.indices {
+            if e.props[i].options.sources != nil {
+                error(e.props[i].pos, "a source's own fields cite the source itself; remove source/sources here")
+            }
+            e.props[i].options = e.props[i].options.over(e.options)
+        }
         var rels: [RelationDecl] = []
         if let pub = m["publisher"], let pid = scalar(pub, "publisher") {
             rels.append(RelationDecl(subject: id, type: "PUBLISHED_BY", object: pid, subjectPos: Pos(idNode), typePos: Pos(pub),
                                      objectPos: Pos(pub), options: FactOptions(sources: [Citation(source: id)]), pos: Pos(pub)))
         }
-        // A source is its own citation.
-        e.options = FactOptions(sources: [Citation(source: id)])
-        e.props = e.props.map { var p = $0; p.options = p.options.over(e.options); return p }
         return (e, rels)
     }
 

@@ -69,7 +69,8 @@ enum KBSchemaParser {
                     schema.relationTypes[name] = r
                 }
             default:
-                err(k, "unknown schema key '\(k.string ?? "")' (strict, require_sources, entity_types, relation_types)")
+                let keys = ["strict", "require_sources", "entity_types", "relation_types"]
+                err(k, "unknown schema key '\(k.string ?? "")'\(Suggest.hint(k.string ?? "", keys)) (\(keys.joined(separator: ", ")))")
             }
         }
         // Every referenced type must exist, and `extends` must not loop.

@@ -38,6 +38,7 @@ public indirect enum ExprKind: Sendable {
     case reduce(accumulator: String, initial: Expr, variable: String, list: Expr, expression: Expr)
     case pattern(PatternPart)                 // a pattern used as a predicate
     case exists(Pattern, Expr?)               // EXISTS { pattern WHERE ... }
+    case existsQuery(SingleQuery)             // EXISTS { MATCH ... WITH ... RETURN ... }
     case mapProjection(String, [MapProjectionItem])
     /// A reference to an aggregate computed by a projection (internal).
     case aggregateSlot(Int)

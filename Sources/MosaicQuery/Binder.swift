@@ -2,7 +2,7 @@
 /// value), and the compile-time errors of the language (undefined or re-bound variables,
 /// misplaced aggregation, invalid CREATE/MERGE patterns, column conflicts, ...).
 struct Binder {
-    enum Kind: Equatable { case node, relationship, relationshipList, path, value, scalar, list }
+    enum Kind: Equatable { case node, relationship, relationshipList, path, value, scalar, list, stringValue, boolValue }
     typealias Scope = [String: Kind]
 
     let functions: FunctionRegistry
@@ -63,7 +63,7 @@ struct Binder {
             scope = try bindProjection(proj, scope, isWith: true)
             if let w = pred {
                 var whereScope = scope
-                if !proj.items.contains(where: { $0.expr.containsAggregate }) && !proj.distinct {
+                if !proj.items.contains(where: { $0.expr.containsAggregate }) {
                     for (k, v) in previous where whereScope[k] == nil { whereScope[k] = v }
                 }
                 try check(w, whereScope, booleanContext: true)
@@ -103,13 +103,31 @@ struct Binder {
         return []
     }
 
+    /// Binds a subquery that sees the outer scope; returns the scopes before each clause.
+    mutating func bindSubquery(_ q: SingleQuery, outer: Scope) throws -> [Scope] {
+        var scope = outer
+        var perClause: [Scope] = []
+        for clause in q.clauses {
+            switch clause {
+            case .create(_, let pos), .merge(_, _, _, let pos), .set(_, let pos), .remove(_, let pos), .delete(_, _, let pos):
+                throw Binder.err("InvalidClauseComposition", "an EXISTS subquery cannot write; move the update out of EXISTS { ... }", pos)
+            default: break
+            }
+            perClause.append(scope)
+            _ = try bindClause(clause, &scope)
+        }
+        return perClause
+    }
+
     func undefined(_ v: String, _ pos: SourcePosition) -> QueryError {
         Binder.err("UndefinedVariable", "the variable '\(v)' is not defined; bind it in MATCH, WITH or UNWIND first", pos)
     }
 
     func checkSet(_ item: SetItem, _ scope: Scope) throws {
         switch item {
-        case .property(let target, _, let v): try check(target, scope); try check(v, scope)
+        case .property(let target, _, let v):
+            try check(target, scope); try check(v, scope)
+            if case .pattern = v.kind { throw Binder.err("UnexpectedSyntax", "a pattern cannot be a value here; use a pattern comprehension", v.pos) }
         case .replaceAll(let n, let v, let pos), .merge(let n, let v, let pos):
             if scope[n] == nil { throw undefined(n, pos) }
             try check(v, scope)
@@ -185,6 +203,9 @@ struct Binder {
                 throw Binder.err("ColumnNameConflict", "the column name '\(item.name)' is used twice; rename one with AS", item.expr.pos)
             }
             names.insert(item.name)
+            if case .pattern = item.expr.kind {
+                throw Binder.err("UnexpectedSyntax", "a pattern cannot be a value here; use a pattern comprehension [(a)-->(b) | b] or EXISTS { ... }", item.expr.pos)
+            }
             if item.expr.containsAggregate {
                 hasAgg = true
                 try checkAggregation(item.expr, inAggregate: false)
@@ -234,21 +255,52 @@ struct Binder {
         case .listComprehension(_, let l, let p, let pr):
             try checkAggregation(l, inAggregate: inAggregate)
             if (p?.containsAggregate ?? false) || (pr?.containsAggregate ?? false) { throw Binder.err("InvalidAggregation", "aggregate functions cannot be used inside list comprehensions", e.pos) }
-        case .quantifier, .reduce, .patternComprehension:
+        case .quantifier(_, _, let l, let p):
+            try checkAggregation(l, inAggregate: inAggregate)
+            if p.containsAggregate { throw Binder.err("InvalidAggregation", "aggregate functions cannot be used inside a quantifier's predicate", e.pos) }
+        case .reduce, .patternComprehension:
             if e.containsAggregate { throw Binder.err("InvalidAggregation", "aggregate functions cannot be used inside list comprehensions or quantifiers", e.pos) }
         default: for c in e.children { try checkAggregation(c, inAggregate: inAggregate) }
         }
     }
 
-    func checkAmbiguous(_ e: Expr, keys: Set<String>, keyVars: Set<String>) throws {
+    func checkAmbiguous(_ e: Expr, keys: Set<String>, keyVars: Set<String>, local: Set<String> = []) throws {
         if e.isAggregate || keys.contains(e.canonical) { return }
-        if case .variable(let v) = e.kind, !keyVars.contains(v) {
+        switch e.kind {
+        case .listComprehension(let v, let l, let p, let pr):
+            try checkAmbiguous(l, keys: keys, keyVars: keyVars, local: local)
+            for x in [p, pr].compactMap({ $0 }) { try checkAmbiguous(x, keys: keys, keyVars: keyVars, local: local.union([v])) }
+            return
+        case .quantifier(_, let v, let l, let p):
+            try checkAmbiguous(l, keys: keys, keyVars: keyVars, local: local)
+            try checkAmbiguous(p, keys: keys, keyVars: keyVars, local: local.union([v]))
+            return
+        case .reduce(let a, let i, let v, let l, let body):
+            try checkAmbiguous(i, keys: keys, keyVars: keyVars, local: local)
+            try checkAmbiguous(l, keys: keys, keyVars: keyVars, local: local)
+            try checkAmbiguous(body, keys: keys, keyVars: keyVars, local: local.union([a, v]))
+            return
+        default: break
+        }
+        if case .variable(let v) = e.kind, !keyVars.contains(v), !local.contains(v) {
             throw Binder.err("AmbiguousAggregationExpression", "'\(v)' is used beside an aggregate but is not a grouping key; add it to the projection", e.pos)
         }
         if case .property(let b, _) = e.kind, case .variable(let v) = b.kind, !keyVars.contains(v) {
             throw Binder.err("AmbiguousAggregationExpression", "'\(e.canonical)' is used beside an aggregate but is not a grouping key; project it as its own column", e.pos)
         }
-        for c in e.children { try checkAmbiguous(c, keys: keys, keyVars: keyVars) }
+        for c in e.children { try checkAmbiguous(c, keys: keys, keyVars: keyVars, local: local) }
+    }
+
+    /// The kind of a list's elements when the list is a literal of one simple type.
+    func elementKind(_ l: Expr, _ scope: Scope) -> Kind {
+        guard case .list(let items) = l.kind, !items.isEmpty else { return .value }
+        let types = Set(items.map { e -> String in
+            if case .literal(let v) = e.kind { return v.typeName }
+            return "?"
+        })
+        if types == ["STRING"] { return .stringValue }
+        if types == ["BOOLEAN"] { return .boolValue }
+        return .value
     }
 
     func staticKind(_ e: Expr, _ scope: Scope) -> Kind {
@@ -266,7 +318,11 @@ struct Binder {
     func staticType(_ e: Expr, _ scope: Scope) -> StaticType {
         switch e.kind {
         case .variable(let v):
-            switch scope[v] { case .node?: return .node; case .relationship?: return .relationship; case .path?: return .path; case .relationshipList?: return .list; default: return .unknown }
+            switch scope[v] {
+            case .node?: return .node; case .relationship?: return .relationship; case .path?: return .path; case .relationshipList?: return .list
+            case .stringValue?: return .string; case .boolValue?: return .bool
+            default: return .unknown
+            }
         case .literal(let v):
             switch v { case .int: return .int; case .float: return .float; case .string: return .string; case .bool: return .bool; case .list: return .list; case .map: return .map; default: return .unknown }
         case .list, .listComprehension: return .list
@@ -300,7 +356,7 @@ struct Binder {
                     case "type", "startnode", "endnode": bad = ![.relationship, .unknown].contains(t)
                     case "labels": bad = ![.node, .unknown].contains(t)
                     case "properties", "keys": bad = ![.node, .relationship, .map, .unknown].contains(t)
-                    case "nodes", "relationships", "length": bad = [.node, .relationship, .int, .float, .string, .bool, .map].contains(t) && lname != "length"
+                    case "nodes", "relationships", "length": bad = [.node, .relationship, .int, .float, .string, .bool, .map].contains(t)
                     default: bad = false
                     }
                     if bad { throw Binder.err("InvalidArgumentType", "\(name)() cannot take '\(a.canonical)'", a.pos) }
@@ -319,12 +375,12 @@ struct Binder {
             }
         case .listComprehension(let v, let l, let p, let pr):
             try check(l, scope)
-            var inner = scope; inner[v] = .value
+            var inner = scope; inner[v] = elementKind(l, scope)
             if let p = p { try check(p, inner) }
             if let pr = pr { try check(pr, inner) }
         case .quantifier(_, let v, let l, let p):
             try check(l, scope)
-            var inner = scope; inner[v] = .value
+            var inner = scope; inner[v] = elementKind(l, scope)
             try check(p, inner, booleanContext: true)
         case .reduce(let a, let i, let v, let l, let body):
             try check(i, scope); try check(l, scope)
@@ -342,6 +398,9 @@ struct Binder {
             for n in part.nodes { if let v = n.variable, scope[v] == nil { throw Binder.err("UndefinedVariable", "a pattern used as a predicate cannot introduce the new variable '\(v)'; use EXISTS { ... } or a MATCH", n.pos) } }
             for (r, _) in part.steps { if let v = r.variable, scope[v] == nil { throw Binder.err("UndefinedVariable", "a pattern used as a predicate cannot introduce the new variable '\(v)'", r.pos) } }
             for c in e.children { try check(c, scope) }
+        case .existsQuery(let q):
+            var b = self
+            _ = try b.bindSubquery(q, outer: scope)
         case .exists(let pat, let p):
             var inner = scope
             var local: [String: Kind] = [:]
@@ -355,6 +414,11 @@ struct Binder {
                 if case .literal(_, let x) = it { try check(x, scope) }
             }
         case .binary(let op, let a, let b):
+            if [.sub, .mul, .div, .mod, .pow].contains(op) {
+                for x in [a, b] where [.string, .bool, .map, .node, .relationship, .path].contains(staticType(x, scope)) {
+                    throw Binder.err("InvalidArgumentType", "'\(op.rawValue)' needs numbers; '\(x.canonical)' is not a number", x.pos)
+                }
+            }
             if op == .inList, [.int, .float, .string, .bool, .map].contains(staticType(b, scope)) {
                 throw Binder.err("InvalidArgumentType", "IN needs a list on its right, not '\(b.canonical)'", b.pos)
             }

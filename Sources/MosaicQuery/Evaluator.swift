@@ -114,7 +114,8 @@ extension Executor {
         case .pattern(let part):
             var found = false
             let saved = usedRels; usedRels = []
-            defer { usedRels = saved }
+            let savedSink = countSink; countSink = nil
+            defer { usedRels = saved; countSink = savedSink }
             do {
                 try matchPart(part, nil, row) { _ in found = true; throw StopMatching() }
             } catch is StopMatching {}
@@ -122,7 +123,8 @@ extension Executor {
         case .exists(let pattern, let pred):
             var found = false
             let saved = usedRels; usedRels = []
-            defer { usedRels = saved }
+            let savedSink = countSink; countSink = nil
+            defer { usedRels = saved; countSink = savedSink }
             do {
                 try matchParts(pattern, nil, 0, row) { r in
                     if let p = pred, try eval(p, r) != .bool(true) { return }
@@ -130,11 +132,20 @@ extension Executor {
                 }
             } catch is StopMatching {}
             return .bool(found)
+        case .existsQuery(let q):
+            var b = Binder(functions: functions)
+            let scopes = try b.bindSubquery(q, outer: Dictionary(uniqueKeysWithValues: row.keys.map { ($0, Binder.Kind.value) }))
+            let plan = Planner.plan(QueryAST(parts: [q], unionAll: []), scopes: [scopes], describe: false)
+            let sub = Executor(graph: graph, params: params, functions: functions, plan: plan, limits: QueryLimits(maxSteps: stepLimit - steps))
+            let r = try sub.runSingle(q, 0, initial: row)
+            steps += sub.steps
+            return .bool(!r.finalRows.isEmpty)
         case .patternComprehension(let pv, let part, let pred, let proj):
             var out: [QueryValue] = []
             var p = part; p.pathVariable = pv ?? part.pathVariable
             let saved = usedRels; usedRels = []
-            defer { usedRels = saved }
+            let savedSink = countSink; countSink = nil
+            defer { usedRels = saved; countSink = savedSink }
             try matchPart(p, nil, row) { r in
                 if let w = pred, try eval(w, r) != .bool(true) { return }
                 out.append(try eval(proj, r))
@@ -183,6 +194,17 @@ extension Executor {
             case "minute": return d.precision >= .minute ? .int(d.secondOfDay / 60 % 60) : .null
             case "second": return d.precision >= .second ? .int(d.secondOfDay % 60) : .null
             case "precision": return .string(d.precision.name)
+            default: return .null
+            }
+        case .duration(let d):
+            switch key {
+            case "years": return .int(d.months / 12)
+            case "months": return .int(d.months)
+            case "weeks": return .int(d.days / 7)
+            case "days": return .int(d.days)
+            case "hours": return .int(d.seconds / 3600)
+            case "minutes": return .int(d.seconds / 60)
+            case "seconds": return .int(d.seconds)
             default: return .null
             }
         default: throw QueryError.type("cannot read property '\(key)' of \(b.typeName); only nodes, relationships and maps have properties", pos)
@@ -251,6 +273,18 @@ extension Executor {
 
     func arithmetic(_ op: BinaryOp, _ a: QueryValue, _ b: QueryValue, _ pos: SourcePosition) throws -> QueryValue {
         if a.isNull || b.isNull { return .null }
+        switch (op, a, b) {
+        case let (.add, .date(d), .duration(u)), let (.add, .duration(u), .date(d)):
+            guard let r = u.added(to: d) else { throw QueryError.argument("InvalidArgumentValue", "the date moved out of range", pos) }
+            return .date(r)
+        case let (.sub, .date(d), .duration(u)):
+            guard let r = u.negated.added(to: d) else { throw QueryError.argument("InvalidArgumentValue", "the date moved out of range", pos) }
+            return .date(r)
+        case let (.add, .duration(x), .duration(y)): return .duration(QueryDuration(months: x.months + y.months, days: x.days + y.days, seconds: x.seconds + y.seconds))
+        case let (.sub, .duration(x), .duration(y)): return .duration(QueryDuration(months: x.months - y.months, days: x.days - y.days, seconds: x.seconds - y.seconds))
+        case let (.sub, .date(x), .date(y)): return .duration(QueryDuration(days: y.days(to: x)))
+        default: break
+        }
         if op == .add {
             switch (a, b) {
             case let (.list(x), .list(y)): return .list(x + y)
@@ -384,7 +418,7 @@ extension Executor {
         case "sources", "confidence", "validfrom", "validto", "grading":
             switch a {
             case .relationship(let r):
-                let key = ["sources": "sources", "confidence": "confidence", "validfrom": "validFrom", "validto": "validTo", "grading": "grading"][name]!
+                let key = name == "validfrom" ? "validFrom" : name == "validto" ? "validTo" : name  // no dictionary per call
                 return graph.relationshipMetadata(r, key)
             case .null: return .null
             default: throw bad("a relationship")

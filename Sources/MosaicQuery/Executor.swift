@@ -12,6 +12,8 @@ final class Executor<G: QueryGraph> {
     var changes: [QueryChange] = []
     /// Relationships bound by the MATCH being matched (a stack: patterns are short).
     var usedRels: [Int] = []
+    /// Set while a MATCH feeds a lone count(*): the last hop adds its number of matches at once.
+    var countSink: Aggregator<G>? = nil
     var deletedNodes: Set<Int> = []
     var deletedRels: Set<Int> = []
     /// Types of relationships deleted by this query (type(r) still works on them).
@@ -79,32 +81,51 @@ final class Executor<G: QueryGraph> {
 
     }
 
-    func runSingle(_ q: SingleQuery, _ pi: Int) throws -> (columns: [String], rows: [[QueryValue]]) {
-        var rows: [Row] = [[:]]
+    func runSingle(_ q: SingleQuery, _ pi: Int, initial: Row = [:]) throws -> (columns: [String], rows: [[QueryValue]], finalRows: [Row]) {
+        var rows: [Row] = [initial]
         var columns: [String] = []
         var out: [[QueryValue]] = []
         var returned = false
         var fused: Aggregator<G>? = nil
         for (ci, clause) in q.clauses.enumerated() {
             let cp = plan.clauses[pi][ci]
+            let cap = try rowCap(q, ci)
             switch clause {
             case .match(let pattern, let optional, let pred, _):
                 // a MATCH followed by an aggregating WITH/RETURN streams its rows into the aggregator
                 if ci + 1 < q.clauses.count, let next = plan.clauses[pi][ci + 1].projection, next.hasAggregates {
                     let agg = Aggregator(next, self)
+                    // count(*) alone over a single pattern: the last hop is counted, not enumerated
+                    let countOnly = (cp.pushedDown ? cp.residual == nil : pred == nil) && !optional && pattern.count == 1 && next.keyIndices.isEmpty
+                        && next.aggregates.allSatisfy { if case .countStar = $0.kind { return true }; return false }
+                    if countOnly { countSink = agg }
+                    defer { countSink = nil }
                     _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
                     fused = agg
                     rows = []
+                } else if let c = cap {
+                    var capped: [Row] = []
+                    do {
+                        _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { r in
+                            capped.append(r)
+                            if capped.count >= c { throw StopMatching() }
+                        }
+                    } catch is StopMatching { usedRels = [] }
+                    rows = capped
                 } else {
                     rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
                 }
             case .unwind(let e, let v, _):
                 var next: [Row] = []
-                for row in rows {
+                unwinding: for row in rows {
                     let lv = try eval(e, row)
                     switch lv {
                     case .null: continue
-                    case .list(let l): for x in l { var r = row; r[v] = x; next.append(r); try tick() }
+                    case .list(let l):
+                        for x in l {
+                            if let c = cap, next.count >= c { break unwinding }
+                            var r = row; r[v] = x; next.append(r); try tick()
+                        }
                     default: var r = row; r[v] = lv; next.append(r)
                     }
                 }
@@ -140,7 +161,25 @@ final class Executor<G: QueryGraph> {
             }
             if let op = cp.operatorIndex { opRows[op] += rows.count }
         }
-        return returned ? (columns, out) : ([], [])
+        return returned ? (columns, out, rows) : ([], [], rows)
+    }
+
+    /// How many rows clause `ci` needs to produce when the next clause is a plain projection
+    /// with LIMIT (no ORDER BY, DISTINCT or aggregation): SKIP + LIMIT; nil when all are needed.
+    func rowCap(_ q: SingleQuery, _ ci: Int) throws -> Int? {
+        guard ci + 1 < q.clauses.count else { return nil }
+        let proj: Projection
+        switch q.clauses[ci + 1] {
+        case .with(let p, let w) where w == nil: proj = p
+        case .returns(let p): proj = p
+        default: return nil
+        }
+        guard let l = proj.limit, proj.order.isEmpty, !proj.distinct,
+              !proj.items.contains(where: { $0.expr.containsAggregate }) else { return nil }
+        switch q.clauses[ci] { case .match(_, let optional, _, _) where !optional: break; case .unwind: break; default: return nil }
+        let limit = try countArgument(l, "LIMIT")
+        let skip = try proj.skip.map { try countArgument($0, "SKIP") } ?? 0
+        return limit + skip
     }
 
     func isTrue(_ v: QueryValue) throws -> Bool {
@@ -162,6 +201,7 @@ final class Executor<G: QueryGraph> {
             var found = false
             let saved = usedRels
             usedRels = []
+            let predicate = cp.pushedDown ? cp.residual : predicate
             try matchParts(pattern, cp.parts, 0, row) { r in
                 if let w = predicate {
                     let savedInner = usedRels
@@ -213,9 +253,13 @@ final class Executor<G: QueryGraph> {
     }
 
     func nodeMatches(_ np: NodePattern, _ n: Int, _ props: [(String, QueryValue)]?, _ row: Row) throws -> Bool {
-        for l in np.labels where !graph.hasLabel(n, l) { return false }
+        try nodeMatches(graph, np, n, props, row)
+    }
+
+    @inline(__always) func nodeMatches(_ g: G, _ np: NodePattern, _ n: Int, _ props: [(String, QueryValue)]?, _ row: Row) throws -> Bool {
+        for l in np.labels where !g.hasLabel(n, l) { return false }
         if let ps = props {
-            for (k, v) in ps { if graph.nodeProperty(n, k).equals(v) != true { return false } }
+            for (k, v) in ps { if g.nodeProperty(n, k).equals(v) != true { return false } }
         }
         if let v = np.variable, let b = row[v] {
             guard case .node(let m) = b, m == n else { return false }
@@ -224,9 +268,12 @@ final class Executor<G: QueryGraph> {
     }
 
     func relMatches(_ rp: RelPattern, _ r: Int, _ props: [(String, QueryValue)]?) -> Bool {
-        if let ps = props {
-            for (k, v) in ps { if graph.relationshipProperty(r, k).equals(v) != true { return false } }
-        }
+        relMatches(graph, rp, r, props)
+    }
+
+    @inline(__always) func relMatches(_ g: G, _ rp: RelPattern, _ r: Int, _ props: [(String, QueryValue)]?) -> Bool {
+        guard let ps = props else { return true }
+        for (k, v) in ps { if g.relationshipProperty(r, k).equals(v) != true { return false } }
         return true
     }
 
@@ -243,6 +290,7 @@ final class Executor<G: QueryGraph> {
 
     func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, _ emit: (Row) throws -> Void) throws {
         let plan = plan ?? Planner.planPart(part, bound: Set(row.keys), indexedKeys: [])
+        let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
         let nodeProps = try nodes.map { try evalProps($0.properties, row) }
         let relProps = try part.steps.map { try evalProps($0.0.properties, row) }
@@ -262,7 +310,7 @@ final class Executor<G: QueryGraph> {
                 var cur = nodeIDs[0]
                 for seg in relIDs {
                     for rel in seg {
-                        let (s, e) = graph.endpoints(rel)
+                        let (s, e) = gv.endpoints(rel)
                         cur = s == cur ? e : s
                         pn.append(cur); pr.append(rel)
                     }
@@ -274,7 +322,7 @@ final class Executor<G: QueryGraph> {
 
         func bindNode(_ idx: Int, _ n: Int, _ body: () throws -> Void) throws {
             let np = nodes[idx]
-            guard try nodeMatches(np, n, nodeProps[idx], row) else { return }
+            guard try nodeMatches(gv, np, n, nodeProps[idx], row) else { return }
             nodeIDs[idx] = n
             var added = false
             if plan.bindNodes[idx], let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
@@ -283,8 +331,17 @@ final class Executor<G: QueryGraph> {
             nodeIDs[idx] = -1
         }
 
+        let filters = plan.filters
         func extend(_ k: Int) throws {
             try tick()
+            if k < filters.count {
+                for f in filters[k] {
+                    let saved = usedRels
+                    let ok = try isTrue(eval(f, row))
+                    usedRels = saved
+                    if !ok { return }
+                }
+            }
             if k == order.count { try finish(); return }
             let (s, forward) = order[k]
             let rp = part.steps[s].0
@@ -319,8 +376,8 @@ final class Executor<G: QueryGraph> {
                     }
                     if let mx = range.max, path.count >= mx { return }
                     if let bl = boundList, path.count >= bl.count { return }
-                    for (rel, other) in graph.relationships(of: at, direction: dir, types: rp.types) {
-                        if usedRels.contains(rel) || !relMatches(rp, rel, relProps[s]) { continue }
+                    for (rel, other) in gv.relationships(of: at, direction: dir, types: rp.types) {
+                        if usedRels.contains(rel) || !relMatches(gv, rp, rel, relProps[s]) { continue }
                         usedRels.append(rel); path.append(rel)
                         try walk(other)
                         path.removeLast(); usedRels.removeLast()
@@ -334,9 +391,19 @@ final class Executor<G: QueryGraph> {
                 guard case .relationship(let r) = b else { return }
                 boundRel = r
             }
-            for (rel, other) in graph.relationships(of: from, direction: dir, types: rp.types) {
+            if let sink = countSink, k == order.count - 1, filters.count <= k + 1 || filters[k + 1].isEmpty, boundRel == nil, !needPath, relProps[s] == nil, nodeIDs[toIdx] == -1 {
+                let np = nodes[toIdx]
+                if np.labels.isEmpty, nodeProps[toIdx] == nil, np.variable.map({ row[$0] == nil }) ?? true {
+                    var c = 0
+                    for (rel, _) in gv.relationships(of: from, direction: dir, types: rp.types) where !usedRels.contains(rel) { c += 1 }
+                    try tick(c)
+                    sink.addCount(c)
+                    return
+                }
+            }
+            for (rel, other) in gv.relationships(of: from, direction: dir, types: rp.types) {
                 if let br = boundRel, br != rel { continue }
-                if usedRels.contains(rel) || !relMatches(rp, rel, relProps[s]) { continue }
+                if usedRels.contains(rel) || !relMatches(gv, rp, rel, relProps[s]) { continue }
                 if nodeIDs[toIdx] != -1 && nodeIDs[toIdx] != other { continue }
                 usedRels.append(rel)
                 if needPath { relIDs[s] = [rel] }

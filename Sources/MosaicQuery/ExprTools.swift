@@ -25,7 +25,7 @@ extension Expr {
 
     var children: [Expr] {
         switch kind {
-        case .literal, .parameter, .variable, .countStar, .aggregateSlot: return []
+        case .literal, .parameter, .variable, .countStar, .aggregateSlot, .existsQuery: return []
         case .property(let e, _), .not(let e), .negate(let e), .isNull(let e, _), .labelCheck(let e, _): return [e]
         case .index(let a, let b), .binary(_, let a, let b): return [a, b]
         case .slice(let a, let b, let c): return [a] + [b, c].compactMap { $0 }
@@ -60,7 +60,7 @@ extension Expr {
         func rwo(_ e: Expr?) throws -> Expr? { try e.map { try $0.rewrite(f) } }
         let k: ExprKind
         switch kind {
-        case .literal, .parameter, .variable, .countStar, .aggregateSlot, .pattern, .exists, .patternComprehension: return self
+        case .literal, .parameter, .variable, .countStar, .aggregateSlot, .pattern, .exists, .patternComprehension, .existsQuery: return self
         case .property(let e, let n): k = .property(try rw(e), n)
         case .not(let e): k = .not(try rw(e))
         case .negate(let e): k = .negate(try rw(e))
@@ -107,6 +107,7 @@ extension Expr {
         case .reduce(let a, let i, let v, let l, let e): return "reduce(\(a) = \(i.canonical), \(v) IN \(l.canonical) | \(e.canonical))"
         case .pattern(let part): return "pattern@\(part.pos)"
         case .exists(let pat, _): return "exists@\(pat.first?.pos.description ?? "")"
+        case .existsQuery: return "exists@\(pos)"
         case .mapProjection(let v, let items): return "\(v){\(items.count)@\(pos)}"
         case .aggregateSlot(let i): return "#agg\(i)"
         }
@@ -125,6 +126,7 @@ extension Expr {
         case .relationship(let r): return "relationship(\(r))"
         case .path(let p): return "path(\(p.nodes.count - 1))"
         case .date(let d): return "date('\(d)')"
+        case .duration(let d): return "duration('\(d)')"
         }
     }
 
@@ -150,7 +152,7 @@ extension Expr {
             for n in part.nodes { if let v = n.variable, !bound.contains(v) { out.insert(v) } }
             for (r, _) in part.steps { if let v = r.variable, !bound.contains(v) { out.insert(v) } }
             for e in children { e.freeVariables(into: &out, bound: bound) }
-        case .patternComprehension, .exists:
+        case .patternComprehension, .exists, .existsQuery:
             break  // introduce their own variables; checked by the binder
         default:
             for c in children { c.freeVariables(into: &out, bound: bound) }

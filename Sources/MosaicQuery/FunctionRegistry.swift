@@ -103,6 +103,7 @@ public struct FunctionRegistry: Sendable {
             case .float(let f): return .string(formatFloat(f))
             case .bool(let b): return .string(b ? "true" : "false")
             case .date(let d): return .string(d.description)
+            case .duration(let d): return .string(d.description)
             default: throw typeError("toString", a[0], "a number, boolean, string or date")
             }
         })
@@ -220,6 +221,36 @@ public struct FunctionRegistry: Sendable {
                 return .date(d)
             default: throw typeError("date", a[0], "a string or map")
             }
+        })
+        r.register(QueryFunction("duration", arity: 1...1) { a, _ in
+            switch a[0] {
+            case .string(let s):
+                guard let d = QueryDuration.parse(s) else { throw QueryError.argument("InvalidArgumentValue", "'\(s)' is not a duration; write ISO 8601 such as P1Y2M10D or PT12H") }
+                return .duration(d)
+            case .duration: return a[0]
+            case .map(let m):
+                func n(_ k: String) -> Double { m[k]?.asDouble ?? 0 }
+                return .duration(QueryDuration(months: Int(n("years") * 12 + n("months")), days: Int(n("weeks") * 7 + n("days")),
+                                               seconds: Int(n("hours") * 3600 + n("minutes") * 60 + n("seconds"))))
+            default: throw typeError("duration", a[0], "a string or map")
+            }
+        })
+        r.register(QueryFunction("duration.between", arity: 2...2) { a, _ in
+            guard case .date(let x) = a[0], case .date(let y) = a[1] else { throw typeError("duration.between", a[0], "two dates") }
+            return .duration(QueryDuration(days: x.days(to: y)))
+        })
+        r.register(QueryFunction("duration.inDays", arity: 2...2) { a, _ in
+            guard case .date(let x) = a[0], case .date(let y) = a[1] else { throw typeError("duration.inDays", a[0], "two dates") }
+            return .duration(QueryDuration(days: x.days(to: y)))
+        })
+        // Mosaic extensions on dates with precision
+        r.register(QueryFunction("overlaps", arity: 2...2) { a, _ in
+            guard case .date(let x) = a[0], case .date(let y) = a[1] else { throw typeError("overlaps", a[0], "two dates") }
+            return .bool(x.overlaps(y))
+        })
+        r.register(QueryFunction("within", arity: 2...2) { a, _ in
+            guard case .date(let x) = a[0], case .date(let y) = a[1] else { throw typeError("within", a[0], "two dates") }
+            return .bool(y.contains(x))
         })
         r.register(QueryFunction("timestamp", arity: 0...0) { _, _ in .int(Int(Date().timeIntervalSince1970 * 1000)) })
         return r

@@ -25,13 +25,17 @@ public struct GraphView: QueryGraph {
         default: return nil  // not indexed: the planner falls back to a label scan
         }
     }
-    public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.node(Int32(node)).alive }
-    public func labels(of node: Int) -> [String] { graph.node(Int32(node)).labels }
-    public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.node(Int32(node)).labels.contains(label) }
+    // Hot paths read fields in place (`graph.nodes[i].labels`) rather than through
+    // `graph.node(i)`, which copies the whole Node (five reference-counted fields).
+    public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.nodes[node].alive }
+    public func labels(of node: Int) -> [String] { graph.nodes[node].labels }
+    public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.nodes[node].labels.contains(label) }
     public func nodeProperty(_ node: Int, _ key: String) -> QueryValue {
-        let n = graph.node(Int32(node))
-        if let v = n.properties[key] { return QueryValue(v) }
-        if key == "id" && !n.isAnonymous { return .string(n.key) }
+        if let v = graph.nodes[node].properties[key] { return QueryValue(v) }
+        if key == "id" {
+            let k = graph.nodes[node].key
+            return k.hasPrefix("_:") ? .null : .string(k)
+        }
         return .null
     }
     public func nodeProperties(_ node: Int) -> [(String, QueryValue)] {
@@ -43,30 +47,40 @@ public struct GraphView: QueryGraph {
     public func relationships(of node: Int, direction: Direction, types: [String]) -> [(rel: Int, other: Int)] {
         let n = Int32(node)
         var typeIDs: [Int32] = []
-        if !types.isEmpty {
+        var single: Int32 = -1
+        if types.count == 1 {
+            guard let t = graph.relationTypeID(types[0]) else { return [] }
+            single = t
+        } else if !types.isEmpty {
             typeIDs = types.compactMap { graph.relationTypeID($0) }
             if typeIDs.isEmpty { return [] }
         }
+        @inline(__always) func accept(_ t: Int32) -> Bool { single >= 0 ? t == single : (typeIDs.isEmpty || typeIDs.contains(t)) }
         var out: [(rel: Int, other: Int)] = []
+        let all = graph.relationships
         if direction != .incoming {
-            for r in graph.outList(n) {
-                let rel = graph.relationship(r)
-                if typeIDs.isEmpty || typeIDs.contains(rel.type) { out.append((Int(r), Int(rel.target))) }
+            let list = graph.outList(n)
+            if !list.isEmpty {
+                out.reserveCapacity(list.count)
+                for r in list {
+                    let rel = all[Int(r)]
+                    if accept(rel.type) { out.append((Int(r), Int(rel.target))) }
+                }
             }
         }
         if direction != .outgoing {
             for r in graph.inList(n) {
-                let rel = graph.relationship(r)
+                let rel = all[Int(r)]
                 if direction == .both && rel.source == rel.target { continue }
-                if typeIDs.isEmpty || typeIDs.contains(rel.type) { out.append((Int(r), Int(rel.source))) }
+                if accept(rel.type) { out.append((Int(r), Int(rel.source))) }
             }
         }
         return out
     }
-    public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < graph.relationships.count && graph.relationship(Int32(rel)).alive }
+    public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < graph.relationships.count && graph.relationships[rel].alive }
     public func relationshipType(_ rel: Int) -> String { graph.typeName(of: Int32(rel)) }
     public func endpoints(_ rel: Int) -> (start: Int, end: Int) {
-        let r = graph.relationship(Int32(rel)); return (Int(r.source), Int(r.target))
+        (Int(graph.relationships[rel].source), Int(graph.relationships[rel].target))
     }
     public func relationshipProperty(_ rel: Int, _ key: String) -> QueryValue {
         graph.property(key, ofRelationship: Int32(rel)).map(QueryValue.init) ?? .null
@@ -75,6 +89,11 @@ public struct GraphView: QueryGraph {
         graph.properties(ofRelationship: Int32(rel)).sorted { $0.key < $1.key }.map { ($0.key, QueryValue($0.value)) }
     }
     public func relationshipMetadata(_ rel: Int, _ key: String) -> QueryValue {
+        switch key {
+        case "validFrom": return graph.relationships[rel].validFrom.map { .date($0) } ?? .null
+        case "validTo": return graph.relationships[rel].validTo.map { .date($0) } ?? .null
+        default: break
+        }
         let r = graph.relationship(Int32(rel))
         switch key {
         case "sources":
@@ -150,7 +169,7 @@ extension Value {
         case .date(let d): self = .date(d)
         case .list(let l): self = .list(try l.map(Value.init))
         case .map(let m): self = .map(try m.mapValues(Value.init))
-        case .node, .relationship, .path:
+        case .node, .relationship, .path, .duration:
             throw QueryError(.typeError, "InvalidPropertyType", "a \(q.typeName) cannot be stored as a property value", phase: .runtime)
         }
     }
@@ -162,5 +181,31 @@ extension PreparedQuery {
     public func execute(on graph: Graph, parameters: [String: QueryValue] = [:],
                         limits: QueryLimits = QueryLimits()) throws -> ResultTable<GraphView> {
         try execute(on: GraphView(graph), parameters: parameters, limits: limits)
+    }
+}
+
+/// The outcome of a query run on a Mosaic graph: the table, the graph after the query, and
+/// the statements a writing query asserted or retracted (for one Store transaction).
+public struct GraphQueryOutcome: Sendable {
+    public var table: ResultTable<GraphView>
+    public var graph: Graph
+    public var changes: [GraphChange]
+}
+
+extension PreparedQuery {
+    /// Runs the query on `graph`, recording every write as statements carrying `writeMeta`
+    /// (its origin says who wrote: console, plugin rule, CLI). When the query fails nothing
+    /// is returned and the caller's graph is unchanged.
+    public func execute(on graph: Graph, writeMeta: StatementMeta, parameters: [String: QueryValue] = [:],
+                        limits: QueryLimits = QueryLimits()) throws -> GraphQueryOutcome {
+        var g = graph
+        g.isRecording = true
+        g.writeMeta = writeMeta
+        _ = g.takeChanges()
+        let table = try execute(on: GraphView(g), parameters: parameters, limits: limits)
+        var after = table.graph.graph
+        let changes = after.takeChanges()
+        after.isRecording = graph.isRecording
+        return GraphQueryOutcome(table: table, graph: after, changes: changes)
     }
 }

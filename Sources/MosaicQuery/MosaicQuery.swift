@@ -4,6 +4,8 @@
 // queries, EXPLAIN/PROFILE, an extensible function registry, and writes that return the
 // new graph plus the list of changes. Uses: MosaicGraph (through `QueryGraph`), Foundation.
 
+import Foundation
+
 /// A query compiled once (parsed, bound, planned) and run many times with parameters.
 public struct PreparedQuery: Sendable {
     public let text: String
@@ -29,6 +31,9 @@ public struct PreparedQuery: Sendable {
     /// Runs the query on `graph` (any snapshot, e.g. the graph as of a past transaction).
     /// A writing query works on a copy: the returned table holds the new graph and the
     /// changes; when the query fails, nothing is written.
+    /// Specialised for `GraphView` (what the CLI and the benchmarks pass): callers in other
+    /// modules otherwise run the executor's unspecialised generic code.
+    @_specialize(where G == GraphView)
     public func execute<G: QueryGraph>(on graph: G, parameters: [String: QueryValue] = [:],
                                        limits: QueryLimits = QueryLimits()) throws -> ResultTable<G> {
         if plan.ast.explain {
@@ -57,10 +62,43 @@ public enum Query {
         return PreparedQuery(text: text, plan: plan, functions: functions, scopes: binder.scopes)
     }
 
-    /// Compiles and runs a query in one go.
+    /// Compiles and runs a query in one go. With the standard functions, the compiled plans
+    /// of the most recent query texts are kept (like SQLite's statement cache), so running the
+    /// same text again skips parsing and planning; `Query.prepare` always compiles.
     public static func run<G: QueryGraph>(_ text: String, on graph: G, parameters: [String: QueryValue] = [:],
-                                          functions: FunctionRegistry = .standard,
+                                          functions: FunctionRegistry? = nil,
                                           limits: QueryLimits = QueryLimits()) throws -> ResultTable<G> {
-        try prepare(text, functions: functions).execute(on: graph, parameters: parameters, limits: limits)
+        let q: PreparedQuery
+        if let f = functions { q = try prepare(text, functions: f) }
+        else if let cached = PlanCache.shared.get(text) { q = cached }
+        else { q = try prepare(text); PlanCache.shared.put(text, q) }
+        return try q.execute(on: graph, parameters: parameters, limits: limits)
+    }
+}
+
+/// The most recently used compiled queries, by text (standard functions only).
+final class PlanCache: @unchecked Sendable {
+    static let shared = PlanCache(capacity: 256)
+    private let lock = NSLock()
+    private var entries: [String: (plan: PreparedQuery, used: UInt64)] = [:]
+    private var clock: UInt64 = 0
+    let capacity: Int
+    init(capacity: Int) { self.capacity = capacity }
+
+    func get(_ text: String) -> PreparedQuery? {
+        lock.lock(); defer { lock.unlock() }
+        guard let e = entries[text] else { return nil }
+        clock += 1
+        entries[text] = (e.plan, clock)
+        return e.plan
+    }
+
+    func put(_ text: String, _ plan: PreparedQuery) {
+        lock.lock(); defer { lock.unlock() }
+        clock += 1
+        if entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+            entries[oldest] = nil
+        }
+        entries[text] = (plan, clock)
     }
 }

@@ -529,11 +529,17 @@ struct Parser {
             }
             if u == "EXISTS", peek().kind == .symbol("{") {
                 p += 2
+                let bodyStart = p
                 _ = accept("MATCH")
-                let pat = try parsePattern()
-                let pred = accept("WHERE") ? try expression() : nil
+                if let pat = try? parsePattern() {
+                    let pred = accept("WHERE") ? try expression() : nil
+                    if acceptSymbol("}") { return Expr(.exists(pat, pred), ps) }
+                }
+                // a full subquery: clauses until the closing brace
+                p = bodyStart
+                let q = try parseSingle()
                 try expectSymbol("}")
-                return Expr(.exists(pat, pred), ps)
+                return Expr(.existsQuery(q), ps)
             }
             if ["ALL", "ANY", "NONE", "SINGLE"].contains(u), peek().kind == .symbol("("), isNameToken(peek(2)), isKeyword(peek(3), "IN") {
                 p += 2

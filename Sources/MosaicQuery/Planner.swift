@@ -19,6 +19,10 @@ enum AnchorAccess: Sendable {
     case labelOrScan                // the smallest of the node's labels, else all nodes
 }
 
+extension PartPlan {
+    func pathVariableFree(_ part: PatternPart) -> Bool { part.pathVariable == nil && part.shortest == 0 }
+}
+
 struct PartPlan: Sendable {
     var anchor: Int
     var access: AnchorAccess
@@ -27,6 +31,9 @@ struct PartPlan: Sendable {
     /// reads it again, so matching skips the work).
     var bindNodes: [Bool] = []
     var bindRels: [Bool] = []
+    /// WHERE conjuncts checked as soon as their variables are bound: `filters[k]` runs before
+    /// expansion step k (index 0: right after the anchor).
+    var filters: [[Expr]] = []
     /// Expansion order: rightwards from the anchor, then leftwards.
     var order: [(step: Int, forward: Bool)] = []
     init(anchor: Int, access: AnchorAccess) { self.anchor = anchor; self.access = access }
@@ -39,6 +46,9 @@ struct ClausePlan: Sendable {
     /// Variables in scope before the clause (what `*` projects when there are no rows).
     var starNames: [String] = []
     var projection: ProjectionPlan?
+    /// The part of a MATCH's WHERE not pushed into the pattern (nil: all of it was pushed).
+    var residual: Expr?
+    var pushedDown = false
     var operatorIndex: Int?
 }
 
@@ -93,6 +103,12 @@ enum Planner {
                             for (i, (r, _)) in pp.steps.enumerated() { if let v = r.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindRels[i] = false } }
                         }
                     }
+                    if pattern.count == 1, let w = pred, parts[0].pathVariableFree(pattern[0]) {
+                        let (filters, rest) = pushDown(w, pattern[0], parts[0], bound: bound)
+                        parts[0].filters = filters
+                        cp.residual = rest
+                        cp.pushedDown = true
+                    }
                     cp.parts = parts
                     var d = details.joined(separator: ", ")
                     if wantText, let w = pred { d += " WHERE " + w.canonical }
@@ -144,6 +160,7 @@ enum Planner {
             case .variable(let v): counts[v, default: 0] += 1
             case .pattern(let p): pattern(p)
             case .exists(let ps, let w): ps.forEach(pattern); if let w = w { expr(w) }
+            case .existsQuery: star = true  // the subquery may read any outer variable
             case .patternComprehension(let pv, let p, let w, let pr):
                 if let pv = pv { counts[pv, default: 0] += 1 }
                 pattern(p); if let w = w { expr(w) }; expr(pr)
@@ -188,6 +205,37 @@ enum Planner {
             }
         }
         return (counts, star)
+    }
+
+    static func conjuncts(_ e: Expr) -> [Expr] {
+        if case .binary(.and, let a, let b) = e.kind { return conjuncts(a) + conjuncts(b) }
+        return [e]
+    }
+
+    /// Splits a WHERE into conjuncts checked at the first expansion level where their
+    /// variables are bound, and the rest (conjuncts with subqueries stay at the end).
+    static func pushDown(_ w: Expr, _ part: PatternPart, _ plan: PartPlan, bound: Set<String>) -> ([[Expr]], Expr?) {
+        var levels: [Set<String>] = []
+        var known = bound
+        if let v = part.nodes[plan.anchor].variable { known.insert(v) }
+        levels.append(known)
+        for (s, forward) in plan.order {
+            if let v = part.steps[s].0.variable { known.insert(v) }
+            if let v = part.nodes[forward ? s + 1 : s].variable { known.insert(v) }
+            levels.append(known)
+        }
+        var filters = Array(repeating: [Expr](), count: levels.count)
+        var rest: [Expr] = []
+        for c in conjuncts(w) {
+            var opaque = false
+            c.visit { e in
+                switch e.kind { case .exists, .existsQuery, .patternComprehension, .pattern: opaque = true; return false; default: return true }
+            }
+            var free = Set<String>(); c.freeVariables(into: &free)
+            if !opaque, let level = levels.firstIndex(where: { free.isSubset(of: $0) }) { filters[level].append(c) } else { rest.append(c) }
+        }
+        let residual = rest.dropFirst().reduce(rest.first) { acc, e in acc.map { Expr(.binary(.and, $0, e), e.pos) } }
+        return (filters, residual)
     }
 
     static func projectionDetail(_ p: Projection) -> String {

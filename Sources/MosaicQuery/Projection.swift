@@ -111,6 +111,17 @@ final class Aggregator<G: QueryGraph> {
         }
     }
 
+    /// Adds `n` rows to a lone count(*) without grouping keys.
+    func addCount(_ n: Int) {
+        guard n > 0 else { return }
+        if firstRows.isEmpty {
+            firstRows.append([:]); keys.append([])
+            accs.append(Array(repeating: Accumulator(), count: plan.aggregates.count))
+            rowsForPercentile.append([])
+        }
+        for i in plan.aggregates.indices { accs[0][i].count += n }
+    }
+
     func fold(_ acc: inout Accumulator, _ name: String, _ v: QueryValue, _ pos: SourcePosition) throws {
         acc.count += 1
         switch name {

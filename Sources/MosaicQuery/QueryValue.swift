@@ -22,6 +22,7 @@ public enum QueryValue: Sendable, Hashable {
     case path(PathValue)
     /// A date with its precision (Mosaic's `PartialDate`: year, month, day or instant).
     case date(PartialDate)
+    case duration(QueryDuration)
 
     public var isNull: Bool { if case .null = self { return true }; return false }
 
@@ -39,6 +40,7 @@ public enum QueryValue: Sendable, Hashable {
         case .relationship: return "RELATIONSHIP"
         case .path: return "PATH"
         case .date: return "DATE"
+        case .duration: return "DURATION"
         }
     }
 
@@ -60,6 +62,7 @@ public enum QueryValue: Sendable, Hashable {
         case let (.relationship(a), .relationship(b)): return a == b
         case let (.path(a), .path(b)): return a == b
         case let (.date(a), .date(b)): return a == b
+        case let (.duration(a), .duration(b)): return a == b
         case let (.list(a), .list(b)):
             if a.count != b.count { return false }
             var sawNull = false
@@ -110,6 +113,7 @@ public enum QueryValue: Sendable, Hashable {
         case .list: return 3
         case .path: return 4
         case .date: return 5
+        case .duration: return 5
         case .string: return 6
         case .bool: return 7
         case .int, .float: return 8
@@ -147,6 +151,10 @@ public enum QueryValue: Sendable, Hashable {
             let c = la.orderCompare(lb); if c != 0 { return c }
             return QueryValue.list(a.relationships.map { .relationship($0) }).orderCompare(.list(b.relationships.map { .relationship($0) }))
         case (.null, .null): return 0
+        case (.date, .duration): return -1
+        case (.duration, .date): return 1
+        case let (.duration(a), .duration(b)):
+            return a.months != b.months ? (a.months < b.months ? -1 : 1) : a.days != b.days ? (a.days < b.days ? -1 : 1) : (a.seconds < b.seconds ? -1 : a.seconds > b.seconds ? 1 : 0)
         default: return compare(other) ?? 0
         }
     }

@@ -3,6 +3,7 @@ extension Executor {
     func checkStorable(_ v: QueryValue, _ pos: SourcePosition?) throws {
         switch v {
         case .null, .bool, .int, .float, .string, .date: return
+        case .duration: throw QueryError(.typeError, "InvalidPropertyType", "a duration cannot be stored; store the dates it separates", at: pos, phase: .runtime)
         case .list(let l):
             for x in l {
                 switch x {

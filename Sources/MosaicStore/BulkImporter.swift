@@ -211,12 +211,15 @@ struct RawInserter {
         let id = tx.reserveStatementID()
         let transient = mosaic_sqlite_transient()
         func bind(_ i: Int32, _ s: String?) {
-            if let s { sqlite3_bind_text(stmt, i, s, -1, transient) } else { sqlite3_bind_null(stmt, i) }
+            // withCString lends the string's own bytes (no temporary array as the implicit
+            // String-to-pointer conversion makes); SQLITE_TRANSIENT has SQLite copy them.
+            if let s { s.withCString { _ = sqlite3_bind_text(stmt, i, $0, -1, transient) } } else { sqlite3_bind_null(stmt, i) }
         }
         sqlite3_bind_int64(stmt, 1, id)
         sqlite3_bind_int(stmt, 2, kind)
         bind(3, subject); bind(4, predicate); bind(5, object); bind(6, value)
-        bind(7, meta?.validFrom?.description); bind(8, meta?.validTo?.description)
+        let validFrom = meta?.validFrom?.description
+        bind(7, validFrom); bind(8, meta?.validTo == meta?.validFrom ? validFrom : meta?.validTo?.description)
         bind(9, meta.flatMap { StatementCodec.encodeSources($0.sources) }); bind(10, meta?.grading?.description)
         if let c = meta?.confidence { sqlite3_bind_double(stmt, 11, c) } else { sqlite3_bind_null(stmt, 11) }
         bind(12, originText)

@@ -49,16 +49,22 @@ enum SnapshotLoader {
         // store's entities come before their relations); from the first one that must wait
         // for an end, every later one waits too, so the order stays the statement order.
         var deferring = false
+        // Consecutive statements often share their subject (an entity's properties, its relations).
+        var lastSubject: (key: String, node: Int32)?
 
         func text(_ col: Int32) -> String? {
             guard let p = sqlite3_column_text(stmt, col) else { return nil }
             return String(cString: p)
         }
+        // A relation's valid_to is mostly its valid_from: check the last date first.
+        var lastDate: (text: String, date: PartialDate?)?
         func date(_ col: Int32) -> PartialDate? {
             guard let s = text(col) else { return nil }
-            if let d = dateCache[s] { return d }
+            if let lastDate, lastDate.text == s { return lastDate.date }
+            if let d = dateCache[s] { lastDate = (s, d); return d }
             let d = PartialDate(s)
             dateCache[s] = d
+            lastDate = (s, d)
             return d
         }
 
@@ -101,7 +107,9 @@ enum SnapshotLoader {
                     validFrom: date(6), validTo: date(7), sources: sources, grading: text(9).flatMap(Grading.init),
                     confidence: sqlite3_column_type(stmt, 10) == SQLITE_NULL ? nil : sqlite3_column_double(stmt, 10),
                     origin: origin)
-                if !deferring, let from = g.lookup(key: subject), let target = p.object, let to = g.lookup(key: target) {
+                if !deferring, let from = lastSubject.flatMap({ $0.key == subject ? $0.node : nil }) ?? g.lookup(key: subject),
+                   let target = p.object, let to = g.lookup(key: target) {
+                    lastSubject = (subject, from)
                     var props: [String: Value] = [:]
                     if let v = p.value, case .map(let m)? = Value.decode(v) { props = m }
                     g.loadRelationship(from: from, to: to, type: predicate, properties: props, meta: p.meta!, statement: id, transaction: p.tx)
@@ -113,8 +121,10 @@ enum SnapshotLoader {
                 pendingProps.append(p)
             }
         }
+        lastSubject = nil
         for p in pendingProps where p.kind != 4 {
-            guard let node = g.lookup(key: p.subject) else { continue }
+            guard let node = lastSubject.flatMap({ $0.key == p.subject ? $0.node : nil }) ?? g.lookup(key: p.subject) else { continue }
+            lastSubject = (p.subject, node)
             if p.kind == 1 {
                 g.loadLabel(node, p.predicate, statement: p.id)
             } else if p.kind == 2 {

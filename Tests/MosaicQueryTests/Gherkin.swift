@@ -32,7 +32,7 @@ enum Gherkin {
         while let c = it.next() {
             if c == "\\" {
                 if let n = it.next() {
-                    if n == "|" { cur.append("|") } else { cur.append("\\"); cur.append(n) }
+                    if n == "|" || n == "\\" { cur.append(n) } else { cur.append("\\"); cur.append(n) }
                 }
             } else if c == "|" {
                 cells.append(cur.trimmingCharacters(in: .whitespaces)); cur = ""

@@ -32,6 +32,10 @@ public enum InferenceBenchmark {
         public var addAdded = 0
         public var pairsAfterAdd = 0
         public var retractedEdge = ""
+        /// Phase timings of the three runs (InferenceResult.timings).
+        public var phases: [String] = []
+        /// CPU seconds of the engine (read through plan) for the three runs.
+        public var scratchCPU = 0.0, retractCPU = 0.0, addCPU = 0.0
 
         public var lines: [String] {
             func f(_ s: Double) -> String { String(format: s < 0.01 ? "%.2f ms" : "%.3f s", s < 0.01 ? s * 1000 : s) }
@@ -41,7 +45,9 @@ public enum InferenceBenchmark {
                 "snapshot refresh alone: \(f(refreshSeconds))",
                 "retract \(retractedEdge): engine \(f(retractEngine)) (\(String(format: "%.2f", retractEngine / scratchCompute * 100))% of the fixpoint, \(String(format: "%.2f", retractEngine / scratchTotal * 100))% of the full run), write + snapshot \(f(retractWriteRefresh)); \(retractRetracted) retracted, pairs \(pairsAfterRetract)",
                 "add it back: engine \(f(addEngine)) (\(String(format: "%.2f", addEngine / scratchCompute * 100))% / \(String(format: "%.2f", addEngine / scratchTotal * 100))%), write + snapshot \(f(addWriteRefresh)); \(addAdded) added, pairs \(pairsAfterAdd)",
-            ]
+                String(format: "engine CPU time: from scratch %.3f s, after retract %.2f ms (%.3f%%), after add %.2f ms (%.3f%%)",
+                       scratchCPU, retractCPU * 1000, retractCPU / scratchCPU * 100, addCPU * 1000, addCPU / scratchCPU * 100),
+            ] + phases
         }
     }
 
@@ -72,6 +78,8 @@ public enum InferenceBenchmark {
         fig.scratchWriteRefresh = full.timings["write+refresh"] ?? 0
         fig.pairs = count(store)
         fig.derivations = full.derivationsAdded
+        fig.scratchCPU = full.timings["cpu"] ?? 0
+        fig.phases.append("phases from scratch: " + phases(full))
         _ = lap()
         try store.refresh()
         fig.refreshSeconds = lap()
@@ -91,7 +99,9 @@ public enum InferenceBenchmark {
         fig.retractEngine = engineSeconds(afterRetract)
         fig.retractWriteRefresh = afterRetract.timings["write+refresh"] ?? 0
         fig.retractRetracted = afterRetract.retracted.count
+        fig.retractCPU = afterRetract.timings["cpu"] ?? 0
         fig.pairsAfterRetract = count(store)
+        fig.phases.append("phases after retract: " + phases(afterRetract))
 
         try store.write(origin: .system("bench")) { tx in try tx.assert(edge.draft) }
         _ = lap()
@@ -99,8 +109,14 @@ public enum InferenceBenchmark {
         fig.addEngine = engineSeconds(afterAdd)
         fig.addWriteRefresh = afterAdd.timings["write+refresh"] ?? 0
         fig.addAdded = afterAdd.added.count
+        fig.addCPU = afterAdd.timings["cpu"] ?? 0
         fig.pairsAfterAdd = count(store)
+        fig.phases.append("phases after add: " + phases(afterAdd))
         return fig
+    }
+
+    static func phases(_ r: InferenceResult) -> String {
+        r.timings.filter { $0.key != "cpu" }.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2f", $0.value * 1000)) ms" }.joined(separator: ", ")
     }
 
     static func engineSeconds(_ r: InferenceResult) -> Double {

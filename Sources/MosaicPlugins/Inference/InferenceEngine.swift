@@ -1,3 +1,7 @@
+// Inference, part of MosaicPlugins: rules (transitive closures, pattern joins, functions that
+// the Lua bridge wraps), the fixpoint engine with DRed-style truth maintenance, derivation
+// records and proofs. Uses MosaicGraph (statements, the graph snapshot) and MosaicStore (the
+// statement log and the derivation tables of Derivations.swift).
 import Foundation
 import MosaicGraph
 import MosaicStore
@@ -62,8 +66,26 @@ final class InferenceRun {
     }
     struct DerivationKey: Hashable {
         var statement: Int64
-        var rule: String
-        var premises: [Int64]
+        /// Index in `rules` (-1 for a rule not in this run).
+        var rule: Int
+        /// Sorted premises: the first two inline, the rest (rare) in an array.
+        var p0: Int64, p1: Int64
+        var rest: [Int64]?
+        init(statement: Int64, rule: Int, premises: [Int64]) {
+            self.statement = statement; self.rule = rule
+            let sorted = premises.count <= 1 ? premises : premises.sorted()
+            p0 = sorted.count > 0 ? sorted[0] : -1
+            p1 = sorted.count > 1 ? sorted[1] : -1
+            rest = sorted.count > 2 ? Array(sorted[2...]) : nil
+        }
+    }
+    /// A relation conclusion between two graph nodes without properties (the common case),
+    /// keyed by integers only.
+    struct RelationKey: Hashable {
+        var rule: Int32
+        var type: Int32
+        var from: Int32
+        var to: Int32
     }
 
     let store: Store
@@ -71,7 +93,15 @@ final class InferenceRun {
     let maxRounds: Int
     var graph: Graph
     let view: InferenceView
+    /// The read transaction of the run (set while `execute` works).
+    final class ReaderBox { var reader: InferenceReader? }
+    let readerBox: ReaderBox
+    var db: InferenceReader { readerBox.reader! }
     var fresh: [Bool]
+    var ruleIndex: [RuleID: Int] = [:]
+    /// Per rule: whether premises need the condition check, and the valid-time check.
+    var checks: [(condition: Bool, validTime: Bool)] = []
+    var origins: [Origin] = []
     var staleRules: [Store.InferenceRuleRecord] = []
 
     // Truth maintenance.
@@ -87,6 +117,8 @@ final class InferenceRun {
 
     // Derivation.
     var pendingByKey: [ConclusionKey: Int64] = [:]
+    var pendingByRelation: [RelationKey: Int64] = [:]
+    var typeIDs: [String: Int32] = [:]
     var newStatements: [(id: Int64, draft: StatementDraft)] = []
     var newDerivations: [(statement: Int64, rule: Int, premises: [Int64])] = []
     var nextID: Int64
@@ -100,26 +132,56 @@ final class InferenceRun {
         var seen = Set<String>()
         for r in rules where !seen.insert("\(r.id.plugin)/\(r.id.name)").inserted { throw InferenceError.duplicateRule(r.id.description) }
         self.rules = rules.sorted { $0.id < $1.id }
+        for (i, r) in self.rules.enumerated() { ruleIndex[r.id] = i }
+        checks = self.rules.map { r in
+            var rejects = true
+            if case .span = r.policy.validTime { rejects = false }
+            if case .none = r.policy.validTime { rejects = false }
+            return (!r.condition.isAny, rejects)
+        }
+        origins = self.rules.map(\.id.origin)
         if store.lastTransaction != store.graph.transaction { try store.refresh() }
         graph = store.graph
         nextID = graph.nextStatementID
-        view = InferenceView(graph: graph) { ids in try store.statements(ids: ids) }
+        let box = ReaderBox()
+        readerBox = box
+        view = InferenceView(graph: graph) { ids in
+            guard let r = box.reader else { return try store.statements(ids: ids) }
+            return try r.statements(ids: ids)
+        }
         fresh = Array(repeating: true, count: rules.count)
     }
 
     private func seconds(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
 
+    /// This thread's CPU time (seconds): the figures to trust on a loaded machine.
+    static func cpuTime() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
     func execute(dryRun: Bool) throws -> InferenceResult {
         var t = DispatchTime.now()
+        let cpu0 = InferenceRun.cpuTime()
         result.dryRun = dryRun
-        try readState()
-        result.timings["read"] = seconds(t); t = .now()
-        try withdraw()
-        result.timings["withdraw"] = seconds(t); t = .now()
-        try derive()
-        result.timings["derive"] = seconds(t); t = .now()
-        var plan = try makePlan()
-        result.timings["plan"] = seconds(t); t = .now()
+        var plan = try store.withInferenceReader { reader -> Store.InferenceWrite in
+            readerBox.reader = reader
+            defer { readerBox.reader = nil }
+            guard try reader.lastTransaction() == graph.transaction else {
+                throw StoreError.conflict("the store changed while inference started; run it again")
+            }
+            try readState()
+            result.timings["read"] = seconds(t); t = .now()
+            try withdraw()
+            result.timings["withdraw"] = seconds(t); t = .now()
+            try derive()
+            result.timings["derive"] = seconds(t); t = .now()
+            let plan = try makePlan()
+            result.timings["plan"] = seconds(t); t = .now()
+            return plan
+        }
+        result.timings["cpu"] = InferenceRun.cpuTime() - cpu0
         if dryRun || plan.isEmpty && !needsCheckpoint { return result }
         plan.baseTransaction = graph.transaction
         let tx = try store.writeInference(plan, origin: InferenceEngine.transactionOrigin,
@@ -134,7 +196,7 @@ final class InferenceRun {
     // MARK: 1. state and changes
 
     func readState() throws {
-        let registry = try store.inferenceRules()
+        let registry = try db.inferenceRules()
         var byName: [String: Store.InferenceRuleRecord] = [:]
         for r in registry { byName["\(r.plugin)/\(r.name)"] = r }
         for (i, r) in rules.enumerated() {
@@ -142,11 +204,11 @@ final class InferenceRun {
         }
         let live = Set(rules.map(\.id))
         staleRules = registry.filter { !live.contains(RuleID(plugin: $0.plugin, name: $0.name, version: $0.version)) }
-        let checkpoint = try store.inferenceCheckpoint()
+        let checkpoint = try db.inferenceCheckpoint()
         needsCheckpoint = checkpoint.transaction != graph.transaction
         result.strata = InferenceEngine.strata(rules).map { $0.map { rules[$0].id.description } }
         guard fresh.contains(false) else { return }
-        let changes = try store.inferenceChanges(since: checkpoint)
+        let changes = try db.inferenceChanges(since: checkpoint)
         baseRetracted = Set(changes.retracted)
         for s in changes.asserted {
             if case .relation = s.kind { if let f = view.fact(s.id) { baseDelta.append(f) } } else { baseDelta.append(view.makeFact(s)) }
@@ -160,7 +222,8 @@ final class InferenceRun {
         stored[d.id] = d
         storedOf[d.statement, default: []].append(d.id)
         for p in d.premises { usersOf[p, default: []].append(d.id) }
-        derivationKeys.insert(DerivationKey(statement: d.statement, rule: "\(d.plugin)/\(d.rule)@\(d.version)", premises: d.premises.sorted()))
+        let rule = ruleIndex[RuleID(plugin: d.plugin, name: d.rule, version: d.version)] ?? -1
+        derivationKeys.insert(DerivationKey(statement: d.statement, rule: rule, premises: d.premises))
     }
 
     func isAlive(_ s: Int64) -> Bool {
@@ -168,18 +231,18 @@ final class InferenceRun {
     }
 
     func withdraw() throws {
-        for d in try store.derivations(byRules: staleRules.map(\.id)) { record(d); doomed.insert(d.statement) }
+        for d in try db.derivations(byRules: staleRules.map(\.id)) { record(d); doomed.insert(d.statement) }
         var frontier = Array(baseRetracted) + Array(doomed)
         while !frontier.isEmpty {
             var next: [Int64] = []
-            for d in try store.derivations(usingPremises: frontier) {
+            for d in try db.derivations(usingPremises: frontier) {
                 record(d)
                 if !doomed.contains(d.statement), overdeleted.insert(d.statement).inserted { next.append(d.statement) }
             }
             frontier = next
         }
         let toLoad = Array(overdeleted) + Array(baseRetracted)
-        for d in try store.derivations(ofStatements: toLoad) { record(d) }
+        for d in try db.derivations(ofStatements: toLoad) { record(d) }
         loadedOf.formUnion(toLoad)
         loadedOf.formUnion(doomed)
         for s in doomed.union(overdeleted) { view.hide(s) }
@@ -233,6 +296,8 @@ final class InferenceRun {
                         throw InferenceError.ruleFailed(rule: rule.id.description, message: "\(error)")
                     }
                     let n = newlyVisible.count
+                    derivationKeys.reserveCapacity(derivationKeys.count + found.count)
+                    pendingByRelation.reserveCapacity(pendingByRelation.count + found.count)
                     for x in found { try process(x, rule: i) }
                     if newlyVisible.count > n { producers.append(rule.id.description) }
                 }
@@ -257,24 +322,38 @@ final class InferenceRun {
 
     func process(_ x: Derivation, rule i: Int) throws {
         let rule = rules[i]
-        var metas: [StatementMeta] = []
-        metas.reserveCapacity(x.premises.count)
+        let check = checks[i]
+        var facts: [Fact] = []
+        facts.reserveCapacity(x.premises.count)
         for p in x.premises {
             guard let f = view.fact(p) else { return }  // a premise that is not (or no longer) believed
-            if !rule.condition.isAny && !rule.condition.admits(f.meta) { return }
-            metas.append(f.meta)
+            if check.condition && !rule.condition.admits(f.meta) { return }
+            facts.append(f)
         }
         guard !x.premises.isEmpty else {
             throw InferenceError.badRule(rule: rule.id.description, message: "a derivation needs at least one premise")
         }
         // Every derivation must pass the policy (premises that never held together give nothing).
-        guard let meta = rule.policy.meta(for: metas, explicit: x.conclusion.meta, origin: rule.id.origin) else { return }
+        if check.validTime && !rule.policy.accepts(facts.map(\.meta)) { return }
+        var relKey: RelationKey? = nil
+        let subjectNode = x.subjectNode >= 0 ? x.subjectNode : (graph.lookup(key: x.conclusion.subject) ?? -1)
+        var targetNode: Int32 = -1
+        if case .relation(_, let target, _) = x.conclusion.kind {
+            targetNode = x.targetNode >= 0 ? x.targetNode : (graph.lookup(key: target) ?? -1)
+        }
+        if case .relation(let type, _, let props) = x.conclusion.kind, props.isEmpty, subjectNode >= 0, targetNode >= 0 {
+            let a = subjectNode, b = targetNode
+            let t: Int32
+            if let known = typeIDs[type] { t = known } else { t = Int32(typeIDs.count); typeIDs[type] = t }
+            relKey = RelationKey(rule: Int32(i), type: t, from: a, to: b)
+            if let id = pendingByRelation[relKey!] { addDerivation(id, rule: i, premises: x.premises); return }
+        }
         let key = ConclusionKey(rule: i, subject: x.conclusion.subject, kind: x.conclusion.kind)
-        if let id = pendingByKey[key] { addDerivation(id, rule: i, premises: x.premises); return }
+        if relKey == nil, let id = pendingByKey[key] { addDerivation(id, rule: i, premises: x.premises); return }
         if !fresh[i], let existing = try findExisting(key) {
-            pendingByKey[key] = existing
+            if let relKey { pendingByRelation[relKey] = existing } else { pendingByKey[key] = existing }
             if !loadedOf.contains(existing) {
-                for d in try store.derivations(of: existing) { record(d) }
+                for d in try db.derivations(of: existing) { record(d) }
                 loadedOf.insert(existing)
             }
             addDerivation(existing, rule: i, premises: x.premises)
@@ -288,21 +367,20 @@ final class InferenceRun {
             }
             return
         }
+        guard let meta = rule.policy.meta(for: facts.map(\.meta), explicit: x.conclusion.meta, origin: origins[i]) else { return }
         let id = nextID
         nextID += 1
-        var target: Int32 = -1
-        if case .relation(_, let t, _) = x.conclusion.kind { target = graph.lookup(key: t) ?? -1 }
         let fact = Fact(id: id, subject: x.conclusion.subject, kind: x.conclusion.kind, meta: meta,
-                        node: graph.lookup(key: x.conclusion.subject) ?? -1, target: target)
+                        node: subjectNode, target: targetNode)
         view.addPending(fact)
-        pendingByKey[key] = id
+        if let relKey { pendingByRelation[relKey] = id } else { pendingByKey[key] = id }
         newStatements.append((id, StatementDraft(subject: fact.subject, kind: fact.kind, meta: meta)))
         addDerivation(id, rule: i, premises: x.premises)
         newlyVisible.append(fact)
     }
 
     func addDerivation(_ statement: Int64, rule i: Int, premises: [Int64]) {
-        let k = DerivationKey(statement: statement, rule: rules[i].id.description, premises: premises.sorted())
+        let k = DerivationKey(statement: statement, rule: i, premises: premises)
         guard derivationKeys.insert(k).inserted else { return }
         newDerivations.append((statement, i, premises))
     }
@@ -322,7 +400,7 @@ final class InferenceRun {
             }
             return nil
         default:
-            return try store.openStatements(subject: key.subject, kindCode: key.kind.code, predicate: key.kind.predicate, origin: origin)
+            return try db.openStatements(subject: key.subject, kindCode: key.kind.code, predicate: key.kind.predicate, origin: origin)
                 .first { $0.kind == key.kind && !doomed.contains($0.id) }?.id
         }
     }
@@ -332,7 +410,7 @@ final class InferenceRun {
     func makePlan() throws -> Store.InferenceWrite {
         var plan = Store.InferenceWrite(baseTransaction: graph.transaction)
         let withdrawn = doomed.union(overdeleted.subtracting(revived))
-        let retractedStatements = try store.statements(ids: Array(withdrawn)).filter { $0.meta.origin.isDerived && $0.txTo == nil }
+        let retractedStatements = try db.statements(ids: Array(withdrawn)).filter { $0.meta.origin.isDerived && $0.txTo == nil }
         plan.retract = retractedStatements.map(\.id)
         plan.assert = newStatements
         for (i, r) in rules.enumerated() where fresh[i] {

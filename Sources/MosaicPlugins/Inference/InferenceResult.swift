@@ -15,8 +15,9 @@ public struct InferenceResult: Sendable {
     /// The transaction written (nil on a dry run or when nothing changed).
     public var transaction: Int64?
     public var dryRun = false
-    /// Seconds spent: reading the change log and derivations, withdrawing (truth
-    /// maintenance), deriving, writing (SQL), refreshing the snapshot.
+    /// Wall-clock seconds spent: `read` (the change log and rules), `withdraw` (truth
+    /// maintenance), `derive`, `plan`, `write+refresh` (SQL and the Store's snapshot
+    /// refresh); `cpu`: this thread's CPU seconds for read through plan.
     public var timings: [String: Double] = [:]
 
     public init() {}

@@ -1,7 +1,8 @@
 import MosaicGraph
 
 /// A statement as rules see it, with the graph indices of its ends when it is a relation.
-public struct Fact: Sendable {
+/// (A class: facts are shared by the view, deltas and derivations without copying.)
+public final class Fact: Sendable {
     public let id: Int64
     public let subject: String
     public let kind: StatementKind

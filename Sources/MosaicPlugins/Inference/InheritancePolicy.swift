@@ -38,6 +38,22 @@ public struct InheritancePolicy: Sendable {
 
     public static let `default` = InheritancePolicy()
 
+    /// Whether premises with this metadata give a conclusion at all (the valid-time policy
+    /// can reject premises that never held together). Cheaper than `meta(for:)`.
+    public func accepts(_ premises: [StatementMeta]) -> Bool {
+        switch validTime {
+        case .intersection:
+            var from: Int64 = .min, to: Int64 = .max
+            for p in premises {
+                if let f = p.validFrom { from = Swift.max(from, f.seconds) }
+                if let t = p.validTo { to = Swift.min(to, t.end) }
+            }
+            return to > from
+        case .custom(let f): return f(premises) != nil
+        case .span, .none: return true
+        }
+    }
+
     /// The metadata of a conclusion derived from `premises`; nil when the premises never
     /// held at the same time (intersection policy) or a custom policy rejects them. Fields
     /// the rule set on `explicit` win (sources are added to the inherited ones).
@@ -90,6 +106,12 @@ public struct InheritancePolicy: Sendable {
         if let g = explicit.grading { m.grading = g }
 
         if case .union = sources {
+            // Most conclusions rest on premises citing the same source or one source in all.
+            let nonEmpty = premises.filter { !$0.sources.isEmpty }
+            if explicit.sources.isEmpty && (nonEmpty.isEmpty || nonEmpty.dropFirst().allSatisfy({ $0.sources == nonEmpty[0].sources })) {
+                m.sources = nonEmpty.first?.sources ?? []
+                return m
+            }
             var seen = Set<Citation>()
             var out: [Citation] = []
             for p in premises { for s in p.sources where seen.insert(s).inserted { out.append(s) } }

@@ -608,6 +608,7 @@ final class KBContext {
             case .float(let d): return .value(.float(d))
             case .string(let t): return .value(.string(t))
             case .date(let d): return .value(.date(d))
+            default: return .value(.string("\(v)"))
             }
         }
         return PluginQueryResult(columns: table.columns, rows: table.rows.map { $0.map(cell) })

@@ -247,6 +247,25 @@ public final class PluginSession {
         return parts.isEmpty ? "nothing to run" : parts.joined(separator: " and ")
     }
 
+    /// A value of the spec table by path (["rules", "in_country"]), nil when absent.
+    public func value(path: [String]) throws(PluginError) -> LuaValue {
+        do {
+            let lookup = try state.load("""
+                local get, path = ...
+                local v = get()
+                for i = 1, #path do
+                  if type(v) ~= "table" then return nil end
+                  v = v[path[i]]
+                end
+                return v
+                """, chunkName: "=path")
+            let r = try state.call(lookup, [.function(specGetter), .table(LuaTable(array: path.map { .string($0) }))])
+            return r.first ?? .nil
+        } catch {
+            throw PluginError(plugin: name, phase: .spec, lua: error, file: file)
+        }
+    }
+
     /// Calls a function of the spec (["run"], ["reports", "daily"], ["rules", "busy", "derive"])
     /// with a params table and the kb table, plus `extra` arguments.
     public func call(path: [String], params: [String: Value], extra: [LuaValue] = []) throws(PluginError) -> [LuaValue] {

@@ -1,0 +1,66 @@
+import Foundation
+import MosaicGraph
+import MosaicReports
+import MosaicStore
+
+/// Turns what a report cites (a statement id, an article id) into a document citation with
+/// the article's title, publisher, date and reliability, the statement's grading, and for a
+/// derived fact the articles behind its premises.
+struct CitationResolver {
+    let graph: Graph
+    let store: Store
+
+    func article(_ id: String) -> ArticleSource {
+        guard let i = graph.lookup(key: id) else { return ArticleSource(id: id, title: id) }
+        let n = graph.node(i)
+        let publisher = graph.outgoing(i, type: graph.relationTypeID("PUBLISHED_BY")).first.map { r -> String in
+            let p = graph.node(graph.relationship(r).target)
+            return p.name ?? p.key
+        }
+        return ArticleSource(id: id, title: n.properties["title"]?.description ?? n.name ?? id, publisher: publisher,
+                             date: (n.properties["date"] ?? n.properties["published"])?.description,
+                             url: n.properties["url"]?.description, reliability: n.properties["reliability"]?.description)
+    }
+
+    /// The claim of a statement in words: "Russia OPERATES Hmeimim Air Base".
+    func claim(_ s: MosaicGraph.Statement) -> String {
+        func name(_ key: String) -> String { graph.lookup(key: key).flatMap { graph.node($0).name } ?? key }
+        switch s.kind {
+        case .relation(let t, let target, _): return "\(name(s.subject)) \(t) \(name(target))"
+        case .property(let p, let v): return "\(name(s.subject)): \(p) = \(v)"
+        case .entity(let t): return "\(name(s.subject)) is a \(t)"
+        case .label(let l): return "\(name(s.subject)) is labelled \(l)"
+        case .relationProperty(let p, let v): return "\(s.subject).\(p) = \(v)"
+        }
+    }
+
+    func unique(_ ids: [String]) -> [String] {
+        var seen: Set<String> = []
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    func statement(_ id: Int64) throws -> MosaicReports.Citation {
+        guard let s = try store.statement(id) else { throw PluginReportError("no statement #\(id) to cite") }
+        let derivations = (try? store.derivations(of: id)) ?? []
+        var premiseArticles: [ArticleSource] = []
+        var seen: Set<String> = []
+        // A derived fact cites the sources of its premises, down to asserted statements.
+        var queue = derivations.flatMap(\.premises)
+        var visited: Set<Int64> = []
+        while let p = queue.popLast(), visited.count < 500 {
+            guard visited.insert(p).inserted, let ps = try? store.statement(p) else { continue }
+            for c in ps.meta.sources where seen.insert(c.source).inserted { premiseArticles.append(article(c.source)) }
+            queue += ((try? store.derivations(of: p)) ?? []).flatMap(\.premises)
+        }
+        let grading = s.meta.grading.flatMap { MosaicReports.Grading($0.description) }
+        return .statement(StatementSource(
+            statementID: "#\(id)", claim: claim(s), articles: unique(s.meta.sources.map(\.source)).map(article), grading: grading,
+            derived: !derivations.isEmpty, rule: derivations.first.map { "\($0.plugin)/\($0.rule)@\($0.version)" }, premiseArticles: premiseArticles))
+    }
+}
+
+/// A report that cannot be built, said for the plugin author.
+public struct PluginReportError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}

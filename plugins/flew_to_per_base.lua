@@ -7,7 +7,7 @@ return {
   description = "Counts FLEW_TO relations per destination (the Lua scan benchmark)",
   params = { reltype = { type = "string", default = "FLEW_TO" } },
   run = function(params, kb)
-    local _, to = kb.edges(params.reltype)
+    local to = kb.edges(params.reltype, "to")
     local counts = {}
     for i = 1, #to do
       local d = to[i]

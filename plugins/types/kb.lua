@@ -147,11 +147,13 @@ function kb.relations(reltype) end
 ---@return fun(): kb.Relation|nil
 function kb.each_relation(reltype) end
 
----The endpoints of every relation of a type as two arrays of ids (the fastest scan).
+---The endpoints of every relation of a type as two arrays of ids (the fastest scan);
+---with "from" or "to", only that array.
 ---@param reltype string
----@return string[] from
----@return string[] to
-function kb.edges(reltype) end
+---@param which? "from"|"to"
+---@return string[] from_or_to
+---@return string[]|nil to
+function kb.edges(reltype, which) end
 
 ---Full-text search over article titles, notes and names, best first.
 ---@param text string

@@ -75,7 +75,7 @@ final class KBContext {
     func install(in state: LuaState) throws(LuaError) {
         defineClasses(state)
         state.withHostStack { s in
-            s.newTable()
+            s.newTable(array: graph.nodes.count)   // ids by node index + 1, filled on demand
             idCacheRef = luaL_ref(s.L, mosaic_registryindex())
         }
         let fns: [(String, LuaFunction)] = [
@@ -484,38 +484,50 @@ final class KBContext {
         return 1
     }
 
-    /// kb.edges(type) → from ids, to ids: two arrays for fast scans.
+    /// kb.edges(type [, "from"|"to"]) → from ids, to ids (or just one of them): arrays of
+    /// entity ids for fast scans. Ids come from a per-run cache, so each is made once.
     private func edges(_ s: LuaStack) throws(LuaError) -> Int32 {
         let name = try s.string(1)
-        guard let t = graph.relationTypeID(name) else { s.newTable(); s.newTable(); return 2 }
+        let which = try s.optString(2)
+        guard which == nil || which == "from" || which == "to" else {
+            throw LuaError.badArgument(2, "kb.edges", "'from' or 'to' expected, got '\(which!)'")
+        }
+        let wantFrom = which != "to", wantTo = which != "from"
+        let results: Int32 = which == nil ? 2 : 1
+        guard let t = graph.relationTypeID(name) else {
+            for _ in 0..<results { s.newTable() }
+            return results
+        }
         let list = relationList(t)
         let L = s.L
         lua_rawgeti(L, mosaic_registryindex(), lua_Integer(idCacheRef))
         let cache = s.top
-        // fill the cache for every endpoint first, then copy from it
-        for r in list {
-            let rel = graph.relationship(r)
-            if lua_rawgeti(L, cache, lua_Integer(rel.source) + 1) != LUA_TSTRING {
+        // Local copies: reading through the stored Graph on every step costs retains.
+        let rels = graph.relationships
+        let nodes = graph.nodes
+        @inline(__always) func cached(_ n: Int32) {
+            if lua_rawgeti(L, cache, lua_Integer(n) + 1) != LUA_TSTRING {
                 s.pop()
-                s.push(graph.node(rel.source).key)
-                lua_rawseti(L, cache, lua_Integer(rel.source) + 1)
-            } else { s.pop() }
-            if lua_rawgeti(L, cache, lua_Integer(rel.target) + 1) != LUA_TSTRING {
-                s.pop()
-                s.push(graph.node(rel.target).key)
-                lua_rawseti(L, cache, lua_Integer(rel.target) + 1)
-            } else { s.pop() }
+                s.push(nodes[Int(n)].key)
+                s.pushValue(at: -1)
+                lua_rawseti(L, cache, lua_Integer(n) + 1)
+            }
         }
-        s.newTable(array: list.count)
-        s.newTable(array: list.count)
-        for (i, r) in list.enumerated() {
-            let rel = graph.relationship(r)
-            lua_rawgeti(L, cache, lua_Integer(rel.source) + 1)
-            lua_rawseti(L, cache + 1, lua_Integer(i + 1))
-            lua_rawgeti(L, cache, lua_Integer(rel.target) + 1)
-            lua_rawseti(L, cache + 2, lua_Integer(i + 1))
+        if wantFrom {
+            s.newTable(array: list.count)
+            for (i, r) in list.enumerated() {
+                cached(rels[Int(r)].source)
+                lua_rawseti(L, -2, lua_Integer(i + 1))
+            }
         }
-        return 2
+        if wantTo {
+            s.newTable(array: list.count)
+            for (i, r) in list.enumerated() {
+                cached(rels[Int(r)].target)
+                lua_rawseti(L, -2, lua_Integer(i + 1))
+            }
+        }
+        return results
     }
 
     private func searchText(_ s: LuaStack) throws(LuaError) -> Int32 {
@@ -548,7 +560,7 @@ final class KBContext {
         }
         let hook = query ?? KBContext.defaultQuery
         let result: PluginQueryResult
-        do { result = try hook(text, params, graph) } catch { throw LuaError.runtime("kb.query: \(error)") }
+        do { result = try hook(text, params, graph) } catch let e as LuaError { throw e } catch { throw LuaError.runtime("kb.query: \(error)") }
         s.newTable(array: result.rows.count)
         for (i, row) in result.rows.enumerated() {
             s.newTable(fields: result.columns.count)
@@ -580,7 +592,7 @@ final class KBContext {
     static let defaultQuery: PluginQueryHook = { text, params, graph in
         let table = try Query.run(text, on: GraphView(graph), parameters: params.mapValues(QueryValue.init))
         guard table.changes.isEmpty else {
-            throw PluginError(plugin: "", phase: .run, message: "kb.query is read-only: write with kb.assert and kb.retract")
+            throw LuaError.runtime("kb.query is read-only: write with kb.assert and kb.retract")
         }
         func cell(_ v: QueryValue) -> PluginQueryCell {
             switch v {

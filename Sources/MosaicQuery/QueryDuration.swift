@@ -21,7 +21,7 @@ public struct QueryDuration: Sendable, Hashable, CustomStringConvertible {
         for c in s {
             if c == "T" { inTime = true; continue }
             if c.isNumber || c == "." || c == "-" { num.append(c); continue }
-            guard let v = Double(num) else { return nil }
+            guard let v = Double(num), abs(v) < 1e12 else { return nil }
             num = ""; any = true
             switch (c, inTime) {
             case ("Y", false): d.months += Int(v * 12)

@@ -42,21 +42,30 @@ final class BenchContext: @unchecked Sendable {
         return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6
     }
 
+    /// CPU seconds of the calling thread (CLOCK_THREAD_CPUTIME_ID).
+    static func threadCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
     /// Times `body` (`warmup` untimed runs, then `reps` timed ones); each run returns the
     /// check value, which must not change between runs. Figures are seconds per op.
     func measure(ops: Int = 1, reps: Int? = nil, warmup: Int? = nil, _ body: () throws -> String) throws -> Measurement {
         var check: String?
         var runs: [Double] = []
         var note = ""
+        var cpuRuns: [Double] = []
         for i in 0..<((warmup ?? self.warmup) + (reps ?? repetitions)) {
-            let t0 = BenchContext.now()
+            let t0 = BenchContext.now(), c0 = BenchContext.threadCPUSeconds()
             let c = try body()
             let dt = BenchContext.now() - t0
+            if i >= (warmup ?? self.warmup) { cpuRuns.append((BenchContext.threadCPUSeconds() - c0) / Double(max(1, ops))) }
             if let check, check != c { note = "check value changed between runs (\(check) then \(c))" }
             check = check ?? c
             if i >= (warmup ?? self.warmup) { runs.append(dt / Double(max(1, ops))) }
         }
-        return Measurement(runs: runs, check: check ?? "", note: note)
+        return Measurement(runs: runs, check: check ?? "", note: note, cpuRuns: cpuRuns)
     }
 
     /// A store file holding the data set (the last one the import workload made, else one

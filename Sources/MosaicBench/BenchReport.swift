@@ -63,6 +63,10 @@ final class BenchReport {
         if !cells.isEmpty {
             print("  peers   " + cells.map { "\($0.0) \(BenchReport.format($0.1)) (×\(BenchReport.ratio($0.2)))" }.joined(separator: " · "))
         }
+        if !m.cpuRuns.isEmpty {
+            let cpu = Measurement(runs: m.cpuRuns, check: "")
+            print("  CPU time \(BenchReport.format(cpu.median * w.unit.scale)) \(w.unit.rawValue) (median; best \(BenchReport.format(cpu.best * w.unit.scale)))")
+        }
         for d in m.details { print("  \(d)") }
         if !m.note.isEmpty { print("  note: \(m.note)") }
         fflush(nil)
@@ -99,6 +103,7 @@ final class BenchReport {
                 r["best"] = m.best * w.unit.scale
                 r["runs"] = m.runs.map { $0 * w.unit.scale }
                 r["check"] = m.check
+                if !m.cpuRuns.isEmpty { r["cpu_median"] = Measurement(runs: m.cpuRuns, check: "").median * w.unit.scale }
                 r["agrees"] = agree
                 if !m.details.isEmpty { r["details"] = m.details }
             } else { r["error"] = true }

@@ -47,6 +47,9 @@ struct Measurement {
     var note: String = ""
     /// Extra lines printed under the row (secondary figures).
     var details: [String] = []
+    /// The thread's CPU time of each timed run, in the same unit as `runs` (from
+    /// `BenchContext.measure`): on a loaded machine, the work without the waiting.
+    var cpuRuns: [Double] = []
 
     var median: Double {
         let s = runs.sorted()

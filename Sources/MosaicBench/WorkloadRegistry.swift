@@ -4,9 +4,9 @@
 enum WorkloadRegistry {
     static var all: [Workload] {
         StoreWorkloads.all
-        // + QueryWorkloads.all      (issue 4: c hop1/hop2, d pattern, e closure, b lookup by query)
+            + QueryWorkloads.all      // issue 4: b lookup, c hop1/hop2, d pattern, e closure by query
         // + LuaWorkloads.all        (issue 3: f as a plugin scan, call costs)
-        // + InferenceWorkloads.all  (issue 5: containment closure, incremental updates)
+            + InferenceWorkloads.all  // issue 5: containment closure, incremental updates
     }
 
     /// The workloads `spec` selects: a comma-separated list of groups (`a,b,f`) or names

@@ -99,8 +99,9 @@ if options.listOnly {
 }
 guard let dataDir = options.dataDir else { fail("DATA_DIR is missing\n\(usage)") }
 
+let workloads: [Workload]
+do { workloads = try WorkloadRegistry.select(options.workloadSpec) } catch { fail("\(error)\n\(usage)") }
 do {
-    let workloads = try WorkloadRegistry.select(options.workloadSpec)
     let data = try DataSet(directory: URL(fileURLWithPath: dataDir))
     let work = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mosaic-bench-\(getpid())")
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)

@@ -37,11 +37,11 @@ struct KBCompiler {
             }
             var seen: Set<String> = []
             for p in e.props {
-                if !seen.insert(p.name).inserted { error(path, p.pos, "property '\(p.name)' is given twice for '\(e.id)'"); continue }
+                if !seen.insert(p.name).inserted { error(path, p.keyPos ?? p.pos, "property '\(p.name)' is given twice for '\(e.id)'"); continue }
                 let declared = KBSchemaParser.builtinProperties[p.name] ?? schema.propertyType(entity: e.type, property: p.name)
                 if declared == nil && schema.strict {
                     let names = schema.lineage(of: e.type).flatMap { schema.entityTypes[$0]?.properties.keys.map { $0 } ?? [] }
-                    error(path, p.pos, "property '\(p.name)' is not declared for \(e.type)\(Suggest.hint(p.name, names + Array(KBSchemaParser.builtinProperties.keys))); add it under entity_types.\(e.type).properties in kb/schema.yaml")
+                    error(path, p.keyPos ?? p.pos, "property '\(p.name)' is not declared for \(e.type)\(Suggest.hint(p.name, names + Array(KBSchemaParser.builtinProperties.keys))); add it under entity_types.\(e.type).properties in kb/schema.yaml")
                 }
                 guard let v = value(p.node, declared, path, "property '\(p.name)' of '\(e.id)'") else { continue }
                 checkSources(p.options, path, p.pos, what: "property '\(p.name)' of '\(e.id)'", isSource: e.isSource)
@@ -62,9 +62,11 @@ struct KBCompiler {
                 error(path, r.typePos, "unknown relation type '\(r.type)'\(Suggest.hint(r.type, relationTypes)); declare it under relation_types in kb/schema.yaml")
                 continue
             }
+            // (An end of an undeclared type was reported where it is declared.)
             if ok, let ft = known[r.subject], let tt = known[r.object],
+               schema.entityTypes[ft] != nil, schema.entityTypes[tt] != nil,
                let problem = schema.relationProblem(type: r.type, fromType: ft, toType: tt) {
-                error(path, r.typePos, "\(problem); '\(r.subject)' is a \(ft) and '\(r.object)' a \(tt)")
+                error(path, r.typePos, "\(problem); '\(r.subject)' is \(KBCompiler.article(ft)) \(ft) and '\(r.object)' \(KBCompiler.article(tt)) \(tt)")
             }
             var props: [String: Value] = [:]
             for (name, node) in r.props {
@@ -142,6 +144,8 @@ struct KBCompiler {
             return fail("[latitude, longitude] in degrees")
         }
     }
+
+    static func article(_ word: String) -> String { "AEIOU".contains(word.first?.uppercased() ?? "") ? "an" : "a" }
 
     static func infer(_ n: Yams.Node) -> Value {
         switch n {

@@ -34,7 +34,8 @@ public struct KBLoader {
 
     /// The kb files (paths relative to the workspace, `kb/…`), sorted.
     public func files() -> [String] {
-        guard let e = FileManager.default.enumerator(at: kbDirectory, includingPropertiesForKeys: nil) else { return [] }
+        // Hidden files and folders (editor swap files, .git) are not part of the KB.
+        guard let e = FileManager.default.enumerator(at: kbDirectory, includingPropertiesForKeys: nil, options: [.skipsHiddenFiles]) else { return [] }
         var out: [String] = []
         for case let url as URL in e where ["yaml", "yml"].contains(url.pathExtension) {
             let rel = url.path.replacingOccurrences(of: root.path + "/", with: "")
@@ -100,7 +101,7 @@ public struct KBLoader {
             parsed.append(f)
         }
         var known: [String: String] = [:]
-        diags += declare(parsed, into: &known, existing: [:])
+        diags += declare(parsed, into: &known, existing: { _ in nil })
         var compiler = KBCompiler(schema: schema, known: known)
         let count = parsed.reduce(0) { $0 + compiler.compile($1).count }
         diags += compiler.diagnostics
@@ -110,7 +111,7 @@ public struct KBLoader {
 
     /// Records each declared id with its type; reports duplicates (within these files, or
     /// with `existing` ids declared by files not being reloaded).
-    func declare(_ files: [ParsedFile], into known: inout [String: String], existing: [String: String]) -> [KBDiagnostic] {
+    func declare(_ files: [ParsedFile], into known: inout [String: String], existing: (String) -> String?) -> [KBDiagnostic] {
         var diags: [KBDiagnostic] = []
         var firstSeen: [String: (String, Pos)] = [:]
         for f in files {
@@ -120,9 +121,9 @@ public struct KBLoader {
                                               message: "duplicate id '\(e.id)': already declared at \(file):\(pos.line); ids are unique across kb/"))
                     continue
                 }
-                if let other = existing[e.id] {
+                if let other = existing(e.id) {
                     diags.append(KBDiagnostic(file: f.path, line: e.pos.line, column: e.pos.column,
-                                              message: "duplicate id '\(e.id)': already declared in \(other); ids are unique across kb/"))
+                                              message: "duplicate id '\(e.id)': \(other); ids are unique across kb/ and the store"))
                     continue
                 }
                 firstSeen[e.id] = (f.path, e.pos)
@@ -178,13 +179,22 @@ public struct KBLoader {
         for p in reloaded {
             for s in try store.openStatements(fromFile: p) { if case .entity = s.kind { oldDeclared.insert(s.subject) } }
         }
-        var existing: [String: String] = [:]
         var known: [String: String] = [:]
         for i in graph.nodeIndices {
             let n = graph.node(i)
             guard !oldDeclared.contains(n.key) else { continue }
             known[n.key] = n.type
-            existing[n.key] = "another file"
+        }
+        let before = known
+        // Where an id that a changed file declares again already comes from.
+        func existing(_ id: String) -> String? {
+            guard before[id] != nil else { return nil }
+            let made = (try? store.statements(subject: id))?.first { if case .entity = $0.kind { return true }; return false }
+            switch made?.meta.origin {
+            case .file(let path, let line)?: return "already declared at \(path):\(line)"
+            case let origin?: return "already in the store (made by \(origin))"
+            case nil: return "already in the store"
+            }
         }
         diags += declare(parsed, into: &known, existing: existing)
         // An id that goes away must not be used by a file that is not being reloaded.

@@ -45,7 +45,11 @@ struct FactOptions: Sendable {
     }
 }
 
-struct PropDecl { var name: String; var node: Yams.Node; var options: FactOptions; var pos: Pos }
+struct PropDecl {
+    var name: String; var node: Yams.Node; var options: FactOptions; var pos: Pos
+    /// Where the property's name was written (for errors about the name itself).
+    var keyPos: Pos? = nil
+}
 
 struct EntityDecl {
     var id: String
@@ -274,17 +278,17 @@ struct KBParser {
         }
         if let p = m["props"] {
             guard let pm = p.mapping else { error(Pos(p), "props must be a mapping of name: value"); return e }
-            for (k, v) in pm { e.props.append(prop(k.string ?? "", v)) }
+            for (k, v) in pm { e.props.append(prop(k.string ?? "", v, key: k)) }
         }
         e.props = e.props.map { var p = $0; p.options = p.options.over(e.options); return p }
         return e
     }
 
-    mutating func prop(_ name: String, _ v: Yams.Node) -> PropDecl {
+    mutating func prop(_ name: String, _ v: Yams.Node, key: Yams.Node? = nil) -> PropDecl {
         if let m = v.mapping, let value = m["value"] {
-            return PropDecl(name: name, node: value, options: options(v, others: ["value"]), pos: Pos(value))
+            return PropDecl(name: name, node: value, options: options(v, others: ["value"]), pos: Pos(value), keyPos: key.map(Pos.init))
         }
-        return PropDecl(name: name, node: v, options: FactOptions(), pos: Pos(v))
+        return PropDecl(name: name, node: v, options: FactOptions(), pos: Pos(v), keyPos: key.map(Pos.init))
     }
 
     static let sourceKeys = ["id", "type", "title", "publisher", "date", "url", "reliability", "language", "name", "aliases", "props"]
@@ -316,7 +320,7 @@ struct KBParser {
             error(r.pos, "reliability is one letter A–F (A completely reliable … F cannot be judged)")
         }
         if let p = m["props"] {
-            if let pm = p.mapping { for (k, v) in pm { e.props.append(prop(k.string ?? "", v)) } }
+            if let pm = p.mapping { for (k, v) in pm { e.props.append(prop(k.string ?? "", v, key: k)) } }
             else { error(Pos(p), "props must be a mapping of name: value") }
         }
         for i in e.props.indices {

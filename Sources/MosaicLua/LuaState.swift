@@ -254,17 +254,14 @@ public final class LuaState {
 
         depth += 1
         let generation = mosaic_begin(ctx)
-        var watchdog: DispatchWorkItem?
+        var watchdog: UInt64?
         if let t = limits.timeout {
-            let h = handle
-            let item = DispatchWorkItem { h.kill(reason: Int32(MOSAIC_KILL_TIMEOUT), generation: generation) }
             let (sec, atto) = t.components
-            let nanos = Int(sec) * 1_000_000_000 + Int(atto / 1_000_000_000)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanos), execute: item)
-            watchdog = item
+            let nanos = UInt64(max(0, sec)) * 1_000_000_000 + UInt64(max(0, atto) / 1_000_000_000)
+            watchdog = LuaWatchdog.shared.schedule(after: nanos, handle: handle, generation: generation)
         }
         let status = mosaic_pcall(L, Int32(args.count), LUA_MULTRET, msgh)
-        watchdog?.cancel()
+        if let watchdog { LuaWatchdog.shared.cancel(watchdog) }
         mosaic_end(ctx)
         depth -= 1
         if ctx.pointee.mem_pending != 0 { mosaic_memory_kill(ctx) }

@@ -31,6 +31,9 @@ public struct PreparedQuery: Sendable {
     /// Runs the query on `graph` (any snapshot, e.g. the graph as of a past transaction).
     /// A writing query works on a copy: the returned table holds the new graph and the
     /// changes; when the query fails, nothing is written.
+    /// Specialised for `GraphView` (what the CLI and the benchmarks pass): callers in other
+    /// modules otherwise run the executor's unspecialised generic code.
+    @_specialize(where G == GraphView)
     public func execute<G: QueryGraph>(on graph: G, parameters: [String: QueryValue] = [:],
                                        limits: QueryLimits = QueryLimits()) throws -> ResultTable<G> {
         if plan.ast.explain {

@@ -107,51 +107,31 @@ extension Store {
 
     // MARK: - reading
 
+    /// Runs `body` with a reader of the derivation tables inside ONE read transaction (an
+    /// inference run reads many small things; one transaction keeps them consistent and
+    /// cheap). The reader must not escape `body`.
+    public func withInferenceReader<T>(_ body: (InferenceReader) throws -> T) throws -> T {
+        try writer.read { db in try body(InferenceReader(db: db)) }
+    }
+
     /// Open (or, with `includeClosed`, all) derivations of a statement, oldest first.
     public func derivations(of statement: Int64, includeClosed: Bool = false) throws -> [DerivationRecord] {
-        try writer.read { db in
-            try Store.fetchDerivations(db, where: "d.statement = ?" + (includeClosed ? "" : " AND d.tx_to IS NULL"), [statement])
-        }
+        try withInferenceReader { try $0.derivations(of: statement, includeClosed: includeClosed) }
     }
 
     /// Open derivations of any of `statements`.
     public func derivations(ofStatements statements: [Int64]) throws -> [DerivationRecord] {
-        try writer.read { db in
-            var out: [DerivationRecord] = []
-            for chunk in statements.chunked(500) {
-                out += try Store.fetchDerivations(db, where: "d.statement IN (\(chunk.map(String.init).joined(separator: ","))) AND d.tx_to IS NULL", [])
-            }
-            return out
-        }
+        try withInferenceReader { try $0.derivations(ofStatements: statements) }
     }
 
     /// Open derivations that use any of `premises`.
     public func derivations(usingPremises premises: [Int64]) throws -> [DerivationRecord] {
-        try writer.read { db in
-            var out: [DerivationRecord] = []
-            for chunk in premises.chunked(500) {
-                out += try Store.fetchDerivations(db, where: """
-                    d.id IN (SELECT derivation FROM derivation_premise WHERE premise IN (\(chunk.map(String.init).joined(separator: ","))))
-                    AND d.tx_to IS NULL
-                    """, [])
-            }
-            return out
-        }
-    }
-
-    /// Open derivations made by registered rules `ruleIDs`.
-    public func derivations(byRules ruleIDs: [Int64]) throws -> [DerivationRecord] {
-        guard !ruleIDs.isEmpty else { return [] }
-        return try writer.read { db in
-            try Store.fetchDerivations(db, where: "d.rule IN (\(ruleIDs.map(String.init).joined(separator: ","))) AND d.tx_to IS NULL", [])
-        }
+        try withInferenceReader { try $0.derivations(usingPremises: premises) }
     }
 
     /// True when the statement has an open derivation.
     public func isDerived(_ statement: Int64) throws -> Bool {
-        try writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM derivation WHERE statement = ? AND tx_to IS NULL)", arguments: [statement]) ?? false
-        }
+        try withInferenceReader { try $0.isDerived(statement) }
     }
 
     /// The rules (`plugin/rule@version`) with an open derivation of the statement, sorted.
@@ -161,60 +141,17 @@ extension Store {
 
     /// The rules registered as enabled.
     public func inferenceRules() throws -> [InferenceRuleRecord] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, plugin, name, version, reads, writes FROM inference_rule WHERE tx_to IS NULL ORDER BY id").map {
-                InferenceRuleRecord(id: $0[0], plugin: $0[1], name: $0[2], version: $0[3],
-                                    reads: ($0[4] as String).split(separator: ",").map(String.init),
-                                    writes: ($0[5] as String).split(separator: ",").map(String.init))
-            }
-        }
+        try withInferenceReader { try $0.inferenceRules() }
     }
 
     /// Where the last inference run left off (zeros before the first run).
     public func inferenceCheckpoint() throws -> InferenceCheckpoint {
-        try writer.read { db in
-            var out = InferenceCheckpoint(transaction: 0, statement: 0)
-            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM inference_state") {
-                switch row[0] as String {
-                case "transaction": out.transaction = row[1]
-                case "statement": out.statement = row[1]
-                default: break
-                }
-            }
-            return out
-        }
-    }
-
-    /// Statements written since a checkpoint: those asserted after it that are still open
-    /// (ids above `checkpoint.statement`: ids grow with transactions), and those retracted
-    /// after it (ids only). Cheap: both use an index.
-    public func inferenceChanges(since checkpoint: InferenceCheckpoint) throws -> (asserted: [MosaicGraph.Statement], retracted: [Int64]) {
-        try writer.read { db in
-            let added = try Store.fetchStatements(db, where: "id > ? AND tx_to IS NULL", [checkpoint.statement])
-            let closed = try Int64.fetchAll(db, sql: "SELECT id FROM statement INDEXED BY statement_tx_to WHERE tx_to > ? AND +id <= ? ORDER BY id",
-                                            arguments: [checkpoint.transaction, checkpoint.statement])
-            return (added, closed)
-        }
-    }
-
-    /// Open statements of a subject with this kind code, predicate and origin (finding a
-    /// derived property or label statement again).
-    public func openStatements(subject: String, kindCode: Int, predicate: String, origin: Origin) throws -> [MosaicGraph.Statement] {
-        try writer.read { db in
-            try Store.fetchStatements(db, where: "subject = ? AND kind = ? AND predicate = ? AND origin = ? AND tx_to IS NULL",
-                                      [subject, kindCode, predicate, origin.description])
-        }
+        try withInferenceReader { try $0.inferenceCheckpoint() }
     }
 
     /// Statements by id (any state), in id order.
     public func statements(ids: [Int64]) throws -> [MosaicGraph.Statement] {
-        try writer.read { db in
-            var out: [MosaicGraph.Statement] = []
-            for chunk in ids.chunked(500) {
-                out += try Store.fetchStatements(db, where: "id IN (\(chunk.map(String.init).joined(separator: ",")))", [])
-            }
-            return out.sorted { $0.id < $1.id }
-        }
+        try withInferenceReader { try $0.statements(ids: ids) }
     }
 
     static func fetchDerivations(_ db: Database, where clause: String, _ args: StatementArguments) throws -> [DerivationRecord] {
@@ -341,6 +278,102 @@ extension Store {
         guard rc == SQLITE_DONE else {
             throw StoreError.sqlite(context: "writing derivations", message: String(cString: sqlite3_errmsg(conn)))
         }
+    }
+}
+
+
+/// Reads of the derivation tables and the statement log inside one read transaction
+/// (`Store.withInferenceReader`).
+public struct InferenceReader {
+    let db: Database
+
+    /// Open (or, with `includeClosed`, all) derivations of a statement, oldest first.
+    public func derivations(of statement: Int64, includeClosed: Bool = false) throws -> [Store.DerivationRecord] {
+        try Store.fetchDerivations(db, where: "d.statement = ?" + (includeClosed ? "" : " AND d.tx_to IS NULL"), [statement])
+    }
+
+    /// Open derivations of any of `statements`.
+    public func derivations(ofStatements statements: [Int64]) throws -> [Store.DerivationRecord] {
+        var out: [Store.DerivationRecord] = []
+        for chunk in statements.chunked(500) {
+            out += try Store.fetchDerivations(db, where: "d.statement IN (\(chunk.map(String.init).joined(separator: ","))) AND d.tx_to IS NULL", [])
+        }
+        return out
+    }
+
+    /// Open derivations that use any of `premises`.
+    public func derivations(usingPremises premises: [Int64]) throws -> [Store.DerivationRecord] {
+        var out: [Store.DerivationRecord] = []
+        for chunk in premises.chunked(500) {
+            out += try Store.fetchDerivations(db, where: """
+                d.id IN (SELECT derivation FROM derivation_premise WHERE premise IN (\(chunk.map(String.init).joined(separator: ","))))
+                AND d.tx_to IS NULL
+                """, [])
+        }
+        return out
+    }
+
+    /// Open derivations made by registered rules `ruleIDs`.
+    public func derivations(byRules ruleIDs: [Int64]) throws -> [Store.DerivationRecord] {
+        guard !ruleIDs.isEmpty else { return [] }
+        return try Store.fetchDerivations(db, where: "d.rule IN (\(ruleIDs.map(String.init).joined(separator: ","))) AND d.tx_to IS NULL", [])
+    }
+
+    public func isDerived(_ statement: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM derivation WHERE statement = ? AND tx_to IS NULL)", arguments: [statement]) ?? false
+    }
+
+    /// The rules registered as enabled.
+    public func inferenceRules() throws -> [Store.InferenceRuleRecord] {
+        try Row.fetchAll(db, sql: "SELECT id, plugin, name, version, reads, writes FROM inference_rule WHERE tx_to IS NULL ORDER BY id").map {
+            Store.InferenceRuleRecord(id: $0[0], plugin: $0[1], name: $0[2], version: $0[3],
+                                      reads: ($0[4] as String).split(separator: ",").map(String.init),
+                                      writes: ($0[5] as String).split(separator: ",").map(String.init))
+        }
+    }
+
+    /// Where the last inference run left off (zeros before the first run).
+    public func inferenceCheckpoint() throws -> Store.InferenceCheckpoint {
+        var out = Store.InferenceCheckpoint(transaction: 0, statement: 0)
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM inference_state") {
+            switch row[0] as String {
+            case "transaction": out.transaction = row[1]
+            case "statement": out.statement = row[1]
+            default: break
+            }
+        }
+        return out
+    }
+
+    /// The last transaction in the log.
+    public func lastTransaction() throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0
+    }
+
+    /// Statements written since a checkpoint: those asserted after it that are still open
+    /// (ids above `checkpoint.statement`: ids grow with transactions), and those retracted
+    /// after it (ids only). Cheap: both use an index.
+    public func inferenceChanges(since checkpoint: Store.InferenceCheckpoint) throws -> (asserted: [MosaicGraph.Statement], retracted: [Int64]) {
+        let added = try Store.fetchStatements(db, where: "id > ? AND tx_to IS NULL", [checkpoint.statement])
+        let closed = try Int64.fetchAll(db, sql: "SELECT id FROM statement INDEXED BY statement_tx_to WHERE tx_to > ? AND +id <= ? ORDER BY id",
+                                        arguments: [checkpoint.transaction, checkpoint.statement])
+        return (added, closed)
+    }
+
+    /// Open statements of a subject with this kind code, predicate and origin (finding a
+    /// derived property or label statement again).
+    public func openStatements(subject: String, kindCode: Int, predicate: String, origin: Origin) throws -> [MosaicGraph.Statement] {
+        try Store.fetchStatements(db, where: "subject = ? AND kind = ? AND predicate = ? AND origin = ? AND tx_to IS NULL",
+                                  [subject, kindCode, predicate, origin.description])
+    }
+
+    /// Statements by id (any state), in id order.
+    public func statements(ids: [Int64]) throws -> [MosaicGraph.Statement] {
+        var out: [MosaicGraph.Statement] = []
+        for chunk in ids.chunked(500) {
+            out += try Store.fetchStatements(db, where: "id IN (\(chunk.map(String.init).joined(separator: ",")))", [])
+        }
+        return out.sorted { $0.id < $1.id }
     }
 }
 

@@ -235,20 +235,71 @@ public final class Store: @unchecked Sendable {
     @discardableResult
     public func write(origin: Origin, note: String? = nil, _ body: (inout StoreTransaction) throws -> Void) throws -> Int64 {
         let now = clock()
-        let (txID, wrote) = try writer.write { db -> (Int64, Bool) in
+        let (txID, wrote, asserted, retracted) = try writer.write { db -> (Int64, Bool, [Int64], [Int64]) in
             let next = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0) + 1
             let nextStatement = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0) + 1
             var tx = StoreTransaction(db: db, id: next, nextStatement: nextStatement)
             try body(&tx)
             try tx.finish()
-            guard tx.wroteSomething else { return (next - 1, false) }
+            guard tx.wroteSomething else { return (next - 1, false, [], []) }
             try db.execute(sql: "INSERT INTO tx (id, at, origin, note) VALUES (?, ?, ?, ?)",
                            arguments: [next, now.timeIntervalSince1970, origin.description, note])
-            return (next, true)
+            return (next, true, tx.asserted, tx.retracted)
         }
-        if wrote { try refresh() }
+        if wrote { try refresh(transaction: txID, asserted: asserted, retracted: retracted) }
         return txID
     }
+
+    /// Brings the snapshot up to a write: small writes are applied to the current graph (a
+    /// 100,000-entity snapshot is not rebuilt for one new fact); large ones, and retractions
+    /// of entities, labels or relation properties, rebuild it from the log.
+    func refresh(transaction: Int64, asserted: [Int64], retracted: [Int64]) throws {
+        guard asserted.count + retracted.count <= Store.incrementalRefreshLimit else { return try refresh() }
+        func fetch(_ ids: [Int64]) throws -> [MosaicGraph.Statement] {
+            guard !ids.isEmpty else { return [] }
+            return try writer.read { db in
+                try Store.fetchStatements(db, where: "id IN (SELECT value FROM json_each(?))",
+                                          [Value.list(ids.map(Value.int)).encoded])
+            }
+        }
+        let added = try fetch(asserted), closed = try fetch(retracted)
+        var g = graph
+        guard g.transaction == transaction - 1 else { return try refresh() }
+        for s in closed {
+            switch s.kind {
+            case .relation:
+                if let r = g.relationship(statement: s.id), g.relationship(r).alive { g.deleteRelationship(r) }
+            case .property(let name, _):
+                if let n = g.lookup(key: s.subject), g.node(n).propertyStatements[name] == s.id { g.setProperty(n, name, nil) }
+            default:
+                return try refresh()
+            }
+        }
+        // Entities first, then labels and properties, then relations (in statement order, as the
+        // snapshot keeps them), then relation properties: a file may state a relation before
+        // the entity it names.
+        for s in added.sorted(by: { ($0.kind.code, $0.id) < ($1.kind.code, $1.id) }) {
+            switch s.kind {
+            case .entity(let type): g.loadNode(key: s.subject, type: type, statement: s.id)
+            case .label(let l): if let n = g.lookup(key: s.subject) { g.loadLabel(n, l, statement: s.id) }
+            case .property(let name, let v): if let n = g.lookup(key: s.subject) { g.loadProperty(n, name, v, statement: s.id) }
+            case .relation(let type, let target, let props):
+                if let a = g.lookup(key: s.subject), let b = g.lookup(key: target) {
+                    g.loadRelationship(from: a, to: b, type: type, properties: props, meta: s.meta, statement: s.id, transaction: transaction)
+                }
+            case .relationProperty(let name, let v):
+                if s.subject.hasPrefix("#"), let sid = Int64(s.subject.dropFirst()), let r = g.relationship(statement: sid) {
+                    g.loadRelationshipProperty(r, name, v, statement: s.id)
+                }
+            }
+        }
+        g.transaction = transaction
+        g.nextStatementID = max(g.nextStatementID, (asserted.max() ?? 0) + 1)
+        lock.withLock { current = g }
+    }
+
+    /// Writes touching more statements than this rebuild the snapshot instead.
+    nonisolated(unsafe) static var incrementalRefreshLimit = 100_000
 
     /// Commits the changes a writer recorded on a copy of the current snapshot (the query
     /// language's writes) as one transaction, then refreshes the snapshot.

@@ -129,8 +129,13 @@ public struct StoreTransaction {
 
     /// Re-indexes the searchable text of the entities this transaction touched.
     mutating func finish() throws {
+        // One pass over the index for the whole transaction (`entity` is not an indexed
+        // FTS column, so a DELETE per entity would scan it once per entity).
+        if !textSubjects.isEmpty {
+            try db.execute(sql: "DELETE FROM text_index WHERE entity IN (SELECT value FROM json_each(?))",
+                           arguments: [Value.list(textSubjects.sorted().map(Value.string)).encoded])
+        }
         for subject in textSubjects.sorted() {
-            try db.execute(sql: "DELETE FROM text_index WHERE entity = ?", arguments: [subject])
             let rows = try Row.fetchAll(db, sql: """
                 SELECT predicate, value, sources FROM statement WHERE subject = ? AND tx_to IS NULL AND kind IN (2, 3)
                 """, arguments: [subject])

@@ -78,4 +78,19 @@ final class ConsoleTerminalTests: XCTestCase {
         t.type(":quit\r")
         XCTAssertEqual(t.waitForExit(), 0)
     }
+
+    func testCtrlCCancelsARunningQuery() throws {
+        let t = try console()
+        t.type("UNWIND range(1, 2000) AS x UNWIND range(1, 2000) AS y WITH x, y WHERE x * y = -1 RETURN count(*);\r")
+        usleep(700_000)
+        let mark = t.screen.count
+        t.press(.ctrlC)
+        XCTAssertTrue(t.waitFor("cancelled", after: mark), t.screen)
+        t.waitForPrompt()
+        let again = t.screen.count
+        t.type(":stats\r")
+        XCTAssertTrue(t.waitFor("2 entities", after: again), t.screen)
+        t.type(":quit\r")
+        XCTAssertEqual(t.waitForExit(), 0)
+    }
 }

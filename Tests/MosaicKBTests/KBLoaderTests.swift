@@ -101,6 +101,47 @@ final class KBLoaderTests: XCTestCase {
         XCTAssertEqual(store.lastTransaction, loaded.transaction)
     }
 
+    func testAnIdMadeOutsideKbCannotBeDeclaredAgain() throws {
+        let store = try Store.inMemory()
+        try store.write(origin: .console(session: "t")) { tx in
+            _ = try tx.assert(StatementDraft(subject: "latakia", kind: .entity(type: "Governorate"), meta: StatementMeta(origin: .console(session: "t"))))
+        }
+        XCTAssertThrowsError(try KBLoader(workspace: dir, store: store).load()) { e in
+            XCTAssertTrue("\(e)".contains("kb/bases.yaml:12:10: error: duplicate id 'latakia': already in the store (made by console:t)"), "\(e)")
+        }
+    }
+
+    /// A file's `via` goes with its default source: a fact naming its own source starts afresh;
+    /// an entity's `via` reaches its properties.
+    func testViaIsInheritedWithItsSource() throws {
+        try """
+        defaults: {source: enab-2025-10-30, via: outlet-a, grade: B2}
+        entities:
+          - {id: outlet-a, type: Organization, name: Outlet A, source: enab-2025-10-30}
+          - {id: outlet-b, type: Organization, name: Outlet B}
+          - {id: tartus-governorate, type: Governorate, name: Tartus Governorate, via: [outlet-a, outlet-b]}
+        relations:
+          - [tartus-governorate, PART_OF, syria]
+          - [tartus-governorate, LOCATED_IN, syria, {source: enab-2025-10-30}]
+          - [latakia, LOCATED_IN, syria, {via: outlet-b, note: own chain}]
+        """.write(to: dir.appendingPathComponent("kb/outlets.yaml"), atomically: true, encoding: .utf8)
+        let store = try Store.inMemory()
+        try KBLoader(workspace: dir, store: store).load()
+        var chains: [String: [String]] = [:]
+        for s in try store.openStatements(fromFile: "kb/outlets.yaml") {
+            chains["\(s.subject) \(s.kind.predicate)"] = s.meta.sources.flatMap(KBProvenance.via)
+        }
+        XCTAssertEqual(chains["outlet-a Organization"], [])
+        XCTAssertEqual(chains["outlet-b Organization"], ["outlet-a"])
+        XCTAssertEqual(chains["tartus-governorate Governorate"], ["outlet-a", "outlet-b"])
+        XCTAssertEqual(chains["tartus-governorate name"], ["outlet-a", "outlet-b"])
+        XCTAssertEqual(chains["tartus-governorate PART_OF"], ["outlet-a"])
+        XCTAssertEqual(chains["tartus-governorate LOCATED_IN"], [])
+        XCTAssertEqual(chains["latakia LOCATED_IN"], ["outlet-b"])
+        let own = try store.openStatements(fromFile: "kb/outlets.yaml").first { $0.subject == "latakia" }
+        XCTAssertEqual(own?.meta.sources.first?.note, "[via outlet-b] own chain")
+    }
+
     func testExportLoadsBackIntoTheSameGraph() throws {
         let store = try Store.inMemory()
         try KBLoader(workspace: dir, store: store).load()

@@ -132,3 +132,59 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(again.graph.nextStatementID, 8)
     }
 }
+
+/// Small writes update the snapshot in place; it must equal a snapshot rebuilt from the log.
+final class IncrementalRefreshTests: XCTestCase {
+    static func digest(_ g: Graph) -> [String] {
+        var out: [String] = []
+        for i in g.nodeIndices {
+            let n = g.node(i)
+            out.append("N \(n.key) \(n.labels) \(n.properties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.encoded)" })")
+        }
+        for r in g.relationshipIndices {
+            let rel = g.relationship(r)
+            out.append("R #\(rel.statement) \(g.node(rel.source).key) \(g.typeName(of: r)) \(g.node(rel.target).key) \(Value.map(g.properties(ofRelationship: r)).encoded) \(g.meta(ofRelationship: r).sources)")
+        }
+        return out.sorted()
+    }
+
+    func testSmallWritesMatchARebuiltSnapshot() throws {
+        let store = try Store.inMemory()
+        func meta() -> StatementMeta { StatementMeta(sources: [Citation(source: "a")], origin: .system("t")) }
+        func check(_ step: String) throws {
+            let rebuilt = try store.snapshot(asOf: .transaction(store.lastTransaction))
+            XCTAssertEqual(IncrementalRefreshTests.digest(store.graph), IncrementalRefreshTests.digest(rebuilt), step)
+            XCTAssertEqual(store.graph.nextStatementID, rebuilt.nextStatementID, step)
+        }
+        // A relation stated before the entities it joins, in one write.
+        try store.write(origin: .system("t")) { tx in
+            try tx.assert(StatementDraft(subject: "a", kind: .relation(type: "R", target: "b", properties: ["w": .int(1)]), meta: meta()))
+            try tx.assert(StatementDraft(subject: "a", kind: .entity(type: "T"), meta: meta()))
+            try tx.assert(StatementDraft(subject: "b", kind: .entity(type: "T"), meta: meta()))
+            try tx.assert(StatementDraft(subject: "a", kind: .property(name: "name", value: .string("A")), meta: meta()))
+        }
+        try check("first write")
+        let nameStatement = store.graph.node(store.graph.lookup(key: "a")!).propertyStatements["name"]!
+        try store.write(origin: .system("t")) { tx in
+            try tx.retract(nameStatement)
+            try tx.assert(StatementDraft(subject: "a", kind: .property(name: "name", value: .string("Alpha")), meta: meta()))
+            try tx.assert(StatementDraft(subject: "b", kind: .relation(type: "R", target: "a", properties: [:]), meta: meta()))
+        }
+        try check("a property changes, a relation is added")
+        let rel = store.graph.relationship(store.graph.relationshipIndices.first!).statement
+        try store.write(origin: .system("t")) { tx in
+            try tx.retract(rel)
+            try tx.assert(StatementDraft(subject: "#\(rel)", kind: .relationProperty(name: "late", value: .int(2)), meta: meta()))
+        }
+        try check("a relation is retracted")
+        var g = store.graph
+        g.isRecording = true
+        g.setRelationshipProperty(g.relationshipIndices.first!, "w", .int(9))
+        g.addLabel(g.lookup(key: "b")!, "Extra")
+        try store.commit(g, changes: g.takeChanges(), origin: .cli(command: "query"))
+        try check("a query's writes")
+        let entity = store.graph.node(store.graph.lookup(key: "b")!).statement
+        try store.write(origin: .system("t")) { tx in try tx.retract(entity) }
+        try check("an entity is retracted (rebuilt)")
+    }
+}

@@ -62,12 +62,15 @@ enum Briefing {
     /// Runs a report: reads "since" from its last successful run, renders, records the run.
     static func run(_ entry: ReportEntry, ws: Workspace, graph: Graph, asOf: String?, now: Date,
                     scheduledFor: Date? = nil) throws -> Document {
-        let last = try ws.store.lastSuccessfulRun(job: entry.job)
+        // "What changed" counts from the last successful run; a run as of a past transaction
+        // counts from the last one before it, so re-running it gives the same bytes.
+        let last = asOf == nil ? try ws.store.lastSuccessfulRun(job: entry.job)
+            : try ws.store.runs(job: entry.job, limit: 1000).first { $0.status == .succeeded && $0.transaction < graph.transaction }
         let request = ReportRequest(graph: graph, store: ws.store, since: last?.transaction, asOf: asOf, now: now)
         var doc = try entry.render(request)
         doc.metadata.generatedAt = DocumentMetadata.timestamp(now)
         doc.metadata.transaction = graph.transaction
-        doc.metadata.asOf = asOf
+        // The transaction read is recorded; an as-of rerun of it then renders the same bytes.
         doc.metadata.plugin = entry.plugin
         doc.metadata.pluginVersion = entry.version
         doc.metadata.report = entry.name

@@ -1,3 +1,7 @@
+// Inference, part of MosaicPlugins: rules (transitive closures, pattern joins, functions that
+// the Lua bridge wraps), the fixpoint engine with DRed-style truth maintenance, derivation
+// records and proofs. Uses MosaicGraph (statements, the graph snapshot) and MosaicStore (the
+// statement log and the derivation tables of Derivations.swift).
 import Foundation
 import MosaicGraph
 import MosaicStore
@@ -89,6 +93,10 @@ final class InferenceRun {
     let maxRounds: Int
     var graph: Graph
     let view: InferenceView
+    /// The read transaction of the run (set while `execute` works).
+    final class ReaderBox { var reader: InferenceReader? }
+    let readerBox: ReaderBox
+    var db: InferenceReader { readerBox.reader! }
     var fresh: [Bool]
     var ruleIndex: [RuleID: Int] = [:]
     /// Per rule: whether premises need the condition check, and the valid-time check.
@@ -135,7 +143,12 @@ final class InferenceRun {
         if store.lastTransaction != store.graph.transaction { try store.refresh() }
         graph = store.graph
         nextID = graph.nextStatementID
-        view = InferenceView(graph: graph) { ids in try store.statements(ids: ids) }
+        let box = ReaderBox()
+        readerBox = box
+        view = InferenceView(graph: graph) { ids in
+            guard let r = box.reader else { return try store.statements(ids: ids) }
+            return try r.statements(ids: ids)
+        }
         fresh = Array(repeating: true, count: rules.count)
     }
 
@@ -152,14 +165,22 @@ final class InferenceRun {
         var t = DispatchTime.now()
         let cpu0 = InferenceRun.cpuTime()
         result.dryRun = dryRun
-        try readState()
-        result.timings["read"] = seconds(t); t = .now()
-        try withdraw()
-        result.timings["withdraw"] = seconds(t); t = .now()
-        try derive()
-        result.timings["derive"] = seconds(t); t = .now()
-        var plan = try makePlan()
-        result.timings["plan"] = seconds(t); t = .now()
+        var plan = try store.withInferenceReader { reader -> Store.InferenceWrite in
+            readerBox.reader = reader
+            defer { readerBox.reader = nil }
+            guard try reader.lastTransaction() == graph.transaction else {
+                throw StoreError.conflict("the store changed while inference started; run it again")
+            }
+            try readState()
+            result.timings["read"] = seconds(t); t = .now()
+            try withdraw()
+            result.timings["withdraw"] = seconds(t); t = .now()
+            try derive()
+            result.timings["derive"] = seconds(t); t = .now()
+            let plan = try makePlan()
+            result.timings["plan"] = seconds(t); t = .now()
+            return plan
+        }
         result.timings["cpu"] = InferenceRun.cpuTime() - cpu0
         if dryRun || plan.isEmpty && !needsCheckpoint { return result }
         plan.baseTransaction = graph.transaction
@@ -175,11 +196,7 @@ final class InferenceRun {
     // MARK: 1. state and changes
 
     func readState() throws {
-        var t0 = DispatchTime.now()
-        func tick(_ what: String) { if ProcessInfo.processInfo.environment["MOSAIC_INFER_TRACE"] != nil { FileHandle.standardError.write("\(what) \(seconds(t0) * 1000) ms\n".data(using: .utf8)!) }; t0 = .now() }
-        defer { tick("readState end") }
-        let registry = try store.inferenceRules()
-        tick("rules")
+        let registry = try db.inferenceRules()
         var byName: [String: Store.InferenceRuleRecord] = [:]
         for r in registry { byName["\(r.plugin)/\(r.name)"] = r }
         for (i, r) in rules.enumerated() {
@@ -187,14 +204,11 @@ final class InferenceRun {
         }
         let live = Set(rules.map(\.id))
         staleRules = registry.filter { !live.contains(RuleID(plugin: $0.plugin, name: $0.name, version: $0.version)) }
-        let checkpoint = try store.inferenceCheckpoint()
-        tick("checkpoint")
+        let checkpoint = try db.inferenceCheckpoint()
         needsCheckpoint = checkpoint.transaction != graph.transaction
         result.strata = InferenceEngine.strata(rules).map { $0.map { rules[$0].id.description } }
         guard fresh.contains(false) else { return }
-        tick("strata")
-        let changes = try store.inferenceChanges(since: checkpoint)
-        tick("changes")
+        let changes = try db.inferenceChanges(since: checkpoint)
         baseRetracted = Set(changes.retracted)
         for s in changes.asserted {
             if case .relation = s.kind { if let f = view.fact(s.id) { baseDelta.append(f) } } else { baseDelta.append(view.makeFact(s)) }
@@ -217,18 +231,18 @@ final class InferenceRun {
     }
 
     func withdraw() throws {
-        for d in try store.derivations(byRules: staleRules.map(\.id)) { record(d); doomed.insert(d.statement) }
+        for d in try db.derivations(byRules: staleRules.map(\.id)) { record(d); doomed.insert(d.statement) }
         var frontier = Array(baseRetracted) + Array(doomed)
         while !frontier.isEmpty {
             var next: [Int64] = []
-            for d in try store.derivations(usingPremises: frontier) {
+            for d in try db.derivations(usingPremises: frontier) {
                 record(d)
                 if !doomed.contains(d.statement), overdeleted.insert(d.statement).inserted { next.append(d.statement) }
             }
             frontier = next
         }
         let toLoad = Array(overdeleted) + Array(baseRetracted)
-        for d in try store.derivations(ofStatements: toLoad) { record(d) }
+        for d in try db.derivations(ofStatements: toLoad) { record(d) }
         loadedOf.formUnion(toLoad)
         loadedOf.formUnion(doomed)
         for s in doomed.union(overdeleted) { view.hide(s) }
@@ -322,8 +336,13 @@ final class InferenceRun {
         // Every derivation must pass the policy (premises that never held together give nothing).
         if check.validTime && !rule.policy.accepts(facts.map(\.meta)) { return }
         var relKey: RelationKey? = nil
-        if case .relation(let type, let target, let props) = x.conclusion.kind, props.isEmpty,
-           let a = graph.lookup(key: x.conclusion.subject), let b = graph.lookup(key: target) {
+        let subjectNode = x.subjectNode >= 0 ? x.subjectNode : (graph.lookup(key: x.conclusion.subject) ?? -1)
+        var targetNode: Int32 = -1
+        if case .relation(_, let target, _) = x.conclusion.kind {
+            targetNode = x.targetNode >= 0 ? x.targetNode : (graph.lookup(key: target) ?? -1)
+        }
+        if case .relation(let type, _, let props) = x.conclusion.kind, props.isEmpty, subjectNode >= 0, targetNode >= 0 {
+            let a = subjectNode, b = targetNode
             let t: Int32
             if let known = typeIDs[type] { t = known } else { t = Int32(typeIDs.count); typeIDs[type] = t }
             relKey = RelationKey(rule: Int32(i), type: t, from: a, to: b)
@@ -334,7 +353,7 @@ final class InferenceRun {
         if !fresh[i], let existing = try findExisting(key) {
             if let relKey { pendingByRelation[relKey] = existing } else { pendingByKey[key] = existing }
             if !loadedOf.contains(existing) {
-                for d in try store.derivations(of: existing) { record(d) }
+                for d in try db.derivations(of: existing) { record(d) }
                 loadedOf.insert(existing)
             }
             addDerivation(existing, rule: i, premises: x.premises)
@@ -351,10 +370,8 @@ final class InferenceRun {
         guard let meta = rule.policy.meta(for: facts.map(\.meta), explicit: x.conclusion.meta, origin: origins[i]) else { return }
         let id = nextID
         nextID += 1
-        var target: Int32 = -1
-        if case .relation(_, let t, _) = x.conclusion.kind { target = graph.lookup(key: t) ?? -1 }
         let fact = Fact(id: id, subject: x.conclusion.subject, kind: x.conclusion.kind, meta: meta,
-                        node: graph.lookup(key: x.conclusion.subject) ?? -1, target: target)
+                        node: subjectNode, target: targetNode)
         view.addPending(fact)
         if let relKey { pendingByRelation[relKey] = id } else { pendingByKey[key] = id }
         newStatements.append((id, StatementDraft(subject: fact.subject, kind: fact.kind, meta: meta)))
@@ -383,7 +400,7 @@ final class InferenceRun {
             }
             return nil
         default:
-            return try store.openStatements(subject: key.subject, kindCode: key.kind.code, predicate: key.kind.predicate, origin: origin)
+            return try db.openStatements(subject: key.subject, kindCode: key.kind.code, predicate: key.kind.predicate, origin: origin)
                 .first { $0.kind == key.kind && !doomed.contains($0.id) }?.id
         }
     }
@@ -393,7 +410,7 @@ final class InferenceRun {
     func makePlan() throws -> Store.InferenceWrite {
         var plan = Store.InferenceWrite(baseTransaction: graph.transaction)
         let withdrawn = doomed.union(overdeleted.subtracting(revived))
-        let retractedStatements = try store.statements(ids: Array(withdrawn)).filter { $0.meta.origin.isDerived && $0.txTo == nil }
+        let retractedStatements = try db.statements(ids: Array(withdrawn)).filter { $0.meta.origin.isDerived && $0.txTo == nil }
         plan.retract = retractedStatements.map(\.id)
         plan.assert = newStatements
         for (i, r) in rules.enumerated() where fresh[i] {

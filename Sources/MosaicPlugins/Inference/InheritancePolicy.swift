@@ -106,6 +106,12 @@ public struct InheritancePolicy: Sendable {
         if let g = explicit.grading { m.grading = g }
 
         if case .union = sources {
+            // Most conclusions rest on premises citing the same source or one source in all.
+            let nonEmpty = premises.filter { !$0.sources.isEmpty }
+            if explicit.sources.isEmpty && (nonEmpty.isEmpty || nonEmpty.dropFirst().allSatisfy({ $0.sources == nonEmpty[0].sources })) {
+                m.sources = nonEmpty.first?.sources ?? []
+                return m
+            }
             var seen = Set<Citation>()
             var out: [Citation] = []
             for p in premises { for s in p.sources where seen.insert(s).inserted { out.append(s) } }

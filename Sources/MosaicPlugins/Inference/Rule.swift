@@ -49,6 +49,10 @@ public protocol Rule: Sendable {
 public struct Derivation: Sendable, Hashable {
     public var conclusion: StatementDraft
     public var premises: [Int64]
+    /// Optional hints: the graph nodes of the conclusion's subject and (for a relation)
+    /// target, when the rule knows them (saves the engine two lookups by key).
+    public var subjectNode: Int32 = -1
+    public var targetNode: Int32 = -1
 
     public init(conclusion: StatementDraft, premises: [Int64]) {
         self.conclusion = conclusion; self.premises = premises

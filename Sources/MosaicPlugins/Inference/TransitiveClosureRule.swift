@@ -36,7 +36,9 @@ public struct TransitiveClosureRule: Rule {
 
         func emit(_ a: Int32, _ c: Int32, _ premises: [Int64]) {
             guard a >= 0, c >= 0 else { return }
-            out.append(.relation(g.nodes[Int(a)].key, output, g.nodes[Int(c)].key, premises: premises))
+            var d = Derivation.relation(g.nodes[Int(a)].key, output, g.nodes[Int(c)].key, premises: premises)
+            d.subjectNode = a; d.targetNode = c
+            out.append(d)
         }
 
         for f in delta.facts {

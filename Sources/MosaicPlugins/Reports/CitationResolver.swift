@@ -34,6 +34,11 @@ struct CitationResolver {
         }
     }
 
+    func unique(_ ids: [String]) -> [String] {
+        var seen: Set<String> = []
+        return ids.filter { seen.insert($0).inserted }
+    }
+
     func statement(_ id: Int64) throws -> MosaicReports.Citation {
         guard let s = try store.statement(id) else { throw PluginReportError("no statement #\(id) to cite") }
         let derivations = (try? store.derivations(of: id)) ?? []
@@ -49,7 +54,7 @@ struct CitationResolver {
         }
         let grading = s.meta.grading.flatMap { MosaicReports.Grading($0.description) }
         return .statement(StatementSource(
-            statementID: "#\(id)", claim: claim(s), articles: s.meta.sources.map { article($0.source) }, grading: grading,
+            statementID: "#\(id)", claim: claim(s), articles: unique(s.meta.sources.map(\.source)).map(article), grading: grading,
             derived: !derivations.isEmpty, rule: derivations.first.map { "\($0.plugin)/\($0.rule)@\($0.version)" }, premiseArticles: premiseArticles))
     }
 }

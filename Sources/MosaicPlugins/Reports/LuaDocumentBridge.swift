@@ -97,11 +97,12 @@ final class LuaDocumentBridge {
             }
             let set = Set(ids)
             var edges: [DiagramEdge] = []
+            var seenEdges: Set<String> = []
             for id in ids {
                 guard let i = graph.lookup(key: id) else { continue }
                 for r in graph.outgoing(i) {
                     let to = graph.node(graph.relationship(r).target).key
-                    if set.contains(to) {
+                    if set.contains(to), seenEdges.insert("\(id)|\(to)|\(graph.typeName(of: r))").inserted {
                         edges.append(DiagramEdge(from: id, to: to, label: graph.typeName(of: r), derived: graph.origin(ofRelationship: r).isDerived))
                     }
                 }

@@ -1,0 +1,112 @@
+import Foundation
+import MosaicGraph
+import MosaicQuery
+
+/// The query language's workloads (issue 4): peers.py's b, c, d and e through MosaicQuery,
+/// each twice: one-off (`Query.prepare` + `execute` for every query: parse, bind, plan,
+/// run) and prepared (prepared once outside the timing, executed per parameter set). The
+/// inputs are peers.py's (`ctx.data.params`), so are the check values.
+enum QueryWorkloads {
+    static var all: [Workload] {
+        [lookup(prepared: false), lookup(prepared: true),
+         hops(1, prepared: false), hops(1, prepared: true),
+         hops(2, prepared: false), hops(2, prepared: true),
+         pattern(prepared: false), pattern(prepared: true),
+         closure(prepared: false), closure(prepared: true)]
+    }
+
+    static let lookupText = "MATCH (n {id: $id}) RETURN n.name"
+    static let hop1Text = "MATCH (a {id: $id})-[]->(b) RETURN count(*)"
+    static let hop2Text = "MATCH (a {id: $id})-[]->()-[]->(c) RETURN count(*)"
+    static let patternText = """
+        MATCH (a:Aircraft)-[f:FLEW_TO]->(b:Base)-[:LOCATED_IN]->(c:Country {name: $n}) \
+        WHERE validFrom(f) >= date($from) AND validFrom(f) <= date($to) RETURN count(*)
+        """
+    /// Distinct (a, b) pairs with b reachable from a in 1 to 10 steps, as peers.py's closure.
+    static let closureText = "MATCH (a)-[:PART_OF|LOCATED_IN*1..10]->(b) WITH DISTINCT a, b RETURN count(*)"
+
+    /// Runs `text` with each parameter set, preparing it once (prepared) or every time.
+    /// Returns the first column of each result's rows.
+    final class Runner {
+        let view: GraphView
+        let text: String
+        let prepared: PreparedQuery?
+        init(_ g: Graph, _ text: String, prepared: Bool) throws {
+            view = GraphView(g)
+            self.text = text
+            self.prepared = prepared ? try Query.prepare(text) : nil
+        }
+        func run(_ params: [String: QueryValue]) throws -> [QueryValue] {
+            let q = try prepared ?? Query.prepare(text)
+            return try q.execute(on: view, parameters: params).rows.map { $0.first ?? .null }
+        }
+        func count(_ params: [String: QueryValue]) throws -> Int {
+            guard let v = try run(params).first, case .int(let n) = v else {
+                throw BenchError("\(text): expected one integer row")
+            }
+            return n
+        }
+    }
+
+    static func suffix(_ prepared: Bool) -> String { prepared ? "prepared" : "query" }
+    static func how(_ prepared: Bool) -> String { prepared ? "prepared once, executed per" : "prepare + execute per" }
+
+    /// b: `MATCH (n {id: $id}) RETURN n.name` for the 10,000 ids peers.py looks up.
+    /// Check: the sum of the names' lengths, as the peers' lookup row.
+    static func lookup(prepared: Bool) -> Workload {
+        Workload(name: "b.lookup_\(suffix(prepared))", group: "b", unit: .microsecondsPerOp, peerRow: "lookup",
+                 summary: "point lookup by id through the query language (\(how(prepared)) id)") { ctx in
+            let runner = try Runner(try ctx.graph(), lookupText, prepared: prepared)
+            let ids = ctx.data.params.lookupIDs
+            return try ctx.measure(ops: ids.count) {
+                var total = 0
+                for id in ids {
+                    for v in try runner.run(["id": .string(id)]) {
+                        if case .string(let s) = v { total += s.unicodeScalars.count }
+                    }
+                }
+                return String(total)
+            }
+        }
+    }
+
+    /// c: 1-hop / 2-hop outgoing path counts from peers.py's 1,000 random entities.
+    /// Check: the sum of the counts.
+    static func hops(_ n: Int, prepared: Bool) -> Workload {
+        Workload(name: "c.hop\(n)_\(suffix(prepared))", group: "c", unit: .microsecondsPerEntity, peerRow: "hop\(n)",
+                 summary: "\(n)-hop out-path count (\(how(prepared)) entity)") { ctx in
+            let runner = try Runner(try ctx.graph(), n == 1 ? hop1Text : hop2Text, prepared: prepared)
+            let ids = ctx.data.params.hopIDs
+            return try ctx.measure(ops: ids.count) {
+                var total = 0
+                for id in ids { total += try runner.count(["id": .string(id)]) }
+                return String(total)
+            }
+        }
+    }
+
+    /// d: the filtered pattern for peers.py's 8 (country, window) pairs. A CSV `date` is the
+    /// relation's valid time (validFrom = validTo). Check: the 8 counts as a list.
+    static func pattern(prepared: Bool) -> Workload {
+        Workload(name: "d.pattern_\(suffix(prepared))", group: "d", unit: .millisecondsPerQuery, peerRow: "pattern",
+                 summary: "Aircraft-FLEW_TO(date window)->Base-LOCATED_IN->Country{name} (\(how(prepared)) query)") { ctx in
+            let runner = try Runner(try ctx.graph(), patternText, prepared: prepared)
+            let patterns = ctx.data.params.patterns
+            return try ctx.measure(ops: patterns.count) {
+                let counts = try patterns.map { p in
+                    try runner.count(["n": .string(p.country), "from": .string(p.from), "to": .string(p.to)])
+                }
+                return "[" + counts.map(String.init).joined(separator: ",") + "]"
+            }
+        }
+    }
+
+    /// e: distinct reachable pairs over PART_OF|LOCATED_IN (1..10 steps). Check: the pairs.
+    static func closure(prepared: Bool) -> Workload {
+        Workload(name: "e.closure_\(suffix(prepared))", group: "e", unit: .seconds, peerRow: "closure",
+                 summary: "PART_OF|LOCATED_IN reachable pairs, all nodes (\(prepared ? "prepared once, executed" : "prepare + execute"))") { ctx in
+            let runner = try Runner(try ctx.graph(), closureText, prepared: prepared)
+            return try ctx.measure(reps: ctx.slowRepetitions) { String(try runner.count([:])) }
+        }
+    }
+}

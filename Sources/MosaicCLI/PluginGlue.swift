@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import MosaicGraph
+import MosaicLua
+import MosaicPlugins
+import MosaicQuery
+import MosaicReports
+import MosaicStore
+
+/// Connects the CLI to the plugin runtime: `mosaic plugins`, `run`, `infer`, the checks of
+/// `mosaic check`, the reports `mosaic brief` and `mosaic schedule` render, and the console's
+/// Lua mode.
+enum PluginGlue {
+    static func runner(_ ws: Workspace) throws -> PluginRunner {
+        let r = PluginRunner(workspace: ws.root, store: ws.store)
+        let config = try WorkspaceConfig.load(ws.root)
+        for (name, s) in config.plugins {
+            var l = LuaLimits.default
+            if let t = s.timeMilliseconds { l.timeout = .milliseconds(t) }
+            if let m = s.memoryMegabytes { l.memory = m << 20 }
+            if let i = s.instructions { l.instructions = i }
+            r.limitsByPlugin[name] = l
+        }
+        return r
+    }
+
+    static func enabled(_ ws: Workspace) -> (String) -> Bool {
+        let config = (try? WorkspaceConfig.load(ws.root)) ?? WorkspaceConfig()
+        return { config.plugins[$0]?.enabled ?? true }
+    }
+
+    /// Runs every enabled plugin's rules to a fixpoint (what `mosaic infer` does).
+    static func infer(_ ws: Workspace, dryRun: Bool) throws -> InferenceResult {
+        let loaded = PluginRules.load(try runner(ws), enabled: enabled(ws))
+        for p in loaded.problems { FileHandle.standardError.write(Data("warning: \(p.description) (its rules are skipped)\n".utf8)) }
+        do {
+            return try withExtendedLifetime(loaded) { try InferenceEngine.run(store: ws.store, rules: loaded.rules, dryRun: dryRun) }
+        } catch {
+            throw CLIError("error: \(error)")
+        }
+    }
+
+    static func install() {
+        CheckCommand.extraChecks.append { ws in
+            let entries = try runner(ws).discover()
+            let broken = entries.compactMap(\.error)
+            for e in broken { FileHandle.standardError.write(Data((e.detailed + "\n").utf8)) }
+            print("plugins: \(entries.count) found, \(broken.count) broken")
+            if !broken.isEmpty { throw CLIError("", exitCode: 1) }
+        }
+        BriefCommand.prepare = { ws in _ = try infer(ws, dryRun: false) }
+        ReportCatalog.providers.append { ws in
+            let r = try runner(ws)
+            var out: [ReportEntry] = []
+            for entry in r.discover() where enabled(ws)(entry.name) {
+                guard let spec = entry.spec else { continue }
+                for report in spec.reports {
+                    out.append(ReportEntry(plugin: spec.name, name: report, version: spec.version, schedule: spec.schedule,
+                                           timezone: nil) { request in
+                        try PluginReports.render(workspace: ws.root, graph: request.graph, store: request.store, plugin: spec.name,
+                                                 report: report, since: request.since, now: request.now)
+                    })
+                }
+            }
+            return out
+        }
+        ConsoleGlue.extend.append { ws, e in
+            e.plugins = { try PluginsCommand.listing(ws, json: false) }
+            e.runPlugin = { name in try RunCommand.execute(ws, name: name, params: [:]) }
+            e.infer = { try infer(ws, dryRun: false).summary() }
+            e.brief = { name in
+                let all = try ReportCatalog.reports(ws)
+                let selected = try ReportCatalog.select(name.map { [$0] } ?? [], from: all)
+                guard let first = selected.first else { return "no reports (a plugin's spec declares reports = {…})" }
+                let doc = try Briefing.run(first, ws: ws, graph: ws.store.graph, asOf: nil, now: Date())
+                return String(decoding: Briefing.render(doc, format: "md"), as: UTF8.self)
+            }
+            let console = PluginConsole(workspace: ws.root, graph: ws.store.graph, store: ws.store)
+            e.lua = { chunk in try console.evaluate(chunk) }
+            e.luaIsComplete = { chunk in PluginConsole.isComplete(chunk) }
+        }
+    }
+}
+
+struct PluginsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "plugins", abstract: "List the plugins in plugins/ with their status.")
+    @OptionGroup var options: WorkspaceOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws { print(try PluginsCommand.listing(try options.open(), json: json)) }
+
+    static func listing(_ ws: Workspace, json: Bool) throws -> String {
+        let entries = try PluginGlue.runner(ws).discover()
+        if json {
+            return JSONText.pretty(.list(entries.map { e in
+                var m: [String: Value] = ["name": .string(e.name), "file": .string(e.file)]
+                if let s = e.spec {
+                    m["status"] = .string("ok"); m["version"] = .string(s.version); m["description"] = .string(s.description)
+                    m["rules"] = .list(s.rules.map(Value.string)); m["reports"] = .list(s.reports.map(Value.string))
+                    m["schedule"] = s.schedule.map(Value.string) ?? .null; m["run"] = .bool(s.hasRun)
+                    m["params"] = .list(s.params.map { p in .map(["name": .string(p.name), "type": .string(p.kind.rawValue), "default": p.defaultValue ?? .null]) })
+                } else if let err = e.error {
+                    m["status"] = .string("broken"); m["error"] = .string(err.description)
+                }
+                return .map(m)
+            }))
+        }
+        if entries.isEmpty { return "no plugins in plugins/" }
+        return entries.map { e in
+            if let s = e.spec {
+                var parts: [String] = []
+                if s.hasRun { parts.append("run") }
+                if !s.rules.isEmpty { parts.append("rules: " + s.rules.joined(separator: ", ")) }
+                if !s.reports.isEmpty { parts.append("reports: " + s.reports.joined(separator: ", ")) }
+                if let c = s.schedule { parts.append("schedule: \(c)") }
+                return "\(pad(e.name, 18)) \(pad(s.version, 6)) ok      \(s.description)\n\(String(repeating: " ", count: 34))\(parts.joined(separator: "; "))"
+            }
+            return "\(pad(e.name, 18)) \(pad("", 6)) broken  \(e.error?.description ?? "")"
+        }.joined(separator: "\n")
+    }
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a plugin's run function; its writes commit as one transaction.")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The plugin.") var plugin: String
+    @Option(name: .customLong("param"), help: "A parameter, name=value; repeatable.") var params: [String] = []
+
+    func run() throws {
+        var p: [String: String] = [:]
+        for kv in params {
+            guard let eq = kv.firstIndex(of: "=") else { throw CLIError.usage("--param takes name=value, got '\(kv)'", usage: "mosaic run PLUGIN [--param k=v …]") }
+            p[String(kv[..<eq])] = String(kv[kv.index(after: eq)...])
+        }
+        print(try RunCommand.execute(try options.open(), name: plugin, params: p))
+    }
+
+    static func execute(_ ws: Workspace, name: String, params: [String: String]) throws -> String {
+        let result: PluginRunResult
+        do {
+            result = try PluginGlue.runner(ws).run(name, options: PluginRunOptions(params: params))
+        } catch let e as PluginError {
+            throw CLIError(e.detailed)
+        }
+        var lines = result.logs
+        if let r = result.returned { lines.append("returned: \(r)") }
+        let e = result.effects
+        lines.append("\(name)@\(result.version): \(e.asserted.count) asserted, \(e.retracted.count) retracted"
+                     + (result.transaction.map { " (transaction \($0))" } ?? ""))
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct InferCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "infer", abstract: "Run every enabled plugin's rules to a fixpoint; derived facts keep their proofs.")
+    @OptionGroup var options: WorkspaceOptions
+    @Flag(help: "Print what would be added and retracted; change nothing.") var dryRun = false
+
+    func run() throws { print(try PluginGlue.infer(try options.open(), dryRun: dryRun).summary()) }
+}

@@ -214,10 +214,22 @@ struct Binder {
         }
         if hasAgg {
             // Non-aggregate parts of an aggregating item must be grouping keys (or constants).
-            let keys = proj.items.filter { !$0.expr.containsAggregate }.map { $0.expr.canonical }
+            // only variables and property reads are grouping keys an aggregating expression may reuse
+            let keys = proj.items.filter { item in
+                if item.expr.containsAggregate { return false }
+                switch item.expr.kind {
+                case .variable: return true
+                case .property(let b, _): if case .variable = b.kind { return true }; return false
+                default: return false
+                }
+            }.map { $0.expr.canonical }
             let keyVars = Set(proj.items.compactMap { item -> String? in if case .variable(let v) = item.expr.kind { return v }; return nil })
             for item in proj.items where item.expr.containsAggregate {
                 try checkAmbiguous(item.expr, keys: Set(keys), keyVars: keyVars)
+            }
+            let aliases = Set(proj.items.map(\.name))
+            for s in proj.order where s.expr.containsAggregate && !proj.items.contains(where: { $0.expr.canonical == s.expr.canonical }) {
+                try checkAmbiguous(s.expr, keys: Set(keys), keyVars: keyVars.union(aliases))
             }
         }
         // ORDER BY sees projected names plus (without DISTINCT/aggregation) the previous scope.
@@ -347,6 +359,9 @@ struct Binder {
         case .function(let name, _, let args):
             let lname = name.lowercased()
             for a in args { try check(a, scope) }
+            if lname != "exists", let a = args.first(where: { if case .pattern = $0.kind { return true }; return false }) {
+                throw Binder.err("UnexpectedSyntax", "a pattern cannot be passed to \(name)(); use a pattern comprehension [(a)-->(b) | b] instead", a.pos)
+            }
             if let arity = Binder.graphFunctionArity[lname] {
                 if args.count != arity { throw Binder.err("InvalidNumberOfArguments", "\(name)() takes \(arity) argument(s), not \(args.count)", e.pos) }
                 if let a = args.first {
@@ -362,6 +377,9 @@ struct Binder {
                     if bad { throw Binder.err("InvalidArgumentType", "\(name)() cannot take '\(a.canonical)'", a.pos) }
                 }
             } else if Expr.aggregateNames.contains(lname) {
+                var random = false
+                for a in args { a.visit { x in if case .function(let n, _, _) = x.kind, n.lowercased() == "rand" { random = true }; return true } }
+                if random { throw Binder.err("NonConstantExpression", "an aggregate cannot take rand(); compute the random value in WITH first", e.pos) }
                 let arity = lname.hasPrefix("percentile") ? 2 : 1
                 if args.count != arity { throw Binder.err("InvalidNumberOfArguments", "\(name)() takes \(arity) argument(s), not \(args.count)", e.pos) }
             } else if let f = functions.lookup(name) {
@@ -426,6 +444,11 @@ struct Binder {
             try check(b, scope, booleanContext: [.and, .or, .xor].contains(op))
         case .not(let a):
             try check(a, scope, booleanContext: true)
+        case .property(let b, let key):
+            try check(b, scope)
+            if [.path, .int, .float, .bool, .string, .list].contains(staticType(b, scope)) {
+                throw Binder.err("InvalidArgumentType", "'\(b.canonical)' has no property '\(key)'; only nodes, relationships and maps have properties", e.pos)
+            }
         default:
             for c in e.children { try check(c, scope) }
         }

@@ -332,6 +332,7 @@ final class Executor<G: QueryGraph> {
         }
 
         let filters = plan.filters
+        let relFilters = plan.relFilters
         func extend(_ k: Int) throws {
             try tick()
             if k < filters.count {
@@ -391,7 +392,8 @@ final class Executor<G: QueryGraph> {
                 guard case .relationship(let r) = b else { return }
                 boundRel = r
             }
-            if let sink = countSink, k == order.count - 1, filters.count <= k + 1 || filters[k + 1].isEmpty, boundRel == nil, !needPath, relProps[s] == nil, nodeIDs[toIdx] == -1 {
+            if let sink = countSink, k == order.count - 1, filters.count <= k + 1 || filters[k + 1].isEmpty,
+               relFilters.count <= k || relFilters[k].isEmpty, boundRel == nil, !needPath, relProps[s] == nil, nodeIDs[toIdx] == -1 {
                 let np = nodes[toIdx]
                 if np.labels.isEmpty, nodeProps[toIdx] == nil, np.variable.map({ row[$0] == nil }) ?? true {
                     var c = 0
@@ -409,7 +411,18 @@ final class Executor<G: QueryGraph> {
                 if needPath { relIDs[s] = [rel] }
                 var addedRel = false
                 if plan.bindRels[s], let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
-                if nodeIDs[toIdx] != -1 { try extend(k + 1) } else { try bindNode(toIdx, other) { try extend(k + 1) } }
+                var pass = true
+                if k < relFilters.count {
+                    for f in relFilters[k] {
+                        let saved = usedRels
+                        if try !isTrue(eval(f, row)) { pass = false }
+                        usedRels = saved
+                        if !pass { break }
+                    }
+                }
+                if pass {
+                    if nodeIDs[toIdx] != -1 { try extend(k + 1) } else { try bindNode(toIdx, other) { try extend(k + 1) } }
+                }
                 if addedRel { row[rp.variable!] = nil }
                 if needPath { relIDs[s] = [] }
                 usedRels.removeLast()

@@ -52,7 +52,13 @@ public struct FunctionRegistry: Sendable {
         r.register(QueryFunction("e", arity: 0...0) { _, _ in .float(M_E) })
         r.register(QueryFunction("rand", arity: 0...0) { _, _ in .float(Double.random(in: 0..<1)) })
         r.register(QueryFunction("abs", arity: 1...1) { a, _ in
-            switch a[0] { case .int(let i): return .int(abs(i)); case .float(let f): return .float(abs(f)); default: throw typeError("abs", a[0], "a number") }
+            switch a[0] {
+            case .int(let i):
+                if i == Int.min { throw QueryError.argument("NumberOutOfRange", "abs(\(i)) does not fit in a 64-bit integer") }
+                return .int(abs(i))
+            case .float(let f): return .float(abs(f))
+            default: throw typeError("abs", a[0], "a number")
+            }
         })
         r.register(QueryFunction("sign", arity: 1...1) { a, _ in
             switch a[0] { case .int(let i): return .int(i.signum()); case .float(let f): return .int(f > 0 ? 1 : f < 0 ? -1 : 0); default: throw typeError("sign", a[0], "a number") }
@@ -149,8 +155,13 @@ public struct FunctionRegistry: Sendable {
             if step == 0 { throw QueryError.argument("NumberOutOfRange", "range() needs a step other than 0") }
             var out: [QueryValue] = []
             var i = lo
-            if step > 0 { while i <= hi { out.append(.int(i)); i += step; if out.count > 10_000_000 { break } } }
-            else { while i >= hi { out.append(.int(i)); i += step; if out.count > 10_000_000 { break } } }
+            while step > 0 ? i <= hi : i >= hi {
+                out.append(.int(i))
+                if out.count > 50_000_000 { throw QueryError.argument("NumberOutOfRange", "range() would produce more than 50,000,000 values; use a smaller range or a larger step") }
+                let (n, o) = i.addingReportingOverflow(step)
+                if o { break }
+                i = n
+            }
             return .list(out)
         })
         r.register(QueryFunction("coalesce", arity: 1...Int.max, nullInNullOut: false) { a, _ in a.first { !$0.isNull } ?? .null })
@@ -186,7 +197,7 @@ public struct FunctionRegistry: Sendable {
             if a.count == 3 {
                 guard case .int(let len) = a[2] else { throw typeError("substring", a[2], "an integer length") }
                 if len < 0 { throw QueryError.argument("NegativeIntegerArgument", "substring() needs a length of 0 or more") }
-                end = min(chars.count, st + len)
+                end = len >= chars.count - st ? chars.count : st + len
             }
             return .string(String(chars[st..<end]))
         })
@@ -230,6 +241,9 @@ public struct FunctionRegistry: Sendable {
             case .duration: return a[0]
             case .map(let m):
                 func n(_ k: String) -> Double { m[k]?.asDouble ?? 0 }
+                for k in ["years", "months", "weeks", "days", "hours", "minutes", "seconds"] where abs(n(k)) >= 1e12 {
+                    throw QueryError.argument("NumberOutOfRange", "duration(): \(k) is too large")
+                }
                 return .duration(QueryDuration(months: Int(n("years") * 12 + n("months")), days: Int(n("weeks") * 7 + n("days")),
                                                seconds: Int(n("hours") * 3600 + n("minutes") * 60 + n("seconds"))))
             default: throw typeError("duration", a[0], "a string or map")

@@ -29,11 +29,11 @@ public struct GraphView: QueryGraph {
     // `graph.node(i)`, which copies the whole Node (five reference-counted fields).
     public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.nodes[node].alive }
     public func labels(of node: Int) -> [String] { graph.nodes[node].labels }
-    public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.nodes[node].labels.contains(label) }
+    public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.hasLabel(Int32(node), label) }
     public func nodeProperty(_ node: Int, _ key: String) -> QueryValue {
-        if let v = graph.nodes[node].properties[key] { return QueryValue(v) }
+        if let v = graph.property(key, ofNode: Int32(node)) { return QueryValue(v) }
         if key == "id" {
-            let k = graph.nodes[node].key
+            let k = graph.key(ofNode: Int32(node))
             return k.hasPrefix("_:") ? .null : .string(k)
         }
         return .null

@@ -34,6 +34,9 @@ struct PartPlan: Sendable {
     /// WHERE conjuncts checked as soon as their variables are bound: `filters[k]` runs before
     /// expansion step k (index 0: right after the anchor).
     var filters: [[Expr]] = []
+    /// Conjuncts that need only the relationship of expansion step k (checked before its
+    /// target node is looked at).
+    var relFilters: [[Expr]] = []
     /// Expansion order: rightwards from the anchor, then leftwards.
     var order: [(step: Int, forward: Bool)] = []
     init(anchor: Int, access: AnchorAccess) { self.anchor = anchor; self.access = access }
@@ -104,8 +107,9 @@ enum Planner {
                         }
                     }
                     if pattern.count == 1, let w = pred, parts[0].pathVariableFree(pattern[0]) {
-                        let (filters, rest) = pushDown(w, pattern[0], parts[0], bound: bound)
+                        let (filters, relFilters, rest) = pushDown(w, pattern[0], parts[0], bound: bound)
                         parts[0].filters = filters
+                        parts[0].relFilters = relFilters
                         cp.residual = rest
                         cp.pushedDown = true
                     }
@@ -214,17 +218,20 @@ enum Planner {
 
     /// Splits a WHERE into conjuncts checked at the first expansion level where their
     /// variables are bound, and the rest (conjuncts with subqueries stay at the end).
-    static func pushDown(_ w: Expr, _ part: PatternPart, _ plan: PartPlan, bound: Set<String>) -> ([[Expr]], Expr?) {
+    static func pushDown(_ w: Expr, _ part: PatternPart, _ plan: PartPlan, bound: Set<String>) -> ([[Expr]], [[Expr]], Expr?) {
+        // levels: 0 = anchor; 2k+1 = step k's relationship; 2k+2 = step k's target node
         var levels: [Set<String>] = []
         var known = bound
         if let v = part.nodes[plan.anchor].variable { known.insert(v) }
         levels.append(known)
         for (s, forward) in plan.order {
+            let fixed = part.steps[s].0.range == nil
             if let v = part.steps[s].0.variable { known.insert(v) }
+            levels.append(fixed ? known : bound.filter { _ in false })  // var-length: no relationship level
             if let v = part.nodes[forward ? s + 1 : s].variable { known.insert(v) }
             levels.append(known)
         }
-        var filters = Array(repeating: [Expr](), count: levels.count)
+        var all = Array(repeating: [Expr](), count: levels.count)
         var rest: [Expr] = []
         for c in conjuncts(w) {
             var opaque = false
@@ -232,10 +239,14 @@ enum Planner {
                 switch e.kind { case .exists, .existsQuery, .patternComprehension, .pattern: opaque = true; return false; default: return true }
             }
             var free = Set<String>(); c.freeVariables(into: &free)
-            if !opaque, let level = levels.firstIndex(where: { free.isSubset(of: $0) }) { filters[level].append(c) } else { rest.append(c) }
+            if !opaque, let level = levels.indices.first(where: { i in (i % 2 == 0 || !levels[i].isEmpty) && free.isSubset(of: levels[i]) }) {
+                all[level].append(c)
+            } else { rest.append(c) }
         }
         let residual = rest.dropFirst().reduce(rest.first) { acc, e in acc.map { Expr(.binary(.and, $0, e), e.pos) } }
-        return (filters, residual)
+        let filters = stride(from: 0, to: all.count, by: 2).map { all[$0] }
+        let relFilters = stride(from: 1, to: all.count, by: 2).map { all[$0] }
+        return (filters, relFilters, residual)
     }
 
     static func projectionDetail(_ p: Projection) -> String {

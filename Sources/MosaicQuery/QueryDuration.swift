@@ -21,7 +21,7 @@ public struct QueryDuration: Sendable, Hashable, CustomStringConvertible {
         for c in s {
             if c == "T" { inTime = true; continue }
             if c.isNumber || c == "." || c == "-" { num.append(c); continue }
-            guard let v = Double(num) else { return nil }
+            guard let v = Double(num), abs(v) < 1e12 else { return nil }
             num = ""; any = true
             switch (c, inTime) {
             case ("Y", false): d.months += Int(v * 12)
@@ -62,9 +62,10 @@ public struct QueryDuration: Sendable, Hashable, CustomStringConvertible {
             let (y, m, d) = date.civil
             let total = y * 12 + (m - 1) + months
             let ny = Int((Double(total) / 12).rounded(.down)), nm = total - ny * 12 + 1
+            guard (-9998...9998).contains(ny) else { return nil }
             switch date.precision {
-            case .year: out = PartialDate(year: ny) ?? date
-            case .month: out = PartialDate(year: ny, month: nm) ?? date
+            case .year: guard let d = PartialDate(year: ny) else { return nil }; out = d
+            case .month: guard let d = PartialDate(year: ny, month: nm) else { return nil }; out = d
             default:
                 let nd = min(d, PartialDate.daysIn(month: nm, year: ny))
                 guard let base = PartialDate(year: ny, month: nm, day: nd) else { return nil }
@@ -72,7 +73,12 @@ public struct QueryDuration: Sendable, Hashable, CustomStringConvertible {
             }
         }
         let extraDays = days + seconds / 86_400
-        if extraDays != 0 { out = out.adding(days: extraDays) }
+        if extraDays != 0 {
+            guard abs(extraDays) < 7_300_000 else { return nil }
+            let probe = PartialDate(seconds: out.seconds + Int64(extraDays) * 86_400, precision: .second)
+            guard (-9998...9998).contains(probe.year) else { return nil }
+            out = out.adding(days: extraDays)
+        }
         if seconds % 86_400 != 0 && out.precision >= .minute {
             out = PartialDate(seconds: out.seconds + Int64(seconds % 86_400), precision: out.precision, offsetMinutes: out.offsetMinutes)
         }

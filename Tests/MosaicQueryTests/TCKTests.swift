@@ -25,7 +25,7 @@ final class TCKTests: XCTestCase {
             for name in try fm.contentsOfDirectory(atPath: dir) {
                 let r = rel.isEmpty ? name : rel + "/" + name
                 var isDir: ObjCBool = false
-                fm.fileExists(atPath: TCKTests.featuresDir.appendingPathComponent(r).path, isDirectory: &isDir)
+                _ = fm.fileExists(atPath: TCKTests.featuresDir.appendingPathComponent(r).path, isDirectory: &isDir)
                 if isDir.boolValue { try walk(r) } else if name.hasSuffix(".feature") { files.append(r) }
             }
         }

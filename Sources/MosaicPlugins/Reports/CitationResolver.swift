@@ -26,7 +26,7 @@ struct CitationResolver {
     func claim(_ s: MosaicGraph.Statement) -> String {
         func name(_ key: String) -> String { graph.lookup(key: key).flatMap { graph.node($0).name } ?? key }
         switch s.kind {
-        case .relation(let t, let target, _): return "\(name(s.subject)) \(t) \(name(target))"
+        case .relation(let t, let target, _): return "\(t): \(name(s.subject)) → \(name(target))"
         case .property(let p, let v): return "\(name(s.subject)): \(p) = \(v)"
         case .entity(let t): return "\(name(s.subject)) is a \(t)"
         case .label(let l): return "\(name(s.subject)) is labelled \(l)"

@@ -1,4 +1,5 @@
 import Foundation
+import MosaicGraph
 
 /// Renders a result table as JSON with typed values: one object per row, keys in column
 /// order. `.array` writes one array (an object per line inside it), `.lines` writes JSON
@@ -52,24 +53,8 @@ enum JSONText {
     }
 
     static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if u.value < 0x20 {
-                    out += String(format: "\\u%04x", u.value)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
+        var out = ""
+        Value.writeJSONString(s, into: &out)
+        return out
     }
 }

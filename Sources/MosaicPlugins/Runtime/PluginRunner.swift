@@ -269,19 +269,9 @@ public final class PluginSession {
     /// Calls a function of the spec (["run"], ["reports", "daily"], ["rules", "busy", "derive"])
     /// with a params table and the kb table, plus `extra` arguments.
     public func call(path: [String], params: [String: Value], extra: [LuaValue] = []) throws(PluginError) -> [LuaValue] {
+        let fnValue = try value(path: path)
         do {
-            let lookup = try state.load("""
-                local get, path = ...
-                local v = get()
-                for i = 1, #path do
-                  if type(v) ~= "table" then return nil end
-                  v = v[path[i]]
-                end
-                return v
-                """, chunkName: "=path")
-            let getter = specGetter
-            let fnValue = try state.call(lookup, [.function(getter), .table(LuaTable(array: path.map { .string($0) }))])
-            guard case .function(let fn) = fnValue.first else {
+            guard case .function(let fn) = fnValue else {
                 throw PluginError(plugin: name, phase: .run, file: file, message: "the spec has no function at \(path.joined(separator: "."))")
             }
             let paramsTable = LuaTable(fields: params.sorted { $0.key < $1.key }.map {

@@ -53,7 +53,7 @@ enum StoreWorkloads {
                 guard let i = g.lookup(key: id) else { continue }
                 let n = g.node(i)
                 total += n.name?.unicodeScalars.count ?? 0
-                props &+= n.type.utf8.count &+ n.properties.count
+                props &+= n.type.utf8.count &+ n.entries.count
             }
             return props < 0 ? "" : String(total)
         }

@@ -5,6 +5,7 @@
 // workload registry (WorkloadRegistry) is where the other engines add theirs.
 import Foundation
 import MosaicCLI
+import MosaicGraph
 import MosaicStore
 
 let usage = """

@@ -14,6 +14,9 @@ public struct Grading: Sendable, Hashable, Codable, CustomStringConvertible {
         self.credibility = UInt8(credibility)
     }
 
+    /// From the packed fields (0…5, 1…6), unchecked: the graph's compact relationships.
+    init(reliabilityIndex: UInt8, credibility: UInt8) { self.reliability = reliabilityIndex; self.credibility = credibility }
+
     /// Parses `B2` (case-insensitive).
     public init?(_ text: String) {
         let t = text.trimmingCharacters(in: .whitespaces)

@@ -5,24 +5,24 @@
 /// (arrays are copy-on-write). A writer that sets `isRecording` gets every mutation back as
 /// `changes`, which the Store commits as one transaction.
 public struct Graph: Sendable {
-    public private(set) var nodes: [Node] = []
-    public private(set) var relationships: [Relationship] = []
-    public private(set) var relationTypes: [String] = []
-    private var relationTypeIDs: [String: Int32] = [:]
-    private var keyIndex: [String: Int32] = [:]
-    private var labelIndex: [String: [Int32]] = [:]
-    private var nameIndex: [String: [Int32]] = [:]
-    private var outAdjacency: [[Int32]] = []
-    private var inAdjacency: [[Int32]] = []
-    private var relationProps: [Int32: [String: Value]] = [:]
-    private var relationPropStatements: [Int32: [String: Int64]] = [:]
-    private var sourceSets: [[Citation]] = [[]]
-    private var sourceSetIDs: [[Citation]: Int32] = [[]: 0]
-    private var originList: [Origin] = []
-    private var originIDs: [Origin: Int32] = [:]
+    public internal(set) var nodes: [Node] = []
+    public internal(set) var relationships: [Relationship] = []
+    public internal(set) var relationTypes: [String] = []
+    var relationTypeIDs: [String: Int32] = [:]
+    var keyIndex: [String: Int32] = [:]
+    var labelIndex: [String: [Int32]] = [:]
+    var nameIndex: [String: NameSlot] = [:]
+    var outAdjacency: [[Int32]] = []
+    var inAdjacency: [[Int32]] = []
+    var relationProps: [Int32: [String: Value]] = [:]
+    var relationPropStatements: [Int32: [String: Int64]] = [:]
+    var sourceSets: [[Citation]] = [[]]
+    var sourceSetIDs: [[Citation]: Int32] = [[]: 0]
+    var originList: [Origin] = []
+    var originIDs: [Origin: Int32] = [:]
     /// One shared `[type]` array per type for nodes with a single label (copy-on-write keeps
     /// them independent): saves an allocation per node.
-    private var singleLabelArrays: [String: [String]] = [:]
+    var singleLabelArrays: [String: [String]] = [:]
     private var lastOrigin: (origin: Origin, id: Int32)?
 
     /// The last store transaction this graph reflects (0 for a graph not from a store).
@@ -35,9 +35,9 @@ public struct Graph: Sendable {
     public var writeMeta = StatementMeta(origin: .system("graph"))
     public var isRecording = false
     public private(set) var changes: [GraphChange] = []
-    public private(set) var liveNodeCount = 0
-    public private(set) var liveRelationshipCount = 0
-    private var anonymousCounter = 0
+    public internal(set) var liveNodeCount = 0
+    public internal(set) var liveRelationshipCount = 0
+    var anonymousCounter = 0
 
     public init() {}
 
@@ -58,7 +58,7 @@ public struct Graph: Sendable {
     public func count(label: String) -> Int { labelIndex[label]?.count ?? 0 }
 
     /// Nodes whose name or an alias matches `name`, folding case, diacritics and punctuation.
-    public func nodes(named name: String) -> [Int32] { nameIndex[NameKey.normalize(name)] ?? [] }
+    public func nodes(named name: String) -> [Int32] { nameIndex[NameKey.normalize(name)]?.nodes ?? [] }
 
     public func relationTypeID(_ name: String) -> Int32? { relationTypeIDs[name] }
     public func relationTypeName(_ id: Int32) -> String { relationTypes[Int(id)] }
@@ -114,8 +114,7 @@ public struct Graph: Sendable {
             return i
         }
         let i = Int32(nodes.count)
-        nodes.append(Node(key: key, labels: [], properties: [:], propertyStatements: [:], statement: statement,
-                          labelStatements: [:], alive: true))
+        nodes.append(Node(key: key, labels: [], statement: statement))
         outAdjacency.append([])
         inAdjacency.append([])
         keyIndex[key] = i
@@ -132,9 +131,7 @@ public struct Graph: Sendable {
     }
 
     public mutating func loadProperty(_ node: Int32, _ name: String, _ value: Value, statement: Int64) {
-        let old = nodes[Int(node)].properties[name]
-        nodes[Int(node)].properties[name] = value
-        nodes[Int(node)].propertyStatements[name] = statement
+        let old = nodes[Int(node)].setEntry(name, value, statement: statement)
         if name == "name" || name == "aliases" { reindexName(node, old: old, new: value, field: name) }
         bump(statement)
     }
@@ -191,18 +188,15 @@ public struct Graph: Sendable {
 
     /// Sets (or with nil/null removes) a node property.
     public mutating func setProperty(_ node: Int32, _ name: String, _ value: Value?) {
-        var n = nodes[Int(node)]
-        if let old = n.propertyStatements[name] { retract(old) }
-        let oldValue = n.properties[name]
+        let key = nodes[Int(node)].key
+        if let old = nodes[Int(node)].propertyStatement(name) { retract(old) }
+        let oldValue: Value?
         if let value, !value.isNull {
-            let stmt = record(subject: n.key, kind: .property(name: name, value: value))
-            n.properties[name] = value
-            n.propertyStatements[name] = stmt
+            let stmt = record(subject: key, kind: .property(name: name, value: value))
+            oldValue = nodes[Int(node)].setEntry(name, value, statement: stmt)
         } else {
-            n.properties[name] = nil
-            n.propertyStatements[name] = nil
+            oldValue = nodes[Int(node)].setEntry(name, nil, statement: 0)
         }
-        nodes[Int(node)] = n
         if name == "name" || name == "aliases" { reindexName(node, old: oldValue, new: value ?? .null, field: name) }
     }
 
@@ -246,12 +240,12 @@ public struct Graph: Sendable {
             for r in outAdjacency[Int(node)] + inAdjacency[Int(node)] { deleteRelationship(r) }
         }
         let n = nodes[Int(node)]
-        for s in n.propertyStatements.values.sorted() { retract(s) }
+        for s in n.entries.map(\.statement).sorted() { retract(s) }
         for s in n.labelStatements.values.sorted() { retract(s) }
         retract(n.statement)
         for l in n.labels { labelIndex[l]?.removeAll { $0 == node } }
-        reindexName(node, old: n.properties["name"], new: .null, field: "name")
-        reindexName(node, old: n.properties["aliases"], new: .null, field: "aliases")
+        reindexName(node, old: n.property("name"), new: .null, field: "name")
+        reindexName(node, old: n.property("aliases"), new: .null, field: "aliases")
         keyIndex[n.key] = nil
         nodes[Int(node)].alive = false
         liveNodeCount -= 1
@@ -359,9 +353,36 @@ public struct Graph: Sendable {
             default: return []
             }
         }
-        for k in keys(old) where !k.isEmpty { nameIndex[k]?.removeAll { $0 == node } }
+        for k in keys(old) where !k.isEmpty {
+            if let slot = nameIndex[k] { nameIndex[k] = slot.removing(node) }
+        }
         for k in keys(new) where !k.isEmpty {
-            if !(nameIndex[k]?.contains(node) ?? false) { nameIndex[k, default: []].append(node) }
+            if let slot = nameIndex[k] { nameIndex[k] = slot.adding(node) } else { nameIndex[k] = .one(node) }
+        }
+    }
+}
+
+/// The nodes one name key finds: most names name one node, held inline (no array).
+enum NameSlot: Sendable {
+    case one(Int32)
+    case many([Int32])
+
+    var nodes: [Int32] {
+        switch self { case .one(let n): [n]; case .many(let l): l }
+    }
+    func adding(_ n: Int32) -> NameSlot {
+        switch self {
+        case .one(let m): m == n ? self : .many([m, n])
+        case .many(let l): l.contains(n) ? self : .many(l + [n])
+        }
+    }
+    /// nil when no node is left.
+    func removing(_ n: Int32) -> NameSlot? {
+        switch self {
+        case .one(let m): return m == n ? nil : self
+        case .many(let l):
+            let rest = l.filter { $0 != n }
+            return rest.isEmpty ? nil : rest.count == 1 ? .one(rest[0]) : .many(rest)
         }
     }
 }

@@ -1,40 +1,134 @@
 /// An entity as the graph holds it. `labels[0]` is the entity's type when it has one.
 public struct Node: Sendable {
+    /// One property value with the statement behind it.
+    public struct Entry: Sendable, Hashable {
+        public var name: String
+        public var value: Value
+        public var statement: Int64
+    }
+
     /// The stable entity id (`hmeimim-air-base`); `_:N` for anonymous nodes made by queries.
     public var key: String
     public var labels: [String]
-    public var properties: [String: Value]
-    /// The statement behind each property value.
-    public var propertyStatements: [String: Int64]
+    /// The property values, each with its statement, in the order they were set: one small
+    /// array instead of two hash tables per node (a node has a handful of properties).
+    public internal(set) var entries: [Entry]
     /// The entity statement (`key` is a `labels[0]`), and one per extra label.
     public var statement: Int64
     public var labelStatements: [String: Int64]
     public var alive: Bool
 
+    public init(key: String, labels: [String], entries: [Entry] = [], statement: Int64,
+                labelStatements: [String: Int64] = [:], alive: Bool = true) {
+        self.key = key; self.labels = labels; self.entries = entries; self.statement = statement
+        self.labelStatements = labelStatements; self.alive = alive
+    }
+
     public var type: String { labels.first ?? "" }
     public var isAnonymous: Bool { key.hasPrefix("_:") }
-    public var name: String? { properties["name"]?.stringValue }
-    public var aliases: [String] { properties["aliases"]?.listValue?.compactMap(\.stringValue) ?? [] }
+    public var name: String? { property("name")?.stringValue }
+    public var aliases: [String] { property("aliases")?.listValue?.compactMap(\.stringValue) ?? [] }
+
+    /// The value of one property (a linear scan of a handful of entries).
+    public func property(_ name: String) -> Value? {
+        for e in entries where e.name == name { return e.value }
+        return nil
+    }
+    /// The statement behind one property value.
+    public func propertyStatement(_ name: String) -> Int64? {
+        for e in entries where e.name == name { return e.statement }
+        return nil
+    }
+    /// The property values by name (builds a dictionary: prefer `property(_:)` in loops).
+    public var properties: [String: Value] {
+        Dictionary(entries.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+    }
+    /// The statement behind each property value (builds a dictionary).
+    public var propertyStatements: [String: Int64] {
+        Dictionary(entries.map { ($0.name, $0.statement) }, uniquingKeysWith: { $1 })
+    }
+
+    /// Sets or (with nil) removes a property; returns the value it replaced.
+    @discardableResult
+    mutating func setEntry(_ name: String, _ value: Value?, statement: Int64) -> Value? {
+        if let i = entries.firstIndex(where: { $0.name == name }) {
+            let old = entries[i].value
+            if let value { entries[i].value = value; entries[i].statement = statement } else { entries.remove(at: i) }
+            return old
+        }
+        if let value { entries.append(Entry(name: name, value: value, statement: statement)) }
+        return nil
+    }
 }
 
-/// A relation as the graph holds it, with its statement's metadata inline.
+/// A relation as the graph holds it, with its statement's metadata inline, packed into
+/// 48 bytes: dates as one word each, the statement and transaction ids as 32 bits (a graph
+/// holds far fewer than four billion statements), the type as 16 bits, the grading and the
+/// alive flag in one byte.
 public struct Relationship: Sendable {
+    private var fromBits: UInt64
+    private var toBits: UInt64
+    private var statement32: UInt32
     public var source: Int32
     public var target: Int32
-    /// Index into `Graph.relationTypes`.
-    public var type: Int32
-    public var statement: Int64
-    public var alive: Bool
-    public var validFrom: PartialDate?
-    public var validTo: PartialDate?
-    public var grading: Grading?
-    /// NaN when not set (then the grading implies it).
-    public var confidenceValue: Float
     var sourcesRef: Int32
     var originRef: Int32
-    public var txFrom: Int64
+    private var tx32: UInt32
+    /// NaN when not set (then the grading implies it).
+    public var confidenceValue: Float
+    private var type16: UInt16
+    /// Bit 7: alive; bits 0–5: the grading (reliability × 6 + credibility, 0 for none).
+    private var flags: UInt8
+
+    init(source: Int32, target: Int32, type: Int32, statement: Int64, alive: Bool, validFrom: PartialDate?,
+         validTo: PartialDate?, grading: Grading?, confidenceValue: Float, sourcesRef: Int32, originRef: Int32,
+         txFrom: Int64) {
+        precondition(statement >= 0 && statement <= Int64(UInt32.max) && txFrom >= 0 && txFrom <= Int64(UInt32.max),
+                     "statement or transaction id beyond the graph's 32-bit range")
+        precondition(type >= 0 && type <= Int32(UInt16.max), "more relation types than the graph can hold")
+        self.fromBits = validFrom?.packed ?? 0
+        self.toBits = validTo?.packed ?? 0
+        self.statement32 = UInt32(statement)
+        self.source = source; self.target = target
+        self.sourcesRef = sourcesRef; self.originRef = originRef
+        self.tx32 = UInt32(txFrom)
+        self.confidenceValue = confidenceValue
+        self.type16 = UInt16(type)
+        self.flags = (alive ? 0x80 : 0) | (grading.map { $0.reliability * 6 + $0.credibility } ?? 0)
+    }
+
+    /// Index into `Graph.relationTypes`.
+    public var type: Int32 { Int32(type16) }
+    public var statement: Int64 { Int64(statement32) }
+    public var alive: Bool {
+        get { flags & 0x80 != 0 }
+        set { flags = (flags & 0x7F) | (newValue ? 0x80 : 0) }
+    }
+    public var validFrom: PartialDate? { PartialDate(packed: fromBits) }
+    public var validTo: PartialDate? { PartialDate(packed: toBits) }
+    public var grading: Grading? {
+        let code = flags & 0x7F
+        return code == 0 ? nil : Grading(reliabilityIndex: (code - 1) / 6, credibility: (code - 1) % 6 + 1)
+    }
+    public var txFrom: Int64 { Int64(tx32) }
 
     public var confidence: Double {
         confidenceValue.isNaN ? (grading?.impliedConfidence ?? 1.0) : Double(confidenceValue)
+    }
+}
+
+extension PartialDate {
+    /// One word: the start second (40 bits, ±17,000 years), the offset in minutes (16 bits),
+    /// the precision (3 bits) and a set bit; 0 stands for no date.
+    var packed: UInt64 {
+        precondition(seconds >= -(1 << 39) && seconds < (1 << 39), "date out of the packable range")
+        return UInt64(bitPattern: seconds << 24) | UInt64(UInt16(bitPattern: offsetMinutes)) << 8
+            | UInt64(precision.rawValue) << 1 | 1
+    }
+
+    init?(packed: UInt64) {
+        guard packed & 1 == 1 else { return nil }
+        self.init(seconds: Int64(bitPattern: packed) >> 24, precision: Precision(rawValue: UInt8((packed >> 1) & 7))!,
+                  offsetMinutes: Int16(bitPattern: UInt16(truncatingIfNeeded: packed >> 8)))
     }
 }

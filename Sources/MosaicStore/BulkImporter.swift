@@ -19,8 +19,13 @@ public struct BulkImporter {
     let store: Store
     public init(store: Store) { self.store = store }
 
-    private struct NodeRow { var id, type, name, origin: String; var labels: [String]; var aliases: [String]; var props: [String: Value] }
-    private struct EdgeRow { var src, dst, type: String; var meta: StatementMeta; var props: [String: Value]; var file: String; var line: Int }
+    /// A node row: its entity, extra labels and property statements in insert order (name,
+    /// aliases, then the other properties by name).
+    struct NodeRow: Sendable { var id, type, origin: String; var labels: [String]; var properties: [(String, Value)] }
+    struct EdgeRow: Sendable {
+        var src, dst, type: String; var meta: StatementMeta; var props: [String: Value]; var originText: String
+        var file: String; var line: Int
+    }
 
     /// Imports `files` (kind decided by the header or keys: `src`/`dst` make edges).
     public func importFiles(_ files: [String]) throws -> Report {
@@ -39,46 +44,56 @@ public struct BulkImporter {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw StoreError.badImport(file: path, line: 0, message: "cannot read the file; check the path")
             }
+            let fileOrigin = Origin.importFile(path: name)
+            let originText = fileOrigin.description
             let records = try path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") ? jsonLines(data, path) : csvRecords(data, path)
             for (rec, line) in records {
-                func field(_ k: String) -> String? { rec[k].flatMap { $0.isEmpty ? nil : $0 } }
-                func need(_ k: String) throws -> String {
+                func field(_ k: Column) -> String? { rec[k].flatMap { $0.isEmpty ? nil : $0 } }
+                func need(_ k: Column) throws -> String {
                     guard let v = field(k) else { throw StoreError.badImport(file: path, line: line, message: "missing '\(k)'") }
                     return v
                 }
                 var props: [String: Value] = [:]
-                if let p = field("props") {
+                if let p = field(.props) {
                     guard case .map(let m)? = Value.decode(p) else {
                         throw StoreError.badImport(file: path, line: line, message: "'props' is not a JSON object: \(p.prefix(60))")
                     }
                     props = m
                 }
-                if rec["src"] != nil || rec["dst"] != nil {
-                    var meta = StatementMeta(origin: .importFile(path: name))
-                    if let d = field("date") {
+                if rec[.src] != nil || rec[.dst] != nil {
+                    var meta = StatementMeta(origin: fileOrigin)
+                    if let d = field(.date) {
                         guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") }
                         meta.validFrom = pd; meta.validTo = pd
                     }
-                    for (k, keyPath) in [("since", \StatementMeta.validFrom), ("until", \StatementMeta.validTo)] {
+                    for (k, keyPath) in [(Column.since, \StatementMeta.validFrom), (.until, \StatementMeta.validTo)] {
                         if let d = field(k) {
                             guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
                             meta[keyPath: keyPath] = pd
                         }
                     }
-                    if let s = field("source") { meta.sources = [Citation(source: s, note: field("note"))] }
-                    if let g = field("grade") {
+                    if let s = field(.source) { meta.sources = [Citation(source: s, note: field(.note))] }
+                    if let g = field(.grade) {
                         guard let gr = Grading(g) else { throw StoreError.badImport(file: path, line: line, message: "'\(g)' is not a grading like B2") }
                         meta.grading = gr
                     }
-                    if let c = field("confidence") {
+                    if let c = field(.confidence) {
                         guard let v = Double(c), (0...1).contains(v) else { throw StoreError.badImport(file: path, line: line, message: "confidence must be a number from 0 to 1") }
                         meta.confidence = v
                     }
-                    edges.append(EdgeRow(src: try need("src"), dst: try need("dst"), type: try need("type"), meta: meta, props: props, file: path, line: line))
+                    edges.append(EdgeRow(src: try need(.src), dst: try need(.dst), type: try need(.type), meta: meta, props: props,
+                                         originText: originText, file: path, line: line))
                 } else {
                     let split: (String?) -> [String] = { $0?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
-                    nodes.append(NodeRow(id: try need("id"), type: try need("type"), name: field("name") ?? "", origin: Origin.importFile(path: name).description,
-                                         labels: split(field("labels")), aliases: split(field("aliases")), props: props))
+                    var properties: [(String, Value)] = []
+                    if let n = field(.name) { properties.append(("name", .string(n))) }
+                    let aliases = split(field(.aliases))
+                    if !aliases.isEmpty { properties.append(("aliases", .list(aliases.map(Value.string)))) }
+                    for (k, v) in props.sorted(by: { $0.key < $1.key }) where !v.isNull {
+                        properties.append((k, v))
+                    }
+                    nodes.append(NodeRow(id: try need(.id), type: try need(.type), origin: originText,
+                                         labels: split(field(.labels)), properties: properties))
                 }
             }
         }
@@ -95,7 +110,11 @@ public struct BulkImporter {
         }
         var report = Report()
         let origins = Set(files.map { Origin.importFile(path: ($0 as NSString).lastPathComponent).description })
-        report.transaction = try store.write(origin: .system("import"), note: origins.sorted().joined(separator: ", ")) { tx in
+        let rows = Rows(nodes: nodes, edges: edges)
+        report.transaction = try store.write(origin: .system("import"), note: origins.sorted().joined(separator: ", ")) { tx, base in
+            // The new snapshot is built from the rows on a second thread while SQLite inserts them.
+            let builder = SnapshotBuilder(base: base, rows: rows, firstStatement: tx.nextStatement, transaction: tx.id)
+            builder.start()
             let ins = try RawInserter(tx: tx)
             defer { ins.close() }
             // A page cache that holds what the import writes (SQLite's default is 2 MB): with
@@ -103,37 +122,110 @@ public struct BulkImporter {
             let cacheSize = try Int.fetchOne(tx.db, sql: "PRAGMA cache_size") ?? -2000
             try tx.db.execute(sql: "PRAGMA cache_size = -262144")
             defer { try? tx.db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-            for n in nodes {
-                try ins.insert(&tx, kind: 0, subject: n.id, predicate: n.type, meta: nil, originText: n.origin)
-                for l in n.labels { try ins.insert(&tx, kind: 1, subject: n.id, predicate: l, meta: nil, originText: n.origin) }
-                if !n.name.isEmpty { try ins.insert(&tx, kind: 2, subject: n.id, predicate: "name", value: Value.string(n.name).encoded, meta: nil, originText: n.origin) }
-                if !n.aliases.isEmpty { try ins.insert(&tx, kind: 2, subject: n.id, predicate: "aliases", value: Value.list(n.aliases.map(Value.string)).encoded, meta: nil, originText: n.origin) }
-                for (k, v) in n.props.sorted(by: { $0.key < $1.key }) where !v.isNull {
-                    try ins.insert(&tx, kind: 2, subject: n.id, predicate: k, value: v.encoded, meta: nil, originText: n.origin)
+            do {
+                for n in nodes {
+                    try ins.insert(&tx, kind: 0, subject: n.id, predicate: n.type, meta: nil, originText: n.origin)
+                    for l in n.labels { try ins.insert(&tx, kind: 1, subject: n.id, predicate: l, meta: nil, originText: n.origin) }
+                    for (k, v) in n.properties {
+                        try ins.insert(&tx, kind: 2, subject: n.id, predicate: k, value: v.encoded, meta: nil, originText: n.origin)
+                    }
                 }
-            }
-            for e in edges {
-                try ins.insert(&tx, kind: 3, subject: e.src, predicate: e.type, object: e.dst,
-                               value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, originText: e.meta.origin.description)
+                for e in edges {
+                    try ins.insert(&tx, kind: 3, subject: e.src, predicate: e.type, object: e.dst,
+                                   value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, originText: e.originText)
+                }
+            } catch {
+                _ = builder.wait()
+                throw error
             }
             report.statements = tx.asserted.count
+            return builder.wait()
         }
         report.nodes = nodes.count
         report.relations = edges.count
         return report
     }
 
-    /// One input row: its fields by column name (CSV rows share their file's column index).
+    /// The parsed rows, shared with the snapshot builder's thread.
+    final class Rows: @unchecked Sendable {
+        let nodes: [NodeRow]
+        let edges: [EdgeRow]
+        init(nodes: [NodeRow], edges: [EdgeRow]) { self.nodes = nodes; self.edges = edges }
+    }
+
+    /// Applies the import's statements to the snapshot on its own thread, with the ids the
+    /// inserts give them (the same order: each node's entity, labels and properties, then
+    /// the edges), as the loader would apply them: entities, then relations, then labels and
+    /// properties.
+    final class SnapshotBuilder: @unchecked Sendable {
+        private var graph: Graph
+        private let rows: Rows
+        private let first: Int64
+        private let transaction: Int64
+        private let done = DispatchSemaphore(value: 0)
+
+        init(base: Graph, rows: Rows, firstStatement: Int64, transaction: Int64) {
+            graph = base; self.rows = rows; first = firstStatement; self.transaction = transaction
+        }
+
+        func start() {
+            let t = Thread { [self] in build(); done.signal() }
+            t.stackSize = 1 << 20
+            t.start()
+        }
+
+        func wait() -> Graph {
+            done.wait()
+            return graph
+        }
+
+        private func build() {
+            var g = graph
+            g.reserve(nodes: g.nodes.count + rows.nodes.count, relationships: g.relationships.count + rows.edges.count)
+            var id = first
+            var nodeIndex: [Int32] = []
+            nodeIndex.reserveCapacity(rows.nodes.count)
+            for n in rows.nodes {
+                nodeIndex.append(g.loadNode(key: n.id, type: n.type, statement: id))
+                id += 1 + Int64(n.labels.count + n.properties.count)
+            }
+            for e in rows.edges {
+                if let a = g.lookup(key: e.src), let b = g.lookup(key: e.dst) {
+                    g.loadRelationship(from: a, to: b, type: e.type, properties: e.props, meta: e.meta, statement: id, transaction: transaction)
+                }
+                id += 1
+            }
+            id = first
+            for (n, i) in zip(rows.nodes, nodeIndex) {
+                id += 1
+                for l in n.labels { g.loadLabel(i, l, statement: id); id += 1 }
+                for (k, v) in n.properties { g.loadProperty(i, k, v, statement: id); id += 1 }
+            }
+            graph = g
+        }
+    }
+
+    /// The columns the importer reads.
+    private enum Column: Int, CaseIterable {
+        case id, type, name, props, src, dst, date, since, until, source, note, grade, confidence, labels, aliases
+    }
+
+    /// One input row: its fields, and where each known column is (CSV rows share their
+    /// file's positions; a JSON line has its own).
     private struct Record {
-        let index: [String: Int]
+        let positions: [Int]
         let fields: [String]
-        subscript(_ key: String) -> String? { index[key].map { fields[$0] } }
-        init(index: [String: Int], fields: [String]) { self.index = index; self.fields = fields }
+        subscript(_ c: Column) -> String? {
+            let p = positions[c.rawValue]
+            return p < 0 ? nil : fields[p]
+        }
+        static func positions(_ index: [String: Int]) -> [Int] { Column.allCases.map { index["\($0)"] ?? -1 } }
+        init(positions: [Int], fields: [String]) { self.positions = positions; self.fields = fields }
         init(_ values: [String: String]) {
             var index: [String: Int] = [:]
             var fields: [String] = []
             for (k, v) in values { index[k] = fields.count; fields.append(v) }
-            self.init(index: index, fields: fields)
+            self.init(positions: Record.positions(index), fields: fields)
         }
     }
 
@@ -146,14 +238,14 @@ public struct BulkImporter {
                 throw StoreError.badImport(file: path, line: 1, message: "the header must name 'id,type,name[,props]' (nodes) or 'src,dst,type[,date,source]' (edges); got '\(cols.joined(separator: ","))'")
             }
             // A repeated column name: the last one wins.
-            let index = Dictionary(cols.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { $1 })
+            let index = Record.positions(Dictionary(cols.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { $1 }))
             var out: [(Record, Int)] = []
             while let (fields, line) = try reader.next() {
                 if fields.count == 1 && fields[0].isEmpty { continue }
                 guard fields.count == cols.count else {
                     throw StoreError.badImport(file: path, line: line, message: "expected \(cols.count) fields (\(cols.joined(separator: ","))), found \(fields.count)")
                 }
-                out.append((Record(index: index, fields: fields), line))
+                out.append((Record(positions: index, fields: fields), line))
             }
             return out
         } catch let e as CSVReader.CSVError {
@@ -189,6 +281,19 @@ public struct BulkImporter {
 struct RawInserter {
     let stmt: OpaquePointer
     let conn: OpaquePointer
+    /// Dates repeat across rows: their text is made once.
+    private let dates = DateTexts()
+
+    final class DateTexts {
+        var texts: [PartialDate: String] = [:]
+        func text(_ d: PartialDate?) -> String? {
+            guard let d else { return nil }
+            if let t = texts[d] { return t }
+            let t = d.description
+            texts[d] = t
+            return t
+        }
+    }
 
     init(tx: StoreTransaction) throws {
         guard let conn = tx.db.sqliteConnection else { throw StoreError.sqlite(context: "importing", message: "no connection") }
@@ -218,8 +323,8 @@ struct RawInserter {
         sqlite3_bind_int64(stmt, 1, id)
         sqlite3_bind_int(stmt, 2, kind)
         bind(3, subject); bind(4, predicate); bind(5, object); bind(6, value)
-        let validFrom = meta?.validFrom?.description
-        bind(7, validFrom); bind(8, meta?.validTo == meta?.validFrom ? validFrom : meta?.validTo?.description)
+        let validFrom = dates.text(meta?.validFrom)
+        bind(7, validFrom); bind(8, meta?.validTo == meta?.validFrom ? validFrom : dates.text(meta?.validTo))
         bind(9, meta.flatMap { StatementCodec.encodeSources($0.sources) }); bind(10, meta?.grading?.description)
         if let c = meta?.confidence { sqlite3_bind_double(stmt, 11, c) } else { sqlite3_bind_null(stmt, 11) }
         bind(12, originText)

@@ -56,7 +56,36 @@ public final class Store: @unchecked Sendable {
         self.writer = writer
         self.path = path
         try Store.migrator.migrate(writer)
-        current = try writer.read { db in try SnapshotLoader.load(db, asOf: nil) }
+        current = try openSnapshot()
+    }
+
+    /// The snapshot file beside a file store (none for a store in memory).
+    var snapshotFile: SnapshotFile? { path.map(SnapshotFile.init(store:)) }
+
+    /// The current snapshot at open: the snapshot file brought up to the last transaction
+    /// when it is usable, else a load of the whole log (then the file is written for next time).
+    private func openSnapshot() throws -> Graph {
+        let file = snapshotFile
+        let (graph, applied, fromFile) = try writer.read { db -> (Graph, Int, Bool) in
+            let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0
+            if let file, let (saved, header) = file.read(db) {
+                var g = saved
+                let added = try Store.fetchStatements(db, where: "id > ? AND tx_to IS NULL", [header.lastStatement])
+                let closed = try Store.fetchStatements(db, where: "tx_to > ? AND id <= ?", [header.transaction, header.lastStatement])
+                if Store.apply(added: added, closed: closed, to: &g) {
+                    g.transaction = last
+                    if let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") {
+                        g.nextStatementID = max(g.nextStatementID, maxID + 1)
+                    }
+                    return (g, added.count + closed.count, true)
+                }
+            }
+            return (try SnapshotLoader.load(db, asOf: nil), 0, false)
+        }
+        if let file, !fromFile || applied > SnapshotFile.rewriteThreshold {
+            try? writer.read { db in try file.write(graph, db) }
+        }
+        return graph
     }
 
     static var migrator: DatabaseMigrator {
@@ -250,6 +279,43 @@ public final class Store: @unchecked Sendable {
         return txID
     }
 
+    /// A write whose body also builds the snapshot it leads to (the bulk import builds it
+    /// from its parsed rows on the second core while SQLite inserts them): `body` gets the
+    /// current snapshot and returns it with the transaction's statements applied, or nil to
+    /// have it loaded from the log. The snapshot file is written afterwards.
+    @discardableResult
+    func write(origin: Origin, note: String?, building body: (inout StoreTransaction, Graph) throws -> Graph?) throws -> Int64 {
+        let now = clock()
+        let base = graph
+        let (txID, built) = try writer.write { db -> (Int64, Graph?) in
+            let next = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0) + 1
+            let nextStatement = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0) + 1
+            var tx = StoreTransaction(db: db, id: next, nextStatement: nextStatement)
+            // The snapshot can only be built on when it reflects the transaction before this one.
+            let g = try body(&tx, base)
+            try tx.finish()
+            guard tx.wroteSomething else { return (next - 1, nil) }
+            try db.execute(sql: "INSERT INTO tx (id, at, origin, note) VALUES (?, ?, ?, ?)",
+                           arguments: [next, now.timeIntervalSince1970, origin.description, note])
+            return (next, base.transaction == next - 1 ? g : nil)
+        }
+        guard txID > base.transaction else { return txID }
+        if var g = built {
+            g.transaction = txID
+            let installed = lock.withLock { () -> Bool in
+                guard current.transaction == txID - 1 else { return false }
+                current = g
+                return true
+            }
+            if installed {
+                if let file = snapshotFile { try? writer.read { db in try file.write(g, db) } }
+                return txID
+            }
+        }
+        try refresh()
+        return txID
+    }
+
     /// Brings the snapshot up to a write: small writes are applied to the current graph (a
     /// 100,000-entity snapshot is not rebuilt for one new fact); large ones, and retractions
     /// of entities, labels or relation properties, rebuild it from the log.
@@ -264,15 +330,24 @@ public final class Store: @unchecked Sendable {
         }
         let added = try fetch(asserted), closed = try fetch(retracted)
         var g = graph
-        guard g.transaction == transaction - 1 else { return try refresh() }
+        guard g.transaction == transaction - 1, Store.apply(added: added, closed: closed, to: &g) else { return try refresh() }
+        g.transaction = transaction
+        g.nextStatementID = max(g.nextStatementID, (asserted.max() ?? 0) + 1)
+        lock.withLock { current = g }
+    }
+
+    /// Applies statements asserted and closed after a snapshot was taken to it, in place.
+    /// Returns false (leaving `g` half changed) for what it cannot apply in place:
+    /// retractions of entities, labels or relation properties; the caller then rebuilds.
+    static func apply(added: [MosaicGraph.Statement], closed: [MosaicGraph.Statement], to g: inout Graph) -> Bool {
         for s in closed {
             switch s.kind {
             case .relation:
                 if let r = g.relationship(statement: s.id), g.relationship(r).alive { g.deleteRelationship(r) }
             case .property(let name, _):
-                if let n = g.lookup(key: s.subject), g.node(n).propertyStatements[name] == s.id { g.setProperty(n, name, nil) }
+                if let n = g.lookup(key: s.subject), g.node(n).propertyStatement(name) == s.id { g.setProperty(n, name, nil) }
             default:
-                return try refresh()
+                return false
             }
         }
         // Entities first, then labels and properties, then relations (in statement order, as the
@@ -285,7 +360,7 @@ public final class Store: @unchecked Sendable {
             case .property(let name, let v): if let n = g.lookup(key: s.subject) { g.loadProperty(n, name, v, statement: s.id) }
             case .relation(let type, let target, let props):
                 if let a = g.lookup(key: s.subject), let b = g.lookup(key: target) {
-                    g.loadRelationship(from: a, to: b, type: type, properties: props, meta: s.meta, statement: s.id, transaction: transaction)
+                    g.loadRelationship(from: a, to: b, type: type, properties: props, meta: s.meta, statement: s.id, transaction: s.txFrom)
                 }
             case .relationProperty(let name, let v):
                 if s.subject.hasPrefix("#"), let sid = Int64(s.subject.dropFirst()), let r = g.relationship(statement: sid) {
@@ -293,9 +368,7 @@ public final class Store: @unchecked Sendable {
                 }
             }
         }
-        g.transaction = transaction
-        g.nextStatementID = max(g.nextStatementID, (asserted.max() ?? 0) + 1)
-        lock.withLock { current = g }
+        return true
     }
 
     /// Writes touching more statements than this rebuild the snapshot instead.
@@ -315,8 +388,14 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Rebuilds the snapshot from the statement log.
+    /// The snapshot file is written again (the next open reads it).
     public func refresh() throws {
-        let g = try writer.read { db in try SnapshotLoader.load(db, asOf: nil) }
+        let file = snapshotFile
+        let g = try writer.read { db in
+            let g = try SnapshotLoader.load(db, asOf: nil)
+            try? file?.write(g, db)
+            return g
+        }
         lock.withLock { current = g }
     }
 }

@@ -213,7 +213,7 @@ final class KBContext {
                 case "labels": self.pushValue(s, .list(n.labels.map(Value.string)))
                 case "properties": self.pushValue(s, .map(n.properties))
                 default:
-                    guard let v = n.properties[key] else { return false }
+                    guard let v = n.property(key) else { return false }
                     self.pushValue(s, v)
                 }
                 return true
@@ -767,7 +767,7 @@ final class KBContext {
         } else if let e = s.userdata(entityClass, 1) {
             let n = graph.node(e.index)
             if let prop = try s.optString(2) {
-                guard let st = n.propertyStatements[prop] else {
+                guard let st = n.propertyStatement(prop) else {
                     throw LuaError.runtime("kb.retract: \(n.key) has no property '\(prop)'")
                 }
                 effects.retracted.append(st)

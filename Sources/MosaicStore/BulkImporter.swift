@@ -8,7 +8,7 @@ import MosaicGraph
 /// `aliases`, `labels`, `since`, `until`, `grade`, `confidence`, `note`, `props` allowed) and
 /// JSON Lines (one object a line, with the same keys). All files of one call are one
 /// transaction: a malformed row anywhere writes nothing.
-public struct BulkImporter {
+public struct BulkImporter: Sendable {
     public struct Report: Sendable, Hashable {
         public var nodes = 0
         public var relations = 0
@@ -29,6 +29,74 @@ public struct BulkImporter {
 
     /// Imports `files` (kind decided by the header or keys: `src`/`dst` make edges).
     public func importFiles(_ files: [String]) throws -> Report {
+        var trace = PhaseTrace("import")
+        // Files are parsed side by side on other threads while this one inserts: the nodes of
+        // each file as soon as it is read, the edges once every file's nodes are in (statement
+        // ids: all nodes, then all edges, in file order).
+        let parsing = files.map { path in ParsedFile(path) { try BulkImporter.parseFile(path) } }
+        var report = Report()
+        let origins = Set(files.map { Origin.importFile(path: ($0 as NSString).lastPathComponent).description })
+        var nodes: [NodeRow] = []
+        var edges: [EdgeRow] = []
+        report.transaction = try store.write(origin: .system("import"), note: origins.sorted().joined(separator: ", ")) { tx, base in
+            let firstStatement = tx.nextStatement
+            let ins = try RawInserter(tx: tx)
+            defer { ins.close() }
+            // A page cache that holds what the import writes (SQLite's default is 2 MB): with
+            // the default, pages spill to the WAL in the middle of the transaction. Restored after.
+            let cacheSize = try Int.fetchOne(tx.db, sql: "PRAGMA cache_size") ?? -2000
+            try tx.db.execute(sql: "PRAGMA cache_size = -262144")
+            defer { try? tx.db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
+            // A large import into a small store: the subject index is built once, sorted, after
+            // the rows instead of taking each of them in a random place (the DDL is part of the
+            // transaction: a failed import leaves the index as it was).
+            let existing = try Int64.fetchOne(tx.db, sql: "SELECT max(id) FROM statement") ?? 0
+            let rebuildIndex = parsing.reduce(0) { $0 + $1.size / 40 } > existing
+            if rebuildIndex { try tx.db.execute(sql: "DROP INDEX IF EXISTS statement_subject") }
+            var builder: SnapshotBuilder?
+            do {
+                for file in parsing {
+                    let (fileNodes, fileEdges) = try file.wait()
+                    for n in fileNodes {
+                        try ins.insert(&tx, kind: 0, subject: n.id, predicate: n.type, meta: nil, originText: n.origin)
+                        for l in n.labels { try ins.insert(&tx, kind: 1, subject: n.id, predicate: l, meta: nil, originText: n.origin) }
+                        for (k, v) in n.properties {
+                            try ins.insert(&tx, kind: 2, subject: n.id, predicate: k, value: v.encoded, meta: nil, originText: n.origin)
+                        }
+                    }
+                    nodes += fileNodes
+                    edges += fileEdges
+                }
+                trace.mark("parse and insert nodes")
+                // The new snapshot is built from the rows on a second thread while SQLite inserts the edges.
+                builder = SnapshotBuilder(base: base, rows: Rows(nodes: nodes, edges: edges), firstStatement: firstStatement, transaction: tx.id)
+                builder?.start()
+                for e in edges {
+                    try ins.insert(&tx, kind: 3, subject: e.src, predicate: e.type, object: e.dst,
+                                   value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, originText: e.originText)
+                }
+            } catch {
+                _ = try? builder?.wait()
+                throw error
+            }
+            report.statements = tx.asserted.count
+            trace.mark("insert edges")
+            if rebuildIndex { try tx.db.execute(sql: Store.subjectIndexSQL) }
+            trace.mark("subject index")
+            // Endpoints must exist, in the store or in this import: the builder checks them
+            // (a bad one throws, and the transaction writes nothing).
+            let g = try builder!.wait()
+            trace.mark("wait for the snapshot")
+            return g
+        }
+        trace.mark("commit and snapshot file")
+        report.nodes = nodes.count
+        report.relations = edges.count
+        return report
+    }
+
+    /// One file's rows; throws the first bad row's error with its file and line.
+    private static func parseFile(_ path: String) throws -> ([NodeRow], [EdgeRow]) {
         var nodes: [NodeRow] = []
         var edges: [EdgeRow] = []
         // Dates repeat (a few thousand days across hundreds of thousands of rows): parse each text once.
@@ -39,111 +107,91 @@ public struct BulkImporter {
             dateCache[text] = d
             return d
         }
-        for path in files {
-            let name = (path as NSString).lastPathComponent
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw StoreError.badImport(file: path, line: 0, message: "cannot read the file; check the path")
+        let name = (path as NSString).lastPathComponent
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StoreError.badImport(file: path, line: 0, message: "cannot read the file; check the path")
+        }
+        let fileOrigin = Origin.importFile(path: name)
+        let originText = fileOrigin.description
+        let records = try path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") ? jsonLines(data, path) : csvRecords(data, path)
+        for (rec, line) in records {
+            func field(_ k: Column) -> String? { rec[k].flatMap { $0.isEmpty ? nil : $0 } }
+            func need(_ k: Column) throws -> String {
+                guard let v = field(k) else { throw StoreError.badImport(file: path, line: line, message: "missing '\(k)'") }
+                return v
             }
-            let fileOrigin = Origin.importFile(path: name)
-            let originText = fileOrigin.description
-            let records = try path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") ? jsonLines(data, path) : csvRecords(data, path)
-            for (rec, line) in records {
-                func field(_ k: Column) -> String? { rec[k].flatMap { $0.isEmpty ? nil : $0 } }
-                func need(_ k: Column) throws -> String {
-                    guard let v = field(k) else { throw StoreError.badImport(file: path, line: line, message: "missing '\(k)'") }
-                    return v
+            var props: [String: Value] = [:]
+            if let p = field(.props) {
+                guard case .map(let m)? = Value.decode(p) else {
+                    throw StoreError.badImport(file: path, line: line, message: "'props' is not a JSON object: \(p.prefix(60))")
                 }
-                var props: [String: Value] = [:]
-                if let p = field(.props) {
-                    guard case .map(let m)? = Value.decode(p) else {
-                        throw StoreError.badImport(file: path, line: line, message: "'props' is not a JSON object: \(p.prefix(60))")
-                    }
-                    props = m
+                props = m
+            }
+            if rec[.src] != nil || rec[.dst] != nil {
+                var meta = StatementMeta(origin: fileOrigin)
+                if let d = field(.date) {
+                    guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") }
+                    meta.validFrom = pd; meta.validTo = pd
                 }
-                if rec[.src] != nil || rec[.dst] != nil {
-                    var meta = StatementMeta(origin: fileOrigin)
-                    if let d = field(.date) {
-                        guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") }
-                        meta.validFrom = pd; meta.validTo = pd
+                for (k, keyPath) in [(Column.since, \StatementMeta.validFrom), (.until, \StatementMeta.validTo)] {
+                    if let d = field(k) {
+                        guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
+                        meta[keyPath: keyPath] = pd
                     }
-                    for (k, keyPath) in [(Column.since, \StatementMeta.validFrom), (.until, \StatementMeta.validTo)] {
-                        if let d = field(k) {
-                            guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
-                            meta[keyPath: keyPath] = pd
-                        }
-                    }
-                    if let s = field(.source) { meta.sources = [Citation(source: s, note: field(.note))] }
-                    if let g = field(.grade) {
-                        guard let gr = Grading(g) else { throw StoreError.badImport(file: path, line: line, message: "'\(g)' is not a grading like B2") }
-                        meta.grading = gr
-                    }
-                    if let c = field(.confidence) {
-                        guard let v = Double(c), (0...1).contains(v) else { throw StoreError.badImport(file: path, line: line, message: "confidence must be a number from 0 to 1") }
-                        meta.confidence = v
-                    }
-                    edges.append(EdgeRow(src: try need(.src), dst: try need(.dst), type: try need(.type), meta: meta, props: props,
-                                         originText: originText, file: path, line: line))
-                } else {
-                    let split: (String?) -> [String] = { $0?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
-                    var properties: [(String, Value)] = []
-                    if let n = field(.name) { properties.append(("name", .string(n))) }
-                    let aliases = split(field(.aliases))
-                    if !aliases.isEmpty { properties.append(("aliases", .list(aliases.map(Value.string)))) }
-                    for (k, v) in props.sorted(by: { $0.key < $1.key }) where !v.isNull {
-                        properties.append((k, v))
-                    }
-                    nodes.append(NodeRow(id: try need(.id), type: try need(.type), origin: originText,
-                                         labels: split(field(.labels)), properties: properties))
                 }
+                if let s = field(.source) { meta.sources = [Citation(source: s, note: field(.note))] }
+                if let g = field(.grade) {
+                    guard let gr = Grading(g) else { throw StoreError.badImport(file: path, line: line, message: "'\(g)' is not a grading like B2") }
+                    meta.grading = gr
+                }
+                if let c = field(.confidence) {
+                    guard let v = Double(c), (0...1).contains(v) else { throw StoreError.badImport(file: path, line: line, message: "confidence must be a number from 0 to 1") }
+                    meta.confidence = v
+                }
+                edges.append(EdgeRow(src: try need(.src), dst: try need(.dst), type: try need(.type), meta: meta, props: props,
+                                     originText: originText, file: path, line: line))
+            } else {
+                let split: (String?) -> [String] = { $0?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
+                var properties: [(String, Value)] = []
+                if let n = field(.name) { properties.append(("name", .string(n))) }
+                let aliases = split(field(.aliases))
+                if !aliases.isEmpty { properties.append(("aliases", .list(aliases.map(Value.string)))) }
+                for (k, v) in props.sorted(by: { $0.key < $1.key }) where !v.isNull {
+                    properties.append((k, v))
+                }
+                nodes.append(NodeRow(id: try need(.id), type: try need(.type), origin: originText,
+                                     labels: split(field(.labels)), properties: properties))
             }
         }
-        // Endpoints must exist: in the store or in this import.
-        let graph = store.graph
-        var known = Set(nodes.map(\.id))
-        for e in edges {
-            for end in [e.src, e.dst] where !known.contains(end) {
-                guard graph.lookup(key: end) != nil else {
-                    throw StoreError.badImport(file: e.file, line: e.line, message: "unknown entity '\(end)'; import its node first (nodes and edges may be given in one call)")
-                }
-                known.insert(end)
+        return (nodes, edges)
+    }
+
+    /// One file being parsed on a thread of its own.
+    final class ParsedFile: @unchecked Sendable {
+        private var result: Result<([NodeRow], [EdgeRow]), Error>?
+        private let done = DispatchSemaphore(value: 0)
+        /// At most two files are parsed at a time (memory, and the machine's two cores).
+        static let slots = DispatchSemaphore(value: 2)
+        /// The file's size in bytes (an estimate of the rows it holds: ~40 bytes a row).
+        let size: Int
+
+        init(_ path: String, _ parse: @escaping @Sendable () throws -> ([NodeRow], [EdgeRow])) {
+            size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            let t = Thread { [self] in
+                ParsedFile.slots.wait()
+                result = Result { try parse() }
+                ParsedFile.slots.signal()
+                done.signal()
             }
+            t.stackSize = 1 << 20
+            t.start()
         }
-        var report = Report()
-        let origins = Set(files.map { Origin.importFile(path: ($0 as NSString).lastPathComponent).description })
-        let rows = Rows(nodes: nodes, edges: edges)
-        report.transaction = try store.write(origin: .system("import"), note: origins.sorted().joined(separator: ", ")) { tx, base in
-            // The new snapshot is built from the rows on a second thread while SQLite inserts them.
-            let builder = SnapshotBuilder(base: base, rows: rows, firstStatement: tx.nextStatement, transaction: tx.id)
-            builder.start()
-            let ins = try RawInserter(tx: tx)
-            defer { ins.close() }
-            // A page cache that holds what the import writes (SQLite's default is 2 MB): with
-            // the default, pages spill to the WAL in the middle of the transaction. Restored after.
-            let cacheSize = try Int.fetchOne(tx.db, sql: "PRAGMA cache_size") ?? -2000
-            try tx.db.execute(sql: "PRAGMA cache_size = -262144")
-            defer { try? tx.db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-            do {
-                for n in nodes {
-                    try ins.insert(&tx, kind: 0, subject: n.id, predicate: n.type, meta: nil, originText: n.origin)
-                    for l in n.labels { try ins.insert(&tx, kind: 1, subject: n.id, predicate: l, meta: nil, originText: n.origin) }
-                    for (k, v) in n.properties {
-                        try ins.insert(&tx, kind: 2, subject: n.id, predicate: k, value: v.encoded, meta: nil, originText: n.origin)
-                    }
-                }
-                for e in edges {
-                    try ins.insert(&tx, kind: 3, subject: e.src, predicate: e.type, object: e.dst,
-                                   value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, originText: e.originText)
-                }
-            } catch {
-                _ = builder.wait()
-                throw error
-            }
-            report.statements = tx.asserted.count
-            return builder.wait()
+
+        func wait() throws -> ([NodeRow], [EdgeRow]) {
+            done.wait()
+            done.signal()
+            return try result!.get()
         }
-        report.nodes = nodes.count
-        report.relations = edges.count
-        return report
     }
 
     /// The parsed rows, shared with the snapshot builder's thread.
@@ -159,6 +207,7 @@ public struct BulkImporter {
     /// properties.
     final class SnapshotBuilder: @unchecked Sendable {
         private var graph: Graph
+        private var failure: StoreError?
         private let rows: Rows
         private let first: Int64
         private let transaction: Int64
@@ -174,8 +223,9 @@ public struct BulkImporter {
             t.start()
         }
 
-        func wait() -> Graph {
+        func wait() throws -> Graph {
             done.wait()
+            if let failure { throw failure }
             return graph
         }
 
@@ -190,9 +240,12 @@ public struct BulkImporter {
                 id += 1 + Int64(n.labels.count + n.properties.count)
             }
             for e in rows.edges {
-                if let a = g.lookup(key: e.src), let b = g.lookup(key: e.dst) {
-                    g.loadRelationship(from: a, to: b, type: e.type, properties: e.props, meta: e.meta, statement: id, transaction: transaction)
+                guard let a = g.lookup(key: e.src), let b = g.lookup(key: e.dst) else {
+                    let end = g.lookup(key: e.src) == nil ? e.src : e.dst
+                    failure = .badImport(file: e.file, line: e.line, message: "unknown entity '\(end)'; import its node first (nodes and edges may be given in one call)")
+                    return
                 }
+                g.loadRelationship(from: a, to: b, type: e.type, properties: e.props, meta: e.meta, statement: id, transaction: transaction)
                 id += 1
             }
             id = first
@@ -229,7 +282,7 @@ public struct BulkImporter {
         }
     }
 
-    private func csvRecords(_ data: Data, _ path: String) throws -> [(Record, Int)] {
+    private static func csvRecords(_ data: Data, _ path: String) throws -> [(Record, Int)] {
         var reader = CSVReader(data: data)
         do {
             guard let header = try reader.next() else { return [] }
@@ -253,7 +306,7 @@ public struct BulkImporter {
         }
     }
 
-    private func jsonLines(_ data: Data, _ path: String) throws -> [(Record, Int)] {
+    private static func jsonLines(_ data: Data, _ path: String) throws -> [(Record, Int)] {
         var out: [(Record, Int)] = []
         for (i, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)

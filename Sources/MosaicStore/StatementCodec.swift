@@ -6,7 +6,16 @@ import MosaicGraph
 enum StatementCodec {
     static func encodeSources(_ s: [Citation]) -> String? {
         guard !s.isEmpty else { return nil }
-        return Value.list(s.map { c in .list([.string(c.source)] + (c.note.map { [.string($0)] } ?? [])) }).encoded
+        // `[["source","note"],…]`, written directly (the import writes one per relation).
+        var out = "["
+        for (i, c) in s.enumerated() {
+            out += i == 0 ? "[" : ",["
+            Value.writeJSONString(c.source, into: &out)
+            if let note = c.note { out += ","; Value.writeJSONString(note, into: &out) }
+            out += "]"
+        }
+        out += "]"
+        return out
     }
 
     static func decodeSources(_ text: String?) -> [Citation] {

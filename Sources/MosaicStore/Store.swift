@@ -88,6 +88,10 @@ public final class Store: @unchecked Sendable {
         return graph
     }
 
+    /// The index of statements by subject (created by the first migration; the bulk import
+    /// drops and re-creates it around a large import).
+    static let subjectIndexSQL = "CREATE INDEX statement_subject ON statement(subject)"
+
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-statements") { db in
@@ -287,6 +291,8 @@ public final class Store: @unchecked Sendable {
     func write(origin: Origin, note: String?, building body: (inout StoreTransaction, Graph) throws -> Graph?) throws -> Int64 {
         let now = clock()
         let base = graph
+        var trace = PhaseTrace("write")
+        defer { trace.mark("commit") }
         let (txID, built) = try writer.write { db -> (Int64, Graph?) in
             let next = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0) + 1
             let nextStatement = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0) + 1
@@ -308,7 +314,9 @@ public final class Store: @unchecked Sendable {
                 return true
             }
             if installed {
+                var trace = PhaseTrace("write")
                 if let file = snapshotFile { try? writer.read { db in try file.write(g, db) } }
+                trace.mark("snapshot file")
                 return txID
             }
         }

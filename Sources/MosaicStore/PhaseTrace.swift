@@ -1,0 +1,20 @@
+import Foundation
+
+/// Phase times of the store's long operations (bulk import, open), printed to stderr when
+/// the environment sets `MOSAIC_TRACE=1`: how `scripts/bench` figures break down.
+struct PhaseTrace {
+    static let enabled = ProcessInfo.processInfo.environment["MOSAIC_TRACE"] == "1"
+    private let what: String
+    private var last = DispatchTime.now()
+
+    init(_ what: String) { self.what = what }
+
+    /// Prints the time since the previous mark (or the start) under `phase`.
+    mutating func mark(_ phase: String) {
+        guard PhaseTrace.enabled else { return }
+        let now = DispatchTime.now()
+        FileHandle.standardError.write(Data(String(format: "%@: %@ %.3f s\n", what, phase,
+                                                   Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9).utf8))
+        last = now
+    }
+}

@@ -328,7 +328,10 @@ public final class Store: @unchecked Sendable {
     /// 100,000-entity snapshot is not rebuilt for one new fact); large ones, and retractions
     /// of entities, labels or relation properties, rebuild it from the log.
     func refresh(transaction: Int64, asserted: [Int64], retracted: [Int64]) throws {
-        guard asserted.count + retracted.count <= Store.incrementalRefreshLimit else { return try refresh() }
+        // In place unless the write is larger than both the limit and the snapshot itself
+        // (then a rebuild costs less than applying it).
+        let size = graph.liveNodeCount + graph.liveRelationshipCount
+        guard asserted.count + retracted.count <= max(Store.incrementalRefreshLimit, size) else { return try refresh() }
         func fetch(_ ids: [Int64]) throws -> [MosaicGraph.Statement] {
             guard !ids.isEmpty else { return [] }
             return try writer.read { db in
@@ -379,7 +382,8 @@ public final class Store: @unchecked Sendable {
         return true
     }
 
-    /// Writes touching more statements than this rebuild the snapshot instead.
+    /// Writes touching more statements than this, and than the snapshot holds, rebuild the
+    /// snapshot instead.
     nonisolated(unsafe) static var incrementalRefreshLimit = 100_000
 
     /// Commits the changes a writer recorded on a copy of the current snapshot (the query

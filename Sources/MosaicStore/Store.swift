@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import GRDB
 import MosaicGraph
@@ -33,11 +34,16 @@ public final class Store: @unchecked Sendable {
 
     /// Opens (creating if needed) the store at `path`, migrating it to the current schema.
     public static func open(path: String) throws -> Store {
+        _ = Store.sqliteConfigured
         let dir = (path as NSString).deletingLastPathComponent
         do {
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             var config = Configuration()
             config.busyMode = .timeout(10)
+            // WAL with synchronous=NORMAL: a commit is not synced on its own (checkpoints are);
+            // a killed process loses nothing committed, a power cut may lose the last commits
+            // but never leaves a damaged file.
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             let pool = try DatabasePool(path: path, configuration: config)
             return try Store(writer: pool, path: path)
         } catch let e as StoreError {
@@ -49,8 +55,12 @@ public final class Store: @unchecked Sendable {
 
     /// A store that lives in memory only (tests, scratch work).
     public static func inMemory() throws -> Store {
-        try Store(writer: DatabaseQueue(), path: nil)
+        _ = Store.sqliteConfigured
+        return try Store(writer: DatabaseQueue(), path: nil)
     }
+
+    /// Process-wide SQLite settings, made once before the first connection opens.
+    static let sqliteConfigured: Bool = mosaic_sqlite_disable_memstatus() == SQLITE_OK
 
     init(writer: any DatabaseWriter, path: String?) throws {
         self.writer = writer

@@ -126,6 +126,16 @@ public enum Clause: Sendable {
     case call(String, [Expr]?, yields: [(String, String)]?, SourcePosition)
 }
 
+extension Clause {
+    /// Whether this is a WITH or RETURN with DISTINCT.
+    var isDistinctProjection: Bool {
+        switch self {
+        case .with(let p, _), .returns(let p): return p.distinct
+        default: return false
+        }
+    }
+}
+
 /// One single query (a chain of clauses); a full query is a union of single queries.
 public struct SingleQuery: Sendable { public var clauses: [Clause] }
 

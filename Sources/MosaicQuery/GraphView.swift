@@ -77,6 +77,12 @@ public struct GraphView: QueryGraph {
         }
         return out
     }
+    public func degree(of node: Int, direction: Direction, types: [String]) -> Int {
+        let n = Int32(node)
+        if types.isEmpty && direction == .outgoing { return graph.outList(n).count }
+        if types.isEmpty && direction == .incoming { return graph.inList(n).count }
+        return relationships(of: node, direction: direction, types: types).count
+    }
     public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < graph.relationships.count && graph.relationships[rel].alive }
     public func relationshipType(_ rel: Int) -> String { graph.typeName(of: Int32(rel)) }
     public func endpoints(_ rel: Int) -> (start: Int, end: Int) {

@@ -77,6 +77,9 @@ public struct PatternPart: Sendable {
     public var shortest: Int = 0  // 0: normal, 1: shortestPath, 2: allShortestPaths
     public var pos: SourcePosition
     var nodes: [NodePattern] { [start] + steps.map { $0.1 } }
+    /// Node `i` of the pattern (0: the start), without building `nodes`.
+    @inline(__always) func node(_ i: Int) -> NodePattern { i == 0 ? start : steps[i - 1].1 }
+    var nodeCount: Int { steps.count + 1 }
 }
 
 public typealias Pattern = [PatternPart]

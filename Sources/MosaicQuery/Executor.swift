@@ -20,6 +20,7 @@ final class Executor<G: QueryGraph> {
     /// Breadth-first visits: `visitMark[n] == visitEpoch` when node n was reached.
     var visitMark: [UInt32] = []
     var visitEpoch: UInt32 = 0
+    var bfsBuffers: ([Int], [Int]) = ([], [])
     /// Function calls resolved on first use, by source offset (see CallSite).
     var callSites: [Int: CallSite] = [:]
     var deletedNodes: Set<Int> = []
@@ -489,7 +490,11 @@ final class Executor<G: QueryGraph> {
             return true
         }
         if range.min == 0 { _ = mark(from); try visit(from) }
-        var frontier = [from], next: [Int] = []
+        // the level buffers are the executor's, reused from one search to the next
+        var frontier = bfsBuffers.0, next = bfsBuffers.1
+        bfsBuffers = ([], [])
+        defer { frontier.removeAll(keepingCapacity: true); next.removeAll(keepingCapacity: true); bfsBuffers = (frontier, next) }
+        frontier.append(from)
         var depth = 0
         while !frontier.isEmpty, range.max.map({ depth < $0 }) ?? true {
             depth += 1

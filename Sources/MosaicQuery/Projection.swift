@@ -217,7 +217,7 @@ extension Executor {
             }
         }
         if proj.distinct {
-            var seen = Set<GroupKeys>()
+            var seen = Set<GroupKeys>(minimumCapacity: projected.count)
             let columns = plan.columns
             projected = projected.filter { p in seen.insert(GroupKeys(values: columns.map { c in p.out[c] ?? .null })).inserted }
         }

@@ -77,6 +77,9 @@ public struct PatternPart: Sendable {
     public var shortest: Int = 0  // 0: normal, 1: shortestPath, 2: allShortestPaths
     public var pos: SourcePosition
     var nodes: [NodePattern] { [start] + steps.map { $0.1 } }
+    /// Node `i` of the pattern (0: the start), without building `nodes`.
+    @inline(__always) func node(_ i: Int) -> NodePattern { i == 0 ? start : steps[i - 1].1 }
+    var nodeCount: Int { steps.count + 1 }
 }
 
 public typealias Pattern = [PatternPart]
@@ -124,6 +127,16 @@ public enum Clause: Sendable {
     case remove([RemoveItem], SourcePosition)
     case delete([Expr], detach: Bool, SourcePosition)
     case call(String, [Expr]?, yields: [(String, String)]?, SourcePosition)
+}
+
+extension Clause {
+    /// Whether this is a WITH or RETURN with DISTINCT.
+    var isDistinctProjection: Bool {
+        switch self {
+        case .with(let p, _), .returns(let p): return p.distinct
+        default: return false
+        }
+    }
 }
 
 /// One single query (a chain of clauses); a full query is a union of single queries.

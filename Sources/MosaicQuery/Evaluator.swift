@@ -333,34 +333,46 @@ extension Executor {
     }
 
     func call(_ name: String, _ distinct: Bool, _ argExprs: [Expr], _ row: Row, _ pos: SourcePosition) throws -> QueryValue {
-        let lname = name.lowercased()
-        if Expr.aggregateNames.contains(lname) {
+        // the call site is resolved on its first evaluation (see CallSite)
+        var site: CallSite
+        if let s = callSites[pos.offset], s.name == name { site = s }
+        else { site = CallSite(name: name, args: argExprs, functions: functions); callSites[pos.offset] = site }
+        if let v = site.folded { return v }
+        let lname = site.lowerName
+        switch site.target {
+        case .aggregate:
             throw QueryError(.semanticError, "InvalidAggregation", "\(name)() aggregates and can only be used in RETURN or WITH", at: pos)
-        }
-        if lname == "exists", let a = argExprs.first {
-            if case .pattern = a.kind { return try eval(a, row) }
-            return .bool(!(try eval(a, row)).isNull)
+        case .exists:
+            if let a = argExprs.first {
+                if case .pattern = a.kind { return try eval(a, row) }
+                return .bool(!(try eval(a, row)).isNull)
+            }
+        default: break
         }
         let args = try argExprs.map { try eval($0, row) }
-        if let v = try graphFunction(lname, args, pos) { return v }
-        guard let f = functions.lookup(lname) else {
+        if case .graph(let g) = site.target, let v = try graphFunction(g, lname, args, pos) { return v }
+        guard let f = site.function else {
             throw QueryError(.syntaxError, "UnknownFunction", "there is no function '\(name)'", at: pos)
         }
         if f.nullInNullOut && args.contains(where: \.isNull) { return .null }
-        do { return try f.body(args, functionContext) } catch var e as QueryError {
+        let v: QueryValue
+        do { v = try f.body(args, functionContext) } catch var e as QueryError {
             if e.position == nil { e.position = pos }
             throw e
         }
+        if site.foldable { site.folded = v; callSites[pos.offset] = site }
+        return v
     }
 
     /// The functions that read the graph: id, labels, type, properties, keys, nodes, ...
-    /// and Mosaic's statement-metadata extensions.
-    func graphFunction(_ name: String, _ args: [QueryValue], _ pos: SourcePosition) throws -> QueryValue? {
+    /// and Mosaic's statement-metadata extensions. nil: not for these arguments (the
+    /// registry's function of the same name, if any, is tried).
+    func graphFunction(_ fn: GraphFunction, _ name: String, _ args: [QueryValue], _ pos: SourcePosition) throws -> QueryValue? {
         guard args.count == 1 else { return nil }
         let a = args[0]
         func bad(_ wanted: String) -> QueryError { QueryError.type("\(name)() needs \(wanted), not \(a.typeName)", pos) }
-        switch name {
-        case "id":
+        switch fn {
+        case .id:
             switch a {
             case .node(let n): return .int(n)
             case .relationship(let r):
@@ -370,7 +382,7 @@ extension Executor {
             case .null: return .null
             default: throw bad("a node or relationship")
             }
-        case "labels":
+        case .labels:
             switch a {
             case .node(let n):
                 if deletedNodes.contains(n) { throw QueryError(.entityNotFound, "DeletedEntityAccess", "the node was deleted by this query", at: pos, phase: .runtime) }
@@ -378,9 +390,9 @@ extension Executor {
             case .null: return .null
             default: throw bad("a node")
             }
-        case "type":
+        case .type:
             switch a { case .relationship(let r): return .string(relationshipType(r)); case .null: return .null; default: throw bad("a relationship") }
-        case "properties":
+        case .properties:
             switch a {
             case .node(let n): return .map(Dictionary(graph.nodeProperties(n), uniquingKeysWith: { $1 }))
             case .relationship(let r): return .map(Dictionary(graph.relationshipProperties(r), uniquingKeysWith: { $1 }))
@@ -388,7 +400,7 @@ extension Executor {
             case .null: return .null
             default: throw bad("a node, relationship or map")
             }
-        case "keys":
+        case .keys:
             switch a {
             case .node(let n): return .list(graph.nodeProperties(n).map { .string($0.0) })
             case .relationship(let r): return .list(graph.relationshipProperties(r).map { .string($0.0) })
@@ -396,34 +408,31 @@ extension Executor {
             case .null: return .null
             default: throw bad("a node, relationship or map")
             }
-        case "startnode", "endnode":
+        case .startNode, .endNode:
             switch a {
             case .relationship(let r): let (s, e) = graph.endpoints(r); return .node(name == "startnode" ? s : e)
             case .null: return .null
             default: throw bad("a relationship")
             }
-        case "nodes":
+        case .nodes:
             switch a { case .path(let p): return .list(p.nodes.map { .node($0) }); case .null: return .null; default: throw bad("a path") }
-        case "relationships":
+        case .relationships:
             switch a { case .path(let p): return .list(p.relationships.map { .relationship($0) }); case .null: return .null; default: throw bad("a path") }
-        case "length":
+        case .length:
             switch a {
             case .path(let p): return .int(p.relationships.count)
             case .null: return .null
             default: throw bad("a path")
             }
-        case "size":
+        case .size:
             if case .path = a { throw bad("a list or string") }
             return nil
-        case "sources", "confidence", "validfrom", "validto", "grading":
+        case .metadata(let key):
             switch a {
-            case .relationship(let r):
-                let key = name == "validfrom" ? "validFrom" : name == "validto" ? "validTo" : name  // no dictionary per call
-                return graph.relationshipMetadata(r, key)
+            case .relationship(let r): return graph.relationshipMetadata(r, key)
             case .null: return .null
             default: throw bad("a relationship")
             }
-        default: return nil
         }
     }
 }

@@ -14,6 +14,15 @@ final class Executor<G: QueryGraph> {
     var usedRels: [Int] = []
     /// Set while a MATCH feeds a lone count(*): the last hop adds its number of matches at once.
     var countSink: Aggregator<G>? = nil
+    /// Set while a MATCH feeds a WITH/RETURN DISTINCT: a variable-length last hop whose
+    /// relationships are not read may list each end node once (breadth first).
+    var distinctRows = false
+    /// Breadth-first visits: `visitMark[n] == visitEpoch` when node n was reached.
+    var visitMark: [UInt32] = []
+    var visitEpoch: UInt32 = 0
+    var bfsBuffers: ([Int], [Int]) = ([], [])
+    /// Function calls resolved on first use, by source offset (see CallSite).
+    var callSites: [Int: CallSite] = [:]
     var deletedNodes: Set<Int> = []
     var deletedRels: Set<Int> = []
     /// Types of relationships deleted by this query (type(r) still works on them).
@@ -113,6 +122,12 @@ final class Executor<G: QueryGraph> {
                     } catch is StopMatching { usedRels = [] }
                     rows = capped
                 } else {
+                    // a MATCH followed by WITH/RETURN DISTINCT: its rows' multiplicity does not matter
+                    if ci + 1 < q.clauses.count, let next = plan.clauses[pi][ci + 1].projection, !next.hasAggregates,
+                       q.clauses[ci + 1].isDistinctProjection, !optional, pattern.count == 1 {
+                        distinctRows = true
+                    }
+                    defer { distinctRows = false }
                     rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
                 }
             case .unwind(let e, let v, _):
@@ -267,6 +282,17 @@ final class Executor<G: QueryGraph> {
         return true
     }
 
+    /// Whether `relationships(of: node, direction:, types:)` lists the (live) relationship `r`.
+    @inline(__always) func touches(_ g: G, _ r: Int, _ node: Int, _ dir: Direction, _ types: [String]) -> Bool {
+        let (s, e) = g.endpoints(r)
+        switch dir {
+        case .outgoing: if s != node { return false }
+        case .incoming: if e != node { return false }
+        case .both: if s != node && e != node { return false }
+        }
+        return types.isEmpty || types.contains(relationshipType(r))
+    }
+
     func relMatches(_ rp: RelPattern, _ r: Int, _ props: [(String, QueryValue)]?) -> Bool {
         relMatches(graph, rp, r, props)
     }
@@ -289,6 +315,7 @@ final class Executor<G: QueryGraph> {
     }
 
     func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, _ emit: (Row) throws -> Void) throws {
+        let givenPlan = plan != nil  // nested patterns (predicates, comprehensions) come without one
         let plan = plan ?? Planner.planPart(part, bound: Set(row.keys), indexedKeys: [])
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
@@ -357,6 +384,14 @@ final class Executor<G: QueryGraph> {
                     boundList = l.compactMap { if case .relationship(let r) = $0 { return r }; return nil }
                     if !forward { boundList!.reverse() }
                 }
+                if distinctRows, k == order.count - 1, boundList == nil, !needPath, givenPlan,
+                   !(plan.bindRels[s] && rp.variable != nil), range.min <= 1 {
+                    try reachable(from: from, range, dir, rp, relProps[s]) { target in
+                        if nodeIDs[toIdx] == -1 { try bindNode(toIdx, target) { try extend(k + 1) } }
+                        else if nodeIDs[toIdx] == target { try extend(k + 1) }
+                    }
+                    return
+                }
                 var path: [Int] = []
                 func walk(_ at: Int) throws {
                     try tick()
@@ -396,8 +431,9 @@ final class Executor<G: QueryGraph> {
                relFilters.count <= k || relFilters[k].isEmpty, boundRel == nil, !needPath, relProps[s] == nil, nodeIDs[toIdx] == -1 {
                 let np = nodes[toIdx]
                 if np.labels.isEmpty, nodeProps[toIdx] == nil, np.variable.map({ row[$0] == nil }) ?? true {
-                    var c = 0
-                    for (rel, _) in gv.relationships(of: from, direction: dir, types: rp.types) where !usedRels.contains(rel) { c += 1 }
+                    // the relationships there, less those this path already uses
+                    var c = gv.degree(of: from, direction: dir, types: rp.types)
+                    for u in usedRels where touches(gv, u, from, dir, rp.types) { c -= 1 }
                     try tick(c)
                     sink.addCount(c)
                     return
@@ -432,6 +468,46 @@ final class Executor<G: QueryGraph> {
         for c in try anchorCandidates(nodes[a], plan.access, row) {
             try tick()
             try bindNode(a, c) { try extend(0) }
+        }
+    }
+
+    /// The distinct nodes at the end of a variable-length relationship pattern from `from`,
+    /// breadth first, in order of distance. Exact for `range.min <= 1` when the relationships
+    /// are not read: a node reachable by a walk of at most `max` hops avoiding the relationships
+    /// this match already uses is also reachable by a path without repeated relationships
+    /// (its shortest walk), of no more hops, so the relationship-unique paths the pattern
+    /// enumerates end at exactly these nodes (and at `from` itself when `min` is 0).
+    func reachable(from: Int, _ range: (min: Int, max: Int?), _ dir: Direction, _ rp: RelPattern,
+                   _ props: [(String, QueryValue)]?, _ visit: (Int) throws -> Void) throws {
+        let gv = graph
+        visitEpoch &+= 1
+        if visitEpoch == 0 { visitMark = []; visitEpoch = 1 }  // wrapped: start afresh
+        let epoch = visitEpoch
+        @inline(__always) func mark(_ n: Int) -> Bool {
+            if n >= visitMark.count { visitMark.append(contentsOf: repeatElement(0, count: max(n + 1 - visitMark.count, visitMark.count))) }
+            if visitMark[n] == epoch { return false }
+            visitMark[n] = epoch
+            return true
+        }
+        if range.min == 0 { _ = mark(from); try visit(from) }
+        // the level buffers are the executor's, reused from one search to the next
+        var frontier = bfsBuffers.0, next = bfsBuffers.1
+        bfsBuffers = ([], [])
+        defer { frontier.removeAll(keepingCapacity: true); next.removeAll(keepingCapacity: true); bfsBuffers = (frontier, next) }
+        frontier.append(from)
+        var depth = 0
+        while !frontier.isEmpty, range.max.map({ depth < $0 }) ?? true {
+            depth += 1
+            next.removeAll(keepingCapacity: true)
+            for n in frontier {
+                for (rel, other) in gv.relationships(of: n, direction: dir, types: rp.types) {
+                    try tick()
+                    if usedRels.contains(rel) || !relMatches(gv, rp, rel, props) { continue }
+                    if mark(other) { next.append(other) }
+                }
+            }
+            for t in next { try visit(t) }  // (visits match further but start no search of their own)
+            swap(&frontier, &next)
         }
     }
 

@@ -14,6 +14,9 @@ public struct QueryFunction: Sendable {
     /// Whether a null argument makes the result null without calling `body`.
     public let nullInNullOut: Bool
     public let body: @Sendable ([QueryValue], FunctionContext) throws -> QueryValue
+    /// Whether the result depends on the arguments alone (a call with constant arguments is
+    /// then evaluated once per execution). Set for the built-ins except rand().
+    var isPure = false
     public init(_ name: String, arity: ClosedRange<Int>, nullInNullOut: Bool = true,
                 _ body: @escaping @Sendable ([QueryValue], FunctionContext) throws -> QueryValue) {
         self.name = name; self.arity = arity; self.nullInNullOut = nullInNullOut; self.body = body
@@ -268,6 +271,8 @@ public struct FunctionRegistry: Sendable {
             return .bool(y.contains(x))
         })
         r.register(QueryFunction("timestamp", arity: 0...0) { _, _ in .int(Int(Date().timeIntervalSince1970 * 1000)) })
+        // date(), timestamp(): one value per query, as the statement clock of Cypher
+        for k in Array(r.functions.keys) where k != "rand" { r.functions[k]!.isPure = true }
         return r
     }()
 }

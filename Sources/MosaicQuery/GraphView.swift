@@ -47,15 +47,21 @@ public struct GraphView: QueryGraph {
     public func relationships(of node: Int, direction: Direction, types: [String]) -> [(rel: Int, other: Int)] {
         let n = Int32(node)
         var typeIDs: [Int32] = []
-        var single: Int32 = -1
+        var single: Int32 = -1, second: Int32 = -1  // one or two types: no array
         if types.count == 1 {
             guard let t = graph.relationTypeID(types[0]) else { return [] }
             single = t
+        } else if types.count == 2 {
+            let a = graph.relationTypeID(types[0]), b = graph.relationTypeID(types[1])
+            guard a != nil || b != nil else { return [] }
+            single = a ?? b!; second = b ?? a!
         } else if !types.isEmpty {
             typeIDs = types.compactMap { graph.relationTypeID($0) }
             if typeIDs.isEmpty { return [] }
         }
-        @inline(__always) func accept(_ t: Int32) -> Bool { single >= 0 ? t == single : (typeIDs.isEmpty || typeIDs.contains(t)) }
+        @inline(__always) func accept(_ t: Int32) -> Bool {
+            single >= 0 ? (t == single || t == second) : (typeIDs.isEmpty || typeIDs.contains(t))
+        }
         var out: [(rel: Int, other: Int)] = []
         let all = graph.relationships
         if direction != .incoming {
@@ -76,6 +82,12 @@ public struct GraphView: QueryGraph {
             }
         }
         return out
+    }
+    public func degree(of node: Int, direction: Direction, types: [String]) -> Int {
+        let n = Int32(node)
+        if types.isEmpty && direction == .outgoing { return graph.outList(n).count }
+        if types.isEmpty && direction == .incoming { return graph.inList(n).count }
+        return relationships(of: node, direction: direction, types: types).count
     }
     public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < graph.relationships.count && graph.relationships[rel].alive }
     public func relationshipType(_ rel: Int) -> String { graph.typeName(of: Int32(rel)) }

@@ -18,31 +18,39 @@ struct Token: Sendable {
     var upper: String? = nil
 }
 
-/// Turns query text into tokens; comments and whitespace are skipped.
-struct Lexer {
-    let chars: [Character]
-    let text: String
+/// Turns query text into tokens; comments and whitespace are skipped. Generic over the
+/// text's units: `ASCIIUnit` bytes for the usual all-ASCII text (no grapheme breaking, no
+/// `Character` per unit), `Character` otherwise; offsets count units, which for ASCII text
+/// without carriage returns are its characters (`QueryText` chooses).
+struct Lexer<U: LexUnit> {
+    let chars: [U]
     var i = 0, line = 1, col = 1
-    var offsets: [Int] = []  // character index -> offset in `chars` (identity; kept for slices)
 
-    init(_ text: String) { self.text = text; chars = Array(text) }
+    init(_ units: [U]) { chars = units }
 
-
-    @inline(__always) static func isIdentStart(_ c: Character) -> Bool {
+    @inline(__always) static func isIdentStart(_ c: U) -> Bool {
         if let a = c.asciiValue { return (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 }
         return c.isLetter
     }
-    @inline(__always) static func isIdentPart(_ c: Character) -> Bool {
+    @inline(__always) static func isIdentPart(_ c: U) -> Bool {
         if let a = c.asciiValue { return (a >= 65 && a <= 90) || (a >= 97 && a <= 122) || a == 95 || (a >= 48 && a <= 57) }
         return c.isLetter || c.isNumber
     }
-    @inline(__always) static func isDigit(_ c: Character) -> Bool {
+    @inline(__always) static func isDigit(_ c: U) -> Bool {
         if let a = c.asciiValue { return a >= 48 && a <= 57 }
         return false
     }
-    @inline(__always) static func isSpace(_ c: Character) -> Bool {
+    @inline(__always) static func isSpace(_ c: U) -> Bool {
         if let a = c.asciiValue { return a == 32 || a == 10 || a == 9 || a == 13 || a == 11 || a == 12 }
         return c.isWhitespace
+    }
+    /// The one-character symbols.
+    @inline(__always) static func isSymbol(_ c: U) -> Bool {
+        guard let a = c.asciiValue else { return false }
+        switch a {
+        case 40, 41, 91, 93, 123, 125, 44, 46, 58, 59, 124, 43, 45, 42, 47, 37, 94, 61, 60, 62: return true  // ()[]{},.:;|+-*/%^=<>
+        default: return false
+        }
     }
 
     mutating func advance() { if chars[i] == "\n" { line += 1; col = 1 } else { col += 1 }; i += 1 }
@@ -59,8 +67,8 @@ struct Lexer {
                 let st = i
                 while i < chars.count, Lexer.isIdentPart(chars[i]) { i += 1 }
                 col += i - st
-                let s = String(chars[st..<i])
-                out.append(Token(kind: .identifier(s), pos: start, end: i, upper: s.uppercased()))
+                let s = U.string(chars[st..<i])
+                out.append(Token(kind: .identifier(s), pos: start, end: i, upper: U.upper(chars[st..<i]) ?? s.uppercased()))
             } else if c == "`" {
                 advance()
                 var s = ""
@@ -70,7 +78,7 @@ struct Lexer {
                         if i + 1 < chars.count, chars[i + 1] == "`" { s.append("`"); advance(); advance(); continue }
                         advance(); break
                     }
-                    s.append(chars[i]); advance()
+                    chars[i].append(to: &s); advance()
                 }
                 out.append(Token(kind: .quotedIdentifier(s), pos: start, end: i))
             } else if Lexer.isDigit(c) || (c == "." && i + 1 < chars.count && Lexer.isDigit(chars[i + 1]) && !(out.last.map { Lexer.endsOperand($0) } ?? false)) {
@@ -82,10 +90,10 @@ struct Lexer {
                 var s = ""
                 if i < chars.count, chars[i] == "`" {
                     advance()
-                    while i < chars.count, chars[i] != "`" { s.append(chars[i]); advance() }
+                    while i < chars.count, chars[i] != "`" { chars[i].append(to: &s); advance() }
                     if i < chars.count { advance() }
                 } else {
-                    while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { s.append(chars[i]); advance() }
+                    while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { chars[i].append(to: &s); advance() }
                 }
                 if s.isEmpty { throw QueryError.syntax("InvalidParameter", "a parameter needs a name after $, e.g. $name", start) }
                 out.append(Token(kind: .parameter(s), pos: start, end: i))
@@ -103,9 +111,9 @@ struct Lexer {
                     default: break
                     }
                 }
-                let sym = matched ?? String(c)
-                if matched == nil && !"()[]{},.:;|+-*/%^=<>".contains(c) {
-                    throw QueryError.syntax("UnexpectedCharacter", "unexpected character '\(c)'", start)
+                let sym = matched ?? U.string(CollectionOfOne(c))
+                if matched == nil && !Lexer.isSymbol(c) {
+                    throw QueryError.syntax("UnexpectedCharacter", "unexpected character '\(sym)'", start)
                 }
                 for _ in 0..<sym.count { advance() }
                 out.append(Token(kind: .symbol(sym), pos: start, end: i))
@@ -147,28 +155,28 @@ struct Lexer {
     mutating func number(_ start: SourcePosition) throws -> Token {
         var s = ""
         if chars[i] == "0", i + 1 < chars.count, chars[i + 1] == "x" || chars[i + 1] == "o" {
-            s = "0" + String(chars[i + 1]); advance(); advance()
-            while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { s.append(chars[i]); advance() }
+            s = "0"; chars[i + 1].append(to: &s); advance(); advance()
+            while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { chars[i].append(to: &s); advance() }
             return Token(kind: .integer(s), pos: start, end: i)
         }
         var isFloat = false
-        while i < chars.count, Lexer.isDigit(chars[i]) { s.append(chars[i]); advance() }
+        while i < chars.count, Lexer.isDigit(chars[i]) { chars[i].append(to: &s); advance() }
         if i + 1 < chars.count, chars[i] == ".", Lexer.isDigit(chars[i + 1]) {
             isFloat = true; s.append("."); advance()
-            while i < chars.count, Lexer.isDigit(chars[i]) { s.append(chars[i]); advance() }
+            while i < chars.count, Lexer.isDigit(chars[i]) { chars[i].append(to: &s); advance() }
         }
         if i < chars.count, chars[i] == "e" || chars[i] == "E" {
             var j = i + 1
             if j < chars.count, chars[j] == "-" || chars[j] == "+" { j += 1 }
             if j < chars.count, chars[j].isNumber {
                 isFloat = true; s.append("e"); advance()
-                if chars[i] == "-" || chars[i] == "+" { s.append(chars[i]); advance() }
-                while i < chars.count, chars[i].isNumber { s.append(chars[i]); advance() }
+                if chars[i] == "-" || chars[i] == "+" { chars[i].append(to: &s); advance() }
+                while i < chars.count, chars[i].isNumber { chars[i].append(to: &s); advance() }
             }
         }
         if i < chars.count, chars[i].isLetter || chars[i] == "_" {
             var bad = s
-            while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { bad.append(chars[i]); advance() }
+            while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { chars[i].append(to: &bad); advance() }
             throw QueryError.syntax("InvalidNumberLiteral", "'\(bad)' is not a valid number", start)
         }
         if isFloat {
@@ -179,11 +187,11 @@ struct Lexer {
         return Token(kind: .integer(s), pos: start, end: i)
     }
 
-    mutating func string(_ start: SourcePosition, quote: Character) throws -> Token {
+    mutating func string(_ start: SourcePosition, quote: U) throws -> Token {
         advance()
         var s = ""
         while true {
-            guard i < chars.count else { throw QueryError.syntax("UnterminatedString", "a string is not closed; add a closing \(quote)", start) }
+            guard i < chars.count else { throw QueryError.syntax("UnterminatedString", "a string is not closed; add a closing \(U.string(CollectionOfOne(quote)))", start) }
             let c = chars[i]
             if c == quote { advance(); break }
             if c == "\\" {
@@ -202,16 +210,16 @@ struct Lexer {
                 case "u", "U":
                     let n = e == "u" ? 4 : 8
                     var hex = ""
-                    for _ in 0..<n where i < chars.count && chars[i].isHexDigit { hex.append(chars[i]); advance() }
+                    for _ in 0..<n where i < chars.count && chars[i].isHexDigit { chars[i].append(to: &hex); advance() }
                     guard hex.count == n, let v = UInt32(hex, radix: 16), let u = Unicode.Scalar(v) else {
-                        throw QueryError.syntax("InvalidUnicodeLiteral", "\\\(e) needs \(n) hexadecimal digits", start)
+                        throw QueryError.syntax("InvalidUnicodeLiteral", "\\\(U.string(CollectionOfOne(e))) needs \(n) hexadecimal digits", start)
                     }
                     s.unicodeScalars.append(u)
-                default: s.append("\\"); s.append(e)
+                default: s.append("\\"); e.append(to: &s)
                 }
                 continue
             }
-            s.append(c); advance()
+            c.append(to: &s); advance()
         }
         return Token(kind: .string(s), pos: start, end: i)
     }

@@ -2,12 +2,11 @@
 struct Parser {
     var tokens: [Token]
     var p = 0
-    let chars: [Character]
+    let source: QueryText
 
     init(_ text: String) throws {
-        var lx = Lexer(text)
-        tokens = try lx.tokenize()
-        chars = lx.chars
+        source = QueryText(text)
+        tokens = try source.tokenize()
     }
 
     static func parse(_ text: String) throws -> QueryAST {
@@ -69,8 +68,8 @@ struct Parser {
         switch t.kind { case .identifier, .quotedIdentifier: return true; default: return false }
     }
     func text(from start: Int, to end: Int) -> String {
-        guard start < end, end <= chars.count else { return "" }
-        return String(chars[start..<end])
+        guard start < end, end <= source.count else { return "" }
+        return source.slice(start, end)
     }
 
     // MARK: query structure

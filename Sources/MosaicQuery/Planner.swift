@@ -84,9 +84,10 @@ enum Planner {
                     let pushed = pred.map { equalityConjuncts($0) } ?? []
                     for pp in pattern {
                         var plan = planPart(pp, bound: b, indexedKeys: indexedKeys)
+                        let ppNodes = plan.nodes
                         if case .labelOrScan = plan.access {
                             // an indexed equality in WHERE (n.name = $x) can anchor the pattern
-                            for (i, np) in pp.nodes.enumerated() {
+                            for (i, np) in ppNodes.enumerated() {
                                 guard let v = np.variable, !b.contains(v) else { continue }
                                 if let (k, e) = pushed.first(where: { $0.0 == v && indexedKeys.contains($0.1) }).map({ ($0.1, $0.2) }) {
                                     var free = Set<String>(); e.freeVariables(into: &free)
@@ -96,13 +97,13 @@ enum Planner {
                         }
                         parts.append(plan)
                         if wantText { details.append(describe(pp, plan)) }
-                        for n in pp.nodes { if let v = n.variable { b.insert(v); if !bound.contains(v) { cp.introduced.append(v) } } }
+                        for n in ppNodes { if let v = n.variable { b.insert(v); if !bound.contains(v) { cp.introduced.append(v) } } }
                         for (r, _) in pp.steps { if let v = r.variable, !bound.contains(v) { b.insert(v); cp.introduced.append(v) } }
                         if let pv = pp.pathVariable { b.insert(pv); cp.introduced.append(pv) }
                     }
                     if !uses.star {
                         for (k, pp) in pattern.enumerated() {
-                            for (i, n) in pp.nodes.enumerated() { if let v = n.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindNodes[i] = false } }
+                            for (i, n) in parts[k].nodes.enumerated() { if let v = n.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindNodes[i] = false } }
                             for (i, (r, _)) in pp.steps.enumerated() { if let v = r.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindRels[i] = false } }
                         }
                     }
@@ -156,7 +157,7 @@ enum Planner {
         var star = false
         func pattern(_ p: PatternPart) {
             if let v = p.pathVariable { counts[v, default: 0] += 1 }
-            for n in p.nodes { if let v = n.variable { counts[v, default: 0] += 1 }; if let e = n.properties { expr(e) } }
+            for i in 0..<p.nodeCount { let n = p.node(i); if let v = n.variable { counts[v, default: 0] += 1 }; if let e = n.properties { expr(e) } }
             for (r, _) in p.steps { if let v = r.variable { counts[v, default: 0] += 1 }; if let e = r.properties { expr(e) } }
         }
         func expr(_ e: Expr) {
@@ -222,13 +223,13 @@ enum Planner {
         // levels: 0 = anchor; 2k+1 = step k's relationship; 2k+2 = step k's target node
         var levels: [Set<String>] = []
         var known = bound
-        if let v = part.nodes[plan.anchor].variable { known.insert(v) }
+        if let v = part.node(plan.anchor).variable { known.insert(v) }
         levels.append(known)
         for (s, forward) in plan.order {
             let fixed = part.steps[s].0.range == nil
             if let v = part.steps[s].0.variable { known.insert(v) }
             levels.append(fixed ? known : bound.filter { _ in false })  // var-length: no relationship level
-            if let v = part.nodes[forward ? s + 1 : s].variable { known.insert(v) }
+            if let v = part.node(forward ? s + 1 : s).variable { known.insert(v) }
             levels.append(known)
         }
         var all = Array(repeating: [Expr](), count: levels.count)
@@ -283,7 +284,8 @@ enum Planner {
     static func planPart(_ part: PatternPart, bound: Set<String>, indexedKeys: Set<String>) -> PartPlan {
         var best = PartPlan(anchor: 0, access: .labelOrScan)
         var bestScore = 4
-        for (i, np) in part.nodes.enumerated() {
+        for i in 0..<part.nodeCount {
+            let np = part.node(i)
             let acc = access(np, bound: bound)
             let score: Int
             switch acc {
@@ -299,14 +301,14 @@ enum Planner {
     static func complete(_ p: PartPlan, _ part: PatternPart) -> PartPlan {
         var best = p
         best.nodes = part.nodes
-        best.bindNodes = Array(repeating: true, count: part.nodes.count)
+        best.bindNodes = Array(repeating: true, count: best.nodes.count)
         best.bindRels = Array(repeating: true, count: part.steps.count)
         best.order = (best.anchor..<part.steps.count).map { ($0, true) } + (0..<best.anchor).reversed().map { ($0, false) }
         return best
     }
 
     static func describe(_ part: PatternPart, _ plan: PartPlan) -> String {
-        let np = part.nodes[plan.anchor]
+        let np = part.node(plan.anchor)
         let name = np.variable ?? "anon\(plan.anchor)"
         var s: String
         switch plan.access {

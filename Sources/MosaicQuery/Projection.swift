@@ -41,7 +41,7 @@ struct ProjectionPlan: Sendable {
         aggregates = aggs
         keyIndices = items.indices.filter { !items[$0].expr.containsAggregate }
         // ORDER BY an expression that a projection item computes refers to that column.
-        let canon = Dictionary(items.map { ($0.expr.canonical, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let canon = orderExprs.isEmpty ? [:] : Dictionary(items.map { ($0.expr.canonical, $0.name) }, uniquingKeysWith: { a, _ in a })
         sortExprs = orderExprs.map { e in
             e.rewrite { sub in
                 if case .variable = sub.kind { return nil }
@@ -217,7 +217,7 @@ extension Executor {
             }
         }
         if proj.distinct {
-            var seen = Set<GroupKeys>()
+            var seen = Set<GroupKeys>(minimumCapacity: projected.count)
             let columns = plan.columns
             projected = projected.filter { p in seen.insert(GroupKeys(values: columns.map { c in p.out[c] ?? .null })).inserted }
         }

@@ -16,6 +16,8 @@ public protocol QueryGraph: Sendable {
     func nodeProperties(_ node: Int) -> [(String, QueryValue)]
     /// Relationships touching `node` in `direction`, of one of `types` (all types when empty).
     func relationships(of node: Int, direction: Direction, types: [String]) -> [(rel: Int, other: Int)]
+    /// How many relationships `relationships(of:direction:types:)` lists (without listing them).
+    func degree(of node: Int, direction: Direction, types: [String]) -> Int
     func relationshipExists(_ rel: Int) -> Bool
     func relationshipType(_ rel: Int) -> String
     func endpoints(_ rel: Int) -> (start: Int, end: Int)
@@ -39,6 +41,9 @@ public protocol QueryGraph: Sendable {
 extension QueryGraph {
     public func relationshipMetadata(_ rel: Int, _ key: String) -> QueryValue { .null }
     public func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]? { nil }
+    public func degree(of node: Int, direction: Direction, types: [String]) -> Int {
+        relationships(of: node, direction: direction, types: types).count
+    }
 }
 
 /// One change made by a writing query, in the order it happened.

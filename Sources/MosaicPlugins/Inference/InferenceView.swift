@@ -173,4 +173,14 @@ public final class InferenceView {
     }
 
     var pendingFacts: [Fact] { pending.values.sorted { $0.id < $1.id } }
+
+    /// The visible facts derived in this run with this predicate, oldest first.
+    func pendingFacts(withPredicate p: String) -> [Fact] {
+        (pendingByPredicate[p] ?? []).compactMap { hidden.contains($0) ? nil : pending[$0] }
+    }
+
+    /// True when a fact derived in this run has one of these predicates.
+    func hasPending(anyOf predicates: Set<String>) -> Bool {
+        predicates.contains { !(pendingByPredicate[$0]?.isEmpty ?? true) }
+    }
 }

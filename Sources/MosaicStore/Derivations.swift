@@ -170,9 +170,11 @@ extension Store {
     /// Writes an inference plan as one transaction stamped `origin`, and moves the
     /// checkpoint to it. Throws `StoreError.conflict` (writing nothing) when another write
     /// came after `plan.baseTransaction`. Returns the transaction id (the base one when the
-    /// plan changed nothing).
+    /// plan changed nothing). `written`, when given, is called once the SQL of the plan is
+    /// executed (before the commit and the snapshot refresh: the caller's timing split).
     @discardableResult
-    public func writeInference(_ plan: InferenceWrite, origin: Origin, note: String? = nil) throws -> Int64 {
+    public func writeInference(_ plan: InferenceWrite, origin: Origin, note: String? = nil,
+                               written: (() -> Void)? = nil) throws -> Int64 {
         var result = plan.baseTransaction
         let now = clock()
         let changesStatements = !plan.assert.isEmpty || !plan.retract.isEmpty
@@ -227,14 +229,29 @@ extension Store {
                 let pstmt = try Store.prepare(conn, "INSERT OR IGNORE INTO derivation_premise (premise, derivation) VALUES (?, ?)")
                 defer { sqlite3_finalize(dstmt); sqlite3_finalize(pstmt) }
                 let transient = mosaic_sqlite_transient()
+                // Derivations come in runs of the same rule: look its id up once per run.
+                var last: (plugin: String, rule: String, version: String, id: Int64)? = nil
+                var premisesText = ""
                 for d in plan.derivations {
-                    guard let rule = ruleIDs["\(d.plugin)\u{1}\(d.rule)\u{1}\(d.version)"] else {
-                        throw StoreError.conflict("rule \(d.plugin)/\(d.rule)@\(d.version) is not registered")
+                    let rule: Int64
+                    if let l = last, l.plugin == d.plugin, l.rule == d.rule, l.version == d.version {
+                        rule = l.id
+                    } else {
+                        guard let id = ruleIDs["\(d.plugin)\u{1}\(d.rule)\u{1}\(d.version)"] else {
+                            throw StoreError.conflict("rule \(d.plugin)/\(d.rule)@\(d.version) is not registered")
+                        }
+                        rule = id
+                        last = (d.plugin, d.rule, d.version, id)
+                    }
+                    premisesText.removeAll(keepingCapacity: true)
+                    for (k, p) in d.premises.enumerated() {
+                        if k > 0 { premisesText.append(",") }
+                        premisesText.append(String(p))
                     }
                     sqlite3_bind_int64(dstmt, 1, next)
                     sqlite3_bind_int64(dstmt, 2, d.statement)
                     sqlite3_bind_int64(dstmt, 3, rule)
-                    sqlite3_bind_text(dstmt, 4, d.premises.map(String.init).joined(separator: ","), -1, transient)
+                    sqlite3_bind_text(dstmt, 4, premisesText, -1, transient)
                     sqlite3_bind_int64(dstmt, 5, tx.id)
                     try Store.step(dstmt, conn)
                     for p in d.premises {
@@ -252,6 +269,7 @@ extension Store {
             }
             try Store.saveCheckpoint(db, tx: tx.id, statement: tx.nextStatement - 1)
             result = tx.id
+            written?()
         }
         try write(origin: origin, note: note, body)
         return result

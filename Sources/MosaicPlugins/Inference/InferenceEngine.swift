@@ -189,10 +189,14 @@ final class InferenceRun {
         result.timings["cpu"] = InferenceRun.cpuTime() - cpu0
         if dryRun || plan.isEmpty && !needsCheckpoint { return result }
         plan.baseTransaction = graph.transaction
+        let t0 = t
         let tx = try store.writeInference(plan, origin: InferenceEngine.transactionOrigin,
-                                          note: "\(result.added.count) added, \(result.retracted.count) retracted")
+                                          note: "\(result.added.count) added, \(result.retracted.count) retracted") {
+            self.result.timings["write"] = self.seconds(t0); t = .now()
+        }
         result.transaction = tx == graph.transaction ? nil : tx
-        result.timings["write+refresh"] = seconds(t)
+        if result.timings["write"] != nil { result.timings["commit+refresh"] = seconds(t) }
+        result.timings["write+refresh"] = seconds(t0)
         return result
     }
 

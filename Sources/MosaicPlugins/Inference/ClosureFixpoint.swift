@@ -6,12 +6,16 @@
 import MosaicGraph
 
 extension InferenceRun {
-    /// One step of the closure: `a -[output]-> c` from the premises `p0` and, when not -1, `p1`.
+    /// One step of the closure: `a -[output]-> c` from the premises `p0` and, when not -1,
+    /// `p1`. `r0` is p0's relationship in the graph (-1 when it is a derived fact); `f1` is
+    /// p1's fact when the caller has it at hand.
     struct ClosureStep {
         var a: Int32
         var c: Int32
         var p0: Int64
+        var r0: Int32
         var p1: Int64
+        var f1: Fact?
     }
 
     /// The rule of a stratum that can take the fast path: a transitive closure alone in its
@@ -30,120 +34,162 @@ extension InferenceRun {
     /// reads, predicate by predicate in sorted order): the steps are collected first and then
     /// processed, since processing adds derived facts the collection reads. Later rounds only
     /// extend the facts derived in the round before by the edges entering their subject;
-    /// those edges are never derived here, so each step is processed as soon as it is found.
+    /// those edges are never derived here, so each step is processed as soon as it is found,
+    /// and each node's entering edges are listed once (the first time a fact needs them).
+    ///
+    /// Every premise of a step is visible by construction (edges and facts come from the
+    /// view's visible relations, derived facts are never hidden during a run), so the
+    /// visibility check of `process` is not repeated.
     func closureFixpoint(_ i: Int, _ rule: TransitiveClosureRule) throws -> Int {
         let g = graph
         let edges = view.types(rule.over)
         let mine = view.types([rule.output])
         let origin = origins[i]
         let condAny = rule.condition.isAny
+        let check = checks[i]
         let explicit = StatementMeta(validFrom: nil, validTo: nil, confidence: nil, origin: .system("rule"))
+        let output = rule.output
         var pairs: [UInt64: Int64] = [:]
+        var edgeFacts = [Fact?](repeating: nil, count: g.relationships.count)
+        // Stored derivations of this rule (possible only in odd histories) make every new
+        // derivation go through the duplicate check; otherwise only round 1 can repeat one.
+        let storedKeys = derivationKeys.contains { $0.rule == i }
+        var checkDuplicates = true
+        var created: [Fact] = []
 
-        func key(_ a: Int32, _ c: Int32) -> UInt64 { UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: c)) }
+        func edgeFact(_ r: Int32, _ id: Int64) -> Fact {
+            if r < 0 { return view.fact(id)! }
+            if let f = edgeFacts[Int(r)] { return f }
+            let f = view.fact(id)!
+            edgeFacts[Int(r)] = f
+            return f
+        }
 
         // What `process` does with one derivation of this rule.
         func apply(_ s: ClosureStep) {
-            guard let f0 = view.fact(s.p0) else { return }
-            let f1: Fact?
-            if s.p1 >= 0 {
-                guard let f = view.fact(s.p1) else { return }
-                f1 = f
-            } else {
-                f1 = nil
+            let premises = s.p1 >= 0 ? [s.p0, s.p1] : [s.p0]
+            var metas: [StatementMeta]? = nil
+            func premiseMetas() -> [StatementMeta] {
+                if let metas { return metas }
+                let f0 = edgeFact(s.r0, s.p0)
+                let m = s.p1 >= 0 ? [f0.meta, (s.f1 ?? view.fact(s.p1)!).meta] : [f0.meta]
+                metas = m
+                return m
             }
-            let premises = f1 == nil ? [s.p0] : [s.p0, s.p1]
-            if checks[i].condition {
-                guard rule.condition.admits(f0.meta), f1.map({ rule.condition.admits($0.meta) }) ?? true else { return }
+            if check.condition {
+                guard premiseMetas().allSatisfy({ rule.condition.admits($0) }) else { return }
             }
-            let metas = f1 == nil ? [f0.meta] : [f0.meta, f1!.meta]
-            if checks[i].validTime && !rule.policy.accepts(metas) { return }
-            let k = key(s.a, s.c)
+            if check.validTime && !rule.policy.accepts(premiseMetas()) { return }
+            let k = UInt64(UInt32(bitPattern: s.a)) << 32 | UInt64(UInt32(bitPattern: s.c))
             if let id = pairs[k] {
-                addDerivation(id, rule: i, premises: premises)
+                if checkDuplicates { addDerivation(id, rule: i, premises: premises) } else { newDerivations.append((id, i, premises)) }
                 return
             }
-            guard let meta = rule.policy.meta(for: metas, explicit: explicit, origin: origin) else { return }
+            guard let meta = rule.policy.meta(for: premiseMetas(), explicit: explicit, origin: origin) else { return }
             let id = nextID
             nextID += 1
-            let subject = g.node(s.a).key
-            let kind = StatementKind.relation(type: rule.output, target: g.node(s.c).key, properties: [:])
+            let subject = g.nodes[Int(s.a)].key
+            let kind = StatementKind.relation(type: output, target: g.nodes[Int(s.c)].key, properties: [:])
             let fact = Fact(id: id, subject: subject, kind: kind, meta: meta, node: s.a, target: s.c)
-            view.addPending(fact)
+            created.append(fact)
             pairs[k] = id
             newStatements.append((id, StatementDraft(subject: subject, kind: kind, meta: meta)))
-            addDerivation(id, rule: i, premises: premises)
-            newlyVisible.append(fact)
+            if checkDuplicates { addDerivation(id, rule: i, premises: premises) } else { newDerivations.append((id, i, premises)) }
         }
 
-        // The visible edges (of the closure's relations) entering `node`, in the order
-        // `InferenceView.forEachRelation` gives them.
+        // The facts a round derived join the view (and the next round's delta) at its end:
+        // nothing this rule reads during a round depends on them before.
+        func endRound() {
+            view.addPending(relations: created, predicate: output)
+            newlyVisible.append(contentsOf: created)
+            created.removeAll(keepingCapacity: true)
+        }
+
+        // The visible edges (of the closure's relations) entering a node, in the order
+        // `InferenceView.forEachRelation` gives them: listed once per node.
         let pendingEdges = view.hasPending(anyOf: rule.over)
-        func forEachEdge(into node: Int32, _ body: (Int64, Int32) -> Void) {
-            guard !pendingEdges else { return view.forEachRelation(of: node, edges, outgoing: false, body) }
-            guard node >= 0 && Int(node) < g.nodes.count else { return }
-            let noneHidden = view.hidden.isEmpty
-            for r in g.inList(node) {
-                let rel = g.relationship(r)
-                guard edges.graphIDs.contains(rel.type), noneHidden || !view.hidden.contains(rel.statement) else { continue }
-                body(rel.statement, rel.source)
+        let noneHidden = view.hidden.isEmpty
+        var listStart = [Int32](repeating: -1, count: g.nodes.count)
+        var listCount = [Int32](repeating: 0, count: g.nodes.count)
+        var listEdge: [Int64] = [], listRel: [Int32] = [], listSource: [Int32] = []
+        func forEachEdge(into node: Int32, _ body: (Int64, Int32, Int32) -> Void) {
+            guard !pendingEdges else {
+                return view.forEachRelation(of: node, edges, outgoing: false) { eid, x in body(eid, -1, x) }
             }
+            guard node >= 0 && Int(node) < g.nodes.count else { return }
+            let n = Int(node)
+            if listStart[n] < 0 {
+                listStart[n] = Int32(listEdge.count)
+                for r in g.inList(node) {
+                    let rel = g.relationship(r)
+                    guard edges.graphIDs.contains(rel.type), noneHidden || !view.hidden.contains(rel.statement) else { continue }
+                    listEdge.append(rel.statement); listRel.append(r); listSource.append(rel.source)
+                }
+                listCount[n] = Int32(listEdge.count) - listStart[n]
+            }
+            let from = Int(listStart[n])
+            for k in from..<(from + Int(listCount[n])) { body(listEdge[k], listRel[k], listSource[k]) }
         }
 
         // Round 1.
         var steps: [ClosureStep] = []
-        let reachesExist = !mine.graphIDs.isEmpty || view.hasPending(anyOf: [rule.output])
-        func visit(id: Int64, a: Int32, b: Int32, predicate p: String, fact: () -> Fact?) {
+        let reachesExist = !mine.graphIDs.isEmpty || view.hasPending(anyOf: [output])
+        func visit(id: Int64, r: Int32, a: Int32, b: Int32, predicate p: String, fact: () -> Fact?) {
             if rule.over.contains(p) {
                 if !condAny { guard let f = fact(), rule.condition.admits(f.meta) else { return } }
-                if a >= 0 && b >= 0 { steps.append(ClosureStep(a: a, c: b, p0: id, p1: -1)) }
+                if a >= 0 && b >= 0 { steps.append(ClosureStep(a: a, c: b, p0: id, r0: r, p1: -1, f1: nil)) }
                 if reachesExist {
                     view.forEachRelation(of: b, mine, outgoing: true) { rid, c in
-                        if a >= 0, c >= 0, view.fact(rid).map({ $0.meta.origin == origin }) ?? false {
-                            steps.append(ClosureStep(a: a, c: c, p0: id, p1: rid))
+                        if a >= 0, c >= 0, let f = view.fact(rid), f.meta.origin == origin {
+                            steps.append(ClosureStep(a: a, c: c, p0: id, r0: r, p1: rid, f1: f))
                         }
                     }
                 }
-            } else if p == rule.output {
+            } else if p == output {
                 guard let f = fact(), f.meta.origin == origin else { return }
-                forEachEdge(into: a) { eid, x in
-                    if x >= 0 && b >= 0 { steps.append(ClosureStep(a: x, c: b, p0: eid, p1: id)) }
+                forEachEdge(into: a) { eid, er, x in
+                    if x >= 0 && b >= 0 { steps.append(ClosureStep(a: x, c: b, p0: eid, r0: er, p1: id, f1: f)) }
                 }
             }
         }
         for p in rule.reads.sorted() {
             if let t = g.relationTypeID(p) {
-                let noneHidden = view.hidden.isEmpty
-                for r in g.relationshipIndices {
-                    let rel = g.relationship(r)
-                    guard rel.type == t, noneHidden || !view.hidden.contains(rel.statement) else { continue }
-                    visit(id: rel.statement, a: rel.source, b: rel.target, predicate: p) { view.fact(rel.statement) }
+                let rels = g.relationships
+                for k in rels.indices where rels[k].alive && rels[k].type == t {
+                    let sid = rels[k].statement
+                    guard noneHidden || !view.hidden.contains(sid) else { continue }
+                    visit(id: sid, r: Int32(k), a: rels[k].source, b: rels[k].target, predicate: p) { view.fact(sid) }
                 }
             }
             for f in view.pendingFacts(withPredicate: p) where f.isRelation {
-                visit(id: f.id, a: f.node, b: f.target, predicate: p) { f }
+                visit(id: f.id, r: -1, a: f.node, b: f.target, predicate: p) { f }
             }
         }
         var round = 1
-        var before = newlyVisible.count
+        var roundStart = newlyVisible.count
         derivationKeys.reserveCapacity(derivationKeys.count + steps.count)
         for s in steps { apply(s) }
         steps = []
+        endRound()
+        checkDuplicates = storedKeys
 
         // Later rounds.
-        while newlyVisible.count > before {
+        while newlyVisible.count > roundStart {
             if round >= maxRounds {
                 throw InferenceError.noFixpoint(rules: [rule.id.description], rounds: maxRounds)
             }
             round += 1
-            let new = newlyVisible[before...]
-            before = newlyVisible.count
-            for f in new {
-                let fid = f.id, c = f.target
-                forEachEdge(into: f.node) { eid, x in
-                    if x >= 0 && c >= 0 { apply(ClosureStep(a: x, c: c, p0: eid, p1: fid)) }
+            do {
+                let new = newlyVisible[roundStart...]
+                for f in new {
+                    let fid = f.id, c = f.target
+                    forEachEdge(into: f.node) { eid, er, x in
+                        if x >= 0 && c >= 0 { apply(ClosureStep(a: x, c: c, p0: eid, r0: er, p1: fid, f1: f)) }
+                    }
                 }
             }
+            roundStart = newlyVisible.count
+            endRound()
         }
         return round
     }

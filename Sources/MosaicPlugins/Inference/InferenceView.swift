@@ -172,6 +172,19 @@ public final class InferenceView {
         }
     }
 
+    /// Adds relations derived during this run, all with this predicate (what `addPending`
+    /// does for each, in order).
+    func addPending(relations facts: [Fact], predicate: String) {
+        guard !facts.isEmpty else { return }
+        pending.reserveCapacity(pending.count + facts.count)
+        pendingByPredicate[predicate, default: []].append(contentsOf: facts.lazy.map(\.id))
+        for f in facts {
+            pending[f.id] = f
+            pendingOut[f.node, default: []].append(f.id)
+            pendingIn[f.target, default: []].append(f.id)
+        }
+    }
+
     var pendingFacts: [Fact] { pending.values.sorted { $0.id < $1.id } }
 
     /// The visible facts derived in this run with this predicate, oldest first.

@@ -193,13 +193,19 @@ extension Store {
             if !plan.assert.isEmpty {
                 let ins = try RawInserter(tx: tx)
                 defer { ins.close() }
+                var lastOrigin: Origin? = nil, originText = ""
                 for (id, d) in plan.assert {
                     guard id == tx.nextStatement else {
                         throw StoreError.conflict("derived statement #\(id) was planned, the next free id is #\(tx.nextStatement)")
                     }
                     let (object, value) = StatementCodec.columns(d.kind)
+                    // Derived statements come in runs of one rule: its origin's text once per run.
+                    if d.meta.origin != lastOrigin {
+                        lastOrigin = d.meta.origin
+                        originText = d.meta.origin.description
+                    }
                     try ins.insert(&tx, kind: Int32(d.kind.code), subject: d.subject, predicate: d.kind.predicate,
-                                   object: object, value: value, meta: d.meta, originText: d.meta.origin.description)
+                                   object: object, value: value, meta: d.meta, originText: originText)
                 }
             }
             for id in plan.retract { try tx.retract(id) }
@@ -232,6 +238,8 @@ extension Store {
                 // Derivations come in runs of the same rule: look its id up once per run.
                 var last: (plugin: String, rule: String, version: String, id: Int64)? = nil
                 var premisesText = ""
+                var premiseRows: [(premise: Int64, derivation: Int64)] = []
+                premiseRows.reserveCapacity(plan.derivations.count * 2)
                 for d in plan.derivations {
                     let rule: Int64
                     if let l = last, l.plugin == d.plugin, l.rule == d.rule, l.version == d.version {
@@ -254,12 +262,16 @@ extension Store {
                     sqlite3_bind_text(dstmt, 4, premisesText, -1, transient)
                     sqlite3_bind_int64(dstmt, 5, tx.id)
                     try Store.step(dstmt, conn)
-                    for p in d.premises {
-                        sqlite3_bind_int64(pstmt, 1, p)
-                        sqlite3_bind_int64(pstmt, 2, next)
-                        try Store.step(pstmt, conn)
-                    }
+                    for p in d.premises { premiseRows.append((p, next)) }
                     next += 1
+                }
+                // The premise index in key order: appending to its B-tree instead of inserting
+                // all over it (the premises of a large run are scattered).
+                premiseRows.sort { $0.premise != $1.premise ? $0.premise < $1.premise : $0.derivation < $1.derivation }
+                for row in premiseRows {
+                    sqlite3_bind_int64(pstmt, 1, row.premise)
+                    sqlite3_bind_int64(pstmt, 2, row.derivation)
+                    try Store.step(pstmt, conn)
                 }
             }
             if !changesStatements {

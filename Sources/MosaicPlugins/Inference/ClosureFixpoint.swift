@@ -50,19 +50,24 @@ extension InferenceRun {
         let explicit = StatementMeta(validFrom: nil, validTo: nil, confidence: nil, origin: .system("rule"))
         let output = rule.output
         var pairs: [UInt64: Int64] = [:]
-        var edgeFacts = [Fact?](repeating: nil, count: g.relationships.count)
+        // Metadata of the edges used as premises, each read from the graph once.
+        var edgeMetaSlot = [Int32](repeating: -1, count: g.relationships.count)
+        var edgeMetas: [StatementMeta] = []
         // Stored derivations of this rule (possible only in odd histories) make every new
         // derivation go through the duplicate check; otherwise only round 1 can repeat one.
         let storedKeys = derivationKeys.contains { $0.rule == i }
         var checkDuplicates = true
         var created: [Fact] = []
 
-        func edgeFact(_ r: Int32, _ id: Int64) -> Fact {
-            if r < 0 { return view.fact(id)! }
-            if let f = edgeFacts[Int(r)] { return f }
-            let f = view.fact(id)!
-            edgeFacts[Int(r)] = f
-            return f
+        // What `view.fact(id)!.meta` gives for a premise edge (relationship `r` of the graph).
+        func edgeMeta(_ r: Int32, _ id: Int64) -> StatementMeta {
+            if r < 0 { return view.fact(id)!.meta }
+            let slot = edgeMetaSlot[Int(r)]
+            if slot >= 0 { return edgeMetas[Int(slot)] }
+            edgeMetaSlot[Int(r)] = Int32(edgeMetas.count)
+            let m = g.meta(ofRelationship: r)
+            edgeMetas.append(m)
+            return m
         }
 
         // What `process` does with one derivation of this rule.
@@ -71,8 +76,8 @@ extension InferenceRun {
             var metas: [StatementMeta]? = nil
             func premiseMetas() -> [StatementMeta] {
                 if let metas { return metas }
-                let f0 = edgeFact(s.r0, s.p0)
-                let m = s.p1 >= 0 ? [f0.meta, (s.f1 ?? view.fact(s.p1)!).meta] : [f0.meta]
+                let m0 = edgeMeta(s.r0, s.p0)
+                let m = s.p1 >= 0 ? [m0, (s.f1 ?? view.fact(s.p1)!).meta] : [m0]
                 metas = m
                 return m
             }

@@ -189,6 +189,13 @@ extension Store {
                 try Store.saveCheckpoint(db, tx: plan.baseTransaction, statement: tx.nextStatement - 1)
                 return
             }
+            // A large plan (a rule run from scratch) inserts into every index of the statement
+            // and derivation tables at scattered places: a bigger page cache for this
+            // transaction (as BulkImporter does), restored after it.
+            let large = plan.assert.count + plan.derivations.count > 20_000
+            let cacheSize = large ? (try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000) : 0
+            if large { try db.execute(sql: "PRAGMA cache_size = -262144") }
+            defer { if large { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") } }
             // Statements, with the ids the plan gave them.
             if !plan.assert.isEmpty {
                 let ins = try RawInserter(tx: tx)

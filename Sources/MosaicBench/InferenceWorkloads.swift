@@ -63,7 +63,7 @@ enum InferenceWorkloads {
         m.details = [
             String(format: "of which the fixpoint in memory %.3f s (e.infer_fixpoint), write + snapshot %.3f s (a full snapshot refresh alone: %.3f s); %d derivations",
                    compute.median, write.median, refresh.median, f[0].derivations),
-            f[0].phases[0],
+            "first run, " + f[0].phases[0],
         ]
         return m
     }
@@ -91,7 +91,7 @@ enum InferenceWorkloads {
         var m = incremental(f, engine: \.retractEngine, write: \.retractWriteRefresh,
                             check: "-\(f[0].retractRetracted) → \(f[0].pairsAfterRetract) pairs")
         m.details.insert("retracted: \(f[0].retractedEdge)", at: 0)
-        if f[0].phases.count > 1 { m.details.append(f[0].phases[1]) }
+        if f[0].phases.count > 1 { m.details.append("first run, " + f[0].phases[1]) }
         return m
     }
 
@@ -101,7 +101,7 @@ enum InferenceWorkloads {
         let f = try runs.get(ctx)
         var m = incremental(f, engine: \.addEngine, write: \.addWriteRefresh,
                             check: "+\(f[0].addAdded) → \(f[0].pairsAfterAdd) pairs")
-        if f[0].phases.count > 2 { m.details.append(f[0].phases[2]) }
+        if f[0].phases.count > 2 { m.details.append("first run, " + f[0].phases[2]) }
         return m
     }
 }

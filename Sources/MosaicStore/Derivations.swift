@@ -170,9 +170,11 @@ extension Store {
     /// Writes an inference plan as one transaction stamped `origin`, and moves the
     /// checkpoint to it. Throws `StoreError.conflict` (writing nothing) when another write
     /// came after `plan.baseTransaction`. Returns the transaction id (the base one when the
-    /// plan changed nothing).
+    /// plan changed nothing). `written`, when given, is called once the SQL of the plan is
+    /// executed (before the commit and the snapshot refresh: the caller's timing split).
     @discardableResult
-    public func writeInference(_ plan: InferenceWrite, origin: Origin, note: String? = nil) throws -> Int64 {
+    public func writeInference(_ plan: InferenceWrite, origin: Origin, note: String? = nil,
+                               written: (() -> Void)? = nil) throws -> Int64 {
         var result = plan.baseTransaction
         let now = clock()
         let changesStatements = !plan.assert.isEmpty || !plan.retract.isEmpty
@@ -187,17 +189,30 @@ extension Store {
                 try Store.saveCheckpoint(db, tx: plan.baseTransaction, statement: tx.nextStatement - 1)
                 return
             }
+            // A large plan (a rule run from scratch) inserts into every index of the statement
+            // and derivation tables at scattered places: a bigger page cache for this
+            // transaction (as BulkImporter does), restored after it.
+            let large = plan.assert.count + plan.derivations.count > 20_000
+            let cacheSize = large ? (try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000) : 0
+            if large { try db.execute(sql: "PRAGMA cache_size = -262144") }
+            defer { if large { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") } }
             // Statements, with the ids the plan gave them.
             if !plan.assert.isEmpty {
                 let ins = try RawInserter(tx: tx)
                 defer { ins.close() }
+                var lastOrigin: Origin? = nil, originText = ""
                 for (id, d) in plan.assert {
                     guard id == tx.nextStatement else {
                         throw StoreError.conflict("derived statement #\(id) was planned, the next free id is #\(tx.nextStatement)")
                     }
                     let (object, value) = StatementCodec.columns(d.kind)
+                    // Derived statements come in runs of one rule: its origin's text once per run.
+                    if d.meta.origin != lastOrigin {
+                        lastOrigin = d.meta.origin
+                        originText = d.meta.origin.description
+                    }
                     try ins.insert(&tx, kind: Int32(d.kind.code), subject: d.subject, predicate: d.kind.predicate,
-                                   object: object, value: value, meta: d.meta, originText: d.meta.origin.description)
+                                   object: object, value: value, meta: d.meta, originText: originText)
                 }
             }
             for id in plan.retract { try tx.retract(id) }
@@ -227,22 +242,43 @@ extension Store {
                 let pstmt = try Store.prepare(conn, "INSERT OR IGNORE INTO derivation_premise (premise, derivation) VALUES (?, ?)")
                 defer { sqlite3_finalize(dstmt); sqlite3_finalize(pstmt) }
                 let transient = mosaic_sqlite_transient()
+                // Derivations come in runs of the same rule: look its id up once per run.
+                var last: (plugin: String, rule: String, version: String, id: Int64)? = nil
+                var premisesText = ""
+                var premiseRows: [(premise: Int64, derivation: Int64)] = []
+                premiseRows.reserveCapacity(plan.derivations.count * 2)
                 for d in plan.derivations {
-                    guard let rule = ruleIDs["\(d.plugin)\u{1}\(d.rule)\u{1}\(d.version)"] else {
-                        throw StoreError.conflict("rule \(d.plugin)/\(d.rule)@\(d.version) is not registered")
+                    let rule: Int64
+                    if let l = last, l.plugin == d.plugin, l.rule == d.rule, l.version == d.version {
+                        rule = l.id
+                    } else {
+                        guard let id = ruleIDs["\(d.plugin)\u{1}\(d.rule)\u{1}\(d.version)"] else {
+                            throw StoreError.conflict("rule \(d.plugin)/\(d.rule)@\(d.version) is not registered")
+                        }
+                        rule = id
+                        last = (d.plugin, d.rule, d.version, id)
+                    }
+                    premisesText.removeAll(keepingCapacity: true)
+                    for (k, p) in d.premises.enumerated() {
+                        if k > 0 { premisesText.append(",") }
+                        premisesText.append(String(p))
                     }
                     sqlite3_bind_int64(dstmt, 1, next)
                     sqlite3_bind_int64(dstmt, 2, d.statement)
                     sqlite3_bind_int64(dstmt, 3, rule)
-                    sqlite3_bind_text(dstmt, 4, d.premises.map(String.init).joined(separator: ","), -1, transient)
+                    sqlite3_bind_text(dstmt, 4, premisesText, -1, transient)
                     sqlite3_bind_int64(dstmt, 5, tx.id)
                     try Store.step(dstmt, conn)
-                    for p in d.premises {
-                        sqlite3_bind_int64(pstmt, 1, p)
-                        sqlite3_bind_int64(pstmt, 2, next)
-                        try Store.step(pstmt, conn)
-                    }
+                    for p in d.premises { premiseRows.append((p, next)) }
                     next += 1
+                }
+                // The premise index in key order: appending to its B-tree instead of inserting
+                // all over it (the premises of a large run are scattered).
+                premiseRows.sort { $0.premise != $1.premise ? $0.premise < $1.premise : $0.derivation < $1.derivation }
+                for row in premiseRows {
+                    sqlite3_bind_int64(pstmt, 1, row.premise)
+                    sqlite3_bind_int64(pstmt, 2, row.derivation)
+                    try Store.step(pstmt, conn)
                 }
             }
             if !changesStatements {
@@ -252,6 +288,7 @@ extension Store {
             }
             try Store.saveCheckpoint(db, tx: tx.id, statement: tx.nextStatement - 1)
             result = tx.id
+            written?()
         }
         try write(origin: origin, note: note, body)
         return result

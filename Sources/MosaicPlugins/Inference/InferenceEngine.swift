@@ -126,9 +126,14 @@ final class InferenceRun {
     var baseDelta: [Fact] = []
     var result = InferenceResult()
 
-    init(store: Store, rules: [any Rule], maxRounds: Int) throws {
+    /// Whether a fresh transitive closure takes the fast path (ClosureFixpoint.swift); the
+    /// tests turn it off to compare it with the generic loop.
+    let closureFastPath: Bool
+
+    init(store: Store, rules: [any Rule], maxRounds: Int, closureFastPath: Bool = true) throws {
         self.store = store
         self.maxRounds = maxRounds
+        self.closureFastPath = closureFastPath
         var seen = Set<String>()
         for r in rules where !seen.insert("\(r.id.plugin)/\(r.id.name)").inserted { throw InferenceError.duplicateRule(r.id.description) }
         self.rules = rules.sorted { $0.id < $1.id }
@@ -184,10 +189,14 @@ final class InferenceRun {
         result.timings["cpu"] = InferenceRun.cpuTime() - cpu0
         if dryRun || plan.isEmpty && !needsCheckpoint { return result }
         plan.baseTransaction = graph.transaction
+        let t0 = t
         let tx = try store.writeInference(plan, origin: InferenceEngine.transactionOrigin,
-                                          note: "\(result.added.count) added, \(result.retracted.count) retracted")
+                                          note: "\(result.added.count) added, \(result.retracted.count) retracted") {
+            self.result.timings["write"] = self.seconds(t0); t = .now()
+        }
         result.transaction = tx == graph.transaction ? nil : tx
-        result.timings["write+refresh"] = seconds(t)
+        if result.timings["write"] != nil { result.timings["commit+refresh"] = seconds(t) }
+        result.timings["write+refresh"] = seconds(t0)
         return result
     }
 
@@ -270,6 +279,10 @@ final class InferenceRun {
 
     func derive() throws {
         for stratum in InferenceEngine.strata(rules) {
+            if closureFastPath, let closure = closureForFastPath(stratum) {
+                result.rounds += try closureFixpoint(stratum[0], closure)
+                continue
+            }
             var deltas: [Int: Delta] = [:]
             let carried = baseDelta + newlyVisible
             for i in stratum {

@@ -17,7 +17,8 @@ public struct InferenceResult: Sendable {
     public var dryRun = false
     /// Wall-clock seconds spent: `read` (the change log and rules), `withdraw` (truth
     /// maintenance), `derive`, `plan`, `write+refresh` (SQL and the Store's snapshot
-    /// refresh); `cpu`: this thread's CPU seconds for read through plan.
+    /// refresh), split into `write` (the plan's SQL) and `commit+refresh` when the plan
+    /// wrote statements or derivations; `cpu`: this thread's CPU seconds for read through plan.
     public var timings: [String: Double] = [:]
 
     public init() {}

@@ -55,6 +55,8 @@ public final class InferenceView {
     private var pending: [Int64: Fact] = [:]
     private var pendingOut: [Int32: [Int64]] = [:]
     private var pendingIn: [Int32: [Int64]] = [:]
+    /// Derived relations not yet in `pendingOut` / `pendingIn` (indexed when first needed).
+    private var unindexed: [Fact] = []
     private var pendingByPredicate: [String: [Int64]] = [:]
     private var cache: [Int64: Fact] = [:]
     /// Loads non-relation statements (properties, labels) the graph does not carry metadata for.
@@ -102,6 +104,7 @@ public final class InferenceView {
 
     /// Calls `body(statement, other end)` for each visible relation of the given types at `node`.
     public func forEachRelation(of node: Int32, _ types: RelationTypes, outgoing: Bool, _ body: (Int64, Int32) -> Void) {
+        if !unindexed.isEmpty { indexPending() }
         if node >= 0 && Int(node) < graph.nodes.count {
             let list = outgoing ? graph.outList(node) : graph.inList(node)
             for r in list {
@@ -164,6 +167,7 @@ public final class InferenceView {
 
     /// Adds a fact derived during this run.
     func addPending(_ f: Fact) {
+        if !unindexed.isEmpty { indexPending() }
         pending[f.id] = f
         pendingByPredicate[f.predicate, default: []].append(f.id)
         if f.isRelation {
@@ -172,5 +176,33 @@ public final class InferenceView {
         }
     }
 
+    /// Adds relations derived during this run, all with this predicate (what `addPending`
+    /// does for each, in order).
+    func addPending(relations facts: [Fact], predicate: String) {
+        guard !facts.isEmpty else { return }
+        pending.reserveCapacity(pending.count + facts.count)
+        pendingByPredicate[predicate, default: []].append(contentsOf: facts.lazy.map(\.id))
+        for f in facts { pending[f.id] = f }
+        unindexed.append(contentsOf: facts)
+    }
+
+    private func indexPending() {
+        for f in unindexed {
+            pendingOut[f.node, default: []].append(f.id)
+            pendingIn[f.target, default: []].append(f.id)
+        }
+        unindexed = []
+    }
+
     var pendingFacts: [Fact] { pending.values.sorted { $0.id < $1.id } }
+
+    /// The visible facts derived in this run with this predicate, oldest first.
+    func pendingFacts(withPredicate p: String) -> [Fact] {
+        (pendingByPredicate[p] ?? []).compactMap { hidden.contains($0) ? nil : pending[$0] }
+    }
+
+    /// True when a fact derived in this run has one of these predicates.
+    func hasPending(anyOf predicates: Set<String>) -> Bool {
+        predicates.contains { !(pendingByPredicate[$0]?.isEmpty ?? true) }
+    }
 }

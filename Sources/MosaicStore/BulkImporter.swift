@@ -69,7 +69,9 @@ public struct BulkImporter: Sendable {
                 }
                 trace.mark("parse and insert nodes")
                 // The new snapshot is built from the rows on a second thread while SQLite inserts the edges.
-                builder = SnapshotBuilder(base: base, rows: Rows(nodes: nodes, edges: edges), firstStatement: firstStatement, transaction: tx.id)
+                builder = SnapshotBuilder(base: base, rows: Rows(nodes: nodes, edges: edges), firstStatement: firstStatement,
+                                          transaction: tx.id, file: base.transaction == tx.id - 1 ? store.snapshotFile : nil,
+                                          time: tx.time.timeIntervalSince1970)
                 builder?.start()
                 for e in edges {
                     try ins.insert(&tx, kind: 3, subject: e.src, predicate: e.type, object: e.dst,
@@ -213,8 +215,14 @@ public struct BulkImporter: Sendable {
         private let transaction: Int64
         private let done = DispatchSemaphore(value: 0)
 
-        init(base: Graph, rows: Rows, firstStatement: Int64, transaction: Int64) {
+        private let file: SnapshotFile?
+        private let time: Double
+
+        /// With `file`, the builder also writes the snapshot file for the transaction being
+        /// committed (id `transaction`, recorded at `time`), on its own thread.
+        init(base: Graph, rows: Rows, firstStatement: Int64, transaction: Int64, file: SnapshotFile?, time: Double) {
             graph = base; self.rows = rows; first = firstStatement; self.transaction = transaction
+            self.file = file; self.time = time
         }
 
         func start() {
@@ -254,7 +262,11 @@ public struct BulkImporter: Sendable {
                 for l in n.labels { g.loadLabel(i, l, statement: id); id += 1 }
                 for (k, v) in n.properties { g.loadProperty(i, k, v, statement: id); id += 1 }
             }
+            g.transaction = transaction
+            let last = first + Int64(rows.nodes.reduce(0) { $0 + 1 + $1.labels.count + $1.properties.count } + rows.edges.count) - 1
+            g.nextStatementID = max(g.nextStatementID, last + 1)
             graph = g
+            try? file?.write(g, header: .init(transaction: transaction, time: time, lastStatement: last))
         }
     }
 

@@ -38,6 +38,22 @@ struct SnapshotFile {
     /// Writes `graph` (which must reflect a committed transaction) atomically.
     func write(_ graph: Graph, _ db: Database) throws {
         guard graph.transaction > 0, let h = try SnapshotFile.header(db, transaction: graph.transaction) else { return }
+        try write(graph, header: h)
+    }
+
+    /// Whether the file on disk claims to hold `transaction` (its header only; `read` checks it).
+    func holds(transaction: Int64) -> Bool {
+        guard let fh = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? fh.close() }
+        guard let head = try? fh.read(upToCount: SnapshotFile.magic.count + 8), head.count == SnapshotFile.magic.count + 8,
+              head.prefix(SnapshotFile.magic.count).elementsEqual(SnapshotFile.magic) else { return false }
+        let tx = head.suffix(8).withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) }
+        return tx == transaction
+    }
+
+    /// Writes `graph` with a header given by the caller: a writer that knows the transaction
+    /// it is committing (its id, time and last statement) may write the file before the commit.
+    func write(_ graph: Graph, header h: Header) throws {
         var out = SnapshotFile.magic
         var w = [UInt8]()
         for v in [h.transaction, Int64(bitPattern: h.time.bitPattern), h.lastStatement] {

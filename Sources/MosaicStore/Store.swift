@@ -307,6 +307,7 @@ public final class Store: @unchecked Sendable {
             let next = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0) + 1
             let nextStatement = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0) + 1
             var tx = StoreTransaction(db: db, id: next, nextStatement: nextStatement)
+            tx.time = now
             // The snapshot can only be built on when it reflects the transaction before this one.
             let g = try body(&tx, base)
             try tx.finish()
@@ -324,9 +325,14 @@ public final class Store: @unchecked Sendable {
                 return true
             }
             if installed {
-                var trace = PhaseTrace("write")
-                if let file = snapshotFile { try? writer.read { db in try file.write(g, db) } }
-                trace.mark("snapshot file")
+                // The body may have written the snapshot file already (it can, before the
+                // commit: the file names the transaction and its time, which only the
+                // commit makes true).
+                if let file = snapshotFile, !file.holds(transaction: txID) {
+                    var trace = PhaseTrace("write")
+                    try? writer.read { db in try file.write(g, db) }
+                    trace.mark("snapshot file")
+                }
                 return txID
             }
         }

@@ -8,6 +8,8 @@ public struct StoreTransaction {
     /// This transaction's id (what `txFrom`/`txTo` of the statements it touches will say).
     public let id: Int64
     private(set) var nextStatement: Int64
+    /// The time the transaction will be recorded with.
+    var time = Date()
     private(set) var wroteSomething = false
     private var textSubjects: Set<String> = []
     /// Statements this transaction asserted and retracted, in order.

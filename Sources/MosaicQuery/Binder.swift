@@ -14,7 +14,7 @@ struct Binder {
     }
 
     mutating func bind(_ ast: QueryAST) throws {
-        if Set(ast.unionAll).count > 1 {
+        if ast.unionAll.contains(true) && ast.unionAll.contains(false) {
             throw Binder.err("InvalidClauseComposition", "UNION and UNION ALL cannot be mixed in one query", nil)
         }
         var columnsOfParts: [[String]] = []
@@ -189,8 +189,9 @@ struct Binder {
         if proj.star && scope.isEmpty && proj.items.isEmpty && !isWith {
             throw Binder.err("NoVariablesInScope", "'*' needs at least one variable in scope", proj.pos)
         }
-        var out: Scope = proj.star ? scope : [:]
-        var names = Set<String>()
+        var out: Scope = proj.star ? scope : Scope(minimumCapacity: proj.items.count)
+        var names: [String] = []  // few items: a linear search beats hashing
+        names.reserveCapacity(proj.items.count)
         var hasAgg = false
         for item in proj.items {
             try check(item.expr, scope)
@@ -202,7 +203,7 @@ struct Binder {
             if names.contains(item.name) || (proj.star && scope[item.name] != nil) {
                 throw Binder.err("ColumnNameConflict", "the column name '\(item.name)' is used twice; rename one with AS", item.expr.pos)
             }
-            names.insert(item.name)
+            names.append(item.name)
             if case .pattern = item.expr.kind {
                 throw Binder.err("UnexpectedSyntax", "a pattern cannot be a value here; use a pattern comprehension [(a)-->(b) | b] or EXISTS { ... }", item.expr.pos)
             }
@@ -233,6 +234,23 @@ struct Binder {
             }
         }
         // ORDER BY sees projected names plus (without DISTINCT/aggregation) the previous scope.
+        if !proj.order.isEmpty { try checkOrder(proj, out, scope, hasAgg: hasAgg) }
+        for e in [proj.skip, proj.limit] {
+            guard let e else { continue }
+            var free = Set<String>()
+            e.freeVariables(into: &free)
+            if !free.isEmpty || e.containsAggregate { throw Binder.err("NonConstantExpression", "SKIP and LIMIT take a constant or a parameter, not a variable", e.pos) }
+            if case .literal(let v) = e.kind {
+                if case .int(let i) = v, i < 0 { throw Binder.err("NegativeIntegerArgument", "SKIP and LIMIT need a number of 0 or more", e.pos) }
+                if case .float = v { throw Binder.err("InvalidArgumentType", "SKIP and LIMIT need an integer", e.pos) }
+            }
+            if case .negate(let inner) = e.kind, case .literal(.int) = inner.kind { throw Binder.err("NegativeIntegerArgument", "SKIP and LIMIT need a number of 0 or more", e.pos) }
+        }
+        return out
+    }
+
+    /// ORDER BY sees the projected names plus (without DISTINCT/aggregation) the previous scope.
+    func checkOrder(_ proj: Projection, _ out: Scope, _ scope: Scope, hasAgg: Bool) throws {
         var orderScope = out
         if !proj.distinct && !hasAgg { for (k, v) in scope where orderScope[k] == nil { orderScope[k] = v } }
         let itemCanon = Set(proj.items.map { $0.expr.canonical })
@@ -244,17 +262,6 @@ struct Binder {
                 throw Binder.err("InvalidAggregation", "ORDER BY cannot aggregate unless the projection aggregates", s.expr.pos)
             }
         }
-        for e in [proj.skip, proj.limit].compactMap({ $0 }) {
-            var free = Set<String>()
-            e.freeVariables(into: &free)
-            if !free.isEmpty || e.containsAggregate { throw Binder.err("NonConstantExpression", "SKIP and LIMIT take a constant or a parameter, not a variable", e.pos) }
-            if case .literal(let v) = e.kind {
-                if case .int(let i) = v, i < 0 { throw Binder.err("NegativeIntegerArgument", "SKIP and LIMIT need a number of 0 or more", e.pos) }
-                if case .float = v { throw Binder.err("InvalidArgumentType", "SKIP and LIMIT need an integer", e.pos) }
-            }
-            if case .negate(let inner) = e.kind, case .literal(.int) = inner.kind { throw Binder.err("NegativeIntegerArgument", "SKIP and LIMIT need a number of 0 or more", e.pos) }
-        }
-        return out
     }
 
     func checkAggregation(_ e: Expr, inAggregate: Bool) throws {
@@ -348,7 +355,7 @@ struct Binder {
     func check(_ e: Expr, _ scope: Scope, booleanContext: Bool = false) throws {
         if booleanContext {
             let t = staticType(e, scope)
-            if [.node, .relationship, .path, .int, .float, .string, .list, .map].contains(t) {
+            if t != .unknown && t != .bool {
                 throw Binder.err("InvalidArgumentType", "'\(e.canonical)' is not a boolean; a predicate must be true, false or null", e.pos)
             }
         }
@@ -432,16 +439,18 @@ struct Binder {
                 if case .literal(_, let x) = it { try check(x, scope) }
             }
         case .binary(let op, let a, let b):
-            if [.sub, .mul, .div, .mod, .pow].contains(op) {
+            switch op { case .sub, .mul, .div, .mod, .pow:
                 for x in [a, b] where [.string, .bool, .map, .node, .relationship, .path].contains(staticType(x, scope)) {
                     throw Binder.err("InvalidArgumentType", "'\(op.rawValue)' needs numbers; '\(x.canonical)' is not a number", x.pos)
                 }
+            default: break
             }
             if op == .inList, [.int, .float, .string, .bool, .map].contains(staticType(b, scope)) {
                 throw Binder.err("InvalidArgumentType", "IN needs a list on its right, not '\(b.canonical)'", b.pos)
             }
-            try check(a, scope, booleanContext: [.and, .or, .xor].contains(op))
-            try check(b, scope, booleanContext: [.and, .or, .xor].contains(op))
+            let logical = op == .and || op == .or || op == .xor
+            try check(a, scope, booleanContext: logical)
+            try check(b, scope, booleanContext: logical)
         case .not(let a):
             try check(a, scope, booleanContext: true)
         case .property(let b, let key):
@@ -450,7 +459,7 @@ struct Binder {
                 throw Binder.err("InvalidArgumentType", "'\(b.canonical)' has no property '\(key)'; only nodes, relationships and maps have properties", e.pos)
             }
         default:
-            for c in e.children { try check(c, scope) }
+            try e.forEachChild { try check($0, scope) }
         }
     }
 

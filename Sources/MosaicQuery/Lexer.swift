@@ -58,6 +58,7 @@ struct Lexer<U: LexUnit> {
 
     mutating func tokenize() throws -> [Token] {
         var out: [Token] = []
+        out.reserveCapacity(chars.count / 3 + 2)
         while true {
             try skipTrivia()
             let start = here

@@ -73,11 +73,12 @@ enum Planner {
         for (pi, part) in ast.parts.enumerated() {
             var cps: [ClausePlan] = []
             for (ci, clause) in part.clauses.enumerated() {
-                let bound = Set(scopes[pi][ci].keys)
+                let scope = scopes[pi][ci]
+                var bound: Set<String> { Set(scope.keys) }
                 var cp = ClausePlan()
-                cp.starNames = bound.sorted()
                 switch clause {
                 case .match(let pattern, let optional, let pred, _):
+                    let bound = bound
                     var b = bound
                     var parts: [PartPlan] = []
                     var details: [String] = []
@@ -103,8 +104,8 @@ enum Planner {
                     }
                     if !uses.star {
                         for (k, pp) in pattern.enumerated() {
-                            for (i, n) in parts[k].nodes.enumerated() { if let v = n.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindNodes[i] = false } }
-                            for (i, (r, _)) in pp.steps.enumerated() { if let v = r.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindRels[i] = false } }
+                            for (i, n) in parts[k].nodes.enumerated() { if let v = n.variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].bindNodes[i] = false } }
+                            for (i, (r, _)) in pp.steps.enumerated() { if let v = r.variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].bindRels[i] = false } }
                         }
                     }
                     if pattern.count == 1, let w = pred, parts[0].pathVariableFree(pattern[0]) {
@@ -115,7 +116,7 @@ enum Planner {
                         cp.pushedDown = true
                     }
                     cp.parts = parts
-                    var d = details.joined(separator: ", ")
+                    var d = wantText ? details.joined(separator: ", ") : ""
                     if wantText, let w = pred { d += " WHERE " + w.canonical }
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match", detail: d, depth: 0))
@@ -123,10 +124,12 @@ enum Planner {
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: "Unwind", detail: wantText ? "\(e.canonical) AS \(v)" : "", depth: 0))
                 case .with(let p, let w):
+                    if p.star { cp.starNames = scope.keys.sorted() }
                     cp.projection = ProjectionPlan(p, starNames: cp.starNames)
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "Aggregate" : "Projection", detail: wantText ? projectionDetail(p) + (w.map { " WHERE " + $0.canonical } ?? "") : "", depth: 0))
                 case .returns(let p):
+                    if p.star { cp.starNames = scope.keys.sorted() }
                     cp.projection = ProjectionPlan(p, starNames: cp.starNames)
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "AggregateResults" : "ProduceResults", detail: wantText ? projectionDetail(p) : "", depth: 0))
@@ -150,66 +153,81 @@ enum Planner {
         return QueryPlan(ast: ast, clauses: clauses, operators: ops)
     }
 
-    /// How often each name occurs in the query (declarations and uses), and whether some
-    /// projection uses `*` (then every variable is needed).
-    static func variableUses(_ ast: QueryAST) -> (counts: [String: Int], star: Bool) {
-        var counts: [String: Int] = [:]
+    /// The names the query mentions (declarations and uses, one entry per occurrence), and
+    /// whether some projection uses `*` (then every variable is needed). An array, not a
+    /// dictionary of counts: queries mention few names, and most are never counted.
+    struct VariableUses {
+        var names: [String] = []
         var star = false
-        func pattern(_ p: PatternPart) {
-            if let v = p.pathVariable { counts[v, default: 0] += 1 }
-            for i in 0..<p.nodeCount { let n = p.node(i); if let v = n.variable { counts[v, default: 0] += 1 }; if let e = n.properties { expr(e) } }
-            for (r, _) in p.steps { if let v = r.variable { counts[v, default: 0] += 1 }; if let e = r.properties { expr(e) } }
+
+        func count(_ v: String) -> Int {
+            var n = 0
+            for x in names where x == v { n += 1 }
+            return n
         }
-        func expr(_ e: Expr) {
+
+        mutating func pattern(_ p: PatternPart) {
+            if let v = p.pathVariable { names.append(v) }
+            for i in 0..<p.nodeCount { let n = p.node(i); if let v = n.variable { names.append(v) }; if let e = n.properties { expr(e) } }
+            for (r, _) in p.steps { if let v = r.variable { names.append(v) }; if let e = r.properties { expr(e) } }
+        }
+        mutating func expr(_ e: Expr) {
             switch e.kind {
-            case .variable(let v): counts[v, default: 0] += 1
+            case .variable(let v): names.append(v)
+            case .literal, .parameter, .countStar: break
             case .pattern(let p): pattern(p)
-            case .exists(let ps, let w): ps.forEach(pattern); if let w = w { expr(w) }
+            case .exists(let ps, let w): for p in ps { pattern(p) }; if let w = w { expr(w) }
             case .existsQuery: star = true  // the subquery may read any outer variable
             case .patternComprehension(let pv, let p, let w, let pr):
-                if let pv = pv { counts[pv, default: 0] += 1 }
+                if let pv = pv { names.append(pv) }
                 pattern(p); if let w = w { expr(w) }; expr(pr)
             case .mapProjection(let v, let items):
-                counts[v, default: 0] += 1
+                names.append(v)
                 for it in items {
-                    if case .variable(let x) = it { counts[x, default: 0] += 1 }
+                    if case .variable(let x) = it { names.append(x) }
                     if case .literal(_, let x) = it { expr(x) }
                 }
-            default: for c in e.children { expr(c) }
+            default: e.forEachChild { expr($0) }
             }
         }
-        func proj(_ p: Projection) {
+        mutating func proj(_ p: Projection) {
             if p.star { star = true }
-            p.items.forEach { expr($0.expr) }; p.order.forEach { expr($0.expr) }
-            [p.skip, p.limit].compactMap { $0 }.forEach(expr)
+            for it in p.items { expr(it.expr) }
+            for o in p.order { expr(o.expr) }
+            if let s = p.skip { expr(s) }
+            if let l = p.limit { expr(l) }
         }
-        func setItem(_ s: SetItem) {
+        mutating func setItem(_ s: SetItem) {
             switch s {
             case .property(let t, _, let v): expr(t); expr(v)
-            case .replaceAll(let n, let v, _), .merge(let n, let v, _): counts[n, default: 0] += 1; expr(v)
-            case .labels(let n, _, _): counts[n, default: 0] += 1
+            case .replaceAll(let n, let v, _), .merge(let n, let v, _): names.append(n); expr(v)
+            case .labels(let n, _, _): names.append(n)
             }
         }
-        for part in ast.parts {
-            for c in part.clauses {
-                switch c {
-                case .match(let p, _, let w, _): p.forEach(pattern); if let w = w { expr(w) }
-                case .unwind(let e, let v, _): expr(e); counts[v, default: 0] += 1
-                case .with(let p, let w): proj(p); if let w = w { expr(w) }
-                case .returns(let p): proj(p)
-                case .create(let p, _): p.forEach(pattern)
-                case .merge(let p, let a, let b, _): pattern(p); (a + b).forEach(setItem)
-                case .set(let items, _): items.forEach(setItem)
-                case .remove(let items, _):
-                    for it in items {
-                        switch it { case .property(let t, _): expr(t); case .labels(let n, _, _): counts[n, default: 0] += 1 }
-                    }
-                case .delete(let es, _, _): es.forEach(expr)
-                case .call(_, let args, _, _): args?.forEach(expr)
+        mutating func clause(_ c: Clause) {
+            switch c {
+            case .match(let p, _, let w, _): for x in p { pattern(x) }; if let w = w { expr(w) }
+            case .unwind(let e, let v, _): expr(e); names.append(v)
+            case .with(let p, let w): proj(p); if let w = w { expr(w) }
+            case .returns(let p): proj(p)
+            case .create(let p, _): for x in p { pattern(x) }
+            case .merge(let p, let a, let b, _): pattern(p); for x in a { setItem(x) }; for x in b { setItem(x) }
+            case .set(let items, _): for x in items { setItem(x) }
+            case .remove(let items, _):
+                for it in items {
+                    switch it { case .property(let t, _): expr(t); case .labels(let n, _, _): names.append(n) }
                 }
+            case .delete(let es, _, _): for e in es { expr(e) }
+            case .call(_, let args, _, _): for e in args ?? [] { expr(e) }
             }
         }
-        return (counts, star)
+    }
+
+    static func variableUses(_ ast: QueryAST) -> VariableUses {
+        var uses = VariableUses()
+        uses.names.reserveCapacity(16)
+        for part in ast.parts { for c in part.clauses { uses.clause(c) } }
+        return uses
     }
 
     static func conjuncts(_ e: Expr) -> [Expr] {
@@ -300,10 +318,13 @@ enum Planner {
 
     static func complete(_ p: PartPlan, _ part: PatternPart) -> PartPlan {
         var best = p
-        best.nodes = part.nodes
-        best.bindNodes = Array(repeating: true, count: best.nodes.count)
+        best.nodes.reserveCapacity(part.nodeCount)
+        for i in 0..<part.nodeCount { best.nodes.append(part.node(i)) }
+        best.bindNodes = Array(repeating: true, count: part.nodeCount)
         best.bindRels = Array(repeating: true, count: part.steps.count)
-        best.order = (best.anchor..<part.steps.count).map { ($0, true) } + (0..<best.anchor).reversed().map { ($0, false) }
+        best.order.reserveCapacity(part.steps.count)
+        for s in best.anchor..<part.steps.count { best.order.append((s, true)) }
+        for s in (0..<best.anchor).reversed() { best.order.append((s, false)) }
         return best
     }
 

@@ -371,7 +371,7 @@ final class Executor<G: QueryGraph> {
                 }
             }
             if k == order.count { try finish(); return }
-            let (s, forward) = order[k]
+            let s = order[k].step, forward = order[k].forward
             let rp = part.steps[s].0
             let from = forward ? nodeIDs[s] : nodeIDs[s + 1]
             let toIdx = forward ? s + 1 : s

@@ -23,6 +23,13 @@ extension PartPlan {
     func pathVariableFree(_ part: PatternPart) -> Bool { part.pathVariable == nil && part.shortest == 0 }
 }
 
+/// One expansion of a pattern part: step `step` (a relationship and its far node),
+/// walked forward (left to right) or backward.
+struct ExpandStep: Sendable {
+    var step: Int
+    var forward: Bool
+}
+
 struct PartPlan: Sendable {
     var anchor: Int
     var access: AnchorAccess
@@ -37,8 +44,9 @@ struct PartPlan: Sendable {
     /// Conjuncts that need only the relationship of expansion step k (checked before its
     /// target node is looked at).
     var relFilters: [[Expr]] = []
-    /// Expansion order: rightwards from the anchor, then leftwards.
-    var order: [(step: Int, forward: Bool)] = []
+    /// Expansion order: rightwards from the anchor, then leftwards (a struct, not a tuple:
+    /// arrays of tuples look their type metadata up at run time).
+    var order: [ExpandStep] = []
     init(anchor: Int, access: AnchorAccess) { self.anchor = anchor; self.access = access }
 }
 
@@ -98,9 +106,10 @@ enum Planner {
                         }
                         parts.append(plan)
                         if wantText { details.append(describe(pp, plan)) }
-                        for n in ppNodes { if let v = n.variable { b.insert(v); if !bound.contains(v) { cp.introduced.append(v) } } }
-                        for (r, _) in pp.steps { if let v = r.variable, !bound.contains(v) { b.insert(v); cp.introduced.append(v) } }
-                        if let pv = pp.pathVariable { b.insert(pv); cp.introduced.append(pv) }
+                        let more = parts.count < pattern.count  // b is read only by the parts after this one
+                        for n in ppNodes { if let v = n.variable { if more { b.insert(v) }; if !bound.contains(v) { cp.introduced.append(v) } } }
+                        for (r, _) in pp.steps { if let v = r.variable, !bound.contains(v) { if more { b.insert(v) }; cp.introduced.append(v) } }
+                        if let pv = pp.pathVariable { if more { b.insert(pv) }; cp.introduced.append(pv) }
                     }
                     if !uses.star {
                         for (k, pp) in pattern.enumerated() {
@@ -243,7 +252,8 @@ enum Planner {
         var known = bound
         if let v = part.node(plan.anchor).variable { known.insert(v) }
         levels.append(known)
-        for (s, forward) in plan.order {
+        for x in plan.order {
+            let s = x.step, forward = x.forward
             let fixed = part.steps[s].0.range == nil
             if let v = part.steps[s].0.variable { known.insert(v) }
             levels.append(fixed ? known : bound.filter { _ in false })  // var-length: no relationship level
@@ -323,8 +333,8 @@ enum Planner {
         best.bindNodes = Array(repeating: true, count: part.nodeCount)
         best.bindRels = Array(repeating: true, count: part.steps.count)
         best.order.reserveCapacity(part.steps.count)
-        for s in best.anchor..<part.steps.count { best.order.append((s, true)) }
-        for s in (0..<best.anchor).reversed() { best.order.append((s, false)) }
+        for s in best.anchor..<part.steps.count { best.order.append(ExpandStep(step: s, forward: true)) }
+        for s in (0..<best.anchor).reversed() { best.order.append(ExpandStep(step: s, forward: false)) }
         return best
     }
 

@@ -137,6 +137,10 @@ struct Binder {
 
     mutating func bindPattern(_ pattern: Pattern, _ scope: inout Scope, creating: Bool, local: inout [String: Kind], merge: Bool = false) throws {
         let before = scope
+        // one allocation for the names the pattern may add (not a copy, then a resize)
+        let names = pattern.reduce(0) { $0 + 1 + 2 * $1.steps.count + ($1.pathVariable == nil ? 0 : 1) }
+        scope.reserveCapacity(scope.count + names)
+        local.reserveCapacity(names)
         for part in pattern {
             if let pv = part.pathVariable {
                 if part.nodes.contains(where: { $0.variable == pv }) || part.steps.contains(where: { $0.0.variable == pv }) {
@@ -144,7 +148,8 @@ struct Binder {
                 }
                 if scope[pv] != nil { throw Binder.err(before[pv] != nil && before[pv] != .path ? "VariableTypeConflict" : "VariableAlreadyBound", "the variable '\(pv)' is already defined; choose another name for the path", part.pos) }
             }
-            for (i, n) in part.nodes.enumerated() {
+            for i in 0..<part.nodeCount {
+                let n = part.node(i)
                 if let p = n.properties {
                     try check(p, creating ? scope : before)
                     if case .parameter = p.kind, !creating || merge { throw Binder.err("InvalidParameterUse", "a parameter cannot be used as a whole property map in MATCH or MERGE; write {key: $param.key}", p.pos) }

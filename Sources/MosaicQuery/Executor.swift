@@ -66,6 +66,11 @@ final class Executor<G: QueryGraph> {
 
     func run() throws -> (columns: [String], rows: [[QueryValue]]) {
         var result: (columns: [String], rows: [[QueryValue]]) = ([], [])
+        if plan.ast.parts.count == 1 {  // no UNION: the part's columns and rows as they are
+            let r = try runSingle(plan.ast.parts[0], 0)
+            try finish()
+            return (r.columns, r.rows)
+        }
         var seen = Set<GroupKeys>()
         for (pi, part) in plan.ast.parts.enumerated() {
             let r = try runSingle(part, pi)

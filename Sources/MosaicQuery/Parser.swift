@@ -374,6 +374,7 @@ struct Parser {
     }
     mutating func comparison() throws -> Expr {
         let first = try predicateExpr()
+        guard case .symbol(let s0) = tok.kind, Parser.comparisonOperator(s0) != nil else { return first }
         var operands = [first]
         var ops: [(BinaryOp, SourcePosition)] = []
         while case .symbol(let s) = tok.kind, let op = Parser.comparisonOperator(s) {

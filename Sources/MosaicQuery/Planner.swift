@@ -301,7 +301,7 @@ enum Planner {
     static func access(_ np: NodePattern, bound: Set<String>) -> AnchorAccess {
         if let v = np.variable, bound.contains(v) { return .bound(v) }
         if let props = np.properties, case .map(let entries) = props.kind {
-            for (k, e) in entries where indexedKeys.contains(k) {
+            for (k, e) in entries where k == "id" || k == "name" {  // indexedKeys, without hashing
                 var free = Set<String>(); e.freeVariables(into: &free)
                 if free.isSubset(of: bound) { return .property(k, e) }
             }

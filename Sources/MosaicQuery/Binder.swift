@@ -136,26 +136,27 @@ struct Binder {
     }
 
     mutating func bindPattern(_ pattern: Pattern, _ scope: inout Scope, creating: Bool, local: inout [String: Kind], merge: Bool = false) throws {
+        // The names the pattern adds go to `local` and join `scope` at the end: while binding,
+        // `scope` is the scope before the pattern (no copy of it), `local[v] ?? scope[v]` the
+        // current one.
         let before = scope
-        // one allocation for the names the pattern may add (not a copy, then a resize)
-        let names = pattern.reduce(0) { $0 + 1 + 2 * $1.steps.count + ($1.pathVariable == nil ? 0 : 1) }
-        scope.reserveCapacity(scope.count + names)
-        local.reserveCapacity(names)
+        func current(_ v: String) -> Kind? { local[v] ?? before[v] }
+        var currentScope: Scope { local.isEmpty ? before : before.merging(local) { $1 } }
         for part in pattern {
             if let pv = part.pathVariable {
                 if part.nodes.contains(where: { $0.variable == pv }) || part.steps.contains(where: { $0.0.variable == pv }) {
                     throw Binder.err("VariableAlreadyBound", "'\(pv)' names both the path and an element of it; choose another name", part.pos)
                 }
-                if scope[pv] != nil { throw Binder.err(before[pv] != nil && before[pv] != .path ? "VariableTypeConflict" : "VariableAlreadyBound", "the variable '\(pv)' is already defined; choose another name for the path", part.pos) }
+                if current(pv) != nil { throw Binder.err(before[pv] != nil && before[pv] != .path ? "VariableTypeConflict" : "VariableAlreadyBound", "the variable '\(pv)' is already defined; choose another name for the path", part.pos) }
             }
             for i in 0..<part.nodeCount {
                 let n = part.node(i)
                 if let p = n.properties {
-                    try check(p, creating ? scope : before)
+                    try check(p, creating ? currentScope : before)
                     if case .parameter = p.kind, !creating || merge { throw Binder.err("InvalidParameterUse", "a parameter cannot be used as a whole property map in MATCH or MERGE; write {key: $param.key}", p.pos) }
                 }
                 guard let v = n.variable else { continue }
-                if let k = scope[v] {
+                if let k = current(v) {
                     if k != .node && k != .value { throw Binder.err("VariableTypeConflict", "'\(v)' is not a node here; it was bound as another kind of value", n.pos) }
                     if creating && before[v] != nil && (!n.labels.isEmpty || n.properties != nil || (part.steps.isEmpty && i == 0)) {
                         throw Binder.err("VariableAlreadyBound", "'\(v)' is already bound; CREATE/MERGE can only add labels or properties to new nodes (use SET)", n.pos)
@@ -163,11 +164,11 @@ struct Binder {
                     if creating && before[v] == nil && local[v] != nil && (!n.labels.isEmpty || n.properties != nil) {
                         throw Binder.err("VariableAlreadyBound", "'\(v)' is already declared in this pattern; repeat it without labels or properties", n.pos)
                     }
-                } else { scope[v] = .node; local[v] = .node }
+                } else { local[v] = .node }
             }
             for (r, _) in part.steps {
                 if let p = r.properties {
-                    try check(p, creating ? scope : before)
+                    try check(p, creating ? currentScope : before)
                     if case .parameter = p.kind, !creating || merge { throw Binder.err("InvalidParameterUse", "a parameter cannot be used as a whole property map in MATCH or MERGE; write {key: $param.key}", p.pos) }
                 }
                 if creating {
@@ -176,18 +177,19 @@ struct Binder {
                     if r.direction == .both && !merge { throw Binder.err("RequiresDirectedRelationship", "a created relationship needs a direction: use -> or <-", r.pos) }
                 }
                 guard let v = r.variable else { continue }
-                if let k = scope[v] {
+                if let k = current(v) {
                     if creating { throw Binder.err("VariableAlreadyBound", "the relationship variable '\(v)' is already bound; CREATE/MERGE need a new one", r.pos) }
                     if k == .node || k == .path || k == .scalar || (k == .list && r.range == nil) { throw Binder.err("VariableTypeConflict", "'\(v)' is not a relationship here", r.pos) }
                     if local[v] != nil { throw Binder.err("RelationshipUniquenessViolation", "the relationship '\(v)' appears twice in one pattern", r.pos) }
                     if r.range != nil && k == .relationship { throw Binder.err("VariableTypeConflict", "'\(v)' is a single relationship and cannot be used as a variable-length one", r.pos) }
                 } else {
                     let kind: Kind = r.range == nil ? .relationship : .relationshipList
-                    scope[v] = kind; local[v] = kind
+                    local[v] = kind
                 }
             }
-            if let pv = part.pathVariable { scope[pv] = .path; local[pv] = .path }
+            if let pv = part.pathVariable { local[pv] = .path }
         }
+        for (v, kind) in local { scope[v] = kind }
     }
 
     func bindProjection(_ proj: Projection, _ scope: Scope, isWith: Bool) throws -> Scope {

@@ -69,7 +69,10 @@ struct Lexer<U: LexUnit> {
                 while i < chars.count, Lexer.isIdentPart(chars[i]) { i += 1 }
                 col += i - st
                 let s = U.string(chars[st..<i])
-                out.append(Token(kind: .identifier(s), pos: start, end: i, upper: U.upper(chars[st..<i]) ?? s.uppercased()))
+                // a word written in capitals (MATCH, RETURN) is its own upper-case spelling
+                var hasLower = false
+                for k in st..<i where chars[k].asciiValue.map({ $0 >= 97 && $0 <= 122 }) ?? true { hasLower = true; break }
+                out.append(Token(kind: .identifier(s), pos: start, end: i, upper: hasLower ? U.upper(chars[st..<i]) ?? s.uppercased() : s))
             } else if c == "`" {
                 advance()
                 var s = ""

@@ -220,7 +220,8 @@ struct Binder {
             }
             out[item.name] = staticKind(item.expr, scope)
         }
-        if hasAgg {
+        // (an item that is itself an aggregate, e.g. count(*), has nothing ambiguous in it)
+        if hasAgg && (proj.items.contains { !$0.expr.isAggregate && $0.expr.containsAggregate } || proj.order.contains { $0.expr.containsAggregate }) {
             // Non-aggregate parts of an aggregating item must be grouping keys (or constants).
             // only variables and property reads are grouping keys an aggregating expression may reuse
             let keys = proj.items.filter { item in

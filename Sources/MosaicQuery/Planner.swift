@@ -176,9 +176,18 @@ enum Planner {
         }
 
         mutating func pattern(_ p: PatternPart) {
+            // fields read in place: copying a NodePattern or a step retains all its fields
             if let v = p.pathVariable { names.append(v) }
-            for i in 0..<p.nodeCount { let n = p.node(i); if let v = n.variable { names.append(v) }; if let e = n.properties { expr(e) } }
-            for (r, _) in p.steps { if let v = r.variable { names.append(v) }; if let e = r.properties { expr(e) } }
+            if let v = p.start.variable { names.append(v) }
+            if let e = p.start.properties { expr(e) }
+            for i in p.steps.indices {
+                if let v = p.steps[i].1.variable { names.append(v) }
+                if let e = p.steps[i].1.properties { expr(e) }
+            }
+            for i in p.steps.indices {
+                if let v = p.steps[i].0.variable { names.append(v) }
+                if let e = p.steps[i].0.properties { expr(e) }
+            }
         }
         mutating func expr(_ e: Expr) {
             switch e.kind {

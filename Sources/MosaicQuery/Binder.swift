@@ -21,6 +21,7 @@ struct Binder {
         for part in ast.parts {
             var scope: Scope = [:]
             var perClause: [Scope] = []
+            perClause.reserveCapacity(part.clauses.count)
             var columns: [String] = []
             for (i, clause) in part.clauses.enumerated() {
                 perClause.append(scope)

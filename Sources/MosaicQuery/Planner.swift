@@ -76,10 +76,13 @@ enum Planner {
 
     static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]], describe wantText: Bool = true) -> QueryPlan {
         var clauses: [[ClausePlan]] = []
+        clauses.reserveCapacity(ast.parts.count)
         var ops: [PlanOperator] = []
+        ops.reserveCapacity(ast.parts.reduce(ast.parts.count) { $0 + $1.clauses.count })
         let uses = variableUses(ast)
         for (pi, part) in ast.parts.enumerated() {
             var cps: [ClausePlan] = []
+            cps.reserveCapacity(part.clauses.count)
             for (ci, clause) in part.clauses.enumerated() {
                 let scope = scopes[pi][ci]
                 var bound: Set<String> { Set(scope.keys) }
@@ -89,6 +92,7 @@ enum Planner {
                     let bound = bound
                     var b = bound
                     var parts: [PartPlan] = []
+                    parts.reserveCapacity(pattern.count)
                     var details: [String] = []
                     let pushed = pred.map { equalityConjuncts($0) } ?? []
                     for pp in pattern {

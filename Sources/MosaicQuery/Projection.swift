@@ -39,7 +39,14 @@ struct ProjectionPlan: Sendable {
             rewritten = items.map(\.expr)
         }
         aggregates = aggs
-        keyIndices = items.indices.filter { !items[$0].expr.containsAggregate }
+        var keys: [Int] = []
+        if hasAggregates {
+            keys.reserveCapacity(items.count)
+            for i in items.indices where !items[i].expr.containsAggregate { keys.append(i) }
+        } else {
+            keys = Array(items.indices)
+        }
+        keyIndices = keys
         // ORDER BY an expression that a projection item computes refers to that column.
         let canon = orderExprs.isEmpty ? [:] : Dictionary(items.map { ($0.expr.canonical, $0.name) }, uniquingKeysWith: { a, _ in a })
         sortExprs = orderExprs.map { e in
@@ -218,7 +225,7 @@ extension Executor {
             projected.reserveCapacity(rows.count)
             for row in rows {
                 try tick()
-                var out: Row = [:]
+                var out = Row(minimumCapacity: items.count)
                 for it in items { out[it.name] = try eval(it.expr, row) }
                 projected.append((out, needMerged ? row.merging(out) { $1 } : [:]))
             }

@@ -197,7 +197,7 @@ struct Binder {
         if proj.star && scope.isEmpty && proj.items.isEmpty && !isWith {
             throw Binder.err("NoVariablesInScope", "'*' needs at least one variable in scope", proj.pos)
         }
-        var out: Scope = proj.star ? scope : Scope(minimumCapacity: proj.items.count)
+        var out: Scope = proj.star ? scope : [:]
         var names: [String] = []  // few items: a linear search beats hashing
         names.reserveCapacity(proj.items.count)
         var hasAgg = false

@@ -225,7 +225,7 @@ extension Executor {
             projected.reserveCapacity(rows.count)
             for row in rows {
                 try tick()
-                var out = Row(minimumCapacity: items.count)
+                var out: Row = [:]
                 for it in items { out[it.name] = try eval(it.expr, row) }
                 projected.append((out, needMerged ? row.merging(out) { $1 } : [:]))
             }

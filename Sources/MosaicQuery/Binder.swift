@@ -14,13 +14,14 @@ struct Binder {
     }
 
     mutating func bind(_ ast: QueryAST) throws {
-        if Set(ast.unionAll).count > 1 {
+        if ast.unionAll.contains(true) && ast.unionAll.contains(false) {
             throw Binder.err("InvalidClauseComposition", "UNION and UNION ALL cannot be mixed in one query", nil)
         }
         var columnsOfParts: [[String]] = []
         for part in ast.parts {
             var scope: Scope = [:]
             var perClause: [Scope] = []
+            perClause.reserveCapacity(part.clauses.count)
             var columns: [String] = []
             for (i, clause) in part.clauses.enumerated() {
                 perClause.append(scope)
@@ -136,21 +137,27 @@ struct Binder {
     }
 
     mutating func bindPattern(_ pattern: Pattern, _ scope: inout Scope, creating: Bool, local: inout [String: Kind], merge: Bool = false) throws {
+        // The names the pattern adds go to `local` and join `scope` at the end: while binding,
+        // `scope` is the scope before the pattern (no copy of it), `local[v] ?? scope[v]` the
+        // current one.
         let before = scope
+        func current(_ v: String) -> Kind? { local[v] ?? before[v] }
+        var currentScope: Scope { local.isEmpty ? before : before.merging(local) { $1 } }
         for part in pattern {
             if let pv = part.pathVariable {
                 if part.nodes.contains(where: { $0.variable == pv }) || part.steps.contains(where: { $0.0.variable == pv }) {
                     throw Binder.err("VariableAlreadyBound", "'\(pv)' names both the path and an element of it; choose another name", part.pos)
                 }
-                if scope[pv] != nil { throw Binder.err(before[pv] != nil && before[pv] != .path ? "VariableTypeConflict" : "VariableAlreadyBound", "the variable '\(pv)' is already defined; choose another name for the path", part.pos) }
+                if current(pv) != nil { throw Binder.err(before[pv] != nil && before[pv] != .path ? "VariableTypeConflict" : "VariableAlreadyBound", "the variable '\(pv)' is already defined; choose another name for the path", part.pos) }
             }
-            for (i, n) in part.nodes.enumerated() {
+            for i in 0..<part.nodeCount {
+                let n = part.node(i)
                 if let p = n.properties {
-                    try check(p, creating ? scope : before)
+                    try check(p, creating ? currentScope : before)
                     if case .parameter = p.kind, !creating || merge { throw Binder.err("InvalidParameterUse", "a parameter cannot be used as a whole property map in MATCH or MERGE; write {key: $param.key}", p.pos) }
                 }
                 guard let v = n.variable else { continue }
-                if let k = scope[v] {
+                if let k = current(v) {
                     if k != .node && k != .value { throw Binder.err("VariableTypeConflict", "'\(v)' is not a node here; it was bound as another kind of value", n.pos) }
                     if creating && before[v] != nil && (!n.labels.isEmpty || n.properties != nil || (part.steps.isEmpty && i == 0)) {
                         throw Binder.err("VariableAlreadyBound", "'\(v)' is already bound; CREATE/MERGE can only add labels or properties to new nodes (use SET)", n.pos)
@@ -158,11 +165,11 @@ struct Binder {
                     if creating && before[v] == nil && local[v] != nil && (!n.labels.isEmpty || n.properties != nil) {
                         throw Binder.err("VariableAlreadyBound", "'\(v)' is already declared in this pattern; repeat it without labels or properties", n.pos)
                     }
-                } else { scope[v] = .node; local[v] = .node }
+                } else { local[v] = .node }
             }
             for (r, _) in part.steps {
                 if let p = r.properties {
-                    try check(p, creating ? scope : before)
+                    try check(p, creating ? currentScope : before)
                     if case .parameter = p.kind, !creating || merge { throw Binder.err("InvalidParameterUse", "a parameter cannot be used as a whole property map in MATCH or MERGE; write {key: $param.key}", p.pos) }
                 }
                 if creating {
@@ -171,18 +178,19 @@ struct Binder {
                     if r.direction == .both && !merge { throw Binder.err("RequiresDirectedRelationship", "a created relationship needs a direction: use -> or <-", r.pos) }
                 }
                 guard let v = r.variable else { continue }
-                if let k = scope[v] {
+                if let k = current(v) {
                     if creating { throw Binder.err("VariableAlreadyBound", "the relationship variable '\(v)' is already bound; CREATE/MERGE need a new one", r.pos) }
                     if k == .node || k == .path || k == .scalar || (k == .list && r.range == nil) { throw Binder.err("VariableTypeConflict", "'\(v)' is not a relationship here", r.pos) }
                     if local[v] != nil { throw Binder.err("RelationshipUniquenessViolation", "the relationship '\(v)' appears twice in one pattern", r.pos) }
                     if r.range != nil && k == .relationship { throw Binder.err("VariableTypeConflict", "'\(v)' is a single relationship and cannot be used as a variable-length one", r.pos) }
                 } else {
                     let kind: Kind = r.range == nil ? .relationship : .relationshipList
-                    scope[v] = kind; local[v] = kind
+                    local[v] = kind
                 }
             }
-            if let pv = part.pathVariable { scope[pv] = .path; local[pv] = .path }
+            if let pv = part.pathVariable { local[pv] = .path }
         }
+        for (v, kind) in local { scope[v] = kind }
     }
 
     func bindProjection(_ proj: Projection, _ scope: Scope, isWith: Bool) throws -> Scope {
@@ -190,7 +198,8 @@ struct Binder {
             throw Binder.err("NoVariablesInScope", "'*' needs at least one variable in scope", proj.pos)
         }
         var out: Scope = proj.star ? scope : [:]
-        var names = Set<String>()
+        var names: [String] = []  // few items: a linear search beats hashing
+        names.reserveCapacity(proj.items.count)
         var hasAgg = false
         for item in proj.items {
             try check(item.expr, scope)
@@ -202,7 +211,7 @@ struct Binder {
             if names.contains(item.name) || (proj.star && scope[item.name] != nil) {
                 throw Binder.err("ColumnNameConflict", "the column name '\(item.name)' is used twice; rename one with AS", item.expr.pos)
             }
-            names.insert(item.name)
+            names.append(item.name)
             if case .pattern = item.expr.kind {
                 throw Binder.err("UnexpectedSyntax", "a pattern cannot be a value here; use a pattern comprehension [(a)-->(b) | b] or EXISTS { ... }", item.expr.pos)
             }
@@ -212,7 +221,8 @@ struct Binder {
             }
             out[item.name] = staticKind(item.expr, scope)
         }
-        if hasAgg {
+        // (an item that is itself an aggregate, e.g. count(*), has nothing ambiguous in it)
+        if hasAgg && (proj.items.contains { !$0.expr.isAggregate && $0.expr.containsAggregate } || proj.order.contains { $0.expr.containsAggregate }) {
             // Non-aggregate parts of an aggregating item must be grouping keys (or constants).
             // only variables and property reads are grouping keys an aggregating expression may reuse
             let keys = proj.items.filter { item in
@@ -233,6 +243,23 @@ struct Binder {
             }
         }
         // ORDER BY sees projected names plus (without DISTINCT/aggregation) the previous scope.
+        if !proj.order.isEmpty { try checkOrder(proj, out, scope, hasAgg: hasAgg) }
+        for e in [proj.skip, proj.limit] {
+            guard let e else { continue }
+            var free = Set<String>()
+            e.freeVariables(into: &free)
+            if !free.isEmpty || e.containsAggregate { throw Binder.err("NonConstantExpression", "SKIP and LIMIT take a constant or a parameter, not a variable", e.pos) }
+            if case .literal(let v) = e.kind {
+                if case .int(let i) = v, i < 0 { throw Binder.err("NegativeIntegerArgument", "SKIP and LIMIT need a number of 0 or more", e.pos) }
+                if case .float = v { throw Binder.err("InvalidArgumentType", "SKIP and LIMIT need an integer", e.pos) }
+            }
+            if case .negate(let inner) = e.kind, case .literal(.int) = inner.kind { throw Binder.err("NegativeIntegerArgument", "SKIP and LIMIT need a number of 0 or more", e.pos) }
+        }
+        return out
+    }
+
+    /// ORDER BY sees the projected names plus (without DISTINCT/aggregation) the previous scope.
+    func checkOrder(_ proj: Projection, _ out: Scope, _ scope: Scope, hasAgg: Bool) throws {
         var orderScope = out
         if !proj.distinct && !hasAgg { for (k, v) in scope where orderScope[k] == nil { orderScope[k] = v } }
         let itemCanon = Set(proj.items.map { $0.expr.canonical })
@@ -244,17 +271,6 @@ struct Binder {
                 throw Binder.err("InvalidAggregation", "ORDER BY cannot aggregate unless the projection aggregates", s.expr.pos)
             }
         }
-        for e in [proj.skip, proj.limit].compactMap({ $0 }) {
-            var free = Set<String>()
-            e.freeVariables(into: &free)
-            if !free.isEmpty || e.containsAggregate { throw Binder.err("NonConstantExpression", "SKIP and LIMIT take a constant or a parameter, not a variable", e.pos) }
-            if case .literal(let v) = e.kind {
-                if case .int(let i) = v, i < 0 { throw Binder.err("NegativeIntegerArgument", "SKIP and LIMIT need a number of 0 or more", e.pos) }
-                if case .float = v { throw Binder.err("InvalidArgumentType", "SKIP and LIMIT need an integer", e.pos) }
-            }
-            if case .negate(let inner) = e.kind, case .literal(.int) = inner.kind { throw Binder.err("NegativeIntegerArgument", "SKIP and LIMIT need a number of 0 or more", e.pos) }
-        }
-        return out
     }
 
     func checkAggregation(_ e: Expr, inAggregate: Bool) throws {
@@ -348,7 +364,7 @@ struct Binder {
     func check(_ e: Expr, _ scope: Scope, booleanContext: Bool = false) throws {
         if booleanContext {
             let t = staticType(e, scope)
-            if [.node, .relationship, .path, .int, .float, .string, .list, .map].contains(t) {
+            if t != .unknown && t != .bool {
                 throw Binder.err("InvalidArgumentType", "'\(e.canonical)' is not a boolean; a predicate must be true, false or null", e.pos)
             }
         }
@@ -432,16 +448,18 @@ struct Binder {
                 if case .literal(_, let x) = it { try check(x, scope) }
             }
         case .binary(let op, let a, let b):
-            if [.sub, .mul, .div, .mod, .pow].contains(op) {
+            switch op { case .sub, .mul, .div, .mod, .pow:
                 for x in [a, b] where [.string, .bool, .map, .node, .relationship, .path].contains(staticType(x, scope)) {
                     throw Binder.err("InvalidArgumentType", "'\(op.rawValue)' needs numbers; '\(x.canonical)' is not a number", x.pos)
                 }
+            default: break
             }
             if op == .inList, [.int, .float, .string, .bool, .map].contains(staticType(b, scope)) {
                 throw Binder.err("InvalidArgumentType", "IN needs a list on its right, not '\(b.canonical)'", b.pos)
             }
-            try check(a, scope, booleanContext: [.and, .or, .xor].contains(op))
-            try check(b, scope, booleanContext: [.and, .or, .xor].contains(op))
+            let logical = op == .and || op == .or || op == .xor
+            try check(a, scope, booleanContext: logical)
+            try check(b, scope, booleanContext: logical)
         case .not(let a):
             try check(a, scope, booleanContext: true)
         case .property(let b, let key):
@@ -450,7 +468,7 @@ struct Binder {
                 throw Binder.err("InvalidArgumentType", "'\(b.canonical)' has no property '\(key)'; only nodes, relationships and maps have properties", e.pos)
             }
         default:
-            for c in e.children { try check(c, scope) }
+            try e.forEachChild { try check($0, scope) }
         }
     }
 

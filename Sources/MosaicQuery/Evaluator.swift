@@ -10,7 +10,7 @@ extension Executor {
             guard let v = params[n] else { throw QueryError(.parameterMissing, "MissingParameter", "the parameter $\(n) was not given a value; pass it with the query", at: e.pos) }
             return v
         case .variable(let n): return row[n] ?? .null
-        case .aggregateSlot(let i): return row["\u{1}agg\(i)"] ?? .null
+        case .aggregateSlot(let i): return row[i < aggregateSlotNames.count ? aggregateSlotNames[i] : "\u{1}agg\(i)"] ?? .null
         case .property(let base, let key): return try property(try eval(base, row), key, e.pos)
         case .index(let base, let idx): return try index(try eval(base, row), try eval(idx, row), e.pos)
         case .slice(let base, let lo, let hi):

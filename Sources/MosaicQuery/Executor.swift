@@ -66,6 +66,11 @@ final class Executor<G: QueryGraph> {
 
     func run() throws -> (columns: [String], rows: [[QueryValue]]) {
         var result: (columns: [String], rows: [[QueryValue]]) = ([], [])
+        if plan.ast.parts.count == 1 {  // no UNION: the part's columns and rows as they are
+            let r = try runSingle(plan.ast.parts[0], 0)
+            try finish()
+            return (r.columns, r.rows)
+        }
         var seen = Set<GroupKeys>()
         for (pi, part) in plan.ast.parts.enumerated() {
             let r = try runSingle(part, pi)
@@ -371,7 +376,7 @@ final class Executor<G: QueryGraph> {
                 }
             }
             if k == order.count { try finish(); return }
-            let (s, forward) = order[k]
+            let s = order[k].step, forward = order[k].forward
             let rp = part.steps[s].0
             let from = forward ? nodeIDs[s] : nodeIDs[s + 1]
             let toIdx = forward ? s + 1 : s

@@ -12,15 +12,30 @@ extension Expr {
 
     /// Whether an aggregate appears anywhere in this expression (not inside nested scopes' own lists).
     var containsAggregate: Bool {
+        if isAggregate { return true }
         var found = false
-        visit { e in if e.isAggregate { found = true; return false }; return true }
+        forEachChild { c in if !found && c.containsAggregate { found = true } }
         return found
     }
 
     /// Pre-order walk; `f` returns false to stop descending into a node's children.
     func visit(_ f: (Expr) -> Bool) {
         guard f(self) else { return }
-        for c in children { c.visit(f) }
+        forEachChild { $0.visit(f) }
+    }
+
+    /// Calls `f` with each child, in the order of `children`, without building the array for
+    /// the common kinds (leaves, unary and binary operators, calls, lists, maps).
+    @inline(__always) func forEachChild(_ f: (Expr) throws -> Void) rethrows {
+        switch kind {
+        case .literal, .parameter, .variable, .countStar, .aggregateSlot, .existsQuery: return
+        case .property(let e, _), .not(let e), .negate(let e), .isNull(let e, _), .labelCheck(let e, _): try f(e)
+        case .index(let a, let b), .binary(_, let a, let b): try f(a); try f(b)
+        case .function(_, _, let args): for a in args { try f(a) }
+        case .list(let l): for x in l { try f(x) }
+        case .map(let m): for (_, x) in m { try f(x) }
+        default: for c in children { try f(c) }
+        }
     }
 
     var children: [Expr] {
@@ -155,7 +170,7 @@ extension Expr {
         case .patternComprehension, .exists, .existsQuery:
             break  // introduce their own variables; checked by the binder
         default:
-            for c in children { c.freeVariables(into: &out, bound: bound) }
+            forEachChild { $0.freeVariables(into: &out, bound: bound) }
         }
     }
 }

@@ -33,7 +33,11 @@ struct ASCIIUnit: LexUnit {
     func append(to s: inout String) { s.unicodeScalars.append(Unicode.Scalar(value)) }
 
     static func string<C: Collection>(_ units: C) -> String where C.Element == ASCIIUnit {
-        String(unsafeUninitializedCapacity: units.count) { buf in
+        // contiguous units (array slices): decoded in one go, a small string needs no allocation
+        if let s = units.withContiguousStorageIfAvailable({ b in
+            b.withMemoryRebound(to: UInt8.self) { String(decoding: $0, as: UTF8.self) }
+        }) { return s }
+        return String(unsafeUninitializedCapacity: units.count) { buf in
             var k = 0
             for u in units { buf[k] = u.value; k += 1 }
             return k
@@ -56,7 +60,14 @@ enum QueryText {
     init(_ text: String) {
         var ascii = true
         for b in text.utf8 where b >= 128 || b == 13 { ascii = false; break }
-        self = ascii ? .ascii(text.utf8.map(ASCIIUnit.init)) : .characters(Array(text))
+        if ascii {
+            let units = [ASCIIUnit](unsafeUninitializedCapacity: text.utf8.count) { buf, count in
+                for b in text.utf8 { buf[count] = ASCIIUnit(b); count += 1 }
+            }
+            self = .ascii(units)
+        } else {
+            self = .characters(Array(text))
+        }
     }
 
     var count: Int {

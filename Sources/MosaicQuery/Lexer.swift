@@ -58,6 +58,7 @@ struct Lexer<U: LexUnit> {
 
     mutating func tokenize() throws -> [Token] {
         var out: [Token] = []
+        out.reserveCapacity(chars.count / 2 + 2)
         while true {
             try skipTrivia()
             let start = here
@@ -68,7 +69,10 @@ struct Lexer<U: LexUnit> {
                 while i < chars.count, Lexer.isIdentPart(chars[i]) { i += 1 }
                 col += i - st
                 let s = U.string(chars[st..<i])
-                out.append(Token(kind: .identifier(s), pos: start, end: i, upper: U.upper(chars[st..<i]) ?? s.uppercased()))
+                // a word written in capitals (MATCH, RETURN) is its own upper-case spelling
+                var hasLower = false
+                for k in st..<i where chars[k].asciiValue.map({ $0 >= 97 && $0 <= 122 }) ?? true { hasLower = true; break }
+                out.append(Token(kind: .identifier(s), pos: start, end: i, upper: hasLower ? U.upper(chars[st..<i]) ?? s.uppercased() : s))
             } else if c == "`" {
                 advance()
                 var s = ""
@@ -93,7 +97,10 @@ struct Lexer<U: LexUnit> {
                     while i < chars.count, chars[i] != "`" { chars[i].append(to: &s); advance() }
                     if i < chars.count { advance() }
                 } else {
-                    while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { chars[i].append(to: &s); advance() }
+                    let st = i
+                    while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { i += 1 }
+                    col += i - st  // (no line breaks in a name)
+                    s = U.string(chars[st..<i])
                 }
                 if s.isEmpty { throw QueryError.syntax("InvalidParameter", "a parameter needs a name after $, e.g. $name", start) }
                 out.append(Token(kind: .parameter(s), pos: start, end: i))
@@ -111,13 +118,25 @@ struct Lexer<U: LexUnit> {
                     default: break
                     }
                 }
-                let sym = matched ?? U.string(CollectionOfOne(c))
                 if matched == nil && !Lexer.isSymbol(c) {
-                    throw QueryError.syntax("UnexpectedCharacter", "unexpected character '\(sym)'", start)
+                    throw QueryError.syntax("UnexpectedCharacter", "unexpected character '\(U.string(CollectionOfOne(c)))'", start)
                 }
-                for _ in 0..<sym.count { advance() }
+                let sym = matched ?? Lexer.symbolString(c)
+                advance(); if matched != nil { advance() }
                 out.append(Token(kind: .symbol(sym), pos: start, end: i))
             }
+        }
+    }
+
+    /// The spelling of a one-character symbol (`isSymbol`), without building a string.
+    static func symbolString(_ c: U) -> String {
+        switch c.asciiValue {
+        case 40: return "("; case 41: return ")"; case 91: return "["; case 93: return "]"
+        case 123: return "{"; case 125: return "}"; case 44: return ","; case 46: return "."
+        case 58: return ":"; case 59: return ";"; case 124: return "|"; case 43: return "+"
+        case 45: return "-"; case 42: return "*"; case 47: return "/"; case 37: return "%"
+        case 94: return "^"; case 61: return "="; case 60: return "<"; case 62: return ">"
+        default: return U.string(CollectionOfOne(c))
         }
     }
 

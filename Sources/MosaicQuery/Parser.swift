@@ -374,9 +374,10 @@ struct Parser {
     }
     mutating func comparison() throws -> Expr {
         let first = try predicateExpr()
+        guard case .symbol(let s0) = tok.kind, Parser.comparisonOperator(s0) != nil else { return first }
         var operands = [first]
         var ops: [(BinaryOp, SourcePosition)] = []
-        while case .symbol(let s) = tok.kind, let op = ["=": BinaryOp.eq, "<>": .neq, "!=": .neq, "<": .lt, ">": .gt, "<=": .le, ">=": .ge][s] {
+        while case .symbol(let s) = tok.kind, let op = Parser.comparisonOperator(s) {
             if s == "!=" { throw QueryError.syntax("InvalidSyntax", "'!=' is not an operator here; use '<>' for inequality", pos) }
             ops.append((op, pos)); p += 1
             operands.append(try predicateExpr())
@@ -388,6 +389,18 @@ struct Parser {
             result = result.map { Expr(.binary(.and, $0, c), ps) } ?? c
         }
         return result!
+    }
+    /// The comparison operator a symbol spells, if any (`!=` is reported as an error).
+    static func comparisonOperator(_ s: String) -> BinaryOp? {
+        switch s {
+        case "=": return .eq
+        case "<>", "!=": return .neq
+        case "<": return .lt
+        case ">": return .gt
+        case "<=": return .le
+        case ">=": return .ge
+        default: return nil
+        }
     }
     mutating func predicateExpr() throws -> Expr {
         var l = try additive()
@@ -540,7 +553,7 @@ struct Parser {
                 try expectSymbol("}")
                 return Expr(.existsQuery(q), ps)
             }
-            if ["ALL", "ANY", "NONE", "SINGLE"].contains(u), peek().kind == .symbol("("), isNameToken(peek(2)), isKeyword(peek(3), "IN") {
+            if u == "ALL" || u == "ANY" || u == "NONE" || u == "SINGLE", peek().kind == .symbol("("), isNameToken(peek(2)), isKeyword(peek(3), "IN") {
                 p += 2
                 let v = try variableName(); try expect("IN")
                 let list = try expression()

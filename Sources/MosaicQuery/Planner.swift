@@ -23,6 +23,13 @@ extension PartPlan {
     func pathVariableFree(_ part: PatternPart) -> Bool { part.pathVariable == nil && part.shortest == 0 }
 }
 
+/// One expansion of a pattern part: step `step` (a relationship and its far node),
+/// walked forward (left to right) or backward.
+struct ExpandStep: Sendable {
+    var step: Int
+    var forward: Bool
+}
+
 struct PartPlan: Sendable {
     var anchor: Int
     var access: AnchorAccess
@@ -37,8 +44,9 @@ struct PartPlan: Sendable {
     /// Conjuncts that need only the relationship of expansion step k (checked before its
     /// target node is looked at).
     var relFilters: [[Expr]] = []
-    /// Expansion order: rightwards from the anchor, then leftwards.
-    var order: [(step: Int, forward: Bool)] = []
+    /// Expansion order: rightwards from the anchor, then leftwards (a struct, not a tuple:
+    /// arrays of tuples look their type metadata up at run time).
+    var order: [ExpandStep] = []
     init(anchor: Int, access: AnchorAccess) { self.anchor = anchor; self.access = access }
 }
 
@@ -68,18 +76,23 @@ enum Planner {
 
     static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]], describe wantText: Bool = true) -> QueryPlan {
         var clauses: [[ClausePlan]] = []
+        clauses.reserveCapacity(ast.parts.count)
         var ops: [PlanOperator] = []
+        ops.reserveCapacity(ast.parts.reduce(ast.parts.count) { $0 + $1.clauses.count })
         let uses = variableUses(ast)
         for (pi, part) in ast.parts.enumerated() {
             var cps: [ClausePlan] = []
+            cps.reserveCapacity(part.clauses.count)
             for (ci, clause) in part.clauses.enumerated() {
-                let bound = Set(scopes[pi][ci].keys)
+                let scope = scopes[pi][ci]
+                var bound: Set<String> { Set(scope.keys) }
                 var cp = ClausePlan()
-                cp.starNames = bound.sorted()
                 switch clause {
                 case .match(let pattern, let optional, let pred, _):
+                    let bound = bound
                     var b = bound
                     var parts: [PartPlan] = []
+                    parts.reserveCapacity(pattern.count)
                     var details: [String] = []
                     let pushed = pred.map { equalityConjuncts($0) } ?? []
                     for pp in pattern {
@@ -97,14 +110,15 @@ enum Planner {
                         }
                         parts.append(plan)
                         if wantText { details.append(describe(pp, plan)) }
-                        for n in ppNodes { if let v = n.variable { b.insert(v); if !bound.contains(v) { cp.introduced.append(v) } } }
-                        for (r, _) in pp.steps { if let v = r.variable, !bound.contains(v) { b.insert(v); cp.introduced.append(v) } }
-                        if let pv = pp.pathVariable { b.insert(pv); cp.introduced.append(pv) }
+                        let more = parts.count < pattern.count  // b is read only by the parts after this one
+                        for n in ppNodes { if let v = n.variable { if more { b.insert(v) }; if !bound.contains(v) { cp.introduced.append(v) } } }
+                        for (r, _) in pp.steps { if let v = r.variable, !bound.contains(v) { if more { b.insert(v) }; cp.introduced.append(v) } }
+                        if let pv = pp.pathVariable { if more { b.insert(pv) }; cp.introduced.append(pv) }
                     }
                     if !uses.star {
                         for (k, pp) in pattern.enumerated() {
-                            for (i, n) in parts[k].nodes.enumerated() { if let v = n.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindNodes[i] = false } }
-                            for (i, (r, _)) in pp.steps.enumerated() { if let v = r.variable, !bound.contains(v), uses.counts[v, default: 0] <= 1 { parts[k].bindRels[i] = false } }
+                            for (i, n) in parts[k].nodes.enumerated() { if let v = n.variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].bindNodes[i] = false } }
+                            for (i, (r, _)) in pp.steps.enumerated() { if let v = r.variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].bindRels[i] = false } }
                         }
                     }
                     if pattern.count == 1, let w = pred, parts[0].pathVariableFree(pattern[0]) {
@@ -115,7 +129,7 @@ enum Planner {
                         cp.pushedDown = true
                     }
                     cp.parts = parts
-                    var d = details.joined(separator: ", ")
+                    var d = wantText ? details.joined(separator: ", ") : ""
                     if wantText, let w = pred { d += " WHERE " + w.canonical }
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match", detail: d, depth: 0))
@@ -123,10 +137,12 @@ enum Planner {
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: "Unwind", detail: wantText ? "\(e.canonical) AS \(v)" : "", depth: 0))
                 case .with(let p, let w):
+                    if p.star { cp.starNames = scope.keys.sorted() }
                     cp.projection = ProjectionPlan(p, starNames: cp.starNames)
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "Aggregate" : "Projection", detail: wantText ? projectionDetail(p) + (w.map { " WHERE " + $0.canonical } ?? "") : "", depth: 0))
                 case .returns(let p):
+                    if p.star { cp.starNames = scope.keys.sorted() }
                     cp.projection = ProjectionPlan(p, starNames: cp.starNames)
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "AggregateResults" : "ProduceResults", detail: wantText ? projectionDetail(p) : "", depth: 0))
@@ -150,66 +166,90 @@ enum Planner {
         return QueryPlan(ast: ast, clauses: clauses, operators: ops)
     }
 
-    /// How often each name occurs in the query (declarations and uses), and whether some
-    /// projection uses `*` (then every variable is needed).
-    static func variableUses(_ ast: QueryAST) -> (counts: [String: Int], star: Bool) {
-        var counts: [String: Int] = [:]
+    /// The names the query mentions (declarations and uses, one entry per occurrence), and
+    /// whether some projection uses `*` (then every variable is needed). An array, not a
+    /// dictionary of counts: queries mention few names, and most are never counted.
+    struct VariableUses {
+        var names: [String] = []
         var star = false
-        func pattern(_ p: PatternPart) {
-            if let v = p.pathVariable { counts[v, default: 0] += 1 }
-            for i in 0..<p.nodeCount { let n = p.node(i); if let v = n.variable { counts[v, default: 0] += 1 }; if let e = n.properties { expr(e) } }
-            for (r, _) in p.steps { if let v = r.variable { counts[v, default: 0] += 1 }; if let e = r.properties { expr(e) } }
+
+        func count(_ v: String) -> Int {
+            var n = 0
+            for x in names where x == v { n += 1 }
+            return n
         }
-        func expr(_ e: Expr) {
+
+        mutating func pattern(_ p: PatternPart) {
+            // fields read in place: copying a NodePattern or a step retains all its fields
+            if let v = p.pathVariable { names.append(v) }
+            if let v = p.start.variable { names.append(v) }
+            if let e = p.start.properties { expr(e) }
+            for i in p.steps.indices {
+                if let v = p.steps[i].1.variable { names.append(v) }
+                if let e = p.steps[i].1.properties { expr(e) }
+            }
+            for i in p.steps.indices {
+                if let v = p.steps[i].0.variable { names.append(v) }
+                if let e = p.steps[i].0.properties { expr(e) }
+            }
+        }
+        mutating func expr(_ e: Expr) {
             switch e.kind {
-            case .variable(let v): counts[v, default: 0] += 1
+            case .variable(let v): names.append(v)
+            case .literal, .parameter, .countStar: break
             case .pattern(let p): pattern(p)
-            case .exists(let ps, let w): ps.forEach(pattern); if let w = w { expr(w) }
+            case .exists(let ps, let w): for p in ps { pattern(p) }; if let w = w { expr(w) }
             case .existsQuery: star = true  // the subquery may read any outer variable
             case .patternComprehension(let pv, let p, let w, let pr):
-                if let pv = pv { counts[pv, default: 0] += 1 }
+                if let pv = pv { names.append(pv) }
                 pattern(p); if let w = w { expr(w) }; expr(pr)
             case .mapProjection(let v, let items):
-                counts[v, default: 0] += 1
+                names.append(v)
                 for it in items {
-                    if case .variable(let x) = it { counts[x, default: 0] += 1 }
+                    if case .variable(let x) = it { names.append(x) }
                     if case .literal(_, let x) = it { expr(x) }
                 }
-            default: for c in e.children { expr(c) }
+            default: e.forEachChild { expr($0) }
             }
         }
-        func proj(_ p: Projection) {
+        mutating func proj(_ p: Projection) {
             if p.star { star = true }
-            p.items.forEach { expr($0.expr) }; p.order.forEach { expr($0.expr) }
-            [p.skip, p.limit].compactMap { $0 }.forEach(expr)
+            for it in p.items { expr(it.expr) }
+            for o in p.order { expr(o.expr) }
+            if let s = p.skip { expr(s) }
+            if let l = p.limit { expr(l) }
         }
-        func setItem(_ s: SetItem) {
+        mutating func setItem(_ s: SetItem) {
             switch s {
             case .property(let t, _, let v): expr(t); expr(v)
-            case .replaceAll(let n, let v, _), .merge(let n, let v, _): counts[n, default: 0] += 1; expr(v)
-            case .labels(let n, _, _): counts[n, default: 0] += 1
+            case .replaceAll(let n, let v, _), .merge(let n, let v, _): names.append(n); expr(v)
+            case .labels(let n, _, _): names.append(n)
             }
         }
-        for part in ast.parts {
-            for c in part.clauses {
-                switch c {
-                case .match(let p, _, let w, _): p.forEach(pattern); if let w = w { expr(w) }
-                case .unwind(let e, let v, _): expr(e); counts[v, default: 0] += 1
-                case .with(let p, let w): proj(p); if let w = w { expr(w) }
-                case .returns(let p): proj(p)
-                case .create(let p, _): p.forEach(pattern)
-                case .merge(let p, let a, let b, _): pattern(p); (a + b).forEach(setItem)
-                case .set(let items, _): items.forEach(setItem)
-                case .remove(let items, _):
-                    for it in items {
-                        switch it { case .property(let t, _): expr(t); case .labels(let n, _, _): counts[n, default: 0] += 1 }
-                    }
-                case .delete(let es, _, _): es.forEach(expr)
-                case .call(_, let args, _, _): args?.forEach(expr)
+        mutating func clause(_ c: Clause) {
+            switch c {
+            case .match(let p, _, let w, _): for x in p { pattern(x) }; if let w = w { expr(w) }
+            case .unwind(let e, let v, _): expr(e); names.append(v)
+            case .with(let p, let w): proj(p); if let w = w { expr(w) }
+            case .returns(let p): proj(p)
+            case .create(let p, _): for x in p { pattern(x) }
+            case .merge(let p, let a, let b, _): pattern(p); for x in a { setItem(x) }; for x in b { setItem(x) }
+            case .set(let items, _): for x in items { setItem(x) }
+            case .remove(let items, _):
+                for it in items {
+                    switch it { case .property(let t, _): expr(t); case .labels(let n, _, _): names.append(n) }
                 }
+            case .delete(let es, _, _): for e in es { expr(e) }
+            case .call(_, let args, _, _): for e in args ?? [] { expr(e) }
             }
         }
-        return (counts, star)
+    }
+
+    static func variableUses(_ ast: QueryAST) -> VariableUses {
+        var uses = VariableUses()
+        uses.names.reserveCapacity(16)
+        for part in ast.parts { for c in part.clauses { uses.clause(c) } }
+        return uses
     }
 
     static func conjuncts(_ e: Expr) -> [Expr] {
@@ -225,7 +265,8 @@ enum Planner {
         var known = bound
         if let v = part.node(plan.anchor).variable { known.insert(v) }
         levels.append(known)
-        for (s, forward) in plan.order {
+        for x in plan.order {
+            let s = x.step, forward = x.forward
             let fixed = part.steps[s].0.range == nil
             if let v = part.steps[s].0.variable { known.insert(v) }
             levels.append(fixed ? known : bound.filter { _ in false })  // var-length: no relationship level
@@ -273,7 +314,7 @@ enum Planner {
     static func access(_ np: NodePattern, bound: Set<String>) -> AnchorAccess {
         if let v = np.variable, bound.contains(v) { return .bound(v) }
         if let props = np.properties, case .map(let entries) = props.kind {
-            for (k, e) in entries where indexedKeys.contains(k) {
+            for (k, e) in entries where k == "id" || k == "name" {  // indexedKeys, without hashing
                 var free = Set<String>(); e.freeVariables(into: &free)
                 if free.isSubset(of: bound) { return .property(k, e) }
             }
@@ -300,10 +341,13 @@ enum Planner {
 
     static func complete(_ p: PartPlan, _ part: PatternPart) -> PartPlan {
         var best = p
-        best.nodes = part.nodes
-        best.bindNodes = Array(repeating: true, count: best.nodes.count)
+        best.nodes.reserveCapacity(part.nodeCount)
+        for i in 0..<part.nodeCount { best.nodes.append(part.node(i)) }
+        best.bindNodes = Array(repeating: true, count: part.nodeCount)
         best.bindRels = Array(repeating: true, count: part.steps.count)
-        best.order = (best.anchor..<part.steps.count).map { ($0, true) } + (0..<best.anchor).reversed().map { ($0, false) }
+        best.order.reserveCapacity(part.steps.count)
+        for s in best.anchor..<part.steps.count { best.order.append(ExpandStep(step: s, forward: true)) }
+        for s in (0..<best.anchor).reversed() { best.order.append(ExpandStep(step: s, forward: false)) }
         return best
     }
 

@@ -39,7 +39,14 @@ struct ProjectionPlan: Sendable {
             rewritten = items.map(\.expr)
         }
         aggregates = aggs
-        keyIndices = items.indices.filter { !items[$0].expr.containsAggregate }
+        var keys: [Int] = []
+        if hasAggregates {
+            keys.reserveCapacity(items.count)
+            for i in items.indices where !items[i].expr.containsAggregate { keys.append(i) }
+        } else {
+            keys = Array(items.indices)
+        }
+        keyIndices = keys
         // ORDER BY an expression that a projection item computes refers to that column.
         let canon = orderExprs.isEmpty ? [:] : Dictionary(items.map { ($0.expr.canonical, $0.name) }, uniquingKeysWith: { a, _ in a })
         sortExprs = orderExprs.map { e in
@@ -51,6 +58,9 @@ struct ProjectionPlan: Sendable {
         }
     }
 }
+
+/// The row keys of the first aggregate slots (see `Aggregator.slotName`), built once.
+let aggregateSlotNames: [String] = (0..<16).map { "\u{1}agg\($0)" }
 
 /// Running state of one aggregate function over a group.
 struct Accumulator {
@@ -174,8 +184,12 @@ final class Aggregator<G: QueryGraph> {
         }
     }
 
-    /// (projected row, row for ORDER BY) per group.
-    func finish() throws -> [(out: Row, sortRow: Row)] {
+    /// The row key under which aggregate `i`'s value is kept for the rewritten items.
+    static func slotName(_ i: Int) -> String { i < slotNames.count ? slotNames[i] : "\u{1}agg\(i)" }
+    static var slotNames: [String] { aggregateSlotNames }
+
+    /// (projected row, row for ORDER BY: only when `merged`) per group.
+    func finish(merged: Bool = true) throws -> [(out: Row, sortRow: Row)] {
         if firstRows.isEmpty && plan.keyIndices.isEmpty {
             firstRows = [[:]]; keys = [[]]; accs = [Array(repeating: Accumulator(), count: plan.aggregates.count)]; rowsForPercentile = [[]]
         }
@@ -183,11 +197,11 @@ final class Aggregator<G: QueryGraph> {
         out.reserveCapacity(firstRows.count)
         for g in firstRows.indices {
             var base = firstRows[g]
-            for i in plan.aggregates.indices { base["\u{1}agg\(i)"] = try result(accs[g][i], i, g) }
+            for i in plan.aggregates.indices { base[Aggregator.slotName(i)] = try result(accs[g][i], i, g) }
             var o: Row = [:]
             for (j, i) in plan.keyIndices.enumerated() { o[plan.items[i].name] = keys[g][j] }
             for i in plan.items.indices where !plan.keyIndices.contains(i) { o[plan.items[i].name] = try ex.eval(plan.rewritten[i], base) }
-            out.append((o, base.merging(o) { $1 }))
+            out.append((o, merged ? base.merging(o) { $1 } : [:]))
         }
         return out
     }
@@ -200,15 +214,15 @@ extension Executor {
         let plan = cp.projection!
         let items = plan.items
         var projected: [(out: Row, sortRow: Row)] = []
+        let needMerged = !proj.order.isEmpty || keepMerged
         if let agg = aggregated {
-            projected = try agg.finish()
+            projected = try agg.finish(merged: needMerged)
         } else if plan.hasAggregates {
             let agg = Aggregator(plan, self)
             for row in rows { try tick(); try agg.add(row) }
-            projected = try agg.finish()
+            projected = try agg.finish(merged: needMerged)
         } else {
             projected.reserveCapacity(rows.count)
-            let needMerged = !proj.order.isEmpty || keepMerged
             for row in rows {
                 try tick()
                 var out: Row = [:]

@@ -6,14 +6,14 @@
 /// `changes`, which the Store commits as one transaction.
 public struct Graph: Sendable {
     public internal(set) var nodes: [Node] = []
-    public internal(set) var relationships: [Relationship] = []
+    public internal(set) var relationships = ChunkedArray<Relationship>()
     public internal(set) var relationTypes: [String] = []
     var relationTypeIDs: [String: Int32] = [:]
     var keyIndex: [String: Int32] = [:]
     var labelIndex: [String: [Int32]] = [:]
     var nameIndex: [String: NameSlot] = [:]
-    var outAdjacency: [[Int32]] = []
-    var inAdjacency: [[Int32]] = []
+    var outAdjacency = ChunkedArray<[Int32]>()
+    var inAdjacency = ChunkedArray<[Int32]>()
     var relationProps: [Int32: [String: Value]] = [:]
     var relationPropStatements: [Int32: [String: Int64]] = [:]
     var sourceSets: [[Citation]] = [[]]

@@ -34,7 +34,7 @@ extension Graph {
         }
         // Relationships: one block.
         w.int(relationships.count)
-        relationships.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
+        for chunk in relationships.chunks { chunk.withUnsafeBytes { w.bytes.append(contentsOf: $0) } }
         // Adjacency.
         for lists in [outAdjacency, inAdjacency] {
             for l in lists { w.int(l.count) }
@@ -106,13 +106,22 @@ extension Graph {
         guard r.ok, relCount >= 0 else { return nil }
         let block = r.take(relCount * MemoryLayout<Relationship>.stride)
         guard r.ok else { return nil }
-        relationships = Array(unsafeUninitializedCapacity: relCount) { buf, n in
-            UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: block))
-            n = relCount
+        let stride = MemoryLayout<Relationship>.stride
+        var at = 0
+        while at < relCount {
+            let n = min(ChunkedArray<Relationship>.chunkSize, relCount - at)
+            let raw = UnsafeRawBufferPointer(rebasing: block[(block.startIndex + at * stride)..<(block.startIndex + (at + n) * stride)])
+            var chunk = [Relationship](unsafeUninitializedCapacity: n) { buf, k in
+                UnsafeMutableRawBufferPointer(buf).copyMemory(from: raw)
+                k = n
+            }
+            chunk.reserveCapacity(ChunkedArray<Relationship>.chunkSize)
+            relationships.appendChunk(chunk)
+            at += n
         }
         for which in 0..<2 {
             let counts = (0..<nodeCount).map { _ in r.int() }
-            var lists: [[Int32]] = []
+            var lists = ChunkedArray<[Int32]>()
             lists.reserveCapacity(nodeCount)
             for c in counts {
                 let raw = r.take(max(0, c) * 4)

@@ -278,6 +278,7 @@ public final class Store: @unchecked Sendable {
     @discardableResult
     public func write(origin: Origin, note: String? = nil, _ body: (inout StoreTransaction) throws -> Void) throws -> Int64 {
         let now = clock()
+        var trace = PhaseTrace("write")
         let (txID, wrote, asserted, retracted) = try writer.write { db -> (Int64, Bool, [Int64], [Int64]) in
             let next = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0) + 1
             let nextStatement = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0) + 1
@@ -289,6 +290,7 @@ public final class Store: @unchecked Sendable {
                            arguments: [next, now.timeIntervalSince1970, origin.description, note])
             return (next, true, tx.asserted, tx.retracted)
         }
+        trace.mark("transaction")
         if wrote { try refresh(transaction: txID, asserted: asserted, retracted: retracted) }
         return txID
     }
@@ -355,12 +357,16 @@ public final class Store: @unchecked Sendable {
                                           [Value.list(ids.map(Value.int)).encoded])
             }
         }
+        var trace = PhaseTrace("refresh in place")
         let added = try fetch(asserted), closed = try fetch(retracted)
+        trace.mark("fetch \(added.count) + \(closed.count) statements")
         var g = graph
         guard g.transaction == transaction - 1, Store.apply(added: added, closed: closed, to: &g) else { return try refresh() }
+        trace.mark("apply")
         g.transaction = transaction
         g.nextStatementID = max(g.nextStatementID, (asserted.max() ?? 0) + 1)
         lock.withLock { current = g }
+        trace.mark("install")
     }
 
     /// Applies statements asserted and closed after a snapshot was taken to it, in place.

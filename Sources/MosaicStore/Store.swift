@@ -277,22 +277,30 @@ public final class Store: @unchecked Sendable {
     /// refreshes the snapshot. Returns the transaction id (unchanged when nothing was written).
     @discardableResult
     public func write(origin: Origin, note: String? = nil, _ body: (inout StoreTransaction) throws -> Void) throws -> Int64 {
-        let now = clock()
         var trace = PhaseTrace("write")
-        let (txID, wrote, asserted, retracted) = try writer.write { db -> (Int64, Bool, [Int64], [Int64]) in
+        let t = try transact(origin: origin, note: note, body)
+        trace.mark("transaction")
+        if t.wrote { try refresh(transaction: t.id, asserted: t.asserted, retracted: t.retracted) }
+        return t.id
+    }
+
+    /// One SQLite transaction: the next transaction and statement ids, `body`, the text index,
+    /// and the transaction's row when something was written (else the id of the last one).
+    private func transact<R>(origin: Origin, note: String?, _ body: (inout StoreTransaction) throws -> R) throws
+        -> (id: Int64, wrote: Bool, asserted: [Int64], retracted: [Int64], result: R) {
+        let now = clock()
+        return try writer.write { db in
             let next = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0) + 1
             let nextStatement = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0) + 1
             var tx = StoreTransaction(db: db, id: next, nextStatement: nextStatement)
-            try body(&tx)
+            tx.time = now
+            let result = try body(&tx)
             try tx.finish()
-            guard tx.wroteSomething else { return (next - 1, false, [], []) }
+            guard tx.wroteSomething else { return (next - 1, false, [], [], result) }
             try db.execute(sql: "INSERT INTO tx (id, at, origin, note) VALUES (?, ?, ?, ?)",
                            arguments: [next, now.timeIntervalSince1970, origin.description, note])
-            return (next, true, tx.asserted, tx.retracted)
+            return (next, true, tx.asserted, tx.retracted, result)
         }
-        trace.mark("transaction")
-        if wrote { try refresh(transaction: txID, asserted: asserted, retracted: retracted) }
-        return txID
     }
 
     /// A write whose body also builds the snapshot it leads to (the bulk import builds it
@@ -301,23 +309,13 @@ public final class Store: @unchecked Sendable {
     /// have it loaded from the log. The snapshot file is written afterwards.
     @discardableResult
     func write(origin: Origin, note: String?, building body: (inout StoreTransaction, Graph) throws -> Graph?) throws -> Int64 {
-        let now = clock()
         let base = graph
         var trace = PhaseTrace("write")
         defer { trace.mark("commit") }
-        let (txID, built) = try writer.write { db -> (Int64, Graph?) in
-            let next = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0) + 1
-            let nextStatement = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0) + 1
-            var tx = StoreTransaction(db: db, id: next, nextStatement: nextStatement)
-            tx.time = now
-            // The snapshot can only be built on when it reflects the transaction before this one.
-            let g = try body(&tx, base)
-            try tx.finish()
-            guard tx.wroteSomething else { return (next - 1, nil) }
-            try db.execute(sql: "INSERT INTO tx (id, at, origin, note) VALUES (?, ?, ?, ?)",
-                           arguments: [next, now.timeIntervalSince1970, origin.description, note])
-            return (next, base.transaction == next - 1 ? g : nil)
-        }
+        let t = try transact(origin: origin, note: note) { tx in try body(&tx, base) }
+        let txID = t.id
+        // The built snapshot only counts when `base` was the snapshot of the transaction before.
+        let built = t.wrote && base.transaction == txID - 1 ? t.result : nil
         guard txID > base.transaction else { return txID }
         if var g = built {
             g.transaction = txID

@@ -10,8 +10,9 @@ struct PhaseTrace {
     init(_ what: String) { self.what = what }
 
     /// Prints the time since the previous mark (or the start) under `phase`.
-    mutating func mark(_ phase: String) {
+    mutating func mark(_ phase: @autoclosure () -> String) {
         guard PhaseTrace.enabled else { return }
+        let phase = phase()
         let now = DispatchTime.now()
         FileHandle.standardError.write(Data(String(format: "%@: %@ %.3f s\n", what, phase,
                                                    Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9).utf8))

@@ -29,23 +29,21 @@ public struct GraphDigest {
     }
 
     private mutating func feed(_ g: Graph) {
-        var d = self
-        defer { self = d }
-        d.add("tx \(g.transaction) next \(g.nextStatementID) nodes \(g.liveNodeCount) rels \(g.liveRelationshipCount)")
-        d.add(g.relationTypes.joined(separator: ","))
-        d.add(g.labels.map { "\($0):\(g.nodes(withLabel: $0))" }.joined(separator: ";"))
+        add("tx \(g.transaction) next \(g.nextStatementID) nodes \(g.liveNodeCount) rels \(g.liveRelationshipCount)")
+        add(g.relationTypes.joined(separator: ","))
+        add(g.labels.map { "\($0):\(g.nodes(withLabel: $0))" }.joined(separator: ";"))
         for (i, n) in g.nodes.enumerated() {
-            d.add("\(i) \(n.key) \(n.labels) \(n.statement) \(n.alive)")
-            for e in n.entries.sorted(by: { $0.name < $1.name }) { d.add("\(e.name)=\(e.value.encoded)@\(e.statement)") }
-            for k in n.labelStatements.keys.sorted() { d.add("L\(k)@\(n.labelStatements[k]!)") }
-            if let name = n.name { d.add("named \(g.nodes(named: name))") }
-            d.add("out \(g.outList(Int32(i))) in \(g.inList(Int32(i)))")
+            add("\(i) \(n.key) \(n.labels) \(n.statement) \(n.alive)")
+            for e in n.entries.sorted(by: { $0.name < $1.name }) { add("\(e.name)=\(e.value.encoded)@\(e.statement)") }
+            for k in n.labelStatements.keys.sorted() { add("L\(k)@\(n.labelStatements[k]!)") }
+            if let name = n.name { add("named \(g.nodes(named: name))") }
+            add("out \(g.outList(Int32(i))) in \(g.inList(Int32(i)))")
         }
         for (i, r) in g.relationships.enumerated() {
             let m = g.meta(ofRelationship: Int32(i))
-            d.add("\(r.source) \(r.target) \(g.relationTypeName(r.type)) \(r.statement) \(r.alive) \(r.txFrom) \(String(describing: m))")
+            add("\(r.source) \(r.target) \(g.relationTypeName(r.type)) \(r.statement) \(r.alive) \(r.txFrom) \(String(describing: m))")
             let p = g.properties(ofRelationship: Int32(i))
-            for k in p.keys.sorted() { d.add("\(k)=\(p[k]!.encoded)") }
+            for k in p.keys.sorted() { add("\(k)=\(p[k]!.encoded)") }
         }
     }
 }

@@ -256,6 +256,7 @@ public struct BulkImporter: Sendable {
                 g.loadRelationship(from: a, to: b, type: e.type, properties: e.props, meta: e.meta, statement: id, transaction: transaction)
                 id += 1
             }
+            let last = id - 1
             id = first
             for (n, i) in zip(rows.nodes, nodeIndex) {
                 id += 1
@@ -263,7 +264,6 @@ public struct BulkImporter: Sendable {
                 for (k, v) in n.properties { g.loadProperty(i, k, v, statement: id); id += 1 }
             }
             g.transaction = transaction
-            let last = first + Int64(rows.nodes.reduce(0) { $0 + 1 + $1.labels.count + $1.properties.count } + rows.edges.count) - 1
             g.nextStatementID = max(g.nextStatementID, last + 1)
             graph = g
             try? file?.write(g, header: .init(transaction: transaction, time: time, lastStatement: last))

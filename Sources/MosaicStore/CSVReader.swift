@@ -20,7 +20,7 @@ struct CSVReader {
         let start = line
         var fields: [String] = []
         fields.reserveCapacity(8)
-        let done = try bytes.withUnsafeBufferPointer { b -> Bool in
+        try bytes.withUnsafeBufferPointer { b in
             let n = b.count
             while true {
                 // One field, starting at i.
@@ -51,21 +51,20 @@ struct CSVReader {
                     fields.append(String(decoding: UnsafeBufferPointer(rebasing: b[s..<i]), as: UTF8.self))
                 }
                 // The separator after it.
-                if i >= n { return true }
+                if i >= n { return }
                 switch b[i] {
                 case 0x2C: i += 1
                 case 0x0D:
                     i += 1
                     if i < n && b[i] == 0x0A { i += 1 }
                     line += 1
-                    return true
+                    return
                 default:
                     i += 1; line += 1
-                    return true
+                    return
                 }
             }
         }
-        _ = done
         return (fields, start)
     }
 

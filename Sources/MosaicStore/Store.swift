@@ -314,10 +314,9 @@ public final class Store: @unchecked Sendable {
         defer { trace.mark("commit") }
         let t = try transact(origin: origin, note: note) { tx in try body(&tx, base) }
         let txID = t.id
+        guard t.wrote else { return txID }
         // The built snapshot only counts when `base` was the snapshot of the transaction before.
-        let built = t.wrote && base.transaction == txID - 1 ? t.result : nil
-        guard txID > base.transaction else { return txID }
-        if var g = built {
+        if var g = t.result, base.transaction == txID - 1 {
             g.transaction = txID
             let installed = lock.withLock { () -> Bool in
                 guard current.transaction == txID - 1 else { return false }

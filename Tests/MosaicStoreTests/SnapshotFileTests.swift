@@ -25,33 +25,6 @@ final class SnapshotFileTests: XCTestCase {
         XCTAssertEqual(a.nextStatementID, b.nextStatementID, step, file: file, line: line)
     }
 
-    /// The same facts and indexes as readers see them: a snapshot changed in place keeps
-    /// retracted relationships as tombstones and may list index entries in another order.
-    func assertEquivalent(_ a: Graph, _ b: Graph, _ step: String, file: StaticString = #filePath, line: UInt = #line) {
-        func facts(_ g: Graph) -> [String] {
-            var out: [String] = ["tx \(g.transaction) next \(g.nextStatementID) nodes \(g.liveNodeCount) rels \(g.liveRelationshipCount)"]
-            for i in g.nodeIndices {
-                let n = g.node(i)
-                out.append("N \(n.key) \(n.labels) #\(n.statement) \(n.labelStatements.sorted { $0.key < $1.key })")
-                for e in n.entries.sorted(by: { $0.name < $1.name }) { out.append("  \(e.name)=\(e.value.encoded) #\(e.statement)") }
-                let stmts = { (l: [Int32]) in l.map { g.relationship($0).statement }.sorted() }
-                out.append("  out \(stmts(g.outList(i))) in \(stmts(g.inList(i)))")
-                for name in [n.name].compactMap({ $0 }) + n.aliases {
-                    out.append("  named \(name): \(g.nodes(named: name).map { g.node($0).key }.sorted())")
-                }
-            }
-            for label in g.labels { out.append("L \(label): \(g.nodes(withLabel: label).map { g.node($0).key }.sorted())") }
-            for r in g.relationshipIndices {
-                let rel = g.relationship(r)
-                out.append("R #\(rel.statement) \(g.node(rel.source).key) \(g.typeName(of: r)) \(g.node(rel.target).key) tx \(rel.txFrom) \(g.meta(ofRelationship: r)) \(Value.map(g.properties(ofRelationship: r)).encoded)")
-            }
-            return out.sorted()
-        }
-        let (fa, fb) = (facts(a), facts(b))
-        XCTAssertEqual(fa.count, fb.count, step, file: file, line: line)
-        for (x, y) in zip(fa, fb) where x != y { XCTFail("\(step): \(x) ≠ \(y)", file: file, line: line); break }
-    }
-
     func meta(_ line: Int, grade: String? = "B2", note: String? = nil, confidence: Double? = nil, from: String? = nil, to: String? = nil) -> StatementMeta {
         StatementMeta(validFrom: from.flatMap(PartialDate.init), validTo: to.flatMap(PartialDate.init),
                       sources: [Citation(source: "art-\(line % 3)", note: note)], grading: grade.flatMap(Grading.init),
@@ -125,7 +98,7 @@ final class SnapshotFileTests: XCTestCase {
             }
         }
         let store = try Store.open(path: path)
-        assertEquivalent(store.graph, try loaded(store), "open from the file and two later writes")
+        GraphFacts.assertEquivalent(store.graph, try loaded(store), "open from the file and two later writes")
         XCTAssertEqual(store.graph.node(store.graph.lookup(key: "ru")!).name, "Rossiya")
         // An entity retracted after the file: applied by a full load.
         let tt = store.graph.node(store.graph.lookup(key: "tt")!).statement
@@ -181,11 +154,11 @@ final class SnapshotFileTests: XCTestCase {
         let store = try Store.open(path: path)
         try fill(store)
         try BulkImporter(store: store).importFiles([nodes.path, edges.path])
-        assertEquivalent(store.graph, try loaded(store), "import into a store with data")
+        GraphFacts.assertEquivalent(store.graph, try loaded(store), "import into a store with data")
         try #"{"id": "X1", "type": "Base", "name": "Extra"}"# .appending("\n").appending(#"{"src": "X1", "dst": "hm", "type": "NEAR", "since": "2024"}"#)
             .write(to: more, atomically: true, encoding: .utf8)
         try BulkImporter(store: store).importFiles([more.path])
-        assertEquivalent(store.graph, try loaded(store), "a second import")
+        GraphFacts.assertEquivalent(store.graph, try loaded(store), "a second import")
         XCTAssertEqual(store.graph.node(store.graph.lookup(key: "B2")!).name, "Port Sud")
         // The import wrote the snapshot file: a new process opens from it.
         let reopened = try Store.open(path: path)

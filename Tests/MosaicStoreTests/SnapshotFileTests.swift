@@ -160,7 +160,9 @@ final class SnapshotFileTests: XCTestCase {
         try BulkImporter(store: store).importFiles([more.path])
         GraphFacts.assertEquivalent(store.graph, try loaded(store), "a second import")
         XCTAssertEqual(store.graph.node(store.graph.lookup(key: "B2")!).name, "Port Sud")
-        // The import wrote the snapshot file: a new process opens from it.
+        // The import wrote the snapshot file (before its commit) and it holds: a new process opens from it.
+        let accepted = try store.writer.read { db in SnapshotFile(store: self.path).read(db)?.header.transaction }
+        XCTAssertEqual(accepted, store.lastTransaction)
         let reopened = try Store.open(path: path)
         assertSame(reopened.graph, store.graph, "reopened from the file the import wrote")
         // And an import into an empty store.

@@ -25,10 +25,13 @@ let package = Package(
         .systemLibrary(name: "CEditline", path: "Sources/CEditline", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
 
+        // A table-valued function over rows encoded in memory (the bulk import's inserts).
+        .target(name: "CRowTable", dependencies: ["CSQLite"]),
+
         // The data path, in order.
         .target(name: "MosaicGraph"),
         .target(name: "MosaicStore", dependencies: [
-            "MosaicGraph", "CSQLite",
+            "MosaicGraph", "CSQLite", "CRowTable",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),

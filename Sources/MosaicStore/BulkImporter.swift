@@ -40,8 +40,7 @@ public struct BulkImporter: Sendable {
         var edges: [EdgeRow] = []
         report.transaction = try store.write(origin: .system("import"), note: origins.sorted().joined(separator: ", ")) { tx, base in
             let firstStatement = tx.nextStatement
-            let ins = try RawInserter(tx: tx)
-            defer { ins.close() }
+            guard let conn = tx.db.sqliteConnection else { throw StoreError.sqlite(context: "importing", message: "no connection") }
             // A page cache that holds what the import writes (SQLite's default is 2 MB): with
             // the default, pages spill to the WAL in the middle of the transaction. Restored after.
             let cacheSize = try Int.fetchOne(tx.db, sql: "PRAGMA cache_size") ?? -2000
@@ -55,17 +54,15 @@ public struct BulkImporter: Sendable {
             if rebuildIndex { try tx.db.execute(sql: "DROP INDEX IF EXISTS statement_subject") }
             var builder: SnapshotBuilder?
             do {
+                // Each file's statement rows come encoded from its parsing thread: one insert a batch.
+                var edgeBatches: [RowBatch] = []
                 for file in parsing {
-                    let (fileNodes, fileEdges) = try file.wait()
-                    for n in fileNodes {
-                        try ins.insert(&tx, kind: 0, subject: n.id, predicate: n.type, meta: nil, originText: n.origin)
-                        for l in n.labels { try ins.insert(&tx, kind: 1, subject: n.id, predicate: l, meta: nil, originText: n.origin) }
-                        for (k, v) in n.properties {
-                            try ins.insert(&tx, kind: 2, subject: n.id, predicate: k, value: v.encoded, meta: nil, originText: n.origin)
-                        }
-                    }
-                    nodes += fileNodes
-                    edges += fileEdges
+                    let parsed = try file.wait()
+                    try parsed.nodeRows.insert(on: conn, firstID: tx.reserveStatementIDs(parsed.nodeRows.rows).lowerBound, transaction: tx.id)
+                    nodes += parsed.nodes
+                    edges += parsed.edges
+                    edgeBatches.append(parsed.edgeRows)
+                    file.release()
                 }
                 trace.mark("parse and insert nodes")
                 // The new snapshot is built from the rows on a second thread while SQLite inserts the edges.
@@ -73,10 +70,10 @@ public struct BulkImporter: Sendable {
                                           transaction: tx.id, file: base.transaction == tx.id - 1 ? store.snapshotFile : nil,
                                           time: tx.time.timeIntervalSince1970)
                 builder?.start()
-                for e in edges {
-                    try ins.insert(&tx, kind: 3, subject: e.src, predicate: e.type, object: e.dst,
-                                   value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, originText: e.originText)
+                for batch in edgeBatches {
+                    try batch.insert(on: conn, firstID: tx.reserveStatementIDs(batch.rows).lowerBound, transaction: tx.id)
                 }
+                edgeBatches = []
             } catch {
                 _ = try? builder?.wait()
                 throw error
@@ -97,8 +94,38 @@ public struct BulkImporter: Sendable {
         return report
     }
 
+    /// One file's rows, and their statement rows encoded for the insert (nodes: each node's
+    /// entity, labels and properties; edges: one relation each).
+    struct Parsed: Sendable {
+        var nodes: [NodeRow] = []
+        var edges: [EdgeRow] = []
+        var nodeRows = RowBatch()
+        var edgeRows = RowBatch()
+    }
+
+    /// Parses and encodes one file; throws the first bad row's error with its file and line.
+    private static func parseFile(_ path: String) throws -> Parsed {
+        var trace = PhaseTrace("parse \((path as NSString).lastPathComponent)")
+        let (nodes, edges) = try parseRows(path)
+        trace.mark("rows")
+        defer { trace.mark("encode") }
+        var parsed = Parsed(nodes: nodes, edges: edges)
+        parsed.nodeRows = RowBatch(reservingRows: nodes.count * 3)
+        for n in nodes {
+            parsed.nodeRows.append(kind: 0, subject: n.id, predicate: n.type, origin: n.origin)
+            for l in n.labels { parsed.nodeRows.append(kind: 1, subject: n.id, predicate: l, origin: n.origin) }
+            for (k, v) in n.properties { parsed.nodeRows.append(kind: 2, subject: n.id, predicate: k, value: v.encoded, origin: n.origin) }
+        }
+        parsed.edgeRows = RowBatch(reservingRows: edges.count)
+        for e in edges {
+            parsed.edgeRows.append(kind: 3, subject: e.src, predicate: e.type, object: e.dst,
+                                   value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, origin: e.originText)
+        }
+        return parsed
+    }
+
     /// One file's rows; throws the first bad row's error with its file and line.
-    private static func parseFile(_ path: String) throws -> ([NodeRow], [EdgeRow]) {
+    private static func parseRows(_ path: String) throws -> ([NodeRow], [EdgeRow]) {
         var nodes: [NodeRow] = []
         var edges: [EdgeRow] = []
         // Dates repeat (a few thousand days across hundreds of thousands of rows): parse each text once.
@@ -170,14 +197,14 @@ public struct BulkImporter: Sendable {
 
     /// One file being parsed on a thread of its own.
     final class ParsedFile: @unchecked Sendable {
-        private var result: Result<([NodeRow], [EdgeRow]), Error>?
+        private var result: Result<Parsed, Error>?
         private let done = DispatchSemaphore(value: 0)
         /// At most two files are parsed at a time (memory, and the machine's two cores).
         static let slots = DispatchSemaphore(value: 2)
         /// The file's size in bytes (an estimate of the rows it holds: ~40 bytes a row).
         let size: Int
 
-        init(_ path: String, _ parse: @escaping @Sendable () throws -> ([NodeRow], [EdgeRow])) {
+        init(_ path: String, _ parse: @escaping @Sendable () throws -> Parsed) {
             size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let t = Thread { [self] in
                 ParsedFile.slots.wait()
@@ -189,11 +216,14 @@ public struct BulkImporter: Sendable {
             t.start()
         }
 
-        func wait() throws -> ([NodeRow], [EdgeRow]) {
+        func wait() throws -> Parsed {
             done.wait()
             done.signal()
             return try result!.get()
         }
+
+        /// Drops the result (its encoded rows are large) once the caller holds what it needs.
+        func release() { result = nil }
     }
 
     /// The parsed rows, shared with the snapshot builder's thread.
@@ -339,63 +369,5 @@ public struct BulkImporter: Sendable {
             out.append((Record(rec), i + 1))
         }
         return out
-    }
-}
-
-/// A prepared INSERT stepped directly on the write connection (the import's hot loop).
-struct RawInserter {
-    let stmt: OpaquePointer
-    let conn: OpaquePointer
-    /// Dates repeat across rows: their text is made once.
-    private let dates = DateTexts()
-
-    final class DateTexts {
-        var texts: [PartialDate: String] = [:]
-        func text(_ d: PartialDate?) -> String? {
-            guard let d else { return nil }
-            if let t = texts[d] { return t }
-            let t = d.description
-            texts[d] = t
-            return t
-        }
-    }
-
-    init(tx: StoreTransaction) throws {
-        guard let conn = tx.db.sqliteConnection else { throw StoreError.sqlite(context: "importing", message: "no connection") }
-        self.conn = conn
-        var s: OpaquePointer?
-        let sql = """
-            INSERT INTO statement (id, kind, subject, predicate, object, value, valid_from, valid_to, sources, grading,
-                                   confidence, origin, tx_from) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """
-        guard sqlite3_prepare_v2(conn, sql, -1, &s, nil) == SQLITE_OK, let s else {
-            throw StoreError.sqlite(context: "importing", message: String(cString: sqlite3_errmsg(conn)))
-        }
-        stmt = s
-    }
-
-    func close() { sqlite3_finalize(stmt) }
-
-    func insert(_ tx: inout StoreTransaction, kind: Int32, subject: String, predicate: String, object: String? = nil,
-                value: String? = nil, meta: StatementMeta?, originText: String) throws {
-        let id = tx.reserveStatementID()
-        let transient = mosaic_sqlite_transient()
-        func bind(_ i: Int32, _ s: String?) {
-            // withCString lends the string's own bytes (no temporary array as the implicit
-            // String-to-pointer conversion makes); SQLITE_TRANSIENT has SQLite copy them.
-            if let s { s.withCString { _ = sqlite3_bind_text(stmt, i, $0, -1, transient) } } else { sqlite3_bind_null(stmt, i) }
-        }
-        sqlite3_bind_int64(stmt, 1, id)
-        sqlite3_bind_int(stmt, 2, kind)
-        bind(3, subject); bind(4, predicate); bind(5, object); bind(6, value)
-        let validFrom = dates.text(meta?.validFrom)
-        bind(7, validFrom); bind(8, meta?.validTo == meta?.validFrom ? validFrom : dates.text(meta?.validTo))
-        bind(9, meta.flatMap { StatementCodec.encodeSources($0.sources) }); bind(10, meta?.grading?.description)
-        if let c = meta?.confidence { sqlite3_bind_double(stmt, 11, c) } else { sqlite3_bind_null(stmt, 11) }
-        bind(12, originText)
-        sqlite3_bind_int64(stmt, 13, tx.id)
-        let rc = sqlite3_step(stmt)
-        sqlite3_reset(stmt)
-        guard rc == SQLITE_DONE else { throw StoreError.sqlite(context: "importing \(subject)", message: String(cString: sqlite3_errmsg(conn))) }
     }
 }

@@ -198,12 +198,11 @@ extension Store {
             defer { if large { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") } }
             // Statements, with the ids the plan gave them.
             if !plan.assert.isEmpty {
-                let ins = try RawInserter(tx: tx)
-                defer { ins.close() }
+                var batch = RowBatch(reservingRows: plan.assert.count)
                 var lastOrigin: Origin? = nil, originText = ""
-                for (id, d) in plan.assert {
-                    guard id == tx.nextStatement else {
-                        throw StoreError.conflict("derived statement #\(id) was planned, the next free id is #\(tx.nextStatement)")
+                for (i, (id, d)) in plan.assert.enumerated() {
+                    guard id == tx.nextStatement + Int64(i) else {
+                        throw StoreError.conflict("derived statement #\(id) was planned, the next free id is #\(tx.nextStatement + Int64(i))")
                     }
                     let (object, value) = StatementCodec.columns(d.kind)
                     // Derived statements come in runs of one rule: its origin's text once per run.
@@ -211,9 +210,11 @@ extension Store {
                         lastOrigin = d.meta.origin
                         originText = d.meta.origin.description
                     }
-                    try ins.insert(&tx, kind: Int32(d.kind.code), subject: d.subject, predicate: d.kind.predicate,
-                                   object: object, value: value, meta: d.meta, originText: originText)
+                    batch.append(kind: d.kind.code, subject: d.subject, predicate: d.kind.predicate,
+                                 object: object, value: value, meta: d.meta, origin: originText)
                 }
+                let ids = tx.reserveStatementIDs(batch.rows)
+                try batch.insert(on: conn, firstID: ids.lowerBound, transaction: tx.id)
             }
             for id in plan.retract { try tx.retract(id) }
             // Rules.

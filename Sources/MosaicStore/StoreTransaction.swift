@@ -175,9 +175,16 @@ public struct SyncCounts: Sendable, Hashable {
 extension StoreTransaction {
     /// Takes the next statement id for a raw insert (bulk import).
     mutating func reserveStatementID() -> Int64 {
-        defer { nextStatement += 1; wroteSomething = true }
-        asserted.append(nextStatement)
-        return nextStatement
+        reserveStatementIDs(1).lowerBound
+    }
+
+    /// Takes the next `count` statement ids for a raw insert (bulk import).
+    mutating func reserveStatementIDs(_ count: Int) -> Range<Int64> {
+        let ids = nextStatement..<nextStatement + Int64(count)
+        asserted.append(contentsOf: ids)
+        nextStatement = ids.upperBound
+        if count > 0 { wroteSomething = true }
+        return ids
     }
 }
 

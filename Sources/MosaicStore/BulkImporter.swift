@@ -79,6 +79,8 @@ public struct BulkImporter: Sendable {
                 throw error
             }
             report.statements = tx.asserted.count
+            // Names and other text go into the search index on the first search (TextBacklog).
+            if tx.nextStatement > firstStatement { try Store.deferTextIndex(tx.db, firstStatement...tx.nextStatement - 1) }
             trace.mark("insert edges")
             if rebuildIndex { try tx.db.execute(sql: Store.subjectIndexSQL) }
             trace.mark("subject index")

@@ -148,6 +148,7 @@ public final class Store: @unchecked Sendable {
         }
         registerRunLog(&m)
         registerDerivationMigration(&m)
+        registerTextBacklog(&m)
         return m
     }
 
@@ -232,9 +233,11 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Entities (one row each, with the best-matching field) whose indexed text (article titles, notes, names) matches `text`
-    /// (SQLite FTS5 syntax: words, "phrases", prefix*), best first.
+    /// (SQLite FTS5 syntax: words, "phrases", prefix*), best first. Text a bulk import wrote is
+    /// indexed first, on the first search after it.
     public func search(_ text: String, limit: Int = 50) throws -> [(entity: String, field: String, snippet: String)] {
-        try writer.read { db in
+        try catchUpTextIndex()
+        return try writer.read { db in
             let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
             guard !words.isEmpty else { return [] }
             let pattern = words.map { "\"\($0)\"*" }.joined(separator: " ")

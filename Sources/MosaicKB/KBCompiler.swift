@@ -52,6 +52,7 @@ struct KBCompiler {
             error(path, pos, "'via' names '\(id)', which is not declared\(Suggest.hint(id, Array(known.keys))); declare the outlet under entities: (an Organization) or fix the id")
         }
         let relationTypes = Array(schema.relationTypes.keys)
+        var timesLines: Set<Int> = []   // lines of relations with `times: N`
         for r in file.relations {
             var ok = true
             for (id, pos) in [(r.subject, r.subjectPos), (r.object, r.objectPos)] where known[id] == nil {
@@ -76,10 +77,13 @@ struct KBCompiler {
                 if let v = value(node, rt.properties[name], path, "property '\(name)' of \(r.type)") { props[name] = v }
             }
             checkSources(r.options, path, r.pos, what: "\(r.subject) \(r.type) \(r.object)", isSource: false)
-            drafts.append(StatementDraft(subject: r.subject, kind: .relation(type: r.type, target: r.object, properties: props),
-                                         meta: r.options.meta(origin: origin(path, r.pos))))
+            let draft = StatementDraft(subject: r.subject, kind: .relation(type: r.type, target: r.object, properties: props),
+                                       meta: r.options.meta(origin: origin(path, r.pos)))
+            drafts += repeatElement(draft, count: r.times)
+            if r.times > 1 { timesLines.insert(r.pos.line) }
         }
-        // The store keeps one statement per distinct fact: a repeated one would vanish silently.
+        // A fact written twice is most likely a copy-paste slip: the same relation recorded
+        // more than once says so with `times: N` (the copies of one line are not repeats).
         var firstLine: [StatementDraft: Int] = [:]
         // (Only in a file without other errors: a fact whose bad date was dropped is no repeat.)
         for d in drafts where file.diagnostics.isEmpty {
@@ -88,7 +92,8 @@ struct KBCompiler {
             bare.meta.origin = .system("")
             if let first = firstLine[bare] {
                 if case .entity = d.kind { continue }   // a duplicate id, reported elsewhere
-                error(path, Pos(line: line, column: 1), "this fact repeats the one at line \(first) (same subject, value, dates, sources and grade); remove it, or tell them apart with a note")
+                if first == line, timesLines.contains(line), case .relation = d.kind { continue }   // `times: N`
+                error(path, Pos(line: line, column: 1), "this fact repeats the one at line \(first) (same subject, value, dates, sources and grade); remove it, write times: 2 on one of them if it was recorded twice, or tell them apart with a note")
             } else { firstLine[bare] = line }
         }
         return drafts

@@ -65,15 +65,19 @@ public struct KBExporter {
             files[file, default: header + "entities:\n"] += block
         }
 
-        var lines: [String] = []
+        // Relations alike in everything (a bulk import may hold such) are one line with `times: N`.
+        var copies: [String: Int] = [:]
         for r in relations {
             guard case .relation(let t, let target, var p) = r.kind else { continue }
             for (k, v) in relationProps["#\(r.id)"] ?? [:] { p[k] = v }
             var opts = options(r.meta, indent: "", block: false)
             if !p.isEmpty { opts += ", props: \(yaml(.map(p)))" }
-            var line = "  - [\(scalar(r.subject)), \(scalar(t)), \(scalar(target))"
-            line += opts.isEmpty ? "]\n" : ", {\(opts.dropFirst(2))}]\n"
-            lines.append(line)
+            copies["  - [\(scalar(r.subject)), \(scalar(t)), \(scalar(target))\u{0}\(opts)", default: 0] += 1
+        }
+        let lines = copies.map { key, n -> String in
+            let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+            let opts = String(parts[1]) + (n > 1 ? ", times: \(n)" : "")
+            return parts[0] + (opts.isEmpty ? "]\n" : ", {\(opts.dropFirst(2))}]\n")
         }
         var out = files.keys.sorted().map { (path: $0, text: files[$0]!) }
         if !lines.isEmpty { out.append(("kb/relations.yaml", header + "relations:\n" + lines.sorted().joined())) }

@@ -68,6 +68,8 @@ struct RelationDecl {
     var props: [(String, Yams.Node)] = []
     var options: FactOptions
     var pos: Pos
+    /// `times: N`: the fact was recorded N times (N relations alike in everything).
+    var times = 1
 }
 
 /// One data file, parsed but not yet checked against the schema and the other files.
@@ -337,7 +339,7 @@ struct KBParser {
         return (e, rels)
     }
 
-    static let relationKeys = ["subject", "type", "object", "props"] + optionKeys
+    static let relationKeys = ["subject", "type", "object", "props", "times"] + optionKeys
 
     mutating func relation(_ n: Yams.Node, _ defaults: FactOptions) -> RelationDecl? {
         if let seq = n.sequence {
@@ -348,24 +350,36 @@ struct KBParser {
             guard let s = scalar(items[0], "the subject"), let t = scalar(items[1], "the relation type"), let o = scalar(items[2], "the object") else { return nil }
             var opts = FactOptions()
             var props: [(String, Yams.Node)] = []
+            var times = 1
             if items.count == 4 {
-                opts = options(items[3], others: ["props"])
+                opts = options(items[3], others: ["props", "times"])
                 if let p = items[3].mapping?["props"]?.mapping { props = p.map { ($0.key.string ?? "", $0.value) } }
+                times = repeats(items[3].mapping?["times"])
             }
             return RelationDecl(subject: s, type: t, object: o, subjectPos: Pos(items[0]), typePos: Pos(items[1]),
-                                objectPos: Pos(items[2]), props: props, options: opts.over(defaults), pos: Pos(n))
+                                objectPos: Pos(items[2]), props: props, options: opts.over(defaults), pos: Pos(n), times: times)
         }
         guard let m = n.mapping else { error(Pos(n), "a relation is [subject, TYPE, object, {options}] or a mapping with subject, type, object"); return nil }
         guard let sn = m["subject"], let tn = m["type"], let on = m["object"],
               let s = scalar(sn, "subject"), let t = scalar(tn, "type"), let o = scalar(on, "object") else {
             error(Pos(n), "a relation needs subject, type and object"); return nil
         }
-        let opts = options(n, others: ["subject", "type", "object", "props"])
+        let opts = options(n, others: ["subject", "type", "object", "props", "times"])
         var props: [(String, Yams.Node)] = []
         if let p = m["props"] {
             if let pm = p.mapping { props = pm.map { ($0.key.string ?? "", $0.value) } } else { error(Pos(p), "props must be a mapping") }
         }
         return RelationDecl(subject: s, type: t, object: o, subjectPos: Pos(sn), typePos: Pos(tn), objectPos: Pos(on),
-                            props: props, options: opts.over(defaults), pos: Pos(n))
+                            props: props, options: opts.over(defaults), pos: Pos(n), times: repeats(m["times"]))
+    }
+
+    /// `times: N` of a relation (1 when absent): a whole number from 1.
+    mutating func repeats(_ n: Yams.Node?) -> Int {
+        guard let n else { return 1 }
+        guard let s = scalar(n, "times"), let k = Int(s), k >= 1 else {
+            error(Pos(n), "'times' says how often this relation was recorded alike: a whole number from 1, like times: 2")
+            return 1
+        }
+        return k
     }
 }

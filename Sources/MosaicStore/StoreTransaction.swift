@@ -76,23 +76,28 @@ public struct StoreTransaction {
             existing[row[1] ?? "", default: []].append(row[0])
         }
         var counts = SyncCounts()
-        var seen: Set<String> = []
-        var toAssert: [(StatementDraft, String)] = []
+        // How many statements each distinct fact should have (more than one: `times: N`).
+        var wanted: [String: Int] = [:]
+        var distinct: [(StatementDraft, String)] = []
         for d in drafts {
             let key = StatementCodec.factKey(d)
-            guard seen.insert(key).inserted else { continue }
-            if existing[key] != nil { counts.kept += 1 } else { toAssert.append((d, key)) }
+            wanted[key, default: 0] += 1
+            if wanted[key] == 1 { distinct.append((d, key)) }
         }
         for (key, ids) in existing.sorted(by: { $0.value[0] < $1.value[0] }) {
-            // Duplicates of a kept fact (should not happen) and facts gone from the file close.
-            for (i, sid) in ids.enumerated() where !seen.contains(key) || i > 0 {
+            // Facts gone from the file, and copies beyond the number wanted, close.
+            let keep = wanted[key] ?? 0
+            counts.kept += min(keep, ids.count)
+            for sid in ids.dropFirst(keep) {
                 try retract(sid)
                 counts.retracted += 1
             }
         }
-        for (d, _) in toAssert {
-            try assert(d, file: path)
-            counts.asserted += 1
+        for (d, key) in distinct {
+            for _ in 0..<max(0, wanted[key]! - (existing[key]?.count ?? 0)) {
+                try assert(d, file: path)
+                counts.asserted += 1
+            }
         }
         try db.execute(sql: "INSERT INTO kb_file (path, hash, tx) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, tx = excluded.tx",
                        arguments: [path, hash, id])

@@ -41,6 +41,8 @@ final class KBExporterTests: XCTestCase {
             KBExporterTests.meta(from: "2025-10-24", to: "2025-10-29", grade: "C3"))
         add("#\(out.count)", .relationProperty(name: "added", value: .string("later")))
         add("y", .relation(type: "LINKS", target: "x", properties: [:]), KBExporterTests.meta(from: "2025-10-29T06:00Z", to: "2025-10-29T06:00Z"))
+        // The same relation recorded three times (as a bulk import may hold it).
+        for _ in 0..<3 { add("art", .relation(type: "MENTIONS", target: "x", properties: [:]), KBExporterTests.meta(from: "2025-10-30", to: "2025-10-30")) }
         return out
     }
 
@@ -71,6 +73,9 @@ final class KBExporterTests: XCTestCase {
         XCTAssertEqual(g.properties(ofRelationship: links[0]), ["w": .float(0.5), "when": .date(PartialDate("2025-10-29")!), "added": .string("later")])
         XCTAssertEqual(g.meta(ofRelationship: links[0]).grading?.description, "C3")
         XCTAssertEqual(g.meta(ofRelationship: g.outgoing(y)[0]).validFrom, PartialDate("2025-10-29T06:00Z"))
+        let relationsFile = try XCTUnwrap(files.first { $0.path == "kb/relations.yaml" }?.text)
+        XCTAssertTrue(relationsFile.contains("  - [art, MENTIONS, x, {on: 2025-10-30, source: art, times: 3}]\n"), relationsFile)
+        XCTAssertEqual(g.outgoing(try XCTUnwrap(g.lookup(key: "art"))).count, 3)
         // Entities, labels and properties come back as the same statements (relations were
         // checked on the graph: their folded property makes them differ as statements).
         func plain(_ ss: [Statement]) -> Set<String> { Set(ss.filter { $0.kind.code < 3 }.map(KBExporterTests.key)) }

@@ -51,6 +51,29 @@ final class KBLoaderTests: XCTestCase {
         XCTAssertEqual(store.lastTransaction, second.transaction, "a failed load writes nothing")
     }
 
+    /// `times: N` keeps N statements of one fact: raising N asserts the new copies, lowering
+    /// it retracts the extra ones, the others keep their statements.
+    func testTimesKeepsThatManyCopiesAcrossReloads() throws {
+        let store = try Store.inMemory()
+        let loader = KBLoader(workspace: dir, store: store)
+        func flights() throws -> [Int64] {
+            try store.openStatements(fromFile: "kb/bases.yaml").filter { $0.kind.predicate == "FLEW_TO" }.map(\.id)
+        }
+        try edit("bases.yaml") { $0.replacingOccurrences(of: "{on: 2025-10-26}", with: "{on: 2025-10-26, times: 2}") }
+        try loader.load()
+        let two = try flights()
+        XCTAssertEqual(two.count, 2)
+        try edit("bases.yaml") { $0.replacingOccurrences(of: "times: 2", with: "times: 3") }
+        let up = try XCTUnwrap(try loader.load())
+        XCTAssertEqual([up.asserted, up.retracted], [1, 0])
+        XCTAssertEqual(Array(try flights().prefix(2)), two, "the first two copies keep their statements")
+        try edit("bases.yaml") { $0.replacingOccurrences(of: ", times: 3}", with: "}") }
+        let down = try XCTUnwrap(try loader.load())
+        XCTAssertEqual([down.asserted, down.retracted], [0, 2])
+        XCTAssertEqual(try flights(), [two[0]])
+        XCTAssertEqual(store.graph.relationshipIndices.filter { store.graph.typeName(of: $0) == "FLEW_TO" }.count, 1)
+    }
+
     func testRemovingAFileRetractsItsFacts() throws {
         let store = try Store.inMemory()
         let loader = KBLoader(workspace: dir, store: store)

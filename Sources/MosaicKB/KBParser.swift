@@ -95,8 +95,11 @@ struct KBParser {
         diagnostics.append(KBDiagnostic(file: path, line: pos.line, column: pos.column, message: message))
     }
 
-    static func compose(_ text: String, path: String) -> (Yams.Node?, KBDiagnostic?) {
-        do { return (try Yams.compose(yaml: text), nil) } catch let e as YamlError {
+    /// Parses YAML into nodes. Data files use the `basic` resolver (no implicit tags): the
+    /// compiler types plain scalars itself, and Yams' default resolver runs its regular
+    /// expressions on every key comparison (most of a large file's load time).
+    static func compose(_ text: String, path: String, resolver: Resolver = .default) -> (Yams.Node?, KBDiagnostic?) {
+        do { return (try Yams.compose(yaml: text, resolver), nil) } catch let e as YamlError {
             var pos = Pos(line: 1, column: 1)
             var problem = "\(e)"
             switch e {
@@ -115,7 +118,7 @@ struct KBParser {
 
     mutating func parse(_ text: String) -> ParsedFile {
         var file = ParsedFile(path: path)
-        let (root, syntax) = KBParser.compose(text, path: path)
+        let (root, syntax) = KBParser.compose(text, path: path, resolver: .basic)
         if let syntax { file.diagnostics = [syntax]; return file }
         guard let root else { return file }
         guard let top = root.mapping else {

@@ -3,7 +3,43 @@
 /// misplaced aggregation, invalid CREATE/MERGE patterns, column conflicts, ...).
 struct Binder {
     enum Kind: Equatable { case node, relationship, relationshipList, path, value, scalar, list, stringValue, boolValue }
-    typealias Scope = [String: Kind]
+
+    /// The variables in scope with their kinds: a short list searched linearly (queries
+    /// bind few names; hashing each one costs more than comparing a handful).
+    struct Scope: Sequence, ExpressibleByDictionaryLiteral {
+        struct Entry { var name: String; var kind: Kind }
+        private(set) var entries: [Entry] = []
+
+        init() {}
+        init(dictionaryLiteral elements: (String, Kind)...) { for (k, v) in elements { self[k] = v } }
+        init<S: Sequence>(names: S, kind: Kind) where S.Element == String { for n in names { self[n] = kind } }
+
+        subscript(_ name: String) -> Kind? {
+            get {
+                for e in entries where e.name == name { return e.kind }
+                return nil
+            }
+            set {
+                if let i = entries.firstIndex(where: { $0.name == name }) {
+                    if let k = newValue { entries[i].kind = k } else { entries.remove(at: i) }
+                } else if let k = newValue {
+                    entries.append(Entry(name: name, kind: k))
+                }
+            }
+        }
+        var isEmpty: Bool { entries.isEmpty }
+        var keys: [String] { entries.map(\.name) }
+        func contains(_ name: String) -> Bool { self[name] != nil }
+        /// This scope with `other`'s entries added (other's kind wins).
+        func merging(_ other: Scope) -> Scope {
+            var s = self
+            for e in other.entries { s[e.name] = e.kind }
+            return s
+        }
+        func makeIterator() -> some IteratorProtocol<(key: String, value: Kind)> {
+            entries.lazy.map { (key: $0.name, value: $0.kind) }.makeIterator()
+        }
+    }
 
     let functions: FunctionRegistry
     /// For each single query, the variables in scope before each clause.
@@ -51,7 +87,7 @@ struct Binder {
     mutating func bindClause(_ clause: Clause, _ scope: inout Scope) throws -> [String] {
         switch clause {
         case .match(let pattern, _, let pred, _):
-            var local: [String: Kind] = [:]
+            var local: Scope = [:]
             try bindPattern(pattern, &scope, creating: false, local: &local)
             if let w = pred { try check(w, scope, booleanContext: true) }
             if let w = pred, w.containsAggregate { throw Binder.err("InvalidAggregation", "aggregate functions cannot be used in WHERE; aggregate in WITH first", w.pos) }
@@ -74,10 +110,10 @@ struct Binder {
             let s = try bindProjection(proj, scope, isWith: false)
             return proj.star ? s.keys.sorted() + proj.items.map(\.name).filter { s[$0] == nil } : proj.items.map(\.name)
         case .create(let pattern, _):
-            var local: [String: Kind] = [:]
+            var local: Scope = [:]
             try bindPattern(pattern, &scope, creating: true, local: &local)
         case .merge(let part, let onCreate, let onMatch, _):
-            var local: [String: Kind] = [:]
+            var local: Scope = [:]
             try bindPattern([part], &scope, creating: true, local: &local, merge: true)
             for item in onCreate + onMatch { try checkSet(item, scope) }
         case .set(let items, _):
@@ -136,13 +172,13 @@ struct Binder {
         }
     }
 
-    mutating func bindPattern(_ pattern: Pattern, _ scope: inout Scope, creating: Bool, local: inout [String: Kind], merge: Bool = false) throws {
+    mutating func bindPattern(_ pattern: Pattern, _ scope: inout Scope, creating: Bool, local: inout Scope, merge: Bool = false) throws {
         // The names the pattern adds go to `local` and join `scope` at the end: while binding,
         // `scope` is the scope before the pattern (no copy of it), `local[v] ?? scope[v]` the
         // current one.
         let before = scope
         func current(_ v: String) -> Kind? { local[v] ?? before[v] }
-        var currentScope: Scope { local.isEmpty ? before : before.merging(local) { $1 } }
+        var currentScope: Scope { local.isEmpty ? before : before.merging(local) }
         for part in pattern {
             if let pv = part.pathVariable {
                 if part.nodes.contains(where: { $0.variable == pv }) || part.steps.contains(where: { $0.0.variable == pv }) {
@@ -422,7 +458,7 @@ struct Binder {
             try check(body, inner)
         case .patternComprehension(let pv, let part, let p, let pr):
             var inner = scope
-            var local: [String: Kind] = [:]
+            var local: Scope = [:]
             var b = self
             try b.bindPattern([part], &inner, creating: false, local: &local)
             if let pv = pv { inner[pv] = .path }
@@ -437,7 +473,7 @@ struct Binder {
             _ = try b.bindSubquery(q, outer: scope)
         case .exists(let pat, let p):
             var inner = scope
-            var local: [String: Kind] = [:]
+            var local: Scope = [:]
             var b = self
             try b.bindPattern(pat, &inner, creating: false, local: &local)
             if let p = p { try check(p, inner) }

@@ -134,7 +134,7 @@ extension Executor {
             return .bool(found)
         case .existsQuery(let q):
             var b = Binder(functions: functions)
-            let scopes = try b.bindSubquery(q, outer: Dictionary(uniqueKeysWithValues: row.keys.map { ($0, Binder.Kind.value) }))
+            let scopes = try b.bindSubquery(q, outer: Binder.Scope(names: row.keys, kind: .value))
             let plan = Planner.plan(QueryAST(parts: [q], unionAll: []), scopes: [scopes], describe: false)
             let sub = Executor(graph: graph, params: params, functions: functions, plan: plan, limits: QueryLimits(maxSteps: stepLimit - steps))
             let r = try sub.runSingle(q, 0, initial: row)

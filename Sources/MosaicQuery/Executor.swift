@@ -158,11 +158,32 @@ final class Executor<G: QueryGraph> {
                     for (out, merged) in zip(r.rows, r.merged) where try isTrue(eval(w, merged)) { rows.append(out) }
                 } else { rows = r.rows }
             case .returns(let proj):
+                returned = true
+                if fused == nil, let pp = cp.projection, pp.isPlainList(proj) {
+                    // each row's values straight into the result, in column order (no Row built)
+                    columns = pp.columns
+                    out.reserveCapacity(rows.count)
+                    for row in rows {
+                        try tick()
+                        var values: [QueryValue] = []
+                        values.reserveCapacity(pp.items.count)
+                        for it in pp.items { values.append(try eval(it.expr, row)) }
+                        out.append(values)
+                    }
+                    break  // (rows stay: as many as the result's, which is all `finalRows` tells)
+                }
+                if let agg = fused, let pp = cp.projection, pp.isPlainAggregateList(proj) {
+                    // one row of keys and aggregate results per group
+                    columns = pp.columns
+                    out = try agg.valueRows()
+                    fused = nil
+                    rows = Array(repeating: [:], count: out.count)
+                    break
+                }
                 let r = try project(proj, rows, cp, aggregated: fused)
                 fused = nil
                 columns = r.columns
                 out = r.rows.map { row in columns.map { row[$0] ?? .null } }
-                returned = true
                 rows = r.rows
             case .create(let pattern, _):
                 for i in rows.indices { try create(pattern, &rows[i]) }
@@ -250,8 +271,22 @@ final class Executor<G: QueryGraph> {
         try matchPart(parts[i], plans?[i], row) { r in try matchParts(parts, plans, i + 1, r, emit) }
     }
 
-    /// Node candidates for an anchor, with the plan's choice of access path.
+    /// `props` (the evaluated map `map`) less the entry `key: e` of the map.
+    static func without(_ key: String, _ e: Expr, _ map: Expr?, _ props: [(String, QueryValue)]?) -> [(String, QueryValue)]? {
+        guard var ps = props, let map, case .map(let entries) = map.kind, entries.count == ps.count,
+              let i = entries.firstIndex(where: { $0.0 == key && $0.1.pos.offset == e.pos.offset }) else { return props }
+        ps.remove(at: i)
+        return ps.isEmpty ? nil : ps
+    }
+
+    /// Node candidates for an anchor, with the plan's choice of access path. `exact` is set when
+    /// they came from an index whose hits all have the looked-up value (`nodeIndexIsExact`).
     func anchorCandidates(_ np: NodePattern, _ access: AnchorAccess, _ row: Row) throws -> [Int] {
+        var exact = false
+        return try anchorCandidates(np, access, row, exact: &exact)
+    }
+
+    func anchorCandidates(_ np: NodePattern, _ access: AnchorAccess, _ row: Row, exact: inout Bool) throws -> [Int] {
         switch access {
         case .bound(let v):
             guard let val = row[v] else { return [] }
@@ -261,7 +296,7 @@ final class Executor<G: QueryGraph> {
         case .property(let key, let e):
             let v = try eval(e, row)
             if v.isNull { return [] }
-            if let hits = graph.nodes(withProperty: key, equalTo: v) { return hits }
+            if let hits = graph.nodes(withProperty: key, equalTo: v) { exact = graph.nodeIndexIsExact(key); return hits }
             fallthrough
         case .labelOrScan:
             if !np.labels.isEmpty {
@@ -324,7 +359,7 @@ final class Executor<G: QueryGraph> {
         let plan = plan ?? Planner.planPart(part, bound: Set(row.keys), indexedKeys: [])
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
-        let nodeProps = try nodes.map { try evalProps($0.properties, row) }
+        var nodeProps = try nodes.map { try evalProps($0.properties, row) }
         let relProps = try part.steps.map { try evalProps($0.0.properties, row) }
         var nodeIDs = Array(repeating: -1, count: nodes.count)
         var relIDs: [[Int]] = Array(repeating: [], count: part.steps.count)
@@ -470,7 +505,13 @@ final class Executor<G: QueryGraph> {
             }
         }
 
-        for c in try anchorCandidates(nodes[a], plan.access, row) {
+        var exactHits = false
+        let candidates = try anchorCandidates(nodes[a], plan.access, row, exact: &exactHits)
+        if exactHits, case .property(let key, let e) = plan.access {
+            // the index's hits have the property: the anchor's map need not compare it again
+            nodeProps[a] = Executor.without(key, e, nodes[a].properties, nodeProps[a])
+        }
+        for c in candidates {
             try tick()
             try bindNode(a, c) { try extend(0) }
         }

@@ -59,6 +59,26 @@ struct ProjectionPlan: Sendable {
     }
 }
 
+extension ProjectionPlan {
+    /// Whether the projection only lists its items' values: no aggregation, DISTINCT,
+    /// ORDER BY, SKIP or LIMIT (a RETURN like that writes each row's values in column order).
+    func isPlainList(_ proj: Projection) -> Bool {
+        !hasAggregates && !proj.distinct && proj.order.isEmpty && proj.skip == nil && proj.limit == nil
+    }
+
+    /// Whether the projection only lists its (possibly aggregated) items' values: no DISTINCT,
+    /// ORDER BY, SKIP or LIMIT, and each aggregating item a bare aggregate (`count(*)`, not
+    /// `count(*) + 1`), so that a group's row is its keys and its aggregates' results.
+    func isPlainAggregateList(_ proj: Projection) -> Bool {
+        !proj.distinct && proj.order.isEmpty && proj.skip == nil && proj.limit == nil
+            && rewritten.indices.allSatisfy { i in
+                if keyIndices.contains(i) { return true }
+                if case .aggregateSlot = rewritten[i].kind { return true }
+                return false
+            }
+    }
+}
+
 /// The row keys of the first aggregate slots (see `Aggregator.slotName`), built once.
 let aggregateSlotNames: [String] = (0..<16).map { "\u{1}agg\($0)" }
 
@@ -187,6 +207,27 @@ final class Aggregator<G: QueryGraph> {
     /// The row key under which aggregate `i`'s value is kept for the rewritten items.
     static func slotName(_ i: Int) -> String { i < slotNames.count ? slotNames[i] : "\u{1}agg\(i)" }
     static var slotNames: [String] { aggregateSlotNames }
+
+    /// Each group's values in column order, for a projection that `isPlainAggregateList`.
+    func valueRows() throws -> [[QueryValue]] {
+        if firstRows.isEmpty && plan.keyIndices.isEmpty {
+            firstRows = [[:]]; keys = [[]]; accs = [Array(repeating: Accumulator(), count: plan.aggregates.count)]; rowsForPercentile = [[]]
+        }
+        var out: [[QueryValue]] = []
+        out.reserveCapacity(firstRows.count)
+        for g in firstRows.indices {
+            var values: [QueryValue] = []
+            values.reserveCapacity(plan.items.count)
+            var k = 0
+            for i in plan.items.indices {
+                if case .aggregateSlot(let j) = plan.rewritten[i].kind, !plan.keyIndices.contains(i) {
+                    values.append(try result(accs[g][j], j, g))
+                } else { values.append(keys[g][k]); k += 1 }
+            }
+            out.append(values)
+        }
+        return out
+    }
 
     /// (projected row, row for ORDER BY: only when `merged`) per group.
     func finish(merged: Bool = true) throws -> [(out: Row, sortRow: Row)] {

@@ -23,6 +23,7 @@ struct Binder {
                 if let i = entries.firstIndex(where: { $0.name == name }) {
                     if let k = newValue { entries[i].kind = k } else { entries.remove(at: i) }
                 } else if let k = newValue {
+                    if entries.isEmpty { entries.reserveCapacity(4) }
                     entries.append(Entry(name: name, kind: k))
                 }
             }
@@ -181,7 +182,7 @@ struct Binder {
         var currentScope: Scope { local.isEmpty ? before : before.merging(local) }
         for part in pattern {
             if let pv = part.pathVariable {
-                if part.nodes.contains(where: { $0.variable == pv }) || part.steps.contains(where: { $0.0.variable == pv }) {
+                if part.nodes.contains(where: { $0.variable == pv }) || part.steps.contains(where: { $0.rel.variable == pv }) {
                     throw Binder.err("VariableAlreadyBound", "'\(pv)' names both the path and an element of it; choose another name", part.pos)
                 }
                 if current(pv) != nil { throw Binder.err(before[pv] != nil && before[pv] != .path ? "VariableTypeConflict" : "VariableAlreadyBound", "the variable '\(pv)' is already defined; choose another name for the path", part.pos) }
@@ -203,7 +204,8 @@ struct Binder {
                     }
                 } else { local[v] = .node }
             }
-            for (r, _) in part.steps {
+            for step in part.steps {
+                let r = step.rel
                 if let p = r.properties {
                     try check(p, creating ? currentScope : before)
                     if case .parameter = p.kind, !creating || merge { throw Binder.err("InvalidParameterUse", "a parameter cannot be used as a whole property map in MATCH or MERGE; write {key: $param.key}", p.pos) }
@@ -280,8 +282,8 @@ struct Binder {
         }
         // ORDER BY sees projected names plus (without DISTINCT/aggregation) the previous scope.
         if !proj.order.isEmpty { try checkOrder(proj, out, scope, hasAgg: hasAgg) }
-        for e in [proj.skip, proj.limit] {
-            guard let e else { continue }
+        for k in 0..<2 {  // SKIP, LIMIT (no array of the two built)
+            guard let e = k == 0 ? proj.skip : proj.limit else { continue }
             var free = Set<String>()
             e.freeVariables(into: &free)
             if !free.isEmpty || e.containsAggregate { throw Binder.err("NonConstantExpression", "SKIP and LIMIT take a constant or a parameter, not a variable", e.pos) }
@@ -466,7 +468,7 @@ struct Binder {
             try check(pr, inner)
         case .pattern(let part):
             for n in part.nodes { if let v = n.variable, scope[v] == nil { throw Binder.err("UndefinedVariable", "a pattern used as a predicate cannot introduce the new variable '\(v)'; use EXISTS { ... } or a MATCH", n.pos) } }
-            for (r, _) in part.steps { if let v = r.variable, scope[v] == nil { throw Binder.err("UndefinedVariable", "a pattern used as a predicate cannot introduce the new variable '\(v)'", r.pos) } }
+            for r in part.steps.lazy.map(\.rel) { if let v = r.variable, scope[v] == nil { throw Binder.err("UndefinedVariable", "a pattern used as a predicate cannot introduce the new variable '\(v)'", r.pos) } }
             for c in e.children { try check(c, scope) }
         case .existsQuery(let q):
             var b = self

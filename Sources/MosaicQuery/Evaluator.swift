@@ -66,7 +66,7 @@ extension Executor {
         case .list(let items): return .list(try items.map { try eval($0, row) })
         case .map(let entries):
             var m: [String: QueryValue] = [:]
-            for (k, v) in entries { m[k] = try eval(v, row) }
+            for x in entries { m[x.key] = try eval(x.value, row) }
             return .map(m)
         case .listComprehension(let v, let l, let pred, let proj):
             let lv = try eval(l, row)

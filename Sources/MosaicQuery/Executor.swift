@@ -2,6 +2,13 @@ import Foundation
 
 typealias Row = [String: QueryValue]
 
+/// One `key: value` of a pattern's property map, evaluated (a struct: arrays of tuples look
+/// their type metadata up at run time).
+struct PropertyTest {
+    var key: String
+    var value: QueryValue
+}
+
 /// Runs a planned query over a graph, clause by clause. Writes go to `graph` (a copy of the
 /// caller's value) and are recorded in `changes`.
 final class Executor<G: QueryGraph> {
@@ -13,7 +20,7 @@ final class Executor<G: QueryGraph> {
     /// Relationships bound by the MATCH being matched (a stack: patterns are short).
     var usedRels: [Int] = []
     /// Set while a MATCH feeds a lone count(*): the last hop adds its number of matches at once.
-    var countSink: Aggregator<G>? = nil
+    var countSink: Aggregator? = nil
     /// Set while a MATCH feeds a WITH/RETURN DISTINCT: a variable-length last hop whose
     /// relationships are not read may list each end node once (breadth first).
     var distinctRows = false
@@ -100,7 +107,7 @@ final class Executor<G: QueryGraph> {
         var columns: [String] = []
         var out: [[QueryValue]] = []
         var returned = false
-        var fused: Aggregator<G>? = nil
+        var fused: Aggregator? = nil
         for (ci, clause) in q.clauses.enumerated() {
             let cp = plan.clauses[pi][ci]
             let cap = try rowCap(q, ci)
@@ -272,9 +279,9 @@ final class Executor<G: QueryGraph> {
     }
 
     /// `props` (the evaluated map `map`) less the entry `key: e` of the map.
-    static func without(_ key: String, _ e: Expr, _ map: Expr?, _ props: [(String, QueryValue)]?) -> [(String, QueryValue)]? {
+    static func without(_ key: String, _ e: Expr, _ map: Expr?, _ props: [PropertyTest]?) -> [PropertyTest]? {
         guard var ps = props, let map, case .map(let entries) = map.kind, entries.count == ps.count,
-              let i = entries.firstIndex(where: { $0.0 == key && $0.1.pos.offset == e.pos.offset }) else { return props }
+              let i = entries.firstIndex(where: { $0.key == key && $0.value.pos.offset == e.pos.offset }) else { return props }
         ps.remove(at: i)
         return ps.isEmpty ? nil : ps
     }
@@ -307,14 +314,14 @@ final class Executor<G: QueryGraph> {
         }
     }
 
-    func nodeMatches(_ np: NodePattern, _ n: Int, _ props: [(String, QueryValue)]?, _ row: Row) throws -> Bool {
+    func nodeMatches(_ np: NodePattern, _ n: Int, _ props: [PropertyTest]?, _ row: Row) throws -> Bool {
         try nodeMatches(graph, np, n, props, row)
     }
 
-    @inline(__always) func nodeMatches(_ g: G, _ np: NodePattern, _ n: Int, _ props: [(String, QueryValue)]?, _ row: Row) throws -> Bool {
+    @inline(__always) func nodeMatches(_ g: G, _ np: NodePattern, _ n: Int, _ props: [PropertyTest]?, _ row: Row) throws -> Bool {
         for l in np.labels where !g.hasLabel(n, l) { return false }
         if let ps = props {
-            for (k, v) in ps { if g.nodeProperty(n, k).equals(v) != true { return false } }
+            for t in ps { if g.nodeProperty(n, t.key).equals(t.value) != true { return false } }
         }
         if let v = np.variable, let b = row[v] {
             guard case .node(let m) = b, m == n else { return false }
@@ -333,25 +340,25 @@ final class Executor<G: QueryGraph> {
         return types.isEmpty || types.contains(relationshipType(r))
     }
 
-    func relMatches(_ rp: RelPattern, _ r: Int, _ props: [(String, QueryValue)]?) -> Bool {
+    func relMatches(_ rp: RelPattern, _ r: Int, _ props: [PropertyTest]?) -> Bool {
         relMatches(graph, rp, r, props)
     }
 
-    @inline(__always) func relMatches(_ g: G, _ rp: RelPattern, _ r: Int, _ props: [(String, QueryValue)]?) -> Bool {
+    @inline(__always) func relMatches(_ g: G, _ rp: RelPattern, _ r: Int, _ props: [PropertyTest]?) -> Bool {
         guard let ps = props else { return true }
-        for (k, v) in ps { if g.relationshipProperty(r, k).equals(v) != true { return false } }
+        for t in ps { if g.relationshipProperty(r, t.key).equals(t.value) != true { return false } }
         return true
     }
 
-    func evalProps(_ e: Expr?, _ row: Row) throws -> [(String, QueryValue)]? {
+    func evalProps(_ e: Expr?, _ row: Row) throws -> [PropertyTest]? {
         guard let e = e else { return nil }
-        if case .map(let entries) = e.kind { return try entries.map { ($0.0, try eval($0.1, row)) } }
+        if case .map(let entries) = e.kind { return try entries.map { PropertyTest(key: $0.key, value: try eval($0.value, row)) } }
         let v = try eval(e, row)
         guard case .map(let m) = v else {
             if v.isNull { return [] }
             throw QueryError.type("pattern properties must be a map, not \(v.typeName)")
         }
-        return m.map { ($0.key, $0.value) }
+        return m.map { PropertyTest(key: $0.key, value: $0.value) }
     }
 
     func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, _ emit: (Row) throws -> Void) throws {
@@ -360,7 +367,7 @@ final class Executor<G: QueryGraph> {
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
         var nodeProps = try nodes.map { try evalProps($0.properties, row) }
-        let relProps = try part.steps.map { try evalProps($0.0.properties, row) }
+        let relProps = try part.steps.map { try evalProps($0.rel.properties, row) }
         var nodeIDs = Array(repeating: -1, count: nodes.count)
         var relIDs: [[Int]] = Array(repeating: [], count: part.steps.count)
         var row = row
@@ -387,13 +394,16 @@ final class Executor<G: QueryGraph> {
             try emit(r)
         }
 
-        func bindNode(_ idx: Int, _ n: Int, _ body: () throws -> Void) throws {
+        /// `restore: false` when nothing matches after `body` (the last anchor candidate): the
+        /// row keeps the binding rather than copy its table away from the rows `body` emitted.
+        func bindNode(_ idx: Int, _ n: Int, restore: Bool = true, _ body: () throws -> Void) throws {
             let np = nodes[idx]
             guard try nodeMatches(gv, np, n, nodeProps[idx], row) else { return }
             nodeIDs[idx] = n
             var added = false
             if plan.bindNodes[idx], let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
             try body()
+            if !restore { return }
             if added { row[np.variable!] = nil }
             nodeIDs[idx] = -1
         }
@@ -412,7 +422,7 @@ final class Executor<G: QueryGraph> {
             }
             if k == order.count { try finish(); return }
             let s = order[k].step, forward = order[k].forward
-            let rp = part.steps[s].0
+            let rp = part.steps[s].rel
             let from = forward ? nodeIDs[s] : nodeIDs[s + 1]
             let toIdx = forward ? s + 1 : s
             var dir = rp.direction
@@ -511,9 +521,9 @@ final class Executor<G: QueryGraph> {
             // the index's hits have the property: the anchor's map need not compare it again
             nodeProps[a] = Executor.without(key, e, nodes[a].properties, nodeProps[a])
         }
-        for c in candidates {
+        for (i, c) in candidates.enumerated() {
             try tick()
-            try bindNode(a, c) { try extend(0) }
+            try bindNode(a, c, restore: i < candidates.count - 1) { try extend(0) }
         }
     }
 
@@ -524,7 +534,7 @@ final class Executor<G: QueryGraph> {
     /// (its shortest walk), of no more hops, so the relationship-unique paths the pattern
     /// enumerates end at exactly these nodes (and at `from` itself when `min` is 0).
     func reachable(from: Int, _ range: (min: Int, max: Int?), _ dir: Direction, _ rp: RelPattern,
-                   _ props: [(String, QueryValue)]?, _ visit: (Int) throws -> Void) throws {
+                   _ props: [PropertyTest]?, _ visit: (Int) throws -> Void) throws {
         let gv = graph
         visitEpoch &+= 1
         if visitEpoch == 0 { visitMark = []; visitEpoch = 1 }  // wrapped: start afresh
@@ -558,11 +568,11 @@ final class Executor<G: QueryGraph> {
     }
 
     /// shortestPath / allShortestPaths between two bound-or-matched endpoints (breadth first).
-    func matchShortest(_ part: PatternPart, _ nodeProps: [[(String, QueryValue)]?], _ relProps: [[(String, QueryValue)]?], _ row: Row, _ emit: (Row) throws -> Void) throws {
+    func matchShortest(_ part: PatternPart, _ nodeProps: [[PropertyTest]?], _ relProps: [[PropertyTest]?], _ row: Row, _ emit: (Row) throws -> Void) throws {
         guard part.steps.count == 1 else { throw QueryError(.syntaxError, "InvalidShortestPath", "shortestPath needs a single relationship pattern") }
-        let rp = part.steps[0].0
+        let rp = part.steps[0].rel
         let starts = try anchorCandidates(part.start, Planner.planPart(part, bound: Set(row.keys), indexedKeys: []).anchor == 0 ? Planner.access(part.start, bound: Set(row.keys)) : .labelOrScan, row)
-        let endNP = part.steps[0].1
+        let endNP = part.steps[0].node
         let ends = try anchorCandidates(endNP, Planner.access(endNP, bound: Set(row.keys)), row)
         let minHops = rp.range?.min ?? 1, maxHops = rp.range?.max ?? (rp.range == nil ? 1 : Int.max)
         for s in starts where try nodeMatches(part.start, s, nodeProps[0], row) {

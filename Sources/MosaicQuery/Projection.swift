@@ -93,19 +93,28 @@ struct Accumulator {
     var seen: Set<GroupKey>? = nil
 }
 
+/// What an aggregator evaluates its expressions with: the executor (not a generic parameter:
+/// a generic class looks its type metadata up each time one is made).
+protocol RowEvaluator: AnyObject {
+    func eval(_ e: Expr, _ row: Row) throws -> QueryValue
+}
+extension Executor: RowEvaluator {}
+
 /// Groups rows and folds aggregates as rows stream in (MATCH feeds it directly).
-final class Aggregator<G: QueryGraph> {
+final class Aggregator {
     let plan: ProjectionPlan
-    unowned let ex: Executor<G>
+    unowned let ex: any RowEvaluator
     var groupIndex: [GroupKeys: Int] = [:]
     var firstRows: [Row] = []
     var keys: [[QueryValue]] = []
     var accs: [[Accumulator]] = []
     var rowsForPercentile: [[Row]] = []
+    /// Rows counted by `addCount` not yet added to group 0 (see `flushCount`).
+    var pendingCount = 0
     let names: [String]
     let distinct: [Bool]
 
-    init(_ plan: ProjectionPlan, _ ex: Executor<G>) {
+    init(_ plan: ProjectionPlan, _ ex: any RowEvaluator) {
         self.plan = plan; self.ex = ex
         names = plan.aggregates.map { a in
             if case .function(let n, _, _) = a.kind { return n.lowercased() }
@@ -141,9 +150,15 @@ final class Aggregator<G: QueryGraph> {
         }
     }
 
-    /// Adds `n` rows to a lone count(*) without grouping keys.
-    func addCount(_ n: Int) {
+    /// Adds `n` rows to a lone count(*) without grouping keys (kept aside until the results
+    /// are read: the usual single count needs no group built).
+    func addCount(_ n: Int) { pendingCount += n }
+
+    /// Adds the rows counted by `addCount` to the one group.
+    func flushCount() {
+        let n = pendingCount
         guard n > 0 else { return }
+        pendingCount = 0
         if firstRows.isEmpty {
             firstRows.append([:]); keys.append([])
             accs.append(Array(repeating: Accumulator(), count: plan.aggregates.count))
@@ -210,6 +225,16 @@ final class Aggregator<G: QueryGraph> {
 
     /// Each group's values in column order, for a projection that `isPlainAggregateList`.
     func valueRows() throws -> [[QueryValue]] {
+        if pendingCount > 0 && firstRows.isEmpty && plan.keyIndices.isEmpty {
+            // only addCount's rows (all aggregates are count(*)): one row of the count
+            var acc = Accumulator()
+            acc.count = pendingCount
+            return [try plan.rewritten.indices.map { i in
+                guard case .aggregateSlot(let j) = plan.rewritten[i].kind else { return .null }
+                return try result(acc, j, 0)
+            }]
+        }
+        flushCount()
         if firstRows.isEmpty && plan.keyIndices.isEmpty {
             firstRows = [[:]]; keys = [[]]; accs = [Array(repeating: Accumulator(), count: plan.aggregates.count)]; rowsForPercentile = [[]]
         }
@@ -231,6 +256,7 @@ final class Aggregator<G: QueryGraph> {
 
     /// (projected row, row for ORDER BY: only when `merged`) per group.
     func finish(merged: Bool = true) throws -> [(out: Row, sortRow: Row)] {
+        flushCount()
         if firstRows.isEmpty && plan.keyIndices.isEmpty {
             firstRows = [[:]]; keys = [[]]; accs = [Array(repeating: Accumulator(), count: plan.aggregates.count)]; rowsForPercentile = [[]]
         }
@@ -251,7 +277,7 @@ final class Aggregator<G: QueryGraph> {
 /// WITH / RETURN: projection, grouping and aggregation, DISTINCT, ORDER BY, SKIP, LIMIT.
 extension Executor {
     func project(_ proj: Projection, _ rows: [Row], _ cp: ClausePlan, keepMerged: Bool = false,
-                 aggregated: Aggregator<G>? = nil) throws -> (rows: [Row], columns: [String], merged: [Row]) {
+                 aggregated: Aggregator? = nil) throws -> (rows: [Row], columns: [String], merged: [Row]) {
         let plan = cp.projection!
         let items = plan.items
         var projected: [(out: Row, sortRow: Row)] = []

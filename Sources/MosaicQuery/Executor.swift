@@ -44,7 +44,8 @@ final class Executor<G: QueryGraph> {
 
     init(graph: G, params: [String: QueryValue], functions: FunctionRegistry, plan: QueryPlan, limits: QueryLimits) {
         self.graph = graph; self.params = params; self.functions = functions; self.plan = plan
-        opRows = Array(repeating: 0, count: plan.operators.count)
+        // rows per operator are PROFILE's (an ordinary run counts none)
+        opRows = plan.ast.profile ? Array(repeating: 0, count: plan.operators.count) : []
         stepLimit = limits.maxSteps
         deadline = limits.timeout.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) } ?? UInt64.max
         isCancelled = limits.isCancelled
@@ -114,7 +115,8 @@ final class Executor<G: QueryGraph> {
             switch clause {
             case .match(let pattern, let optional, let pred, _):
                 // a MATCH followed by an aggregating WITH/RETURN streams its rows into the aggregator
-                if ci + 1 < q.clauses.count, let next = plan.clauses[pi][ci + 1].projection, next.hasAggregates {
+                if ci + 1 < q.clauses.count, plan.clauses[pi][ci + 1].projection?.hasAggregates == true {
+                    let next = plan.clauses[pi][ci + 1].projection!
                     let agg = Aggregator(next, self)
                     // count(*) alone over a single pattern: the last hop is counted, not enumerated
                     let countOnly = (cp.pushedDown ? cp.residual == nil : pred == nil) && !optional && pattern.count == 1 && next.keyIndices.isEmpty
@@ -207,7 +209,7 @@ final class Executor<G: QueryGraph> {
             case .call(let name, _, _, let pos):
                 throw QueryError(.procedureError, "ProcedureNotFound", "there is no procedure '\(name)'", at: pos)
             }
-            if let op = cp.operatorIndex { opRows[op] += rows.count }
+            if let op = cp.operatorIndex, op < opRows.count { opRows[op] += rows.count }
         }
         return returned ? (columns, out, rows) : ([], [], rows)
     }
@@ -269,7 +271,7 @@ final class Executor<G: QueryGraph> {
                 if let s = sink { try s(r) } else { out.append(r) }
             }
         }
-        if sink != nil, let op = cp.operatorIndex { opRows[op] += produced }
+        if sink != nil, let op = cp.operatorIndex, op < opRows.count { opRows[op] += produced }
         return out
     }
 

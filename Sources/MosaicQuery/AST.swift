@@ -31,7 +31,7 @@ public indirect enum ExprKind: Sendable {
     case countStar
     case caseExpr(subject: Expr?, whens: [(Expr, Expr)], otherwise: Expr?)
     case list([Expr])
-    case map([(String, Expr)])
+    case map([MapEntry])
     case listComprehension(variable: String, list: Expr, predicate: Expr?, projection: Expr?)
     case patternComprehension(pathVariable: String?, pattern: PatternPart, predicate: Expr?, projection: Expr)
     case quantifier(QuantifierKind, variable: String, list: Expr, predicate: Expr)
@@ -42,6 +42,13 @@ public indirect enum ExprKind: Sendable {
     case mapProjection(String, [MapProjectionItem])
     /// A reference to an aggregate computed by a projection (internal).
     case aggregateSlot(Int)
+}
+
+/// One `key: value` of a map literal (a struct: arrays of tuples copy through run-time type
+/// metadata).
+public struct MapEntry: Sendable {
+    public var key: String
+    public var value: Expr
 }
 
 public enum MapProjectionItem: Sendable {
@@ -70,15 +77,22 @@ public struct RelPattern: Sendable {
     public var pos: SourcePosition
 }
 
+/// One relationship of a pattern and the node it leads to (a struct, not a tuple: arrays of
+/// tuples copy through run-time type metadata).
+public struct PatternStep: Sendable {
+    public var rel: RelPattern
+    public var node: NodePattern
+}
+
 public struct PatternPart: Sendable {
     public var pathVariable: String?
     public var start: NodePattern
-    public var steps: [(RelPattern, NodePattern)]
+    public var steps: [PatternStep]
     public var shortest: Int = 0  // 0: normal, 1: shortestPath, 2: allShortestPaths
     public var pos: SourcePosition
-    var nodes: [NodePattern] { [start] + steps.map { $0.1 } }
+    var nodes: [NodePattern] { [start] + steps.map(\.node) }
     /// Node `i` of the pattern (0: the start), without building `nodes`.
-    @inline(__always) func node(_ i: Int) -> NodePattern { i == 0 ? start : steps[i - 1].1 }
+    @inline(__always) func node(_ i: Int) -> NodePattern { i == 0 ? start : steps[i - 1].node }
     var nodeCount: Int { steps.count + 1 }
 }
 

@@ -3,7 +3,44 @@
 /// misplaced aggregation, invalid CREATE/MERGE patterns, column conflicts, ...).
 struct Binder {
     enum Kind: Equatable { case node, relationship, relationshipList, path, value, scalar, list, stringValue, boolValue }
-    typealias Scope = [String: Kind]
+
+    /// The variables in scope with their kinds: a short list searched linearly (queries
+    /// bind few names; hashing each one costs more than comparing a handful).
+    struct Scope: Sequence, ExpressibleByDictionaryLiteral {
+        struct Entry { var name: String; var kind: Kind }
+        private(set) var entries: [Entry] = []
+
+        init() {}
+        init(dictionaryLiteral elements: (String, Kind)...) { for (k, v) in elements { self[k] = v } }
+        init<S: Sequence>(names: S, kind: Kind) where S.Element == String { for n in names { self[n] = kind } }
+
+        subscript(_ name: String) -> Kind? {
+            get {
+                for e in entries where e.name == name { return e.kind }
+                return nil
+            }
+            set {
+                if let i = entries.firstIndex(where: { $0.name == name }) {
+                    if let k = newValue { entries[i].kind = k } else { entries.remove(at: i) }
+                } else if let k = newValue {
+                    if entries.isEmpty { entries.reserveCapacity(4) }
+                    entries.append(Entry(name: name, kind: k))
+                }
+            }
+        }
+        var isEmpty: Bool { entries.isEmpty }
+        var keys: [String] { entries.map(\.name) }
+        func contains(_ name: String) -> Bool { self[name] != nil }
+        /// This scope with `other`'s entries added (other's kind wins).
+        func merging(_ other: Scope) -> Scope {
+            var s = self
+            for e in other.entries { s[e.name] = e.kind }
+            return s
+        }
+        func makeIterator() -> some IteratorProtocol<(key: String, value: Kind)> {
+            entries.lazy.map { (key: $0.name, value: $0.kind) }.makeIterator()
+        }
+    }
 
     let functions: FunctionRegistry
     /// For each single query, the variables in scope before each clause.
@@ -51,7 +88,7 @@ struct Binder {
     mutating func bindClause(_ clause: Clause, _ scope: inout Scope) throws -> [String] {
         switch clause {
         case .match(let pattern, _, let pred, _):
-            var local: [String: Kind] = [:]
+            var local: Scope = [:]
             try bindPattern(pattern, &scope, creating: false, local: &local)
             if let w = pred { try check(w, scope, booleanContext: true) }
             if let w = pred, w.containsAggregate { throw Binder.err("InvalidAggregation", "aggregate functions cannot be used in WHERE; aggregate in WITH first", w.pos) }
@@ -74,10 +111,10 @@ struct Binder {
             let s = try bindProjection(proj, scope, isWith: false)
             return proj.star ? s.keys.sorted() + proj.items.map(\.name).filter { s[$0] == nil } : proj.items.map(\.name)
         case .create(let pattern, _):
-            var local: [String: Kind] = [:]
+            var local: Scope = [:]
             try bindPattern(pattern, &scope, creating: true, local: &local)
         case .merge(let part, let onCreate, let onMatch, _):
-            var local: [String: Kind] = [:]
+            var local: Scope = [:]
             try bindPattern([part], &scope, creating: true, local: &local, merge: true)
             for item in onCreate + onMatch { try checkSet(item, scope) }
         case .set(let items, _):
@@ -136,16 +173,16 @@ struct Binder {
         }
     }
 
-    mutating func bindPattern(_ pattern: Pattern, _ scope: inout Scope, creating: Bool, local: inout [String: Kind], merge: Bool = false) throws {
+    mutating func bindPattern(_ pattern: Pattern, _ scope: inout Scope, creating: Bool, local: inout Scope, merge: Bool = false) throws {
         // The names the pattern adds go to `local` and join `scope` at the end: while binding,
         // `scope` is the scope before the pattern (no copy of it), `local[v] ?? scope[v]` the
         // current one.
         let before = scope
         func current(_ v: String) -> Kind? { local[v] ?? before[v] }
-        var currentScope: Scope { local.isEmpty ? before : before.merging(local) { $1 } }
+        var currentScope: Scope { local.isEmpty ? before : before.merging(local) }
         for part in pattern {
             if let pv = part.pathVariable {
-                if part.nodes.contains(where: { $0.variable == pv }) || part.steps.contains(where: { $0.0.variable == pv }) {
+                if part.nodes.contains(where: { $0.variable == pv }) || part.steps.contains(where: { $0.rel.variable == pv }) {
                     throw Binder.err("VariableAlreadyBound", "'\(pv)' names both the path and an element of it; choose another name", part.pos)
                 }
                 if current(pv) != nil { throw Binder.err(before[pv] != nil && before[pv] != .path ? "VariableTypeConflict" : "VariableAlreadyBound", "the variable '\(pv)' is already defined; choose another name for the path", part.pos) }
@@ -167,7 +204,8 @@ struct Binder {
                     }
                 } else { local[v] = .node }
             }
-            for (r, _) in part.steps {
+            for step in part.steps {
+                let r = step.rel
                 if let p = r.properties {
                     try check(p, creating ? currentScope : before)
                     if case .parameter = p.kind, !creating || merge { throw Binder.err("InvalidParameterUse", "a parameter cannot be used as a whole property map in MATCH or MERGE; write {key: $param.key}", p.pos) }
@@ -244,8 +282,8 @@ struct Binder {
         }
         // ORDER BY sees projected names plus (without DISTINCT/aggregation) the previous scope.
         if !proj.order.isEmpty { try checkOrder(proj, out, scope, hasAgg: hasAgg) }
-        for e in [proj.skip, proj.limit] {
-            guard let e else { continue }
+        for k in 0..<2 {  // SKIP, LIMIT (no array of the two built)
+            guard let e = k == 0 ? proj.skip : proj.limit else { continue }
             var free = Set<String>()
             e.freeVariables(into: &free)
             if !free.isEmpty || e.containsAggregate { throw Binder.err("NonConstantExpression", "SKIP and LIMIT take a constant or a parameter, not a variable", e.pos) }
@@ -422,7 +460,7 @@ struct Binder {
             try check(body, inner)
         case .patternComprehension(let pv, let part, let p, let pr):
             var inner = scope
-            var local: [String: Kind] = [:]
+            var local: Scope = [:]
             var b = self
             try b.bindPattern([part], &inner, creating: false, local: &local)
             if let pv = pv { inner[pv] = .path }
@@ -430,14 +468,14 @@ struct Binder {
             try check(pr, inner)
         case .pattern(let part):
             for n in part.nodes { if let v = n.variable, scope[v] == nil { throw Binder.err("UndefinedVariable", "a pattern used as a predicate cannot introduce the new variable '\(v)'; use EXISTS { ... } or a MATCH", n.pos) } }
-            for (r, _) in part.steps { if let v = r.variable, scope[v] == nil { throw Binder.err("UndefinedVariable", "a pattern used as a predicate cannot introduce the new variable '\(v)'", r.pos) } }
+            for r in part.steps.lazy.map(\.rel) { if let v = r.variable, scope[v] == nil { throw Binder.err("UndefinedVariable", "a pattern used as a predicate cannot introduce the new variable '\(v)'", r.pos) } }
             for c in e.children { try check(c, scope) }
         case .existsQuery(let q):
             var b = self
             _ = try b.bindSubquery(q, outer: scope)
         case .exists(let pat, let p):
             var inner = scope
-            var local: [String: Kind] = [:]
+            var local: Scope = [:]
             var b = self
             try b.bindPattern(pat, &inner, creating: false, local: &local)
             if let p = p { try check(p, inner) }

@@ -66,7 +66,7 @@ extension Executor {
         case .list(let items): return .list(try items.map { try eval($0, row) })
         case .map(let entries):
             var m: [String: QueryValue] = [:]
-            for (k, v) in entries { m[k] = try eval(v, row) }
+            for x in entries { m[x.key] = try eval(x.value, row) }
             return .map(m)
         case .listComprehension(let v, let l, let pred, let proj):
             let lv = try eval(l, row)
@@ -134,7 +134,7 @@ extension Executor {
             return .bool(found)
         case .existsQuery(let q):
             var b = Binder(functions: functions)
-            let scopes = try b.bindSubquery(q, outer: Dictionary(uniqueKeysWithValues: row.keys.map { ($0, Binder.Kind.value) }))
+            let scopes = try b.bindSubquery(q, outer: Binder.Scope(names: row.keys, kind: .value))
             let plan = Planner.plan(QueryAST(parts: [q], unionAll: []), scopes: [scopes], describe: false)
             let sub = Executor(graph: graph, params: params, functions: functions, plan: plan, limits: QueryLimits(maxSteps: stepLimit - steps))
             let r = try sub.runSingle(q, 0, initial: row)

@@ -2,6 +2,13 @@ import Foundation
 
 typealias Row = [String: QueryValue]
 
+/// One `key: value` of a pattern's property map, evaluated (a struct: arrays of tuples look
+/// their type metadata up at run time).
+struct PropertyTest {
+    var key: String
+    var value: QueryValue
+}
+
 /// Runs a planned query over a graph, clause by clause. Writes go to `graph` (a copy of the
 /// caller's value) and are recorded in `changes`.
 final class Executor<G: QueryGraph> {
@@ -13,7 +20,7 @@ final class Executor<G: QueryGraph> {
     /// Relationships bound by the MATCH being matched (a stack: patterns are short).
     var usedRels: [Int] = []
     /// Set while a MATCH feeds a lone count(*): the last hop adds its number of matches at once.
-    var countSink: Aggregator<G>? = nil
+    var countSink: Aggregator? = nil
     /// Set while a MATCH feeds a WITH/RETURN DISTINCT: a variable-length last hop whose
     /// relationships are not read may list each end node once (breadth first).
     var distinctRows = false
@@ -37,7 +44,8 @@ final class Executor<G: QueryGraph> {
 
     init(graph: G, params: [String: QueryValue], functions: FunctionRegistry, plan: QueryPlan, limits: QueryLimits) {
         self.graph = graph; self.params = params; self.functions = functions; self.plan = plan
-        opRows = Array(repeating: 0, count: plan.operators.count)
+        // rows per operator are PROFILE's (an ordinary run counts none)
+        opRows = plan.ast.profile ? Array(repeating: 0, count: plan.operators.count) : []
         stepLimit = limits.maxSteps
         deadline = limits.timeout.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) } ?? UInt64.max
         isCancelled = limits.isCancelled
@@ -100,14 +108,15 @@ final class Executor<G: QueryGraph> {
         var columns: [String] = []
         var out: [[QueryValue]] = []
         var returned = false
-        var fused: Aggregator<G>? = nil
+        var fused: Aggregator? = nil
         for (ci, clause) in q.clauses.enumerated() {
             let cp = plan.clauses[pi][ci]
             let cap = try rowCap(q, ci)
             switch clause {
             case .match(let pattern, let optional, let pred, _):
                 // a MATCH followed by an aggregating WITH/RETURN streams its rows into the aggregator
-                if ci + 1 < q.clauses.count, let next = plan.clauses[pi][ci + 1].projection, next.hasAggregates {
+                if ci + 1 < q.clauses.count, plan.clauses[pi][ci + 1].projection?.hasAggregates == true {
+                    let next = plan.clauses[pi][ci + 1].projection!
                     let agg = Aggregator(next, self)
                     // count(*) alone over a single pattern: the last hop is counted, not enumerated
                     let countOnly = (cp.pushedDown ? cp.residual == nil : pred == nil) && !optional && pattern.count == 1 && next.keyIndices.isEmpty
@@ -158,11 +167,32 @@ final class Executor<G: QueryGraph> {
                     for (out, merged) in zip(r.rows, r.merged) where try isTrue(eval(w, merged)) { rows.append(out) }
                 } else { rows = r.rows }
             case .returns(let proj):
+                returned = true
+                if fused == nil, let pp = cp.projection, pp.isPlainList(proj) {
+                    // each row's values straight into the result, in column order (no Row built)
+                    columns = pp.columns
+                    out.reserveCapacity(rows.count)
+                    for row in rows {
+                        try tick()
+                        var values: [QueryValue] = []
+                        values.reserveCapacity(pp.items.count)
+                        for it in pp.items { values.append(try eval(it.expr, row)) }
+                        out.append(values)
+                    }
+                    break  // (rows stay: as many as the result's, which is all `finalRows` tells)
+                }
+                if let agg = fused, let pp = cp.projection, pp.isPlainAggregateList(proj) {
+                    // one row of keys and aggregate results per group
+                    columns = pp.columns
+                    out = try agg.valueRows()
+                    fused = nil
+                    rows = Array(repeating: [:], count: out.count)
+                    break
+                }
                 let r = try project(proj, rows, cp, aggregated: fused)
                 fused = nil
                 columns = r.columns
                 out = r.rows.map { row in columns.map { row[$0] ?? .null } }
-                returned = true
                 rows = r.rows
             case .create(let pattern, _):
                 for i in rows.indices { try create(pattern, &rows[i]) }
@@ -179,7 +209,7 @@ final class Executor<G: QueryGraph> {
             case .call(let name, _, _, let pos):
                 throw QueryError(.procedureError, "ProcedureNotFound", "there is no procedure '\(name)'", at: pos)
             }
-            if let op = cp.operatorIndex { opRows[op] += rows.count }
+            if let op = cp.operatorIndex, op < opRows.count { opRows[op] += rows.count }
         }
         return returned ? (columns, out, rows) : ([], [], rows)
     }
@@ -241,7 +271,7 @@ final class Executor<G: QueryGraph> {
                 if let s = sink { try s(r) } else { out.append(r) }
             }
         }
-        if sink != nil, let op = cp.operatorIndex { opRows[op] += produced }
+        if sink != nil, let op = cp.operatorIndex, op < opRows.count { opRows[op] += produced }
         return out
     }
 
@@ -250,8 +280,22 @@ final class Executor<G: QueryGraph> {
         try matchPart(parts[i], plans?[i], row) { r in try matchParts(parts, plans, i + 1, r, emit) }
     }
 
-    /// Node candidates for an anchor, with the plan's choice of access path.
+    /// `props` (the evaluated map `map`) less the entry `key: e` of the map.
+    static func without(_ key: String, _ e: Expr, _ map: Expr?, _ props: [PropertyTest]?) -> [PropertyTest]? {
+        guard var ps = props, let map, case .map(let entries) = map.kind, entries.count == ps.count,
+              let i = entries.firstIndex(where: { $0.key == key && $0.value.pos.offset == e.pos.offset }) else { return props }
+        ps.remove(at: i)
+        return ps.isEmpty ? nil : ps
+    }
+
+    /// Node candidates for an anchor, with the plan's choice of access path. `exact` is set when
+    /// they came from an index whose hits all have the looked-up value (`nodeIndexIsExact`).
     func anchorCandidates(_ np: NodePattern, _ access: AnchorAccess, _ row: Row) throws -> [Int] {
+        var exact = false
+        return try anchorCandidates(np, access, row, exact: &exact)
+    }
+
+    func anchorCandidates(_ np: NodePattern, _ access: AnchorAccess, _ row: Row, exact: inout Bool) throws -> [Int] {
         switch access {
         case .bound(let v):
             guard let val = row[v] else { return [] }
@@ -261,7 +305,7 @@ final class Executor<G: QueryGraph> {
         case .property(let key, let e):
             let v = try eval(e, row)
             if v.isNull { return [] }
-            if let hits = graph.nodes(withProperty: key, equalTo: v) { return hits }
+            if let hits = graph.nodes(withProperty: key, equalTo: v) { exact = graph.nodeIndexIsExact(key); return hits }
             fallthrough
         case .labelOrScan:
             if !np.labels.isEmpty {
@@ -272,14 +316,14 @@ final class Executor<G: QueryGraph> {
         }
     }
 
-    func nodeMatches(_ np: NodePattern, _ n: Int, _ props: [(String, QueryValue)]?, _ row: Row) throws -> Bool {
+    func nodeMatches(_ np: NodePattern, _ n: Int, _ props: [PropertyTest]?, _ row: Row) throws -> Bool {
         try nodeMatches(graph, np, n, props, row)
     }
 
-    @inline(__always) func nodeMatches(_ g: G, _ np: NodePattern, _ n: Int, _ props: [(String, QueryValue)]?, _ row: Row) throws -> Bool {
+    @inline(__always) func nodeMatches(_ g: G, _ np: NodePattern, _ n: Int, _ props: [PropertyTest]?, _ row: Row) throws -> Bool {
         for l in np.labels where !g.hasLabel(n, l) { return false }
         if let ps = props {
-            for (k, v) in ps { if g.nodeProperty(n, k).equals(v) != true { return false } }
+            for t in ps { if g.nodeProperty(n, t.key).equals(t.value) != true { return false } }
         }
         if let v = np.variable, let b = row[v] {
             guard case .node(let m) = b, m == n else { return false }
@@ -298,25 +342,25 @@ final class Executor<G: QueryGraph> {
         return types.isEmpty || types.contains(relationshipType(r))
     }
 
-    func relMatches(_ rp: RelPattern, _ r: Int, _ props: [(String, QueryValue)]?) -> Bool {
+    func relMatches(_ rp: RelPattern, _ r: Int, _ props: [PropertyTest]?) -> Bool {
         relMatches(graph, rp, r, props)
     }
 
-    @inline(__always) func relMatches(_ g: G, _ rp: RelPattern, _ r: Int, _ props: [(String, QueryValue)]?) -> Bool {
+    @inline(__always) func relMatches(_ g: G, _ rp: RelPattern, _ r: Int, _ props: [PropertyTest]?) -> Bool {
         guard let ps = props else { return true }
-        for (k, v) in ps { if g.relationshipProperty(r, k).equals(v) != true { return false } }
+        for t in ps { if g.relationshipProperty(r, t.key).equals(t.value) != true { return false } }
         return true
     }
 
-    func evalProps(_ e: Expr?, _ row: Row) throws -> [(String, QueryValue)]? {
+    func evalProps(_ e: Expr?, _ row: Row) throws -> [PropertyTest]? {
         guard let e = e else { return nil }
-        if case .map(let entries) = e.kind { return try entries.map { ($0.0, try eval($0.1, row)) } }
+        if case .map(let entries) = e.kind { return try entries.map { PropertyTest(key: $0.key, value: try eval($0.value, row)) } }
         let v = try eval(e, row)
         guard case .map(let m) = v else {
             if v.isNull { return [] }
             throw QueryError.type("pattern properties must be a map, not \(v.typeName)")
         }
-        return m.map { ($0.key, $0.value) }
+        return m.map { PropertyTest(key: $0.key, value: $0.value) }
     }
 
     func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, _ emit: (Row) throws -> Void) throws {
@@ -324,8 +368,8 @@ final class Executor<G: QueryGraph> {
         let plan = plan ?? Planner.planPart(part, bound: Set(row.keys), indexedKeys: [])
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
-        let nodeProps = try nodes.map { try evalProps($0.properties, row) }
-        let relProps = try part.steps.map { try evalProps($0.0.properties, row) }
+        var nodeProps = try nodes.map { try evalProps($0.properties, row) }
+        let relProps = try part.steps.map { try evalProps($0.rel.properties, row) }
         var nodeIDs = Array(repeating: -1, count: nodes.count)
         var relIDs: [[Int]] = Array(repeating: [], count: part.steps.count)
         var row = row
@@ -352,13 +396,16 @@ final class Executor<G: QueryGraph> {
             try emit(r)
         }
 
-        func bindNode(_ idx: Int, _ n: Int, _ body: () throws -> Void) throws {
+        /// `restore: false` when nothing matches after `body` (the last anchor candidate): the
+        /// row keeps the binding rather than copy its table away from the rows `body` emitted.
+        func bindNode(_ idx: Int, _ n: Int, restore: Bool = true, _ body: () throws -> Void) throws {
             let np = nodes[idx]
             guard try nodeMatches(gv, np, n, nodeProps[idx], row) else { return }
             nodeIDs[idx] = n
             var added = false
             if plan.bindNodes[idx], let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
             try body()
+            if !restore { return }
             if added { row[np.variable!] = nil }
             nodeIDs[idx] = -1
         }
@@ -377,7 +424,7 @@ final class Executor<G: QueryGraph> {
             }
             if k == order.count { try finish(); return }
             let s = order[k].step, forward = order[k].forward
-            let rp = part.steps[s].0
+            let rp = part.steps[s].rel
             let from = forward ? nodeIDs[s] : nodeIDs[s + 1]
             let toIdx = forward ? s + 1 : s
             var dir = rp.direction
@@ -470,9 +517,15 @@ final class Executor<G: QueryGraph> {
             }
         }
 
-        for c in try anchorCandidates(nodes[a], plan.access, row) {
+        var exactHits = false
+        let candidates = try anchorCandidates(nodes[a], plan.access, row, exact: &exactHits)
+        if exactHits, case .property(let key, let e) = plan.access {
+            // the index's hits have the property: the anchor's map need not compare it again
+            nodeProps[a] = Executor.without(key, e, nodes[a].properties, nodeProps[a])
+        }
+        for (i, c) in candidates.enumerated() {
             try tick()
-            try bindNode(a, c) { try extend(0) }
+            try bindNode(a, c, restore: i < candidates.count - 1) { try extend(0) }
         }
     }
 
@@ -483,7 +536,7 @@ final class Executor<G: QueryGraph> {
     /// (its shortest walk), of no more hops, so the relationship-unique paths the pattern
     /// enumerates end at exactly these nodes (and at `from` itself when `min` is 0).
     func reachable(from: Int, _ range: (min: Int, max: Int?), _ dir: Direction, _ rp: RelPattern,
-                   _ props: [(String, QueryValue)]?, _ visit: (Int) throws -> Void) throws {
+                   _ props: [PropertyTest]?, _ visit: (Int) throws -> Void) throws {
         let gv = graph
         visitEpoch &+= 1
         if visitEpoch == 0 { visitMark = []; visitEpoch = 1 }  // wrapped: start afresh
@@ -517,11 +570,11 @@ final class Executor<G: QueryGraph> {
     }
 
     /// shortestPath / allShortestPaths between two bound-or-matched endpoints (breadth first).
-    func matchShortest(_ part: PatternPart, _ nodeProps: [[(String, QueryValue)]?], _ relProps: [[(String, QueryValue)]?], _ row: Row, _ emit: (Row) throws -> Void) throws {
+    func matchShortest(_ part: PatternPart, _ nodeProps: [[PropertyTest]?], _ relProps: [[PropertyTest]?], _ row: Row, _ emit: (Row) throws -> Void) throws {
         guard part.steps.count == 1 else { throw QueryError(.syntaxError, "InvalidShortestPath", "shortestPath needs a single relationship pattern") }
-        let rp = part.steps[0].0
+        let rp = part.steps[0].rel
         let starts = try anchorCandidates(part.start, Planner.planPart(part, bound: Set(row.keys), indexedKeys: []).anchor == 0 ? Planner.access(part.start, bound: Set(row.keys)) : .labelOrScan, row)
-        let endNP = part.steps[0].1
+        let endNP = part.steps[0].node
         let ends = try anchorCandidates(endNP, Planner.access(endNP, bound: Set(row.keys)), row)
         let minHops = rp.range?.min ?? 1, maxHops = rp.range?.max ?? (rp.range == nil ? 1 : Int.max)
         for s in starts where try nodeMatches(part.start, s, nodeProps[0], row) {

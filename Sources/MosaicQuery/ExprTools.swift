@@ -33,7 +33,7 @@ extension Expr {
         case .index(let a, let b), .binary(_, let a, let b): try f(a); try f(b)
         case .function(_, _, let args): for a in args { try f(a) }
         case .list(let l): for x in l { try f(x) }
-        case .map(let m): for (_, x) in m { try f(x) }
+        case .map(let m): for x in m { try f(x.value) }
         default: for c in children { try f(c) }
         }
     }
@@ -47,7 +47,7 @@ extension Expr {
         case .function(_, _, let args): return args
         case .caseExpr(let s, let whens, let o): return [s].compactMap { $0 } + whens.flatMap { [$0.0, $0.1] } + [o].compactMap { $0 }
         case .list(let l): return l
-        case .map(let m): return m.map { $0.1 }
+        case .map(let m): return m.map(\.value)
         case .listComprehension(_, let l, let p, let pr): return [l] + [p, pr].compactMap { $0 }
         case .patternComprehension(_, let part, let p, let pr): return Expr.patternExprs(part) + [p].compactMap { $0 } + [pr]
         case .quantifier(_, _, let l, let p): return [l, p]
@@ -61,9 +61,9 @@ extension Expr {
     static func patternExprs(_ part: PatternPart) -> [Expr] {
         var out: [Expr] = []
         if let p = part.start.properties { out.append(p) }
-        for (r, n) in part.steps {
-            if let p = r.properties { out.append(p) }
-            if let p = n.properties { out.append(p) }
+        for step in part.steps {
+            if let p = step.rel.properties { out.append(p) }
+            if let p = step.node.properties { out.append(p) }
         }
         return out
     }
@@ -87,7 +87,7 @@ extension Expr {
         case .function(let n, let d, let args): k = .function(name: n, distinct: d, args: try args.map(rw))
         case .caseExpr(let s, let whens, let o): k = .caseExpr(subject: try rwo(s), whens: try whens.map { (try rw($0.0), try rw($0.1)) }, otherwise: try rwo(o))
         case .list(let l): k = .list(try l.map(rw))
-        case .map(let m): k = .map(try m.map { ($0.0, try rw($0.1)) })
+        case .map(let m): k = .map(try m.map { MapEntry(key: $0.key, value: try rw($0.value)) })
         case .listComprehension(let v, let l, let p, let pr): k = .listComprehension(variable: v, list: try rw(l), predicate: try rwo(p), projection: try rwo(pr))
         case .quantifier(let q, let v, let l, let p): k = .quantifier(q, variable: v, list: try rw(l), predicate: try rw(p))
         case .reduce(let a, let i, let v, let l, let e): k = .reduce(accumulator: a, initial: try rw(i), variable: v, list: try rw(l), expression: try rw(e))
@@ -115,7 +115,7 @@ extension Expr {
         case .caseExpr(let s, let whens, let o):
             return "CASE " + (s?.canonical ?? "") + whens.map { " WHEN \($0.0.canonical) THEN \($0.1.canonical)" }.joined() + (o.map { " ELSE " + $0.canonical } ?? "") + " END"
         case .list(let l): return "[" + l.map(\.canonical).joined(separator: ", ") + "]"
-        case .map(let m): return "{" + m.map { "\($0.0): \($0.1.canonical)" }.joined(separator: ", ") + "}"
+        case .map(let m): return "{" + m.map { "\($0.key): \($0.value.canonical)" }.joined(separator: ", ") + "}"
         case .listComprehension(let v, let l, let p, let pr): return "[\(v) IN \(l.canonical)" + (p.map { " WHERE " + $0.canonical } ?? "") + (pr.map { " | " + $0.canonical } ?? "") + "]"
         case .patternComprehension(_, let part, _, let pr): return "[pattern@\(part.pos) | \(pr.canonical)]"
         case .quantifier(let q, let v, let l, let p): return "\(q.rawValue)(\(v) IN \(l.canonical) WHERE \(p.canonical))"
@@ -165,7 +165,7 @@ extension Expr {
             }
         case .pattern(let part):
             for n in part.nodes { if let v = n.variable, !bound.contains(v) { out.insert(v) } }
-            for (r, _) in part.steps { if let v = r.variable, !bound.contains(v) { out.insert(v) } }
+            for r in part.steps.lazy.map(\.rel) { if let v = r.variable, !bound.contains(v) { out.insert(v) } }
             for e in children { e.freeVariables(into: &out, bound: bound) }
         case .patternComprehension, .exists, .existsQuery:
             break  // introduce their own variables; checked by the binder

@@ -8,8 +8,27 @@ import MosaicGraph
 /// `graph.isRecording = true` and `graph.writeMeta` (the origin) before running a writing
 /// query; afterwards `graph.takeChanges()` gives the statements for one Store transaction.
 public struct GraphView: QueryGraph {
-    public var graph: Graph
-    public init(_ graph: Graph) { self.graph = graph }
+    /// The graph, boxed: the executor, each match and the result table hold a view, and a
+    /// `Graph` (twenty-odd reference-counted fields) copies with as many retains; the box
+    /// copies with one. Copy-on-write: a write to a shared box copies the graph first.
+    /// (A constant: reads borrow it in place, where a variable field is copied for each call.)
+    final class Box: Sendable {
+        let graph: Graph
+        init(_ graph: Graph) { self.graph = graph }
+        static let empty = Box(Graph())
+    }
+    private var box: Box
+    public var graph: Graph {
+        _read { yield box.graph }
+        _modify {
+            var g = box.graph
+            // the only holder of the box: drop it, so that `g`'s arrays are unique again
+            if isKnownUniquelyReferenced(&box) { box = Box.empty }
+            defer { box = Box(g) }
+            yield &g
+        }
+    }
+    public init(_ graph: Graph) { box = Box(graph) }
 
     public var nodeCount: Int { graph.liveNodeCount }
     public func allNodes() -> [Int] { graph.nodeIndices.map { Int($0) } }
@@ -18,13 +37,18 @@ public struct GraphView: QueryGraph {
     public func labelCount(_ label: String) -> Int { graph.count(label: label) }
     public func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]? {
         switch (key, value) {
-        case ("id", .string(let s)): return graph.lookup(key: s).map { [Int($0)] } ?? []
+        case ("id", .string(let s)):
+            // exact (see nodeIndexIsExact): a hit whose `id` reads otherwise is left out
+            guard let n = graph.lookup(key: s) else { return [] }
+            if let v = graph.property("id", ofNode: n) { return QueryValue(v).equals(value) == true ? [Int(n)] : [] }
+            return s.utf8.starts(with: "_:".utf8) ? [] : [Int(n)]  // an anonymous node has no id
         case ("name", .string(let s)):
             // the name index folds case and diacritics; the pattern then checks equality
             return graph.nodes(named: s).map { Int($0) }
         default: return nil  // not indexed: the planner falls back to a label scan
         }
     }
+    public func nodeIndexIsExact(_ key: String) -> Bool { key == "id" }
     // Hot paths read fields in place (`graph.nodes[i].labels`) rather than through
     // `graph.node(i)`, which copies the whole Node (five reference-counted fields).
     public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.nodes[node].alive }

@@ -62,7 +62,8 @@ enum QueryText {
         for b in text.utf8 where b >= 128 || b == 13 { ascii = false; break }
         if ascii {
             let units = [ASCIIUnit](unsafeUninitializedCapacity: text.utf8.count) { buf, count in
-                for b in text.utf8 { buf[count] = ASCIIUnit(b); count += 1 }
+                // one copy of the bytes (an ASCIIUnit is its byte)
+                count = buf.withMemoryRebound(to: UInt8.self) { $0.initialize(from: text.utf8).1 }
             }
             self = .ascii(units)
         } else {

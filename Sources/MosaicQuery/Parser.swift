@@ -21,9 +21,16 @@ struct Parser {
     var lastEnd: Int { p > 0 ? tokens[p - 1].end : 0 }
 
     /// `kw` is upper case; identifiers carry their upper-case form from the lexer.
+    /// (The helpers read the token's fields in place: copying a Token retains its strings.)
     func isKeyword(_ t: Token, _ kw: String) -> Bool { t.upper == kw }
-    func at(_ kw: String) -> Bool { isKeyword(tok, kw) }
-    func atSymbol(_ s: String) -> Bool { tok.kind == .symbol(s) }
+    func at(_ kw: String) -> Bool { tokens[p].upper == kw }
+    func atSymbol(_ s: String) -> Bool { symbol(at: p, s) }
+    /// Whether the token `k` ahead is the symbol `s`.
+    func peekSymbol(_ k: Int, _ s: String) -> Bool { symbol(at: min(p + k, tokens.count - 1), s) }
+    func symbol(at i: Int, _ s: String) -> Bool {
+        if case .symbol(let x) = tokens[i].kind { return x == s }
+        return false
+    }
     mutating func accept(_ kw: String) -> Bool { if at(kw) { p += 1; return true }; return false }
     mutating func acceptSymbol(_ s: String) -> Bool { if atSymbol(s) { p += 1; return true }; return false }
     mutating func expect(_ kw: String) throws { guard accept(kw) else { throw unexpected("'\(kw.uppercased())'") } }
@@ -257,11 +264,11 @@ struct Parser {
     mutating func patternPart() throws -> PatternPart {
         let start = pos
         var pathVar: String? = nil
-        if isNameToken(tok), peek().kind == .symbol("=") {
+        if isNameToken(tok), peekSymbol(1, "=") {
             pathVar = try variableName(); p += 1
         }
         var shortest = 0
-        if at("SHORTESTPATH") || at("ALLSHORTESTPATHS"), peek().kind == .symbol("(") {
+        if at("SHORTESTPATH") || at("ALLSHORTESTPATHS"), peekSymbol(1, "(") {
             shortest = at("SHORTESTPATH") ? 1 : 2
             p += 2
             var part = try patternElement(start)
@@ -275,17 +282,17 @@ struct Parser {
     }
 
     mutating func patternElement(_ start: SourcePosition) throws -> PatternPart {
-        if atSymbol("("), peek().kind == .symbol("(") {
+        if atSymbol("("), peekSymbol(1, "(") {
             p += 1
             let inner = try patternElement(start)
             try expectSymbol(")")
             return inner
         }
         let first = try nodePattern()
-        var steps: [(RelPattern, NodePattern)] = []
+        var steps: [PatternStep] = []
         while atSymbol("-") || atSymbol("<") {
             let r = try relPattern()
-            steps.append((r, try nodePattern()))
+            steps.append(PatternStep(rel: r, node: try nodePattern()))
         }
         return PatternPart(pathVariable: nil, start: first, steps: steps, pos: start)
     }
@@ -338,12 +345,12 @@ struct Parser {
     mutating func mapLiteral() throws -> Expr {
         let start = pos
         try expectSymbol("{")
-        var entries: [(String, Expr)] = []
+        var entries: [MapEntry] = []
         if !atSymbol("}") {
             repeat {
                 let k = try name("a map key")
                 try expectSymbol(":")
-                entries.append((k, try expression()))
+                entries.append(MapEntry(key: k, value: try expression()))
             } while acceptSymbol(",")
         }
         try expectSymbol("}")
@@ -536,10 +543,10 @@ struct Parser {
             if u == "FALSE" { p += 1; return Expr(.literal(.bool(false)), ps) }
             if u == "NULL" { p += 1; return Expr(.literal(.null), ps) }
             if u == "CASE" { return try caseExpr() }
-            if u == "COUNT", peek().kind == .symbol("("), peek(2).kind == .symbol("*") {
+            if u == "COUNT", peekSymbol(1, "("), peekSymbol(2, "*") {
                 p += 3; try expectSymbol(")"); return Expr(.countStar, ps)
             }
-            if u == "EXISTS", peek().kind == .symbol("{") {
+            if u == "EXISTS", peekSymbol(1, "{") {
                 p += 2
                 let bodyStart = p
                 _ = accept("MATCH")
@@ -553,7 +560,7 @@ struct Parser {
                 try expectSymbol("}")
                 return Expr(.existsQuery(q), ps)
             }
-            if u == "ALL" || u == "ANY" || u == "NONE" || u == "SINGLE", peek().kind == .symbol("("), isNameToken(peek(2)), isKeyword(peek(3), "IN") {
+            if u == "ALL" || u == "ANY" || u == "NONE" || u == "SINGLE", peekSymbol(1, "("), isNameToken(peek(2)), isKeyword(peek(3), "IN") {
                 p += 2
                 let v = try variableName(); try expect("IN")
                 let list = try expression()
@@ -562,7 +569,7 @@ struct Parser {
                 try expectSymbol(")")
                 return Expr(.quantifier(QuantifierKind(rawValue: u.lowercased())!, variable: v, list: list, predicate: pred), ps)
             }
-            if u == "REDUCE", peek().kind == .symbol("(") {
+            if u == "REDUCE", peekSymbol(1, "(") {
                 p += 2
                 let acc = try variableName(); try expectSymbol("=")
                 let initial = try expression()
@@ -576,8 +583,8 @@ struct Parser {
             }
             // function call (possibly namespaced)?
             var k = 1
-            while peek(k).kind == .symbol("."), isNameToken(peek(k + 1)) { k += 2 }
-            if peek(k).kind == .symbol("(") {
+            while peekSymbol(k, "."), isNameToken(peek(k + 1)) { k += 2 }
+            if peekSymbol(k, "(") {
                 var fname = try name()
                 while acceptSymbol(".") { fname += "." + (try name()) }
                 try expectSymbol("(")
@@ -607,7 +614,7 @@ struct Parser {
             repeat {
                 if acceptSymbol(".") {
                     if acceptSymbol("*") { items.append(.allProperties) } else { items.append(.property(try name("a property name"))) }
-                } else if isNameToken(tok), peek().kind == .symbol(":") {
+                } else if isNameToken(tok), peekSymbol(1, ":") {
                     let k = try name(); p += 1
                     items.append(.literal(k, try expression()))
                 } else {
@@ -651,7 +658,7 @@ struct Parser {
         let save = p
         p += 1
         var pathVar: String? = nil
-        if isNameToken(tok), peek().kind == .symbol("=") { pathVar = try? variableName(); p += 1 }
+        if isNameToken(tok), peekSymbol(1, "=") { pathVar = try? variableName(); p += 1 }
         if atSymbol("(") {
             if let part = try? patternElement(pos), !part.steps.isEmpty, at("WHERE") || atSymbol("|") {
                 let pred = accept("WHERE") ? try expression() : nil

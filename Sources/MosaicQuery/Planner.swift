@@ -112,13 +112,13 @@ enum Planner {
                         if wantText { details.append(describe(pp, plan)) }
                         let more = parts.count < pattern.count  // b is read only by the parts after this one
                         for n in ppNodes { if let v = n.variable { if more { b.insert(v) }; if !bound.contains(v) { cp.introduced.append(v) } } }
-                        for (r, _) in pp.steps { if let v = r.variable, !bound.contains(v) { if more { b.insert(v) }; cp.introduced.append(v) } }
+                        for r in pp.steps.lazy.map(\.rel) { if let v = r.variable, !bound.contains(v) { if more { b.insert(v) }; cp.introduced.append(v) } }
                         if let pv = pp.pathVariable { if more { b.insert(pv) }; cp.introduced.append(pv) }
                     }
                     if !uses.star {
                         for (k, pp) in pattern.enumerated() {
                             for (i, n) in parts[k].nodes.enumerated() { if let v = n.variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].bindNodes[i] = false } }
-                            for (i, (r, _)) in pp.steps.enumerated() { if let v = r.variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].bindRels[i] = false } }
+                            for (i, r) in pp.steps.lazy.map(\.rel).enumerated() { if let v = r.variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].bindRels[i] = false } }
                         }
                     }
                     if pattern.count == 1, let w = pred, parts[0].pathVariableFree(pattern[0]) {
@@ -185,12 +185,12 @@ enum Planner {
             if let v = p.start.variable { names.append(v) }
             if let e = p.start.properties { expr(e) }
             for i in p.steps.indices {
-                if let v = p.steps[i].1.variable { names.append(v) }
-                if let e = p.steps[i].1.properties { expr(e) }
+                if let v = p.steps[i].node.variable { names.append(v) }
+                if let e = p.steps[i].node.properties { expr(e) }
             }
             for i in p.steps.indices {
-                if let v = p.steps[i].0.variable { names.append(v) }
-                if let e = p.steps[i].0.properties { expr(e) }
+                if let v = p.steps[i].rel.variable { names.append(v) }
+                if let e = p.steps[i].rel.properties { expr(e) }
             }
         }
         mutating func expr(_ e: Expr) {
@@ -267,8 +267,8 @@ enum Planner {
         levels.append(known)
         for x in plan.order {
             let s = x.step, forward = x.forward
-            let fixed = part.steps[s].0.range == nil
-            if let v = part.steps[s].0.variable { known.insert(v) }
+            let fixed = part.steps[s].rel.range == nil
+            if let v = part.steps[s].rel.variable { known.insert(v) }
             levels.append(fixed ? known : bound.filter { _ in false })  // var-length: no relationship level
             if let v = part.node(forward ? s + 1 : s).variable { known.insert(v) }
             levels.append(known)
@@ -314,7 +314,8 @@ enum Planner {
     static func access(_ np: NodePattern, bound: Set<String>) -> AnchorAccess {
         if let v = np.variable, bound.contains(v) { return .bound(v) }
         if let props = np.properties, case .map(let entries) = props.kind {
-            for (k, e) in entries where k == "id" || k == "name" {  // indexedKeys, without hashing
+            for entry in entries where entry.key == "id" || entry.key == "name" {  // indexedKeys, without hashing
+                let k = entry.key, e = entry.value
                 var free = Set<String>(); e.freeVariables(into: &free)
                 if free.isSubset(of: bound) { return .property(k, e) }
             }
@@ -361,8 +362,8 @@ enum Planner {
         case .labelOrScan: s = np.labels.isEmpty ? "AllNodesScan(\(name))" : "NodeByLabelScan(\(name)\(np.labels.map { ":" + $0 }.joined()))"
         }
         let nodes = part.nodes
-        for i in plan.anchor..<part.steps.count { s += " -> Expand(\(rel(part.steps[i].0, reversed: false)) \(nodes[i + 1].variable ?? "anon\(i + 1)"))" }
-        for i in (0..<plan.anchor).reversed() { s += " -> Expand(\(rel(part.steps[i].0, reversed: true)) \(nodes[i].variable ?? "anon\(i)"))" }
+        for i in plan.anchor..<part.steps.count { s += " -> Expand(\(rel(part.steps[i].rel, reversed: false)) \(nodes[i + 1].variable ?? "anon\(i + 1)"))" }
+        for i in (0..<plan.anchor).reversed() { s += " -> Expand(\(rel(part.steps[i].rel, reversed: true)) \(nodes[i].variable ?? "anon\(i)"))" }
         return s
     }
 

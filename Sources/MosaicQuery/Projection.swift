@@ -59,6 +59,26 @@ struct ProjectionPlan: Sendable {
     }
 }
 
+extension ProjectionPlan {
+    /// Whether the projection only lists its items' values: no aggregation, DISTINCT,
+    /// ORDER BY, SKIP or LIMIT (a RETURN like that writes each row's values in column order).
+    func isPlainList(_ proj: Projection) -> Bool {
+        !hasAggregates && !proj.distinct && proj.order.isEmpty && proj.skip == nil && proj.limit == nil
+    }
+
+    /// Whether the projection only lists its (possibly aggregated) items' values: no DISTINCT,
+    /// ORDER BY, SKIP or LIMIT, and each aggregating item a bare aggregate (`count(*)`, not
+    /// `count(*) + 1`), so that a group's row is its keys and its aggregates' results.
+    func isPlainAggregateList(_ proj: Projection) -> Bool {
+        !proj.distinct && proj.order.isEmpty && proj.skip == nil && proj.limit == nil
+            && rewritten.indices.allSatisfy { i in
+                if keyIndices.contains(i) { return true }
+                if case .aggregateSlot = rewritten[i].kind { return true }
+                return false
+            }
+    }
+}
+
 /// The row keys of the first aggregate slots (see `Aggregator.slotName`), built once.
 let aggregateSlotNames: [String] = (0..<16).map { "\u{1}agg\($0)" }
 
@@ -73,19 +93,28 @@ struct Accumulator {
     var seen: Set<GroupKey>? = nil
 }
 
+/// What an aggregator evaluates its expressions with: the executor (not a generic parameter:
+/// a generic class looks its type metadata up each time one is made).
+protocol RowEvaluator: AnyObject {
+    func eval(_ e: Expr, _ row: Row) throws -> QueryValue
+}
+extension Executor: RowEvaluator {}
+
 /// Groups rows and folds aggregates as rows stream in (MATCH feeds it directly).
-final class Aggregator<G: QueryGraph> {
+final class Aggregator {
     let plan: ProjectionPlan
-    unowned let ex: Executor<G>
+    unowned let ex: any RowEvaluator
     var groupIndex: [GroupKeys: Int] = [:]
     var firstRows: [Row] = []
     var keys: [[QueryValue]] = []
     var accs: [[Accumulator]] = []
     var rowsForPercentile: [[Row]] = []
+    /// Rows counted by `addCount` not yet added to group 0 (see `flushCount`).
+    var pendingCount = 0
     let names: [String]
     let distinct: [Bool]
 
-    init(_ plan: ProjectionPlan, _ ex: Executor<G>) {
+    init(_ plan: ProjectionPlan, _ ex: any RowEvaluator) {
         self.plan = plan; self.ex = ex
         names = plan.aggregates.map { a in
             if case .function(let n, _, _) = a.kind { return n.lowercased() }
@@ -121,9 +150,15 @@ final class Aggregator<G: QueryGraph> {
         }
     }
 
-    /// Adds `n` rows to a lone count(*) without grouping keys.
-    func addCount(_ n: Int) {
+    /// Adds `n` rows to a lone count(*) without grouping keys (kept aside until the results
+    /// are read: the usual single count needs no group built).
+    func addCount(_ n: Int) { pendingCount += n }
+
+    /// Adds the rows counted by `addCount` to the one group.
+    func flushCount() {
+        let n = pendingCount
         guard n > 0 else { return }
+        pendingCount = 0
         if firstRows.isEmpty {
             firstRows.append([:]); keys.append([])
             accs.append(Array(repeating: Accumulator(), count: plan.aggregates.count))
@@ -188,8 +223,40 @@ final class Aggregator<G: QueryGraph> {
     static func slotName(_ i: Int) -> String { i < slotNames.count ? slotNames[i] : "\u{1}agg\(i)" }
     static var slotNames: [String] { aggregateSlotNames }
 
+    /// Each group's values in column order, for a projection that `isPlainAggregateList`.
+    func valueRows() throws -> [[QueryValue]] {
+        if pendingCount > 0 && firstRows.isEmpty && plan.keyIndices.isEmpty {
+            // only addCount's rows (all aggregates are count(*)): one row of the count
+            var acc = Accumulator()
+            acc.count = pendingCount
+            return [try plan.rewritten.indices.map { i in
+                guard case .aggregateSlot(let j) = plan.rewritten[i].kind else { return .null }
+                return try result(acc, j, 0)
+            }]
+        }
+        flushCount()
+        if firstRows.isEmpty && plan.keyIndices.isEmpty {
+            firstRows = [[:]]; keys = [[]]; accs = [Array(repeating: Accumulator(), count: plan.aggregates.count)]; rowsForPercentile = [[]]
+        }
+        var out: [[QueryValue]] = []
+        out.reserveCapacity(firstRows.count)
+        for g in firstRows.indices {
+            var values: [QueryValue] = []
+            values.reserveCapacity(plan.items.count)
+            var k = 0
+            for i in plan.items.indices {
+                if case .aggregateSlot(let j) = plan.rewritten[i].kind, !plan.keyIndices.contains(i) {
+                    values.append(try result(accs[g][j], j, g))
+                } else { values.append(keys[g][k]); k += 1 }
+            }
+            out.append(values)
+        }
+        return out
+    }
+
     /// (projected row, row for ORDER BY: only when `merged`) per group.
     func finish(merged: Bool = true) throws -> [(out: Row, sortRow: Row)] {
+        flushCount()
         if firstRows.isEmpty && plan.keyIndices.isEmpty {
             firstRows = [[:]]; keys = [[]]; accs = [Array(repeating: Accumulator(), count: plan.aggregates.count)]; rowsForPercentile = [[]]
         }
@@ -210,7 +277,7 @@ final class Aggregator<G: QueryGraph> {
 /// WITH / RETURN: projection, grouping and aggregation, DISTINCT, ORDER BY, SKIP, LIMIT.
 extension Executor {
     func project(_ proj: Projection, _ rows: [Row], _ cp: ClausePlan, keepMerged: Bool = false,
-                 aggregated: Aggregator<G>? = nil) throws -> (rows: [Row], columns: [String], merged: [Row]) {
+                 aggregated: Aggregator? = nil) throws -> (rows: [Row], columns: [String], merged: [Row]) {
         let plan = cp.projection!
         let items = plan.items
         var projected: [(out: Row, sortRow: Row)] = []

@@ -9,6 +9,9 @@ public protocol QueryGraph: Sendable {
     func labelCount(_ label: String) -> Int
     /// Nodes whose property `key` equals `value` through an index; nil when `key` is not indexed.
     func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]?
+    /// Whether every node `nodes(withProperty: key, equalTo: v)` lists has `nodeProperty(n, key)`
+    /// equal to `v` (then a pattern's `{key: v}` is not compared again).
+    func nodeIndexIsExact(_ key: String) -> Bool
     func nodeExists(_ node: Int) -> Bool
     func labels(of node: Int) -> [String]
     func hasLabel(_ node: Int, _ label: String) -> Bool
@@ -41,6 +44,7 @@ public protocol QueryGraph: Sendable {
 extension QueryGraph {
     public func relationshipMetadata(_ rel: Int, _ key: String) -> QueryValue { .null }
     public func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]? { nil }
+    public func nodeIndexIsExact(_ key: String) -> Bool { false }
     public func degree(of node: Int, direction: Direction, types: [String]) -> Int {
         relationships(of: node, direction: direction, types: types).count
     }

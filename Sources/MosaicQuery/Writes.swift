@@ -29,7 +29,7 @@ extension Executor {
                 }
                 ids.append(n); continue
             }
-            let props = try evalProps(np.properties, row) ?? []
+            let props = (try evalProps(np.properties, row) ?? []).map { ($0.key, $0.value) }
             for (_, x) in props { try checkStorable(x, np.pos) }
             let n = try graph.createNode(labels: np.labels, properties: props.filter { !$0.1.isNull })
             graphChanged()
@@ -40,8 +40,8 @@ extension Executor {
             ids.append(n)
         }
         var rels: [Int] = []
-        for (i, (rp, _)) in part.steps.enumerated() {
-            let props = try evalProps(rp.properties, row) ?? []
+        for (i, rp) in part.steps.map(\.rel).enumerated() {
+            let props = (try evalProps(rp.properties, row) ?? []).map { ($0.key, $0.value) }
             for (_, x) in props { try checkStorable(x, rp.pos) }
             let (from, to) = rp.direction == .incoming ? (ids[i + 1], ids[i]) : (ids[i], ids[i + 1])
             let r = try graph.createRelationship(type: rp.types[0], from: from, to: to, properties: props.filter { !$0.1.isNull })
@@ -55,8 +55,8 @@ extension Executor {
     }
 
     func merge(_ part: PatternPart, _ onCreate: [SetItem], _ onMatch: [SetItem], _ row: Row, into out: inout [Row]) throws {
-        for e in part.nodes.map(\.properties) + part.steps.map(\.0.properties) {
-            if let ps = try evalProps(e, row), ps.contains(where: { $0.1.isNull }) {
+        for e in part.nodes.map(\.properties) + part.steps.map(\.rel.properties) {
+            if let ps = try evalProps(e, row), ps.contains(where: { $0.value.isNull }) {
                 throw QueryError(.semanticError, "MergeReadOwnWrites", "MERGE cannot match on a null property value; give every property in the pattern a value", at: e?.pos, phase: .runtime)
             }
         }

@@ -36,6 +36,23 @@ final class GraphWriteTests: XCTestCase {
         XCTAssertEqual(try q.execute(on: later).rows, [[.int(3)]])
     }
 
+    /// A GraphView keeps its graph in a shared box: a write through one copy leaves the others
+    /// as they were, and a view's only copy is written in place.
+    func testGraphViewCopiesAreValues() throws {
+        var v1 = GraphView(QueryCaseTests.fixture())
+        let v2 = v1
+        v1.graph.addNode(key: "z1", labels: ["Base"])
+        XCTAssertNotNil(v1.graph.lookup(key: "z1"))
+        XCTAssertNil(v2.graph.lookup(key: "z1"))
+        v1.graph.addNode(key: "z2")
+        XCTAssertNotNil(v1.graph.lookup(key: "z1"))
+        XCTAssertNotNil(v1.graph.lookup(key: "z2"))
+        let t = try Query.prepare("CREATE (:Base {id: 'z3'})").execute(on: v2)
+        XCTAssertNotNil(t.graph.graph.lookup(key: "z3"))
+        XCTAssertNil(v2.graph.lookup(key: "z3"))
+        XCTAssertEqual(try Query.prepare("MATCH (b:Base) RETURN count(*)").execute(on: v1).rows, [[.int(3)]])
+    }
+
     func testHostFunctionsExtendTheLanguage() throws {
         var fns = FunctionRegistry.standard
         fns.register(QueryFunction("derived", arity: 1...1) { args, ctx in

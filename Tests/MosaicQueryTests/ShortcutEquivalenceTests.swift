@@ -4,7 +4,8 @@ import MosaicGraph
 
 /// The executor's shortcuts give what the general path gives: a last hop counted by degree,
 /// a DISTINCT variable-length last hop searched breadth first, calls of constants evaluated
-/// once, and the byte lexer for ASCII text. Each compares against a form of the same query
+/// once, the byte lexer for ASCII text, a plain RETURN written straight to the result, and
+/// an `{id: ...}` anchor found by the id index not compared again. Each compares against a form of the same query
 /// the shortcut does not apply to, on a graph with cycles, self loops and parallel edges.
 final class ShortcutEquivalenceTests: XCTestCase {
     /// Nodes 0...5 with R and S relationships: a cycle, a self loop, parallel edges, a tail.
@@ -78,5 +79,50 @@ final class ShortcutEquivalenceTests: XCTestCase {
         }
         guard case .characters = QueryText("RETURN 'é'") else { return XCTFail("é is not ASCII") }
         guard case .characters = QueryText("RETURN 1\r\n") else { return XCTFail("\\r\\n is one character") }
+    }
+
+    /// A RETURN without DISTINCT, ORDER BY, SKIP or LIMIT writes its values straight to the
+    /// result (aggregated or not, a lone count(*) with its rows counted aside): the same
+    /// columns and rows as the general projection (`SKIP 0` keeps the query on that path).
+    func testPlainReturnEqualsGeneralProjection() throws {
+        let g = try Self.graph()
+        for match in ["MATCH (n)-[]->(m)", "MATCH (n {name: 'n3'})-[]->(m)", "MATCH (n {name: 'none'})-[]->(m)",
+                      "MATCH (n:N)-[r:S]->(m)", "MATCH (n) OPTIONAL MATCH (n)-[:S]->(m)", "UNWIND [1, 2] AS k MATCH (n)-[]-(m)"] {
+            for ret in ["n.name", "n.name AS x, m", "*", "n.name, count(*)", "count(*)", "count(*) AS a, count(*) AS b",
+                        "n.name AS x, collect(m.name) AS l", "count(m)", "count(*) + 1 AS c", "m.name, n.name, count(*)"] {
+                let fast = try Query.prepare("\(match) RETURN \(ret)").execute(on: g)
+                let slow = try Query.prepare("\(match) RETURN \(ret) SKIP 0").execute(on: g)
+                XCTAssertEqual(fast.columns, slow.columns, "\(match) RETURN \(ret)")
+                XCTAssertEqual(fast.rows, slow.rows, "\(match) RETURN \(ret)")
+            }
+        }
+    }
+
+    /// On a Mosaic graph, `{id: $id}` anchored by the id index is not compared again: the same
+    /// rows as comparing `n.id` in WHERE, with a node whose `id` property differs from its key,
+    /// one whose `id` property is its key, and an anonymous node (no id).
+    func testExactIdIndexEqualsIdComparison() throws {
+        var g = Graph()
+        let a = g.addNode(key: "a", labels: ["N"], properties: ["name": .string("A")])
+        let b = g.addNode(key: "b", labels: ["N"], properties: ["id": .string("other"), "name": .string("B")])
+        let c = g.addNode(key: "c", labels: ["N"], properties: ["id": .string("c"), "name": .string("C")])
+        let anon = g.addNode(labels: ["N"], properties: ["name": .string("anon")])
+        g.addRelationship(from: a, to: b, type: "R")
+        g.addRelationship(from: a, to: c, type: "R")
+        g.addRelationship(from: c, to: anon, type: "R")
+        g.addRelationship(from: anon, to: a, type: "R")
+        let view = GraphView(g)
+        for id in ["a", "b", "c", "other", g.key(ofNode: anon), "missing"] {
+            for (pattern, ret) in [("(n {id: $id})", "n.name"), ("(n {id: $id, name: 'A'})", "n.name"),
+                                   ("(n {id: $id})-[]->(m)", "count(*)"), ("(n:N {id: $id})-[]-(m)", "m.name")] {
+                let fast = try Query.prepare("MATCH \(pattern) RETURN \(ret)").execute(on: view, parameters: ["id": .string(id)]).rows
+                let general = pattern.replacingOccurrences(of: "id: $id, ", with: "").replacingOccurrences(of: " {id: $id}", with: "")
+                let where_ = "MATCH \(general) WHERE n.id = $id RETURN \(ret)"
+                let slow = try Query.prepare(where_).execute(on: view, parameters: ["id": .string(id)]).rows
+                XCTAssertEqual(fast, slow, "\(id) \(pattern)")
+            }
+        }
+        XCTAssertEqual(try Query.prepare("MATCH (n {id: 'c'}) RETURN n.name").execute(on: view).rows, [[.string("C")]])
+        XCTAssertEqual(try Query.prepare("MATCH (n {id: 'b'}) RETURN n.name").execute(on: view).rows, [])
     }
 }

@@ -12,7 +12,22 @@ enum QueryWorkloads {
          hops(1, prepared: false), hops(1, prepared: true),
          hops(2, prepared: false), hops(2, prepared: true),
          pattern(prepared: false), pattern(prepared: true),
-         closure(prepared: false), closure(prepared: true)]
+         closure(prepared: false), closure(prepared: true),
+         compile("b", lookupText), compile("c", hop1Text), compile("d", patternText)]
+    }
+
+    /// q: `Query.prepare` alone (lex, parse, bind, plan) of a workload's query text, 10,000
+    /// times: the compile share of the one-off rows. No peer row. Check: how many compiled
+    /// plans read only (all of them).
+    static func compile(_ letter: String, _ text: String) -> Workload {
+        Workload(name: "q.compile_\(letter)", group: "q", unit: .microsecondsPerOp, peerRow: nil,
+                 summary: "Query.prepare alone of workload \(letter)'s query text") { ctx in
+            try ctx.measure(ops: 10_000) {
+                var readOnly = 0
+                for _ in 0..<10_000 where try Query.prepare(text).isReadOnly { readOnly += 1 }
+                return String(readOnly)
+            }
+        }
     }
 
     static let lookupText = "MATCH (n {id: $id}) RETURN n.name"

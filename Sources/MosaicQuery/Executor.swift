@@ -403,7 +403,7 @@ final class Executor<G: QueryGraph> {
             guard try nodeMatches(gv, np, n, nodeProps[idx], row) else { return }
             nodeIDs[idx] = n
             var added = false
-            if plan.bindNodes[idx], let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
+            if !plan.unboundNodes[idx], let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
             try body()
             if !restore { return }
             if added { row[np.variable!] = nil }
@@ -437,7 +437,7 @@ final class Executor<G: QueryGraph> {
                     if !forward { boundList!.reverse() }
                 }
                 if distinctRows, k == order.count - 1, boundList == nil, !needPath, givenPlan,
-                   !(plan.bindRels[s] && rp.variable != nil), range.min <= 1 {
+                   !(!plan.unboundRels[s] && rp.variable != nil), range.min <= 1 {
                     try reachable(from: from, range, dir, rp, relProps[s]) { target in
                         if nodeIDs[toIdx] == -1 { try bindNode(toIdx, target) { try extend(k + 1) } }
                         else if nodeIDs[toIdx] == target { try extend(k + 1) }
@@ -455,7 +455,7 @@ final class Executor<G: QueryGraph> {
                                 let seg = forward ? path : path.reversed()
                                 if needPath { relIDs[s] = seg }
                                 var addedRel = false
-                                if plan.bindRels[s], let v = rp.variable, row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
+                                if !plan.unboundRels[s], let v = rp.variable, row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
                                 if wasSet { try extend(k + 1) } else { try bindNode(toIdx, target) { try extend(k + 1) } }
                                 if addedRel { row[rp.variable!] = nil }
                                 relIDs[s] = []
@@ -498,7 +498,7 @@ final class Executor<G: QueryGraph> {
                 usedRels.append(rel)
                 if needPath { relIDs[s] = [rel] }
                 var addedRel = false
-                if plan.bindRels[s], let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
+                if !plan.unboundRels[s], let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
                 var pass = true
                 if k < relFilters.count {
                     for f in relFilters[k] {

@@ -23,6 +23,15 @@ extension PartPlan {
     func pathVariableFree(_ part: PatternPart) -> Bool { part.pathVariable == nil && part.shortest == 0 }
 }
 
+/// A set of small indices (a pattern's nodes or steps) as bits: no allocation for the
+/// usual pattern; a set holds indices from 64 on.
+struct IndexMask: Sendable {
+    private var bits: UInt64 = 0
+    private var more: Set<Int> = []
+    subscript(_ i: Int) -> Bool { i < 64 ? bits & (1 << UInt64(i)) != 0 : more.contains(i) }
+    mutating func insert(_ i: Int) { if i < 64 { bits |= 1 << UInt64(i) } else { more.insert(i) } }
+}
+
 /// One expansion of a pattern part: step `step` (a relationship and its far node),
 /// walked forward (left to right) or backward.
 struct ExpandStep: Sendable {
@@ -34,10 +43,10 @@ struct PartPlan: Sendable {
     var anchor: Int
     var access: AnchorAccess
     var nodes: [NodePattern] = []
-    /// Whether a node / relationship variable must be bound in the row (false when nothing
-    /// reads it again, so matching skips the work).
-    var bindNodes: [Bool] = []
-    var bindRels: [Bool] = []
+    /// The nodes / relationships whose variable need not be bound in the row (nothing reads
+    /// it again, so matching skips the work).
+    var unboundNodes = IndexMask()
+    var unboundRels = IndexMask()
     /// WHERE conjuncts checked as soon as their variables are bound: `filters[k]` runs before
     /// expansion step k (index 0: right after the anchor).
     var filters: [[Expr]] = []
@@ -111,14 +120,18 @@ enum Planner {
                         parts.append(plan)
                         if wantText { details.append(describe(pp, plan)) }
                         let more = parts.count < pattern.count  // b is read only by the parts after this one
-                        for n in ppNodes { if let v = n.variable { if more { b.insert(v) }; if !bound.contains(v) { cp.introduced.append(v) } } }
-                        for r in pp.steps.lazy.map(\.rel) { if let v = r.variable, !bound.contains(v) { if more { b.insert(v) }; cp.introduced.append(v) } }
+                        for i in ppNodes.indices { if let v = ppNodes[i].variable { if more { b.insert(v) }; if !bound.contains(v) { cp.introduced.append(v) } } }
+                        for i in pp.steps.indices { if let v = pp.steps[i].rel.variable, !bound.contains(v) { if more { b.insert(v) }; cp.introduced.append(v) } }
                         if let pv = pp.pathVariable { if more { b.insert(pv) }; cp.introduced.append(pv) }
                     }
                     if !uses.star {
-                        for (k, pp) in pattern.enumerated() {
-                            for (i, n) in parts[k].nodes.enumerated() { if let v = n.variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].bindNodes[i] = false } }
-                            for (i, r) in pp.steps.lazy.map(\.rel).enumerated() { if let v = r.variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].bindRels[i] = false } }
+                        for k in pattern.indices {
+                            for i in parts[k].nodes.indices {
+                                if let v = parts[k].nodes[i].variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].unboundNodes.insert(i) }
+                            }
+                            for i in pattern[k].steps.indices {
+                                if let v = pattern[k].steps[i].rel.variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].unboundRels.insert(i) }
+                            }
                         }
                     }
                     if pattern.count == 1, let w = pred, parts[0].pathVariableFree(pattern[0]) {
@@ -344,8 +357,6 @@ enum Planner {
         var best = p
         best.nodes.reserveCapacity(part.nodeCount)
         for i in 0..<part.nodeCount { best.nodes.append(part.node(i)) }
-        best.bindNodes = Array(repeating: true, count: part.nodeCount)
-        best.bindRels = Array(repeating: true, count: part.steps.count)
         best.order.reserveCapacity(part.steps.count)
         for s in best.anchor..<part.steps.count { best.order.append(ExpandStep(step: s, forward: true)) }
         for s in (0..<best.anchor).reversed() { best.order.append(ExpandStep(step: s, forward: false)) }

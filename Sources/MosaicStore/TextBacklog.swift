@@ -25,7 +25,8 @@ extension Store {
             for row in try Row.fetchAll(db, sql: "SELECT rowid, first, last FROM text_backlog") {
                 let rowid: Int64 = row[0], first: Int64 = row[1], last: Int64 = row[2]
                 // The entities with text in the range are indexed anew from all their open
-                // statements (as `StoreTransaction.finish` does for ordinary writes).
+                // statements (as `StoreTransaction.finish` does for ordinary writes). A
+                // citation with a note is stored as `["source","note"]`, hence the LIKE.
                 try db.execute(sql: """
                     CREATE TEMP TABLE IF NOT EXISTS text_subject (subject TEXT PRIMARY KEY) WITHOUT ROWID;
                     DELETE FROM text_subject;

@@ -236,7 +236,8 @@ public final class Store: @unchecked Sendable {
     /// (SQLite FTS5 syntax: words, "phrases", prefix*), best first. Text a bulk import wrote is
     /// indexed first, on the first search after it.
     public func search(_ text: String, limit: Int = 50) throws -> [(entity: String, field: String, snippet: String)] {
-        try catchUpTextIndex()
+        // (A store that cannot be written now, read-only or busy, searches what is indexed.)
+        try? catchUpTextIndex()
         return try writer.read { db in
             let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
             guard !words.isEmpty else { return [] }

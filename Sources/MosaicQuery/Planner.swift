@@ -89,14 +89,16 @@ enum Planner {
         var ops: [PlanOperator] = []
         ops.reserveCapacity(ast.parts.reduce(ast.parts.count) { $0 + $1.clauses.count })
         let uses = variableUses(ast)
-        for (pi, part) in ast.parts.enumerated() {
+        for pi in ast.parts.indices {
+            // clauses switched on in place: binding a whole Clause copies (retains) every field
+            let clauseCount = ast.parts[pi].clauses.count
             var cps: [ClausePlan] = []
-            cps.reserveCapacity(part.clauses.count)
-            for (ci, clause) in part.clauses.enumerated() {
+            cps.reserveCapacity(clauseCount)
+            for ci in 0..<clauseCount {
                 let scope = scopes[pi][ci]
                 var bound: Set<String> { Set(scope.keys) }
                 var cp = ClausePlan()
-                switch clause {
+                switch ast.parts[pi].clauses[ci] {
                 case .match(let pattern, let optional, let pred, _):
                     let bound = bound
                     var b = bound
@@ -104,6 +106,8 @@ enum Planner {
                     parts.reserveCapacity(pattern.count)
                     var details: [String] = []
                     let pushed = pred.map { equalityConjuncts($0) } ?? []
+                    // one allocation for the names the pattern may introduce (no growth)
+                    cp.introduced.reserveCapacity(pattern.reduce(0) { $0 + 2 * $1.steps.count + 2 })
                     for pp in pattern {
                         var plan = planPart(pp, bound: b, indexedKeys: indexedKeys)
                         let ppNodes = plan.nodes
@@ -261,7 +265,7 @@ enum Planner {
     static func variableUses(_ ast: QueryAST) -> VariableUses {
         var uses = VariableUses()
         uses.names.reserveCapacity(16)
-        for part in ast.parts { for c in part.clauses { uses.clause(c) } }
+        for pi in ast.parts.indices { for ci in ast.parts[pi].clauses.indices { uses.clause(ast.parts[pi].clauses[ci]) } }
         return uses
     }
 

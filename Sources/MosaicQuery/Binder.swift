@@ -232,7 +232,8 @@ struct Binder {
             }
             if let pv = part.pathVariable { local[pv] = .path }
         }
-        for (v, kind) in local { scope[v] = kind }
+        // (the first pattern of a query: its names are the scope, no second array)
+        if scope.isEmpty { scope = local } else { for (v, kind) in local { scope[v] = kind } }
     }
 
     func bindProjection(_ proj: Projection, _ scope: Scope, isWith: Bool) throws -> Scope {

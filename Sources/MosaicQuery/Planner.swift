@@ -61,7 +61,8 @@ struct PartPlan: Sendable {
 
 struct ClausePlan: Sendable {
     var parts: [PartPlan]?
-    /// Variables the clause introduces (OPTIONAL MATCH binds them to null when nothing matches).
+    /// Variables an OPTIONAL MATCH introduces (bound to null when nothing matches); empty
+    /// for other clauses (nothing reads it).
     var introduced: [String] = []
     /// Variables in scope before the clause (what `*` projects when there are no rows).
     var starNames: [String] = []
@@ -107,7 +108,7 @@ enum Planner {
                     var details: [String] = []
                     let pushed = pred.map { equalityConjuncts($0) } ?? []
                     // one allocation for the names the pattern may introduce (no growth)
-                    cp.introduced.reserveCapacity(pattern.reduce(0) { $0 + 2 * $1.steps.count + 2 })
+                    if optional { cp.introduced.reserveCapacity(pattern.reduce(0) { $0 + 2 * $1.steps.count + 2 }) }
                     for pp in pattern {
                         var plan = planPart(pp, bound: b, indexedKeys: indexedKeys)
                         let ppNodes = plan.nodes
@@ -124,9 +125,9 @@ enum Planner {
                         parts.append(plan)
                         if wantText { details.append(describe(pp, plan)) }
                         let more = parts.count < pattern.count  // b is read only by the parts after this one
-                        for i in ppNodes.indices { if let v = ppNodes[i].variable { if more { b.insert(v) }; if !bound.contains(v) { cp.introduced.append(v) } } }
-                        for i in pp.steps.indices { if let v = pp.steps[i].rel.variable, !bound.contains(v) { if more { b.insert(v) }; cp.introduced.append(v) } }
-                        if let pv = pp.pathVariable { if more { b.insert(pv) }; cp.introduced.append(pv) }
+                        for i in ppNodes.indices { if let v = ppNodes[i].variable { if more { b.insert(v) }; if optional && !bound.contains(v) { cp.introduced.append(v) } } }
+                        for i in pp.steps.indices { if let v = pp.steps[i].rel.variable, !bound.contains(v) { if more { b.insert(v) }; if optional { cp.introduced.append(v) } } }
+                        if let pv = pp.pathVariable { if more { b.insert(pv) }; if optional { cp.introduced.append(pv) } }
                     }
                     if !uses.star {
                         for k in pattern.indices {

@@ -97,6 +97,7 @@ struct Parser {
 
     mutating func parseSingle() throws -> SingleQuery {
         var clauses: [Clause] = []
+        clauses.reserveCapacity(4)  // (a Clause is large: growing from one to two reallocates)
         while true {
             let start = pos
             if at("MATCH") || (at("OPTIONAL") && isKeyword(peek(), "MATCH")) {

@@ -54,19 +54,22 @@ struct Binder {
         if ast.unionAll.contains(true) && ast.unionAll.contains(false) {
             throw Binder.err("InvalidClauseComposition", "UNION and UNION ALL cannot be mixed in one query", nil)
         }
+        // the columns of each part matter only to compare the parts of a UNION
+        let union = ast.parts.count > 1
         var columnsOfParts: [[String]] = []
+        scopes.reserveCapacity(ast.parts.count)
         for part in ast.parts {
             var scope: Scope = [:]
             var perClause: [Scope] = []
             perClause.reserveCapacity(part.clauses.count)
             var columns: [String] = []
-            for (i, clause) in part.clauses.enumerated() {
+            for i in part.clauses.indices {
                 perClause.append(scope)
                 let isLast = i == part.clauses.count - 1
-                if case .returns(let proj) = clause, !isLast {
+                if case .returns(let proj) = part.clauses[i], !isLast {
                     throw Binder.err("InvalidClauseComposition", "RETURN must be the last clause; use WITH to continue the query", proj.pos)
                 }
-                columns = try bindClause(clause, &scope)
+                columns = try bindClause(part.clauses[i], &scope, wantColumns: union)
             }
             if let last = part.clauses.last {
                 switch last {
@@ -77,7 +80,7 @@ struct Binder {
                 }
             }
             scopes.append(perClause)
-            columnsOfParts.append(columns)
+            if union { columnsOfParts.append(columns) }
         }
         if let first = columnsOfParts.first, columnsOfParts.contains(where: { $0 != first }) {
             throw Binder.err("DifferentColumnsInUnion", "all parts of a UNION must return the same column names", nil)
@@ -85,7 +88,7 @@ struct Binder {
     }
 
     /// Binds one clause, updating the scope; returns the columns when the clause is RETURN.
-    mutating func bindClause(_ clause: Clause, _ scope: inout Scope) throws -> [String] {
+    mutating func bindClause(_ clause: Clause, _ scope: inout Scope, wantColumns: Bool = true) throws -> [String] {
         switch clause {
         case .match(let pattern, _, let pred, _):
             var local: Scope = [:]
@@ -109,6 +112,7 @@ struct Binder {
             }
         case .returns(let proj):
             let s = try bindProjection(proj, scope, isWith: false)
+            if !wantColumns { return [] }
             return proj.star ? s.keys.sorted() + proj.items.map(\.name).filter { s[$0] == nil } : proj.items.map(\.name)
         case .create(let pattern, _):
             var local: Scope = [:]
@@ -228,7 +232,8 @@ struct Binder {
             }
             if let pv = part.pathVariable { local[pv] = .path }
         }
-        for (v, kind) in local { scope[v] = kind }
+        // (the first pattern of a query: its names are the scope, no second array)
+        if scope.isEmpty { scope = local } else { for (v, kind) in local { scope[v] = kind } }
     }
 
     func bindProjection(_ proj: Projection, _ scope: Scope, isWith: Bool) throws -> Scope {
@@ -236,20 +241,19 @@ struct Binder {
             throw Binder.err("NoVariablesInScope", "'*' needs at least one variable in scope", proj.pos)
         }
         var out: Scope = proj.star ? scope : [:]
-        var names: [String] = []  // few items: a linear search beats hashing
-        names.reserveCapacity(proj.items.count)
+        // few items: a linear search of the earlier ones beats hashing (and needs no array)
         var hasAgg = false
-        for item in proj.items {
+        for k in proj.items.indices {
+            let item = proj.items[k]
             try check(item.expr, scope)
             if isWith && item.alias == nil {
                 if case .variable = item.expr.kind {} else {
                     throw Binder.err("NoExpressionAlias", "the expression '\(item.text)' in WITH needs a name: add AS name", item.expr.pos)
                 }
             }
-            if names.contains(item.name) || (proj.star && scope[item.name] != nil) {
+            if proj.items[..<k].contains(where: { $0.name == item.name }) || (proj.star && scope[item.name] != nil) {
                 throw Binder.err("ColumnNameConflict", "the column name '\(item.name)' is used twice; rename one with AS", item.expr.pos)
             }
-            names.append(item.name)
             if case .pattern = item.expr.kind {
                 throw Binder.err("UnexpectedSyntax", "a pattern cannot be a value here; use a pattern comprehension [(a)-->(b) | b] or EXISTS { ... }", item.expr.pos)
             }

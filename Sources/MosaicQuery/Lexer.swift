@@ -72,7 +72,10 @@ struct Lexer<U: LexUnit> {
                 // a word written in capitals (MATCH, RETURN) is its own upper-case spelling
                 var hasLower = false
                 for k in st..<i where chars[k].asciiValue.map({ $0 >= 97 && $0 <= 122 }) ?? true { hasLower = true; break }
-                out.append(Token(kind: .identifier(s), pos: start, end: i, upper: hasLower ? U.upper(chars[st..<i]) ?? s.uppercased() : s))
+                // keywords have 2 to 16 letters (ALLSHORTESTPATHS): other names (a, n, long
+                // ones, whose upper-case copy would be a heap string) need no upper-case form
+                let upper = i - st < 2 || i - st > 16 ? nil : hasLower ? U.upper(chars[st..<i]) ?? s.uppercased() : s
+                out.append(Token(kind: .identifier(s), pos: start, end: i, upper: upper))
             } else if c == "`" {
                 advance()
                 var s = ""

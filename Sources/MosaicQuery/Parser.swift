@@ -66,7 +66,8 @@ struct Parser {
         }
     }
     mutating func variableName() throws -> String {
-        if case .identifier(let s) = tok.kind, Parser.reserved.contains(tok.upper ?? s) {
+        // (reserved words are 2 to 8 letters: a one-letter name needs no hashing)
+        if case .identifier(let s) = tok.kind, s.utf8.count >= 2, Parser.reserved.contains(tok.upper ?? s) {
             throw unexpected("a variable name")
         }
         return try name("a variable name")
@@ -96,6 +97,7 @@ struct Parser {
 
     mutating func parseSingle() throws -> SingleQuery {
         var clauses: [Clause] = []
+        clauses.reserveCapacity(4)  // (a Clause is large: growing from one to two reallocates)
         while true {
             let start = pos
             if at("MATCH") || (at("OPTIONAL") && isKeyword(peek(), "MATCH")) {

@@ -61,7 +61,8 @@ struct PartPlan: Sendable {
 
 struct ClausePlan: Sendable {
     var parts: [PartPlan]?
-    /// Variables the clause introduces (OPTIONAL MATCH binds them to null when nothing matches).
+    /// Variables an OPTIONAL MATCH introduces (bound to null when nothing matches); empty
+    /// for other clauses (nothing reads it).
     var introduced: [String] = []
     /// Variables in scope before the clause (what `*` projects when there are no rows).
     var starNames: [String] = []
@@ -89,14 +90,16 @@ enum Planner {
         var ops: [PlanOperator] = []
         ops.reserveCapacity(ast.parts.reduce(ast.parts.count) { $0 + $1.clauses.count })
         let uses = variableUses(ast)
-        for (pi, part) in ast.parts.enumerated() {
+        for pi in ast.parts.indices {
+            // clauses switched on in place: binding a whole Clause copies (retains) every field
+            let clauseCount = ast.parts[pi].clauses.count
             var cps: [ClausePlan] = []
-            cps.reserveCapacity(part.clauses.count)
-            for (ci, clause) in part.clauses.enumerated() {
+            cps.reserveCapacity(clauseCount)
+            for ci in 0..<clauseCount {
                 let scope = scopes[pi][ci]
                 var bound: Set<String> { Set(scope.keys) }
                 var cp = ClausePlan()
-                switch clause {
+                switch ast.parts[pi].clauses[ci] {
                 case .match(let pattern, let optional, let pred, _):
                     let bound = bound
                     var b = bound
@@ -104,6 +107,8 @@ enum Planner {
                     parts.reserveCapacity(pattern.count)
                     var details: [String] = []
                     let pushed = pred.map { equalityConjuncts($0) } ?? []
+                    // one allocation for the names the pattern may introduce (no growth)
+                    if optional { cp.introduced.reserveCapacity(pattern.reduce(0) { $0 + 2 * $1.steps.count + 2 }) }
                     for pp in pattern {
                         var plan = planPart(pp, bound: b, indexedKeys: indexedKeys)
                         let ppNodes = plan.nodes
@@ -120,9 +125,9 @@ enum Planner {
                         parts.append(plan)
                         if wantText { details.append(describe(pp, plan)) }
                         let more = parts.count < pattern.count  // b is read only by the parts after this one
-                        for i in ppNodes.indices { if let v = ppNodes[i].variable { if more { b.insert(v) }; if !bound.contains(v) { cp.introduced.append(v) } } }
-                        for i in pp.steps.indices { if let v = pp.steps[i].rel.variable, !bound.contains(v) { if more { b.insert(v) }; cp.introduced.append(v) } }
-                        if let pv = pp.pathVariable { if more { b.insert(pv) }; cp.introduced.append(pv) }
+                        for i in ppNodes.indices { if let v = ppNodes[i].variable { if more { b.insert(v) }; if optional && !bound.contains(v) { cp.introduced.append(v) } } }
+                        for i in pp.steps.indices { if let v = pp.steps[i].rel.variable, !bound.contains(v) { if more { b.insert(v) }; if optional { cp.introduced.append(v) } } }
+                        if let pv = pp.pathVariable { if more { b.insert(pv) }; if optional { cp.introduced.append(pv) } }
                     }
                     if !uses.star {
                         for k in pattern.indices {
@@ -261,7 +266,7 @@ enum Planner {
     static func variableUses(_ ast: QueryAST) -> VariableUses {
         var uses = VariableUses()
         uses.names.reserveCapacity(16)
-        for part in ast.parts { for c in part.clauses { uses.clause(c) } }
+        for pi in ast.parts.indices { for ci in ast.parts[pi].clauses.indices { uses.clause(ast.parts[pi].clauses[ci]) } }
         return uses
     }
 

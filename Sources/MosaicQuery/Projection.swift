@@ -41,8 +41,13 @@ struct ProjectionPlan: Sendable {
         aggregates = aggs
         var keys: [Int] = []
         if hasAggregates {
-            keys.reserveCapacity(items.count)
-            for i in items.indices where !items[i].expr.containsAggregate { keys.append(i) }
+            // no allocation when every item aggregates (RETURN count(*))
+            var n = 0
+            for i in items.indices where !items[i].expr.containsAggregate { n += 1 }
+            if n > 0 {
+                keys.reserveCapacity(n)
+                for i in items.indices where !items[i].expr.containsAggregate { keys.append(i) }
+            }
         } else {
             keys = Array(items.indices)
         }

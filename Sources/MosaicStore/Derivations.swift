@@ -204,14 +204,12 @@ extension Store {
                     guard id == tx.nextStatement + Int64(i) else {
                         throw StoreError.conflict("derived statement #\(id) was planned, the next free id is #\(tx.nextStatement + Int64(i))")
                     }
-                    let (object, value) = StatementCodec.columns(d.kind)
                     // Derived statements come in runs of one rule: its origin's text once per run.
                     if d.meta.origin != lastOrigin {
                         lastOrigin = d.meta.origin
                         originText = d.meta.origin.description
                     }
-                    batch.append(kind: d.kind.code, subject: d.subject, predicate: d.kind.predicate,
-                                 object: object, value: value, meta: d.meta, origin: originText)
+                    batch.append(d, origin: originText)
                 }
                 let ids = tx.reserveStatementIDs(batch.rows)
                 try batch.insert(on: conn, firstID: ids.lowerBound, transaction: tx.id)

@@ -37,6 +37,14 @@ struct RowBatch: Sendable {
         rows += 1
     }
 
+    /// Appends the row of a statement draft, with `origin` as its origin's text (callers
+    /// writing runs of one origin make the text once).
+    mutating func append(_ d: StatementDraft, origin: String) {
+        let (object, value) = StatementCodec.columns(d.kind)
+        append(kind: d.kind.code, subject: d.subject, predicate: d.kind.predicate, object: object, value: value,
+               meta: d.meta, origin: origin)
+    }
+
     private mutating func date(_ d: PartialDate?) -> String? {
         guard let d else { return nil }
         if let t = dateTexts[d] { return t }

@@ -179,11 +179,6 @@ public struct SyncCounts: Sendable, Hashable {
 }
 
 extension StoreTransaction {
-    /// Takes the next statement id for a raw insert (bulk import).
-    mutating func reserveStatementID() -> Int64 {
-        reserveStatementIDs(1).lowerBound
-    }
-
     /// Takes the next `count` statement ids for a raw insert (bulk import).
     mutating func reserveStatementIDs(_ count: Int) -> Range<Int64> {
         let ids = nextStatement..<nextStatement + Int64(count)

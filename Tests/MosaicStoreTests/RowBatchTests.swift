@@ -45,11 +45,7 @@ final class RowBatchTests: XCTestCase {
         try plain.write(origin: .system("test")) { tx in for d in drafts { try tx.assert(d) } }
         try batched.write(origin: .system("test")) { tx in
             var batch = RowBatch()
-            for d in drafts {
-                let (object, value) = StatementCodec.columns(d.kind)
-                batch.append(kind: d.kind.code, subject: d.subject, predicate: d.kind.predicate, object: object, value: value,
-                             meta: d.meta, origin: d.meta.origin.description)
-            }
+            for d in drafts { batch.append(d, origin: d.meta.origin.description) }
             XCTAssertEqual(batch.rows, drafts.count)
             let ids = tx.reserveStatementIDs(batch.rows)
             try batch.insert(on: try XCTUnwrap(tx.db.sqliteConnection), firstID: ids.lowerBound, transaction: tx.id)

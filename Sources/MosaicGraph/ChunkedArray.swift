@@ -18,9 +18,9 @@ public struct ChunkedArray<Element>: RandomAccessCollection, MutableCollection {
 
     @inlinable @inline(__always)
     public subscript(i: Int) -> Element {
-        get {
+        _read {  // a borrow: reading a field of an element copies (retains) nothing else
             precondition(i >= 0 && i < storedCount, "index out of range")
-            return chunks[i &>> Self.shift][i & (Self.chunkSize - 1)]
+            yield chunks[i &>> Self.shift][i & (Self.chunkSize - 1)]
         }
         _modify {
             precondition(i >= 0 && i < storedCount, "index out of range")

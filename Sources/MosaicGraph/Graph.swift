@@ -37,6 +37,9 @@ public struct Graph: Sendable {
     public private(set) var changes: [GraphChange] = []
     public internal(set) var liveNodeCount = 0
     public internal(set) var liveRelationshipCount = 0
+    /// How many nodes have ever been given a property named `id` (never undercounts): while
+    /// 0, a node's `id` is its key and the key index answers `{id: …}` exactly.
+    public internal(set) var idPropertyCount = 0
     var anonymousCounter = 0
 
     public init() {}
@@ -78,6 +81,9 @@ public struct Graph: Sendable {
     /// Unfiltered adjacency, for executors that filter themselves.
     public func outList(_ node: Int32) -> [Int32] { outAdjacency[Int(node)] }
     public func inList(_ node: Int32) -> [Int32] { inAdjacency[Int(node)] }
+    /// Counts without copying the list out (no reference counting on the hot path).
+    public func outDegree(_ node: Int32) -> Int { outAdjacency[Int(node)].count }
+    public func inDegree(_ node: Int32) -> Int { inAdjacency[Int(node)].count }
     public func degree(_ node: Int32) -> Int { outAdjacency[Int(node)].count + inAdjacency[Int(node)].count }
 
     public func properties(ofRelationship r: Int32) -> [String: Value] { relationProps[r] ?? [:] }
@@ -131,7 +137,7 @@ public struct Graph: Sendable {
     }
 
     public mutating func loadProperty(_ node: Int32, _ name: String, _ value: Value, statement: Int64) {
-        let old = nodes[Int(node)].setEntry(name, value, statement: statement)
+        let old = setEntry(node, name, value, statement: statement)
         if name == "name" || name == "aliases" { reindexName(node, old: old, new: value, field: name) }
         bump(statement)
     }
@@ -167,6 +173,13 @@ public struct Graph: Sendable {
         keyIndex.reserveCapacity(n); relationships.reserveCapacity(r)
     }
 
+    /// Every change of a node's property entries goes through here (keeps `idPropertyCount`).
+    private mutating func setEntry(_ node: Int32, _ name: String, _ value: Value?, statement: Int64) -> Value? {
+        let old = nodes[Int(node)].setEntry(name, value, statement: statement)
+        if name == "id" { idPropertyCount += (old == nil ? 1 : 0) - (value == nil && old != nil ? 1 : 0) }
+        return old
+    }
+
     private mutating func bump(_ statement: Int64) { if statement >= nextStatementID { nextStatementID = statement + 1 } }
 
     // MARK: - writing (recorded as statements when `isRecording`)
@@ -193,9 +206,9 @@ public struct Graph: Sendable {
         let oldValue: Value?
         if let value, !value.isNull {
             let stmt = record(subject: key, kind: .property(name: name, value: value))
-            oldValue = nodes[Int(node)].setEntry(name, value, statement: stmt)
+            oldValue = setEntry(node, name, value, statement: stmt)
         } else {
-            oldValue = nodes[Int(node)].setEntry(name, nil, statement: 0)
+            oldValue = setEntry(node, name, nil, statement: 0)
         }
         if name == "name" || name == "aliases" { reindexName(node, old: oldValue, new: value ?? .null, field: name) }
     }

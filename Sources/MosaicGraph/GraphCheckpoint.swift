@@ -92,7 +92,11 @@ extension Graph {
             let entryCount = r.int()
             var entries: [Node.Entry] = []
             entries.reserveCapacity(max(0, entryCount))
-            for _ in 0..<max(0, entryCount) { entries.append(Node.Entry(name: r.string(), value: r.value(), statement: r.i64())) }
+            for _ in 0..<max(0, entryCount) {
+                let e = Node.Entry(name: r.string(), value: r.value(), statement: r.i64())
+                if e.name == "id" { idPropertyCount += 1 }
+                entries.append(e)
+            }
             let statement = r.i64()
             var labelStatements: [String: Int64] = [:]
             for _ in 0..<max(0, r.int()) { labelStatements[r.string()] = r.i64() }

@@ -40,7 +40,8 @@ public struct GraphView: QueryGraph {
         case ("id", .string(let s)):
             // exact (see nodeIndexIsExact): a hit whose `id` reads otherwise is left out
             guard let n = graph.lookup(key: s) else { return [] }
-            if let v = graph.property("id", ofNode: n) { return QueryValue(v).equals(value) == true ? [Int(n)] : [] }
+            // no node has an `id` property of its own: the key is the id (no read of the node)
+            if graph.idPropertyCount > 0, let v = graph.property("id", ofNode: n) { return QueryValue(v).equals(value) == true ? [Int(n)] : [] }
             return s.utf8.starts(with: "_:".utf8) ? [] : [Int(n)]  // an anonymous node has no id
         case ("name", .string(let s)):
             // the name index folds case and diacritics; the pattern then checks equality
@@ -109,8 +110,8 @@ public struct GraphView: QueryGraph {
     }
     public func degree(of node: Int, direction: Direction, types: [String]) -> Int {
         let n = Int32(node)
-        if types.isEmpty && direction == .outgoing { return graph.outList(n).count }
-        if types.isEmpty && direction == .incoming { return graph.inList(n).count }
+        if types.isEmpty && direction == .outgoing { return graph.outDegree(n) }
+        if types.isEmpty && direction == .incoming { return graph.inDegree(n) }
         return relationships(of: node, direction: direction, types: types).count
     }
     public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < graph.relationships.count && graph.relationships[rel].alive }

@@ -41,4 +41,16 @@ final class ChunkedGraphTests: XCTestCase {
             XCTAssertEqual(GraphDigest.lines(back), GraphDigest.lines(g), "\(n) nodes, \(r) relations")
         }
     }
+
+    /// `idPropertyCount` (the query engine's licence to answer `{id: …}` from the key index
+    /// alone) survives a checkpoint, and a node given an `id` property counts.
+    func testCheckpointKeepsIdPropertyCount() throws {
+        var g = big(10, 0)
+        XCTAssertEqual(g.idPropertyCount, 0)
+        g.setProperty(3, "id", .string("elsewhere"))
+        g.setProperty(3, "id", .string("again"))  // a second value for the same node: still one
+        XCTAssertEqual(g.idPropertyCount, 1)
+        let back = try XCTUnwrap(g.checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
+        XCTAssertEqual(back.idPropertyCount, 1)
+    }
 }

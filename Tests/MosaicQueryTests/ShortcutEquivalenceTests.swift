@@ -100,28 +100,37 @@ final class ShortcutEquivalenceTests: XCTestCase {
 
     /// On a Mosaic graph, `{id: $id}` anchored by the id index is not compared again: the same
     /// rows as comparing `n.id` in WHERE, with a node whose `id` property differs from its key,
-    /// one whose `id` property is its key, and an anonymous node (no id).
+    /// one whose `id` property is its key, and an anonymous node (no id); then on graphs where
+    /// no node has an `id` property (the key index alone answers), from the start or after
+    /// the properties were removed.
     func testExactIdIndexEqualsIdComparison() throws {
-        var g = Graph()
-        let a = g.addNode(key: "a", labels: ["N"], properties: ["name": .string("A")])
-        let b = g.addNode(key: "b", labels: ["N"], properties: ["id": .string("other"), "name": .string("B")])
-        let c = g.addNode(key: "c", labels: ["N"], properties: ["id": .string("c"), "name": .string("C")])
-        let anon = g.addNode(labels: ["N"], properties: ["name": .string("anon")])
-        g.addRelationship(from: a, to: b, type: "R")
-        g.addRelationship(from: a, to: c, type: "R")
-        g.addRelationship(from: c, to: anon, type: "R")
-        g.addRelationship(from: anon, to: a, type: "R")
-        let view = GraphView(g)
-        for id in ["a", "b", "c", "other", g.key(ofNode: anon), "missing"] {
-            for (pattern, ret) in [("(n {id: $id})", "n.name"), ("(n {id: $id, name: 'A'})", "n.name"),
-                                   ("(n {id: $id})-[]->(m)", "count(*)"), ("(n:N {id: $id})-[]-(m)", "m.name")] {
-                let fast = try Query.prepare("MATCH \(pattern) RETURN \(ret)").execute(on: view, parameters: ["id": .string(id)]).rows
-                let general = pattern.replacingOccurrences(of: "id: $id, ", with: "").replacingOccurrences(of: " {id: $id}", with: "")
-                let where_ = "MATCH \(general) WHERE n.id = $id RETURN \(ret)"
-                let slow = try Query.prepare(where_).execute(on: view, parameters: ["id": .string(id)]).rows
-                XCTAssertEqual(fast, slow, "\(id) \(pattern)")
+        func graph(idProperties: Bool, removeThem: Bool = false) -> (GraphView, String) {
+            var g = Graph()
+            let a = g.addNode(key: "a", labels: ["N"], properties: ["name": .string("A")])
+            let b = g.addNode(key: "b", labels: ["N"], properties: ["name": .string("B")].merging(idProperties ? ["id": .string("other")] : [:]) { $1 })
+            let c = g.addNode(key: "c", labels: ["N"], properties: ["name": .string("C")].merging(idProperties ? ["id": .string("c")] : [:]) { $1 })
+            if removeThem { g.setProperty(b, "id", nil); g.setProperty(c, "id", .null) }
+            let anon = g.addNode(labels: ["N"], properties: ["name": .string("anon")])
+            g.addRelationship(from: a, to: b, type: "R")
+            g.addRelationship(from: a, to: c, type: "R")
+            g.addRelationship(from: c, to: anon, type: "R")
+            g.addRelationship(from: anon, to: a, type: "R")
+            XCTAssertEqual(g.idPropertyCount, idProperties && !removeThem ? 2 : 0)
+            return (GraphView(g), g.key(ofNode: anon))
+        }
+        for (view, anonKey) in [graph(idProperties: true), graph(idProperties: false), graph(idProperties: true, removeThem: true)] {
+            for id in ["a", "b", "c", "other", anonKey, "missing"] {
+                for (pattern, ret) in [("(n {id: $id})", "n.name"), ("(n {id: $id, name: 'A'})", "n.name"),
+                                       ("(n {id: $id})-[]->(m)", "count(*)"), ("(n:N {id: $id})-[]-(m)", "m.name")] {
+                    let fast = try Query.prepare("MATCH \(pattern) RETURN \(ret)").execute(on: view, parameters: ["id": .string(id)]).rows
+                    let general = pattern.replacingOccurrences(of: "id: $id, ", with: "").replacingOccurrences(of: " {id: $id}", with: "")
+                    let where_ = "MATCH \(general) WHERE n.id = $id RETURN \(ret)"
+                    let slow = try Query.prepare(where_).execute(on: view, parameters: ["id": .string(id)]).rows
+                    XCTAssertEqual(fast, slow, "\(id) \(pattern)")
+                }
             }
         }
+        let (view, _) = graph(idProperties: true)
         XCTAssertEqual(try Query.prepare("MATCH (n {id: 'c'}) RETURN n.name").execute(on: view).rows, [[.string("C")]])
         XCTAssertEqual(try Query.prepare("MATCH (n {id: 'b'}) RETURN n.name").execute(on: view).rows, [])
     }

@@ -61,11 +61,11 @@ let package = Package(
         // Tests live beside what they test.
         .testTarget(name: "MosaicGraphTests", dependencies: ["MosaicGraph"]),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicGraph"]),
-        .testTarget(name: "MosaicKBTests", dependencies: ["MosaicKB", "MosaicStore", "MosaicGraph"]),
-        .testTarget(name: "MosaicQueryTests", dependencies: ["MosaicQuery", "MosaicGraph"]),
+        .testTarget(name: "MosaicKBTests", dependencies: ["MosaicKB", "MosaicStore", "MosaicGraph"], exclude: ["Fixtures", "SampleKB"]),
+        .testTarget(name: "MosaicQueryTests", dependencies: ["MosaicQuery", "MosaicGraph"], exclude: ["cases", "tck-passing.txt"]),
         .testTarget(name: "MosaicLuaTests", dependencies: ["MosaicLua"]),
         .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"], exclude: ["Golden"]),
         .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"]),
-        .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"]),
+        .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"], exclude: ["Golden"]),
     ]
 )

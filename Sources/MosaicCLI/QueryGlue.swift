@@ -71,6 +71,7 @@ struct QueryRunner {
         case .float(let d): return .double(d)
         case .string(let s): return .string(s)
         case .date(let d): return .date(d.description)
+        case .duration(let d): return .string(d.description)
         case .list(let l): return .list(l.map { cell($0, g) })
         case .map(let m): return .map(m.keys.sorted().map { CellValue.MapEntry($0, cell(m[$0]!, g)) })
         case .node(let n):
@@ -87,7 +88,6 @@ struct QueryRunner {
                 if i < p.relationships.count { items.append(cell(.relationship(p.relationships[i]), g)) }
             }
             return .list(items)
-        @unknown default: return .string("\(v)")
         }
     }
 

@@ -224,3 +224,29 @@ final class SchedulerCommandTests: XCTestCase {
         XCTAssertTrue(second.err.contains("another scheduler is running"), second.err)
     }
 }
+
+/// `mosaic query` on the sample KB: each output format with every kind of value, pinned.
+final class QueryCommandTests: XCTestCase {
+    func testFormatsRenderEveryValueType() throws {
+        let ws = try SampleWorkspace()
+        defer { ws.remove() }
+        let q = """
+            MATCH (b:Base {id: 'hmeimim-air-base'})<-[r:OPERATES]-(c)
+            RETURN c AS node, b.name AS name, 1 AS int, 2.5 AS float, true AS bool, null AS nothing,
+                   date('2025-10') AS month, duration.between(date('2025-10-01'), date('2025-10-30')) AS span,
+                   [1, 'a, "b"'] AS list, {k: 1} AS map, validFrom(r) AS from, $p AS param
+            """
+        var text = ""
+        for format in ["table", "json", "csv"] {
+            let r = try ws.run(["query", q, "--format", format, "--param", "p=[1,2]"])
+            XCTAssertEqual(r.status, 0, r.err)
+            // the table's footer carries the time: keep its row count only
+            let out = r.out.replacingOccurrences(of: #"\(\d+(\.\d+)? ms\)"#, with: "(… ms)", options: .regularExpression)
+            text += "# --format \(format)\n\(out)\n"
+        }
+        try SampleWorkspace.assertGolden(text, "query-formats.txt")
+        let bad = try ws.run(["query", "MATCH (n) RETURN m"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.err.contains("UndefinedVariable") && bad.err.contains("1:18") && bad.err.contains("^"), bad.err)
+    }
+}

@@ -37,8 +37,8 @@ public struct Graph: Sendable {
     public private(set) var changes: [GraphChange] = []
     public internal(set) var liveNodeCount = 0
     public internal(set) var liveRelationshipCount = 0
-    /// How many nodes have ever been given a property named `id` (never undercounts): while
-    /// 0, a node's `id` is its key and the key index answers `{id: …}` exactly.
+    /// How many nodes hold a property named `id` (a deleted node may still be counted; never
+    /// undercounts): while 0, a node's `id` is its key and the key index answers `{id: …}` exactly.
     public internal(set) var idPropertyCount = 0
     var anonymousCounter = 0
 
@@ -176,7 +176,7 @@ public struct Graph: Sendable {
     /// Every change of a node's property entries goes through here (keeps `idPropertyCount`).
     private mutating func setEntry(_ node: Int32, _ name: String, _ value: Value?, statement: Int64) -> Value? {
         let old = nodes[Int(node)].setEntry(name, value, statement: statement)
-        if name == "id" { idPropertyCount += (old == nil ? 1 : 0) - (value == nil && old != nil ? 1 : 0) }
+        if name == "id" { idPropertyCount += (old == nil && value != nil ? 1 : 0) - (old != nil && value == nil ? 1 : 0) }
         return old
     }
 

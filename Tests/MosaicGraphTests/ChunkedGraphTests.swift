@@ -50,7 +50,11 @@ final class ChunkedGraphTests: XCTestCase {
         g.setProperty(3, "id", .string("elsewhere"))
         g.setProperty(3, "id", .string("again"))  // a second value for the same node: still one
         XCTAssertEqual(g.idPropertyCount, 1)
+        g.setProperty(4, "id", nil)  // removing what a node does not have changes nothing
+        XCTAssertEqual(g.idPropertyCount, 1)
         let back = try XCTUnwrap(g.checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
         XCTAssertEqual(back.idPropertyCount, 1)
+        g.setProperty(3, "id", nil)
+        XCTAssertEqual(g.idPropertyCount, 0)
     }
 }

@@ -36,6 +36,8 @@ final class Executor<G: QueryGraph> {
     var deletedRelTypes: [Int: String] = [:]
     func relationshipType(_ r: Int) -> String { deletedRelTypes[r] ?? graph.relationshipType(r) }
     var opRows: [Int]
+    /// PROFILE: rows a `count(*)` counted by degree instead of producing them (added to the MATCH's row count).
+    var countedByDegree = 0
     var steps = 0
     let stepLimit: Int
     let deadline: UInt64
@@ -124,6 +126,7 @@ final class Executor<G: QueryGraph> {
                     if countOnly { countSink = agg }
                     defer { countSink = nil }
                     _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
+                    if countedByDegree > 0, let op = cp.operatorIndex, op < opRows.count { opRows[op] += countedByDegree; countedByDegree = 0 }
                     fused = agg
                     rows = []
                 } else if let c = cap {
@@ -374,7 +377,12 @@ final class Executor<G: QueryGraph> {
         var relIDs: [[Int]] = Array(repeating: [], count: part.steps.count)
         var row = row
         let a = plan.anchor
-        if part.shortest != 0 { try matchShortest(part, nodeProps, relProps, row, emit); return }
+        if part.shortest != 0 {
+            if opRows.isEmpty || plan.profileBase < 0 { try matchShortest(part, nodeProps, relProps, row, emit); return }
+            let op = plan.profileBase
+            try matchShortest(part, nodeProps, relProps, row) { r in opRows[op] += 1; try emit(r) }
+            return
+        }
 
         let order = plan.order
         let needPath = part.pathVariable != nil
@@ -412,6 +420,8 @@ final class Executor<G: QueryGraph> {
 
         let filters = plan.filters
         let relFilters = plan.relFilters
+        // PROFILE: rows out of stage k (the anchor, then each expansion) go to opRows[stage + k]
+        let stage = opRows.isEmpty ? -1 : plan.profileBase
         func extend(_ k: Int) throws {
             try tick()
             if k < filters.count {
@@ -422,6 +432,7 @@ final class Executor<G: QueryGraph> {
                     if !ok { return }
                 }
             }
+            if stage >= 0 { opRows[stage + k] += 1 }
             if k == order.count { try finish(); return }
             let s = order[k].step, forward = order[k].forward
             let rp = part.steps[s].rel
@@ -487,6 +498,7 @@ final class Executor<G: QueryGraph> {
                     var c = gv.degree(of: from, direction: dir, types: rp.types)
                     for u in usedRels where touches(gv, u, from, dir, rp.types) { c -= 1 }
                     try tick(c)
+                    if stage >= 0 { opRows[stage + k + 1] += c; countedByDegree += c }
                     sink.addCount(c)
                     return
                 }

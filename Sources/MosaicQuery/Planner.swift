@@ -56,6 +56,9 @@ struct PartPlan: Sendable {
     /// Expansion order: rightwards from the anchor, then leftwards (a struct, not a tuple:
     /// arrays of tuples look their type metadata up at run time).
     var order: [ExpandStep] = []
+    /// Under EXPLAIN/PROFILE: the operator of the anchor; the operator of expansion step k
+    /// follows it at `profileBase + 1 + k` (PROFILE counts each stage's rows there). -1: none.
+    var profileBase = -1
     init(anchor: Int, access: AnchorAccess) { self.anchor = anchor; self.access = access }
 }
 
@@ -105,7 +108,6 @@ enum Planner {
                     var b = bound
                     var parts: [PartPlan] = []
                     parts.reserveCapacity(pattern.count)
-                    var details: [String] = []
                     let pushed = pred.map { equalityConjuncts($0) } ?? []
                     // one allocation for the names the pattern may introduce (no growth)
                     if optional { cp.introduced.reserveCapacity(pattern.reduce(0) { $0 + 2 * $1.steps.count + 2 }) }
@@ -123,7 +125,6 @@ enum Planner {
                             }
                         }
                         parts.append(plan)
-                        if wantText { details.append(describe(pp, plan)) }
                         let more = parts.count < pattern.count  // b is read only by the parts after this one
                         for i in ppNodes.indices { if let v = ppNodes[i].variable { if more { b.insert(v) }; if optional && !bound.contains(v) { cp.introduced.append(v) } } }
                         for i in pp.steps.indices { if let v = pp.steps[i].rel.variable, !bound.contains(v) { if more { b.insert(v) }; if optional { cp.introduced.append(v) } } }
@@ -146,11 +147,16 @@ enum Planner {
                         cp.residual = rest
                         cp.pushedDown = true
                     }
-                    cp.parts = parts
-                    var d = wantText ? details.joined(separator: ", ") : ""
-                    if wantText, let w = pred { d += " WHERE " + w.canonical }
                     cp.operatorIndex = ops.count
-                    ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match", detail: d, depth: 0))
+                    let rest = cp.pushedDown ? cp.residual : pred
+                    ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match", detail: wantText ? rest.map { "WHERE " + $0.canonical } ?? "" : "", depth: 0))
+                    if wantText {
+                        for k in parts.indices {
+                            parts[k].profileBase = ops.count
+                            ops += describe(pattern[k], parts[k])
+                        }
+                    }
+                    cp.parts = parts
                 case .unwind(let e, let v, _):
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: "Unwind", detail: wantText ? "\(e.canonical) AS \(v)" : "", depth: 0))
@@ -170,7 +176,7 @@ enum Planner {
                 case .merge(let pp, _, _, _):
                     cp.parts = [planPart(pp, bound: bound, indexedKeys: indexedKeys)]
                     cp.operatorIndex = ops.count
-                    ops.append(PlanOperator(name: "Merge", detail: wantText ? describe(pp, cp.parts![0]) : "", depth: 0))
+                    ops.append(PlanOperator(name: "Merge", detail: wantText ? summary(pp, cp.parts![0]) : "", depth: 0))
                 case .set: cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "SetProperties", detail: "", depth: 0))
                 case .remove: cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "Remove", detail: "", depth: 0))
                 case .delete(_, let detach, _): cp.operatorIndex = ops.count; ops.append(PlanOperator(name: detach ? "DetachDelete" : "Delete", detail: "", depth: 0))
@@ -368,19 +374,42 @@ enum Planner {
         return best
     }
 
-    static func describe(_ part: PatternPart, _ plan: PartPlan) -> String {
-        let np = part.node(plan.anchor)
-        let name = np.variable ?? "anon\(plan.anchor)"
-        var s: String
-        switch plan.access {
-        case .bound(let v): s = "from bound \(v)"
-        case .property(let k, let e): s = "NodeIndexSeek(\(name).\(k) = \(e.canonical))"
-        case .labelOrScan: s = np.labels.isEmpty ? "AllNodesScan(\(name))" : "NodeByLabelScan(\(name)\(np.labels.map { ":" + $0 }.joined()))"
-        }
+    /// One line for a MERGE pattern: the anchor, then each expansion.
+    static func summary(_ part: PatternPart, _ plan: PartPlan) -> String {
+        describe(part, plan).map { $0.name + "(" + $0.detail + ")" }.joined(separator: " -> ")
+    }
+
+    /// The operators of one pattern part, in the order the executor runs them: the anchor,
+    /// then one `Expand` per relationship, each with the WHERE conjuncts checked at that stage.
+    static func describe(_ part: PatternPart, _ plan: PartPlan) -> [PlanOperator] {
         let nodes = part.nodes
-        for i in plan.anchor..<part.steps.count { s += " -> Expand(\(rel(part.steps[i].rel, reversed: false)) \(nodes[i + 1].variable ?? "anon\(i + 1)"))" }
-        for i in (0..<plan.anchor).reversed() { s += " -> Expand(\(rel(part.steps[i].rel, reversed: true)) \(nodes[i].variable ?? "anon\(i)"))" }
-        return s
+        func name(_ i: Int) -> String { nodes[i].variable ?? "anon\(i)" }
+        func labels(_ i: Int) -> String { nodes[i].labels.map { ":" + $0 }.joined() }
+        func filtered(_ d: String, _ k: Int, _ rel: Int? = nil) -> String {
+            var conds: [Expr] = k < plan.filters.count ? plan.filters[k] : []
+            if let r = rel, r < plan.relFilters.count { conds = plan.relFilters[r] + conds }
+            return conds.isEmpty ? d : d + " WHERE " + conds.map(\.canonical).joined(separator: " AND ")
+        }
+        let a = plan.anchor
+        if part.shortest != 0 {  // found breadth first from both ends, not stage by stage
+            let path = part.steps.indices.map { "(\(name($0)))" + rel(part.steps[$0].rel, reversed: false) }.joined() + "(\(name(part.steps.count)))"
+            return [PlanOperator(name: part.shortest == 1 ? "ShortestPath" : "AllShortestPaths", detail: path, depth: 1)]
+        }
+        var ops: [PlanOperator]
+        switch plan.access {
+        case .bound(let v): ops = [PlanOperator(name: "Argument", detail: filtered(v, 0), depth: 1)]
+        case .property(let k, let e): ops = [PlanOperator(name: "NodeIndexSeek", detail: filtered("\(name(a)).\(k) = \(e.canonical)", 0), depth: 1)]
+        case .labelOrScan:
+            ops = [nodes[a].labels.isEmpty ? PlanOperator(name: "AllNodesScan", detail: filtered(name(a), 0), depth: 1)
+                                           : PlanOperator(name: "NodeByLabelScan", detail: filtered(name(a) + labels(a), 0), depth: 1)]
+        }
+        for (k, st) in plan.order.enumerated() {
+            let s = st.step
+            let (from, to) = st.forward ? (s, s + 1) : (s + 1, s)
+            let d = "(\(name(from)))\(rel(part.steps[s].rel, reversed: !st.forward))(\(name(to))\(labels(to)))"
+            ops.append(PlanOperator(name: part.steps[s].rel.range == nil ? "Expand" : "VarLengthExpand", detail: filtered(d, k + 1, k), depth: 1))
+        }
+        return ops
     }
 
     static func rel(_ r: RelPattern, reversed: Bool) -> String {

@@ -95,7 +95,7 @@ final class QueryCaseTests: XCTestCase {
             }
             let table = try Query.run(c.query, on: graph, parameters: params)
             if let plan = table.plan {
-                return plan.map { "\($0.name) \($0.detail)" + ($0.rows.map { " rows=\($0)" } ?? "") }.joined(separator: "\n")
+                return plan.map { String(repeating: "  ", count: $0.depth) + $0.name + ($0.detail.isEmpty ? "" : " " + $0.detail) + ($0.rows.map { " rows=\($0)" } ?? "") }.joined(separator: "\n")
             }
             return ([table.columns.joined(separator: " | ")] + table.rows.map { $0.map { QueryCaseTests.render($0, table.graph) }.joined(separator: " | ") }).joined(separator: "\n")
         } catch let e as QueryError {

@@ -316,6 +316,8 @@ final class Executor<G: QueryGraph> {
                 return graph.nodes(withLabel: best)
             }
             return graph.allNodes()
+        case .relationshipType(let types, let dir):
+            return graph.nodes(withRelationshipOf: types, direction: dir)
         }
     }
 

@@ -35,6 +35,18 @@ public struct GraphView: QueryGraph {
     public func allRelationships() -> [Int] { graph.relationshipIndices.map { Int($0) } }
     public func nodes(withLabel label: String) -> [Int] { graph.nodes(withLabel: label).map { Int($0) } }
     public func labelCount(_ label: String) -> Int { graph.count(label: label) }
+    public func nodes(withRelationshipOf types: [String], direction: Direction) -> [Int] {
+        let ids = types.compactMap { graph.relationTypeID($0) }
+        if ids.isEmpty { return [] }
+        var has = [Bool](repeating: false, count: graph.nodes.count)
+        for r in graph.relationships where r.alive && ids.contains(r.type) {
+            if direction != .incoming { has[Int(r.source)] = true }
+            if direction != .outgoing { has[Int(r.target)] = true }
+        }
+        var out: [Int] = []
+        for (n, yes) in has.enumerated() where yes && graph.nodes[n].alive { out.append(n) }
+        return out
+    }
     public func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]? {
         switch (key, value) {
         case ("id", .string(let s)):

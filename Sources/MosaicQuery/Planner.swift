@@ -17,6 +17,14 @@ enum AnchorAccess: Sendable {
     case bound(String)              // a variable bound by an earlier clause
     case property(String, Expr)     // an indexed property (id, name) equal to an expression
     case labelOrScan                // the smallest of the node's labels, else all nodes
+    /// An unlabelled node with no lookup at the near end of a typed relationship: only the
+    /// nodes that have a relationship of one of `types` in `direction` (instead of all nodes).
+    case relationshipType([String], Direction)
+
+    /// Whether a better anchor (an indexed equality in WHERE) should replace this one.
+    var isScan: Bool {
+        switch self { case .labelOrScan, .relationshipType: return true; case .bound, .property: return false }
+    }
 }
 
 extension PartPlan {
@@ -114,7 +122,7 @@ enum Planner {
                     for pp in pattern {
                         var plan = planPart(pp, bound: b, indexedKeys: indexedKeys)
                         let ppNodes = plan.nodes
-                        if case .labelOrScan = plan.access {
+                        if plan.access.isScan {
                             // an indexed equality in WHERE (n.name = $x) can anchor the pattern
                             for (i, np) in ppNodes.enumerated() {
                                 guard let v = np.variable, !b.contains(v) else { continue }
@@ -357,9 +365,13 @@ enum Planner {
             switch acc {
             case .bound: score = 0
             case .property: score = 1
-            case .labelOrScan: score = np.labels.isEmpty ? 3 : 2
+            case .labelOrScan, .relationshipType: score = np.labels.isEmpty ? 3 : 2
             }
             if score < bestScore { best = PartPlan(anchor: i, access: acc); bestScore = score }
+        }
+        if bestScore == 3, let s = part.steps.firstIndex(where: { !$0.rel.types.isEmpty && $0.rel.range == nil }) {
+            // no label anywhere: start at the near end of the first typed relationship
+            best = PartPlan(anchor: s, access: .relationshipType(part.steps[s].rel.types, part.steps[s].rel.direction))
         }
         return complete(best, part)
     }
@@ -399,6 +411,10 @@ enum Planner {
         switch plan.access {
         case .bound(let v): ops = [PlanOperator(name: "Argument", detail: filtered(v, 0), depth: 1)]
         case .property(let k, let e): ops = [PlanOperator(name: "NodeIndexSeek", detail: filtered("\(name(a)).\(k) = \(e.canonical)", 0), depth: 1)]
+        case .relationshipType(let types, let dir):
+            let t = "[" + types.map { ":" + $0 }.joined(separator: "|") + "]"
+            let r = dir == .outgoing ? "-" + t + "->" : dir == .incoming ? "<-" + t + "-" : "-" + t + "-"
+            ops = [PlanOperator(name: "RelationshipTypeScan", detail: filtered("(\(name(a)))\(r)()", 0), depth: 1)]
         case .labelOrScan:
             ops = [nodes[a].labels.isEmpty ? PlanOperator(name: "AllNodesScan", detail: filtered(name(a), 0), depth: 1)
                                            : PlanOperator(name: "NodeByLabelScan", detail: filtered(name(a) + labels(a), 0), depth: 1)]

@@ -6,6 +6,9 @@ public protocol QueryGraph: Sendable {
     func allNodes() -> [Int]
     func allRelationships() -> [Int]
     func nodes(withLabel label: String) -> [Int]
+    /// The nodes, in id order, that have a relationship of one of `types` in `direction`
+    /// (outgoing: they start one; incoming: they end one; both: either).
+    func nodes(withRelationshipOf types: [String], direction: Direction) -> [Int]
     func labelCount(_ label: String) -> Int
     /// Nodes whose property `key` equals `value` through an index; nil when `key` is not indexed.
     func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]?
@@ -42,6 +45,15 @@ public protocol QueryGraph: Sendable {
 }
 
 extension QueryGraph {
+    public func nodes(withRelationshipOf types: [String], direction: Direction) -> [Int] {
+        var found = Set<Int>()
+        for r in allRelationships() where types.contains(relationshipType(r)) {
+            let (s, e) = endpoints(r)
+            if direction != .incoming { found.insert(s) }
+            if direction != .outgoing { found.insert(e) }
+        }
+        return found.sorted()
+    }
     public func relationshipMetadata(_ rel: Int, _ key: String) -> QueryValue { .null }
     public func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]? { nil }
     public func nodeIndexIsExact(_ key: String) -> Bool { false }

@@ -134,4 +134,43 @@ final class ShortcutEquivalenceTests: XCTestCase {
         XCTAssertEqual(try Query.prepare("MATCH (n {id: 'c'}) RETURN n.name").execute(on: view).rows, [[.string("C")]])
         XCTAssertEqual(try Query.prepare("MATCH (n {id: 'b'}) RETURN n.name").execute(on: view).rows, [])
     }
+
+    /// A pattern with no label and no lookup starts at the nodes that have a relationship of
+    /// its first type (`RelationshipTypeScan`); the same rows as scanning every node and
+    /// filtering the type in WHERE, on the in-memory graph and on Mosaic's (with a deleted
+    /// relationship and a deleted node that still have their type).
+    func testRelationshipTypeAnchorEqualsAllNodesScan() throws {
+        var mosaic = Graph()
+        var ids: [Int32] = []
+        for i in 0..<6 { ids.append(mosaic.addNode(key: "k\(i)", labels: i == 5 ? ["M"] : [], properties: ["name": .string("n\(i)")])) }
+        for (a, b, t) in [(0, 1, "R"), (1, 2, "R"), (2, 0, "R"), (2, 3, "R"), (3, 3, "R"), (3, 4, "S"), (3, 4, "S"), (4, 5, "R"), (1, 1, "S"), (5, 2, "R")] {
+            mosaic.addRelationship(from: ids[a], to: ids[b], type: t)
+        }
+        let gone = mosaic.addRelationship(from: ids[4], to: ids[0], type: "S")
+        mosaic.deleteRelationship(gone)
+        let lost = mosaic.addNode(key: "lost", labels: [], properties: [:])
+        mosaic.addRelationship(from: lost, to: ids[1], type: "S")
+        mosaic.deleteNode(lost, detach: true)
+        let patterns: [(String, String)] = [
+            ("(a)-[r:R]->(b)", "type(r) = 'R'"), ("(a)<-[r:S]-(b)", "type(r) = 'S'"), ("(a)-[r:S]-(b)", "type(r) = 'S'"),
+            ("(a)-[r:R|S]->(b)", "type(r) IN ['R', 'S']"), ("(a)-[r:T]->(b)", "type(r) = 'T'"),
+            ("(a)-[r:R]->(b)-[q]->(c)", "type(r) = 'R'"), ("(a)-[q]->(b)-[r:S]->(c)", "type(r) = 'S'"),
+            ("(a)-[r:R]->(b:M)", "type(r) = 'R'"), ("(a)-[r:S]->(a)", "type(r) = 'S'"),
+        ]
+        func names(_ p: String) -> String {
+            ["a", "b", "c"].filter { p.contains("(\($0)") }.map { "\($0).name" }.joined(separator: ", ")
+        }
+        func check<G: QueryGraph>(_ g: G) throws {
+            for (typed, condition) in patterns {
+                let untyped = typed.replacingOccurrences(of: #"\[r:[A-Z|]+\]"#, with: "[r]", options: .regularExpression)
+                let fast = try Query.prepare("MATCH \(typed) RETURN \(names(typed)) ORDER BY \(names(typed))").execute(on: g).rows
+                let slow = try Query.prepare("MATCH \(untyped) WHERE \(condition) RETURN \(names(typed)) ORDER BY \(names(typed))").execute(on: g).rows
+                XCTAssertEqual(fast, slow, typed)
+            }
+            let plan = try Query.run("EXPLAIN MATCH (a)-[:R]->(b) RETURN a", on: g).plan ?? []
+            XCTAssertEqual(plan.map(\.name), ["Match", "RelationshipTypeScan", "Expand", "ProduceResults"])
+        }
+        try check(try Self.graph())
+        try check(GraphView(mosaic))
+    }
 }

@@ -5,6 +5,10 @@ import MosaicGraph
 public struct FunctionContext {
     /// The graph the query runs on.
     public let graph: any QueryGraph
+    /// The statement's clock: `datetime()`, `date()` and the other temporal constructors
+    /// without arguments read it, so one query sees one "now".
+    public let statementTime: Date
+    public init(graph: any QueryGraph, statementTime: Date = Date()) { self.graph = graph; self.statementTime = statementTime }
 }
 
 /// A scalar function of the language. Hosts add their own (e.g. `derived(r)`) with `register`.
@@ -214,11 +218,8 @@ public struct FunctionRegistry: Sendable {
             if d.isEmpty { return .list(s.map { .string(String($0)) }) }
             return .list(s.components(separatedBy: d).map { .string($0) })
         })
-        r.register(QueryFunction("date", arity: 0...1) { a, _ in
-            if a.isEmpty {
-                let now = PartialDate(Date())
-                return .date(PartialDate(year: now.year, month: now.month, day: now.day)!)
-            }
+        r.register(QueryFunction("date", arity: 0...1) { a, ctx in
+            if a.isEmpty { return try TemporalFunctions.now(.date, nil, at: ctx.statementTime) }
             switch a[0] {
             case .string(let s):
                 if s.count == 8, let n = Int(s), let d = PartialDate(year: n / 10000, month: n / 100 % 100, day: n % 100) { return .date(d) }
@@ -228,9 +229,9 @@ public struct FunctionRegistry: Sendable {
                 if let p = TemporalText.dateTime(Substring(s)), let day = p.epochDay { return .date(try TemporalFunctions.dayDate(day)) }
                 throw QueryError.argument("InvalidArgumentValue", "'\(s)' is not a date; write YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Www-D, YYYY-DDD or YYYY-MM-DDThh:mm")
             case .date(let d) where d.precision <= .day: return a[0]
-            case .date, .temporal: return try TemporalFunctions.construct(.date, a)
+            case .date, .temporal: return try TemporalFunctions.construct(.date, a, ctx)
             case .map(let m):
-                if m.keys.allSatisfy({ $0 == "timezone" }) { return try TemporalFunctions.now(.date, m["timezone"]) }
+                if m.keys.allSatisfy({ $0 == "timezone" }) { return try TemporalFunctions.now(.date, m["timezone"], at: ctx.statementTime) }
                 // Mosaic's partial dates: {year}, {year, month} keep their precision
                 if m.keys.allSatisfy({ ["year", "month", "day"].contains($0) }), case .int(let y)? = m["year"] {
                     var mo: Int? = nil, dd: Int? = nil

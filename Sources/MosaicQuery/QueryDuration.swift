@@ -25,7 +25,9 @@ public struct QueryDuration: Sendable, Hashable, CustomStringConvertible {
         let d = dd.rounded(.towardZero)
         let ss = seconds + (dd - d) * 86_400
         let s = ss.rounded(.towardZero)
-        let n = (nanos + (ss - s) * 1e9).rounded()
+        // nanoseconds toward zero, but a value within float noise of a whole one is that one
+        let exact = nanos + (ss - s) * 1e9
+        let n = abs(exact - exact.rounded()) < 1e-3 ? exact.rounded() : exact.rounded(.towardZero)
         for v in [m, d, s, n] where !v.isFinite || abs(v) >= 9.2e18 { return nil }
         return QueryDuration(months: Int(m), days: Int(d), seconds: Int(s), nanoseconds: Int(n))
     }
@@ -104,10 +106,9 @@ public struct QueryDuration: Sendable, Hashable, CustomStringConvertible {
     }
 
     func component(_ key: String) -> QueryValue? {
+        // the seconds field is floored: -0.9 s is -1 second and 100,000,000 nanoseconds
         let secs = Int64(seconds), nanos = Int64(nanoseconds)
-        // sub-second fields count toward zero, as the seconds field does
-        let wholeSecs = secs < 0 && nanos > 0 ? secs + 1 : secs
-        let fracNanos = secs < 0 && nanos > 0 ? nanos - 1_000_000_000 : nanos
+        let wholeSecs = secs, fracNanos = nanos
         switch key {
         case "years": return .int(months / 12)
         case "quarters": return .int(months / 3)

@@ -185,15 +185,15 @@ enum TemporalFunctions {
     }
 
     /// The current instant as the target, in UTC or the given zone.
-    static func now(_ target: Target, _ tz: QueryValue?) throws -> QueryValue {
-        let t = Date().timeIntervalSince1970
+    static func now(_ target: Target, _ tz: QueryValue?, at date: Date) throws -> QueryValue {
+        let t = date.timeIntervalSince1970
         let secs = Int64(t.rounded(.down))
         let instant = secs * TemporalValue.nanosPerSecond + Int64((t - Double(secs)) * 1e9) / 1000 * 1000
         var off = 0, zoneName: String? = nil
         if let tz, !tz.isNull {
             let z = try zone(tz)
             off = z.offset; zoneName = z.zone
-            if let zn = z.zone, let tzone = TimeZone(identifier: zn) { off = tzone.secondsFromGMT(for: Date()) }
+            if let zn = z.zone, let tzone = TimeZone(identifier: zn) { off = tzone.secondsFromGMT(for: date) }
         }
         let local = instant + Int64(off) * TemporalValue.nanosPerSecond
         return try make(target, day: TemporalValue.floorDiv(local, TemporalValue.nanosPerDay), nano: TemporalValue.floorMod(local, TemporalValue.nanosPerDay),
@@ -235,12 +235,12 @@ enum TemporalFunctions {
     }
 
     /// The constructor: no argument (now), a string, a map, or another temporal (projection).
-    static func construct(_ target: Target, _ a: [QueryValue]) throws -> QueryValue {
-        guard let v = a.first else { return try now(target, nil) }
+    static func construct(_ target: Target, _ a: [QueryValue], _ ctx: FunctionContext) throws -> QueryValue {
+        guard let v = a.first else { return try now(target, nil, at: ctx.statementTime) }
         switch v {
         case .string(let s): return try fromString(target, s)
         case .map(let m):
-            if m.keys.allSatisfy({ $0 == "timezone" }) { return try now(target, m["timezone"]) }
+            if m.keys.allSatisfy({ $0 == "timezone" }) { return try now(target, m["timezone"], at: ctx.statementTime) }
             return try fromMap(target, m)
         case .date, .temporal: return try fromMap(target, ["datetime": v])
         default: throw FunctionRegistry.typeError(target.name, v, "a string, a map or a temporal value")
@@ -282,6 +282,24 @@ enum TemporalFunctions {
             p.nano = n - n % size
         }
         // the truncated value as a base, with the map's fields over it
+        var m: [String: QueryValue] = [:]
+        if a.count > 2, case .map(let extra) = a[2] {
+            for (k, v) in extra { m[k] = v }
+            // sub-second fields add to the truncated fraction (truncate to millisecond, then nanosecond: 2)
+            var extraNanos = 0
+            for (k, scale) in [("millisecond", 1_000_000), ("microsecond", 1000), ("nanosecond", 1)] {
+                if let v = try int(extra, k) { extraNanos += v * scale; m[k] = nil }
+            }
+            if extraNanos != 0 {
+                guard case .value = target else { throw invalid("\(target.name).truncate() takes no sub-second fields") }
+                p.nano = (p.nano ?? 0) + Int64(extraNanos)
+            }
+        }
+        return try truncateRebuild(target, p, m, a)
+    }
+
+    /// The truncated parts as a base value, with the map's fields over it.
+    static func truncateRebuild(_ target: Target, _ p: Parts, _ m0: [String: QueryValue], _ a: [QueryValue]) throws -> QueryValue {
         var base = QueryValue.null
         if let day = p.day, let nano = p.nano {
             if let off = p.offset {
@@ -295,8 +313,8 @@ enum TemporalFunctions {
             base = p.offset != nil ? .temporal(TemporalValue(kind: .time, nanoOfDay: nano, offsetSeconds: p.offset!))
                 : .temporal(TemporalValue(kind: .localTime, nanoOfDay: nano))
         }
-        var m: [String: QueryValue] = ["datetime": base]
-        if a.count > 2, case .map(let extra) = a[2] { for (k, v) in extra { m[k] = v } }
+        var m = m0
+        m["datetime"] = base
         if let tz = m["timezone"], !tz.isNull, p.offset != nil || a[1].isDateOnly {
             // a zone given with truncate names the zone of the truncated fields
             return try fromMap(target, m, assignZone: true)
@@ -321,9 +339,12 @@ enum TemporalFunctions {
             day = PartialDate.daysFromCivil(ny, nm, min(dd, PartialDate.daysIn(month: nm, year: ny)))
         }
         day += Int64(d.days)
-        let (local, o) = (day &* TemporalValue.nanosPerDay).addingReportingOverflow(t.nanoOfDay &+ tn)
-        guard !o else { return nil }
-        let nd = TemporalValue.floorDiv(local, TemporalValue.nanosPerDay), nn = TemporalValue.floorMod(local, TemporalValue.nanosPerDay)
+        guard abs(day) < 400_000_000_000 else { return nil }
+        // whole seconds and a fraction: years far from 1970 do not fit in nanoseconds
+        let nanos = t.nanoOfDay % TemporalValue.nanosPerSecond + Int64(d.nanoseconds)
+        let local = day * 86_400 + t.nanoOfDay / TemporalValue.nanosPerSecond + Int64(d.seconds) + nanos / TemporalValue.nanosPerSecond
+        let nd = TemporalValue.floorDiv(local, 86_400)
+        let nn = TemporalValue.floorMod(local, 86_400) * TemporalValue.nanosPerSecond + nanos % TemporalValue.nanosPerSecond
         if t.kind == .dateTime { return .zoned(epochDay: nd, nanoOfDay: nn, offset: t.offsetSeconds, zone: t.zone) }
         return TemporalValue(kind: t.kind, epochDay: nd, nanoOfDay: nn)
     }
@@ -338,50 +359,60 @@ enum TemporalFunctions {
     /// "months", "days", "seconds", or nil for all).
     static func between(_ a: QueryValue, _ b: QueryValue, unit: String?) throws -> QueryValue {
         guard var pa = parts(a), var pb = parts(b) else { throw FunctionRegistry.typeError("duration.between", a.isDateOrTemporal ? b : a, "two temporal values") }
+        let nps = TemporalValue.nanosPerSecond
+        // a local value against a zoned one is read in the zoned one's zone
+        func adopt(_ local: inout Parts, _ zoned: Parts) {
+            guard local.offset == nil, var off = zoned.offset else { return }
+            if let zn = zoned.zone, let tz = TimeZone(identifier: zn) {
+                let day = local.day ?? zoned.day ?? 0
+                off = TemporalValue.offset(of: tz, localSeconds: day * 86_400 + (local.nano ?? 0) / nps)
+            }
+            local.offset = off
+        }
+        adopt(&pa, pb); adopt(&pb, pa)
+        // a date against a value with a time: the date is its midnight
+        if pa.nano != nil || pb.nano != nil { if pa.nano == nil { pa.nano = 0 }; if pb.nano == nil { pb.nano = 0 } }
         // zoned values are compared in the first one's offset
         if let oa = pa.offset, let ob = pb.offset, oa != ob, let nb = pb.nano {
-            let shift = Int64(oa - ob) * TemporalValue.nanosPerSecond
-            let local = (pb.day ?? 0) * TemporalValue.nanosPerDay + nb + shift
-            if pb.day != nil { pb.day = TemporalValue.floorDiv(local, TemporalValue.nanosPerDay) }
-            pb.nano = TemporalValue.floorMod(local, TemporalValue.nanosPerDay)
-            if pb.day == nil && pa.day != nil {} // time against date-time: time of day only
+            let local = (pb.day ?? 0) * 86_400 + nb / nps + Int64(oa - ob)
+            if pb.day != nil { pb.day = TemporalValue.floorDiv(local, 86_400) }
+            pb.nano = TemporalValue.floorMod(local, 86_400) * nps + nb % nps
         }
-        if pa.day == nil || pb.day == nil {
-            // a time of day on one side: only the times count
-            pa.day = nil; pb.day = nil
-        }
+        // a time of day on one side: only the times count
+        if pa.day == nil || pb.day == nil { pa.day = nil; pb.day = nil }
         let na = pa.nano ?? 0, nb = pb.nano ?? 0
         guard let da = pa.day, let db = pb.day else {
-            if unit == "months" || unit == "days" { return .duration(QueryDuration()) }
-            if pa.nano == nil || pb.nano == nil { return .duration(QueryDuration()) }
-            return .duration(QueryDuration(nanoseconds: 0).with(nanos: nb - na))
+            if unit == "months" || unit == "days" || pa.nano == nil || pb.nano == nil { return .duration(QueryDuration()) }
+            return .duration(QueryDuration(seconds: Int((nb - na) / nps), nanoseconds: Int((nb - na) % nps)))
         }
-        let totalA = da * TemporalValue.nanosPerDay + na, totalB = db * TemporalValue.nanosPerDay + nb
+        // the difference as whole seconds and nanoseconds
+        func diff(_ d1: Int64, _ n1: Int64, _ d2: Int64, _ n2: Int64) -> (Int64, Int64) {
+            ((d2 - d1) * 86_400 + n2 / nps - n1 / nps, n2 % nps - n1 % nps)
+        }
         switch unit {
-        case "seconds": return .duration(QueryDuration().with(nanos: totalB - totalA))
+        case "seconds":
+            let (s, n) = diff(da, na, db, nb)
+            return .duration(QueryDuration(seconds: Int(s), nanoseconds: Int(n)))
         case "days":
-            let diff = totalB - totalA
-            return .duration(QueryDuration(days: Int(diff / TemporalValue.nanosPerDay)))
+            let (s, n) = diff(da, na, db, nb)
+            var days = s / 86_400
+            // a partial day does not count
+            if days > 0 && s % 86_400 == 0 && n < 0 { days -= 1 }
+            if days < 0 && s % 86_400 == 0 && n > 0 { days += 1 }
+            return .duration(QueryDuration(days: Int(days)))
         default: break
         }
         let (ya, ma, dda) = PartialDate.civilFromDays(da), (yb, mb, ddb) = PartialDate.civilFromDays(db)
         var months = (yb * 12 + mb) - (ya * 12 + ma)
-        let laterInMonthB = (ddb, nb) >= (dda, na), laterInMonthA = (dda, na) >= (ddb, nb)
-        if months > 0 && !laterInMonthB { months -= 1 }
-        if months < 0 && !laterInMonthA { months += 1 }
+        if months > 0 && (ddb, nb) < (dda, na) { months -= 1 }
+        if months < 0 && (ddb, nb) > (dda, na) { months += 1 }
         if unit == "months" { return .duration(QueryDuration(months: months)) }
         let shifted = add(TemporalValue(kind: .localDateTime, epochDay: da, nanoOfDay: na), QueryDuration(months: months))!
-        let rest = totalB - shifted.localNanos
-        let days = rest / TemporalValue.nanosPerDay
-        return .duration(QueryDuration(months: months, days: Int(days)).with(nanos: rest - days * TemporalValue.nanosPerDay))
-    }
-}
-
-extension QueryDuration {
-    /// This duration with `nanos` nanoseconds added to its seconds part.
-    func with(nanos: Int64) -> QueryDuration {
-        QueryDuration(months: months, days: days, seconds: seconds + Int(nanos / TemporalValue.nanosPerSecond),
-                      nanoseconds: nanoseconds + Int(nanos % TemporalValue.nanosPerSecond))
+        var (s, n) = diff(shifted.epochDay, shifted.nanoOfDay, db, nb)
+        if n < 0 && s > 0 { s -= 1; n += nps }
+        if n > 0 && s < 0 { s += 1; n -= nps }
+        let days = s / 86_400
+        return .duration(QueryDuration(months: months, days: Int(days), seconds: Int(s - days * 86_400), nanoseconds: Int(n)))
     }
 }
 
@@ -396,13 +427,15 @@ extension FunctionRegistry {
         let kinds: [TemporalValue.Kind] = [.localTime, .time, .localDateTime, .dateTime]
         for k in kinds {
             let t = TemporalFunctions.Target.value(k)
-            r.register(QueryFunction(k.functionName, arity: 0...1) { a, _ in try TemporalFunctions.construct(t, a) })
+            r.register(QueryFunction(k.functionName, arity: 0...1) { a, ctx in try TemporalFunctions.construct(t, a, ctx) })
         }
         let targets: [TemporalFunctions.Target] = [.date] + kinds.map { .value($0) }
         for t in targets {
             r.register(QueryFunction("\(t.name).truncate", arity: 2...3) { a, _ in try TemporalFunctions.truncate(t, a) })
             for clock in ["transaction", "statement", "realtime"] {
-                r.register(QueryFunction("\(t.name).\(clock)", arity: 0...1) { a, _ in try TemporalFunctions.now(t, a.first) })
+                r.register(QueryFunction("\(t.name).\(clock)", arity: 0...1) { a, ctx in
+                    try TemporalFunctions.now(t, a.first, at: clock == "realtime" ? Date() : ctx.statementTime)
+                })
             }
         }
         r.register(QueryFunction("datetime.fromepoch", arity: 2...2) { a, _ in

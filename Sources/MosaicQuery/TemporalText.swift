@@ -29,7 +29,10 @@ enum TemporalText {
             return v
         }
         func runLength() -> Int { var k = i; while k < u.count, u[k] >= 48 && u[k] <= 57 { k += 1 }; return k - i }
-        guard let y0 = digits(4) else { return nil }
+        // a signed year may have up to nine digits (`+999999999-12-31`)
+        var yearDigits = 4
+        if i > 0 { var k = i; while k < u.count, u[k] >= 48 && u[k] <= 57 { k += 1 }; yearDigits = max(4, min(9, k - i)) }
+        guard let y0 = digits(yearDigits) else { return nil }
         let year = sign * y0
         if i == u.count { return PartialDate.daysFromCivil(year, 1, 1) }
         let dash = u[i] == UInt8(ascii: "-")

@@ -65,10 +65,11 @@ public struct TemporalValue: Sendable, Hashable, CustomStringConvertible {
         return third == second ? second : max(guess, second)
     }
 
-    /// Nanoseconds since 1970-01-01T00:00Z (for time kinds: since midnight UTC).
-    public var instantNanos: Int64 { epochDay &* TemporalValue.nanosPerDay &+ nanoOfDay &- Int64(offsetSeconds) &* TemporalValue.nanosPerSecond }
-    /// Local nanoseconds since 1970-01-01T00:00.
-    public var localNanos: Int64 { epochDay &* TemporalValue.nanosPerDay &+ nanoOfDay }
+    /// Whole seconds since 1970-01-01T00:00Z (for time kinds: since midnight UTC); the
+    /// fraction is `nanosecond`. (Seconds, not nanoseconds: years up to ±999,999,999 fit.)
+    public var instantSeconds: Int64 { localSeconds - Int64(offsetSeconds) }
+    /// Local whole seconds since 1970-01-01T00:00.
+    public var localSeconds: Int64 { epochDay * 86_400 + nanoOfDay / TemporalValue.nanosPerSecond }
 
     public var hour: Int { Int(nanoOfDay / 3_600_000_000_000) }
     public var minute: Int { Int(nanoOfDay / 60_000_000_000 % 60) }
@@ -77,18 +78,15 @@ public struct TemporalValue: Sendable, Hashable, CustomStringConvertible {
 
     /// The same instant seen at another offset or zone (date-times and times).
     func converted(toOffset offset: Int, zone: String?) -> TemporalValue {
-        let instant = instantNanos
+        let instant = instantSeconds, frac = Int64(nanosecond)
         var off = offset
         if let zone, let tz = TimeZone(identifier: zone) {
-            let secs = TemporalValue.floorDiv(instant, TemporalValue.nanosPerSecond)
-            off = tz.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(secs)))
+            off = tz.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant)))
         }
-        let local = instant + Int64(off) * TemporalValue.nanosPerSecond
-        if kind == .time {
-            return TemporalValue(kind: .time, nanoOfDay: TemporalValue.floorMod(local, TemporalValue.nanosPerDay), offsetSeconds: off)
-        }
-        return TemporalValue(kind: .dateTime, epochDay: TemporalValue.floorDiv(local, TemporalValue.nanosPerDay),
-                             nanoOfDay: TemporalValue.floorMod(local, TemporalValue.nanosPerDay), offsetSeconds: off, zone: zone)
+        let local = instant + Int64(off)
+        let nano = TemporalValue.floorMod(local, 86_400) * TemporalValue.nanosPerSecond + frac
+        if kind == .time { return TemporalValue(kind: .time, nanoOfDay: nano, offsetSeconds: off) }
+        return TemporalValue(kind: .dateTime, epochDay: TemporalValue.floorDiv(local, 86_400), nanoOfDay: nano, offsetSeconds: off, zone: zone)
     }
 
     /// Ordering within one kind: local kinds by wall clock, the others by instant, then by
@@ -100,8 +98,10 @@ public struct TemporalValue: Sendable, Hashable, CustomStringConvertible {
         case .localTime: return c(nanoOfDay, o.nanoOfDay)
         case .localDateTime: return epochDay != o.epochDay ? c(epochDay, o.epochDay) : c(nanoOfDay, o.nanoOfDay)
         case .time, .dateTime:
-            let x = c(instantNanos, o.instantNanos)
-            return x != 0 ? x : c(localNanos, o.localNanos)
+            let x = c(instantSeconds, o.instantSeconds)
+            if x != 0 { return x }
+            let y = c(Int64(nanosecond), Int64(o.nanosecond))
+            return y != 0 ? y : c(localSeconds, o.localSeconds)
         }
     }
 
@@ -242,8 +242,8 @@ public struct TemporalValue: Sendable, Hashable, CustomStringConvertible {
         }
         guard kind == .dateTime else { return nil }
         switch key {
-        case "epochSeconds": return .int(Int(TemporalValue.floorDiv(instantNanos, TemporalValue.nanosPerSecond)))
-        case "epochMillis": return .int(Int(TemporalValue.floorDiv(instantNanos, 1_000_000)))
+        case "epochSeconds": return .int(Int(instantSeconds))
+        case "epochMillis": return .int(Int(instantSeconds) * 1000 + nanosecond / 1_000_000)
         default: return nil
         }
     }

@@ -168,15 +168,15 @@ enum TemporalFunctions {
         }
         // the zone
         var offset = baseOffset ?? 0, zoneName = baseZone
-        var convert = false
         if let tz = m["timezone"], !tz.isNull {
             let z = try zone(tz)
-            if baseOffset != nil && !assignZone && target.hasOffset { convert = true } else { offset = z.offset; zoneName = z.zone }
-            if convert {
-                let built = try make(target, day: day ?? 0, nano: nano, offset: offset, zone: zoneName)
+            if baseOffset != nil && !assignZone && target.hasOffset {
+                // a zoned base moves to the new zone: same instant, other wall clock
+                let built = try make(target, day: day, nano: nano, offset: offset, zone: zoneName)
                 guard case .temporal(let t) = built else { return built }
                 return .temporal(t.converted(toOffset: z.offset, zone: z.zone))
             }
+            offset = z.offset; zoneName = z.zone
         }
         if case .value(.time) = target, let zn = zoneName, let tz = TimeZone(identifier: zn) {
             offset = tz.secondsFromGMT(for: Date())
@@ -275,9 +275,7 @@ enum TemporalFunctions {
                                           "millisecond": 1_000_000, "microsecond": 1000]
             guard let size = sizes[u] else { throw invalid("'\(unit)' is not a unit to truncate to; use millennium, century, decade, year, weekYear, quarter, month, week, day, hour, minute, second, millisecond or microsecond") }
             if case .date = target { throw invalid("cannot truncate a date to '\(unit)'; use day or a larger unit") }
-            if case .value(let k) = target, k == .localTime || k == .time {} else if p.day == nil {
-                throw invalid("cannot make a \(target.name) from a time alone")
-            }
+            if target.hasDate && p.day == nil { throw invalid("cannot make a \(target.name) from a time alone; give a value with a date") }
             let n = p.nano ?? 0
             p.nano = n - n % size
         }
@@ -295,11 +293,11 @@ enum TemporalFunctions {
                 p.nano = (p.nano ?? 0) + Int64(extraNanos)
             }
         }
-        return try truncateRebuild(target, p, m, a)
+        return try truncateRebuild(target, p, m)
     }
 
     /// The truncated parts as a base value, with the map's fields over it.
-    static func truncateRebuild(_ target: Target, _ p: Parts, _ m0: [String: QueryValue], _ a: [QueryValue]) throws -> QueryValue {
+    static func truncateRebuild(_ target: Target, _ p: Parts, _ m0: [String: QueryValue]) throws -> QueryValue {
         var base = QueryValue.null
         if let day = p.day, let nano = p.nano {
             if let off = p.offset {
@@ -315,11 +313,8 @@ enum TemporalFunctions {
         }
         var m = m0
         m["datetime"] = base
-        if let tz = m["timezone"], !tz.isNull, p.offset != nil || a[1].isDateOnly {
-            // a zone given with truncate names the zone of the truncated fields
-            return try fromMap(target, m, assignZone: true)
-        }
-        return try fromMap(target, m)
+        // a zone given with truncate names the zone of the truncated fields
+        return try fromMap(target, m, assignZone: true)
     }
 
     // MARK: arithmetic
@@ -417,7 +412,6 @@ enum TemporalFunctions {
 }
 
 extension QueryValue {
-    var isDateOnly: Bool { if case .date(let d) = self { return d.precision < .minute }; return false }
     var isDateOrTemporal: Bool { switch self { case .date, .temporal: return true; default: return false } }
 }
 

@@ -1,3 +1,7 @@
+// QueryDuration provides the language's duration: months, days, seconds and nanoseconds kept
+// apart, ISO 8601 parsing and rendering, fractional parts cascaded (Neo4j's semantics), its
+// components, and moving Mosaic's partial dates. It uses MosaicGraph's PartialDate and
+// TemporalText (for the date-time form P2012-02-02T14:37:21.545).
 import MosaicGraph
 
 /// A duration: months, days, seconds and nanoseconds kept apart (a month is not a fixed

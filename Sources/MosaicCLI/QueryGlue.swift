@@ -72,6 +72,7 @@ struct QueryRunner {
         case .string(let s): return .string(s)
         case .date(let d): return .date(d.description)
         case .duration(let d): return .string(d.description)
+        case .temporal(let t): return t.kind.hasDate ? .date(t.description) : .string(t.description)
         case .list(let l): return .list(l.map { cell($0, g) })
         case .map(let m): return .map(m.keys.sorted().map { CellValue.MapEntry($0, cell(m[$0]!, g)) })
         case .node(let n):

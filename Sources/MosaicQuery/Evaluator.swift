@@ -194,19 +194,18 @@ extension Executor {
             case "minute": return d.precision >= .minute ? .int(d.secondOfDay / 60 % 60) : .null
             case "second": return d.precision >= .second ? .int(d.secondOfDay % 60) : .null
             case "precision": return .string(d.precision.name)
-            default: return .null
+            case "timezone", "offset", "offsetMinutes", "offsetSeconds", "epochSeconds", "epochMillis", "millisecond", "microsecond", "nanosecond":
+                guard d.precision >= .minute else { return .null }
+                let t = TemporalValue(kind: .dateTime, epochDay: d.dayNumber, nanoOfDay: Int64(d.secondOfDay) * TemporalValue.nanosPerSecond,
+                                      offsetSeconds: Int(d.offsetMinutes) * 60)
+                return t.component(key) ?? .null
+            default:
+                // week, quarter, ordinal fields of a day-precision date
+                guard d.precision >= .day else { return .null }
+                return TemporalValue.dateComponent(d.dayNumber, key) ?? .null
             }
-        case .duration(let d):
-            switch key {
-            case "years": return .int(d.months / 12)
-            case "months": return .int(d.months)
-            case "weeks": return .int(d.days / 7)
-            case "days": return .int(d.days)
-            case "hours": return .int(d.seconds / 3600)
-            case "minutes": return .int(d.seconds / 60)
-            case "seconds": return .int(d.seconds)
-            default: return .null
-            }
+        case .duration(let d): return d.component(key) ?? .null
+        case .temporal(let t): return t.component(key) ?? .null
         default: throw QueryError.type("cannot read property '\(key)' of \(b.typeName); only nodes, relationships and maps have properties", pos)
         }
     }
@@ -280,8 +279,25 @@ extension Executor {
         case let (.sub, .date(d), .duration(u)):
             guard let r = u.negated.added(to: d) else { throw QueryError.argument("InvalidArgumentValue", "the date moved out of range", pos) }
             return .date(r)
-        case let (.add, .duration(x), .duration(y)): return .duration(QueryDuration(months: x.months + y.months, days: x.days + y.days, seconds: x.seconds + y.seconds))
-        case let (.sub, .duration(x), .duration(y)): return .duration(QueryDuration(months: x.months - y.months, days: x.days - y.days, seconds: x.seconds - y.seconds))
+        case let (.add, .duration(x), .duration(y)):
+            return .duration(QueryDuration(months: x.months + y.months, days: x.days + y.days, seconds: x.seconds + y.seconds, nanoseconds: x.nanoseconds + y.nanoseconds))
+        case let (.sub, .duration(x), .duration(y)):
+            return .duration(QueryDuration(months: x.months - y.months, days: x.days - y.days, seconds: x.seconds - y.seconds, nanoseconds: x.nanoseconds - y.nanoseconds))
+        case let (.add, .temporal(t), .duration(u)), let (.add, .duration(u), .temporal(t)):
+            guard let r = TemporalFunctions.add(t, u) else { throw QueryError.argument("InvalidArgumentValue", "the \(t.kind.functionName) moved out of range", pos) }
+            return .temporal(r)
+        case let (.sub, .temporal(t), .duration(u)):
+            guard let r = TemporalFunctions.add(t, u.negated) else { throw QueryError.argument("InvalidArgumentValue", "the \(t.kind.functionName) moved out of range", pos) }
+            return .temporal(r)
+        case let (.mul, .duration(u), n), let (.mul, n, .duration(u)):
+            guard let f = n.asDouble else { throw QueryError.type("a duration can be multiplied by a number only, not \(n.typeName)", pos) }
+            guard let r = TemporalFunctions.scale(u, by: f) else { throw QueryError.argument("NumberOutOfRange", "the duration is too large", pos) }
+            return .duration(r)
+        case let (.div, .duration(u), n):
+            guard let f = n.asDouble else { throw QueryError.type("a duration can be divided by a number only, not \(n.typeName)", pos) }
+            if f == 0 { throw QueryError.argument("DivisionByZero", "division of a duration by zero", pos) }
+            guard let r = TemporalFunctions.scale(u, by: 1 / f) else { throw QueryError.argument("NumberOutOfRange", "the duration is too large", pos) }
+            return .duration(r)
         case let (.sub, .date(x), .date(y)): return .duration(QueryDuration(days: y.days(to: x)))
         default: break
         }

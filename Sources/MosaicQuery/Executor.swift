@@ -43,6 +43,8 @@ final class Executor<G: QueryGraph> {
     let deadline: UInt64
     let isCancelled: (@Sendable () -> Bool)?
     private var boxedGraph: (any QueryGraph)?
+    /// The statement clock (see FunctionContext.statementTime).
+    let startTime = Date()
 
     init(graph: G, params: [String: QueryValue], functions: FunctionRegistry, plan: QueryPlan, limits: QueryLimits) {
         self.graph = graph; self.params = params; self.functions = functions; self.plan = plan
@@ -55,7 +57,7 @@ final class Executor<G: QueryGraph> {
 
     var functionContext: FunctionContext {
         if boxedGraph == nil { boxedGraph = graph }
-        return FunctionContext(graph: boxedGraph!)
+        return FunctionContext(graph: boxedGraph!, statementTime: startTime)
     }
     func graphChanged() { boxedGraph = nil }
 

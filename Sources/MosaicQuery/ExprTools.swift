@@ -142,6 +142,7 @@ extension Expr {
         case .path(let p): return "path(\(p.nodes.count - 1))"
         case .date(let d): return "date('\(d)')"
         case .duration(let d): return "duration('\(d)')"
+        case .temporal(let t): return "\(t.kind.functionName)('\(t)')"
         }
     }
 

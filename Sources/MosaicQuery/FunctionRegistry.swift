@@ -5,6 +5,10 @@ import MosaicGraph
 public struct FunctionContext {
     /// The graph the query runs on.
     public let graph: any QueryGraph
+    /// The statement's clock: `datetime()`, `date()` and the other temporal constructors
+    /// without arguments read it, so one query sees one "now".
+    public let statementTime: Date
+    public init(graph: any QueryGraph, statementTime: Date = Date()) { self.graph = graph; self.statementTime = statementTime }
 }
 
 /// A scalar function of the language. Hosts add their own (e.g. `derived(r)`) with `register`.
@@ -113,7 +117,8 @@ public struct FunctionRegistry: Sendable {
             case .bool(let b): return .string(b ? "true" : "false")
             case .date(let d): return .string(d.description)
             case .duration(let d): return .string(d.description)
-            default: throw typeError("toString", a[0], "a number, boolean, string or date")
+            case .temporal(let t): return .string(t.description)
+            default: throw typeError("toString", a[0], "a number, boolean, string, temporal value or duration")
             }
         })
         for (n, base) in [("toIntegerOrNull", "toInteger"), ("toFloatOrNull", "toFloat"), ("toBooleanOrNull", "toBoolean"), ("toStringOrNull", "toString")] {
@@ -213,27 +218,31 @@ public struct FunctionRegistry: Sendable {
             if d.isEmpty { return .list(s.map { .string(String($0)) }) }
             return .list(s.components(separatedBy: d).map { .string($0) })
         })
-        r.register(QueryFunction("date", arity: 0...1) { a, _ in
-            if a.isEmpty {
-                let now = PartialDate(Date())
-                return .date(PartialDate(year: now.year, month: now.month, day: now.day)!)
-            }
+        r.register(QueryFunction("date", arity: 0...1) { a, ctx in
+            if a.isEmpty { return try TemporalFunctions.now(.date, nil, at: ctx.statementTime) }
             switch a[0] {
             case .string(let s):
                 if s.count == 8, let n = Int(s), let d = PartialDate(year: n / 10000, month: n / 100 % 100, day: n % 100) { return .date(d) }
                 if let d = plainDay(s) { return .date(d) }
-                guard let d = PartialDate(s) else { throw QueryError.argument("InvalidArgumentValue", "'\(s)' is not a date; write YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm") }
-                return .date(d)
-            case .date: return a[0]
+                if let d = PartialDate(s) { return .date(d) }
+                if let day = TemporalText.date(Substring(s)) { return .date(try TemporalFunctions.dayDate(day)) }
+                if let p = TemporalText.dateTime(Substring(s)), let day = p.epochDay { return .date(try TemporalFunctions.dayDate(day)) }
+                throw QueryError.argument("InvalidArgumentValue", "'\(s)' is not a date; write YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Www-D, YYYY-DDD or YYYY-MM-DDThh:mm")
+            case .date(let d) where d.precision <= .day: return a[0]
+            case .date, .temporal: return try TemporalFunctions.construct(.date, a, ctx)
             case .map(let m):
-                guard case .int(let y)? = m["year"] else { throw QueryError.argument("InvalidArgumentValue", "date({...}) needs at least a year") }
-                var mo: Int? = nil, dd: Int? = nil
-                if case .int(let x)? = m["month"] { mo = x }
-                if case .int(let x)? = m["day"] { dd = x }
-                guard let d = PartialDate(year: y, month: mo, day: dd) else {
-                    throw QueryError.argument("InvalidArgumentValue", "date(\(Expr.render(a[0]))) is not a real date")
+                if m.keys.allSatisfy({ $0 == "timezone" }) { return try TemporalFunctions.now(.date, m["timezone"], at: ctx.statementTime) }
+                // Mosaic's partial dates: {year}, {year, month} keep their precision
+                if m.keys.allSatisfy({ ["year", "month", "day"].contains($0) }), case .int(let y)? = m["year"] {
+                    var mo: Int? = nil, dd: Int? = nil
+                    if case .int(let x)? = m["month"] { mo = x }
+                    if case .int(let x)? = m["day"] { dd = x }
+                    guard let d = PartialDate(year: y, month: mo, day: dd) else {
+                        throw QueryError.argument("InvalidArgumentValue", "date(\(Expr.render(a[0]))) is not a real date")
+                    }
+                    return .date(d)
                 }
-                return .date(d)
+                return try TemporalFunctions.fromMap(.date, m)
             default: throw typeError("date", a[0], "a string or map")
             }
         })
@@ -245,22 +254,25 @@ public struct FunctionRegistry: Sendable {
             case .duration: return a[0]
             case .map(let m):
                 func n(_ k: String) -> Double { m[k]?.asDouble ?? 0 }
-                for k in ["years", "months", "weeks", "days", "hours", "minutes", "seconds"] where abs(n(k)) >= 1e12 {
+                let keys = ["years", "quarters", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds", "nanoseconds"]
+                for k in m.keys where !keys.contains(k) {
+                    throw QueryError.argument("InvalidArgumentValue", "duration() does not take '\(k)'; use \(keys.joined(separator: ", "))")
+                }
+                for k in keys where abs(n(k)) >= 1e12 && k != "nanoseconds" && k != "microseconds" && k != "milliseconds" {
                     throw QueryError.argument("NumberOutOfRange", "duration(): \(k) is too large")
                 }
-                return .duration(QueryDuration(months: Int(n("years") * 12 + n("months")), days: Int(n("weeks") * 7 + n("days")),
-                                               seconds: Int(n("hours") * 3600 + n("minutes") * 60 + n("seconds"))))
+                let secs = n("hours") * 3600 + n("minutes") * 60 + n("seconds")
+                let whole = secs.rounded(.towardZero)
+                let nanos = (secs - whole) * 1e9 + n("milliseconds") * 1e6 + n("microseconds") * 1e3 + n("nanoseconds")
+                guard let d = QueryDuration.approximate(months: n("years") * 12 + n("quarters") * 3 + n("months"), days: n("weeks") * 7 + n("days"),
+                                                        seconds: whole, nanos: nanos) else {
+                    throw QueryError.argument("NumberOutOfRange", "duration(): the duration is too large")
+                }
+                return .duration(d)
             default: throw typeError("duration", a[0], "a string or map")
             }
         })
-        r.register(QueryFunction("duration.between", arity: 2...2) { a, _ in
-            guard case .date(let x) = a[0], case .date(let y) = a[1] else { throw typeError("duration.between", a[0], "two dates") }
-            return .duration(QueryDuration(days: x.days(to: y)))
-        })
-        r.register(QueryFunction("duration.inDays", arity: 2...2) { a, _ in
-            guard case .date(let x) = a[0], case .date(let y) = a[1] else { throw typeError("duration.inDays", a[0], "two dates") }
-            return .duration(QueryDuration(days: x.days(to: y)))
-        })
+        registerTemporal(&r)
         // Mosaic extensions on dates with precision
         r.register(QueryFunction("overlaps", arity: 2...2) { a, _ in
             guard case .date(let x) = a[0], case .date(let y) = a[1] else { throw typeError("overlaps", a[0], "two dates") }

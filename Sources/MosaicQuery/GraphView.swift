@@ -218,8 +218,11 @@ extension Value {
         case .date(let d): self = .date(d)
         case .list(let l): self = .list(try l.map(Value.init))
         case .map(let m): self = .map(try m.mapValues(Value.init))
-        case .node, .relationship, .path, .duration:
+        case .node, .relationship, .path:
             throw QueryError(.typeError, "InvalidPropertyType", "a \(q.typeName) cannot be stored as a property value", phase: .runtime)
+        case .duration, .temporal:
+            throw QueryError(.typeError, "InvalidPropertyType",
+                             "a \(q.typeName) cannot be stored in a Mosaic graph; store its text with toString(...) (dates store as they are)", phase: .runtime)
         }
     }
 }

@@ -1,58 +1,144 @@
+// QueryDuration provides the language's duration: months, days, seconds and nanoseconds kept
+// apart, ISO 8601 parsing and rendering, fractional parts cascaded (Neo4j's semantics), its
+// components, and moving Mosaic's partial dates. It uses MosaicGraph's PartialDate and
+// TemporalText (for the date-time form P2012-02-02T14:37:21.545).
 import MosaicGraph
 
-/// A duration: months, days and seconds kept apart (a month is not a fixed number of days).
+/// A duration: months, days, seconds and nanoseconds kept apart (a month is not a fixed
+/// number of days, nor a day a fixed number of seconds). Nanoseconds are kept in 0..<10^9.
 public struct QueryDuration: Sendable, Hashable, CustomStringConvertible {
     public var months: Int
     public var days: Int
     public var seconds: Int
-    public init(months: Int = 0, days: Int = 0, seconds: Int = 0) { self.months = months; self.days = days; self.seconds = seconds }
+    public var nanoseconds: Int
+    public init(months: Int = 0, days: Int = 0, seconds: Int = 0, nanoseconds: Int = 0) {
+        self.months = months; self.days = days
+        let carry = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : -((999_999_999 - nanoseconds) / 1_000_000_000)
+        self.seconds = seconds + carry
+        self.nanoseconds = nanoseconds - carry * 1_000_000_000
+    }
 
-    /// ISO 8601: `P1Y2M3DT4H5M6S`, `P3W`; nil when malformed.
+    static let secondsPerMonth = 2_629_746.0
+    static let daysPerMonth = 30.436875
+
+    /// A duration from fractional parts: fractions of a month cascade into days (30.436875 a
+    /// month), fractions of a day into seconds, fractions of a second into nanoseconds.
+    static func approximate(months: Double, days: Double, seconds: Double, nanos: Double) -> QueryDuration? {
+        let m = months.rounded(.towardZero)
+        let dd = days + (months - m) * daysPerMonth
+        let d = dd.rounded(.towardZero)
+        let ss = seconds + (dd - d) * 86_400
+        let s = ss.rounded(.towardZero)
+        // nanoseconds toward zero, but a value within float noise of a whole one is that one
+        let exact = nanos + (ss - s) * 1e9
+        let n = abs(exact - exact.rounded()) < 1e-3 ? exact.rounded() : exact.rounded(.towardZero)
+        for v in [m, d, s, n] where !v.isFinite || abs(v) >= 9.2e18 { return nil }
+        return QueryDuration(months: Int(m), days: Int(d), seconds: Int(s), nanoseconds: Int(n))
+    }
+
+    /// ISO 8601: `P1Y2M3DT4H5M6.7S`, `P3W`, `PT-1.5S`; also the date-time form
+    /// `P0001-02-03T04:05:06`; nil when malformed.
     public static func parse(_ text: String) -> QueryDuration? {
         var s = Substring(text.uppercased())
-        var sign = 1
+        var sign = 1.0
         if s.hasPrefix("-") { sign = -1; s = s.dropFirst() }
         guard s.hasPrefix("P") else { return nil }
         s = s.dropFirst()
-        var d = QueryDuration()
+        if s.count >= 10, s.prefix(4).allSatisfy(\.isNumber), s.dropFirst(4).first == "-" {
+            // P2012-02-02T14:37:21.545
+            guard let dt = TemporalText.dateTime(s) else { return nil }
+            let (y, m, d) = PartialDate.civilFromDays(dt.epochDay ?? 0)
+            let nanos = dt.nanoOfDay ?? 0
+            return QueryDuration(months: Int(sign) * (y * 12 + m), days: Int(sign) * d, seconds: Int(sign) * Int(nanos / 1_000_000_000),
+                                 nanoseconds: Int(sign) * Int(nanos % 1_000_000_000))
+        }
+        var months = 0.0, days = 0.0, secs = 0.0, nanos = 0.0
         var inTime = false
         var num = ""
         var any = false
         for c in s {
             if c == "T" { inTime = true; continue }
-            if c.isNumber || c == "." || c == "-" { num.append(c); continue }
+            if c.isNumber || c == "." || c == "," || c == "-" || c == "+" { num.append(c == "," ? "." : c); continue }
             guard let v = Double(num), abs(v) < 1e12 else { return nil }
             num = ""; any = true
             switch (c, inTime) {
-            case ("Y", false): d.months += Int(v * 12)
-            case ("M", false): d.months += Int(v)
-            case ("W", false): d.days += Int(v * 7)
-            case ("D", false): d.days += Int(v)
-            case ("H", true): d.seconds += Int(v * 3600)
-            case ("M", true): d.seconds += Int(v * 60)
-            case ("S", true): d.seconds += Int(v)
+            case ("Y", false): months += v * 12
+            case ("M", false): months += v
+            case ("W", false): days += v * 7
+            case ("D", false): days += v
+            case ("H", true): secs += v * 3600
+            case ("M", true): secs += v * 60
+            case ("S", true):
+                let whole = v.rounded(.towardZero)
+                secs += whole
+                nanos += ((v - whole) * 1e9).rounded()
             default: return nil
             }
         }
         guard any, num.isEmpty else { return nil }
-        return QueryDuration(months: sign * d.months, days: sign * d.days, seconds: sign * d.seconds)
+        return approximate(months: sign * months, days: sign * days, seconds: sign * secs, nanos: sign * nanos)
     }
 
     public var description: String {
+        if months == 0 && days == 0 && seconds == 0 && nanoseconds == 0 { return "PT0S" }
         var s = "P"
         if months / 12 != 0 { s += "\(months / 12)Y" }
         if months % 12 != 0 { s += "\(months % 12)M" }
         if days != 0 { s += "\(days)D" }
-        if seconds != 0 {
+        if seconds != 0 || nanoseconds != 0 {
             s += "T"
-            if seconds / 3600 != 0 { s += "\(seconds / 3600)H" }
-            if seconds % 3600 / 60 != 0 { s += "\(seconds % 3600 / 60)M" }
-            if seconds % 60 != 0 { s += "\(seconds % 60)S" }
+            let negative = seconds < 0
+            var secs = seconds, nanos = nanoseconds
+            if negative && nanos != 0 { secs += 1; nanos = 1_000_000_000 - nanos }
+            if secs / 3600 != 0 { s += "\(secs / 3600)H" }
+            if secs % 3600 / 60 != 0 { s += "\(secs % 3600 / 60)M" }
+            let rest = secs % 60
+            if nanos != 0 {
+                s += (rest == 0 && negative ? "-0" : "\(rest)") + "." + TemporalValue.fractionText(nanos, groups: false) + "S"
+            } else if rest != 0 {
+                s += "\(rest)S"
+            }
         }
-        return s == "P" ? "PT0S" : s
+        return s
     }
 
-    var negated: QueryDuration { QueryDuration(months: -months, days: -days, seconds: -seconds) }
+    /// Nanoseconds of the seconds part (seconds and nanoseconds), nil on overflow.
+    var totalNanos: Int64? {
+        let (a, o1) = Int64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let (b, o2) = a.addingReportingOverflow(Int64(nanoseconds))
+        return o1 || o2 ? nil : b
+    }
+
+    func component(_ key: String) -> QueryValue? {
+        // the seconds field is floored: -0.9 s is -1 second and 100,000,000 nanoseconds
+        let secs = Int64(seconds), nanos = Int64(nanoseconds)
+        let wholeSecs = secs, fracNanos = nanos
+        switch key {
+        case "years": return .int(months / 12)
+        case "quarters": return .int(months / 3)
+        case "months": return .int(months)
+        case "weeks": return .int(days / 7)
+        case "days": return .int(days)
+        case "hours": return .int(Int(wholeSecs / 3600))
+        case "minutes": return .int(Int(wholeSecs / 60))
+        case "seconds": return .int(Int(wholeSecs))
+        case "milliseconds": return .int(Int(secs * 1000 + nanos / 1_000_000))
+        case "microseconds": return .int(Int(secs * 1_000_000 + nanos / 1000))
+        case "nanoseconds": return .int(Int(secs &* 1_000_000_000 &+ nanos))
+        case "quartersOfYear": return .int(months % 12 / 3)
+        case "monthsOfQuarter": return .int(months % 3)
+        case "monthsOfYear": return .int(months % 12)
+        case "daysOfWeek": return .int(days % 7)
+        case "minutesOfHour": return .int(Int(wholeSecs / 60 % 60))
+        case "secondsOfMinute": return .int(Int(wholeSecs % 60))
+        case "millisecondsOfSecond": return .int(Int(fracNanos / 1_000_000))
+        case "microsecondsOfSecond": return .int(Int(fracNanos / 1000))
+        case "nanosecondsOfSecond": return .int(Int(fracNanos))
+        default: return nil
+        }
+    }
+
+    var negated: QueryDuration { QueryDuration(months: -months, days: -days, seconds: -seconds, nanoseconds: -nanoseconds) }
 
     /// `date` moved by this duration, keeping the date's precision (month-precision dates
     /// move by months; days and seconds are added as whole days).

@@ -23,6 +23,8 @@ public enum QueryValue: Sendable, Hashable {
     /// A date with its precision (Mosaic's `PartialDate`: year, month, day or instant).
     case date(PartialDate)
     case duration(QueryDuration)
+    /// A local time, time, local date-time or date-time (see `TemporalValue`).
+    case temporal(TemporalValue)
 
     public var isNull: Bool { if case .null = self { return true }; return false }
 
@@ -41,6 +43,7 @@ public enum QueryValue: Sendable, Hashable {
         case .path: return "PATH"
         case .date: return "DATE"
         case .duration: return "DURATION"
+        case .temporal(let t): return t.kind.typeName
         }
     }
 
@@ -63,6 +66,7 @@ public enum QueryValue: Sendable, Hashable {
         case let (.path(a), .path(b)): return a == b
         case let (.date(a), .date(b)): return a == b
         case let (.duration(a), .duration(b)): return a == b
+        case let (.temporal(a), .temporal(b)): return a == b
         case let (.list(a), .list(b)):
             if a.count != b.count { return false }
             var sawNull = false
@@ -95,6 +99,7 @@ public enum QueryValue: Sendable, Hashable {
         case let (.string(a), .string(b)): return a < b ? -1 : (a > b ? 1 : 0)
         case let (.bool(a), .bool(b)): return a == b ? 0 : (a ? 1 : -1)
         case let (.date(a), .date(b)): return a < b ? -1 : (a == b ? 0 : 1)
+        case let (.temporal(a), .temporal(b)): return a.compare(b)
         case let (.list(a), .list(b)):
             for (x, y) in zip(a, b) {
                 guard let c = x.compare(y) else { return nil }
@@ -114,10 +119,21 @@ public enum QueryValue: Sendable, Hashable {
         case .path: return 4
         case .date: return 5
         case .duration: return 5
+        case .temporal: return 5
         case .string: return 6
         case .bool: return 7
         case .int, .float: return 8
         case .null: return 9
+        }
+    }
+
+    /// Order among the temporal kinds in ORDER BY: dates, local times, times, local
+    /// date-times, date-times, durations.
+    private var temporalRank: Int {
+        switch self {
+        case .date: return 0
+        case .temporal(let t): return 1 + Int(t.kind.rawValue)
+        default: return 9
         }
     }
 
@@ -151,10 +167,12 @@ public enum QueryValue: Sendable, Hashable {
             let c = la.orderCompare(lb); if c != 0 { return c }
             return QueryValue.list(a.relationships.map { .relationship($0) }).orderCompare(.list(b.relationships.map { .relationship($0) }))
         case (.null, .null): return 0
-        case (.date, .duration): return -1
-        case (.duration, .date): return 1
+        case let (.temporal(a), .temporal(b)) where a.kind == b.kind: return a.compare(b)!
+        case (.date, .duration), (.date, .temporal), (.temporal, .duration), (.temporal, .date), (.duration, .date), (.duration, .temporal):
+            return temporalRank < other.temporalRank ? -1 : 1
+        case let (.temporal(a), .temporal(b)): return a.kind.rawValue < b.kind.rawValue ? -1 : 1
         case let (.duration(a), .duration(b)):
-            return a.months != b.months ? (a.months < b.months ? -1 : 1) : a.days != b.days ? (a.days < b.days ? -1 : 1) : (a.seconds < b.seconds ? -1 : a.seconds > b.seconds ? 1 : 0)
+            return a.months != b.months ? (a.months < b.months ? -1 : 1) : a.days != b.days ? (a.days < b.days ? -1 : 1) : a.seconds != b.seconds ? (a.seconds < b.seconds ? -1 : 1) : (a.nanoseconds < b.nanoseconds ? -1 : a.nanoseconds > b.nanoseconds ? 1 : 0)
         default: return compare(other) ?? 0
         }
     }

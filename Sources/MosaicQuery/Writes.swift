@@ -2,12 +2,12 @@
 extension Executor {
     func checkStorable(_ v: QueryValue, _ pos: SourcePosition?) throws {
         switch v {
-        case .null, .bool, .int, .float, .string, .date: return
-        case .duration: throw QueryError(.typeError, "InvalidPropertyType", "a duration cannot be stored; store the dates it separates", at: pos, phase: .runtime)
+        // durations and temporals: a Mosaic graph refuses them when written (GraphView)
+        case .null, .bool, .int, .float, .string, .date, .duration, .temporal: return
         case .list(let l):
             for x in l {
                 switch x {
-                case .bool, .int, .float, .string, .date, .null: continue
+                case .bool, .int, .float, .string, .date, .duration, .temporal, .null: continue
                 default: throw QueryError(.typeError, "InvalidPropertyType", "a property can hold a list of simple values only, not a list containing \(x.typeName)", at: pos, phase: .runtime)
                 }
             }

@@ -185,6 +185,8 @@ struct TCKComparator<G: QueryGraph> {
             return abs(x - y) <= 1e-12 * max(abs(x), abs(y)) || String(x) == String(y) || abs(x - y) < 1e-15
         case let (.string(x), .string(y)): return x == y
         case let (.string(x), .date(d)): return x == d.description
+        case let (.string(x), .temporal(t)): return x == t.description
+        case let (.string(x), .duration(d)): return x == d.description
         case let (.list(x), .list(y)):
             guard x.count == y.count else { return false }
             if !ignoreListOrder { return zip(x, y).allSatisfy { matches($0, $1) } }

@@ -608,7 +608,9 @@ final class KBContext {
             case .float(let d): return .value(.float(d))
             case .string(let t): return .value(.string(t))
             case .date(let d): return .value(.date(d))
-            default: return .value(.string("\(v)"))
+            // durations and the other temporals reach Lua as their ISO 8601 text
+            case .duration(let d): return .value(.string(d.description))
+            case .temporal(let t): return .value(.string(t.description))
             }
         }
         return PluginQueryResult(columns: table.columns, rows: table.rows.map { $0.map(cell) })

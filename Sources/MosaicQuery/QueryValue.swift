@@ -22,9 +22,11 @@ public enum QueryValue: Sendable, Hashable {
     case path(PathValue)
     /// A date with its precision (Mosaic's `PartialDate`: year, month, day or instant).
     case date(PartialDate)
-    case duration(QueryDuration)
+    /// Boxed (`indirect`), as is `temporal`: their payloads (32 and 48 bytes) would otherwise
+    /// set the size of every value in every row (a value is 24 bytes with them boxed, 56 without).
+    indirect case duration(QueryDuration)
     /// A local time, time, local date-time or date-time (see `TemporalValue`).
-    case temporal(TemporalValue)
+    indirect case temporal(TemporalValue)
 
     public var isNull: Bool { if case .null = self { return true }; return false }
 

@@ -220,9 +220,17 @@ extension Value {
         case .map(let m): self = .map(try m.mapValues(Value.init))
         case .node, .relationship, .path:
             throw QueryError(.typeError, "InvalidPropertyType", "a \(q.typeName) cannot be stored as a property value", phase: .runtime)
+        case .temporal(let t) where t.kind == .dateTime:
+            // a Mosaic instant: to the second, with its UTC offset (a named zone keeps its offset)
+            let instant = PartialDate(seconds: t.instantSeconds, precision: .second, offsetMinutes: Int16(clamping: t.offsetSeconds / 60))
+            guard t.offsetSeconds % 60 == 0, (-9999...9999).contains(instant.year) else {
+                throw QueryError(.typeError, "InvalidPropertyType",
+                                 "\(t) cannot be stored in a Mosaic graph (years -9999…9999, offsets in whole minutes); store toString(...) instead", phase: .runtime)
+            }
+            self = .date(instant)
         case .duration, .temporal:
             throw QueryError(.typeError, "InvalidPropertyType",
-                             "a \(q.typeName) cannot be stored in a Mosaic graph; store its text with toString(...) (dates store as they are)", phase: .runtime)
+                             "a \(q.typeName) cannot be stored in a Mosaic graph; store its text with toString(...), or a datetime (dates and date-times store as they are)", phase: .runtime)
         }
     }
 }

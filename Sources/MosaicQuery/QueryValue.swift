@@ -69,6 +69,8 @@ public enum QueryValue: Sendable, Hashable {
         case let (.date(a), .date(b)): return a == b
         case let (.duration(a), .duration(b)): return a == b
         case let (.temporal(a), .temporal(b)): return a == b
+        case let (.date(d), .temporal(t)), let (.temporal(t), .date(d)):
+            return QueryValue.instantOrder(d, t).map { $0 == 0 } ?? false
         case let (.list(a), .list(b)):
             if a.count != b.count { return false }
             var sawNull = false
@@ -102,6 +104,8 @@ public enum QueryValue: Sendable, Hashable {
         case let (.bool(a), .bool(b)): return a == b ? 0 : (a ? 1 : -1)
         case let (.date(a), .date(b)): return a < b ? -1 : (a == b ? 0 : 1)
         case let (.temporal(a), .temporal(b)): return a.compare(b)
+        case let (.date(d), .temporal(t)): return QueryValue.instantOrder(d, t)
+        case let (.temporal(t), .date(d)): return QueryValue.instantOrder(d, t).map { -$0 }
         case let (.list(a), .list(b)):
             for (x, y) in zip(a, b) {
                 guard let c = x.compare(y) else { return nil }
@@ -110,6 +114,16 @@ public enum QueryValue: Sendable, Hashable {
             return a.count < b.count ? -1 : (a.count > b.count ? 1 : 0)
         default: return nil
         }
+    }
+
+    /// A Mosaic instant (a date to the minute or second, as `validFrom` may be and as a
+    /// stored `datetime` reads back) against a `datetime`: ordered by the instant. Nil for a
+    /// coarser date or another temporal kind (not comparable, as dates and date-times are not).
+    static func instantOrder(_ d: PartialDate, _ t: TemporalValue) -> Int? {
+        guard d.precision >= .minute, t.kind == .dateTime else { return nil }
+        let ts = t.instantSeconds
+        if d.seconds != ts { return d.seconds < ts ? -1 : 1 }
+        return t.nanosecond == 0 ? 0 : -1
     }
 
     private var orderRank: Int {

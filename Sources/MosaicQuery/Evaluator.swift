@@ -334,7 +334,15 @@ extension Executor {
             return .int(r.0)
         default:
             guard let x = a.asDouble, let y = b.asDouble else {
-                throw QueryError.type("cannot apply \(op.rawValue) to \(a.typeName) and \(b.typeName)", pos)
+                var hint = ""
+                switch (op, a, b) {
+                case (.sub, .temporal, .temporal), (.sub, .temporal, .date), (.sub, .date, .temporal):
+                    hint = "; the time between two temporal values is duration.between(a, b)"
+                case (.add, .temporal, .temporal), (.add, .date, .temporal), (.add, .temporal, .date):
+                    hint = "; add a duration to a temporal value (x + duration('PT1H'))"
+                default: break
+                }
+                throw QueryError.type("cannot apply \(op.rawValue) to \(a.typeName) and \(b.typeName)\(hint)", pos)
             }
             switch op {
             case .add: return .float(x + y)

@@ -34,6 +34,8 @@ public struct FunctionRegistry: Sendable {
     public init() {}
     public mutating func register(_ f: QueryFunction) { functions[f.name.lowercased()] = f }
     public func lookup(_ name: String) -> QueryFunction? { functions[name.lowercased()] }
+    /// Every function's name as registered (`toUpper`, `duration.between`), sorted.
+    public var names: [String] { functions.values.map(\.name).sorted() }
 
     static func typeError(_ fn: String, _ v: QueryValue, _ wanted: String) -> QueryError {
         QueryError.type("\(fn)() expects \(wanted) but got \(v.typeName); convert the argument first (e.g. toString, toInteger)")

@@ -10,7 +10,8 @@ final class ConsoleCompleterTests: XCTestCase {
         entityNames: ["Hmeimim Air Base", "Tartus Naval Facility", "Russia"],
         pluginNames: ["syria_bases", "co_location"],
         reportNames: ["daily", "weekly"],
-        luaNames: ["kb.find", "kb.entity", "kb.query", "print", "string.format"])
+        luaNames: ["kb.find", "kb.entity", "kb.query", "print", "string.format"],
+        functions: ["count", "toUpper", "toString", "duration", "duration.between", "duration.inDays", "date.truncate"])
 
     /// Line with `|` marking the cursor, the context, the prefix and the candidates.
     static let queryCases: [(String, CompletionResult.Context, String, [String])] = [
@@ -45,6 +46,12 @@ final class ConsoleCompleterTests: XCTestCase {
         ("MATCH (n) WHERE n:Ba|", .label, "Ba", ["Base"]),
         ("RETURN 'a:b' + x.na|", .propertyKey, "na", ["name"]),
         ("MATCH (n) // comment 'hm|", .keyword, "hm", []),
+        ("RETURN toU|", .keyword, "toU", ["toUpper"]),
+        ("RETURN co|", .keyword, "co", ["contains", "count"]),
+        ("RETURN dur|", .keyword, "dur", ["duration", "duration.between", "duration.inDays"]),
+        ("RETURN duration.in|", .function, "in", ["inDays"]),
+        ("RETURN Duration.|", .function, "", ["between", "inDays"]),
+        ("MATCH (d) RETURN d.na|", .propertyKey, "na", ["name"]),
     ]
 
     func testQueryCompletion() {

@@ -13,6 +13,12 @@ public protocol CompletionVocabulary: Sendable {
     var reportNames: [String] { get }
     /// Lua globals and API functions, dotted (`kb.find`, `string.format`).
     var luaNames: [String] { get }
+    /// The query language's functions as registered (`toUpper`, `duration.between`).
+    var functions: [String] { get }
+}
+
+extension CompletionVocabulary {
+    public var functions: [String] { [] }
 }
 
 /// A fixed vocabulary (tests, or a snapshot of the schema taken when the console starts).
@@ -26,11 +32,13 @@ public struct StaticVocabulary: CompletionVocabulary {
     public var pluginNames: [String]
     public var reportNames: [String]
     public var luaNames: [String]
+    public var functions: [String]
 
     public init(keywords: [String] = ConsoleCompleter.queryKeywords, labels: [String] = [],
                 relationTypes: [String] = [], propertyKeys: [String] = [], entityIDs: [String] = [],
                 entityNames: [String] = [], pluginNames: [String] = [], reportNames: [String] = [],
-                luaNames: [String] = []) {
+                luaNames: [String] = [], functions: [String] = []) {
+        self.functions = functions
         self.keywords = keywords
         self.labels = labels
         self.relationTypes = relationTypes
@@ -48,7 +56,7 @@ public struct StaticVocabulary: CompletionVocabulary {
 public struct CompletionResult: Sendable, Equatable {
     public enum Context: String, Sendable, Equatable {
         case none, metaCommand, plugin, report, entityID, entity, label, relationType, propertyKey,
-             keyword, option, lua
+             keyword, option, lua, function
     }
 
     public var context: Context
@@ -157,6 +165,9 @@ public struct ConsoleCompleter: Sendable {
         if context == .none {
             return CompletionResult(context: .none, start: start, prefix: string(s[start...]), candidates: [])
         }
+        if context == .function {
+            return result(.function, s, start: start, from: namespace(s, base: base, dot: start - 1))
+        }
         return result(context, s, start: start, from: names(for: context))
     }
 
@@ -167,7 +178,8 @@ public struct ConsoleCompleter: Sendable {
         guard p >= base else { return .keyword }
         let previous = s[p]
         if previous == "." {
-            return p > base && isDigit(s[p - 1]) ? .none : .propertyKey
+            if p > base && isDigit(s[p - 1]) { return .none }
+            return namespace(s, base: base, dot: p).isEmpty ? .propertyKey : .function
         }
         let bracket = innermostBracket(s, from: base, to: wordStart)
         if previous == ":" || previous == "|" {
@@ -185,6 +197,16 @@ public struct ConsoleCompleter: Sendable {
         return .keyword
     }
 
+    /// The functions of the namespace named just before the dot at `dot` (`duration` in
+    /// `duration.be`): their names after the dot; empty when it names no namespace.
+    private func namespace(_ s: [Unicode.Scalar], base: Int, dot: Int) -> [String] {
+        var start = dot
+        while start > base, isWordChar(s[start - 1]) || s[start - 1] == "." { start -= 1 }
+        guard start < dot else { return [] }
+        let head = string(s[start..<dot]).lowercased() + "."
+        return vocabulary.functions.filter { $0.lowercased().hasPrefix(head) }.map { String($0.dropFirst(head.count)) }
+    }
+
     private func names(for context: CompletionResult.Context) -> [String] {
         switch context {
         case .label: return vocabulary.labels
@@ -197,10 +219,14 @@ public struct ConsoleCompleter: Sendable {
     private func keywordResult(_ s: [Unicode.Scalar], start: Int) -> CompletionResult {
         let prefix = string(s[start...])
         let lower = !prefix.isEmpty && prefix == prefix.lowercased()
-        let matches = vocabulary.keywords.filter { $0.lowercased().hasPrefix(prefix.lowercased()) }
+        let folded = prefix.lowercased()
+        let matches = vocabulary.keywords.filter { $0.lowercased().hasPrefix(folded) }
             .map { lower ? $0.lowercased() : $0.uppercased() }
+        // functions as registered (a keyword of the same name, COUNT, is offered once)
+        let taken = Set(matches.map { $0.lowercased() })
+        let functions = folded.isEmpty ? [] : vocabulary.functions.filter { $0.lowercased().hasPrefix(folded) && !taken.contains($0.lowercased()) }
         return CompletionResult(context: .keyword, start: start, prefix: prefix,
-                                candidates: Array(Set(matches)).sorted())
+                                candidates: Array(Set(matches + functions)).sorted())
     }
 
     // MARK: Lua

@@ -13,6 +13,7 @@ struct LiveVocabulary: CompletionVocabulary {
     var pluginNames: [String] = []
     var reportNames: [String] = []
     var luaNames: [String] = LiveVocabulary.luaAPI
+    var functions: [String] = QueryRunner.functions.names
 
     static let luaAPI = ["kb.get", "kb.find", "kb.query", "kb.search", "kb.date", "kb.assert", "kb.retract", "kb.derive",
                          "kb.log", "kb.random", "kb.now", "string.format", "string.find", "string.match", "string.gsub",

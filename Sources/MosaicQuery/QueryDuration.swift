@@ -109,6 +109,12 @@ public struct QueryDuration: Sendable, Hashable, CustomStringConvertible {
         return o1 || o2 ? nil : b
     }
 
+    private func scaled(_ secs: Int64, _ factor: Int64, _ plus: Int64) -> QueryValue {
+        let (a, o1) = secs.multipliedReportingOverflow(by: factor)
+        let (b, o2) = a.addingReportingOverflow(plus)
+        return o1 || o2 ? .null : .int(Int(b))
+    }
+
     func component(_ key: String) -> QueryValue? {
         // the seconds field is floored: -0.9 s is -1 second and 100,000,000 nanoseconds
         let secs = Int64(seconds), nanos = Int64(nanoseconds)
@@ -122,9 +128,10 @@ public struct QueryDuration: Sendable, Hashable, CustomStringConvertible {
         case "hours": return .int(Int(wholeSecs / 3600))
         case "minutes": return .int(Int(wholeSecs / 60))
         case "seconds": return .int(Int(wholeSecs))
-        case "milliseconds": return .int(Int(secs * 1000 + nanos / 1_000_000))
-        case "microseconds": return .int(Int(secs * 1_000_000 + nanos / 1000))
-        case "nanoseconds": return .int(Int(secs &* 1_000_000_000 &+ nanos))
+        // null rather than a wrapped number when the total leaves Int64
+        case "milliseconds": return scaled(secs, 1000, nanos / 1_000_000)
+        case "microseconds": return scaled(secs, 1_000_000, nanos / 1000)
+        case "nanoseconds": return scaled(secs, 1_000_000_000, nanos)
         case "quartersOfYear": return .int(months % 12 / 3)
         case "monthsOfQuarter": return .int(months % 3)
         case "monthsOfYear": return .int(months % 12)

@@ -63,14 +63,25 @@ enum TemporalFunctions {
         }
     }
 
+    /// The values a calendar or clock field can take (checked before any arithmetic on them,
+    /// so no field can overflow it); the epoch fields take any integer.
+    static let fieldRanges: [String: ClosedRange<Int>] = [
+        "year": -999_999_999...999_999_999, "month": 1...12, "day": 1...31, "week": 1...53, "dayOfWeek": 1...7,
+        "ordinalDay": 1...366, "quarter": 1...4, "dayOfQuarter": 1...92, "hour": 0...23, "minute": 0...59,
+        "second": 0...59, "millisecond": 0...999, "microsecond": 0...999_999, "nanosecond": -999_999_999...999_999_999,
+    ]
+
     static func int(_ m: [String: QueryValue], _ key: String) throws -> Int? {
         guard let v = m[key] else { return nil }
+        let i: Int
         switch v {
         case .null: return nil
-        case .int(let i): return i
-        case .float(let f) where f == f.rounded() && abs(f) < 1e15: return Int(f)
+        case .int(let x): i = x
+        case .float(let f) where f == f.rounded() && abs(f) < 1e15: i = Int(f)
         default: throw QueryError.type("\(key) must be an integer, not \(v.typeName)")
         }
+        if let r = fieldRanges[key], !r.contains(i) { throw invalid("\(key) \(i) is out of range (\(r.lowerBound) to \(r.upperBound))") }
+        return i
     }
 
     static func zone(_ v: QueryValue) throws -> (offset: Int, zone: String?) {
@@ -104,12 +115,26 @@ enum TemporalFunctions {
             baseNano = n; baseOffset = p.offset; baseZone = p.zone
         }
         // epoch forms
-        if let es = try int(m, "epochSeconds") ?? (try int(m, "epochMillis")).map({ $0 / 1000 }) {
-            var nanos = Int64(es) * TemporalValue.nanosPerSecond
-            if let ms = try int(m, "epochMillis"), m["epochSeconds"] == nil { nanos = Int64(ms) * 1_000_000 }
-            nanos += Int64(try int(m, "nanosecond") ?? 0)
-            baseDay = TemporalValue.floorDiv(nanos, TemporalValue.nanosPerDay)
-            baseNano = TemporalValue.floorMod(nanos, TemporalValue.nanosPerDay)
+        let epochSeconds = try int(m, "epochSeconds"), epochMillis = try int(m, "epochMillis")
+        if epochSeconds != nil || epochMillis != nil {
+            // whole seconds and the nanoseconds after them (nanoseconds since 1970 overflow
+            // beyond the year 2262); beyond ±999,999,999 years is an error, not a trap
+            let nps = TemporalValue.nanosPerSecond
+            var secs: Int64, nanos: Int64
+            if let es = epochSeconds { secs = Int64(es); nanos = 0 } else {
+                secs = TemporalValue.floorDiv(Int64(epochMillis!), 1000)
+                nanos = TemporalValue.floorMod(Int64(epochMillis!), 1000) * 1_000_000
+            }
+            let extra = Int64(try int(m, "nanosecond") ?? 0)
+            nanos += TemporalValue.floorMod(extra, nps)
+            secs = secs.addingReportingOverflow(TemporalValue.floorDiv(extra, nps) + nanos / nps).partialValue
+            nanos %= nps
+            let day = TemporalValue.floorDiv(secs, 86_400)
+            guard (TemporalValue.minEpochDay...TemporalValue.maxEpochDay).contains(day) else {
+                throw QueryError.argument("NumberOutOfRange", "\(epochSeconds.map { "epochSeconds \($0)" } ?? "epochMillis \(epochMillis!)") is beyond the years ±999,999,999")
+            }
+            baseDay = day
+            baseNano = TemporalValue.floorMod(secs, 86_400) * nps + nanos
             baseOffset = 0
         }
         // the date
@@ -322,6 +347,8 @@ enum TemporalFunctions {
     /// `t + d` (or `t - d` with `d` negated).
     static func add(_ t: TemporalValue, _ d: QueryDuration) -> TemporalValue? {
         guard let tn = d.totalNanos else { return nil }
+        // beyond these no result is in range, and the sums below cannot overflow
+        guard abs(d.months) < 1_000_000_000_000, abs(d.days) < 1_000_000_000_000, abs(d.seconds) < 40_000_000_000_000_000 else { return nil }
         if !t.kind.hasDate {
             let n = TemporalValue.floorMod(t.nanoOfDay + tn % TemporalValue.nanosPerDay, TemporalValue.nanosPerDay)
             return TemporalValue(kind: t.kind, nanoOfDay: n, offsetSeconds: t.offsetSeconds)
@@ -339,6 +366,7 @@ enum TemporalFunctions {
         let nanos = t.nanoOfDay % TemporalValue.nanosPerSecond + Int64(d.nanoseconds)
         let local = day * 86_400 + t.nanoOfDay / TemporalValue.nanosPerSecond + Int64(d.seconds) + nanos / TemporalValue.nanosPerSecond
         let nd = TemporalValue.floorDiv(local, 86_400)
+        guard (TemporalValue.minEpochDay...TemporalValue.maxEpochDay).contains(nd) else { return nil }
         let nn = TemporalValue.floorMod(local, 86_400) * TemporalValue.nanosPerSecond + nanos % TemporalValue.nanosPerSecond
         if t.kind == .dateTime { return .zoned(epochDay: nd, nanoOfDay: nn, offset: t.offsetSeconds, zone: t.zone) }
         return TemporalValue(kind: t.kind, epochDay: nd, nanoOfDay: nn)
@@ -433,7 +461,7 @@ extension FunctionRegistry {
             }
         }
         r.register(QueryFunction("datetime.fromepoch", arity: 2...2) { a, _ in
-            guard case .int(let s) = a[0], let n = a[1].asDouble else { throw typeError("datetime.fromepoch", a[0], "seconds and nanoseconds") }
+            guard case .int(let s) = a[0], let n = a[1].asDouble, abs(n) < 1e18 else { throw typeError("datetime.fromepoch", a[0], "seconds and nanoseconds") }
             return try TemporalFunctions.fromMap(.value(.dateTime), ["epochSeconds": .int(s), "nanosecond": .int(Int(n))])
         })
         r.register(QueryFunction("datetime.fromepochmillis", arity: 1...1) { a, _ in

@@ -26,6 +26,9 @@ public struct TemporalValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The range of dates: years -999,999,999 to 999,999,999, as days since 1970-01-01.
+    static let minEpochDay = PartialDate.daysFromCivil(-999_999_999, 1, 1)
+    static let maxEpochDay = PartialDate.daysFromCivil(999_999_999, 12, 31)
     public static let nanosPerSecond: Int64 = 1_000_000_000
     public static let nanosPerDay: Int64 = 86_400 * nanosPerSecond
 
@@ -162,7 +165,8 @@ public struct TemporalValue: Sendable, Hashable, CustomStringConvertible {
     // MARK: calendar helpers
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { let q = a / b; return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q }
-    static func floorMod(_ a: Int64, _ b: Int64) -> Int64 { a - floorDiv(a, b) * b }
+    /// Wrapping arithmetic: the product may leave Int64 (a = Int64.min) while the result, in 0..<b, does not.
+    static func floorMod(_ a: Int64, _ b: Int64) -> Int64 { a &- floorDiv(a, b) &* b }
 
     /// ISO day of week, Monday = 1.
     static func dayOfWeek(_ day: Int64) -> Int { Int(floorMod(day + 3, 7)) + 1 }
@@ -243,7 +247,10 @@ public struct TemporalValue: Sendable, Hashable, CustomStringConvertible {
         guard kind == .dateTime else { return nil }
         switch key {
         case "epochSeconds": return .int(Int(instantSeconds))
-        case "epochMillis": return .int(Int(instantSeconds) * 1000 + nanosecond / 1_000_000)
+        case "epochMillis":
+            // beyond ±292 million years milliseconds leave Int64: null rather than a wrong number
+            let (ms, overflow) = Int(instantSeconds).multipliedReportingOverflow(by: 1000)
+            return overflow ? .null : .int(ms + nanosecond / 1_000_000)
         default: return nil
         }
     }

@@ -279,10 +279,9 @@ extension Executor {
         case let (.sub, .date(d), .duration(u)):
             guard let r = u.negated.added(to: d) else { throw QueryError.argument("InvalidArgumentValue", "the date moved out of range", pos) }
             return .date(r)
-        case let (.add, .duration(x), .duration(y)):
-            return .duration(QueryDuration(months: x.months + y.months, days: x.days + y.days, seconds: x.seconds + y.seconds, nanoseconds: x.nanoseconds + y.nanoseconds))
-        case let (.sub, .duration(x), .duration(y)):
-            return .duration(QueryDuration(months: x.months - y.months, days: x.days - y.days, seconds: x.seconds - y.seconds, nanoseconds: x.nanoseconds - y.nanoseconds))
+        case let (.add, .duration(x), .duration(y)), let (.sub, .duration(x), .duration(y)):
+            guard let r = x.adding(op == .add ? y : y.negated) else { throw QueryError.argument("NumberOutOfRange", "the duration is too large", pos) }
+            return .duration(r)
         case let (.add, .temporal(t), .duration(u)), let (.add, .duration(u), .temporal(t)):
             guard let r = TemporalFunctions.add(t, u) else { throw QueryError.argument("InvalidArgumentValue", "the \(t.kind.functionName) moved out of range", pos) }
             return .temporal(r)

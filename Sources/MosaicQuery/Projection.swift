@@ -93,6 +93,8 @@ struct Accumulator {
     var isum = 0
     var fsum = 0.0
     var isFloat = false
+    /// sum/avg of durations (a duration and a number in one group are a TypeError)
+    var dsum: QueryDuration? = nil
     var best: QueryValue? = nil
     var values: [QueryValue] = []
     var seen: Set<GroupKey>? = nil
@@ -177,13 +179,20 @@ final class Aggregator {
         switch name {
         case "count": break
         case "sum", "avg":
+            if case .duration = v, acc.count > 1, acc.dsum == nil { throw QueryError.type("\(name)() cannot add a duration to numbers", pos) }
+            if acc.dsum != nil, !(v.isDuration) { throw QueryError.type("\(name)() cannot add \(v.typeName) to durations", pos) }
             switch v {
             case .int(let i):
                 let (s, o) = acc.isum.addingReportingOverflow(i)
-                if o { throw QueryError.argument("NumberOutOfRange", "\(name)() overflowed a 64-bit integer", pos) }
-                acc.isum = s
+                if !o { acc.isum = s; break }
+                // avg is a float: it carries on in floating point; sum would lose the exact value
+                if name == "avg" { acc.fsum += Double(acc.isum) + Double(i); acc.isum = 0; acc.isFloat = true; break }
+                throw QueryError.argument("NumberOutOfRange", "sum() overflowed a 64-bit integer; sum toFloat(x) for an approximate total", pos)
             case .float(let f): acc.fsum += f; acc.isFloat = true
-            default: throw QueryError.type("\(name)() needs numbers, not \(v.typeName)", pos)
+            case .duration(let d):
+                guard let s = (acc.dsum ?? QueryDuration()).adding(d) else { throw QueryError.argument("NumberOutOfRange", "\(name)() of these durations is too large", pos) }
+                acc.dsum = s
+            default: throw QueryError.type("\(name)() needs numbers or durations, not \(v.typeName)", pos)
             }
         case "min": if acc.best == nil || v.orderCompare(acc.best!) < 0 { acc.best = v }
         case "max": if acc.best == nil || v.orderCompare(acc.best!) > 0 { acc.best = v }
@@ -196,8 +205,12 @@ final class Aggregator {
         switch name {
         case "count(*)", "count": return .int(acc.count)
         case "collect": return .list(acc.values)
-        case "sum": return acc.isFloat ? .float(acc.fsum + Double(acc.isum)) : .int(acc.isum)
-        case "avg": return acc.count == 0 ? .null : .float((acc.fsum + Double(acc.isum)) / Double(acc.count))
+        case "sum":
+            if let d = acc.dsum { return .duration(d) }
+            return acc.isFloat ? .float(acc.fsum + Double(acc.isum)) : .int(acc.isum)
+        case "avg":
+            if let d = acc.dsum { return TemporalFunctions.scale(d, by: 1 / Double(acc.count)).map { .duration($0) } ?? .null }
+            return acc.count == 0 ? .null : .float((acc.fsum + Double(acc.isum)) / Double(acc.count))
         case "min", "max": return acc.best ?? .null
         case "stdev", "stdevp":
             let ds = try acc.values.map { v -> Double in guard let d = v.asDouble else { throw QueryError.type("\(name)() needs numbers", a.pos) }; return d }

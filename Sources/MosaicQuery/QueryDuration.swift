@@ -147,9 +147,24 @@ public struct QueryDuration: Sendable, Hashable, CustomStringConvertible {
 
     var negated: QueryDuration { QueryDuration(months: -months, days: -days, seconds: -seconds, nanoseconds: -nanoseconds) }
 
+    /// `self + other` field by field; nil when a field would leave ±Int.max / 2 (so sums
+    /// and negations of durations never overflow).
+    func adding(_ o: QueryDuration) -> QueryDuration? {
+        let limit = Int.max / 2
+        func sum(_ a: Int, _ b: Int) -> Int? {
+            let (s, overflow) = a.addingReportingOverflow(b)
+            return overflow || s > limit || s < -limit ? nil : s
+        }
+        guard let m = sum(months, o.months), let d = sum(days, o.days), let s = sum(seconds, o.seconds),
+              let n = sum(nanoseconds, o.nanoseconds) else { return nil }
+        return QueryDuration(months: m, days: d, seconds: s, nanoseconds: n)
+    }
+
     /// `date` moved by this duration, keeping the date's precision (month-precision dates
     /// move by months; days and seconds are added as whole days).
     func added(to date: PartialDate) -> PartialDate? {
+        // beyond these no result is a date of years -9999…9999, and the sums below cannot overflow
+        guard abs(months) < 1_000_000_000_000, abs(days) < 1_000_000_000_000, abs(seconds) < 1_000_000_000_000_000 else { return nil }
         var out = date
         if months != 0 {
             let (y, m, d) = date.civil

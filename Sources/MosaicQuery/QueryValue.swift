@@ -29,6 +29,7 @@ public enum QueryValue: Sendable, Hashable {
     indirect case temporal(TemporalValue)
 
     public var isNull: Bool { if case .null = self { return true }; return false }
+    var isDuration: Bool { if case .duration = self { return true }; return false }
 
     /// The type name used in messages (`INTEGER`, `STRING`, ...).
     public var typeName: String {

@@ -140,7 +140,10 @@ public enum Clause: Sendable {
     case set([SetItem], SourcePosition)
     case remove([RemoveItem], SourcePosition)
     case delete([Expr], detach: Bool, SourcePosition)
-    case call(String, [Expr]?, yields: [(String, String)]?, SourcePosition)
+    /// `CALL name(args) YIELD field AS variable, ... WHERE predicate`: args nil for the implicit
+    /// form `CALL name` (arguments from the parameters of the same names); yields nil without
+    /// YIELD, empty for `YIELD *`.
+    case call(String, [Expr]?, yields: [(String, String)]?, predicate: Expr?, SourcePosition)
 }
 
 extension Clause {

@@ -69,11 +69,16 @@ struct Binder {
                 if case .returns(let proj) = part.clauses[i], !isLast {
                     throw Binder.err("InvalidClauseComposition", "RETURN must be the last clause; use WITH to continue the query", proj.pos)
                 }
-                columns = try bindClause(part.clauses[i], &scope, wantColumns: union)
+                columns = try bindClause(part.clauses[i], &scope, wantColumns: union, standalone: !union && part.clauses.count == 1)
             }
             if let last = part.clauses.last {
                 switch last {
-                case .returns, .create, .merge, .set, .remove, .delete, .call: break
+                case .returns, .create, .merge, .set, .remove, .delete: break
+                case .call(let name, _, let yields, _, let pos):
+                    // a query may end with an in-query CALL only when the procedure yields nothing
+                    if part.clauses.count > 1 || union, let p = functions.procedure(name), !p.outputs.isEmpty || yields?.isEmpty == false {
+                        throw Binder.err("InvalidClauseComposition", "a query cannot end with CALL \(p.name)(...) YIELD ...; add RETURN with the columns you want", pos)
+                    }
                 case .with(let p, _): throw Binder.err("InvalidClauseComposition", "a query cannot end with WITH; add RETURN", p.pos)
                 case .match(_, _, _, let pos), .unwind(_, _, let pos):
                     throw Binder.err("InvalidClauseComposition", "a query cannot end with MATCH or UNWIND; add RETURN", pos)
@@ -88,7 +93,7 @@ struct Binder {
     }
 
     /// Binds one clause, updating the scope; returns the columns when the clause is RETURN.
-    mutating func bindClause(_ clause: Clause, _ scope: inout Scope, wantColumns: Bool = true) throws -> [String] {
+    mutating func bindClause(_ clause: Clause, _ scope: inout Scope, wantColumns: Bool = true, standalone: Bool = false) throws -> [String] {
         switch clause {
         case .match(let pattern, _, let pred, _):
             var local: Scope = [:]
@@ -139,10 +144,81 @@ struct Binder {
                 }
                 if case .variable(let v) = e.kind, let k = scope[v], k == .value {}
             }
-        case .call(let name, _, _, let pos):
-            throw QueryError(.procedureError, "ProcedureNotFound", "there is no procedure '\(name)'; Mosaic has no procedures yet", at: pos)
+        case .call(let name, let args, let yields, let pred, let pos):
+            try bindCall(name, args, yields, pred, pos, &scope, standalone: standalone)
         }
         return []
+    }
+
+    /// CALL: the procedure exists, the arguments fit its parameters (number, types known at
+    /// compile time, no aggregation), YIELD names its outputs into new variables.
+    func bindCall(_ name: String, _ args: [Expr]?, _ yields: [(String, String)]?, _ pred: Expr?, _ pos: SourcePosition,
+                  _ scope: inout Scope, standalone: Bool) throws {
+        guard let proc = functions.procedure(name) else {
+            let known = functions.allProcedures.prefix(8).map { $0.name + "()" }.joined(separator: ", ")
+            throw QueryError(.procedureError, "ProcedureNotFound",
+                             "there is no procedure '\(name)'; check the spelling (known: \(known.isEmpty ? "none" : known))", at: pos)
+        }
+        if let args {
+            if args.count != proc.parameters.count {
+                throw Binder.err("InvalidNumberOfArguments", "\(proc.name) takes \(proc.parameters.count) argument(s), not \(args.count): \(proc.signature)", pos)
+            }
+            for (a, p) in zip(args, proc.parameters) {
+                try check(a, scope)
+                if a.containsAggregate {
+                    throw Binder.err("InvalidAggregation", "a procedure argument cannot aggregate; aggregate in WITH first and pass the result", a.pos)
+                }
+                if case .literal(let v) = a.kind {
+                    if v.isNull ? !p.nullable : p.type.coerce(v) == nil {
+                        throw Binder.err("InvalidArgumentType", "\(proc.name) expects \(p.type) for '\(p.name)', not \(v.isNull ? "null" : v.typeName): \(proc.signature)", a.pos)
+                    }
+                } else {
+                    let t = staticType(a, scope)
+                    var known: QueryValue? = nil  // a value of the argument's static type
+                    switch t {
+                    case .bool: known = .bool(true)
+                    case .string: known = .string("")
+                    case .map: known = .map([:])
+                    case .node: known = .node(0)
+                    case .relationship: known = .relationship(0)
+                    default: break
+                    }
+                    if let k = known, p.type.coerce(k) == nil {
+                        throw Binder.err("InvalidArgumentType", "\(proc.name) expects \(p.type) for '\(p.name)', not '\(a.canonical)': \(proc.signature)", a.pos)
+                    }
+                }
+            }
+        } else if !standalone && !proc.parameters.isEmpty {
+            throw Binder.err("InvalidArgumentPassingMode",
+                             "inside a query, pass the arguments of \(proc.name) explicitly: CALL \(proc.name)(" + proc.parameters.map { "$" + $0.name }.joined(separator: ", ") + ")", pos)
+        }
+        guard let yields else { return }  // nothing bound (a standalone call returns every output)
+        if yields.isEmpty {
+            if !standalone {
+                throw Binder.err("UnexpectedSyntax", "YIELD * is only allowed when CALL is the whole query; name the outputs: YIELD " + proc.outputs.map(\.name).joined(separator: ", "), pos)
+            }
+            return
+        }
+        var introduced = Set<String>()
+        for (field, variable) in yields {
+            guard let out = proc.outputs.first(where: { $0.name == field }) else {
+                let have = proc.outputs.isEmpty ? "it yields nothing" : "it yields " + proc.outputs.map(\.name).joined(separator: ", ")
+                throw Binder.err("UndefinedVariable", "\(proc.name) has no output '\(field)'; \(have)", pos)
+            }
+            if scope[variable] != nil || !introduced.insert(variable).inserted {
+                throw Binder.err("VariableAlreadyBound", "the variable '\(variable)' is already defined; rename the output with YIELD \(field) AS another_name", pos)
+            }
+            switch out.type {
+            case .node: scope[variable] = .node
+            case .relationship: scope[variable] = .relationship
+            case .path: scope[variable] = .path
+            default: scope[variable] = .value
+            }
+        }
+        if let w = pred {
+            try check(w, scope, booleanContext: true)
+            if w.containsAggregate { throw Binder.err("InvalidAggregation", "aggregate functions cannot be used in WHERE; aggregate in WITH first", w.pos) }
+        }
     }
 
     /// Binds a subquery that sees the outer scope; returns the scopes before each clause.

@@ -211,12 +211,72 @@ final class Executor<G: QueryGraph> {
                 for row in rows { for item in items { try applyRemove(item, row) } }
             case .delete(let es, let detach, _):
                 for row in rows { try delete(es, detach: detach, row) }
-            case .call(let name, _, _, let pos):
-                throw QueryError(.procedureError, "ProcedureNotFound", "there is no procedure '\(name)'", at: pos)
+            case .call(let name, let args, let yields, let pred, let pos):
+                let standalone = plan.ast.parts.count == 1 && q.clauses.count == 1
+                let (names, next) = try callProcedure(name, args, yields, pred, pos, rows, standalone: standalone)
+                rows = next
+                if standalone {
+                    returned = true
+                    columns = names
+                    // a standalone call of a VOID procedure returns nothing
+                    out = names.isEmpty ? [] : rows.map { r in names.map { r[$0] ?? .null } }
+                }
             }
             if let op = cp.operatorIndex, op < opRows.count { opRows[op] += rows.count }
         }
         return returned ? (columns, out, rows) : ([], [], rows)
+    }
+
+    /// CALL: runs the procedure once per row and joins each row with the records it yields
+    /// (a VOID procedure keeps the row). Returns the names a standalone call shows and the rows.
+    func callProcedure(_ name: String, _ args: [Expr]?, _ yields: [(String, String)]?, _ pred: Expr?, _ pos: SourcePosition,
+                       _ rows: [Row], standalone: Bool) throws -> (columns: [String], rows: [Row]) {
+        guard let proc = functions.procedure(name) else {
+            throw QueryError(.procedureError, "ProcedureNotFound", "there is no procedure '\(name)'; check the spelling", at: pos, phase: .runtime)
+        }
+        // (output index, variable) pairs: the YIELD list, or every output for a standalone call
+        var bind: [(Int, String)] = []
+        if let ys = yields, !ys.isEmpty {
+            for (field, variable) in ys {
+                guard let i = proc.outputIndex(field) else {
+                    throw QueryError(.syntaxError, "UndefinedVariable", "\(proc.name) has no output '\(field)'", at: pos, phase: .runtime)
+                }
+                bind.append((i, variable))
+            }
+        } else if standalone {
+            bind = proc.outputs.enumerated().map { ($0.offset, $0.element.name) }
+        }
+        let graphForBody = functionContext.graph
+        var next: [Row] = []
+        next.reserveCapacity(rows.count)
+        for row in rows {
+            let values: [QueryValue]
+            if let args {
+                values = try args.map { try eval($0, row) }
+            } else {
+                values = try proc.parameters.map { p in
+                    guard let v = params[p.name] else {
+                        throw QueryError(.parameterMissing, "MissingParameter",
+                                         "CALL \(proc.name) without arguments takes them from the parameters; pass $\(p.name) with the query", at: pos, phase: .runtime)
+                    }
+                    return v
+                }
+            }
+            let records = try proc.body(try proc.coerceArguments(values, at: pos), graphForBody)
+            if proc.outputs.isEmpty && records.isEmpty { next.append(row); continue }
+            for rec in records {
+                try tick()
+                guard rec.count == proc.outputs.count else {
+                    throw QueryError(.procedureError, "ProcedureOutputMismatch",
+                                     "\(proc.name) returned a record of \(rec.count) value(s) for \(proc.outputs.count) output column(s): \(proc.signature)", at: pos, phase: .runtime)
+                }
+                var r = row
+                for (i, v) in bind { r[v] = rec[i] }
+                if let w = pred, !(try isTrue(eval(w, r))) { continue }
+                next.append(r)
+            }
+        }
+        return (bind.map(\.1), next)
     }
 
     /// How many rows clause `ci` needs to produce when the next clause is a plain projection

@@ -27,15 +27,23 @@ public struct QueryFunction: Sendable {
     }
 }
 
-/// The functions a query can call, by lower-cased name. `FunctionRegistry.standard` holds the
-/// built-ins; copy it and `register` more to extend the language.
+/// The functions and procedures a query can call, by lower-cased name.
+/// `FunctionRegistry.standard` holds the built-ins; copy it and `register` more to extend
+/// the language.
 public struct FunctionRegistry: Sendable {
     var functions: [String: QueryFunction] = [:]
+    /// The procedures `CALL` finds, by lower-cased qualified name (see QueryProcedure).
+    var procedures: [String: QueryProcedure] = [:]
     public init() {}
     public mutating func register(_ f: QueryFunction) { functions[f.name.lowercased()] = f }
     public func lookup(_ name: String) -> QueryFunction? { functions[name.lowercased()] }
     /// Every function's name as registered (`toUpper`, `duration.between`), sorted.
     public var names: [String] { functions.values.map(\.name).sorted() }
+    /// Adds (or replaces) a procedure callable with `CALL name(...)`.
+    public mutating func register(_ p: QueryProcedure) { procedures[p.name.lowercased()] = p }
+    public func procedure(_ name: String) -> QueryProcedure? { procedures[name.lowercased()] }
+    /// The registered procedures, by name.
+    public var allProcedures: [QueryProcedure] { procedures.values.sorted { $0.name < $1.name } }
 
     static func typeError(_ fn: String, _ v: QueryValue, _ wanted: String) -> QueryError {
         QueryError.type("\(fn)() expects \(wanted) but got \(v.typeName); convert the argument first (e.g. toString, toInteger)")
@@ -43,6 +51,7 @@ public struct FunctionRegistry: Sendable {
 
     public static let standard: FunctionRegistry = {
         var r = FunctionRegistry()
+        for p in QueryProcedure.builtIns { r.register(p) }
         func num(_ name: String, _ f: @escaping @Sendable (Double) -> Double) {
             r.register(QueryFunction(name, arity: 1...1) { a, _ in
                 guard let d = a[0].asDouble else { throw typeError(name, a[0], "a number") }

@@ -62,6 +62,30 @@ public struct GraphView: QueryGraph {
         }
     }
     public func nodeIndexIsExact(_ key: String) -> Bool { key == "id" }
+    public func allLabels() -> [String] { graph.labels }  // the label index, sorted
+    public func allRelationshipTypes() -> [String] {
+        // the types of the live relationships: one pass, a flag per type id
+        var used = [Bool](repeating: false, count: graph.relationTypes.count)
+        var left = used.count
+        for r in graph.relationships where r.alive && !used[Int(r.type)] {
+            used[Int(r.type)] = true
+            left -= 1
+            if left == 0 { break }
+        }
+        return used.indices.filter { used[$0] }.map { graph.relationTypeName(Int32($0)) }.sorted()
+    }
+    public func allPropertyKeys() -> [String] {
+        // node entries read in place (no dictionary per node); `id` is every named node's key
+        var found = Set<String>()
+        var named = false
+        for n in graph.nodes where n.alive {
+            for e in n.entries { found.insert(e.name) }
+            if !named && !n.isAnonymous { named = true }
+        }
+        if named { found.insert("id") }
+        for r in graph.relationshipIndices { for k in graph.properties(ofRelationship: r).keys { found.insert(k) } }
+        return found.sorted()
+    }
     // Hot paths read fields in place (`graph.nodes[i].labels`) rather than through
     // `graph.node(i)`, which copies the whole Node (five reference-counted fields).
     public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.nodes[node].alive }

@@ -170,9 +170,10 @@ struct Parser {
                         } while acceptSymbol(",")
                     }
                     yields = y
-                    if accept("WHERE") { throw QueryError.syntax("InvalidSyntax", "WHERE after YIELD is not supported; use WITH ... WHERE", pos) }
                 }
-                clauses.append(.call(name, args, yields: yields, start))
+                var predicate: Expr? = nil
+                if yields != nil, accept("WHERE") { predicate = try expression() }
+                clauses.append(.call(name, args, yields: yields, predicate: predicate, start))
             } else {
                 break
             }

@@ -188,7 +188,15 @@ enum Planner {
                 case .set: cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "SetProperties", detail: "", depth: 0))
                 case .remove: cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "Remove", detail: "", depth: 0))
                 case .delete(_, let detach, _): cp.operatorIndex = ops.count; ops.append(PlanOperator(name: detach ? "DetachDelete" : "Delete", detail: "", depth: 0))
-                case .call(let n, _, _, _): cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "ProcedureCall", detail: n, depth: 0))
+                case .call(let n, let args, let yields, let w, _):
+                    cp.operatorIndex = ops.count
+                    var d = n
+                    if wantText {
+                        if let a = args { d += "(" + a.map(\.canonical).joined(separator: ", ") + ")" }
+                        if let y = yields { d += " YIELD " + (y.isEmpty ? "*" : y.map { $0.0 == $0.1 ? $0.0 : "\($0.0) AS \($0.1)" }.joined(separator: ", ")) }
+                        if let w = w { d += " WHERE " + w.canonical }
+                    }
+                    ops.append(PlanOperator(name: "ProcedureCall", detail: d, depth: 0))
                 }
                 cps.append(cp)
             }
@@ -272,7 +280,10 @@ enum Planner {
                     switch it { case .property(let t, _): expr(t); case .labels(let n, _, _): names.append(n) }
                 }
             case .delete(let es, _, _): for e in es { expr(e) }
-            case .call(_, let args, _, _): for e in args ?? [] { expr(e) }
+            case .call(_, let args, let yields, let w, _):
+                for e in args ?? [] { expr(e) }
+                for y in yields ?? [] { names.append(y.1) }
+                if let w = w { expr(w) }
             }
         }
     }

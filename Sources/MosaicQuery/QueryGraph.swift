@@ -32,6 +32,12 @@ public protocol QueryGraph: Sendable {
     /// Statement metadata of a relationship (`sources`, `confidence`, `validFrom`, `validTo`,
     /// `grading`, ...); `.null` when unknown.
     func relationshipMetadata(_ rel: Int, _ key: String) -> QueryValue
+    /// The labels some node has, sorted (`CALL db.labels()`).
+    func allLabels() -> [String]
+    /// The types some relationship has, sorted (`CALL db.relationshipTypes()`).
+    func allRelationshipTypes() -> [String]
+    /// The property keys some node or relationship has, sorted (`CALL db.propertyKeys()`).
+    func allPropertyKeys() -> [String]
 
     mutating func createNode(labels: [String], properties: [(String, QueryValue)]) throws -> Int
     mutating func createRelationship(type: String, from: Int, to: Int, properties: [(String, QueryValue)]) throws -> Int
@@ -55,6 +61,23 @@ extension QueryGraph {
         return found.sorted()
     }
     public func relationshipMetadata(_ rel: Int, _ key: String) -> QueryValue { .null }
+    // the catalogue by a scan of the whole graph (GraphView and PropertyGraph use their indexes)
+    public func allLabels() -> [String] {
+        var found = Set<String>()
+        for n in allNodes() { for l in labels(of: n) { found.insert(l) } }
+        return found.sorted()
+    }
+    public func allRelationshipTypes() -> [String] {
+        var found = Set<String>()
+        for r in allRelationships() { found.insert(relationshipType(r)) }
+        return found.sorted()
+    }
+    public func allPropertyKeys() -> [String] {
+        var found = Set<String>()
+        for n in allNodes() { for (k, _) in nodeProperties(n) { found.insert(k) } }
+        for r in allRelationships() { for (k, _) in relationshipProperties(r) { found.insert(k) } }
+        return found.sorted()
+    }
     public func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]? { nil }
     public func nodeIndexIsExact(_ key: String) -> Bool { false }
     public func degree(of node: Int, direction: Direction, types: [String]) -> Int {
@@ -93,6 +116,7 @@ public struct PropertyGraph: QueryGraph {
     public func allRelationships() -> [Int] { relTable.indices.filter { relTable[$0] != nil } }
     public func nodes(withLabel label: String) -> [Int] { (labelIndex[label] ?? []).sorted() }
     public func labelCount(_ label: String) -> Int { labelIndex[label]?.count ?? 0 }
+    public func allLabels() -> [String] { labelIndex.keys.sorted() }  // (emptied labels are dropped)
     public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < nodeTable.count && nodeTable[node] != nil }
     public func labels(of node: Int) -> [String] { nodeTable[node]?.labels ?? [] }
     public func hasLabel(_ node: Int, _ label: String) -> Bool { nodeTable[node]?.labels.contains(label) ?? false }

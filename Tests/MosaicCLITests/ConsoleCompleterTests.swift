@@ -11,7 +11,7 @@ final class ConsoleCompleterTests: XCTestCase {
         pluginNames: ["syria_bases", "co_location"],
         reportNames: ["daily", "weekly"],
         luaNames: ["kb.find", "kb.entity", "kb.query", "print", "string.format"],
-        functions: ["count", "toUpper", "toString", "duration", "duration.between", "duration.inDays", "date.truncate"])
+        functions: ["count", "toUpper", "toString", "duration", "duration.between", "duration.inDays", "date.truncate", "db.labels", "db.propertyKeys"])
 
     /// Line with `|` marking the cursor, the context, the prefix and the candidates.
     static let queryCases: [(String, CompletionResult.Context, String, [String])] = [
@@ -51,6 +51,7 @@ final class ConsoleCompleterTests: XCTestCase {
         ("RETURN dur|", .keyword, "dur", ["duration", "duration.between", "duration.inDays"]),
         ("RETURN duration.in|", .function, "in", ["inDays"]),
         ("RETURN Duration.|", .function, "", ["between", "inDays"]),
+        ("CALL db.l|", .function, "l", ["labels"]),
         ("MATCH (d) RETURN d.na|", .propertyKey, "na", ["name"]),
     ]
 

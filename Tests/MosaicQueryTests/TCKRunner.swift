@@ -38,13 +38,21 @@ struct TCKRunner {
         var error: QueryError? = nil
         var before: Snapshot? = nil
         var checkedOutcome = false
+        var functions: FunctionRegistry? = nil  // the standard set plus the scenario's procedures
         for step in sc.steps {
             let t = step.text
             if t == "an empty graph" || t == "any graph" { graph = empty; continue }
-            if t.hasPrefix("there exists a procedure") { return .skipped("procedures") }
+            if t.hasPrefix("there exists a procedure") {
+                do {
+                    var r = functions ?? .standard
+                    r.register(try testProcedure(t, table: step.table ?? []))
+                    functions = r
+                } catch { return .failed("cannot read the procedure: \(error)") }
+                continue
+            }
             if t.hasPrefix("the ") && t.hasSuffix(" graph") { return .skipped("named graph") }
             if t.hasPrefix("having executed") {
-                do { graph = try Query.run(step.docString ?? "", on: graph, parameters: params, limits: limits).graph }
+                do { graph = try Query.run(step.docString ?? "", on: graph, parameters: params, functions: functions, limits: limits).graph }
                 catch { return .failed("setup query failed: \(error)") }
                 continue
             }
@@ -59,7 +67,7 @@ struct TCKRunner {
                 before = Snapshot(graph)
                 result = nil; error = nil
                 do {
-                    let r = try Query.run(step.docString ?? "", on: graph, parameters: params, limits: limits)
+                    let r = try Query.run(step.docString ?? "", on: graph, parameters: params, functions: functions, limits: limits)
                     result = r
                     graph = r.graph
                 } catch let e as QueryError { error = e } catch { return .failed("unexpected error \(error)") }
@@ -115,5 +123,29 @@ struct TCKRunner {
             return .skipped("unknown step: \(t)")
         }
         return checkedOutcome ? .passed : .skipped("nothing checked")
+    }
+
+    /// The procedure of a step `there exists a procedure name(in :: T?) :: (out :: T?):` whose
+    /// table lists input and output values: a call yields the outputs of the rows whose inputs
+    /// equal its arguments (null equals null), every row when it takes no arguments.
+    static func testProcedure(_ step: String, table: [[String]]) throws -> QueryProcedure {
+        var sig = String(step.dropFirst("there exists a procedure".count)).trimmingCharacters(in: .whitespaces)
+        if sig.hasSuffix(":") { sig.removeLast() }
+        let shape = try QueryProcedure(signature: sig) { _, _ in [] }
+        let header = table.first ?? []
+        var rows: [[QueryValue]] = []
+        for row in table.dropFirst() where !row.isEmpty { rows.append(try row.map { try TCKValueParser.parse($0).queryValue }) }
+        let inputs = try shape.parameters.map { p in
+            guard let i = header.firstIndex(of: p.name) else { throw TCKValueParser.Failure(message: "no column \(p.name)") }
+            return i
+        }
+        let outputs = try shape.outputs.map { o in
+            guard let i = header.firstIndex(of: o.name) else { throw TCKValueParser.Failure(message: "no column \(o.name)") }
+            return i
+        }
+        let records = rows
+        return QueryProcedure(shape.name, parameters: shape.parameters, outputs: shape.outputs) { args, _ in
+            records.filter { r in zip(inputs, args).allSatisfy { r[$0.0] == $0.1 } }.map { r in outputs.map { r[$0] } }
+        }
     }
 }

@@ -13,7 +13,8 @@ struct LiveVocabulary: CompletionVocabulary {
     var pluginNames: [String] = []
     var reportNames: [String] = []
     var luaNames: [String] = LiveVocabulary.luaAPI
-    var functions: [String] = QueryRunner.functions.names
+    /// Functions and procedures (`CALL db.` then Tab offers `labels`, …).
+    var functions: [String] = QueryRunner.functions.names + QueryRunner.functions.allProcedures.map(\.name)
 
     static let luaAPI = ["kb.get", "kb.find", "kb.query", "kb.search", "kb.date", "kb.assert", "kb.retract", "kb.derive",
                          "kb.log", "kb.random", "kb.now", "string.format", "string.find", "string.match", "string.gsub",

@@ -5,8 +5,9 @@ import MosaicPlugins
 import MosaicQuery
 import MosaicStore
 
-/// Connects the CLI to inference: `mosaic why`, and the query functions `derived(r)` and
-/// `derivedBy(r)` that read the store's derivations.
+/// Connects the CLI's queries to the store: `mosaic why`, the query functions `derived(r)`
+/// and `derivedBy(r)` that read the store's derivations, and the procedure `mosaic.search`
+/// over its full-text index.
 enum InferenceGlue {
     static func install(_ store: Store) {
         var functions = FunctionRegistry.standard
@@ -24,6 +25,23 @@ enum InferenceGlue {
         functions.register(QueryFunction("derivedBy", arity: 1...1) { a, ctx in
             let s = try statement(a[0], ctx, "derivedBy")
             return .list(((try? store.derivedBy(s)) ?? []).map { .string($0) })
+        })
+        // CALL mosaic.search('text') YIELD node, field, snippet, rank: the store's full-text
+        // index (names, aliases, titles, notes), best first, as nodes of the graph queried
+        functions.register(QueryProcedure("mosaic.search", parameters: [.init("text", .string)],
+                                          outputs: [.init("node", .node), .init("field", .string), .init("snippet", .string), .init("rank", .integer)]) { a, graph in
+            guard case .string(let text) = a[0] else { return [] }
+            let hits: [(entity: String, field: String, snippet: String)]
+            do { hits = try store.search(text, limit: 1000) } catch {
+                throw QueryError(.procedureError, "ProcedureCallFailed", "mosaic.search could not read the text index: \(error)", phase: .runtime)
+            }
+            var rows: [[QueryValue]] = []
+            for h in hits {
+                // an entity the queried graph does not have (e.g. --as-of before it) is left out
+                guard let n = graph.nodes(withProperty: "id", equalTo: .string(h.entity))?.first else { continue }
+                rows.append([.node(n), .string(h.field), .string(h.snippet), .int(rows.count + 1)])
+            }
+            return rows
         })
         QueryRunner.functions = functions
         ConsoleGlue.extend.append { ws, e in

@@ -245,6 +245,10 @@ final class QueryCommandTests: XCTestCase {
             text += "# --format \(format)\n\(out)\n"
         }
         try SampleWorkspace.assertGolden(text, "query-formats.txt")
+        // the store's full-text index as a procedure, joined with a pattern
+        let search = try ws.run(["query", "CALL mosaic.search('hmeimim') YIELD node, rank WITH node, rank ORDER BY rank LIMIT 1 MATCH (node)<-[:OPERATES]-(c) RETURN node.id, c.id", "--format", "csv"])
+        XCTAssertEqual(search.status, 0, search.err)
+        XCTAssertEqual(search.out.trimmingCharacters(in: .newlines), "node.id,c.id\r\nhmeimim-air-base,russia")
         let bad = try ws.run(["query", "MATCH (n) RETURN m"])
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.err.contains("UndefinedVariable") && bad.err.contains("1:18") && bad.err.contains("^"), bad.err)

@@ -13,6 +13,7 @@ import MosaicStore
 enum PluginGlue {
     static func runner(_ ws: Workspace) throws -> PluginRunner {
         let r = PluginRunner(workspace: ws.root, store: ws.store)
+        r.queryFunctions = QueryRunner.functions  // kb.query sees derived(), mosaic.search, ...
         let config = try WorkspaceConfig.load(ws.root)
         for (name, s) in config.plugins {
             var l = LuaLimits.default

@@ -34,13 +34,19 @@ public struct FunctionRegistry: Sendable {
     var functions: [String: QueryFunction] = [:]
     /// The procedures `CALL` finds, by lower-cased qualified name (see QueryProcedure).
     var procedures: [String: QueryProcedure] = [:]
+    /// Which registry this is, for `Query.run`'s plan cache: a number no other registry in the
+    /// process has, renewed by every `register` (a compiled plan holds the functions it resolved).
+    private(set) var generation = FunctionRegistry.nextGeneration()
     public init() {}
-    public mutating func register(_ f: QueryFunction) { functions[f.name.lowercased()] = f }
+    public mutating func register(_ f: QueryFunction) { functions[f.name.lowercased()] = f; generation = FunctionRegistry.nextGeneration() }
+
+    private static let generations = GenerationCounter()
+    static func nextGeneration() -> UInt64 { generations.next() }
     public func lookup(_ name: String) -> QueryFunction? { functions[name.lowercased()] }
     /// Every function's name as registered (`toUpper`, `duration.between`), sorted.
     public var names: [String] { functions.values.map(\.name).sorted() }
     /// Adds (or replaces) a procedure callable with `CALL name(...)`.
-    public mutating func register(_ p: QueryProcedure) { procedures[p.name.lowercased()] = p }
+    public mutating func register(_ p: QueryProcedure) { procedures[p.name.lowercased()] = p; generation = FunctionRegistry.nextGeneration() }
     public func procedure(_ name: String) -> QueryProcedure? { procedures[name.lowercased()] }
     /// The registered procedures, by name.
     public var allProcedures: [QueryProcedure] { procedures.values.sorted { $0.name < $1.name } }
@@ -322,4 +328,11 @@ func plainDay(_ s: String) -> PartialDate? {
     }
     guard u.next() == nil else { return nil }
     return PartialDate(year: fields[0], month: fields[1], day: fields[2])
+}
+
+/// Hands out increasing numbers from any thread.
+final class GenerationCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: UInt64 = 0
+    func next() -> UInt64 { lock.lock(); defer { lock.unlock() }; last += 1; return last }
 }

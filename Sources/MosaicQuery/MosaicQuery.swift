@@ -62,43 +62,45 @@ public enum Query {
         return PreparedQuery(text: text, plan: plan, functions: functions, scopes: binder.scopes)
     }
 
-    /// Compiles and runs a query in one go. With the standard functions, the compiled plans
-    /// of the most recent query texts are kept (like SQLite's statement cache), so running the
-    /// same text again skips parsing and planning; `Query.prepare` always compiles.
+    /// Compiles and runs a query in one go. The compiled plans of the most recent query texts
+    /// are kept, per function registry (like SQLite's statement cache), so running the same
+    /// text again skips parsing and planning; `Query.prepare` always compiles.
     public static func run<G: QueryGraph>(_ text: String, on graph: G, parameters: [String: QueryValue] = [:],
                                           functions: FunctionRegistry? = nil,
                                           limits: QueryLimits = QueryLimits()) throws -> ResultTable<G> {
+        let f = functions ?? .standard
+        let key = PlanCache.Key(generation: f.generation, text: text)
         let q: PreparedQuery
-        if let f = functions { q = try prepare(text, functions: f) }
-        else if let cached = PlanCache.shared.get(text) { q = cached }
-        else { q = try prepare(text); PlanCache.shared.put(text, q) }
+        if let cached = PlanCache.shared.get(key) { q = cached }
+        else { q = try prepare(text, functions: f); PlanCache.shared.put(key, q) }
         return try q.execute(on: graph, parameters: parameters, limits: limits)
     }
 }
 
-/// The most recently used compiled queries, by text (standard functions only).
+/// The most recently used compiled queries, by function registry and text.
 final class PlanCache: @unchecked Sendable {
+    struct Key: Hashable { var generation: UInt64; var text: String }
     static let shared = PlanCache(capacity: 256)
     private let lock = NSLock()
-    private var entries: [String: (plan: PreparedQuery, used: UInt64)] = [:]
+    private var entries: [Key: (plan: PreparedQuery, used: UInt64)] = [:]
     private var clock: UInt64 = 0
     let capacity: Int
     init(capacity: Int) { self.capacity = capacity }
 
-    func get(_ text: String) -> PreparedQuery? {
+    func get(_ key: Key) -> PreparedQuery? {
         lock.lock(); defer { lock.unlock() }
-        guard let e = entries[text] else { return nil }
+        guard let e = entries[key] else { return nil }
         clock += 1
-        entries[text] = (e.plan, clock)
+        entries[key] = (e.plan, clock)
         return e.plan
     }
 
-    func put(_ text: String, _ plan: PreparedQuery) {
+    func put(_ key: Key, _ plan: PreparedQuery) {
         lock.lock(); defer { lock.unlock() }
         clock += 1
         if entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
             entries[oldest] = nil
         }
-        entries[text] = (plan, clock)
+        entries[key] = (plan, clock)
     }
 }

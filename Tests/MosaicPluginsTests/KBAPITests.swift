@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import MosaicLua
+import MosaicQuery
 @testable import MosaicPlugins
 
 /// The kb API from Lua, over the sample KB. Each case is a Lua snippet that must return
@@ -125,5 +126,34 @@ final class KBAPITests: XCTestCase {
         XCTAssertEqual(a.logs, b.logs)
         XCTAssertNotEqual(a.returned, c.returned)
         XCTAssertTrue(a.logs.first?.hasSuffix("2025-10-30T06:00:00Z") ?? false, a.logs.first ?? "")
+    }
+
+    /// `kb.query` compiles with the host's functions and procedures (the CLI gives its
+    /// registry: `derived`, `mosaic.search`); without them it has the standard ones.
+    func testKBQueryUsesTheHostsFunctions() throws {
+        let store = try PluginFixtures.sampleStore()
+        let dir = try PluginFixtures.workspace(["q.lua": """
+            return { name = 'q', version = '1', run = function(p, kb)
+              local ok, e = pcall(kb.query, "CALL host.ids('hmeimim-air-base') YIELD node RETURN node.name AS name, twice(2) AS four")
+              if not ok then return e end
+              return e[1].name .. ' ' .. tostring(e[1].four)
+            end }
+            """])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var functions = FunctionRegistry.standard
+        functions.register(QueryFunction("twice", arity: 1...1) { a, _ in
+            guard case .int(let i) = a[0] else { return .null }
+            return .int(2 * i)
+        })
+        functions.register(QueryProcedure("host.ids", parameters: [.init("id", .string)], outputs: [.init("node", .node)]) { a, g in
+            (g.nodes(withProperty: "id", equalTo: a[0]) ?? []).map { [.node($0)] }
+        })
+        let runner = PluginRunner(workspace: dir, store: store)
+        let plain = try runner.run("q", options: .init(now: PluginFixtures.fixedNow, seed: 0, limits: PluginFixtures.testLimits))
+        guard case .string(let error) = plain.returned else { return XCTFail("\(plain.returned)") }
+        XCTAssertTrue(error.contains("ProcedureNotFound"), error)
+        runner.queryFunctions = functions
+        let hosted = try runner.run("q", options: .init(now: PluginFixtures.fixedNow, seed: 0, limits: PluginFixtures.testLimits))
+        XCTAssertEqual(hosted.returned, .string("Hmeimim Air Base 4"))
     }
 }

@@ -90,4 +90,22 @@ final class ProcedureTests: XCTestCase {
         XCTAssertEqual(try Query.run("CALL db.relationshipTypes()", on: p).rows, [[.string("KNOWS")]])
         XCTAssertEqual(try Query.run("CALL db.propertyKeys()", on: p).rows, [[.string("name")], [.string("since")]])
     }
+
+    /// `Query.run` keeps compiled plans per registry: the same text under two registries
+    /// resolves each one's functions, and the standard registry never sees a host's.
+    func testPlanCacheIsPerRegistry() throws {
+        func registry(_ n: Int) -> FunctionRegistry {
+            var r = FunctionRegistry.standard
+            r.register(QueryFunction("hostValue", arity: 0...0) { _, _ in .int(n) })
+            return r
+        }
+        let (one, two) = (registry(1), registry(2))
+        let g = PropertyGraph()
+        for (r, want) in [(one, 1), (two, 2), (one, 1), (two, 2)] {
+            XCTAssertEqual(try Query.run("RETURN hostValue() AS x", on: g, functions: r).rows, [[.int(want)]])
+        }
+        XCTAssertThrowsError(try Query.run("RETURN hostValue() AS x", on: g)) { e in
+            XCTAssertEqual((e as? QueryError)?.detail, "UnknownFunction")
+        }
+    }
 }

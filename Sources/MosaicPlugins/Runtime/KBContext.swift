@@ -46,6 +46,8 @@ final class KBContext {
     var rng: SplitMix64
     let query: PluginQueryHook?
     let search: PluginSearchHook?
+    /// The functions and procedures `kb.query` runs with (the host's, e.g. the CLI's `derived`).
+    var queryFunctions: FunctionRegistry = .standard
     var effects = PluginEffects()
     var logs: [String] = []
     var newEntities: Set<String> = []
@@ -558,7 +560,7 @@ final class KBContext {
                 params[try s.string(-2)] = try self.graphValue(s, -1, what: "kb.query")
             }
         }
-        let hook = query ?? KBContext.defaultQuery
+        let hook = query ?? KBContext.defaultQuery(functions: queryFunctions)
         let result: PluginQueryResult
         do { result = try hook(text, params, graph) } catch let e as LuaError { throw e } catch { throw LuaError.runtime("kb.query: \(error)") }
         s.newTable(array: result.rows.count)
@@ -588,9 +590,9 @@ final class KBContext {
         }
     }
 
-    /// MosaicQuery, read-only, on the run's graph.
-    static let defaultQuery: PluginQueryHook = { text, params, graph in
-        let table = try Query.run(text, on: GraphView(graph), parameters: params.mapValues(QueryValue.init))
+    /// MosaicQuery, read-only, on the run's graph, with the host's functions and procedures.
+    static func defaultQuery(functions: FunctionRegistry) -> PluginQueryHook { { text, params, graph in
+        let table = try Query.run(text, on: GraphView(graph), parameters: params.mapValues(QueryValue.init), functions: functions)
         guard table.changes.isEmpty else {
             throw LuaError.runtime("kb.query is read-only: write with kb.assert and kb.retract")
         }
@@ -614,7 +616,7 @@ final class KBContext {
             }
         }
         return PluginQueryResult(columns: table.columns, rows: table.rows.map { $0.map(cell) })
-    }
+    } }
 
     private func date(_ s: LuaStack) throws(LuaError) -> Int32 {
         s.push(dateClass, try dateArg(s, 1))

@@ -6,6 +6,7 @@
 import Foundation
 import MosaicGraph
 import MosaicLua
+import MosaicQuery
 import MosaicStore
 
 /// Options of one plugin run.
@@ -59,6 +60,8 @@ public final class PluginRunner: @unchecked Sendable {
     private let fixedGraph: Graph?
     public var queryHook: PluginQueryHook?
     public var searchHook: PluginSearchHook?
+    /// What `kb.query` compiles with when there is no `queryHook` (the CLI gives its own).
+    public var queryFunctions: FunctionRegistry = .standard
     /// Limits per plugin name (from the workspace config); others get the options' limits.
     public var limitsByPlugin: [String: LuaLimits] = [:]
     /// Relations by type, shared by this runner's runs over the same graph.
@@ -186,6 +189,7 @@ public final class PluginSession {
         // Version is known after the spec loads; the context reads it then.
         context = KBContext(graph: runner.graph, plugin: name, version: "", now: now, seed: seed,
                             query: runner.queryHook, search: runner.searchHook, relationIndex: runner.relationIndex)
+        context.queryFunctions = runner.queryFunctions
         let returned: [LuaValue]
         do throws(LuaError) {
             try context.install(in: state)

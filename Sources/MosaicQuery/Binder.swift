@@ -382,8 +382,16 @@ struct Binder {
         if !proj.distinct && !hasAgg { for (k, v) in scope where orderScope[k] == nil { orderScope[k] = v } }
         let itemCanon = Set(proj.items.map { $0.expr.canonical })
         for s in proj.order {
-            do { try check(s.expr, orderScope) } catch let e as QueryError where e.detail == "UndefinedVariable" {
-                if !itemCanon.contains(s.expr.canonical) && !(hasAgg || proj.distinct ? itemCanon.contains { s.expr.canonical.contains($0) } : false) { throw e }
+            do { try check(s.expr, orderScope) } catch var e as QueryError where e.detail == "UndefinedVariable" {
+                if !itemCanon.contains(s.expr.canonical) && !(hasAgg || proj.distinct ? itemCanon.contains { s.expr.canonical.contains($0) } : false) {
+                    if hasAgg || proj.distinct, let q = e.message.firstIndex(of: "'"),
+                       let end = e.message[e.message.index(after: q)...].firstIndex(of: "'") {
+                        let name = e.message[q...end]
+                        e.message = "\(name) cannot be read here: after \(hasAgg ? "an aggregating projection" : "DISTINCT") ORDER BY sees only the columns it returns"
+                            + (hasAgg && s.expr.containsAggregate ? "; return the aggregate too (… AS n) and ORDER BY n" : "; return what you sort by")
+                    }
+                    throw e
+                }
             }
             if s.expr.containsAggregate && !hasAgg && !itemCanon.contains(s.expr.canonical) {
                 throw Binder.err("InvalidAggregation", "ORDER BY cannot aggregate unless the projection aggregates", s.expr.pos)

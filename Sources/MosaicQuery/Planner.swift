@@ -91,7 +91,9 @@ struct QueryPlan: Sendable {
 }
 
 /// Chooses, for every pattern, the most selective anchor: a bound variable, then an
-/// id/name lookup, then the rarest label, else a scan; and lays out the operator list.
+/// id/name lookup, then the first labelled node (scanned by its rarest label at run time),
+/// then the near end of a typed relationship, else a scan of every node; and lays out the
+/// operator list. Plans do not depend on the graph (they are cached by text).
 enum Planner {
     static let indexedKeys: Set<String> = ["id", "name"]
 

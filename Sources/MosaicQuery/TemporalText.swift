@@ -17,48 +17,35 @@ enum TemporalText {
     /// A date: `2015-07-21`, `20150721`, `2015-07`, `201507`, `2015-W30-2`, `2015W302`,
     /// `2015-W30`, `2015-202`, `2015202`, `2015`.
     static func date(_ s: Substring) -> Int64? {
-        let u = Array(s.utf8)
-        var i = 0
+        var c = Digits(s)
         var sign = 1
-        if i < u.count, u[i] == UInt8(ascii: "-") || u[i] == UInt8(ascii: "+") { sign = u[i] == UInt8(ascii: "-") ? -1 : 1; i += 1 }
-        func digits(_ n: Int) -> Int? {
-            guard i + n <= u.count else { return nil }
-            var v = 0
-            for k in i..<(i + n) { guard u[k] >= 48 && u[k] <= 57 else { return nil }; v = v * 10 + Int(u[k] - 48) }
-            i += n
-            return v
-        }
-        func runLength() -> Int { var k = i; while k < u.count, u[k] >= 48 && u[k] <= 57 { k += 1 }; return k - i }
+        if c.accept("-") { sign = -1 } else if c.accept("+") { sign = 1 }
         // a signed year may have up to nine digits (`+999999999-12-31`)
-        var yearDigits = 4
-        if i > 0 { var k = i; while k < u.count, u[k] >= 48 && u[k] <= 57 { k += 1 }; yearDigits = max(4, min(9, k - i)) }
-        guard let y0 = digits(yearDigits) else { return nil }
+        let yearDigits = c.i > 0 ? max(4, min(9, c.runLength)) : 4
+        guard let y0 = c.digits(yearDigits) else { return nil }
         let year = sign * y0
-        if i == u.count { return PartialDate.daysFromCivil(year, 1, 1) }
-        let dash = u[i] == UInt8(ascii: "-")
-        if dash { i += 1 }
-        guard i < u.count else { return nil }
-        if u[i] == UInt8(ascii: "W") {
-            i += 1
-            guard let w = digits(2) else { return nil }
+        if c.atEnd { return PartialDate.daysFromCivil(year, 1, 1) }
+        let dash = c.accept("-")
+        guard !c.atEnd else { return nil }
+        if c.accept("W") {
+            guard let w = c.digits(2) else { return nil }
             var dow = 1
-            if i < u.count {
-                if dash { guard u[i] == UInt8(ascii: "-") else { return nil }; i += 1 }
-                guard let d = digits(1) else { return nil }
+            if !c.atEnd {
+                if dash { guard c.accept("-") else { return nil } }
+                guard let d = c.digits(1) else { return nil }
                 dow = d
             }
-            guard i == u.count else { return nil }
+            guard c.atEnd else { return nil }
             return TemporalValue.dayOf(weekYear: year, week: w, dayOfWeek: dow)
         }
-        let run = runLength()
-        if run == 3 {
-            guard let o = digits(3), i == u.count else { return nil }
+        if c.runLength == 3 {
+            guard let o = c.digits(3), c.atEnd else { return nil }
             return TemporalValue.dayOf(year: year, ordinalDay: o)
         }
-        guard let m = digits(2) else { return nil }
-        if i == u.count { return TemporalValue.dayOf(year: year, month: m, day: 1) }
-        if dash { guard u[i] == UInt8(ascii: "-") else { return nil }; i += 1 }
-        guard let d = digits(2), i == u.count else { return nil }
+        guard let m = c.digits(2) else { return nil }
+        if c.atEnd { return TemporalValue.dayOf(year: year, month: m, day: 1) }
+        if dash { guard c.accept("-") else { return nil } }
+        guard let d = c.digits(2), c.atEnd else { return nil }
         return TemporalValue.dayOf(year: year, month: m, day: d)
     }
 
@@ -77,40 +64,26 @@ enum TemporalText {
             parts.offset = off
             text = text[..<z]
         }
-        let u = Array(text.utf8)
-        var i = 0
-        func digits(_ n: Int) -> Int? {
-            guard i + n <= u.count else { return nil }
-            var v = 0
-            for k in i..<(i + n) { guard u[k] >= 48 && u[k] <= 57 else { return nil }; v = v * 10 + Int(u[k] - 48) }
-            i += n
-            return v
-        }
-        guard let h = digits(2), h < 24 else { return nil }
+        var c = Digits(text)
+        guard let h = c.digits(2), h < 24 else { return nil }
         var mi = 0, se = 0, frac: Int64 = 0
-        if i < u.count {
-            let colon = u[i] == UInt8(ascii: ":")
-            if colon { i += 1 }
-            guard let m = digits(2), m < 60 else { return nil }
+        if !c.atEnd {
+            let colon = c.accept(":")
+            guard let m = c.digits(2), m < 60 else { return nil }
             mi = m
-            if i < u.count {
-                if colon { guard u[i] == UInt8(ascii: ":") else { return nil }; i += 1 }
-                guard let sv = digits(2), sv < 60 else { return nil }
+            if !c.atEnd {
+                if colon { guard c.accept(":") else { return nil } }
+                guard let sv = c.digits(2), sv < 60 else { return nil }
                 se = sv
-                if i < u.count {
-                    guard u[i] == UInt8(ascii: ".") || u[i] == UInt8(ascii: ",") else { return nil }
-                    i += 1
-                    var n = 0
-                    var scale: Int64 = 100_000_000
-                    while i < u.count, u[i] >= 48 && u[i] <= 57 {
-                        guard n < 9 else { return nil }
-                        frac += Int64(u[i] - 48) * scale; scale /= 10; n += 1; i += 1
-                    }
-                    guard n > 0 else { return nil }
+                if !c.atEnd {
+                    guard c.accept(".") || c.accept(",") else { return nil }
+                    let n = c.runLength
+                    guard (1...9).contains(n), let f = c.digits(n) else { return nil }
+                    frac = Int64(f) * [1, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1000, 100, 10, 1][n]
                 }
             }
         }
-        guard i == u.count else { return nil }
+        guard c.atEnd else { return nil }
         parts.nanoOfDay = Int64(h * 3600 + mi * 60 + se) * TemporalValue.nanosPerSecond + frac
         return parts
     }
@@ -154,5 +127,29 @@ enum TemporalText {
         if let off = offset(Substring(s)) { return (off, nil) }
         guard TimeZone(identifier: s) != nil else { return nil }
         return (0, s)
+    }
+
+    /// A cursor over the ASCII bytes of a temporal string that reads fixed runs of digits.
+    struct Digits {
+        let u: [UInt8]
+        var i = 0
+        init(_ s: Substring) { u = Array(s.utf8) }
+        var atEnd: Bool { i == u.count }
+        /// How many digits follow the cursor.
+        var runLength: Int { var k = i; while k < u.count, u[k] >= 48 && u[k] <= 57 { k += 1 }; return k - i }
+        /// The next `n` characters as a number, when they are all digits (the cursor moves past them).
+        mutating func digits(_ n: Int) -> Int? {
+            guard i + n <= u.count else { return nil }
+            var v = 0
+            for k in i..<(i + n) { guard u[k] >= 48 && u[k] <= 57 else { return nil }; v = v * 10 + Int(u[k] - 48) }
+            i += n
+            return v
+        }
+        /// Moves past `c` when it is next.
+        mutating func accept(_ c: Unicode.Scalar) -> Bool {
+            guard i < u.count, u[i] == UInt8(ascii: c) else { return false }
+            i += 1
+            return true
+        }
     }
 }

@@ -430,7 +430,9 @@ enum TemporalFunctions {
         if months > 0 && (ddb, nb) < (dda, na) { months -= 1 }
         if months < 0 && (ddb, nb) > (dda, na) { months += 1 }
         if unit == "months" { return .duration(QueryDuration(months: months)) }
-        let shifted = add(TemporalValue(kind: .localDateTime, epochDay: da, nanoOfDay: na), QueryDuration(months: months))!
+        guard let shifted = add(TemporalValue(kind: .localDateTime, epochDay: da, nanoOfDay: na), QueryDuration(months: months)) else {
+            throw QueryError.argument("NumberOutOfRange", "duration.between(): the values are too far apart")
+        }
         var (s, n) = diff(shifted.epochDay, shifted.nanoOfDay, db, nb)
         if n < 0 && s > 0 { s -= 1; n += nps }
         if n > 0 && s < 0 { s += 1; n -= nps }

@@ -3,8 +3,9 @@
 /// or nothing), and, for a pure registry function whose arguments are literals and
 /// parameters only (`date($from)`), the value of its first successful evaluation.
 /// The executor keeps them by the call's source offset (each call of a text has its own);
-/// `Executor.call` checks the name too.
-struct CallSite {
+/// `Executor.call` checks the name too. A class: a lookup hands out one reference instead of
+/// copying (and retaining) its names and function, and a folded value is kept in place.
+final class CallSite {
     enum Target {
         case aggregate
         case exists

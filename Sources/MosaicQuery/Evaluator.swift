@@ -357,7 +357,7 @@ extension Executor {
 
     func call(_ name: String, _ distinct: Bool, _ argExprs: [Expr], _ row: Row, _ pos: SourcePosition) throws -> QueryValue {
         // the call site is resolved on its first evaluation (see CallSite)
-        var site: CallSite
+        let site: CallSite
         if let s = callSites[pos.offset], s.name == name { site = s }
         else { site = CallSite(name: name, args: argExprs, functions: functions); callSites[pos.offset] = site }
         if let v = site.folded { return v }
@@ -372,8 +372,21 @@ extension Executor {
             }
         default: break
         }
-        let args = try argExprs.map { try eval($0, row) }
-        if case .graph(let g) = site.target, let v = try graphFunction(g, lname, args, pos) { return v }
+        let args: [QueryValue]
+        if case .graph(let g) = site.target {
+            // the graph functions take one argument: no array for it unless the registry is asked
+            guard argExprs.count == 1 else { return try registryCall(site, name, try argExprs.map { try eval($0, row) }, pos) }
+            let a = try eval(argExprs[0], row)
+            if let v = try graphFunction(g, lname, a, pos) { return v }
+            args = [a]
+        } else {
+            args = try argExprs.map { try eval($0, row) }
+        }
+        return try registryCall(site, name, args, pos)
+    }
+
+    /// A call of the registry's function (after a graph function declined, or directly).
+    func registryCall(_ site: CallSite, _ name: String, _ args: [QueryValue], _ pos: SourcePosition) throws -> QueryValue {
         guard let f = site.function else {
             throw QueryError(.syntaxError, "UnknownFunction", "there is no function '\(name)'", at: pos)
         }
@@ -383,16 +396,14 @@ extension Executor {
             if e.position == nil { e.position = pos }
             throw e
         }
-        if site.foldable { site.folded = v; callSites[pos.offset] = site }
+        if site.foldable { site.folded = v }
         return v
     }
 
     /// The functions that read the graph: id, labels, type, properties, keys, nodes, ...
     /// and Mosaic's statement-metadata extensions. nil: not for these arguments (the
     /// registry's function of the same name, if any, is tried).
-    func graphFunction(_ fn: GraphFunction, _ name: String, _ args: [QueryValue], _ pos: SourcePosition) throws -> QueryValue? {
-        guard args.count == 1 else { return nil }
-        let a = args[0]
+    func graphFunction(_ fn: GraphFunction, _ name: String, _ a: QueryValue, _ pos: SourcePosition) throws -> QueryValue? {
         func bad(_ wanted: String) -> QueryError { QueryError.type("\(name)() needs \(wanted), not \(a.typeName)", pos) }
         switch fn {
         case .id:

@@ -243,7 +243,7 @@ public struct FunctionRegistry: Sendable {
                 if let d = plainDay(s) { return .date(d) }
                 if let d = PartialDate(s) { return .date(d) }
                 if let day = TemporalText.date(Substring(s)) { return .date(try TemporalFunctions.dayDate(day)) }
-                if let p = TemporalText.dateTime(Substring(s)), let day = p.epochDay { return .date(try TemporalFunctions.dayDate(day)) }
+                if let p = TemporalText.dateTime(Substring(s)), let day = p.day { return .date(try TemporalFunctions.dayDate(day)) }
                 throw QueryError.argument("InvalidArgumentValue", "'\(s)' is not a date; write YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Www-D, YYYY-DDD or YYYY-MM-DDThh:mm")
             case .date(let d) where d.precision <= .day: return a[0]
             case .date, .temporal: return try TemporalFunctions.construct(.date, a, ctx)

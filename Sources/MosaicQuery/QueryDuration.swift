@@ -47,8 +47,8 @@ public struct QueryDuration: Sendable, Hashable, CustomStringConvertible {
         if s.count >= 10, s.prefix(4).allSatisfy(\.isNumber), s.dropFirst(4).first == "-" {
             // P2012-02-02T14:37:21.545
             guard let dt = TemporalText.dateTime(s) else { return nil }
-            let (y, m, d) = PartialDate.civilFromDays(dt.epochDay ?? 0)
-            let nanos = dt.nanoOfDay ?? 0
+            let (y, m, d) = PartialDate.civilFromDays(dt.day ?? 0)
+            let nanos = dt.nano ?? 0
             return QueryDuration(months: Int(sign) * (y * 12 + m), days: Int(sign) * d, seconds: Int(sign) * Int(nanos / 1_000_000_000),
                                  nanoseconds: Int(sign) * Int(nanos % 1_000_000_000))
         }

@@ -16,7 +16,7 @@ enum TemporalFunctions {
         var hasOffset: Bool { if case .value(let k) = self { return k.hasOffset }; return false }
     }
 
-    /// The parts of any temporal value.
+    /// The parts of any temporal value (also what `TemporalText` reads from a string).
     struct Parts {
         var day: Int64?
         var nano: Int64?
@@ -235,9 +235,9 @@ enum TemporalFunctions {
             return .date(try dayDate(d))
         case .value(let k):
             if k.hasDate {
-                guard let p = TemporalText.dateTime(sub), let day = p.epochDay else { throw bad }
+                guard let p = TemporalText.dateTime(sub), let day = p.day else { throw bad }
                 if let zn = p.zone, TimeZone(identifier: zn) == nil { throw invalid("'\(zn)' is not a known time zone; use a name such as 'Europe/Stockholm'") }
-                return try make(target, day: day, nano: p.nanoOfDay ?? 0, offset: p.offset ?? 0, zone: p.zone)
+                return try make(target, day: day, nano: p.nano ?? 0, offset: p.offset ?? 0, zone: p.zone)
             }
             guard let p = TemporalText.time(sub) else { throw bad }
             var off = p.offset ?? 0
@@ -245,7 +245,7 @@ enum TemporalFunctions {
                 guard let tz = TimeZone(identifier: zn) else { throw invalid("'\(zn)' is not a known time zone") }
                 off = tz.secondsFromGMT(for: Date())
             }
-            return try make(target, day: nil, nano: p.nanoOfDay ?? 0, offset: off, zone: nil)
+            return try make(target, day: nil, nano: p.nano ?? 0, offset: off, zone: nil)
         }
     }
 

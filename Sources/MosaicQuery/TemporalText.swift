@@ -6,13 +6,8 @@ import Foundation
 import MosaicGraph
 
 enum TemporalText {
-    /// The parts of a date-time string, each optional.
-    struct Parts {
-        var epochDay: Int64?
-        var nanoOfDay: Int64?
-        var offset: Int?
-        var zone: String?
-    }
+    /// What a string gives: the parts of any temporal value, each optional.
+    typealias Parts = TemporalFunctions.Parts
 
     /// A date: `2015-07-21`, `20150721`, `2015-07`, `201507`, `2015-W30-2`, `2015W302`,
     /// `2015-W30`, `2015-202`, `2015202`, `2015`.
@@ -84,7 +79,7 @@ enum TemporalText {
             }
         }
         guard c.atEnd else { return nil }
-        parts.nanoOfDay = Int64(h * 3600 + mi * 60 + se) * TemporalValue.nanosPerSecond + frac
+        parts.nano = Int64(h * 3600 + mi * 60 + se) * TemporalValue.nanosPerSecond + frac
         return parts
     }
 
@@ -108,7 +103,7 @@ enum TemporalText {
     static func dateTime(_ s: Substring) -> Parts? {
         if let t = s.firstIndex(where: { $0 == "T" || $0 == "t" }) {
             guard let day = date(s[..<t]), var p = time(s[s.index(after: t)...]) else { return nil }
-            p.epochDay = day
+            p.day = day
             return p
         }
         // a date alone, perhaps with a zone
@@ -119,7 +114,7 @@ enum TemporalText {
             text = text[..<open]
         }
         guard let day = date(text) else { return nil }
-        return Parts(epochDay: day, nanoOfDay: 0, offset: nil, zone: zone)
+        return Parts(day: day, nano: 0, offset: nil, zone: zone)
     }
 
     /// A `timezone` value: an offset (`+01:00`, `Z`) or a zone name; nil when unknown.

@@ -1,5 +1,6 @@
 import Foundation
 import MosaicGraph
+import MosaicKB
 import MosaicStore
 
 /// A workspace: the folder with kb/ and plugins/, and the store in its .mosaic/ folder.
@@ -30,6 +31,7 @@ public final class Workspace {
             throw CLIError("error: \(error)")
         }
         let ws = Workspace(root: root, store: store)
+        if let schema = KBLoader(workspace: root, store: store).currentSchema() { store.factRules = schema.factRules }
         InferenceGlue.install(store)
         if loadKB { try ws.loadKBIfChanged(quiet: true) }
         return ws

@@ -18,6 +18,15 @@ public struct Graph: Sendable {
     var relationPropStatements: [Int32: [String: Int64]] = [:]
     var sourceSets: [[Citation]] = [[]]
     var sourceSetIDs: [[Citation]: Int32] = [[]: 0]
+    /// Claims and facts (Graph+Facts.swift): a fact's relationship → its claims (itself
+    /// first, then in statement order) when it has more than one; a folded claim → its fact;
+    /// denials by the pair of ends they name.
+    var factClaims: [Int32: [Int32]] = [:]
+    var claimFact: [Int32: Int32] = [:]
+    var denialIndex: [UInt64: [Int32]] = [:]
+    /// What cannot hold together (functional relation types, types that exclude each other):
+    /// the schema's, set by whoever opens the graph; `conflicts()` and `disputed` read it.
+    public var factRules = FactRules()
     var originList: [Origin] = []
     var originIDs: [Origin: Int32] = [:]
     /// One shared `[type]` array per type for nodes with a single label (copy-on-write keeps
@@ -153,11 +162,13 @@ public struct Graph: Sendable {
             validFrom: meta.validFrom, validTo: meta.validTo, grading: meta.grading,
             confidenceValue: meta.confidence.map(Float.init) ?? .nan,
             sourcesRef: internSources(meta.sources), originRef: internOrigin(meta.origin), txFrom: transaction))
+        if !properties.isEmpty { relationProps[r] = properties }
+        bump(statement)
+        // A claim that is a denial, or that says what a fact already holds, is folded into it.
+        if placeClaim(r, properties: properties, meta: meta) { return r }
         outAdjacency[Int(from)].append(r)
         inAdjacency[Int(to)].append(r)
-        if !properties.isEmpty { relationProps[r] = properties }
         liveRelationshipCount += 1
-        bump(statement)
         return r
     }
 
@@ -284,9 +295,18 @@ public struct Graph: Sendable {
         if let value, !value.isNull { relationProps[r, default: [:]][name] = value } else { relationProps[r]?[name] = nil }
     }
 
+    /// Deletes a relationship: the whole fact, every claim behind it (a query's DELETE). A
+    /// folded claim alone is retracted as one claim.
     public mutating func deleteRelationship(_ r: Int32) {
         let rel = relationships[Int(r)]
+        if rel.folded { return retractClaim(r) }
         guard rel.alive else { return }
+        for c in factClaims.removeValue(forKey: r) ?? [] where c != r {
+            for s in (relationPropStatements[c] ?? [:]).values.sorted() { retract(s) }
+            retract(relationships[Int(c)].statement)
+            relationships[Int(c)].folded = false
+            claimFact[c] = nil
+        }
         for s in (relationPropStatements[r] ?? [:]).values.sorted() { retract(s) }
         retract(rel.statement)
         relationships[Int(r)].alive = false

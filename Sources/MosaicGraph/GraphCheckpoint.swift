@@ -8,7 +8,7 @@ import Foundation
 /// are written field by field; the hash indexes are rebuilt on reading.
 extension Graph {
     static let checkpointMagic: [UInt8] = Array("MOSAIC-GRAPH".utf8)
-    static let checkpointVersion: UInt32 = 1
+    static let checkpointVersion: UInt32 = 2
 
     /// The snapshot as bytes.
     public func checkpointBytes() -> [UInt8] {
@@ -63,6 +63,10 @@ extension Graph {
             for c in set { w.string(c.source); w.optionalString(c.note) }
         }
         w.strings(originList.map(\.description))
+        // Facts with several claims, and denials (their indexes are rebuilt on reading).
+        w.int(factClaims.count)
+        for (r, members) in factClaims.sorted(by: { $0.key < $1.key }) { w.i32(r); w.int32s(members) }
+        w.int32s(denialClaims)
         w.bytes.append(contentsOf: Graph.checkpointMagic)
         return w.bytes
     }
@@ -168,6 +172,18 @@ extension Graph {
         }
         originList = r.strings().map(Origin.init(parsing:))
         for (i, o) in originList.enumerated() { originIDs[o] = Int32(i) }
+        for _ in 0..<max(0, r.int()) {
+            let fact = r.i32()
+            let members = r.int32s()
+            guard r.ok, fact >= 0, Int(fact) < relCount, members.allSatisfy({ $0 >= 0 && Int($0) < relCount }) else { return nil }
+            factClaims[fact] = members
+            for c in members where c != fact { claimFact[c] = fact }
+        }
+        for d in r.int32s() {
+            guard r.ok, d >= 0, Int(d) < relCount else { return nil }
+            let rel = relationships[Int(d)]
+            denialIndex[Graph.pairKey(rel.source, rel.target), default: []].append(d)
+        }
         guard r.ok, r.take(Graph.checkpointMagic.count).elementsEqual(Graph.checkpointMagic), r.ok, r.atEnd else { return nil }
     }
 }

@@ -41,9 +41,11 @@ public struct GraphDigest {
         }
         for (i, r) in g.relationships.enumerated() {
             let m = g.meta(ofRelationship: Int32(i))
-            add("\(r.source) \(r.target) \(g.relationTypeName(r.type)) \(r.statement) \(r.alive) \(r.txFrom) \(String(describing: m))")
+            add("\(r.source) \(r.target) \(g.relationTypeName(r.type)) \(r.statement) \(r.alive) \(r.folded) \(r.txFrom) \(String(describing: m))")
             let p = g.properties(ofRelationship: Int32(i))
             for k in p.keys.sorted() { add("\(k)=\(p[k]!.encoded)") }
+            if r.alive, g.claims(ofFact: Int32(i)).count > 1 { add("claims \(g.claims(ofFact: Int32(i)))") }
         }
+        add("denials \(g.denialClaims)")
     }
 }

@@ -77,7 +77,9 @@ public struct Relationship: Sendable {
     /// NaN when not set (then the grading implies it).
     public var confidenceValue: Float
     private var type16: UInt16
-    /// Bit 7: alive; bits 0–5: the grading (reliability × 6 + credibility, 0 for none).
+    /// Bit 7: alive; bit 6: folded (a believed claim that is not a fact of its own: part of
+    /// another relationship's fact, or a denial); bits 0–5: the grading (reliability × 6 +
+    /// credibility, 0 for none).
     private var flags: UInt8
 
     init(source: Int32, target: Int32, type: Int32, statement: Int64, alive: Bool, validFrom: PartialDate?,
@@ -104,10 +106,18 @@ public struct Relationship: Sendable {
         get { flags & 0x80 != 0 }
         set { flags = (flags & 0x7F) | (newValue ? 0x80 : 0) }
     }
+    /// A believed claim that the graph shows through another relationship (its fact), or a
+    /// denial: not alive, in no adjacency list, still found by `relationship(statement:)`.
+    public internal(set) var folded: Bool {
+        get { flags & 0x40 != 0 }
+        set { flags = (flags & 0xBF) | (newValue ? 0x40 : 0) }
+    }
+    /// A claim the store still believes: a fact's relationship or a folded claim.
+    public var believed: Bool { flags & 0xC0 != 0 }
     public var validFrom: PartialDate? { PartialDate(packed: fromBits) }
     public var validTo: PartialDate? { PartialDate(packed: toBits) }
     public var grading: Grading? {
-        let code = flags & 0x7F
+        let code = flags & 0x3F
         return code == 0 ? nil : Grading(reliabilityIndex: (code - 1) / 6, credibility: (code - 1) % 6 + 1)
     }
     public var txFrom: Int64 { Int64(tx32) }

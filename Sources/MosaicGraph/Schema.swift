@@ -32,9 +32,21 @@ public struct Schema: Sendable, Hashable {
         public var to: [String]
         public var properties: [String: PropertyType]
         public var description: String?
+        /// One object per subject at a time (`functional: true`).
+        public var functional = false
+        /// Relation types that cannot join the same ends at the same time (`excludes: [...]`).
+        public var excludes: [String] = []
         public init(name: String, from: [String] = [], to: [String] = [], properties: [String: PropertyType] = [:], description: String? = nil) {
             self.name = name; self.from = from; self.to = to; self.properties = properties; self.description = description
         }
+    }
+
+    /// What cannot hold together, for the graph's conflict checks.
+    public var factRules: FactRules {
+        FactRules(functional: Set(relationTypes.values.filter(\.functional).map(\.name)),
+                  excludes: relationTypes.values.reduce(into: [:]) { out, r in
+                      if !r.excludes.isEmpty { out[r.name] = Set(r.excludes) }
+                  })
     }
 
     public var entityTypes: [String: EntityType] = [:]

@@ -74,8 +74,13 @@ struct KBCompiler {
                 if rt.properties[name] == nil && schema.strict {
                     error(path, Pos(node), "\(r.type) has no property '\(name)'\(Suggest.hint(name, Array(rt.properties.keys))); add it under relation_types.\(r.type).properties in kb/schema.yaml")
                 }
+                if name == "denied" {
+                    error(path, Pos(node), "'denied' is an option of the relation, not a property: write {denied: true} beside since/source")
+                    continue
+                }
                 if let v = value(node, rt.properties[name], path, "property '\(name)' of \(r.type)") { props[name] = v }
             }
+            if r.denied { props["denied"] = .bool(true) }
             checkSources(r.options, path, r.pos, what: "\(r.subject) \(r.type) \(r.object)", isSource: false)
             let draft = StatementDraft(subject: r.subject, kind: .relation(type: r.type, target: r.object, properties: props),
                                        meta: r.options.meta(origin: origin(path, r.pos)))

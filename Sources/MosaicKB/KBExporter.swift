@@ -71,6 +71,7 @@ public struct KBExporter {
             guard case .relation(let t, let target, var p) = r.kind else { continue }
             for (k, v) in relationProps["#\(r.id)"] ?? [:] { p[k] = v }
             var opts = options(r.meta, indent: "", block: false)
+            if p.removeValue(forKey: "denied") == .bool(true) { opts += ", denied: true" }
             if !p.isEmpty { opts += ", props: \(yaml(.map(p)))" }
             copies["  - [\(scalar(r.subject)), \(scalar(t)), \(scalar(target))\u{0}\(opts)", default: 0] += 1
         }

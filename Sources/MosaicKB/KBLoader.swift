@@ -68,6 +68,14 @@ public struct KBLoader {
         return String(h, radix: 16)
     }
 
+    /// The schema as it reads now, or nil when it is missing or has errors (readers then
+    /// go on without its fact rules; `check` and `load` report the errors).
+    public func currentSchema() -> Schema? {
+        guard let text = try? read(KBLoader.schemaPath) else { return nil }
+        let (schema, diags) = KBSchemaParser.parse(text, path: KBLoader.schemaPath)
+        return diags.isEmpty ? schema : nil
+    }
+
     /// The schema; when it is invalid, throws its errors together with the syntax and shape
     /// errors of every data file, so that one run shows everything that can be known.
     func schema() throws -> (Schema, String) {

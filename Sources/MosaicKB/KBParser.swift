@@ -70,6 +70,8 @@ struct RelationDecl {
     var pos: Pos
     /// `times: N`: the fact was recorded N times (N relations alike in everything).
     var times = 1
+    /// `denied: true`: the source says the relation does not hold (a denial claim).
+    var denied = false
 }
 
 /// One data file, parsed but not yet checked against the schema and the other files.
@@ -342,7 +344,7 @@ struct KBParser {
         return (e, rels)
     }
 
-    static let relationKeys = ["subject", "type", "object", "props", "times"] + optionKeys
+    static let relationKeys = ["subject", "type", "object", "props", "times", "denied"] + optionKeys
 
     mutating func relation(_ n: Yams.Node, _ defaults: FactOptions) -> RelationDecl? {
         if let seq = n.sequence {
@@ -355,25 +357,39 @@ struct KBParser {
             var props: [(String, Yams.Node)] = []
             var times = 1
             if items.count == 4 {
-                opts = options(items[3], others: ["props", "times"])
+                opts = options(items[3], others: ["props", "times", "denied"])
                 if let p = items[3].mapping?["props"]?.mapping { props = p.map { ($0.key.string ?? "", $0.value) } }
                 times = repeats(items[3].mapping?["times"])
             }
             return RelationDecl(subject: s, type: t, object: o, subjectPos: Pos(items[0]), typePos: Pos(items[1]),
-                                objectPos: Pos(items[2]), props: props, options: opts.over(defaults), pos: Pos(n), times: times)
+                                objectPos: Pos(items[2]), props: props, options: opts.over(defaults), pos: Pos(n), times: times,
+                                denied: items.count == 4 ? denial(items[3].mapping?["denied"]) : false)
         }
         guard let m = n.mapping else { error(Pos(n), "a relation is [subject, TYPE, object, {options}] or a mapping with subject, type, object"); return nil }
         guard let sn = m["subject"], let tn = m["type"], let on = m["object"],
               let s = scalar(sn, "subject"), let t = scalar(tn, "type"), let o = scalar(on, "object") else {
             error(Pos(n), "a relation needs subject, type and object"); return nil
         }
-        let opts = options(n, others: ["subject", "type", "object", "props", "times"])
+        let opts = options(n, others: ["subject", "type", "object", "props", "times", "denied"])
         var props: [(String, Yams.Node)] = []
         if let p = m["props"] {
             if let pm = p.mapping { props = pm.map { ($0.key.string ?? "", $0.value) } } else { error(Pos(p), "props must be a mapping") }
         }
         return RelationDecl(subject: s, type: t, object: o, subjectPos: Pos(sn), typePos: Pos(tn), objectPos: Pos(on),
-                            props: props, options: opts.over(defaults), pos: Pos(n), times: repeats(m["times"]))
+                            props: props, options: opts.over(defaults), pos: Pos(n), times: repeats(m["times"]),
+                            denied: denial(m["denied"]))
+    }
+
+    /// `denied: true|false` of a relation (false when absent).
+    mutating func denial(_ n: Yams.Node?) -> Bool {
+        guard let n else { return false }
+        switch n.scalar?.string.lowercased() {
+        case "true"?, "yes"?: return true
+        case "false"?, "no"?: return false
+        default:
+            error(Pos(n), "'denied' is true (the source says this does not hold) or false")
+            return false
+        }
     }
 
     /// `times: N` of a relation (1 when absent): a whole number from 1.

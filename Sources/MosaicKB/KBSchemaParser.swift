@@ -59,10 +59,18 @@ enum KBSchemaParser {
                     let name = rk.string ?? ""
                     var r = Schema.RelationType(name: name)
                     if let m = rv.mapping {
-                        for (ok, _) in m where !["from", "to", "properties", "description"].contains(ok.string ?? "") {
-                            err(ok, "unknown key '\(ok.string ?? "")' in relation type \(name) (from, to, properties, description)")
+                        for (ok, _) in m where !["from", "to", "properties", "description", "functional", "excludes"].contains(ok.string ?? "") {
+                            err(ok, "unknown key '\(ok.string ?? "")' in relation type \(name) (from, to, properties, description, functional, excludes)")
                         }
                         r.from = names(m["from"]); r.to = names(m["to"])
+                        if let f = m["functional"] {
+                            switch f.string?.lowercased() {
+                            case "true"?, "yes"?: r.functional = true
+                            case "false"?, "no"?: r.functional = false
+                            default: err(f, "'functional' is true (one object per subject at a time) or false")
+                            }
+                        }
+                        r.excludes = names(m["excludes"])
                         r.properties = properties(m["properties"])
                         r.description = m["description"]?.string
                     }
@@ -84,6 +92,9 @@ enum KBSchemaParser {
             }
         }
         for (name, r) in schema.relationTypes {
+            for t in r.excludes where schema.relationTypes[t] == nil {
+                err(top["relation_types"]?.mapping?[name]?.mapping?["excludes"], "relation type \(name) excludes unknown relation type '\(t)'\(Suggest.hint(t, Array(schema.relationTypes.keys)))")
+            }
             for t in r.from + r.to where schema.entityTypes[t] == nil {
                 err(top["relation_types"]?.mapping?[name], "relation type \(name) names unknown entity type '\(t)'\(Suggest.hint(t, known))")
             }

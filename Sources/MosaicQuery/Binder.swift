@@ -602,5 +602,6 @@ struct Binder {
         "id": 1, "labels": 1, "type": 1, "properties": 1, "keys": 1, "startnode": 1, "endnode": 1,
         "nodes": 1, "relationships": 1, "length": 1, "exists": 1,
         "sources": 1, "confidence": 1, "validfrom": 1, "validto": 1, "grading": 1,
+        "corroboration": 1, "claims": 1, "disputed": 1, "denials": 1,
     ]
 }

@@ -61,7 +61,7 @@ enum GraphFunction {
         case "relationships": self = .relationships
         case "length": self = .length
         case "size": self = .size
-        case "sources", "confidence", "grading": self = .metadata(lname)
+        case "sources", "confidence", "grading", "corroboration", "claims", "disputed", "denials": self = .metadata(lname)
         case "validfrom": self = .metadata("validFrom")
         case "validto": self = .metadata("validTo")
         default: return nil

@@ -161,24 +161,30 @@ public struct GraphView: QueryGraph {
     public func relationshipProperties(_ rel: Int) -> [(String, QueryValue)] {
         graph.properties(ofRelationship: Int32(rel)).sorted { $0.key < $1.key }.map { ($0.key, QueryValue($0.value)) }
     }
+    /// Mosaic's implementation extensions on a relationship: the fact's metadata (valid time,
+    /// sources, grade, confidence, corroboration, claims, disputes) and its statement.
     public func relationshipMetadata(_ rel: Int, _ key: String) -> QueryValue {
+        let r = Int32(rel)
         switch key {
-        case "validFrom": return graph.relationships[rel].validFrom.map { .date($0) } ?? .null
-        case "validTo": return graph.relationships[rel].validTo.map { .date($0) } ?? .null
-        default: break
-        }
-        let r = graph.relationship(Int32(rel))
-        switch key {
+        case "validFrom": return graph.validity(ofFact: r).from.map { .date($0) } ?? .null
+        case "validTo": return graph.validity(ofFact: r).to.map { .date($0) } ?? .null
         case "sources":
-            return .list(graph.sources(ofRelationship: Int32(rel)).map { c in
-                c.note.map { .map(["source": .string(c.source), "note": .string($0)]) } ?? .string(c.source)
+            return .list(graph.sourceRecords(ofFact: r).map { rec in
+                .map(Dictionary(uniqueKeysWithValues: rec.fields.map { ($0.0, QueryValue($0.1)) }))
             })
-        case "confidence": return .float(r.confidence)
-        case "validFrom": return r.validFrom.map { .date($0) } ?? .null
-        case "validTo": return r.validTo.map { .date($0) } ?? .null
-        case "grading": return r.grading.map { .string($0.description) } ?? .null
-        case "origin": return .string("\(graph.origin(ofRelationship: Int32(rel)))")
-        case "statement": return .int(Int(r.statement))
+        case "confidence": return .float(graph.confidence(ofFact: r))
+        case "grading": return graph.grading(ofFact: r).map { .string($0.description) } ?? .null
+        case "corroboration": return .int(graph.corroboration(ofFact: r))
+        case "claims": return .list(graph.claims(ofFact: r).map { .int(Int(graph.relationship($0).statement)) })
+        case "disputed": return .bool(graph.isDisputed(r))
+        case "denials":
+            return .list(graph.denials(ofFact: r).map { d in
+                .map(["claim": .int(Int(graph.relationship(d).statement)),
+                      "sources": .list(graph.sources(ofRelationship: d).map { .string($0.source) }),
+                      "grade": graph.relationship(d).grading.map { .string($0.description) } ?? .null])
+            })
+        case "origin": return .string("\(graph.origin(ofRelationship: r))")
+        case "statement": return .int(Int(graph.relationship(r).statement))
         default: return .null
         }
     }

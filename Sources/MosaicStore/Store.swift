@@ -32,6 +32,13 @@ public final class Store: @unchecked Sendable {
 
     public var graph: Graph { lock.withLock { current } }
 
+    /// The schema's rules of what cannot hold together, given to every graph this store hands
+    /// out (set by whoever opens the workspace; not stored).
+    public var factRules: FactRules {
+        get { lock.withLock { current.factRules } }
+        set { lock.withLock { current.factRules = newValue } }
+    }
+
     /// Opens (creating if needed) the store at `path`, migrating it to the current schema.
     public static func open(path: String) throws -> Store {
         _ = Store.sqliteConfigured
@@ -163,7 +170,9 @@ public final class Store: @unchecked Sendable {
             case .time(let date):
                 tx = try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx WHERE at <= ?", arguments: [date.timeIntervalSince1970]) ?? 0
             }
-            return try SnapshotLoader.load(db, asOf: tx)
+            var g = try SnapshotLoader.load(db, asOf: tx)
+            g.factRules = factRules
+            return g
         }
     }
 
@@ -324,6 +333,7 @@ public final class Store: @unchecked Sendable {
             g.transaction = txID
             let installed = lock.withLock { () -> Bool in
                 guard current.transaction == txID - 1 else { return false }
+                g.factRules = current.factRules
                 current = g
                 return true
             }
@@ -377,7 +387,7 @@ public final class Store: @unchecked Sendable {
         for s in closed {
             switch s.kind {
             case .relation:
-                if let r = g.relationship(statement: s.id), g.relationship(r).alive { g.deleteRelationship(r) }
+                if let r = g.relationship(statement: s.id), g.relationship(r).believed { g.retractClaim(r) }
             case .property(let name, _):
                 if let n = g.lookup(key: s.subject), g.node(n).propertyStatement(name) == s.id { g.setProperty(n, name, nil) }
             default:
@@ -431,7 +441,11 @@ public final class Store: @unchecked Sendable {
             try? file?.write(g, db)
             return g
         }
-        lock.withLock { current = g }
+        lock.withLock {
+            var g = g
+            g.factRules = current.factRules
+            current = g
+        }
     }
 }
 

@@ -1,0 +1,62 @@
+/// Contradictions kept as data: denials of facts, and facts that `factRules` says cannot
+/// both hold. Nothing is dropped: both sides stay in the graph, marked disputed.
+extension Graph {
+    /// The conflicts one fact takes part in (not its denials; see `denials(ofFact:)`).
+    public func conflicts(of r: Int32) -> [FactConflict] {
+        guard !factRules.isEmpty else { return [] }
+        let rel = relationships[Int(r)]
+        guard rel.alive else { return [] }
+        let type = relationTypes[Int(rel.type)]
+        var out: [FactConflict] = []
+        let v = validity(ofFact: r)
+        if factRules.functional.contains(type) {
+            for q in outAdjacency[Int(rel.source)] where q != r {
+                let o = relationships[Int(q)]
+                guard o.type == rel.type, o.target != rel.target else { continue }
+                let w = validity(ofFact: q)
+                if Graph.overlap(v, w) { out.append(FactConflict(kind: .functional, fact: r, other: q)) }
+            }
+        }
+        if let others = factRules.excludes[type] {
+            for q in outAdjacency[Int(rel.source)] where q != r {
+                let o = relationships[Int(q)]
+                guard o.target == rel.target, others.contains(relationTypes[Int(o.type)]) else { continue }
+                if Graph.overlap(v, validity(ofFact: q)) { out.append(FactConflict(kind: .exclusive, fact: r, other: q)) }
+            }
+        }
+        return out
+    }
+
+    /// Every contradiction in the graph, each pair once (the earlier fact first), then the
+    /// denials: of a fact (`fact` is the fact) or of nothing the graph holds (`fact` is the
+    /// denial itself), in statement order.
+    public func conflicts() -> [FactConflict] {
+        var out: [FactConflict] = []
+        if !factRules.isEmpty {
+            var types = factRules.functional
+            for (a, _) in factRules.excludes { types.insert(a) }
+            let ids = Set(types.compactMap { relationTypeIDs[$0] })
+            for i in 0..<relationships.count {
+                let rel = relationships[i]
+                guard rel.alive, ids.contains(rel.type) else { continue }
+                for c in conflicts(of: Int32(i)) where c.fact < c.other { out.append(c) }
+            }
+        }
+        for d in denialClaims {
+            let den = relationships[Int(d)]
+            let matched = (outAdjacency[Int(den.source)]).filter { q in
+                relationships[Int(q)].type == den.type && denials(ofFact: q).contains(d)
+            }
+            if matched.isEmpty { out.append(FactConflict(kind: .denial, fact: d, other: d)) }
+            for q in matched { out.append(FactConflict(kind: .denial, fact: q, other: d)) }
+        }
+        return out
+    }
+
+    /// True when two valid times may share an instant (open bounds are unbounded).
+    static func overlap(_ a: (from: PartialDate?, to: PartialDate?), _ b: (from: PartialDate?, to: PartialDate?)) -> Bool {
+        let aStart = a.from?.seconds ?? .min, aEnd = a.to?.end ?? .max
+        let bStart = b.from?.seconds ?? .min, bEnd = b.to?.end ?? .max
+        return aStart < bEnd && bStart < aEnd
+    }
+}

@@ -25,8 +25,8 @@ struct QueryRunner {
         do { prepared = try Query.prepare(text, functions: QueryRunner.functions) } catch let e as QueryError {
             throw CLIError(e.rendered(query: text))
         }
-        if !prepared.isReadOnly && readOnly {
-            throw CLIError("error: this query writes, but it reads the KB as of a past transaction; drop --as-of (or :as-of off) to write")
+        if !prepared.isReadOnly && (readOnly || graph.clockView != nil) {
+            throw CLIError("error: this query writes, but it reads a past or partial view of the KB; drop --as-of, --known-by and --valid-at (or :as-of off, :known-by off, :valid-at off) to write")
         }
         var view = GraphView(graph)
         view.graph.isRecording = !prepared.isReadOnly
@@ -110,13 +110,15 @@ struct QueryCommand: ParsableCommand {
         abstract: "Run a query in the Mosaic query language (openCypher style).",
         discussion: """
             Example: mosaic query "MATCH (a:Aircraft)-[f:FLEW_TO]->(b:Base {name: 'Hmeimim Air Base'}) RETURN a.name, validFrom(f), sources(f)"
-            Extensions: sources(r), confidence(r), validFrom(r), validTo(r), grading(r); EXPLAIN and PROFILE. See docs/query.md.
+            Extensions: sources(r), claims(r), corroboration(r), grading(r), disputed(r), denials(r), confidence(r), validFrom(r), validTo(r); EXPLAIN and PROFILE. See docs/query.md and docs/facts.md.
             """)
     @OptionGroup var options: WorkspaceOptions
     @Argument(help: "The query text.") var text: String
     @Option(name: .customLong("param"), help: "A parameter, name=value (value as JSON, a date, or text); repeatable.") var params: [String] = []
     @Option(help: "table, json (one object per row), csv or lines.") var format: String = "table"
     @Option(help: "Read the KB as of a transaction (tx42) or a time (2025-11-01).") var asOf: String?
+    @Option(help: "Only claims whose sources were published by this date (reported time: what the reporting said by then).") var knownBy: String?
+    @Option(help: "Only facts whose valid time includes this date (what held then).") var validAt: String?
 
     func run() throws {
         guard ["table", "json", "csv", "lines"].contains(format) else {
@@ -131,8 +133,9 @@ struct QueryCommand: ParsableCommand {
         }
         let ws = try options.open()
         let asOfValue = try ws.resolveAsOf(asOf)
-        let outcome = try QueryRunner(workspace: ws).run(text, parameters: parameters, graph: ws.graph(asOf: asOfValue),
-                                                         readOnly: asOfValue != nil, origin: .cli(command: "query"))
+        let view = try ws.resolveView(knownBy: knownBy, validAt: validAt)
+        let outcome = try QueryRunner(workspace: ws).run(text, parameters: parameters, graph: ws.graph(asOf: asOfValue, view: view),
+                                                         readOnly: asOfValue != nil || !view.isEmpty, origin: .cli(command: "query"))
         var width = 120
         var size = winsize()
         if isatty(STDOUT_FILENO) != 0, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { width = Int(size.ws_col) }

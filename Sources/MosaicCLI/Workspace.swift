@@ -54,14 +54,35 @@ public final class Workspace {
         if let n = Int64(t), t.count < 4 || t.count > 8 { return .transaction(n) }
         if let d = PartialDate(text) {
             // A date stands for its end: "as of 2025-11-01" includes everything learnt that day.
-            return .time(Date(timeIntervalSince1970: TimeInterval(d.end - 1)))
+            let asOf = Store.AsOf.time(Date(timeIntervalSince1970: TimeInterval(d.end - 1)))
+            if try store.transactionID(asOf: asOf) == 0, let first = try store.firstTransaction() {
+                let when = ISO8601DateFormatter().string(from: first.time)
+                throw CLIError("""
+                    error: --as-of \(text) is before the KB's first transaction (\(when)): as-of reads transaction time, \
+                    when facts were entered. For what the sources had reported by then, use --known-by \(text); \
+                    for what held then, --valid-at \(text).
+                    """)
+            }
+            return asOf
         }
         throw CLIError("error: --as-of takes a transaction (tx42) or a date/time (2025-11-01, 2025-11-01T06:00Z); got '\(text)'", exitCode: 2)
     }
 
-    /// The graph now, or as of a past transaction or time.
-    public func graph(asOf: Store.AsOf?) throws -> Graph {
-        guard let asOf else { return store.graph }
-        return try store.snapshot(asOf: asOf)
+    /// The graph now, or as of a past transaction or time, read by `view`'s clocks.
+    public func graph(asOf: Store.AsOf?, view: ClockView = ClockView()) throws -> Graph {
+        let g = try asOf.map { try store.snapshot(asOf: $0) } ?? store.graph
+        return g.viewed(view)
+    }
+
+    /// Resolves `--known-by` and `--valid-at` dates.
+    public func resolveView(knownBy: String?, validAt: String?) throws -> ClockView {
+        func date(_ text: String?, _ flag: String) throws -> PartialDate? {
+            guard let text, !text.isEmpty else { return nil }
+            guard let d = PartialDate(text) else {
+                throw CLIError("error: --\(flag) takes a date (2025, 2025-11, 2025-11-01 or 2025-11-01T06:00Z); got '\(text)'", exitCode: 2)
+            }
+            return d
+        }
+        return ClockView(knownBy: try date(knownBy, "known-by"), validAt: try date(validAt, "valid-at"))
     }
 }

@@ -27,6 +27,7 @@ extension Graph {
         g.singleLabelArrays = singleLabelArrays; g.idPropertyCount = idPropertyCount; g.liveNodeCount = liveNodeCount
         g.transaction = transaction; g.nextStatementID = nextStatementID; g.anonymousCounter = anonymousCounter
         g.factRules = factRules
+        g.clockView = view
         g.relationTypes = relationTypes; g.relationTypeIDs = relationTypeIDs
         g.outAdjacency.reserveCapacity(nodes.count); g.inAdjacency.reserveCapacity(nodes.count)
         for _ in nodes.indices { g.outAdjacency.append([]); g.inAdjacency.append([]) }

@@ -151,10 +151,12 @@ extension Graph {
         return Grading(reliabilityIndex: reliability, credibility: credibility)
     }
 
-    /// The fact's confidence: the highest of its claims', or what its combined grade implies
-    /// when that is higher.
+    /// The fact's confidence: a lone claim's own (set, or implied by its grade); for several
+    /// claims the highest of theirs, or what the combined grade implies when that is higher.
     public func confidence(ofFact r: Int32) -> Double {
-        let best = claims(ofFact: r).map { relationships[Int($0)].confidence }.max() ?? 1
+        let claims = claims(ofFact: r)
+        guard claims.count > 1 else { return relationships[Int(r)].confidence }
+        let best = claims.map { relationships[Int($0)].confidence }.max() ?? 1
         return max(best, grading(ofFact: r)?.impliedConfidence ?? 0)
     }
 

@@ -27,6 +27,9 @@ public struct Graph: Sendable {
     /// What cannot hold together (functional relation types, types that exclude each other):
     /// the schema's, set by whoever opens the graph; `conflicts()` and `disputed` read it.
     public var factRules = FactRules()
+    /// The clocks this graph was read by (`viewed(_:)`), nil for the store's own graph: a
+    /// view is for reading; writes go to the store's graph.
+    public internal(set) var clockView: ClockView?
     var originList: [Origin] = []
     var originIDs: [Origin: Int32] = [:]
     /// One shared `[type]` array per type for nodes with a single label (copy-on-write keeps

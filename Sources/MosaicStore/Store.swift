@@ -223,6 +223,15 @@ public final class Store: @unchecked Sendable {
         }
     }
 
+    /// The first transaction, if any (an as-of before it reads nothing).
+    public func firstTransaction() throws -> Transaction? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, at, origin, note FROM tx ORDER BY id LIMIT 1").map {
+                Transaction(id: $0[0], time: Date(timeIntervalSince1970: $0[1]), origin: Origin(parsing: $0[2]), note: $0[3])
+            }
+        }
+    }
+
     public var lastTransaction: Int64 {
         (try? writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0 }) ?? 0
     }

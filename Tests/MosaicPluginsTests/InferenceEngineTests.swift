@@ -110,7 +110,12 @@ final class InferenceEngineTests: XCTestCase {
         // An analyst asserted one containment fact by hand.
         try F.relate(s, "strike-1", "CONTAINED_IN", "syria")
         _ = try InferenceEngine.run(store: s, rules: [F.closure(), try F.countryRule()])
-        XCTAssertEqual(F.pairs(s, "CONTAINED_IN").filter { $0 == "strike-1>syria" }.count, 2)
+        // The derivation joins the asserted fact as a second claim: one relationship, two claims.
+        XCTAssertEqual(F.pairs(s, "CONTAINED_IN").filter { $0 == "strike-1>syria" }.count, 1)
+        let g = s.graph
+        let fact = g.relationshipIndices.first { g.typeName(of: $0) == "CONTAINED_IN" && g.node(g.relationship($0).source).key == "strike-1"
+            && g.node(g.relationship($0).target).key == "syria" }
+        XCTAssertEqual(fact.map { g.claims(ofFact: $0).count }, 2)
         let r = try InferenceEngine.run(store: s, rules: [])
         XCTAssertEqual(r.retracted.count, 6 + 3)
         XCTAssertEqual(F.pairs(s, "CONTAINED_IN"), ["strike-1>syria"])

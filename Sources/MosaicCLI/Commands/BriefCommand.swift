@@ -17,7 +17,9 @@ struct BriefCommand: ParsableCommand {
     @Option(help: "md, html or json (repeatable; default md).") var format: [String] = []
     @Option(help: "A folder for the files, or '-' for standard output.") var out: String?
     @Option(help: "Read the KB as of a transaction (tx42) or a time (2025-11-01).") var asOf: String?
-    @Option(help: "The engine's clock, for reproducible runs (2025-10-30T06:00Z).") var now: String?
+    @Option(help: "Only claims whose sources were published by this date (default with --now: that moment).") var knownBy: String?
+    @Option(help: "Only facts whose valid time includes this date (what held then).") var validAt: String?
+    @Option(help: "The engine's clock, for reproducible runs (2025-10-30T06:00Z); the briefing reads what was reported by then.") var now: String?
 
     func run() throws {
         let formats = format.isEmpty ? ["md"] : format
@@ -34,7 +36,9 @@ struct BriefCommand: ParsableCommand {
         let ws = try options.open()
         if asOf == nil { try BriefCommand.prepare?(ws) }
         let asOfValue = try ws.resolveAsOf(asOf)
-        let graph = try ws.graph(asOf: asOfValue)
+        // A run "at" a moment reads what the sources had reported by then.
+        let view = try ws.resolveView(knownBy: knownBy ?? now, validAt: validAt)
+        let graph = try ws.graph(asOf: asOfValue, view: view)
         let all = try ReportCatalog.reports(ws)
         if all.isEmpty && reports.isEmpty {
             // No plugin offers a report: a plain summary of the KB.

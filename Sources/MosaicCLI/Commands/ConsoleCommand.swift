@@ -13,6 +13,8 @@ struct ConsoleCommand: ParsableCommand {
     @OptionGroup var options: WorkspaceOptions
     @Flag(help: "In batch mode, run every statement even after an error (the status is still 1).") var keepGoing = false
     @Option(help: "Start reading as of a transaction (tx42) or a time (2025-11-01).") var asOf: String?
+    @Option(help: "Start reading only claims whose sources were published by this date.") var knownBy: String?
+    @Option(help: "Start reading only facts whose valid time includes this date.") var validAt: String?
     @Option(help: "Output format: table, json, csv or lines.") var format: String = "table"
 
     func run() throws {
@@ -42,6 +44,7 @@ struct ConsoleCommand: ParsableCommand {
         }
         session.format = f
         session.timing = interactive
+        session.view = try ws.resolveView(knownBy: knownBy, validAt: validAt)
         if let asOf {
             session.asOf = try ws.resolveAsOf(asOf)
             session.asOfLabel = asOf

@@ -9,10 +9,12 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "yaml, json, jsonl, graphml or dot.") var format: Format = .yaml
     @Option(help: "Where to write: a file (a folder for yaml); '-' or nothing for standard output.") var out: String?
     @Option(help: "Read the KB as of a transaction (tx42) or a time (2025-11-01).") var asOf: String?
+    @Option(help: "Only claims whose sources were published by this date (reported time: what the reporting said by then).") var knownBy: String?
+    @Option(help: "Only facts whose valid time includes this date (what held then).") var validAt: String?
 
     func run() throws {
         let ws = try options.open()
-        let g = try ws.graph(asOf: ws.resolveAsOf(asOf))
+        let g = try ws.graph(asOf: ws.resolveAsOf(asOf), view: ws.resolveView(knownBy: knownBy, validAt: validAt))
         let text: String
         switch format {
         case .json: text = GraphExport.json(g)

@@ -49,7 +49,7 @@ struct ScheduleCommand: ParsableCommand {
             return ws.store.graph.transaction
         }, render: { job, due in
             guard let entry = byName[job.name] else { return [] }
-            let doc = try Briefing.run(entry, ws: ws, graph: ws.store.graph, asOf: nil, now: due)
+            let doc = try Briefing.run(entry, ws: ws, graph: ws.store.graph.viewed(ClockView(knownBy: PartialDate(due))), asOf: nil, now: due)
             return job.formats.map { ScheduleRunner.Output(ext: $0, data: Briefing.render(doc, format: $0)) }
         })
         runner.catchUp = config.catchUp

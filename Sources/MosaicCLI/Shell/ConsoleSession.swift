@@ -34,6 +34,8 @@ final class ConsoleSession {
     var timing = true
     var asOf: Store.AsOf?
     var asOfLabel = ""
+    /// The other two clocks (`:known-by`, `:valid-at`).
+    var view = ClockView()
     var params: [String: Value] = [:]
     var colour: Bool
     var width: Int
@@ -50,7 +52,10 @@ final class ConsoleSession {
 
     var prompt: String {
         let base = mode == .lua ? "lua" : "mosaic"
-        return asOfLabel.isEmpty ? "\(base)> " : "\(base)@\(asOfLabel)> "
+        var marks: [String] = asOfLabel.isEmpty ? [] : [asOfLabel]
+        if let k = view.knownBy { marks.append("known:\(k)") }
+        if let v = view.validAt { marks.append("valid:\(v)") }
+        return marks.isEmpty ? "\(base)> " : "\(base)@\(marks.joined(separator: ","))> "
     }
     /// ASCII only: libedit cannot measure a multibyte prompt in the C locale.
     var continuationPrompt: String { String(repeating: " ", count: max(0, prompt.count - 5)) + "...> " }
@@ -132,6 +137,14 @@ final class ConsoleSession {
             asOf = try workspace.resolveAsOf(arg)
             asOfLabel = arg
             return "reading the KB as of \(arg) (transaction \(try workspace.store.transactionID(asOf: asOf!)))"
+        case "known-by", "knownby":
+            if arg.isEmpty || arg == "off" { view.knownBy = nil; return "reading every claim, whenever reported" }
+            view.knownBy = try workspace.resolveView(knownBy: arg, validAt: nil).knownBy
+            return "reading what the sources had reported by \(arg)"
+        case "valid-at", "validat":
+            if arg.isEmpty || arg == "off" { view.validAt = nil; return "reading facts whatever their valid time" }
+            view.validAt = try workspace.resolveView(knownBy: nil, validAt: arg).validAt
+            return "reading the facts that held at \(arg)"
         case "plugins": return try need(engines.plugins, "plugins")()
         case "run":
             guard !arg.isEmpty else { throw CLIError("usage: :run PLUGIN") }
@@ -169,7 +182,7 @@ final class ConsoleSession {
         return f
     }
 
-    func graph() throws -> Graph { try workspace.graph(asOf: asOf) }
+    func graph() throws -> Graph { try workspace.graph(asOf: asOf, view: view) }
 
     func query(_ text: String, _ mode: QueryMode) throws -> String {
         guard !text.isEmpty else { throw CLIError("usage: :explain QUERY") }
@@ -226,6 +239,8 @@ final class ConsoleSession {
           :explain QUERY         the plan of a query;  :profile QUERY  the plan with rows per operator
           :params name=value     set a query parameter ($name); :params lists, :params clear
           :as-of T               read as of a transaction (tx12) or a time (2025-11-01); :as-of off
+          :known-by DATE         only claims whose sources were published by DATE; :known-by off
+          :valid-at DATE         only facts whose valid time includes DATE; :valid-at off
           :plugins               list plugins;  :run PLUGIN  run one;  :infer  run inference
           :brief [REPORT]        render a briefing
           :lua [CHUNK]           Lua mode (sandbox with the kb API), or run one chunk; :cypher goes back

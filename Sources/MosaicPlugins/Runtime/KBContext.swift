@@ -251,22 +251,49 @@ final class KBContext {
                 case "type": s.push(graph.typeName(of: r.index))
                 case "from": s.push(self.entityClass, EntityRef(index: rel.source))
                 case "to": s.push(self.entityClass, EntityRef(index: rel.target))
-                case "valid_from": if let d = rel.validFrom { s.push(self.dateClass, d) } else { return false }
-                case "valid_to": if let d = rel.validTo { s.push(self.dateClass, d) } else { return false }
-                case "grading": if let g = rel.grading { s.push(g.description) } else { return false }
-                case "confidence": s.push(rel.confidence)
+                case "valid_from": if let d = graph.validity(ofFact: r.index).from { s.push(self.dateClass, d) } else { return false }
+                case "valid_to": if let d = graph.validity(ofFact: r.index).to { s.push(self.dateClass, d) } else { return false }
+                case "grading": if let g = graph.grading(ofFact: r.index) { s.push(g.description) } else { return false }
+                case "confidence": s.push(graph.confidence(ofFact: r.index))
                 case "origin": s.push(graph.origin(ofRelationship: r.index).description)
                 case "derived": s.push(graph.origin(ofRelationship: r.index).isDerived)
-                case "sources":
-                    let cites = graph.sources(ofRelationship: r.index)
-                    s.newTable(array: cites.count)
-                    for (i, cite) in cites.enumerated() {
+                case "corroboration": s.push(graph.corroboration(ofFact: r.index))
+                case "disputed": s.push(graph.isDisputed(r.index))
+                case "claims":
+                    let claims = graph.claims(ofFact: r.index)
+                    s.newTable(array: claims.count)
+                    for (i, c) in claims.enumerated() { s.push(graph.relationship(c).statement); s.setIndex(-2, i + 1) }
+                case "denials":
+                    let denials = graph.denials(ofFact: r.index)
+                    s.newTable(array: denials.count)
+                    for (i, d) in denials.enumerated() {
                         s.newTable(fields: 3)
-                        s.push(cite.source); s.setField(-2, "source")
-                        if let note = cite.note { s.push(note); s.setField(-2, "note") }
-                        if let a = graph.lookup(key: cite.source), let title = graph.node(a).properties["title"]?.stringValue {
-                            s.push(title); s.setField(-2, "title")
-                        }
+                        s.push(graph.relationship(d).statement); s.setField(-2, "claim")
+                        if let g = graph.relationship(d).grading { s.push(g.description); s.setField(-2, "grade") }
+                        let ids = graph.sources(ofRelationship: d).map(\.source)
+                        s.newTable(array: ids.count)
+                        for (j, id) in ids.enumerated() { s.push(id); s.setIndex(-2, j + 1) }
+                        s.setField(-2, "sources")
+                        s.setIndex(-2, i + 1)
+                    }
+                case "sources":
+                    // One table per supporting source, always with the same keys (absent = nil):
+                    // id (also as `source`), title, publisher, date, grade, via, note, claim.
+                    let records = graph.sourceRecords(ofFact: r.index)
+                    s.newTable(array: records.count)
+                    for (i, rec) in records.enumerated() {
+                        s.newTable(fields: 9)
+                        s.push(rec.id); s.setField(-2, "id")
+                        s.push(rec.id); s.setField(-2, "source")
+                        if let t = rec.title { s.push(t); s.setField(-2, "title") }
+                        if let p = rec.publisher { s.push(p); s.setField(-2, "publisher") }
+                        if let d = rec.date { s.push(self.dateClass, d); s.setField(-2, "date") }
+                        if let g = rec.grade { s.push(g.description); s.setField(-2, "grade") }
+                        s.newTable(array: rec.via.count)
+                        for (j, v) in rec.via.enumerated() { s.push(v); s.setIndex(-2, j + 1) }
+                        s.setField(-2, "via")
+                        if let n = rec.note { s.push(n); s.setField(-2, "note") }
+                        s.push(rec.claim); s.setField(-2, "claim")
                         s.setIndex(-2, i + 1)
                     }
                 case "properties": self.pushValue(s, .map(graph.properties(ofRelationship: r.index)))

@@ -11,6 +11,10 @@ struct EntityCard {
         var meta: StatementMeta
         var citations: [Int]
         var json: Value
+        /// For a relation: its claims, corroboration and disputes (docs/facts.md).
+        var claims: [Int64] = []
+        var corroboration = 0
+        var disputed = false
     }
 
     let key: String
@@ -55,16 +59,40 @@ struct EntityCard {
                 properties.append(Fact(statement: s.id, text: "\(p): \(display(v))", meta: s.meta, citations: cite(s.meta),
                                        json: .map(["property": .string(p), "value": v])))
             case .relation(let t, let target, let props):
-                outgoing.append(Fact(statement: s.id, text: "\(t) → \(name(target))" + propsText(props), meta: s.meta,
-                                     citations: cite(s.meta), json: .map(["type": .string(t), "to": .string(target), "properties": .map(props)])))
+                guard var f = fact(s, text: "\(t) → \(name(target))", props: props, cite: cite) else { continue }
+                f.json = .map(["type": .string(t), "to": .string(target), "properties": .map(props)])
+                outgoing.append(f)
             default: continue
             }
         }
         for s in towards {
-            guard case .relation(let t, _, let props) = s.kind else { continue }
-            incoming.append(Fact(statement: s.id, text: "\(name(s.subject)) → \(t)" + propsText(props), meta: s.meta,
-                                 citations: cite(s.meta), json: .map(["type": .string(t), "from": .string(s.subject), "properties": .map(props)])))
+            guard case .relation(let t, _, let props) = s.kind,
+                  var f = fact(s, text: "\(name(s.subject)) → \(t)", props: props, cite: cite) else { continue }
+            f.json = .map(["type": .string(t), "from": .string(s.subject), "properties": .map(props)])
+            incoming.append(f)
         }
+    }
+
+    /// A relation statement as the card shows it: one line per fact (a claim folded into
+    /// another fact is shown there), with the fact's valid time, grade and every source; a
+    /// denial as "denied by". nil for a claim the graph does not hold (another view).
+    private func fact(_ s: Statement, text: String, props: [String: Value], cite: (StatementMeta) -> [Int]) -> Fact? {
+        guard let r = graph.relationship(statement: s.id) else { return nil }
+        let rel = graph.relationship(r)
+        if rel.folded && graph.fact(ofClaim: r) == nil && rel.believed {
+            return Fact(statement: s.id, text: "DENIED: " + text + propsText(props.filter { $0.key != "denied" }),
+                        meta: s.meta, citations: cite(s.meta), json: .null)
+        }
+        guard rel.alive else { return nil }
+        var meta = s.meta
+        let v = graph.validity(ofFact: r)
+        meta.validFrom = v.from; meta.validTo = v.to
+        meta.grading = graph.grading(ofFact: r)
+        meta.confidence = graph.confidence(ofFact: r)
+        meta.sources = graph.citations(ofFact: r).map(\.citation)
+        let claims = graph.claims(ofFact: r).map { graph.relationship($0).statement }
+        return Fact(statement: s.id, text: text + propsText(props), meta: meta, citations: cite(meta), json: .null,
+                    claims: claims, corroboration: graph.corroboration(ofFact: r), disputed: graph.isDisputed(r))
     }
 
     private func propsText(_ p: [String: Value]) -> String {
@@ -116,7 +144,10 @@ struct EntityCard {
             out.append(name)
             for f in facts {
                 let cites = f.citations.map { "[\($0)]" }.joined()
-                out.append("  \(f.text)  (\(EntityCard.metaText(f.meta)))\(cites.isEmpty ? "" : " " + cites)  #\(f.statement)")
+                var extra = ""
+                if f.claims.count > 1 { extra += ", \(f.claims.count) claims (\(f.claims.map { "#\($0)" }.joined(separator: " "))), corroboration \(f.corroboration)" }
+                if f.disputed { extra += ", DISPUTED" }
+                out.append("  \(f.text)  (\(EntityCard.metaText(f.meta))\(extra))\(cites.isEmpty ? "" : " " + cites)  #\(f.statement)")
             }
         }
         section("Properties", properties)
@@ -141,6 +172,12 @@ struct EntityCard {
                 m["confidence"] = .float(f.meta.effectiveConfidence)
                 m["citations"] = .list(f.citations.map { .int(Int64($0)) })
                 m["origin"] = .string(f.meta.origin.description)
+                if f.text.hasPrefix("DENIED: ") { m["denied"] = .bool(true) }
+                if !f.claims.isEmpty {
+                    m["claims"] = .list(f.claims.map(Value.int))
+                    m["corroboration"] = .int(Int64(f.corroboration))
+                    m["disputed"] = .bool(f.disputed)
+                }
                 return .map(m)
             })
         }

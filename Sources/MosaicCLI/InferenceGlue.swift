@@ -43,6 +43,7 @@ enum InferenceGlue {
             }
             return rows
         })
+        functions.register(FactProcedures.conflicts)
         QueryRunner.functions = functions
         ConsoleGlue.extend.append { ws, e in
             e.why = { id in try WhyCommand.explain(id, store: ws.store, json: false) }
@@ -69,8 +70,18 @@ struct WhyCommand: ParsableCommand {
             throw CLIError.usage("'\(text)' is not a statement id", usage: "mosaic why ID   (ids appear as #123 in mosaic show and as id(r) in queries)")
         }
         do {
-            let proof = try Proof.build(store: store, statement: id)
-            return json ? try proof.json() : proof.render()
+            let fact = FactExplanation(graph: store.graph, statement: id)
+            let claims = fact?.claims ?? [id]
+            let proofs = try claims.map { try Proof.build(store: store, statement: $0) }
+            if json {
+                let parts = try proofs.map { try $0.json() }
+                guard let fact else { return parts[0] }
+                return "{\n\"fact\": \(JSONText.pretty(fact.json)),\n\"claims\": [\n\(parts.joined(separator: ",\n"))\n]\n}"
+            }
+            guard let fact else { return proofs[0].render() }
+            return fact.text + "\n\n" + proofs.enumerated().map { i, p in
+                "Claim \(i + 1) of \(proofs.count): #\(claims[i])\n" + p.render()
+            }.joined(separator: "\n\n")
         } catch let e as InferenceError {
             throw CLIError("error: \(e)")
         }

@@ -60,3 +60,35 @@ extension Graph {
         return aStart < bEnd && bStart < aEnd
     }
 }
+
+extension Graph {
+    /// A claim or fact in one line: `russia OPERATES hmeimim-air-base (on 2025-10-26)`.
+    public func summary(ofClaim r: Int32) -> String {
+        let rel = relationships[Int(r)]
+        var text = "\(nodes[Int(rel.source)].key) \(relationTypes[Int(rel.type)]) \(nodes[Int(rel.target)].key)"
+        let v: (from: PartialDate?, to: PartialDate?) = rel.alive ? validity(ofFact: r) : (rel.validFrom, rel.validTo)
+        switch (v.from, v.to) {
+        case let (f?, t?) where f == t: text += " (on \(f))"
+        case let (f?, t?): text += " (\(f) – \(t))"
+        case let (f?, nil): text += " (since \(f))"
+        case let (nil, t?): text += " (until \(t))"
+        default: break
+        }
+        return text
+    }
+
+    /// Why two claims cannot both hold, in words.
+    public func reason(_ c: FactConflict) -> String {
+        let sources = { (r: Int32) in self.sources(ofRelationship: r).map(\.source).joined(separator: ", ") }
+        switch c.kind {
+        case .denial where c.fact == c.other:
+            return "\(sources(c.other)) denies \(summary(ofClaim: c.other)), which no claim asserts"
+        case .denial:
+            return "\(sources(c.other)) denies \(summary(ofClaim: c.fact))"
+        case .functional:
+            return "\(relationTypes[Int(relationships[Int(c.fact)].type)]) is functional: \(summary(ofClaim: c.fact)) and \(summary(ofClaim: c.other)) overlap in time"
+        case .exclusive:
+            return "\(summary(ofClaim: c.fact)) and \(summary(ofClaim: c.other)) exclude each other"
+        }
+    }
+}

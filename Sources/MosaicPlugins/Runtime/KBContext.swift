@@ -91,6 +91,7 @@ final class KBContext {
             ("kb.now", { [unowned self] s throws(LuaError) in s.push(self.dateClass, PartialDate(self.now)); return 1 }),
             ("kb.assert", { [unowned self] s throws(LuaError) in try self.assert(s) }),
             ("kb.retract", { [unowned self] s throws(LuaError) in try self.retract(s) }),
+            ("kb.conflicts", { [unowned self] s throws(LuaError) in try self.conflicts(s) }),
             ("kb.log", { [unowned self] s throws(LuaError) in try self.log(s) }),
             ("print", { [unowned self] s throws(LuaError) in try self.log(s) }),
             ("kb.random", { [unowned self] s throws(LuaError) in try self.random(s) }),
@@ -304,6 +305,25 @@ final class KBContext {
                 return true
             }
         }
+    }
+
+    /// kb.conflicts(): the contradictions the graph holds, each a table {kind = "denial" |
+    /// "functional" | "exclusive", fact = Relation (nil for a denial of nothing asserted),
+    /// other = Relation (the conflicting fact, or the denial claim), claim = its id, reason}.
+    func conflicts(_ s: LuaStack) throws(LuaError) -> Int32 {
+        let list = graph.conflicts()
+        s.newTable(array: list.count)
+        for (i, c) in list.enumerated() {
+            _ = s.ensure(4)
+            s.newTable(fields: 5)
+            s.push(c.kind.rawValue); s.setField(-2, "kind")
+            if !(c.kind == .denial && c.fact == c.other) { s.push(relationClass, RelationRef(index: c.fact)); s.setField(-2, "fact") }
+            s.push(relationClass, RelationRef(index: c.other)); s.setField(-2, "other")
+            s.push(graph.relationship(c.other).statement); s.setField(-2, "claim")
+            s.push(graph.reason(c)); s.setField(-2, "reason")
+            s.setIndex(-2, i + 1)
+        }
+        return 1
     }
 
     // MARK: - Values

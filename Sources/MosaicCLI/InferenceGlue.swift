@@ -22,6 +22,13 @@ enum InferenceGlue {
             let s = try statement(a[0], ctx, "derived")
             return .bool(s >= 0 && ((try? store.isDerived(s)) ?? false))
         })
+        // stale(r): a derived fact kept from an earlier run because the plugin whose rules
+        // derived it failed to load or run since (mosaic why says which and since when).
+        functions.register(QueryFunction("stale", arity: 1...1) { a, ctx in
+            let s = try statement(a[0], ctx, "stale")
+            guard s >= 0, let held = HeldPlugins.current(store), !held.isEmpty else { return .bool(false) }
+            return .bool(!((try? store.staleness(of: s)) ?? []).isEmpty)
+        })
         functions.register(QueryFunction("derivedBy", arity: 1...1) { a, ctx in
             let s = try statement(a[0], ctx, "derivedBy")
             return .list(((try? store.derivedBy(s)) ?? []).map { .string($0) })
@@ -70,9 +77,32 @@ struct WhyCommand: ParsableCommand {
         }
         do {
             let proof = try Proof.build(store: store, statement: id)
-            return json ? try proof.json() : proof.render()
+            let stale = try store.staleness(of: id)
+            if stale.isEmpty { return json ? try proof.json() : proof.render() }
+            let held = try store.heldPlugins()
+            let why = stale.map { "plugin \($0) has failed to load or run since transaction \(held[$0] ?? 0)" }.joined(separator: "; ")
+            if json {
+                // The proof's JSON object, with "stale" added.
+                let text = try proof.json()
+                guard let brace = text.firstIndex(of: "{") else { return text }
+                let escaped = why.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                return String(text[...brace]) + "\n  \"stale\": \"\(escaped)\"," + String(text[text.index(after: brace)...])
+            }
+            return proof.render() + "\nstale: \(why); this fact is kept as last derived and not re-checked until it runs again (disabling or deleting the plugin retracts it)"
         } catch let e as InferenceError {
             throw CLIError("error: \(e)")
         }
     }
+}
+
+/// The held plugins (their derived facts are stale), read once per inference run: the
+/// query function `stale(r)` asks for every row.
+enum HeldPlugins {
+    nonisolated(unsafe) static var cached: [String: Int64]?
+    static func current(_ store: Store) -> [String: Int64]? {
+        if let cached { return cached }
+        cached = try? store.heldPlugins()
+        return cached
+    }
+    static func invalidate() { cached = nil }
 }

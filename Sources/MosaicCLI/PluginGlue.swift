@@ -30,15 +30,52 @@ enum PluginGlue {
         return { config.plugins[$0]?.enabled ?? true }
     }
 
+    /// What failed in the last inference run of this process, for the briefings' banner.
+    nonisolated(unsafe) static var lastInferenceProblems: [String] = []
+
     /// Runs every enabled plugin's rules to a fixpoint (what `mosaic infer` does).
+    ///
+    /// Failures stay local: a plugin that does not load is skipped and what its rules
+    /// derived is kept, marked stale (it is *held*); a rule that fails at run time (an
+    /// error, a time or memory limit) is skipped with the rules that read its writes, and
+    /// its plugin is held too. Each failure is printed as a warning and recorded as a failed
+    /// run `PLUGIN:rules` (mosaic runs). A held plugin that loads and runs again sees every
+    /// fact once, and its facts are no longer stale; disabling or deleting it retracts them.
     static func infer(_ ws: Workspace, dryRun: Bool) throws -> InferenceResult {
         let loaded = PluginRules.load(try runner(ws), enabled: enabled(ws))
-        for p in loaded.problems { FileHandle.standardError.write(Data("warning: \(p.description) (its rules are skipped)\n".utf8)) }
+        let broken = Set(loaded.problems.map(\.plugin))
+        let wasHeld = Set(try ws.store.heldPlugins().keys)
+        let result: InferenceResult
         do {
-            return try withExtendedLifetime(loaded) { try InferenceEngine.run(store: ws.store, rules: loaded.rules, dryRun: dryRun) }
+            result = try withExtendedLifetime(loaded) {
+                try InferenceEngine.run(store: ws.store, rules: loaded.rules, dryRun: dryRun,
+                                        held: broken, rescan: wasHeld.subtracting(broken))
+            }
         } catch {
             throw CLIError("error: \(error)")
         }
+        var problems: [(plugin: String, text: String)] = []
+        for p in loaded.problems {
+            problems.append((p.plugin, "\(p.description) (its rules are skipped; what they derived is kept, marked stale)"))
+        }
+        for f in result.failures {
+            problems.append((f.plugin, f.skipped ? "rule \(f.rule) \(f.message); what it derived is kept, marked stale"
+                                                  : "rule \(f.rule) failed: \(f.message) (skipped; what it derived is kept, marked stale)"))
+        }
+        lastInferenceProblems = problems.map(\.text)
+        for p in problems { FileHandle.standardError.write(Data("warning: \(p.text)\n".utf8)) }
+        if !dryRun {
+            let tx = ws.store.graph.transaction
+            try ws.store.setHeldPlugins(broken.union(result.failures.map(\.plugin)), at: tx)
+            HeldPlugins.invalidate()
+            let now = Date()
+            for p in problems {
+                if let id = try? ws.store.beginRun(job: "\(p.plugin):rules", scheduledFor: nil, transaction: tx, at: now) {
+                    try? ws.store.endRun(id, status: .failed, error: p.text, outputs: [], at: now)
+                }
+            }
+        }
+        return result
     }
 
     static func install() {

@@ -80,10 +80,25 @@ enum PluginGlue {
 
     static func install() {
         CheckCommand.extraChecks.append { ws in
-            let entries = try runner(ws).discover()
-            let broken = entries.compactMap(\.error)
+            let r = try runner(ws)
+            let entries = r.discover()
+            var broken = entries.compactMap(\.error)
+            // The rules too: patterns parse, what derive/distinct/within_days name is bound.
+            let loaded = PluginRules.load(r, enabled: enabled(ws))
+            for p in loaded.problems where !broken.contains(where: { $0.plugin == p.plugin }) { broken.append(p) }
+            // Schedules parse (the spec's, in the workspace's zone).
+            let config = try WorkspaceConfig.load(ws.root)
+            for e in entries {
+                guard let spec = e.spec, let cron = spec.schedule, enabled(ws)(e.name) else { continue }
+                do { _ = try CronSchedule(cron, timeZoneIdentifier: config.timezone) } catch {
+                    broken.append(PluginError(plugin: e.name, phase: .spec, file: e.file,
+                                              line: (try? String(contentsOf: ws.root.appendingPathComponent(e.file), encoding: .utf8)).flatMap { PluginRules.ruleLine("schedule", in: $0) },
+                                              message: "schedule: \(error)"))
+                }
+            }
+            withExtendedLifetime(loaded) {}
             for e in broken { FileHandle.standardError.write(Data((e.detailed + "\n").utf8)) }
-            print("plugins: \(entries.count) found, \(broken.count) broken")
+            print("plugins: \(entries.count) found, \(Set(broken.map(\.plugin)).count) broken")
             if !broken.isEmpty { throw CLIError("", exitCode: 1) }
         }
         BriefCommand.prepare = { ws in _ = try infer(ws, dryRun: false) }

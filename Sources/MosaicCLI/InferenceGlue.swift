@@ -22,6 +22,13 @@ enum InferenceGlue {
             let s = try statement(a[0], ctx, "derived")
             return .bool(s >= 0 && ((try? store.isDerived(s)) ?? false))
         })
+        // stale(r): a derived fact kept from an earlier run because the plugin whose rules
+        // derived it failed to load or run since (mosaic why says which and since when).
+        functions.register(QueryFunction("stale", arity: 1...1) { a, ctx in
+            let s = try statement(a[0], ctx, "stale")
+            guard s >= 0, let held = HeldPlugins.current(store), !held.isEmpty else { return .bool(false) }
+            return .bool(!((try? store.staleness(of: s)) ?? []).isEmpty)
+        })
         functions.register(QueryFunction("derivedBy", arity: 1...1) { a, ctx in
             let s = try statement(a[0], ctx, "derivedBy")
             return .list(((try? store.derivedBy(s)) ?? []).map { .string($0) })
@@ -70,20 +77,46 @@ struct WhyCommand: ParsableCommand {
             throw CLIError.usage("'\(text)' is not a statement id", usage: "mosaic why ID   (ids appear as #123 in mosaic show and as id(r) in queries)")
         }
         do {
+            let held = try store.heldPlugins()
+            // One claim's proof, as text and JSON, with its staleness when a plugin is held.
+            func one(_ sid: Int64) throws -> (text: String, json: String) {
+                let proof = try Proof.build(store: store, statement: sid)
+                let stale = try store.staleness(of: sid)
+                if stale.isEmpty { return (proof.render(), try proof.json()) }
+                let why = stale.map { "plugin \($0) has failed to load or run since transaction \(held[$0] ?? 0)" }.joined(separator: "; ")
+                // The proof's JSON object, with "stale" added.
+                var jsonText = try proof.json()
+                if let brace = jsonText.firstIndex(of: "{") {
+                    let escaped = why.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    jsonText = String(jsonText[...brace]) + "\n  \"stale\": \"\(escaped)\"," + String(jsonText[jsonText.index(after: brace)...])
+                }
+                return (proof.render() + "\nstale: \(why); this fact is kept as last derived and not re-checked until it runs again (disabling or deleting the plugin retracts it)", jsonText)
+            }
             let fact = FactExplanation(graph: store.graph, statement: id)
             let claims = fact?.claims ?? [id]
-            let proofs = try claims.map { try Proof.build(store: store, statement: $0) }
+            let parts = try claims.map(one)
             if json {
-                let parts = try proofs.map { try $0.json() }
-                guard let fact else { return parts[0] }
-                return "{\n\"fact\": \(JSONText.pretty(fact.json)),\n\"claims\": [\n\(parts.joined(separator: ",\n"))\n]\n}"
+                guard let fact else { return parts[0].json }
+                return "{\n\"fact\": \(JSONText.pretty(fact.json)),\n\"claims\": [\n\(parts.map(\.json).joined(separator: ",\n"))\n]\n}"
             }
-            guard let fact else { return proofs[0].render() }
-            return fact.text + "\n\n" + proofs.enumerated().map { i, p in
-                "Claim \(i + 1) of \(proofs.count): #\(claims[i])\n" + p.render()
+            guard let fact else { return parts[0].text }
+            return fact.text + "\n\n" + parts.enumerated().map { i, p in
+                "Claim \(i + 1) of \(parts.count): #\(claims[i])\n" + p.text
             }.joined(separator: "\n\n")
         } catch let e as InferenceError {
             throw CLIError("error: \(e)")
         }
     }
+}
+
+/// The held plugins (their derived facts are stale), read once per inference run: the
+/// query function `stale(r)` asks for every row.
+enum HeldPlugins {
+    nonisolated(unsafe) static var cached: [String: Int64]?
+    static func current(_ store: Store) -> [String: Int64]? {
+        if let cached { return cached }
+        cached = try? store.heldPlugins()
+        return cached
+    }
+    static func invalidate() { cached = nil }
 }

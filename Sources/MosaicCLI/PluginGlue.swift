@@ -30,23 +30,75 @@ enum PluginGlue {
         return { config.plugins[$0]?.enabled ?? true }
     }
 
+    /// What failed in the last inference run of this process, for the briefings' banner.
+    nonisolated(unsafe) static var lastInferenceProblems: [String] = []
+
     /// Runs every enabled plugin's rules to a fixpoint (what `mosaic infer` does).
+    ///
+    /// Failures stay local: a plugin that does not load is skipped and what its rules
+    /// derived is kept, marked stale (it is *held*); a rule that fails at run time (an
+    /// error, a time or memory limit) is skipped with the rules that read its writes, and
+    /// its plugin is held too. Each failure is printed as a warning and recorded as a failed
+    /// run `PLUGIN:rules` (mosaic runs). A held plugin that loads and runs again sees every
+    /// fact once, and its facts are no longer stale; disabling or deleting it retracts them.
     static func infer(_ ws: Workspace, dryRun: Bool) throws -> InferenceResult {
         let loaded = PluginRules.load(try runner(ws), enabled: enabled(ws))
-        for p in loaded.problems { FileHandle.standardError.write(Data("warning: \(p.description) (its rules are skipped)\n".utf8)) }
+        let broken = Set(loaded.problems.map(\.plugin))
+        let wasHeld = Set(try ws.store.heldPlugins().keys)
+        let result: InferenceResult
         do {
-            return try withExtendedLifetime(loaded) { try InferenceEngine.run(store: ws.store, rules: loaded.rules, dryRun: dryRun) }
+            result = try withExtendedLifetime(loaded) {
+                try InferenceEngine.run(store: ws.store, rules: loaded.rules, dryRun: dryRun,
+                                        held: broken, rescan: wasHeld.subtracting(broken))
+            }
         } catch {
             throw CLIError("error: \(error)")
         }
+        var problems: [(plugin: String, text: String)] = []
+        for p in loaded.problems {
+            problems.append((p.plugin, "\(p.description) (its rules are skipped; what they derived is kept, marked stale)"))
+        }
+        for f in result.failures {
+            problems.append((f.plugin, f.skipped ? "rule \(f.rule) \(f.message); what it derived is kept, marked stale"
+                                                  : "rule \(f.rule) failed: \(f.message) (skipped; what it derived is kept, marked stale)"))
+        }
+        lastInferenceProblems = problems.map(\.text)
+        for p in problems { FileHandle.standardError.write(Data("warning: \(p.text)\n".utf8)) }
+        if !dryRun {
+            let tx = ws.store.graph.transaction
+            try ws.store.setHeldPlugins(broken.union(result.failures.map(\.plugin)), at: tx)
+            HeldPlugins.invalidate()
+            let now = Date()
+            for p in problems {
+                if let id = try? ws.store.beginRun(job: "\(p.plugin):rules", scheduledFor: nil, transaction: tx, at: now) {
+                    try? ws.store.endRun(id, status: .failed, error: p.text, outputs: [], at: now)
+                }
+            }
+        }
+        return result
     }
 
     static func install() {
         CheckCommand.extraChecks.append { ws in
-            let entries = try runner(ws).discover()
-            let broken = entries.compactMap(\.error)
+            let r = try runner(ws)
+            let entries = r.discover()
+            var broken = entries.compactMap(\.error)
+            // The rules too: patterns parse, what derive/distinct/within_days name is bound.
+            let loaded = PluginRules.load(r, enabled: enabled(ws))
+            for p in loaded.problems where !broken.contains(where: { $0.plugin == p.plugin }) { broken.append(p) }
+            // Schedules parse (the spec's, in the workspace's zone).
+            let config = try WorkspaceConfig.load(ws.root)
+            for e in entries {
+                guard let spec = e.spec, let cron = spec.schedule, enabled(ws)(e.name) else { continue }
+                do { _ = try CronSchedule(cron, timeZoneIdentifier: config.timezone) } catch {
+                    broken.append(PluginError(plugin: e.name, phase: .spec, file: e.file,
+                                              line: (try? String(contentsOf: ws.root.appendingPathComponent(e.file), encoding: .utf8)).flatMap { PluginRules.ruleLine("schedule", in: $0) },
+                                              message: "schedule: \(error)"))
+                }
+            }
+            withExtendedLifetime(loaded) {}
             for e in broken { FileHandle.standardError.write(Data((e.detailed + "\n").utf8)) }
-            print("plugins: \(entries.count) found, \(broken.count) broken")
+            print("plugins: \(entries.count) found, \(Set(broken.map(\.plugin)).count) broken")
             if !broken.isEmpty { throw CLIError("", exitCode: 1) }
         }
         BriefCommand.prepare = { ws in _ = try infer(ws, dryRun: false) }

@@ -1,5 +1,6 @@
 import Foundation
 import MosaicGraph
+import MosaicPlugins
 import Yams
 
 /// The workspace's settings, `mosaic.yaml` beside kb/ (all optional):
@@ -13,9 +14,9 @@ import Yams
 ///     limits: {time_ms: 5000, memory_mb: 64, instructions: 200000000}
 ///     params: {window_days: 7}
 /// schedule:
-///   catch_up: true                # on start, run once what was missed while down
+///   catch_up: latest              # latest (true) | all | off (false): what missed slots are made up
 ///   jobs:
-///     syria_bases/daily: {cron: "0 6 * * *", timezone: Asia/Damascus, formats: [md, html, json]}
+///     syria_bases/daily: {cron: "0 6 * * *", timezone: Asia/Damascus, formats: [md, html, json], catch_up: all}
 /// ```
 struct WorkspaceConfig {
     struct PluginSettings {
@@ -30,12 +31,13 @@ struct WorkspaceConfig {
         var timezone: String?
         var formats: [String]?
         var enabled = true
+        var catchUp: CatchUp?
     }
 
     var timezone = "UTC"
     var strict = false
     var plugins: [String: PluginSettings] = [:]
-    var catchUp = true
+    var catchUp = CatchUp.latest
     var jobs: [String: JobSettings] = [:]
 
     static func load(_ root: URL) throws -> WorkspaceConfig {
@@ -51,6 +53,12 @@ struct WorkspaceConfig {
             CLIError("mosaic.yaml:\(n.mark?.line ?? 0):\(n.mark?.column ?? 0): \(msg)")
         }
         func int(_ n: Yams.Node?) -> Int? { n?.scalar.flatMap { Int($0.string) } }
+        func catchUp(_ n: Yams.Node) throws -> CatchUp {
+            guard let s = n.string, let policy = CatchUp(setting: s) else {
+                throw fail(n, "catch_up takes latest (or true), all, or off (or false)")
+            }
+            return policy
+        }
         for (k, v) in root {
             switch k.string ?? "" {
             case "timezone":
@@ -77,14 +85,21 @@ struct WorkspaceConfig {
             case "schedule":
                 for (sk, sv) in v.mapping ?? [:] {
                     switch sk.string ?? "" {
-                    case "catch_up": c.catchUp = sv.bool ?? true
+                    case "catch_up": c.catchUp = try catchUp(sv)
                     case "jobs":
                         for (jk, jv) in sv.mapping ?? [:] {
                             var j = JobSettings()
                             j.cron = jv.mapping?["cron"]?.string ?? jv.string
                             j.timezone = jv.mapping?["timezone"]?.string
+                            if let tz = jv.mapping?["timezone"], TimeZone(identifier: tz.string ?? "") == nil {
+                                throw fail(tz, "the timezone of \(jk.string ?? "") must be an IANA zone such as Europe/Paris")
+                            }
                             j.formats = jv.mapping?["formats"]?.sequence?.compactMap(\.string)
                             j.enabled = jv.mapping?["enabled"]?.bool ?? true
+                            if let cu = jv.mapping?["catch_up"] { j.catchUp = try catchUp(cu) }
+                            for (key, _) in jv.mapping ?? [:] where !["cron", "timezone", "formats", "enabled", "catch_up"].contains(key.string ?? "") {
+                                throw fail(key, "unknown job setting '\(key.string ?? "")' (cron, timezone, formats, enabled, catch_up)")
+                            }
                             c.jobs[jk.string ?? ""] = j
                         }
                     default: throw fail(sk, "unknown schedule setting '\(sk.string ?? "")' (catch_up, jobs)")

@@ -125,10 +125,30 @@ public struct PartialDate: Sendable, Hashable, Comparable, CustomStringConvertib
 
     // MARK: arithmetic
 
-    /// Shifts by whole days, keeping the precision (`2025-10` + 40 days is `2025-11`).
+    /// The years a partial date can hold (what `init(year:month:day:)` accepts).
+    public static let yearRange = -9999...9999
+
+    /// Shifts by whole days, keeping the precision (`2025-10` + 40 days is `2025-11`); nil
+    /// when the result falls outside years -9999…9999 (or the shift overflows), so a
+    /// hostile day count is an error for the caller to report, never a crash.
+    public func shifted(days: Int) -> PartialDate? {
+        let (delta, overflowA) = Int64(days).multipliedReportingOverflow(by: 86_400)
+        let (moved, overflowB) = seconds.addingReportingOverflow(delta)
+        guard !overflowA, !overflowB else { return nil }
+        // Checked before building the date: the local day number must not overflow either.
+        let (local, overflowC) = moved.addingReportingOverflow(Int64(offsetMinutes) * 60)
+        guard !overflowC, PartialDate.yearRange.contains(PartialDate.civilFromDays(PartialDate.floorDiv(local, 86_400)).year) else { return nil }
+        return PartialDate(seconds: moved, precision: .second, offsetMinutes: offsetMinutes).truncated(to: precision)
+    }
+
+    /// Shifts by whole days, keeping the precision (`2025-10` + 40 days is `2025-11`). A
+    /// result outside years -9999…9999 is clamped to the first or last day of that range;
+    /// use `shifted(days:)` to find out.
     public func adding(days: Int) -> PartialDate {
-        let moved = PartialDate(seconds: seconds + Int64(days) * 86_400, precision: .second, offsetMinutes: offsetMinutes)
-        return moved.truncated(to: precision)
+        if let moved = shifted(days: days) { return moved }
+        let edge = days < 0 ? PartialDate(year: PartialDate.yearRange.lowerBound, month: 1, day: 1)!
+                            : PartialDate(year: PartialDate.yearRange.upperBound, month: 12, day: 31)!
+        return edge.truncated(to: min(precision, .day))
     }
 
     /// Days from this date's start to `other`'s start.

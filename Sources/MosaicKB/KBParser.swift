@@ -392,11 +392,19 @@ struct KBParser {
         }
     }
 
-    /// `times: N` of a relation (1 when absent): a whole number from 1.
+    /// The most copies one `times:` asks for: each is a statement, so a larger count is
+    /// refused (with its position) rather than filling memory.
+    static let maxTimes = 10_000
+
+    /// `times: N` of a relation (1 when absent): a whole number from 1 to `maxTimes`.
     mutating func repeats(_ n: Yams.Node?) -> Int {
         guard let n else { return 1 }
         guard let s = scalar(n, "times"), let k = Int(s), k >= 1 else {
             error(Pos(n), "'times' says how often this relation was recorded alike: a whole number from 1, like times: 2")
+            return 1
+        }
+        guard k <= KBParser.maxTimes else {
+            error(Pos(n), "times: \(s) is more than \(KBParser.maxTimes) (the most copies of one relation a kb file may ask for); write the relation with its real count, or import a large data set with mosaic import")
             return 1
         }
         return k

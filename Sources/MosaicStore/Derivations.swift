@@ -149,6 +149,44 @@ extension Store {
         try withInferenceReader { try $0.inferenceCheckpoint() }
     }
 
+    // MARK: - held plugins (derived facts kept, marked stale)
+
+    /// Plugins whose rules did not run in the last inference run although the plugin is
+    /// there and enabled (it failed to load, or a rule failed or was skipped): what they
+    /// derived is kept but stale. Name → the transaction since which it is held.
+    public func heldPlugins() throws -> [String: Int64] {
+        try writer.read { db in
+            var out: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM inference_state WHERE key LIKE 'held:%'") {
+                out[String((row[0] as String).dropFirst(5))] = row[1]
+            }
+            return out
+        }
+    }
+
+    /// Records the held plugins (replacing the set); a plugin already held keeps its date.
+    public func setHeldPlugins(_ plugins: Set<String>, at transaction: Int64) throws {
+        try writer.write { db in
+            let now = try Row.fetchAll(db, sql: "SELECT key FROM inference_state WHERE key LIKE 'held:%'").map { String(($0[0] as String).dropFirst(5)) }
+            for name in now where !plugins.contains(name) {
+                try db.execute(sql: "DELETE FROM inference_state WHERE key = ?", arguments: ["held:" + name])
+            }
+            for name in plugins where !now.contains(name) {
+                try db.execute(sql: "INSERT INTO inference_state (key, value) VALUES (?, ?)", arguments: ["held:" + name, transaction])
+            }
+        }
+    }
+
+    /// The held plugins a derived statement's belief rests on, sorted: non-empty when every
+    /// open derivation of it is by a held plugin's rule (it is stale: kept, not re-checked).
+    public func staleness(of statement: Int64) throws -> [String] {
+        let held = try heldPlugins()
+        guard !held.isEmpty else { return [] }
+        let plugins = Set(try derivations(of: statement).map(\.plugin))
+        guard !plugins.isEmpty, plugins.allSatisfy({ held[$0] != nil }) else { return [] }
+        return plugins.sorted()
+    }
+
     /// Statements by id (any state), in id order.
     public func statements(ids: [Int64]) throws -> [MosaicGraph.Statement] {
         try withInferenceReader { try $0.statements(ids: ids) }

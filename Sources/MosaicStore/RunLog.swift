@@ -80,6 +80,28 @@ extension Store {
         !(try runs(where: "job = ? AND scheduled_for = ? AND status = 'succeeded'", [job, scheduledFor.timeIntervalSince1970], limit: 1)).isEmpty
     }
 
+    /// Whether `job`'s slot `scheduledFor` already ran to an end (succeeded, failed or
+    /// skipped): the scheduler never runs such a slot again. A run a crash left behind
+    /// (interrupted) does not count.
+    public func hasRun(job: String, scheduledFor: Date) throws -> Bool {
+        !(try runs(where: "job = ? AND scheduled_for = ? AND status IN ('succeeded', 'failed', 'skipped')",
+                   [job, scheduledFor.timeIntervalSince1970], limit: 1)).isEmpty
+    }
+
+    /// The latest slot any of `jobs` (all jobs when nil) was run for, or nil.
+    public func latestScheduledSlot(jobs: [String]? = nil) throws -> Date? {
+        try writer.read { db in
+            var sql = "SELECT MAX(scheduled_for) FROM run WHERE scheduled_for IS NOT NULL"
+            var args: StatementArguments = []
+            if let jobs {
+                guard !jobs.isEmpty else { return nil }
+                sql += " AND job IN (\(jobs.map { _ in "?" }.joined(separator: ", ")))"
+                args = StatementArguments(jobs)
+            }
+            return try Double.fetchOne(db, sql: sql, arguments: args).map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
     private func runs(where clause: String, _ args: StatementArguments = [], limit: Int = 1000) throws -> [RunRecord] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """

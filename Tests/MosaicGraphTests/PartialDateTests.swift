@@ -37,6 +37,20 @@ final class PartialDateTests: XCTestCase {
         XCTAssertEqual(PartialDate("1969-12-31")!.civil.day, 31)
     }
 
+    /// Hostile day counts (math.maxinteger from a plugin) give nil, not a trap.
+    func testShiftingOutOfRangeIsNilAndAddingClamps() {
+        let d = PartialDate("2025")!
+        XCTAssertNil(d.shifted(days: Int.max))
+        XCTAssertNil(d.shifted(days: Int.min))
+        XCTAssertNil(d.shifted(days: 4_000_000))
+        XCTAssertNil(PartialDate("9999-12-31")!.shifted(days: 1))
+        XCTAssertNil(PartialDate("-9999-01-01")?.shifted(days: -1))
+        XCTAssertNil(PartialDate("2025-10-29T06:00Z")!.shifted(days: Int.max / 86_400))
+        XCTAssertEqual(PartialDate("9999-12-30")!.shifted(days: 1)?.description, "9999-12-31")
+        XCTAssertEqual(d.adding(days: Int.max).description, "9999")
+        XCTAssertEqual(PartialDate("2025-10-29")!.adding(days: Int.min).description, "-9999-01-01")
+    }
+
     func testCivilRoundTripOverCenturies() {
         for days in stride(from: Int64(-800_000), to: 800_000, by: 997) {
             let (y, m, d) = PartialDate.civilFromDays(days)

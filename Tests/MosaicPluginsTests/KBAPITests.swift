@@ -53,6 +53,19 @@ final class KBAPITests: XCTestCase {
             assert(kb.date('2025-10') == kb.date('2025-10') and kb.date('2025') ~= kb.date('2025-01'))
             return ('on ' .. d) == 'on 2025-10-29'
             """),
+        ("date arithmetic out of range is a Lua error", """
+            local d = kb.date('2025')
+            local attempts = {
+              function() return d + math.maxinteger end, function() return d - math.mininteger end,
+              function() return math.maxinteger + d end, function() return d - math.maxinteger end,
+              function() return d:add_days(math.mininteger) end, function() return d + 4000000 end,
+            }
+            for i, f in ipairs(attempts) do
+              local ok, e = pcall(f)
+              assert(not ok and tostring(e):find('date out of range', 1, true), i .. ': ' .. tostring(e))
+            end
+            return tostring(d + 366) == '2026' and tostring(kb.date('9999-12-30') + 1) == '9999-12-31'
+            """),
         ("now is the engine clock", "return tostring(kb.now():truncate('day')) == '2025-10-30'"),
         ("random is seeded", """
             local a = {} for i = 1, 5 do a[i] = kb.random(1, 100) end

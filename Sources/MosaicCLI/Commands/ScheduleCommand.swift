@@ -9,14 +9,19 @@ struct ScheduleCommand: ParsableCommand {
         abstract: "Run the plugins' reports on their schedules and file the briefings.",
         discussion: """
             Runs in the foreground until SIGINT or SIGTERM. Schedules come from the plugin specs (5-field cron,
-            @hourly, @daily, @weekly; a time zone) and can be overridden in mosaic.yaml. Briefings are written to
-            briefings/YYYY-MM-DD/NAME-HHMM.{md,html,json}; every run is recorded (mosaic runs). On start it runs,
-            once, what it missed while down. One scheduler per workspace.
+            @hourly, @daily, @weekly; a time zone) and can be overridden in mosaic.yaml (schedule.jobs,
+            schedule.catch_up, timezone; see docs/reports.md). Briefings are written to
+            briefings/YYYY-MM-DD/NAME-HHMM.{md,html,json}; every run is recorded with its slot (mosaic runs).
+            With --once (for system cron) it runs, for each job, the latest slot at or before --now (default: now)
+            that has not run yet, once, and exits; a slot that ran is never run again, and a --now earlier than
+            the last run's slot is refused unless --force. On start the foreground scheduler does the same.
+            One scheduler per workspace.
             """)
     @OptionGroup var options: WorkspaceOptions
     @Flag(help: "List the scheduled reports and their next run times, then exit.") var list = false
     @Flag(help: "Run what is due at --now (or now) and exit: for tests and system cron.") var once = false
     @Option(help: "The instant to act at, with --once (2025-10-30T06:00Z).") var now: String?
+    @Flag(help: "With --once: act at a --now earlier than the last run's slot.") var force = false
 
     func run() throws {
         let ws = try options.open()
@@ -33,7 +38,8 @@ struct ScheduleCommand: ParsableCommand {
             do { schedule = try CronSchedule(cron, timeZoneIdentifier: zone) } catch {
                 throw CLIError("error: the schedule of \(e.job): \(error)")
             }
-            jobs.append(ScheduledJob(name: e.job, schedule: schedule, formats: override?.formats ?? e.formats))
+            jobs.append(ScheduledJob(name: e.job, schedule: schedule, formats: override?.formats ?? e.formats,
+                                     catchUp: override?.catchUp))
             byName[e.job] = e
         }
         var clock: Date = Date()
@@ -67,10 +73,9 @@ struct ScheduleCommand: ParsableCommand {
         let lock = try ScheduleLock(ws.stateDirectory.appendingPathComponent("schedule.lock"))
         defer { lock.release() }
         if once {
-            let minute = Date(timeIntervalSince1970: (fixed.timeIntervalSince1970 / 60).rounded(.down) * 60)
-            var work = try runner.missed(now: minute)
-            work += runner.due(at: minute).map { ($0, minute) }
-            if work.isEmpty { print("nothing due at \(ISO8601DateFormatter().string(from: minute))") }
+            do { try runner.checkClock(fixed, force: force) } catch { throw CLIError("error: \(error)", exitCode: 1) }
+            let work = try runner.pending(at: fixed)
+            if work.isEmpty { print("nothing due at \(ISO8601DateFormatter().string(from: fixed)) (every job's latest slot has run)") }
             let failures = runner.runJobs(work)
             if failures > 0 { throw CLIError("error: \(failures) run\(failures == 1 ? "" : "s") failed; see mosaic runs", exitCode: 1) }
             return

@@ -24,9 +24,19 @@ public enum InferenceEngine {
     /// The origin of inference transactions.
     public static let transactionOrigin = Origin.system("inference")
 
+    /// - `held`: plugins that are there but whose rules are not given (they failed to
+    ///   load): their registered rules stay registered and what they derived is kept
+    ///   (truth maintenance still withdraws a fact whose premises go), instead of being
+    ///   retracted as for a plugin that was deleted or disabled.
+    /// - `rescan`: plugins whose rules see every fact again (not only the changes since the
+    ///   last run) without being new: they were held, and changes went by unseen.
+    ///
+    /// A rule that fails (an error, a limit) is skipped for the rest of the run, with the
+    /// rules of later strata that read what it writes; the others go on, and the failures
+    /// are in `InferenceResult.failures`. What the failed rules derived before is kept.
     public static func run(store: Store, rules: [any Rule], dryRun: Bool = false,
-                           maxRounds: Int = defaultMaxRounds) throws -> InferenceResult {
-        let run = try InferenceRun(store: store, rules: rules, maxRounds: maxRounds)
+                           maxRounds: Int = defaultMaxRounds, held: Set<String> = [], rescan: Set<String> = []) throws -> InferenceResult {
+        let run = try InferenceRun(store: store, rules: rules, maxRounds: maxRounds, held: held, rescan: rescan)
         return try run.execute(dryRun: dryRun)
     }
 
@@ -130,8 +140,17 @@ final class InferenceRun {
     /// tests turn it off to compare it with the generic loop.
     let closureFastPath: Bool
 
-    init(store: Store, rules: [any Rule], maxRounds: Int, closureFastPath: Bool = true) throws {
+    /// Plugins whose registered rules are kept though not given (see `InferenceEngine.run`).
+    var held: Set<String> = []
+    /// Per rule: sees every fact (see `InferenceEngine.run`'s `rescan`).
+    var rescan: [Bool] = []
+    /// Rules that failed or were skipped in this run.
+    var failed: Set<Int> = []
+
+    init(store: Store, rules: [any Rule], maxRounds: Int, closureFastPath: Bool = true,
+         held: Set<String> = [], rescan: Set<String> = []) throws {
         self.store = store
+        self.held = held
         self.maxRounds = maxRounds
         self.closureFastPath = closureFastPath
         var seen = Set<String>()
@@ -155,6 +174,7 @@ final class InferenceRun {
             return try r.statements(ids: ids)
         }
         fresh = Array(repeating: true, count: rules.count)
+        self.rescan = self.rules.map { rescan.contains($0.id.plugin) }
     }
 
     private func seconds(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
@@ -212,7 +232,7 @@ final class InferenceRun {
             if let rec = byName["\(r.id.plugin)/\(r.id.name)"], rec.version == r.id.version { fresh[i] = false }
         }
         let live = Set(rules.map(\.id))
-        staleRules = registry.filter { !live.contains(RuleID(plugin: $0.plugin, name: $0.name, version: $0.version)) }
+        staleRules = registry.filter { !live.contains(RuleID(plugin: $0.plugin, name: $0.name, version: $0.version)) && !held.contains($0.plugin) }
         let checkpoint = try db.inferenceCheckpoint()
         needsCheckpoint = checkpoint.transaction != graph.transaction
         result.strata = InferenceEngine.strata(rules).map { $0.map { rules[$0].id.description } }
@@ -278,7 +298,19 @@ final class InferenceRun {
     // MARK: 3. deriving
 
     func derive() throws {
-        for stratum in InferenceEngine.strata(rules) {
+        var failedWrites: Set<String> = []
+        for var stratum in InferenceEngine.strata(rules) {
+            // Rules reading what a failed rule writes wait for it: skipped (their facts kept).
+            for i in stratum where !rules[i].reads.isDisjoint(with: failedWrites) {
+                let cause = result.failures.first { !rules[i].reads.isDisjoint(with: $0.writes) }?.rule ?? "?"
+                result.failures.append(InferenceResult.RuleFailure(rule: rules[i].id.description, plugin: rules[i].id.plugin,
+                                                                  message: "skipped: it reads what \(cause) writes, and that failed",
+                                                                  writes: rules[i].writes, skipped: true))
+                failed.insert(i)
+                failedWrites.formUnion(rules[i].writes)
+            }
+            stratum.removeAll { failed.contains($0) }
+            if stratum.isEmpty { continue }
             if closureFastPath, let closure = closureForFastPath(stratum) {
                 result.rounds += try closureFixpoint(stratum[0], closure)
                 continue
@@ -287,7 +319,7 @@ final class InferenceRun {
             let carried = baseDelta + newlyVisible
             for i in stratum {
                 let r = rules[i]
-                if fresh[i] {
+                if fresh[i] || rescan[i] {
                     var facts: [Fact] = []
                     for p in r.reads.sorted() { facts += view.facts(withPredicate: p) }
                     deltas[i] = Delta(isFull: true, facts: facts)
@@ -301,17 +333,28 @@ final class InferenceRun {
                 round += 1
                 var producers: [String] = []
                 let before = newlyVisible.count
-                for i in stratum {
+                for i in stratum where !failed.contains(i) {
                     guard let d = deltas[i], !d.isEmpty else { continue }
                     let rule = rules[i]
                     let found: [Derivation]
-                    do { found = try rule.evaluate(view, delta: d) } catch let e as InferenceError { throw e } catch {
-                        throw InferenceError.ruleFailed(rule: rule.id.description, message: "\(error)")
-                    }
                     let n = newlyVisible.count
-                    derivationKeys.reserveCapacity(derivationKeys.count + found.count)
-                    pendingByRelation.reserveCapacity(pendingByRelation.count + found.count)
-                    for x in found { try process(x, rule: i) }
+                    do {
+                        found = try rule.evaluate(view, delta: d)
+                        derivationKeys.reserveCapacity(derivationKeys.count + found.count)
+                        pendingByRelation.reserveCapacity(pendingByRelation.count + found.count)
+                        for x in found { try process(x, rule: i) }
+                    } catch let e as InferenceError where !e.isRuleFault {
+                        throw e
+                    } catch {
+                        // This rule is done for the run; the others go on.
+                        let message: String
+                        if case InferenceError.badRule(_, let m) = error { message = m } else { message = "\(error)" }
+                        result.failures.append(InferenceResult.RuleFailure(rule: rule.id.description, plugin: rule.id.plugin,
+                                                                          message: message, writes: rule.writes, skipped: false))
+                        failed.insert(i)
+                        failedWrites.formUnion(rule.writes)
+                        continue
+                    }
                     if newlyVisible.count > n { producers.append(rule.id.description) }
                 }
                 let new = Array(newlyVisible[before...])

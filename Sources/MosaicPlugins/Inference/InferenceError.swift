@@ -8,6 +8,15 @@ public enum InferenceError: Error, CustomStringConvertible, Sendable {
     case ruleFailed(rule: String, message: String)
     case notFound(Int64)
 
+    /// Whether the error is one rule's own fault (the run goes on without that rule)
+    /// rather than the run's (no fixpoint, a rule defined twice).
+    public var isRuleFault: Bool {
+        switch self {
+        case .badRule, .ruleFailed: true
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .badRule(let r, let m): "rule \(r): \(m)"

@@ -21,6 +21,20 @@ public struct InferenceResult: Sendable {
     /// wrote statements or derivations; `cpu`: this thread's CPU seconds for read through plan.
     public var timings: [String: Double] = [:]
 
+    /// A rule that failed in this run (an error or a limit), or was skipped because it
+    /// reads what a failed rule writes. What it derived before is kept.
+    public struct RuleFailure: Sendable, Hashable {
+        /// `plugin/rule@version`.
+        public var rule: String
+        public var plugin: String
+        /// The error, with the plugin's file and line when the rule's Lua code raised it.
+        public var message: String
+        public var writes: Set<String>
+        public var skipped: Bool
+    }
+    /// Rules that failed or were skipped; the others ran.
+    public var failures: [RuleFailure] = []
+
     public init() {}
 
     public var changedNothing: Bool { added.isEmpty && retracted.isEmpty && derivationsAdded == 0 && derivationsClosed == 0 }

@@ -49,10 +49,29 @@ public enum PluginRules {
                     out.rules.append(try rule(name, session: session, spec: spec, params: p))
                 }
             } catch {
-                out.problems.append(error)
+                var e = error
+                // A rule's problem points at the rule's line in the file.
+                if e.line == nil, e.message.hasPrefix("rule '"), let file = e.file,
+                   let rule = e.message.dropFirst(6).split(separator: "'").first,
+                   let text = try? String(contentsOf: runner.workspace.appendingPathComponent(file), encoding: .utf8) {
+                    e.line = ruleLine(String(rule), in: text)
+                }
+                out.problems.append(e)
             }
         }
         return out
+    }
+
+    /// The line where rule `name` is defined in a plugin's source (`name = {`, or
+    /// `["name"] =`), or nil.
+    public static func ruleLine(_ name: String, in text: String) -> Int? {
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let t = line.drop { $0 == " " || $0 == "\t" }
+            for head in [name, "[\"\(name)\"]", "['\(name)']"] where t.hasPrefix(head) {
+                if t.dropFirst(head.count).drop(while: { $0 == " " }).hasPrefix("=") { return i + 1 }
+            }
+        }
+        return nil
     }
 
     static func fail(_ session: PluginSession, _ rule: String, _ message: String) -> PluginError {
@@ -82,10 +101,25 @@ public enum PluginRules {
                 throw fail(session, name, "derive must be {relation, from, to}, {property, of, value} or {label, of}")
             }
             var withinDays: Int? = t["within_days"].intValue.map(Int.init)
-            if case .string(let p) = t["within_days"], case .int(let v)? = params[p] { withinDays = Int(v) }
+            switch t["within_days"] {
+            case .nil, .integer: break
+            case .string(let p):
+                guard spec.params.contains(where: { $0.name == p }) else {
+                    throw fail(session, name, "within_days names '\(p)', which is not a parameter of the plugin (declare it under params, or give a number of days)")
+                }
+                guard case .int(let v)? = params[p] else { throw fail(session, name, "within_days names the parameter '\(p)', which is not an integer") }
+                withinDays = Int(v)
+            case let v: throw fail(session, name, "within_days is a whole number of days or a parameter's name, not \(v.typeName)")
+            }
+            if let w = withinDays, w < 0 { throw fail(session, name, "within_days must not be negative (\(w))") }
             let within = withinDays
             let distinctList: [LuaValue] = t["distinct"].tableValue?.array ?? []
             let distinct = distinctList.compactMap { $0.stringValue }
+            if distinct.count != distinctList.count { throw fail(session, name, "distinct lists relationship names as strings: distinct = {\"f\", \"g\"}") }
+            let edgeSet = Set(pattern.edges.map(\.name))
+            for v in distinct where !edgeSet.contains(v) {
+                throw fail(session, name, "distinct names '\(v)', which the pattern does not bind as a relationship (it has \(pattern.edges.map(\.name).sorted().joined(separator: ", ")))")
+            }
             let whereRef: LuaFunctionRef? = { if case .function(let f) = t["where"] { return f }; return nil }()
             let edgeNames = pattern.edges.map(\.name)
             let filter: @Sendable (PatternMatch) -> Bool = { m in

@@ -164,7 +164,7 @@ final class KBContext {
             c.method("contains") { [unowned self] s, d throws(LuaError) in s.push(d.contains(try self.dateArg(s, 2))); return 1 }
             c.method("days_to") { [unowned self] s, d throws(LuaError) in s.push(d.days(to: try self.dateArg(s, 2))); return 1 }
             c.method("add_days") { [unowned self] s, d throws(LuaError) in
-                s.push(self.dateClass, d.adding(days: Int(try s.integer(2))))
+                s.push(self.dateClass, try KBContext.shift(d, by: Int(try s.integer(2)), "add_days"))
                 return 1
             }
             c.method("truncate") { [unowned self] s, d throws(LuaError) in
@@ -177,7 +177,7 @@ final class KBContext {
             }
             c.metamethod("__add") { [unowned self] s throws(LuaError) in
                 let (d, n) = try self.dateAndDays(s, "+")
-                s.push(self.dateClass, d.adding(days: n))
+                s.push(self.dateClass, try KBContext.shift(d, by: n, "+"))
                 return 1
             }
             c.metamethod("__sub") { [unowned self] s throws(LuaError) in
@@ -186,7 +186,8 @@ final class KBContext {
                     return 1
                 }
                 let (d, n) = try self.dateAndDays(s, "-")
-                s.push(self.dateClass, d.adding(days: -n))
+                guard n != Int.min else { throw KBContext.dateRangeError(d, n, "-") }
+                s.push(self.dateClass, try KBContext.shift(d, by: -n, "-"))
                 return 1
             }
             c.metamethod("__concat") { [unowned self] s throws(LuaError) in
@@ -425,6 +426,16 @@ final class KBContext {
             return d
         }
         throw LuaError.badArgument(Int(i), s.functionName, "Date or date string expected, got \(s.typeName(i))")
+    }
+
+    /// `d` shifted by `days`, or a Lua error when the result leaves years -9999…9999.
+    static func shift(_ d: PartialDate, by days: Int, _ op: String) throws(LuaError) -> PartialDate {
+        guard let moved = d.shifted(days: days) else { throw dateRangeError(d, days, op) }
+        return moved
+    }
+
+    static func dateRangeError(_ d: PartialDate, _ days: Int, _ op: String) -> LuaError {
+        LuaError.runtime("date out of range: \(d) \(op) \(days) days is outside years \(PartialDate.yearRange.lowerBound)…\(PartialDate.yearRange.upperBound)")
     }
 
     private func dateAndDays(_ s: LuaStack, _ op: String) throws(LuaError) -> (PartialDate, Int) {

@@ -1,31 +1,79 @@
 import Foundation
 import MosaicStore
 
+/// What the scheduler makes up for when slots passed without a run (the scheduler was
+/// down, or system cron called `mosaic schedule --once` late).
+public enum CatchUp: String, Sendable, CaseIterable {
+    /// Run the latest slot at or before now that has not run, once, however many were
+    /// missed (the default).
+    case latest
+    /// Run every slot missed since the job's last run, oldest first (at most
+    /// `ScheduleRunner.maxCatchUpSlots` per job at a time).
+    case all
+    /// Run a slot only within its own minute: what was missed is not made up.
+    case off
+
+    /// Reads the mosaic.yaml spelling: `true`/`latest`, `all`, `false`/`off`/`none`.
+    public init?(setting: String) {
+        switch setting.lowercased() {
+        case "true", "yes", "on", "latest": self = .latest
+        case "all", "every": self = .all
+        case "false", "no", "off", "none": self = .off
+        default: return nil
+        }
+    }
+}
+
 /// A report (or plugin run) due on a cron schedule.
 public struct ScheduledJob: Sendable {
     /// `plugin/report`, the name runs are recorded and files written under.
     public var name: String
     public var schedule: CronSchedule
     public var formats: [String]
-    public init(name: String, schedule: CronSchedule, formats: [String] = ["md", "html", "json"]) {
-        self.name = name; self.schedule = schedule; self.formats = formats
+    /// This job's catch-up policy; nil takes the runner's.
+    public var catchUp: CatchUp?
+    public init(name: String, schedule: CronSchedule, formats: [String] = ["md", "html", "json"], catchUp: CatchUp? = nil) {
+        self.name = name; self.schedule = schedule; self.formats = formats; self.catchUp = catchUp
+    }
+}
+
+/// The scheduler was asked to act at an instant before a slot that already ran.
+public struct ScheduleClockError: Error, CustomStringConvertible {
+    public var requested: Date
+    public var lastSlot: Date
+    public var description: String {
+        let f = ISO8601DateFormatter()
+        return "\(f.string(from: requested)) is earlier than the last scheduled run (slot \(f.string(from: lastSlot))); "
+            + "the clock went back? --force acts at it anyway (slots that already ran are still not run again)"
     }
 }
 
 /// Runs scheduled jobs on time: before each run it prepares the KB (load, infer), then
 /// renders the job's outputs, writes them atomically under
 /// `briefings/YYYY-MM-DD/NAME-HHMM.ext`, and records the run in the store. A failing job
-/// is recorded and the others go on. On start it marks runs a crash left behind as
-/// interrupted and (with `catchUp`) runs, once, what was missed while it was down.
+/// is recorded and the others go on.
+///
+/// Each job's *slots* are the instants its cron expression names. At an instant `now`
+/// (`pending(at:)`), a job is due for the latest slot at or before `now` that has not run
+/// yet (by its `CatchUp` policy: that one slot, every missed one, or only a slot in the
+/// current minute), plus any slot a crash interrupted. A slot that ran (succeeded,
+/// failed or skipped) is never run again.
 public final class ScheduleRunner: @unchecked Sendable {
     public struct Output: Sendable { public var ext: String; public var data: Data
         public init(ext: String, data: Data) { self.ext = ext; self.data = data } }
 
+    /// The most slots one job catches up at once with `CatchUp.all`.
+    public static let maxCatchUpSlots = 100
+
     public let store: Store
     public let jobs: [ScheduledJob]
     public let outputDirectory: URL
-    public var catchUp = true
+    /// The policy of jobs that do not set their own.
+    public var catchUp: CatchUp = .latest
+    /// The scheduler's clock: which slots are due (`--now` fixes it).
     public var clock: @Sendable () -> Date = { Date() }
+    /// The real clock, for the start and end times runs are recorded (and sorted) with.
+    public var wallClock: @Sendable () -> Date = { Date() }
     /// Loads kb/ and runs inference; returns the KB transaction the runs will read.
     public var prepare: () throws -> Int64
     /// Renders a job due at `due`; returns its outputs (nothing is written when it throws).
@@ -44,31 +92,57 @@ public final class ScheduleRunner: @unchecked Sendable {
         return jobs.map { ($0, $0.schedule.nextOccurrences(after: now, count: count)) }
     }
 
-    /// Jobs due at `now` exactly (to the minute): what `--once --now T` runs.
+    /// Jobs with a slot at `now` exactly (to the minute).
     public func due(at now: Date) -> [ScheduledJob] {
         jobs.filter { $0.schedule.matches(now) }
     }
 
-    /// What start-up must run: runs a crash interrupted, and (with `catchUp`) for each job
-    /// the latest instant missed since its last run, once.
-    public func missed(now: Date) throws -> [(ScheduledJob, Date)] {
+    /// The latest slot any of these jobs ran for; `now` must not be before it (unless forced).
+    public func checkClock(_ now: Date, force: Bool) throws {
+        guard !force, let last = try store.latestScheduledSlot(jobs: jobs.map(\.name)), now < last else { return }
+        throw ScheduleClockError(requested: now, lastSlot: last)
+    }
+
+    /// What is due at `now`, oldest slot first per job: slots a crash interrupted, then by
+    /// each job's catch-up policy the slots at or before `now` that have not run.
+    public func pending(at now: Date) throws -> [(ScheduledJob, Date)] {
         var out: [(ScheduledJob, Date)] = []
-        let interrupted = try store.markInterruptedRuns(at: now)
+        let interrupted = try store.markInterruptedRuns(at: wallClock())
+        // A slot is "at or before now" to the second; cron slots are whole minutes.
+        let end = Date(timeIntervalSince1970: floor(now.timeIntervalSince1970) + 1)
         for job in jobs {
-            if let r = interrupted.first(where: { $0.job == job.name }), let due = r.scheduledFor,
-               !(try store.hasCompletedRun(job: job.name, scheduledFor: due)) {
-                out.append((job, due))
-                continue
+            var slots: [Date] = []
+            for r in interrupted where r.job == job.name {
+                if let due = r.scheduledFor, due < end, !slots.contains(due) { slots.append(due) }
             }
-            guard catchUp, let last = try store.runs(job: job.name, limit: 1).first else { continue }
-            let since = last.scheduledFor ?? last.started
-            if let latest = job.schedule.lastOccurrence(from: since.addingTimeInterval(1), to: now.addingTimeInterval(1)),
-               !(try store.hasCompletedRun(job: job.name, scheduledFor: latest)) {
-                out.append((job, latest))
+            switch job.catchUp ?? catchUp {
+            case .off:
+                if let slot = job.schedule.previous(before: end), now.timeIntervalSince(slot) < 60 { slots.append(slot) }
+            case .latest:
+                if let slot = job.schedule.previous(before: end) { slots.append(slot) }
+            case .all:
+                if let last = try store.latestScheduledSlot(jobs: [job.name]), last < now {
+                    var missed = job.schedule.occurrences(from: last.addingTimeInterval(1), to: end, limit: .max)
+                    if missed.count > ScheduleRunner.maxCatchUpSlots {
+                        log("schedule: \(job.name): \(missed.count) slots missed; running the latest \(ScheduleRunner.maxCatchUpSlots)")
+                        missed = Array(missed.suffix(ScheduleRunner.maxCatchUpSlots))
+                    }
+                    slots += missed
+                } else if let slot = job.schedule.previous(before: end) {
+                    slots.append(slot)
+                }
+            }
+            var seen = Set<Date>()
+            for slot in slots.sorted() where seen.insert(slot).inserted {
+                if try store.hasRun(job: job.name, scheduledFor: slot) { continue }
+                out.append((job, slot))
             }
         }
         return out
     }
+
+    /// What start-up runs: `pending(at: now)`.
+    public func missed(now: Date) throws -> [(ScheduledJob, Date)] { try pending(at: now) }
 
     /// Runs `jobs` due at `due`: prepares the KB once, then each job; returns how many failed.
     @discardableResult
@@ -81,17 +155,17 @@ public final class ScheduleRunner: @unchecked Sendable {
             return jobs.count
         }
         var failures = 0
-        for (job, due) in jobs where !(((try? store.hasCompletedRun(job: job.name, scheduledFor: due)) ?? false)) {
-            let started = clock()
+        for (job, due) in jobs where !(((try? store.hasRun(job: job.name, scheduledFor: due)) ?? false)) {
+            let started = wallClock()
             let id = (try? store.beginRun(job: job.name, scheduledFor: due, transaction: tx, at: started)) ?? -1
             do {
                 let outputs = try render(job, due)
                 let paths = try write(outputs, job: job, due: due)
-                try store.endRun(id, status: .succeeded, error: nil, outputs: paths, at: clock())
+                try store.endRun(id, status: .succeeded, error: nil, outputs: paths, at: wallClock())
                 log("schedule: \(job.name) due \(ScheduleRunner.stamp(due, job.schedule.timeZone)) → \(paths.joined(separator: ", "))")
             } catch {
                 failures += 1
-                try? store.endRun(id, status: .failed, error: "\(error)", outputs: [], at: clock())
+                try? store.endRun(id, status: .failed, error: "\(error)", outputs: [], at: wallClock())
                 log("schedule: \(job.name) due \(ScheduleRunner.stamp(due, job.schedule.timeZone)) failed: \(error)")
             }
         }
@@ -99,8 +173,8 @@ public final class ScheduleRunner: @unchecked Sendable {
     }
 
     private func record(_ job: ScheduledJob, _ due: Date, tx: Int64, status: RunRecord.Status, error: String?, outputs: [String]) {
-        if let id = try? store.beginRun(job: job.name, scheduledFor: due, transaction: tx, at: clock()) {
-            try? store.endRun(id, status: status, error: error, outputs: outputs, at: clock())
+        if let id = try? store.beginRun(job: job.name, scheduledFor: due, transaction: tx, at: wallClock()) {
+            try? store.endRun(id, status: status, error: error, outputs: outputs, at: wallClock())
         }
     }
 
@@ -151,7 +225,7 @@ public final class ScheduleRunner: @unchecked Sendable {
             sigemptyset(&action.sa_mask)
             sigaction(sig, &action, nil)
         }
-        let missedJobs = try missed(now: clock())
+        let missedJobs = try pending(at: clock())
         if !missedJobs.isEmpty { log("schedule: catching up \(missedJobs.count) missed run(s)"); runJobs(missedJobs) }
         while ScheduleRunner.stopRequested == 0 {
             let now = clock()

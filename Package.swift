@@ -66,6 +66,6 @@ let package = Package(
         .testTarget(name: "MosaicLuaTests", dependencies: ["MosaicLua"]),
         .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"], exclude: ["Golden"]),
         .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"]),
-        .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"], exclude: ["Golden"]),
+        .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"], exclude: ["Golden", "Fixtures"]),
     ]
 )

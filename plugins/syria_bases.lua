@@ -90,6 +90,7 @@ return {
                                      date_text(flights[#flights]) or "undated")
           end
           if base.activity == "active" then activity = activity .. "; assessed active (activity rule)" end
+          if op.disputed then activity = activity .. "; operator disputed (see Disputed)" end
           rows[#rows + 1] = { doc.entity(base.id), where, base.kind or "", activity, doc.cite(op.id) }
           base_ids[#base_ids + 1] = base.id
           local placed = base:out("LOCATED_IN")[1]
@@ -102,19 +103,54 @@ return {
         if b.assessment then doc.note({ doc.entity(b.id), ": ", b.assessment }, "note") end
       end
 
-      -- Observed flights, oldest first.
+      -- Key judgements: what the operator is reported to be doing, with the grade of the
+      -- claim and the chain of outlets it came through.
+      local judgements = {}
+      for _, p in ipairs(operator:out("PARTICIPATED_IN")) do
+        local ev = p.to
+        if ev.summary then
+          local chain = {}
+          for _, src in ipairs(p.sources) do
+            local via = #src.via > 0 and (" via " .. table.concat(src.via, " ← ")) or ""
+            chain[#chain + 1] = (src.publisher or src.id) .. via
+          end
+          judgements[#judgements + 1] = { ev.summary, string.format(" (grade %s%s%s) ", p.grading or "ungraded",
+            #chain > 0 and "; reported by " .. table.concat(chain, "; ") or "",
+            p.corroboration > 1 and string.format("; %d independent origins", p.corroboration) or "; one origin"), doc.cite(p.id) }
+        end
+      end
+      if #judgements > 0 then
+        doc.heading(1, "Key judgements")
+        doc.list(judgements)
+      end
+
+      -- Observed flights, oldest first: one line per flight (a fact reported by several
+      -- sources cites them all), with where the aircraft came from when a departure is dated
+      -- the same day.
       doc.heading(1, "Observed flights")
-      local events = {}
+      local events, used = {}, {}
       for _, id in ipairs(base_ids) do
         for _, f in ipairs(kb.get(id):inn("FLEW_TO")) do
-          events[#events + 1] = { date = date_text(f) or "undated", label = name_of(f.from) .. " flew to " .. name_of(f.to),
-                                  entities = { f.from.id, f.to.id }, cite = { f.id } }
+          local when = date_text(f) or "undated"
+          local label, cite = name_of(f.from) .. " flew to " .. name_of(f.to), { f.id }
+          for _, d in ipairs(f.from:out("FLEW_FROM")) do
+            if date_text(d) == when then
+              label = name_of(f.from) .. " flew from " .. name_of(d.to) .. " to " .. name_of(f.to)
+              cite[#cite + 1] = d.id
+              used[d.id] = true
+            end
+          end
+          if f.corroboration > 1 then label = label .. string.format(" (%d independent origins)", f.corroboration) end
+          if f.disputed then label = label .. " (disputed)" end
+          events[#events + 1] = { date = when, label = label, entities = {}, cite = cite }
         end
       end
       for _, aircraft in ipairs(kb.find { type = "Aircraft" }) do
         for _, f in ipairs(aircraft:out("FLEW_FROM")) do
-          events[#events + 1] = { date = date_text(f) or "undated", label = name_of(aircraft) .. " left " .. name_of(f.to),
-                                  entities = { aircraft.id, f.to.id }, cite = { f.id } }
+          if not used[f.id] then
+            events[#events + 1] = { date = date_text(f) or "undated", label = name_of(aircraft) .. " left " .. name_of(f.to),
+                                    entities = {}, cite = { f.id } }
+          end
         end
       end
       table.sort(events, function(a, b) if a.date ~= b.date then return a.date < b.date end return a.label < b.label end)
@@ -170,6 +206,18 @@ return {
       local items = {}
       for _, m in ipairs(meetings) do items[#items + 1] = m[2] end
       if #items == 0 then doc.paragraph("No meetings between officials are recorded.") else doc.list(items) end
+
+      -- Contradictions: denials and facts that cannot both hold. Both sides stay in the KB.
+      local conflicts = kb.conflicts()
+      if #conflicts > 0 then
+        doc.heading(1, "Disputed")
+        local items = {}
+        for _, c in ipairs(conflicts) do
+          local grade = c.other.grading and (" (" .. c.other.grading .. ")") or ""
+          items[#items + 1] = { c.reason, grade, " ", doc.cite(c.claim) }
+        end
+        doc.list(items)
+      end
 
       -- Who operates what, and where.
       local ids = { operator.id, host.id }

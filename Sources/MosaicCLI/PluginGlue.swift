@@ -11,8 +11,10 @@ import MosaicStore
 /// `mosaic check`, the reports `mosaic brief` and `mosaic schedule` render, and the console's
 /// Lua mode.
 enum PluginGlue {
-    static func runner(_ ws: Workspace) throws -> PluginRunner {
-        let r = PluginRunner(workspace: ws.root, store: ws.store)
+    /// A runner over the store, or over `graph` (a view: its runs' writes are shown, not committed).
+    static func runner(_ ws: Workspace, graph: Graph? = nil) throws -> PluginRunner {
+        let r = graph.map { PluginRunner(workspace: ws.root, graph: $0) } ?? PluginRunner(workspace: ws.root, store: ws.store)
+        if graph != nil { r.searchHook = { [store = ws.store] text, limit in try store.search(text, limit: limit) } }
         r.queryFunctions = QueryRunner.functions  // kb.query sees derived(), mosaic.search, ...
         let config = try WorkspaceConfig.load(ws.root)
         for (name, s) in config.plugins {
@@ -178,6 +180,8 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: WorkspaceOptions
     @Argument(help: "The plugin.") var plugin: String
     @Option(name: .customLong("param"), help: "A parameter, name=value; repeatable.") var params: [String] = []
+    @Option(help: "Read only claims whose sources were published by this date (writes are then shown, not committed).") var knownBy: String?
+    @Option(help: "Read only facts whose valid time includes this date (writes are then shown, not committed).") var validAt: String?
 
     func run() throws {
         var p: [String: String] = [:]
@@ -185,13 +189,16 @@ struct RunCommand: ParsableCommand {
             guard let eq = kv.firstIndex(of: "=") else { throw CLIError.usage("--param takes name=value, got '\(kv)'", usage: "mosaic run PLUGIN [--param k=v …]") }
             p[String(kv[..<eq])] = String(kv[kv.index(after: eq)...])
         }
-        print(try RunCommand.execute(try options.open(), name: plugin, params: p))
+        let ws = try options.open()
+        let view = try ws.resolveView(knownBy: knownBy, validAt: validAt)
+        print(try RunCommand.execute(ws, name: plugin, params: p, view: view))
     }
 
-    static func execute(_ ws: Workspace, name: String, params: [String: String]) throws -> String {
+    static func execute(_ ws: Workspace, name: String, params: [String: String], view: ClockView = ClockView()) throws -> String {
         let result: PluginRunResult
         do {
-            result = try PluginGlue.runner(ws).run(name, options: PluginRunOptions(params: params))
+            let graph = view.isEmpty ? nil : ws.store.graph.viewed(view)
+            result = try PluginGlue.runner(ws, graph: graph).run(name, options: PluginRunOptions(params: params))
         } catch let e as PluginError {
             throw CLIError(e.detailed)
         }

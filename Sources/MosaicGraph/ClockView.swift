@@ -54,10 +54,17 @@ extension Graph {
                     if meta.sources.isEmpty { continue }
                 }
             }
+            // The claim's own properties first (grouping reads them), then those that
+            // statements about the relation set.
+            var own = relationProps[r] ?? [:]
+            let later = relationPropStatements[r] ?? [:]
+            for k in later.keys { own[k] = nil }
             let nr = g.loadRelationship(from: rel.source, to: rel.target, type: relationTypes[Int(rel.type)],
-                                        properties: relationProps[r] ?? [:], meta: meta, statement: rel.statement,
-                                        transaction: rel.txFrom)
-            if let ps = relationPropStatements[r] { g.relationPropStatements[nr] = ps }
+                                        properties: own, meta: meta, statement: rel.statement, transaction: rel.txFrom)
+            if !later.isEmpty {
+                g.relationPropStatements[nr] = later
+                for k in later.keys { g.relationProps[nr, default: [:]][k] = relationProps[r]?[k] }
+            }
         }
         if let at = view.validAt {
             for i in 0..<g.relationships.count where g.relationships[i].alive {

@@ -44,7 +44,7 @@ extension Graph {
         for q in list {
             let other = relationships[Int(q)]
             guard other.type == rel.type, other.source == rel.source, other.target == rel.target,
-                  Graph.identifying(relationProps[q]) == Graph.identifying(relationProps[r]) else { continue }
+                  identifyingProperties(q) == identifyingProperties(r) else { continue }
             let v = validity(ofFact: q)
             guard Graph.compatible(v.from, rel.validFrom), Graph.compatible(v.to, rel.validTo) else { continue }
             if !meta.origin.isDerived {
@@ -166,10 +166,10 @@ extension Graph {
         let rel = relationships[Int(r)]
         guard let list = denialIndex[Graph.pairKey(rel.source, rel.target)] else { return [] }
         let v = validity(ofFact: r)
-        let props = Graph.identifying(relationProps[r])
+        let props = identifyingProperties(r)
         return list.filter { d in
             let den = relationships[Int(d)]
-            return den.type == rel.type && Graph.identifying(relationProps[d]) == props
+            return den.type == rel.type && identifyingProperties(d) == props
                 && Graph.compatible(v.from, den.validFrom) && Graph.compatible(v.to, den.validTo)
         }
     }
@@ -184,10 +184,12 @@ extension Graph {
 
     static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b)) }
 
-    /// The properties that identify a fact: all but `denied`.
-    static func identifying(_ props: [String: Value]?) -> [String: Value] {
-        guard var p = props else { return [:] }
+    /// The properties that identify a claim: those its own statement gives, but `denied`
+    /// (not those set later by statements about the relation, such as a rule's annotation).
+    func identifyingProperties(_ r: Int32) -> [String: Value] {
+        guard var p = relationProps[r] else { return [:] }
         p["denied"] = nil
+        for k in (relationPropStatements[r] ?? [:]).keys { p[k] = nil }
         return p
     }
 

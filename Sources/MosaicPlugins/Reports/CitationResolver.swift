@@ -52,9 +52,16 @@ struct CitationResolver {
             for c in ps.meta.sources where seen.insert(c.source).inserted { premiseArticles.append(article(c.source)) }
             queue += ((try? store.derivations(of: p)) ?? []).flatMap(\.premises)
         }
-        let grading = s.meta.grading.flatMap { MosaicReports.Grading($0.description) }
+        // A fact cites the sources of all its claims, with its combined grade.
+        var sources = s.meta.sources.map(\.source)
+        var grade = s.meta.grading
+        if let r = graph.relationship(statement: id), let f = graph.fact(ofClaim: r) {
+            sources = graph.citations(ofFact: f).map(\.citation.source)
+            grade = graph.grading(ofFact: f)
+        }
+        let grading = grade.flatMap { MosaicReports.Grading($0.description) }
         return .statement(StatementSource(
-            statementID: "#\(id)", claim: claim(s), articles: unique(s.meta.sources.map(\.source)).map(article), grading: grading,
+            statementID: "#\(id)", claim: claim(s), articles: unique(sources).map(article), grading: grading,
             derived: !derivations.isEmpty, rule: derivations.first.map { "\($0.plugin)/\($0.rule)@\($0.version)" }, premiseArticles: premiseArticles))
     }
 }

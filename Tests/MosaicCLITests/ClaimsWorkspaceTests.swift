@@ -1,0 +1,139 @@
+import Foundation
+import XCTest
+
+/// The claims model end to end: the sample KB plus a second report (Fixtures/second-source.yaml:
+/// an independent repeat, a relay of the same Flightradar24 tracks, a denial, a new flight),
+/// through queries, Lua, `show`, `why`, `conflicts`, `brief` and the console, on all three clocks.
+final class ClaimsWorkspaceTests: XCTestCase {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/second-source.yaml")
+
+    func workspace(withSecondSource: Bool = true) throws -> SampleWorkspace {
+        let ws = try SampleWorkspace()
+        if withSecondSource {
+            try FileManager.default.copyItem(at: ClaimsWorkspaceTests.fixture, to: ws.root.appendingPathComponent("kb/second-source.yaml"))
+        }
+        return ws
+    }
+
+    func testQueriesSeeOneRelationshipPerFactOnEveryClock() throws {
+        let ws = try workspace()
+        defer { ws.remove() }
+        let queries: [(String, [String])] = [
+            ("MATCH (:Country {id: 'russia'})-[o:OPERATES]->(b) RETURN b.id, size(claims(o)) AS claims, corroboration(o) AS corr, grading(o) AS grade, disputed(o) AS disputed ORDER BY b.id", []),
+            ("MATCH (a:Aircraft)-[f:FLEW_TO]->(b:Base) RETURN a.id, validFrom(f) AS on, validTo(f) AS to, size(claims(f)) AS claims, corroboration(f) AS corr, grading(f) AS grade ORDER BY on, to, a.id", []),
+            ("MATCH (a:Aircraft)-[f:FLEW_TO]->(b:Base) RETURN a.id, validFrom(f) AS on, size(claims(f)) AS claims ORDER BY on, a.id", ["--known-by", "2025-11-01"]),
+            ("MATCH (a:Aircraft)-[f:FLEW_TO]->(b:Base) RETURN a.id, validFrom(f) AS on ORDER BY on, a.id", ["--valid-at", "2025-10-26"]),
+            ("MATCH (:Aircraft {id: 'ru-af-transport-1'})-[f:FLEW_TO]->(:Base) UNWIND sources(f) AS s RETURN s.id, s.publisher, s.date, s.grade, s.via, s.note ORDER BY s.id", []),
+            ("MATCH (:Country {id: 'russia'})-[o:OPERATES]->({id: 'al-hasakah-air-base'}) UNWIND denials(o) AS d RETURN d.grade, d.sources", []),
+            ("CALL mosaic.conflicts() YIELD kind, fact, reason RETURN kind, type(fact) AS type, reason", []),
+        ]
+        var text = ""
+        for (q, flags) in queries {
+            let r = try ws.run(["query", q, "--format", "csv"] + flags)
+            XCTAssertEqual(r.status, 0, r.err)
+            text += "# \(q) \(flags.joined(separator: " "))\n\(r.out)\n"
+        }
+        try SampleWorkspace.assertGolden(text, "claims-queries.txt")
+        // A view is for reading: a write through it is refused.
+        let write = try ws.run(["query", "CREATE (:Base {name: 'x'})", "--known-by", "2025-11-01"])
+        XCTAssertEqual(write.status, 1)
+        XCTAssertTrue(write.err.contains("drop --as-of, --known-by and --valid-at"), write.err)
+    }
+
+    func testShowWhyAndConflictsExplainTheFacts() throws {
+        let ws = try workspace()
+        defer { ws.remove() }
+        let show = try ws.run(["show", "hmeimim-air-base"])
+        XCTAssertEqual(show.status, 0, show.err)
+        let operates = show.out.split(separator: "\n").filter { $0.contains("→ OPERATES") }
+        XCTAssertEqual(operates.count, 1, show.out)
+        XCTAssertTrue(operates[0].contains("2 claims") && operates[0].contains("corroboration 2") && operates[0].contains("B1"), String(operates[0]))
+        let json = try ws.run(["show", "al-hasakah-air-base", "--json"])
+        XCTAssertTrue(json.out.contains("\"denied\": true") && json.out.contains("\"disputed\": true"), json.out)
+
+        let id = try ws.run(["query", "MATCH (:Country {id: 'russia'})-[o:OPERATES]->({id: 'hmeimim-air-base'}) RETURN id(o)", "--format", "csv"])
+            .out.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+        let why = try ws.run(["why", id])
+        XCTAssertEqual(why.status, 0, why.err)
+        XCTAssertTrue(why.out.contains("2 claims") && why.out.contains("compatible valid times, no source in common")
+                      && why.out.contains("corroboration 2") && why.out.contains("Claim 2 of 2") && why.out.contains("kb/second-source.yaml"), why.out)
+
+        let conflicts = try ws.run(["conflicts"])
+        XCTAssertEqual(conflicts.status, 0, conflicts.err)
+        XCTAssertTrue(conflicts.out.contains("denial: monitor-2025-11-03 denies russia OPERATES al-hasakah-air-base"), conflicts.out)
+        let early = try ws.run(["conflicts", "--known-by", "2025-11-01"])
+        XCTAssertEqual(early.out, "no conflicts\n", "the denial was published on 3 November")
+    }
+
+    func testAsOfBeforeTheFirstTransactionPointsToKnownBy() throws {
+        let ws = try workspace()
+        defer { ws.remove() }
+        XCTAssertEqual(try ws.run(["load"]).status, 0)
+        let r = try ws.run(["show", "hmeimim-air-base", "--as-of", "2025-10-31"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("before the KB's first transaction") && r.err.contains("--known-by 2025-10-31"), r.err)
+        let k = try ws.run(["show", "hmeimim-air-base", "--known-by", "2025-10-31"])
+        XCTAssertEqual(k.status, 0, k.err)
+        XCTAssertFalse(k.out.contains("2 claims"), "the second report is not known yet: \(k.out)")
+    }
+
+    func testLuaSeesFactsAndConflicts() throws {
+        let ws = try workspace()
+        defer { ws.remove() }
+        try """
+        return {
+          name = "facts_probe", version = "1.0",
+          run = function(params, kb)
+            for _, r in ipairs(kb.get("hmeimim-air-base"):inn("OPERATES")) do
+              local ids = {}
+              for _, s in ipairs(r.sources) do ids[#ids + 1] = s.id .. "/" .. (s.publisher or "?") .. "/" .. tostring(s.date) .. "/" .. s.grade .. "/" .. #s.via end
+              kb.log(string.format("operates claims=%d corroboration=%d grading=%s disputed=%s sources=%s",
+                #r.claims, r.corroboration, r.grading, tostring(r.disputed), table.concat(ids, ",")))
+            end
+            for _, c in ipairs(kb.conflicts()) do
+              kb.log(c.kind .. ": " .. c.reason .. " fact=" .. c.fact.type .. " denial-grade=" .. c.other.grading)
+            end
+          end,
+        }
+        """.write(to: ws.root.appendingPathComponent("plugins/facts_probe.lua"), atomically: true, encoding: .utf8)
+        let r = try ws.run(["run", "facts_probe"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("operates claims=2 corroboration=2 grading=B1 disputed=false sources=enab-2025-10-30/Enab Baladi/2025-10-30/B2/0,monitor-2025-11-03/Regional Monitor/2025-11-03/C3/0"), r.out)
+        XCTAssertTrue(r.out.contains("denial: monitor-2025-11-03 denies russia OPERATES al-hasakah-air-base fact=OPERATES denial-grade=C2"), r.out)
+        let early = try ws.run(["run", "facts_probe", "--known-by", "2025-11-01"])
+        XCTAssertTrue(early.out.contains("operates claims=1 corroboration=1 grading=B2"), early.out)
+        XCTAssertFalse(early.out.contains("denial:"), early.out)
+    }
+
+    func testTheBriefingWithASecondSourceMatchesItsGolden() throws {
+        let ws = try workspace()
+        defer { ws.remove() }
+        let later = try ws.run(["brief", "--now", "2025-11-04T06:00Z", "--out", "-"])
+        XCTAssertEqual(later.status, 0, later.err)
+        try SampleWorkspace.assertGolden(later.out, "syria_bases-two-sources.md")
+        XCTAssertEqual(later.out.components(separatedBy: "| Hmeimim Air Base").count - 1, 1, "one row per base")
+        // A briefing "at" 31 October reads what was reported by then: no 2 November flight, no denial.
+        let earlier = try ws.run(["brief", "--now", "2025-10-31T06:00Z", "--out", "-"])
+        XCTAssertEqual(earlier.status, 0, earlier.err)
+        XCTAssertFalse(earlier.out.contains("2025-11-02") || earlier.out.contains("Regional Monitor") || earlier.out.contains("## Disputed"), earlier.out)
+    }
+
+    func testTheConsoleReadsByEachClock() throws {
+        let ws = try workspace()
+        defer { ws.remove() }
+        let script = """
+            :known-by 2025-11-01
+            MATCH (a:Aircraft)-[f:FLEW_TO]->(:Base) RETURN count(f) AS flights;
+            :known-by off
+            :valid-at 2025-11-02
+            MATCH (a:Aircraft)-[f:FLEW_TO]->(:Base) RETURN count(f) AS flights;
+            :valid-at off
+            MATCH (a:Aircraft)-[f:FLEW_TO]->(:Base) RETURN count(f) AS flights;
+
+            """
+        let r = try ws.run(["console", "--format", "csv"], input: script)
+        XCTAssertEqual(r.status, 0, r.err)
+        let counts = r.out.split(whereSeparator: \.isNewline).filter { Int($0) != nil }
+        XCTAssertEqual(counts, ["4", "1", "5"], r.out)
+    }
+}

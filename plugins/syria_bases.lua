@@ -64,9 +64,11 @@ return {
         doc.paragraph("Nothing was learnt or withdrawn since the last briefing.")
       else
         local items = {}
+        -- One line per fact: new, newly supported (corroboration before -> after), refined or
+        -- corrected dates (old -> new), disputed, withdrawn.
         for i, s in ipairs(ch.added) do
           if i > 12 then items[#items + 1] = string.format("… and %d more", #ch.added - 12) break end
-          items[#items + 1] = { { strong = "new: " }, s.text, " ", doc.cite(s.id) }
+          items[#items + 1] = { { strong = s.kind .. ": " }, s.text, " ", doc.cite(s.id) }
         end
         for i, s in ipairs(ch.retracted) do
           if i > 6 then break end

@@ -118,6 +118,54 @@ final class ClaimsWorkspaceTests: XCTestCase {
         XCTAssertFalse(earlier.out.contains("2025-11-02") || earlier.out.contains("Regional Monitor") || earlier.out.contains("## Disputed"), earlier.out)
     }
 
+    func testWhatChangedIsToldFactByFactAndAPreviewMovesNoMark() throws {
+        let ws = try workspace(withSecondSource: false)
+        defer { ws.remove() }
+        XCTAssertEqual(try ws.run(["brief", "--record", "--now", "2025-10-31T06:00Z", "--out", "-"]).status, 0)
+        try FileManager.default.copyItem(at: ClaimsWorkspaceTests.fixture, to: ws.root.appendingPathComponent("kb/second-source.yaml"))
+        let preview = try ws.run(["brief", "--now", "2025-11-04T06:00Z", "--out", "-"])
+        XCTAssertEqual(preview.status, 0, preview.err)
+        let changed = preview.out.components(separatedBy: "## Key judgements").first ?? ""
+        try SampleWorkspace.assertGolden(changed, "claims-what-changed.md")
+        XCTAssertTrue(changed.contains("support:") && changed.contains("corroboration 1 → 2") && changed.contains("disputed:")
+                      && changed.contains("new:"), changed)
+        XCTAssertFalse(changed.contains("Regional Monitor") || changed.contains("PUBLISHED") || changed.range(of: "#[0-9]", options: .regularExpression) != nil,
+                       "no bookkeeping, no internal ids: \(changed)")
+        // The preview did not move the mark: the same again.
+        let again = try ws.run(["brief", "--now", "2025-11-04T06:00Z", "--out", "-"])
+        func body(_ t: String) -> String { t.split(separator: "\n").filter { !$0.hasPrefix("_Generated") }.joined(separator: "\n") }
+        XCTAssertEqual(body(again.out), body(preview.out))
+        // --since chooses where to count from.
+        let none = try ws.run(["brief", "--now", "2025-11-04T06:00Z", "--since", "tx99", "--out", "-"])
+        XCTAssertTrue(none.out.contains("Nothing was learnt or withdrawn"), none.out)
+    }
+
+    func testChangesShowsRefinedAndCorrectedDatesAsOldToNew() throws {
+        let ws = try workspace()
+        defer { ws.remove() }
+        XCTAssertEqual(try ws.run(["load"]).status, 0)
+        // The analyst corrects a landing's day, and a third report dates an undated fact.
+        let flights = ws.root.appendingPathComponent("kb/flights.yaml")
+        let text = try String(contentsOf: flights, encoding: .utf8)
+        XCTAssertTrue(text.contains("{on: 2025-10-29, note: \"the latest of three landings"))
+        try text.replacingOccurrences(of: "{on: 2025-10-29, note: \"the latest of three landings", with: "{on: 2025-10-28, note: \"the latest of three landings")
+            .write(to: flights, atomically: true, encoding: .utf8)
+        try """
+        defaults: {source: monitor-2025-11-03, grade: C3}
+        relations:
+          - [russia, OPERATES, tartus-naval-facility, {since: 2017-01}]
+        """.write(to: ws.root.appendingPathComponent("kb/third.yaml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try ws.run(["load"]).status, 0)
+        let r = try ws.run(["changes", "--since", "tx1"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("corrected: Russian heavy-lift cargo aircraft FLEW_TO Hmeimim Air Base: 2025-10-29 → 2025-10-28"), r.out)
+        XCTAssertTrue(r.out.contains("refined: Russia OPERATES Tartus naval facility: undated → since 2017-01"), r.out)
+        XCTAssertTrue(r.out.contains("support: Russia OPERATES Tartus naval facility: new source monitor-2025-11-03, corroboration 1 → 2"), r.out)
+        XCTAssertFalse(r.out.contains("withdrawn"), r.out)
+        let json = try ws.run(["changes", "--since", "tx1", "--json"])
+        XCTAssertTrue(json.out.contains("\"kind\": \"corrected\""), json.out)
+    }
+
     func testTheConsoleReadsByEachClock() throws {
         let ws = try workspace()
         defer { ws.remove() }

@@ -57,7 +57,7 @@ final class SampleBriefingTests: XCTestCase {
         let ws = try SampleWorkspace()
         defer { ws.remove() }
         let out = ws.root.appendingPathComponent("out")
-        let first = try ws.run(["brief", "--now", "2025-10-30T06:00Z", "--format", "md", "--format", "json", "--format", "html", "--out", out.path])
+        let first = try ws.run(["brief", "--record", "--now", "2025-10-30T06:00Z", "--format", "md", "--format", "json", "--format", "html", "--out", out.path])
         XCTAssertEqual(first.status, 0, first.err)
         let md = try String(contentsOf: out.appendingPathComponent("syria_bases-daily.md"), encoding: .utf8)
         let json = try String(contentsOf: out.appendingPathComponent("syria_bases-daily.json"), encoding: .utf8)

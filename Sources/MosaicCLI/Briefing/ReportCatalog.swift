@@ -61,12 +61,13 @@ enum Briefing {
 
     /// Runs a report: reads "since" from its last successful run, renders, records the run.
     static func run(_ entry: ReportEntry, ws: Workspace, graph: Graph, asOf: String?, now: Date,
-                    scheduledFor: Date? = nil) throws -> Document {
-        // "What changed" counts from the last successful run; a run as of a past transaction
-        // counts from the last one before it, so re-running it gives the same bytes.
-        let last = asOf == nil ? try ws.store.lastSuccessfulRun(job: entry.job)
+                    scheduledFor: Date? = nil, since: Int64? = nil) throws -> Document {
+        // "What changed" counts from `since` when given, else from the last recorded run; a
+        // run as of a past transaction counts from the last one before it, so re-running it
+        // gives the same bytes.
+        let last = since != nil ? nil : asOf == nil ? try ws.store.lastSuccessfulRun(job: entry.job)
             : try ws.store.runs(job: entry.job, limit: 1000).first { $0.status == .succeeded && $0.transaction < graph.transaction }
-        let request = ReportRequest(graph: graph, store: ws.store, since: last?.transaction, asOf: asOf, now: now)
+        let request = ReportRequest(graph: graph, store: ws.store, since: since ?? last?.transaction, asOf: asOf, now: now)
         var doc = try entry.render(request)
         if asOf == nil && !PluginGlue.lastInferenceProblems.isEmpty {
             // The report read a KB whose inference was incomplete: say so at the top.

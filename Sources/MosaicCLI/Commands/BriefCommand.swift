@@ -20,6 +20,8 @@ struct BriefCommand: ParsableCommand {
     @Option(help: "Only claims whose sources were published by this date (default with --now: that moment).") var knownBy: String?
     @Option(help: "Only facts whose valid time includes this date (what held then).") var validAt: String?
     @Option(help: "The engine's clock, for reproducible runs (2025-10-30T06:00Z); the briefing reads what was reported by then.") var now: String?
+    @Option(help: "What changed since: a transaction (tx12), a date/time, or 'last' (the last recorded briefing, the default).") var since: String?
+    @Flag(help: "Record this run as the report's last briefing (what 'What changed' counts from next time); scheduled runs always do, a preview does not.") var record = false
 
     func run() throws {
         let formats = format.isEmpty ? ["md"] : format
@@ -39,6 +41,14 @@ struct BriefCommand: ParsableCommand {
         // A run "at" a moment reads what the sources had reported by then.
         let view = try ws.resolveView(knownBy: knownBy ?? now, validAt: validAt)
         let graph = try ws.graph(asOf: asOfValue, view: view)
+        // "What changed" from: a transaction, a time, or the last recorded briefing.
+        var sinceTransaction: Int64? = nil
+        if let since, since != "last" {
+            guard let resolved = try ws.resolveAsOf(since) else {
+                throw CLIError.usage("--since takes a transaction (tx12), a date/time or 'last'", usage: "mosaic brief [--since T|last]")
+            }
+            sinceTransaction = try ws.store.transactionID(asOf: resolved)
+        }
         let all = try ReportCatalog.reports(ws)
         if all.isEmpty && reports.isEmpty {
             // No plugin offers a report: a plain summary of the KB.
@@ -53,9 +63,11 @@ struct BriefCommand: ParsableCommand {
         var failures = 0
         for entry in selected {
             let started = Date()
-            let runID = try ws.store.beginRun(job: entry.job, scheduledFor: nil, transaction: graph.transaction, at: started)
+            // A preview is logged under its own name, so it does not move the report's mark.
+            let job = record ? entry.job : entry.job + " (preview)"
+            let runID = try ws.store.beginRun(job: job, scheduledFor: nil, transaction: graph.transaction, at: started)
             do {
-                let doc = try Briefing.run(entry, ws: ws, graph: graph, asOf: asOf, now: clock)
+                let doc = try Briefing.run(entry, ws: ws, graph: graph, asOf: asOf, now: clock, since: sinceTransaction)
                 var written: [String] = []
                 if toStdout {
                     FileHandle.standardOutput.write(Briefing.render(doc, format: "md"))

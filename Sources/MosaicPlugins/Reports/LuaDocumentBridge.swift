@@ -166,22 +166,26 @@ final class LuaDocumentBridge {
         throw PluginReportError("doc.cite takes a statement id or an article id, not \(v.typeName)")
     }
 
-    /// `{added = {…}, retracted = {…}}` since the last successful run (empty on a first run).
+    /// `{added = {…}, retracted = {…}}` since the last successful run, fact by fact (see
+    /// `FactChange`): each `{kind, id, text, subject, predicate, object, valid_from}`, `kind`
+    /// one of new, support, refined, corrected, disputed, property in `added`, withdrawn in
+    /// `retracted`. `{first_run = true}` on a first run.
     func changesValue() -> LuaValue {
         guard let since else { return .table(LuaTable(fields: [LuaTable.Entry(key: .string("first_run"), value: .bool(true))])) }
-        let (added, retracted) = (try? resolver.store.changes(since: since, until: graph.transaction)) ?? ([], [])
-        func row(_ s: MosaicGraph.Statement) -> LuaValue {
+        let all = (try? FactChange.between(store: resolver.store, graph: graph, since: since)) ?? []
+        func row(_ c: FactChange) -> LuaValue {
             var fields: [LuaTable.Entry] = [
-                .init(key: .string("id"), value: .integer(s.id)), .init(key: .string("subject"), value: .string(s.subject)),
-                .init(key: .string("predicate"), value: .string(s.kind.predicate)), .init(key: .string("text"), value: .string(resolver.claim(s))),
+                .init(key: .string("kind"), value: .string(c.kind.rawValue)),
+                .init(key: .string("id"), value: .integer(c.statement)), .init(key: .string("subject"), value: .string(c.subject)),
+                .init(key: .string("predicate"), value: .string(c.predicate)), .init(key: .string("text"), value: .string(c.text)),
             ]
-            if case .relation(_, let target, _) = s.kind { fields.append(.init(key: .string("object"), value: .string(target))) }
-            if let f = s.meta.validFrom { fields.append(.init(key: .string("valid_from"), value: .string(f.description))) }
+            if let o = c.object { fields.append(.init(key: .string("object"), value: .string(o))) }
+            if let f = c.validFrom { fields.append(.init(key: .string("valid_from"), value: .string(f.description))) }
             return .table(LuaTable(fields: fields))
         }
         return .table(LuaTable(fields: [
-            .init(key: .string("added"), value: .table(LuaTable(array: added.map(row)))),
-            .init(key: .string("retracted"), value: .table(LuaTable(array: retracted.map(row)))),
+            .init(key: .string("added"), value: .table(LuaTable(array: all.filter { $0.kind != .withdrawn }.map(row)))),
+            .init(key: .string("retracted"), value: .table(LuaTable(array: all.filter { $0.kind == .withdrawn }.map(row)))),
         ]))
     }
 }

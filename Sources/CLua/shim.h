@@ -137,11 +137,32 @@ static inline int mosaic_kill(mosaic_ctx *c, int reason, unsigned gen) {
   return done;
 }
 
-// Sets the hook a thread should have now (called before resuming it).
+// Sets the hook a thread should have now (called before resuming it). The caller has
+// already made `co` the current thread, so a kill from the watchdog after this point arms
+// `co` itself; a kill that lands while this function clears the hook is caught by the
+// second look at `killed` (mosaic_kill sets `killed` before it arms the hooks).
 static inline void mosaic_apply_hook(mosaic_ctx *c, lua_State *co) {
   if (mosaic_killed(c) || c->mem_pending) mosaic_hook_kill(co);
   else if (c->counting) lua_sethook(co, mosaic_hook, LUA_MASKCOUNT, c->hook_period);
   else if (lua_gethook(co) != NULL) lua_sethook(co, NULL, 0, 0);
+  if (mosaic_killed(c)) mosaic_hook_kill(co);
+}
+
+// Makes `co` the thread the watchdog arms (Lua code is about to run in it) and gives it
+// its hook; returns the previous current thread for mosaic_leave_thread.
+static inline lua_State *mosaic_enter_thread(mosaic_ctx *c, lua_State *co) {
+  // seq_cst store then load of `killed`, against mosaic_kill's set of `killed` then load of
+  // `current`: one of the two sides sees the other, so `co` is armed either way.
+  lua_State *prev = __atomic_load_n(&c->current, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&c->current, co, __ATOMIC_SEQ_CST);
+  mosaic_apply_hook(c, co);
+  return prev;
+}
+
+// Back in `L` (the thread that entered `co`): a kill meanwhile armed only `co`, so arm `L`.
+static inline void mosaic_leave_thread(mosaic_ctx *c, lua_State *L, lua_State *prev) {
+  __atomic_store_n(&c->current, prev, __ATOMIC_SEQ_CST);
+  if (mosaic_killed(c)) mosaic_hook_kill(L);
 }
 
 // A refused allocation was final: the run has broken its memory limit.
@@ -428,13 +449,10 @@ static int mosaic_auxresume(lua_State *L, lua_State *co, int narg) {
     return -1;
   }
   lua_xmove(L, co, narg);
-  lua_State *prev = __atomic_load_n(&c->current, __ATOMIC_SEQ_CST);
-  __atomic_store_n(&c->current, co, __ATOMIC_SEQ_CST);
-  mosaic_apply_hook(c, co);
+  lua_State *prev = mosaic_enter_thread(c, co);
   int nres = 0;
   int status = lua_resume(co, L, narg, &nres);
-  __atomic_store_n(&c->current, prev, __ATOMIC_SEQ_CST);
-  if (mosaic_killed(c)) mosaic_hook_kill(L);
+  mosaic_leave_thread(c, L, prev);
   if (status == LUA_OK || status == LUA_YIELD) {
     if (!lua_checkstack(L, nres + 1)) {
       lua_pop(co, nres);
@@ -470,8 +488,11 @@ static int mosaic_co_wrapped(lua_State *L) {
     // After a kill the coroutine may have hooks disabled (the error came from a hook):
     // leave its to-be-closed variables alone, the run is failed anyway.
     if (st != LUA_OK && st != LUA_YIELD && !mosaic_killed(mosaic_ctx_of(L))) {
-      mosaic_apply_hook(mosaic_ctx_of(L), co);
+      // its __close handlers run in `co`: make it the thread the watchdog arms
+      mosaic_ctx *c = mosaic_ctx_of(L);
+      lua_State *prev = mosaic_enter_thread(c, co);
       lua_resetthread(co);
+      mosaic_leave_thread(c, L, prev);
     }
     if (lua_type(L, -1) == LUA_TSTRING) {
       luaL_where(L, 1);
@@ -492,7 +513,9 @@ static int mosaic_co_wrap(lua_State *L) {
   return 1;
 }
 
-// coroutine.close runs __close handlers in the coroutine: hook it first.
+// coroutine.close runs __close handlers in the coroutine: it becomes the current thread
+// (the one the watchdog arms) for the duration, with its hook set first. Without this a
+// __close that loops ran in a thread no kill could reach.
 static int mosaic_co_close(lua_State *L) {
   lua_State *co = lua_tothread(L, 1);
   luaL_argexpected(L, co, 1, "coroutine");
@@ -501,10 +524,17 @@ static int mosaic_co_close(lua_State *L) {
     char buf[128];
     return luaL_error(L, "%s", mosaic_kill_message(c, buf, sizeof buf));
   }
-  mosaic_apply_hook(c, co);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  // the original checks co's status and reports a running/normal coroutine itself
+  lua_State *prev = mosaic_enter_thread(c, co);
+  int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+  mosaic_leave_thread(c, L, prev);
+  if (st != LUA_OK) return lua_error(L);
+  if (mosaic_killed(c)) {
+    char buf[128];
+    return luaL_error(L, "%s", mosaic_kill_message(c, buf, sizeof buf));
+  }
   return lua_gettop(L);
 }
 

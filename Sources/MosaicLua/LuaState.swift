@@ -90,6 +90,11 @@ public final class LuaState {
     /// True once a limit was broken or `interrupt()` was called: the state refuses further calls.
     public var isKilled: Bool { mosaic_killed(ctx) != 0 }
 
+    /// Polled (about every 50 ms, from the watchdog thread) while a call runs: true
+    /// interrupts the call as `interrupt()` does. For Ctrl-C: a signal handler sets a flag
+    /// this reads (a signal handler itself must not call `interrupt()`, which locks).
+    public var isCancelled: (@Sendable () -> Bool)?
+
     /// Stops the running call as soon as possible (from any thread). The call fails with
     /// `.interrupted`, and the state cannot be used again.
     public func interrupt() {
@@ -255,10 +260,13 @@ public final class LuaState {
         depth += 1
         let generation = mosaic_begin(ctx)
         var watchdog: UInt64?
-        if let t = limits.timeout {
+        let timeoutNanos = limits.timeout.map { t -> UInt64 in
             let (sec, atto) = t.components
-            let nanos = UInt64(max(0, sec)) * 1_000_000_000 + UInt64(max(0, atto) / 1_000_000_000)
-            watchdog = LuaWatchdog.shared.schedule(after: nanos, handle: handle, generation: generation)
+            return UInt64(max(0, sec)) * 1_000_000_000 + UInt64(max(0, atto) / 1_000_000_000)
+        }
+        if timeoutNanos != nil || isCancelled != nil {
+            watchdog = LuaWatchdog.shared.schedule(after: timeoutNanos, handle: handle, generation: generation,
+                                                   isCancelled: isCancelled)
         }
         let status = mosaic_pcall(L, Int32(args.count), LUA_MULTRET, msgh)
         if let watchdog { LuaWatchdog.shared.cancel(watchdog) }

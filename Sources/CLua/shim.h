@@ -39,6 +39,7 @@ static inline void *mosaic_newuserdata(lua_State *L, size_t size) { return lua_n
 static inline int mosaic_getmetatable_named(lua_State *L, const char *name) { return luaL_getmetatable(L, name); }
 static inline int mosaic_isfunction(lua_State *L, int i) { return lua_isfunction(L, i); }
 static inline int mosaic_istable(lua_State *L, int i) { return lua_istable(L, i); }
+static inline void mosaic_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT, 0); }
 
 // ---------------------------------------------------------------------------------------
 // Per-state context
@@ -62,6 +63,8 @@ typedef int (*mosaic_dispatch_fn)(lua_State *L);
 typedef struct mosaic_ctx {
   // memory (touched only by the thread running the state)
   size_t used, limit, peak;
+  size_t host_used;    // bytes the host holds for this state's run (log lines, writes, …):
+                       // counted against `limit` with Lua's own
   int hard;            // 1 while Lua code runs: refuse allocations over the limit
   int mem_pending;     // an allocation was refused; the hook decides whether to kill
   void *pend_ptr;      // the refused request
@@ -91,6 +94,7 @@ typedef struct mosaic_ctx {
   void *owner;             // the Swift LuaState (unretained)
 
   char kill_where[256];
+  char kill_detail[192];   // set when the host broke the memory budget: the message to give
   int gc_error;
   char warn[512];
   size_t warnlen;
@@ -108,7 +112,10 @@ static inline const char *mosaic_kill_message(mosaic_ctx *c, char *buf, size_t n
     case MOSAIC_KILL_TIMEOUT: snprintf(buf, n, "time limit exceeded (%lld ms)", c->timeout_ms); break;
     case MOSAIC_KILL_INSTRUCTIONS: snprintf(buf, n, "instruction limit exceeded (%lld instructions)", c->instr_limit); break;
     case MOSAIC_KILL_INTERRUPT: snprintf(buf, n, "interrupted"); break;
-    case MOSAIC_KILL_MEMORY: snprintf(buf, n, "memory limit exceeded (%zu bytes)", c->limit); break;
+    case MOSAIC_KILL_MEMORY:
+      if (c->kill_detail[0]) snprintf(buf, n, "%s", c->kill_detail);
+      else snprintf(buf, n, "memory limit exceeded (%zu bytes)", c->limit);
+      break;
     default: snprintf(buf, n, "killed"); break;
   }
   return buf;
@@ -229,6 +236,16 @@ static inline void mosaic_note_where(mosaic_ctx *c, lua_State *L) {
   }
 }
 
+// The host broke the memory budget: kill the run with `detail` as its message, at the
+// innermost Lua line of `L`. Called from Swift inside a callback (raises nothing itself).
+static inline void mosaic_host_memory_kill(mosaic_ctx *c, lua_State *L, const char *detail) {
+  if (mosaic_killed(c)) return;
+  snprintf(c->kill_detail, sizeof c->kill_detail, "%s", detail);
+  mosaic_note_where(c, L);
+  memcpy(c->kill_where, c->mem_where, sizeof c->kill_where);
+  mosaic_kill(c, MOSAIC_KILL_MEMORY, 0);
+}
+
 // ---------------------------------------------------------------------------------------
 // Allocator: hard limit while Lua runs; while Swift runs the limit is soft (allocations
 // succeed and the trampoline raises the memory error once control is back in C), so no
@@ -241,7 +258,7 @@ static void *mosaic_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     c->used -= osize;
     return NULL;
   }
-  if (nsize > osize && c->limit > 0 && c->hard && c->used - osize + nsize > c->limit) {
+  if (nsize > osize && c->limit > 0 && c->hard && c->used + c->host_used - osize + nsize > c->limit) {
     // Lua retries once after an emergency collection; the second refusal raises.
     // Lua retries a refused request once after an emergency collection; lauxlib's
     // buffers do not. A refusal is final when its retry is refused too, or when any other
@@ -386,9 +403,9 @@ static inline void mosaic_pushmsgh(lua_State *L) { lua_pushcfunction(L, mosaic_m
 // Trampoline for Swift functions: upvalue 1 is the function's index for the dispatcher.
 
 static inline int mosaic_raise_if_over(lua_State *L, mosaic_ctx *c) {
-  if (c->limit > 0 && c->used > c->limit) {
+  if (c->limit > 0 && c->used + c->host_used > c->limit) {
     lua_gc(L, LUA_GCCOLLECT, 0);
-    if (c->used > c->limit) {
+    if (c->used + c->host_used > c->limit) {
       mosaic_kill(c, MOSAIC_KILL_MEMORY, 0);
       char buf[128];
       return luaL_error(L, "%s", mosaic_kill_message(c, buf, sizeof buf));

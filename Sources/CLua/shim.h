@@ -39,6 +39,7 @@ static inline void *mosaic_newuserdata(lua_State *L, size_t size) { return lua_n
 static inline int mosaic_getmetatable_named(lua_State *L, const char *name) { return luaL_getmetatable(L, name); }
 static inline int mosaic_isfunction(lua_State *L, int i) { return lua_isfunction(L, i); }
 static inline int mosaic_istable(lua_State *L, int i) { return lua_istable(L, i); }
+static inline void mosaic_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT, 0); }
 
 // ---------------------------------------------------------------------------------------
 // Per-state context
@@ -62,6 +63,8 @@ typedef int (*mosaic_dispatch_fn)(lua_State *L);
 typedef struct mosaic_ctx {
   // memory (touched only by the thread running the state)
   size_t used, limit, peak;
+  size_t host_used;    // bytes the host holds for this state's run (log lines, writes, …):
+                       // counted against `limit` with Lua's own
   int hard;            // 1 while Lua code runs: refuse allocations over the limit
   int mem_pending;     // an allocation was refused; the hook decides whether to kill
   void *pend_ptr;      // the refused request
@@ -91,6 +94,7 @@ typedef struct mosaic_ctx {
   void *owner;             // the Swift LuaState (unretained)
 
   char kill_where[256];
+  char kill_detail[192];   // set when the host broke the memory budget: the message to give
   int gc_error;
   char warn[512];
   size_t warnlen;
@@ -108,7 +112,10 @@ static inline const char *mosaic_kill_message(mosaic_ctx *c, char *buf, size_t n
     case MOSAIC_KILL_TIMEOUT: snprintf(buf, n, "time limit exceeded (%lld ms)", c->timeout_ms); break;
     case MOSAIC_KILL_INSTRUCTIONS: snprintf(buf, n, "instruction limit exceeded (%lld instructions)", c->instr_limit); break;
     case MOSAIC_KILL_INTERRUPT: snprintf(buf, n, "interrupted"); break;
-    case MOSAIC_KILL_MEMORY: snprintf(buf, n, "memory limit exceeded (%zu bytes)", c->limit); break;
+    case MOSAIC_KILL_MEMORY:
+      if (c->kill_detail[0]) snprintf(buf, n, "%s", c->kill_detail);
+      else snprintf(buf, n, "memory limit exceeded (%zu bytes)", c->limit);
+      break;
     default: snprintf(buf, n, "killed"); break;
   }
   return buf;
@@ -137,11 +144,32 @@ static inline int mosaic_kill(mosaic_ctx *c, int reason, unsigned gen) {
   return done;
 }
 
-// Sets the hook a thread should have now (called before resuming it).
+// Sets the hook a thread should have now (called before resuming it). The caller has
+// already made `co` the current thread, so a kill from the watchdog after this point arms
+// `co` itself; a kill that lands while this function clears the hook is caught by the
+// second look at `killed` (mosaic_kill sets `killed` before it arms the hooks).
 static inline void mosaic_apply_hook(mosaic_ctx *c, lua_State *co) {
   if (mosaic_killed(c) || c->mem_pending) mosaic_hook_kill(co);
   else if (c->counting) lua_sethook(co, mosaic_hook, LUA_MASKCOUNT, c->hook_period);
   else if (lua_gethook(co) != NULL) lua_sethook(co, NULL, 0, 0);
+  if (mosaic_killed(c)) mosaic_hook_kill(co);
+}
+
+// Makes `co` the thread the watchdog arms (Lua code is about to run in it) and gives it
+// its hook; returns the previous current thread for mosaic_leave_thread.
+static inline lua_State *mosaic_enter_thread(mosaic_ctx *c, lua_State *co) {
+  // seq_cst store then load of `killed`, against mosaic_kill's set of `killed` then load of
+  // `current`: one of the two sides sees the other, so `co` is armed either way.
+  lua_State *prev = __atomic_load_n(&c->current, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&c->current, co, __ATOMIC_SEQ_CST);
+  mosaic_apply_hook(c, co);
+  return prev;
+}
+
+// Back in `L` (the thread that entered `co`): a kill meanwhile armed only `co`, so arm `L`.
+static inline void mosaic_leave_thread(mosaic_ctx *c, lua_State *L, lua_State *prev) {
+  __atomic_store_n(&c->current, prev, __ATOMIC_SEQ_CST);
+  if (mosaic_killed(c)) mosaic_hook_kill(L);
 }
 
 // A refused allocation was final: the run has broken its memory limit.
@@ -208,6 +236,16 @@ static inline void mosaic_note_where(mosaic_ctx *c, lua_State *L) {
   }
 }
 
+// The host broke the memory budget: kill the run with `detail` as its message, at the
+// innermost Lua line of `L`. Called from Swift inside a callback (raises nothing itself).
+static inline void mosaic_host_memory_kill(mosaic_ctx *c, lua_State *L, const char *detail) {
+  if (mosaic_killed(c)) return;
+  snprintf(c->kill_detail, sizeof c->kill_detail, "%s", detail);
+  mosaic_note_where(c, L);
+  memcpy(c->kill_where, c->mem_where, sizeof c->kill_where);
+  mosaic_kill(c, MOSAIC_KILL_MEMORY, 0);
+}
+
 // ---------------------------------------------------------------------------------------
 // Allocator: hard limit while Lua runs; while Swift runs the limit is soft (allocations
 // succeed and the trampoline raises the memory error once control is back in C), so no
@@ -220,7 +258,7 @@ static void *mosaic_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     c->used -= osize;
     return NULL;
   }
-  if (nsize > osize && c->limit > 0 && c->hard && c->used - osize + nsize > c->limit) {
+  if (nsize > osize && c->limit > 0 && c->hard && c->used + c->host_used - osize + nsize > c->limit) {
     // Lua retries once after an emergency collection; the second refusal raises.
     // Lua retries a refused request once after an emergency collection; lauxlib's
     // buffers do not. A refusal is final when its retry is refused too, or when any other
@@ -365,9 +403,9 @@ static inline void mosaic_pushmsgh(lua_State *L) { lua_pushcfunction(L, mosaic_m
 // Trampoline for Swift functions: upvalue 1 is the function's index for the dispatcher.
 
 static inline int mosaic_raise_if_over(lua_State *L, mosaic_ctx *c) {
-  if (c->limit > 0 && c->used > c->limit) {
+  if (c->limit > 0 && c->used + c->host_used > c->limit) {
     lua_gc(L, LUA_GCCOLLECT, 0);
-    if (c->used > c->limit) {
+    if (c->used + c->host_used > c->limit) {
       mosaic_kill(c, MOSAIC_KILL_MEMORY, 0);
       char buf[128];
       return luaL_error(L, "%s", mosaic_kill_message(c, buf, sizeof buf));
@@ -428,13 +466,10 @@ static int mosaic_auxresume(lua_State *L, lua_State *co, int narg) {
     return -1;
   }
   lua_xmove(L, co, narg);
-  lua_State *prev = __atomic_load_n(&c->current, __ATOMIC_SEQ_CST);
-  __atomic_store_n(&c->current, co, __ATOMIC_SEQ_CST);
-  mosaic_apply_hook(c, co);
+  lua_State *prev = mosaic_enter_thread(c, co);
   int nres = 0;
   int status = lua_resume(co, L, narg, &nres);
-  __atomic_store_n(&c->current, prev, __ATOMIC_SEQ_CST);
-  if (mosaic_killed(c)) mosaic_hook_kill(L);
+  mosaic_leave_thread(c, L, prev);
   if (status == LUA_OK || status == LUA_YIELD) {
     if (!lua_checkstack(L, nres + 1)) {
       lua_pop(co, nres);
@@ -470,8 +505,11 @@ static int mosaic_co_wrapped(lua_State *L) {
     // After a kill the coroutine may have hooks disabled (the error came from a hook):
     // leave its to-be-closed variables alone, the run is failed anyway.
     if (st != LUA_OK && st != LUA_YIELD && !mosaic_killed(mosaic_ctx_of(L))) {
-      mosaic_apply_hook(mosaic_ctx_of(L), co);
+      // its __close handlers run in `co`: make it the thread the watchdog arms
+      mosaic_ctx *c = mosaic_ctx_of(L);
+      lua_State *prev = mosaic_enter_thread(c, co);
       lua_resetthread(co);
+      mosaic_leave_thread(c, L, prev);
     }
     if (lua_type(L, -1) == LUA_TSTRING) {
       luaL_where(L, 1);
@@ -492,7 +530,9 @@ static int mosaic_co_wrap(lua_State *L) {
   return 1;
 }
 
-// coroutine.close runs __close handlers in the coroutine: hook it first.
+// coroutine.close runs __close handlers in the coroutine: it becomes the current thread
+// (the one the watchdog arms) for the duration, with its hook set first. Without this a
+// __close that loops ran in a thread no kill could reach.
 static int mosaic_co_close(lua_State *L) {
   lua_State *co = lua_tothread(L, 1);
   luaL_argexpected(L, co, 1, "coroutine");
@@ -501,10 +541,17 @@ static int mosaic_co_close(lua_State *L) {
     char buf[128];
     return luaL_error(L, "%s", mosaic_kill_message(c, buf, sizeof buf));
   }
-  mosaic_apply_hook(c, co);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  // the original checks co's status and reports a running/normal coroutine itself
+  lua_State *prev = mosaic_enter_thread(c, co);
+  int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+  mosaic_leave_thread(c, L, prev);
+  if (st != LUA_OK) return lua_error(L);
+  if (mosaic_killed(c)) {
+    char buf[128];
+    return luaL_error(L, "%s", mosaic_kill_message(c, buf, sizeof buf));
+  }
   return lua_gettop(L);
 }
 

@@ -16,6 +16,9 @@ enum PluginGlue {
         let r = graph.map { PluginRunner(workspace: ws.root, graph: $0) } ?? PluginRunner(workspace: ws.root, store: ws.store)
         if graph != nil { r.searchHook = { [store = ws.store] text, limit in try store.search(text, limit: limit) } }
         r.queryFunctions = QueryRunner.functions  // kb.query sees derived(), mosaic.search, ...
+        // Ctrl-C stops a running plugin as it stops a query (the console's handler, or
+        // RunCommand's, sets the flag; the Lua watchdog polls it)
+        r.isCancelled = { LineEditor.interruptFlag != 0 }
         let config = try WorkspaceConfig.load(ws.root)
         for (name, s) in config.plugins {
             var l = LuaLimits.default
@@ -23,6 +26,7 @@ enum PluginGlue {
             if let m = s.memoryMegabytes { l.memory = m << 20 }
             if let i = s.instructions { l.instructions = i }
             r.limitsByPlugin[name] = l
+            if let w = s.writes { r.writeBudgetByPlugin[name] = w }
         }
         return r
     }
@@ -130,8 +134,9 @@ enum PluginGlue {
                 let doc = try Briefing.run(first, ws: ws, graph: ws.store.graph, asOf: nil, now: Date())
                 return String(decoding: Briefing.render(doc, format: "md"), as: UTF8.self)
             }
-            let console = PluginConsole(workspace: ws.root, graph: ws.store.graph, store: ws.store)
-            e.lua = { chunk in try console.evaluate(chunk) }
+            let console = PluginConsole(workspace: ws.root, graph: ws.store.graph, store: ws.store,
+                                        isCancelled: { LineEditor.interruptFlag != 0 })
+            e.lua = { chunk in LineEditor.interruptFlag = 0; return try console.evaluate(chunk) }
             e.luaIsComplete = { chunk in PluginConsole.isComplete(chunk) }
         }
     }
@@ -191,10 +196,13 @@ struct RunCommand: ParsableCommand {
         }
         let ws = try options.open()
         let view = try ws.resolveView(knownBy: knownBy, validAt: validAt)
+        // Ctrl-C interrupts the run (it fails and writes nothing) instead of killing the process
+        LineEditor.installInterruptHandler()
         print(try RunCommand.execute(ws, name: plugin, params: p, view: view))
     }
 
     static func execute(_ ws: Workspace, name: String, params: [String: String], view: ClockView = ClockView()) throws -> String {
+        LineEditor.interruptFlag = 0
         let result: PluginRunResult
         do {
             let graph = view.isEmpty ? nil : ws.store.graph.viewed(view)

@@ -11,7 +11,7 @@ import Yams
 /// plugins:
 ///   syria_bases:
 ///     enabled: true
-///     limits: {time_ms: 5000, memory_mb: 64, instructions: 200000000}
+///     limits: {time_ms: 5000, memory_mb: 64, instructions: 200000000, writes: 100000}
 ///     params: {window_days: 7}
 /// schedule:
 ///   catch_up: latest              # latest (true) | all | off (false): what missed slots are made up
@@ -24,6 +24,7 @@ struct WorkspaceConfig {
         var timeMilliseconds: Int?
         var memoryMegabytes: Int?
         var instructions: Int?
+        var writes: Int?
         var params: [String: Value] = [:]
     }
     struct JobSettings {
@@ -75,6 +76,10 @@ struct WorkspaceConfig {
                             s.timeMilliseconds = int(sv.mapping?["time_ms"])
                             s.memoryMegabytes = int(sv.mapping?["memory_mb"])
                             s.instructions = int(sv.mapping?["instructions"])
+                            s.writes = int(sv.mapping?["writes"])
+                            for (lk, _) in sv.mapping ?? [:] where !["time_ms", "memory_mb", "instructions", "writes"].contains(lk.string ?? "") {
+                                throw fail(lk, "unknown plugin limit '\(lk.string ?? "")' (time_ms, memory_mb, instructions, writes)")
+                            }
                         case "params":
                             for (name, value) in sv.mapping ?? [:] { s.params[name.string ?? ""] = WorkspaceConfig.value(value) }
                         default: throw fail(sk, "unknown plugin setting '\(sk.string ?? "")' (enabled, limits, params)")

@@ -90,6 +90,65 @@ public final class LuaState {
     /// True once a limit was broken or `interrupt()` was called: the state refuses further calls.
     public var isKilled: Bool { mosaic_killed(ctx) != 0 }
 
+    // MARK: - Host memory
+
+    /// Bytes the host holds for this state's run (log lines, query results, buffered
+    /// writes): counted against `limits.memory` together with Lua's own allocations, so a
+    /// run has one memory budget whoever holds the bytes.
+    public var hostMemory: Int { Int(ctx.pointee.host_used) }
+
+    /// Counts `bytes` the host is about to hold for the run. When Lua's memory and the
+    /// host's would exceed the budget even after a full collection, the run is killed
+    /// (like Lua's own memory error: a pcall does not save it) and this throws a `.memory`
+    /// error naming `what` ("kb.log"). Call it from a Swift function called from Lua.
+    public func chargeHost(_ bytes: Int, for what: String, in stack: LuaStack? = nil) throws(LuaError) {
+        ctx.pointee.host_used += size_t(max(0, bytes))
+        try checkMemoryBudget(for: what, in: stack)
+    }
+
+    /// Gives back bytes counted by `chargeHost`.
+    public func releaseHost(_ bytes: Int) {
+        let b = size_t(max(0, bytes))
+        ctx.pointee.host_used = ctx.pointee.host_used > b ? ctx.pointee.host_used - b : 0
+    }
+
+    /// Throws (and kills the run) when Lua's memory and the host's exceed the budget after a
+    /// full collection. For loops that build large results from Swift.
+    public func checkMemoryBudget(for what: String, in stack: LuaStack? = nil) throws(LuaError) {
+        if isKilled, mosaic_killed(ctx) == Int32(MOSAIC_KILL_MEMORY) { throw LuaError(.memory, killMessage) }
+        guard limits.memory > 0 else { return }
+        let limit = limits.memory
+        if memoryUsed + hostMemory <= limit { return }
+        let L = stack?.L ?? self.L
+        mosaic_gc_collect(L)
+        if memoryUsed + hostMemory <= limit { return }
+        let mb = { (n: Int) in n >= 1 << 20 ? "\(n >> 20) MB" : "\(n) bytes" }
+        let detail = "not enough memory: plugin memory budget of \(mb(limit)) exceeded by \(what) "
+            + "(Lua holds \(mb(memoryUsed)), the host \(mb(hostMemory)) for this run)"
+        mosaic_host_memory_kill(ctx, stack?.L ?? currentThread, detail)
+        throw LuaError(.memory, killMessage)
+    }
+
+    private var currentThread: OpaquePointer? { ctx.pointee.current }
+
+    /// A check another thread may call: true once this state was stopped (time limit,
+    /// interrupt, memory). For long host work done inside a call from Lua (a query), which
+    /// Lua's hook cannot stop.
+    public var stopCheck: @Sendable () -> Bool {
+        let h = handle
+        return { mosaic_killed(h.ctx) != 0 }
+    }
+
+    private var killMessage: String {
+        var buf = [CChar](repeating: 0, count: 256)
+        return String(cString: mosaic_kill_message(ctx, &buf, 256))
+    }
+
+    /// Polled (about every 50 ms, from the watchdog thread) while a call runs: true
+    /// interrupts the call as `interrupt()` does. For Ctrl-C: a signal handler sets a flag
+    /// this reads (a signal handler itself must not call `interrupt()`, which locks).
+    public var isCancelled: (@Sendable () -> Bool)?
+
     /// Stops the running call as soon as possible (from any thread). The call fails with
     /// `.interrupted`, and the state cannot be used again.
     public func interrupt() {
@@ -255,10 +314,13 @@ public final class LuaState {
         depth += 1
         let generation = mosaic_begin(ctx)
         var watchdog: UInt64?
-        if let t = limits.timeout {
+        let timeoutNanos = limits.timeout.map { t -> UInt64 in
             let (sec, atto) = t.components
-            let nanos = UInt64(max(0, sec)) * 1_000_000_000 + UInt64(max(0, atto) / 1_000_000_000)
-            watchdog = LuaWatchdog.shared.schedule(after: nanos, handle: handle, generation: generation)
+            return UInt64(max(0, sec)) * 1_000_000_000 + UInt64(max(0, atto) / 1_000_000_000)
+        }
+        if timeoutNanos != nil || isCancelled != nil {
+            watchdog = LuaWatchdog.shared.schedule(after: timeoutNanos, handle: handle, generation: generation,
+                                                   isCancelled: isCancelled)
         }
         let status = mosaic_pcall(L, Int32(args.count), LUA_MULTRET, msgh)
         if let watchdog { LuaWatchdog.shared.cancel(watchdog) }
@@ -315,8 +377,7 @@ public final class LuaState {
     }
 
     private func killError(status: Int32?, message: String?) -> LuaError {
-        var buf = [CChar](repeating: 0, count: 128)
-        let text = String(cString: mosaic_kill_message(ctx, &buf, 128))
+        let text = killMessage
         let kind: LuaError.Kind
         switch Int(mosaic_killed(ctx)) {
         case Int(MOSAIC_KILL_TIMEOUT): kind = .timeout

@@ -89,6 +89,58 @@ final class HostilePluginTests: XCTestCase {
              kind: .runtime, fragment: "finished"),
         Case(name: "loop in __close", code: "do local x <close> = setmetatable({}, {__close = function() while true do end end}) end",
              kind: .timeout, fragment: "time limit"),
+        // __close handlers run wherever Lua unwinds or closes a thread: each must be stoppable.
+        Case(name: "loop in __close run by coroutine.close", code: """
+             local co = coroutine.create(function()
+               local x <close> = setmetatable({}, {__close = function() while true do end end})
+               coroutine.yield()
+             end)
+             coroutine.resume(co)
+             coroutine.close(co)
+             return 'survived'
+             """, kind: .timeout, fragment: "time limit"),
+        Case(name: "loop in __close of a dead coroutine, closed in a later call",
+             code: "pcall(coroutine.close, co) return 'survived'", kind: .timeout, fragment: "time limit",
+             setup: """
+             co = coroutine.create(function()
+               local x <close> = setmetatable({}, {__close = function() while true do end end})
+               error('boom')
+             end)
+             coroutine.resume(co)
+             """),
+        Case(name: "loop in __close of a failed coroutine.wrap, error swallowed", code: """
+             local f = coroutine.wrap(function()
+               local x <close> = setmetatable({}, {__close = function() while true do end end})
+               error('boom')
+             end)
+             pcall(f) return 'survived'
+             """, kind: .timeout, fragment: "time limit"),
+        Case(name: "loop in __close on error unwinding through pcall", code: """
+             pcall(function()
+               local x <close> = setmetatable({}, {__close = function() while true do end end})
+               error('boom')
+             end)
+             return 'survived'
+             """, kind: .timeout, fragment: "time limit"),
+        Case(name: "loop in __close on error unwinding inside a coroutine", code: """
+             local co = coroutine.create(function()
+               pcall(function()
+                 local x <close> = setmetatable({}, {__close = function() while true do end end})
+                 error('boom')
+               end)
+             end)
+             coroutine.resume(co)
+             return 'survived'
+             """, kind: .timeout, fragment: "time limit"),
+        Case(name: "__close that closes another coroutine with a looping __close", code: """
+             local inner = coroutine.create(function()
+               local y <close> = setmetatable({}, {__close = function() while true do end end})
+               coroutine.yield()
+             end)
+             coroutine.resume(inner)
+             do local x <close> = setmetatable({}, {__close = function() coroutine.close(inner) end}) end
+             return 'survived'
+             """, kind: .timeout, fragment: "time limit"),
         Case(name: "deep recursion", code: "local function f(n) return f(n + 1) + 1 end return f(1)", kind: .memory, fragment: "",
              or: [.timeout, .runtime], limits: memoryLimits),
         Case(name: "C stack overflow", code: "local t = setmetatable({}, {__index = function(t, k) return t[k] end}) return t.x",
@@ -181,6 +233,36 @@ final class HostilePluginTests: XCTestCase {
         XCTAssertThrowsError(try s.run("while true do end", chunkName: "=spin")) {
             XCTAssertEqual(($0 as? LuaError)?.kind, .interrupted)
         }
+    }
+
+    /// A cancellation check (what Ctrl-C sets) stops a call the hook cannot otherwise
+    /// reach: a __close that loops while coroutine.close runs it, with no time limit.
+    func testCancellationStopsALoopInCloseOfACoroutine() throws {
+        let s = try LuaState(limits: LuaLimits(timeout: nil))
+        let flag = UncheckedBox(NSLock())
+        nonisolated(unsafe) var pressed = false
+        s.isCancelled = { flag.value.lock(); defer { flag.value.unlock() }; return pressed }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) {
+            flag.value.lock(); pressed = true; flag.value.unlock()
+        }
+        XCTAssertThrowsError(try s.run("""
+            local co = coroutine.create(function()
+              local x <close> = setmetatable({}, {__close = function() while true do end end})
+              coroutine.yield()
+            end)
+            coroutine.resume(co)
+            coroutine.close(co)
+            return 'survived'
+            """, chunkName: "=spin")) {
+            XCTAssertEqual(($0 as? LuaError)?.kind, .interrupted)
+        }
+    }
+
+    /// A call whose check never fires runs to its end.
+    func testCancellationCheckThatNeverFires() throws {
+        let s = try LuaState(limits: LuaLimits(timeout: nil))
+        s.isCancelled = { false }
+        XCTAssertEqual(try s.run("local n = 0 for i = 1, 1000 do n = n + i end return n", chunkName: "=ok"), [.integer(500500)])
     }
 
     /// Memory allocated by a Swift function is counted: the limit is raised in C after it returns.

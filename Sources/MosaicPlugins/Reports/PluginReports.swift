@@ -34,9 +34,10 @@ public final class PluginConsole {
     let context: KBContext?
     let failure: String?
 
-    public init(workspace: URL, graph: Graph, store: Store) {
+    public init(workspace: URL, graph: Graph, store: Store, isCancelled: (@Sendable () -> Bool)? = nil) {
         do {
             let s = try LuaState(limits: LuaLimits(timeout: .seconds(30)))
+            s.isCancelled = isCancelled
             let c = KBContext(graph: graph, plugin: "console", version: "", now: Date(), seed: 0, query: nil,
                               search: { [store] text, limit in try store.search(text, limit: limit) })
             try c.install(in: s)
@@ -61,8 +62,7 @@ public final class PluginConsole {
         let fn: LuaFunctionRef
         if let f = try? state.load("return " + chunk, chunkName: "=console") { fn = f } else { fn = try state.load(chunk, chunkName: "=console") }
         let values = try state.call(fn, [])
-        var lines = context?.logs ?? []
-        context?.logs = []
+        var lines = context?.takeLogs() ?? []
         if !values.isEmpty { lines.append(values.map(\.description).joined(separator: "\t")) }
         return lines.joined(separator: "\n")
     }

@@ -50,6 +50,15 @@ final class KBContext {
     var queryFunctions: FunctionRegistry = .standard
     var effects = PluginEffects()
     var logs: [String] = []
+    /// The state this context is installed in (host memory is charged to its budget).
+    weak var state: LuaState?
+    /// Statements (asserted + retracted) one run may buffer; more fails the run before commit.
+    var maxWrites = KBContext.defaultMaxWrites
+    static let defaultMaxWrites = 100_000
+    /// Set when a write went over `maxWrites`: the run is refused even if Lua caught the error.
+    var writeBudgetExceeded: String?
+    /// Host bytes charged for the log lines and the buffered writes.
+    private var logBytes = 0
     var newEntities: Set<String> = []
     let relationIndex: RelationTypeIndex
     private var idCacheRef: Int32 = 0
@@ -75,6 +84,7 @@ final class KBContext {
     // MARK: - Installing
 
     func install(in state: LuaState) throws(LuaError) {
+        self.state = state
         defineClasses(state)
         state.withHostStack { s in
             s.newTable(array: graph.nodes.count)   // ids by node index + 1, filled on demand
@@ -618,9 +628,14 @@ final class KBContext {
                 params[try s.string(-2)] = try self.graphValue(s, -1, what: "kb.query")
             }
         }
-        let hook = query ?? KBContext.defaultQuery(functions: queryFunctions)
+        let hook = query ?? KBContext.defaultQuery(functions: queryFunctions, isStopped: state?.stopCheck)
         let result: PluginQueryResult
         do { result = try hook(text, params, graph) } catch let e as LuaError { throw e } catch { throw LuaError.runtime("kb.query: \(error)") }
+        // The rows count against the run's memory budget while the host holds them; the Lua
+        // tables built from them count as Lua memory (checked as they grow).
+        let held = KBContext.approximateBytes(result)
+        try state?.chargeHost(held, for: "kb.query", in: s)
+        defer { state?.releaseHost(held) }
         s.newTable(array: result.rows.count)
         for (i, row) in result.rows.enumerated() {
             s.newTable(fields: result.columns.count)
@@ -629,8 +644,43 @@ final class KBContext {
                 s.setField(-2, c)
             }
             s.setIndex(-2, i + 1)
+            if i & 1023 == 1023 { try state?.checkMemoryBudget(for: "kb.query", in: s) }
         }
         return 1
+    }
+
+    /// About how many bytes the host holds for a query result.
+    static func approximateBytes(_ r: PluginQueryResult) -> Int {
+        func cell(_ c: PluginQueryCell) -> Int {
+            switch c {
+            case .value(let v): return approximateBytes(v)
+            case .node, .relationship: return 16
+            case .list(let l): return 32 + l.reduce(0) { $0 + cell($1) }
+            case .map(let m): return 48 + m.reduce(0) { $0 + 32 + $1.key.utf8.count + cell($1.value) }
+            }
+        }
+        return r.rows.reduce(64) { acc, row in acc + 32 + row.reduce(0) { $0 + cell($1) } }
+    }
+
+    /// About how many bytes a graph value takes in the host.
+    static func approximateBytes(_ v: Value) -> Int {
+        switch v {
+        case .string(let t): return 24 + t.utf8.count
+        case .list(let l): return 32 + l.reduce(0) { $0 + approximateBytes($1) }
+        case .map(let m): return 48 + m.reduce(0) { $0 + 32 + $1.key.utf8.count + approximateBytes($1.value) }
+        default: return 24
+        }
+    }
+
+    /// About how many bytes a buffered statement takes in the host.
+    static func approximateBytes(_ d: StatementDraft) -> Int {
+        var n = 160 + d.subject.utf8.count + d.meta.sources.reduce(0) { $0 + 48 + $1.source.utf8.count + ($1.note?.utf8.count ?? 0) }
+        switch d.kind {
+        case .entity(let t), .label(let t): n += t.utf8.count
+        case .property(let name, let v), .relationProperty(let name, let v): n += name.utf8.count + approximateBytes(v)
+        case .relation(let t, let target, let props): n += t.utf8.count + target.utf8.count + approximateBytes(.map(props))
+        }
+        return n
     }
 
     private func pushCell(_ s: LuaStack, _ cell: PluginQueryCell) {
@@ -649,8 +699,10 @@ final class KBContext {
     }
 
     /// MosaicQuery, read-only, on the run's graph, with the host's functions and procedures.
-    static func defaultQuery(functions: FunctionRegistry) -> PluginQueryHook { { text, params, graph in
-        let table = try Query.run(text, on: GraphView(graph), parameters: params.mapValues(QueryValue.init), functions: functions)
+    static func defaultQuery(functions: FunctionRegistry, isStopped: (@Sendable () -> Bool)? = nil) -> PluginQueryHook { { text, params, graph in
+        // a run stopped by its time limit or Ctrl-C stops its query too (a hook cannot reach Swift)
+        let table = try Query.run(text, on: GraphView(graph), parameters: params.mapValues(QueryValue.init), functions: functions,
+                                  limits: QueryLimits(isCancelled: isStopped))
         guard table.changes.isEmpty else {
             throw LuaError.runtime("kb.query is read-only: write with kb.assert and kb.retract")
         }
@@ -692,8 +744,49 @@ final class KBContext {
                 else { parts.append((try? s.value(i).plainText) ?? s.typeName(i)) }
             }
         }
-        logs.append(parts.joined(separator: "\t"))
+        let line = parts.joined(separator: "\t")
+        let bytes = 64 + line.utf8.count
+        try state?.chargeHost(bytes, for: "kb.log", in: s)
+        logBytes += bytes
+        logs.append(line)
         return 0
+    }
+
+    /// The log lines so far, handing their memory back to the run's budget (the console
+    /// prints them after each chunk).
+    func takeLogs() -> [String] {
+        state?.releaseHost(logBytes)
+        logBytes = 0
+        defer { logs = [] }
+        return logs
+    }
+
+    /// Validates, counts and buffers the statements of one kb.assert: all or none.
+    private func buffer(_ s: LuaStack, _ drafts: [StatementDraft]) throws(LuaError) {
+        for d in drafts {
+            if let problem = WriteValidation.checkDraft(d) { throw LuaError.badArgument(1, "kb.assert", problem) }
+            for c in d.meta.sources {
+                if let problem = WriteValidation.checkIdentifier(c.source, as: .entityID) {
+                    throw LuaError.badArgument(1, "kb.assert", "source: \(problem)")
+                }
+                if let note = c.note, let problem = WriteValidation.checkValue(.string(note)) {
+                    throw LuaError.badArgument(1, "kb.assert", "source note: \(problem)")
+                }
+            }
+        }
+        try countWrites(drafts.count, by: "kb.assert")
+        try state?.chargeHost(drafts.reduce(0) { $0 + KBContext.approximateBytes($1) }, for: "kb.assert (buffered writes)", in: s)
+        effects.asserted.append(contentsOf: drafts)
+    }
+
+    /// Refuses writes past the run's write budget; the run fails whatever Lua does then.
+    private func countWrites(_ n: Int, by what: String) throws(LuaError) {
+        let total = effects.asserted.count + effects.retracted.count + n
+        guard total > maxWrites else { return }
+        let message = "write budget of \(maxWrites) statements per run exceeded by \(what) "
+            + "(nothing is committed; raise plugins.\(plugin).limits.writes in mosaic.yaml, or write less per run)"
+        if writeBudgetExceeded == nil { writeBudgetExceeded = message }
+        throw LuaError.runtime(message)
     }
 
     private func random(_ s: LuaStack) throws(LuaError) -> Int32 {
@@ -796,7 +889,7 @@ final class KBContext {
             }
             s.pushField(1, "from"); let from = try entityKey(s, -1, "from"); s.pop()
             s.pushField(1, "to"); let to = try entityKey(s, -1, "to"); s.pop()
-            effects.asserted.append(StatementDraft(subject: from, kind: .relation(type: type, target: to, properties: try props()), meta: meta))
+            try buffer(s, [StatementDraft(subject: from, kind: .relation(type: type, target: to, properties: try props()), meta: meta)])
         } else if has("property") {
             guard let prop = try str("property") else { throw LuaError.runtime("kb.assert: property must be a name") }
             s.pushField(1, "entity"); let key = try entityKey(s, -1, "entity"); s.pop()
@@ -804,19 +897,20 @@ final class KBContext {
             let value = try graphValue(s, -1, what: "kb.assert value")
             s.pop()
             guard !value.isNull else { throw LuaError.runtime("kb.assert: a property needs a value (retract it with kb.retract instead)") }
-            effects.asserted.append(StatementDraft(subject: key, kind: .property(name: prop, value: value), meta: meta))
+            try buffer(s, [StatementDraft(subject: key, kind: .property(name: prop, value: value), meta: meta)])
         } else if has("entity") {
             guard let key = try str("entity"), !key.isEmpty else { throw LuaError.runtime("kb.assert: entity must be an id") }
             guard let type = try str("type") else { throw LuaError.runtime("kb.assert: a new entity needs a type") }
-            if graph.lookup(key: key) == nil { newEntities.insert(key) }
-            effects.asserted.append(StatementDraft(subject: key, kind: .entity(type: type), meta: meta))
+            var drafts = [StatementDraft(subject: key, kind: .entity(type: type), meta: meta)]
             var p = try props()
             if let name = try str("name") { p["name"] = .string(name) }
             if s.pushField(1, "aliases") != LUA_TNIL { p["aliases"] = try graphValue(s, -1, what: "kb.assert aliases") }
             s.pop()
             for (k, v) in p.sorted(by: { $0.key < $1.key }) {
-                effects.asserted.append(StatementDraft(subject: key, kind: .property(name: k, value: v), meta: meta))
+                drafts.append(StatementDraft(subject: key, kind: .property(name: k, value: v), meta: meta))
             }
+            try buffer(s, drafts)
+            if graph.lookup(key: key) == nil { newEntities.insert(key) }
         } else {
             throw LuaError.runtime("kb.assert: say what to assert: {entity=, type=}, {entity=, property=, value=} or {from=, type=, to=}")
         }
@@ -824,6 +918,8 @@ final class KBContext {
     }
 
     private func retract(_ s: LuaStack) throws(LuaError) -> Int32 {
+        try countWrites(1, by: "kb.retract")
+        try state?.chargeHost(16, for: "kb.retract (buffered writes)", in: s)
         if let r = s.userdata(relationClass, 1) {
             effects.retracted.append(graph.relationship(r.index).statement)
         } else if let e = s.userdata(entityClass, 1) {

@@ -22,15 +22,22 @@ public struct PluginRunOptions: Sendable {
     public var limits: LuaLimits
     /// Compute the effects but do not commit them.
     public var dryRun: Bool
+    /// Statements (asserted + retracted) the run may write; a run that tries to write more
+    /// fails before commit. Overridden per plugin by `PluginRunner.writeBudgetByPlugin`.
+    public var maxWrites: Int
 
     public init(params: [String: String] = [:], now: Date = Date(), seed: UInt64 = 0,
-                limits: LuaLimits = .default, dryRun: Bool = false) {
+                limits: LuaLimits = .default, dryRun: Bool = false, maxWrites: Int = PluginRunOptions.defaultMaxWrites) {
         self.params = params
         self.now = now
         self.seed = seed
         self.limits = limits
         self.dryRun = dryRun
+        self.maxWrites = maxWrites
     }
+
+    /// The default write budget of a run.
+    public static let defaultMaxWrites = KBContext.defaultMaxWrites
 }
 
 /// What a run did.
@@ -64,6 +71,10 @@ public final class PluginRunner: @unchecked Sendable {
     public var queryFunctions: FunctionRegistry = .standard
     /// Limits per plugin name (from the workspace config); others get the options' limits.
     public var limitsByPlugin: [String: LuaLimits] = [:]
+    /// Write budgets per plugin name (mosaic.yaml `limits.writes`); others get the options'.
+    public var writeBudgetByPlugin: [String: Int] = [:]
+    /// Polled while a plugin's Lua code runs: true interrupts the run (the CLI's Ctrl-C).
+    public var isCancelled: (@Sendable () -> Bool)?
     /// Relations by type, shared by this runner's runs over the same graph.
     let relationIndex = RelationTypeIndex()
 
@@ -124,8 +135,10 @@ public final class PluginRunner: @unchecked Sendable {
             throw PluginError(plugin: name, phase: .discover,
                               message: "no plugin named '\(name)' in plugins/ (found: \(known.isEmpty ? "none" : known))")
         }
-        return try PluginSession(runner: self, name: name, file: file, limits: limitsByPlugin[name] ?? options.limits,
-                                 now: options.now, seed: options.seed)
+        let session = try PluginSession(runner: self, name: name, file: file, limits: limitsByPlugin[name] ?? options.limits,
+                                        now: options.now, seed: options.seed)
+        session.context.maxWrites = writeBudgetByPlugin[name] ?? options.maxWrites
+        return session
     }
 
     // MARK: - Running
@@ -135,6 +148,9 @@ public final class PluginRunner: @unchecked Sendable {
     public func run(_ name: String, options: PluginRunOptions = PluginRunOptions()) throws(PluginError) -> PluginRunResult {
         let session = try self.session(name, options: options)
         let returned = try session.callRun(params: options.params)
+        if let refused = session.context.writeBudgetExceeded {
+            throw PluginError(plugin: name, phase: .run, file: session.file, message: refused)
+        }
         var result = PluginRunResult(plugin: name, version: session.spec.version, logs: session.context.logs,
                                      returned: returned, effects: session.context.effects, transaction: nil)
         if !options.dryRun, !result.effects.isEmpty, let store {
@@ -186,6 +202,7 @@ public final class PluginSession {
             throw PluginError(plugin: name, phase: .load, lua: error, file: file)
         }
         state.enableRequire(root: url.deletingLastPathComponent(), chunkPrefix: (file as NSString).deletingLastPathComponent + "/")
+        state.isCancelled = runner.isCancelled
         // Version is known after the spec loads; the context reads it then.
         context = KBContext(graph: runner.graph, plugin: name, version: "", now: now, seed: seed,
                             query: runner.queryHook, search: runner.searchHook, relationIndex: runner.relationIndex)

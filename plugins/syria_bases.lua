@@ -68,7 +68,7 @@ return {
         -- corrected dates (old -> new), disputed, withdrawn.
         for i, s in ipairs(ch.added) do
           if i > 12 then items[#items + 1] = string.format("… and %d more", #ch.added - 12) break end
-          items[#items + 1] = { { strong = s.kind .. ": " }, s.text, " ", doc.cite(s.id) }
+          items[#items + 1] = { { strong = s.kind .. ": " }, s.text, " ", doc.sources(s.id) }
         end
         for i, s in ipairs(ch.retracted) do
           if i > 6 then break end
@@ -93,7 +93,7 @@ return {
           end
           if base.activity == "active" then activity = activity .. "; assessed active (activity rule)" end
           if op.disputed then activity = activity .. "; operator disputed (see Disputed)" end
-          rows[#rows + 1] = { doc.entity(base.id), where, base.kind or "", activity, doc.cite(op.id) }
+          rows[#rows + 1] = { doc.entity(base.id), where, base.kind or "", activity, doc.sources(op.id) }
           base_ids[#base_ids + 1] = base.id
           local placed = base:out("LOCATED_IN")[1]
           if placed then places[placed.to.id] = true end
@@ -118,7 +118,7 @@ return {
           end
           judgements[#judgements + 1] = { ev.summary, string.format(" (grade %s%s%s) ", p.grading or "ungraded",
             #chain > 0 and "; reported by " .. table.concat(chain, "; ") or "",
-            p.corroboration > 1 and string.format("; %d independent origins", p.corroboration) or "; one origin"), doc.cite(p.id) }
+            p.corroboration > 1 and string.format("; %d independent origins", p.corroboration) or "; one origin"), doc.sources(p.id) }
         end
       end
       if #judgements > 0 then
@@ -144,14 +144,14 @@ return {
           end
           if f.corroboration > 1 then label = label .. string.format(" (%d independent origins)", f.corroboration) end
           if f.disputed then label = label .. " (disputed)" end
-          events[#events + 1] = { date = when, label = label, entities = {}, cite = cite }
+          events[#events + 1] = { date = when, label = label, entities = {}, sources = cite }
         end
       end
       for _, aircraft in ipairs(kb.find { type = "Aircraft" }) do
         for _, f in ipairs(aircraft:out("FLEW_FROM")) do
           if not used[f.id] then
             events[#events + 1] = { date = date_text(f) or "undated", label = name_of(aircraft) .. " left " .. name_of(f.to),
-                                    entities = {}, cite = { f.id } }
+                                    entities = {}, sources = { f.id } }
           end
         end
       end
@@ -161,7 +161,7 @@ return {
       -- Logistics routes the routes rule derived from departures and arrivals.
       local routes = {}
       for _, r in ipairs(kb.relations("LOGISTICS_ROUTE")) do
-        routes[#routes + 1] = { doc.entity(r.from.id), " → ", doc.entity(r.to.id), " (", date_text(r) or "undated", ", derived) ", doc.cite(r.id) }
+        routes[#routes + 1] = { doc.entity(r.from.id), " → ", doc.entity(r.to.id), " (", date_text(r) or "undated", ", derived) ", doc.sources(r.id) }
       end
       if #routes > 0 then
         doc.heading(1, "Logistics routes")
@@ -193,11 +193,11 @@ return {
           end
           if #topics > 0 then run[#run + 1] = "; topics: " .. table.concat(topics, "; ") end
           run[#run + 1] = " "
-          run[#run + 1] = doc.cite(people[1].id)
+          run[#run + 1] = doc.sources(people[1].id)
           for _, c in ipairs(kb.relations("CONTACT")) do
             if c.properties.event == ev.id then
               run[#run + 1] = "; a contact between " .. name_of(c.from) .. " and " .. name_of(c.to) .. " (derived) "
-              run[#run + 1] = doc.cite(c.id)
+              run[#run + 1] = doc.sources(c.id)
               break
             end
           end
@@ -216,7 +216,7 @@ return {
         local items = {}
         for _, c in ipairs(conflicts) do
           local grade = c.other.grading and (" (" .. c.other.grading .. ")") or ""
-          items[#items + 1] = { c.reason, grade, " ", doc.cite(c.claim) }
+          items[#items + 1] = { c.reason, grade, " ", doc.sources(c.claim) }
         end
         doc.list(items)
       end
@@ -225,11 +225,25 @@ return {
       local ids = { operator.id, host.id }
       for _, id in ipairs(base_ids) do ids[#ids + 1] = id end
       for id in kb.spairs(places) do ids[#ids + 1] = id end
-      doc.diagram(ids, "Bases, their operator and their place")
+      -- The observed routes: the aircraft seen at the bases, where they came from and went on
+      -- to, and the logistics routes the rules derived.
+      local seen_ids = {}
+      for _, id in ipairs(ids) do seen_ids[id] = true end
+      local function add(id) if not seen_ids[id] then seen_ids[id] = true; ids[#ids + 1] = id end end
+      for _, id in ipairs(base_ids) do
+        for _, f in ipairs(kb.get(id):inn("FLEW_TO")) do
+          add(f.from.id)
+          for _, d in ipairs(f.from:out("FLEW_FROM")) do add(d.to.id) end
+          for _, o in ipairs(f.from:out("FLEW_TO")) do add(o.to.id) end
+        end
+      end
+      for _, r in ipairs(kb.relations("LOGISTICS_ROUTE")) do add(r.from.id); add(r.to.id) end
+      doc.diagram(ids, "Bases, their operator and place, and the observed routes")
 
-      doc.note("The sources below give each fact's article, publisher and date, with the Admiralty grading of the " ..
-               "statement (source reliability A–F, credibility of the information 1–6). Dashed arrows in the " ..
-               "diagram are derived by the containment rules.")
+      doc.note("Each note below is one source: the article, its publisher and date, the reliability of the " ..
+               "source (A–F) and the outlets the facts came through; a fact cites every source that reports it. " ..
+               "Grades (reliability A–F, credibility 1–6) are those of the facts. Dashed arrows in the diagram " ..
+               "are derived by the rules.")
     end,
   },
 }

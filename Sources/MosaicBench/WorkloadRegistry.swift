@@ -5,6 +5,7 @@ enum WorkloadRegistry {
     static var all: [Workload] {
         StoreWorkloads.all
             + QueryWorkloads.all      // issue 4: b lookup, c hop1/hop2, d pattern, e closure by query
+            + ClockViewWorkloads.all  // issue 13: b and c on known-by and valid-at views
             + LuaWorkloads.all        // issue 3: f as a plugin scan, call costs
             + InferenceWorkloads.all  // issue 5: containment closure, incremental updates
     }

@@ -17,15 +17,19 @@ public struct ArticleSource: Sendable, Codable, Hashable {
     public var url: String?
     /// The source's reliability, A–F in the Admiralty system.
     public var reliability: String?
+    /// The outlets the cited facts passed through before this article, nearest first (names);
+    /// the same article reached through another chain is another note.
+    public var via: [String]?
 
     public init(id: String, title: String, publisher: String? = nil, date: String? = nil,
-                url: String? = nil, reliability: String? = nil) {
+                url: String? = nil, reliability: String? = nil, via: [String]? = nil) {
         self.id = id
         self.title = title
         self.publisher = publisher
         self.date = date
         self.url = url
         self.reliability = reliability
+        self.via = via
     }
 }
 

@@ -108,6 +108,9 @@ public struct Footnotes: Sendable {
         if withReliability, let r = a.reliability, !r.isEmpty {
             out.append(.text(" (source reliability \(r))"))
         }
+        if let via = a.via, !via.isEmpty {
+            out.append(.text(", relaying " + via.joined(separator: " ← ")))
+        }
         return merged(out)
     }
 

@@ -22,6 +22,30 @@ struct CitationResolver {
                              url: n.properties["url"]?.description, reliability: n.properties["reliability"]?.description)
     }
 
+    /// One article note per source of the fact a statement belongs to (an article reached
+    /// through a `via` chain is noted with the chain); a derived fact's are its premises'
+    /// articles. For `doc.sources(id)`: one note per article, each fact citing all of its.
+    func articles(ofStatement id: Int64) throws -> [ArticleSource] {
+        guard let r = graph.relationship(statement: id), let f = graph.fact(ofClaim: r) else {
+            guard let s = try store.statement(id) else { throw PluginReportError("no statement #\(id) to cite") }
+            return s.meta.sources.map { article($0.source) }
+        }
+        var out: [ArticleSource] = []
+        var seen: Set<ArticleSource> = []
+        for rec in graph.sourceRecords(ofFact: f) where !graph.origin(ofRelationship: graph.relationship(statement: rec.claim) ?? f).isDerived {
+            var a = article(rec.id)
+            if !rec.via.isEmpty {
+                a.via = rec.via.map { v in graph.lookup(key: v).flatMap { graph.node($0).name } ?? v }
+            }
+            if seen.insert(a).inserted { out.append(a) }
+        }
+        if out.isEmpty, case .statement(let s) = try statement(id) {
+            // A derived fact: the articles behind its premises.
+            for a in s.premiseArticles + s.articles where seen.insert(a).inserted { out.append(a) }
+        }
+        return out
+    }
+
     /// The claim of a statement in words: "Russia OPERATES Hmeimim Air Base".
     func claim(_ s: MosaicGraph.Statement) -> String {
         func name(_ key: String) -> String { graph.lookup(key: key).flatMap { graph.node($0).name } ?? key }

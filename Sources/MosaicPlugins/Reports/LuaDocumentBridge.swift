@@ -83,7 +83,15 @@ final class LuaDocumentBridge {
                 guard case .table(let e) = v, let date = e["date"].stringValue ?? e["date"].description.nilIfEmpty,
                       let label = e["label"].stringValue else { throw PluginReportError("an event is {date = …, label = …}") }
                 let ents = (e["entities"].tableValue?.array ?? []).compactMap { $0.stringValue }.map(entityRef)
-                let cites = try (e["cite"].tableValue?.array ?? (e["cite"].isNil ? [] : [e["cite"]])).map { try citationKey($0) }
+                var cites = try (e["cite"].tableValue?.array ?? (e["cite"].isNil ? [] : [e["cite"]])).map { try citationKey($0) }
+                // `sources = {id, …}`: the facts' source articles, one note per article.
+                for v in e["sources"].tableValue?.array ?? [] {
+                    guard let id = v.intValue else { continue }
+                    for a in try resolver.articles(ofStatement: id) {
+                        let k = builder.citationKey(.article(a))
+                        if !cites.contains(k) { cites.append(k) }
+                    }
+                }
                 return TimelineEvent(date: date, label: label, entities: ents, citations: cites)
             }
             builder.timeline(events.sorted { $0.date < $1.date }, title: a.count > 1 ? a[1].stringValue : nil); return .nil
@@ -115,6 +123,15 @@ final class LuaDocumentBridge {
         }
         define("cite") { [self] a in
             .table(LuaTable(fields: [LuaTable.Entry(key: .string("cite"), value: .string(try citationKey(a.first ?? .nil)))]))
+        }
+        // doc.sources(id): one footnote per source article of the fact (with its via chain),
+        // the fact citing all of them.
+        define("sources") { [self] a in
+            guard let id = a.first?.intValue ?? a.first?.tableValue?["id"].intValue else {
+                throw PluginReportError("doc.sources takes a statement id (r.id)")
+            }
+            let keys = try resolver.articles(ofStatement: id).map { builder.citationKey(.article($0)) }
+            return .table(LuaTable(fields: [LuaTable.Entry(key: .string("cites"), value: .table(LuaTable(array: keys.map(LuaValue.string))))]))
         }
         define("entity") { a in
             guard let id = a.first?.stringValue ?? a.first?.tableValue?["id"].stringValue else { throw PluginReportError("#1 must be an entity id") }
@@ -149,6 +166,7 @@ final class LuaDocumentBridge {
             if let s = t["link"].stringValue { return [.link(text: s, url: t["url"].stringValue ?? s)] }
             if let s = t["entity"].stringValue { return [.entity(entityRef(s))] }
             if let s = t["cite"].stringValue { return [.citation(s)] }
+            if let list = t["cites"].tableValue { return list.array.compactMap(\.stringValue).map { .citation($0) } }
             return try t.array.flatMap(runs)
         default: throw PluginReportError("cannot put a \(v.typeName) in a document")
         }

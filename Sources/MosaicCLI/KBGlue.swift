@@ -7,14 +7,11 @@ import MosaicStore
 enum KBGlue {
     static func install() {
         Workspace.kbLoad = { ws, quiet in
-            do {
-                let report = try KBLoader(workspace: ws.root, store: ws.store).load()
-                if let report, !quiet { print(report.summary) }
-                if let report, quiet { FileHandle.standardError.write(Data((report.summary + "\n").utf8)) }
-                return report?.summary
-            } catch let e as KBError {
-                throw CLIError(e.description)
-            }
+            // A KBError goes to the workspace, which decides: thrown (strict) or warned about.
+            let report = try KBLoader(workspace: ws.root, store: ws.store).load()
+            if let report, !quiet { print(report.summary) }
+            if let report, quiet { FileHandle.standardError.write(Data((report.summary + "\n").utf8)) }
+            return report?.summary
         }
         ExportCommand.yamlExporter = { ws, graph, out in
             let schemaURL = ws.kbDirectory.appendingPathComponent("schema.yaml")

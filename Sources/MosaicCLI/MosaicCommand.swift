@@ -53,7 +53,9 @@ struct WorkspaceOptions: ParsableArguments {
     @Option(name: .long, help: "The workspace folder (holding kb/ and plugins/).")
     var workspace: String = "."
 
-    func open(loadKB: Bool = true) throws -> Workspace {
-        try Workspace.open(workspace, loadKB: loadKB)
+    /// Reading commands go on with the last loaded state when kb/ has errors; `strictKB`
+    /// (writing commands) fails with every error instead.
+    func open(loadKB: Bool = true, strictKB: Bool = false) throws -> Workspace {
+        try Workspace.open(workspace, loadKB: loadKB, strictKB: strictKB)
     }
 }

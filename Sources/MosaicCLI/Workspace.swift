@@ -12,13 +12,22 @@ public final class Workspace {
     public var pluginsDirectory: URL { root.appendingPathComponent("plugins") }
     public var stateDirectory: URL { root.appendingPathComponent(".mosaic") }
 
+    /// The errors that kept kb/ from loading when this workspace last tried (nil: kb/ is
+    /// loaded). Reading commands go on with the last loaded state and say so.
+    public private(set) var kbErrors: KBError?
+    /// The errors last warned about (the scheduler warns again only when they change).
+    private var warnedErrors: KBError?
+
     init(root: URL, store: Store) {
         self.root = root
         self.store = store
     }
 
     /// Opens the workspace at `path`; with `loadKB`, loads kb/ first if its files changed.
-    public static func open(_ path: String, loadKB: Bool = true) throws -> Workspace {
+    /// When kb/ has errors, a reading command (`strictKB` false) goes on with the last
+    /// loaded state after one warning on stderr (`kbErrors` keeps them); with `strictKB`
+    /// the errors are thrown, every one of them.
+    public static func open(_ path: String, loadKB: Bool = true, strictKB: Bool = false) throws -> Workspace {
         let root = URL(fileURLWithPath: path).standardizedFileURL
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue else {
@@ -31,17 +40,58 @@ public final class Workspace {
             throw CLIError("error: \(error)")
         }
         let ws = Workspace(root: root, store: store)
-        if let schema = KBLoader(workspace: root, store: store).currentSchema() { store.factRules = schema.factRules }
         InferenceGlue.install(store)
-        if loadKB { try ws.loadKBIfChanged(quiet: true) }
+        if loadKB { try ws.loadKBIfChanged(quiet: true, strict: strictKB) } else { ws.applySchema() }
         return ws
     }
 
-    /// Loads kb/ into the store when its files changed since the last load.
+    /// Loads kb/ into the store when its files changed since the last load. When kb/ has
+    /// errors: with `strict`, throws them all (as `check` and `load` do); otherwise keeps
+    /// them in `kbErrors`, warns once on stderr (again only when they change) and returns,
+    /// leaving the store at its last loaded state.
     @discardableResult
-    public func loadKBIfChanged(quiet: Bool) throws -> String? {
-        guard FileManager.default.fileExists(atPath: kbDirectory.path) else { return nil }
-        return try Workspace.kbLoad?(self, quiet)
+    public func loadKBIfChanged(quiet: Bool, strict: Bool = false) throws -> String? {
+        defer { applySchema() }
+        guard FileManager.default.fileExists(atPath: kbDirectory.path) else { kbErrors = nil; return nil }
+        do {
+            let summary = try Workspace.kbLoad?(self, quiet)
+            kbErrors = nil
+            warnedErrors = nil
+            return summary
+        } catch let e as KBError {
+            if strict { throw CLIError(e.description) }
+            kbErrors = e
+            if warnedErrors?.diagnostics != e.diagnostics {
+                warnedErrors = e
+                FileHandle.standardError.write(Data((kbErrorWarning(e) + "\n").utf8))
+            }
+            return nil
+        }
+    }
+
+    /// The one-line warning of a read on the last loaded state: the first error and the count.
+    func kbErrorWarning(_ e: KBError) -> String {
+        let n = e.diagnostics.count
+        let first = e.diagnostics.first.map { "\($0.file):\($0.line):\($0.column): \($0.message)" } ?? "?"
+        let tx = store.graph.transaction
+        return "warning: kb/ has \(n) error\(n == 1 ? "" : "s") and was not loaded (first: \(first)); "
+            + (tx > 0 ? "reading the last loaded state (transaction \(tx))" : "nothing was loaded yet, the KB is empty")
+            + ". `mosaic check` lists every error."
+    }
+
+    /// A short account of the unloaded errors for the top of a briefing (nil when none).
+    public var kbErrorSummary: (count: Int, first: String, transaction: Int64)? {
+        guard let e = kbErrors, let d = e.diagnostics.first else { return nil }
+        return (e.diagnostics.count, "\(d.file):\(d.line):\(d.column): \(d.message)", store.graph.transaction)
+    }
+
+    /// Gives the store's graphs the schema's rules (conflicts) and type lineage: the schema
+    /// as loaded, i.e. kb/schema.yaml when kb/ loaded, else the copy kept by the last load
+    /// (the file as it reads now when there is no copy and it is valid).
+    func applySchema() {
+        let loader = KBLoader(workspace: root, store: store)
+        let schema = kbErrors == nil ? (loader.currentSchema() ?? loader.loadedSchema()) : (loader.loadedSchema() ?? loader.currentSchema())
+        store.factRules = schema?.factRules ?? FactRules()
     }
 
     /// The kb/ loader, set by the KB module's glue (see KBGlue.swift).

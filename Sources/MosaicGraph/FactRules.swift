@@ -4,13 +4,20 @@
 ///   when they fall on the same day; an undated fact overlaps every other);
 /// - `excludes: [OTHER, …]`: the same subject and object cannot be joined by this type and
 ///   the other at overlapping times.
+///
+/// It also carries the schema's type hierarchy (`lineage`), which the graph reads when asked
+/// for the nodes with a label and a node's labels: the schema's rules reach every graph the
+/// store hands out (and every view of one) together.
 public struct FactRules: Sendable, Hashable {
     public var functional: Set<String> = []
+    /// The entity types' ancestors (`extends`); see `TypeLineage`.
+    public var lineage = TypeLineage()
     /// Both directions: `excludes[A]` holds B and `excludes[B]` holds A.
     public var excludes: [String: Set<String>] = [:]
 
-    public init(functional: Set<String> = [], excludes: [String: Set<String>] = [:]) {
+    public init(functional: Set<String> = [], excludes: [String: Set<String>] = [:], lineage: TypeLineage = TypeLineage()) {
         self.functional = functional
+        self.lineage = lineage
         for (a, others) in excludes {
             for b in others {
                 self.excludes[a, default: []].insert(b)
@@ -19,6 +26,7 @@ public struct FactRules: Sendable, Hashable {
         }
     }
 
+    /// No conflict rules (the lineage does not count: it makes nothing conflict).
     public var isEmpty: Bool { functional.isEmpty && excludes.isEmpty }
 }
 

@@ -2,6 +2,10 @@
 /// fields): the query engine calls these once per pattern check.
 extension Graph {
     public func property(_ name: String, ofNode n: Int32) -> Value? { nodes[Int(n)].property(name) }
-    public func hasLabel(_ n: Int32, _ label: String) -> Bool { nodes[Int(n)].labels.contains(label) }
+    /// Whether node `n` has `label`, stored or inherited through the schema's lineage.
+    public func hasLabel(_ n: Int32, _ label: String) -> Bool {
+        if nodes[Int(n)].labels.contains(label) { return true }
+        return !factRules.lineage.isEmpty && factRules.lineage.inherits(nodes[Int(n)].labels, label)
+    }
     public func key(ofNode n: Int32) -> String { nodes[Int(n)].key }
 }

@@ -67,10 +67,39 @@ public struct Graph: Sendable {
 
     public func lookup(key: String) -> Int32? { keyIndex[key] }
 
-    /// Nodes carrying `label`, in insertion order.
-    public func nodes(withLabel label: String) -> [Int32] { labelIndex[label] ?? [] }
-    public var labels: [String] { labelIndex.filter { !$0.value.isEmpty }.keys.sorted() }
-    public func count(label: String) -> Int { labelIndex[label]?.count ?? 0 }
+    /// Nodes carrying `label`, in insertion order; with a schema lineage (`factRules.lineage`)
+    /// also the nodes of every type that extends it, all in node order.
+    public func nodes(withLabel label: String) -> [Int32] {
+        let own = labelIndex[label] ?? []
+        guard !factRules.lineage.isEmpty, let subtypes = factRules.lineage.descendants[label] else { return own }
+        var lists: [[Int32]] = own.isEmpty ? [] : [own]
+        for t in subtypes { if let l = labelIndex[t], !l.isEmpty { lists.append(l) } }
+        if lists.count <= 1 { return lists.first ?? [] }
+        var all = Array(lists.joined())
+        all.sort()
+        var out: [Int32] = []
+        out.reserveCapacity(all.count)
+        for n in all where out.last != n { out.append(n) }
+        return out
+    }
+    /// The labels some node has (with the ancestors of its types), sorted.
+    public var labels: [String] {
+        let stored = labelIndex.filter { !$0.value.isEmpty }.keys
+        guard !factRules.lineage.isEmpty else { return stored.sorted() }
+        var all = Set(stored)
+        for l in stored { all.formUnion(factRules.lineage.ancestors[l] ?? []) }
+        return all.sorted()
+    }
+    /// How many nodes `nodes(withLabel:)` gives.
+    public func count(label: String) -> Int {
+        guard !factRules.lineage.isEmpty, factRules.lineage.descendants[label] != nil else { return labelIndex[label]?.count ?? 0 }
+        return nodes(withLabel: label).count
+    }
+    /// A node's labels: its stored labels, each followed by its ancestors in the schema's
+    /// lineage (a `Base` is a `Location`).
+    public func labels(ofNode n: Int32) -> [String] {
+        factRules.lineage.isEmpty ? nodes[Int(n)].labels : factRules.lineage.expand(nodes[Int(n)].labels)
+    }
 
     /// Nodes whose name or an alias matches `name`, folding case, diacritics and punctuation.
     public func nodes(named name: String) -> [Int32] { nameIndex[NameKey.normalize(name)]?.nodes ?? [] }

@@ -41,12 +41,22 @@ public struct Schema: Sendable, Hashable {
         }
     }
 
-    /// What cannot hold together, for the graph's conflict checks.
+    /// What cannot hold together, for the graph's conflict checks, and the type lineage
+    /// the graph's label reads follow.
     public var factRules: FactRules {
         FactRules(functional: Set(relationTypes.values.filter(\.functional).map(\.name)),
                   excludes: relationTypes.values.reduce(into: [:]) { out, r in
                       if !r.excludes.isEmpty { out[r.name] = Set(r.excludes) }
-                  })
+                  },
+                  lineage: typeLineage)
+    }
+
+    /// Each entity type that extends another → its ancestors, nearest first.
+    public var typeLineage: TypeLineage {
+        TypeLineage(ancestors: entityTypes.keys.reduce(into: [:]) { out, t in
+            let line = Array(lineage(of: t).dropFirst())
+            if !line.isEmpty { out[t] = line }
+        })
     }
 
     public var entityTypes: [String: EntityType] = [:]

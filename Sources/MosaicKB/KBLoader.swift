@@ -76,6 +76,26 @@ public struct KBLoader {
         return diags.isEmpty ? schema : nil
     }
 
+    /// Where the last load keeps a copy of the schema it loaded (beside the store; nil for
+    /// a store in memory).
+    var loadedSchemaURL: URL? {
+        store.path.map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("loaded-schema.yaml") }
+    }
+
+    /// The schema as the last successful load read it (nil when no copy was kept: a store
+    /// loaded before copies were kept, or in memory). While kb/ has errors, readers use it:
+    /// the graph they read is the one it validated.
+    public func loadedSchema() -> Schema? {
+        guard let url = loadedSchemaURL, let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+        let (schema, diags) = KBSchemaParser.parse(text, path: KBLoader.schemaPath)
+        return diags.isEmpty ? schema : nil
+    }
+
+    func keepSchemaCopy(_ text: String, always: Bool) {
+        guard let url = loadedSchemaURL, always || !FileManager.default.fileExists(atPath: url.path) else { return }
+        try? Data(text.utf8).write(to: url, options: .atomic)
+    }
+
     /// The schema; when it is invalid, throws its errors together with the syntax and shape
     /// errors of every data file, so that one run shows everything that can be known.
     func schema() throws -> (Schema, String) {
@@ -168,6 +188,7 @@ public struct KBLoader {
         }
         let removed = stored.keys.filter { $0 != KBLoader.schemaPath && !dataPaths.contains($0) }.sorted()
         if changed.isEmpty && removed.isEmpty && !schemaChanged {
+            keepSchemaCopy(schemaText, always: false)
             if !touched.isEmpty { try store.write(origin: .system("kb-load")) { tx in for (p, h) in touched { try tx.touchFile(path: p, hash: h) } } }
             return nil
         }
@@ -244,6 +265,7 @@ public struct KBLoader {
                 for (p, h) in touched { try tx.touchFile(path: p, hash: h) }
             }
         }
+        keepSchemaCopy(schemaText, always: true)
         return report
     }
 }

@@ -89,7 +89,7 @@ public struct GraphView: QueryGraph {
     // Hot paths read fields in place (`graph.nodes[i].labels`) rather than through
     // `graph.node(i)`, which copies the whole Node (five reference-counted fields).
     public func nodeExists(_ node: Int) -> Bool { node >= 0 && node < graph.nodes.count && graph.nodes[node].alive }
-    public func labels(of node: Int) -> [String] { graph.nodes[node].labels }
+    public func labels(of node: Int) -> [String] { graph.labels(ofNode: Int32(node)) }  // with the schema's ancestors
     public func hasLabel(_ node: Int, _ label: String) -> Bool { graph.hasLabel(Int32(node), label) }
     public func nodeProperty(_ node: Int, _ key: String) -> QueryValue {
         if let v = graph.property(key, ofNode: Int32(node)) { return QueryValue(v) }

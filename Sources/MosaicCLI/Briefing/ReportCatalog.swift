@@ -80,6 +80,14 @@ enum Briefing {
             runs.append(.text("."))
             doc.blocks.insert(.note(Note(style: .warning, content: runs)), at: 0)
         }
+        if asOf == nil, let kb = ws.kbErrorSummary {
+            // kb/ has errors and did not load: the report read the last loaded state.
+            let runs: [Inline] = [.strong("The KB has unloaded errors."),
+                                  .text(" kb/ has \(kb.count) error\(kb.count == 1 ? "" : "s") and was not loaded, so this briefing reads the last loaded state (transaction \(kb.transaction)); edits made since are not in it. The first: "),
+                                  .code(kb.first),
+                                  .text(". "), .code("mosaic check"), .text(" lists every error.")]
+            doc.blocks.insert(.note(Note(style: .warning, content: runs)), at: 0)
+        }
         doc.metadata.generatedAt = DocumentMetadata.timestamp(now)
         doc.metadata.transaction = graph.transaction
         // The transaction read is recorded; an as-of rerun of it then renders the same bytes.

@@ -52,6 +52,9 @@ struct BriefCommand: ParsableCommand {
         let all = try ReportCatalog.reports(ws)
         if all.isEmpty && reports.isEmpty {
             // No plugin offers a report: a plain summary of the KB.
+            if asOf == nil, let kb = ws.kbErrorSummary {
+                print("> **Warning: the KB has unloaded errors.** kb/ has \(kb.count) error\(kb.count == 1 ? "" : "s") (first: `\(kb.first)`); this summary reads the last loaded state (transaction \(kb.transaction)).\n")
+            }
             print(KBSummary(graph: graph).markdown, terminator: "")
             return
         }

@@ -18,7 +18,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         guard !files.isEmpty else { throw CLIError.usage("name at least one file", usage: "mosaic import FILE…") }
-        let ws = try options.open()
+        let ws = try options.open(strictKB: true)  // a write: not on top of a kb/ that does not load
         let start = Date()
         do {
             if each {

@@ -104,7 +104,7 @@ public struct PatternRule: Rule {
         let g = view.graph
         func labelOK(_ v: String, _ n: Int32) -> Bool {
             guard let l = labels[v] else { return true }
-            return n >= 0 && g.node(n).labels.contains(l)
+            return n >= 0 && g.hasLabel(n, l)  // a type that extends `l` fits too
         }
         for f in delta.facts where f.isRelation && f.node >= 0 && f.target >= 0 {
             for (i, e) in edges.enumerated() where e.types.contains(f.predicate) {

@@ -510,7 +510,7 @@ final class KBContext {
         var candidates: [Int32]
         if let name {
             candidates = graph.nodes(named: name)
-            if let type { candidates = candidates.filter { graph.node($0).labels.contains(type) } }
+            if let type { candidates = candidates.filter { graph.hasLabel($0, type) } }
         } else if let type {
             candidates = graph.nodes(withLabel: type)
         } else {

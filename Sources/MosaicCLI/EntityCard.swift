@@ -56,6 +56,16 @@ struct EntityCard {
         for s in about {
             switch s.kind {
             case .property(let p, let v):
+                // Two sources giving the same value are one line citing both (a property fact).
+                if let i = properties.firstIndex(where: { $0.json == .map(["property": .string(p), "value": v]) }) {
+                    properties[i].citations += cite(s.meta).filter { !properties[i].citations.contains($0) }
+                    properties[i].claims = (properties[i].claims.isEmpty ? [properties[i].statement] : properties[i].claims) + [s.id]
+                    properties[i].meta.sources += s.meta.sources
+                    let origins = Set(properties[i].meta.sources.map(\.origin)).count
+                    properties[i].corroboration = origins
+                    properties[i].meta.grading = Graph.combine([properties[i].meta.grading, s.meta.grading].compactMap { $0 }, corroboration: origins)
+                    continue
+                }
                 properties.append(Fact(statement: s.id, text: "\(p): \(display(v))", meta: s.meta, citations: cite(s.meta),
                                        json: .map(["property": .string(p), "value": v])))
             case .relation(let t, let target, let props):

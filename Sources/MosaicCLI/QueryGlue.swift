@@ -80,8 +80,16 @@ struct QueryRunner {
             return .entity(id: node.key, name: node.name ?? node.key, type: node.labels.joined(separator: ":"))
         case .relationship(let r):
             let rel = g.relationship(Int32(r))
+            let f = Int32(r)
+            let fact: [CellValue.MapEntry] = [
+                .init("claims", .list(g.claims(ofFact: f).map { .int(g.relationship($0).statement) })),
+                .init("corroboration", .int(Int64(g.corroboration(ofFact: f)))),
+                .init("grading", g.grading(ofFact: f).map { .string($0.description) } ?? .null),
+                .init("disputed", .bool(g.isDisputed(f))),
+            ]
             return .relation(id: "#\(rel.statement)", type: g.typeName(of: Int32(r)),
-                             from: g.node(rel.source).name ?? g.node(rel.source).key, to: g.node(rel.target).name ?? g.node(rel.target).key)
+                             from: g.node(rel.source).name ?? g.node(rel.source).key, to: g.node(rel.target).name ?? g.node(rel.target).key,
+                             fact: fact)
         case .path(let p):
             var items: [CellValue] = []
             for (i, n) in p.nodes.enumerated() {

@@ -38,10 +38,11 @@ enum JSONText {
         case .string(let s), .date(let s): return string(s)
         case .entity(let id, let name, let type):
             return object([("id", string(id)), ("name", string(name)), ("type", string(type))])
-        case .relation(let id, let type, let from, let to):
+        case .relation(let id, let type, let from, let to, let fact):
             var fields: [(String, String)] = []
             if let id { fields.append(("id", string(id))) }
             fields += [("type", string(type)), ("from", string(from)), ("to", string(to))]
+            fields += fact.map { ($0.key, value($0.value)) }
             return object(fields)
         case .list(let items): return "[" + items.map(value).joined(separator: ", ") + "]"
         case .map(let entries): return object(entries.map { ($0.key, value($0.value)) })

@@ -43,7 +43,8 @@ public indirect enum CellValue: Sendable, Hashable {
     /// A date or date-time as text, a partial ISO date allowed (`2025-10`).
     case date(String)
     case entity(id: String, name: String, type: String)
-    case relation(id: String?, type: String, from: String, to: String)
+    /// `fact`: the fact's metadata for JSON (claims, corroboration, grading, disputed), in order.
+    case relation(id: String?, type: String, from: String, to: String, fact: [MapEntry] = [])
     case list([CellValue])
     /// Key-value pairs in their own order.
     case map([MapEntry])
@@ -84,7 +85,7 @@ public indirect enum CellValue: Sendable, Hashable {
         case .string(let s): return nested ? "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"" : s
         case .date(let d): return d
         case .entity(_, let name, let type): return "\(name) (\(type))"
-        case .relation(_, let type, let from, let to): return "(\(from))-[:\(type)]->(\(to))"
+        case .relation(_, let type, let from, let to, _): return "(\(from))-[:\(type)]->(\(to))"
         case .list(let items): return "[" + items.map { $0.display(nested: true) }.joined(separator: ", ") + "]"
         case .map(let entries):
             return "{" + entries.map { "\($0.key): \($0.value.display(nested: true))" }.joined(separator: ", ") + "}"

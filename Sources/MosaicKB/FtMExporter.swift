@@ -57,7 +57,7 @@ public struct FtMExporter {
         ("Government", "PublicBody"), ("Ministry", "PublicBody"), ("PublicBody", "PublicBody"),
         ("Company", "Company"), ("LegalEntity", "LegalEntity"),
         ("Country", "Territory"), ("Governorate", "Territory"), ("Region", "Territory"), ("City", "Territory"),
-        ("Territory", "Territory"), ("Base", "Address"), ("Location", "Address"), ("Address", "Address"),
+        ("Territory", "Territory"), ("Subdivision", "Territory"), ("Base", "Address"), ("Location", "Address"), ("Address", "Address"),
         ("Aircraft", "Airplane"), ("Airplane", "Airplane"), ("Ship", "Vessel"), ("Vessel", "Vessel"),
         ("Event", "Event"), ("Article", "Article"), ("Document", "Document"), ("Position", "Position"),
     ]
@@ -159,7 +159,7 @@ public struct FtMExporter {
             var e = Entity(id: id, schema: schema)
             e.add(ends.source, [src.id], statements: claims)
             e.add(ends.target, [dst.id], statements: claims)
-            if schema == "UnknownLink" { e.add("role", [type], statements: claims) }
+            if schema == "UnknownLink" && !(type == "LINKED_TO" && props["role"] != nil) { e.add("role", [type], statements: claims) }
             if type == "HOLDS_OFFICE", schema == "Membership", let t = props.removeValue(forKey: "title") { e.add("role", Interop.texts(t), statements: claims) }
             if let f = validity.from, let t = validity.to, f == t {
                 e.add("date", [f.description], statements: claims)

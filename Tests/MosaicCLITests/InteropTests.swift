@@ -164,3 +164,36 @@ final class InteropTests: XCTestCase {
         XCTAssertTrue(r.out.contains(#"start="2025-10-24" end="2025-10-29""#), "a landing's span on the timeline")
     }
 }
+
+/// iso-codes' ISO 3166 gazetteers: countries linked to kb entities by name, the rest created.
+final class GazetteerImportTests: XCTestCase {
+    func testCountriesLinkByNameSubdivisionsArePartOfThem() throws {
+        let ws = try SampleWorkspace()
+        defer { ws.remove() }
+        let fixtures = SampleWorkspace.golden.deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let one = try ws.run(["import", "--format", "iso3166", fixtures.appendingPathComponent("iso_3166-1.json").path])
+        XCTAssertEqual(one.status, 0, one.err)
+        XCTAssertTrue(one.out.contains("imported 1 new and 2 linked places"), one.out)
+        let two = try ws.run(["import", "--format", "iso3166", fixtures.appendingPathComponent("iso_3166-2.json").path])
+        XCTAssertEqual(two.status, 0, two.err)
+        let q = try ws.run(["query", "MATCH (s)-[:PART_OF]->(c:Country) WHERE s.iso_code STARTS WITH 'SY-' OR s.iso_code STARTS WITH 'RU-' RETURN s.id, s.iso_code, labels(s)[0], c.id, c.iso_code ORDER BY s.id", "--format", "csv"])
+        XCTAssertEqual(q.out.replacingOccurrences(of: "\r", with: "").trimmingCharacters(in: .newlines) + "\n", """
+            s.id,s.iso_code,labels(s)[0],c.id,c.iso_code
+            iso-ru-mow,RU-MOW,Subdivision,russia,RU
+            iso-sy-la,SY-LA,Governorate,syria,SY
+            iso-sy-ta,SY-TA,Governorate,syria,SY
+
+            """)
+        // The kb entity keeps its name and gains the codes as aliases; STIX now places it.
+        let syria = try ws.run(["query", "MATCH (c {id: 'syria'}) RETURN c.name, c.aliases", "--format", "csv"]).out
+        XCTAssertTrue(syria.contains("Syria,") && syria.contains("SYR"), syria)
+        let stix = try ws.run(["export", "--format", "stix"]).out
+        XCTAssertTrue(stix.contains(#""country": "SY""#))
+        // A file of another shape is refused, naming it.
+        let bad = ws.root.appendingPathComponent("codes.json")
+        try #"{"3166-1": [{"alpha_2": "S", "name": "X"}]}"#.write(to: bad, atomically: true, encoding: .utf8)
+        let r = try ws.run(["import", "--format", "iso3166", bad.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("codes.json:1: country entry 1 needs alpha_2"), r.err)
+    }
+}

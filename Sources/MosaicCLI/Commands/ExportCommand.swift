@@ -1,12 +1,24 @@
 import ArgumentParser
 import Foundation
+import MosaicGraph
+import MosaicKB
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write the KB out: yaml (the kb/ format), json, jsonl, graphml or dot.")
-    enum Format: String, ExpressibleByArgument, CaseIterable { case yaml, json, jsonl, graphml, dot }
+        commandName: "export",
+        abstract: "Write the KB out: yaml (the kb/ format), json, jsonl, graphml, dot, gexf, ftm, ftm-statements or stix.",
+        discussion: """
+            ftm: FollowTheMoney entities (JSON Lines); ftm-statements: FtM statement rows (CSV);
+            stix: one STIX 2.1 bundle (JSON); gexf: GEXF 1.3 with valid time for Gephi's timeline.
+            What maps, what is approximated and what is dropped: docs/interop.md (the counts go to stderr).
+            """)
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case yaml, json, jsonl, graphml, dot, gexf, ftm, stix
+        case ftmStatements = "ftm-statements"
+    }
     @OptionGroup var options: WorkspaceOptions
-    @Option(help: "yaml, json, jsonl, graphml or dot.") var format: Format = .yaml
+    @Option(help: "yaml, json, jsonl, graphml, dot, gexf, ftm, ftm-statements or stix.") var format: Format = .yaml
+    @Option(help: "The dataset name of ftm-statements rows.") var dataset = "mosaic"
     @Option(help: "Where to write: a file (a folder for yaml); '-' or nothing for standard output.") var out: String?
     @Option(help: "Read the KB as of a transaction (tx42) or a time (2025-11-01).") var asOf: String?
     @Option(help: "Only claims whose sources were published by this date (reported time: what the reporting said by then).") var knownBy: String?
@@ -21,6 +33,20 @@ struct ExportCommand: ParsableCommand {
         case .jsonl: text = GraphExport.jsonLines(g)
         case .graphml: text = GraphExport.graphML(g)
         case .dot: text = GraphExport.dot(g)
+        case .gexf: text = GEXFExporter(graph: g).document()
+        case .ftm, .ftmStatements:
+            let exporter = FtMExporter(graph: g, schema: KBLoader(workspace: ws.root, store: ws.store).currentSchema())
+            let (entities, report) = exporter.entities()
+            if format == .ftm {
+                text = FtMExporter.jsonLines(entities)
+            } else {
+                text = try ExportCommand.statements(ws, g, entities, dataset: dataset)
+            }
+            FileHandle.standardError.write(Data(report.summary.utf8))
+        case .stix:
+            let (bundle, report) = STIXExporter(graph: g, schema: KBLoader(workspace: ws.root, store: ws.store).currentSchema()).bundle()
+            text = bundle
+            FileHandle.standardError.write(Data(report.utf8))
         case .yaml:
             guard let exportYAML = ExportCommand.yamlExporter else {
                 throw CLIError("error: YAML export is not available in this build")
@@ -34,6 +60,19 @@ struct ExportCommand: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
+    }
+
+    /// FtM statement rows: first seen is the time of the transaction that asserted the
+    /// earliest Mosaic statement behind a value, last seen the time of the view exported.
+    static func statements(_ ws: Workspace, _ g: MosaicGraph.Graph, _ entities: [FtMExporter.Entity], dataset: String) throws -> String {
+        var times: [Int64: String] = [:]
+        for t in try ws.store.transactions(limit: Int(Int32.max)) { times[t.id] = Interop.isoSeconds(t.time) }
+        var seen: [Int64: (String, String)] = [:]
+        for s in try ws.store.believedStatements(asOf: g.transaction) {
+            seen[s.id] = (times[s.txFrom] ?? "", s.meta.origin.description)
+        }
+        let last = times[g.transaction]
+        return FtMExporter.statementsCSV(entities, dataset: dataset, lastSeen: last) { id in seen[id].map { (time: $0.0, origin: $0.1) } }
     }
 
     /// Set by the KB glue: writes the graph in the kb/ format (to a folder when `out` is one).

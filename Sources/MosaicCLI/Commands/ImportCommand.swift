@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MosaicStore
+import MosaicKB
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,9 +12,15 @@ struct ImportCommand: ParsableCommand {
             CSV edges: src,dst,type[,date,source,since,until,grade,confidence,note,props].
             JSON Lines (.jsonl): one object a line with the same keys. `mosaic export --format jsonl` writes this.
             Data imported this way does not live in kb/ files; it stays until retracted.
+            --format ftm: FollowTheMoney entity JSON Lines (OpenSanctions, `ftm` output), each file one dataset source.
+            --format iso3166: iso-codes' iso_3166-1.json / iso_3166-2.json (countries, subdivisions; Debian: /usr/share/iso-codes/json).
+            The mappings: docs/interop.md.
             """)
+    enum Format: String, ExpressibleByArgument, CaseIterable { case auto, ftm, iso3166 }
     @OptionGroup var options: WorkspaceOptions
     @Argument(help: "CSV or JSONL files; nodes and edges may be given together.") var files: [String]
+    @Option(help: "auto (CSV or JSON Lines by extension), ftm or iso3166.") var format: Format = .auto
+    @Option(help: "The dataset name (ftm; default: the file name). Imported facts cite a source entity for it.") var dataset: String?
     @Flag(help: "One transaction per file, each reported as it commits (for long resumable imports).") var each = false
 
     func run() throws {
@@ -21,6 +28,22 @@ struct ImportCommand: ParsableCommand {
         let ws = try options.open(strictKB: true)  // a write: not on top of a kb/ that does not load
         let start = Date()
         do {
+            if format != .auto {
+                for f in files {
+                    let line: String
+                    switch format {
+                    case .ftm:
+                        let r = try FtMImporter(store: ws.store).importFile(f, dataset: dataset)
+                        line = "imported \(r.entities) entities and \(r.relations) relations (\(r.statements) statements) from \(f) in transaction \(r.transaction), citing \(r.dataset)"
+                    case .iso3166:
+                        let r = try GazetteerImporter(store: ws.store).importISO3166(f, schema: KBLoader(workspace: ws.root, store: ws.store).currentSchema())
+                        line = "imported \(r.created) new and \(r.linked) linked places (\(r.statements) statements) from \(f) in transaction \(r.transaction), citing \(r.dataset)"
+                    case .auto: line = ""
+                    }
+                    print(line + ", \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
+                }
+                return
+            }
             if each {
                 for f in files {
                     let r = try BulkImporter(store: ws.store).importFiles([f])

@@ -166,6 +166,17 @@ final class ClaimsWorkspaceTests: XCTestCase {
         XCTAssertTrue(json.out.contains("\"kind\": \"corrected\""), json.out)
     }
 
+    func testAScheduledRunReadsWhatWasReportedByItsSlot() throws {
+        let ws = try workspace()
+        defer { ws.remove() }
+        let r = try ws.run(["schedule", "--once", "--now", "2025-10-31T06:00Z"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let md = try String(contentsOf: ws.root.appendingPathComponent("briefings/2025-10-31/syria_bases-daily-0600.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("Hmeimim Air Base"), md)
+        XCTAssertFalse(md.contains("2025-11-02") || md.contains("Regional Monitor") || md.contains("## Disputed"),
+                       "the 3 November report is not known at 31 October 06:00: \(md)")
+    }
+
     func testTheConsoleReadsByEachClock() throws {
         let ws = try workspace()
         defer { ws.remove() }

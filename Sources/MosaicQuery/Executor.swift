@@ -775,47 +775,34 @@ final class Executor<G: QueryGraph> {
         }
     }
 
-    /// The shortest walks from `s` back to itself without a repeated relationship: a shortest
-    /// one never repeats a node either (a loop inside it could be cut out), so a breadth-first
-    /// search over nodes finds them; only `s -r-> x -r-> s` (one relationship twice) is left out.
+    /// The shortest walks from `s` back to itself without a repeated relationship. A shortest
+    /// one never repeats a node but s (a loop inside it could be cut out), so it is a first
+    /// relationship s -r-> x and then a shortest path from x back to s that avoids r and
+    /// does not pass through s: one breadth-first search over nodes per first relationship.
     func shortestCycles(_ s: Int, _ rp: RelPattern, _ props: [PropertyTest]?, maxHops: Int, all: Bool) throws -> [[Int]] {
-        var lv = ShortestLevels()
-        lv.distance[s] = 0
-        let back = Int.min  // the walk's end: s again
-        var frontier = [s]
-        var depth = 0
-        while !frontier.isEmpty && depth < maxHops {
-            depth += 1
-            var next: [Int] = []
-            var closing: [(from: Int, rel: Int)] = []
-            for n in frontier {
-                for (rel, other) in graph.relationships(of: n, direction: rp.direction, types: rp.types) {
-                    try tick()
-                    guard relMatches(rp, rel, props) else { continue }
-                    if other == s { closing.append((n, rel)); continue }
-                    if let d = lv.distance[other] {
-                        if d == depth { lv.links[other]!.append((n, rel)) }
-                        continue
-                    }
-                    try charge(96, "shortestPath's search frontier")
-                    lv.distance[other] = depth
-                    lv.links[other] = [(n, rel)]
-                    next.append(other)
-                }
+        var best = Int.max
+        var out: [[Int]] = []
+        for (r0, x) in graph.relationships(of: s, direction: rp.direction, types: rp.types) {
+            try tick()
+            guard relMatches(rp, r0, props) else { continue }
+            if x == s {  // a loop
+                if best > 1 { best = 1; out = [] }
+                out.append([r0])
+                continue
             }
-            if !closing.isEmpty {
-                lv.distance[back] = depth
-                lv.links[back] = closing
-                let paths = try lv.paths(to: back, all: true, self).filter { !($0.count == 2 && $0[0] == $0[1]) }
-                if !paths.isEmpty { return all ? paths : [paths[0]] }
-                lv.distance[back] = nil; lv.links[back] = nil
-            }
-            frontier = next
+            guard best > 1, maxHops > 1 else { continue }
+            let lv = try shortestLevels(from: x, rp, props, maxHops: min(maxHops, best) - 1, stopAt: s, excluding: r0)
+            guard let d = lv.distance[s], d + 1 <= best else { continue }
+            if d + 1 < best { best = d + 1; out = [] }
+            for p in try lv.paths(to: s, all: all, self) { out.append([r0] + p) }
         }
-        return []
+        return all ? out : Array(out.prefix(1))
     }
 
-    func shortestLevels(from s: Int, _ rp: RelPattern, _ props: [PropertyTest]?, maxHops: Int, stopAt: Int?) throws -> ShortestLevels {
+    /// A breadth-first search from `s` (to `stopAt`, when given, never going on from it),
+    /// `excluding` one relationship.
+    func shortestLevels(from s: Int, _ rp: RelPattern, _ props: [PropertyTest]?, maxHops: Int, stopAt: Int?,
+                        excluding: Int = -1) throws -> ShortestLevels {
         var lv = ShortestLevels()
         lv.distance[s] = 0
         var frontier = [s]
@@ -826,7 +813,7 @@ final class Executor<G: QueryGraph> {
             for n in frontier {
                 for (rel, other) in graph.relationships(of: n, direction: rp.direction, types: rp.types) {
                     try tick()
-                    guard relMatches(rp, rel, props) else { continue }
+                    guard rel != excluding, relMatches(rp, rel, props) else { continue }
                     if let d = lv.distance[other] {
                         if d == depth { lv.links[other]!.append((n, rel)) }
                         continue
@@ -834,7 +821,7 @@ final class Executor<G: QueryGraph> {
                     try charge(96, "shortestPath's search frontier")
                     lv.distance[other] = depth
                     lv.links[other] = [(n, rel)]
-                    next.append(other)
+                    if other != stopAt { next.append(other) }
                 }
             }
             if let t = stopAt, lv.distance[t] != nil { break }

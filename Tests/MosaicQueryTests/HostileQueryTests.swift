@@ -94,3 +94,115 @@ final class HostileQueryTests: XCTestCase {
         XCTAssertEqual(try HostileQueryTests.run(subqueries).first?.first, .bool(false))
     }
 }
+
+/// The memory budget and the time limit of a query (issues 19 and 14).
+final class QueryLimitTests: XCTestCase {
+    func limitError(_ text: String, on graph: PropertyGraph = PropertyGraph(), _ limits: QueryLimits) -> QueryError? {
+        do { _ = try Query.run(text, on: graph, limits: limits); return nil } catch { return error as? QueryError }
+    }
+
+    func assertMemoryLimit(_ text: String, maxMemory: Int = 1 << 20, mentions: String, file: StaticString = #filePath, line: UInt = #line) {
+        guard let e = limitError(text, QueryLimits(maxMemory: maxMemory)) else { return XCTFail("no error: \(text)", file: file, line: line) }
+        XCTAssertEqual(e.kind, .resourceLimit, "\(e)", file: file, line: line)
+        XCTAssertEqual(e.detail, "MemoryLimit", "\(e)", file: file, line: line)
+        XCTAssertTrue(e.message.contains("memory limit of \(QueryLimits.describe(bytes: maxMemory))"), e.message, file: file, line: line)
+        XCTAssertTrue(e.message.contains(mentions), e.message, file: file, line: line)
+        XCTAssertTrue(e.message.contains("nothing was written"), e.message, file: file, line: line)
+    }
+
+    func testRunawayValuesStopAtTheMemoryBudget() {
+        // the issue's 24 GB query, under the default budget of 1 GiB it stops at a 2 GiB string
+        assertMemoryLimit("WITH reduce(s = 'x', i IN range(1, 40) | s + s) AS s RETURN size(s)", mentions: "a string of")
+        assertMemoryLimit("RETURN reduce(l = [1], i IN range(1, 40) | l + l) AS l", mentions: "a list of")
+        // checked before the list is built: a trillion values were being allocated
+        assertMemoryLimit("RETURN size(range(1, 1000000000000)) AS n", maxMemory: QueryLimits.defaultMaxMemory, mentions: "range() of 1000000000000 values")
+        assertMemoryLimit("RETURN reduce(s = 'aa', i IN range(1, 8) | replace(s, 'a', s)) AS s", mentions: "replace()")
+        assertMemoryLimit("RETURN [x IN range(1, 15000) | x] + [x IN range(1, 15000) | x] AS l", maxMemory: 512 << 10, mentions: "a list of 30000 values")
+    }
+
+    func testRowsGroupsAndCollectedValuesCount() throws {
+        assertMemoryLimit("UNWIND range(1, 20000) AS x RETURN x", mentions: "rows of UNWIND")
+        assertMemoryLimit("UNWIND range(1, 1000) AS x UNWIND range(1, 1000) AS y RETURN x, y", maxMemory: 4 << 20, mentions: "rows of UNWIND")
+        let g = try QueryLimitTests.dense(12)
+        for (text, mentions) in [("MATCH (a), (b), (c) RETURN collect(a.i) AS c", "collected values"),
+                                 ("MATCH (a), (b), (c) RETURN a.i, b.i, c.i", "rows of MATCH"),
+                                 ("MATCH (a), (b), (c) RETURN a, b, c.i AS k, count(*) AS n", "groups"),
+                                 ("MATCH (a {i: 0}) RETURN size([(a)-[*1..4]->(b) | b]) AS n", "a list of")] {
+            guard let e = limitError(text, on: g, QueryLimits(maxMemory: 32 << 10)) else { XCTFail("no error: \(text)"); continue }
+            XCTAssertEqual(e.detail, "MemoryLimit")
+            XCTAssertTrue(e.message.contains(mentions), e.message)
+        }
+        // within the budget the same shapes run
+        XCTAssertEqual(try Query.run("UNWIND range(1, 1000) AS x RETURN count(*) AS n", on: PropertyGraph(), limits: QueryLimits(maxMemory: 1 << 20)).rows, [[.int(1000)]])
+    }
+
+    /// A complete graph of `n` nodes with relationships both ways and a self loop on node 0.
+    static func dense(_ n: Int) throws -> PropertyGraph {
+        var text = "CREATE " + (0..<n).map { "(n\($0):N {i: \($0)})" }.joined(separator: ", ")
+        for a in 0..<n { for b in 0..<n where a != b { text += ", (n\(a))-[:R]->(n\(b))" } }
+        text += ", (n0)-[:R]->(n0)"
+        return try Query.run(text, on: PropertyGraph()).graph
+    }
+
+    /// Every shortest path of the breadth-first search over nodes equals the shortest of the
+    /// relationship-unique walks the variable-length pattern enumerates.
+    func testShortestPathsEqualTheShortestWalks() throws {
+        var g = PropertyGraph()
+        g = try Query.run("""
+            CREATE (a:N {i: 0}), (b:N {i: 1}), (c:N {i: 2}), (d:N {i: 3}), (e:N {i: 4}), (f:N {i: 5})
+            CREATE (a)-[:R]->(b), (b)-[:R]->(c), (a)-[:R]->(c), (c)-[:R]->(d), (d)-[:R]->(a), (b)-[:R]->(b),
+                   (d)-[:R]->(e), (d)-[:R]->(e), (e)-[:S]->(a), (f)-[:R]->(f)
+            """, on: g).graph
+        for dir in ["-", "->"] {
+            let walks = try Query.run("MATCH p = (a:N)-[:R*1..8]\(dir)(b:N) RETURN a.i AS a, b.i AS b, length(p) AS l, [r IN relationships(p) | id(r)] AS rs", on: g).rows
+            var best: [[Int]: (Int, Set<[QueryValue]>)] = [:]
+            for w in walks {
+                guard case .int(let a) = w[0], case .int(let b) = w[1], case .int(let l) = w[2], case .list(let rs) = w[3] else { continue }
+                let k = [a, b]
+                if let cur = best[k], cur.0 < l { continue }
+                if let cur = best[k], cur.0 == l { best[k] = (l, cur.1.union([rs])) } else { best[k] = (l, [rs]) }
+            }
+            let all = try Query.run("MATCH p = allShortestPaths((a:N)-[:R*]\(dir)(b:N)) RETURN a.i AS a, b.i AS b, length(p) AS l, [r IN relationships(p) | id(r)] AS rs", on: g).rows
+            var found: [[Int]: (Int, Set<[QueryValue]>)] = [:]
+            for w in all {
+                guard case .int(let a) = w[0], case .int(let b) = w[1], case .int(let l) = w[2], case .list(let rs) = w[3] else { continue }
+                XCTAssertTrue(found[[a, b]] == nil || found[[a, b]]!.0 == l)
+                found[[a, b], default: (l, [])].1.insert(rs)
+            }
+            XCTAssertEqual(found.keys.sorted { $0.lexicographicallyPrecedes($1) }, best.keys.sorted { $0.lexicographicallyPrecedes($1) }, dir)
+            for (k, v) in best { XCTAssertEqual(found[k]?.0, v.0, "\(k) \(dir)"); XCTAssertEqual(found[k]?.1, v.1, "\(k) \(dir)") }
+            let one = try Query.run("MATCH p = shortestPath((a:N)-[:R*]\(dir)(b:N)) RETURN a.i AS a, b.i AS b, length(p) AS l", on: g).rows
+            XCTAssertEqual(one.count, best.count, dir)
+            for w in one { if case .int(let a) = w[0], case .int(let b) = w[1] { XCTAssertEqual(w[2], .int(best[[a, b]]!.0)) } }
+        }
+    }
+
+    /// Over a small dense graph shortestPath searched every walk: gigabytes within seconds
+    /// (here: from the pendant node back to itself, where no walk exists, it tried them all).
+    func testShortestPathOverADenseGraphIsBounded() throws {
+        var g = try QueryLimitTests.dense(12)
+        g = try Query.run("MATCH (n {i: 1}) CREATE (:P {i: 99})-[:R]->(n)", on: g).graph
+        let limits = QueryLimits(maxMemory: 64 << 20)
+        let one = try Query.run("MATCH p = shortestPath((a)-[*]-(b)) RETURN count(p) AS n, max(length(p)) AS l", on: g, limits: limits).rows
+        // 13 x 13 pairs but the pendant node to itself; every other node returns to itself in two hops (one, on its loop)
+        XCTAssertEqual(one, [[.int(168), .int(2)]])
+        let all = try Query.run("MATCH p = allShortestPaths((a)-[*]->(b)) WHERE a <> b RETURN count(p) AS n", on: g, limits: limits).rows
+        XCTAssertEqual(all, [[.int(144)]])
+    }
+
+    func testTheTimeLimitSaysWhichLimitAndHowLongItRan() throws {
+        let g = try QueryLimitTests.dense(6)
+        guard let e = limitError("MATCH (a), (b), (c), (d), (e), (f), (h) RETURN count(*)", on: g, QueryLimits(timeout: 0.000_001)) else { return XCTFail("no error") }
+        XCTAssertEqual(e.detail, "Timeout")
+        XCTAssertTrue(e.message.contains("time limit of 1e-06 s") && e.message.contains("stopped after") && e.message.contains("nothing was written"), e.message)
+        // reduce() over a long list is stopped too (it did not count its steps)
+        guard let r = limitError("RETURN reduce(a = 0, x IN range(1, 1000000) | a + x) AS s", QueryLimits(timeout: 0.000_001)) else { return XCTFail("no error") }
+        XCTAssertEqual(r.detail, "Timeout")
+    }
+
+    func testAStoppedWritingQueryWritesNothing() throws {
+        let g = try QueryLimitTests.dense(3)
+        XCTAssertNotNil(limitError("UNWIND range(1, 100000) AS x CREATE (:M {x: x})", on: g, QueryLimits(timeout: 0.000_001)))
+        XCTAssertEqual(try Query.run("MATCH (m:M) RETURN count(m) AS n", on: g).rows, [[.int(0)]])
+    }
+}

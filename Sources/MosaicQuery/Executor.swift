@@ -352,6 +352,8 @@ final class Executor<G: QueryGraph> {
         var out: [Row] = []
         var produced = 0
         let newVars = cp.introduced
+        // rows holding paths or lists of relationships are counted with them
+        let walks = pattern.contains { $0.pathVariable != nil || $0.steps.contains { $0.rel.range != nil } }
         for row in rows {
             var found = false
             let saved = usedRels
@@ -366,7 +368,10 @@ final class Executor<G: QueryGraph> {
                 }
                 found = true
                 produced += 1
-                if let s = sink { try s(r) } else { try charge(QueryMemory.rowBytes(r), "rows of MATCH"); out.append(r) }
+                if let s = sink { try s(r) } else {
+                    try charge(walks ? QueryMemory.rowBytesWithPaths(r) : QueryMemory.rowBytes(r), "rows of MATCH")
+                    out.append(r)
+                }
             }
             usedRels = saved
             if optional && !found {

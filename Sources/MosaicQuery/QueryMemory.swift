@@ -11,6 +11,19 @@ enum QueryMemory {
     static let valueBytes = MemoryLayout<QueryValue>.stride
     /// A row held between clauses (a dictionary of values).
     @inline(__always) static func rowBytes(_ r: Row) -> Int { 64 + 48 * r.count }
+    /// A row with what its paths and lists hold besides (rows of patterns that bind a path
+    /// or a variable-length relationship, whose values grow with the walk).
+    static func rowBytesWithPaths(_ r: Row) -> Int {
+        var n = rowBytes(r)
+        for v in r.values {
+            switch v {
+            case .path(let p): n += 64 + 8 * (p.nodes.count + p.relationships.count)
+            case .list(let l): n += 32 + valueBytes * l.count
+            default: break
+            }
+        }
+        return n
+    }
 }
 
 extension QueryLimits {

@@ -110,7 +110,14 @@ extension Executor {
             if lv.isNull { return .null }
             guard case .list(let list) = lv else { throw QueryError.type("reduce() needs a list, not \(lv.typeName)", l.pos) }
             var r = row
-            for x in list { try tick(); r[acc] = a; r[v] = x; a = try eval(body, r) }
+            // a body that wraps the accumulator nests it a level an iteration: checked now and then
+            let nests = list.count > 64 && body.mayNestValues
+            for (i, x) in list.enumerated() {
+                try tick(); r[acc] = a; r[v] = x; a = try eval(body, r)
+                if nests, i & 63 == 63, a.nestsDeeper(than: QueryNesting.maxDepth) {
+                    throw QueryError(.resourceLimit, "NestingTooDeep", "reduce() nested its value more than \(QueryNesting.maxDepth) lists or maps deep; build a flat list instead (acc + [x], not [acc, x])", at: e.pos, phase: .runtime)
+                }
+            }
             return a
         case .pattern(let part):
             var found = false

@@ -179,3 +179,41 @@ enum StackBounds {
     static func lowAddress() -> UInt? { nil }
     #endif
 }
+
+extension QueryValue {
+    /// Whether lists and maps nest more than `limit` levels deep in this value (walked with
+    /// an explicit stack). Only reduce() can nest a value level by level without bound
+    /// (`reduce(l = [], i IN range(1, 100000) | [l])`), and freeing, comparing or printing
+    /// such a value recurses once per level.
+    func nestsDeeper(than limit: Int) -> Bool {
+        var stack: [(QueryValue, Int)] = [(self, 0)]
+        while let (v, d) = stack.popLast() {
+            switch v {
+            case .list(let l):
+                if d + 1 > limit { return true }
+                for x in l { switch x { case .list, .map: stack.append((x, d + 1)); default: break } }
+            case .map(let m):
+                if d + 1 > limit { return true }
+                for x in m.values { switch x { case .list, .map: stack.append((x, d + 1)); default: break } }
+            default: break
+            }
+        }
+        return false
+    }
+}
+
+extension Expr {
+    /// Whether evaluating this expression may wrap a value in a new list or map (a list or
+    /// map literal, a comprehension, a map projection, a function call).
+    var mayNestValues: Bool {
+        var found = false
+        visit { e in
+            switch e.kind {
+            case .list, .map, .listComprehension, .patternComprehension, .mapProjection, .function: found = true
+            default: break
+            }
+            return !found
+        }
+        return found
+    }
+}

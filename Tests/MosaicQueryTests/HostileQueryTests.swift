@@ -74,6 +74,20 @@ final class HostileQueryTests: XCTestCase {
         }
     }
 
+    /// reduce() can nest a value a level per element; freeing one 100,000 deep overflowed the stack.
+    func testReduceCannotNestAValueWithoutBound() throws {
+        for text in ["RETURN size(reduce(l = [], i IN range(1, 100000) | [l])) AS n",
+                     "RETURN size(reduce(m = {}, i IN range(1, 100000) | {a: m, b: i})) AS n"] {
+            onSmallStack {
+                do { _ = try HostileQueryTests.run(text); XCTFail("no error: \(text)") } catch {
+                    XCTAssertEqual((error as? QueryError)?.detail, "NestingTooDeep", "\(error)")
+                }
+            }
+        }
+        XCTAssertEqual(try HostileQueryTests.run("RETURN size(reduce(l = [], i IN range(1, 3000) | l + [i])) AS n"), [[.int(3000)]])
+        XCTAssertEqual(try HostileQueryTests.run("RETURN size(reduce(l = [], i IN range(1, 500) | [l])) AS n"), [[.int(1)]])
+    }
+
     func testTheErrorIsPositioned() throws {
         let text = "RETURN " + r("[", 2000) + r("]", 2000)
         XCTAssertThrowsError(try Query.prepare(text)) { e in

@@ -567,6 +567,9 @@ final class Executor<G: QueryGraph> {
                 var path: [Int] = []
                 func walk(_ at: Int) throws {
                     try tick()
+                    if path.count & 15 == 15, QueryNesting.stackIsLow() {
+                        throw QueryError(.resourceLimit, "PathTooLong", "a variable-length relationship pattern followed a path of \(path.count) relationships and the stack ran short; give it an upper bound (e.g. *1..10)", at: rp.pos, phase: .runtime)
+                    }
                     if path.count >= range.min {
                         if boundList == nil || boundList! == path {
                             let target = at

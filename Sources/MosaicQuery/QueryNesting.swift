@@ -39,6 +39,15 @@ public enum QueryNesting {
     /// used as deep as the query goes).
     static let stackBytes = 256 << 20
 
+    /// Whether the calling thread's stack is nearly used up (less than the reserve left): a search that recurses once per step of the data (a variable-length pattern's
+    /// walk, as long as the graph allows) stops there instead of overflowing it.
+    static func stackIsLow() -> Bool {
+        var here = 0
+        let sp = withUnsafeMutablePointer(to: &here) { UInt(bitPattern: $0) }
+        guard let low = StackBounds.lowAddress() else { return false }
+        return sp < low || Int(sp - low) < reserve
+    }
+
     /// The levels of nesting that fit on the calling thread's stack (0 when it cannot be told).
     static func inlineAllowance() -> Int {
         var here = 0

@@ -88,6 +88,29 @@ final class HostileQueryTests: XCTestCase {
         XCTAssertEqual(try HostileQueryTests.run("RETURN size(reduce(l = [], i IN range(1, 500) | [l])) AS n"), [[.int(1)]])
     }
 
+    /// A variable-length pattern's walk recursed once per relationship of the data: along a
+    /// chain of 20,000 relationships it overflowed the stack.
+    func testALongPathInTheDataStopsBeforeTheStackRunsOut() throws {
+        var g = PropertyGraph()
+        var prev = try g.createNode(labels: ["C"], properties: [("i", .int(0))])
+        for i in 1...20_000 {
+            let n = try g.createNode(labels: ["C"], properties: [])
+            _ = try g.createRelationship(type: "NEXT", from: prev, to: n, properties: [])
+            prev = n
+            _ = i
+        }
+        let graph = g
+        onSmallStack {
+            do { _ = try Query.run("MATCH (a:C {i: 0})-[:NEXT*]->(b) RETURN count(b) AS n", on: graph); XCTFail("no error") } catch {
+                XCTAssertEqual((error as? QueryError)?.detail, "PathTooLong", "\(error)")
+            }
+            // bounded, it runs
+            do { XCTAssertEqual(try Query.run("MATCH (a:C {i: 0})-[:NEXT*1..50]->(b) RETURN count(b) AS n", on: graph).rows, [[.int(50)]]) } catch {
+                XCTFail("\(error)")
+            }
+        }
+    }
+
     func testTheErrorIsPositioned() throws {
         let text = "RETURN " + r("[", 2000) + r("]", 2000)
         XCTAssertThrowsError(try Query.prepare(text)) { e in

@@ -28,7 +28,11 @@ public struct PreparedQuery: Sendable {
 
     /// The plan as EXPLAIN shows it.
     public var operators: [PlanOperator] {
-        plan.ast.explain || plan.ast.profile ? plan.operators : Planner.plan(plan.ast, scopes: scopes, describe: true).operators
+        if plan.ast.explain || plan.ast.profile { return plan.operators }
+        if height > 8, height > QueryNesting.inlineAllowance() {
+            return (try? QueryNesting.onBigStack { Planner.plan(plan.ast, scopes: scopes, describe: true).operators }) ?? []
+        }
+        return Planner.plan(plan.ast, scopes: scopes, describe: true).operators
     }
 
     /// Runs the query on `graph` (any snapshot, e.g. the graph as of a past transaction).

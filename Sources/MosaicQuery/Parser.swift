@@ -223,7 +223,7 @@ struct Parser {
                         var target = Expr(.variable(v), ipos)
                         try expectSymbol(".")
                         var key = try name("a property name")
-                        while acceptSymbol(".") { target = Expr(.property(target, key), ipos); key = try name("a property name") }
+                        while acceptSymbol(".") { try link(); target = Expr(.property(target, key), ipos); key = try name("a property name") }
                         items.append(.property(target, key))
                     }
                 } while acceptSymbol(",")
@@ -294,7 +294,7 @@ struct Parser {
                 if atSymbol("(") { throw unexpected("a property or label to set") }
                 try expectSymbol(".")
                 var key = try name("a property name")
-                while acceptSymbol(".") { target = Expr(.property(target, key), ipos); key = try name("a property name") }
+                while acceptSymbol(".") { try link(); target = Expr(.property(target, key), ipos); key = try name("a property name") }
                 try expectSymbol("=")
                 items.append(.property(target, key, try expression()))
             }
@@ -343,7 +343,8 @@ struct Parser {
     // MARK: patterns
     mutating func parsePattern() throws -> Pattern {
         var parts = [try patternPart()]
-        while acceptSymbol(",") { parts.append(try patternPart()) }
+        // (the matcher recurses once per part and per step: they count like chain links)
+        while acceptSymbol(",") { try link(2); parts.append(try patternPart()) }
         return parts
     }
 
@@ -378,6 +379,7 @@ struct Parser {
         let first = try nodePattern()
         var steps: [PatternStep] = []
         while atSymbol("-") || atSymbol("<") {
+            try link(2)
             let r = try relPattern()
             steps.append(PatternStep(rel: r, node: try nodePattern()))
         }
@@ -550,21 +552,21 @@ struct Parser {
     mutating func unary() throws -> Expr {
         // signs in a loop (- - - … must not recurse); each minus is one level of the tree
         var minuses: [SourcePosition] = []
+        var literal: Expr? = nil  // a minus before an integer is part of the literal (-9223372036854775808)
         while atSymbol("-") || atSymbol("+") {
             let ps = pos
             if acceptSymbol("-") {
                 if case .integer(let s) = tok.kind {
                     p += 1
-                    var e = try postfix(Expr(.literal(try integerValue("-" + s, ps)), ps))
-                    for m in minuses.reversed() { e = Expr(.negate(e), m) }
-                    return e
+                    literal = Expr(.literal(try integerValue("-" + s, ps)), ps)
+                    break
                 }
                 minuses.append(ps)
             } else { p += 1 }
         }
-        if minuses.isEmpty { return try postfix(try atom()) }
+        if minuses.isEmpty { return try postfix(try literal ?? atom()) }
         try enter(minuses.count); defer { leave(minuses.count) }
-        var e = try postfix(try atom())
+        var e = try postfix(try literal ?? atom())
         for m in minuses.reversed() { e = Expr(.negate(e), m) }
         return e
     }

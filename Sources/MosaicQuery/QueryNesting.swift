@@ -103,20 +103,51 @@ public enum QueryNesting {
     static func height(of ast: QueryAST) throws -> Int {
         var stack: [(Expr, Int)] = []
         var highest = 0
-        for q in ast.parts { for c in q.clauses { for e in expressions(of: c) { stack.append((e, 1)) } } }
+        // the matcher recurses once per pattern part and step (two levels each)
+        func clause(_ c: Clause, at d: Int) throws {
+            let cost = 2 * patternSize(of: c)
+            if d + cost > maxDepth { throw error(at: patternPosition(of: c)) }
+            highest = max(highest, d + cost)
+            for e in expressions(of: c) { stack.append((e, d + 1)) }
+        }
+        // a pattern inside an expression: its children (property maps, WHERE, projection) at `nd`
+        func nested(_ e: Expr, _ nd: Int) throws {
+            if nd > maxDepth { throw error(at: e.pos) }
+            highest = max(highest, nd)
+            for x in e.children { stack.append((x, nd)) }
+        }
+        for q in ast.parts { for c in q.clauses { try clause(c, at: 0) } }
         while let (e, d) = stack.popLast() {
             if d > maxDepth { throw error(at: e.pos) }
             highest = max(highest, d)
             switch e.kind {
             case .existsQuery(let q):
-                for c in q.clauses { for x in expressions(of: c) { stack.append((x, d + subqueryWeight)) } }
-            case .exists, .pattern, .patternComprehension:
-                for x in e.children { stack.append((x, d + subqueryWeight)) }
+                for c in q.clauses { try clause(c, at: d + subqueryWeight - 1) }
+            case .exists(let parts, _):
+                try nested(e, d + subqueryWeight + 2 * parts.reduce(parts.count) { $0 + $1.steps.count })
+            case .pattern(let part), .patternComprehension(_, let part, _, _):
+                try nested(e, d + subqueryWeight + 2 * (part.steps.count + 1))
             default:
                 e.forEachChild { stack.append(($0, d + 1)) }
             }
         }
         return highest
+    }
+
+    /// The parts and steps of a clause's pattern.
+    static func patternSize(of c: Clause) -> Int {
+        switch c {
+        case .match(let p, _, _, _), .create(let p, _): return p.reduce(p.count) { $0 + $1.steps.count }
+        case .merge(let part, _, _, _): return 1 + part.steps.count
+        default: return 0
+        }
+    }
+    static func patternPosition(of c: Clause) -> SourcePosition? {
+        switch c {
+        case .match(let p, _, _, let pos), .create(let p, let pos): return p.first?.pos ?? pos
+        case .merge(let part, _, _, _): return part.pos
+        default: return nil
+        }
     }
 
     /// The expressions a clause holds directly (patterns' property maps included).

@@ -36,6 +36,7 @@ final class HostileQueryTests: XCTestCase {
             ("5,000 maps", "RETURN " + r("{a: ", 5000) + "1" + r("}", 5000)),
             ("20,000 NOT", "RETURN " + r("NOT ", 20_000) + "true"),
             ("20,000 minus signs", "RETURN " + r("- ", 20_000) + "x"),
+            ("20,000 minus signs before a number", "RETURN " + r("- ", 20_000) + "1"),
             ("5,000 function calls", "RETURN " + r("abs(", 5000) + "1" + r(")", 5000)),
             ("6,000 terms", "RETURN 1" + r("+1", 5999)),
             ("6,000 ORs", "RETURN false" + r(" OR false", 5999)),
@@ -45,6 +46,10 @@ final class HostileQueryTests: XCTestCase {
             ("300 nested EXISTS", "MATCH (n) WHERE " + r("EXISTS { MATCH (n)-->(m) WHERE ", 300) + "true" + r(" }", 300) + " RETURN n"),
             ("nested patterns in maps", "MATCH " + r("(a {x: ", 3000) + "1" + r("})", 3000) + " RETURN 1"),
             ("nested comprehensions", "RETURN " + r("[x IN ", 3000) + "[1]" + r(" | x]", 3000)),
+            ("a pattern of 5,000 steps", "MATCH (a)" + r("-->()", 5000) + " RETURN a"),
+            ("a pattern of 5,000 parts", "MATCH (a)" + r(", ()", 5000) + " RETURN a"),
+            ("a pattern predicate of 5,000 steps", "MATCH (a) WHERE (a)" + r("-->()", 5000) + " RETURN a"),
+            ("SET of a 6,000-long property path", "MATCH (n) SET n" + r(".a", 6000) + " = 1"),
             ("parenthesised patterns", "MATCH " + r("(", 5000) + "(a)-->(b)" + r(")", 5000) + " RETURN a"),
         ]
         for (name, text) in cases {
@@ -62,6 +67,7 @@ final class HostileQueryTests: XCTestCase {
             ("500 lists", "RETURN size(" + r("[", 500) + "1" + r("]", 500) + ") AS v", .int(1)),
             ("500 function calls", "RETURN " + r("abs(", 500) + "-3" + r(")", 500) + " AS v", .int(3)),
             ("60 nested EXISTS", "WITH 1 AS n RETURN " + r("EXISTS { WITH n AS n WHERE ", 60) + "true" + r(" RETURN n }", 60) + " AS v", .bool(true)),
+            ("a pattern of 300 steps", "CREATE (a)-[:R]->(b) WITH a MATCH (a)" + r("-->()", 300) + " RETURN count(*) AS v", .int(0)),
             ("400 ANDs over a list", "UNWIND [1, 2] AS x RETURN count(*) AS v, max(true" + r(" AND x > 0", 400) + ") AS w", .int(2)),
         ]
         for (name, text, expected) in ok {

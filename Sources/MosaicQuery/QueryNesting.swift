@@ -70,7 +70,7 @@ public enum QueryNesting {
         QueryError(.syntaxError, "QueryTooLarge", "the query has more than \(maxOperators) operators; pass long lists as a parameter ($list) instead", at: pos)
     }
 
-    /// Thrown by a parse on the caller's stack that went past `inlineDepth`: the parse is
+    /// Thrown by a parse on the caller's stack that went past the room it has: the parse is
     /// redone on a big stack (never reaches the caller).
     static let needsBigStack = QueryError(.syntaxError, "NeedsBigStack", "(internal: parse again on a big stack)")
 

@@ -191,7 +191,7 @@ private func gnuPthreadGetattr(_ thread: pthread_t, _ attr: UnsafeMutablePointer
 
 enum StackBounds {
     #if os(Linux)
-    nonisolated(unsafe) static let key: pthread_key_t = {
+    static let key: pthread_key_t = {
         var k = pthread_key_t()
         pthread_key_create(&k, nil)
         return k

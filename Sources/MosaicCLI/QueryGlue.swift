@@ -18,7 +18,9 @@ struct QueryRunner {
         var changes: Int
     }
 
+    /// `timeout` in seconds (nil: none), `memoryMegabytes` the query's memory budget (nil: the default).
     func run(_ text: String, parameters: [String: Value], graph: Graph, readOnly: Bool, origin: Origin,
+             timeout: Double? = nil, memoryMegabytes: Int? = nil,
              isCancelled: (@Sendable () -> Bool)? = nil) throws -> Outcome {
         let started = Date()
         let prepared: PreparedQuery
@@ -33,7 +35,9 @@ struct QueryRunner {
         view.graph.writeMeta = StatementMeta(origin: origin)
         let params = parameters.mapValues(QueryValue.init)
         let result: MosaicQuery.ResultTable<GraphView>
-        do { result = try prepared.execute(on: view, parameters: params, limits: QueryLimits(isCancelled: isCancelled)) } catch let e as QueryError {
+        let limits = QueryLimits(timeout: timeout, maxMemory: memoryMegabytes.map { $0 << 20 } ?? QueryLimits.defaultMaxMemory,
+                                 isCancelled: isCancelled)
+        do { result = try prepared.execute(on: view, parameters: params, limits: limits) } catch let e as QueryError {
             throw CLIError(e.rendered(query: text))
         }
         var outcome = Outcome(table: QueryRunner.table(result), transaction: nil, changes: 0)
@@ -127,10 +131,18 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "Read the KB as of a transaction (tx42) or a time (2025-11-01).") var asOf: String?
     @Option(help: "Only claims whose sources were published by this date (reported time: what the reporting said by then).") var knownBy: String?
     @Option(help: "Only facts whose valid time includes this date (what held then).") var validAt: String?
+    @Option(help: "Stop the query after this many seconds (default: query.timeout in mosaic.yaml, else none; 0: none).") var timeout: Double?
+    @Option(name: .customLong("memory-limit"), help: "The memory the query may hold, in MiB (default: query.memory_mb in mosaic.yaml, else 1024).") var memoryLimit: Int?
 
     func run() throws {
         guard ["table", "json", "csv", "lines"].contains(format) else {
             throw CLIError.usage("--format takes table, json, csv or lines", usage: "mosaic query TEXT [--param name=value …] [--format table|json|csv] [--as-of T]")
+        }
+        if let t = timeout, !(t >= 0 && t.isFinite) {
+            throw CLIError.usage("--timeout takes a number of seconds (0: no limit)", usage: "mosaic query TEXT [--timeout SECONDS] [--memory-limit MB]")
+        }
+        if let m = memoryLimit, m <= 0 || m > 1 << 30 {
+            throw CLIError.usage("--memory-limit takes a positive number of MiB", usage: "mosaic query TEXT [--timeout SECONDS] [--memory-limit MB]")
         }
         var parameters: [String: Value] = [:]
         for p in params {
@@ -140,10 +152,13 @@ struct QueryCommand: ParsableCommand {
             parameters[String(p[..<eq]).trimmingCharacters(in: CharacterSet(charactersIn: "$ "))] = ParamValue.parse(String(p[p.index(after: eq)...]))
         }
         let ws = try options.open()
+        let config = try WorkspaceConfig.load(ws.root)
         let asOfValue = try ws.resolveAsOf(asOf)
         let view = try ws.resolveView(knownBy: knownBy, validAt: validAt)
+        let limit = timeout.map { $0 > 0 ? $0 : nil } ?? config.queryTimeout
         let outcome = try QueryRunner(workspace: ws).run(text, parameters: parameters, graph: ws.graph(asOf: asOfValue, view: view),
-                                                         readOnly: asOfValue != nil || !view.isEmpty, origin: .cli(command: "query"))
+                                                         readOnly: asOfValue != nil || !view.isEmpty, origin: .cli(command: "query"),
+                                                         timeout: limit, memoryMegabytes: memoryLimit ?? config.queryMemoryMegabytes)
         var width = 120
         var size = winsize()
         if isatty(STDOUT_FILENO) != 0, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { width = Int(size.ws_col) }
@@ -160,14 +175,16 @@ struct QueryCommand: ParsableCommand {
 enum QueryConsoleGlue {
     static func install() {
         ConsoleGlue.extend.append { ws, e in
-            e.query = { text, params, graph, mode in
+            let memory = (try? WorkspaceConfig.load(ws.root))?.queryMemoryMegabytes
+            e.query = { text, params, graph, mode, timeout in
                 var q = text
                 if mode == .explain { q = "EXPLAIN " + text }
                 if mode == .profile { q = "PROFILE " + text }
                 LineEditor.interruptFlag = 0
                 let outcome = try QueryRunner(workspace: ws).run(
                     q, parameters: params, graph: graph, readOnly: graph.transaction != ws.store.graph.transaction,
-                    origin: .console(session: String(getpid())), isCancelled: { LineEditor.interruptFlag != 0 })
+                    origin: .console(session: String(getpid())), timeout: timeout, memoryMegabytes: memory,
+                    isCancelled: { LineEditor.interruptFlag != 0 })
                 var table = outcome.table
                 if let tx = outcome.transaction {
                     table.columns = table.columns.isEmpty ? ["written"] : table.columns

@@ -17,6 +17,9 @@ import Yams
 ///   catch_up: latest              # latest (true) | all | off (false): what missed slots are made up
 ///   jobs:
 ///     syria_bases/daily: {cron: "0 6 * * *", timezone: Asia/Damascus, formats: [md, html, json], catch_up: all}
+/// query:
+///   timeout: 30                   # seconds a query (mosaic query, the console) may run; 0: no limit
+///   memory_mb: 1024               # the memory a query may hold (default 1024)
 /// ```
 struct WorkspaceConfig {
     struct PluginSettings {
@@ -40,6 +43,10 @@ struct WorkspaceConfig {
     var plugins: [String: PluginSettings] = [:]
     var catchUp = CatchUp.latest
     var jobs: [String: JobSettings] = [:]
+    /// The default time limit of a query, in seconds (nil: none).
+    var queryTimeout: Double?
+    /// The default memory budget of a query, in MiB (nil: the engine's, 1024).
+    var queryMemoryMegabytes: Int?
 
     static func load(_ root: URL) throws -> WorkspaceConfig {
         let url = root.appendingPathComponent("mosaic.yaml")
@@ -110,7 +117,21 @@ struct WorkspaceConfig {
                     default: throw fail(sk, "unknown schedule setting '\(sk.string ?? "")' (catch_up, jobs)")
                     }
                 }
-            default: throw fail(k, "unknown setting '\(k.string ?? "")' (timezone, strict, plugins, schedule)")
+            case "query":
+                for (qk, qv) in v.mapping ?? [:] {
+                    switch qk.string ?? "" {
+                    case "timeout":
+                        guard let t = qv.scalar.flatMap({ Double($0.string) }), t >= 0, t.isFinite else {
+                            throw fail(qv, "query timeout must be a number of seconds (0: no limit)")
+                        }
+                        c.queryTimeout = t > 0 ? t : nil
+                    case "memory_mb":
+                        guard let m = int(qv), m > 0, m <= 1 << 30 else { throw fail(qv, "query memory_mb must be a positive number of MiB") }
+                        c.queryMemoryMegabytes = m
+                    default: throw fail(qk, "unknown query setting '\(qk.string ?? "")' (timeout, memory_mb)")
+                    }
+                }
+            default: throw fail(k, "unknown setting '\(k.string ?? "")' (timezone, strict, plugins, schedule, query)")
             }
         }
         return c

@@ -79,6 +79,7 @@ extension Executor {
                 r[v] = x
                 if let p = pred, try eval(p, r) != .bool(true) { continue }
                 out.append(try proj.map { try eval($0, r) } ?? x)
+                if out.count & 0x3FF == 0 { try checkValue(out.count * QueryMemory.valueBytes, "a list of \(out.count) values", e.pos) }
             }
             return .list(out)
         case .quantifier(let q, let v, let l, let pred):
@@ -109,7 +110,14 @@ extension Executor {
             if lv.isNull { return .null }
             guard case .list(let list) = lv else { throw QueryError.type("reduce() needs a list, not \(lv.typeName)", l.pos) }
             var r = row
-            for x in list { r[acc] = a; r[v] = x; a = try eval(body, r) }
+            // a body that wraps the accumulator nests it a level an iteration: checked now and then
+            let nests = list.count > 64 && body.mayNestValues
+            for (i, x) in list.enumerated() {
+                try tick(); r[acc] = a; r[v] = x; a = try eval(body, r)
+                if nests, i & 63 == 63, a.nestsDeeper(than: QueryNesting.maxDepth) {
+                    throw QueryError(.resourceLimit, "NestingTooDeep", "reduce() nested its value more than \(QueryNesting.maxDepth) lists or maps deep; build a flat list instead (acc + [x], not [acc, x])", at: e.pos, phase: .runtime)
+                }
+            }
             return a
         case .pattern(let part):
             var found = false
@@ -136,7 +144,9 @@ extension Executor {
             var b = Binder(functions: functions)
             let scopes = try b.bindSubquery(q, outer: Binder.Scope(names: row.keys, kind: .value))
             let plan = Planner.plan(QueryAST(parts: [q], unionAll: []), scopes: [scopes], describe: false)
-            let sub = Executor(graph: graph, params: params, functions: functions, plan: plan, limits: QueryLimits(maxSteps: stepLimit - steps))
+            let sub = Executor(graph: graph, params: params, functions: functions, plan: plan,
+                               limits: QueryLimits(maxSteps: stepLimit - steps, timeout: timeout.map { max(0, $0 - Date().timeIntervalSince(startTime)) },
+                                                   maxMemory: memoryLimit - memoryUsed, isCancelled: isCancelled))
             let r = try sub.runSingle(q, 0, initial: row)
             steps += sub.steps
             return .bool(!r.finalRows.isEmpty)
@@ -149,6 +159,7 @@ extension Executor {
             try matchPart(p, nil, row) { r in
                 if let w = pred, try eval(w, r) != .bool(true) { return }
                 out.append(try eval(proj, r))
+                if out.count & 0x3FF == 0 { try checkValue(out.count * QueryMemory.valueBytes, "a list of \(out.count) values", e.pos) }
             }
             return .list(out)
         case .mapProjection(let v, let items):
@@ -302,10 +313,18 @@ extension Executor {
         }
         if op == .add {
             switch (a, b) {
-            case let (.list(x), .list(y)): return .list(x + y)
-            case let (.list(x), y): return .list(x + [y])
-            case let (x, .list(y)): return .list([x] + y)
-            case let (.string(x), .string(y)): return .string(x + y)
+            case let (.list(x), .list(y)):
+                try checkValue((x.count + y.count) * QueryMemory.valueBytes, "a list of \(x.count + y.count) values", pos)
+                return .list(x + y)
+            case let (.list(x), y):
+                try checkValue((x.count + 1) * QueryMemory.valueBytes, "a list of \(x.count + 1) values", pos)
+                return .list(x + [y])
+            case let (x, .list(y)):
+                try checkValue((y.count + 1) * QueryMemory.valueBytes, "a list of \(y.count + 1) values", pos)
+                return .list([x] + y)
+            case let (.string(x), .string(y)):
+                try checkValue(x.utf8.count + y.utf8.count, "a string of \(QueryLimits.describe(bytes: x.utf8.count + y.utf8.count))", pos)
+                return .string(x + y)
             case let (.string(x), .int(y)): return .string(x + String(y))
             case let (.int(x), .string(y)): return .string(String(x) + y)
             case let (.string(x), .float(y)): return .string(x + formatFloat(y))
@@ -381,8 +400,35 @@ extension Executor {
             args = [a]
         } else {
             args = try argExprs.map { try eval($0, row) }
+            // the functions whose result can be far larger than their arguments
+            if lname == "range" || lname == "replace" { try checkResultSize(lname, args, pos) }
         }
         return try registryCall(site, name, args, pos)
+    }
+
+    /// range() and replace() results must fit the memory budget: checked before they are built.
+    func checkResultSize(_ name: String, _ args: [QueryValue], _ pos: SourcePosition) throws {
+        if name == "range", args.count >= 2, case .int(let a) = args[0], case .int(let b) = args[1] {
+            var step = 1
+            if args.count > 2, case .int(let s) = args[2] { step = s }
+            guard step != 0 else { return }
+            let (span, o) = b.subtractingReportingOverflow(a)
+            let count = o ? Int.max : span / step < 0 ? 0 : span / step + 1
+            let (bytes, o2) = count.multipliedReportingOverflow(by: QueryMemory.valueBytes)
+            try checkValue(o2 ? Int.max : bytes, "range() of \(o ? "more than \(Int.max)" : String(count)) values", pos)
+        } else if name == "replace", args.count == 3, case .string(let s) = args[0], case .string(let f) = args[1], case .string(let r) = args[2] {
+            // at most one replacement per occurrence: an upper bound, counted exactly only when large
+            let n = s.utf8.count, fl = f.utf8.count, rl = r.utf8.count
+            guard rl > fl else { return }
+            var bound = n + (fl == 0 ? n + 1 : n / fl) * (rl - fl)
+            if bound > memoryLimit &- memoryUsed, fl > 0 {
+                var count = 0
+                var rest = s[...]
+                while let range = rest.range(of: f) { count += 1; rest = rest[range.upperBound...] }
+                bound = n + count * (rl - fl)
+            }
+            try checkValue(bound, "replace() making a string of \(QueryLimits.describe(bytes: bound))", pos)
+        }
     }
 
     /// A call of the registry's function (after a graph function declined, or directly).

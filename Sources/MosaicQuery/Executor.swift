@@ -42,6 +42,10 @@ final class Executor<G: QueryGraph> {
     let stepLimit: Int
     let deadline: UInt64
     let isCancelled: (@Sendable () -> Bool)?
+    let timeout: Double?
+    /// The memory budget and what the query holds against it (see `QueryLimits.maxMemory`).
+    let memoryLimit: Int
+    var memoryUsed = 0
     private var boxedGraph: (any QueryGraph)?
     /// The statement clock (see FunctionContext.statementTime).
     let startTime = Date()
@@ -53,6 +57,34 @@ final class Executor<G: QueryGraph> {
         stepLimit = limits.maxSteps
         deadline = limits.timeout.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) } ?? UInt64.max
         isCancelled = limits.isCancelled
+        timeout = limits.timeout
+        memoryLimit = limits.maxMemory
+    }
+
+    /// How long the query has run, for the messages of its limits.
+    var elapsedText: String {
+        let s = Date().timeIntervalSince(startTime)
+        return s < 10 ? String(format: "%.2f s", s) : String(format: "%.0f s", s)
+    }
+
+    /// Counts `bytes` more held by the query; past the budget the query stops.
+    @inline(__always) func charge(_ bytes: Int, _ what: @autoclosure () -> String) throws {
+        memoryUsed &+= bytes
+        if memoryUsed > memoryLimit { throw memoryError(what()) }
+    }
+
+    /// A value of `bytes` about to be built (a string, a list): it must fit what is left.
+    @inline(__always) func checkValue(_ bytes: Int, _ what: @autoclosure () -> String, _ pos: SourcePosition?) throws {
+        if bytes > memoryLimit &- memoryUsed {
+            var e = memoryError(what()); e.position = pos
+            throw e
+        }
+    }
+
+    func memoryError(_ what: String) -> QueryError {
+        QueryError(.resourceLimit, "MemoryLimit",
+                   "the query needed more than its memory limit of \(QueryLimits.describe(bytes: memoryLimit)) (\(what)) and was stopped after \(elapsedText); nothing was written. Make it more selective (LIMIT, bounded patterns such as *1..5) or raise the limit (mosaic query --memory-limit MB; query: memory_mb in mosaic.yaml)",
+                   phase: .runtime)
     }
 
     var functionContext: FunctionContext {
@@ -66,10 +98,11 @@ final class Executor<G: QueryGraph> {
         if steps > stepLimit { throw QueryError(.resourceLimit, "TooMuchWork", "the query did more than \(stepLimit) steps; bound variable-length patterns (e.g. *1..5) or add LIMIT", phase: .runtime) }
         if steps & 0xFFF == 0 {
             if DispatchTime.now().uptimeNanoseconds > deadline {
-                throw QueryError(.resourceLimit, "Timeout", "the query ran out of time; make the pattern more selective", phase: .runtime)
+                let limit = timeout.map { $0 < 10 ? String(format: "%g s", $0) : String(format: "%.0f s", $0) } ?? "?"
+                throw QueryError(.resourceLimit, "Timeout", "the query ran longer than its time limit of \(limit) and was stopped after \(elapsedText); nothing was written. Make the pattern more selective, or raise the limit (mosaic query --timeout SECONDS; :timeout in the console; query: timeout in mosaic.yaml)", phase: .runtime)
             }
             if let isCancelled, isCancelled() {
-                throw QueryError(.resourceLimit, "Cancelled", "the query was cancelled; nothing was written", phase: .runtime)
+                throw QueryError(.resourceLimit, "Cancelled", "the query was cancelled after \(elapsedText); nothing was written", phase: .runtime)
             }
         }
     }
@@ -113,9 +146,13 @@ final class Executor<G: QueryGraph> {
         var out: [[QueryValue]] = []
         var returned = false
         var fused: Aggregator? = nil
+        // bytes charged for the rows `rows` holds (released when the next clause replaces them)
+        var held = 0
         for (ci, clause) in q.clauses.enumerated() {
             let cp = plan.clauses[pi][ci]
             let cap = try rowCap(q, ci)
+            let mark = memoryUsed
+            defer { let produced = memoryUsed - mark; memoryUsed -= held; held = produced }
             switch clause {
             case .match(let pattern, let optional, let pred, _):
                 // a MATCH followed by an aggregating WITH/RETURN streams its rows into the aggregator
@@ -158,7 +195,9 @@ final class Executor<G: QueryGraph> {
                     case .list(let l):
                         for x in l {
                             if let c = cap, next.count >= c { break unwinding }
-                            var r = row; r[v] = x; next.append(r); try tick()
+                            var r = row; r[v] = x
+                            try charge(QueryMemory.rowBytes(r), "rows of UNWIND")
+                            next.append(r); try tick()
                         }
                     default: var r = row; r[v] = lv; next.append(r)
                     }
@@ -273,6 +312,7 @@ final class Executor<G: QueryGraph> {
                 var r = row
                 for (i, v) in bind { r[v] = rec[i] }
                 if let w = pred, !(try isTrue(eval(w, r))) { continue }
+                try charge(QueryMemory.rowBytes(r), "rows of CALL \(proc.name)")
                 next.append(r)
             }
         }
@@ -312,6 +352,8 @@ final class Executor<G: QueryGraph> {
         var out: [Row] = []
         var produced = 0
         let newVars = cp.introduced
+        // rows holding paths or lists of relationships are counted with them
+        let walks = pattern.contains { $0.pathVariable != nil || $0.steps.contains { $0.rel.range != nil } }
         for row in rows {
             var found = false
             let saved = usedRels
@@ -326,7 +368,10 @@ final class Executor<G: QueryGraph> {
                 }
                 found = true
                 produced += 1
-                if let s = sink { try s(r) } else { out.append(r) }
+                if let s = sink { try s(r) } else {
+                    try charge(walks ? QueryMemory.rowBytesWithPaths(r) : QueryMemory.rowBytes(r), "rows of MATCH")
+                    out.append(r)
+                }
             }
             usedRels = saved
             if optional && !found {
@@ -522,6 +567,9 @@ final class Executor<G: QueryGraph> {
                 var path: [Int] = []
                 func walk(_ at: Int) throws {
                     try tick()
+                    if path.count & 15 == 15, QueryNesting.stackIsLow() {
+                        throw QueryError(.resourceLimit, "PathTooLong", "a variable-length relationship pattern followed a path of \(path.count) relationships and the stack ran short; give it an upper bound (e.g. *1..10)", at: rp.pos, phase: .runtime)
+                    }
                     if path.count >= range.min {
                         if boundList == nil || boundList! == path {
                             let target = at
@@ -653,12 +701,30 @@ final class Executor<G: QueryGraph> {
         let endNP = part.steps[0].node
         let ends = try anchorCandidates(endNP, Planner.access(endNP, bound: Set(row.keys)), row)
         let minHops = rp.range?.min ?? 1, maxHops = rp.range?.max ?? (rp.range == nil ? 1 : Int.max)
+        let targets = try ends.filter { try nodeMatches(endNP, $0, nodeProps[1], row) }
         for s in starts where try nodeMatches(part.start, s, nodeProps[0], row) {
-            for t in ends where try nodeMatches(endNP, t, nodeProps[1], row) {
-                // BFS keeping all predecessor links for allShortestPaths
+            // between two different nodes a shortest walk never repeats a node: one breadth-first
+            // search from s over nodes (not walks) finds every shortest path to every target
+            let mark = memoryUsed
+            defer { memoryUsed = mark }
+            let levels = minHops <= 1 ? try shortestLevels(from: s, rp, relProps[0], maxHops: maxHops,
+                                                            stopAt: targets.count == 1 && targets[0] != s ? targets[0] : nil) : nil
+            for t in targets {
+                if let levels, t != s {
+                    for p in try levels.paths(to: t, all: part.shortest == 2, self) { try emitShortest(p, s, t, part, rp, row, emit) }
+                    continue
+                }
+                if minHops == 1, t == s {
+                    for p in try shortestCycles(s, rp, relProps[0], maxHops: maxHops, all: part.shortest == 2) { try emitShortest(p, s, t, part, rp, row, emit) }
+                    continue
+                }
+                // (from a node to itself, or with a minimum length: walks, breadth first)
                 var paths: [[Int]] = []
                 var frontier: [(node: Int, rels: [Int])] = [(s, [])]
                 var depth = 0
+                // the walks held (frontier and paths) count against the memory budget
+                let mark = memoryUsed
+                defer { memoryUsed = mark }
                 if minHops == 0 && s == t { paths = [[]] }
                 while paths.isEmpty && !frontier.isEmpty && depth < maxHops {
                     depth += 1
@@ -668,25 +734,107 @@ final class Executor<G: QueryGraph> {
                             try tick()
                             if rels.contains(rel) || !relMatches(rp, rel, relProps[0]) { continue }
                             let nr = rels + [rel]
+                            try charge(48 + 8 * nr.count, "shortestPath's search frontier")
                             if other == t && depth >= minHops { paths.append(nr) } else { next.append((other, nr)) }
                         }
                     }
                     frontier = next
                 }
                 if part.shortest == 1 { paths = Array(paths.prefix(1)) }
-                for p in paths {
-                    var r = row
-                    if let v = part.start.variable { r[v] = .node(s) }
-                    if let v = endNP.variable { r[v] = .node(t) }
-                    if let v = rp.variable { r[v] = rp.range == nil ? .relationship(p[0]) : .list(p.map { .relationship($0) }) }
-                    if let pv = part.pathVariable {
-                        var pn = [s]; var cur = s
-                        for rel in p { let (a, b) = graph.endpoints(rel); cur = a == cur ? b : a; pn.append(cur) }
-                        r[pv] = .path(PathValue(nodes: pn, relationships: p))
-                    }
-                    try emit(r)
-                }
+                for p in paths { try emitShortest(p, s, t, part, rp, row, emit) }
             }
         }
+    }
+
+    func emitShortest(_ p: [Int], _ s: Int, _ t: Int, _ part: PatternPart, _ rp: RelPattern, _ row: Row, _ emit: (Row) throws -> Void) throws {
+        var r = row
+        if let v = part.start.variable { r[v] = .node(s) }
+        if let v = part.steps[0].node.variable { r[v] = .node(t) }
+        if let v = rp.variable { r[v] = rp.range == nil ? .relationship(p[0]) : .list(p.map { .relationship($0) }) }
+        if let pv = part.pathVariable {
+            var pn = [s]; var cur = s
+            for rel in p { let (a, b) = graph.endpoints(rel); cur = a == cur ? b : a; pn.append(cur) }
+            r[pv] = .path(PathValue(nodes: pn, relationships: p))
+        }
+        try emit(r)
+    }
+
+    /// The nodes a breadth-first search from `s` reaches, each with its distance and the
+    /// (node, relationship) links it is first reached by from the level before.
+    struct ShortestLevels {
+        var distance: [Int: Int] = [:]
+        var links: [Int: [(from: Int, rel: Int)]] = [:]
+
+        /// The shortest paths to `t` (relationship ids from s), the first one or all of them.
+        func paths<X: QueryGraph>(to t: Int, all: Bool, _ ex: Executor<X>) throws -> [[Int]] {
+            guard distance[t] != nil else { return [] }
+            var out: [[Int]] = []
+            // depth first over the links back to s, without recursion: (node, rels so far, reversed)
+            var stack: [(Int, [Int])] = [(t, [])]
+            while let (n, rels) = stack.popLast() {
+                guard let back = links[n] else { out.append(rels.reversed()); if !all { break }; continue }
+                for l in back.reversed() {
+                    try ex.tick()
+                    try ex.charge(48 + 8 * (rels.count + 1), "allShortestPaths' paths")
+                    stack.append((l.from, rels + [l.rel]))
+                }
+            }
+            return out
+        }
+    }
+
+    /// The shortest walks from `s` back to itself without a repeated relationship. A shortest
+    /// one never repeats a node but s (a loop inside it could be cut out), so it is a first
+    /// relationship s -r-> x and then a shortest path from x back to s that avoids r and
+    /// does not pass through s: one breadth-first search over nodes per first relationship.
+    func shortestCycles(_ s: Int, _ rp: RelPattern, _ props: [PropertyTest]?, maxHops: Int, all: Bool) throws -> [[Int]] {
+        var best = Int.max
+        var out: [[Int]] = []
+        for (r0, x) in graph.relationships(of: s, direction: rp.direction, types: rp.types) {
+            try tick()
+            guard relMatches(rp, r0, props) else { continue }
+            if x == s {  // a loop
+                if best > 1 { best = 1; out = [] }
+                out.append([r0])
+                continue
+            }
+            guard best > 1, maxHops > 1 else { continue }
+            let lv = try shortestLevels(from: x, rp, props, maxHops: min(maxHops, best) - 1, stopAt: s, excluding: r0)
+            guard let d = lv.distance[s], d + 1 <= best else { continue }
+            if d + 1 < best { best = d + 1; out = [] }
+            for p in try lv.paths(to: s, all: all, self) { out.append([r0] + p) }
+        }
+        return all ? out : Array(out.prefix(1))
+    }
+
+    /// A breadth-first search from `s` (to `stopAt`, when given, never going on from it),
+    /// `excluding` one relationship.
+    func shortestLevels(from s: Int, _ rp: RelPattern, _ props: [PropertyTest]?, maxHops: Int, stopAt: Int?,
+                        excluding: Int = -1) throws -> ShortestLevels {
+        var lv = ShortestLevels()
+        lv.distance[s] = 0
+        var frontier = [s]
+        var depth = 0
+        while !frontier.isEmpty && depth < maxHops {
+            depth += 1
+            var next: [Int] = []
+            for n in frontier {
+                for (rel, other) in graph.relationships(of: n, direction: rp.direction, types: rp.types) {
+                    try tick()
+                    guard rel != excluding, relMatches(rp, rel, props) else { continue }
+                    if let d = lv.distance[other] {
+                        if d == depth { lv.links[other]!.append((n, rel)) }
+                        continue
+                    }
+                    try charge(96, "shortestPath's search frontier")
+                    lv.distance[other] = depth
+                    lv.links[other] = [(n, rel)]
+                    if other != stopAt { next.append(other) }
+                }
+            }
+            if let t = stopAt, lv.distance[t] != nil { break }
+            frontier = next
+        }
+        return lv
     }
 }

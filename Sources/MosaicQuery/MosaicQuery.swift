@@ -11,6 +11,9 @@ public struct PreparedQuery: Sendable {
     public let text: String
     let plan: QueryPlan
     let functions: FunctionRegistry
+    /// How deep the query nests (levels of its syntax tree, see `QueryNesting`): deeper
+    /// than the calling thread has stack for, it runs on a thread with a big stack.
+    var height = 0
 
     /// Whether the query writes (CREATE, MERGE, SET, REMOVE, DELETE).
     public var isReadOnly: Bool {
@@ -25,7 +28,11 @@ public struct PreparedQuery: Sendable {
 
     /// The plan as EXPLAIN shows it.
     public var operators: [PlanOperator] {
-        plan.ast.explain || plan.ast.profile ? plan.operators : Planner.plan(plan.ast, scopes: scopes, describe: true).operators
+        if plan.ast.explain || plan.ast.profile { return plan.operators }
+        if height > 8, height > QueryNesting.inlineAllowance() {
+            return (try? QueryNesting.onBigStack { Planner.plan(plan.ast, scopes: scopes, describe: true).operators }) ?? []
+        }
+        return Planner.plan(plan.ast, scopes: scopes, describe: true).operators
     }
 
     /// Runs the query on `graph` (any snapshot, e.g. the graph as of a past transaction).
@@ -36,6 +43,15 @@ public struct PreparedQuery: Sendable {
     @_specialize(where G == GraphView)
     public func execute<G: QueryGraph>(on graph: G, parameters: [String: QueryValue] = [:],
                                        limits: QueryLimits = QueryLimits()) throws -> ResultTable<G> {
+        if height > 8, height > QueryNesting.inlineAllowance() {
+            // (the query's recursion needs more stack than the caller's thread may have)
+            return try QueryNesting.onBigStack { try run(on: graph, parameters: parameters, limits: limits) }
+        }
+        return try run(on: graph, parameters: parameters, limits: limits)
+    }
+
+    @_specialize(where G == GraphView)
+    func run<G: QueryGraph>(on graph: G, parameters: [String: QueryValue], limits: QueryLimits) throws -> ResultTable<G> {
         if plan.ast.explain {
             return ResultTable(columns: ["operator", "detail"], rows: plan.operators.map { [.string($0.name), .string($0.detail)] },
                                graph: graph, changes: [], plan: plan.operators)
@@ -54,12 +70,39 @@ public struct PreparedQuery: Sendable {
 public enum Query {
     /// Compiles a query: lexer → parser → binder → planner. Throws a `QueryError`
     /// (SyntaxError, SemanticError, ...) with the position of the problem.
+    /// A query nesting deeper than `QueryNesting.maxDepth` is a SyntaxError (NestingTooDeep).
     public static func prepare(_ text: String, functions: FunctionRegistry = .standard) throws -> PreparedQuery {
-        let ast = try Parser.parse(text)
+        // parsed on the caller's stack as deep as it has room for; deeper, everything runs
+        // on a big stack
+        let allowance = QueryNesting.inlineAllowance()
+        var parser = try Parser(text, depthLimit: allowance)
+        let ast: QueryAST
+        do { ast = try parser.parseQuery() } catch {
+            guard (error as? QueryError)?.detail == "NeedsBigStack" else { throw error }
+            return try QueryNesting.onBigStack { try compileDeep(text, functions: functions) }
+        }
+        // the tree may still be tall (operator chains are parsed in loops): measure it when
+        // the parser's counters (a bound on its height) do not show it fits
+        var height = 2 * parser.maxDepth + parser.links
+        if height > 8, height > allowance { height = try QueryNesting.height(of: ast) }
+        if height > 8, height > allowance {
+            return try QueryNesting.onBigStack { try compile(ast, text, functions, height: height) }
+        }
+        return try compile(ast, text, functions, height: height)
+    }
+
+    /// Parses with the full depth limit (on the big stack), then binds and plans.
+    static func compileDeep(_ text: String, functions: FunctionRegistry) throws -> PreparedQuery {
+        var parser = try Parser(text, depthLimit: QueryNesting.maxDepth)
+        let ast = try parser.parseQuery()
+        return try compile(ast, text, functions, height: try QueryNesting.height(of: ast))
+    }
+
+    static func compile(_ ast: QueryAST, _ text: String, _ functions: FunctionRegistry, height: Int) throws -> PreparedQuery {
         var binder = Binder(functions: functions)
         try binder.bind(ast)
         let plan = Planner.plan(ast, scopes: binder.scopes, describe: ast.explain || ast.profile)
-        return PreparedQuery(text: text, plan: plan, functions: functions, scopes: binder.scopes)
+        return PreparedQuery(text: text, plan: plan, functions: functions, height: height, scopes: binder.scopes)
     }
 
     /// Compiles and runs a query in one go. The compiled plans of the most recent query texts

@@ -3,15 +3,98 @@ struct Parser {
     var tokens: [Token]
     var p = 0
     let source: QueryText
+    /// How deep the recursive descent is (expressions, patterns, subqueries, NOT and unary
+    /// signs), the deepest it went, and how many operator-chain links were built (a chain
+    /// `1+1+…` is parsed in a loop but makes a tree as tall as it is long). See `QueryNesting`.
+    var depth = 0, maxDepth = 0, links = 0
+    /// The depth past which parsing stops: `QueryNesting.maxDepth`, or less when the caller's
+    /// stack has no room for more (the parse is then redone on a thread with a big stack).
+    let depthLimit: Int
+    /// For each opening bracket token, the index of its closing one (built on first use).
+    var closing: [Int]? = nil
+    /// The first limit the parse went past: what the parse reports, whatever happened after
+    /// (an attempt the parser abandons, e.g. a pattern tried before an expression, swallows it).
+    var limitError: QueryError? = nil
 
-    init(_ text: String) throws {
+    init(_ text: String, depthLimit: Int = QueryNesting.maxDepth) throws {
         source = QueryText(text)
         tokens = try source.tokenize()
+        self.depthLimit = min(depthLimit, QueryNesting.maxDepth)
     }
 
     static func parse(_ text: String) throws -> QueryAST {
         var parser = try Parser(text)
         return try parser.parseQuery()
+    }
+
+    /// The query, or the first error; a parse that went past a limit reports that.
+    mutating func parseQuery() throws -> QueryAST {
+        let ast: QueryAST
+        do { ast = try parseQueryBody() } catch {
+            throw limitError ?? error
+        }
+        if let e = limitError { throw e }
+        return ast
+    }
+
+    /// One level deeper (`weight` levels for constructs that recurse more per level when
+    /// run, such as subqueries); throws past the limit. Pair with `leave`.
+    @inline(__always) mutating func enter(_ weight: Int = 1) throws {
+        depth += weight
+        if depth > maxDepth {
+            maxDepth = depth
+            if depth > depthLimit { throw limit(tooDeep()) }
+        }
+    }
+    @inline(__always) mutating func leave(_ weight: Int = 1) { depth -= weight }
+
+    /// `n` more links of an operator chain. The tree they build may be as tall as their
+    /// number: on the caller's stack, more than it has room for sends the parse to a big
+    /// stack (even freeing a tall tree recurses); there, a text of more than
+    /// `QueryNesting.maxOperators` is refused.
+    @inline(__always) mutating func link(_ n: Int = 1) throws {
+        links += n
+        if 2 * maxDepth + links > depthLimit {
+            if depthLimit < QueryNesting.maxDepth { throw limit(QueryNesting.needsBigStack) }
+            if links > QueryNesting.maxOperators { throw limit(QueryNesting.tooLarge(at: pos)) }
+        }
+    }
+
+    func tooDeep() -> QueryError {
+        if depthLimit < QueryNesting.maxDepth { return QueryNesting.needsBigStack }
+        return QueryNesting.error(at: pos)
+    }
+
+    /// Records the first limit the parse went past (see `parseQuery`).
+    mutating func limit(_ e: QueryError) -> QueryError {
+        if limitError == nil { limitError = e }
+        return e
+    }
+
+    /// The index of the bracket closing the one at token `i` (`(`, `[`, `{`), or nil.
+    mutating func closingIndex(_ i: Int) -> Int? {
+        if closing == nil {
+            var c = Array(repeating: -1, count: tokens.count)
+            var open: [Int] = []
+            for (k, t) in tokens.enumerated() {
+                guard case .symbol(let s) = t.kind else { continue }
+                if s == "(" || s == "[" || s == "{" { open.append(k) }
+                else if s == ")" || s == "]" || s == "}", let o = open.popLast() { c[o] = k }
+            }
+            closing = c
+        }
+        let k = closing![i]
+        return k < 0 ? nil : k
+    }
+
+    /// Whether the parenthesis at token `i` may start a relationship pattern: its closing
+    /// parenthesis is followed by `-` or `<`, or it opens another parenthesis (`((a)-->(b))`).
+    /// (Trying a pattern first and falling back to an expression re-parses the contents: at
+    /// every level of `({a: ({a: …})})` that doubled the work.)
+    mutating func mayStartPattern(_ i: Int) -> Bool {
+        if symbol(at: min(i + 1, tokens.count - 1), "(") { return true }
+        guard let c = closingIndex(i), c + 1 < tokens.count else { return false }
+        return symbol(at: c + 1, "-") || symbol(at: c + 1, "<")
     }
 
     // MARK: token helpers
@@ -81,7 +164,7 @@ struct Parser {
     }
 
     // MARK: query structure
-    mutating func parseQuery() throws -> QueryAST {
+    mutating func parseQueryBody() throws -> QueryAST {
         var explain = false, profile = false
         if accept("EXPLAIN") { explain = true } else if accept("PROFILE") { profile = true }
         var parts = [try parseSingle()]
@@ -140,7 +223,7 @@ struct Parser {
                         var target = Expr(.variable(v), ipos)
                         try expectSymbol(".")
                         var key = try name("a property name")
-                        while acceptSymbol(".") { target = Expr(.property(target, key), ipos); key = try name("a property name") }
+                        while acceptSymbol(".") { try link(); target = Expr(.property(target, key), ipos); key = try name("a property name") }
                         items.append(.property(target, key))
                     }
                 } while acceptSymbol(",")
@@ -211,7 +294,7 @@ struct Parser {
                 if atSymbol("(") { throw unexpected("a property or label to set") }
                 try expectSymbol(".")
                 var key = try name("a property name")
-                while acceptSymbol(".") { target = Expr(.property(target, key), ipos); key = try name("a property name") }
+                while acceptSymbol(".") { try link(); target = Expr(.property(target, key), ipos); key = try name("a property name") }
                 try expectSymbol("=")
                 items.append(.property(target, key, try expression()))
             }
@@ -260,7 +343,8 @@ struct Parser {
     // MARK: patterns
     mutating func parsePattern() throws -> Pattern {
         var parts = [try patternPart()]
-        while acceptSymbol(",") { parts.append(try patternPart()) }
+        // (the matcher recurses once per part and per step: they count like chain links)
+        while acceptSymbol(",") { try link(2); parts.append(try patternPart()) }
         return parts
     }
 
@@ -286,6 +370,7 @@ struct Parser {
 
     mutating func patternElement(_ start: SourcePosition) throws -> PatternPart {
         if atSymbol("("), peekSymbol(1, "(") {
+            try enter(); defer { leave() }
             p += 1
             let inner = try patternElement(start)
             try expectSymbol(")")
@@ -294,6 +379,7 @@ struct Parser {
         let first = try nodePattern()
         var steps: [PatternStep] = []
         while atSymbol("-") || atSymbol("<") {
+            try link(2)
             let r = try relPattern()
             steps.append(PatternStep(rel: r, node: try nodePattern()))
         }
@@ -361,26 +447,35 @@ struct Parser {
     }
 
     // MARK: expressions
-    mutating func expression() throws -> Expr { try orExpr() }
+    mutating func expression() throws -> Expr {
+        try enter(); defer { leave() }
+        return try orExpr()
+    }
 
     mutating func orExpr() throws -> Expr {
         var l = try xorExpr()
-        while at("OR") { let ps = pos; p += 1; l = Expr(.binary(.or, l, try xorExpr()), ps) }
+        while at("OR") { let ps = pos; p += 1; try link(); l = Expr(.binary(.or, l, try xorExpr()), ps) }
         return l
     }
     mutating func xorExpr() throws -> Expr {
         var l = try andExpr()
-        while at("XOR") { let ps = pos; p += 1; l = Expr(.binary(.xor, l, try andExpr()), ps) }
+        while at("XOR") { let ps = pos; p += 1; try link(); l = Expr(.binary(.xor, l, try andExpr()), ps) }
         return l
     }
     mutating func andExpr() throws -> Expr {
         var l = try notExpr()
-        while at("AND") { let ps = pos; p += 1; l = Expr(.binary(.and, l, try notExpr()), ps) }
+        while at("AND") { let ps = pos; p += 1; try link(); l = Expr(.binary(.and, l, try notExpr()), ps) }
         return l
     }
     mutating func notExpr() throws -> Expr {
-        if at("NOT") { let ps = pos; p += 1; return Expr(.not(try notExpr()), ps) }
-        return try comparison()
+        // NOT NOT … in a loop (20,000 of them must not recurse); each is one level of the tree
+        var nots: [SourcePosition] = []
+        while at("NOT") { nots.append(pos); p += 1 }
+        if nots.isEmpty { return try comparison() }
+        try enter(nots.count); defer { leave(nots.count) }
+        var e = try comparison()
+        for ps in nots.reversed() { e = Expr(.not(e), ps) }
+        return e
     }
     mutating func comparison() throws -> Expr {
         let first = try predicateExpr()
@@ -393,6 +488,7 @@ struct Parser {
             operands.append(try predicateExpr())
         }
         if ops.isEmpty { return first }
+        try link(2 * ops.count)
         var result: Expr? = nil
         for (i, (op, ps)) in ops.enumerated() {
             let c = Expr(.binary(op, operands[i], operands[i + 1]), ps)
@@ -416,16 +512,16 @@ struct Parser {
         var l = try additive()
         while true {
             let ps = pos
-            if at("STARTS") && isKeyword(peek(), "WITH") { p += 2; l = Expr(.binary(.startsWith, l, try additive()), ps) }
-            else if at("ENDS") && isKeyword(peek(), "WITH") { p += 2; l = Expr(.binary(.endsWith, l, try additive()), ps) }
-            else if at("CONTAINS") { p += 1; l = Expr(.binary(.contains, l, try additive()), ps) }
-            else if at("IN") { p += 1; l = Expr(.binary(.inList, l, try additive()), ps) }
-            else if acceptSymbol("=~") { l = Expr(.binary(.regex, l, try additive()), ps) }
+            if at("STARTS") && isKeyword(peek(), "WITH") { p += 2; try link(); l = Expr(.binary(.startsWith, l, try additive()), ps) }
+            else if at("ENDS") && isKeyword(peek(), "WITH") { p += 2; try link(); l = Expr(.binary(.endsWith, l, try additive()), ps) }
+            else if at("CONTAINS") { p += 1; try link(); l = Expr(.binary(.contains, l, try additive()), ps) }
+            else if at("IN") { p += 1; try link(); l = Expr(.binary(.inList, l, try additive()), ps) }
+            else if acceptSymbol("=~") { try link(); l = Expr(.binary(.regex, l, try additive()), ps) }
             else if at("IS") {
                 p += 1
                 let neg = accept("NOT")
                 try expect("NULL")
-                l = Expr(.isNull(l, negated: neg), ps)
+                try link(); l = Expr(.isNull(l, negated: neg), ps)
             } else { return l }
         }
     }
@@ -433,8 +529,8 @@ struct Parser {
         var l = try multiplicative()
         while true {
             let ps = pos
-            if acceptSymbol("+") { l = Expr(.binary(.add, l, try multiplicative()), ps) }
-            else if acceptSymbol("-") { l = Expr(.binary(.sub, l, try multiplicative()), ps) }
+            if acceptSymbol("+") { try link(); l = Expr(.binary(.add, l, try multiplicative()), ps) }
+            else if acceptSymbol("-") { try link(); l = Expr(.binary(.sub, l, try multiplicative()), ps) }
             else { return l }
         }
     }
@@ -442,29 +538,37 @@ struct Parser {
         var l = try power()
         while true {
             let ps = pos
-            if acceptSymbol("*") { l = Expr(.binary(.mul, l, try power()), ps) }
-            else if acceptSymbol("/") { l = Expr(.binary(.div, l, try power()), ps) }
-            else if acceptSymbol("%") { l = Expr(.binary(.mod, l, try power()), ps) }
+            if acceptSymbol("*") { try link(); l = Expr(.binary(.mul, l, try power()), ps) }
+            else if acceptSymbol("/") { try link(); l = Expr(.binary(.div, l, try power()), ps) }
+            else if acceptSymbol("%") { try link(); l = Expr(.binary(.mod, l, try power()), ps) }
             else { return l }
         }
     }
     mutating func power() throws -> Expr {
         var l = try unary()
-        while atSymbol("^") { let ps = pos; p += 1; l = Expr(.binary(.pow, l, try unary()), ps) }
+        while atSymbol("^") { let ps = pos; p += 1; try link(); l = Expr(.binary(.pow, l, try unary()), ps) }
         return l
     }
     mutating func unary() throws -> Expr {
-        let ps = pos
-        if acceptSymbol("-") {
-            if case .integer(let s) = tok.kind {
-                p += 1
-                let lit = Expr(.literal(try integerValue("-" + s, ps)), ps)
-                return try postfix(lit)
-            }
-            return Expr(.negate(try unary()), ps)
+        // signs in a loop (- - - … must not recurse); each minus is one level of the tree
+        var minuses: [SourcePosition] = []
+        var literal: Expr? = nil  // a minus before an integer is part of the literal (-9223372036854775808)
+        while atSymbol("-") || atSymbol("+") {
+            let ps = pos
+            if acceptSymbol("-") {
+                if case .integer(let s) = tok.kind {
+                    p += 1
+                    literal = Expr(.literal(try integerValue("-" + s, ps)), ps)
+                    break
+                }
+                minuses.append(ps)
+            } else { p += 1 }
         }
-        if acceptSymbol("+") { return try unary() }
-        return try postfix(try atom())
+        if minuses.isEmpty { return try postfix(try literal ?? atom()) }
+        try enter(minuses.count); defer { leave(minuses.count) }
+        var e = try postfix(try literal ?? atom())
+        for m in minuses.reversed() { e = Expr(.negate(e), m) }
+        return e
     }
 
     func integerValue(_ text: String, _ ps: SourcePosition) throws -> QueryValue {
@@ -497,25 +601,25 @@ struct Parser {
             let ps = pos
             if atSymbol("."), isNameToken(peek()) {
                 p += 1
-                e = Expr(.property(e, try name()), ps)
+                try link(); e = Expr(.property(e, try name()), ps)
             } else if acceptSymbol("[") {
                 if acceptSymbol("..") {
                     let hi = atSymbol("]") ? nil : try expression()
                     try expectSymbol("]")
-                    e = Expr(.slice(e, nil, hi), ps)
+                    try link(); e = Expr(.slice(e, nil, hi), ps)
                     continue
                 }
                 let idx = try expression()
                 if acceptSymbol("..") {
                     let hi = atSymbol("]") ? nil : try expression()
                     try expectSymbol("]")
-                    e = Expr(.slice(e, idx, hi), ps)
+                    try link(); e = Expr(.slice(e, idx, hi), ps)
                 } else {
                     try expectSymbol("]")
-                    e = Expr(.index(e, idx), ps)
+                    try link(); e = Expr(.index(e, idx), ps)
                 }
             } else if atSymbol(":"), isNameToken(peek()) {
-                e = Expr(.labelCheck(e, try labelList()), ps)
+                try link(); e = Expr(.labelCheck(e, try labelList()), ps)
             } else {
                 return e
             }
@@ -533,7 +637,7 @@ struct Parser {
         case .symbol("{"): return try mapLiteral()
         case .symbol("("):
             let save = p
-            if let part = try? patternElement(ps), !part.steps.isEmpty {
+            if mayStartPattern(p), let part = try? patternElement(ps), !part.steps.isEmpty {
                 return Expr(.pattern(part), ps)
             }
             p = save + 1
@@ -550,10 +654,13 @@ struct Parser {
                 p += 3; try expectSymbol(")"); return Expr(.countStar, ps)
             }
             if u == "EXISTS", peekSymbol(1, "{") {
+                // a subquery runs through more functions per level than an expression
+                try enter(QueryNesting.subqueryWeight); defer { leave(QueryNesting.subqueryWeight) }
+                let open = p + 1
                 p += 2
                 let bodyStart = p
                 _ = accept("MATCH")
-                if let pat = try? parsePattern() {
+                if !hasClauseKeyword(from: p, to: closingIndex(open) ?? tokens.count), let pat = try? parsePattern() {
                     let pred = accept("WHERE") ? try expression() : nil
                     if acceptSymbol("}") { return Expr(.exists(pat, pred), ps) }
                 }
@@ -610,6 +717,26 @@ struct Parser {
         }
     }
 
+    /// Whether a clause keyword (other than a leading MATCH) appears between tokens `from` and
+    /// `to` outside nested brackets: then `EXISTS { … }` is a full subquery, and trying the
+    /// short form first would parse its body twice at every level of nesting.
+    mutating func hasClauseKeyword(from: Int, to: Int) -> Bool {
+        var k = from
+        while k < min(to, tokens.count) {
+            if case .symbol(let s) = tokens[k].kind, s == "(" || s == "[" || s == "{" {
+                k = (closingIndex(k) ?? tokens.count) + 1; continue
+            }
+            if let u = tokens[k].upper {
+                switch u {
+                case "RETURN", "WITH", "UNWIND", "CALL", "MATCH", "OPTIONAL", "UNION", "CREATE", "MERGE", "SET", "DELETE", "REMOVE": return true
+                default: break
+                }
+            }
+            k += 1
+        }
+        return false
+    }
+
     mutating func mapProjection(_ v: String, _ ps: SourcePosition) throws -> Expr {
         try expectSymbol("{")
         var items: [MapProjectionItem] = []
@@ -662,7 +789,7 @@ struct Parser {
         p += 1
         var pathVar: String? = nil
         if isNameToken(tok), peekSymbol(1, "=") { pathVar = try? variableName(); p += 1 }
-        if atSymbol("(") {
+        if atSymbol("("), mayStartPattern(p) {
             if let part = try? patternElement(pos), !part.steps.isEmpty, at("WHERE") || atSymbol("|") {
                 let pred = accept("WHERE") ? try expression() : nil
                 try expectSymbol("|")

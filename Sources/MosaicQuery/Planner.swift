@@ -7,8 +7,15 @@ public struct QueryLimits: Sendable {
     /// Polled while the query runs (every few thousand steps): true cancels it (Ctrl-C in
     /// the console), and nothing is written.
     public var isCancelled: (@Sendable () -> Bool)?
-    public init(maxSteps: Int = 200_000_000, timeout: Double? = nil, isCancelled: (@Sendable () -> Bool)? = nil) {
-        self.maxSteps = maxSteps; self.timeout = timeout; self.isCancelled = isCancelled
+    /// The memory the query may hold, in bytes (an estimate: the rows between clauses,
+    /// groups and collected values, shortestPath frontiers; one string or list may not
+    /// exceed what is left). Past it the query fails with ResourceLimit (MemoryLimit).
+    public var maxMemory: Int
+    /// The default memory budget: 1 GiB.
+    public static let defaultMaxMemory = 1 << 30
+    public init(maxSteps: Int = 200_000_000, timeout: Double? = nil, maxMemory: Int = QueryLimits.defaultMaxMemory,
+                isCancelled: (@Sendable () -> Bool)? = nil) {
+        self.maxSteps = maxSteps; self.timeout = timeout; self.maxMemory = maxMemory; self.isCancelled = isCancelled
     }
 }
 

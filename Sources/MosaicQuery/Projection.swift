@@ -104,6 +104,8 @@ struct Accumulator {
 /// a generic class looks its type metadata up each time one is made).
 protocol RowEvaluator: AnyObject {
     func eval(_ e: Expr, _ row: Row) throws -> QueryValue
+    /// Counts `bytes` more held against the query's memory budget.
+    func charge(_ bytes: Int, _ what: @autoclosure () -> String) throws
 }
 extension Executor: RowEvaluator {}
 
@@ -137,6 +139,7 @@ final class Aggregator {
         if k.isEmpty && !firstRows.isEmpty { g = 0 }
         else if let found = groupIndex[GroupKeys(values: k)] { g = found } else {
             g = firstRows.count
+            try ex.charge(QueryMemory.rowBytes(row) + 64 * (k.count + plan.aggregates.count), "groups")
             groupIndex[GroupKeys(values: k)] = g
             firstRows.append(row); keys.append(k)
             accs.append(Array(repeating: Accumulator(), count: plan.aggregates.count))
@@ -196,7 +199,9 @@ final class Aggregator {
             }
         case "min": if acc.best == nil || v.orderCompare(acc.best!) < 0 { acc.best = v }
         case "max": if acc.best == nil || v.orderCompare(acc.best!) > 0 { acc.best = v }
-        default: acc.values.append(v)
+        default:
+            try ex.charge(QueryMemory.valueBytes, "collected values")
+            acc.values.append(v)
         }
     }
 

@@ -82,7 +82,7 @@ public struct CompletionResult: Sendable, Equatable {
 /// after `.` or inside `{…}`, entity ids and names inside a string, and Lua names in Lua mode.
 public struct ConsoleCompleter: Sendable {
     public static let metaCommands = [
-        ":help", ":schema", ":show", ":why", ":explain", ":profile", ":params", ":as-of", ":known-by", ":valid-at", ":plugins",
+        ":help", ":schema", ":show", ":why", ":explain", ":profile", ":params", ":as-of", ":timeout", ":known-by", ":valid-at", ":plugins",
         ":run", ":infer", ":brief", ":lua", ":cypher", ":timing", ":format", ":quit",
     ]
 

@@ -12,7 +12,7 @@ final class ConsoleSession {
 
     /// What the console can ask of the engines; the CLI fills these in.
     struct Engines {
-        var query: ((_ text: String, _ params: [String: Value], _ graph: Graph, _ mode: QueryMode) throws -> ResultTable)?
+        var query: ((_ text: String, _ params: [String: Value], _ graph: Graph, _ mode: QueryMode, _ timeout: Double?) throws -> ResultTable)?
         var lua: ((_ chunk: String) throws -> String)?
         /// Whether a Lua chunk is whole (compiles, or fails for a reason other than `<eof>`).
         var luaIsComplete: (@Sendable (_ chunk: String) -> Bool)?
@@ -37,6 +37,8 @@ final class ConsoleSession {
     /// The other two clocks (`:known-by`, `:valid-at`).
     var view = ClockView()
     var params: [String: Value] = [:]
+    /// The time limit of each query, in seconds (`:timeout`; nil: none).
+    var timeout: Double?
     var colour: Bool
     var width: Int
     private(set) var failures = 0
@@ -158,6 +160,14 @@ final class ConsoleSession {
         case "cypher", "query":
             mode = .query
             return "query mode"
+        case "timeout":
+            if arg.isEmpty { return timeout.map { "queries stop after \(ConsoleSession.seconds($0))" } ?? "queries have no time limit" }
+            if arg == "off" || arg == "0" { timeout = nil; return "queries have no time limit" }
+            guard let t = Double(arg.hasSuffix("s") ? String(arg.dropLast()) : arg), t > 0, t.isFinite else {
+                throw CLIError("usage: :timeout SECONDS (e.g. :timeout 30, :timeout 0.5) or :timeout off")
+            }
+            timeout = t
+            return "queries stop after \(ConsoleSession.seconds(t))"
         case "timing":
             guard arg == "on" || arg == "off" else { throw CLIError("usage: :timing on|off") }
             timing = arg == "on"
@@ -187,7 +197,7 @@ final class ConsoleSession {
     func query(_ text: String, _ mode: QueryMode) throws -> String {
         guard !text.isEmpty else { throw CLIError("usage: :explain QUERY") }
         let started = Date()
-        var table = try need(engines.query, "queries")(text, params, try graph(), mode)
+        var table = try need(engines.query, "queries")(text, params, try graph(), mode, timeout)
         table.elapsedMilliseconds = timing ? Date().timeIntervalSince(started) * 1000 : nil
         return render(table, showFooter: true)
     }
@@ -229,6 +239,8 @@ final class ConsoleSession {
         return out
     }
 
+    static func seconds(_ t: Double) -> String { t == t.rounded() ? "\(Int(t)) s" : "\(t) s" }
+
     static let help = """
         Statements end with ';' or an empty line; an open string or bracket keeps the prompt open.
         Query mode speaks the Mosaic query language (openCypher style); :lua switches to Lua.
@@ -244,6 +256,7 @@ final class ConsoleSession {
           :plugins               list plugins;  :run PLUGIN  run one;  :infer  run inference
           :brief [REPORT]        render a briefing
           :lua [CHUNK]           Lua mode (sandbox with the kb API), or run one chunk; :cypher goes back
+          :timeout SECONDS       stop each query after this long (:timeout off; default query.timeout in mosaic.yaml)
           :format table|json|csv|lines     :timing on|off     :stats     :quit (or Ctrl-D)
         Ctrl-C cancels the statement being typed or the running query; Ctrl-R searches the history.
         """

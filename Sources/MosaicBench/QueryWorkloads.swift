@@ -92,13 +92,25 @@ enum QueryWorkloads {
                  summary: "\(n)-hop out-path count (\(how(prepared)) entity)") { ctx in
             let runner = try Runner(try ctx.graph(), n == 1 ? hop1Text : hop2Text, prepared: prepared)
             let ids = ctx.data.params.hopIDs
-            return try ctx.measure(ops: ids.count) {
+            var m = try ctx.measure(ops: ids.count) {
                 var total = 0
                 for id in ids { total += try runner.count(["id": .string(id)]) }
                 return String(total)
             }
+            // The same paths counted by claims (a path through a fact of k claims counts k
+            // times), as the peers count rows: untimed, to check against their figure.
+            if try ctx.graph().factStatistics.foldedClaims > 0 {
+                let weighted = try Runner(try ctx.graph(), n == 1 ? hop1ClaimsText : hop2ClaimsText, prepared: true)
+                var total = 0
+                for id in ids { total += try weighted.count(["id": .string(id)]) }
+                m.claimCheck = String(total)
+                m.details.append("paths counted through facts; through claims (as the peers count rows): \(total)")
+            }
+            return m
         }
     }
+    static let hop1ClaimsText = "MATCH (a {id: $id})-[r]->(b) RETURN coalesce(sum(size(claims(r))), 0)"
+    static let hop2ClaimsText = "MATCH (a {id: $id})-[r]->()-[s]->(c) RETURN coalesce(sum(size(claims(r)) * size(claims(s))), 0)"
 
     /// d: the filtered pattern for peers.py's 8 (country, window) pairs. A CSV `date` is the
     /// relation's valid time (validFrom = validTo). Check: the 8 counts as a list.

@@ -44,6 +44,9 @@ struct Workload: Sendable {
 struct Measurement {
     var runs: [Double]
     var check: String
+    /// The check counted by claims instead of facts (docs/facts.md), as the peers count rows;
+    /// set when the graph folds claims into facts, so the row can agree with the peers.
+    var claimCheck: String?
     var note: String = ""
     /// Extra lines printed under the row (secondary figures).
     var details: [String] = []

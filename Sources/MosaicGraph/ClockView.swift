@@ -1,6 +1,6 @@
 /// A reading of the graph by the other two clocks (transaction time is the store's as-of):
 /// - `knownBy`: what the reporting said by a date: an asserted claim counts when one of its
-///   sources was published by then (the source entity's `date`; a source with no date counts
+///   sources was published by then (the source entity's `date` or `published`; a source with no date counts
 ///   as always known) and shows only those sources; a derived claim counts when all its
 ///   sources were; a claim with no source counts always;
 /// - `validAt`: what held at a date: the facts whose valid time may include it.
@@ -37,7 +37,7 @@ extension Graph {
         func known(_ c: Citation, by date: PartialDate) -> Bool {
             let d: PartialDate?
             if let cached = published[c.source] { d = cached } else {
-                d = lookup(key: c.source).flatMap { node($0).property("date")?.dateValue }
+                d = publicationDate(ofSource: c.source)
                 published[c.source] = d
             }
             guard let d else { return true }

@@ -26,6 +26,20 @@ public struct SourceRecord: Sendable, Hashable {
 }
 
 extension Graph {
+    /// When a source was published: its entity's `date` (or `published`), a date or a text
+    /// that reads as one; nil when the KB does not say.
+    public func publicationDate(ofSource key: String) -> PartialDate? {
+        guard let n = lookup(key: key) else { return nil }
+        for name in ["date", "published"] {
+            switch node(n).property(name) {
+            case .date(let d)?: return d
+            case .string(let s)?: if let d = PartialDate(s) { return d }
+            default: continue
+            }
+        }
+        return nil
+    }
+
     /// The sources of a fact, claim by claim, in claim order.
     public func sourceRecords(ofFact r: Int32) -> [SourceRecord] {
         citations(ofFact: r).map { claim, c in
@@ -35,7 +49,7 @@ extension Graph {
             if let n = lookup(key: c.source) {
                 let node = self.node(n)
                 rec.title = node.property("title")?.stringValue ?? node.name
-                rec.date = node.property("date")?.dateValue
+                rec.date = publicationDate(ofSource: c.source)
                 if let t = relationTypeIDs["PUBLISHED_BY"], let p = outgoing(n, type: t).first {
                     let pub = self.node(relationships[Int(p)].target)
                     rec.publisher = pub.name ?? pub.key

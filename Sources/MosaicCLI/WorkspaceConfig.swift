@@ -37,6 +37,8 @@ struct WorkspaceConfig {
 
     var timezone = "UTC"
     var strict = false
+    /// kb/ and plugins/ entries (symlinks) may resolve outside the workspace.
+    var allowOutsideLinks = false
     var plugins: [String: PluginSettings] = [:]
     var catchUp = CatchUp.latest
     var jobs: [String: JobSettings] = [:]
@@ -66,6 +68,9 @@ struct WorkspaceConfig {
                 guard let tz = v.string, TimeZone(identifier: tz) != nil else { throw fail(v, "timezone must be an IANA zone such as Europe/Paris") }
                 c.timezone = tz
             case "strict": c.strict = v.bool ?? false
+            case "allow_outside_links":
+                guard let b = v.bool else { throw fail(v, "allow_outside_links takes true or false") }
+                c.allowOutsideLinks = b
             case "plugins":
                 for (pk, pv) in v.mapping ?? [:] {
                     var s = PluginSettings()
@@ -110,7 +115,7 @@ struct WorkspaceConfig {
                     default: throw fail(sk, "unknown schedule setting '\(sk.string ?? "")' (catch_up, jobs)")
                     }
                 }
-            default: throw fail(k, "unknown setting '\(k.string ?? "")' (timezone, strict, plugins, schedule)")
+            default: throw fail(k, "unknown setting '\(k.string ?? "")' (timezone, strict, allow_outside_links, plugins, schedule)")
             }
         }
         return c

@@ -370,8 +370,11 @@ public final class Store: @unchecked Sendable {
             let nextStatement = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0) + 1
             var tx = StoreTransaction(db: db, id: next, nextStatement: nextStatement)
             tx.time = now
+            var trace = PhaseTrace("write")
             let result = try body(&tx)
+            trace.mark("statements")
             try tx.finish()
+            trace.mark("text index")
             guard tx.wroteSomething else { return (next - 1, false, [], [], result) }
             try db.execute(sql: "INSERT INTO tx (id, at, origin, note) VALUES (?, ?, ?, ?)",
                            arguments: [next, now.timeIntervalSince1970, origin.description, note])

@@ -120,6 +120,25 @@ final class StoreHardeningTests: XCTestCase {
         XCTAssertEqual(try store.markAbandonedRuns(at: Date()).count, 0)
     }
 
+    // MARK: - read-only
+
+    func testAWriteToAStoreThatCannotBeWrittenSaysSoInOneLine() throws {
+        let store = try Store.inMemory()
+        try store.write(origin: .system("test")) { tx in
+            try tx.assert(StatementDraft(subject: "e", kind: .entity(type: "Thing"), meta: meta()))
+        }
+        // What a read-only file or folder does to SQLite, on a store this test can make.
+        try store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 1") }
+        XCTAssertThrowsError(try store.write(origin: .system("test")) { tx in
+            try tx.assert(StatementDraft(subject: "f", kind: .entity(type: "Thing"), meta: meta()))
+        }) { error in
+            guard case StoreError.readOnly = error else { return XCTFail("\(error)") }
+            XCTAssertFalse("\(error)".contains("INSERT"), "no SQL text: \(error)")
+            XCTAssertFalse("\(error)".contains("\n"))
+        }
+        XCTAssertEqual(store.graph.liveNodeCount, 1, "reads still work")
+    }
+
     // MARK: - validation
 
     func testQueryWritesAreValidatedBeforeCommit() throws {

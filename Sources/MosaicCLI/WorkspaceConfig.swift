@@ -8,6 +8,7 @@ import Yams
 /// ```yaml
 /// timezone: Europe/Paris          # default zone for schedules
 /// strict: false                   # query and plugin writes must fit kb/schema.yaml
+/// allow_outside_links: false      # kb/ and plugins/ links may resolve outside the workspace
 /// plugins:
 ///   syria_bases:
 ///     enabled: true

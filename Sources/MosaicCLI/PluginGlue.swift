@@ -20,6 +20,7 @@ enum PluginGlue {
         // RunCommand's, sets the flag; the Lua watchdog polls it)
         r.isCancelled = { LineEditor.interruptFlag != 0 }
         let config = try WorkspaceConfig.load(ws.root)
+        r.allowOutsideLinks = config.allowOutsideLinks
         for (name, s) in config.plugins {
             var l = LuaLimits.default
             if let t = s.timeMilliseconds { l.timeout = .milliseconds(t) }

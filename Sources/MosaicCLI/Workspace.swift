@@ -35,15 +35,38 @@ public final class Workspace {
         }
         let store: Store
         do {
-            store = try Store.open(path: root.appendingPathComponent(".mosaic/store.sqlite").path)
+            store = try Store.open(path: storePath(root))
         } catch {
             throw CLIError("error: \(error)")
         }
         let ws = Workspace(root: root, store: store)
+        ws.allowOutsideLinks = (try? WorkspaceConfig.load(root))?.allowOutsideLinks ?? false
         InferenceGlue.install(store)
-        if loadKB { try ws.loadKBIfChanged(quiet: true, strict: strictKB) } else { ws.applySchema() }
+        // Runs a killed process left `running` are marked interrupted (a read when none is;
+        // a read-only store keeps them as they are).
+        if let abandoned = try? store.markAbandonedRuns(at: Date()), !abandoned.isEmpty {
+            FileHandle.standardError.write(Data("note: \(abandoned.count) run\(abandoned.count == 1 ? "" : "s") left running by a process that ended marked interrupted (mosaic runs lists them)\n".utf8))
+        }
+        if loadKB {
+            do { try ws.loadKBIfChanged(quiet: true, strict: strictKB) } catch let e as StoreError { throw CLIError("error: \(e)") }
+        } else { ws.applySchema() }
         return ws
     }
+
+    /// Where a workspace's store lives.
+    static func storePath(_ root: URL) -> String { root.appendingPathComponent(".mosaic/store.sqlite").path }
+
+    /// Whether kb/ and plugins/ entries may resolve outside the workspace (mosaic.yaml
+    /// `allow_outside_links: true`); refused by default.
+    public internal(set) var allowOutsideLinks = false
+
+    /// A kb/ loader for this workspace, with its settings.
+    func kbLoader() -> KBLoader {
+        var loader = KBLoader(workspace: root, store: store)
+        loader.allowOutsideLinks = allowOutsideLinks
+        return loader
+    }
+
 
     /// Loads kb/ into the store when its files changed since the last load. When kb/ has
     /// errors: with `strict`, throws them all (as `check` and `load` do); otherwise keeps
@@ -89,7 +112,7 @@ public final class Workspace {
     /// as loaded, i.e. kb/schema.yaml when kb/ loaded, else the copy kept by the last load
     /// (the file as it reads now when there is no copy and it is valid).
     func applySchema() {
-        let loader = KBLoader(workspace: root, store: store)
+        let loader = kbLoader()
         let schema = kbErrors == nil ? (loader.currentSchema() ?? loader.loadedSchema()) : (loader.loadedSchema() ?? loader.currentSchema())
         store.factRules = schema?.factRules ?? FactRules()
     }

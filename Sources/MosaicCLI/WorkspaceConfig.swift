@@ -8,6 +8,7 @@ import Yams
 /// ```yaml
 /// timezone: Europe/Paris          # default zone for schedules
 /// strict: false                   # query and plugin writes must fit kb/schema.yaml
+/// allow_outside_links: false      # kb/ and plugins/ links may resolve outside the workspace
 /// plugins:
 ///   syria_bases:
 ///     enabled: true
@@ -40,6 +41,8 @@ struct WorkspaceConfig {
 
     var timezone = "UTC"
     var strict = false
+    /// kb/ and plugins/ entries (symlinks) may resolve outside the workspace.
+    var allowOutsideLinks = false
     var plugins: [String: PluginSettings] = [:]
     var catchUp = CatchUp.latest
     var jobs: [String: JobSettings] = [:]
@@ -73,6 +76,9 @@ struct WorkspaceConfig {
                 guard let tz = v.string, TimeZone(identifier: tz) != nil else { throw fail(v, "timezone must be an IANA zone such as Europe/Paris") }
                 c.timezone = tz
             case "strict": c.strict = v.bool ?? false
+            case "allow_outside_links":
+                guard let b = v.bool else { throw fail(v, "allow_outside_links takes true or false") }
+                c.allowOutsideLinks = b
             case "plugins":
                 for (pk, pv) in v.mapping ?? [:] {
                     var s = PluginSettings()
@@ -131,7 +137,7 @@ struct WorkspaceConfig {
                     default: throw fail(qk, "unknown query setting '\(qk.string ?? "")' (timeout, memory_mb)")
                     }
                 }
-            default: throw fail(k, "unknown setting '\(k.string ?? "")' (timezone, strict, plugins, schedule, query)")
+            default: throw fail(k, "unknown setting '\(k.string ?? "")' (timezone, strict, allow_outside_links, plugins, schedule, query)")
             }
         }
         return c

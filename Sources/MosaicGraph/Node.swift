@@ -12,7 +12,11 @@ public struct Node: Sendable {
     public var labels: [String]
     /// The property values, each with its statement, in the order they were set: one small
     /// array instead of two hash tables per node (a node has a handful of properties).
-    public internal(set) var entries: [Entry]
+    public private(set) var entries: [Entry]
+    /// Position of each entry by name, kept only for a node with many properties
+    /// (`indexThreshold` or more): a plugin that sets 20,000 properties of one entity must
+    /// not scan the array for each of them. nil for the usual handful (no hash table per node).
+    private var entryIndex: [String: Int]?
     /// The entity statement (`key` is a `labels[0]`), and one per extra label.
     public var statement: Int64
     public var labelStatements: [String: Int64]
@@ -22,22 +26,31 @@ public struct Node: Sendable {
                 labelStatements: [String: Int64] = [:], alive: Bool = true) {
         self.key = key; self.labels = labels; self.entries = entries; self.statement = statement
         self.labelStatements = labelStatements; self.alive = alive
+        if entries.count >= Node.indexThreshold { rebuildEntryIndex() }
     }
+
+    /// How many properties a node has before it keeps an index of them by name.
+    static let indexThreshold = 16
 
     public var type: String { labels.first ?? "" }
     public var isAnonymous: Bool { key.hasPrefix("_:") }
     public var name: String? { property("name")?.stringValue }
     public var aliases: [String] { property("aliases")?.listValue?.compactMap(\.stringValue) ?? [] }
 
-    /// The value of one property (a linear scan of a handful of entries).
-    public func property(_ name: String) -> Value? {
-        for e in entries where e.name == name { return e.value }
+    /// Where the entry named `name` is: a linear scan of a handful of entries, the index
+    /// for a node with many.
+    private func entryPosition(_ name: String) -> Int? {
+        if let entryIndex { return entryIndex[name] }
+        for i in entries.indices where entries[i].name == name { return i }
         return nil
+    }
+    /// The value of one property.
+    public func property(_ name: String) -> Value? {
+        entryPosition(name).map { entries[$0].value }
     }
     /// The statement behind one property value.
     public func propertyStatement(_ name: String) -> Int64? {
-        for e in entries where e.name == name { return e.statement }
-        return nil
+        entryPosition(name).map { entries[$0].statement }
     }
     /// The property values by name (builds a dictionary: prefer `property(_:)` in loops).
     public var properties: [String: Value] {
@@ -51,13 +64,46 @@ public struct Node: Sendable {
     /// Sets or (with nil) removes a property; returns the value it replaced.
     @discardableResult
     mutating func setEntry(_ name: String, _ value: Value?, statement: Int64) -> Value? {
-        if let i = entries.firstIndex(where: { $0.name == name }) {
+        if let i = entryPosition(name) {
             let old = entries[i].value
-            if let value { entries[i].value = value; entries[i].statement = statement } else { entries.remove(at: i) }
+            if let value {
+                entries[i].value = value; entries[i].statement = statement
+            } else {
+                entries.remove(at: i)
+                // The positions after it moved down by one (removing many: `removeEntries`).
+                if entryIndex != nil { rebuildEntryIndex() }
+            }
             return old
         }
-        if let value { entries.append(Entry(name: name, value: value, statement: statement)) }
+        if let value {
+            entries.append(Entry(name: name, value: value, statement: statement))
+            if entryIndex != nil {
+                entryIndex![name] = entries.count - 1
+            } else if entries.count >= Node.indexThreshold {
+                rebuildEntryIndex()
+            }
+        }
         return nil
+    }
+
+    /// Removes the entries named in `names` in one pass; returns them (in entry order).
+    mutating func removeEntries(_ names: Set<String>) -> [Entry] {
+        var removed: [Entry] = []
+        entries.removeAll { e in
+            guard names.contains(e.name) else { return false }
+            removed.append(e)
+            return true
+        }
+        if !removed.isEmpty { rebuildEntryIndex() }
+        return removed
+    }
+
+    private mutating func rebuildEntryIndex() {
+        guard entries.count >= Node.indexThreshold else { entryIndex = nil; return }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(entries.count)
+        for (i, e) in entries.enumerated() { index[e.name] = i }
+        entryIndex = index
     }
 }
 

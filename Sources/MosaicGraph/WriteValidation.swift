@@ -25,6 +25,7 @@ public enum WriteValidation {
     /// - entity ids: no `/` or `\` and no leading `.` (ids name files in exports: "../x");
     /// - types and relation types: no whitespace at all (they are written bare in queries).
     public static func checkIdentifier(_ text: String, as kind: IdentifierKind) -> String? {
+        if isPlainASCII(text, kind) { return nil }
         let what = kind.rawValue
         if text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) {
             return text.isEmpty ? "\(what) must not be empty" : "\(what) must not be only whitespace"
@@ -97,6 +98,21 @@ public enum WriteValidation {
             return checkIdentifier(type, as: .relationType) ?? checkIdentifier(target, as: .entityID)
                 ?? checkValue(.map(props))
         }
+    }
+
+    /// The common case, decided on the bytes (a bulk import checks millions of identifiers):
+    /// printable ASCII without spaces, within the length limit, and for entity ids no `/`,
+    /// `\` or leading `.`. Anything else goes through the full checks.
+    private static func isPlainASCII(_ text: String, _ kind: IdentifierKind) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !bytes.isEmpty, bytes.count <= maxIdentifierLength else { return false }
+            if kind == .entityID && bytes[0] == UInt8(ascii: ".") { return false }
+            for b in bytes {
+                guard b > 0x20 && b < 0x7F else { return false }
+                if kind == .entityID && (b == UInt8(ascii: "/") || b == UInt8(ascii: "\\")) { return false }
+            }
+            return true
+        } ?? false
     }
 
     private static func isControl(_ c: Unicode.Scalar) -> Bool {

@@ -21,6 +21,11 @@ struct KBCompiler {
 
     func origin(_ file: String, _ pos: Pos) -> Origin { .file(path: file, line: pos.line) }
 
+    /// Reports what `WriteValidation` (the rules every write path applies) found, if anything.
+    private mutating func check(_ problem: String?, _ file: String, _ pos: Pos) {
+        if let problem { error(file, pos, "\(problem); fix the value in the file") }
+    }
+
     /// The statements of one file (only meaningful when no diagnostics were added).
     mutating func compile(_ file: ParsedFile) -> [StatementDraft] {
         var drafts: [StatementDraft] = []
@@ -31,6 +36,8 @@ struct KBCompiler {
                 error(path, e.typePos, "unknown entity type '\(e.type)'\(Suggest.hint(e.type, entityTypes)); declare it under entity_types in kb/schema.yaml")
             }
             checkSources(e.options, path, e.pos, what: "entity '\(e.id)'", isSource: e.isSource)
+            check(WriteValidation.checkIdentifier(e.id, as: .entityID), path, e.pos)
+            for l in e.labels { check(WriteValidation.checkIdentifier(l, as: .label), path, e.pos) }
             drafts.append(StatementDraft(subject: e.id, kind: .entity(type: e.type), meta: e.options.meta(origin: origin(path, e.pos))))
             for l in e.labels {
                 drafts.append(StatementDraft(subject: e.id, kind: .label(l), meta: e.options.meta(origin: origin(path, e.pos))))
@@ -44,6 +51,7 @@ struct KBCompiler {
                     error(path, p.keyPos ?? p.pos, "property '\(p.name)' is not declared for \(e.type)\(Suggest.hint(p.name, names + Array(KBSchemaParser.builtinProperties.keys))); add it under entity_types.\(e.type).properties in kb/schema.yaml")
                 }
                 guard let v = value(p.node, declared, path, "property '\(p.name)' of '\(e.id)'") else { continue }
+                check(WriteValidation.checkIdentifier(p.name, as: .propertyName) ?? WriteValidation.checkValue(v), path, p.keyPos ?? p.pos)
                 checkSources(p.options, path, p.pos, what: "property '\(p.name)' of '\(e.id)'", isSource: e.isSource)
                 drafts.append(StatementDraft(subject: e.id, kind: .property(name: p.name, value: v), meta: p.options.meta(origin: origin(path, p.pos))))
             }
@@ -78,7 +86,10 @@ struct KBCompiler {
                     error(path, Pos(node), "'denied' is an option of the relation, not a property: write {denied: true} beside since/source")
                     continue
                 }
-                if let v = value(node, rt.properties[name], path, "property '\(name)' of \(r.type)") { props[name] = v }
+                if let v = value(node, rt.properties[name], path, "property '\(name)' of \(r.type)") {
+                    check(WriteValidation.checkIdentifier(name, as: .propertyName) ?? WriteValidation.checkValue(v), path, Pos(node))
+                    props[name] = v
+                }
             }
             if r.denied { props["denied"] = .bool(true) }
             checkSources(r.options, path, r.pos, what: "\(r.subject) \(r.type) \(r.object)", isSource: false)
@@ -109,6 +120,10 @@ struct KBCompiler {
         if sources.isEmpty && schema.requireSources && !isSource {
             error(path, pos, "\(what) cites no source; add source: ARTICLE-ID here or under the file's defaults:")
         }
+        for c in sources {
+            if let note = c.note { check(WriteValidation.checkValue(.string(note)).map { "note: \($0)" }, path, pos) }
+        }
+        if let note = o.note { check(WriteValidation.checkValue(.string(note)).map { "note: \($0)" }, path, pos) }
         for c in sources where known[c.source] == nil {
             error(path, pos, "\(what) cites '\(c.source)', which is not declared\(Suggest.hint(c.source, Array(known.keys))); add it under sources:")
         }

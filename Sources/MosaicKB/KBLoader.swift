@@ -22,6 +22,9 @@ public struct KBLoader {
 
     public let root: URL
     public let store: Store
+    /// Whether kb/ (or a file in it) may be a link that resolves outside the workspace
+    /// (mosaic.yaml `allow_outside_links: true`); refused by default.
+    public var allowOutsideLinks = false
 
     /// `root` is the workspace (the folder holding kb/).
     public init(workspace root: URL, store: Store) {
@@ -42,6 +45,21 @@ public struct KBLoader {
             if !url.lastPathComponent.hasPrefix(".") { out.append(rel) }
         }
         return out.sorted()
+    }
+
+    /// Refuses kb/, or a file in it, that resolves outside the workspace (a symlink to
+    /// another folder), unless `allowOutsideLinks`: the KB is what the workspace holds.
+    func checkLinks(_ paths: [String]) throws {
+        guard !allowOutsideLinks else { return }
+        let base = root.resolvingSymlinksInPath().path
+        var diags: [KBDiagnostic] = []
+        for p in ["kb"] + paths {
+            let resolved = root.appendingPathComponent(p).resolvingSymlinksInPath().path
+            guard resolved != base && !resolved.hasPrefix(base + "/") else { continue }
+            diags.append(KBDiagnostic(file: p, line: 1, column: 1, message: "resolves outside the workspace (to \(resolved)); refused: move it into the workspace, or set allow_outside_links: true in mosaic.yaml"))
+            if p == "kb" { break }
+        }
+        if !diags.isEmpty { throw KBError(diags) }
     }
 
     func read(_ path: String) throws -> String {
@@ -118,6 +136,7 @@ public struct KBLoader {
 
     /// Validates the whole kb/ folder (every file), writing nothing.
     public func check() throws -> (files: Int, statements: Int) {
+        try checkLinks(files())
         let (schema, _) = try schema()
         let paths = files().filter { $0 != KBLoader.schemaPath }
         var parsed: [ParsedFile] = []
@@ -167,6 +186,7 @@ public struct KBLoader {
     public func load(force: Bool = false) throws -> Report? {
         let stored = try store.kbFileHashes()
         let paths = files()
+        try checkLinks(paths)
         let (schema, schemaText) = try schema()
         let schemaHash = fingerprint(KBLoader.schemaPath) + "-h" + KBLoader.contentHash(schemaText)
         let schemaChanged = force || stored[KBLoader.schemaPath] != schemaHash

@@ -20,7 +20,10 @@ public struct BulkImporter: Sendable {
 
     /// A node row: its entity, extra labels and property statements in insert order (name,
     /// aliases, then the other properties by name).
-    struct NodeRow: Sendable { var id, type, origin: String; var labels: [String]; var properties: [(String, Value)] }
+    struct NodeRow: Sendable {
+        var id, type, origin: String; var labels: [String]; var properties: [(String, Value)]
+        var file: String; var line: Int
+    }
     struct EdgeRow: Sendable {
         var src, dst, type: String; var meta: StatementMeta; var props: [String: Value]; var originText: String
         var file: String; var line: Int
@@ -178,8 +181,18 @@ public struct BulkImporter: Sendable {
                     guard let v = Double(c), (0...1).contains(v) else { throw StoreError.badImport(file: path, line: line, message: "confidence must be a number from 0 to 1") }
                     meta.confidence = v
                 }
-                edges.append(EdgeRow(src: try need(.src), dst: try need(.dst), type: try need(.type), meta: meta, props: props,
-                                     originText: originText, file: path, line: line))
+                let row = EdgeRow(src: try need(.src), dst: try need(.dst), type: try need(.type), meta: meta, props: props,
+                                  originText: originText, file: path, line: line)
+                if let problem = WriteValidation.checkIdentifier(row.type, as: .relationType)
+                    ?? meta.sources.lazy.compactMap({ c in
+                        WriteValidation.checkIdentifier(c.source, as: .entityID).map { "source: \($0)" }
+                            ?? c.note.flatMap { WriteValidation.checkValue(.string($0)).map { "note: \($0)" } }
+                    }).first
+                    ?? (props.isEmpty ? nil : WriteValidation.checkValue(.map(props))) {
+                    // (The ends are entities this import or the store holds: the snapshot builder checks them.)
+                    throw StoreError.badImport(file: path, line: line, message: problem)
+                }
+                edges.append(row)
             } else {
                 let split: (String?) -> [String] = { $0?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
                 var properties: [(String, Value)] = []
@@ -189,8 +202,17 @@ public struct BulkImporter: Sendable {
                 for (k, v) in props.sorted(by: { $0.key < $1.key }) where !v.isNull {
                     properties.append((k, v))
                 }
-                nodes.append(NodeRow(id: try need(.id), type: try need(.type), origin: originText,
-                                     labels: split(field(.labels)), properties: properties))
+                let row = NodeRow(id: try need(.id), type: try need(.type), origin: originText,
+                                  labels: split(field(.labels)), properties: properties, file: path, line: line)
+                if let problem = WriteValidation.checkIdentifier(row.id, as: .entityID)
+                    ?? WriteValidation.checkIdentifier(row.type, as: .entityType)
+                    ?? row.labels.lazy.compactMap({ WriteValidation.checkIdentifier($0, as: .label) }).first
+                    ?? row.properties.lazy.compactMap({ name, value in
+                        WriteValidation.checkIdentifier(name, as: .propertyName) ?? WriteValidation.checkValue(value)
+                    }).first {
+                    throw StoreError.badImport(file: path, line: line, message: problem)
+                }
+                nodes.append(row)
             }
         }
         return (nodes, edges)
@@ -275,6 +297,13 @@ public struct BulkImporter: Sendable {
             var nodeIndex: [Int32] = []
             nodeIndex.reserveCapacity(rows.nodes.count)
             for n in rows.nodes {
+                // An id the store (or an earlier row) holds with another type is an error: loading
+                // it would add the row's type as a label to a different entity.
+                if let existing = g.lookup(key: n.id), g.node(existing).alive, g.node(existing).type != n.type {
+                    failure = .badImport(file: n.file, line: n.line, message: "entity '\(n.id)' already exists with type \(g.node(existing).type), "
+                                         + "not \(n.type) (give the row another id, or its existing type)")
+                    return
+                }
                 nodeIndex.append(g.loadNode(key: n.id, type: n.type, statement: id))
                 id += 1 + Int64(n.labels.count + n.properties.count)
             }

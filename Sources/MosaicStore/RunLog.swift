@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MosaicGraph
 
 /// The record of plugin and report runs (the scheduler's history and "since last run").
 public struct RunRecord: Sendable, Hashable {
@@ -38,11 +39,45 @@ extension Store {
         }
     }
 
+    /// The process that runs each `running` row, so that the next start can tell a run whose
+    /// process died (kill -9, a crash, a power cut) from one still running elsewhere.
+    static func registerRunOwner(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v5-run-owner") { db in
+            try db.execute(sql: "ALTER TABLE run ADD COLUMN pid INTEGER")
+        }
+    }
+
+    /// Marks interrupted the runs left `running` by processes that are gone (a row without
+    /// a process id, from before v5, counts as gone); runs of live processes, this one
+    /// included, are left alone. Returns the runs marked. A no-op read when none is running.
+    @discardableResult
+    public func markAbandonedRuns(at: Date) throws -> [RunRecord] {
+        let running = try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, pid FROM run WHERE status = 'running'").map { ($0[0] as Int64, $0[1] as Int32?) }
+        }
+        let me = getpid()
+        let dead = running.filter { _, pid in
+            guard let pid else { return true }
+            if pid == me { return false }
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }.map(\.0)
+        guard !dead.isEmpty else { return [] }
+        let list = Value.list(dead.map(Value.int)).encoded
+        try writer.write { db in
+            try db.execute(sql: """
+                UPDATE run SET status = 'interrupted', ended = ?,
+                    error = coalesce(error, 'the process running it ended before it finished (killed or crashed)')
+                WHERE status = 'running' AND id IN (SELECT value FROM json_each(?))
+                """, arguments: [at.timeIntervalSince1970, list])
+        }
+        return try runs(where: "id IN (SELECT value FROM json_each(?))", [list])
+    }
+
     /// Records that a run started; returns its id.
     public func beginRun(job: String, scheduledFor: Date?, transaction: Int64, at: Date) throws -> Int64 {
         try writer.write { db in
-            try db.execute(sql: "INSERT INTO run (job, scheduled_for, started, status, kb_tx) VALUES (?, ?, ?, 'running', ?)",
-                           arguments: [job, scheduledFor?.timeIntervalSince1970, at.timeIntervalSince1970, transaction])
+            try db.execute(sql: "INSERT INTO run (job, scheduled_for, started, status, kb_tx, pid) VALUES (?, ?, ?, 'running', ?, ?)",
+                           arguments: [job, scheduledFor?.timeIntervalSince1970, at.timeIntervalSince1970, transaction, getpid()])
             return db.lastInsertedRowID
         }
     }

@@ -43,6 +43,7 @@ public final class Store: @unchecked Sendable {
     public static func open(path: String) throws -> Store {
         _ = Store.sqliteConfigured
         let dir = (path as NSString).deletingLastPathComponent
+        if let problem = Store.notAStoreReason(path) { throw StoreError.notAStore(path: path, reason: problem) }
         do {
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             var config = Configuration()
@@ -55,9 +56,46 @@ public final class Store: @unchecked Sendable {
             return try Store(writer: pool, path: path)
         } catch let e as StoreError {
             throw e
+        } catch let e as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(e.resultCode) {
+            throw StoreError.notAStore(path: path, reason: "SQLite says: \(e.message ?? "\(e.resultCode)")")
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_READONLY || e.resultCode == .SQLITE_CANTOPEN
+                    && !FileManager.default.isWritableFile(atPath: dir) {
+            throw StoreError.readOnly(path: path)
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "\(error)")
         }
+    }
+
+    /// Why the file at `path` cannot be a store, or nil (a missing file is a new store).
+    /// Checked before SQLite sees it: SQLite takes an empty file for an empty database and
+    /// would make a fresh store of it, losing what the file held without a word.
+    static func notAStoreReason(_ path: String) -> String? {
+        guard let attrs = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        if attrs[.type] as? FileAttributeType == .typeDirectory { return "it is a folder" }
+        let size = (attrs[.size] as? NSNumber)?.intValue ?? 0
+        if size == 0 { return "the file is empty (0 bytes): it was truncated, or never written" }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }  // permissions: SQLite says
+        defer { try? handle.close() }
+        let header = handle.readData(ofLength: 16)
+        if header != Data("SQLite format 3\0".utf8) { return "it is not an SQLite database (its first bytes are not SQLite's header)" }
+        return nil
+    }
+
+    /// Moves a store's files (the database, its WAL and shared memory, the snapshot file)
+    /// aside, to `NAME.set-aside-TIMESTAMP…`, so that the next open starts an empty store.
+    /// Returns the new name of the database file, or nil when there was none.
+    public static func setAside(path: String, now: Date = Date()) throws -> String? {
+        let fm = FileManager.default
+        let stamp = ISO8601DateFormatter().string(from: now).replacingOccurrences(of: ":", with: "")
+        var moved: String?
+        for suffix in ["", "-wal", "-shm", "-snapshot"] where fm.fileExists(atPath: path + suffix) {
+            var target = "\(path).set-aside-\(stamp)\(suffix)"
+            var n = 1
+            while fm.fileExists(atPath: target) { n += 1; target = "\(path).set-aside-\(stamp)-\(n)\(suffix)" }
+            try fm.moveItem(atPath: path + suffix, toPath: target)
+            if suffix.isEmpty { moved = target }
+        }
+        return moved
     }
 
     /// A store that lives in memory only (tests, scratch work).
@@ -72,6 +110,12 @@ public final class Store: @unchecked Sendable {
     init(writer: any DatabaseWriter, path: String?) throws {
         self.writer = writer
         self.path = path
+        if let path {
+            let tables = try writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+            if !tables.isEmpty && !tables.contains("statement") {
+                throw StoreError.notAStore(path: path, reason: "it is an SQLite database of another program (no statement log)")
+            }
+        }
         try Store.migrator.migrate(writer)
         current = try openSnapshot()
     }
@@ -156,6 +200,7 @@ public final class Store: @unchecked Sendable {
         registerRunLog(&m)
         registerDerivationMigration(&m)
         registerTextBacklog(&m)
+        registerRunOwner(&m)
         return m
     }
 
@@ -311,13 +356,25 @@ public final class Store: @unchecked Sendable {
     private func transact<R>(origin: Origin, note: String?, _ body: (inout StoreTransaction) throws -> R) throws
         -> (id: Int64, wrote: Bool, asserted: [Int64], retracted: [Int64], result: R) {
         let now = clock()
+        do {
+            return try transactBody(now: now, origin: origin, note: note, body)
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_READONLY {
+            throw StoreError.readOnly(path: path ?? "in memory")
+        }
+    }
+
+    private func transactBody<R>(now: Date, origin: Origin, note: String?, _ body: (inout StoreTransaction) throws -> R) throws
+        -> (id: Int64, wrote: Bool, asserted: [Int64], retracted: [Int64], result: R) {
         return try writer.write { db in
             let next = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0) + 1
             let nextStatement = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0) + 1
             var tx = StoreTransaction(db: db, id: next, nextStatement: nextStatement)
             tx.time = now
+            var trace = PhaseTrace("write")
             let result = try body(&tx)
+            trace.mark("statements")
             try tx.finish()
+            trace.mark("text index")
             guard tx.wroteSomething else { return (next - 1, false, [], [], result) }
             try db.execute(sql: "INSERT INTO tx (id, at, origin, note) VALUES (?, ?, ?, ?)",
                            arguments: [next, now.timeIntervalSince1970, origin.description, note])
@@ -393,16 +450,22 @@ public final class Store: @unchecked Sendable {
     /// Returns false (leaving `g` half changed) for what it cannot apply in place:
     /// retractions of entities, labels or relation properties; the caller then rebuilds.
     static func apply(added: [MosaicGraph.Statement], closed: [MosaicGraph.Statement], to g: inout Graph) -> Bool {
+        // Closed properties are removed node by node in one pass each (a run that replaces
+        // 20,000 properties of one entity must not shift its property array 20,000 times).
+        var closedProperties: [Int32: Set<String>] = [:]
         for s in closed {
             switch s.kind {
             case .relation:
                 if let r = g.relationship(statement: s.id), g.relationship(r).believed { g.retractClaim(r) }
             case .property(let name, _):
-                if let n = g.lookup(key: s.subject), g.node(n).propertyStatement(name) == s.id { g.setProperty(n, name, nil) }
+                if let n = g.lookup(key: s.subject), g.node(n).propertyStatement(name) == s.id {
+                    closedProperties[n, default: []].insert(name)
+                }
             default:
                 return false
             }
         }
+        for (n, names) in closedProperties.sorted(by: { $0.key < $1.key }) { g.unloadProperties(n, names) }
         // Entities first, then labels and properties, then relations (in statement order, as the
         // snapshot keeps them), then relation properties: a file may state a relation before
         // the entity it names.
@@ -433,12 +496,28 @@ public final class Store: @unchecked Sendable {
     @discardableResult
     public func commit(_ graph: Graph, changes: [GraphChange], origin: Origin, note: String? = nil) throws -> Int64 {
         guard !changes.isEmpty else { return lastTransaction }
+        for case .assert(let st) in changes {
+            if let problem = Store.validationProblem(st.draft) { throw StoreError.invalidWrite(problem) }
+        }
         let base = self.graph.transaction
         guard graph.transaction == base else {
             throw StoreError.conflict("it was read at transaction \(graph.transaction), the store is at \(base)")
         }
         let tx = try write(origin: origin, note: note) { tx in try tx.apply(changes) }
         return tx
+    }
+
+    /// What `WriteValidation` finds wrong with a statement a query wrote, if anything. An
+    /// entity statement may have no type: a query's `CREATE (n)` makes a node without labels.
+    static func validationProblem(_ d: StatementDraft) -> String? {
+        if case .entity(let type) = d.kind, type.isEmpty {
+            return WriteValidation.checkIdentifier(d.subject, as: .entityID)
+        }
+        if let p = WriteValidation.checkDraft(d) { return p }
+        for c in d.meta.sources {
+            if let p = WriteValidation.checkIdentifier(c.source, as: .entityID) { return "source: \(p)" }
+        }
+        return nil
     }
 
     /// Rebuilds the snapshot from the statement log.

@@ -12,6 +12,13 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case conflict(String)
     case badImport(file: String, line: Int, message: String)
     case locked(path: String)
+    /// The file is there but is not a store (empty, not SQLite, another program's database,
+    /// damaged): nothing is rebuilt behind the analyst's back.
+    case notAStore(path: String, reason: String)
+    /// A write refused by `WriteValidation` (what, and why).
+    case invalidWrite(String)
+    /// The store's files cannot be written (permissions, a read-only volume).
+    case readOnly(path: String)
 
     public var description: String {
         switch self {
@@ -21,6 +28,12 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         case .conflict(let m): "the knowledge base changed while this write was prepared: \(m). Run it again."
         case .badImport(let f, let l, let m): "\(f):\(l): \(m)"
         case .locked(let p): "the store \(p) is busy with another writer; try again when it finishes"
+        case .notAStore(let p, let r):
+            "\(p) cannot be opened as a store: \(r). Nothing was changed. Restore the file from a backup, or run "
+                + "`mosaic load --rebuild` to set it aside and start again from kb/ (what is not in kb/, such as imports, "
+                + "plugin writes and run history, stays in the set-aside file)"
+        case .invalidWrite(let m): "write refused: \(m)"
+        case .readOnly(let p): "the store \(p) is read-only (check the permissions of the .mosaic/ folder and its files); reads work, writes and kb/ loads do not"
         }
     }
 }

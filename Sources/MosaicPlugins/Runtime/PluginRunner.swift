@@ -73,6 +73,9 @@ public final class PluginRunner: @unchecked Sendable {
     public var limitsByPlugin: [String: LuaLimits] = [:]
     /// Write budgets per plugin name (mosaic.yaml `limits.writes`); others get the options'.
     public var writeBudgetByPlugin: [String: Int] = [:]
+    /// Whether a plugin file or folder may be a link that resolves outside the workspace
+    /// (mosaic.yaml `allow_outside_links: true`); such a plugin is refused by default.
+    public var allowOutsideLinks = false
     /// Polled while a plugin's Lua code runs: true interrupts the run (the CLI's Ctrl-C).
     public var isCancelled: (@Sendable () -> Bool)?
     /// Relations by type, shared by this runner's runs over the same graph.
@@ -192,6 +195,14 @@ public final class PluginSession {
         self.name = name
         self.file = file
         let url = runner.workspace.appendingPathComponent(file)
+        if !runner.allowOutsideLinks {
+            let base = runner.workspace.resolvingSymlinksInPath().path
+            let resolved = url.resolvingSymlinksInPath().path
+            guard resolved.hasPrefix(base + "/") else {
+                throw PluginError(plugin: name, phase: .load, file: file,
+                                  message: "resolves outside the workspace (to \(resolved)); refused: move it into plugins/, or set allow_outside_links: true in mosaic.yaml")
+            }
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw PluginError(plugin: name, phase: .load, file: file, message: "cannot read the file")
         }

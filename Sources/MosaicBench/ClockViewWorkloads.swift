@@ -32,17 +32,7 @@ enum ClockViewWorkloads {
     static func lookup(_ name: String, _ view: ClockView) -> Workload {
         Workload(name: "v.lookup_\(name)", group: "v", unit: .microsecondsPerOp, peerRow: nil,
                  summary: "b.lookup_prepared on the \(view) view") { ctx in
-            let runner = try QueryWorkloads.Runner(try ctx.graph().viewed(view), QueryWorkloads.lookupText, prepared: true)
-            let ids = ctx.data.params.lookupIDs
-            return try ctx.measure(ops: ids.count) {
-                var total = 0
-                for id in ids {
-                    for v in try runner.run(["id": .string(id)]) {
-                        if case .string(let s) = v { total += s.unicodeScalars.count }
-                    }
-                }
-                return String(total)
-            }
+            try QueryWorkloads.measureLookups(ctx, try QueryWorkloads.Runner(try ctx.graph().viewed(view), QueryWorkloads.lookupText, prepared: true))
         }
     }
 
@@ -50,13 +40,8 @@ enum ClockViewWorkloads {
     static func hops(_ n: Int, _ name: String, _ view: ClockView) -> Workload {
         Workload(name: "v.hop\(n)_\(name)", group: "v", unit: .microsecondsPerEntity, peerRow: nil,
                  summary: "c.hop\(n)_prepared on the \(view) view") { ctx in
-            let runner = try QueryWorkloads.Runner(try ctx.graph().viewed(view), n == 1 ? QueryWorkloads.hop1Text : QueryWorkloads.hop2Text, prepared: true)
-            let ids = ctx.data.params.hopIDs
-            return try ctx.measure(ops: ids.count) {
-                var total = 0
-                for id in ids { total += try runner.count(["id": .string(id)]) }
-                return String(total)
-            }
+            try QueryWorkloads.measureHops(ctx, try QueryWorkloads.Runner(try ctx.graph().viewed(view),
+                                                                            n == 1 ? QueryWorkloads.hop1Text : QueryWorkloads.hop2Text, prepared: true))
         }
     }
 

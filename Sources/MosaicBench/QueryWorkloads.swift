@@ -71,17 +71,31 @@ enum QueryWorkloads {
     static func lookup(prepared: Bool) -> Workload {
         Workload(name: "b.lookup_\(suffix(prepared))", group: "b", unit: .microsecondsPerOp, peerRow: "lookup",
                  summary: "point lookup by id through the query language (\(how(prepared)) id)") { ctx in
-            let runner = try Runner(try ctx.graph(), lookupText, prepared: prepared)
-            let ids = ctx.data.params.lookupIDs
-            return try ctx.measure(ops: ids.count) {
-                var total = 0
-                for id in ids {
-                    for v in try runner.run(["id": .string(id)]) {
-                        if case .string(let s) = v { total += s.unicodeScalars.count }
-                    }
+            try measureLookups(ctx, try Runner(try ctx.graph(), lookupText, prepared: prepared))
+        }
+    }
+
+    /// Times `runner` over peers.py's lookup ids. Check: the sum of the names' lengths.
+    static func measureLookups(_ ctx: BenchContext, _ runner: Runner) throws -> Measurement {
+        let ids = ctx.data.params.lookupIDs
+        return try ctx.measure(ops: ids.count) {
+            var total = 0
+            for id in ids {
+                for v in try runner.run(["id": .string(id)]) {
+                    if case .string(let s) = v { total += s.unicodeScalars.count }
                 }
-                return String(total)
             }
+            return String(total)
+        }
+    }
+
+    /// Times `runner` (a count query) over peers.py's hop ids. Check: the sum of the counts.
+    static func measureHops(_ ctx: BenchContext, _ runner: Runner) throws -> Measurement {
+        let ids = ctx.data.params.hopIDs
+        return try ctx.measure(ops: ids.count) {
+            var total = 0
+            for id in ids { total += try runner.count(["id": .string(id)]) }
+            return String(total)
         }
     }
 
@@ -90,13 +104,8 @@ enum QueryWorkloads {
     static func hops(_ n: Int, prepared: Bool) -> Workload {
         Workload(name: "c.hop\(n)_\(suffix(prepared))", group: "c", unit: .microsecondsPerEntity, peerRow: "hop\(n)",
                  summary: "\(n)-hop out-path count (\(how(prepared)) entity)") { ctx in
-            let runner = try Runner(try ctx.graph(), n == 1 ? hop1Text : hop2Text, prepared: prepared)
+            var m = try measureHops(ctx, try Runner(try ctx.graph(), n == 1 ? hop1Text : hop2Text, prepared: prepared))
             let ids = ctx.data.params.hopIDs
-            var m = try ctx.measure(ops: ids.count) {
-                var total = 0
-                for id in ids { total += try runner.count(["id": .string(id)]) }
-                return String(total)
-            }
             // The same paths counted by claims (a path through a fact of k claims counts k
             // times), as the peers count rows: untimed, to check against their figure.
             if try ctx.graph().factStatistics.foldedClaims > 0 {

@@ -128,9 +128,7 @@ struct QueryCommand: ParsableCommand {
     @Argument(help: "The query text.") var text: String
     @Option(name: .customLong("param"), help: "A parameter, name=value (value as JSON, a date, or text); repeatable.") var params: [String] = []
     @Option(help: "table, json (one object per row), csv or lines.") var format: String = "table"
-    @Option(help: "Read the KB as of a transaction (tx42) or a time (2025-11-01).") var asOf: String?
-    @Option(help: "Only claims whose sources were published by this date (reported time: what the reporting said by then).") var knownBy: String?
-    @Option(help: "Only facts whose valid time includes this date (what held then).") var validAt: String?
+    @OptionGroup var read: ReadOptions
     @Option(help: "Stop the query after this many seconds (default: query.timeout in mosaic.yaml, else none; 0: none).") var timeout: Double?
     @Option(name: .customLong("memory-limit"), help: "The memory the query may hold, in MiB (default: query.memory_mb in mosaic.yaml, else 1024).") var memoryLimit: Int?
 
@@ -153,8 +151,8 @@ struct QueryCommand: ParsableCommand {
         }
         let ws = try options.open()
         let config = try WorkspaceConfig.load(ws.root)
-        let asOfValue = try ws.resolveAsOf(asOf)
-        let view = try ws.resolveView(knownBy: knownBy, validAt: validAt)
+        let asOfValue = try ws.resolveAsOf(read.asOf)
+        let view = try read.view(ws)
         let limit = timeout.map { $0 > 0 ? $0 : nil } ?? config.queryTimeout
         let outcome = try QueryRunner(workspace: ws).run(text, parameters: parameters, graph: ws.graph(asOf: asOfValue, view: view),
                                                          readOnly: asOfValue != nil || !view.isEmpty, origin: .cli(command: "query"),

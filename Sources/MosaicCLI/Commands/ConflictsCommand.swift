@@ -8,14 +8,12 @@ struct ConflictsCommand: ParsableCommand {
         abstract: "List the contradictions the KB holds: denials, functional relations with two objects at once, relation types that exclude each other.",
         discussion: "Both sides stay in the graph, marked disputed(r). Declare functional: true or excludes: [TYPE] under a relation type in kb/schema.yaml. See docs/facts.md.")
     @OptionGroup var options: WorkspaceOptions
-    @Option(help: "Read the KB as of a transaction (tx42) or a time (2025-11-01).") var asOf: String?
-    @Option(help: "Only claims whose sources were published by this date.") var knownBy: String?
-    @Option(help: "Only facts whose valid time includes this date.") var validAt: String?
+    @OptionGroup var read: ReadOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         let ws = try options.open()
-        let g = try ws.graph(asOf: ws.resolveAsOf(asOf), view: ws.resolveView(knownBy: knownBy, validAt: validAt))
+        let g = try read.graph(ws)
         let list = g.conflicts()
         if json {
             print(JSONText.pretty(.list(list.map { c in

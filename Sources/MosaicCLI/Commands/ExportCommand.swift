@@ -20,15 +20,13 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "yaml, json, jsonl, graphml, dot, gexf, ftm, ftm-statements or stix.") var format: Format = .yaml
     @Option(help: "The dataset name of ftm-statements rows.") var dataset = "mosaic"
     @Option(help: "Where to write: a file (a folder for yaml); '-' or nothing for standard output.") var out: String?
-    @Option(help: "Read the KB as of a transaction (tx42) or a time (2025-11-01).") var asOf: String?
-    @Option(help: "Only claims whose sources were published by this date (reported time: what the reporting said by then).") var knownBy: String?
-    @Option(help: "Only facts whose valid time includes this date (what held then).") var validAt: String?
+    @OptionGroup var read: ReadOptions
     @Flag(help: "Overwrite an existing file (for yaml: the files of an earlier export in the folder).") var force = false
 
     func run() throws {
         if let out, out != "-" { try ExportCommand.checkTarget(out, format: format, force: force) }
         let ws = try options.open()
-        let g = try ws.graph(asOf: ws.resolveAsOf(asOf), view: ws.resolveView(knownBy: knownBy, validAt: validAt))
+        let g = try read.graph(ws)
         let text: String
         switch format {
         case .json: text = GraphExport.json(g)

@@ -7,13 +7,11 @@ struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stats", abstract: "Count entities, relations and statements.")
     @OptionGroup var options: WorkspaceOptions
     @Flag(help: "Print JSON.") var json = false
-    @Option(help: "Read the KB as of a transaction (tx42) or a time (2025-11-01).") var asOf: String?
-    @Option(help: "Only claims whose sources were published by this date (reported time: what the reporting said by then).") var knownBy: String?
-    @Option(help: "Only facts whose valid time includes this date (what held then).") var validAt: String?
+    @OptionGroup var read: ReadOptions
 
     func run() throws {
         let ws = try options.open()
-        let g = try ws.graph(asOf: ws.resolveAsOf(asOf), view: ws.resolveView(knownBy: knownBy, validAt: validAt))
+        let g = try read.graph(ws)
         var entityTypes: [String: Int] = [:]
         for i in g.nodeIndices { entityTypes[g.node(i).type.isEmpty ? "(none)" : g.node(i).type, default: 0] += 1 }
         var relationTypes: [String: Int] = [:]

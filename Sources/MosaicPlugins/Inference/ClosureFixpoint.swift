@@ -86,18 +86,21 @@ extension InferenceRun {
             }
             if check.validTime && !rule.policy.accepts(premiseMetas()) { return }
             let k = UInt64(UInt32(bitPattern: s.a)) << 32 | UInt64(UInt32(bitPattern: s.c))
-            if let id = pairs[k] {
+            guard let meta = rule.policy.meta(for: premiseMetas(), explicit: explicit, origin: origin) else { return }
+            let claimKey = ClaimKey(meta)
+            let first = pairs[k]
+            if let first, let id = claim(of: first, matching: claimKey) {
                 if checkDuplicates { addDerivation(id, rule: i, premises: premises) } else { newDerivations.append((id, i, premises)) }
                 return
             }
-            guard let meta = rule.policy.meta(for: premiseMetas(), explicit: explicit, origin: origin) else { return }
+            // A new pair, or a derivation of a known pair with another valid time or grade (another claim).
             let id = nextID
             nextID += 1
             let subject = g.nodes[Int(s.a)].key
             let kind = StatementKind.relation(type: output, target: g.nodes[Int(s.c)].key, properties: [:])
             let fact = Fact(id: id, subject: subject, kind: kind, meta: meta, node: s.a, target: s.c)
             created.append(fact)
-            pairs[k] = id
+            if let first { otherClaims[first, default: []].append(id) } else { pairs[k] = id }
             newStatements.append((id, StatementDraft(subject: subject, kind: kind, meta: meta)))
             if checkDuplicates { addDerivation(id, rule: i, premises: premises) } else { newDerivations.append((id, i, premises)) }
         }

@@ -53,10 +53,11 @@ final class InferenceEngineTests: XCTestCase {
         }
         let byGrade = Dictionary(uniqueKeysWithValues: metas.map { ($0.grading!.description, $0) })
         XCTAssertEqual(Set(byGrade.keys), ["C3", "B2"])
-        XCTAssertEqual(byGrade["C3"]!.confidence!, 0.49, accuracy: 1e-6)
-        XCTAssertEqual(Set(byGrade["C3"]!.sources.map(\.source)), ["art-3", "art-4"])
-        XCTAssertEqual(byGrade["B2"]!.confidence!, 0.72, accuracy: 1e-6)
-        XCTAssertEqual(Set(byGrade["B2"]!.sources.map(\.source)), ["art-1", "art-2", "art-4"])
+        let c3 = try XCTUnwrap(byGrade["C3"]), b2 = try XCTUnwrap(byGrade["B2"])
+        XCTAssertEqual(try XCTUnwrap(c3.confidence), 0.49, accuracy: 1e-6)
+        XCTAssertEqual(Set(c3.sources.map(\.source)), ["art-3", "art-4"])
+        XCTAssertEqual(try XCTUnwrap(b2.confidence), 0.72, accuracy: 1e-6)
+        XCTAssertEqual(Set(b2.sources.map(\.source)), ["art-1", "art-2", "art-4"])
         // The fact: dated by its claims, with the best reliability among them.
         XCTAssertEqual(g.validity(ofFact: toSyria).from?.description, "2025-10-29")
         XCTAssertEqual(g.grading(ofFact: toSyria)?.reliabilityLetter, "B")
@@ -256,6 +257,27 @@ final class InferenceEngineTests: XCTestCase {
         XCTAssertGreaterThan(claims, 16)
         let stored = try nodes.flatMap { try s.statements(subject: $0) }.filter { $0.meta.origin.isDerived }
         XCTAssertEqual(claims, stored.count, "every derived statement is a claim of one of the facts")
+    }
+
+    /// A second source's claim folded into a fact is not a relation of its own for rules, in an
+    /// incremental run as in a run from scratch (rules see one relation per fact): it gives no
+    /// new derivation, hence no claim with its grade (before, the incremental run derived one,
+    /// which a run from scratch never did).
+    func testASecondSourcesClaimGivesRulesNothingNewIncrementallyEither() throws {
+        let s = try F.store(entities: ["a": "Base", "b": "Governorate"])
+        try F.relate(s, "a", "PART_OF", "b", meta: F.meta("art-1", grade: "B2"))
+        _ = try InferenceEngine.run(store: s, rules: [F.closure()])
+        let second = try F.relate(s, "a", "PART_OF", "b", meta: F.meta("art-2", grade: "C3"))
+        let g = s.graph
+        XCTAssertEqual(g.relationship(statement: second).map { g.relationship($0).folded }, true, "one fact, two claims")
+        let r = try InferenceEngine.run(store: s, rules: [F.closure()])
+        XCTAssertEqual(r.added.map { Proof.describe($0) }, [])
+        // From scratch over the same claims.
+        let fresh = try F.store(entities: ["a": "Base", "b": "Governorate"])
+        try F.relate(fresh, "a", "PART_OF", "b", meta: F.meta("art-1", grade: "B2"))
+        try F.relate(fresh, "a", "PART_OF", "b", meta: F.meta("art-2", grade: "C3"))
+        _ = try InferenceEngine.run(store: fresh, rules: [F.closure()])
+        XCTAssertEqual(try F.derivedState(s), try F.derivedState(fresh))
     }
 
     func testNonConvergingRulesNameBothAndWriteNothing() throws {

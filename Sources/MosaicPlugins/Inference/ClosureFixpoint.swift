@@ -87,7 +87,7 @@ extension InferenceRun {
             if check.validTime && !rule.policy.accepts(premiseMetas()) { return }
             let k = UInt64(UInt32(bitPattern: s.a)) << 32 | UInt64(UInt32(bitPattern: s.c))
             guard let meta = rule.policy.meta(for: premiseMetas(), explicit: explicit, origin: origin) else { return }
-            let claimKey = ClaimKey(meta)
+            let claimKey = ClaimKey(from: meta.validFrom, to: meta.validTo, grading: meta.grading)
             let first = pairs[k]
             if let first, let id = claim(of: first, matching: claimKey) {
                 if checkDuplicates { addDerivation(id, rule: i, premises: premises) } else { newDerivations.append((id, i, premises)) }

@@ -89,17 +89,27 @@ final class InferenceRun {
             rest = sorted.count > 2 ? Array(sorted[2...]) : nil
         }
     }
-    /// What makes two derivations of one conclusion (by one rule) two claims: the valid time
-    /// and grade their premises give. Derivations that agree on them are one statement with
-    /// several derivations; one that differs is another claim (statement) of the same
-    /// conclusion, which the graph folds into the fact with the first, so that the fact's
-    /// valid time and grade come from every derivation, and from those left when one goes.
+    /// What makes two derivations of one relation conclusion (by one rule) two claims: the
+    /// valid time and grade their premises give. Derivations that agree on them are one
+    /// statement with several derivations; one that differs is another claim (statement) of
+    /// the same conclusion, which the graph folds into the fact with the first (when the valid
+    /// times are compatible), so that the fact's valid time and grade come from every
+    /// derivation, and from those left when one goes. So a conclusion has at most one claim
+    /// per distinct valid time and grade. Confidence is not part of the key.
+    ///
+    /// Property values and labels are not grouped into facts by the graph (it shows the last
+    /// statement of a property), so their conclusions stay one statement with the metadata of
+    /// the derivation that first produced it: their key is always `single`.
     struct ClaimKey: Hashable {
         var from: PartialDate?
         var to: PartialDate?
         var grading: Grading?
-        init(_ m: StatementMeta) { from = m.validFrom; to = m.validTo; grading = m.grading }
+        init(_ m: StatementMeta, kind: StatementKind) {
+            guard case .relation = kind else { return }
+            from = m.validFrom; to = m.validTo; grading = m.grading
+        }
         init(from: PartialDate?, to: PartialDate?, grading: Grading?) { self.from = from; self.to = to; self.grading = grading }
+        static let single = ClaimKey(from: nil, to: nil, grading: nil)
     }
     /// A relation conclusion between two graph nodes without properties (the common case),
     /// keyed by integers only.
@@ -260,7 +270,13 @@ final class InferenceRun {
         let changes = try db.inferenceChanges(since: checkpoint)
         baseRetracted = Set(changes.retracted)
         for s in changes.asserted {
-            if case .relation = s.kind { if let f = view.fact(s.id) { baseDelta.append(f) } } else { baseDelta.append(view.makeFact(s)) }
+            if case .relation = s.kind {
+                // An asserted claim folded into a fact (a second source) or a denial is not a
+                // relation of its own for rules (InferenceView), in a run from scratch or here.
+                if let r = graph.relationship(statement: s.id), graph.relationship(r).folded,
+                   !graph.origin(ofRelationship: r).isDerived { continue }
+                if let f = view.fact(s.id) { baseDelta.append(f) }
+            } else { baseDelta.append(view.makeFact(s)) }
         }
     }
 
@@ -425,7 +441,7 @@ final class InferenceRun {
         }
         // This derivation's metadata: which claim of the conclusion it supports (or a new one).
         guard let meta = rule.policy.meta(for: facts.map(\.meta), explicit: x.conclusion.meta, origin: origins[i]) else { return }
-        let claimKey = ClaimKey(meta)
+        let claimKey = ClaimKey(meta, kind: x.conclusion.kind)
         var first: Int64? = relKey.flatMap { pendingByRelation[$0] }
         let key = ConclusionKey(rule: i, subject: x.conclusion.subject, kind: x.conclusion.kind)
         if relKey == nil { first = pendingByKey[key] }
@@ -474,7 +490,9 @@ final class InferenceRun {
     /// A claim's key: a claim made this run reads its draft (ids are given in order from
     /// `firstNewID`), an earlier one the key `findExisting` noted.
     func claimKey(_ id: Int64) -> ClaimKey? {
-        id >= firstNewID ? ClaimKey(newStatements[Int(id - firstNewID)].draft.meta) : claimKeys[id]
+        guard id >= firstNewID else { return claimKeys[id] }
+        let draft = newStatements[Int(id - firstNewID)].draft
+        return ClaimKey(draft.meta, kind: draft.kind)
     }
 
     func addDerivation(_ statement: Int64, rule i: Int, premises: [Int64]) {
@@ -508,7 +526,7 @@ final class InferenceRun {
         default:
             let found = try db.openStatements(subject: key.subject, kindCode: key.kind.code, predicate: key.kind.predicate, origin: origin)
                 .filter { $0.kind == key.kind && !doomed.contains($0.id) }
-            for s in found { claimKeys[s.id] = ClaimKey(s.meta) }
+            for s in found { claimKeys[s.id] = .single }
             return found.map(\.id).sorted()
         }
     }

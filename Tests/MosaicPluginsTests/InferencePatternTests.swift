@@ -64,7 +64,10 @@ final class InferencePatternTests: XCTestCase {
         let route = try XCTUnwrap(F.statementID(s, "al-khadim", "hmeimim", type: "ROUTE"))
         XCTAssertEqual(try s.statement(route)?.meta.confidence ?? 0, 0.72 * 0.72, accuracy: 0.001)
 
-        // A fourth landing within a week of 11-20 adds a second activity (a new span).
+        // A fourth landing within a week of 11-20 adds a second activity (a new span). A property
+        // value is not grouped into facts by the graph (it shows the last statement), so a
+        // derived property stays one statement with its first derivation's span; a relation
+        // derived over another span would be another claim of its fact (InferenceEngineTests).
         try F.relate(s, "il-76", "FLEW_TO", "hmeimim", meta: F.meta("art-4", from: "2025-11-25", to: "2025-11-25"))
         let r2 = try InferenceEngine.run(store: s, rules: [try activityRule(), try routeRule()])
         XCTAssertEqual(r2.added.count, 0, "the same conclusion gains a derivation, not a new statement")

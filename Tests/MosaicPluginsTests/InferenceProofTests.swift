@@ -10,22 +10,31 @@ final class InferenceProofTests: XCTestCase {
     func testProofTreeDownToCitations() throws {
         let (s, ids) = try F.sample()
         _ = try InferenceEngine.run(store: s, rules: [F.closure()])
-        let sid = try XCTUnwrap(F.statementID(s, "strike-1", "syria"))
-        let proof = try Proof.build(store: s, statement: sid)
-        XCTAssertTrue(proof.derived)
-        XCTAssertEqual(proof.derivations.count, 1)
-        XCTAssertEqual(proof.derivations[0].rule, "closure")
-        XCTAssertEqual(proof.derivations[0].premises.map(\.text), ["strike-1 -[LOCATED_IN]-> latakia-base", "latakia-base -[CONTAINED_IN]-> syria"])
-        // latakia-base -> syria has two derivations; the leaves are the four asserted edges.
-        XCTAssertEqual(proof.derivations[0].premises[1].derivations.count, 2)
-        XCTAssertEqual(proof.groundPremises.map(\.statement), ids.values.sorted())
-        XCTAssertEqual(proof.groundPremises.flatMap(\.sources).map(\.source).sorted(), ["art-1", "art-2", "art-3", "art-4"])
-        let text = proof.render()
-        XCTAssertTrue(text.hasPrefix("#\(sid) strike-1 -[CONTAINED_IN]-> syria"), text)
-        XCTAssertTrue(text.contains("derivation 2 of 2: by rule containment/closure@1.0 from"), text)
+        // strike-1 -> syria is one fact with two claims: latakia-base -> syria is derived by the
+        // LOCATED_IN edge (C3) and by PART_OF + latakia -> syria (B2), two claims of one fact, and
+        // strike-1 -> syria rests on each (before, one statement whose premise had two derivations).
+        let claims = try XCTUnwrap(F.claims(s, "strike-1", "syria"))
+        XCTAssertEqual(claims.count, 2)
+        let proofs = try claims.map { try Proof.build(store: s, statement: $0) }
+        XCTAssertEqual(proofs.map(\.grading), ["C3", "B2"])
+        for proof in proofs {
+            XCTAssertTrue(proof.derived)
+            XCTAssertEqual(proof.derivations.count, 1)
+            XCTAssertEqual(proof.derivations[0].rule, "closure")
+            XCTAssertEqual(proof.derivations[0].premises.map(\.text), ["strike-1 -[LOCATED_IN]-> latakia-base", "latakia-base -[CONTAINED_IN]-> syria"])
+            XCTAssertEqual(proof.derivations[0].premises[1].derivations.count, 1)
+        }
+        XCTAssertEqual(proofs[0].groundPremises.map(\.statement), [ids["base-country"]!, ids["event-base"]!].sorted())
+        XCTAssertEqual(proofs[1].groundPremises.map(\.statement), [ids["base-gov"]!, ids["gov-country"]!, ids["event-base"]!].sorted())
+        // Together the claims rest on the four asserted edges.
+        XCTAssertEqual(Set(proofs.flatMap(\.groundPremises).map(\.statement)), Set(ids.values))
+        XCTAssertEqual(Set(proofs.flatMap(\.groundPremises).flatMap(\.sources).map(\.source)), ["art-1", "art-2", "art-3", "art-4"])
+        let text = proofs[1].render()
+        XCTAssertTrue(text.hasPrefix("#\(claims[1]) strike-1 -[CONTAINED_IN]-> syria  (valid 2025-10-29–2025-10-29, B2"), text)
+        XCTAssertTrue(text.contains("latakia -[CONTAINED_IN]-> syria  (A1"), text)
         XCTAssertTrue(text.contains("asserted by kb/test.yaml:1"), text)
-        XCTAssertEqual(try JSONDecoder().decode(Proof.self, from: Data(try proof.json().utf8)), proof)
-        if ProcessInfo.processInfo.environment["MOSAIC_PRINT_PROOF"] != nil { print(text) }
+        for proof in proofs { XCTAssertEqual(try JSONDecoder().decode(Proof.self, from: Data(try proof.json().utf8)), proof) }
+        if ProcessInfo.processInfo.environment["MOSAIC_PRINT_PROOF"] != nil { for p in proofs { print(p.render()) } }
     }
 
     func testProofOfAnAssertedStatementIsItsSources() throws {

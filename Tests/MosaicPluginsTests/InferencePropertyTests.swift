@@ -5,7 +5,8 @@ import XCTest
 @testable import MosaicPlugins
 
 /// After random sequences of asserts and retracts, incremental truth maintenance leaves the
-/// same derived facts, with the same derivations, as a fresh run over the same base facts.
+/// same derived claims (by content, valid time and grade), with the same derivations, as a
+/// fresh run over the same base facts.
 final class InferencePropertyTests: XCTestCase {
     typealias F = InferenceFixture
 
@@ -44,7 +45,11 @@ final class InferencePropertyTests: XCTestCase {
                         let k = "\(a) \(t) \(b)"
                         guard a != b, live[k] == nil else { continue }
                         let dated = Int.random(in: 0..<4, using: &rng) == 0
-                        live[k] = try F.relate(store, a, t, b, meta: F.meta("art-\(step)", from: dated ? "2024" : nil, to: dated ? "2024" : nil))
+                        // Two grades and two precisions: a conclusion is derived with several valid
+                        // times and grades, so facts of several claims are compared too.
+                        let grade = Int.random(in: 0..<3, using: &rng) == 0 ? "C3" : "B2"
+                        let date = Bool.random(using: &rng) ? "2024" : "2024-05"
+                        live[k] = try F.relate(store, a, t, b, meta: F.meta("art-\(step)", grade: grade, from: dated ? date : nil, to: dated ? date : nil))
                     }
                 }
                 _ = try InferenceEngine.run(store: store, rules: try rules())

@@ -57,8 +57,11 @@ enum InferenceFixture {
         }.sorted()
     }
 
-    /// Every live derived statement with its derivations, by content: a derivation is the
-    /// sorted contents of its premises. Two stores agree on this when they derived the same.
+    /// Every live derived claim with its derivations, by content: a claim is its statement's
+    /// text, origin, valid time and grade (one conclusion derived with two valid times or
+    /// grades is two claims of one fact, and both are listed, the folded one too); a
+    /// derivation is the sorted contents of its premises. Two stores agree on this when they
+    /// derived the same.
     static func derivedState(_ store: Store) throws -> [String: Set<[String]>] {
         let g = store.graph
         var out: [String: Set<[String]>] = [:]
@@ -66,21 +69,35 @@ enum InferenceFixture {
         func text(_ id: Int64) throws -> String {
             if let t = content[id] { return t }
             guard let s = try store.statement(id) else { return "?\(id)" }
-            let t = "\(Proof.describe(s)) [\(s.meta.origin)]"
+            var t = "\(Proof.describe(s)) [\(s.meta.origin)]"
+            if s.meta.origin.isDerived {
+                t += " valid \(s.meta.validFrom?.description ?? "-")–\(s.meta.validTo?.description ?? "-")"
+                t += " grade \(s.meta.grading?.description ?? "-")"
+            }
             content[id] = t
             return t
         }
-        for r in g.relationshipIndices where g.origin(ofRelationship: r).isDerived {
-            let sid = g.relationship(r).statement
-            let ds = try store.derivations(of: sid)
-            XCTAssertFalse(ds.isEmpty, "derived statement #\(sid) has no open derivation")
-            var set = Set<[String]>()
-            for d in ds { set.insert(try d.premises.map(text).sorted()) }
-            let key = try text(sid)
-            XCTAssertNil(out[key], "two live statements say \(key)")
-            out[key] = set
+        for r in g.relationshipIndices {
+            for c in g.claims(ofFact: r) where g.origin(ofRelationship: c).isDerived {
+                let sid = g.relationship(c).statement
+                let ds = try store.derivations(of: sid)
+                XCTAssertFalse(ds.isEmpty, "derived statement #\(sid) has no open derivation")
+                var set = Set<[String]>()
+                for d in ds { set.insert(try d.premises.map(text).sorted()) }
+                let key = try text(sid)
+                XCTAssertNil(out[key], "two live claims say \(key)")
+                out[key] = set
+            }
         }
         return out
+    }
+
+    /// The claims of the fact `a -[type]-> b` (its own first), nil when there is no such fact.
+    static func claims(_ s: Store, _ a: String, _ b: String, type: String = "CONTAINED_IN") -> [Int64]? {
+        let g = s.graph
+        guard let n = g.lookup(key: a), let t = g.relationTypeID(type),
+              let r = g.outgoing(n, type: t).first(where: { g.node(g.relationship($0).target).key == b }) else { return nil }
+        return g.claims(ofFact: r).map { g.relationship($0).statement }
     }
 
     /// latakia-base PART_OF latakia PART_OF syria; latakia-base LOCATED_IN syria;

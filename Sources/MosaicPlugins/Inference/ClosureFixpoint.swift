@@ -86,18 +86,21 @@ extension InferenceRun {
             }
             if check.validTime && !rule.policy.accepts(premiseMetas()) { return }
             let k = UInt64(UInt32(bitPattern: s.a)) << 32 | UInt64(UInt32(bitPattern: s.c))
-            if let id = pairs[k] {
+            guard let meta = rule.policy.meta(for: premiseMetas(), explicit: explicit, origin: origin) else { return }
+            let claimKey = ClaimKey(from: meta.validFrom, to: meta.validTo, grading: meta.grading)
+            let first = pairs[k]
+            if let first, let id = claim(of: first, matching: claimKey) {
                 if checkDuplicates { addDerivation(id, rule: i, premises: premises) } else { newDerivations.append((id, i, premises)) }
                 return
             }
-            guard let meta = rule.policy.meta(for: premiseMetas(), explicit: explicit, origin: origin) else { return }
+            // A new pair, or a derivation of a known pair with another valid time or grade (another claim).
             let id = nextID
             nextID += 1
             let subject = g.nodes[Int(s.a)].key
             let kind = StatementKind.relation(type: output, target: g.nodes[Int(s.c)].key, properties: [:])
             let fact = Fact(id: id, subject: subject, kind: kind, meta: meta, node: s.a, target: s.c)
             created.append(fact)
-            pairs[k] = id
+            if let first { otherClaims[first, default: []].append(id) } else { pairs[k] = id }
             newStatements.append((id, StatementDraft(subject: subject, kind: kind, meta: meta)))
             if checkDuplicates { addDerivation(id, rule: i, premises: premises) } else { newDerivations.append((id, i, premises)) }
         }
@@ -125,10 +128,14 @@ extension InferenceRun {
             let n = Int(node)
             if listStart[n] < 0 {
                 listStart[n] = Int32(listEdge.count)
-                for r in g.inList(node) {
+                func list(_ r: Int32) {
                     let rel = g.relationship(r)
-                    guard edges.graphIDs.contains(rel.type), noneHidden || !view.hidden.contains(rel.statement) else { continue }
+                    guard noneHidden || !view.hidden.contains(rel.statement) else { return }
                     listEdge.append(rel.statement); listRel.append(r); listSource.append(rel.source)
+                }
+                for r in g.inList(node) where edges.graphIDs.contains(g.relationship(r).type) {
+                    list(r)
+                    view.forEachFoldedDerivedClaim(of: r, list)
                 }
                 listCount[n] = Int32(listEdge.count) - listStart[n]
             }
@@ -160,10 +167,15 @@ extension InferenceRun {
         for p in rule.reads.sorted() {
             if let t = g.relationTypeID(p) {
                 let rels = g.relationships
+                func visitRelationship(_ r: Int32) {
+                    let rel = rels[Int(r)]
+                    let sid = rel.statement
+                    guard noneHidden || !view.hidden.contains(sid) else { return }
+                    visit(id: sid, r: r, a: rel.source, b: rel.target, predicate: p) { view.fact(sid) }
+                }
                 for k in rels.indices where rels[k].alive && rels[k].type == t {
-                    let sid = rels[k].statement
-                    guard noneHidden || !view.hidden.contains(sid) else { continue }
-                    visit(id: sid, r: Int32(k), a: rels[k].source, b: rels[k].target, predicate: p) { view.fact(sid) }
+                    visitRelationship(Int32(k))
+                    view.forEachFoldedDerivedClaim(of: Int32(k), visitRelationship)
                 }
             }
             for f in view.pendingFacts(withPredicate: p) where f.isRelation {

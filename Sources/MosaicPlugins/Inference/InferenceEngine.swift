@@ -89,6 +89,28 @@ final class InferenceRun {
             rest = sorted.count > 2 ? Array(sorted[2...]) : nil
         }
     }
+    /// What makes two derivations of one relation conclusion (by one rule) two claims: the
+    /// valid time and grade their premises give. Derivations that agree on them are one
+    /// statement with several derivations; one that differs is another claim (statement) of
+    /// the same conclusion, which the graph folds into the fact with the first (when the valid
+    /// times are compatible), so that the fact's valid time and grade come from every
+    /// derivation, and from those left when one goes. So a conclusion has at most one claim
+    /// per distinct valid time and grade. Confidence is not part of the key.
+    ///
+    /// Property values and labels are not grouped into facts by the graph (it shows the last
+    /// statement of a property), so their conclusions stay one statement with the metadata of
+    /// the derivation that first produced it: their key is always `single`.
+    struct ClaimKey: Hashable {
+        var from: PartialDate?
+        var to: PartialDate?
+        var grading: Grading?
+        init(_ m: StatementMeta, kind: StatementKind) {
+            guard case .relation = kind else { return }
+            from = m.validFrom; to = m.validTo; grading = m.grading
+        }
+        init(from: PartialDate?, to: PartialDate?, grading: Grading?) { self.from = from; self.to = to; self.grading = grading }
+        static let single = ClaimKey(from: nil, to: nil, grading: nil)
+    }
     /// A relation conclusion between two graph nodes without properties (the common case),
     /// keyed by integers only.
     struct RelationKey: Hashable {
@@ -126,8 +148,15 @@ final class InferenceRun {
     var derivationKeys: Set<DerivationKey> = []
 
     // Derivation.
+    /// A conclusion (of one rule) → its first claim; `otherClaims` holds the others.
     var pendingByKey: [ConclusionKey: Int64] = [:]
     var pendingByRelation: [RelationKey: Int64] = [:]
+    /// The claim key of each claim of an earlier run found this run, and a conclusion's
+    /// further claims (by its first claim's id).
+    var claimKeys: [Int64: ClaimKey] = [:]
+    /// The id of the first statement this run makes.
+    let firstNewID: Int64
+    var otherClaims: [Int64: [Int64]] = [:]
     var typeIDs: [String: Int32] = [:]
     var newStatements: [(id: Int64, draft: StatementDraft)] = []
     var newDerivations: [(statement: Int64, rule: Int, premises: [Int64])] = []
@@ -167,6 +196,7 @@ final class InferenceRun {
         if store.lastTransaction != store.graph.transaction { try store.refresh() }
         graph = store.graph
         nextID = graph.nextStatementID
+        firstNewID = nextID
         let box = ReaderBox()
         readerBox = box
         view = InferenceView(graph: graph) { ids in
@@ -240,7 +270,13 @@ final class InferenceRun {
         let changes = try db.inferenceChanges(since: checkpoint)
         baseRetracted = Set(changes.retracted)
         for s in changes.asserted {
-            if case .relation = s.kind { if let f = view.fact(s.id) { baseDelta.append(f) } } else { baseDelta.append(view.makeFact(s)) }
+            if case .relation = s.kind {
+                // An asserted claim folded into a fact (a second source) or a denial is not a
+                // relation of its own for rules (InferenceView), in a run from scratch or here.
+                if let r = graph.relationship(statement: s.id), graph.relationship(r).folded,
+                   !graph.origin(ofRelationship: r).isDerived { continue }
+                if let f = view.fact(s.id) { baseDelta.append(f) }
+            } else { baseDelta.append(view.makeFact(s)) }
         }
     }
 
@@ -402,37 +438,61 @@ final class InferenceRun {
             let t: Int32
             if let known = typeIDs[type] { t = known } else { t = Int32(typeIDs.count); typeIDs[type] = t }
             relKey = RelationKey(rule: Int32(i), type: t, from: a, to: b)
-            if let id = pendingByRelation[relKey!] { addDerivation(id, rule: i, premises: x.premises); return }
         }
+        // This derivation's metadata: which claim of the conclusion it supports (or a new one).
+        guard let meta = rule.policy.meta(for: facts.map(\.meta), explicit: x.conclusion.meta, origin: origins[i]) else { return }
+        let claimKey = ClaimKey(meta, kind: x.conclusion.kind)
+        var first: Int64? = relKey.flatMap { pendingByRelation[$0] }
         let key = ConclusionKey(rule: i, subject: x.conclusion.subject, kind: x.conclusion.kind)
-        if relKey == nil, let id = pendingByKey[key] { addDerivation(id, rule: i, premises: x.premises); return }
-        if !fresh[i], let existing = try findExisting(key) {
-            if let relKey { pendingByRelation[relKey] = existing } else { pendingByKey[key] = existing }
-            if !loadedOf.contains(existing) {
-                for d in try db.derivations(of: existing) { record(d) }
-                loadedOf.insert(existing)
+        if relKey == nil { first = pendingByKey[key] }
+        if first == nil, !fresh[i] {
+            let existing = try findExisting(key)
+            if let head = existing.first {
+                first = head
+                if let relKey { pendingByRelation[relKey] = head } else { pendingByKey[key] = head }
+                if existing.count > 1 { otherClaims[head] = Array(existing.dropFirst()) }
+                for c in existing where !loadedOf.contains(c) {
+                    for d in try db.derivations(of: c) { record(d) }
+                    loadedOf.insert(c)
+                }
             }
-            addDerivation(existing, rule: i, premises: x.premises)
-            if overdeleted.contains(existing), !revived.contains(existing) {
-                revived.insert(existing)
-                view.unhide(existing)
-                if let f = view.fact(existing) { newlyVisible.append(f) }
+        }
+        if let first, let id = claim(of: first, matching: claimKey) {
+            addDerivation(id, rule: i, premises: x.premises)
+            if overdeleted.contains(id), !revived.contains(id) {
+                revived.insert(id)
+                view.unhide(id)
+                if let f = view.fact(id) { newlyVisible.append(f) }
                 var work: [Int64] = []
-                for d in usersOf[existing] ?? [] { work.append(stored[d]!.statement) }
+                for d in usersOf[id] ?? [] { work.append(stored[d]!.statement) }
                 for s in putBack(work) { if let f = view.fact(s) { newlyVisible.append(f) } }
             }
             return
         }
-        guard let meta = rule.policy.meta(for: facts.map(\.meta), explicit: x.conclusion.meta, origin: origins[i]) else { return }
         let id = nextID
         nextID += 1
         let fact = Fact(id: id, subject: x.conclusion.subject, kind: x.conclusion.kind, meta: meta,
                         node: subjectNode, target: targetNode)
         view.addPending(fact)
-        if let relKey { pendingByRelation[relKey] = id } else { pendingByKey[key] = id }
+        if let first { otherClaims[first, default: []].append(id) } else if let relKey { pendingByRelation[relKey] = id } else { pendingByKey[key] = id }
         newStatements.append((id, StatementDraft(subject: fact.subject, kind: fact.kind, meta: meta)))
         addDerivation(id, rule: i, premises: x.premises)
         newlyVisible.append(fact)
+    }
+
+    /// The claim of a conclusion (given by its first claim) with this key, if it has one.
+    func claim(of first: Int64, matching key: ClaimKey) -> Int64? {
+        if claimKey(first) == key { return first }
+        for c in otherClaims[first] ?? [] where claimKey(c) == key { return c }
+        return nil
+    }
+
+    /// A claim's key: a claim made this run reads its draft (ids are given in order from
+    /// `firstNewID`), an earlier one the key `findExisting` noted.
+    func claimKey(_ id: Int64) -> ClaimKey? {
+        guard id >= firstNewID else { return claimKeys[id] }
+        let draft = newStatements[Int(id - firstNewID)].draft
+        return ClaimKey(draft.meta, kind: draft.kind)
     }
 
     func addDerivation(_ statement: Int64, rule i: Int, premises: [Int64]) {
@@ -441,23 +501,33 @@ final class InferenceRun {
         newDerivations.append((statement, i, premises))
     }
 
-    /// A statement this rule derived in an earlier run with the same content (believed, or
-    /// withdrawn by this run).
-    func findExisting(_ key: ConclusionKey) throws -> Int64? {
+    /// The statements (claims) this rule derived in an earlier run with the same content
+    /// (believed, or withdrawn by this run), in statement order; their claim keys are noted.
+    /// A relation claim may be folded into a fact whose relationship is another claim (an
+    /// analyst's, or another rule's): every claim of the facts between the ends is looked at.
+    func findExisting(_ key: ConclusionKey) throws -> [Int64] {
         let origin = rules[key.rule].id.origin
         switch key.kind {
         case .relation(let type, let target, let props):
-            guard let n = graph.lookup(key: key.subject), let t = graph.relationTypeID(type) else { return nil }
+            guard let n = graph.lookup(key: key.subject), let t = graph.relationTypeID(type) else { return [] }
+            var out: [Int64] = []
             for r in graph.outList(n) {
                 let rel = graph.relationship(r)
-                guard rel.type == t, graph.node(rel.target).key == target, !doomed.contains(rel.statement),
-                      graph.origin(ofRelationship: r) == origin, graph.properties(ofRelationship: r) == props else { continue }
-                return rel.statement
+                guard rel.type == t, graph.node(rel.target).key == target else { continue }
+                for c in graph.claims(ofFact: r) {
+                    let claim = graph.relationship(c)
+                    guard !doomed.contains(claim.statement), graph.origin(ofRelationship: c) == origin,
+                          graph.properties(ofRelationship: c) == props else { continue }
+                    claimKeys[claim.statement] = ClaimKey(from: claim.validFrom, to: claim.validTo, grading: claim.grading)
+                    out.append(claim.statement)
+                }
             }
-            return nil
+            return out.sorted()
         default:
-            return try db.openStatements(subject: key.subject, kindCode: key.kind.code, predicate: key.kind.predicate, origin: origin)
-                .first { $0.kind == key.kind && !doomed.contains($0.id) }?.id
+            let found = try db.openStatements(subject: key.subject, kindCode: key.kind.code, predicate: key.kind.predicate, origin: origin)
+                .filter { $0.kind == key.kind && !doomed.contains($0.id) }
+            for s in found { claimKeys[s.id] = .single }
+            return found.map(\.id).sorted()
         }
     }
 

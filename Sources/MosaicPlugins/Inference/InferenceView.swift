@@ -49,6 +49,13 @@ public struct RelationTypes: Sendable {
 /// What the facts are while an inference run is under way: the graph snapshot it started
 /// from, minus the derived statements it has withdrawn, plus what it has derived so far.
 /// Rules read it; only the engine changes it between rounds.
+///
+/// Rules see one relation per fact, plus every *derived* claim folded into a fact (a
+/// conclusion derived with another valid time or grade, or a rule's conclusion that an
+/// analyst also asserted): what a rule derives in a run is visible claim by claim while the
+/// run lasts, so it stays visible claim by claim in later runs, and an incremental run sees
+/// what a run from scratch sees. An asserted claim folded into a fact (a second source) is
+/// not a relation of its own here, as in queries.
 public final class InferenceView {
     public let graph: Graph
     private(set) var hidden: Set<Int64> = []
@@ -62,9 +69,22 @@ public final class InferenceView {
     /// Loads non-relation statements (properties, labels) the graph does not carry metadata for.
     let loadStatements: ([Int64]) throws -> [Statement]
 
+    /// Whether the graph has folded claims at all (else the claim lists are not looked at).
+    let hasFolded: Bool
+
     init(graph: Graph, loadStatements: @escaping ([Int64]) throws -> [Statement]) {
         self.graph = graph
         self.loadStatements = loadStatements
+        hasFolded = graph.factStatistics.foldedClaims > 0
+    }
+
+    /// Calls `body` with each derived claim folded into the fact of relationship `r`.
+    @inline(__always)
+    func forEachFoldedDerivedClaim(of r: Int32, _ body: (Int32) -> Void) {
+        guard hasFolded else { return }
+        let claims = graph.claims(ofFact: r)
+        guard claims.count > 1 else { return }
+        for c in claims.dropFirst() where graph.origin(ofRelationship: c).isDerived { body(c) }
     }
 
     // MARK: reading
@@ -80,7 +100,7 @@ public final class InferenceView {
     public func fact(_ id: Int64) -> Fact? {
         if hidden.contains(id) { return nil }
         if let f = pending[id] ?? cache[id] { return f }
-        if let r = graph.relationship(statement: id), graph.relationship(r).alive {
+        if let r = graph.relationship(statement: id), graph.fact(ofClaim: r) != nil {
             let f = makeFact(r)
             cache[id] = f
             return f
@@ -109,8 +129,12 @@ public final class InferenceView {
             let list = outgoing ? graph.outList(node) : graph.inList(node)
             for r in list {
                 let rel = graph.relationship(r)
-                guard types.graphIDs.contains(rel.type), !hidden.contains(rel.statement) else { continue }
-                body(rel.statement, outgoing ? rel.target : rel.source)
+                guard types.graphIDs.contains(rel.type) else { continue }
+                if !hidden.contains(rel.statement) { body(rel.statement, outgoing ? rel.target : rel.source) }
+                forEachFoldedDerivedClaim(of: r) { c in
+                    let claim = graph.relationship(c)
+                    if !hidden.contains(claim.statement) { body(claim.statement, outgoing ? claim.target : claim.source) }
+                }
             }
         }
         for id in (outgoing ? pendingOut[node] : pendingIn[node]) ?? [] {
@@ -123,10 +147,16 @@ public final class InferenceView {
     public func facts(withPredicate p: String) -> [Fact] {
         var out: [Fact] = []
         if let t = graph.relationTypeID(p) {
-            for (i, rel) in graph.relationships.enumerated() where rel.alive && rel.type == t && !hidden.contains(rel.statement) {
+            func add(_ r: Int32) {
+                let rel = graph.relationship(r)
+                guard !hidden.contains(rel.statement) else { return }
                 if let f = cache[rel.statement] { out.append(f) } else {
-                    let f = makeFact(Int32(i)); cache[rel.statement] = f; out.append(f)
+                    let f = makeFact(r); cache[rel.statement] = f; out.append(f)
                 }
+            }
+            for (i, rel) in graph.relationships.enumerated() where rel.alive && rel.type == t {
+                add(Int32(i))
+                forEachFoldedDerivedClaim(of: Int32(i), add)
             }
         } else {
             var ids: [Int64] = []

@@ -127,9 +127,15 @@ extension Graph {
     }
 
     /// The number of independent origins behind a fact: the last outlet of each citation's
-    /// `via` chain, else the cited source itself, counted once each.
+    /// `via` chain, else the cited source itself, counted once each, over its asserted
+    /// claims. A derived claim adds none: it cites its premises' sources, which support the
+    /// premises (facts with their own corroboration), not the conclusion twice.
     public func corroboration(ofFact r: Int32) -> Int {
-        Set(citations(ofFact: r).map { $0.citation.origin }).count
+        var origins: Set<String> = []
+        for c in claims(ofFact: r) where !origin(ofRelationship: c).isDerived {
+            for cite in sources(ofRelationship: c) { origins.insert(cite.origin) }
+        }
+        return origins.count
     }
 
     /// The fact's Admiralty grade: the best reliability among its claims (F, "cannot be judged",

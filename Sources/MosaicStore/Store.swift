@@ -53,7 +53,12 @@ public final class Store: @unchecked Sendable {
             // but never leaves a damaged file.
             config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             let pool = try DatabasePool(path: path, configuration: config)
-            return try Store(writer: pool, path: path)
+            let store = try Store(writer: pool, path: path)
+            // The store exists from now on: an empty file here later is a truncated store.
+            if !FileManager.default.fileExists(atPath: path + createdMarker) {
+                FileManager.default.createFile(atPath: path + createdMarker, contents: Data("a Mosaic store was created here\n".utf8))
+            }
+            return store
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(e.resultCode) {
@@ -66,6 +71,9 @@ public final class Store: @unchecked Sendable {
         }
     }
 
+    /// The file beside a store that says it was created (see `notAStoreReason`).
+    static let createdMarker = "-created"
+
     /// Why the file at `path` cannot be a store, or nil (a missing file is a new store).
     /// Checked before SQLite sees it: SQLite takes an empty file for an empty database and
     /// would make a fresh store of it, losing what the file held without a word.
@@ -73,7 +81,19 @@ public final class Store: @unchecked Sendable {
         guard let attrs = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
         if attrs[.type] as? FileAttributeType == .typeDirectory { return "it is a folder" }
         let size = (attrs[.size] as? NSNumber)?.intValue ?? 0
-        if size == 0 { return "the file is empty (0 bytes): it was truncated, or never written" }
+        if size == 0 {
+            // A store being created keeps its first pages in the WAL until a checkpoint (a
+            // process killed then leaves an empty file and a WAL SQLite recovers from), and
+            // one killed before its first write never held anything. An empty file whose
+            // store was once created (the marker written after the first migration, or a
+            // snapshot file) was truncated.
+            let fm = FileManager.default
+            let wal = ((try? fm.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber)?.intValue ?? 0
+            if wal > 0 || !(fm.fileExists(atPath: path + createdMarker) || fm.fileExists(atPath: SnapshotFile(store: path).path)) {
+                return nil
+            }
+            return "the file is empty (0 bytes), but the store was created and written before: it was truncated"
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }  // permissions: SQLite says
         defer { try? handle.close() }
         let header = handle.readData(ofLength: 16)
@@ -88,7 +108,7 @@ public final class Store: @unchecked Sendable {
         let fm = FileManager.default
         let stamp = ISO8601DateFormatter().string(from: now).replacingOccurrences(of: ":", with: "")
         var moved: String?
-        for suffix in ["", "-wal", "-shm", "-snapshot"] where fm.fileExists(atPath: path + suffix) {
+        for suffix in ["", "-wal", "-shm", "-snapshot", createdMarker] where fm.fileExists(atPath: path + suffix) {
             var target = "\(path).set-aside-\(stamp)\(suffix)"
             var n = 1
             while fm.fileExists(atPath: target) { n += 1; target = "\(path).set-aside-\(stamp)-\(n)\(suffix)" }

@@ -68,6 +68,8 @@ final class StoreHardeningTests: XCTestCase {
 
     func testAnEmptyOrForeignFileIsNotAStoreAndIsLeftAlone() throws {
         let path = dir.appendingPathComponent("store.sqlite").path
+        // An empty file where a store was created before: truncated.
+        try Data("created".utf8).write(to: URL(fileURLWithPath: path + "-created"))
         for (content, expected) in [(Data(), "empty"), (Data("garbage, not a database at all".utf8), "not an SQLite database")] {
             try content.write(to: URL(fileURLWithPath: path))
             XCTAssertThrowsError(try Store.open(path: path)) { error in
@@ -77,6 +79,15 @@ final class StoreHardeningTests: XCTestCase {
             }
             XCTAssertEqual(FileManager.default.contents(atPath: path), content, "the file is not touched")
         }
+    }
+
+    func testAnEmptyFileWithNoSnapshotIsAStoreBeingCreated() throws {
+        // A process killed while creating the store leaves an empty file (its first pages were
+        // in the WAL, or never written): that opens, as a new store.
+        let path = dir.appendingPathComponent("new.sqlite").path
+        try Data().write(to: URL(fileURLWithPath: path))
+        let store = try Store.open(path: path)
+        XCTAssertEqual(store.lastTransaction, 0)
     }
 
     func testAnotherProgramsDatabaseIsNotAStore() throws {

@@ -99,7 +99,8 @@ public struct FactChange: Sendable, Hashable {
                     for c in graph.conflicts(of: f) { out.append(change(.disputed, f, graph.reason(c))) }
                     continue
                 }
-                let originsBefore = Set(older.flatMap { graph.sources(ofRelationship: $0).map(\.origin) }).count
+                let originsBefore = Set(older.filter { !graph.origin(ofRelationship: $0).isDerived }
+                    .flatMap { graph.sources(ofRelationship: $0).map(\.origin) }).count
                 let originsNow = graph.corroboration(ofFact: f)
                 var datesBefore: (from: PartialDate?, to: PartialDate?) = (nil, nil)
                 for c in older {

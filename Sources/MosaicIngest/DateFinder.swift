@@ -19,6 +19,9 @@ public struct DateMention: Sendable, Hashable {
     public var precision: Precision
     /// Relative to the publication date ("yesterday", "on Wednesday", "last week").
     public var relative: Bool
+    /// A day that does not exist ("31 February 2025"): it blocks shorter readings of its
+    /// text and is then dropped.
+    var invalid = false
 }
 
 /// Finds absolute and relative dates in text. Relative ones ("on Wednesday", "last week",
@@ -38,7 +41,7 @@ public struct DateFinder: Sendable {
     static let weekday = "(?:(?:" + weekdays.joined(separator: "|") + "),? )?"
     static let ord = "(?:st|nd|rd|th)?"
 
-    enum Shape { case iso, dmy, mdy, dm, md, my, year, yesterday, today, tomorrow, weekday, lastWeek, thisWeek,
+    enum Shape { case iso, dmy, mdy, dm, md, my, monthOnly, year, yesterday, today, tomorrow, weekday, lastWeek, thisWeek,
                  earlierThisWeek, lastMonth, thisMonth, earlierThisMonth, lastYear, thisYear, earlierThisYear, daysAgo }
 
     static let patterns: [(Shape, NSRegularExpression)] = {
@@ -53,6 +56,7 @@ public struct DateFinder: Sendable {
             (.dm, re("\\b" + weekday + "(\\d{1,2})" + ord + " " + month + "\\b\\.?")),
             (.md, re("\\b" + weekday + month + "\\.? (\\d{1,2})" + ord + "\\b(?![,.]?\\d)")),
             (.my, re("\\b" + month + "\\.?,? (\\d{4})\\b")),
+            (.monthOnly, re("\\b(?:in|early|late|mid-|mid|since|until|by|during|throughout) " + month + "\\b(?!\\.? \\d)")),
             (.year, re("\\b(?:in|since|until|by|during|early|late|mid-|mid)\\s?((?:19|20)\\d{2})\\b(?!-)", true)),
             (.yesterday, re("\\byesterday\\b", true)),
             (.today, re("\\b(?:today|this morning|this afternoon|this evening|tonight)\\b", true)),
@@ -80,7 +84,7 @@ public struct DateFinder: Sendable {
                     let r = m.range(at: i)
                     return r.location == NSNotFound ? nil : ns.substring(with: r)
                 }
-                guard var d = resolve(shape, g) else { continue }
+                var d = resolve(shape, g) ?? DateMention(start: 0, end: 0, text: "", from: nil, to: nil, precision: .day, relative: false, invalid: true)
                 let r = Range(m.range, in: text)!
                 d.start = text.utf8.distance(from: text.startIndex, to: r.lowerBound)
                 d.end = text.utf8.distance(from: text.startIndex, to: r.upperBound)
@@ -93,7 +97,7 @@ public struct DateFinder: Sendable {
         var out: [DateMention] = []
         var pos = 0
         for d in found where d.start >= pos { out.append(d); pos = d.end }
-        return out
+        return out.filter { !$0.invalid }
     }
 
     static func monthNumber(_ s: String) -> Int? { monthNames.first { $0.0 == s }?.1 }
@@ -103,7 +107,7 @@ public struct DateFinder: Sendable {
     func inferYear(month: Int, day: Int?) -> Int? {
         guard let p = published else { return nil }
         let y = p.year
-        guard let d = PartialDate(year: y, month: month, day: day ?? 1) else { return nil }
+        guard let d = PartialDate(year: y, month: month, day: day ?? 1) ?? PartialDate(year: y, month: month, day: 28) else { return nil }
         return d.seconds > p.seconds + 60 * 86_400 ? y - 1 : y
     }
 
@@ -132,12 +136,17 @@ public struct DateFinder: Sendable {
             return mention(d, .day)
         case .dm, .md:
             let (dayS, monS) = shape == .dm ? (g(1), g(2)) : (g(2), g(1))
-            guard let m = monS.flatMap(DateFinder.monthNumber), let dd = dayS.flatMap({ Int($0) }), (1...31).contains(dd) else { return nil }
+            guard let m = monS.flatMap(DateFinder.monthNumber), let dd = dayS.flatMap({ Int($0) }),
+                  PartialDate(year: 2024, month: m, day: dd) != nil else { return nil }  // 2024: a leap year
             guard let y = inferYear(month: m, day: dd) else { return mention(nil, .day) }
             guard let d = day(y, m, dd) else { return nil }
             return mention(d, .day)
         case .my:
             guard let m = g(1).flatMap(DateFinder.monthNumber), let y = g(2).flatMap({ Int($0) }) else { return nil }
+            return mention(PartialDate(year: y, month: m), .month)
+        case .monthOnly:
+            guard let m = g(1).flatMap(DateFinder.monthNumber) else { return nil }
+            guard let y = inferYear(month: m, day: nil) else { return mention(nil, .month) }
             return mention(PartialDate(year: y, month: m), .month)
         case .year:
             guard let y = g(1).flatMap({ Int($0) }) else { return nil }

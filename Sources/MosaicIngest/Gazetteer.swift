@@ -84,21 +84,29 @@ public struct Gazetteer: Sendable {
     static func keys(of name: String, countries: Set<String>) -> [String] {
         let key = NameKey.normalize(name)
         var out = [key]
-        if name.contains("'s") || name.contains("\u{2019}s") {
+        // A possessive: ' or ’ followed by s.
+        let u = Array(name.utf8)
+        var possessive = false
+        for i in u.indices where (u[i] == 0x27 && i + 1 < u.count && u[i + 1] == 0x73)
+            || (u[i] == 0xE2 && i + 3 < u.count && u[i + 1] == 0x80 && u[i + 2] == 0x99 && u[i + 3] == 0x73) { possessive = true; break }
+        if possessive {
             let spaced = NameKey.normalize(name.replacingOccurrences(of: "'s", with: " s").replacingOccurrences(of: "\u{2019}s", with: " s"))
             if spaced != key { out.append(spaced) }
         }
-        if !countries.isEmpty, let sp = key.firstIndex(of: " ") {
-            let first = key[..<sp], rest = key[sp...]
-            for suffix in ["n", "an", "ian", "i", "ese", "ish"] where first.hasSuffix(suffix) {
-                let stem = String(first.dropLast(suffix.count))
-                for country in [stem, stem + "a", stem + "e"] where countries.contains(country) {
-                    out.append(country + " s" + rest)
+        // A demonym first: the country's possessive form.
+        let k = Array(key.utf8)
+        if !countries.isEmpty, let sp = k.firstIndex(of: 0x20), sp >= 4 {
+            for suffix in Gazetteer.demonymSuffixes where sp > suffix.count && Array(k[(sp - suffix.count)..<sp]) == suffix {
+                let stem = k[0..<(sp - suffix.count)], rest = String(decoding: k[sp...], as: UTF8.self)
+                for tail in [[], [0x61], [0x65]] as [[UInt8]] {
+                    let country = String(decoding: Array(stem) + tail, as: UTF8.self)
+                    if countries.contains(country) { out.append(country + " s" + rest) }
                 }
             }
         }
         return out
     }
+    static let demonymSuffixes: [[UInt8]] = ["n", "an", "ian", "i", "ese", "ish"].map { Array($0.utf8) }
 
     private mutating func add(key: String, spelling name: String, entity ei: Int32) {
         guard let first = key.utf8.first, NameMatcher.foldedWordBytes[Int(first)] else { return }
@@ -116,6 +124,13 @@ public struct Gazetteer: Sendable {
 
     static func caseRule(of name: String) -> CaseRule {
         var letters = 0, upper = 0
+        var ascii = true
+        for b in name.utf8 {
+            if b >= 0x80 { ascii = false; break }
+            if (65...90).contains(b) { letters += 1; upper += 1 } else if (97...122).contains(b) { letters += 1 }
+        }
+        if ascii { return upper == 0 ? .any : (upper == letters && letters <= 5 ? .acronym : .capitalised) }
+        letters = 0; upper = 0
         for s in name.unicodeScalars where s.properties.isAlphabetic {
             letters += 1
             if s.properties.isUppercase { upper += 1 }

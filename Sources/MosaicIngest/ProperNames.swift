@@ -112,7 +112,7 @@ struct ProperNames {
         // Trailing connectors and title words do not end a name.
         return pieces.compactMap { p in
             var p = p
-            while let l = p.last, ProperNames.connectors.contains(l.text.lowercased()) { p.removeLast() }
+            while let l = p.last, ProperNames.connectors.contains(l.text.lowercased()) || Titles.heads.contains(l.text.lowercased()) { p.removeLast() }
             return p.isEmpty ? nil : p
         }
     }
@@ -133,8 +133,17 @@ struct ProperNames {
             if let t = Titles.before(s, in: tokens, text: utf8) { m.title = t.0; m.titleStart = t.1 }
             return m
         }
-        // Near misses: the whole piece, then its long words one by one.
+        // Near misses: the whole piece, then with the one or two words after it ("Dalmaak
+        // airfield"), then its long words one by one.
         if let m = nearMiss(spelled, start: s, end: e) { return m }
+        if let li = tokens.firstIndex(where: { $0.start == piece.last!.start }) {
+            var j = li + 1
+            while j < tokens.count && j <= li + 2 && tokens[j].gap == " " {
+                let ext = String(decoding: utf8[s..<tokens[j].end], as: UTF8.self)
+                if let m = nearMiss(ext, start: s, end: tokens[j].end) { return m }
+                j += 1
+            }
+        }
         if piece.count > 1 {
             for t in piece where t.text.count >= 6 {
                 if let m = nearMiss(t.text, start: t.start, end: t.end) { return m }
@@ -203,7 +212,7 @@ struct ProperNames {
         "corporation", "corp", "group", "party", "brigade", "division", "regiment", "battalion", "squadron", "embassy",
         "bank", "university", "institute", "front", "movement", "organization", "organisation", "union", "guard",
         "guards", "authority", "commission", "office", "directorate", "service", "services", "militia", "fleet",
-        "navy", "government", "parliament", "assembly", "court", "foundation", "association", "federation", "inc", "ltd"]
+        "navy", "flotilla", "government", "parliament", "assembly", "court", "foundation", "association", "federation", "inc", "ltd"]
     static let newsWords: Set<String> = ["news", "times", "post", "gazette", "herald", "tribune", "tv", "radio", "wire",
         "press", "daily", "journal", "observer", "chronicle", "courier", "telegraph", "monitor", "broadcasting"]
     static let baseWords: Set<String> = ["base", "airbase", "airfield", "air base", "garrison", "outpost", "camp"]

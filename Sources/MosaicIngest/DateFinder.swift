@@ -53,7 +53,7 @@ public struct DateFinder: Sendable {
             (.iso, re("\\b" + weekday + "(\\d{4})-(\\d{2})-(\\d{2})\\b")),
             (.dmy, re("\\b" + weekday + "(\\d{1,2})" + ord + " " + month + "\\.?,? (\\d{4})\\b")),
             (.mdy, re("\\b" + weekday + month + "\\.? (\\d{1,2})" + ord + ",? (\\d{4})\\b")),
-            (.dm, re("\\b" + weekday + "(\\d{1,2})" + ord + " " + month + "\\b\\.?")),
+            (.dm, re("\\b" + weekday + "(\\d{1,2})" + ord + " " + month + "\\b")),
             (.md, re("\\b" + weekday + month + "\\.? (\\d{1,2})" + ord + "\\b(?![,.]?\\d)")),
             (.my, re("\\b" + month + "\\.?,? (\\d{4})\\b")),
             (.monthOnly, re("\\b(?:in|early|late|mid-|mid|since|until|by|during|throughout) " + month + "\\b(?!\\.? \\d)")),

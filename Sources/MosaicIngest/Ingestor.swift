@@ -44,10 +44,10 @@ public struct Ingestor {
         let (mentions, dates) = analyse(doc)
         let graph = store.graph
         let meta = doc.metadata
-        let source = Ingestor.sourceID(doc, graph: graph)
+        let publisher = meta.publisher.map { Ingestor.resolvePublisher($0, graph: graph) }
+        let source = Ingestor.sourceID(doc, publisher: publisher?.id, graph: graph)
         let cite = [Citation(source: source)]
         let m = StatementMeta(sources: cite, origin: origin)
-        let publisher = meta.publisher.map { Ingestor.resolvePublisher($0, graph: graph) }
 
         let tx = try store.write(origin: origin, note: "ingest \(storedPath)") { tx in
             try tx.assert(StatementDraft(subject: source, kind: .entity(type: "Article"), meta: m))
@@ -95,11 +95,8 @@ public struct Ingestor {
 
     /// A readable, stable id: `PUBLISHER-DATE-HASH8` (`enab-baladi-2025-10-30-3fa9c2d1`),
     /// with `doc` and `undated` for what is unknown.
-    public static func sourceID(_ doc: Document, graph: Graph) -> String {
-        let pub = doc.metadata.publisher.map { p -> String in
-            if graph.lookup(key: p) != nil { return p }
-            return slug(p)
-        }
+    public static func sourceID(_ doc: Document, publisher: String?, graph: Graph) -> String {
+        let pub = publisher.map { graph.lookup(key: $0) != nil ? $0 : slug($0) }
         let date = doc.metadata.publishedDate?.description ?? "undated"
         var base = "\(pub.flatMap { $0.isEmpty ? nil : $0 } ?? "doc")-\(date)-\(doc.hash.prefix(8))"
         if graph.lookup(key: base) != nil { base += "-\(doc.hash.dropFirst(8).prefix(8))" }

@@ -86,9 +86,13 @@ struct ProperNames {
         var i = 0
         while i <= utf8.count {
             if i == utf8.count || utf8[i] == 0x0A {
+                // A headline does not end like a sentence.
+                var e = i
+                while e > lineStart && (utf8[e - 1] == 0x20 || utf8[e - 1] == 0x0D || utf8[e - 1] == 0x09) { e -= 1 }
+                let sentence = e > lineStart && [0x2E, 0x21, 0x3F, 0x22].contains(utf8[e - 1])
                 let words = tokens.filter { $0.start >= lineStart && $0.end <= i && $0.text.count >= 4 }
                 let caps = words.filter { $0.capitalised }.count
-                if words.count >= 3 && caps * 10 >= words.count * 7 { out.append(lineStart..<i) }
+                if !sentence && words.count >= 3 && caps * 10 >= words.count * 7 { out.append(lineStart..<i) }
                 lineStart = i + 1
             }
             i += 1

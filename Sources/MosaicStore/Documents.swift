@@ -84,7 +84,7 @@ extension Store {
                     data TEXT NOT NULL
                 );
                 CREATE INDEX document_annotation_document ON document_annotation(document, start);
-                CREATE VIRTUAL TABLE document_text USING fts5(body, content = 'document', content_rowid = 'id',
+                CREATE VIRTUAL TABLE document_text USING fts5(text, content = 'document', content_rowid = 'id',
                     tokenize = 'unicode61 remove_diacritics 2');
                 """)
         }
@@ -166,7 +166,7 @@ extension StoreTransaction {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [d.hash, d.source, d.path, d.format, d.byteCount, d.bodyOffset, d.text, d.previous, id, time.timeIntervalSince1970])
         let rowID = db.lastInsertedRowID
-        try db.execute(sql: "INSERT INTO document_text (rowid, body) VALUES (?, ?)", arguments: [rowID, d.text])
+        try db.execute(sql: "INSERT INTO document_text (rowid, text) VALUES (?, ?)", arguments: [rowID, d.text])
         return rowID
     }
 

@@ -36,7 +36,7 @@ final class LinkerTests: XCTestCase {
 
     func testTitlesBeforeNames() {
         let ms = link("Russian Defence Minister Andrey Belousov met Gen. Andrei Belousov.")
-        XCTAssertEqual(ms.filter { $0.kind == .name }.map(\.title), ["Defence Minister", "Gen"])
+        XCTAssertEqual(ms.filter { $0.kind == .name }.map(\.title), ["Defence Minister", "Gen."])
         XCTAssertEqual(ms.first?.entity, "andrey-belousov")
         XCTAssertEqual(ms.count, 2, "no title word or demonym is proposed as an entity: \(surface(ms))")
     }

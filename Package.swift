@@ -42,20 +42,22 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "MosaicLua", dependencies: ["CLua"]),
         .target(name: "MosaicReports", dependencies: ["MosaicGraph"]),
+        // Documents, mention linking (the gazetteer), dates; writes through the Store only.
+        .target(name: "MosaicIngest", dependencies: ["MosaicGraph", "MosaicStore", "Yams"]),
         .target(name: "MosaicPlugins", dependencies: [
             "MosaicGraph", "MosaicStore", "MosaicQuery", "MosaicLua", "MosaicReports",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MosaicCLI", dependencies: [
             "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua",
-            "MosaicPlugins", "MosaicReports", "CEditline", "Yams",
+            "MosaicPlugins", "MosaicReports", "MosaicIngest", "CEditline", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mosaic", dependencies: ["MosaicCLI"]),
         // Benchmarks (scripts/bench runs it in release mode; never part of the tests).
         .executableTarget(name: "mosaic-bench", dependencies: [
-            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins", "MosaicCLI",
+            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins", "MosaicCLI", "MosaicIngest",
         ], path: "Sources/MosaicBench"),
 
         // Tests live beside what they test.
@@ -66,6 +68,7 @@ let package = Package(
         .testTarget(name: "MosaicLuaTests", dependencies: ["MosaicLua"]),
         .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"], exclude: ["Golden"]),
         .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"]),
+        .testTarget(name: "MosaicIngestTests", dependencies: ["MosaicIngest", "MosaicStore", "MosaicKB", "MosaicGraph"], exclude: ["Fixtures"]),
         .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"], exclude: ["Golden", "Fixtures"]),
     ]
 )

@@ -8,6 +8,7 @@ enum WorkloadRegistry {
             + ClockViewWorkloads.all  // issue 13: b and c on known-by and valid-at views
             + LuaWorkloads.all        // issue 3: f as a plugin scan, call costs
             + InferenceWorkloads.all  // issue 5: containment closure, incremental updates
+            + LinkWorkloads.all       // issue 17: gazetteer linking over ../shared/bench corpus.txt
     }
 
     /// The workloads `spec` selects: a comma-separated list of groups (`a,b,f`) or names

@@ -221,6 +221,7 @@ public final class Store: @unchecked Sendable {
         registerDerivationMigration(&m)
         registerTextBacklog(&m)
         registerRunOwner(&m)
+        registerDocumentMigration(&m)
         return m
     }
 

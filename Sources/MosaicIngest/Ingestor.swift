@@ -1,0 +1,132 @@
+import Foundation
+import MosaicGraph
+import MosaicStore
+
+/// Stores documents as sources: one transaction per document writes its Article entity
+/// (title, date, url, reliability, language, publisher) as ordinary statements with origin
+/// `cli:ingest`, its text (searchable) and its mentions and dates. The same bytes twice
+/// change nothing; other bytes from the same path are a new version (a new Article).
+public struct Ingestor {
+    public let store: Store
+    public var origin: Origin
+    /// Built once from the store's graph when first needed (a batch shares it).
+    private var linker: Linker?
+
+    public init(store: Store, origin: Origin = .cli(command: "ingest")) {
+        self.store = store
+        self.origin = origin
+    }
+
+    public struct Result: Sendable {
+        public enum Status: String, Sendable { case ingested, unchanged, newVersion = "new version" }
+        public var status: Status
+        public var path: String
+        public var source: String
+        public var document: Int64
+        public var mentions: [Mention]
+        public var dates: [DateMention]
+        public var transaction: Int64
+    }
+
+    /// What `ingest` would find in a document, without storing anything.
+    public mutating func analyse(_ doc: Document) -> (mentions: [Mention], dates: [DateMention]) {
+        if linker == nil { linker = Linker(gazetteer: Gazetteer(graph: store.graph)) }
+        return (linker!.link(doc.text), DateFinder(published: doc.metadata.publishedDate).find(in: doc.text))
+    }
+
+    public mutating func ingest(_ doc: Document) throws -> Result {
+        if let existing = try store.document(hash: doc.hash) {
+            return Result(status: .unchanged, path: doc.path, source: existing.source, document: existing.id,
+                          mentions: [], dates: [], transaction: existing.transaction)
+        }
+        let storedPath = Ingestor.canonicalPath(doc.path)
+        let previous = try store.latestDocument(path: storedPath)
+        let (mentions, dates) = analyse(doc)
+        let graph = store.graph
+        let meta = doc.metadata
+        let publisher = meta.publisher.map { Ingestor.resolvePublisher($0, graph: graph) }
+        let source = Ingestor.sourceID(doc, publisher: publisher?.id, graph: graph)
+        let cite = [Citation(source: source)]
+        let m = StatementMeta(sources: cite, origin: origin)
+
+        let tx = try store.write(origin: origin, note: "ingest \(storedPath)") { tx in
+            try tx.assert(StatementDraft(subject: source, kind: .entity(type: "Article"), meta: m))
+            let title = meta.title ?? Ingestor.titleFromText(doc.text) ?? (storedPath as NSString).lastPathComponent
+            try tx.assert(StatementDraft(subject: source, kind: .property(name: "name", value: .string(title)), meta: m))
+            try tx.assert(StatementDraft(subject: source, kind: .property(name: "title", value: .string(title)), meta: m))
+            if let d = meta.publishedDate { try tx.assert(StatementDraft(subject: source, kind: .property(name: "date", value: .date(d)), meta: m)) }
+            if let u = meta.url { try tx.assert(StatementDraft(subject: source, kind: .property(name: "url", value: .string(u)), meta: m)) }
+            if let r = meta.reliability { try tx.assert(StatementDraft(subject: source, kind: .property(name: "reliability", value: .string(r)), meta: m)) }
+            if let l = meta.language { try tx.assert(StatementDraft(subject: source, kind: .property(name: "language", value: .string(l)), meta: m)) }
+            if let publisher {
+                if publisher.isNew {
+                    let pm = StatementMeta(sources: cite, origin: origin)
+                    try tx.assert(StatementDraft(subject: publisher.id, kind: .entity(type: publisher.type), meta: pm))
+                    try tx.assert(StatementDraft(subject: publisher.id, kind: .property(name: "name", value: .string(publisher.name)), meta: pm))
+                }
+                try tx.assert(StatementDraft(subject: source, kind: .relation(type: "PUBLISHED_BY", target: publisher.id, properties: [:]), meta: m))
+            }
+            let id = try tx.insertDocument(NewDocument(hash: doc.hash, source: source, path: storedPath, format: doc.format.rawValue,
+                                                       byteCount: doc.byteCount, bodyOffset: doc.bodyOffset, text: doc.text,
+                                                       previous: previous?.id))
+            var rows = mentions.map { DocumentAnnotation(kind: "mention", start: $0.start, end: $0.end, json: $0.json(document: source).rendered()) }
+            rows += dates.map { DocumentAnnotation(kind: "date", start: $0.start, end: $0.end, json: $0.json(document: source).rendered()) }
+            try tx.insertAnnotations(document: id, rows)
+        }
+        guard let stored = try store.document(hash: doc.hash) else { throw StoreError.conflict("the document was not stored") }
+        return Result(status: previous == nil ? .ingested : .newVersion, path: doc.path, source: source, document: stored.id,
+                      mentions: mentions, dates: dates, transaction: tx)
+    }
+
+    public static func canonicalPath(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// The first non-empty line of a text, as a title (at most 200 characters).
+    static func titleFromText(_ text: String) -> String? {
+        for line in text.split(whereSeparator: \.isNewline) {
+            var t = line.trimmingCharacters(in: .whitespaces)
+            while t.hasPrefix("#") { t.removeFirst() }
+            t = t.trimmingCharacters(in: .whitespaces)
+            if !t.isEmpty { return String(t.prefix(200)) }
+        }
+        return nil
+    }
+
+    /// A readable, stable id: `PUBLISHER-DATE-HASH8` (`enab-baladi-2025-10-30-3fa9c2d1`),
+    /// with `doc` and `undated` for what is unknown.
+    public static func sourceID(_ doc: Document, publisher: String?, graph: Graph) -> String {
+        let pub = publisher.map { graph.lookup(key: $0) != nil ? $0 : slug($0) }
+        let date = doc.metadata.publishedDate?.description ?? "undated"
+        var base = "\(pub.flatMap { $0.isEmpty ? nil : $0 } ?? "doc")-\(date)-\(doc.hash.prefix(8))"
+        if graph.lookup(key: base) != nil { base += "-\(doc.hash.dropFirst(8).prefix(8))" }
+        return base
+    }
+
+    public static func slug(_ s: String) -> String {
+        let key = NameKey.normalize(s)
+        var out = ""
+        for ch in key.unicodeScalars {
+            if ch.value < 0x80 && (ch.properties.isAlphabetic || ch.properties.numericType != nil) { out.unicodeScalars.append(ch) }
+            else if ch == " " && !out.hasSuffix("-") { out += "-" }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return String(out.prefix(60))
+    }
+
+    struct Publisher { var id: String; var name: String; var type: String; var isNew: Bool }
+
+    /// The publisher as an entity id: an existing id, an entity of that name (when only one
+    /// bears it), or a new NewsOrganization (Organization when the KB has no such type).
+    static func resolvePublisher(_ p: String, graph: Graph) -> Publisher {
+        if let n = graph.lookup(key: p) { return Publisher(id: p, name: graph.node(n).name ?? p, type: graph.node(n).type, isNew: false) }
+        let named = graph.nodes(named: p)
+        if named.count == 1 { let n = graph.node(named[0]); return Publisher(id: n.key, name: p, type: n.type, isNew: false) }
+        let type = graph.count(label: "NewsOrganization") > 0 ? "NewsOrganization" : "Organization"
+        var id = slug(p)
+        if id.isEmpty { id = "publisher" }
+        var k = 2
+        while graph.lookup(key: id) != nil { id = "\(slug(p))-\(k)"; k += 1 }
+        return Publisher(id: id, name: p, type: type, isNew: true)
+    }
+}

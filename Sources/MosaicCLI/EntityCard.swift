@@ -142,7 +142,10 @@ struct EntityCard {
             if let r = n.properties["reliability"] { bits.append("reliability \(r.description)") }
             line = bits.joined(separator: " — ") + " [\(c.source)]"
         }
-        if let note = c.note { line += ". Note: \(note)" }
+        if !c.via.isEmpty {
+            line += ", relaying " + c.via.map { v in graph.lookup(key: v).flatMap { graph.node($0).name } ?? v }.joined(separator: " ← ")
+        }
+        if let note = c.text { line += ". Note: \(note)" }
         return line
     }
 

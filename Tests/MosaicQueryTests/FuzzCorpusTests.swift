@@ -6,6 +6,17 @@ import MosaicQuery
 /// The inputs `mosaic-fuzz query` found crashing (fuzz-corpus/, docs/fuzzing.md), replayed:
 /// each must give a result or an error, never end the process.
 final class QueryFuzzCorpusTests: XCTestCase {
+    /// range() bounds whose count overflowed before the memory check (a trap, found by the fuzzer).
+    func testRangeCountsAtTheEdgesAreMemoryErrors() {
+        for text in ["RETURN size(range(0, 9223372036854775807))", "RETURN size(range(-9223372036854775808, 9223372036854775807))",
+                     "RETURN size(range(0, -9223372036854775808, -1))", "UNWIND range(0, 9223372036854775807) AS u RETURN count(*)"] {
+            XCTAssertThrowsError(try Query.run(text, on: GraphView(QueryCaseTests.fixture()), limits: QueryLimits(maxMemory: 64 << 20)), text) {
+                XCTAssertEqual(($0 as? QueryError)?.detail, "MemoryLimit", "\(text): \($0)")
+            }
+        }
+        XCTAssertEqual(try Query.run("RETURN size(range(9223372036854775806, 9223372036854775807)) AS n", on: GraphView(QueryCaseTests.fixture())).rows, [[.int(2)]])
+    }
+
     func testCorpusInputsGiveAResultOrAnError() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fuzz-corpus")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".txt") }.sorted()

@@ -334,7 +334,9 @@ final class Executor<G: QueryGraph> {
         switch q.clauses[ci] { case .match(_, let optional, _, _) where !optional: break; case .unwind: break; default: return nil }
         let limit = try countArgument(l, "LIMIT")
         let skip = try proj.skip.map { try countArgument($0, "SKIP") } ?? 0
-        return limit + skip
+        // (SKIP 9223372036854775807 LIMIT 9 overflowed here; found by mosaic-fuzz)
+        let (cap, o) = limit.addingReportingOverflow(skip)
+        return o ? Int.max : cap
     }
 
     func isTrue(_ v: QueryValue) throws -> Bool {

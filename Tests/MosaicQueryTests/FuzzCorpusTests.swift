@@ -17,6 +17,13 @@ final class QueryFuzzCorpusTests: XCTestCase {
         XCTAssertEqual(try Query.run("RETURN size(range(9223372036854775806, 9223372036854775807)) AS n", on: GraphView(QueryCaseTests.fixture())).rows, [[.int(2)]])
     }
 
+    /// SKIP and LIMIT whose sum passes Int.max (an overflow trap in the row cap, found by the fuzzer).
+    func testHugeSkipWithLimit() throws {
+        let g = GraphView(QueryCaseTests.fixture())
+        XCTAssertEqual(try Query.run("MATCH (a)-->(b) RETURN a.id SKIP 9223372036854775807 LIMIT 9", on: g).rows.count, 0)
+        XCTAssertEqual(try Query.run("UNWIND [1, 2, 3] AS x RETURN x SKIP 1 LIMIT 9223372036854775807", on: g).rows, [[.int(2)], [.int(3)]])
+    }
+
     func testCorpusInputsGiveAResultOrAnError() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fuzz-corpus")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".txt") }.sorted()

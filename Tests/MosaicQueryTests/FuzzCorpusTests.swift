@@ -24,6 +24,15 @@ final class QueryFuzzCorpusTests: XCTestCase {
         XCTAssertEqual(try Query.run("UNWIND [1, 2, 3] AS x RETURN x SKIP 1 LIMIT 9223372036854775807", on: g).rows, [[.int(2)], [.int(3)]])
     }
 
+    /// shortestPath pairs with no relationship to follow count steps, so the step cap (and
+    /// the time limit, polled with them) stops a query with many such pairs.
+    func testShortestPathPairsCountSteps() {
+        let text = "UNWIND range(1, 100000) AS u0 MATCH p = allShortestPaths((a)-[:NOPE]->(n0)) RETURN count(*)"
+        XCTAssertThrowsError(try Query.run(text, on: GraphView(QueryCaseTests.fixture()), limits: QueryLimits(maxSteps: 300_000))) {
+            XCTAssertEqual(($0 as? QueryError)?.detail, "TooMuchWork", "\($0)")
+        }
+    }
+
     func testCorpusInputsGiveAResultOrAnError() throws {
         let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fuzz-corpus")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".txt") }.sorted()

@@ -27,7 +27,8 @@ final class LuaTarget: FuzzTarget, @unchecked Sendable {
         runner = PluginRunner(workspace: dir, graph: store.graph)
     }
 
-    deinit { try? FileManager.default.removeItem(at: file.deletingLastPathComponent().deletingLastPathComponent()) }
+    /// Removes the temporary workspace (main.swift calls it; globals are never deinitialised).
+    func removeWorkspace() { try? FileManager.default.removeItem(at: file.deletingLastPathComponent().deletingLastPathComponent()) }
 
     func run(_ input: [UInt8]) -> Outcome {
         guard FileManager.default.createFile(atPath: file.path, contents: Data(input)) else { return .error }

@@ -71,6 +71,7 @@ if !replay.isEmpty {
         let outcome = target.run(Array(data))
         print("\(path): \(outcome == .ok ? "ok" : "error") in \(String(format: "%.3f", Date().timeIntervalSince(t0))) s")
     }
+    (target as? LuaTarget)?.removeWorkspace()
     exit(0)
 }
 
@@ -80,3 +81,4 @@ fflush(nil)
 let (done, errors, secs) = driver.run(first: first, count: count, maxSeconds: maxSeconds)
 print(String(format: "mosaic-fuzz %@: %d inputs in %.1f s (%.0f/s), %d rejected with an error (expected), 0 crashes, 0 hangs, peak RSS check passed (cap %d MB)",
              targetName, done, secs, Double(done) / max(secs, 0.001), errors, memoryCapMB))
+(target as? LuaTarget)?.removeWorkspace()

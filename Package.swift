@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "mosaic", targets: ["mosaic"]),
         .executable(name: "mosaic-bench", targets: ["mosaic-bench"]),
+        .executable(name: "mosaic-fuzz", targets: ["mosaic-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -60,14 +61,19 @@ let package = Package(
             "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins", "MosaicCLI", "MosaicIngest",
         ], path: "Sources/MosaicBench"),
 
+        // Seeded fuzz targets (scripts/fuzz runs them in release mode; never part of the tests).
+        .executableTarget(name: "mosaic-fuzz", dependencies: [
+            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins",
+        ], path: "Sources/MosaicFuzz"),
+
         // Tests live beside what they test.
         .testTarget(name: "MosaicGraphTests", dependencies: ["MosaicGraph"]),
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicGraph"]),
-        .testTarget(name: "MosaicKBTests", dependencies: ["MosaicKB", "MosaicStore", "MosaicGraph"], exclude: ["Fixtures", "SampleKB"]),
-        .testTarget(name: "MosaicQueryTests", dependencies: ["MosaicQuery", "MosaicGraph"], exclude: ["cases", "tck-passing.txt"]),
+        .testTarget(name: "MosaicKBTests", dependencies: ["MosaicKB", "MosaicStore", "MosaicGraph"], exclude: ["Fixtures", "SampleKB", "fuzz-corpus"]),
+        .testTarget(name: "MosaicQueryTests", dependencies: ["MosaicQuery", "MosaicGraph"], exclude: ["cases", "tck-passing.txt", "fuzz-corpus"]),
         .testTarget(name: "MosaicLuaTests", dependencies: ["MosaicLua"]),
         .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"], exclude: ["Golden"]),
-        .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"]),
+        .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"], exclude: ["fuzz-corpus"]),
         .testTarget(name: "MosaicIngestTests", dependencies: ["MosaicIngest", "MosaicStore", "MosaicKB", "MosaicGraph"], exclude: ["Fixtures"]),
         .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"], exclude: ["Golden", "Fixtures"]),
     ]

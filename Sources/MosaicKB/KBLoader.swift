@@ -148,7 +148,7 @@ public struct KBLoader {
             parsed.append(f)
         }
         var known: [String: String] = [:]
-        diags += declare(parsed, into: &known, existing: { _ in nil })
+        diags += KBLoader.declare(parsed, into: &known, existing: { _ in nil })
         var compiler = KBCompiler(schema: schema, known: known)
         let count = parsed.reduce(0) { $0 + compiler.compile($1).count }
         diags += compiler.diagnostics
@@ -158,7 +158,7 @@ public struct KBLoader {
 
     /// Records each declared id with its type; reports duplicates (within these files, or
     /// with `existing` ids declared by files not being reloaded).
-    func declare(_ files: [ParsedFile], into known: inout [String: String], existing: (String) -> String?) -> [KBDiagnostic] {
+    static func declare(_ files: [ParsedFile], into known: inout [String: String], existing: (String) -> String?) -> [KBDiagnostic] {
         var diags: [KBDiagnostic] = []
         var firstSeen: [String: (String, Pos)] = [:]
         for f in files {
@@ -245,7 +245,7 @@ public struct KBLoader {
             case nil: return "already in the store"
             }
         }
-        diags += declare(parsed, into: &known, existing: existing)
+        diags += KBLoader.declare(parsed, into: &known, existing: existing)
         // An id that goes away must not be used by a file that is not being reloaded.
         let newDeclared = Set(parsed.flatMap { $0.entities.map(\.id) })
         for id in oldDeclared.subtracting(newDeclared).sorted() {

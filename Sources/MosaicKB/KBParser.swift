@@ -101,7 +101,11 @@ struct KBParser {
     /// compiler types plain scalars itself, and Yams' default resolver runs its regular
     /// expressions on every key comparison (most of a large file's load time).
     static func compose(_ text: String, path: String, resolver: Resolver = .default) -> (Yams.Node?, KBDiagnostic?) {
-        do { return (try Yams.compose(yaml: text, resolver), nil) } catch let e as YamlError {
+        do {
+            let root = try Yams.compose(yaml: text, resolver)
+            if let root, let problem = expansionProblem(root, textBytes: text.utf8.count, path: path) { return (nil, problem) }
+            return (root, nil)
+        } catch let e as YamlError {
             var pos = Pos(line: 1, column: 1)
             var problem = "\(e)"
             switch e {
@@ -116,6 +120,31 @@ struct KBParser {
         } catch {
             return (nil, KBDiagnostic(file: path, line: 1, column: 1, message: "YAML: \(error)"))
         }
+    }
+
+    /// YAML aliases repeat a node without repeating its text, so a few lines of nested
+    /// anchors ("billion laughs") stand for billions of values, and every pass over the tree
+    /// would walk them all. Without aliases a tree has fewer nodes than its text has bytes;
+    /// one that expands past twice that (plus some room for modest alias use) is refused.
+    /// The walk stops as soon as it passes the limit (found by `mosaic-fuzz kb`).
+    static func expansionProblem(_ root: Yams.Node, textBytes: Int, path: String) -> KBDiagnostic? {
+        let limit = 2 * textBytes + 10_000
+        var count = 0
+        var stack: [Yams.Node] = [root]
+        while let n = stack.popLast() {
+            count += 1
+            if count > limit {
+                let pos = Pos(n)
+                return KBDiagnostic(file: path, line: max(pos.line, 1), column: max(pos.column, 1),
+                                    message: "YAML aliases expand this file to more than \(limit) values (nested anchors and aliases); write the values out instead")
+            }
+            switch n {
+            case .sequence(let seq): stack.append(contentsOf: seq)
+            case .mapping(let m): for (k, v) in m { stack.append(k); stack.append(v) }
+            default: break
+            }
+        }
+        return nil
     }
 
     mutating func parse(_ text: String) -> ParsedFile {

@@ -31,6 +31,8 @@ public final class LuaState {
     var classByName: [String: Int] = [:]
     var depth = 0
     private var moduleRoot: URL?
+    /// Whether `require` may follow a link out of `moduleRoot` (mosaic.yaml `allow_outside_links`).
+    private var requireFollowsOutsideLinks = false
     private var loadedModules: Int32 = 0
     private var requireIndex = -1
 
@@ -185,8 +187,11 @@ public final class LuaState {
     /// Lets `require "a.b"` load `ROOT/a/b.lua` (or `ROOT/a/b/init.lua`) as a text chunk.
     /// `string`, `table`, `math`, `utf8` and `coroutine` resolve to the sandbox's tables.
     /// Nothing else can be required.
-    public func enableRequire(root: URL, chunkPrefix: String) {
+    /// A module file (or a folder on its way) that is a link resolving outside `root` is
+    /// refused unless `allowOutsideLinks` (the workspace's `allow_outside_links: true`).
+    public func enableRequire(root: URL, chunkPrefix: String, allowOutsideLinks: Bool = false) {
         moduleRoot = root
+        requireFollowsOutsideLinks = allowOutsideLinks
         setFunction("require") { [unowned self] s throws(LuaError) in
             try self.require(s, chunkPrefix: chunkPrefix)
         }
@@ -226,6 +231,14 @@ public final class LuaState {
         var found: (String, String)?
         for candidate in [rel + ".lua", rel + "/init.lua"] {
             let url = root.appendingPathComponent(candidate)
+            if !requireFollowsOutsideLinks, FileManager.default.fileExists(atPath: url.path) {
+                // a symlinked file or folder on the way must not lead out of the plugin's folder
+                let base = root.resolvingSymlinksInPath().path
+                let resolved = url.resolvingSymlinksInPath().path
+                guard resolved.hasPrefix(base + "/") else {
+                    throw LuaError.runtime("module '\(name)': '\(candidate)' resolves outside the plugin's folder (to \(resolved)); refused: move it into the folder, or set allow_outside_links: true in mosaic.yaml")
+                }
+            }
             if let data = FileManager.default.contents(atPath: url.path) {
                 found = (String(decoding: data, as: UTF8.self), candidate)
                 break

@@ -413,7 +413,10 @@ extension Executor {
             if args.count > 2, case .int(let s) = args[2] { step = s }
             guard step != 0 else { return }
             let (span, o) = b.subtractingReportingOverflow(a)
-            let count = o ? Int.max : span / step < 0 ? 0 : span / step + 1
+            // (span / step + 1 overflows for range(0, 9223372036854775807), and Int.min / -1
+            // traps: both are counted as Int.max values, refused below; found by mosaic-fuzz)
+            let (quotient, o1) = span.dividedReportingOverflow(by: step)
+            let count = o || o1 ? Int.max : quotient < 0 ? 0 : quotient == Int.max ? Int.max : quotient + 1
             let (bytes, o2) = count.multipliedReportingOverflow(by: QueryMemory.valueBytes)
             try checkValue(o2 ? Int.max : bytes, "range() of \(o ? "more than \(Int.max)" : String(count)) values", pos)
         } else if name == "replace", args.count == 3, case .string(let s) = args[0], case .string(let f) = args[1], case .string(let r) = args[2] {

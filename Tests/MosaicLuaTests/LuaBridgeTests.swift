@@ -151,6 +151,36 @@ final class LuaBridgeTests: XCTestCase {
         }
     }
 
+    /// A symlinked folder (or file) inside the plugin's folder that leads out of it is not
+    /// followed by `require` (issue 19), unless outside links are allowed; links that stay
+    /// inside still work.
+    func testRequireRefusesLinksOutOfThePluginFolder() throws {
+        let fm = FileManager.default
+        let base = fm.temporaryDirectory.appendingPathComponent("mosaic-lua-\(UUID().uuidString)")
+        let dir = base.appendingPathComponent("plugin"), outside = base.appendingPathComponent("outside")
+        try fm.createDirectory(at: dir.appendingPathComponent("inner"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: outside, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: base) }
+        try "return 'secret'".write(to: outside.appendingPathComponent("evil.lua"), atomically: true, encoding: .utf8)
+        try "return 'inner'".write(to: dir.appendingPathComponent("inner/ok.lua"), atomically: true, encoding: .utf8)
+        try fm.createSymbolicLink(at: dir.appendingPathComponent("lib"), withDestinationURL: outside)
+        try fm.createSymbolicLink(at: dir.appendingPathComponent("evilfile.lua"), withDestinationURL: outside.appendingPathComponent("evil.lua"))
+        try fm.createSymbolicLink(at: dir.appendingPathComponent("alias"), withDestinationURL: dir.appendingPathComponent("inner"))
+        let s = try LuaState()
+        s.enableRequire(root: dir, chunkPrefix: "plugins/p/")
+        for name in ["lib.evil", "evilfile"] {
+            XCTAssertThrowsError(try s.run("return require '\(name)'", chunkName: "=t")) {
+                let m = ($0 as! LuaError).message
+                XCTAssertTrue(m.contains("module '\(name)'") && m.contains("resolves outside the plugin's folder"), m)
+            }
+        }
+        XCTAssertEqual(try s.run("local ok, e = pcall(require, 'lib.evil') return ok", chunkName: "=t"), [false])
+        XCTAssertEqual(try s.run("return require 'alias.ok'", chunkName: "=t"), ["inner"])
+        let allowed = try LuaState()
+        allowed.enableRequire(root: dir, chunkPrefix: "plugins/p/", allowOutsideLinks: true)
+        XCTAssertEqual(try allowed.run("return require 'lib.evil'", chunkName: "=t"), ["secret"])
+    }
+
     /// The sandbox's global environment, as a golden list.
     func testSandboxGlobals() throws {
         let s = try LuaState()

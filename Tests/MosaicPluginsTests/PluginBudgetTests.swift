@@ -87,6 +87,30 @@ final class PluginBudgetTests: XCTestCase {
         }
     }
 
+    /// A kb.query runs inside its plugin's time limit (issue 14): a run limited to 1 s whose
+    /// query would count to 100,000,000 fails with the time limit, the query stopped with it.
+    func testQueryStopsAtTheRunsTimeLimit() throws {
+        let r = try run("""
+            local rows = kb.query("UNWIND range(1, 1000) AS x RETURN sum(reduce(s = 0, i IN range(1, 1000000) | s + i)) AS n")
+            return rows[1].n
+            """, limits: LuaLimits(timeout: .seconds(1), memory: 64 << 20))
+        expectFailure(r, kind: .timeout, "time limit")
+        // under pcall too: the query is stopped, and the run still fails with its limit
+        let caught = try run("""
+            local ok, err = pcall(kb.query, "UNWIND range(1, 1000) AS x RETURN sum(reduce(s = 0, i IN range(1, 1000000) | s + i)) AS n")
+            return ok and 'finished' or 'caught'
+            """, limits: LuaLimits(timeout: .seconds(1), memory: 64 << 20))
+        expectFailure(caught, kind: .timeout, "time limit")
+    }
+
+    /// Ctrl-C (the runner's cancellation check) stops a running kb.query too.
+    func testQueryStopsWhenTheRunIsCancelled() throws {
+        let r = try run("""
+            return kb.query("UNWIND range(1, 1000) AS x RETURN sum(reduce(s = 0, i IN range(1, 1000000) | s + i)) AS n")[1].n
+            """, limits: LuaLimits(timeout: nil, memory: 64 << 20), configure: { $0.isCancelled = { true } })
+        expectFailure(r, kind: .interrupted, "interrupted")
+    }
+
     // MARK: - Writes
 
     /// More statements than the budget: the run is refused before commit, even when Lua

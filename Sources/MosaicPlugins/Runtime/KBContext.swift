@@ -493,7 +493,10 @@ final class KBContext {
                 switch key {
                 case "type": type = try s.string(-1)
                 case "name": name = try s.string(-1)
-                case "limit": limit = Int(try s.integer(-1))
+                case "limit":
+                    limit = Int(try s.integer(-1))
+                    // (a negative limit crashed Array.prefix; found by mosaic-fuzz lua)
+                    guard limit >= 0 else { throw LuaError.badArgument(1, "kb.find", "limit must be 0 or more, got \(limit)") }
                 case "where":
                     if s.isFunction(-1) { whereFn = true }
                     else if s.isTable(-1) {
@@ -603,6 +606,7 @@ final class KBContext {
     private func searchText(_ s: LuaStack) throws(LuaError) -> Int32 {
         let text = try s.string(1)
         let limit = Int(try s.optInteger(2) ?? 50)
+        guard limit >= 0 else { throw LuaError.badArgument(2, "kb.search", "limit must be 0 or more, got \(limit)") }
         guard let search else { throw LuaError.runtime("kb.search is not available here (no store)") }
         let hits: [(entity: String, field: String, snippet: String)]
         do { hits = try search(text, limit) } catch { throw LuaError.runtime("kb.search: \(error)") }

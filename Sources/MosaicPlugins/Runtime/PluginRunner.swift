@@ -212,7 +212,8 @@ public final class PluginSession {
         } catch {
             throw PluginError(plugin: name, phase: .load, lua: error, file: file)
         }
-        state.enableRequire(root: url.deletingLastPathComponent(), chunkPrefix: (file as NSString).deletingLastPathComponent + "/")
+        state.enableRequire(root: url.deletingLastPathComponent(), chunkPrefix: (file as NSString).deletingLastPathComponent + "/",
+                            allowOutsideLinks: runner.allowOutsideLinks)
         state.isCancelled = runner.isCancelled
         // Version is known after the spec loads; the context reads it then.
         context = KBContext(graph: runner.graph, plugin: name, version: "", now: now, seed: seed,

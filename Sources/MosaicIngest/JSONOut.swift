@@ -1,4 +1,5 @@
 import Foundation
+import MosaicGraph
 
 /// A JSON value that keeps its keys in the order written (the documented shapes are read by
 /// people too).
@@ -38,21 +39,8 @@ public indirect enum JSONOut: Sendable, Equatable {
         }
     }
 
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        out += "\""
-    }
+    /// A JSON string literal, escaped as the graph's own JSON writer escapes it.
+    static func quote(_ s: String, into out: inout String) { Value.writeJSONString(s, into: &out) }
 }
 
 extension Mention {

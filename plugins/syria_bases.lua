@@ -137,7 +137,7 @@ return {
           local label, cite = name_of(f.from) .. " flew to " .. name_of(f.to), { f.id }
           for _, d in ipairs(f.from:out("FLEW_FROM")) do
             if date_text(d) == when then
-              label = name_of(f.from) .. " flew from " .. name_of(d.to) .. " to " .. name_of(f.to)
+              label = name_of(f.from) .. ": " .. name_of(d.to) .. " → " .. name_of(f.to)
               cite[#cite + 1] = d.id
               used[d.id] = true
             end

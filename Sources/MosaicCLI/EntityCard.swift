@@ -118,12 +118,8 @@ struct EntityCard {
 
     static func metaText(_ m: StatementMeta) -> String {
         var parts: [String] = []
-        switch (m.validFrom, m.validTo) {
-        case let (f?, t?) where f == t: parts.append("on \(f)")
-        case let (f?, t?): parts.append("\(f) – \(t)")
-        case let (f?, nil): parts.append("since \(f)")
-        case let (nil, t?): parts.append("until \(t)")
-        default: break
+        if let when = Graph.validityText(m.validFrom, m.validTo) {
+            parts.append(m.validFrom != nil && m.validFrom == m.validTo ? "on \(when)" : when)
         }
         if let g = m.grading { parts.append(g.description) }
         parts.append(String(format: "conf %.2f", m.effectiveConfidence))

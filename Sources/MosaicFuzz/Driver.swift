@@ -1,4 +1,5 @@
 import Foundation
+import MosaicPlugins
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,18 +7,12 @@ import Glibc
 /// A deterministic random source (SplitMix64): one per input, from the run's seed and the
 /// input's index, so `--seed S --index I` regenerates any input alone.
 struct FuzzRandom {
-    private var state: UInt64
+    private var source: SplitMix64
     init(seed: UInt64, index: Int) {
-        state = seed &* 0x9E37_79B9_7F4A_7C15 ^ (UInt64(index) &+ 0x632B_E59B_D9B4_E019)
+        source = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 ^ (UInt64(index) &+ 0x632B_E59B_D9B4_E019))
         _ = next(); _ = next()
     }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { source.next() }
     /// 0..<n (n > 0).
     mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
     mutating func chance(_ percent: Int) -> Bool { below(100) < percent }

@@ -67,13 +67,7 @@ extension Graph {
         let rel = relationships[Int(r)]
         var text = "\(nodes[Int(rel.source)].key) \(relationTypes[Int(rel.type)]) \(nodes[Int(rel.target)].key)"
         let v: (from: PartialDate?, to: PartialDate?) = rel.alive ? validity(ofFact: r) : (rel.validFrom, rel.validTo)
-        switch (v.from, v.to) {
-        case let (f?, t?) where f == t: text += " (on \(f))"
-        case let (f?, t?): text += " (\(f) – \(t))"
-        case let (f?, nil): text += " (since \(f))"
-        case let (nil, t?): text += " (until \(t))"
-        default: break
-        }
+        if let when = Graph.validityText(v.from, v.to) { text += v.from != nil && v.from == v.to ? " (on \(when))" : " (\(when))" }
         return text
     }
 

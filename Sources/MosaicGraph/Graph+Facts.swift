@@ -41,10 +41,13 @@ extension Graph {
         let rel = relationships[Int(r)]
         let list = outDegree(rel.source) <= inDegree(rel.target) ? outAdjacency[Int(rel.source)] : inAdjacency[Int(rel.target)]
         var mine: Set<String>?
+        var props: [String: Value]?
         for q in list {
             let other = relationships[Int(q)]
-            guard other.type == rel.type, other.source == rel.source, other.target == rel.target,
-                  identifyingProperties(q) == identifyingProperties(r) else { continue }
+            guard other.type == rel.type, other.source == rel.source, other.target == rel.target else { continue }
+            let own = props ?? identifyingProperties(r)
+            props = own
+            guard identifyingProperties(q) == own else { continue }
             let v = validity(ofFact: q)
             guard Graph.compatible(v.from, rel.validFrom), Graph.compatible(v.to, rel.validTo) else { continue }
             if !meta.origin.isDerived {
@@ -205,7 +208,20 @@ extension Graph {
         return a.contains(b) || b.contains(a)
     }
 
-    static func narrower(_ a: PartialDate?, _ b: PartialDate?) -> PartialDate? {
+    /// A valid time in words: `2025-10-26`, `2025-10-24 – 2025-10-29`, `since 2015`, `until
+    /// 2019`, or nil when open at both ends.
+    public static func validityText(_ from: PartialDate?, _ to: PartialDate?) -> String? {
+        switch (from, to) {
+        case let (f?, t?) where f == t: return "\(f)"
+        case let (f?, t?): return "\(f) – \(t)"
+        case let (f?, nil): return "since \(f)"
+        case let (nil, t?): return "until \(t)"
+        default: return nil
+        }
+    }
+
+    /// The more precise of two compatible bounds.
+    public static func narrower(_ a: PartialDate?, _ b: PartialDate?) -> PartialDate? {
         guard let a else { return b }
         guard let b else { return a }
         return b.end - b.seconds < a.end - a.seconds ? b : a

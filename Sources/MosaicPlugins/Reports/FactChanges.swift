@@ -48,15 +48,9 @@ public struct FactChange: Sendable, Hashable {
             let rel = graph.relationship(r)
             return "\(name(graph.node(rel.source).key)) \(graph.typeName(of: r)) \(name(graph.node(rel.target).key))"
         }
-        func dates(_ v: (from: PartialDate?, to: PartialDate?)) -> String {
-            switch (v.from, v.to) {
-            case let (f?, t?) where f == t: return "\(f)"
-            case let (f?, t?): return "\(f) – \(t)"
-            case let (f?, nil): return "since \(f)"
-            case let (nil, t?): return "until \(t)"
-            default: return "undated"
-            }
-        }
+        func dates(_ v: (from: PartialDate?, to: PartialDate?)) -> String { Graph.validityText(v.from, v.to) ?? "undated" }
+        // Computed once, when a denial is among the changes.
+        var allConflicts: [FactConflict]?
         func change(_ kind: Kind, _ r: Int32, _ text: String) -> FactChange {
             let rel = graph.relationship(r)
             return FactChange(kind: kind, statement: rel.statement, subject: graph.node(rel.source).key, predicate: graph.typeName(of: r),
@@ -79,7 +73,9 @@ public struct FactChange: Sendable, Hashable {
                 let rel = graph.relationship(r)
                 if !rel.alive && rel.folded && graph.fact(ofClaim: r) == nil {
                     // A new denial.
-                    let denied = graph.conflicts().filter { $0.kind == .denial && $0.other == r }
+                    let conflicts = allConflicts ?? graph.conflicts()
+                    allConflicts = conflicts
+                    let denied = conflicts.filter { $0.kind == .denial && $0.other == r }
                     for c in denied where c.fact != c.other {
                         out.append(change(.disputed, c.fact, "\(words(c.fact)) is denied by \(s.meta.sources.map(\.source).joined(separator: ", "))"))
                     }
@@ -104,8 +100,8 @@ public struct FactChange: Sendable, Hashable {
                 let originsNow = graph.corroboration(ofFact: f)
                 var datesBefore: (from: PartialDate?, to: PartialDate?) = (nil, nil)
                 for c in older {
-                    datesBefore.from = Graph.narrowerBound(datesBefore.from, graph.relationship(c).validFrom)
-                    datesBefore.to = Graph.narrowerBound(datesBefore.to, graph.relationship(c).validTo)
+                    datesBefore.from = Graph.narrower(datesBefore.from, graph.relationship(c).validFrom)
+                    datesBefore.to = Graph.narrower(datesBefore.to, graph.relationship(c).validTo)
                 }
                 if dates(datesBefore) != now {
                     out.append(change(.refined, f, "\(words(f)): \(dates(datesBefore)) → \(now)"))
@@ -136,14 +132,5 @@ public struct FactChange: Sendable, Hashable {
                                   validFrom: s.meta.validFrom, text: "\(name(s.subject)) \(t) \(name(target)) (\(dates((s.meta.validFrom, s.meta.validTo))))"))
         }
         return out
-    }
-}
-
-extension Graph {
-    /// The more precise of two compatible bounds.
-    static func narrowerBound(_ a: PartialDate?, _ b: PartialDate?) -> PartialDate? {
-        guard let a else { return b }
-        guard let b else { return a }
-        return b.end - b.seconds < a.end - a.seconds ? b : a
     }
 }

@@ -28,6 +28,7 @@ enum PluginGlue {
             if let i = s.instructions { l.instructions = i }
             r.limitsByPlugin[name] = l
             if let w = s.writes { r.writeBudgetByPlugin[name] = w }
+            if !s.params.isEmpty { r.paramsByPlugin[name] = s.params }
         }
         return r
     }
@@ -93,8 +94,18 @@ enum PluginGlue {
             // The rules too: patterns parse, what derive/distinct/within_days name is bound.
             let loaded = PluginRules.load(r, enabled: enabled(ws))
             for p in loaded.problems where !broken.contains(where: { $0.plugin == p.plugin }) { broken.append(p) }
-            // Schedules parse (the spec's, in the workspace's zone).
+            // The types the rules name exist (in the schema, the KB, or another rule's conclusions).
+            broken += PluginRules.typeProblems(loaded, schema: ws.kbLoader().currentSchema() ?? Schema(), graph: ws.store.graph) {
+                try? String(contentsOf: ws.root.appendingPathComponent($0), encoding: .utf8)
+            }
+            // Schedules parse (the spec's, in the workspace's zone); mosaic.yaml's parameters fit.
             let config = try WorkspaceConfig.load(ws.root)
+            for e in entries {
+                guard let spec = e.spec, let configured = config.plugins[e.name]?.params, !configured.isEmpty else { continue }
+                for p in spec.configuredProblems(configured) where !broken.contains(where: { $0.message == p.message }) {
+                    broken.append(PluginError(plugin: e.name, phase: .params, file: "mosaic.yaml", message: p.message))
+                }
+            }
             for e in entries {
                 guard let spec = e.spec, let cron = spec.schedule, enabled(ws)(e.name) else { continue }
                 do { _ = try CronSchedule(cron, timeZoneIdentifier: config.timezone) } catch {

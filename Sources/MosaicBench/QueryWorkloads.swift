@@ -13,7 +13,21 @@ enum QueryWorkloads {
          hops(2, prepared: false), hops(2, prepared: true),
          pattern(prepared: false), pattern(prepared: true),
          closure(prepared: false), closure(prepared: true),
-         compile("b", lookupText), compile("c", hop1Text), compile("d", patternText)]
+         compile("b", lookupText), compile("c", hop1Text), compile("d", patternText),
+         literal("b.lookup_literal", lookupText, peerRow: "lookup", hops: false),
+         literal("c.hop1_literal", hop1Text, peerRow: "hop1", hops: true)]
+    }
+
+    /// One-off queries as scripts and plugins write them: a new text per id, the id written
+    /// into it as a string literal, run by `Query.run` (whose plan cache lifts the literals
+    /// of MATCH and WHERE into parameters, so every text after the first reuses one plan).
+    /// Check: as the b and c rows.
+    static func literal(_ name: String, _ text: String, peerRow: String, hops: Bool) -> Workload {
+        Workload(name: name, group: String(name.prefix(1)), unit: hops ? .microsecondsPerEntity : .microsecondsPerOp, peerRow: peerRow,
+                 summary: "\(hops ? "1-hop out-path count" : "point lookup by id"): a new text per id with the id as a literal, through Query.run") { ctx in
+            let runner = try Runner(try ctx.graph(), text, prepared: false, literal: true)
+            return try hops ? measureHops(ctx, runner) : measureLookups(ctx, runner)
+        }
     }
 
     /// q: `Query.prepare` alone (lex, parse, bind, plan) of a workload's query text, 10,000
@@ -46,12 +60,19 @@ enum QueryWorkloads {
         let view: GraphView
         let text: String
         let prepared: PreparedQuery?
-        init(_ g: Graph, _ text: String, prepared: Bool) throws {
+        /// Each run writes its `$id` into the text as a literal and calls `Query.run`.
+        let literal: Bool
+        init(_ g: Graph, _ text: String, prepared: Bool, literal: Bool = false) throws {
             view = GraphView(g)
             self.text = text
+            self.literal = literal
             self.prepared = prepared ? try Query.prepare(text) : nil
         }
         func run(_ params: [String: QueryValue]) throws -> [QueryValue] {
+            if literal, case .string(let id)? = params["id"] {
+                let quoted = "'" + id.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+                return try Query.run(text.replacingOccurrences(of: "$id", with: quoted), on: view).rows.map { $0.first ?? .null }
+            }
             let q = try prepared ?? Query.prepare(text)
             return try q.execute(on: view, parameters: params).rows.map { $0.first ?? .null }
         }

@@ -116,7 +116,8 @@ public enum Query {
         let f = functions ?? .standard
         if let lifted = LiteralLifter.lift(text), let q = try liftedPlan(text, lifted, f) {
             var all = parameters
-            for (k, v) in lifted.values { all[k] = v }
+            all.reserveCapacity(parameters.count + lifted.values.count)
+            for (i, v) in lifted.values.enumerated() { all[LiteralLifter.name(i)] = v }
             do { return try q.execute(on: graph, parameters: all, limits: limits) } catch let e as QueryError
                 where e.position != nil && e.kind != .resourceLimit {
                 // its position is in the lifted text: run the query as written for the error
@@ -139,7 +140,7 @@ public enum Query {
     /// compile with parameters (then the text is compiled as written). The first text of a
     /// shape is compiled as written too: its compile errors are the ones to report.
     static func liftedPlan(_ text: String, _ lifted: LiteralLifter.Lifted, _ f: FunctionRegistry) throws -> PreparedQuery? {
-        let key = PlanCache.Key(generation: f.generation, text: lifted.key)
+        let key = PlanCache.Key(generation: f.generation, text: lifted.text, kinds: lifted.kinds)
         if let cached = PlanCache.shared.get(key) { return cached }
         let original = try cachedPlan(text, f)
         let q = (try? prepare(lifted.text, functions: f)).flatMap { $0.isReadOnly == original.isReadOnly ? $0 : nil }
@@ -151,12 +152,15 @@ public enum Query {
 /// The most recently used compiled queries, by function registry and text (or lifted
 /// shape: nil for a shape that does not compile with parameters). `lock` guards the entries.
 final class PlanCache: @unchecked Sendable {
-    struct Key: Hashable { var generation: UInt64; var text: String }
+    /// `kinds`: the kinds of a lifted shape's values (`LiteralLifter`), "" for a plain text.
+    struct Key: Hashable { var generation: UInt64; var text: String; var kinds = "" }
+    /// An entry; its `used` stamp changes in place (a hit costs one lookup, no rehash).
+    final class Entry { let plan: PreparedQuery?; var used: UInt64; init(_ p: PreparedQuery?, _ u: UInt64) { plan = p; used = u } }
     static let shared = PlanCache(capacity: 256)
     private let lock = NSLock()
-    private var entries: [Key: (plan: PreparedQuery?, used: UInt64)] = [:]
+    private var entries: [Key: Entry] = [:]
     private var clock: UInt64 = 0
-    /// Lookups that found an entry (for tests and diagnostics).
+    /// Lookups that found a plan (for tests and diagnostics).
     private(set) var hits = 0
     let capacity: Int
     init(capacity: Int) { self.capacity = capacity }
@@ -165,8 +169,8 @@ final class PlanCache: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard let e = entries[key] else { return nil }
         clock += 1
-        hits += 1
-        entries[key] = (e.plan, clock)
+        if e.plan != nil { hits += 1 }
+        e.used = clock
         return e.plan
     }
 
@@ -176,6 +180,6 @@ final class PlanCache: @unchecked Sendable {
         if entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
             entries[oldest] = nil
         }
-        entries[key] = (plan, clock)
+        entries[key] = Entry(plan, clock)
     }
 }

@@ -30,7 +30,7 @@ final class LiteralLifterTests: XCTestCase {
             XCTAssertEqual(LiteralLifter.lift(text)?.text, expected, text)
         }
         let l = LiteralLifter.lift("MATCH (n {id: 'a', k: 2}) WHERE n.w < 0.5 RETURN n")
-        XCTAssertEqual(l?.values, ["__lit0": .string("a"), "__lit1": .int(2), "__lit2": .float(0.5)])
+        XCTAssertEqual(l?.parameters, ["__lit0": .string("a"), "__lit1": .int(2), "__lit2": .float(0.5)])
         // the kinds are part of the key: 'a' and 1 in one place are two plans
         XCTAssertNotEqual(LiteralLifter.lift("MATCH (n {k: 'a'}) RETURN n")?.key, LiteralLifter.lift("MATCH (n {k: 1}) RETURN n")?.key)
         XCTAssertEqual(LiteralLifter.lift("MATCH (n {k: 'a'}) RETURN n")?.key, LiteralLifter.lift("MATCH (n {k: 'zz'}) RETURN n")?.key)
@@ -61,6 +61,10 @@ final class LiteralLifterTests: XCTestCase {
 
     func testTextsDifferingOnlyInLiteralsShareOnePlan() throws {
         let g = try ShortcutEquivalenceTests.graph()
+        for text in ["MATCH (n {id: 'x'}) RETURN n.name", "MATCH (a {id: 'x'})-[]->(b) RETURN count(*)"] {
+            let lifted = try XCTUnwrap(LiteralLifter.lift(text))
+            XCTAssertNotNil(try Query.liftedPlan(text, lifted, .standard), "the shape of \(text) compiles with parameters")
+        }
         _ = try Query.run("MATCH (n {name: 'n0'})-[]->(m) WHERE m.name <> 'zz' RETURN count(*)", on: g)
         let before = PlanCache.shared.hits
         for name in ["n1", "n2", "n3", "n4", "n5"] {
@@ -83,5 +87,39 @@ final class LiteralLifterTests: XCTestCase {
         XCTAssertThrowsError(try Query.run(text, on: g)) { lifted = $0 as? QueryError }
         XCTAssertThrowsError(try Query.prepare(text).execute(on: g)) { written = $0 as? QueryError }
         XCTAssertEqual(lifted?.description, written?.description)
+    }
+}
+
+extension LiteralLifterTests {
+    /// The byte pass and the lexer's tokens lift every TCK query (and its variations with
+    /// other literals) the same way, wherever the byte pass does not leave the text to the lexer.
+    func testFastPathReadsAsTheLexer() throws {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: TCKTests.featuresDir.path) else { throw XCTSkip("TCK features not found") }
+        var texts: [String] = [
+            "MATCH (n {id: 'a'}) WHERE n.x = 1.25 AND n.y < 10 RETURN n",
+            "MATCH (a)-[*1..3]->(b) WHERE a.k * 2 = 4 AND b.name =~ 'x' RETURN b LIMIT 5",
+            "MATCH (n:Where {limit: 2}) WHERE n.match = 'q' RETURN n.where",
+            "MATCH (n) WHERE n.k IN [1, 2, 3] AND n.s <> \"dq\" RETURN n SKIP 1",
+            "MATCH (n) WHERE n.k = 1.5e3 RETURN n", "MATCH (n) WHERE n.k = 0x10 RETURN n",
+        ]
+        let enumerator = fm.enumerator(atPath: TCKTests.featuresDir.path)
+        while let rel = enumerator?.nextObject() as? String {
+            guard rel.hasSuffix(".feature") else { continue }
+            let text = try String(contentsOf: TCKTests.featuresDir.appendingPathComponent(rel), encoding: .utf8)
+            for sc in Gherkin.parse(text, file: rel) { for step in sc.steps { if let d = step.docString { texts.append(d) } } }
+        }
+        var fast = 0, lifted = 0
+        for text in texts {
+            guard let f = LiteralLifter.fastLift(text) else { continue }
+            fast += 1
+            let t = LiteralLifter.tokenLift(text)
+            XCTAssertEqual(f?.text, t?.text, text)
+            XCTAssertEqual(f?.key, t?.key, text)
+            XCTAssertEqual(f?.values, t?.values, text)
+            if f != nil { lifted += 1 }
+        }
+        XCTAssertGreaterThan(fast, texts.count / 2, "the byte pass should take most texts")
+        XCTAssertGreaterThan(lifted, 100)
     }
 }

@@ -30,6 +30,11 @@ final class Executor<G: QueryGraph> {
     var bfsBuffers: ([Int], [Int]) = ([], [])
     /// Function calls resolved on first use, by source offset (see CallSite).
     var callSites: [Int: CallSite] = [:]
+    /// `=~` patterns compiled once per distinct pattern text (at most 64 kept).
+    var regexes: [String: NSRegularExpression] = [:]
+    /// `EXISTS { … }` subqueries bound and planned once per query, by their position, for
+    /// the outer names they were bound with (rows of one clause have the same names).
+    var subqueryPlans: [Int: (names: [String], plan: QueryPlan)] = [:]
     var deletedNodes: Set<Int> = []
     var deletedRels: Set<Int> = []
     /// Types of relationships deleted by this query (type(r) still works on them).

@@ -16,6 +16,7 @@ enum QueryWorkloads {
          compile("b", lookupText), compile("c", hop1Text), compile("d", patternText),
          perRow("x.regex", regexText, "a `=~` test on every Person's name"),
          perRow("x.exists", existsText, "an `EXISTS { MATCH … }` subquery for every Person"),
+         perRow("x.fanout", fanoutText, "2-hop fan-out through organisations: pairs of members of one organisation"),
          literal("b.lookup_literal", lookupText, peerRow: "lookup", hops: false),
          literal("c.hop1_literal", hop1Text, peerRow: "hop1", hops: true)]
     }
@@ -62,6 +63,7 @@ enum QueryWorkloads {
         }
     }
 
+    static let fanoutText = "MATCH (p)-[:MEMBER_OF]->(o)<-[:MEMBER_OF]-(q) WHERE id(p) < id(q) RETURN count(*)"
     static let lookupText = "MATCH (n {id: $id}) RETURN n.name"
     static let hop1Text = "MATCH (a {id: $id})-[]->(b) RETURN count(*)"
     static let hop2Text = "MATCH (a {id: $id})-[]->()-[]->(c) RETURN count(*)"

@@ -64,21 +64,36 @@ public struct ExtractorRunner {
         return out
     }
 
-    /// Proposals that say the same thing are one, with the evidence of all and the highest confidence.
+    /// Proposals that say the same thing are one, with the evidence of all and the highest
+    /// confidence (the first one's `via`); an undated proposal of a fact also proposed with
+    /// dates (same ends, type, properties, denial) joins the dated one.
     static func merge(_ list: [Proposal]) -> [Proposal] {
         var out: [Proposal] = []
         var index: [String: Int] = [:]
+        func join(_ p: Proposal, into i: Int) {
+            for e in p.evidence where !out[i].evidence.contains(e) { out[i].evidence.append(e) }
+            if p.confidence > out[i].confidence { out[i].confidence = p.confidence; out[i].grade = p.grade }
+        }
+        func undatedKey(_ p: Proposal) -> String {
+            var q = p
+            q.validFrom = nil; q.validTo = nil; q.times = 1
+            return q.key
+        }
         for p in list {
-            if let i = index[p.key] {
-                for e in p.evidence where !out[i].evidence.contains(e) { out[i].evidence.append(e) }
-                if p.confidence > out[i].confidence { out[i].confidence = p.confidence; out[i].grade = p.grade }
-                for v in p.via where !out[i].via.contains(v) { out[i].via.append(v) }
-                continue
-            }
+            if let i = index[p.key] { join(p, into: i); continue }
             index[p.key] = out.count
             out.append(p)
         }
-        return out
+        // undated ones into a dated one
+        var dated: [String: Int] = [:]
+        for (i, p) in out.enumerated() where p.validFrom != nil || p.validTo != nil {
+            if dated[undatedKey(p)] == nil { dated[undatedKey(p)] = i }
+        }
+        var drop: Set<Int> = []
+        for (i, p) in out.enumerated() where p.validFrom == nil && p.validTo == nil {
+            if let d = dated[undatedKey(p)] { join(p, into: d); drop.insert(i) }
+        }
+        return out.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
     }
 
     private final class Collector {

@@ -1,0 +1,170 @@
+// mosaic review: the queue of facts the extractors proposed for ingested articles (list,
+// accept, reject, edit), and the extraction step `mosaic ingest` runs. A thin shell over
+// MosaicIngest's ProposalQueue; accepted facts go to kb/ingest/<source-id>.yaml, then kb/ is
+// loaded (KBGlue).
+import ArgumentParser
+import Foundation
+import MosaicGraph
+import MosaicIngest
+import MosaicStore
+
+enum ReviewGlue {
+    /// The queue of a workspace, with its enabled plugins' extractors.
+    static func queue(_ ws: Workspace) throws -> ProposalQueue {
+        var ex = ExtractorRunner(runner: try PluginGlue.runner(ws))
+        ex.enabled = PluginGlue.enabled(ws)
+        return ProposalQueue(store: ws.store, workspace: ws.root, extractors: ex)
+    }
+
+    /// Reports an extraction's failures: warnings, and failed runs `PLUGIN:extractors` (mosaic runs).
+    static func report(_ ws: Workspace, _ r: ProposalQueue.Extraction) {
+        let now = Date()
+        for f in r.failures {
+            FileHandle.standardError.write(Data("warning: \(f.description) (the other extractors ran)\n".utf8))
+            if let id = try? ws.store.beginRun(job: "\(f.plugin):extractors", scheduledFor: nil, transaction: ws.store.graph.transaction, at: now) {
+                try? ws.store.endRun(id, status: .failed, error: f.detailed, outputs: [], at: now)
+            }
+        }
+    }
+
+    /// A proposal in one block: the sentence with the matched names highlighted (bold in a
+    /// terminal, [brackets] otherwise), the fact, its grade and confidence.
+    static func render(_ p: Proposal, text: String?, graph: Graph, color: Bool) -> String {
+        func name(_ id: String) -> String {
+            if let ne = p.newEntities.first(where: { $0.id == id }) { return "\(ne.name) (new \(ne.type))" }
+            if let n = graph.lookup(key: id), let nm = graph.node(n).name { return "\(nm) [\(id)]" }
+            return id
+        }
+        var valid = ""
+        switch (p.validFrom, p.validTo) {
+        case (nil, nil): valid = "undated"
+        case let (f?, t?) where f == t: valid = "on \(f)"
+        default: valid = [p.validFrom.map { "since \($0)" }, p.validTo.map { "until \($0)" }].compactMap { $0 }.joined(separator: " ")
+        }
+        var head = "#\(p.id)  \(name(p.from)) \(p.denied ? "NOT " : "")\(p.relation) \(name(p.to))  \(valid)"
+        if p.times > 1 { head += " ×\(p.times)" }
+        if !p.properties.isEmpty { head += "  {" + p.properties.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}" }
+        var lines = [head]
+        var meta = "    grade \(p.grade?.description ?? "—"), confidence \(String(format: "%.2f", p.confidence)), \(p.extractor)"
+        if !p.via.isEmpty { meta += ", via \(p.via.joined(separator: " ← "))" }
+        if p.denied { meta += ", a denial" }
+        lines.append(meta)
+        if let r = p.repeats { lines.append("    adds a source to #\(r)") }
+        if let text {
+            let bytes = Array(text.utf8)
+            let s = max(0, min(p.sentence.start, bytes.count)), e = max(s, min(p.sentence.end, bytes.count))
+            var out = ""
+            var pos = s
+            for ev in p.evidence.sorted(by: { $0.start < $1.start }) where ev.start >= pos && ev.end <= e && ev.start < ev.end {
+                out += String(decoding: bytes[pos..<ev.start], as: UTF8.self)
+                let word = String(decoding: bytes[ev.start..<ev.end], as: UTF8.self)
+                out += color ? "\u{1B}[1;33m\(word)\u{1B}[0m" : "[\(word)]"
+                pos = ev.end
+            }
+            out += String(decoding: bytes[pos..<e], as: UTF8.self)
+            lines.append("    \(p.sentence.start)-\(p.sentence.end): " + out.replacingOccurrences(of: "\n", with: " "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Accepts, then loads kb/ (the accepted facts become claims citing the article).
+    static func accept(_ ws: Workspace, _ queue: ProposalQueue, _ ids: [Int64]) throws -> String {
+        guard !ids.isEmpty else { return "nothing to accept" }
+        let done: ProposalQueue.Accepted
+        do { done = try queue.accept(ids) } catch let e as IngestError { throw CLIError("error: \(e)") }
+        var out = "accepted \(done.proposals.count) proposal\(done.proposals.count == 1 ? "" : "s") into \(done.files.joined(separator: ", "))"
+        do {
+            if let summary = try ws.loadKBIfChanged(quiet: true, strict: true) { out += "; \(summary)" } else { out += "; kb/ loaded" }
+        } catch let e as CLIError {
+            throw CLIError("\(out), but kb/ does not load:\n\(e.description)\nfix the file (or reject the proposal and remove its line)")
+        }
+        return out
+    }
+}
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Review the facts proposed for ingested articles: list, accept, reject, edit.",
+        discussion: """
+            mosaic review [--json] [--all]            the pending proposals (--all: every status)
+            mosaic review accept ID…                  append them to kb/ingest/<source-id>.yaml and load kb/
+            mosaic review accept --all-above C        every pending proposal with confidence ≥ C
+            mosaic review reject ID…                  not proposed again for the same file
+            mosaic review edit ID [--relation R] [--from E] [--to E] [--on D] [--since D] [--until D]
+                                  [--denied true|false] [--confidence C]
+            A proposal that repeats a known fact shows "adds a source to #N". --json prints the pending
+            proposals as a JSON array of {id, document, sentence, relation, from, to, valid, denied,
+            confidence, grade, extractor, evidence, via, status, repeats?, …} (docs/ingest.md).
+            """)
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "accept | reject | edit, then proposal ids (none: list).") var words: [String] = []
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "List every proposal, not only the pending ones.") var all = false
+    @Option(help: "accept: every pending proposal with at least this confidence.") var allAbove: Double?
+    @Option(help: "edit: the relation type.") var relation: String?
+    @Option(help: "edit: the subject (an entity id).") var from: String?
+    @Option(help: "edit: the object (an entity id).") var to: String?
+    @Option(help: "edit: the date (sets since and until).") var on: String?
+    @Option(help: "edit: the start of the valid time.") var since: String?
+    @Option(help: "edit: the end of the valid time.") var until: String?
+    @Option(help: "edit: true for a denial.") var denied: Bool?
+    @Option(help: "edit: the confidence, 0–1.") var confidence: Double?
+
+    static let usage = "mosaic review [--json] | accept ID…|--all-above C | reject ID… | edit ID [--relation R] [--from E] [--to E] [--on D]"
+
+    func run() throws {
+        let ws = try options.open()
+        let queue = try ReviewGlue.queue(ws)
+        let verb = words.first
+        let ids = try words.dropFirst().map { w -> Int64 in
+            guard let n = Int64(w.hasPrefix("#") ? String(w.dropFirst()) : w) else { throw CLIError.usage("'\(w)' is not a proposal id", usage: ReviewCommand.usage) }
+            return n
+        }
+        switch verb {
+        case nil:
+            let list = try queue.list(status: all ? nil : .pending)
+            if json { print("[" + list.map { $0.json().rendered() }.joined(separator: ",\n ") + "]"); return }
+            print(try ReviewCommand.listing(ws, list))
+        case "accept":
+            var chosen = ids
+            if let c = allAbove {
+                guard ids.isEmpty else { throw CLIError.usage("give ids or --all-above, not both", usage: ReviewCommand.usage) }
+                chosen = try queue.list().filter { $0.confidence >= c }.map(\.id)
+            } else if ids.isEmpty { throw CLIError.usage("name the proposals to accept (or --all-above C)", usage: ReviewCommand.usage) }
+            print(try ReviewGlue.accept(ws, queue, chosen))
+        case "reject":
+            guard !ids.isEmpty else { throw CLIError.usage("name the proposals to reject", usage: ReviewCommand.usage) }
+            do { let r = try queue.reject(ids); print("rejected \(r.map { "#\($0)" }.joined(separator: " ")); they will not be proposed again for the same file") }
+            catch let e as IngestError { throw CLIError("error: \(e)") }
+        case "edit":
+            guard ids.count == 1 else { throw CLIError.usage("edit one proposal at a time", usage: ReviewCommand.usage) }
+            do {
+                let p = try queue.edit(ids[0], ProposalQueue.Edit(relation: relation, from: from, to: to, on: on, since: since, until: until,
+                                                                  denied: denied, confidence: confidence))
+                print(ReviewGlue.render(p, text: nil, graph: ws.store.graph, color: false))
+            } catch let e as IngestError { throw CLIError("error: \(e)") }
+        default:
+            throw CLIError.usage("unknown review action '\(verb!)' (accept, reject, edit, or nothing to list)", usage: ReviewCommand.usage)
+        }
+    }
+
+    /// The text listing: proposals grouped by document, each with its sentence.
+    static func listing(_ ws: Workspace, _ list: [Proposal]) throws -> String {
+        if list.isEmpty { return "no pending proposals (mosaic ingest proposes facts when plugins declare extractors)" }
+        let color = isatty(STDOUT_FILENO) != 0
+        var texts: [String: String] = [:]
+        var out: [String] = []
+        var current = ""
+        for p in list {
+            if p.document != current {
+                current = p.document
+                texts[current] = try ws.store.document(source: current)?.text
+                out.append("\(current):")
+            }
+            out.append(ReviewGlue.render(p, text: texts[current], graph: ws.store.graph, color: color))
+        }
+        out.append("\(list.count) proposal\(list.count == 1 ? "" : "s"); mosaic review accept ID… | reject ID… | edit ID")
+        return out.joined(separator: "\n")
+    }
+}

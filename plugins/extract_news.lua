@@ -290,7 +290,7 @@ local function relay_mentions(s, doc)
     -- "a source close to the Kremlin" is not the Kremlin speaking
     local unnamed = before:find("close to [%w%s]*$") or before:find("sources? in [%w%s]*$") or before:find("sources? within [%w%s]*$")
     if m.id and is_org(m) and m.id ~= doc.source and not unnamed then
-      local after = sub(text, m.j + 1, m.j + 40)
+      local after = sub(text, m.j + 1, m.j + 60):gsub("^ %b()", "", 1)
       local role
       if before:find("according to [%w%s%-]*$") or before:find("citing [%w%s%-]*$") or before:find("told $")
           or before:find("reported by $") or before:find("quoted by $") or before:find("cited by $")
@@ -305,6 +305,7 @@ local function relay_mentions(s, doc)
       elseif after:find("^ published") or after:find("^ released") or after:find("^ posted") or after:find("^ issued") then
         role = "cites"
       end
+      if role and before:find("citing [%w%s%-]*$") and #out > 0 and out[#out].role == "news" then role = "source" end
       if role then
         if m.id == doc.publisher then role = "self" end
         if role == "news" and not is_news(m) then role = "cites" end
@@ -325,7 +326,7 @@ local function attribution(s, doc)
   local chain = {}
   local relays = relay_mentions(s, doc)
   for _, r in ipairs(relays) do
-    if r.role == "news" or r.role == "cites" then chain[#chain + 1] = r.m.id end
+    if r.role == "news" or r.role == "cites" or r.role == "source" then chain[#chain + 1] = r.m.id end
   end
   for _, r in ipairs(relays) do
     if r.role == "data" then
@@ -366,7 +367,7 @@ local function negated(s, i, j)
   local text = lower(s.text)
   local head = sub(text, 1, i - 1)
   local verb = sub(text, math.max(1, i - 30), (j or i))
-  if head:find("den[iy]e?s? that") or head:find("denied reports that") or head:find("rejected reports that")
+  if head:find("%f[%a]den[iy][a-z]*[%w%s,]- that%f[%A]") or head:find("denied reports that") or head:find("rejected reports that")
       or head:find("dismissed reports that") or head:find("refuted reports that") or head:find("denying that") then
     return true, "denier"
   end
@@ -399,7 +400,9 @@ local function relays(s, doc)
   local chain = attribution(s, doc)
   for _, r in ipairs(relay_mentions(s, doc)) do
     local id = r.m.id
-    if r.role == "news" then
+    if r.role == "source" then
+      -- proposed with the chain below: the outlet before it CITES it
+    elseif r.role == "news" then
       propose { relation = "REPORTED_BY", from = doc.source, to = id, confidence = 0.75, evidence = { r.m },
                 note = "the article relays this outlet" }
     elseif r.role == "cites" or r.role == "self" then
@@ -410,7 +413,7 @@ local function relays(s, doc)
   for k = 1, #chain - 1 do
     if chain[k] ~= chain[k + 1] then
       propose { relation = "CITES", from = chain[k], to = chain[k + 1], confidence = 0.5,
-                evidence = {}, note = "a relayed outlet drawing on another's data" }
+                evidence = {}, note = "a relayed outlet drawing on another source" }
     end
   end
 end
@@ -436,8 +439,10 @@ local function flights(s, doc)
     for _, m in ipairs(list) do if has_label(m, "Aircraft") then craft = m break end end
   end
   local craft_id = craft and craft.id
+  local head = sub(text, 1, verb_at - 1)
   if not craft_id and memo.aircraft and memo.aircraft_para == s.paragraph
-      and (text:find("^it ") or text:find("^the aircraft") or text:find("^the plane")) then
+      and (text:find("^it ") or head:find("%f[%a]the aircraft%f[%A]") or head:find("%f[%a]the planes?%f[%A]")
+           or head:find("%f[%a]the jets?%f[%A]") or head:find("%f[%a]the airlifters?%f[%A]")) then
     craft_id = memo.aircraft
   end
   if not craft_id then
@@ -489,7 +494,7 @@ local function flights(s, doc)
   end
   for _, leg in ipairs(legs) do
     local ev = { leg.m }
-    if craft_id and craft.i then ev[#ev + 1] = craft end
+    if craft and craft.i then ev[#ev + 1] = craft end
     local base = { relation = leg.rel, from = from, to = leg.to, confidence = deny and 0.6 or 0.75, evidence = ev,
                    denied = deny or nil, via = via }
     if count and count > 1 and since_d and recent_d then
@@ -508,7 +513,15 @@ local function flights(s, doc)
       base.since, base.times, base.note = since_d, count, "repeated landings"
       emit(s, doc, base)
     else
-      local d = recent_d or date_near(s, leg.m.i)
+      local d = recent_d
+      if not d then
+        for _, x in ipairs(s.dates) do
+          if x.from and x.i > verb_at and (not d or math.abs(x.i - leg.m.i) < math.abs(d.i - leg.m.i)) then d = x end
+        end
+      end
+      if not d and not deny then
+        for _, x in ipairs(s.dates) do if x.from and x.j < verb_at then d = x end end
+      end
       if d then base.on = d end
       base.note = leg.rel == "FLEW_FROM" and "start of a flight" or "a flight leg"
       emit(s, doc, base)
@@ -574,6 +587,26 @@ part_of_government = function(s, doc, ministry, country, evidence)
   if gov then
     emit(s, doc, { relation = "PART_OF", from = ministry, to = gov, confidence = 0.45, evidence = evidence,
                    note = "a ministry of the country's government" })
+  end
+end
+
+local LEAD_VERBS = { "leads", "led", "heads", "headed", "chairs", "chaired", "commands", "commanded", "directs", "directed" }
+
+-- "X leads|heads|chairs|commands ORG": X LEADS the organisation.
+local function leaders(s, doc)
+  local text = lower(s.text)
+  for _, v in ipairs(LEAD_VERBS) do
+    local a, b = find(text, "%f[%a]" .. v .. "%f[%A]")
+    if a then
+      local who = nearest_before(s.mentions, a, function(m) return m.id and is_person(m) end)
+      local org = mention_after(s.mentions, b + 1, function(m) return m.id and is_org(m) and not is_news(m) end, 6)
+      if who and org and #sub(text, who.j + 1, a - 1) < 25 then
+        local deny = negated(s, a, b)
+        emit(s, doc, { relation = "LEADS", from = who.id, to = org.id, confidence = 0.7, denied = deny or nil, evidence = { who, org },
+                       note = "leads the organisation" })
+      end
+      return
+    end
   end
 end
 
@@ -650,21 +683,25 @@ local MEETING = { "met with", "met", "meets", "meeting with", "held talks with",
                   "paid a visit to", "paid a brief visit to", "visited", "visit to" }
 
 -- An Event of the KB for a meeting: on the same date (its `date`), or naming the participants.
-local function find_event(doc, date, people, kind)
+local function find_event(doc, date, people, kind, span)
   local best, best_score, tie
   for _, e in ipairs(kb.find { type = "Event" }) do
     local score = 0
-    if date and e.date and tostring(e.date) == date then score = score + 3 end
+    local when = e.date and tostring(e.date)
+    if date and when == date then score = score + 3 end
+    -- a date of the sentence (any precision) the event's date does not fall in rules it out
+    local ruled_out = date and when and when ~= date
+    if span and when and not e.date:overlaps(span) then ruled_out = true end
     local ws = {}
     for _, w in ipairs(words(e.name or "")) do ws[w] = true end
+    local named = {}
     for _, p in ipairs(people) do
       local last = lower((p.name or p.text):match("([%w%-']+)$") or "")
-      if ws[last] then score = score + 1 end
+      if ws[last] and not named[last] then named[last] = true; score = score + 1 end
     end
     local labels = table.concat(e.labels or {}, " ")
     if kind and labels:find(kind) then score = score + 1 end
-    if date and e.date and tostring(e.date) ~= date then score = score - 5 end
-    if score >= 3 then
+    if not ruled_out and score >= 3 then
       if not best_score or score > best_score then best, best_score, tie = e, score, false
       elseif score == best_score then tie = true end
     end
@@ -729,9 +766,12 @@ local function meetings(s, doc)
       end
     end
   end
-  local date = nil
-  for _, d in ipairs(s.dates) do if d.precision == "day" then date = d break end end
-  local event = find_event(doc, date and date.from, people, "Meeting")
+  local date, span = nil, nil
+  for _, d in ipairs(s.dates) do
+    if d.precision == "day" and not date then date = d end
+    if d.from and not span then span = d.from end
+  end
+  local event = find_event(doc, date and date.from, people, "Meeting", span)
   if not event and date then
     local names = {}
     for _, p in ipairs(people) do names[#names + 1] = (p.name or p.text):match("([%w%-']+)$") end
@@ -741,7 +781,7 @@ local function meetings(s, doc)
   if not event then
     if #people < 2 then return end
     -- an undated meeting of two known people: the KB's meeting of theirs, if any
-    event = find_event(doc, nil, people, "Meeting")
+    event = find_event(doc, nil, people, "Meeting", span)
     if not event then return end
   end
   memo.event, memo.event_para = event, s.paragraph
@@ -829,8 +869,11 @@ local function operators(s, doc)
         for _, m in ipairs(list) do
           if m.i > b and m.id and is_base(m) then
             local deny = negated(s, a, b)
-            emit(s, doc, { relation = "OPERATES", from = who, to = m.id, confidence = relies and 0.55 or 0.75,
-                           denied = deny or nil, evidence = { subj, m }, note = relies and "its bases, relied on" or "operates the base" })
+            local own = not relies or sub(text, b + 1, m.i - 1):find("%f[%a]its%f[%A]") or sub(text, b + 1, m.i - 1):find("%f[%a]their%f[%A]")
+            if own then
+              emit(s, doc, { relation = "OPERATES", from = who, to = m.id, confidence = relies and 0.55 or 0.75,
+                             denied = deny or nil, evidence = { subj, m }, note = relies and "its bases, relied on" or "operates the base" })
+            end
             if relies then
               emit(s, doc, { relation = "RELIES_ON", from = who, to = m.id, confidence = 0.65, evidence = { subj, m },
                              note = "relies on it" })
@@ -991,6 +1034,7 @@ return {
     operators = operators,
     places = places,
     comment_requests = comment_requests,
+    leaders = leaders,
     ministries = ministries,
     alliances = alliances,
   },

@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "MosaicLuaTests", dependencies: ["MosaicLua"]),
         .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"], exclude: ["Golden"]),
         .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"], exclude: ["fuzz-corpus"]),
-        .testTarget(name: "MosaicIngestTests", dependencies: ["MosaicIngest", "MosaicStore", "MosaicKB", "MosaicGraph", "MosaicPlugins"], exclude: ["Fixtures"]),
+        .testTarget(name: "MosaicIngestTests", dependencies: ["MosaicIngest", "MosaicStore", "MosaicKB", "MosaicGraph", "MosaicPlugins", "MosaicLua"], exclude: ["Fixtures"]),
         .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"], exclude: ["Golden", "Fixtures"]),
     ]
 )

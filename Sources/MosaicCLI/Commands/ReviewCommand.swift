@@ -114,7 +114,19 @@ struct ReviewCommand: ParsableCommand {
     static let usage = "mosaic review [--json] | accept ID…|--all-above C | reject ID… | edit ID [--relation R] [--from E] [--to E] [--on D]"
 
     func run() throws {
-        let ws = try options.open()
+        print(try output(try options.open()))
+    }
+
+    /// The console's `:review ARGS` (the same words and flags as the command).
+    static func console(_ ws: Workspace, _ arg: String) throws -> String {
+        let words = arg.split(whereSeparator: \.isWhitespace).map(String.init)
+        let command: ReviewCommand
+        do { command = try ReviewCommand.parse(words) } catch { throw CLIError("usage: :review \(ReviewCommand.usage.dropFirst("mosaic review ".count)) (\(ReviewCommand.message(for: error)))") }
+        return try command.output(ws)
+    }
+
+    /// What the command prints.
+    func output(_ ws: Workspace) throws -> String {
         let queue = try ReviewGlue.queue(ws)
         let verb = words.first
         let ids = try words.dropFirst().map { w -> Int64 in
@@ -124,25 +136,25 @@ struct ReviewCommand: ParsableCommand {
         switch verb {
         case nil:
             let list = try queue.list(status: all ? nil : .pending)
-            if json { print("[" + list.map { $0.json().rendered() }.joined(separator: ",\n ") + "]"); return }
-            print(try ReviewCommand.listing(ws, list))
+            if json { return "[" + list.map { $0.json().rendered() }.joined(separator: ",\n ") + "]" }
+            return try ReviewCommand.listing(ws, list)
         case "accept":
             var chosen = ids
             if let c = allAbove {
                 guard ids.isEmpty else { throw CLIError.usage("give ids or --all-above, not both", usage: ReviewCommand.usage) }
                 chosen = try queue.list().filter { $0.confidence >= c }.map(\.id)
             } else if ids.isEmpty { throw CLIError.usage("name the proposals to accept (or --all-above C)", usage: ReviewCommand.usage) }
-            print(try ReviewGlue.accept(ws, queue, chosen))
+            return try ReviewGlue.accept(ws, queue, chosen)
         case "reject":
             guard !ids.isEmpty else { throw CLIError.usage("name the proposals to reject", usage: ReviewCommand.usage) }
-            do { let r = try queue.reject(ids); print("rejected \(r.map { "#\($0)" }.joined(separator: " ")); they will not be proposed again for the same file") }
+            do { let r = try queue.reject(ids); return "rejected \(r.map { "#\($0)" }.joined(separator: " ")); they will not be proposed again for the same file" }
             catch let e as IngestError { throw CLIError("error: \(e)") }
         case "edit":
             guard ids.count == 1 else { throw CLIError.usage("edit one proposal at a time", usage: ReviewCommand.usage) }
             do {
                 let p = try queue.edit(ids[0], ProposalQueue.Edit(relation: relation, from: from, to: to, on: on, since: since, until: until,
                                                                   denied: denied, confidence: confidence))
-                print(ReviewGlue.render(p, text: nil, graph: ws.store.graph, color: false))
+                return ReviewGlue.render(p, text: nil, graph: ws.store.graph, color: false)
             } catch let e as IngestError { throw CLIError("error: \(e)") }
         default:
             throw CLIError.usage("unknown review action '\(verb!)' (accept, reject, edit, or nothing to list)", usage: ReviewCommand.usage)

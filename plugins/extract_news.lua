@@ -336,10 +336,15 @@ local function attribution(s, doc)
       for _, v in ipairs(chain) do memo.data[#memo.data + 1] = v end
     end
   end
+  local carry = #chain > 0
   if #chain > 0 then
     local news = {}
     for _, r in ipairs(relays) do if r.role == "news" then news[#news + 1] = r.m.id end end
     if #news > 0 then memo.agency = news end
+    carry = #news > 0 or memo.data ~= nil and chain == memo.data or (function()
+      for _, r in ipairs(relays) do if r.role == "data" then return true end end
+      return false
+    end)()
   elseif (text:find("according to the data") or text:find("the data showed") or text:find("the tracking data")) and memo.data then
     chain = memo.data
   elseif text:find("^the agency") or text:find("^the outlet") or text:find("^the newspaper") or text:find("the agency said")
@@ -347,8 +352,9 @@ local function attribution(s, doc)
     chain = memo.agency or {}
   elseif memo.para == s.paragraph and memo.para_chain then
     chain = memo.para_chain
+    carry = true
   end
-  memo.para, memo.para_chain = s.paragraph, chain
+  memo.para, memo.para_chain = s.paragraph, carry and chain or nil
   memo.att[s.index] = chain
   return chain
 end
@@ -449,6 +455,11 @@ local function flights(s, doc)
     -- "Karsh fighter jets": a proper modifier and an aircraft word make a new aircraft
     local cap, noun = s.text:match("(%u[%w%-]+)%s+(%a*%s?%a+ jets)")
     if not cap then cap, noun = s.text:match("(%u[%w%-]+)%s+(%a*%s?%a+ aircraft)") end
+    for _, n in ipairs({ "aircraft", "jets", "planes", "helicopters", "drones" }) do
+      if cap then break end
+      -- a bare "Karsh aircraft" names no one aircraft, except in a denial ("no Karsh aircraft landed")
+      cap, noun = s.text:match("%f[%a][Nn]o (%u[%w%-]+)%s+(" .. n .. ")%f[%A]")
+    end
     if cap and country_of_word(doc, cap) then
       craft = { new = { name = cap .. " " .. noun, type = "Aircraft" } }
     end
@@ -457,7 +468,9 @@ local function flights(s, doc)
   if craft_id then memo.aircraft, memo.aircraft_para = craft_id, s.paragraph end
   local from = craft_id or craft
   local deny, how = negated(s, verb_at, verb_end)
-  if text:find("%f[%a]no aircraft") or text:find("%f[%a]no planes?") or text:find("%f[%a]no flights?") then deny = true end
+  local pre = sub(text, 1, verb_at - 1)
+  if pre:find("%f[%a]no [%w%- ]-aircraft") or pre:find("%f[%a]no [%w%- ]-planes?%f[%A]") or pre:find("%f[%a]no [%w%- ]-jets?%f[%A]")
+      or pre:find("%f[%a]no [%w%- ]-flights?%f[%A]") or pre:find("%f[%a]no [%w%- ]-helicopters?%f[%A]") then deny = true end
   local via
   if deny and how == "denier" then
     local d = denier(s, verb_at)
@@ -477,6 +490,7 @@ local function flights(s, doc)
       if before:find("from%s+$") or before:find("from%s+the%s+$") then
         legs[#legs + 1] = { rel = "FLEW_FROM", to = m.id, m = m }
       elseif before:find("to%s+$") or before:find("to%s+the%s+$") or before:find("at%s+$") or before:find("at%s+the%s+$")
+          or ((before:find("for%s+$") or before:find("for%s+the%s+$")) and sub(text, verb_at, verb_end):find("^d?e?part") or sub(text, verb_at, verb_end) == "took off")
           or before:find("landed%s+in%s+$") or before:find("into%s+$") or before:find("arrived%s+in%s+$") then
         legs[#legs + 1] = { rel = "FLEW_TO", to = dest(m), m = m }
       end

@@ -705,7 +705,7 @@ local function find_event(doc, date, people, kind, span)
     if date and when == date then score = score + 3 end
     -- a date of the sentence (any precision) the event's date does not fall in rules it out
     local ruled_out = date and when and when ~= date
-    if span and when and not e.date:overlaps(span) then ruled_out = true end
+    if span and type(e.date) == "userdata" and not e.date:overlaps(span) then ruled_out = true end
     local ws = {}
     for _, w in ipairs(words(e.name or "")) do ws[w] = true end
     local named = {}

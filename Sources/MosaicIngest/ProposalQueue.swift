@@ -99,13 +99,16 @@ public struct ProposalQueue {
         }
     }
 
-    /// The statement id of a believed fact the proposal repeats: same ends, type and
-    /// compatible valid time (a denial: the fact it would dispute).
+    /// The statement id of a believed fact the proposal repeats: same ends, type, properties
+    /// and compatible valid time (a denial: the fact it would dispute).
     public static func knownFact(_ p: Proposal, graph: Graph) -> Int64? {
         guard let a = graph.lookup(key: p.from), graph.lookup(key: p.to) != nil, let type = graph.relationTypeID(p.relation) else { return nil }
         for r in graph.outgoing(a, type: type) {
             let rel = graph.relationship(r)
             guard rel.believed, graph.node(rel.target).key == p.to else { continue }
+            let props = graph.properties(ofRelationship: r).filter { $0.key != "denied" }
+            guard props.count == p.properties.count,
+                  p.properties.allSatisfy({ props[$0.key] == .string($0.value) }) else { continue }
             let v = graph.validity(ofFact: r)
             if compatible(v.from, p.validFrom) && compatible(v.to, p.validTo) { return rel.statement }
         }

@@ -21,8 +21,8 @@ local person_by_role       -- defined with the meetings' helpers below
 
 -- string.find with "@" standing for an apostrophe, straight or typographic (’ is three bytes).
 local function find_apos(text, pattern, init)
-  local a, b = find(text, (pattern:gsub("@", "'")), init)
-  if a then return a, b end
+  local r = { find(text, (pattern:gsub("@", "'")), init) }
+  if r[1] then return table.unpack(r) end
   return find(text, (pattern:gsub("@", "\226\128\153")), init)
 end
 local function match_apos(text, pattern)
@@ -297,7 +297,8 @@ local function relay_mentions(s, doc)
           or before:find("in an interview with $") or before:find("speaking to $") then
         role = "news"
       elseif before:find("data from $") or before:find("images from $") or before:find("data by $")
-          or before:find("tracking by $") or before:find("figures from $") then
+          or before:find("tracking by $") or before:find("figures from $") or after:find("^ data%f[%A]")
+          or after:find("^ tracking data") or after:find("^ images%f[%A]") or after:find("^ figures%f[%A]") then
         role = "data"
       elseif after:find("^,? [%w%s,%-]-reported") or after:find("^ reports?%f[%A]") or after:find("^,? citing")
           or after:find("^ said") or after:find("^ says") or after:find("^ quoted") or after:find("^ wrote") then
@@ -406,8 +407,11 @@ local function relays(s, doc)
   local chain = attribution(s, doc)
   for _, r in ipairs(relay_mentions(s, doc)) do
     local id = r.m.id
-    if r.role == "source" then
+    if r.role == "source" or (r.role == "data" and #chain > 1) then
       -- proposed with the chain below: the outlet before it CITES it
+    elseif r.role == "data" then
+      propose { relation = "CITES", from = doc.source, to = id, confidence = 0.6, evidence = { r.m },
+                note = "the article draws on this source's data" }
     elseif r.role == "news" then
       propose { relation = "REPORTED_BY", from = doc.source, to = id, confidence = 0.75, evidence = { r.m },
                 note = "the article relays this outlet" }
@@ -491,7 +495,8 @@ local function flights(s, doc)
         legs[#legs + 1] = { rel = "FLEW_FROM", to = m.id, m = m }
       elseif before:find("to%s+$") or before:find("to%s+the%s+$") or before:find("at%s+$") or before:find("at%s+the%s+$")
           or ((before:find("for%s+$") or before:find("for%s+the%s+$")) and sub(text, verb_at, verb_end):find("^d?e?part") or sub(text, verb_at, verb_end) == "took off")
-          or before:find("landed%s+in%s+$") or before:find("into%s+$") or before:find("arrived%s+in%s+$") then
+          or before:find("landed%s+in%s+$") or before:find("into%s+$") or before:find("arrived%s+in%s+$")
+          or before:find("bound%s+for%s+$") or before:find("heading%s+for%s+$") or before:find("en%s+route%s+to%s+$") then
         legs[#legs + 1] = { rel = "FLEW_TO", to = dest(m), m = m }
       end
     end
@@ -628,14 +633,31 @@ end
 -- "President X" (the country; and the government it leads), "Commander X of the Y".
 local function offices(s, doc)
   for _, m in ipairs(s.mentions) do
+    if m.id and is_person(m) and not m.title then
+      local after = sub(s.text, m.j + 1, m.j + 70)
+      local a, b, who, t = find_apos(after, "^,%s+(%u%a+)@s%s+([%a%s]-[Mm]inister)%f[%A]")
+      if not a then a, b, who, t = find_apos(after, "^,%s+(%u%a+)@s%s+([%a%s]-[Pp]resident)%f[%A]") end
+      if not a then a, b, who, t = find(after, "^,%s+the%s+(%u%a+)%s+([%a%s]-[Mm]inister)%f[%A]") end
+      if not a then a, b, who, t = find(after, "^,%s+the%s+(%u%a+)%s+([%a%s]-[Pp]resident)%f[%A]") end
+      if a and #t < 30 then
+        local country = country_of_word(doc, who)
+        if country then
+          local copy = {}
+          for k, v in pairs(m) do copy[k] = v end
+          copy.title, copy.appositive_country = (t:gsub("^%l", string.upper)), country
+          m = copy
+        end
+      end
+    end
     if m.id and is_person(m) and m.title then
       local title = m.title
       local lt = lower(title)
-      local country = country_before(s, doc, m.title_i or m.i)
+      local country = m.appositive_country or country_before(s, doc, m.title_i or m.i)
       local head = lt:match("(%a+)$")
       local conf = 0.8
       if lt:find("minister$") and not lt:find("prime minister$") then
-        local portfolio = title:match("(%u%a+)%s+[Mm]inister$")
+        local portfolio = title:match("(%a+)%s+[Mm]inister$")
+        portfolio = portfolio and portfolio:gsub("^%l", string.upper)
         local deputy = lt:find("deputy") or lt:find("former") or lt:find("acting")
         local ministry = country and portfolio and ministry_of(doc, country, portfolio)
         if ministry then
@@ -693,8 +715,8 @@ person_by_role = function(doc, title, country)
   return nil
 end
 
-local MEETING = { "met with", "met", "meets", "meeting with", "held talks with", "talks with", "hosted", "received",
-                  "paid a visit to", "paid a brief visit to", "visited", "visit to" }
+local MEETING = { "met with", "met", "meets", "meeting with", "held talks with", "talks with", "talks between", "hosted",
+                  "received", "welcomed", "paid a visit to", "paid a brief visit to", "visited", "visit to", "arrived in" }
 
 -- An Event of the KB for a meeting: on the same date (its `date`), or naming the participants.
 local function find_event(doc, date, people, kind, span)
@@ -741,6 +763,16 @@ local function meetings(s, doc)
     subject = { id = memo.person, name = memo.person_name }
   end
   if subject then people[#people + 1] = subject end
+  -- "A and B met": earlier subjects joined by "and" or a comma
+  local head = subject
+  while head and head.i do
+    local prev = nearest_before(s.mentions, head.i, function(m) return is_person(m) and m.id end)
+    if not prev then break end
+    local gap = sub(s.text, prev.j + 1, head.i - 1)
+    if not (gap:find("^%s*,?%s*and%s") or gap:find("^,%s")) or #gap > 40 then break end
+    people[#people + 1] = prev
+    head = prev
+  end
   -- the people met: persons after the verb, up to the end of the clause
   for _, m in ipairs(s.mentions) do
     if m.i > stop and m.id and is_person(m) and (not subject or m.id ~= subject.id) then
@@ -771,9 +803,11 @@ local function meetings(s, doc)
   -- the place: "in X" or "visit to X" after the verb (a city before a country)
   local place
   for _, m in ipairs(s.mentions) do
-    if m.i > at and m.id and is_place(m) and not is_base(m) then
+    if m.i > at and m.id and is_place(m) then
       local before = lower(sub(s.text, math.max(1, m.i - 10), m.i - 1))
-      if before:find("in%s+$") or before:find("visit%s+to%s+$") or before:find("trip%s+to%s+$") or before:find("to%s+$") then
+      local at_base = is_base(m) and (before:find("%f[%a]at%s+$") or before:find("%f[%a]at%s+the%s+$"))
+      if at_base or not is_base(m) and (before:find("in%s+$") or before:find("visit%s+to%s+$") or before:find("trip%s+to%s+$")
+          or before:find("to%s+$") or before:find("visited%s+$")) then
         if not place or (is_country(place) and not is_country(m)) then place = place or m end
         if not place then place = m end
         break

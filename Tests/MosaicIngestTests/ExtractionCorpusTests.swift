@@ -9,7 +9,7 @@ import MosaicStore
 /// workspace holding the fictional KB (Fixtures/corpus/kb.yaml, entities only) and the
 /// sample's extractors; the proposals scored against the hand-made relations.tsv.
 final class ExtractionCorpusTests: XCTestCase {
-    let files = ["01-drills.md", "02-convoy.txt", "03-denial.md", "04-weather.txt", "05-airlift.md", "06-summit.md", "07-jets.md", "08-appointment.md"]
+    let files = ["01-drills.md", "02-convoy.txt", "03-denial.md", "04-weather.txt", "05-airlift.md", "06-summit.md", "07-jets.md", "08-appointment.md", "09-visit.md"]
     let flags: [String: DocumentMetadata] = ["02-convoy.txt": DocumentMetadata(publisher: "Meridian Wire", date: "2031-10-04")]
 
     func testCorpusRelations() throws {

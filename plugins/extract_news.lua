@@ -832,7 +832,8 @@ local function meetings(s, doc)
     event = find_event(doc, nil, people, "Meeting", span)
     if not event then return end
   end
-  memo.event, memo.event_para = event, s.paragraph
+  memo.event, memo.event_para, memo.event_people = event, s.paragraph, {}
+  for _, p in ipairs(people) do memo.event_people[p.id] = true end
   local deny = negated(s, at, stop)
   for _, p in ipairs(people) do
     emit(s, doc, { relation = "PARTICIPATED_IN", from = p.id, to = event, on = date, confidence = 0.75, denied = deny or nil,
@@ -888,6 +889,8 @@ local function statements(s, doc)
     end
   end
   if not best or tie or best_score < 1 then return end
+  memo.statement = memo.statement or {}
+  memo.statement[s.index] = best.id
   emit(s, doc, { relation = "PARTICIPATED_IN", from = speaker.id, to = best.id, confidence = 0.6,
                  evidence = speaker.i and { speaker } or {}, note = "the speaker of the statement" })
   for _, m in ipairs(s.mentions) do
@@ -919,6 +922,10 @@ local function operators(s, doc)
             local deny = negated(s, a, b)
             local own = not relies or sub(text, b + 1, m.i - 1):find("%f[%a]its%f[%A]") or sub(text, b + 1, m.i - 1):find("%f[%a]their%f[%A]")
             if own then
+              local memo = tables(doc)
+              memo.operates = memo.operates or {}
+              memo.operates[who] = memo.operates[who] or {}
+              memo.operates[who][m.id] = true
               emit(s, doc, { relation = "OPERATES", from = who, to = m.id, confidence = relies and 0.55 or 0.75,
                              denied = deny or nil, evidence = { subj, m }, note = relies and "its bases, relied on" or "operates the base" })
             end
@@ -1054,6 +1061,58 @@ local function comment_requests(s, doc)
   end
 end
 
+local TOPIC_CUES = { "discussed", "discuss", "discussing", "covered", "focused on", "including", "among them", "on the agenda",
+                     "talks on", "talked about" }
+
+-- Topics: what a meeting or a statement was about. The event is the sentence's statement (a
+-- Statement event the statements extractor found), else the document's last meeting when
+-- the sentence speaks of "the talks" / "the meeting" or its subject took part in it. What it
+-- DISCUSSED: the places, bases, countries and organisations named after the cue, and "the
+-- DEMONYM bases" (the bases the document or the KB says that country operates).
+local function topics(s, doc)
+  local memo = tables(doc)
+  local text = lower(s.text)
+  local at
+  for _, c in ipairs(TOPIC_CUES) do
+    local a = find(text, "%f[%a]" .. c .. "%f[%A]")
+    if a and (not at or a < at) then at = a end
+  end
+  if not at then return end
+  local event = memo.statement and memo.statement[s.index]
+  if not event and memo.event then
+    local definite = text:find("%f[%a]the talks%f[%A]") or text:find("%f[%a]the meeting%f[%A]") or text:find("%f[%a]the summit%f[%A]")
+    local subject = nearest_before(s.mentions, at, function(m) return m.id and is_person(m) end)
+    if definite or (subject and memo.event_people and memo.event_people[subject.id] and memo.event_para == s.paragraph) then
+      event = memo.event
+    end
+  end
+  if not event then return end
+  local seen = {}
+  local function discussed(id, ev, note, conf)
+    if seen[id] or (memo.event_people and memo.event_people[id]) then return end
+    seen[id] = true
+    emit(s, doc, { relation = "DISCUSSED", from = event, to = id, confidence = conf, evidence = ev, note = note })
+  end
+  for _, m in ipairs(s.mentions) do
+    if m.i > at and m.id and (is_place(m) or (is_org(m) and not is_news(m))) then
+      discussed(m.id, { m }, "named as a topic", 0.55)
+    end
+  end
+  for dem in gmatch(sub(s.text, at), "[Tt]he (%u%a+) bases") do
+    local c = country_of_word(doc, dem)
+    if c then
+      local bases = {}
+      for b in pairs((memo.operates or {})[c] or {}) do bases[#bases + 1] = b end
+      local country = kb.get(c)
+      for _, r in ipairs(country and country:out("OPERATES") or {}) do
+        if r.to.type == "Base" then bases[#bases + 1] = r.to.id end
+      end
+      table.sort(bases)
+      for _, b in ipairs(bases) do discussed(b, {}, "one of the country's bases, discussed together", 0.4) end
+    end
+  end
+end
+
 -- Alliances: "X's ally Y", "Y, an ally of X": Y ALLY_OF X.
 local function alliances(s, doc)
   local text = lower(s.text)
@@ -1085,5 +1144,6 @@ return {
     leaders = leaders,
     ministries = ministries,
     alliances = alliances,
+    topics = topics,
   },
 }

@@ -1131,7 +1131,7 @@ end
 return {
   name = "extract_news",
   version = "1.0",
-  description = "Proposes flights, meetings, offices, operators, places, statements and relays from news sentences",
+  description = "Proposes facts from news sentences for review: flights, meetings, offices, operators, places, relays, denials",
   extractors = {
     relays = relays,
     flights = flights,

@@ -92,5 +92,11 @@ final class ReviewCommandTests: XCTestCase {
         let array = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(listed.out.utf8)) as? [[String: Any]])
         XCTAssertGreaterThan(array.filter { $0["repeats"] != nil }.count, 30, "most of the seed's facts are in kb/ already")
         XCTAssertTrue(try ws.run(["review"]).out.contains("adds a source to #"))
+        // The console's :review takes the same words.
+        let first = try XCTUnwrap(array.first?["id"] as? Int)
+        let console = try ws.run(["console"], input: ":review reject \(first)\n:review --json\n:review bogus\n:quit\n")
+        XCTAssertTrue(console.out.contains("rejected #\(first)"), console.out + console.err)
+        XCTAssertFalse(console.out.contains("\"id\": \(first),"), "rejected, so no longer listed")
+        XCTAssertTrue((console.out + console.err).contains("unknown review action 'bogus'"), console.out + console.err)
     }
 }

@@ -14,6 +14,8 @@ struct IngestCommand: ParsableCommand {
             language and reliability; the flags override it. A folder ingests its .txt and .md files.
             Every file is checked first: an empty, binary, oversized (over 20 MB) or non-UTF-8 file, or broken
             front matter, is an error and nothing is ingested (--keep-going ingests the good ones).
+            Then the plugins' extractors read it sentence by sentence and propose facts, which wait for review
+            (`mosaic review`); --reextract SOURCE extracts again against the KB as it is now, --no-extract skips it.
             See the mentions with `mosaic mentions PATH|SOURCE-ID`. Rules: docs/ingest.md.
             """)
     @OptionGroup var options: WorkspaceOptions
@@ -25,7 +27,7 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "The outlet's usual reliability, A–F.") var reliability: String?
     @Option(help: "The language code (en, ar, …).") var language: String?
     @Flag(help: "Ingest the good files when some are bad (the bad ones are reported).") var keepGoing = false
-    @Flag(help: "Print the results as JSON lines.") var json = false
+    @Flag(help: "Print the results as JSON lines: {path, source, status, mentions, dates, proposals}.") var json = false
     @Option(help: "Extract facts again from an ingested document (its source id), against the KB as it is now.") var reextract: String?
     @Flag(help: "Do not run the plugins' extractors.") var noExtract = false
 

@@ -66,18 +66,19 @@ enum ReviewGlue {
         return lines.joined(separator: "\n")
     }
 
-    /// Accepts, then loads kb/ (the accepted facts become claims citing the article).
+    /// Accepts: the facts go to kb/ingest/ files and kb/ is loaded (they become claims citing
+    /// the article); a file that does not load is put back and nothing is accepted.
     static func accept(_ ws: Workspace, _ queue: ProposalQueue, _ ids: [Int64]) throws -> String {
         guard !ids.isEmpty else { return "nothing to accept" }
+        var summary: String?
         let done: ProposalQueue.Accepted
-        do { done = try queue.accept(ids) } catch let e as IngestError { throw CLIError("error: \(e)") }
-        var out = "accepted \(done.proposals.count) proposal\(done.proposals.count == 1 ? "" : "s") into \(done.files.joined(separator: ", "))"
         do {
-            if let summary = try ws.loadKBIfChanged(quiet: true, strict: true) { out += "; \(summary)" } else { out += "; kb/ loaded" }
+            done = try queue.accept(ids) { summary = try ws.loadKBIfChanged(quiet: true, strict: true) }
+        } catch let e as IngestError {
+            throw CLIError("error: \(e)")
         } catch let e as CLIError {
-            throw CLIError("\(out), but kb/ does not load:\n\(e.description)\nfix the file (or reject the proposal and remove its line)")
+            throw CLIError("\(e.description)\nnothing was accepted (the kb/ingest file is as it was); edit the proposals (mosaic review edit) or reject them")
         }
-        return out
+        return "accepted \(done.proposals.count) proposal\(done.proposals.count == 1 ? "" : "s") into \(done.files.joined(separator: ", ")); \(summary ?? "kb/ loaded")"
     }
 }
-

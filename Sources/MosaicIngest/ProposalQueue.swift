@@ -130,9 +130,10 @@ public struct ProposalQueue {
     }
 
     /// Accepts pending proposals: each document's accepted facts are appended to
-    /// kb/ingest/<source-id>.yaml (new entities they need declared there), then marked
-    /// accepted. The caller loads kb/ afterwards.
-    public func accept(_ ids: [Int64]) throws -> Accepted {
+    /// kb/ingest/<source-id>.yaml (new entities they need declared there), `load` loads kb/,
+    /// and they are marked accepted. When `load` throws (the facts do not fit the schema, say),
+    /// the files are put back as they were and nothing is marked.
+    public func accept(_ ids: [Int64], load: () throws -> Void = {}) throws -> Accepted {
         let rows = try pendingRows(ids)
         var bySource: [String: [Proposal]] = [:]
         for row in rows {
@@ -141,10 +142,20 @@ public struct ProposalQueue {
             bySource[p.document, default: []].append(p)
         }
         var files: [String] = []
-        for (source, list) in bySource.sorted(by: { $0.key < $1.key }) {
-            let file = IngestKBFile(workspace: workspace, source: source)
-            try file.append(list.sorted { $0.id < $1.id }, graph: store.graph)
-            files.append(file.relativePath)
+        var before: [(URL, String?)] = []
+        do {
+            for (source, list) in bySource.sorted(by: { $0.key < $1.key }) {
+                let file = IngestKBFile(workspace: workspace, source: source)
+                before.append((file.url, try? String(contentsOf: file.url, encoding: .utf8)))
+                try file.append(list.sorted { $0.id < $1.id }, graph: store.graph)
+                files.append(file.relativePath)
+            }
+            try load()
+        } catch {
+            for (url, text) in before {
+                if let text { try? text.write(to: url, atomically: true, encoding: .utf8) } else { try? FileManager.default.removeItem(at: url) }
+            }
+            throw error
         }
         let accepted = rows.map(\.id)
         try store.write(origin: .cli(command: "review"), note: "accept \(accepted.map { "#\($0)" }.joined(separator: " "))") { tx in

@@ -131,4 +131,24 @@ final class ReviewQueueTests: XCTestCase {
         XCTAssertEqual(edited.grade?.description, "B5")
         XCTAssertTrue(edited.extractor.hasSuffix("(edited)"))
     }
+
+    func testAnAcceptedFactThatDoesNotLoadIsPutBack() throws {
+        let (ws, store, queue) = try workspace(plugin: """
+            a = function(s, doc)
+              if s.index == 1 then propose{relation = "FLEW_TOO", from = "karsh-cargo-plane", to = "solvik", confidence = 0.9} end
+            end
+            """)
+        defer { try? FileManager.default.removeItem(at: ws) }
+        let (doc, _) = try ingest("05-airlift.md", store, queue)
+        let p = try XCTUnwrap(queue.list().first { $0.relation == "FLEW_TOO" })
+        let loader = KBLoader(workspace: ws, store: store)
+        XCTAssertThrowsError(try queue.accept([p.id]) { try loader.load() }) { error in
+            XCTAssertTrue("\(error)".contains("unknown relation type 'FLEW_TOO'"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: ws.appendingPathComponent("kb/ingest/\(doc.source).yaml").path))
+        XCTAssertTrue(try queue.list().contains { $0.id == p.id }, "still pending")
+        // Edited to a known type, it is accepted.
+        _ = try queue.edit(p.id, .init(relation: "FLEW_TO"))
+        XCTAssertEqual(try queue.accept([p.id]) { try loader.load() }.proposals, [p.id])
+    }
 }

@@ -287,7 +287,7 @@ local function relay_mentions(s, doc)
   local text = lower(s.text)
   for _, m in ipairs(s.mentions) do
     local before = sub(text, math.max(1, m.i - 45), m.i - 1)
-    -- "a source close to the Kremlin" is not the Kremlin speaking
+    -- an informant "close to the palace" is not the palace speaking
     local unnamed = before:find("close to [%w%s]*$") or before:find("sources? in [%w%s]*$") or before:find("sources? within [%w%s]*$")
     if m.id and is_org(m) and m.id ~= doc.source and not unnamed then
       local after = sub(text, m.j + 1, m.j + 60):gsub("^ %b()", "", 1)
@@ -716,7 +716,7 @@ person_by_role = function(doc, title, country)
 end
 
 local MEETING = { "met with", "met", "meets", "meeting with", "held talks with", "talks with", "talks between", "hosted",
-                  "received", "welcomed", "paid a visit to", "paid a brief visit to", "visited", "visit to", "arrived in" }
+                  "received", "welcomed", "paid an? %a*%s?visit to", "visited", "visit to", "arrived in" }
 
 -- An Event of the KB for a meeting: on the same date (its `date`), or naming the participants.
 local function find_event(doc, date, people, kind, span)
@@ -939,7 +939,7 @@ local function operators(s, doc)
       break
     end
   end
-  -- aircraft named with a country's demonym ("a Russian Air Force transport plane"), or
+  -- aircraft named with a country's demonym ("a Velorian Navy patrol plane"), or
   -- counted in the paragraph as a country's ("two Russian aircraft … the first … a second …")
   local memo = tables(doc)
   local num, dem = s.text:match("(%a+) (%u%a+) aircraft")

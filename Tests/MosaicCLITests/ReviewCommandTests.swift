@@ -44,7 +44,7 @@ final class ReviewCommandTests: XCTestCase {
         }
         // The text listing highlights the matched names ([…] when not a terminal).
         let text = try ws.run(["review"])
-        XCTAssertTrue(text.out.contains("[Russian Air Force transport plane]"), text.out)
+        XCTAssertTrue(text.out.contains("[Bloomberg]"), text.out)
 
         // Reject one, edit one, accept the rest.
         let ids = array.compactMap { $0["id"] as? Int }

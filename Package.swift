@@ -49,7 +49,8 @@ let package = Package(
         .target(name: "MosaicLua", dependencies: ["CLua"]),
         .target(name: "MosaicReports", dependencies: ["MosaicGraph"]),
         // Documents, mention linking (the gazetteer), dates; writes through the Store only.
-        .target(name: "MosaicIngest", dependencies: ["MosaicGraph", "MosaicStore", "Yams"]),
+        // Extractors (proposed facts) run in the plugins' Lua sandbox, hence MosaicPlugins.
+        .target(name: "MosaicIngest", dependencies: ["MosaicGraph", "MosaicStore", "MosaicLua", "MosaicPlugins", "Yams"]),
         .target(name: "MosaicPlugins", dependencies: [
             "MosaicGraph", "MosaicStore", "MosaicQuery", "MosaicLua", "MosaicReports",
             .product(name: "Logging", package: "swift-log"),
@@ -79,7 +80,7 @@ let package = Package(
         .testTarget(name: "MosaicLuaTests", dependencies: ["MosaicLua"]),
         .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"], exclude: ["Golden"]),
         .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"], exclude: ["fuzz-corpus"]),
-        .testTarget(name: "MosaicIngestTests", dependencies: ["MosaicIngest", "MosaicStore", "MosaicKB", "MosaicGraph"], exclude: ["Fixtures"]),
+        .testTarget(name: "MosaicIngestTests", dependencies: ["MosaicIngest", "MosaicStore", "MosaicKB", "MosaicGraph", "MosaicPlugins", "MosaicLua"], exclude: ["Fixtures"]),
         .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"], exclude: ["Golden", "Fixtures"]),
     ]
 )

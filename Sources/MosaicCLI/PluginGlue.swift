@@ -169,6 +169,7 @@ struct PluginsCommand: ParsableCommand {
                 if let s = e.spec {
                     m["status"] = .string("ok"); m["version"] = .string(s.version); m["description"] = .string(s.description)
                     m["rules"] = .list(s.rules.map(Value.string)); m["reports"] = .list(s.reports.map(Value.string))
+                    m["extractors"] = .list(s.extractors.sorted().map(Value.string))
                     m["schedule"] = s.schedule.map(Value.string) ?? .null; m["run"] = .bool(s.hasRun)
                     m["params"] = .list(s.params.map { p in .map(["name": .string(p.name), "type": .string(p.kind.rawValue), "default": p.defaultValue ?? .null]) })
                 } else if let err = e.error {
@@ -184,6 +185,7 @@ struct PluginsCommand: ParsableCommand {
                 if s.hasRun { parts.append("run") }
                 if !s.rules.isEmpty { parts.append("rules: " + s.rules.joined(separator: ", ")) }
                 if !s.reports.isEmpty { parts.append("reports: " + s.reports.joined(separator: ", ")) }
+                if !s.extractors.isEmpty { parts.append("extractors: " + s.extractors.sorted().joined(separator: ", ")) }
                 if let c = s.schedule { parts.append("schedule: \(c)") }
                 return "\(pad(e.name, 18)) \(pad(s.version, 6)) ok      \(s.description)\n\(String(repeating: " ", count: 34))\(parts.joined(separator: "; "))"
             }

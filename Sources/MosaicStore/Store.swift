@@ -222,6 +222,7 @@ public final class Store: @unchecked Sendable {
         registerTextBacklog(&m)
         registerRunOwner(&m)
         registerDocumentMigration(&m)
+        registerProposalMigration(&m)
         return m
     }
 

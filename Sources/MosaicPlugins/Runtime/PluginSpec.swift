@@ -113,11 +113,14 @@ public struct PluginSpec: Sendable, Hashable {
     /// Names of the rules and reports it declares (keys of those tables, in order).
     public var rules: [String]
     public var reports: [String]
+    /// Names of the extractors it declares (`extractors = { name = function(sentence, doc) … end }`),
+    /// run by `mosaic ingest` on each sentence of a document (docs/ingest.md).
+    public var extractors: [String] = []
     /// Its schedule: a cron line ("0 6 * * *", "@daily"), or nil.
     public var schedule: String?
     public var hasRun: Bool
 
-    public static let keys: [String] = ["name", "version", "description", "params", "rules", "reports", "schedule", "run"]
+    public static let keys: [String] = ["name", "version", "description", "params", "rules", "reports", "extractors", "schedule", "run"]
 }
 
 /// A plugin found in `plugins/`: where it is and whether its spec loaded.

@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Mosaic: a knowledge-base engine of sourced facts, with Lua plugins, an openCypher-style
-// query language, inference with proofs, briefings and a console. See DESIGN in docs/.
+// query language, inference with proofs, briefings and a console. See docs/architecture.md.
 import PackageDescription
 
 let package = Package(

@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(name: "mosaic", dependencies: ["MosaicCLI"]),
         // Benchmarks (scripts/bench runs it in release mode; never part of the tests).
         .executableTarget(name: "mosaic-bench", dependencies: [
-            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins", "MosaicCLI", "MosaicIngest",
+            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins", "MosaicCLI", "MosaicIngest", "CLua",
         ], path: "Sources/MosaicBench"),
 
         // Seeded fuzz targets (scripts/fuzz runs them in release mode; never part of the tests).

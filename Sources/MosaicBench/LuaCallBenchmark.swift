@@ -1,5 +1,6 @@
 import CLua
 import Foundation
+import MosaicLua
 
 /// Measures the cost of crossing the bridge, for `scripts/bench` and the Lua test log.
 /// Not a test: it prints figures, it asserts nothing.

@@ -18,6 +18,7 @@ enum LinkWorkloads {
     static var all: [Workload] { [build, scan, graphBuild] }
 
     /// gazetteer.tsv and corpus.txt, read once.
+    // @unchecked Sendable: `loaded` only under `lock`.
     final class Inputs: @unchecked Sendable {
         private let lock = NSLock()
         private var loaded: (pairs: [(String, [UInt8])], corpus: [UInt8])?

@@ -8,6 +8,7 @@ import MosaicGraph
 /// One writer: `write` runs its body in one SQLite transaction stamped with an origin, then
 /// swaps in a new snapshot. Readers take `graph` (an immutable value) and keep working on
 /// it while a writer commits. Nothing is deleted: a retraction closes a statement.
+// @unchecked Sendable: the snapshot (`current`) is read and installed under `lock` (compare and set, `install`); the database is GRDB's DatabasePool, which serialises writes on its own queue; `clock` is set before the first write (tests) and only read after.
 public final class Store: @unchecked Sendable {
     /// A past state to read: a transaction id, or the last transaction at or before a time.
     public enum AsOf: Sendable, Hashable {

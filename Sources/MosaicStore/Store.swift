@@ -555,6 +555,13 @@ public final class Store: @unchecked Sendable {
         install(g, keepingRules: true)
     }
 
+    /// Copies the write-ahead log into the database and truncates it (`PRAGMA
+    /// wal_checkpoint(TRUNCATE)`), after writes that made it large. Best effort: a reader
+    /// that holds an old snapshot keeps the log as it is, and nothing is lost either way.
+    public func checkpointLog() {
+        _ = try? writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
     /// Makes `g` the current snapshot unless a newer one is there already (compare and set:
     /// two writers refresh after their commits in either order, and a slower refresh must
     /// not put back an older graph). Returns whether it was installed.

@@ -48,20 +48,22 @@ public struct NameMatcher: Sendable {
     /// OR-ed into each word byte to fold it (`asciiAlnum`: 0x20 in every byte), else 0.
     let orBytes: UInt64
 
-    /// An edge of the trie: `parent` + (gap, run) → `child`. The first run of a key is an
-    /// edge from the root with an empty gap, stored in its own table (`roots`).
-    struct Edge: Sendable {
-        /// 0: an empty slot.
-        var hash: UInt64 = 0
+    /// A trie node, stored with the edge that leads to it: `parent` + (gap, run) → this node.
+    /// A key's first run is an edge from the root (node 0) with an empty gap.
+    struct Node: Sendable {
         /// The first 8 folded bytes of the gap and of the run (little-endian, zero-padded).
         var gap0: UInt64 = 0
         var run0: UInt64 = 0
         var parent: UInt32 = 0
-        var child: UInt32 = 0
         var gapLen: UInt32 = 0
         var runLen: UInt32 = 0
         /// Offset in `chunks` of the gap's 8-byte chunks after the first, then the run's.
         var more: UInt32 = 0
+        /// The payload of the key that ends with this node's run, or -1.
+        var payload: Int32 = -1
+        /// The node's first tail (the shortest), or -1.
+        var tailHead: Int32 = -1
+        var hasChildren = false
     }
     /// A trailing gap of a key: the key ends `len` non-word bytes after its node's run.
     struct Tail: Sendable {
@@ -74,10 +76,16 @@ public struct NameMatcher: Sendable {
         var next: Int32
     }
 
-    private var roots: [Edge]
+    /// The nodes; node 0 is the root.
+    private var nodes: [Node] = [Node()]
+    /// Open-addressing indexes of the edges, one word per slot: the hash's low 32 bits
+    /// (a tag) and the child node (0 = empty); slot = the hash's top bits. First runs
+    /// (edges from the root) have their own small index, so the probe made for every run
+    /// of the text that passes the filter stays in cache.
+    private var rootIndex: [UInt64]
     private var rootShift: UInt64
     private var rootCount = 0
-    private var edges: [Edge]
+    private var edgeIndex: [UInt64]
     private var edgeShift: UInt64
     private var edgeCount = 0
     private var chunks: [UInt64] = []
@@ -85,13 +93,10 @@ public struct NameMatcher: Sendable {
     /// Bit filter over the first runs' hashes (bit `hash >> filterShift`).
     private var filter: [UInt64]
     private var filterShift: UInt64
+    /// The shortest and longest first run (other runs of the text are skipped unhashed).
+    private var minRoot = Int.max, maxRoot = 0
     /// The longest gap inside any key (a longer gap in the text ends the walk).
     private var maxGap = 0
-    /// Per trie node: the payload of the key ending with its run (or -1), its first tail (or
-    /// -1) and whether it has children.
-    public private(set) var payload: [Int32] = [-1]
-    private var tailHead: [Int32] = [-1]
-    private var hasChildren: [Bool] = [false]
 
     /// `fold`: 256 bytes (byte → folded byte); `wordBytes`: 256 flags. `expectedBytes` (the
     /// keys' total length) sizes the tables.
@@ -109,12 +114,13 @@ public struct NameMatcher: Sendable {
         } else {
             mode = .table; orBytes = 0
         }
-        // About one edge per 6 key bytes; tables at most half full.
+        // About one edge per 12 key bytes; the index at most half full (it grows).
         var cap = 1024
-        while cap < expectedBytes / 3 { cap <<= 1 }
-        edges = Array(repeating: Edge(), count: cap)
+        while cap < expectedBytes / 6 { cap <<= 1 }
+        edgeIndex = Array(repeating: 0, count: cap)
         edgeShift = UInt64(64 - cap.trailingZeroBitCount)
-        roots = Array(repeating: Edge(), count: 1024)
+        nodes.reserveCapacity(expectedBytes / 10)
+        rootIndex = Array(repeating: 0, count: 1024)
         rootShift = UInt64(64 - 10)
         filter = Array(repeating: 0, count: 64)
         filterShift = UInt64(64 - 12)
@@ -129,7 +135,7 @@ public struct NameMatcher: Sendable {
     public static let foldedWordBytes: [Bool] = (0..<256).map { b in (48...57).contains(b) || (97...122).contains(b) || b >= 0x80 }
 
     /// Trie nodes (the root and one per distinct key prefix that ends with a run).
-    public var nodeCount: Int { payload.count }
+    public var nodeCount: Int { nodes.count }
 
     // MARK: Hashing (the same on the key side and the text side)
 
@@ -137,14 +143,15 @@ public struct NameMatcher: Sendable {
         let x = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
         return x ^ (x >> 29)
     }
+    @inline(__always) static func seed(_ len: Int) -> UInt64 { UInt64(truncatingIfNeeded: len) &* 0xC2B2_AE3D_27D4_EB4F }
     /// The hash of `len` bytes given as 8-byte chunks: `first` and then `rest(i)` for i ≥ 1.
     @inline(__always) static func bytesHash(_ len: Int, _ first: UInt64, _ rest: (Int) -> UInt64) -> UInt64 {
-        var h = mix(UInt64(truncatingIfNeeded: len) &* 0xC2B2_AE3D_27D4_EB4F, first)
+        var h = mix(seed(len), first)
         if len > 8 { for i in 1..<((len + 7) >> 3) { h = mix(h, rest(i)) } }
         return h
     }
     @inline(__always) static func edgeHash(_ parent: UInt32, _ gapHash: UInt64, _ runHash: UInt64) -> UInt64 {
-        mix(mix(UInt64(parent) &* 0xFF51_AFD7_ED55_8CCD, gapHash), runHash) | 1
+        mix(mix(UInt64(parent) &* 0xFF51_AFD7_ED55_8CCD, gapHash), runHash)
     }
     @inline(__always) static func lowMask(_ len: Int) -> UInt64 {
         len >= 8 ? ~0 : (1 << UInt64(len &* 8)) &- 1
@@ -156,30 +163,54 @@ public struct NameMatcher: Sendable {
         while i < bytes.endIndex && k < 64 { w |= UInt64(bytes[i]) << k; i += 1; k += 8 }
         return w
     }
+    /// An index slot: the tag (the hash's low 32 bits) and the node.
+    @inline(__always) static func slotWord(_ h: UInt64, _ node: UInt32) -> UInt64 { (h << 32) | UInt64(node) }
 
     // MARK: Building
 
-    /// The node after `run` from the root (created when `create`).
-    private mutating func rootChild(_ run: ArraySlice<UInt8>, create: Bool) -> UInt32? {
-        let r0 = NameMatcher.pack(run, 0)
-        let h = NameMatcher.bytesHash(run.count, r0) { NameMatcher.pack(run, $0 * 8) } | 1
-        var i = Int(truncatingIfNeeded: h >> rootShift)
-        let mask = roots.count - 1
-        while roots[i].hash != 0 {
-            let e = roots[i]
-            if e.hash == h && Int(e.runLen) == run.count && e.run0 == r0 && chunksEqual(Int(e.more), run, from: 8) { return e.child }
+    /// The node after (gap, run) from `parent` (created when `create`); `parent` 0 with an
+    /// empty gap is a first run.
+    private mutating func child(_ parent: UInt32, gap: ArraySlice<UInt8>, run: ArraySlice<UInt8>, create: Bool) -> UInt32? {
+        let isRoot = parent == 0
+        let g0 = NameMatcher.pack(gap, 0), r0 = NameMatcher.pack(run, 0)
+        let rh = NameMatcher.bytesHash(run.count, r0) { NameMatcher.pack(run, $0 * 8) }
+        let h = isRoot ? rh : NameMatcher.edgeHash(parent, NameMatcher.bytesHash(gap.count, g0) { NameMatcher.pack(gap, $0 * 8) }, rh)
+        let tag = h << 32
+        let shift = isRoot ? rootShift : edgeShift
+        let mask = (isRoot ? rootIndex.count : edgeIndex.count) - 1
+        var i = Int(truncatingIfNeeded: h >> shift)
+        while true {
+            let w = isRoot ? rootIndex[i] : edgeIndex[i]
+            if w == 0 { break }
+            if w & 0xFFFF_FFFF_0000_0000 == tag {
+                let c = Int(w & 0xFFFF_FFFF), x = nodes[c]
+                if x.parent == parent && Int(x.gapLen) == gap.count && Int(x.runLen) == run.count && x.gap0 == g0 && x.run0 == r0
+                    && chunksEqual(Int(x.more), gap, from: 8)
+                    && chunksEqual(Int(x.more) + NameMatcher.extraChunks(gap.count), run, from: 8) { return UInt32(c) }
+            }
             i = (i + 1) & mask
         }
         guard create else { return nil }
-        let child = newNode()
-        let e = Edge(hash: h, gap0: 0, run0: r0, parent: 0, child: child, gapLen: 0, runLen: UInt32(run.count), more: UInt32(chunks.count))
+        precondition(nodes.count < Int(UInt32.max), "a name matcher holds at most 2^32 trie nodes")
+        let c = UInt32(nodes.count)
+        nodes.append(Node(gap0: g0, run0: r0, parent: parent, gapLen: UInt32(gap.count), runLen: UInt32(run.count),
+                          more: UInt32(chunks.count)))
+        appendChunks(gap, from: 8)
         appendChunks(run, from: 8)
-        roots[i] = e
-        rootCount += 1
-        hasChildren[0] = true
-        // The filter: about 32 bits per first run, so few runs of the text pass it wrongly.
-        if rootCount * 32 > filter.count * 64 || rootCount * 2 > roots.count { rebuildRoots() } else { setFilter(h) }
-        return child
+        nodes[Int(parent)].hasChildren = true
+        if isRoot {
+            rootIndex[i] = NameMatcher.slotWord(h, c)
+            rootCount += 1
+            minRoot = min(minRoot, run.count); maxRoot = max(maxRoot, run.count)
+            // The filter: about 32 bits per first run, so few runs of the text pass it wrongly.
+            if rootCount * 32 > filter.count * 64 || rootCount * 2 > rootIndex.count { rebuildRoots() } else { setFilter(h) }
+        } else {
+            edgeIndex[i] = NameMatcher.slotWord(h, c)
+            edgeCount += 1
+            maxGap = max(maxGap, gap.count)
+            if edgeCount * 2 > edgeIndex.count { growEdges() }
+        }
+        return c
     }
 
     private mutating func setFilter(_ h: UInt64) {
@@ -187,70 +218,49 @@ public struct NameMatcher: Sendable {
         filter[bit >> 6] |= 1 << UInt64(bit & 63)
     }
 
+    /// The hash of node `c`'s edge (recomputed when an index grows).
+    private func hash(ofNode c: Int) -> UInt64 {
+        let x = nodes[c]
+        var run: [UInt64] = [x.run0], gap: [UInt64] = [x.gap0]
+        let gx = NameMatcher.extraChunks(Int(x.gapLen)), rx = NameMatcher.extraChunks(Int(x.runLen))
+        for k in 0..<gx { gap.append(chunks[Int(x.more) + k]) }
+        for k in 0..<rx { run.append(chunks[Int(x.more) + gx + k]) }
+        let rh = NameMatcher.bytesHash(Int(x.runLen), x.run0) { run[$0] }
+        if x.parent == 0 { return rh }
+        return NameMatcher.edgeHash(x.parent, NameMatcher.bytesHash(Int(x.gapLen), x.gap0) { gap[$0] }, rh)
+    }
+
     private mutating func rebuildRoots() {
-        var cap = roots.count
+        var cap = rootIndex.count
         while rootCount * 2 > cap { cap <<= 1 }
         var bits = filter.count * 64
         while rootCount * 32 > bits { bits <<= 1 }
-        let old = roots
-        roots = Array(repeating: Edge(), count: cap)
+        let old = rootIndex
+        rootIndex = Array(repeating: 0, count: cap)
         rootShift = UInt64(64 - cap.trailingZeroBitCount)
         filter = Array(repeating: 0, count: bits / 64)
         filterShift = UInt64(64 - bits.trailingZeroBitCount)
         let mask = cap - 1
-        for e in old where e.hash != 0 {
-            var i = Int(truncatingIfNeeded: e.hash >> rootShift)
-            while roots[i].hash != 0 { i = (i + 1) & mask }
-            roots[i] = e
-            setFilter(e.hash)
+        for w in old where w != 0 {
+            let h = hash(ofNode: Int(w & 0xFFFF_FFFF))
+            var i = Int(truncatingIfNeeded: h >> rootShift)
+            while rootIndex[i] != 0 { i = (i + 1) & mask }
+            rootIndex[i] = w
+            setFilter(h)
         }
-    }
-
-    /// The node after (gap, run) from `parent` (created when `create`).
-    private mutating func innerChild(_ parent: UInt32, gap: ArraySlice<UInt8>, run: ArraySlice<UInt8>, create: Bool) -> UInt32? {
-        let g0 = NameMatcher.pack(gap, 0), r0 = NameMatcher.pack(run, 0)
-        let gh = NameMatcher.bytesHash(gap.count, g0) { NameMatcher.pack(gap, $0 * 8) }
-        let rh = NameMatcher.bytesHash(run.count, r0) { NameMatcher.pack(run, $0 * 8) }
-        let h = NameMatcher.edgeHash(parent, gh, rh)
-        var i = Int(truncatingIfNeeded: h >> edgeShift)
-        let mask = edges.count - 1
-        while edges[i].hash != 0 {
-            let e = edges[i]
-            if e.hash == h && e.parent == parent && Int(e.gapLen) == gap.count && Int(e.runLen) == run.count && e.gap0 == g0 && e.run0 == r0
-                && chunksEqual(Int(e.more), gap, from: 8)
-                && chunksEqual(Int(e.more) + NameMatcher.extraChunks(gap.count), run, from: 8) { return e.child }
-            i = (i + 1) & mask
-        }
-        guard create else { return nil }
-        let child = newNode()
-        edges[i] = Edge(hash: h, gap0: g0, run0: r0, parent: parent, child: child, gapLen: UInt32(gap.count),
-                        runLen: UInt32(run.count), more: UInt32(chunks.count))
-        appendChunks(gap, from: 8)
-        appendChunks(run, from: 8)
-        hasChildren[Int(parent)] = true
-        maxGap = max(maxGap, gap.count)
-        edgeCount += 1
-        if edgeCount * 2 > edges.count { growEdges() }
-        return child
     }
 
     private mutating func growEdges() {
-        let old = edges
-        let cap = edges.count * 2
-        edges = Array(repeating: Edge(), count: cap)
+        let old = edgeIndex
+        let cap = edgeIndex.count * 2
+        edgeIndex = Array(repeating: 0, count: cap)
         edgeShift = UInt64(64 - cap.trailingZeroBitCount)
         let mask = cap - 1
-        for e in old where e.hash != 0 {
-            var i = Int(truncatingIfNeeded: e.hash >> edgeShift)
-            while edges[i].hash != 0 { i = (i + 1) & mask }
-            edges[i] = e
+        for w in old where w != 0 {
+            var i = Int(truncatingIfNeeded: hash(ofNode: Int(w & 0xFFFF_FFFF)) >> edgeShift)
+            while edgeIndex[i] != 0 { i = (i + 1) & mask }
+            edgeIndex[i] = w
         }
-    }
-
-    private mutating func newNode() -> UInt32 {
-        precondition(payload.count < Int(UInt32.max), "a name matcher holds at most 2^32 trie nodes")
-        payload.append(-1); tailHead.append(-1); hasChildren.append(false)
-        return UInt32(payload.count - 1)
     }
 
     /// 8-byte chunks beyond the first of `len` bytes.
@@ -285,8 +295,7 @@ public struct NameMatcher: Sendable {
         while true {
             var j = i
             while j < n && wordBytes[Int(raw[j])] { j += 1 }
-            let next = i == 0 ? rootChild(k[i..<j], create: create) : innerChild(node, gap: k[gapStart..<i], run: k[i..<j], create: create)
-            guard let next else { return nil }
+            guard let next = child(node, gap: k[gapStart..<i], run: k[i..<j], create: create) else { return nil }
             node = next
             var g = j
             while g < n && !wordBytes[Int(raw[g])] { g += 1 }
@@ -301,7 +310,7 @@ public struct NameMatcher: Sendable {
     /// The tail `bytes` of `node` (tails are kept shortest first).
     private mutating func tailSlot(_ node: UInt32, _ bytes: ArraySlice<UInt8>, create: Bool) -> Int? {
         let w0 = NameMatcher.pack(bytes, 0)
-        var prev = -1, t = Int(tailHead[Int(node)])
+        var prev = -1, t = Int(nodes[Int(node)].tailHead)
         while t >= 0 {
             let tail = tails[t]
             if Int(tail.len) == bytes.count && tail.w0 == w0 && chunksEqual(Int(tail.more), bytes, from: 8) { return t }
@@ -312,7 +321,7 @@ public struct NameMatcher: Sendable {
         let new = tails.count
         tails.append(Tail(w0: w0, len: UInt32(bytes.count), more: UInt32(chunks.count), payload: -1, next: Int32(t)))
         appendChunks(bytes, from: 8)
-        if prev < 0 { tailHead[Int(node)] = Int32(new) } else { tails[prev].next = Int32(new) }
+        if prev < 0 { nodes[Int(node)].tailHead = Int32(new) } else { tails[prev].next = Int32(new) }
         return new
     }
 
@@ -324,8 +333,8 @@ public struct NameMatcher: Sendable {
         switch slot(key, create: true) {
         case nil: return nil
         case .node(let n):
-            if payload[n] >= 0 { return payload[n] }
-            payload[n] = value
+            if nodes[n].payload >= 0 { return nodes[n].payload }
+            nodes[n].payload = value
             return nil
         case .tail(let t):
             if tails[t].payload >= 0 { return tails[t].payload }
@@ -338,7 +347,7 @@ public struct NameMatcher: Sendable {
     public mutating func setPayload<C: Collection>(_ key: C, value: Int32) where C.Element == UInt8 {
         switch slot(key, create: false) {
         case nil: return
-        case .node(let n): payload[n] = value
+        case .node(let n): nodes[n].payload = value
         case .tail(let t): tails[t].payload = value
         }
     }
@@ -363,22 +372,20 @@ public struct NameMatcher: Sendable {
         bits.withUnsafeMutableBufferPointer { NameMatcher.classify(base, n, mode, wordBytes, into: $0) }
         bits.withUnsafeBufferPointer { bits in
         fold.withUnsafeBufferPointer { fold in
-        roots.withUnsafeBufferPointer { roots in
-        edges.withUnsafeBufferPointer { edges in
+        nodes.withUnsafeBufferPointer { nodes in
+        rootIndex.withUnsafeBufferPointer { rootIndex in
+        edgeIndex.withUnsafeBufferPointer { edgeIndex in
         chunks.withUnsafeBufferPointer { chunks in
         tails.withUnsafeBufferPointer { tails in
         filter.withUnsafeBufferPointer { filter in
-        payload.withUnsafeBufferPointer { payload in
-        tailHead.withUnsafeBufferPointer { tailHead in
-        hasChildren.withUnsafeBufferPointer { hasChildren in
             let s = Scanner(base: base, n: n, bits: bits.baseAddress!, fold: fold.baseAddress!, mode: mode, orBytes: orBytes,
-                            roots: roots.baseAddress!, rootShift: rootShift, rootMask: roots.count - 1,
-                            edges: edges.baseAddress!, edgeShift: edgeShift, edgeMask: edges.count - 1,
+                            nodes: nodes.baseAddress!,
+                            rootIndex: rootIndex.baseAddress!, rootShift: rootShift, rootMask: rootIndex.count - 1,
+                            edgeIndex: edgeIndex.baseAddress!, edgeShift: edgeShift, edgeMask: edgeIndex.count - 1,
                             chunks: chunks.baseAddress ?? UnsafePointer(bitPattern: 8)!, tails: tails.baseAddress ?? UnsafePointer(bitPattern: 8)!,
-                            filter: filter.baseAddress!, filterShift: filterShift, payload: payload.baseAddress!,
-                            tailHead: tailHead.baseAddress!, hasChildren: hasChildren.baseAddress!, maxGap: maxGap)
+                            filter: filter.baseAddress!, filterShift: filterShift, minRoot: minRoot, maxRoot: maxRoot, maxGap: maxGap)
             s.run(accept: accept, emit)
-        }}}}}}}}}}
+        }}}}}}}}
     }
 
     /// `scan` collecting the matches.
@@ -395,7 +402,7 @@ public struct NameMatcher: Sendable {
         @inline(__always) func eight(_ x: UInt64) -> UInt64 {
             let hi = x & hiBits
             let t = x & low7
-            // t in [lo, hi]: the high bit of (t + 0x80 - lo) & ~(t + 0x80 - hi - 1).
+            // t in [lo, hi] (t < 0x80): the high bit of (t + 0x80 - lo) & ~(t + 0x80 - hi - 1).
             let digit = (t &+ 0x5050_5050_5050_5050) & ~(t &+ 0x4646_4646_4646_4646)
             let word: UInt64
             if mode == .asciiAlnum {
@@ -406,6 +413,7 @@ public struct NameMatcher: Sendable {
                 let lower = (t &+ 0x1F1F_1F1F_1F1F_1F1F) & ~(t &+ 0x0505_0505_0505_0505)
                 word = (digit | lower | hi) & hiBits
             }
+            // Gather the eight high bits into one byte.
             return ((word >> 7) &* 0x0102_0408_1020_4080) >> 56
         }
         let raw = UnsafeRawPointer(base)
@@ -435,15 +443,13 @@ public struct NameMatcher: Sendable {
         let bits: UnsafePointer<UInt64>
         let fold: UnsafePointer<UInt8>
         let mode: Mode, orBytes: UInt64
-        let roots: UnsafePointer<Edge>, rootShift: UInt64, rootMask: Int
-        let edges: UnsafePointer<Edge>, edgeShift: UInt64, edgeMask: Int
+        let nodes: UnsafePointer<Node>
+        let rootIndex: UnsafePointer<UInt64>, rootShift: UInt64, rootMask: Int
+        let edgeIndex: UnsafePointer<UInt64>, edgeShift: UInt64, edgeMask: Int
         let chunks: UnsafePointer<UInt64>
         let tails: UnsafePointer<Tail>
         let filter: UnsafePointer<UInt64>, filterShift: UInt64
-        let payload: UnsafePointer<Int32>
-        let tailHead: UnsafePointer<Int32>
-        let hasChildren: UnsafePointer<Bool>
-        let maxGap: Int
+        let minRoot: Int, maxRoot: Int, maxGap: Int
 
         /// Bytes `[p, p+len)` of the text (len ≤ 8), folded as word bytes (`run`) or as gap
         /// bytes, little-endian, zero-padded.
@@ -467,7 +473,8 @@ public struct NameMatcher: Sendable {
 
         /// The hash of text bytes `[p, p+len)` whose first chunk is `w0`.
         @inline(__always) func hash(_ p: Int, _ len: Int, _ w0: UInt64, run: Bool) -> UInt64 {
-            NameMatcher.bytesHash(len, w0) { i in word(p + 8 * i, min(8, len - 8 * i), run: run) }
+            if len <= 8 { return NameMatcher.mix(NameMatcher.seed(len), w0) }
+            return NameMatcher.bytesHash(len, w0) { i in word(p + 8 * i, min(8, len - 8 * i), run: run) }
         }
 
         /// Whether text bytes `[p, p+len)` equal the stored chunks after the first, from `at`.
@@ -505,39 +512,46 @@ public struct NameMatcher: Sendable {
             }
         }
 
-        /// The trie node after the text's run `[s, e)` from the root, or nil.
-        @inline(__always) func root(_ s: Int, _ e: Int) -> UInt32? {
+        /// The trie node after the text's run `[s, e)` from the root, or 0.
+        @inline(__always) func root(_ s: Int, _ e: Int) -> Int {
             let len = e - s
+            if len < minRoot || len > maxRoot { return 0 }
             let w0 = word(s, min(len, 8), run: true)
-            let h = (len <= 8 ? NameMatcher.mix(UInt64(truncatingIfNeeded: len) &* 0xC2B2_AE3D_27D4_EB4F, w0) : hash(s, len, w0, run: true)) | 1
+            let h = hash(s, len, w0, run: true)
             let bit = Int(truncatingIfNeeded: h >> filterShift)
-            if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return nil }
+            if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return 0 }
+            let tag = h << 32
             var i = Int(truncatingIfNeeded: h >> rootShift)
             while true {
-                let r = roots[i]
-                if r.hash == 0 { return nil }
-                if r.hash == h && Int(r.runLen) == len && r.run0 == w0 && (len <= 8 || restEqual(s, len, Int(r.more), run: true)) {
-                    return r.child
+                let slot = rootIndex[i]
+                if slot == 0 { return 0 }
+                if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                    let c = Int(slot & 0xFFFF_FFFF)
+                    let x = nodes[c]
+                    if Int(x.runLen) == len && x.run0 == w0 && (len <= 8 || restEqual(s, len, Int(x.more), run: true)) { return c }
                 }
                 i = (i + 1) & rootMask
             }
         }
 
-        /// The child of `node` for the gap `[g, s)` and the run `[s, e)`, or nil.
-        @inline(__always) func child(_ node: UInt32, _ g: Int, _ s: Int, _ e: Int) -> UInt32? {
+        /// The child of `node` for the gap `[g, s)` and the run `[s, e)`, or 0.
+        @inline(__always) func child(_ node: Int, _ g: Int, _ s: Int, _ e: Int) -> Int {
             let gl = s - g, rl = e - s
             let g0 = word(g, min(gl, 8), run: false), r0 = word(s, min(rl, 8), run: true)
-            let gh = gl <= 8 ? NameMatcher.mix(UInt64(truncatingIfNeeded: gl) &* 0xC2B2_AE3D_27D4_EB4F, g0) : hash(g, gl, g0, run: false)
-            let rh = rl <= 8 ? NameMatcher.mix(UInt64(truncatingIfNeeded: rl) &* 0xC2B2_AE3D_27D4_EB4F, r0) : hash(s, rl, r0, run: true)
-            let h = NameMatcher.edgeHash(node, gh, rh)
+            let h = NameMatcher.edgeHash(UInt32(node), hash(g, gl, g0, run: false), hash(s, rl, r0, run: true))
+            let tag = h << 32
             var i = Int(truncatingIfNeeded: h >> edgeShift)
             while true {
-                let x = edges[i]
-                if x.hash == 0 { return nil }
-                if x.hash == h && x.parent == node && Int(x.gapLen) == gl && Int(x.runLen) == rl && x.gap0 == g0 && x.run0 == r0
-                    && (gl <= 8 || restEqual(g, gl, Int(x.more), run: false))
-                    && (rl <= 8 || restEqual(s, rl, Int(x.more) + NameMatcher.extraChunks(gl), run: true)) {
-                    return x.child
+                let slot = edgeIndex[i]
+                if slot == 0 { return 0 }
+                if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                    let c = Int(slot & 0xFFFF_FFFF)
+                    let x = nodes[c]
+                    if Int(x.parent) == node && Int(x.gapLen) == gl && Int(x.runLen) == rl && x.gap0 == g0 && x.run0 == r0
+                        && (gl <= 8 || restEqual(g, gl, Int(x.more), run: false))
+                        && (rl <= 8 || restEqual(s, rl, Int(x.more) + NameMatcher.extraChunks(gl), run: true)) {
+                        return c
+                    }
                 }
                 i = (i + 1) & edgeMask
             }
@@ -560,36 +574,34 @@ public struct NameMatcher: Sendable {
                     let s = w * 64 + starts.trailingZeroBitCount
                     starts &= starts &- 1
                     let e = runEnd(s)
-                    guard var node = root(s, e) else { continue }
+                    var node = root(s, e)
+                    if node == 0 { continue }
                     // Walk the runs after it; the candidates come in increasing end order, so
                     // the last accepted one is the longest.
                     var bestEnd = -1, bestValue: Int32 = -1
                     var end = e
                     while true {
-                        let v = payload[Int(node)]
-                        if v >= 0 && (accept == nil || accept!(s, end, v)) { bestEnd = end; bestValue = v }
-                        let hasTails = tailHead[Int(node)] >= 0
-                        if !hasTails && !hasChildren[Int(node)] { break }
+                        let x = nodes[node]
+                        if x.payload >= 0 && (accept == nil || accept!(s, end, x.payload)) { bestEnd = end; bestValue = x.payload }
+                        if x.tailHead < 0 && !x.hasChildren { break }
                         let ns = nextRun(end)
                         let gl = ns - end
-                        if hasTails {
-                            var t = Int(tailHead[Int(node)])
-                            while t >= 0 {
-                                let tail = tails[t]
-                                let tl = Int(tail.len)
-                                if tl > gl || (tl == gl && ns < n) { break }
-                                if tail.payload >= 0 && word(end, min(tl, 8), run: false) == tail.w0
-                                    && (tl <= 8 || restEqual(end, tl, Int(tail.more), run: false))
-                                    && (accept == nil || accept!(s, end + tl, tail.payload)) {
-                                    bestEnd = end + tl; bestValue = tail.payload
-                                }
-                                t = Int(tail.next)
+                        var t = Int(x.tailHead)
+                        while t >= 0 {
+                            let tail = tails[t]
+                            let tl = Int(tail.len)
+                            if tl > gl || (tl == gl && ns < n) { break }
+                            if tail.payload >= 0 && word(end, min(tl, 8), run: false) == tail.w0
+                                && (tl <= 8 || restEqual(end, tl, Int(tail.more), run: false))
+                                && (accept == nil || accept!(s, end + tl, tail.payload)) {
+                                bestEnd = end + tl; bestValue = tail.payload
                             }
+                            t = Int(tail.next)
                         }
-                        if ns >= n || gl > maxGap || !hasChildren[Int(node)] { break }
+                        if ns >= n || gl > maxGap || !x.hasChildren { break }
                         let ne = runEnd(ns)
-                        guard let c = child(node, end, ns, ne) else { break }
-                        node = c
+                        node = child(node, end, ns, ne)
+                        if node == 0 { break }
                         end = ne
                     }
                     if bestEnd >= 0 {

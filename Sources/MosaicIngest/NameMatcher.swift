@@ -76,16 +76,38 @@ public struct NameMatcher: Sendable {
         var next: Int32
     }
 
+    /// What the scan reads of an edge and its child, in one 32-byte record (one cache line
+    /// touched per step of a walk): the edge's key (`parent`, the first 8 bytes of its gap
+    /// and run, their lengths) and the child's payload and flags. Segments longer than 8
+    /// bytes are checked against `nodes` too (`long`).
+    struct Slot: Sendable {
+        var run0: UInt64 = 0
+        var gap0: UInt64 = 0
+        var parent: UInt32 = 0
+        /// 0: an empty slot.
+        var child: UInt32 = 0
+        /// The run's length (bits 0–15) and the gap's (16–23), each capped at its field's
+        /// maximum, and the flags below.
+        var info: UInt32 = 0
+        var payload: Int32 = -1
+        static let hasChildren: UInt32 = 1 << 24, hasTails: UInt32 = 1 << 25, long: UInt32 = 1 << 26
+        static let lengths: UInt32 = (1 << 24) - 1
+        @inline(__always) static func lengths(_ run: Int, _ gap: Int) -> UInt32 {
+            UInt32(truncatingIfNeeded: min(run, 0xFFFF)) | UInt32(truncatingIfNeeded: min(gap, 0xFF)) << 16
+        }
+    }
+
     /// The nodes; node 0 is the root.
     private var nodes: [Node] = [Node()]
-    /// Open-addressing indexes of the edges, one word per slot: the hash's low 32 bits
-    /// (a tag) and the child node (0 = empty); slot = the hash's top bits. First runs
-    /// (edges from the root) have their own small index, so the probe made for every run
-    /// of the text that passes the filter stays in cache.
-    private var rootIndex: [UInt64]
+    /// Where each node's slot is (in `roots` for a child of the root, else in `edges`).
+    private var nodeSlot: [UInt32] = [0]
+    /// Open-addressing tables of the edges (slot = the hash's top bits, linear probing).
+    /// First runs (edges from the root) have their own small table, so the probe made for
+    /// every run of the text that passes the filter stays in cache.
+    private var roots: [Slot]
     private var rootShift: UInt64
     private var rootCount = 0
-    private var edgeIndex: [UInt64]
+    private var edges: [Slot]
     private var edgeShift: UInt64
     private var edgeCount = 0
     private var chunks: [UInt64] = []
@@ -114,13 +136,13 @@ public struct NameMatcher: Sendable {
         } else {
             mode = .table; orBytes = 0
         }
-        // About one edge per 12 key bytes; the index at most half full (it grows).
+        // About one edge per 12 key bytes; the table at most half full (it grows).
         var cap = 1024
         while cap < expectedBytes / 6 { cap <<= 1 }
-        edgeIndex = Array(repeating: 0, count: cap)
+        edges = Array(repeating: Slot(), count: cap)
         edgeShift = UInt64(64 - cap.trailingZeroBitCount)
         nodes.reserveCapacity(expectedBytes / 10)
-        rootIndex = Array(repeating: 0, count: 1024)
+        roots = Array(repeating: Slot(), count: 1024)
         rootShift = UInt64(64 - 10)
         filter = Array(repeating: 0, count: 64)
         filterShift = UInt64(64 - 12)
@@ -163,8 +185,6 @@ public struct NameMatcher: Sendable {
         while i < bytes.endIndex && k < 64 { w |= UInt64(bytes[i]) << k; i += 1; k += 8 }
         return w
     }
-    /// An index slot: the tag (the hash's low 32 bits) and the node.
-    @inline(__always) static func slotWord(_ h: UInt64, _ node: UInt32) -> UInt64 { (h << 32) | UInt64(node) }
 
     // MARK: Building
 
@@ -175,18 +195,15 @@ public struct NameMatcher: Sendable {
         let g0 = NameMatcher.pack(gap, 0), r0 = NameMatcher.pack(run, 0)
         let rh = NameMatcher.bytesHash(run.count, r0) { NameMatcher.pack(run, $0 * 8) }
         let h = isRoot ? rh : NameMatcher.edgeHash(parent, NameMatcher.bytesHash(gap.count, g0) { NameMatcher.pack(gap, $0 * 8) }, rh)
-        let tag = h << 32
-        let shift = isRoot ? rootShift : edgeShift
-        let mask = (isRoot ? rootIndex.count : edgeIndex.count) - 1
-        var i = Int(truncatingIfNeeded: h >> shift)
+        let mask = (isRoot ? roots.count : edges.count) - 1
+        var i = Int(truncatingIfNeeded: h >> (isRoot ? rootShift : edgeShift))
         while true {
-            let w = isRoot ? rootIndex[i] : edgeIndex[i]
-            if w == 0 { break }
-            if w & 0xFFFF_FFFF_0000_0000 == tag {
-                let c = Int(w & 0xFFFF_FFFF), x = nodes[c]
-                if x.parent == parent && Int(x.gapLen) == gap.count && Int(x.runLen) == run.count && x.gap0 == g0 && x.run0 == r0
-                    && chunksEqual(Int(x.more), gap, from: 8)
-                    && chunksEqual(Int(x.more) + NameMatcher.extraChunks(gap.count), run, from: 8) { return UInt32(c) }
+            let x = isRoot ? roots[i] : edges[i]
+            if x.child == 0 { break }
+            if x.parent == parent && x.run0 == r0 && x.gap0 == g0 {
+                let c = Int(x.child), y = nodes[c]
+                if Int(y.gapLen) == gap.count && Int(y.runLen) == run.count && chunksEqual(Int(y.more), gap, from: 8)
+                    && chunksEqual(Int(y.more) + NameMatcher.extraChunks(gap.count), run, from: 8) { return UInt32(c) }
             }
             i = (i + 1) & mask
         }
@@ -195,22 +212,37 @@ public struct NameMatcher: Sendable {
         let c = UInt32(nodes.count)
         nodes.append(Node(gap0: g0, run0: r0, parent: parent, gapLen: UInt32(gap.count), runLen: UInt32(run.count),
                           more: UInt32(chunks.count)))
+        nodeSlot.append(UInt32(i))
         appendChunks(gap, from: 8)
         appendChunks(run, from: 8)
+        var slot = Slot(run0: r0, gap0: g0, parent: parent, child: c, info: Slot.lengths(run.count, gap.count), payload: -1)
+        if run.count > 8 || gap.count > 8 { slot.info |= Slot.long }
         nodes[Int(parent)].hasChildren = true
         if isRoot {
-            rootIndex[i] = NameMatcher.slotWord(h, c)
+            roots[i] = slot
             rootCount += 1
             minRoot = min(minRoot, run.count); maxRoot = max(maxRoot, run.count)
             // The filter: about 32 bits per first run, so few runs of the text pass it wrongly.
-            if rootCount * 32 > filter.count * 64 || rootCount * 2 > rootIndex.count { rebuildRoots() } else { setFilter(h) }
+            if rootCount * 32 > filter.count * 64 || rootCount * 2 > roots.count { rebuildRoots() } else { setFilter(h) }
         } else {
-            edgeIndex[i] = NameMatcher.slotWord(h, c)
+            edges[i] = slot
             edgeCount += 1
             maxGap = max(maxGap, gap.count)
-            if edgeCount * 2 > edgeIndex.count { growEdges() }
+            syncSlot(Int(parent))
+            if edgeCount * 2 > edges.count { growEdges() }
         }
         return c
+    }
+
+    /// Copies node `c`'s payload and flags into its slot.
+    private mutating func syncSlot(_ c: Int) {
+        guard c > 0 else { return }
+        let y = nodes[c]
+        let i = Int(nodeSlot[c])
+        var x = y.parent == 0 ? roots[i] : edges[i]
+        x.payload = y.payload
+        x.info = x.info & ~(Slot.hasChildren | Slot.hasTails) | (y.hasChildren ? Slot.hasChildren : 0) | (y.tailHead >= 0 ? Slot.hasTails : 0)
+        if y.parent == 0 { roots[i] = x } else { edges[i] = x }
     }
 
     private mutating func setFilter(_ h: UInt64) {
@@ -218,7 +250,7 @@ public struct NameMatcher: Sendable {
         filter[bit >> 6] |= 1 << UInt64(bit & 63)
     }
 
-    /// The hash of node `c`'s edge (recomputed when an index grows).
+    /// The hash of node `c`'s edge (recomputed when a table grows).
     private func hash(ofNode c: Int) -> UInt64 {
         let x = nodes[c]
         var run: [UInt64] = [x.run0], gap: [UInt64] = [x.gap0]
@@ -231,35 +263,37 @@ public struct NameMatcher: Sendable {
     }
 
     private mutating func rebuildRoots() {
-        var cap = rootIndex.count
+        var cap = roots.count
         while rootCount * 2 > cap { cap <<= 1 }
         var bits = filter.count * 64
         while rootCount * 32 > bits { bits <<= 1 }
-        let old = rootIndex
-        rootIndex = Array(repeating: 0, count: cap)
+        let old = roots
+        roots = Array(repeating: Slot(), count: cap)
         rootShift = UInt64(64 - cap.trailingZeroBitCount)
         filter = Array(repeating: 0, count: bits / 64)
         filterShift = UInt64(64 - bits.trailingZeroBitCount)
         let mask = cap - 1
-        for w in old where w != 0 {
-            let h = hash(ofNode: Int(w & 0xFFFF_FFFF))
+        for x in old where x.child != 0 {
+            let h = hash(ofNode: Int(x.child))
             var i = Int(truncatingIfNeeded: h >> rootShift)
-            while rootIndex[i] != 0 { i = (i + 1) & mask }
-            rootIndex[i] = w
+            while roots[i].child != 0 { i = (i + 1) & mask }
+            roots[i] = x
+            nodeSlot[Int(x.child)] = UInt32(i)
             setFilter(h)
         }
     }
 
     private mutating func growEdges() {
-        let old = edgeIndex
-        let cap = edgeIndex.count * 2
-        edgeIndex = Array(repeating: 0, count: cap)
+        let old = edges
+        let cap = edges.count * 2
+        edges = Array(repeating: Slot(), count: cap)
         edgeShift = UInt64(64 - cap.trailingZeroBitCount)
         let mask = cap - 1
-        for w in old where w != 0 {
-            var i = Int(truncatingIfNeeded: hash(ofNode: Int(w & 0xFFFF_FFFF)) >> edgeShift)
-            while edgeIndex[i] != 0 { i = (i + 1) & mask }
-            edgeIndex[i] = w
+        for x in old where x.child != 0 {
+            var i = Int(truncatingIfNeeded: hash(ofNode: Int(x.child)) >> edgeShift)
+            while edges[i].child != 0 { i = (i + 1) & mask }
+            edges[i] = x
+            nodeSlot[Int(x.child)] = UInt32(i)
         }
     }
 
@@ -281,11 +315,11 @@ public struct NameMatcher: Sendable {
     }
 
     /// Where a key's payload lives: a node's own slot, or a tail.
-    private enum Slot { case node(Int), tail(Int) }
+    private enum KeySlot { case node(Int), tail(Int) }
 
     /// Finds (or, with `create`, makes) the slot of a key; nil for a key that can never
     /// match (it does not start with a word byte) or is absent.
-    private mutating func slot<C: Collection>(_ key: C, create: Bool) -> Slot? where C.Element == UInt8 {
+    private mutating func slot<C: Collection>(_ key: C, create: Bool) -> KeySlot? where C.Element == UInt8 {
         let raw = Array(key)
         guard let f = raw.first, wordBytes[Int(f)] else { return nil }
         let k = ArraySlice(raw.map { fold[Int($0)] })
@@ -321,7 +355,7 @@ public struct NameMatcher: Sendable {
         let new = tails.count
         tails.append(Tail(w0: w0, len: UInt32(bytes.count), more: UInt32(chunks.count), payload: -1, next: Int32(t)))
         appendChunks(bytes, from: 8)
-        if prev < 0 { nodes[Int(node)].tailHead = Int32(new) } else { tails[prev].next = Int32(new) }
+        if prev < 0 { nodes[Int(node)].tailHead = Int32(new); syncSlot(Int(node)) } else { tails[prev].next = Int32(new) }
         return new
     }
 
@@ -335,6 +369,7 @@ public struct NameMatcher: Sendable {
         case .node(let n):
             if nodes[n].payload >= 0 { return nodes[n].payload }
             nodes[n].payload = value
+            syncSlot(n)
             return nil
         case .tail(let t):
             if tails[t].payload >= 0 { return tails[t].payload }
@@ -347,7 +382,7 @@ public struct NameMatcher: Sendable {
     public mutating func setPayload<C: Collection>(_ key: C, value: Int32) where C.Element == UInt8 {
         switch slot(key, create: false) {
         case nil: return
-        case .node(let n): nodes[n].payload = value
+        case .node(let n): nodes[n].payload = value; syncSlot(n)
         case .tail(let t): tails[t].payload = value
         }
     }
@@ -373,15 +408,15 @@ public struct NameMatcher: Sendable {
         bits.withUnsafeBufferPointer { bits in
         fold.withUnsafeBufferPointer { fold in
         nodes.withUnsafeBufferPointer { nodes in
-        rootIndex.withUnsafeBufferPointer { rootIndex in
-        edgeIndex.withUnsafeBufferPointer { edgeIndex in
+        roots.withUnsafeBufferPointer { roots in
+        edges.withUnsafeBufferPointer { edges in
         chunks.withUnsafeBufferPointer { chunks in
         tails.withUnsafeBufferPointer { tails in
         filter.withUnsafeBufferPointer { filter in
             let s = Scanner(base: base, n: n, bits: bits.baseAddress!, fold: fold.baseAddress!, mode: mode, orBytes: orBytes,
                             nodes: nodes.baseAddress!,
-                            rootIndex: rootIndex.baseAddress!, rootShift: rootShift, rootMask: rootIndex.count - 1,
-                            edgeIndex: edgeIndex.baseAddress!, edgeShift: edgeShift, edgeMask: edgeIndex.count - 1,
+                            roots: roots.baseAddress!, rootShift: rootShift, rootMask: roots.count - 1,
+                            edges: edges.baseAddress!, edgeShift: edgeShift, edgeMask: edges.count - 1,
                             chunks: chunks.baseAddress ?? UnsafePointer(bitPattern: 8)!, tails: tails.baseAddress ?? UnsafePointer(bitPattern: 8)!,
                             filter: filter.baseAddress!, filterShift: filterShift, minRoot: minRoot, maxRoot: maxRoot, maxGap: maxGap)
             s.run(accept: accept, emit)
@@ -444,8 +479,8 @@ public struct NameMatcher: Sendable {
         let fold: UnsafePointer<UInt8>
         let mode: Mode, orBytes: UInt64
         let nodes: UnsafePointer<Node>
-        let rootIndex: UnsafePointer<UInt64>, rootShift: UInt64, rootMask: Int
-        let edgeIndex: UnsafePointer<UInt64>, edgeShift: UInt64, edgeMask: Int
+        let roots: UnsafePointer<Slot>, rootShift: UInt64, rootMask: Int
+        let edges: UnsafePointer<Slot>, edgeShift: UInt64, edgeMask: Int
         let chunks: UnsafePointer<UInt64>
         let tails: UnsafePointer<Tail>
         let filter: UnsafePointer<UInt64>, filterShift: UInt64
@@ -512,48 +547,46 @@ public struct NameMatcher: Sendable {
             }
         }
 
-        /// The trie node after the text's run `[s, e)` from the root, or 0.
-        @inline(__always) func root(_ s: Int, _ e: Int) -> Int {
-            let len = e - s
-            if len < minRoot || len > maxRoot { return 0 }
+        /// The slot of the text's run `[s, e)` from the root, or nil.
+        @inline(__always) func root(_ s: Int, _ e: Int) -> UnsafePointer<Slot>? {
+            let len = e &- s
+            if len < minRoot || len > maxRoot { return nil }
             let w0 = word(s, min(len, 8), run: true)
             let h = hash(s, len, w0, run: true)
             let bit = Int(truncatingIfNeeded: h >> filterShift)
-            if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return 0 }
-            let tag = h << 32
+            if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return nil }
+            let lengths = Slot.lengths(len, 0)
             var i = Int(truncatingIfNeeded: h >> rootShift)
             while true {
-                let slot = rootIndex[i]
-                if slot == 0 { return 0 }
-                if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                    let c = Int(slot & 0xFFFF_FFFF)
-                    let x = nodes[c]
-                    if Int(x.runLen) == len && x.run0 == w0 && (len <= 8 || restEqual(s, len, Int(x.more), run: true)) { return c }
+                let x = roots + i
+                if x.pointee.child == 0 { return nil }
+                if x.pointee.run0 == w0 && x.pointee.info & Slot.lengths == lengths
+                    && (x.pointee.info & Slot.long == 0 || restEqual(s, len, Int(nodes[Int(x.pointee.child)].more), run: true)) {
+                    return x
                 }
-                i = (i + 1) & rootMask
+                i = (i &+ 1) & rootMask
             }
         }
 
-        /// The child of `node` for the gap `[g, s)` and the run `[s, e)`, or 0.
-        @inline(__always) func child(_ node: Int, _ g: Int, _ s: Int, _ e: Int) -> Int {
-            let gl = s - g, rl = e - s
+        /// The slot of the child of `node` for the gap `[g, s)` and the run `[s, e)`, or nil.
+        @inline(__always) func child(_ node: UInt32, _ g: Int, _ s: Int, _ e: Int) -> UnsafePointer<Slot>? {
+            let gl = s &- g, rl = e &- s
             let g0 = word(g, min(gl, 8), run: false), r0 = word(s, min(rl, 8), run: true)
-            let h = NameMatcher.edgeHash(UInt32(node), hash(g, gl, g0, run: false), hash(s, rl, r0, run: true))
-            let tag = h << 32
+            let h = NameMatcher.edgeHash(node, hash(g, gl, g0, run: false), hash(s, rl, r0, run: true))
+            let lengths = Slot.lengths(rl, gl)
             var i = Int(truncatingIfNeeded: h >> edgeShift)
             while true {
-                let slot = edgeIndex[i]
-                if slot == 0 { return 0 }
-                if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                    let c = Int(slot & 0xFFFF_FFFF)
-                    let x = nodes[c]
-                    if Int(x.parent) == node && Int(x.gapLen) == gl && Int(x.runLen) == rl && x.gap0 == g0 && x.run0 == r0
-                        && (gl <= 8 || restEqual(g, gl, Int(x.more), run: false))
-                        && (rl <= 8 || restEqual(s, rl, Int(x.more) + NameMatcher.extraChunks(gl), run: true)) {
-                        return c
+                let x = edges + i
+                if x.pointee.child == 0 { return nil }
+                if x.pointee.parent == node && x.pointee.run0 == r0 && x.pointee.gap0 == g0 && x.pointee.info & Slot.lengths == lengths {
+                    if x.pointee.info & Slot.long == 0 { return x }
+                    let y = nodes[Int(x.pointee.child)]
+                    if Int(y.gapLen) == gl && Int(y.runLen) == rl && (gl <= 8 || restEqual(g, gl, Int(y.more), run: false))
+                        && (rl <= 8 || restEqual(s, rl, Int(y.more) + NameMatcher.extraChunks(gl), run: true)) {
+                        return x
                     }
                 }
-                i = (i + 1) & edgeMask
+                i = (i &+ 1) & edgeMask
             }
         }
 
@@ -574,34 +607,35 @@ public struct NameMatcher: Sendable {
                     let s = w * 64 + starts.trailingZeroBitCount
                     starts &= starts &- 1
                     let e = runEnd(s)
-                    var node = root(s, e)
-                    if node == 0 { continue }
+                    guard var x = root(s, e) else { continue }
                     // Walk the runs after it; the candidates come in increasing end order, so
                     // the last accepted one is the longest.
                     var bestEnd = -1, bestValue: Int32 = -1
                     var end = e
                     while true {
-                        let x = nodes[node]
-                        if x.payload >= 0 && (accept == nil || accept!(s, end, x.payload)) { bestEnd = end; bestValue = x.payload }
-                        if x.tailHead < 0 && !x.hasChildren { break }
+                        let v = x.pointee.payload, info = x.pointee.info
+                        if v >= 0 && (accept == nil || accept!(s, end, v)) { bestEnd = end; bestValue = v }
+                        if info & (Slot.hasChildren | Slot.hasTails) == 0 { break }
                         let ns = nextRun(end)
-                        let gl = ns - end
-                        var t = Int(x.tailHead)
-                        while t >= 0 {
-                            let tail = tails[t]
-                            let tl = Int(tail.len)
-                            if tl > gl || (tl == gl && ns < n) { break }
-                            if tail.payload >= 0 && word(end, min(tl, 8), run: false) == tail.w0
-                                && (tl <= 8 || restEqual(end, tl, Int(tail.more), run: false))
-                                && (accept == nil || accept!(s, end + tl, tail.payload)) {
-                                bestEnd = end + tl; bestValue = tail.payload
+                        let gl = ns &- end
+                        if info & Slot.hasTails != 0 {
+                            var t = Int(nodes[Int(x.pointee.child)].tailHead)
+                            while t >= 0 {
+                                let tail = tails[t]
+                                let tl = Int(tail.len)
+                                if tl > gl || (tl == gl && ns < n) { break }
+                                if tail.payload >= 0 && word(end, min(tl, 8), run: false) == tail.w0
+                                    && (tl <= 8 || restEqual(end, tl, Int(tail.more), run: false))
+                                    && (accept == nil || accept!(s, end &+ tl, tail.payload)) {
+                                    bestEnd = end &+ tl; bestValue = tail.payload
+                                }
+                                t = Int(tail.next)
                             }
-                            t = Int(tail.next)
                         }
-                        if ns >= n || gl > maxGap || !x.hasChildren { break }
+                        if ns >= n || gl > maxGap || info & Slot.hasChildren == 0 { break }
                         let ne = runEnd(ns)
-                        node = child(node, end, ns, ne)
-                        if node == 0 { break }
+                        guard let c = child(x.pointee.child, end, ns, ne) else { break }
+                        x = c
                         end = ne
                     }
                     if bestEnd >= 0 {

@@ -551,10 +551,23 @@ public struct NameMatcher: Sendable {
         @inline(__always) func root(_ s: Int, _ e: Int) -> UnsafePointer<Slot>? {
             let len = e &- s
             if len < minRoot || len > maxRoot { return nil }
-            let w0 = word(s, min(len, 8), run: true)
-            let h = hash(s, len, w0, run: true)
+            let w0: UInt64, h: UInt64
+            if len <= 8 && s &+ 8 <= n && mode != .table {
+                // The common case, without branches: one load, one multiply.
+                let raw = UInt64(littleEndian: UnsafeRawPointer(base + s).loadUnaligned(as: UInt64.self))
+                w0 = (raw | orBytes) & (~0 >> UInt64(truncatingIfNeeded: (8 &- len) &* 8))
+                h = NameMatcher.mix(NameMatcher.seed(len), w0)
+            } else {
+                w0 = word(s, min(len, 8), run: true)
+                h = hash(s, len, w0, run: true)
+            }
             let bit = Int(truncatingIfNeeded: h >> filterShift)
-            if filter[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return nil }
+            if filter[bit >> 6] & (1 << UInt64(truncatingIfNeeded: bit & 63)) == 0 { return nil }
+            return rootSlot(s, len, w0, h)
+        }
+
+        /// The root table's probe for a run that passed the filter.
+        func rootSlot(_ s: Int, _ len: Int, _ w0: UInt64, _ h: UInt64) -> UnsafePointer<Slot>? {
             let lengths = Slot.lengths(len, 0)
             var i = Int(truncatingIfNeeded: h >> rootShift)
             while true {

@@ -136,9 +136,10 @@ public struct NameMatcher: Sendable {
         } else {
             mode = .table; orBytes = 0
         }
-        // About one edge per 12 key bytes; the table at most half full (it grows).
+        // About one edge per 12 key bytes; the table at most 5/8 full (it grows): a smaller
+        // table than half full, for the cache, with short probes still.
         var cap = 1024
-        while cap < expectedBytes / 6 { cap <<= 1 }
+        while cap < expectedBytes / 8 { cap <<= 1 }
         edges = Array(repeating: Slot(), count: cap)
         edgeShift = UInt64(64 - cap.trailingZeroBitCount)
         nodes.reserveCapacity(expectedBytes / 10)
@@ -229,7 +230,7 @@ public struct NameMatcher: Sendable {
             edgeCount += 1
             maxGap = max(maxGap, gap.count)
             syncSlot(Int(parent))
-            if edgeCount * 2 > edges.count { growEdges() }
+            if edgeCount * 8 > edges.count * 5 { growEdges() }
         }
         return c
     }

@@ -608,6 +608,8 @@ public struct NameMatcher: Sendable {
             let words = (n + 63) >> 6
             var w = 0
             var pos = 0  // no match may start before this
+            let fast = mode != .table, base = self.base, n = self.n, orBytes = self.orBytes
+            let filter = self.filter, filterShift = self.filterShift, minRoot = self.minRoot, maxRoot = self.maxRoot
             while w < words {
                 let m = bits[w]
                 let carry = w > 0 ? bits[w - 1] >> 63 : 0
@@ -621,7 +623,21 @@ public struct NameMatcher: Sendable {
                     let s = w * 64 + starts.trailingZeroBitCount
                     starts &= starts &- 1
                     let e = runEnd(s)
-                    guard var x = root(s, e) else { continue }
+                    let len = e &- s
+                    if len < minRoot || len > maxRoot { continue }
+                    let found: UnsafePointer<Slot>?
+                    if fast && len <= 8 && s &+ 8 <= n {
+                        // The common case, inline: one load, one multiply, one bit of the filter.
+                        let raw = UInt64(littleEndian: UnsafeRawPointer(base + s).loadUnaligned(as: UInt64.self))
+                        let w0 = (raw | orBytes) & (~0 >> UInt64(truncatingIfNeeded: (8 &- len) &* 8))
+                        let h = NameMatcher.mix(NameMatcher.seed(len), w0)
+                        let bit = Int(truncatingIfNeeded: h >> filterShift)
+                        if filter[bit >> 6] & (1 << UInt64(truncatingIfNeeded: bit & 63)) == 0 { continue }
+                        found = rootSlot(s, len, w0, h)
+                    } else {
+                        found = root(s, e)
+                    }
+                    guard var x = found else { continue }
                     // Walk the runs after it; the candidates come in increasing end order, so
                     // the last accepted one is the longest.
                     var bestEnd = -1, bestValue: Int32 = -1

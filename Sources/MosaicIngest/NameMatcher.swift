@@ -634,6 +634,15 @@ public struct NameMatcher: Sendable {
                         let bit = Int(truncatingIfNeeded: h >> filterShift)
                         if filter[bit >> 6] & (1 << UInt64(truncatingIfNeeded: bit & 63)) == 0 { continue }
                         found = rootSlot(s, len, w0, h)
+                    } else if fast && len <= 16 && s &+ 16 <= n {
+                        // 9 to 16 bytes: two loads (the hash of `bytesHash` over two chunks).
+                        let w0 = UInt64(littleEndian: UnsafeRawPointer(base + s).loadUnaligned(as: UInt64.self)) | orBytes
+                        let raw1 = UInt64(littleEndian: UnsafeRawPointer(base + (s &+ 8)).loadUnaligned(as: UInt64.self))
+                        let w1 = (raw1 | orBytes) & (~0 >> UInt64(truncatingIfNeeded: (16 &- len) &* 8))
+                        let h = NameMatcher.mix(NameMatcher.mix(NameMatcher.seed(len), w0), w1)
+                        let bit = Int(truncatingIfNeeded: h >> filterShift)
+                        if filter[bit >> 6] & (1 << UInt64(truncatingIfNeeded: bit & 63)) == 0 { continue }
+                        found = rootSlot(s, len, w0, h)
                     } else {
                         found = root(s, e)
                     }

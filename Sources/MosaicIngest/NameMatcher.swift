@@ -575,11 +575,16 @@ public struct NameMatcher: Sendable {
                 let x = roots + i
                 if x.pointee.child == 0 { return nil }
                 if x.pointee.run0 == w0 && x.pointee.info & Slot.lengths == lengths
-                    && (x.pointee.info & Slot.long == 0 || restEqual(s, len, Int(nodes[Int(x.pointee.child)].more), run: true)) {
+                    && (x.pointee.info & Slot.long == 0 || longRootEqual(s, len, Int(x.pointee.child))) {
                     return x
                 }
                 i = (i &+ 1) & rootMask
             }
+        }
+
+        /// A first run longer than 8 bytes: its exact length (the slot's is capped) and bytes.
+        func longRootEqual(_ s: Int, _ len: Int, _ c: Int) -> Bool {
+            Int(nodes[c].runLen) == len && restEqual(s, len, Int(nodes[c].more), run: true)
         }
 
         /// The slot of the child of `node` for the gap `[g, s)` and the run `[s, e)`, or nil.

@@ -120,6 +120,19 @@ final class NameMatcherReferenceTests: XCTestCase {
               gaps: Self.gaps + ["1", "12"], seed: 3, rounds: 400)
     }
 
+    func testRunsLongerThanASlotRecords() {
+        // A slot caps a run's length at 65,535: longer runs are told apart by their nodes.
+        var m = NameMatcher(fold: NameMatcher.asciiFold, wordBytes: NameMatcher.asciiWordBytes)
+        let long = [UInt8](repeating: 0x61, count: 70_000)
+        m.insert(long, value: 0)
+        m.insert(long + [0x20] + long, value: 1)
+        XCTAssertEqual(m.matches(in: long).map(\.value), [0])
+        XCTAssertEqual(m.matches(in: long + [0x61]), [])
+        XCTAssertEqual(m.matches(in: Array(long.dropLast())), [])
+        XCTAssertEqual(m.matches(in: long + [0x20] + long + [0x2E]).map(\.value), [1])
+        XCTAssertEqual(m.matches(in: long + [0x20] + long + [0x61]).map(\.value), [0])
+    }
+
     func testLongTextAcrossWordsOfTheBitSet() {
         // Matches that straddle 64-byte words of the bit set, and a key at the very end.
         var m = NameMatcher(fold: NameMatcher.asciiFold, wordBytes: NameMatcher.asciiWordBytes)

@@ -27,11 +27,15 @@ public enum HTMLExtractor {
         "address", "hr", "details", "summary", "center", "body", "html",
     ]
 
+    /// libxml2's global state, set up once (its first use from two threads at once would race).
+    static let parserReady: Void = { xmlInitParser() }()
+
     /// Parses `bytes` (`encoding`: "UTF-8", or nil to let the file's declared charset decide).
     /// Broken markup still gives what libxml2 recovers; nil only when libxml2 returns no
     /// document at all.
     public static func extract(_ bytes: [UInt8], encoding: String? = "UTF-8") -> Extract? {
         guard !bytes.isEmpty, bytes.count < Int(Int32.max) else { return nil }
+        _ = parserReady
         let doc: htmlDocPtr? = bytes.withUnsafeBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { p in
                 htmlReadMemory(p, Int32(buf.count), nil, encoding, mosaic_html_options())

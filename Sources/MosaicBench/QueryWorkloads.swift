@@ -13,7 +13,27 @@ enum QueryWorkloads {
          hops(2, prepared: false), hops(2, prepared: true),
          pattern(prepared: false), pattern(prepared: true),
          closure(prepared: false), closure(prepared: true),
-         compile("b", lookupText), compile("c", hop1Text), compile("d", patternText)]
+         compile("b", lookupText), compile("c", hop1Text), compile("d", patternText),
+         perRow("x.regex", regexText, "a `=~` test on every Person's name"),
+         perRow("x.exists", existsText, "an `EXISTS { MATCH … }` subquery for every Person"),
+         fanout,
+         literal("b.lookup_literal", lookupText, peerRow: "lookup", hops: false),
+         literal("c.hop1_literal", hop1Text, peerRow: "hop1", hops: true)]
+    }
+
+    /// One-off queries as scripts and plugins write them: a new text per id, the id written
+    /// into it as a string literal, run by `Query.run` (whose plan cache lifts the literals
+    /// of MATCH and WHERE into parameters, so every text after the first reuses one plan).
+    /// Check: as the b and c rows.
+    static func literal(_ name: String, _ text: String, peerRow: String, hops: Bool) -> Workload {
+        Workload(name: name, group: String(name.prefix(1)), unit: hops ? .microsecondsPerEntity : .microsecondsPerOp, peerRow: peerRow,
+                 summary: "\(hops ? "1-hop out-path count" : "point lookup by id"): a new text per id with the id as a literal, through Query.run") { ctx in
+            let runner = try Runner(try ctx.graph(), text, prepared: false, literal: true)
+            guard hops else { return try measureLookups(ctx, runner) }
+            var m = try measureHops(ctx, runner)
+            try addClaimsCheck(ctx, hops: 1, to: &m)
+            return m
+        }
     }
 
     /// q: `Query.prepare` alone (lex, parse, bind, plan) of a workload's query text, 10,000
@@ -30,6 +50,31 @@ enum QueryWorkloads {
         }
     }
 
+    static let regexText = "MATCH (p:Person) WHERE p.name =~ '[A-M].*[aeiou]' RETURN count(*)"
+    static let existsText = "MATCH (p:Person) WHERE EXISTS { MATCH (p)-[:MEMBER_OF]->(o:Organization) WITH o, p WHERE o.name <> p.name RETURN o } RETURN count(*)"
+
+    /// x: a per-row expression over the 100k graph's 27,944 Persons (prepared once, run per
+    /// repetition): what compiling a regular expression or planning a subquery once per query,
+    /// instead of once per row, saves. Check: the count.
+    static func perRow(_ name: String, _ text: String, _ what: String) -> Workload {
+        Workload(name: name, group: "x", unit: .millisecondsPerQuery, peerRow: nil, summary: what) { ctx in
+            let runner = try Runner(try ctx.graph(), text, prepared: true)
+            return try ctx.measure(reps: ctx.slowRepetitions) { String(try runner.count([:])) }
+        }
+    }
+
+    /// x.fanout: issue 16's fan-out row, the pairs of members of one organisation (through
+    /// the generated graph's hubs, 10^8 pairs and more): one run, and only when named.
+    static var fanout: Workload {
+        var w = Workload(name: "x.fanout", group: "x", unit: .seconds, peerRow: nil,
+                         summary: "2-hop fan-out through organisations: pairs of members of one organisation (run only when named)") { ctx in
+            let runner = try Runner(try ctx.graph(), fanoutText, prepared: true)
+            return try ctx.measure(reps: 1, warmup: 0) { String(try runner.count([:])) }
+        }
+        w.onlyByName = true
+        return w
+    }
+    static let fanoutText = "MATCH (p)-[:MEMBER_OF]->(o)<-[:MEMBER_OF]-(q) WHERE id(p) < id(q) RETURN count(*)"
     static let lookupText = "MATCH (n {id: $id}) RETURN n.name"
     static let hop1Text = "MATCH (a {id: $id})-[]->(b) RETURN count(*)"
     static let hop2Text = "MATCH (a {id: $id})-[]->()-[]->(c) RETURN count(*)"
@@ -46,12 +91,26 @@ enum QueryWorkloads {
         let view: GraphView
         let text: String
         let prepared: PreparedQuery?
-        init(_ g: Graph, _ text: String, prepared: Bool) throws {
+        /// Each run writes its `$id` into the text as a literal and calls `Query.run`.
+        let literal: Bool
+        /// The text before and after `$id`.
+        let textParts: (String, String)
+        init(_ g: Graph, _ text: String, prepared: Bool, literal: Bool = false) throws {
             view = GraphView(g)
             self.text = text
+            self.literal = literal
             self.prepared = prepared ? try Query.prepare(text) : nil
+            let r = text.range(of: "$id")
+            textParts = r.map { (String(text[..<$0.lowerBound]), String(text[$0.upperBound...])) } ?? (text, "")
         }
         func run(_ params: [String: QueryValue]) throws -> [QueryValue] {
+            if literal, case .string(let id)? = params["id"] {
+                var quoted = id
+                if id.utf8.contains(where: { $0 == 39 || $0 == 92 }) {
+                    quoted = id.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+                }
+                return try Query.run(textParts.0 + "'" + quoted + "'" + textParts.1, on: view).rows.map { $0.first ?? .null }
+            }
             let q = try prepared ?? Query.prepare(text)
             return try q.execute(on: view, parameters: params).rows.map { $0.first ?? .null }
         }
@@ -105,18 +164,20 @@ enum QueryWorkloads {
         Workload(name: "c.hop\(n)_\(suffix(prepared))", group: "c", unit: .microsecondsPerEntity, peerRow: "hop\(n)",
                  summary: "\(n)-hop out-path count (\(how(prepared)) entity)") { ctx in
             var m = try measureHops(ctx, try Runner(try ctx.graph(), n == 1 ? hop1Text : hop2Text, prepared: prepared))
-            let ids = ctx.data.params.hopIDs
-            // The same paths counted by claims (a path through a fact of k claims counts k
-            // times), as the peers count rows: untimed, to check against their figure.
-            if try ctx.graph().factStatistics.foldedClaims > 0 {
-                let weighted = try Runner(try ctx.graph(), n == 1 ? hop1ClaimsText : hop2ClaimsText, prepared: true)
-                var total = 0
-                for id in ids { total += try weighted.count(["id": .string(id)]) }
-                m.claimCheck = String(total)
-                m.details.append("paths counted through facts; through claims (as the peers count rows): \(total)")
-            }
+            try addClaimsCheck(ctx, hops: n, to: &m)
             return m
         }
+    }
+
+    /// The same paths counted by claims (a path through a fact of k claims counts k times),
+    /// as the peers count rows: untimed, to check against their figure.
+    static func addClaimsCheck(_ ctx: BenchContext, hops n: Int, to m: inout Measurement) throws {
+        guard try ctx.graph().factStatistics.foldedClaims > 0 else { return }
+        let weighted = try Runner(try ctx.graph(), n == 1 ? hop1ClaimsText : hop2ClaimsText, prepared: true)
+        var total = 0
+        for id in ctx.data.params.hopIDs { total += try weighted.count(["id": .string(id)]) }
+        m.claimCheck = String(total)
+        m.details.append("paths counted through facts; through claims (as the peers count rows): \(total)")
     }
     static let hop1ClaimsText = "MATCH (a {id: $id})-[r]->(b) RETURN coalesce(sum(size(claims(r))), 0)"
     static let hop2ClaimsText = "MATCH (a {id: $id})-[r]->()-[s]->(c) RETURN coalesce(sum(size(claims(r)) * size(claims(s))), 0)"

@@ -37,6 +37,9 @@ struct Workload: Sendable {
     let peerRow: String?
     let summary: String
     let run: @Sendable (BenchContext) throws -> Measurement
+    /// Runs only when named (`--workloads x.fanout`), not with its group or by default: for
+    /// rows that take minutes.
+    var onlyByName = false
 }
 
 /// What a workload measured: every timed repetition (in seconds per op, or the raw value

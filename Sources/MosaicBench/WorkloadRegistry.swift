@@ -14,12 +14,12 @@ enum WorkloadRegistry {
     /// The workloads `spec` selects: a comma-separated list of groups (`a,b,f`) or names
     /// (`b.lookup`); nil or empty selects all.
     static func select(_ spec: String?) throws -> [Workload] {
-        guard let spec, !spec.isEmpty else { return all }
+        guard let spec, !spec.isEmpty else { return all.filter { !$0.onlyByName } }
         let wanted = Set(spec.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         let known = Set(all.map(\.group)).union(all.map(\.name))
         if let unknown = wanted.subtracting(known).sorted().first {
             throw BenchError("unknown workload '\(unknown)'; known: \(all.map(\.name).joined(separator: ", ")) (or the groups \(Set(all.map(\.group)).sorted().joined(separator: ",")))")
         }
-        return all.filter { wanted.contains($0.group) || wanted.contains($0.name) }
+        return all.filter { wanted.contains($0.name) || (wanted.contains($0.group) && !$0.onlyByName) }
     }
 }

@@ -28,6 +28,7 @@ enum PluginGlue {
             if let i = s.instructions { l.instructions = i }
             r.limitsByPlugin[name] = l
             if let w = s.writes { r.writeBudgetByPlugin[name] = w }
+            if !s.params.isEmpty { r.paramsByPlugin[name] = s.params }
         }
         return r
     }
@@ -93,8 +94,18 @@ enum PluginGlue {
             // The rules too: patterns parse, what derive/distinct/within_days name is bound.
             let loaded = PluginRules.load(r, enabled: enabled(ws))
             for p in loaded.problems where !broken.contains(where: { $0.plugin == p.plugin }) { broken.append(p) }
-            // Schedules parse (the spec's, in the workspace's zone).
+            // The types the rules name exist (in the schema, the KB, or another rule's conclusions).
+            broken += PluginRules.typeProblems(loaded, schema: ws.kbLoader().currentSchema() ?? Schema(), graph: ws.store.graph) {
+                try? String(contentsOf: ws.root.appendingPathComponent($0), encoding: .utf8)
+            }
+            // Schedules parse (the spec's, in the workspace's zone); mosaic.yaml's parameters fit.
             let config = try WorkspaceConfig.load(ws.root)
+            for e in entries {
+                guard let spec = e.spec, let configured = config.plugins[e.name]?.params, !configured.isEmpty else { continue }
+                for p in spec.configuredProblems(configured) where !broken.contains(where: { $0.message == p.message }) {
+                    broken.append(PluginError(plugin: e.name, phase: .params, file: "mosaic.yaml", message: p.message))
+                }
+            }
             for e in entries {
                 guard let spec = e.spec, let cron = spec.schedule, enabled(ws)(e.name) else { continue }
                 do { _ = try CronSchedule(cron, timeZoneIdentifier: config.timezone) } catch {
@@ -158,6 +169,7 @@ struct PluginsCommand: ParsableCommand {
                 if let s = e.spec {
                     m["status"] = .string("ok"); m["version"] = .string(s.version); m["description"] = .string(s.description)
                     m["rules"] = .list(s.rules.map(Value.string)); m["reports"] = .list(s.reports.map(Value.string))
+                    m["extractors"] = .list(s.extractors.sorted().map(Value.string))
                     m["schedule"] = s.schedule.map(Value.string) ?? .null; m["run"] = .bool(s.hasRun)
                     m["params"] = .list(s.params.map { p in .map(["name": .string(p.name), "type": .string(p.kind.rawValue), "default": p.defaultValue ?? .null]) })
                 } else if let err = e.error {
@@ -173,6 +185,7 @@ struct PluginsCommand: ParsableCommand {
                 if s.hasRun { parts.append("run") }
                 if !s.rules.isEmpty { parts.append("rules: " + s.rules.joined(separator: ", ")) }
                 if !s.reports.isEmpty { parts.append("reports: " + s.reports.joined(separator: ", ")) }
+                if !s.extractors.isEmpty { parts.append("extractors: " + s.extractors.sorted().joined(separator: ", ")) }
                 if let c = s.schedule { parts.append("schedule: \(c)") }
                 return "\(pad(e.name, 18)) \(pad(s.version, 6)) ok      \(s.description)\n\(String(repeating: " ", count: 34))\(parts.joined(separator: "; "))"
             }

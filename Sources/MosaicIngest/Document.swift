@@ -54,6 +54,8 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
     case frontMatter(path: String, line: Int, message: String)
     case unsupported(path: String, ext: String)
     case invalidMetadata(path: String, message: String)
+    /// A review that cannot be done (an unknown or already reviewed proposal, a bad edit).
+    case review(String)
 
     public var description: String {
         switch self {
@@ -67,6 +69,7 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
         case .unsupported(let p, let e):
             return "\(p): cannot ingest .\(e) files (ingest reads .txt, .md and .html; save the article as one of them)"
         case .invalidMetadata(let p, let m): return "\(p): \(m)"
+        case .review(let m): return m
         }
     }
 }

@@ -7,6 +7,8 @@ public indirect enum JSONOut: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
+    /// A number written with at most two decimals (confidences).
+    case number(Double)
     case string(String)
     case array([JSONOut])
     case object([(String, JSONOut)])
@@ -24,6 +26,9 @@ public indirect enum JSONOut: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
+        case .number(let d):
+            let r = (d * 100).rounded() / 100
+            out += r == r.rounded() ? String(format: "%.1f", r) : String(format: "%.2f", r).replacingOccurrences(of: #"0$"#, with: "", options: .regularExpression)
         case .string(let s): JSONOut.quote(s, into: &out)
         case .array(let a):
             out += "["

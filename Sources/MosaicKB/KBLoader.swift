@@ -149,6 +149,9 @@ public struct KBLoader {
         }
         var known: [String: String] = [:]
         diags += KBLoader.declare(parsed, into: &known, existing: { _ in nil })
+        // Ingested articles (and the publishers ingest created) live in the store, not in kb/;
+        // kb/ingest files cite them.
+        for (id, type) in (try? store.entityIDs(madeBy: .cli(command: "ingest"))) ?? [:] where known[id] == nil { known[id] = type }
         var compiler = KBCompiler(schema: schema, known: known)
         let count = parsed.reduce(0) { $0 + compiler.compile($1).count }
         diags += compiler.diagnostics

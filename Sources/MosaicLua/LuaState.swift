@@ -131,6 +131,14 @@ public final class LuaState {
         throw LuaError(.memory, killMessage)
     }
 
+    /// Kills the run for memory with `detail` (host work that was refused before it took the
+    /// memory, such as a query stopped by what the budget left it) and returns the error to
+    /// throw: like Lua's own memory error, a pcall does not save the run.
+    public func memoryKill(_ detail: String, in stack: LuaStack? = nil) -> LuaError {
+        mosaic_host_memory_kill(ctx, stack?.L ?? currentThread, detail)
+        return LuaError(.memory, killMessage)
+    }
+
     private var currentThread: OpaquePointer? { ctx.pointee.current }
 
     /// A check another thread may call: true once this state was stopped (time limit,

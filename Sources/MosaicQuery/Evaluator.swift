@@ -141,9 +141,16 @@ extension Executor {
             } catch is StopMatching {}
             return .bool(found)
         case .existsQuery(let q):
-            var b = Binder(functions: functions)
-            let scopes = try b.bindSubquery(q, outer: Binder.Scope(names: row.keys, kind: .value))
-            let plan = Planner.plan(QueryAST(parts: [q], unionAll: []), scopes: [scopes], describe: false)
+            let plan: QueryPlan
+            if let cached = subqueryPlans[e.pos.offset], cached.names.count == row.count,
+               cached.names.allSatisfy({ row[$0] != nil }) {
+                plan = cached.plan
+            } else {
+                var b = Binder(functions: functions)
+                let scopes = try b.bindSubquery(q, outer: Binder.Scope(names: row.keys, kind: .value))
+                plan = Planner.plan(QueryAST(parts: [q], unionAll: []), scopes: [scopes], describe: false)
+                subqueryPlans[e.pos.offset] = (Array(row.keys), plan)
+            }
             let sub = Executor(graph: graph, params: params, functions: functions, plan: plan,
                                limits: QueryLimits(maxSteps: stepLimit - steps, timeout: timeout.map { max(0, $0 - Date().timeIntervalSince(startTime)) },
                                                    maxMemory: memoryLimit - memoryUsed, isCancelled: isCancelled))
@@ -264,8 +271,14 @@ extension Executor {
             return .bool(op == .startsWith ? x.hasPrefix(y) : op == .endsWith ? x.hasSuffix(y) : (y.isEmpty || x.contains(y)))
         case .regex:
             guard case .string(let x) = a, case .string(let y) = b else { return .null }
-            guard let re = try? NSRegularExpression(pattern: "^(?:" + y + ")$", options: [.dotMatchesLineSeparators]) else {
-                throw QueryError.argument("InvalidRegex", "'\(y)' is not a valid regular expression", pos)
+            let re: NSRegularExpression
+            if let cached = regexes[y] { re = cached } else {
+                guard let compiled = try? NSRegularExpression(pattern: "^(?:" + y + ")$", options: [.dotMatchesLineSeparators]) else {
+                    throw QueryError.argument("InvalidRegex", "'\(y)' is not a valid regular expression", pos)
+                }
+                if regexes.count >= 64 { regexes.removeAll(keepingCapacity: true) }
+                regexes[y] = compiled
+                re = compiled
             }
             return .bool(re.firstMatch(in: x, range: NSRange(x.startIndex..., in: x)) != nil)
         case .inList:

@@ -107,43 +107,79 @@ public enum Query {
 
     /// Compiles and runs a query in one go. The compiled plans of the most recent query texts
     /// are kept, per function registry (like SQLite's statement cache), so running the same
-    /// text again skips parsing and planning; `Query.prepare` always compiles.
+    /// text again skips parsing and planning; `Query.prepare` always compiles. The literals
+    /// of MATCH and WHERE are lifted into parameters first (`LiteralLifter`), so a text that
+    /// differs from a cached one only in those literals reuses its plan.
     public static func run<G: QueryGraph>(_ text: String, on graph: G, parameters: [String: QueryValue] = [:],
                                           functions: FunctionRegistry? = nil,
                                           limits: QueryLimits = QueryLimits()) throws -> ResultTable<G> {
         let f = functions ?? .standard
+        if let lifted = LiteralLifter.lift(text), let q = try liftedPlan(text, lifted, f) {
+            var all = parameters
+            all.reserveCapacity(parameters.count + lifted.values.count)
+            for (i, v) in lifted.values.enumerated() { all[LiteralLifter.name(i)] = v }
+            do { return try q.execute(on: graph, parameters: all, limits: limits) } catch let e as QueryError
+                where e.position != nil && e.kind != .resourceLimit {
+                // its position is in the lifted text: run the query as written for the error
+                // the user's text shows (a failed query writes nothing, so this is safe)
+            }
+        }
+        return try cachedPlan(text, f).execute(on: graph, parameters: parameters, limits: limits)
+    }
+
+    /// The compiled plan of `text` from the cache, or compiled and cached.
+    static func cachedPlan(_ text: String, _ f: FunctionRegistry) throws -> PreparedQuery {
         let key = PlanCache.Key(generation: f.generation, text: text)
-        let q: PreparedQuery
-        if let cached = PlanCache.shared.get(key) { q = cached }
-        else { q = try prepare(text, functions: f); PlanCache.shared.put(key, q) }
-        return try q.execute(on: graph, parameters: parameters, limits: limits)
+        if let cached = PlanCache.shared.get(key), let q = cached { return q }
+        let q = try prepare(text, functions: f)
+        PlanCache.shared.put(key, q)
+        return q
+    }
+
+    /// The plan shared by the texts of `lifted`'s shape, or nil when that shape does not
+    /// compile with parameters (then the text is compiled as written). The first text of a
+    /// shape is compiled as written too: its compile errors are the ones to report.
+    static func liftedPlan(_ text: String, _ lifted: LiteralLifter.Lifted, _ f: FunctionRegistry) throws -> PreparedQuery? {
+        let key = PlanCache.Key(generation: f.generation, text: lifted.text, kinds: lifted.kinds)
+        if let cached = PlanCache.shared.get(key) { return cached }
+        let original = try cachedPlan(text, f)
+        let q = (try? prepare(lifted.text, functions: f)).flatMap { $0.isReadOnly == original.isReadOnly ? $0 : nil }
+        PlanCache.shared.put(key, q)
+        return q
     }
 }
 
-/// The most recently used compiled queries, by function registry and text.
+/// The most recently used compiled queries, by function registry and text (or lifted
+/// shape: nil for a shape that does not compile with parameters). `lock` guards the entries.
 final class PlanCache: @unchecked Sendable {
-    struct Key: Hashable { var generation: UInt64; var text: String }
+    /// `kinds`: the kinds of a lifted shape's values (`LiteralLifter`), "" for a plain text.
+    struct Key: Hashable { var generation: UInt64; var text: String; var kinds = "" }
+    /// An entry; its `used` stamp changes in place (a hit costs one lookup, no rehash).
+    final class Entry { let plan: PreparedQuery?; var used: UInt64; init(_ p: PreparedQuery?, _ u: UInt64) { plan = p; used = u } }
     static let shared = PlanCache(capacity: 256)
     private let lock = NSLock()
-    private var entries: [Key: (plan: PreparedQuery, used: UInt64)] = [:]
+    private var entries: [Key: Entry] = [:]
     private var clock: UInt64 = 0
+    /// Lookups that found a plan (for tests and diagnostics).
+    private(set) var hits = 0
     let capacity: Int
     init(capacity: Int) { self.capacity = capacity }
 
-    func get(_ key: Key) -> PreparedQuery? {
+    func get(_ key: Key) -> PreparedQuery?? {
         lock.lock(); defer { lock.unlock() }
         guard let e = entries[key] else { return nil }
         clock += 1
-        entries[key] = (e.plan, clock)
+        if e.plan != nil { hits += 1 }
+        e.used = clock
         return e.plan
     }
 
-    func put(_ key: Key, _ plan: PreparedQuery) {
+    func put(_ key: Key, _ plan: PreparedQuery?) {
         lock.lock(); defer { lock.unlock() }
         clock += 1
         if entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
             entries[oldest] = nil
         }
-        entries[key] = (plan, clock)
+        entries[key] = Entry(plan, clock)
     }
 }

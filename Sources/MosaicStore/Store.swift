@@ -222,6 +222,7 @@ public final class Store: @unchecked Sendable {
         registerTextBacklog(&m)
         registerRunOwner(&m)
         registerDocumentMigration(&m)
+        registerProposalMigration(&m)
         return m
     }
 
@@ -463,7 +464,7 @@ public final class Store: @unchecked Sendable {
         trace.mark("apply")
         g.transaction = transaction
         g.nextStatementID = max(g.nextStatementID, (asserted.max() ?? 0) + 1)
-        lock.withLock { current = g }
+        install(g)
         trace.mark("install")
     }
 
@@ -550,10 +551,20 @@ public final class Store: @unchecked Sendable {
             try? file?.write(g, db)
             return g
         }
+        install(g, keepingRules: true)
+    }
+
+    /// Makes `g` the current snapshot unless a newer one is there already (compare and set:
+    /// two writers refresh after their commits in either order, and a slower refresh must
+    /// not put back an older graph). Returns whether it was installed.
+    @discardableResult
+    func install(_ g: Graph, keepingRules: Bool = false) -> Bool {
         lock.withLock {
+            guard g.transaction >= current.transaction else { return false }
             var g = g
-            g.factRules = current.factRules
+            if keepingRules { g.factRules = current.factRules }
             current = g
+            return true
         }
     }
 }

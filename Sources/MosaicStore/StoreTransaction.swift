@@ -22,6 +22,10 @@ public struct StoreTransaction {
         self.nextStatement = nextStatement
     }
 
+    /// Records that the transaction wrote rows other than statements (documents, proposals),
+    /// so it is recorded in the `tx` table.
+    mutating func markWritten() { wroteSomething = true }
+
     /// Properties whose text `Store.search` finds.
     static let textFields: Set<String> = ["title", "summary", "description", "name", "aliases", "note", "text"]
 

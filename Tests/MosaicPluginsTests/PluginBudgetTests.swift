@@ -67,6 +67,22 @@ final class PluginBudgetTests: XCTestCase {
         expectFailure(r, kind: .memory, "exceeded by kb.query")
     }
 
+    /// A kb.query's own working memory (a collect whose result is small) is bounded by what
+    /// the plugin's budget leaves, not by the console's 1 GiB default (issue 14).
+    func testQueryWorkingMemoryStaysInsideThePluginsBudget() throws {
+        let r = try run("""
+            local ok, err = pcall(kb.query, "UNWIND range(1, 3000000) AS i WITH collect(i) AS l RETURN size(l) AS n")
+            return ok and 'finished' or 'caught'
+            """, limits: LuaLimits(timeout: .seconds(30), memory: 8 << 20))
+        expectFailure(r, kind: .memory, "plugin memory budget of 8 MB exceeded by kb.query (it needed more than the")
+        expectFailure(r, kind: .memory, "limits.memory_mb")
+        // within a larger budget the same query runs
+        let big = try run("return kb.query(\"UNWIND range(1, 3000) AS i WITH collect(i) AS l RETURN size(l) AS n\")[1].n",
+                          limits: LuaLimits(timeout: .seconds(30), memory: 8 << 20))
+        guard case .success(let b) = big else { return XCTFail("the small query failed: \(big)") }
+        XCTAssertEqual(b.returned, .integer(3000))
+    }
+
     /// Buffered writes are held by the host until commit: they count too.
     func testBufferedWritesCountAgainstTheMemoryBudget() throws {
         let r = try run("""

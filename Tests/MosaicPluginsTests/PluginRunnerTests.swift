@@ -111,7 +111,7 @@ final class PluginRunnerTests: XCTestCase {
         let store = try PluginFixtures.sampleStore()
         let runner = PluginRunner(workspace: PluginFixtures.repo, store: store)
         XCTAssertThrowsError(try runner.run("base_activity", options: PluginRunOptions(params: ["days": "soon"], dryRun: true))) {
-            XCTAssertEqual(($0 as! PluginError).message, "parameter 'days' must be a integer, got 'soon'")
+            XCTAssertEqual(($0 as! PluginError).message, "parameter 'days' must be an integer, got 'soon'")
         }
         XCTAssertThrowsError(try runner.run("base_activity", options: PluginRunOptions(params: ["dayz": "3"], dryRun: true))) {
             XCTAssertEqual(($0 as! PluginError).message, "unknown parameter 'dayz' (this plugin takes: days, min_flights)")

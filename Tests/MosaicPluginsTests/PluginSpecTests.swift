@@ -7,7 +7,7 @@ import XCTest
 final class PluginSpecTests: XCTestCase {
     static let cases: [(file: String, source: String, expected: String)] = [
         ("unknown_key.lua", "return {\n  name = 'unknown_key',\n  version = '1',\n  scheduel = '@daily',\n  run = function() end,\n}",
-         "plugins/unknown_key.lua:4: plugin 'unknown_key' (spec): unknown key 'scheduel' in the spec (did you mean 'schedule'?); known keys: name, version, description, params, rules, reports, schedule, run"),
+         "plugins/unknown_key.lua:4: plugin 'unknown_key' (spec): unknown key 'scheduel' in the spec (did you mean 'schedule'?); known keys: name, version, description, params, rules, reports, extractors, schedule, run"),
         ("wrong_type.lua", "return {\n  name = 'wrong_type',\n  version = 2,\n  run = function() end,\n}",
          "plugins/wrong_type.lua:3: plugin 'wrong_type' (spec): 'version' must be a string, got number"),
         ("no_version.lua", "return {\n  name = 'no_version',\n  run = function() end,\n}",
@@ -25,7 +25,7 @@ final class PluginSpecTests: XCTestCase {
         ("no_table.lua", "local spec = 42\nreturn spec",
          "plugins/no_table.lua:2: plugin 'no_table' (spec): the file must return a spec table ({ name = ..., version = ..., run = function ... end }), got number"),
         ("nothing_to_do.lua", "return {\n  name = 'nothing_to_do',\n  version = '1',\n}",
-         "plugins/nothing_to_do.lua:2: plugin 'nothing_to_do' (spec): the spec declares nothing to do: give it run, rules or reports"),
+         "plugins/nothing_to_do.lua:2: plugin 'nothing_to_do' (spec): the spec declares nothing to do: give it run, rules, reports or extractors"),
         ("loops.lua", "while true do end",
          "plugins/loops.lua:1: plugin 'loops' (load): time limit exceeded (300 ms)"),
     ]

@@ -216,3 +216,69 @@ function kb.spairs(t) end
 ---@field reports? table
 ---@field schedule? string cron line or @daily
 ---@field run? fun(params: table<string, any>, kb: kb): any
+
+
+-- Extractors (docs/ingest.md): `extractors = { name = function(sentence, doc) … end }`.
+
+---@class extract.Mention
+---@field id string|nil the entity, when one bears the name
+---@field type string|nil the entity's type
+---@field labels string[]|nil its labels, with the schema's ancestors
+---@field name string|nil its KB name
+---@field candidates string[] the entities that bear the name, when several do
+---@field text string the text in the sentence
+---@field kind "name"|"partial"|"near_miss"|"new"
+---@field title string|nil a title before a person's name
+---@field title_i integer|nil where the title starts in the sentence
+---@field new_type string|nil a proposed new entity's guessed type
+---@field i integer first byte in the sentence (1-based)
+---@field j integer last byte in the sentence
+---@field start integer byte offset in the document
+---@field stop integer byte offset in the document (exclusive)
+
+---@class extract.Date
+---@field value string|nil "2025-10-29", "2025-10", or "FROM/TO" for a range
+---@field from string|nil
+---@field to string|nil
+---@field precision "day"|"month"|"year"|"range"
+---@field text string
+---@field relative boolean
+---@field i integer
+---@field j integer
+---@field start integer
+---@field stop integer
+
+---@class extract.Sentence
+---@field text string
+---@field index integer from 1
+---@field paragraph integer from 1
+---@field start integer
+---@field stop integer
+---@field mentions extract.Mention[]
+---@field dates extract.Date[]
+
+---@class extract.Doc
+---@field source string the article's id
+---@field publisher string|nil
+---@field date string|nil
+---@field title string|nil
+---@field memo table shared by the document's sentences
+
+---@class extract.Proposal
+---@field relation string
+---@field from string|extract.Mention|{new: {name: string, type: string}}
+---@field to string|extract.Mention|{new: {name: string, type: string}}
+---@field on kb.DateLike|extract.Date|nil
+---@field since kb.DateLike|extract.Date|nil
+---@field until kb.DateLike|extract.Date|nil
+---@field denied boolean|nil
+---@field confidence number|nil 0–1 (default 0.5)
+---@field evidence (extract.Mention|{start: integer, stop: integer})[]|nil
+---@field via string[]|nil outlets, nearest first
+---@field props table<string, string>|nil
+---@field times integer|nil
+---@field note string|nil
+
+--- Proposes a fact for review (extractors only).
+---@param fact extract.Proposal
+function propose(fact) end

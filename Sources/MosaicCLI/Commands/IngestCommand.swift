@@ -14,6 +14,8 @@ struct IngestCommand: ParsableCommand {
             language and reliability; the flags override it. A folder ingests its .txt and .md files.
             Every file is checked first: an empty, binary, oversized (over 20 MB) or non-UTF-8 file, or broken
             front matter, is an error and nothing is ingested (--keep-going ingests the good ones).
+            Then the plugins' extractors read it sentence by sentence and propose facts, which wait for review
+            (`mosaic review`); --reextract SOURCE extracts again against the KB as it is now, --no-extract skips it.
             See the mentions with `mosaic mentions PATH|SOURCE-ID`. Rules: docs/ingest.md.
             """)
     @OptionGroup var options: WorkspaceOptions
@@ -25,9 +27,21 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "The outlet's usual reliability, A–F.") var reliability: String?
     @Option(help: "The language code (en, ar, …).") var language: String?
     @Flag(help: "Ingest the good files when some are bad (the bad ones are reported).") var keepGoing = false
-    @Flag(help: "Print the results as JSON lines.") var json = false
+    @Flag(help: "Print the results as JSON lines: {path, source, status, mentions, dates, proposals}.") var json = false
+    @Option(help: "Extract facts again from an ingested document (its source id), against the KB as it is now.") var reextract: String?
+    @Flag(help: "Do not run the plugins' extractors.") var noExtract = false
 
     func run() throws {
+        if let source = reextract {
+            guard paths.isEmpty else { throw CLIError.usage("--reextract takes a source id and no paths", usage: "mosaic ingest --reextract SOURCE") }
+            let ws = try options.open(strictKB: true)
+            let queue = try ReviewGlue.queue(ws)
+            let r: ProposalQueue.Extraction
+            do { r = try queue.reextract(source: source) } catch let e as IngestError { throw CLIError("error: \(e)") }
+            ReviewGlue.report(ws, r)
+            print("\(source): \(r.proposed) proposed facts pending review\(r.skipped > 0 ? " (\(r.skipped) reviewed before, left out)" : "") (mosaic review)")
+            return
+        }
         guard !paths.isEmpty else { throw CLIError.usage("name at least one file", usage: "mosaic ingest PATH… [--title T] [--publisher P] [--date D] [--url U] [--reliability R]") }
         let overrides = DocumentMetadata(title: title, publisher: publisher, date: date, url: url, language: language, reliability: reliability)
         if let date, MosaicGraphDate.valid(date) == false {
@@ -49,25 +63,32 @@ struct IngestCommand: ParsableCommand {
         for e in errors { FileHandle.standardError.write(Data((e + "\n").utf8)) }
         let ws = try options.open(strictKB: true)
         var ingestor = Ingestor(store: ws.store)
+        let queue = noExtract ? nil : try ReviewGlue.queue(ws)
         let progress = docs.count > 1
         var counts: [Ingestor.Result.Status: Int] = [:]
         for (i, doc) in docs.enumerated() {
             let r: Ingestor.Result
             do { r = try ingestor.ingest(doc) } catch let e as StoreError { throw CLIError("error: \(doc.path): \(e)") }
             counts[r.status, default: 0] += 1
+            var extraction: ProposalQueue.Extraction?
+            if let queue, r.status != .unchanged, let stored = try ws.store.document(source: r.source) {
+                do { extraction = try queue.extract(stored, mentions: r.mentions, dates: r.dates) } catch let e as StoreError { throw CLIError("error: \(doc.path): \(e)") }
+                ReviewGlue.report(ws, extraction!)
+            }
             if progress {
                 FileHandle.standardError.write(Data("[\(i + 1)/\(docs.count)] \(doc.path): \(r.status.rawValue)\n".utf8))
             }
             if json {
                 print(MosaicIngest.JSONOut.object([("path", .string(doc.path)), ("source", .string(r.source)), ("status", .string(r.status.rawValue)),
-                                                   ("mentions", .int(r.mentions.count)), ("dates", .int(r.dates.count))]).rendered())
+                                                   ("mentions", .int(r.mentions.count)), ("dates", .int(r.dates.count)),
+                                                   ("proposals", .int(extraction?.proposed ?? 0))]).rendered())
             } else if r.status == .unchanged {
                 print("\(doc.path): unchanged (already ingested as \(r.source))")
             } else {
                 let known = r.mentions.filter { $0.kind == .name }.count
                 let near = r.mentions.filter { $0.kind == .nearMiss }.count
                 let new = r.mentions.filter { $0.kind == .new }.count
-                print("\(doc.path): \(r.status.rawValue) as \(r.source) in transaction \(r.transaction): \(known) mentions of known entities, \(near) near misses (alias proposals), \(new) proposed new entities, \(r.dates.count) dates")
+                print("\(doc.path): \(r.status.rawValue) as \(r.source) in transaction \(r.transaction): \(known) mentions of known entities, \(near) near misses (alias proposals), \(new) proposed new entities, \(r.dates.count) dates\(extraction.map { "; \($0.proposed) proposed facts pending review (mosaic review)" } ?? "")")
             }
         }
         if progress {

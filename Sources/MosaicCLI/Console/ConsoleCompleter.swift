@@ -83,7 +83,7 @@ public struct CompletionResult: Sendable, Equatable {
 public struct ConsoleCompleter: Sendable {
     public static let metaCommands = [
         ":help", ":schema", ":show", ":why", ":explain", ":profile", ":params", ":as-of", ":timeout", ":known-by", ":valid-at", ":plugins",
-        ":run", ":infer", ":brief", ":lua", ":cypher", ":timing", ":format", ":quit",
+        ":run", ":infer", ":brief", ":review", ":lua", ":cypher", ":timing", ":format", ":quit",
     ]
 
     public static let queryKeywords = [

@@ -153,6 +153,7 @@ final class ConsoleSession {
             return try need(engines.runPlugin, "plugins")(arg)
         case "infer": return try need(engines.infer, "inference")()
         case "brief": return try need(engines.brief, "briefings")(arg.isEmpty ? nil : arg)
+        case "review": return try ReviewCommand.console(workspace, arg)
         case "lua":
             if !arg.isEmpty { return try lua(arg) }
             mode = .lua
@@ -255,6 +256,7 @@ final class ConsoleSession {
           :valid-at DATE         only facts whose valid time includes DATE; :valid-at off
           :plugins               list plugins;  :run PLUGIN  run one;  :infer  run inference
           :brief [REPORT]        render a briefing
+          :review [accept ID…|--all-above C|reject ID…|edit ID --on D …]   the proposed facts of ingested articles
           :lua [CHUNK]           Lua mode (sandbox with the kb API), or run one chunk; :cypher goes back
           :timeout SECONDS       stop each query after this long (:timeout off; default query.timeout in mosaic.yaml)
           :format table|json|csv|lines     :timing on|off     :stats     :quit (or Ctrl-D)

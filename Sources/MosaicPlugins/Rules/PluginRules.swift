@@ -31,6 +31,19 @@ public enum PluginRules {
         public var problems: [PluginError]
         /// The sessions the rules call into (keep them alive for the inference run).
         var sessions: [PluginSession]
+        /// The entity and relation types each rule names (for `mosaic check`'s `typeProblems`).
+        public var typeUses: [TypeUse] = []
+    }
+
+    /// The types one rule names: what its pattern (or `reads`) reads and what it derives.
+    public struct TypeUse: Sendable {
+        public var plugin: String
+        public var file: String
+        public var rule: String
+        public var readsRelations: [String] = []
+        public var readsLabels: [String] = []
+        public var writesRelations: [String] = []
+        public var writesLabels: [String] = []
     }
 
     public static func load(_ runner: PluginRunner, enabled: (String) -> Bool = { _ in true },
@@ -46,7 +59,9 @@ public enum PluginRules {
                 out.sessions.append(session)
                 let p = try session.parameters(params[entry.name] ?? [:])
                 for name in spec.rules {
-                    out.rules.append(try rule(name, session: session, spec: spec, params: p))
+                    var use = TypeUse(plugin: entry.name, file: session.file, rule: name)
+                    out.rules.append(try rule(name, session: session, spec: spec, params: p, uses: &use))
+                    out.typeUses.append(use)
                 }
             } catch {
                 var e = error
@@ -74,11 +89,70 @@ public enum PluginRules {
         return nil
     }
 
+    /// The rules' entity and relation types that neither the schema nor the KB knows: a
+    /// typo in a rule (`FLEWTO`) matches nothing and derives nothing, silently. A type is
+    /// known when `kb/schema.yaml` declares it, a fact or entity of the KB has it, or a rule
+    /// derives it. A Lua rule's `reads`/`writes` may also name a property, so they are
+    /// checked only against relation types when they look like one (all capitals). With no
+    /// types declared in the schema nothing is checked (a schemaless workspace).
+    public static func typeProblems(_ loaded: Loaded, schema: Schema, graph: Graph, source: (String) -> String?) -> [PluginError] {
+        guard !schema.entityTypes.isEmpty || !schema.relationTypes.isEmpty else { return [] }
+        var relations = Set(schema.relationTypes.keys)
+        var labels = Set(schema.entityTypes.keys).union(graph.labels)
+        for u in loaded.typeUses { relations.formUnion(u.writesRelations); labels.formUnion(u.writesLabels) }
+        func known(_ type: String) -> Bool { relations.contains(type) || graph.relationTypeID(type) != nil }
+        var out: [PluginError] = []
+        for u in loaded.typeUses {
+            let line = source(u.file).flatMap { ruleLine(u.rule, in: $0) }
+            func problem(_ message: String) {
+                out.append(PluginError(plugin: u.plugin, phase: .spec, file: u.file, line: line, message: "rule '\(u.rule)': \(message)"))
+            }
+            for t in u.readsRelations where !known(t) && t.uppercased() == t {
+                problem("the relation type '\(t)' is not declared in kb/schema.yaml and no fact has it\(suggestion(t, among: relations.union(graph.relationTypes)))")
+            }
+            for l in u.readsLabels where !labels.contains(l) {
+                problem("the entity type '\(l)' is not declared in kb/schema.yaml and no entity has it\(suggestion(l, among: labels))")
+            }
+            for t in u.writesRelations where !schema.relationTypes.keys.contains(t) && graph.relationTypeID(t) == nil
+                && t.uppercased() == t && schema.strict {
+                problem("derives the relation type '\(t)', which the strict schema does not declare (add it to kb/schema.yaml)")
+            }
+        }
+        return out
+    }
+
+    /// ` (did you mean X?)` for the closest name within two edits, else "".
+    static func suggestion(_ name: String, among names: Set<String>) -> String {
+        let folded = name.lowercased()
+        var best: (String, Int)?
+        for n in names.sorted() {
+            let d = editDistance(folded, n.lowercased())
+            if d <= 2, d < (best?.1 ?? Int.max) { best = (n, d) }
+        }
+        return best.map { " (did you mean \($0.0)?)" } ?? ""
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+
     static func fail(_ session: PluginSession, _ rule: String, _ message: String) -> PluginError {
         PluginError(plugin: session.name, phase: .spec, file: session.file, message: "rule '\(rule)': \(message)")
     }
 
-    static func rule(_ name: String, session: PluginSession, spec: PluginSpec, params: [String: Value]) throws(PluginError) -> any Rule {
+    static func rule(_ name: String, session: PluginSession, spec: PluginSpec, params: [String: Value],
+                     uses: inout TypeUse) throws(PluginError) -> any Rule {
         guard case .table(let t) = try session.value(path: ["rules", name]) else {
             throw fail(session, name, "must be a table with match/derive")
         }
@@ -99,6 +173,13 @@ public enum PluginRules {
                 template = .label(on: a, label)
             } else {
                 throw fail(session, name, "derive must be {relation, from, to}, {property, of, value} or {label, of}")
+            }
+            uses.readsRelations = pattern.edges.flatMap(\.types)
+            uses.readsLabels = pattern.labels.values.sorted()
+            switch template {
+            case .relation(_, let type, _, _): uses.writesRelations = [type]
+            case .label(_, let label): uses.writesLabels = [label]
+            case .property: break
             }
             var withinDays: Int? = t["within_days"].intValue.map(Int.init)
             switch t["within_days"] {
@@ -154,6 +235,8 @@ public enum PluginRules {
         let writeList: [LuaValue] = t["writes"].tableValue?.array ?? []
         let writes = Set(writeList.compactMap { $0.stringValue })
         guard !reads.isEmpty, !writes.isEmpty else { throw fail(session, name, "a Lua rule lists what it reads and writes: reads = {\"FLEW_TO\"}, writes = {\"ROUTE\"}") }
+        uses.readsRelations = reads.sorted()
+        uses.writesRelations = writes.sorted()
         let collected = Box([Derivation]())
         let derivePath = "kb.derive"
         session.state.setFunction(derivePath) { (s: LuaStack) throws(LuaError) -> Int32 in

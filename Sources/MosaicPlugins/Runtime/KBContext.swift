@@ -632,9 +632,19 @@ final class KBContext {
                 params[try s.string(-2)] = try self.graphValue(s, -1, what: "kb.query")
             }
         }
-        let hook = query ?? KBContext.defaultQuery(functions: queryFunctions, isStopped: state?.stopCheck)
+        // The query runs inside the plugin's memory budget: what Lua and the host do not hold yet.
+        var maxMemory = QueryLimits.defaultMaxMemory
+        if let st = state, st.limits.memory > 0 {
+            maxMemory = max(1 << 16, st.limits.memory - st.memoryUsed - st.hostMemory)
+        }
+        let hook = query ?? KBContext.defaultQuery(functions: queryFunctions, isStopped: state?.stopCheck, maxMemory: maxMemory)
         let result: PluginQueryResult
-        do { result = try hook(text, params, graph) } catch let e as LuaError { throw e } catch { throw LuaError.runtime("kb.query: \(error)") }
+        do { result = try hook(text, params, graph) } catch let e as LuaError { throw e } catch let e as QueryError where e.detail == "MemoryLimit" {
+            guard let state, state.limits.memory > 0 else { throw LuaError.runtime("kb.query: \(e)") }
+            // Like every other use of the run's memory: the run fails, whatever pcall says.
+            throw state.memoryKill("not enough memory: plugin memory budget of \(state.limits.memory >> 20) MB exceeded by kb.query "
+                + "(it needed more than the \(QueryLimits.describe(bytes: maxMemory)) left; raise limits.memory_mb or narrow the query)", in: s)
+        } catch { throw LuaError.runtime("kb.query: \(error)") }
         // The rows count against the run's memory budget while the host holds them; the Lua
         // tables built from them count as Lua memory (checked as they grow).
         let held = KBContext.approximateBytes(result)
@@ -703,10 +713,11 @@ final class KBContext {
     }
 
     /// MosaicQuery, read-only, on the run's graph, with the host's functions and procedures.
-    static func defaultQuery(functions: FunctionRegistry, isStopped: (@Sendable () -> Bool)? = nil) -> PluginQueryHook { { text, params, graph in
+    static func defaultQuery(functions: FunctionRegistry, isStopped: (@Sendable () -> Bool)? = nil,
+                             maxMemory: Int = QueryLimits.defaultMaxMemory) -> PluginQueryHook { { text, params, graph in
         // a run stopped by its time limit or Ctrl-C stops its query too (a hook cannot reach Swift)
         let table = try Query.run(text, on: GraphView(graph), parameters: params.mapValues(QueryValue.init), functions: functions,
-                                  limits: QueryLimits(isCancelled: isStopped))
+                                  limits: QueryLimits(maxMemory: maxMemory, isCancelled: isStopped))
         guard table.changes.isEmpty else {
             throw LuaError.runtime("kb.query is read-only: write with kb.assert and kb.retract")
         }

@@ -73,6 +73,8 @@ public final class PluginRunner: @unchecked Sendable {
     public var limitsByPlugin: [String: LuaLimits] = [:]
     /// Write budgets per plugin name (mosaic.yaml `limits.writes`); others get the options'.
     public var writeBudgetByPlugin: [String: Int] = [:]
+    /// Parameters per plugin name (mosaic.yaml `params`), under a run's `--param`s.
+    public var paramsByPlugin: [String: [String: Value]] = [:]
     /// Whether a plugin file or folder may be a link that resolves outside the workspace
     /// (mosaic.yaml `allow_outside_links: true`); such a plugin is refused by default.
     public var allowOutsideLinks = false
@@ -186,6 +188,8 @@ public final class PluginSession {
     public let state: LuaState
     let context: KBContext
     private let specGetter: LuaFunctionRef
+    /// The parameters mosaic.yaml sets for this plugin (`plugins.NAME.params`).
+    let configuredParams: [String: Value]
 
     /// Writes buffered so far, and log lines.
     public var effects: PluginEffects { context.effects }
@@ -194,6 +198,7 @@ public final class PluginSession {
     init(runner: PluginRunner, name: String, file: String, limits: LuaLimits, now: Date, seed: UInt64) throws(PluginError) {
         self.name = name
         self.file = file
+        self.configuredParams = runner.paramsByPlugin[name] ?? [:]
         let url = runner.workspace.appendingPathComponent(file)
         if !runner.allowOutsideLinks {
             let base = runner.workspace.resolvingSymlinksInPath().path
@@ -246,21 +251,11 @@ public final class PluginSession {
 
     /// The spec's parameters with `raw` overrides (`--param k=v`) converted and checked.
     public func parameters(_ raw: [String: String]) throws(PluginError) -> [String: Value] {
-        var out: [String: Value] = [:]
-        for p in spec.params { if let d = p.defaultValue { out[p.name] = d } }
-        for (k, text) in raw.sorted(by: { $0.key < $1.key }) {
-            guard let p = spec.params.first(where: { $0.name == k }) else {
-                let known = spec.params.map(\.name).joined(separator: ", ")
-                throw PluginError(plugin: name, phase: .params, file: file,
-                                  message: "unknown parameter '\(k)' (this plugin takes: \(known.isEmpty ? "none" : known))")
-            }
-            guard let v = p.parse(text) else {
-                throw PluginError(plugin: name, phase: .params, file: file,
-                                  message: "parameter '\(k)' must be a \(p.kind.rawValue), got '\(text)'")
-            }
-            out[k] = v
+        do throws(ParameterProblem) {
+            return try spec.parameters(configured: configuredParams, raw: raw)
+        } catch {
+            throw PluginError(plugin: name, phase: .params, file: error.configured ? "mosaic.yaml" : file, message: error.message)
         }
-        return out
     }
 
     /// Calls `run(params, kb)` and returns what it returned.

@@ -32,6 +32,76 @@ public struct PluginParam: Sendable, Hashable {
         case .date: return PartialDate(text).map(Value.date)
         }
     }
+
+    /// A value from mosaic.yaml converted to this parameter's type, or nil when it is not
+    /// one (a number for a string parameter is taken as its text).
+    public func accept(_ v: Value) -> Value? {
+        switch (kind, v) {
+        case (.string, .string), (.integer, .int), (.number, .float), (.boolean, .bool), (.date, .date): return v
+        case (.number, .int(let i)): return .float(Double(i))
+        case (.string, .int), (.string, .float), (.string, .bool): return .string(Self.text(v))
+        case (_, .string(let t)): return parse(t)
+        default: return nil
+        }
+    }
+
+    static func text(_ v: Value) -> String {
+        switch v {
+        case .string(let s): return s
+        case .int(let i): return String(i)
+        case .float(let d): return String(d)
+        case .bool(let b): return b ? "true" : "false"
+        case .date(let d): return d.description
+        default: return "\(v)"
+        }
+    }
+
+    /// "an integer", "a string".
+    public var kindWithArticle: String { kind == .integer ? "an integer" : "a \(kind.rawValue)" }
+}
+
+extension PluginSpec {
+    /// The parameters of a run: the defaults, then the workspace's (mosaic.yaml
+    /// `plugins.NAME.params`, checked against the declared types), then `raw` (`--param`).
+    /// Throws the first problem as a message; `configuredProblems` lists them all.
+    public func parameters(configured: [String: Value], raw: [String: String]) throws(ParameterProblem) -> [String: Value] {
+        var out: [String: Value] = [:]
+        for p in params { if let d = p.defaultValue { out[p.name] = d } }
+        if let first = configuredProblems(configured).first { throw first }
+        for (k, v) in configured { if let p = params.first(where: { $0.name == k }), let c = p.accept(v) { out[k] = c } }
+        for (k, text) in raw.sorted(by: { $0.key < $1.key }) {
+            guard let p = params.first(where: { $0.name == k }) else {
+                throw ParameterProblem(configured: false, message: "unknown parameter '\(k)' (this plugin takes: \(paramList))")
+            }
+            guard let v = p.parse(text) else {
+                throw ParameterProblem(configured: false, message: "parameter '\(k)' must be \(p.kindWithArticle), got '\(text)'")
+            }
+            out[k] = v
+        }
+        return out
+    }
+
+    /// What is wrong with mosaic.yaml's parameters for this plugin.
+    public func configuredProblems(_ configured: [String: Value]) -> [ParameterProblem] {
+        configured.sorted { $0.key < $1.key }.compactMap { k, v in
+            guard let p = params.first(where: { $0.name == k }) else {
+                return ParameterProblem(configured: true, message: "mosaic.yaml: plugins.\(name).params: unknown parameter '\(k)' (this plugin takes: \(paramList))")
+            }
+            guard p.accept(v) != nil else {
+                return ParameterProblem(configured: true, message: "mosaic.yaml: plugins.\(name).params.\(k): must be \(p.kindWithArticle), got '\(PluginParam.text(v))'")
+            }
+            return nil
+        }
+    }
+
+    private var paramList: String { params.isEmpty ? "none" : params.map(\.name).joined(separator: ", ") }
+}
+
+/// A parameter that is not the plugin's or not of its type.
+public struct ParameterProblem: Error, Sendable {
+    /// True when it is in mosaic.yaml (else a `--param`).
+    public var configured: Bool
+    public var message: String
 }
 
 /// What a plugin file declares (its returned spec table), checked on load.
@@ -43,11 +113,14 @@ public struct PluginSpec: Sendable, Hashable {
     /// Names of the rules and reports it declares (keys of those tables, in order).
     public var rules: [String]
     public var reports: [String]
+    /// Names of the extractors it declares (`extractors = { name = function(sentence, doc) … end }`),
+    /// run by `mosaic ingest` on each sentence of a document (docs/ingest.md).
+    public var extractors: [String] = []
     /// Its schedule: a cron line ("0 6 * * *", "@daily"), or nil.
     public var schedule: String?
     public var hasRun: Bool
 
-    public static let keys: [String] = ["name", "version", "description", "params", "rules", "reports", "schedule", "run"]
+    public static let keys: [String] = ["name", "version", "description", "params", "rules", "reports", "extractors", "schedule", "run"]
 }
 
 /// A plugin found in `plugins/`: where it is and whether its spec loaded.

@@ -89,6 +89,12 @@ struct SpecChecker {
         }
         let rules = try names("rules")
         let reports = try names("reports")
+        let extractors = try names("extractors")
+        if case .table(let et) = t["extractors"] {
+            for f in et.fields where f.value.typeName != "function" {
+                if case .string(let n) = f.key { throw fail("extractors.\(n) must be a function (sentence, doc), got \(f.value.typeName)", key: n, within: "extractors") }
+            }
+        }
         var schedule: String?
         switch t["schedule"] {
         case .nil: break
@@ -99,11 +105,11 @@ struct SpecChecker {
         case let v: throw fail("'schedule' must be a cron string, got \(v.typeName)", key: "schedule")
         }
         let params = try checkParams(t["params"])
-        if !hasRun && rules.isEmpty && reports.isEmpty {
-            throw fail("the spec declares nothing to do: give it run, rules or reports", key: "name")
+        if !hasRun && rules.isEmpty && reports.isEmpty && extractors.isEmpty {
+            throw fail("the spec declares nothing to do: give it run, rules, reports or extractors", key: "name")
         }
         return PluginSpec(name: name, version: version, description: description, params: params, rules: rules,
-                          reports: reports, schedule: schedule, hasRun: hasRun)
+                          reports: reports, extractors: extractors, schedule: schedule, hasRun: hasRun)
     }
 
     private func checkParams(_ v: LuaValue) throws(PluginError) -> [PluginParam] {

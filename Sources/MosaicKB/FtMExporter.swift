@@ -114,7 +114,7 @@ public struct FtMExporter: Sendable {
         ("Government", "PublicBody"), ("Ministry", "PublicBody"), ("PublicBody", "PublicBody"),
         ("Company", "Company"), ("LegalEntity", "LegalEntity"),
         ("Country", "Territory"), ("Governorate", "Territory"), ("Region", "Territory"), ("City", "Territory"),
-        ("Territory", "Territory"), ("Subdivision", "Territory"), ("Base", "Address"), ("Location", "Address"), ("Address", "Address"),
+        ("Territory", "Territory"), ("Subdivision", "Territory"), ("Base", "Address"), ("Airport", "Address"), ("Location", "Address"), ("Address", "Address"),
         ("Aircraft", "Airplane"), ("Airplane", "Airplane"), ("Ship", "Vessel"), ("Vessel", "Vessel"),
         ("Event", "Event"), ("Article", "Article"), ("Document", "Document"), ("Position", "Position"),
     ]

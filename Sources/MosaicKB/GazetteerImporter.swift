@@ -23,6 +23,7 @@ public struct GazetteerImporter {
             throw fail("no \"3166-1\" or \"3166-2\" list: not an iso-codes ISO 3166 file (try /usr/share/iso-codes/json/iso_3166-1.json)")
         }
         let g = store.graph
+        let refs = ReferenceIndex(graph: g)
         let datasetID = "dataset-iso-codes-" + FtMImporter.slug((file as NSString).deletingPathExtension)
         let origin = Origin.importFile(path: file)
         let cite = StatementMeta(sources: [Citation(source: datasetID)], origin: origin)
@@ -43,7 +44,8 @@ public struct GazetteerImporter {
             return nil
         }
         func place(id: String, type: String, types: Set<String>, names: [String], code: String, aliases: [String]) -> String {
-            if let key = existing(names, types: types) {
+            // The entity whose `same_as` names the code, else one of a fitting type named so.
+            if let key = refs.entity(scheme: "iso3166", code: code) ?? existing(names, types: types) {
                 report.linked += 1
                 let node = g.node(g.lookup(key: key)!)
                 var all = node.aliases

@@ -121,8 +121,9 @@ public struct AirportsImporter {
                 guard fields.count == names.count else { throw fail(line, "expected \(names.count) fields, found \(fields.count)") }
                 func f(_ c: String) -> String { fields[at[c]!].trimmingCharacters(in: .whitespaces) }
                 let icao = f("icao").uppercased()
-                guard !icao.isEmpty, icao.count <= 8, icao.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-                    throw fail(line, "'\(f("icao"))' is not an ICAO code (letters and digits, like OSLK)")
+                // (airportsdata gives a few unofficial fields codes starting with '_'.)
+                guard !icao.isEmpty, icao.count <= 8, icao.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                    throw fail(line, "'\(f("icao"))' is not an ICAO code (letters, digits or _, like OSLK)")
                 }
                 if let first = seen[icao] { throw fail(line, "\(icao) is given twice (first on line \(first))") }
                 seen[icao] = line

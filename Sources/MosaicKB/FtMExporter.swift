@@ -222,9 +222,11 @@ public struct FtMExporter: Sendable {
         outcomes = []
         let denials = g.denialClaims.count
         if denials > 0 { report.dropped["denials (FtM has no negative statement)", default: 0] += denials }
-        // Sorted by id through an index (moving the entities themselves costs more).
+        // Sorted by id through an index (moving the entities themselves costs more); equal ids
+        // keep their order (the sort is stable).
         func byID(_ list: [Entity]) -> [Int] {
-            list.indices.sorted { list[$0].id != list[$1].id ? list[$0].id < list[$1].id : $0 < $1 }
+            if let fast = FtMExporter.hashedOrder(list) { return fast }
+            return list.enumerated().map { ($0.element.id, $0.offset) }.sorted { $0.0 < $1.0 }.map(\.1)
         }
         let nodeEntities = out.compactMap { $0 }
         out = []
@@ -249,6 +251,38 @@ public struct FtMExporter: Sendable {
         for e in entities { report.schemata[e.schema, default: 0] += 1 }
         trace.mark("ids and order")
         return (entities, report)
+    }
+
+    /// The order of ids of the form `<lower-case letters>-<16 lower-case hex digits>` (the
+    /// edge ids the export makes) as the order of the text, computed on numbers: the prefix's
+    /// rank among the prefixes, then the hex value (same length, and '-' sorts before any
+    /// letter, so this is the text's order); ties keep their order. nil when an id has
+    /// another form (an imported FtM id), for the caller to sort the text.
+    static func hashedOrder(_ list: [Entity]) -> [Int]? {
+        var prefixes: [Substring: Int] = [:]
+        var keys: [(prefix: Substring, hex: UInt64)] = []
+        keys.reserveCapacity(list.count)
+        for e in list {
+            let u = e.id.utf8
+            guard u.count > 17 else { return nil }
+            let dash = u.index(u.endIndex, offsetBy: -17)
+            guard u[dash] == 0x2D else { return nil }
+            var hex: UInt64 = 0
+            for c in u[u.index(after: dash)...] {
+                switch c {
+                case 0x30...0x39: hex = hex << 4 | UInt64(c - 0x30)
+                case 0x61...0x66: hex = hex << 4 | UInt64(c - 0x61 + 10)
+                default: return nil
+                }
+            }
+            let prefix = e.id[..<String.Index(dash, within: e.id)!]
+            guard prefix.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return nil }
+            prefixes[prefix] = 0
+            keys.append((prefix, hex))
+        }
+        for (rank, p) in prefixes.keys.sorted().enumerated() { prefixes[p] = rank }
+        let ranked = keys.enumerated().map { (rank: prefixes[$0.element.prefix]!, hex: $0.element.hex, index: $0.offset) }
+        return ranked.sorted { ($0.rank, $0.hex) < ($1.rank, $1.hex) }.map(\.index)
     }
 
     /// What one fact becomes: nothing, a property of a node entity, or an edge entity (whose

@@ -98,9 +98,7 @@ public struct GazetteerImporter {
             drafts.append(StatementDraft(subject: child, kind: .relation(type: "PART_OF", target: parent, properties: [:]), meta: cite))
         }
         report.statements = drafts.count
-        report.transaction = try store.write(origin: .system("import"), note: origin.description) { tx in
-            for d in drafts { try tx.assert(d) }
-        }
+        report.transaction = try store.writeBulk(drafts, origin: .system("import"), note: origin.description, file: path).transaction
         return report
     }
 }

@@ -219,6 +219,30 @@ final class GazetteerImportTests: XCTestCase {
     }
 }
 
+extension GazetteerImportTests {
+    func testParentsGivenWithOrWithoutTheCountryPrefix() throws {
+        let ws = try SampleWorkspace()
+        defer { ws.remove() }
+        let fixtures = SampleWorkspace.golden.deletingLastPathComponent().appendingPathComponent("Fixtures")
+        XCTAssertEqual(try ws.run(["import", "--format", "iso3166", fixtures.appendingPathComponent("iso_3166-1.json").path]).status, 0)
+        let file = ws.root.appendingPathComponent("sub.json")
+        try #"{"3166-2": [{"code": "SY-XA", "name": "Xa", "type": "Region"}, {"code": "SY-XB", "name": "Xb", "parent": "SY-XA", "type": "District"}, {"code": "SY-XC", "name": "Xc", "parent": "XA", "type": "District"}]}"#
+            .write(to: file, atomically: true, encoding: .utf8)
+        let r = try ws.run(["import", "--format", "iso3166", file.path])
+        XCTAssertEqual(r.status, 0, r.err)
+        let q = try ws.run(["query", "MATCH (s)-[:PART_OF]->(p {id: 'iso-sy-xa'}) RETURN s.id ORDER BY s.id", "--format", "csv"]).out
+        XCTAssertEqual(q.replacingOccurrences(of: "\r", with: "").trimmingCharacters(in: .newlines), "s.id\niso-sy-xb\niso-sy-xc")
+        // A parent nobody has is refused, naming the entry; nothing is written.
+        let before = try ws.run(["stats"]).out
+        try #"{"3166-2": [{"code": "SY-YA", "name": "Ya", "type": "Region"}, {"code": "SY-YB", "name": "Yb", "parent": "SY-ZZ", "type": "District"}]}"#
+            .write(to: file, atomically: true, encoding: .utf8)
+        let bad = try ws.run(["import", "--format", "iso3166", file.path])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.err.contains("sub.json:2: subdivision entry 2: its parent SY-ZZ is neither in this file nor in the store"), bad.err)
+        XCTAssertEqual(try ws.run(["stats"]).out, before)
+    }
+}
+
 /// The airportsdata CSV: airfields placed in the store's countries and subdivisions, linked to
 /// the kb entity whose `same_as` names them, feeding the ingest gazetteer; bad rows refused.
 final class AirportsImportTests: XCTestCase {

@@ -305,7 +305,8 @@ public struct FtMExporter: Sendable {
             return .none
         }
         let srcID = g.key(ofNode: rel.source), dstID = g.key(ofNode: rel.target)
-        let claims = g.claims(ofFact: r).map { g.relationship($0).statement }
+        // The statements behind the fact, for the statement rows only.
+        let claims = keepsStatements ? g.claims(ofFact: r).map { g.relationship($0).statement } : []
         if g.grading(ofFact: r) != nil { report.dropped["gradings and confidence of facts (no FtM property)", default: 0] += 1 }
         let validity = g.validity(ofFact: r)
         var props = g.properties(ofRelationship: r)

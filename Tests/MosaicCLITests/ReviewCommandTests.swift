@@ -82,6 +82,23 @@ final class ReviewCommandTests: XCTestCase {
         XCTAssertEqual(copied, [])
     }
 
+    /// A folder gives its .txt, .md and .html files (and nothing else).
+    func testAFolderGivesItsArticlesOfEveryFormat() throws {
+        let ws = try SampleWorkspace()
+        defer { ws.remove() }
+        let folder = ws.root.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "A note on the harbour of Velport, filed on Monday.\n".write(to: folder.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        try "<html><body><article><p>The ferry to Velport ran late again.</p></article></body></html>"
+            .write(to: folder.appendingPathComponent("b.html"), atomically: true, encoding: .utf8)
+        try "not an article".write(to: folder.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+        let r = try ws.run(["ingest", folder.path, "--no-extract", "--date", "2031-03-12"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.err.contains("[2/2] ") && r.err.contains("2 documents: 2 ingested"), r.out + r.err)
+        XCTAssertTrue((r.out + r.err).contains("b.html"), r.out + r.err)
+        XCTAssertFalse((r.out + r.err).contains("c.csv"), r.out + r.err)
+    }
+
     func testAProposalThatRepeatsAKnownFactAddsASource() throws {
         guard FileManager.default.fileExists(atPath: ReviewCommandTests.article.path) else { throw XCTSkip("no seed article here") }
         let ws = try SampleWorkspace()

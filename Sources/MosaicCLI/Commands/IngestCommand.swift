@@ -6,12 +6,12 @@ import MosaicStore
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Store articles (.txt, .md) as sources and find the KB's names and the dates in them.",
+        abstract: "Store articles (.txt, .md, .html) as sources and find the KB's names and the dates in them.",
         discussion: """
             Each document is kept once by the SHA-256 of its bytes, with its text (searchable), and becomes an
             Article entity (with its publisher) written with origin cli:ingest. Re-ingesting the same bytes does
             nothing; a changed file is a new version. Markdown front matter may give title, publisher, date, url,
-            language and reliability; the flags override it. A folder ingests its .txt and .md files.
+            language and reliability; the flags override it. A folder ingests its .txt, .md and .html files.
             Every file is checked first: an empty, binary, oversized (over 20 MB) or non-UTF-8 file, or broken
             front matter, is an error and nothing is ingested (--keep-going ingests the good ones).
             Then the plugins' extractors read it sentence by sentence and propose facts, which wait for review
@@ -48,7 +48,7 @@ struct IngestCommand: ParsableCommand {
             throw CLIError.usage("--date '\(date)' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)", usage: "mosaic ingest PATH… --date 2025-10-30")
         }
         let files = try IngestCommand.expand(paths)
-        guard !files.isEmpty else { throw CLIError("error: no .txt or .md files in \(paths.joined(separator: ", "))") }
+        guard !files.isEmpty else { throw CLIError("error: no .txt, .md or .html files in \(paths.joined(separator: ", "))") }
         // Check every file before writing anything.
         var docs: [Document] = []
         var errors: [String] = []
@@ -98,14 +98,14 @@ struct IngestCommand: ParsableCommand {
         if !errors.isEmpty { throw CLIError("\(errors.count) file\(errors.count == 1 ? "" : "s") skipped (see above)") }
     }
 
-    /// Files as given, folders expanded to their .txt and .md files (sorted, recursively).
+    /// Files as given, folders expanded to their .txt, .md and .html files (sorted, recursively).
     static func expand(_ paths: [String]) throws -> [String] {
         var out: [String] = []
         for p in paths {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
                 let items = FileManager.default.enumerator(atPath: p)?.compactMap { $0 as? String } ?? []
-                out += items.filter { ["txt", "md", "markdown"].contains(($0 as NSString).pathExtension.lowercased()) }
+                out += items.filter { ["txt", "md", "markdown", "html", "htm", "xhtml"].contains(($0 as NSString).pathExtension.lowercased()) }
                     .sorted().map { (p as NSString).appendingPathComponent($0) }
             } else {
                 out.append(p)

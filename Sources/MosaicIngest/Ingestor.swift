@@ -5,12 +5,17 @@ import MosaicStore
 /// Stores documents as sources: one transaction per document writes its Article entity
 /// (title, date, url, reliability, language, publisher) as ordinary statements with origin
 /// `cli:ingest`, its text (searchable) and its mentions and dates. The same bytes twice
-/// change nothing; other bytes from the same path are a new version (a new Article).
+/// change nothing; other bytes from the same path are a new version (a new Article). Bytes
+/// whose Article kb/ declares (a kb/ingest file) but whose document the store lacks are stored
+/// under that Article, which keeps its declaration.
 public struct Ingestor {
     public let store: Store
     public var origin: Origin
     /// Built once from the store's graph when first needed (a batch shares it).
     private var linker: Linker?
+    /// Articles of the graph whose id ends with a hash prefix (`…-cf99be01`), by that prefix:
+    /// the sources kb/ingest files declare (built when first needed).
+    private var articlesByHash: [String: [String]]?
 
     public init(store: Store, origin: Origin = .cli(command: "ingest")) {
         self.store = store
@@ -18,7 +23,9 @@ public struct Ingestor {
     }
 
     public struct Result: Sendable {
-        public enum Status: String, Sendable { case ingested, unchanged, newVersion = "new version" }
+        /// `reattached`: the document was stored under the source kb/ already declares for
+        /// these bytes (a kb/ingest file kept in git, the store rebuilt from kb/).
+        public enum Status: String, Sendable { case ingested, unchanged, newVersion = "new version", reattached }
         public var status: Status
         public var path: String
         public var source: String
@@ -44,20 +51,30 @@ public struct Ingestor {
         let (mentions, dates) = analyse(doc)
         let graph = store.graph
         let meta = doc.metadata
-        let publisher = meta.publisher.map { Ingestor.resolvePublisher($0, graph: graph) }
-        let source = Ingestor.sourceID(doc, publisher: publisher?.id, graph: graph)
+        // The source kb/ declares for these bytes, if any: its declaration stands; ingest adds
+        // only what it lacks (a title taken from the text, which kb files do not copy).
+        let declared = try declaredSource(hash: doc.hash)
+        let node = declared.flatMap { graph.lookup(key: $0) }
+        func lacks(_ property: String) -> Bool { node.map { graph.node($0).property(property) == nil } ?? true }
+        let lacksPublisher = node.map { graph.outgoing($0, type: graph.relationTypeID("PUBLISHED_BY")).isEmpty } ?? true
+        let publisher = lacksPublisher ? meta.publisher.map { Ingestor.resolvePublisher($0, graph: graph) } : nil
+        let source = declared ?? Ingestor.sourceID(doc, publisher: publisher?.id, graph: graph)
         let cite = [Citation(source: source)]
         let m = StatementMeta(sources: cite, origin: origin)
 
         let tx = try store.write(origin: origin, note: "ingest \(storedPath)") { tx in
-            try tx.assert(StatementDraft(subject: source, kind: .entity(type: "Article"), meta: m))
+            func set(_ name: String, _ value: Value?) throws {
+                guard let value, lacks(name) else { return }
+                try tx.assert(StatementDraft(subject: source, kind: .property(name: name, value: value), meta: m))
+            }
+            if declared == nil { try tx.assert(StatementDraft(subject: source, kind: .entity(type: "Article"), meta: m)) }
             let title = meta.title ?? Ingestor.titleFromText(doc.text) ?? (storedPath as NSString).lastPathComponent
-            try tx.assert(StatementDraft(subject: source, kind: .property(name: "name", value: .string(title)), meta: m))
-            try tx.assert(StatementDraft(subject: source, kind: .property(name: "title", value: .string(title)), meta: m))
-            if let d = meta.publishedDate { try tx.assert(StatementDraft(subject: source, kind: .property(name: "date", value: .date(d)), meta: m)) }
-            if let u = meta.url { try tx.assert(StatementDraft(subject: source, kind: .property(name: "url", value: .string(u)), meta: m)) }
-            if let r = meta.reliability { try tx.assert(StatementDraft(subject: source, kind: .property(name: "reliability", value: .string(r)), meta: m)) }
-            if let l = meta.language { try tx.assert(StatementDraft(subject: source, kind: .property(name: "language", value: .string(l)), meta: m)) }
+            try set("name", .string(title))
+            try set("title", .string(title))
+            try set("date", meta.publishedDate.map(Value.date))
+            try set("url", meta.url.map(Value.string))
+            try set("reliability", meta.reliability.map(Value.string))
+            try set("language", meta.language.map(Value.string))
             if let publisher {
                 if publisher.isNew {
                     let pm = StatementMeta(sources: cite, origin: origin)
@@ -74,8 +91,27 @@ public struct Ingestor {
             try tx.insertAnnotations(document: id, rows)
         }
         guard let stored = try store.document(hash: doc.hash) else { throw StoreError.conflict("the document was not stored") }
-        return Result(status: previous == nil ? .ingested : .newVersion, path: doc.path, source: source, document: stored.id,
-                      mentions: mentions, dates: dates, transaction: tx)
+        return Result(status: declared != nil ? .reattached : previous == nil ? .ingested : .newVersion, path: doc.path, source: source,
+                      document: stored.id, mentions: mentions, dates: dates, transaction: tx)
+    }
+
+    /// The Article kb/ declares for a document with this hash and that has no stored document:
+    /// its id ends with the hash's first 8 hex digits, as ingest made it (`PUBLISHER-DATE-HASH8`;
+    /// the publisher and date may differ from this run's flags: the declaration's stand).
+    mutating func declaredSource(hash: String) throws -> String? {
+        if articlesByHash == nil {
+            let graph = store.graph
+            var index: [String: [String]] = [:]
+            for n in graph.nodes(withLabel: "Article") {
+                let key = graph.node(n).key
+                let tail = key.suffix(9)
+                guard tail.count == 9, tail.first == "-", tail.dropFirst().allSatisfy(\.isHexDigit) else { continue }
+                index[String(tail.dropFirst()), default: []].append(key)
+            }
+            articlesByHash = index
+        }
+        for id in articlesByHash?[String(hash.prefix(8))] ?? [] where try store.document(source: id) == nil { return id }
+        return nil
     }
 
     public static func canonicalPath(_ path: String) -> String {

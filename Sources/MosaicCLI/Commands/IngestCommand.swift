@@ -85,10 +85,12 @@ struct IngestCommand: ParsableCommand {
             } else if r.status == .unchanged {
                 print("\(doc.path): unchanged (already ingested as \(r.source))")
             } else {
+                let how = r.status == .reattached ? "ingested as \(r.source), the source kb/ declares for these bytes (its own values kept)," : "\(r.status.rawValue) as \(r.source)"
                 let known = r.mentions.filter { $0.kind == .name }.count
                 let near = r.mentions.filter { $0.kind == .nearMiss }.count
                 let new = r.mentions.filter { $0.kind == .new }.count
-                print("\(doc.path): \(r.status.rawValue) as \(r.source) in transaction \(r.transaction): \(known) mentions of known entities, \(near) near misses (alias proposals), \(new) proposed new entities, \(r.dates.count) dates\(extraction.map { "; \($0.proposed) proposed facts pending review (mosaic review)" } ?? "")")
+                let proposed = extraction.map { "; \($0.proposed) proposed facts pending review (mosaic review)" + ($0.skipped > 0 ? "; \($0.skipped) reviewed before or already in kb/, left out" : "") } ?? ""
+                print("\(doc.path): \(how) in transaction \(r.transaction): \(known) mentions of known entities, \(near) near misses (alias proposals), \(new) proposed new entities, \(r.dates.count) dates\(proposed)")
             }
         }
         if progress {
@@ -116,7 +118,7 @@ struct IngestCommand: ParsableCommand {
 }
 
 extension Ingestor.Result.Status: CaseIterable {
-    public static var allCases: [Ingestor.Result.Status] { [.ingested, .newVersion, .unchanged] }
+    public static var allCases: [Ingestor.Result.Status] { [.ingested, .newVersion, .reattached, .unchanged] }
 }
 
 enum MosaicGraphDate {

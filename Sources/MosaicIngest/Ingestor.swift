@@ -41,20 +41,23 @@ public struct Ingestor {
         return (linker!.link(doc.text), DateFinder(published: doc.metadata.publishedDate).find(in: doc.text))
     }
 
-    public mutating func ingest(_ doc: Document) throws -> Result {
+    public mutating func ingest(_ given: Document) throws -> Result {
+        var doc = given
         if let existing = try store.document(hash: doc.hash) {
             return Result(status: .unchanged, path: doc.path, source: existing.source, document: existing.id,
                           mentions: [], dates: [], transaction: existing.transaction)
         }
         let storedPath = Ingestor.canonicalPath(doc.path)
         let previous = try store.latestDocument(path: storedPath)
-        let (mentions, dates) = analyse(doc)
         let graph = store.graph
-        let meta = doc.metadata
-        // The source kb/ declares for these bytes, if any: its declaration stands; ingest adds
-        // only what it lacks (a title taken from the text, which kb files do not copy).
+        // The source kb/ declares for these bytes, if any: its declaration stands (its date
+        // anchors the relative dates); ingest adds only what it lacks (a title taken from the
+        // text, which kb files do not copy).
         let declared = try declaredSource(hash: doc.hash)
         let node = declared.flatMap { graph.lookup(key: $0) }
+        if let node, case .date(let d)? = graph.node(node).property("date") { doc.metadata.date = d.description }
+        let (mentions, dates) = analyse(doc)
+        let meta = doc.metadata
         func lacks(_ property: String) -> Bool { node.map { graph.node($0).property(property) == nil } ?? true }
         let lacksPublisher = node.map { graph.outgoing($0, type: graph.relationTypeID("PUBLISHED_BY")).isEmpty } ?? true
         let publisher = lacksPublisher ? meta.publisher.map { Ingestor.resolvePublisher($0, graph: graph) } : nil

@@ -25,7 +25,9 @@ public struct Ingestor {
     public struct Result: Sendable {
         /// `reattached`: the document was stored under the source kb/ already declares for
         /// these bytes (a kb/ingest file kept in git, the store rebuilt from kb/).
-        public enum Status: String, Sendable { case ingested, unchanged, newVersion = "new version", reattached }
+        /// `restored`: the document was stored but its Article was gone (its kb/ingest file,
+        /// which had taken it over, deleted): the Article is written again.
+        public enum Status: String, Sendable { case ingested, unchanged, newVersion = "new version", reattached, restored }
         public var status: Status
         public var path: String
         public var source: String
@@ -44,8 +46,19 @@ public struct Ingestor {
     public mutating func ingest(_ given: Document) throws -> Result {
         var doc = given
         if let existing = try store.document(hash: doc.hash) {
-            return Result(status: .unchanged, path: doc.path, source: existing.source, document: existing.id,
-                          mentions: [], dates: [], transaction: existing.transaction)
+            let graph = store.graph
+            guard graph.lookup(key: existing.source) == nil else {
+                return Result(status: .unchanged, path: doc.path, source: existing.source, document: existing.id,
+                              mentions: [], dates: [], transaction: existing.transaction)
+            }
+            // The document is stored but its Article is gone (the kb/ingest file that had taken
+            // it over was deleted): ingest writes the Article again.
+            let publisher = doc.metadata.publisher.map { Ingestor.resolvePublisher($0, graph: graph) }
+            let tx = try store.write(origin: origin, note: "ingest \(existing.path ?? doc.path): the Article again") { tx in
+                try writeArticle(&tx, source: existing.source, doc: doc, node: nil, graph: graph, publisher: publisher)
+            }
+            return Result(status: .restored, path: doc.path, source: existing.source, document: existing.id,
+                          mentions: [], dates: [], transaction: tx)
         }
         let storedPath = Ingestor.canonicalPath(doc.path)
         let previous = try store.latestDocument(path: storedPath)
@@ -58,34 +71,12 @@ public struct Ingestor {
         if let node, case .date(let d)? = graph.node(node).property("date") { doc.metadata.date = d.description }
         let (mentions, dates) = analyse(doc)
         let meta = doc.metadata
-        func lacks(_ property: String) -> Bool { node.map { graph.node($0).property(property) == nil } ?? true }
         let lacksPublisher = node.map { graph.outgoing($0, type: graph.relationTypeID("PUBLISHED_BY")).isEmpty } ?? true
         let publisher = lacksPublisher ? meta.publisher.map { Ingestor.resolvePublisher($0, graph: graph) } : nil
         let source = declared ?? Ingestor.sourceID(doc, publisher: publisher?.id, graph: graph)
-        let cite = [Citation(source: source)]
-        let m = StatementMeta(sources: cite, origin: origin)
 
         let tx = try store.write(origin: origin, note: "ingest \(storedPath)") { tx in
-            func set(_ name: String, _ value: Value?) throws {
-                guard let value, lacks(name) else { return }
-                try tx.assert(StatementDraft(subject: source, kind: .property(name: name, value: value), meta: m))
-            }
-            if declared == nil { try tx.assert(StatementDraft(subject: source, kind: .entity(type: "Article"), meta: m)) }
-            let title = meta.title ?? Ingestor.titleFromText(doc.text) ?? (storedPath as NSString).lastPathComponent
-            try set("name", .string(title))
-            try set("title", .string(title))
-            try set("date", meta.publishedDate.map(Value.date))
-            try set("url", meta.url.map(Value.string))
-            try set("reliability", meta.reliability.map(Value.string))
-            try set("language", meta.language.map(Value.string))
-            if let publisher {
-                if publisher.isNew {
-                    let pm = StatementMeta(sources: cite, origin: origin)
-                    try tx.assert(StatementDraft(subject: publisher.id, kind: .entity(type: publisher.type), meta: pm))
-                    try tx.assert(StatementDraft(subject: publisher.id, kind: .property(name: "name", value: .string(publisher.name)), meta: pm))
-                }
-                try tx.assert(StatementDraft(subject: source, kind: .relation(type: "PUBLISHED_BY", target: publisher.id, properties: [:]), meta: m))
-            }
+            try writeArticle(&tx, source: source, doc: doc, node: node, graph: graph, publisher: publisher)
             let id = try tx.insertDocument(NewDocument(hash: doc.hash, source: source, path: storedPath, format: doc.format.rawValue,
                                                        byteCount: doc.byteCount, bodyOffset: doc.bodyOffset, text: doc.text,
                                                        previous: previous?.id))
@@ -96,6 +87,33 @@ public struct Ingestor {
         guard let stored = try store.document(hash: doc.hash) else { throw StoreError.conflict("the document was not stored") }
         return Result(status: declared != nil ? .reattached : previous == nil ? .ingested : .newVersion, path: doc.path, source: source,
                       document: stored.id, mentions: mentions, dates: dates, transaction: tx)
+    }
+
+    /// The Article's statements (and a new publisher's), each citing the article. `node`: the
+    /// Article kb/ declares, which keeps its own values (only what it lacks is written).
+    func writeArticle(_ tx: inout StoreTransaction, source: String, doc: Document, node: Int32?, graph: Graph, publisher: Publisher?) throws {
+        let meta = doc.metadata
+        let cite = [Citation(source: source)]
+        let m = StatementMeta(sources: cite, origin: origin)
+        func set(_ name: String, _ value: Value?) throws {
+            guard let value, node.map({ graph.node($0).property(name) == nil }) ?? true else { return }
+            try tx.assert(StatementDraft(subject: source, kind: .property(name: name, value: value), meta: m))
+        }
+        if node == nil { try tx.assert(StatementDraft(subject: source, kind: .entity(type: "Article"), meta: m)) }
+        let title = meta.title ?? Ingestor.titleFromText(doc.text) ?? (doc.path as NSString).lastPathComponent
+        try set("name", .string(title))
+        try set("title", .string(title))
+        try set("date", meta.publishedDate.map(Value.date))
+        try set("url", meta.url.map(Value.string))
+        try set("reliability", meta.reliability.map(Value.string))
+        try set("language", meta.language.map(Value.string))
+        if let publisher {
+            if publisher.isNew {
+                try tx.assert(StatementDraft(subject: publisher.id, kind: .entity(type: publisher.type), meta: m))
+                try tx.assert(StatementDraft(subject: publisher.id, kind: .property(name: "name", value: .string(publisher.name)), meta: m))
+            }
+            try tx.assert(StatementDraft(subject: source, kind: .relation(type: "PUBLISHED_BY", target: publisher.id, properties: [:]), meta: m))
+        }
     }
 
     /// The Article kb/ declares for a document with this hash and that has no stored document:

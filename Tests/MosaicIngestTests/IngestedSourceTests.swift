@@ -99,6 +99,20 @@ final class IngestedSourceTests: XCTestCase {
         XCTAssertEqual(y.skipped, x.proposed)
         XCTAssertEqual(try slots(source, fresh).filter { $0.value.count != 1 }.keys.sorted(), [])
         XCTAssertEqual(try fresh.document(source: source)?.hash, try store.document(source: source)?.hash)
+
+        // Deleting the file retracts the Article (and publisher) it had taken over; ingesting
+        // the same bytes writes them again.
+        try FileManager.default.removeItem(at: ws.appendingPathComponent("kb/ingest/\(source).yaml"))
+        try loader.load()
+        XCTAssertNil(store.graph.lookup(key: source))
+        var ingestor = Ingestor(store: store)
+        let restored = try ingestor.ingest(try DocumentReader.read(path: path, overrides: overrides))
+        XCTAssertEqual(restored.status, .restored)
+        XCTAssertEqual(restored.source, source)
+        XCTAssertEqual(try slots(source, store)["entity"]?.map(\.meta.origin), [.cli(command: "ingest")])
+        XCTAssertEqual(try slots(source, store).filter { $0.value.count != 1 }.keys.sorted(), [])
+        XCTAssertEqual(store.graph.node(store.graph.lookup(key: source)!).property("title"), .string("Karsh airlift reaches the naval station"))
+        XCTAssertEqual(try ingestor.ingest(try DocumentReader.read(path: path, overrides: overrides)).status, .unchanged)
     }
 
     /// A title ingest took from the article's first line is the article's words: the file does

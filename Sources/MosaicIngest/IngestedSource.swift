@@ -15,8 +15,9 @@ public struct IngestedSource: Sendable {
     /// The Article's properties as ingest recorded them (name, title, date, url, reliability,
     /// language, in that order).
     public var properties: [(name: String, value: Value)]
-    /// The title's byte span in the stored text when ingest took it from the article's first
-    /// line: the article's own words, which kb files do not copy (it stays ingest's statement).
+    /// The title's byte span in the stored text when the text holds it (the first line ingest
+    /// took it from, a headline repeated in the body): the article's own words, which kb files
+    /// do not copy (it stays ingest's statement).
     public var titleInText: (start: Int, end: Int)?
     public var publisher: String?
     /// The publisher when ingest created it (not declared anywhere in kb/): declared too.
@@ -42,7 +43,7 @@ public struct IngestedSource: Sendable {
             }
         }
         if case .string(let title)? = props["title"], let doc = try store.document(source: source),
-           Ingestor.titleFromText(doc.text) == title, let r = doc.text.range(of: title) {
+           let r = doc.text.range(of: title) {
             let start = doc.text.utf8.distance(from: doc.text.startIndex, to: r.lowerBound)
             titleInText = (start, start + title.utf8.count)
             props["title"] = nil
@@ -67,7 +68,7 @@ public struct IngestedSource: Sendable {
         var out = "sources:\n  - id: \(id)\n"
         if type != "Article" { out += "    type: \(type)\n" }
         if let (s, e) = titleInText {
-            out += "    # title: not copied here: the article's own first line (bytes \(s)-\(e) of the stored document); kb files hold no text of the article\n"
+            out += "    # title: not copied here: the article's own words (bytes \(s)-\(e) of the stored document); kb files hold no text of the article\n"
         }
         if let p = publisher { out += "    publisher: \(p)\n" }
         var extra: [(String, Value)] = []

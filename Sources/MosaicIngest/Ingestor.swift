@@ -64,8 +64,8 @@ public struct Ingestor {
         let previous = try store.latestDocument(path: storedPath)
         let graph = store.graph
         // The source kb/ declares for these bytes, if any: its declaration stands (its date
-        // anchors the relative dates); ingest adds only what it lacks (a title taken from the
-        // text, which kb files do not copy).
+        // anchors the relative dates); ingest adds only what it lacks (a title the text holds,
+        // which kb files do not copy).
         let declared = try declaredSource(hash: doc.hash)
         let node = declared.flatMap { graph.lookup(key: $0) }
         if let node, case .date(let d)? = graph.node(node).property("date") { doc.metadata.date = d.description }

@@ -10,7 +10,7 @@ import MosaicStore
 /// entity itself, a property of the same name, a relation of the same type to the same
 /// object) is retracted in the load's transaction and the file's statement asserted, so the
 /// entity is there once, with one value per property. What the file does not state (a title
-/// ingest took from the article's first line, which kb files do not copy) stays ingest's.
+/// the stored text holds, which kb files do not copy) stays ingest's.
 struct IngestTakeOver {
     static let origin = Origin.cli(command: "ingest")
 

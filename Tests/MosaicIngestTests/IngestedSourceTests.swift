@@ -115,8 +115,8 @@ final class IngestedSourceTests: XCTestCase {
         XCTAssertEqual(try ingestor.ingest(try DocumentReader.read(path: path, overrides: overrides)).status, .unchanged)
     }
 
-    /// A title ingest took from the article's first line is the article's words: the file does
-    /// not copy it (it says where it is); the store keeps ingest's title, a rebuilt store has
+    /// A title the stored text holds (here ingest took it from the first line) is the article's
+    /// words: the file does not copy it (it says where it is); the store keeps ingest's title, a rebuilt store has
     /// none until the same bytes are ingested again.
     func testATitleFromTheTextStaysOutOfTheFile() throws {
         let (ws, store, queue) = try corpusWorkspace()
@@ -131,7 +131,7 @@ final class IngestedSourceTests: XCTestCase {
         _ = try queue.accept(try queue.list().map(\.id)) { try loader.load() }
         let text = try String(contentsOf: ws.appendingPathComponent("kb/ingest/\(r.source).yaml"), encoding: .utf8)
         XCTAssertFalse(text.contains(headline), text)
-        XCTAssertTrue(text.contains("# title: not copied here: the article's own first line (bytes 0-\(headline.utf8.count) of the stored document)"), text)
+        XCTAssertTrue(text.contains("# title: not copied here: the article's own words (bytes 0-\(headline.utf8.count) of the stored document)"), text)
         XCTAssertTrue(text.contains("    publisher: meridian-wire\n    date: 2031-07-03\n"), text)
         XCTAssertFalse(text.contains("  - id: meridian-wire\n"), "a known publisher is not declared again: \(text)")
         let s = try slots(r.source, store)

@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Mosaic: a knowledge-base engine of sourced facts, with Lua plugins, an openCypher-style
-// query language, inference with proofs, briefings and a console. See DESIGN in docs/.
+// query language, inference with proofs, briefings and a console. See docs/architecture.md.
 import PackageDescription
 
 let package = Package(
@@ -25,6 +25,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CEditline", path: "Sources/CEditline", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
 
         // A table-valued function over rows encoded in memory (the bulk import's inserts).
         .target(name: "CRowTable", dependencies: ["CSQLite"]),
@@ -48,9 +50,10 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "MosaicLua", dependencies: ["CLua"]),
         .target(name: "MosaicReports", dependencies: ["MosaicGraph"]),
-        // Documents, mention linking (the gazetteer), dates; writes through the Store only.
-        // Extractors (proposed facts) run in the plugins' Lua sandbox, hence MosaicPlugins.
-        .target(name: "MosaicIngest", dependencies: ["MosaicGraph", "MosaicStore", "MosaicLua", "MosaicPlugins", "Yams"]),
+        // Documents (.txt, .md, .html through libxml2), mention linking (the gazetteer), dates;
+        // writes through the Store only. Extractors (proposed facts) run in the plugins' Lua
+        // sandbox, hence MosaicPlugins.
+        .target(name: "MosaicIngest", dependencies: ["MosaicGraph", "MosaicStore", "MosaicLua", "MosaicPlugins", "Yams", "CLibXML2"]),
         .target(name: "MosaicPlugins", dependencies: [
             "MosaicGraph", "MosaicStore", "MosaicQuery", "MosaicLua", "MosaicReports",
             .product(name: "Logging", package: "swift-log"),
@@ -64,7 +67,7 @@ let package = Package(
         .executableTarget(name: "mosaic", dependencies: ["MosaicCLI"]),
         // Benchmarks (scripts/bench runs it in release mode; never part of the tests).
         .executableTarget(name: "mosaic-bench", dependencies: [
-            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins", "MosaicCLI", "MosaicIngest",
+            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins", "MosaicCLI", "MosaicIngest", "CLua",
         ], path: "Sources/MosaicBench"),
 
         // Seeded fuzz targets (scripts/fuzz runs them in release mode; never part of the tests).

@@ -8,9 +8,11 @@ or, with followthemoney, stix2, stix2-validator and networkx installed:
     python3 scripts/interop-check.py ftm FILE.jsonl [STATEMENTS.csv]
     python3 scripts/interop-check.py stix BUNDLE.json
     python3 scripts/interop-check.py gexf FILE.gexf GRAPHML_FILE
+    python3 scripts/interop-check.py same-ftm A.jsonl B.jsonl [WHAT]
+    python3 scripts/interop-check.py airports FTM_EXPORT.jsonl   (of a workspace that imported airportsdata's CSV)
 
 Exits 1 with every problem listed when a check fails. Needs network only to install the
-packages; the Swift test suite does not use it.
+packages (scripts/test runs scripts/interop-check after the Swift tests).
 """
 import csv
 import json
@@ -167,7 +169,45 @@ def write_ftm(path):
     print(f"write-ftm: {len(es)} entities written by followthemoney")
 
 
-def same_ftm(a, b):
+def check_airports(path):
+    """Every airfield the airportsdata package lists is in the FtM export of a workspace that
+    imported its CSV: an Address (or the kb entity linked to it) with its ICAO code, name,
+    coordinates and country as the package's own reader gives them."""
+    import airportsdata
+
+    airports = airportsdata.load("ICAO")
+    by_id, by_alias = {}, {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                d = json.loads(line)
+                by_id[d["id"]] = d
+                for a in d.get("properties", {}).get("alias", []):
+                    by_alias.setdefault(a, d)
+    problems = []
+    for icao, a in airports.items():
+        e = by_id.get("airport-" + icao.lower()) or by_alias.get(icao)
+        if e is None:
+            problems.append(f"{icao} ({a['name']}) is not in the export")
+            continue
+        p = e.get("properties", {})
+        if e["id"].startswith("airport-"):
+            if e["schema"] != "Address" or p.get("name") != [a["name"].strip()]:
+                problems.append(f"{icao}: {e['schema']} {p.get('name')} is not the Address {a['name']!r}")
+            if a["iata"] and a["iata"] not in p.get("alias", []):
+                problems.append(f"{icao}: IATA {a['iata']} is not an alias")
+            for key, want in (("latitude", a["lat"]), ("longitude", a["lon"])):
+                got = p.get(key, [])
+                if len(got) != 1 or abs(float(got[0]) - float(want)) > 1e-9:
+                    problems.append(f"{icao}: {key} {got} is not {want}")
+        if len(a["country"]) == 2 and a["country"].lower() not in p.get("country", []):
+            problems.append(f"{icao}: country {p.get('country')} is not {a['country'].lower()}")
+    fail(problems, "airports")
+    print(f"airports: the {len(airports)} airfields airportsdata lists are in the FtM export with their codes, "
+          f"names, coordinates and countries")
+
+
+def same_ftm(a, b, what="the library wrote"):
     """The entities of two FtM files are the same (ids, schemata, property values)."""
     def load(p):
         out = {}
@@ -180,7 +220,7 @@ def same_ftm(a, b):
     x, y = load(a), load(b)
     problems = [f"{k}: {x.get(k)} != {y.get(k)}" for k in sorted(set(x) | set(y)) if x.get(k) != y.get(k)]
     fail(problems, "ftm round trip")
-    print(f"ftm round trip: the {len(x)} entities the library wrote export back equal")
+    print(f"ftm round trip: {what} {len(x)} entities come back equal")
 
 
 if __name__ == "__main__":
@@ -188,4 +228,5 @@ if __name__ == "__main__":
         print(__doc__)
         sys.exit(2)
     kind, args = sys.argv[1], sys.argv[2:]
-    {"ftm": check_ftm, "stix": check_stix, "gexf": check_gexf, "write-ftm": write_ftm, "same-ftm": same_ftm}[kind](*args)
+    {"ftm": check_ftm, "stix": check_stix, "gexf": check_gexf, "write-ftm": write_ftm, "same-ftm": same_ftm,
+     "airports": check_airports}[kind](*args)

@@ -4,6 +4,7 @@ import MosaicStore
 
 /// What workloads share: the data set, the repetition counts, a scratch directory, a store
 /// holding the data (imported once, by the import workload or on first use), and timing.
+// @unchecked Sendable: the workloads run one after another on the main thread; the store cache and the open probes are touched only from there.
 final class BenchContext: @unchecked Sendable {
     let data: DataSet
     /// Timed repetitions (after `warmup` untimed ones) of fast workloads, and of the slow

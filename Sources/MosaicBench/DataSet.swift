@@ -2,6 +2,7 @@ import Foundation
 
 /// A graph directory written by gen_graph.py or `mosaic generate` (nodes.csv, edges.csv,
 /// meta.json), and the workload parameters peers.py derives from it.
+// @unchecked Sendable: immutable after init (`meta` is a parsed JSON dictionary, `[String: Any]`, which is not Sendable by type).
 final class DataSet: @unchecked Sendable {
     let directory: URL
     let nodesCSV: String

@@ -17,6 +17,7 @@ enum InferenceWorkloads {
     static var all: [Workload] { [fixpoint, scratch, retract, add] }
 
     /// The runs made so far (the workloads read the same ones).
+    // @unchecked Sendable: `figures` only under `lock`.
     final class Runs: @unchecked Sendable {
         private let lock = NSLock()
         private var figures: [InferenceBenchmark.Figures] = []

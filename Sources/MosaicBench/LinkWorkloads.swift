@@ -10,7 +10,8 @@ import MosaicIngest
 /// - `l.link_build`: (id, name) pairs already read → a ready `NameMatcher` (lower-casing
 ///   and the smallest id per shared name included), as link_peers.py times its build;
 /// - `l.link_scan`: the corpus bytes in memory → the list of (start, id), as it times its
-///   scan; the details give MB/s (link_peers.py's pyahocorasick: 8.8 MB/s here);
+///   scan; the details give MB/s. The bar is 10× link_peers.py's pyahocorasick scan measured
+///   in the same sitting (docs/ingest.md, "Measured"): run both, alternately;
 /// - `l.gazetteer_graph`: Mosaic's own gazetteer of the store's graph (names and aliases
 ///   folded as `show` folds them, all types but Article) and the linker's word indexes:
 ///   what `mosaic ingest` builds before it links (bar: under 0.5 s for 100,000 entities).
@@ -18,6 +19,7 @@ enum LinkWorkloads {
     static var all: [Workload] { [build, scan, graphBuild] }
 
     /// gazetteer.tsv and corpus.txt, read once.
+    // @unchecked Sendable: `loaded` only under `lock`.
     final class Inputs: @unchecked Sendable {
         private let lock = NSLock()
         private var loaded: (pairs: [(String, [UInt8])], corpus: [UInt8])?

@@ -64,6 +64,7 @@ private let crashHandler: @convention(c) (Int32) -> Void = { sig in
 }
 
 /// Runs a target over `count` inputs with a watchdog for hangs and memory.
+// @unchecked Sendable: the input in progress (`currentIndex`, …) only under `lock`, shared with the hang watchdog; the rest is immutable.
 final class FuzzDriver: @unchecked Sendable {
     let target: FuzzTarget
     let seed: UInt64

@@ -9,6 +9,7 @@ import MosaicStore
 /// deep tables, wrong types, date arithmetic at the edges, kb.query with deep nesting,
 /// kb.assert with bad ids), run in the plugin sandbox over the sample graph with short limits.
 /// An input is the whole plugin file.
+// @unchecked Sendable: the driver runs one input at a time on its worker thread; the runner and its workspace are used only there.
 final class LuaTarget: FuzzTarget, @unchecked Sendable {
     let name = "lua"
     let hangSeconds = 15.0

@@ -170,7 +170,9 @@ public struct PartialDate: Sendable, Hashable, Comparable, CustomStringConvertib
     // MARK: parsing
 
     static func parse(_ s: Substring) -> PartialDate? {
-        let text = s.trimmingCharacters(in: .whitespaces)
+        // Trimmed only when it needs it (Foundation's trimming costs more than the parse).
+        let edges = [s.unicodeScalars.first, s.unicodeScalars.last].compactMap { $0 }
+        let text = edges.contains(where: { $0.properties.isWhitespace }) ? s.trimmingCharacters(in: .whitespaces) : String(s)
         let u = Array(text.utf8)
         var i = 0
         func digits(_ n: Int) -> Int? {

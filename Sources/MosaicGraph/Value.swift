@@ -86,6 +86,15 @@ extension Value {
     }
 
     public static func writeJSONString(_ s: String, into out: inout String) {
+        // Most strings need no escape: appended whole.
+        let plain = s.utf8.withContiguousStorageIfAvailable { !$0.contains(where: Value.needsJSONEscape) }
+            ?? !s.utf8.contains(where: Value.needsJSONEscape)
+        if plain {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for u in s.unicodeScalars {
             switch u {
@@ -102,6 +111,40 @@ extension Value {
             }
         }
         out += "\""
+    }
+
+    /// Whether a UTF-8 byte must be escaped in a JSON string (quote, backslash, controls).
+    @inline(__always)
+    public static func needsJSONEscape(_ b: UInt8) -> Bool { b < 0x20 || b == 0x22 || b == 0x5C }
+
+    /// `writeJSONString` into UTF-8 bytes, with the same escapes.
+    public static func writeJSONString(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        var s = s
+        s.withUTF8 { buf in
+            guard buf.contains(where: Value.needsJSONEscape) else { out.append(contentsOf: buf); return }
+            let hex = Array("0123456789abcdef".utf8)
+            for b in buf {
+                switch b {
+                case 0x22: out.append(0x5C); out.append(0x22)
+                case 0x5C: out.append(0x5C); out.append(0x5C)
+                case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+                case 0..<0x20: out.append(contentsOf: Array("\\u00".utf8)); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
+                default: out.append(b)
+                }
+            }
+        }
+        out.append(0x22)
+    }
+
+    /// `decode` of UTF-8 bytes (a reader that splits a file into lines decodes them so).
+    public static func decode(utf8 bytes: [UInt8]) -> Value? {
+        var p = ValueParser(bytes)
+        guard let v = p.parseValue() else { return nil }
+        p.skipSpace()
+        return p.atEnd ? v : nil
     }
 
     /// Decodes the stored encoding (also plain JSON). Returns nil on malformed text.

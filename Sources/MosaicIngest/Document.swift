@@ -28,16 +28,18 @@ public struct DocumentMetadata: Sendable, Hashable {
 /// A document read from a file: its bytes' hash, its text (the body, after any front
 /// matter) and its metadata.
 public struct Document: Sendable, Hashable {
-    public enum Format: String, Sendable { case text = "txt", markdown = "md" }
+    public enum Format: String, Sendable { case text = "txt", markdown = "md", html = "html" }
     public var path: String
     public var format: Format
     /// SHA-256 of the file's bytes, 64 hex digits: the document's identity.
     public var hash: String
     public var byteCount: Int
     /// The stored text: the file's UTF-8 text after the front matter (a UTF-8 byte order
-    /// mark dropped). Offsets of mentions and dates are UTF-8 byte offsets into it.
+    /// mark dropped); for HTML, the extracted article text (`HTMLExtractor`). Offsets of
+    /// mentions and dates are UTF-8 byte offsets into it.
     public var text: String
-    /// Where `text` starts in the file (bytes): the length of the BOM and front matter.
+    /// Where `text` starts in the file (bytes): the length of the BOM and front matter. 0 for
+    /// HTML, whose text is extracted, not a slice of the file.
     public var bodyOffset: Int
     public var metadata: DocumentMetadata
 }
@@ -58,14 +60,14 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unreadable(let p, let r): return "\(p): cannot read the file (\(r))"
-        case .empty(let p): return "\(p): the file is empty (or holds only whitespace and front matter); nothing to ingest"
+        case .empty(let p): return "\(p): the file is empty (or holds only whitespace and front matter; for HTML, no article text outside the markup); nothing to ingest"
         case .tooLarge(let p, let b, let l):
             return "\(p): the file has \(b) bytes, more than the limit of \(l) bytes (\(l / 1_000_000) MB); split it, or it is not an article"
         case .binary(let p, let r): return "\(p): a binary file, not text (\(r))"
         case .encoding(let p, let r): return "\(p): \(r); convert it to UTF-8 (iconv -f ENCODING -t UTF-8)"
         case .frontMatter(let p, let l, let m): return "\(p):\(l): front matter: \(m)"
         case .unsupported(let p, let e):
-            return "\(p): cannot ingest .\(e) files (ingest reads .txt and .md; .html is not supported yet: save the article as text)"
+            return "\(p): cannot ingest .\(e) files (ingest reads .txt, .md and .html; save the article as one of them)"
         case .invalidMetadata(let p, let m): return "\(p): \(m)"
         case .review(let m): return m
         }
@@ -84,6 +86,7 @@ public enum DocumentReader {
         switch ext {
         case "txt", "text": format = .text
         case "md", "markdown": format = .markdown
+        case "html", "htm", "xhtml": format = .html
         default: throw IngestError.unsupported(path: path, ext: ext)
         }
         let attrs: [FileAttributeKey: Any]
@@ -114,6 +117,7 @@ public enum DocumentReader {
         }
         var bom = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bom = 3 }
+        if format == .html { return try parseHTML(bytes: bytes, path: path, overrides: overrides) }
         guard let full = String(validating: bytes[bom...], as: UTF8.self) else {
             let bad = firstInvalidUTF8(bytes, from: bom)
             throw IngestError.encoding(path: path, reason: "the file is not valid UTF-8 (the first bad byte is at offset \(bad)): an unknown encoding such as Latin-1 or Windows-1252, or a binary file")
@@ -146,6 +150,35 @@ public enum DocumentReader {
         if text.allSatisfy({ $0.isWhitespace }) { throw IngestError.empty(path: path) }
         return Document(path: path, format: format, hash: SHA256.hex(bytes), byteCount: bytes.count, text: text,
                         bodyOffset: bodyOffset, metadata: meta)
+    }
+
+    /// An HTML file: the article text and the head's metadata (`HTMLExtractor`), the flags
+    /// winning. UTF-8, or another character set the file declares (`<meta charset>`).
+    static func parseHTML(bytes: [UInt8], path: String, overrides: DocumentMetadata) throws -> Document {
+        var encoding: String? = "UTF-8"
+        if String(validating: bytes, as: UTF8.self) == nil {
+            // Not UTF-8: libxml2 reads a declared charset; without one the file is refused, as text is.
+            let head = String(decoding: bytes.prefix(4096), as: UTF8.self).lowercased()
+            guard head.contains("charset") else {
+                let bad = firstInvalidUTF8(bytes, from: 0)
+                throw IngestError.encoding(path: path, reason: "the file is not valid UTF-8 (the first bad byte is at offset \(bad)) and declares no charset")
+            }
+            encoding = nil
+        }
+        guard let x = HTMLExtractor.extract(bytes, encoding: encoding) else {
+            throw IngestError.unreadable(path: path, reason: "libxml2 could not parse it as HTML")
+        }
+        var meta = x.metadata.overridden(by: overrides)
+        if let d = meta.date, PartialDate(d) == nil {
+            throw IngestError.invalidMetadata(path: path, message: "date '\(d)' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        }
+        if let r = meta.reliability, !(r.count == 1 && "ABCDEF".contains(r.uppercased())) {
+            throw IngestError.invalidMetadata(path: path, message: "reliability '\(r)' is not A–F")
+        }
+        meta.reliability = meta.reliability?.uppercased()
+        if x.text.allSatisfy({ $0.isWhitespace }) { throw IngestError.empty(path: path) }
+        return Document(path: path, format: .html, hash: SHA256.hex(bytes), byteCount: bytes.count, text: x.text,
+                        bodyOffset: 0, metadata: meta)
     }
 
     static func firstInvalidUTF8(_ bytes: [UInt8], from: Int) -> Int {

@@ -85,7 +85,7 @@ public struct Gazetteer: Sendable {
         let key = NameKey.normalize(name)
         var out = [key]
         // A possessive: ' or ’ followed by s.
-        let u = Array(name.utf8)
+        let u = name.utf8.contains(where: { $0 == 0x27 || $0 == 0xE2 }) ? Array(name.utf8) : []
         var possessive = false
         for i in u.indices where (u[i] == 0x27 && i + 1 < u.count && u[i + 1] == 0x73)
             || (u[i] == 0xE2 && i + 3 < u.count && u[i + 1] == 0x80 && u[i + 2] == 0x99 && u[i + 3] == 0x73) { possessive = true; break }
@@ -94,9 +94,10 @@ public struct Gazetteer: Sendable {
             if spaced != key { out.append(spaced) }
         }
         // A demonym first: the country's possessive form.
-        let k = Array(key.utf8)
-        if !countries.isEmpty, let sp = k.firstIndex(of: 0x20), sp >= 4 {
-            for suffix in Gazetteer.demonymSuffixes where sp > suffix.count && Array(k[(sp - suffix.count)..<sp]) == suffix {
+        let k = key.utf8
+        if !countries.isEmpty, let spi = k.firstIndex(of: 0x20), k.distance(from: k.startIndex, to: spi) >= 4 {
+            let k = Array(k), sp = k.firstIndex(of: 0x20)!
+            for suffix in Gazetteer.demonymSuffixes where sp > suffix.count && k[(sp - suffix.count)..<sp].elementsEqual(suffix) {
                 let stem = k[0..<(sp - suffix.count)], rest = String(decoding: k[sp...], as: UTF8.self)
                 for tail in [[], [0x61], [0x65]] as [[UInt8]] {
                     let country = String(decoding: Array(stem) + tail, as: UTF8.self)

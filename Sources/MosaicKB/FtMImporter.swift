@@ -53,7 +53,7 @@ public struct FtMImporter {
         "partOf": ("PART_OF", false),
     ]
 
-    struct Line {
+    struct Line: Sendable {
         var id: String
         var schema: String
         var props: [String: [String]]
@@ -61,7 +61,11 @@ public struct FtMImporter {
     }
 
     /// Imports one file; `dataset` names the source (default: the file's name without extension).
+    /// Every line is checked before anything is written; the statements then go in as one
+    /// transaction through the store's bulk path (`Store.writeBulk`). Parsing and the drafts
+    /// are made by two threads, each half of the file.
     public func importFile(_ path: String, dataset: String? = nil) throws -> Report {
+        var trace = PhaseTrace("ftm import")
         let file = (path as NSString).lastPathComponent
         guard let data = FileManager.default.contents(atPath: path) else {
             throw StoreError.badImport(file: path, line: 0, message: "cannot read the file; check the path")
@@ -69,22 +73,111 @@ public struct FtMImporter {
         let name = dataset ?? ((file as NSString).deletingPathExtension)
         let datasetID = "dataset-" + FtMImporter.slug(name)
         let origin = Origin.importFile(path: file)
+        let bytes = [UInt8](data)
+        // Where each line starts and ends.
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(bytes.count / 100)
+        bytes.withUnsafeBufferPointer { b in
+            var start = 0
+            for i in 0..<b.count where b[i] == 0x0A {
+                ranges.append(start..<i)
+                start = i + 1
+            }
+            if start < b.count { ranges.append(start..<b.count) }
+        }
+        trace.mark("read")
 
         // Parse and check every line first: nothing is written unless all are good.
-        var lines: [Line] = []
+        let half = ranges.count / 2
+        let allRanges = ranges
+        let secondHalf = BackgroundResult { FtMImporter.parse(bytes, allRanges, half..<allRanges.count, path: path) }
+        let (firstLines, firstError) = FtMImporter.parse(bytes, ranges, 0..<half, path: path)
+        let (secondLines, secondError) = secondHalf.wait()
+        var lines = firstLines
+        lines += secondLines
+        let parseError = firstError ?? secondError
+        // Each entity once (checked in file order, up to the first line that did not parse).
         var ids: Set<String> = []
-        for (i, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = raw.trimmingCharacters(in: .whitespaces)
-            if text.isEmpty { continue }
-            func fail(_ m: String) -> StoreError { StoreError.badImport(file: path, line: i + 1, message: m) }
-            guard case .map(let m)? = Value.decode(text) else { throw fail("not a JSON object (FtM entities are one JSON object a line)") }
-            guard case .string(let id)? = m["id"], !id.isEmpty else { throw fail("the entity has no 'id'") }
-            guard case .string(let schema)? = m["schema"] else { throw fail("the entity '\(id)' has no 'schema'") }
-            guard FtMModel.allSchemata.contains(schema) else {
-                throw fail("unknown FtM schema '\(schema)' (FtM schemata are names like Person, Organization, Ownership)")
+        ids.reserveCapacity(lines.count)
+        for l in lines where FtMModel.schemata[l.schema]?.edge == nil {
+            if let parseError, case .badImport(_, let at, _) = parseError, at < l.line { break }
+            guard ids.insert(l.id).inserted else {
+                throw StoreError.badImport(file: path, line: l.line, message: "the entity '\(l.id)' is given twice (merge its fragments first: ftm aggregate)")
             }
-            guard !FtMModel.abstractSchemata.contains(schema) else { throw fail("'\(schema)' is an abstract FtM schema; entities must use a concrete one") }
-            var props: [String: [String]] = [:]
+        }
+        if let parseError { throw parseError }
+        trace.mark("parse")
+
+        // Drafts: the dataset source, the entities, then the relations.
+        let graph = store.graph
+        let context = DraftContext(ids: ids, graph: graph, datasetID: datasetID, origin: origin, path: path)
+        let allLines = lines
+        let split = lines.count / 2
+        let secondDrafts = BackgroundResult { context.drafts(allLines[split...]) }
+        let firstDrafts = context.drafts(lines[..<split])
+        let other = secondDrafts.wait()
+        lines = []
+        for part in [firstDrafts, other] { if let e = part.error { throw e } }
+        trace.mark("drafts")
+        let plain = StatementMeta(origin: origin)
+        var drafts: [StatementDraft] = [
+            StatementDraft(subject: datasetID, kind: .entity(type: FtMExporter.datasetType), meta: plain),
+            StatementDraft(subject: datasetID, kind: .property(name: "name", value: .string(name)), meta: plain),
+            StatementDraft(subject: datasetID, kind: .property(name: "title", value: .string("FtM dataset \(name) (\(file))")), meta: plain),
+        ]
+        var at = [0, 0, 0]
+        let total = 3 + firstDrafts.count + other.count
+        drafts.reserveCapacity(total)
+        at.reserveCapacity(total)
+        for part in [\Drafts.entities, \Drafts.references, \Drafts.edges] {
+            for d in [firstDrafts, other] {
+                drafts += d[keyPath: part].map(\.draft)
+                at += d[keyPath: part].map(\.line)
+            }
+        }
+        var report = Report()
+        report.dataset = datasetID
+        report.entities = firstDrafts.entityCount + other.entityCount
+        report.relations = firstDrafts.references.count + other.references.count + firstDrafts.edges.count + other.edges.count
+        report.statements = drafts.count
+        trace.mark("assemble")
+        report.transaction = try store.writeBulk(drafts, origin: .system("import"), note: origin.description, file: path, lines: at).transaction
+        trace.mark("write")
+        return report
+    }
+
+    /// Parses the lines `part` of `ranges`: the good ones, and the first error.
+    static func parse(_ bytes: [UInt8], _ ranges: [Range<Int>], _ part: Range<Int>, path: String) -> ([Line], StoreError?) {
+        var lines: [Line] = []
+        lines.reserveCapacity(part.count)
+        for i in part {
+            let raw = bytes[ranges[i]]
+            if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            do {
+                lines.append(try parseLine(Array(raw), line: i + 1, path: path))
+            } catch let e as StoreError {
+                return (lines, e)
+            } catch {
+                return (lines, StoreError.badImport(file: path, line: i + 1, message: "\(error)"))
+            }
+        }
+        return (lines, nil)
+    }
+
+    /// One line: an FtM entity, checked (schema known and concrete, properties lists, an edge's
+    /// ends, dates of edges).
+    static func parseLine(_ text: [UInt8], line: Int, path: String) throws -> Line {
+        func fail(_ m: String) -> StoreError { StoreError.badImport(file: path, line: line, message: m) }
+        let id: String, schema: String
+        var props: [String: [String]] = [:]
+        if let e = FtMLineScanner.scan(text) {
+            (id, schema, props) = (e.id, e.schema, e.properties)
+        } else {
+            // Not the usual shape: the general parser (slower, and it says what is wrong).
+            guard case .map(let m)? = Value.decode(utf8: text) else { throw fail("not a JSON object (FtM entities are one JSON object a line)") }
+            guard case .string(let i)? = m["id"] else { throw fail("the entity has no 'id'") }
+            guard case .string(let s)? = m["schema"] else { throw fail("the entity '\(i)' has no 'schema'") }
+            (id, schema) = (i, s)
             switch m["properties"] {
             case nil, .null?: break
             case .map(let pm)?:
@@ -96,100 +189,129 @@ public struct FtMImporter {
                 }
             default: throw fail("'properties' of '\(id)' is not an object")
             }
-            if let ends = FtMModel.schemata[schema]?.edge {
-                for end in [ends.source, ends.target] where (props[end] ?? []).count != 1 {
-                    throw fail("the \(schema) '\(id)' needs exactly one '\(end)' (has \((props[end] ?? []).count))")
-                }
+        }
+        guard !id.isEmpty else { throw fail("the entity has no 'id'") }
+        guard FtMModel.allSchemata.contains(schema) else {
+            throw fail("unknown FtM schema '\(schema)' (FtM schemata are names like Person, Organization, Ownership)")
+        }
+        guard !FtMModel.abstractSchemata.contains(schema) else { throw fail("'\(schema)' is an abstract FtM schema; entities must use a concrete one") }
+        if let problem = WriteValidation.checkIdentifier(id, as: .entityID) { throw fail(problem) }
+        for (k, values) in props {
+            if let problem = WriteValidation.checkIdentifier(k, as: .propertyName) { throw fail(problem) }
+            if let problem = values.lazy.compactMap({ WriteValidation.checkValue(.string($0)) }).first { throw fail("'\(k)' of '\(id)': \(problem)") }
+        }
+        if let ends = FtMModel.schemata[schema]?.edge {
+            for end in [ends.source, ends.target] where (props[end] ?? []).count != 1 {
+                throw fail("the \(schema) '\(id)' needs exactly one '\(end)' (has \((props[end] ?? []).count))")
             }
-            for date in ["date", "startDate", "endDate"] where FtMModel.schemata[schema]?.edge != nil {
+            for date in ["date", "startDate", "endDate"] {
                 for d in props[date] ?? [] where PartialDate(d) == nil {
                     throw fail("'\(d)' in '\(date)' of '\(id)' is not a date (YYYY, YYYY-MM, YYYY-MM-DD)")
                 }
             }
-            if FtMModel.schemata[schema]?.edge == nil {
-                guard ids.insert(id).inserted else { throw fail("the entity '\(id)' is given twice (merge its fragments first: ftm aggregate)") }
-            }
-            lines.append(Line(id: id, schema: schema, props: props, line: i + 1))
         }
-        let graph = store.graph
+        return Line(id: id, schema: schema, props: props, line: line)
+    }
+
+    /// A half of the file's statements, each with its line: the entities with their
+    /// properties, the relations made of reference properties, and those of edge entities.
+    struct Drafts: Sendable {
+        var entities: [(draft: StatementDraft, line: Int)] = []
+        var references: [(draft: StatementDraft, line: Int)] = []
+        var edges: [(draft: StatementDraft, line: Int)] = []
+        var entityCount = 0
+        var error: StoreError?
+        var count: Int { entities.count + references.count + edges.count }
+    }
+
+    /// What making drafts needs: the file's entity ids, the store's graph, the dataset.
+    struct DraftContext: Sendable {
+        let ids: Set<String>
+        let graph: Graph
+        let datasetID: String
+        let origin: Origin
+        let path: String
+
         func exists(_ id: String) -> Bool { ids.contains(id) || graph.lookup(key: id) != nil }
 
-        // Drafts: the dataset source, the entities, then the relations.
-        var drafts: [StatementDraft] = []
-        let cite = StatementMeta(sources: [Citation(source: datasetID)], origin: origin)
-        let plain = StatementMeta(origin: origin)
-        drafts.append(StatementDraft(subject: datasetID, kind: .entity(type: FtMExporter.datasetType), meta: plain))
-        drafts.append(StatementDraft(subject: datasetID, kind: .property(name: "name", value: .string(name)), meta: plain))
-        drafts.append(StatementDraft(subject: datasetID, kind: .property(name: "title", value: .string("FtM dataset \(name) (\(file))")), meta: plain))
-        var relations: [StatementDraft] = []
-        var report = Report()
-        report.dataset = datasetID
-        for l in lines where FtMModel.schemata[l.schema]?.edge == nil {
-            report.entities += 1
-            drafts.append(StatementDraft(subject: l.id, kind: .entity(type: l.schema), meta: cite))
-            var names = l.props["name"] ?? []
-            var aliases: [String] = []
-            if names.count > 1 { aliases = Array(names.dropFirst()); names = [names[0]] }
-            aliases += l.props["alias"] ?? []
-            if let n = names.first { drafts.append(StatementDraft(subject: l.id, kind: .property(name: "name", value: .string(n)), meta: cite)) }
-            if !aliases.isEmpty { drafts.append(StatementDraft(subject: l.id, kind: .property(name: "aliases", value: .list(aliases.map(Value.string))), meta: cite)) }
-            for (k, values) in l.props.sorted(by: { $0.key < $1.key }) where k != "name" && k != "alias" && !values.isEmpty {
-                if case .entity? = FtMModel.property(k, of: l.schema) {
-                    for ref in values {
-                        guard exists(ref) else {
-                            throw StoreError.badImport(file: path, line: l.line, message: "'\(k)' of '\(l.id)' refers to '\(ref)', which is neither in this file nor in the store")
+        func drafts(_ lines: ArraySlice<Line>) -> Drafts {
+            var out = Drafts()
+            do { try make(lines, into: &out) } catch let e as StoreError { out.error = e } catch {}
+            return out
+        }
+
+        private func make(_ lines: ArraySlice<Line>, into out: inout Drafts) throws {
+            let cite = StatementMeta(sources: [Citation(source: datasetID)], origin: origin)
+            for l in lines where FtMModel.schemata[l.schema]?.edge == nil {
+                if let n = graph.lookup(key: l.id), graph.node(n).alive, graph.node(n).type != l.schema {
+                    throw StoreError.badImport(file: path, line: l.line, message: "the entity '\(l.id)' is already in the store as a \(graph.node(n).type), not a \(l.schema) (give it another id, or import it into another workspace)")
+                }
+                out.entityCount += 1
+                func add(_ kind: StatementKind) { out.entities.append((StatementDraft(subject: l.id, kind: kind, meta: cite), l.line)) }
+                add(.entity(type: l.schema))
+                var names = l.props["name"] ?? []
+                var aliases: [String] = []
+                if names.count > 1 { aliases = Array(names.dropFirst()); names = [names[0]] }
+                aliases += l.props["alias"] ?? []
+                if let n = names.first { add(.property(name: "name", value: .string(n))) }
+                if !aliases.isEmpty { add(.property(name: "aliases", value: .list(aliases.map(Value.string)))) }
+                for (k, values) in l.props.sorted(by: { $0.key < $1.key }) where k != "name" && k != "alias" && !values.isEmpty {
+                    if case .entity? = FtMModel.property(k, of: l.schema) {
+                        for ref in values {
+                            guard exists(ref) else {
+                                throw StoreError.badImport(file: path, line: l.line, message: "'\(k)' of '\(l.id)' refers to '\(ref)', which is neither in this file nor in the store")
+                            }
+                            var (type, reversed) = FtMImporter.propertyTypes[k] ?? (FtMImporter.upperSnake(k), false)
+                            if k == "addressEntity" && FtMModel.isA(l.schema, "Event") { (type, reversed) = ("TOOK_PLACE_IN", false) }
+                            let (s, o) = reversed ? (ref, l.id) : (l.id, ref)
+                            out.references.append((StatementDraft(subject: s, kind: .relation(type: type, target: o, properties: [:]), meta: cite), l.line))
                         }
-                        var (type, reversed) = FtMImporter.propertyTypes[k] ?? (FtMImporter.upperSnake(k), false)
-                        if k == "addressEntity" && FtMModel.isA(l.schema, "Event") { (type, reversed) = ("TOOK_PLACE_IN", false) }
-                        let (s, o) = reversed ? (ref, l.id) : (l.id, ref)
-                        relations.append(StatementDraft(subject: s, kind: .relation(type: type, target: o, properties: [:]), meta: cite))
+                        continue
                     }
-                    continue
-                }
-                let isDate = FtMModel.property(k, of: l.schema) == .date
-                let vs = values.map { v -> Value in isDate ? (PartialDate(v).map(Value.date) ?? .string(v)) : .string(v) }
-                drafts.append(StatementDraft(subject: l.id, kind: .property(name: k, value: vs.count == 1 ? vs[0] : .list(vs)), meta: cite))
-            }
-        }
-        for l in lines {
-            guard let ends = FtMModel.schemata[l.schema]?.edge else { continue }
-            let src = l.props[ends.source]![0], dst = l.props[ends.target]![0]
-            for end in [src, dst] where !exists(end) {
-                throw StoreError.badImport(file: path, line: l.line, message: "the \(l.schema) '\(l.id)' refers to '\(end)', which is neither in this file nor in the store")
-            }
-            var props = l.props
-            for k in [ends.source, ends.target, "date", "startDate", "endDate", "proof", "description"] { props[k] = nil }
-            var type = FtMImporter.edgeTypes[l.schema] ?? "LINKED_TO"
-            if l.schema == "UnknownLink" {
-                if let role = props["role"], role.count == 1, role[0].range(of: "^[A-Z][A-Z0-9_]*$", options: .regularExpression) != nil {
-                    type = role[0]
-                    props["role"] = nil
+                    let isDate = FtMModel.property(k, of: l.schema) == .date
+                    let vs = values.map { v -> Value in isDate ? (PartialDate(v).map(Value.date) ?? .string(v)) : .string(v) }
+                    add(.property(name: k, value: vs.count == 1 ? vs[0] : .list(vs)))
                 }
             }
-            var meta = StatementMeta(origin: origin)
-            if let d = l.props["date"]?.first.flatMap(PartialDate.init) { meta.validFrom = d; meta.validTo = d }
-            if let d = l.props["startDate"]?.first.flatMap(PartialDate.init) { meta.validFrom = d }
-            if let d = l.props["endDate"]?.first.flatMap(PartialDate.init) { meta.validTo = d }
-            let proofs = (l.props["proof"] ?? []).sorted()
-            for p in proofs where !exists(p) {
-                throw StoreError.badImport(file: path, line: l.line, message: "'proof' of '\(l.id)' refers to '\(p)', which is neither in this file nor in the store")
+            for l in lines {
+                guard let ends = FtMModel.schemata[l.schema]?.edge else { continue }
+                let src = l.props[ends.source]![0], dst = l.props[ends.target]![0]
+                for end in [src, dst] where !exists(end) {
+                    throw StoreError.badImport(file: path, line: l.line, message: "the \(l.schema) '\(l.id)' refers to '\(end)', which is neither in this file nor in the store")
+                }
+                var props = l.props
+                for k in [ends.source, ends.target, "date", "startDate", "endDate", "proof", "description"] { props[k] = nil }
+                var type = FtMImporter.edgeTypes[l.schema] ?? "LINKED_TO"
+                if l.schema == "UnknownLink" {
+                    if let role = props["role"], role.count == 1, FtMImporter.isRelationTypeName(role[0]) {
+                        type = role[0]
+                        props["role"] = nil
+                    }
+                }
+                var meta = StatementMeta(origin: origin)
+                if let d = l.props["date"]?.first.flatMap(PartialDate.init) { meta.validFrom = d; meta.validTo = d }
+                if let d = l.props["startDate"]?.first.flatMap(PartialDate.init) { meta.validFrom = d }
+                if let d = l.props["endDate"]?.first.flatMap(PartialDate.init) { meta.validTo = d }
+                let proofs = (l.props["proof"] ?? []).sorted()
+                for p in proofs where !exists(p) {
+                    throw StoreError.badImport(file: path, line: l.line, message: "'proof' of '\(l.id)' refers to '\(p)', which is neither in this file nor in the store")
+                }
+                let notes = (l.props["description"] ?? []).sorted()
+                for i in 0..<max(1, proofs.count, notes.count) {
+                    let source = proofs.isEmpty ? datasetID : proofs[min(i, proofs.count - 1)]
+                    meta.sources.append(Citation(source: source, note: i < notes.count ? notes[i] : nil))
+                }
+                var rp: [String: Value] = [FtMImporter.idProperty: .string(l.id)]
+                for (k, vs) in props where !vs.isEmpty { rp[k] = vs.count == 1 ? .string(vs[0]) : .list(vs.map(Value.string)) }
+                out.edges.append((StatementDraft(subject: src, kind: .relation(type: type, target: dst, properties: rp), meta: meta), l.line))
             }
-            let notes = (l.props["description"] ?? []).sorted()
-            for i in 0..<max(1, proofs.count, notes.count) {
-                let source = proofs.isEmpty ? datasetID : proofs[min(i, proofs.count - 1)]
-                meta.sources.append(Citation(source: source, note: i < notes.count ? notes[i] : nil))
-            }
-            var rp: [String: Value] = [FtMImporter.idProperty: .string(l.id)]
-            for (k, vs) in props where !vs.isEmpty { rp[k] = vs.count == 1 ? .string(vs[0]) : .list(vs.map(Value.string)) }
-            relations.append(StatementDraft(subject: src, kind: .relation(type: type, target: dst, properties: rp), meta: meta))
         }
-        report.relations = relations.count
-        drafts += relations
-        report.statements = drafts.count
-        report.transaction = try store.write(origin: .system("import"), note: origin.description) { tx in
-            for d in drafts { try tx.assert(d) }
-        }
-        return report
+    }
+
+    /// `OPERATES`: upper case letters, digits and underscores, starting with a letter.
+    static func isRelationTypeName(_ s: String) -> Bool {
+        guard let first = s.utf8.first, first >= 0x41 && first <= 0x5A else { return false }
+        return s.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
     }
 
     static func slug(_ s: String) -> String {

@@ -23,6 +23,7 @@ public struct GazetteerImporter {
             throw fail("no \"3166-1\" or \"3166-2\" list: not an iso-codes ISO 3166 file (try /usr/share/iso-codes/json/iso_3166-1.json)")
         }
         let g = store.graph
+        let refs = ReferenceIndex(graph: g)
         let datasetID = "dataset-iso-codes-" + FtMImporter.slug((file as NSString).deletingPathExtension)
         let origin = Origin.importFile(path: file)
         let cite = StatementMeta(sources: [Citation(source: datasetID)], origin: origin)
@@ -43,7 +44,8 @@ public struct GazetteerImporter {
             return nil
         }
         func place(id: String, type: String, types: Set<String>, names: [String], code: String, aliases: [String]) -> String {
-            if let key = existing(names, types: types) {
+            // The entity whose `same_as` names the code, else one of a fitting type named so.
+            if let key = refs.entity(scheme: "iso3166", code: code) ?? existing(names, types: types) {
                 report.linked += 1
                 let node = g.node(g.lookup(key: key)!)
                 var all = node.aliases
@@ -70,7 +72,7 @@ public struct GazetteerImporter {
                                    code: a2, aliases: [a2, text(m, "alpha_3")].compactMap { $0 })
         }
         let subdivisionType = "Subdivision"
-        var parts: [(child: String, parentCode: String?, country: String?)] = []
+        var parts: [(child: String, parentCode: String?, country: String?, entry: Int)] = []
         var subIDs: [String: String] = [:]  // code → entity id
         for (n, entry) in (subdivisions ?? []).enumerated() {
             guard case .map(let m) = entry, let code = text(m, "code"), code.count >= 4, code.contains("-"), let name = text(m, "name") else {
@@ -82,23 +84,25 @@ public struct GazetteerImporter {
             subIDs[code] = id
             let country = String(code.prefix { $0 != "-" })
             if let parent = text(m, "parent") {
-                parts.append((id, "\(country)-\(parent)", nil))
+                // iso-codes writes the parent as `NIR` or as `GB-NIR`.
+                parts.append((id, parent.hasPrefix(country + "-") ? parent : "\(country)-\(parent)", nil, n + 1))
             } else {
                 let cid = countryIDs[country] ?? g.nodes(withLabel: "Country").map { g.node($0) }.first { $0.property("iso_code")?.stringValue == country }?.key ?? "iso-\(country.lowercased())"
                 guard countryIDs[country] != nil || g.lookup(key: cid) != nil else {
                     throw StoreError.badImport(file: path, line: n + 1, message: "subdivision \(code): no country \(country) in the store (import iso_3166-1.json first)")
                 }
-                parts.append((id, nil, cid))
+                parts.append((id, nil, cid, n + 1))
             }
         }
-        for (child, code, country) in parts {
+        for (child, code, country, entry) in parts {
             let parent = country ?? subIDs[code!] ?? "iso-" + code!.lowercased()
+            guard country != nil || subIDs[code!] != nil || g.lookup(key: parent) != nil else {
+                throw StoreError.badImport(file: path, line: entry, message: "subdivision entry \(entry): its parent \(code!) is neither in this file nor in the store")
+            }
             drafts.append(StatementDraft(subject: child, kind: .relation(type: "PART_OF", target: parent, properties: [:]), meta: cite))
         }
         report.statements = drafts.count
-        report.transaction = try store.write(origin: .system("import"), note: origin.description) { tx in
-            for d in drafts { try tx.assert(d) }
-        }
+        report.transaction = try store.writeBulk(drafts, origin: .system("import"), note: origin.description, file: path).transaction
         return report
     }
 }

@@ -138,7 +138,7 @@ public enum Interop {
         let v = g.validity(ofFact: r)
         let props = g.properties(ofRelationship: r).filter { $0.key != "denied" }
         let cites = g.citations(ofFact: r).map { "\($0.citation.source)|\($0.citation.note ?? "")" }.sorted()
-        return [g.typeName(of: r), g.node(rel.source).key, g.node(rel.target).key, v.from?.description ?? "",
+        return [g.typeName(of: r), g.key(ofNode: rel.source), g.key(ofNode: rel.target), v.from?.description ?? "",
                 v.to?.description ?? "", Value.map(props).encoded, cites.joined(separator: ";")].joined(separator: "\u{1F}")
     }
 

@@ -19,7 +19,7 @@ public struct STIXExporter {
     public static let namespace = "6f1c2e0a-6d3b-5b7e-9c4a-2f8d1e0b7a53"
     /// Relation types written as sightings (the subject seen at the object).
     public static let observedTypes: Set<String> = ["FLEW_TO", "FLEW_FROM", "LANDED_AT", "SIGHTED_AT", "SEEN_AT", "OBSERVED_AT", "DOCKED_AT", "VISITED"]
-    static let locationTypes: Set<String> = ["Location", "Subdivision", "Country", "Governorate", "City", "Region", "Base", "Territory", "Address"]
+    static let locationTypes: Set<String> = ["Location", "Subdivision", "Country", "Governorate", "City", "Region", "Base", "Airport", "Territory", "Address"]
     static let organizationTypes: Set<String> = ["Organization", "Government", "Ministry", "NewsOrganization", "Company", "PublicBody", "LegalEntity"]
     static let vehicleTypes: Set<String> = ["Aircraft", "Airplane", "Vessel", "Ship", "Vehicle"]
 

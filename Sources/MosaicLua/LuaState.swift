@@ -466,6 +466,7 @@ public final class LuaState {
 }
 
 /// Owns the C context; the watchdog holds it so a late timer never touches freed memory.
+// @unchecked Sendable: the watchdog thread only calls `mosaic_kill`, which takes the context's mutex and sets the kill flag atomically (only for the call `generation` names); everything else touches the context from the state's own thread.
 final class LuaContextHandle: @unchecked Sendable {
     let ctx: UnsafeMutablePointer<mosaic_ctx>
     init(_ ctx: UnsafeMutablePointer<mosaic_ctx>) { self.ctx = ctx }

@@ -6,6 +6,7 @@ import Foundation
 /// Much cheaper per call than a timer per call, and free for the Lua code until it fires.
 /// A call may also register a cancellation check (e.g. "was Ctrl-C pressed?"): the thread
 /// polls it every `pollInterval` while the call runs and interrupts the state when it says so.
+// @unchecked Sendable: `entries`, `nextToken` and `started` only under `condition` (an NSCondition, also its lock).
 final class LuaWatchdog: @unchecked Sendable {
     static let shared = LuaWatchdog()
 

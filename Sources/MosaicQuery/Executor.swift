@@ -118,15 +118,12 @@ final class Executor<G: QueryGraph> {
         var result: (columns: [String], rows: [[QueryValue]]) = ([], [])
         if plan.ast.parts.count == 1 {  // no UNION: the part's columns and rows as they are
             let r = try runSingle(plan.ast.parts[0], 0)
-            try finish()
             return (r.columns, r.rows)
         }
         var seen = Set<GroupKeys>()
         for (pi, part) in plan.ast.parts.enumerated() {
             let r = try runSingle(part, pi)
             if pi == 0 { result.columns = r.columns }
-            let distinct = pi > 0 ? !plan.ast.unionAll[pi - 1] : (plan.ast.unionAll.first == false)
-            _ = distinct
             for row in r.rows {
                 let aligned = result.columns.map { c in r.columns.firstIndex(of: c).map { row[$0] } ?? .null }
                 result.rows.append(aligned)
@@ -136,13 +133,7 @@ final class Executor<G: QueryGraph> {
         if !plan.ast.unionAll.isEmpty && plan.ast.unionAll.contains(false) {
             result.rows = result.rows.filter { seen.insert(GroupKeys(values: $0)).inserted }
         }
-        try finish()
         return result
-    }
-
-    func finish() throws {
-        // A deleted node must not keep relationships at the end of the query.
-
     }
 
     func runSingle(_ q: SingleQuery, _ pi: Int, initial: Row = [:]) throws -> (columns: [String], rows: [[QueryValue]], finalRows: [Row]) {
@@ -484,7 +475,7 @@ final class Executor<G: QueryGraph> {
 
     func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, _ emit: (Row) throws -> Void) throws {
         let givenPlan = plan != nil  // nested patterns (predicates, comprehensions) come without one
-        let plan = plan ?? Planner.planPart(part, bound: Set(row.keys), indexedKeys: [])
+        let plan = plan ?? Planner.planPart(part, bound: Set(row.keys))
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
         var nodeProps = try nodes.map { try evalProps($0.properties, row) }
@@ -704,7 +695,7 @@ final class Executor<G: QueryGraph> {
     func matchShortest(_ part: PatternPart, _ nodeProps: [[PropertyTest]?], _ relProps: [[PropertyTest]?], _ row: Row, _ emit: (Row) throws -> Void) throws {
         guard part.steps.count == 1 else { throw QueryError(.syntaxError, "InvalidShortestPath", "shortestPath needs a single relationship pattern") }
         let rp = part.steps[0].rel
-        let starts = try anchorCandidates(part.start, Planner.planPart(part, bound: Set(row.keys), indexedKeys: []).anchor == 0 ? Planner.access(part.start, bound: Set(row.keys)) : .labelOrScan, row)
+        let starts = try anchorCandidates(part.start, Planner.planPart(part, bound: Set(row.keys)).anchor == 0 ? Planner.access(part.start, bound: Set(row.keys)) : .labelOrScan, row)
         let endNP = part.steps[0].node
         let ends = try anchorCandidates(endNP, Planner.access(endNP, bound: Set(row.keys)), row)
         let minHops = rp.range?.min ?? 1, maxHops = rp.range?.max ?? (rp.range == nil ? 1 : Int.max)

@@ -331,6 +331,7 @@ func plainDay(_ s: String) -> PartialDate? {
 }
 
 /// Hands out increasing numbers from any thread.
+// @unchecked Sendable: `last` only under `lock`.
 final class GenerationCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var last: UInt64 = 0

@@ -151,6 +151,7 @@ public enum Query {
 
 /// The most recently used compiled queries, by function registry and text (or lifted
 /// shape: nil for a shape that does not compile with parameters). `lock` guards the entries.
+// @unchecked Sendable: `entries`, `clock` and `hits` only under `lock`; a cached PreparedQuery is an immutable value.
 final class PlanCache: @unchecked Sendable {
     /// `kinds`: the kinds of a lifted shape's values (`LiteralLifter`), "" for a plain text.
     struct Key: Hashable { var generation: UInt64; var text: String; var kinds = "" }

@@ -129,7 +129,7 @@ enum Planner {
                     // one allocation for the names the pattern may introduce (no growth)
                     if optional { cp.introduced.reserveCapacity(pattern.reduce(0) { $0 + 2 * $1.steps.count + 2 }) }
                     for pp in pattern {
-                        var plan = planPart(pp, bound: b, indexedKeys: indexedKeys)
+                        var plan = planPart(pp, bound: b)
                         let ppNodes = plan.nodes
                         if plan.access.isScan {
                             // an indexed equality in WHERE (n.name = $x) can anchor the pattern
@@ -191,7 +191,7 @@ enum Planner {
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: "Create", detail: "\(pattern.count) pattern part(s)", depth: 0))
                 case .merge(let pp, _, _, _):
-                    cp.parts = [planPart(pp, bound: bound, indexedKeys: indexedKeys)]
+                    cp.parts = [planPart(pp, bound: bound)]
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: "Merge", detail: wantText ? summary(pp, cp.parts![0]) : "", depth: 0))
                 case .set: cp.operatorIndex = ops.count; ops.append(PlanOperator(name: "SetProperties", detail: "", depth: 0))
@@ -375,7 +375,7 @@ enum Planner {
         return .labelOrScan
     }
 
-    static func planPart(_ part: PatternPart, bound: Set<String>, indexedKeys: Set<String>) -> PartPlan {
+    static func planPart(_ part: PatternPart, bound: Set<String>) -> PartPlan {
         var best = PartPlan(anchor: 0, access: .labelOrScan)
         var bestScore = 4
         for i in 0..<part.nodeCount {

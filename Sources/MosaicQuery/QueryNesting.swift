@@ -93,6 +93,7 @@ public enum QueryNesting {
     /// The closure and its outcome, handed to the thread (the caller waits for it).
     /// (The thread lets go of the closure before the caller goes on: `withoutActuallyEscaping`
     /// checks that nothing keeps it.)
+    // @unchecked Sendable: handed to one big-stack thread; the caller reads `result` only after joining it.
     private final class Box<T>: @unchecked Sendable {
         var body: (() throws -> T)?
         var result: Result<T, Error>?

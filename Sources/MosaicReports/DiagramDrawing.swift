@@ -77,6 +77,7 @@ public struct GraphvizDot: DiagramDrawing {
     }
 }
 
+// @unchecked Sendable: `_data` only under `lock`.
 private final class DataBox: @unchecked Sendable {
     private let lock = NSLock()
     private var _data = Data()

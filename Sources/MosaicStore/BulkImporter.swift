@@ -93,6 +93,10 @@ public struct BulkImporter: Sendable {
             return g
         }
         trace.mark("commit and snapshot file")
+        // A large import leaves a write-ahead log as big as what it wrote: checkpoint it into
+        // the database and truncate it, so the store is one file of its size again.
+        store.checkpointLog()
+        trace.mark("log checkpoint")
         report.nodes = nodes.count
         report.relations = edges.count
         return report
@@ -219,6 +223,7 @@ public struct BulkImporter: Sendable {
     }
 
     /// One file being parsed on a thread of its own.
+    // @unchecked Sendable: `result` is written by the parsing thread before `done.signal()` and read only after `done.wait()`; the semaphore orders the two.
     final class ParsedFile: @unchecked Sendable {
         private var result: Result<Parsed, Error>?
         private let done = DispatchSemaphore(value: 0)
@@ -250,6 +255,7 @@ public struct BulkImporter: Sendable {
     }
 
     /// The parsed rows, shared with the snapshot builder's thread.
+    // @unchecked Sendable: immutable after init (two `let` arrays of plain rows), read by both threads.
     final class Rows: @unchecked Sendable {
         let nodes: [NodeRow]
         let edges: [EdgeRow]
@@ -260,6 +266,7 @@ public struct BulkImporter: Sendable {
     /// inserts give them (the same order: each node's entity, labels and properties, then
     /// the edges), as the loader would apply them: entities, then relations, then labels and
     /// properties.
+    // @unchecked Sendable: `graph` and `failure` are touched only by the builder's thread until it signals `done`; the importer reads them after `done.wait()`.
     final class SnapshotBuilder: @unchecked Sendable {
         private var graph: Graph
         private var failure: StoreError?

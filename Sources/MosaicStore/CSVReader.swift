@@ -3,19 +3,19 @@ import Foundation
 /// A small RFC 4180 CSV reader over bytes: quoted fields, doubled quotes, CRLF or LF.
 /// Yields each record with the line it started on. An unquoted field becomes a `String`
 /// straight from its bytes (no per-byte copy): the bulk import reads millions of them.
-struct CSVReader {
+public struct CSVReader {
     private let bytes: [UInt8]
     private var i = 0
     private(set) var line = 1
 
-    init(data: Data) {
+    public init(data: Data) {
         var b = [UInt8](data)
         if b.starts(with: [0xEF, 0xBB, 0xBF]) { b.removeFirst(3) }
         bytes = b
     }
 
     /// The next record and its first line, nil at the end; throws on an unterminated quote.
-    mutating func next() throws -> (fields: [String], line: Int)? {
+    public mutating func next() throws -> (fields: [String], line: Int)? {
         guard i < bytes.count else { return nil }
         let start = line
         var fields: [String] = []
@@ -68,5 +68,5 @@ struct CSVReader {
         return (fields, start)
     }
 
-    struct CSVError: Error { var line: Int }
+    public struct CSVError: Error { public var line: Int }
 }

@@ -2,15 +2,15 @@ import Foundation
 
 /// Phase times of the store's long operations (bulk import, open), printed to stderr when
 /// the environment sets `MOSAIC_TRACE=1`: how `scripts/bench` figures break down.
-struct PhaseTrace {
+public struct PhaseTrace {
     static let enabled = ProcessInfo.processInfo.environment["MOSAIC_TRACE"] == "1"
     private let what: String
     private var last = DispatchTime.now()
 
-    init(_ what: String) { self.what = what }
+    public init(_ what: String) { self.what = what }
 
     /// Prints the time since the previous mark (or the start) under `phase`.
-    mutating func mark(_ phase: @autoclosure () -> String) {
+    public mutating func mark(_ phase: @autoclosure () -> String) {
         guard PhaseTrace.enabled else { return }
         let phase = phase()
         let now = DispatchTime.now()

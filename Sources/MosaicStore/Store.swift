@@ -8,6 +8,7 @@ import MosaicGraph
 /// One writer: `write` runs its body in one SQLite transaction stamped with an origin, then
 /// swaps in a new snapshot. Readers take `graph` (an immutable value) and keep working on
 /// it while a writer commits. Nothing is deleted: a retraction closes a statement.
+// @unchecked Sendable: the snapshot (`current`) is read and installed under `lock` (compare and set, `install`); the database is GRDB's DatabasePool, which serialises writes on its own queue; `clock` is set before the first write (tests) and only read after.
 public final class Store: @unchecked Sendable {
     /// A past state to read: a transaction id, or the last transaction at or before a time.
     public enum AsOf: Sendable, Hashable {
@@ -464,7 +465,7 @@ public final class Store: @unchecked Sendable {
         trace.mark("apply")
         g.transaction = transaction
         g.nextStatementID = max(g.nextStatementID, (asserted.max() ?? 0) + 1)
-        lock.withLock { current = g }
+        install(g)
         trace.mark("install")
     }
 
@@ -551,10 +552,27 @@ public final class Store: @unchecked Sendable {
             try? file?.write(g, db)
             return g
         }
+        install(g, keepingRules: true)
+    }
+
+    /// Copies the write-ahead log into the database and truncates it (`PRAGMA
+    /// wal_checkpoint(TRUNCATE)`), after writes that made it large. Best effort: a reader
+    /// that holds an old snapshot keeps the log as it is, and nothing is lost either way.
+    public func checkpointLog() {
+        _ = try? writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    /// Makes `g` the current snapshot unless a newer one is there already (compare and set:
+    /// two writers refresh after their commits in either order, and a slower refresh must
+    /// not put back an older graph). Returns whether it was installed.
+    @discardableResult
+    func install(_ g: Graph, keepingRules: Bool = false) -> Bool {
         lock.withLock {
+            guard g.transaction >= current.transaction else { return false }
             var g = g
-            g.factRules = current.factRules
+            if keepingRules { g.factRules = current.factRules }
             current = g
+            return true
         }
     }
 }

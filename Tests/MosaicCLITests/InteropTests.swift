@@ -83,6 +83,27 @@ final class InteropTests: XCTestCase {
         XCTAssertEqual(try ws.run(["stats"]).out, before, "nothing was imported")
     }
 
+    func testFtMLinesOfOtherShapesReadTheSame() throws {
+        // Escapes, extra keys, keys in another order, numbers and nulls in lists: the general
+        // parser reads what the fast scanner does not.
+        let ws = try SampleWorkspace()
+        defer { ws.remove() }
+        let text = #"{"id":"p1","schema":"Person","properties":{"name":["Plain Name"]}}"# + "\n"
+            + #"{"schema":"Person","properties":{"name":["A \"Quoted\" Na\u00efve"],"alias":[null,"Q"]},"id":"p2","datasets":["x"]}"# + "\n"
+            + #"{"id":"c1","schema":"Company","properties":{"name":["C"],"capital":[1200]}}"# + "\r\n"
+        let file = ws.root.appendingPathComponent("shapes.ftm.json")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let r = try ws.run(["import", "--format", "ftm", file.path])
+        XCTAssertEqual(r.status, 0, r.err)
+        let q = try ws.run(["query", "MATCH (n) WHERE n.id IN ['p1', 'p2', 'c1'] RETURN n.id, n.name, n.aliases, n.capital ORDER BY n.id", "--format", "csv"])
+        XCTAssertEqual(q.out.replacingOccurrences(of: "\r", with: "").trimmingCharacters(in: .newlines), """
+            n.id,n.name,n.aliases,n.capital
+            c1,C,,1200
+            p1,Plain Name,,
+            p2,"A ""Quoted"" Naïve","[""Q""]",
+            """)
+    }
+
     func testSTIXBundleIsPinnedDeterministicAndConsistent() throws {
         let ws = try SampleWorkspace()
         defer { ws.remove() }
@@ -195,5 +216,138 @@ final class GazetteerImportTests: XCTestCase {
         let r = try ws.run(["import", "--format", "iso3166", bad.path])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.err.contains("codes.json:1: country entry 1 needs alpha_2"), r.err)
+    }
+}
+
+extension GazetteerImportTests {
+    func testParentsGivenWithOrWithoutTheCountryPrefix() throws {
+        let ws = try SampleWorkspace()
+        defer { ws.remove() }
+        let fixtures = SampleWorkspace.golden.deletingLastPathComponent().appendingPathComponent("Fixtures")
+        XCTAssertEqual(try ws.run(["import", "--format", "iso3166", fixtures.appendingPathComponent("iso_3166-1.json").path]).status, 0)
+        let file = ws.root.appendingPathComponent("sub.json")
+        try #"{"3166-2": [{"code": "SY-XA", "name": "Xa", "type": "Region"}, {"code": "SY-XB", "name": "Xb", "parent": "SY-XA", "type": "District"}, {"code": "SY-XC", "name": "Xc", "parent": "XA", "type": "District"}]}"#
+            .write(to: file, atomically: true, encoding: .utf8)
+        let r = try ws.run(["import", "--format", "iso3166", file.path])
+        XCTAssertEqual(r.status, 0, r.err)
+        let q = try ws.run(["query", "MATCH (s)-[:PART_OF]->(p {id: 'iso-sy-xa'}) RETURN s.id ORDER BY s.id", "--format", "csv"]).out
+        XCTAssertEqual(q.replacingOccurrences(of: "\r", with: "").trimmingCharacters(in: .newlines), "s.id\niso-sy-xb\niso-sy-xc")
+        // A parent nobody has is refused, naming the entry; nothing is written.
+        let before = try ws.run(["stats"]).out
+        try #"{"3166-2": [{"code": "SY-YA", "name": "Ya", "type": "Region"}, {"code": "SY-YB", "name": "Yb", "parent": "SY-ZZ", "type": "District"}]}"#
+            .write(to: file, atomically: true, encoding: .utf8)
+        let bad = try ws.run(["import", "--format", "iso3166", file.path])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.err.contains("sub.json:2: subdivision entry 2: its parent SY-ZZ is neither in this file nor in the store"), bad.err)
+        XCTAssertEqual(try ws.run(["stats"]).out, before)
+    }
+}
+
+/// The airportsdata CSV: airfields placed in the store's countries and subdivisions, linked to
+/// the kb entity whose `same_as` names them, feeding the ingest gazetteer; bad rows refused.
+final class AirportsImportTests: XCTestCase {
+    static let fixtures = SampleWorkspace.golden.deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    /// The sample with Hmeimim saying it is the airfield OSLK, and iso-codes' countries and
+    /// subdivisions imported (Syria and Russia get their codes).
+    func workspace() throws -> SampleWorkspace {
+        let ws = try SampleWorkspace()
+        let bases = ws.root.appendingPathComponent("kb/bases.yaml")
+        let text = try String(contentsOf: bases, encoding: .utf8)
+        let marked = text.replacingOccurrences(of: "      kind: air base\n      coast: Mediterranean (Syrian coast, Latakia)",
+                                               with: "      kind: air base\n      same_as: icao:OSLK\n      coast: Mediterranean (Syrian coast, Latakia)")
+        XCTAssertNotEqual(marked, text, "the sample's Hmeimim entry changed; update this test")
+        try marked.write(to: bases, atomically: true, encoding: .utf8)
+        for f in ["iso_3166-1.json", "iso_3166-2.json"] {
+            let r = try ws.run(["import", "--format", "iso3166", AirportsImportTests.fixtures.appendingPathComponent(f).path])
+            XCTAssertEqual(r.status, 0, r.err)
+        }
+        return ws
+    }
+
+    func testAirfieldsArePlacedLinkedAndFound() throws {
+        let ws = try workspace()
+        defer { ws.remove() }
+        let r = try ws.run(["import", "--format", "airports", AirportsImportTests.fixtures.appendingPathComponent("airports.csv").path])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("imported 4 new and 1 linked airfields, 3 placed"), r.out)
+        XCTAssertTrue(r.out.contains("citing dataset-airportsdata-airports"), r.out)
+        // Hmeimim is OSLK: no second entity; it gains the codes and the airport's name, and is
+        // not placed again (LOCATED_IN Latakia already). "Tartus" finds iso-codes' "Ţarţūs".
+        let q = try ws.run(["query", "MATCH (a) WHERE a.icao IS NOT NULL OPTIONAL MATCH (a)-[:PART_OF]->(p) RETURN a.id, a.icao, a.iata, labels(a)[0], p.id ORDER BY a.icao", "--format", "csv"])
+        XCTAssertEqual(q.status, 0, q.err)
+        XCTAssertEqual(q.out.replacingOccurrences(of: "\r", with: "").trimmingCharacters(in: .newlines), """
+            a.id,a.icao,a.iata,labels(a)[0],p.id
+            airport-osdi,OSDI,DAM,Airport,syria
+            hmeimim-air-base,OSLK,LTK,Base,
+            airport-osxx,OSXX,,Airport,iso-sy-ta
+            airport-uuee,UUEE,SVO,Airport,iso-ru-mow
+            airport-zz01,ZZ01,,Airport,
+            """)
+        let hmeimim = try ws.run(["query", "MATCH (b {id: 'hmeimim-air-base'}) RETURN b.name, b.aliases, b.elevation_ft", "--format", "csv"]).out
+        XCTAssertTrue(hmeimim.contains("Hmeimim Air Base,") && hmeimim.contains("OSLK") && hmeimim.contains("Bassel Al-Assad International Airport"), hmeimim)
+        // The records cite the dataset; the coordinates are a geo point.
+        let cite = try ws.run(["query", "MATCH (a {id: 'airport-osdi'})-[r:PART_OF]->() RETURN sources(r)[0].id, a.coordinates", "--format", "csv"]).out
+        XCTAssertTrue(cite.contains("dataset-airportsdata-airports"), cite)
+        // Imported names feed the ingest gazetteer.
+        let article = ws.root.appendingPathComponent("flights.txt")
+        try "Two cargo flights left Damascus International Airport for the coast; one landed at Bassel Al-Assad International Airport, the other at OSXX.\n"
+            .write(to: article, atomically: true, encoding: .utf8)
+        let ingest = try ws.run(["ingest", article.path, "--publisher", "enab-baladi", "--date", "2025-10-30"])
+        XCTAssertEqual(ingest.status, 0, ingest.err)
+        let mentions = try ws.run(["mentions", article.path])
+        XCTAssertEqual(mentions.status, 0, mentions.err)
+        for (name, id) in [("Damascus International Airport", "airport-osdi"), ("Bassel Al-Assad International Airport", "hmeimim-air-base"), ("OSXX", "airport-osxx")] {
+            XCTAssertTrue(mentions.out.contains("\(name)  → \(id)"), "\(name) → \(id)\n\(mentions.out)")
+        }
+        // The FtM and STIX exports write airports as places with coordinates.
+        let ftm = try ws.run(["export", "--format", "ftm"]).out
+        XCTAssertTrue(ftm.contains(#"{"id":"airport-osdi","schema":"Address","properties":{"alias":["DAM","OSDI"],"city":["Damascus"],"country":["sy"],"#), ftm)
+        XCTAssertTrue(ftm.contains(#""latitude":["33.41"],"longitude":["36.52"]"#))
+    }
+
+    func testBadRowsNameTheLineAndWriteNothing() throws {
+        let ws = try workspace()
+        defer { ws.remove() }
+        let before = try ws.run(["stats"]).out
+        let header = #""icao","iata","name","city","subd","country","elevation","lat","lon","tz","lid""#
+        let good = #""OSDI","DAM","Damascus International Airport","Damascus","Rif-dimashq","SY",2020,33.41,36.52,"Asia/Damascus","""#
+        let cases: [(String, String)] = [
+            (header + "\n" + good + "\n" + #""OSAP","ALP","Aleppo International Airport","Aleppo","Aleppo","SY",1276,,37.22,"Asia/Damascus","""#,
+             ":3: OSAP has no coordinates"),
+            (#""code","name","lat","lon""# + "\n" + #""OSDI","Damascus",33.4,36.5"#, ":1: the header lacks icao, iata, city, subd, country, elevation, tz, lid"),
+            (header + "\n" + #""OSDI","DAM","Damascus International Airport","Damascus","Rif-dimashq","SY",high,33.41,36.52,"Asia/Damascus","""#,
+             ":2: OSDI: elevation 'high' is not a number"),
+            (header + "\n" + #""OSDI","DAM","Damascus International Airport","Damascus","Rif-dimashq","SY",2020,133.41,36.52,"Asia/Damascus","""#,
+             ":2: OSDI: lat '133.41' is not a latitude"),
+            (header + "\n" + good + "\n" + good, ":3: OSDI is given twice (first on line 2)"),
+            (header + "\n" + #""OSDI","DAM","Damascus""#, ":2: expected 11 fields, found 3"),
+        ]
+        for (text, message) in cases {
+            let file = ws.root.appendingPathComponent("bad-airports.csv")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let r = try ws.run(["import", "--format", "airports", file.path])
+            XCTAssertEqual(r.status, 1, text)
+            XCTAssertTrue(r.err.contains("bad-airports.csv" + message), "\(message): \(r.err)")
+        }
+        XCTAssertEqual(try ws.run(["stats"]).out, before, "nothing was imported")
+    }
+
+    func testSameAsLinksAnISOSubdivisionToTheKBEntity() throws {
+        let ws = try SampleWorkspace()
+        defer { ws.remove() }
+        let places = ws.root.appendingPathComponent("kb/places.yaml")
+        let text = try String(contentsOf: places, encoding: .utf8)
+        let marked = text.replacingOccurrences(of: "    aliases: [Latakia, Lattakia]\n", with: "    aliases: [Latakia, Lattakia]\n    props: {same_as: \"iso3166:SY-LA\"}\n")
+        XCTAssertNotEqual(marked, text, "the sample's Latakia entry changed; update this test")
+        try marked.write(to: places, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try ws.run(["check"]).status, 0)
+        for f in ["iso_3166-1.json", "iso_3166-2.json"] {
+            let r = try ws.run(["import", "--format", "iso3166", AirportsImportTests.fixtures.appendingPathComponent(f).path])
+            XCTAssertEqual(r.status, 0, r.err)
+        }
+        let q = try ws.run(["query", "MATCH (g {iso_code: 'SY-LA'}) RETURN g.id, g.name", "--format", "csv"]).out
+        XCTAssertEqual(q.replacingOccurrences(of: "\r", with: "").trimmingCharacters(in: .newlines), "g.id,g.name\nlatakia-governorate,Latakia Governorate")
+        XCTAssertTrue(try ws.run(["show", "Al Lādhiqīyah"]).out.contains("latakia-governorate"))
     }
 }

@@ -196,7 +196,8 @@ final class SchedulerCommandTests: XCTestCase {
         let syria = day.appendingPathComponent("syria_bases-daily-0600.md")
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: syria.path) && Date() < deadline { usleep(50_000) }
-        usleep(300_000)
+        // kill it once the slow report's run has begun (the run log says so)
+        while Date() < deadline, !((try? ws.run(["runs", "--json"]).out) ?? "").contains("\"job\": \"zslow/daily\"") { usleep(50_000) }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         let slow = day.appendingPathComponent("zslow-daily-0600.md")
@@ -218,7 +219,13 @@ final class SchedulerCommandTests: XCTestCase {
         holder.standardError = FileHandle.nullDevice
         try holder.run()
         defer { holder.terminate(); holder.waitUntilExit() }
-        usleep(1_500_000)
+        // wait until it holds the lock (it writes its pid into the lock file then)
+        let lockFile = ws.root.appendingPathComponent(".mosaic/schedule.lock")
+        let lockDeadline = Date().addingTimeInterval(60)
+        while Date() < lockDeadline,
+              (try? String(contentsOf: lockFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) != "\(holder.processIdentifier)" {
+            usleep(20_000)
+        }
         let second = try ws.run(["schedule", "--once"])
         XCTAssertEqual(second.status, 1)
         XCTAssertTrue(second.err.contains("another scheduler is running"), second.err)

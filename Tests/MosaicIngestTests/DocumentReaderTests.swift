@@ -50,7 +50,7 @@ final class DocumentReaderTests: XCTestCase {
         guard case .encoding? = error({ try DocumentReader.read(path: write("u2.txt", Array("Hello world".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })) }) else { return XCTFail("UTF-16 without a BOM") }
         let big = write("big.txt", [UInt8](repeating: 0x61, count: 2_001))
         XCTAssertEqual(error { try DocumentReader.read(path: big, sizeLimit: 2_000) }, .tooLarge(path: big, bytes: 2_001, limit: 2_000))
-        guard case .unsupported? = error({ try DocumentReader.read(path: write("p.html", "<p>x</p>")) }) else { return XCTFail("html") }
+        guard case .unsupported? = error({ try DocumentReader.read(path: write("p.pdf", "%PDF-1.7")) }) else { return XCTFail("pdf") }
         guard case .unreadable? = error({ try DocumentReader.read(path: dir.appendingPathComponent("missing.txt").path) }) else { return XCTFail("missing") }
     }
 

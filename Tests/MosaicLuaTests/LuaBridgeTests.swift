@@ -244,12 +244,3 @@ final class LuaBridgeTests: XCTestCase {
         XCTAssertEqual(lines.value as? [String], ["a\t1\ttrue"])
     }
 }
-
-/// Prints the bridge's call costs (a figure for the log, not an assertion).
-final class LuaCallCostTests: XCTestCase {
-    func testPrintCallCosts() throws {
-        let r = try LuaCallBenchmark.run(iterations: 100_000)
-        print("LUA CALL COSTS (debug build): \(r)")
-        XCTAssertGreaterThan(r.swiftToLuaNs, 0)
-    }
-}

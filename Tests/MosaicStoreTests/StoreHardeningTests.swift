@@ -172,6 +172,24 @@ final class StoreHardeningTests: XCTestCase {
         XCTAssertNoThrow(try store.commit(g, changes: g.takeChanges(), origin: .console(session: "t")))
     }
 
+    /// An import checkpoints and truncates the write-ahead log at the end (issue 15): the
+    /// store is one file of its size again, and it reopens with everything.
+    func testImportLeavesNoLargeLog() throws {
+        let path = dir.appendingPathComponent("store.sqlite").path
+        let nodes = dir.appendingPathComponent("nodes.csv")
+        var csv = "id,type,name\n"
+        for i in 0..<20_000 { csv += "e\(i),Thing,Entity number \(i) with a longer name\n" }
+        try csv.write(to: nodes, atomically: true, encoding: .utf8)
+        do {
+            let store = try Store.open(path: path)
+            try BulkImporter(store: store).importFiles([nodes.path])
+            let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            XCTAssertEqual(wal, 0, "the log is truncated after the import")
+        }
+        let reopened = try Store.open(path: path)
+        XCTAssertEqual(reopened.graph.liveNodeCount, 20_000)
+    }
+
     func testImportRowsAreValidatedAndAnIdOfAnotherTypeIsAnError() throws {
         let store = try Store.inMemory()
         let nodes = dir.appendingPathComponent("nodes.csv")

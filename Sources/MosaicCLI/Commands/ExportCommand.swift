@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MosaicGraph
 import MosaicKB
+import MosaicStore
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +28,8 @@ struct ExportCommand: ParsableCommand {
         if let out, out != "-" { try ExportCommand.checkTarget(out, format: format, force: force) }
         let ws = try options.open()
         let g = try read.graph(ws)
-        let text: String
+        var text = ""
+        var bytes: [UInt8]?
         switch format {
         case .json: text = GraphExport.json(g)
         case .jsonl: text = GraphExport.jsonLines(g)
@@ -35,10 +37,13 @@ struct ExportCommand: ParsableCommand {
         case .dot: text = GraphExport.dot(g)
         case .gexf: text = GEXFExporter(graph: g).document()
         case .ftm, .ftmStatements:
-            let exporter = FtMExporter(graph: g, schema: KBLoader(workspace: ws.root, store: ws.store).currentSchema())
+            var exporter = FtMExporter(graph: g, schema: KBLoader(workspace: ws.root, store: ws.store).currentSchema())
+            exporter.keepsStatements = format == .ftmStatements
             let (entities, report) = exporter.entities()
             if format == .ftm {
-                text = FtMExporter.jsonLines(entities)
+                var trace = PhaseTrace("ftm export")
+                bytes = FtMExporter.jsonLinesBytes(entities)
+                trace.mark("JSON lines")
             } else {
                 text = try ExportCommand.statements(ws, g, entities, dataset: dataset)
             }
@@ -54,11 +59,12 @@ struct ExportCommand: ParsableCommand {
             text = try exportYAML(ws, g, out)
             if let out, out != "-" { print("wrote \(out)"); return }
         }
+        let data = bytes.map { Data($0) } ?? Data(text.utf8)
         if let out, out != "-" {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            try data.write(to: URL(fileURLWithPath: out), options: .atomic)
             FileHandle.standardError.write(Data("wrote \(out)\n".utf8))
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(data)
         }
     }
 

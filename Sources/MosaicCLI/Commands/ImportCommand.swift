@@ -14,12 +14,14 @@ struct ImportCommand: ParsableCommand {
             Data imported this way does not live in kb/ files; it stays until retracted.
             --format ftm: FollowTheMoney entity JSON Lines (OpenSanctions, `ftm` output), each file one dataset source.
             --format iso3166: iso-codes' iso_3166-1.json / iso_3166-2.json (countries, subdivisions; Debian: /usr/share/iso-codes/json).
+            --format airports: the airportsdata CSV (airports.csv of the airportsdata package): airfields with their codes and places.
+            An entity whose same_as names a record (icao:OSLK, iso3166:SY) receives it instead of a new entity.
             The mappings: docs/interop.md.
             """)
-    enum Format: String, ExpressibleByArgument, CaseIterable { case auto, ftm, iso3166 }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case auto, ftm, iso3166, airports }
     @OptionGroup var options: WorkspaceOptions
     @Argument(help: "CSV or JSONL files; nodes and edges may be given together.") var files: [String]
-    @Option(help: "auto (CSV or JSON Lines by extension), ftm or iso3166.") var format: Format = .auto
+    @Option(help: "auto (CSV or JSON Lines by extension), ftm, iso3166 or airports.") var format: Format = .auto
     @Option(help: "The dataset name (ftm; default: the file name). Imported facts cite a source entity for it.") var dataset: String?
     @Flag(help: "One transaction per file, each reported as it commits (for long resumable imports).") var each = false
 
@@ -38,6 +40,10 @@ struct ImportCommand: ParsableCommand {
                     case .iso3166:
                         let r = try GazetteerImporter(store: ws.store).importISO3166(f, schema: KBLoader(workspace: ws.root, store: ws.store).currentSchema())
                         line = "imported \(r.created) new and \(r.linked) linked places (\(r.statements) statements) from \(f) in transaction \(r.transaction), citing \(r.dataset)"
+                    case .airports:
+                        let r = try AirportsImporter(store: ws.store).importFile(f)
+                        for w in r.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+                        line = "imported \(r.created) new and \(r.linked) linked airfields, \(r.placed) placed in a country or subdivision (\(r.statements) statements) from \(f) in transaction \(r.transaction), citing \(r.dataset)"
                     case .auto: line = ""
                     }
                     print(line + ", \(String(format: "%.2f", Date().timeIntervalSince(start))) s")

@@ -23,6 +23,7 @@ import MosaicStore
 /// `{property = …, of = id, value = …}`, or `{statement = id, property = …, value = …}` for a
 /// relation's own property), with `reads` and `writes` lists for ordering.
 public enum PluginRules {
+    // @unchecked Sendable: a rule's Lua session and its collected derivations, used by one inference run on the thread that runs it (the engine calls rules one at a time).
     final class Box<T>: @unchecked Sendable { var value: T; init(_ v: T) { value = v } }
 
     public struct Loaded {

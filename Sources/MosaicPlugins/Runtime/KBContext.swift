@@ -985,6 +985,7 @@ extension LuaValue {
 
 /// Live relations by type, built in one pass the first time a plugin asks and shared by the
 /// runs of one runner while the graph is the same (a host-side index).
+// @unchecked Sendable: `key` and `byType` only under `lock`.
 public final class RelationTypeIndex: @unchecked Sendable {
     private let lock = NSLock()
     private var key: (tx: Int64, count: Int, live: Int)?

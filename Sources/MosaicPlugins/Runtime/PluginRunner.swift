@@ -59,6 +59,7 @@ public struct PluginRunResult: Sendable {
 /// - `mosaic plugins [--json]`: `discover()` → each entry's name, file, status / spec;
 /// - `mosaic check`: `discover()` and report every `.broken` entry (exit 1 if any);
 /// - `mosaic run NAME --param k=v`: `run(NAME, options:)`.
+// @unchecked Sendable: its settings are set before the first run, on the thread that then runs the plugins; each run's Lua state stays inside that run; the relation index it shares has its own lock.
 public final class PluginRunner: @unchecked Sendable {
     /// The workspace folder (holding `plugins/`).
     public let workspace: URL

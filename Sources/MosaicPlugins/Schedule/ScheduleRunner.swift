@@ -58,6 +58,7 @@ public struct ScheduleClockError: Error, CustomStringConvertible {
 /// yet (by its `CatchUp` policy: that one slot, every missed one, or only a slot in the
 /// current minute), plus any slot a crash interrupted. A slot that ran (succeeded,
 /// failed or skipped) is never run again.
+// @unchecked Sendable: configured once (clocks, hooks, policy), then driven by one thread (`runOnce`, `runForever`); the store it writes is itself thread-safe.
 public final class ScheduleRunner: @unchecked Sendable {
     public struct Output: Sendable { public var ext: String; public var data: Data
         public init(ext: String, data: Data) { self.ext = ext; self.data = data } }

@@ -1,6 +1,7 @@
 import Foundation
 import MosaicGraph
 import MosaicLua
+import MosaicPlugins
 
 /// The Lua scan workload for `scripts/bench`: `plugins/flew_to_per_base.lua` counts FLEW_TO
 /// relations per destination over a graph. Each repetition loads the plugin in a fresh

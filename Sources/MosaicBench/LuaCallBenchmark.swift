@@ -1,8 +1,8 @@
 import CLua
 import Foundation
+import MosaicLua
 
-/// Measures the cost of crossing the bridge, for `scripts/bench` and the Lua test log.
-/// Not a test: it prints figures, it asserts nothing.
+/// Measures the cost of crossing the bridge, for `scripts/bench` (the f.lua_calls row).
 public enum LuaCallBenchmark {
     public struct Result: Sendable, CustomStringConvertible {
         /// One Swift→Lua call of `function(x) return x end` through `LuaStack.call` (pcall).

@@ -4,7 +4,8 @@ import MosaicGraph
 // kb/ingest/<source-id>.yaml: the facts accepted in review from one ingested article, in the
 // ordinary kb format (docs/kb-format.md), citing the article, each with a short note naming
 // the extractor and the evidence as byte offsets into the stored document (never the
-// article's words). New entities the facts need are declared in the same file. Uses
+// article's words). New entities the facts need are declared in the same file, and so is the
+// article itself (IngestedSource), so that kb/ loads without the store. Uses
 // MosaicGraph (ids already taken, dates) and the graph's JSON string writer for quoting.
 
 public struct IngestKBFile {
@@ -20,8 +21,9 @@ public struct IngestKBFile {
     public var url: URL { workspace.appendingPathComponent(relativePath) }
 
     /// Appends accepted proposals (and the new entities they need) to the file, creating it
-    /// when needed.
-    public func append(_ proposals: [Proposal], graph: Graph) throws {
+    /// when needed. `declaring`: the article as ingest recorded it (and the publisher ingest
+    /// created), declared in the file when it does not declare it yet, so that kb/ alone loads.
+    public func append(_ proposals: [Proposal], graph: Graph, declaring: IngestedSource? = nil) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var text = (try? String(contentsOf: url, encoding: .utf8)) ?? header()
@@ -33,6 +35,16 @@ public struct IngestKBFile {
         }
         var entityLines = ""
         var relationLines = ""
+        if let decl = declaring, text.range(of: "\nsources:\n") == nil {
+            // After the defaults, before the entities and relations.
+            if let at = ["\nentities:\n", "\nrelations:\n"].compactMap({ text.range(of: $0)?.lowerBound }).min() {
+                text.insert(contentsOf: decl.sourcesYAML() + "\n", at: text.index(after: at))
+            } else {
+                if !text.hasSuffix("\n\n") { text += "\n" }
+                text += decl.sourcesYAML()
+            }
+            entityLines += decl.publisherYAML() ?? ""
+        }
         func resolve(_ end: String, in p: Proposal) -> String {
             guard let ne = p.newEntities.first(where: { $0.id == end }) else { return end }
             let key = "\(ne.type):\(NameKey.normalize(ne.name))"
@@ -102,6 +114,9 @@ public struct IngestKBFile {
         # Facts accepted in review (mosaic review) from the ingested article \(source).
         # Notes give the extractor and the evidence as UTF-8 byte offsets into the stored document's
         # text (mosaic mentions \(source) lists its names with the same offsets).
+        # The article (and its publisher, when ingest created it) is declared below as mosaic ingest
+        # recorded it, so that kb/ loads on its own; loaded into the store ingest wrote, this
+        # declaration takes over ingest's statements (docs/ingest.md).
         defaults:
           source: \(source)
 

@@ -5,12 +5,17 @@ import MosaicStore
 /// Stores documents as sources: one transaction per document writes its Article entity
 /// (title, date, url, reliability, language, publisher) as ordinary statements with origin
 /// `cli:ingest`, its text (searchable) and its mentions and dates. The same bytes twice
-/// change nothing; other bytes from the same path are a new version (a new Article).
+/// change nothing; other bytes from the same path are a new version (a new Article). Bytes
+/// whose Article kb/ declares (a kb/ingest file) but whose document the store lacks are stored
+/// under that Article, which keeps its declaration.
 public struct Ingestor {
     public let store: Store
     public var origin: Origin
     /// Built once from the store's graph when first needed (a batch shares it).
     private var linker: Linker?
+    /// Articles of the graph whose id ends with a hash prefix (`…-cf99be01`), by that prefix:
+    /// the sources kb/ingest files declare (built when first needed).
+    private var articlesByHash: [String: [String]]?
 
     public init(store: Store, origin: Origin = .cli(command: "ingest")) {
         self.store = store
@@ -18,7 +23,11 @@ public struct Ingestor {
     }
 
     public struct Result: Sendable {
-        public enum Status: String, Sendable { case ingested, unchanged, newVersion = "new version" }
+        /// `reattached`: the document was stored under the source kb/ already declares for
+        /// these bytes (a kb/ingest file kept in git, the store rebuilt from kb/).
+        /// `restored`: the document was stored but its Article was gone (its kb/ingest file,
+        /// which had taken it over, deleted): the Article is written again.
+        public enum Status: String, Sendable { case ingested, unchanged, newVersion = "new version", reattached, restored }
         public var status: Status
         public var path: String
         public var source: String
@@ -34,38 +43,40 @@ public struct Ingestor {
         return (linker!.link(doc.text), DateFinder(published: doc.metadata.publishedDate).find(in: doc.text))
     }
 
-    public mutating func ingest(_ doc: Document) throws -> Result {
+    public mutating func ingest(_ given: Document) throws -> Result {
+        var doc = given
         if let existing = try store.document(hash: doc.hash) {
-            return Result(status: .unchanged, path: doc.path, source: existing.source, document: existing.id,
-                          mentions: [], dates: [], transaction: existing.transaction)
+            let graph = store.graph
+            guard graph.lookup(key: existing.source) == nil else {
+                return Result(status: .unchanged, path: doc.path, source: existing.source, document: existing.id,
+                              mentions: [], dates: [], transaction: existing.transaction)
+            }
+            // The document is stored but its Article is gone (the kb/ingest file that had taken
+            // it over was deleted): ingest writes the Article again.
+            let publisher = doc.metadata.publisher.map { Ingestor.resolvePublisher($0, graph: graph) }
+            let tx = try store.write(origin: origin, note: "ingest \(existing.path ?? doc.path): the Article again") { tx in
+                try writeArticle(&tx, source: existing.source, doc: doc, node: nil, graph: graph, publisher: publisher)
+            }
+            return Result(status: .restored, path: doc.path, source: existing.source, document: existing.id,
+                          mentions: [], dates: [], transaction: tx)
         }
         let storedPath = Ingestor.canonicalPath(doc.path)
         let previous = try store.latestDocument(path: storedPath)
-        let (mentions, dates) = analyse(doc)
         let graph = store.graph
+        // The source kb/ declares for these bytes, if any: its declaration stands (its date
+        // anchors the relative dates); ingest adds only what it lacks (a title the text holds,
+        // which kb files do not copy).
+        let declared = try declaredSource(hash: doc.hash)
+        let node = declared.flatMap { graph.lookup(key: $0) }
+        if let node, case .date(let d)? = graph.node(node).property("date") { doc.metadata.date = d.description }
+        let (mentions, dates) = analyse(doc)
         let meta = doc.metadata
-        let publisher = meta.publisher.map { Ingestor.resolvePublisher($0, graph: graph) }
-        let source = Ingestor.sourceID(doc, publisher: publisher?.id, graph: graph)
-        let cite = [Citation(source: source)]
-        let m = StatementMeta(sources: cite, origin: origin)
+        let lacksPublisher = node.map { graph.outgoing($0, type: graph.relationTypeID("PUBLISHED_BY")).isEmpty } ?? true
+        let publisher = lacksPublisher ? meta.publisher.map { Ingestor.resolvePublisher($0, graph: graph) } : nil
+        let source = declared ?? Ingestor.sourceID(doc, publisher: publisher?.id, graph: graph)
 
         let tx = try store.write(origin: origin, note: "ingest \(storedPath)") { tx in
-            try tx.assert(StatementDraft(subject: source, kind: .entity(type: "Article"), meta: m))
-            let title = meta.title ?? Ingestor.titleFromText(doc.text) ?? (storedPath as NSString).lastPathComponent
-            try tx.assert(StatementDraft(subject: source, kind: .property(name: "name", value: .string(title)), meta: m))
-            try tx.assert(StatementDraft(subject: source, kind: .property(name: "title", value: .string(title)), meta: m))
-            if let d = meta.publishedDate { try tx.assert(StatementDraft(subject: source, kind: .property(name: "date", value: .date(d)), meta: m)) }
-            if let u = meta.url { try tx.assert(StatementDraft(subject: source, kind: .property(name: "url", value: .string(u)), meta: m)) }
-            if let r = meta.reliability { try tx.assert(StatementDraft(subject: source, kind: .property(name: "reliability", value: .string(r)), meta: m)) }
-            if let l = meta.language { try tx.assert(StatementDraft(subject: source, kind: .property(name: "language", value: .string(l)), meta: m)) }
-            if let publisher {
-                if publisher.isNew {
-                    let pm = StatementMeta(sources: cite, origin: origin)
-                    try tx.assert(StatementDraft(subject: publisher.id, kind: .entity(type: publisher.type), meta: pm))
-                    try tx.assert(StatementDraft(subject: publisher.id, kind: .property(name: "name", value: .string(publisher.name)), meta: pm))
-                }
-                try tx.assert(StatementDraft(subject: source, kind: .relation(type: "PUBLISHED_BY", target: publisher.id, properties: [:]), meta: m))
-            }
+            try writeArticle(&tx, source: source, doc: doc, node: node, graph: graph, publisher: publisher)
             let id = try tx.insertDocument(NewDocument(hash: doc.hash, source: source, path: storedPath, format: doc.format.rawValue,
                                                        byteCount: doc.byteCount, bodyOffset: doc.bodyOffset, text: doc.text,
                                                        previous: previous?.id))
@@ -74,8 +85,54 @@ public struct Ingestor {
             try tx.insertAnnotations(document: id, rows)
         }
         guard let stored = try store.document(hash: doc.hash) else { throw StoreError.conflict("the document was not stored") }
-        return Result(status: previous == nil ? .ingested : .newVersion, path: doc.path, source: source, document: stored.id,
-                      mentions: mentions, dates: dates, transaction: tx)
+        return Result(status: declared != nil ? .reattached : previous == nil ? .ingested : .newVersion, path: doc.path, source: source,
+                      document: stored.id, mentions: mentions, dates: dates, transaction: tx)
+    }
+
+    /// The Article's statements (and a new publisher's), each citing the article. `node`: the
+    /// Article kb/ declares, which keeps its own values (only what it lacks is written).
+    func writeArticle(_ tx: inout StoreTransaction, source: String, doc: Document, node: Int32?, graph: Graph, publisher: Publisher?) throws {
+        let meta = doc.metadata
+        let cite = [Citation(source: source)]
+        let m = StatementMeta(sources: cite, origin: origin)
+        func set(_ name: String, _ value: Value?) throws {
+            guard let value, node.map({ graph.node($0).property(name) == nil }) ?? true else { return }
+            try tx.assert(StatementDraft(subject: source, kind: .property(name: name, value: value), meta: m))
+        }
+        if node == nil { try tx.assert(StatementDraft(subject: source, kind: .entity(type: "Article"), meta: m)) }
+        let title = meta.title ?? Ingestor.titleFromText(doc.text) ?? (doc.path as NSString).lastPathComponent
+        try set("name", .string(title))
+        try set("title", .string(title))
+        try set("date", meta.publishedDate.map(Value.date))
+        try set("url", meta.url.map(Value.string))
+        try set("reliability", meta.reliability.map(Value.string))
+        try set("language", meta.language.map(Value.string))
+        if let publisher {
+            if publisher.isNew {
+                try tx.assert(StatementDraft(subject: publisher.id, kind: .entity(type: publisher.type), meta: m))
+                try tx.assert(StatementDraft(subject: publisher.id, kind: .property(name: "name", value: .string(publisher.name)), meta: m))
+            }
+            try tx.assert(StatementDraft(subject: source, kind: .relation(type: "PUBLISHED_BY", target: publisher.id, properties: [:]), meta: m))
+        }
+    }
+
+    /// The Article kb/ declares for a document with this hash and that has no stored document:
+    /// its id ends with the hash's first 8 hex digits, as ingest made it (`PUBLISHER-DATE-HASH8`;
+    /// the publisher and date may differ from this run's flags: the declaration's stand).
+    mutating func declaredSource(hash: String) throws -> String? {
+        if articlesByHash == nil {
+            let graph = store.graph
+            var index: [String: [String]] = [:]
+            for n in graph.nodes(withLabel: "Article") {
+                let key = graph.node(n).key
+                let tail = key.suffix(9)
+                guard tail.count == 9, tail.first == "-", tail.dropFirst().allSatisfy(\.isHexDigit) else { continue }
+                index[String(tail.dropFirst()), default: []].append(key)
+            }
+            articlesByHash = index
+        }
+        for id in articlesByHash?[String(hash.prefix(8))] ?? [] where try store.document(source: id) == nil { return id }
+        return nil
     }
 
     public static func canonicalPath(_ path: String) -> String {

@@ -29,7 +29,7 @@ public struct ProposalQueue {
         public var source: String
         /// Stored as pending.
         public var proposed: Int
-        /// Left out: rejected or accepted before for this file.
+        /// Left out: rejected or accepted before for this file, or held by the KB from this article.
         public var skipped: Int
         public var failures: [PluginError]
         public var extractors: [String]
@@ -55,7 +55,9 @@ public struct ProposalQueue {
         let out = extractors.run(input, graph: graph)
         let scope = ProposalQueue.scope(document)
         let done = try store.proposalKeys(scope: scope, status: .rejected).union(store.proposalKeys(scope: scope, status: .accepted))
-        let kept = out.proposals.filter { !done.contains($0.key) }
+        // Left out too: facts the KB holds from this very article (its kb/ingest file, when the
+        // document is ingested again into a store rebuilt from kb/).
+        let kept = out.proposals.filter { !done.contains($0.key) && !ProposalQueue.heldFact($0, citing: document.source, graph: graph) }
         let pending = replacing ? try store.proposals(status: .pending, document: document.id).map(\.id) : []
         try store.write(origin: .cli(command: "ingest"), note: "proposals for \(document.source)") { tx in
             if !pending.isEmpty { try tx.setProposalStatus(pending, .superseded) }
@@ -102,7 +104,19 @@ public struct ProposalQueue {
     /// The statement id of a believed fact the proposal repeats: same ends, type, properties
     /// and compatible valid time (a denial: the fact it would dispute).
     public static func knownFact(_ p: Proposal, graph: Graph) -> Int64? {
-        guard let a = graph.lookup(key: p.from), graph.lookup(key: p.to) != nil, let type = graph.relationTypeID(p.relation) else { return nil }
+        knownFacts(p, graph: graph).first.map { graph.relationship($0).statement }
+    }
+
+    /// Whether the KB holds the proposal's fact already citing `source` (the same article):
+    /// accepted before, into a kb/ingest file that outlived the store (`mosaic load --rebuild`).
+    public static func heldFact(_ p: Proposal, citing source: String, graph: Graph) -> Bool {
+        !p.denied && knownFacts(p, graph: graph).contains { r in graph.citations(ofFact: r).contains { $0.citation.source == source } }
+    }
+
+    /// The believed facts (their relationships) the proposal repeats, as `knownFact` says.
+    static func knownFacts(_ p: Proposal, graph: Graph) -> [Int32] {
+        guard let a = graph.lookup(key: p.from), graph.lookup(key: p.to) != nil, let type = graph.relationTypeID(p.relation) else { return [] }
+        var out: [Int32] = []
         for r in graph.outgoing(a, type: type) {
             let rel = graph.relationship(r)
             guard rel.believed, graph.node(rel.target).key == p.to else { continue }
@@ -110,9 +124,9 @@ public struct ProposalQueue {
             guard props.count == p.properties.count,
                   p.properties.allSatisfy({ props[$0.key] == .string($0.value) }) else { continue }
             let v = graph.validity(ofFact: r)
-            if compatible(v.from, p.validFrom) && compatible(v.to, p.validTo) { return rel.statement }
+            if compatible(v.from, p.validFrom) && compatible(v.to, p.validTo) { out.append(r) }
         }
-        return nil
+        return out
     }
 
     /// Two bounds are compatible when equal, one is open, or one lies inside the other.
@@ -143,11 +157,15 @@ public struct ProposalQueue {
         }
         var files: [String] = []
         var before: [(URL, String?)] = []
+        // A publisher ingest created is declared once, in the first file that needs it.
+        var publishers: Set<String> = []
         do {
             for (source, list) in bySource.sorted(by: { $0.key < $1.key }) {
                 let file = IngestKBFile(workspace: workspace, source: source)
                 before.append((file.url, try? String(contentsOf: file.url, encoding: .utf8)))
-                try file.append(list.sorted { $0.id < $1.id }, graph: store.graph)
+                var decl = try IngestedSource(source: source, store: store)
+                if let p = decl?.newPublisher?.id, !publishers.insert(p).inserted { decl?.newPublisher = nil }
+                try file.append(list.sorted { $0.id < $1.id }, graph: store.graph, declaring: decl)
                 files.append(file.relativePath)
             }
             try load()

@@ -149,9 +149,6 @@ public struct KBLoader {
         }
         var known: [String: String] = [:]
         diags += KBLoader.declare(parsed, into: &known, existing: { _ in nil })
-        // Ingested articles (and the publishers ingest created) live in the store, not in kb/;
-        // kb/ingest files cite them.
-        for (id, type) in (try? store.entityIDs(madeBy: .cli(command: "ingest"))) ?? [:] where known[id] == nil { known[id] = type }
         var compiler = KBCompiler(schema: schema, known: known)
         let count = parsed.reduce(0) { $0 + compiler.compile($1).count }
         diags += compiler.diagnostics
@@ -241,6 +238,8 @@ public struct KBLoader {
         // Where an id that a changed file declares again already comes from.
         func existing(_ id: String) -> String? {
             guard before[id] != nil else { return nil }
+            // An Article (or publisher) `mosaic ingest` made: the file takes it over (IngestTakeOver).
+            if IngestTakeOver.mayTakeOver(id, store: store) { return nil }
             let made = (try? store.statements(subject: id))?.first { if case .entity = $0.kind { return true }; return false }
             switch made?.meta.origin {
             case .file(let path, let line)?: return "already declared at \(path):\(line)"
@@ -275,10 +274,14 @@ public struct KBLoader {
         for (f, c) in zip(parsed, changed) { drafts.append((c.path, c.hash, compiler.compile(f))) }
         diags += compiler.diagnostics
         if !diags.isEmpty { throw KBError(diags) }
+        // Ingest's statements that the changed files state again give way to the files'.
+        let takeOver = changed.isEmpty ? [] : try IngestTakeOver(store: store).restated(by: drafts.flatMap(\.2), declared: newDeclared)
 
         var report = Report(filesRead: changed.count, filesRemoved: removed.count)
         do {
             report.transaction = try store.write(origin: .system("kb-load"), note: "kb/ changed: \((changed.map(\.path) + removed).joined(separator: ", "))") { tx in
+                for sid in takeOver { try tx.retract(sid) }
+                report.retracted += takeOver.count
                 for (path, hash, d) in drafts {
                     let c = try tx.syncFile(path: path, hash: hash, drafts: d)
                     report.asserted += c.asserted; report.retracted += c.retracted; report.kept += c.kept

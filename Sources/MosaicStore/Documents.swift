@@ -119,6 +119,21 @@ extension Store {
         }
     }
 
+    /// The open statements `origin` made about the stored documents' sources and about the
+    /// entities those sources are PUBLISHED_BY (what `mosaic ingest` wrote for its Articles and
+    /// the publishers it created). Found through the document table and the subject index,
+    /// not a scan of every statement.
+    public func documentSourceStatements(origin: Origin) throws -> [MosaicGraph.Statement] {
+        try writer.read { db in
+            try Store.fetchStatements(db, where: """
+                tx_to IS NULL AND origin = ?1 AND subject IN (
+                    SELECT source FROM document
+                    UNION SELECT p.object FROM statement p WHERE p.subject IN (SELECT source FROM document)
+                        AND p.predicate = 'PUBLISHED_BY' AND p.tx_to IS NULL AND p.origin = ?1)
+                """, [origin.description])
+        }
+    }
+
     /// Every stored document, oldest first (without their text when `withText` is false).
     public func documents(withText: Bool = false) throws -> [StoredDocument] {
         let cols = withText ? Store.documentColumns : Store.documentColumns.replacingOccurrences(of: " text,", with: " '' AS text,")

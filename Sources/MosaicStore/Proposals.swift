@@ -88,19 +88,6 @@ extension Store {
             Set(try String.fetchAll(db, sql: "SELECT key FROM proposal WHERE scope = ? AND status = ?", arguments: [scope, status.rawValue]))
         }
     }
-
-    /// Ids of entities whose open entity statement was made by `origin` (e.g. `cli:ingest`),
-    /// with their types: what kb files may name without declaring.
-    public func entityIDs(madeBy origin: Origin) throws -> [String: String] {
-        try writer.read { db in
-            var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT subject, predicate FROM statement WHERE kind = 0 AND origin = ? AND tx_to IS NULL",
-                                        arguments: [origin.description]) {
-                out[row[0]] = row[1]
-            }
-            return out
-        }
-    }
 }
 
 extension StoreTransaction {

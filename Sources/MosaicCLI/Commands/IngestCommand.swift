@@ -10,7 +10,8 @@ struct IngestCommand: ParsableCommand {
         discussion: """
             Each document is kept once by the SHA-256 of its bytes, with its text (searchable), and becomes an
             Article entity (with its publisher) written with origin cli:ingest. Re-ingesting the same bytes does
-            nothing; a changed file is a new version. Markdown front matter may give title, publisher, date, url,
+            nothing; a changed file is a new version. Bytes whose Article a kb/ingest file declares (a store
+            rebuilt from kb/, a fresh clone) are stored under that Article, which keeps its declared values. Markdown front matter may give title, publisher, date, url,
             language and reliability; the flags override it. A folder ingests its .txt, .md and .html files.
             Every file is checked first: an empty, binary, oversized (over 20 MB) or non-UTF-8 file, or broken
             front matter, is an error and nothing is ingested (--keep-going ingests the good ones).
@@ -71,7 +72,7 @@ struct IngestCommand: ParsableCommand {
             do { r = try ingestor.ingest(doc) } catch let e as StoreError { throw CLIError("error: \(doc.path): \(e)") }
             counts[r.status, default: 0] += 1
             var extraction: ProposalQueue.Extraction?
-            if let queue, r.status != .unchanged, let stored = try ws.store.document(source: r.source) {
+            if let queue, r.status != .unchanged, r.status != .restored, let stored = try ws.store.document(source: r.source) {
                 do { extraction = try queue.extract(stored, mentions: r.mentions, dates: r.dates) } catch let e as StoreError { throw CLIError("error: \(doc.path): \(e)") }
                 ReviewGlue.report(ws, extraction!)
             }
@@ -84,11 +85,15 @@ struct IngestCommand: ParsableCommand {
                                                    ("proposals", .int(extraction?.proposed ?? 0))]).rendered())
             } else if r.status == .unchanged {
                 print("\(doc.path): unchanged (already ingested as \(r.source))")
+            } else if r.status == .restored {
+                print("\(doc.path): already ingested as \(r.source), whose Article was gone (its kb/ingest file deleted?): written again in transaction \(r.transaction), as ingest recorded it; its proposals stay as they were (mosaic review --all)")
             } else {
+                let how = r.status == .reattached ? "ingested as \(r.source), the source kb/ declares for these bytes (its own values kept)," : "\(r.status.rawValue) as \(r.source)"
                 let known = r.mentions.filter { $0.kind == .name }.count
                 let near = r.mentions.filter { $0.kind == .nearMiss }.count
                 let new = r.mentions.filter { $0.kind == .new }.count
-                print("\(doc.path): \(r.status.rawValue) as \(r.source) in transaction \(r.transaction): \(known) mentions of known entities, \(near) near misses (alias proposals), \(new) proposed new entities, \(r.dates.count) dates\(extraction.map { "; \($0.proposed) proposed facts pending review (mosaic review)" } ?? "")")
+                let proposed = extraction.map { "; \($0.proposed) proposed facts pending review (mosaic review)" + ($0.skipped > 0 ? "; \($0.skipped) reviewed before or already in kb/, left out" : "") } ?? ""
+                print("\(doc.path): \(how) in transaction \(r.transaction): \(known) mentions of known entities, \(near) near misses (alias proposals), \(new) proposed new entities, \(r.dates.count) dates\(proposed)")
             }
         }
         if progress {
@@ -116,7 +121,7 @@ struct IngestCommand: ParsableCommand {
 }
 
 extension Ingestor.Result.Status: CaseIterable {
-    public static var allCases: [Ingestor.Result.Status] { [.ingested, .newVersion, .unchanged] }
+    public static var allCases: [Ingestor.Result.Status] { [.ingested, .newVersion, .reattached, .restored, .unchanged] }
 }
 
 enum MosaicGraphDate {

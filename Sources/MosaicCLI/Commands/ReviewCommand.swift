@@ -13,7 +13,8 @@ struct ReviewCommand: ParsableCommand {
         abstract: "Review the facts proposed for ingested articles: list, accept, reject, edit.",
         discussion: """
             mosaic review [--json] [--all]            the pending proposals (--all: every status)
-            mosaic review accept ID…                  append them to kb/ingest/<source-id>.yaml and load kb/
+            mosaic review accept ID…                  append them to kb/ingest/<source-id>.yaml (which declares the
+                                                      article too, so kb/ loads on its own) and load kb/
             mosaic review accept --all-above C        every pending proposal with confidence ≥ C
             mosaic review reject ID…                  not proposed again for the same file
             mosaic review edit ID [--relation R] [--from E] [--to E] [--on D] [--since D] [--until D]

@@ -59,13 +59,10 @@ struct LiteralLifter {
                 // (`:Where`) or a map key (`{limit: 1}`)
                 if case .symbol(let s)? = prev, s == "." || s == ":" { continue }
                 if case .symbol(":")? = next { continue }
-                switch t.upper ?? word.uppercased() {
-                case "EXPLAIN", "PROFILE": if i == 0 { return nil }
-                case "MATCH", "WHERE": lifting = true
-                case "RETURN", "WITH", "UNWIND", "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "CALL", "YIELD",
-                     "ORDER", "SKIP", "LIMIT", "UNION", "FOREACH", "ON", "USE", "LOAD":
-                    lifting = false
-                default: break
+                switch keyword(t.upper ?? word.uppercased()) {
+                case .explain: if i == 0 { return nil }
+                case .lifting(let on): lifting = on
+                case nil: break
                 }
                 continue
             case .string(let s):
@@ -139,13 +136,10 @@ struct LiteralLifter {
                     if prev == .dot || prev == .colon || len < 2 || len > 7 || nextSignificant(i).0 == 58 { continue }
                     var upper = ""
                     for k in st..<i { upper.unicodeScalars.append(Unicode.Scalar(b[k] >= 97 ? b[k] - 32 : b[k])) }
-                    switch upper {
-                    case "EXPLAIN", "PROFILE": if st == nextSignificant(0).1 { return .some(nil) }
-                    case "MATCH", "WHERE": lifting = true
-                    case "RETURN", "WITH", "UNWIND", "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "CALL", "YIELD",
-                         "ORDER", "SKIP", "LIMIT", "UNION", "FOREACH", "ON", "USE", "LOAD":
-                        lifting = false
-                    default: break
+                    switch keyword(upper) {
+                    case .explain: if st == nextSignificant(0).1 { return .some(nil) }
+                    case .lifting(let on): lifting = on
+                    case nil: break
                     }
                     continue
                 }
@@ -206,6 +200,20 @@ struct LiteralLifter {
             guard !values.isEmpty else { return .some(nil) }
             let lifted = String(decoding: out, as: UTF8.self)
             return .some(Lifted(text: lifted, kinds: kinds, values: values))
+        }
+    }
+
+    /// What a keyword (in capitals) does to the lifting: MATCH and WHERE start it, the other
+    /// clauses stop it; EXPLAIN and PROFILE (first in the text) turn it off for the query.
+    enum Keyword { case explain, lifting(Bool) }
+    static func keyword(_ upper: String) -> Keyword? {
+        switch upper {
+        case "EXPLAIN", "PROFILE": return .explain
+        case "MATCH", "WHERE": return .lifting(true)
+        case "RETURN", "WITH", "UNWIND", "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "CALL", "YIELD",
+             "ORDER", "SKIP", "LIMIT", "UNION", "FOREACH", "ON", "USE", "LOAD":
+            return .lifting(false)
+        default: return nil
         }
     }
 

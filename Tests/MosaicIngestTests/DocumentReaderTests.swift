@@ -1,22 +1,7 @@
 import XCTest
 @testable import MosaicIngest
 
-final class DocumentReaderTests: XCTestCase {
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ingest-docs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
-    func write(_ name: String, _ bytes: [UInt8]) -> String {
-        let p = dir.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: p, contents: Data(bytes))
-        return p
-    }
-    func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
-
+final class DocumentReaderTests: ScratchFolderTestCase {
     func error(_ body: () throws -> Document) -> IngestError? {
         do { _ = try body(); return nil } catch let e as IngestError { return e } catch { return nil }
     }

@@ -5,22 +5,7 @@
 import XCTest
 @testable import MosaicIngest
 
-final class HTMLExtractorTests: XCTestCase {
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ingest-html-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
-    func write(_ name: String, _ bytes: [UInt8]) -> String {
-        let p = dir.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: p, contents: Data(bytes))
-        return p
-    }
-    func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
-
+final class HTMLExtractorTests: ScratchFolderTestCase {
     static let page = """
     <!DOCTYPE html>
     <html lang="en-GB">

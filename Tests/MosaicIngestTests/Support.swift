@@ -47,3 +47,21 @@ func dateValue(_ d: DateMention) -> String {
     if d.precision == .range, let t = d.to { return "\(f)/\(t)" }
     return f.description
 }
+
+/// A test case with a scratch folder of its own (`dir`) and helpers to write files into it.
+class ScratchFolderTestCase: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("ingest-\(type(of: self))-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func write(_ name: String, _ bytes: [UInt8]) -> String {
+        let p = dir.appendingPathComponent(name).path
+        FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        return p
+    }
+    func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
+}

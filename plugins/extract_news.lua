@@ -428,6 +428,16 @@ local function relays(s, doc)
   end
 end
 
+-- The earliest of `words` (Lua patterns) as a whole word in `text`: its start and end, or nil.
+local function earliest(text, words)
+  local at, stop
+  for _, v in ipairs(words) do
+    local a, b = find(text, "%f[%a]" .. v .. "%f[%A]")
+    if a and (not at or a < at) then at, stop = a, b end
+  end
+  return at, stop
+end
+
 local FLIGHT_VERBS = { "flew", "flown", "flying", "flies", "fly", "landed", "landing", "lands", "land", "arrived", "arriving",
                        "arrives", "touched down", "took off", "departed", "departing", "crossed", "flights? to" }
 
@@ -436,11 +446,7 @@ local FLIGHT_VERBS = { "flew", "flown", "flying", "flies", "fly", "landed", "lan
 local function flights(s, doc)
   local memo = tables(doc)
   local text = lower(s.text)
-  local verb_at, verb_end
-  for _, v in ipairs(FLIGHT_VERBS) do
-    local a, b = find(text, "%f[%a]" .. v .. "%f[%A]")
-    if a and (not verb_at or a < verb_at) then verb_at, verb_end = a, b end
-  end
+  local verb_at, verb_end = earliest(text, FLIGHT_VERBS)
   if not verb_at then return end
   local list = with_described(s, doc, { "Aircraft", "Base" })
   -- the aircraft: a mention before the verb, else "it"/"the aircraft" of the paragraph
@@ -751,11 +757,7 @@ end
 local function meetings(s, doc)
   local memo = tables(doc)
   local text = lower(s.text)
-  local at, stop
-  for _, v in ipairs(MEETING) do
-    local a, b = find(text, "%f[%a]" .. v .. "%f[%A]")
-    if a and (not at or a < at) then at, stop = a, b end
-  end
+  local at, stop = earliest(text, MEETING)
   if not at then return end
   local people = {}
   local subject = nearest_before(s.mentions, at, function(m) return is_person(m) and m.id end)
@@ -853,11 +855,7 @@ local SAY = { "said", "says", "told", "stated", "announced", "declared", "added"
 local function statements(s, doc)
   local memo = tables(doc)
   local text = lower(s.text)
-  local at, stop
-  for _, v in ipairs(SAY) do
-    local a, b = find(text, "%f[%a]" .. v .. "%f[%A]")
-    if a and (not at or a < at) then at, stop = a, b end
-  end
+  local at, stop = earliest(text, SAY)
   local speaker = at and nearest_before(s.mentions, at, function(m) return m.id and is_person(m) end)
   if at and not speaker and memo.person and memo.person_para == s.paragraph and (text:find("^he ") or text:find("^she ")) then
     speaker = { id = memo.person, name = memo.person_name }

@@ -31,13 +31,13 @@ extension Store {
         }
         // The rows are encoded by two threads, each half of them (inserted one after the other).
         let half = drafts.count / 2
-        let encoders = [DraftEncoder(drafts, 0..<half), DraftEncoder(drafts, half..<drafts.count)]
-        for e in encoders { e.start() }
+        let encoders = [0..<half, half..<drafts.count].map { r in BackgroundResult { Store.encode(drafts[r]) } }
         report.transaction = try write(origin: origin, note: note) { tx, base in
             let first = tx.nextStatement
-            let builder = DraftSnapshotBuilder(base: base, drafts: drafts, firstStatement: first, transaction: tx.id,
-                                               file: file, lines: lines)
-            builder.start()
+            let transaction = tx.id
+            let builder = BackgroundResult {
+                Store.snapshot(base, applying: drafts, firstStatement: first, transaction: transaction, file: file, lines: lines)
+            }
             do {
                 guard let conn = tx.db.sqliteConnection else { throw StoreError.sqlite(context: "importing", message: "no connection") }
                 let cacheSize = try Int.fetchOne(tx.db, sql: "PRAGMA cache_size") ?? -2000
@@ -56,11 +56,11 @@ extension Store {
                 if rebuildIndex { try tx.db.execute(sql: Store.subjectIndexSQL) }
             } catch {
                 for e in encoders { _ = e.wait() }
-                _ = try? builder.wait()
+                _ = builder.wait()
                 throw error
             }
             trace.mark("insert")
-            let g = try builder.wait()
+            let g = try builder.wait().get()
             trace.mark("wait for the snapshot")
             return g
         }
@@ -69,120 +69,73 @@ extension Store {
         return report
     }
 
-    /// Encodes drafts into statement rows on a thread of its own.
-    final class DraftEncoder: @unchecked Sendable {
-        private let drafts: [StatementDraft]
-        private let range: Range<Int>
-        private var result: RowBatch?
-        private let done = DispatchSemaphore(value: 0)
-        init(_ drafts: [StatementDraft], _ range: Range<Int>) { self.drafts = drafts; self.range = range }
-
-        func start() {
-            let t = Thread { [self] in
-                var batch = RowBatch(reservingRows: range.count)
-                // Runs of drafts share their origin: its text is made once per change.
-                var lastOrigin: (Origin, String)?
-                for d in drafts[range] {
-                    let text: String
-                    if let (o, t) = lastOrigin, o == d.meta.origin { text = t } else { text = d.meta.origin.description; lastOrigin = (d.meta.origin, text) }
-                    batch.append(d, origin: text)
-                }
-                result = batch
-                done.signal()
-            }
-            t.stackSize = 1 << 20
-            t.start()
+    /// Drafts as statement rows (run on a thread of its own by `writeBulk`).
+    static func encode(_ drafts: ArraySlice<StatementDraft>) -> RowBatch {
+        var batch = RowBatch(reservingRows: drafts.count)
+        // Runs of drafts share their origin: its text is made once per change.
+        var lastOrigin: (Origin, String)?
+        for d in drafts {
+            let text: String
+            if let (o, t) = lastOrigin, o == d.meta.origin { text = t } else { text = d.meta.origin.description; lastOrigin = (d.meta.origin, text) }
+            batch.append(d, origin: text)
         }
-
-        func wait() -> RowBatch {
-            done.wait()
-            done.signal()
-            return result!
-        }
+        return batch
     }
 
-    /// Applies the drafts to the snapshot as the loader would (entities, then relations, then
-    /// labels and properties, each in statement order) on a thread of its own, checking that
-    /// every relation's ends exist.
-    final class DraftSnapshotBuilder: @unchecked Sendable {
-        private var graph: Graph
-        private var failure: StoreError?
-        private let drafts: [StatementDraft]
-        private let first: Int64
-        private let transaction: Int64
-        private let file: String
-        private let lines: [Int]
-        private let done = DispatchSemaphore(value: 0)
-
-        init(base: Graph, drafts: [StatementDraft], firstStatement: Int64, transaction: Int64, file: String, lines: [Int]) {
-            graph = base; self.drafts = drafts; first = firstStatement; self.transaction = transaction
-            self.file = file; self.lines = lines
+    /// `base` with the drafts applied as the loader would (entities, then relations, then
+    /// labels and properties, each in statement order), checking that every relation's ends
+    /// exist; the failure names `file` and the input line of the draft (run on a thread of
+    /// its own by `writeBulk` while SQLite inserts the rows).
+    static func snapshot(_ base: Graph, applying drafts: [StatementDraft], firstStatement first: Int64, transaction: Int64,
+                         file: String, lines: [Int]) -> Result<Graph, StoreError> {
+        func fail(_ i: Int, _ message: String) -> Result<Graph, StoreError> {
+            .failure(.badImport(file: file, line: i < lines.count ? lines[i] : 0, message: message))
         }
-
-        func start() {
-            let t = Thread { [self] in build(); done.signal() }
-            t.stackSize = 1 << 20
-            t.start()
+        var g = base
+        var newNodes = 0, newRelations = 0
+        for d in drafts {
+            switch d.kind {
+            case .entity: newNodes += 1
+            case .relation: newRelations += 1
+            default: break
+            }
         }
-
-        func wait() throws -> Graph {
-            done.wait()
-            done.signal()
-            if let failure { throw failure }
-            return graph
+        g.reserve(nodes: g.nodes.count + newNodes, relationships: g.relationships.count + newRelations)
+        for (i, d) in drafts.enumerated() {
+            guard case .entity(let type) = d.kind else { continue }
+            if let existing = g.lookup(key: d.subject), g.node(existing).alive, g.node(existing).type != type {
+                return fail(i, "entity '\(d.subject)' already exists with type \(g.node(existing).type), not \(type)")
+            }
+            g.loadNode(key: d.subject, type: type, statement: first + Int64(i))
         }
-
-        private func fail(_ i: Int, _ message: String) {
-            failure = .badImport(file: file, line: i < lines.count ? lines[i] : 0, message: message)
+        var last: (key: String, node: Int32)?
+        func node(_ key: String) -> Int32? {
+            if let last, last.key == key { return last.node }
+            guard let n = g.lookup(key: key) else { return nil }
+            last = (key, n)
+            return n
         }
-
-        private func build() {
-            var g = graph
-            var newNodes = 0, newRelations = 0
-            for d in drafts {
-                switch d.kind {
-                case .entity: newNodes += 1
-                case .relation: newRelations += 1
-                default: break
-                }
+        for (i, d) in drafts.enumerated() {
+            guard case .relation(let type, let target, let props) = d.kind else { continue }
+            guard let a = node(d.subject), let b = g.lookup(key: target) else {
+                let end = g.lookup(key: d.subject) == nil ? d.subject : target
+                return fail(i, "unknown entity '\(end)' (a relation's ends must be in the store or in the same write)")
             }
-            g.reserve(nodes: g.nodes.count + newNodes, relationships: g.relationships.count + newRelations)
-            for (i, d) in drafts.enumerated() {
-                guard case .entity(let type) = d.kind else { continue }
-                if let existing = g.lookup(key: d.subject), g.node(existing).alive, g.node(existing).type != type {
-                    return fail(i, "entity '\(d.subject)' already exists with type \(g.node(existing).type), not \(type)")
-                }
-                g.loadNode(key: d.subject, type: type, statement: first + Int64(i))
-            }
-            var last: (key: String, node: Int32)?
-            func node(_ key: String) -> Int32? {
-                if let last, last.key == key { return last.node }
-                guard let n = g.lookup(key: key) else { return nil }
-                last = (key, n)
-                return n
-            }
-            for (i, d) in drafts.enumerated() {
-                guard case .relation(let type, let target, let props) = d.kind else { continue }
-                guard let a = node(d.subject), let b = g.lookup(key: target) else {
-                    let end = g.lookup(key: d.subject) == nil ? d.subject : target
-                    return fail(i, "unknown entity '\(end)' (a relation's ends must be in the store or in the same write)")
-                }
-                g.loadRelationship(from: a, to: b, type: type, properties: props, meta: d.meta, statement: first + Int64(i), transaction: transaction)
-            }
-            for (i, d) in drafts.enumerated() {
-                switch d.kind {
-                case .label(let l):
-                    guard let n = node(d.subject) else { return fail(i, "unknown entity '\(d.subject)' for a label") }
-                    g.loadLabel(n, l, statement: first + Int64(i))
-                case .property(let name, let value):
-                    guard let n = node(d.subject) else { return fail(i, "unknown entity '\(d.subject)' for property '\(name)'") }
-                    g.loadProperty(n, name, value, statement: first + Int64(i))
-                default: break
-                }
-            }
-            g.transaction = transaction
-            g.nextStatementID = max(g.nextStatementID, first + Int64(drafts.count))
-            graph = g
+            g.loadRelationship(from: a, to: b, type: type, properties: props, meta: d.meta, statement: first + Int64(i), transaction: transaction)
         }
+        for (i, d) in drafts.enumerated() {
+            switch d.kind {
+            case .label(let l):
+                guard let n = node(d.subject) else { return fail(i, "unknown entity '\(d.subject)' for a label") }
+                g.loadLabel(n, l, statement: first + Int64(i))
+            case .property(let name, let value):
+                guard let n = node(d.subject) else { return fail(i, "unknown entity '\(d.subject)' for property '\(name)'") }
+                g.loadProperty(n, name, value, statement: first + Int64(i))
+            default: break
+            }
+        }
+        g.transaction = transaction
+        g.nextStatementID = max(g.nextStatementID, first + Int64(drafts.count))
+        return .success(g)
     }
 }

@@ -122,30 +122,9 @@ public enum PluginRules {
         return out
     }
 
-    /// ` (did you mean X?)` for the closest name within two edits, else "".
+    /// ` (did you mean X?)` for the closest of `names`, else "".
     static func suggestion(_ name: String, among names: Set<String>) -> String {
-        let folded = name.lowercased()
-        var best: (String, Int)?
-        for n in names.sorted() {
-            let d = editDistance(folded, n.lowercased())
-            if d <= 2, d < (best?.1 ?? Int.max) { best = (n, d) }
-        }
-        return best.map { " (did you mean \($0.0)?)" } ?? ""
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.utf8), b = Array(b.utf8)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            cur[0] = i
-            for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&prev, &cur)
-        }
-        return prev[b.count]
+        Suggest.closest(name, in: Array(names)).map { " (did you mean \($0)?)" } ?? ""
     }
 
     static func fail(_ session: PluginSession, _ rule: String, _ message: String) -> PluginError {

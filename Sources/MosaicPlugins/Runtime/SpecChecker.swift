@@ -37,7 +37,7 @@ struct SpecChecker {
         for f in t.fields {
             guard case .string(let k) = f.key else { throw fail("spec keys must be names, got \(f.key.typeName)") }
             guard PluginSpec.keys.contains(k) else {
-                let hint = PluginSpec.keys.min { distance($0, k) < distance($1, k) }.map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = PluginSpec.keys.min { Suggest.distance(Array($0), Array(k)) < Suggest.distance(Array($1), Array(k)) }.map { " (did you mean '\($0)'?)" } ?? ""
                 throw fail("unknown key '\(k)' in the spec\(hint); known keys: \(PluginSpec.keys.joined(separator: ", "))", key: k)
             }
         }
@@ -181,18 +181,5 @@ struct SpecChecker {
             throw fail("params.\(name): the default is a \(def.typeName), not a \(k.rawValue)", key: name, within: "params")
         }
         return PluginParam(name: name, kind: k, defaultValue: value, description: desc)
-    }
-
-    private func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var prev = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
-            var cur = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(1, b.count) where !b.isEmpty {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            prev = cur
-        }
-        return prev[b.count]
     }
 }

@@ -20,10 +20,6 @@ struct LiteralLifter {
         var kinds: String
         /// The values of `$__lit0`, `$__lit1`, … in order.
         var values: [QueryValue]
-        var key: String { text + "\u{0}" + kinds }
-        var parameters: [String: QueryValue] {
-            Dictionary(uniqueKeysWithValues: values.enumerated().map { (LiteralLifter.name($0.offset), $0.element) })
-        }
     }
 
     static let prefix = "__lit"

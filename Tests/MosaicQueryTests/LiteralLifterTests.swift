@@ -30,10 +30,11 @@ final class LiteralLifterTests: XCTestCase {
             XCTAssertEqual(LiteralLifter.lift(text)?.text, expected, text)
         }
         let l = LiteralLifter.lift("MATCH (n {id: 'a', k: 2}) WHERE n.w < 0.5 RETURN n")
-        XCTAssertEqual(l?.parameters, ["__lit0": .string("a"), "__lit1": .int(2), "__lit2": .float(0.5)])
+        XCTAssertEqual(l?.values, [.string("a"), .int(2), .float(0.5)])
+        XCTAssertEqual(l?.kinds, "sif")
         // the kinds are part of the key: 'a' and 1 in one place are two plans
-        XCTAssertNotEqual(LiteralLifter.lift("MATCH (n {k: 'a'}) RETURN n")?.key, LiteralLifter.lift("MATCH (n {k: 1}) RETURN n")?.key)
-        XCTAssertEqual(LiteralLifter.lift("MATCH (n {k: 'a'}) RETURN n")?.key, LiteralLifter.lift("MATCH (n {k: 'zz'}) RETURN n")?.key)
+        XCTAssertNotEqual(LiteralLifter.lift("MATCH (n {k: 'a'}) RETURN n")?.kinds, LiteralLifter.lift("MATCH (n {k: 1}) RETURN n")?.kinds)
+        XCTAssertEqual(LiteralLifter.lift("MATCH (n {k: 'a'}) RETURN n")?.kinds, LiteralLifter.lift("MATCH (n {k: 'zz'}) RETURN n")?.kinds)
     }
 
     /// Query.run (lifted, cached) against the query as written, compiled afresh.
@@ -115,7 +116,7 @@ extension LiteralLifterTests {
             fast += 1
             let t = LiteralLifter.tokenLift(text)
             XCTAssertEqual(f?.text, t?.text, text)
-            XCTAssertEqual(f?.key, t?.key, text)
+            XCTAssertEqual(f?.kinds, t?.kinds, text)
             XCTAssertEqual(f?.values, t?.values, text)
             if f != nil { lifted += 1 }
         }

@@ -93,10 +93,6 @@ public struct BulkImporter: Sendable {
             return g
         }
         trace.mark("commit and snapshot file")
-        // A large import leaves a write-ahead log as big as what it wrote: checkpoint it into
-        // the database and truncate it, so the store is one file of its size again.
-        store.checkpointLog()
-        trace.mark("log checkpoint")
         report.nodes = nodes.count
         report.relations = edges.count
         return report

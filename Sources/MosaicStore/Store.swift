@@ -417,6 +417,9 @@ public final class Store: @unchecked Sendable {
         let t = try transact(origin: origin, note: note) { tx in try body(&tx, base) }
         let txID = t.id
         guard t.wrote else { return txID }
+        // A bulk write leaves a write-ahead log as big as what it wrote: fold it into the
+        // database and truncate it, so the store is one file of its size again.
+        defer { checkpointLog() }
         // The built snapshot only counts when `base` was the snapshot of the transaction before.
         if var g = t.result, base.transaction == txID - 1 {
             g.transaction = txID
@@ -556,9 +559,9 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Copies the write-ahead log into the database and truncates it (`PRAGMA
-    /// wal_checkpoint(TRUNCATE)`), after writes that made it large. Best effort: a reader
-    /// that holds an old snapshot keeps the log as it is, and nothing is lost either way.
-    public func checkpointLog() {
+    /// wal_checkpoint(TRUNCATE)`), after the bulk writes that make it large. Best effort: a
+    /// reader that holds an old snapshot keeps the log as it is, and nothing is lost either way.
+    func checkpointLog() {
         _ = try? writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 

@@ -13,74 +13,90 @@ public struct FtMExporter: Sendable {
     public struct Entity: Sendable {
         public var id: String
         public var schema: String
-        /// The properties in the order first added, each with its values (kept sorted and
-        /// distinct when written) and the Mosaic statements behind them (for first/last seen).
-        /// A small array: entities have a handful of properties, and there are many entities.
-        var slots: [(name: String, values: [String], statements: [Int64])] = []
+        /// The (property, value) pairs in the order added; written sorted and distinct. One
+        /// flat array: entities have a handful of values, and there are many entities.
+        var pairs: [(name: String, value: String)] = []
+        /// The Mosaic statements behind each property's values (for the statement rows' first
+        /// and last seen), kept only when `keepsStatements`.
+        var statements: [(name: String, ids: [Int64])] = []
 
         /// Whether `add` keeps the statements (only the statement rows need them).
         var keepsStatements = true
 
-        public init(id: String, schema: String) { self.id = id; self.schema = schema }
+        public init(id: String, schema: String) { self.id = id; self.schema = schema; pairs.reserveCapacity(6) }
 
         /// Property → values.
         public var properties: [String: [String]] {
-            Dictionary(slots.map { ($0.name, $0.values) }, uniquingKeysWith: +)
+            Dictionary(sortedProperties().map { ($0.name, $0.values) }, uniquingKeysWith: +)
         }
 
-        mutating func add(_ prop: String, _ values: [String], statements: [Int64]) {
-            guard values.contains(where: { !$0.isEmpty }) else { return }
-            let statements = keepsStatements ? statements : []
-            let vs = values.count == 1 ? values : values.filter { !$0.isEmpty }
-            if let i = slots.firstIndex(where: { $0.name == prop }) {
-                slots[i].values.append(contentsOf: vs)
-                slots[i].statements.append(contentsOf: statements)
+        mutating func add(_ prop: String, _ values: [String], statements ids: [Int64]) {
+            var added = false
+            for v in values where !v.isEmpty { pairs.append((prop, v)); added = true }
+            guard added, keepsStatements else { return }
+            if let i = statements.firstIndex(where: { $0.name == prop }) {
+                statements[i].ids.append(contentsOf: ids)
             } else {
-                slots.append((prop, vs, statements))
+                statements.append((prop, ids))
             }
+        }
+
+        /// The positions of `pairs` by property name, then value (an insertion sort: a handful each).
+        func sortedPairs() -> [Int] {
+            var order = Array(pairs.indices)
+            for i in order.indices.dropFirst() {
+                var j = i
+                while j > 0 {
+                    let a = pairs[order[j]], b = pairs[order[j - 1]]
+                    guard a.name < b.name || (a.name == b.name && a.value < b.value) else { break }
+                    order.swapAt(j, j - 1)
+                    j -= 1
+                }
+            }
+            return order
         }
 
         /// The properties sorted by name, each with its values sorted and distinct.
         func sortedProperties() -> [(name: String, values: [String], statements: [Int64])] {
-            slots.sorted { $0.name < $1.name }.map { slot in
-                if slot.values.count == 1 { return slot }
-                var distinct: [String] = []
-                distinct.reserveCapacity(slot.values.count)
-                for v in slot.values.sorted() where v != distinct.last { distinct.append(v) }
-                return (slot.name, distinct, slot.statements)
+            var out: [(name: String, values: [String], statements: [Int64])] = []
+            for k in sortedPairs() {
+                let (name, value) = pairs[k]
+                if out.last?.name == name {
+                    if out[out.count - 1].values.last != value { out[out.count - 1].values.append(value) }
+                } else {
+                    out.append((name, [value], statements.first { $0.name == name }?.ids ?? []))
+                }
             }
+            return out
         }
 
-        /// `json`'s text, appended to UTF-8 bytes without building the JSON value.
-        func writeJSON(into out: inout [UInt8]) {
+        /// `json`'s text, appended to UTF-8 bytes without building the JSON value; returns
+        /// where the id's text ends in `out` (for a suffix added later).
+        @discardableResult
+        func writeJSON(into out: inout [UInt8]) -> Int {
             out.append(contentsOf: FtMExporter.idKey)
             Value.writeJSONString(id, into: &out)
+            let idEnd = out.count - 1
             out.append(contentsOf: FtMExporter.schemaKey)
             Value.writeJSONString(schema, into: &out)
             out.append(contentsOf: FtMExporter.propertiesKey)
-            // The slots by name (an insertion sort of their positions: a handful each).
-            var order = Array(slots.indices)
-            for i in order.indices.dropFirst() {
-                var j = i
-                while j > 0 && slots[order[j]].name < slots[order[j - 1]].name { order.swapAt(j, j - 1); j -= 1 }
-            }
-            for (i, k) in order.enumerated() {
-                if i > 0 { out.append(0x2C) }
-                Value.writeJSONString(slots[k].name, into: &out)
-                out.append(0x3A); out.append(0x5B)
-                if slots[k].values.count == 1 {
-                    Value.writeJSONString(slots[k].values[0], into: &out)
+            var last: (name: String, value: String)?
+            for k in sortedPairs() {
+                let (name, value) = pairs[k]
+                if let l = last, l.name == name {
+                    if l.value == value { continue }
+                    out.append(0x2C)
                 } else {
-                    var last: String?
-                    for v in slots[k].values.sorted() where v != last {
-                        if last != nil { out.append(0x2C) }
-                        Value.writeJSONString(v, into: &out)
-                        last = v
-                    }
+                    if last != nil { out.append(0x5D); out.append(0x2C) }
+                    Value.writeJSONString(name, into: &out)
+                    out.append(0x3A); out.append(0x5B)
                 }
-                out.append(0x5D)
+                Value.writeJSONString(value, into: &out)
+                last = (name, value)
             }
+            if last != nil { out.append(0x5D) }
             out.append(0x7D); out.append(0x7D)
+            return idEnd
         }
 
         /// The entity as FtM JSON: `{id, schema, properties}`, properties by name, values sorted.
@@ -158,8 +174,69 @@ public struct FtMExporter: Sendable {
 
     /// The entities (nodes first, by id; then the relation entities, by id) and the report.
     public func entities() -> (entities: [Entity], report: Report) {
-        let g = graph
+        var (nodes, report) = nodeEntities()
+        let (edges, order) = edgeEntities(nodes: &nodes, report: &report) { e in e }
+        var entities = nodes.compactMap { $0 }
+        entities.sort { $0.id < $1.id }
+        entities.reserveCapacity(entities.count + order.count)
+        for (i, suffix) in order {
+            var e = edges[i].payload
+            if suffix > 1 { e.id += "-\(suffix)" }
+            entities.append(e)
+        }
+        for e in entities { report.schemata[e.schema, default: 0] += 1 }
+        nodes = []
+        return (entities, report)
+    }
+
+    /// The entities as JSON Lines (what `Entity.json` writes, a line each, in the order of
+    /// `entities()`), made without keeping the relation entities: each is written as it is
+    /// made, by two threads, then the lines are put in order.
+    public func jsonLines() -> (bytes: [UInt8], report: Report) {
         var trace = PhaseTrace("ftm export")
+        var (nodes, report) = nodeEntities()
+        trace.mark("nodes")
+        let (edges, order) = edgeEntities(nodes: &nodes, report: &report) { e -> Line in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(256)
+            let idEnd = e.writeJSON(into: &bytes)
+            return Line(bytes: bytes, idEnd: idEnd, schema: e.schema)
+        }
+        trace.mark("relations")
+        var entities = nodes.compactMap { $0 }
+        nodes = []
+        entities.sort { $0.id < $1.id }
+        for e in entities { report.schemata[e.schema, default: 0] += 1 }
+        for e in edges { report.schemata[e.payload.schema, default: 0] += 1 }
+        var out = FtMExporter.jsonLinesBytes(entities)
+        out.reserveCapacity(out.count + edges.reduce(0) { $0 + $1.payload.bytes.count + 1 } + 8 * order.count)
+        for (i, suffix) in order {
+            let line = edges[i].payload
+            if suffix > 1 {
+                out.append(contentsOf: line.bytes[..<line.idEnd])
+                out.append(0x2D)
+                out.append(contentsOf: String(suffix).utf8)
+                out.append(contentsOf: line.bytes[line.idEnd...])
+            } else {
+                out.append(contentsOf: line.bytes)
+            }
+            out.append(0x0A)
+        }
+        trace.mark("JSON lines")
+        return (out, report)
+    }
+
+    /// A relation entity's JSON line (without its newline), where its id's text ends (before
+    /// the closing quote: a "-n" goes there), and its schema.
+    struct Line: Sendable {
+        var bytes: [UInt8]
+        var idEnd: Int
+        var schema: String
+    }
+
+    /// The node entities, by node index (nil: not exported), and the report so far.
+    func nodeEntities() -> ([Entity?], Report) {
+        let g = graph
         var report = Report()
         var out = [Entity?](repeating: nil, count: g.nodes.count)
         for i in g.nodeIndices {
@@ -177,124 +254,163 @@ public struct FtMExporter: Sendable {
             }
             out[Int(i)] = e
         }
+        let denials = graph.denialClaims.count
+        if denials > 0 { report.dropped["denials (FtM has no negative statement)", default: 0] += denials }
+        return (out, report)
+    }
 
-        // The facts in the order of their keys; each becomes an edge entity or a property of
-        // a node. Two threads each take half (the node entities are only read meanwhile);
-        // then, in order, the properties are added and the edge ids made unique.
-        trace.mark("nodes")
-        let nodes = out
-        let relationships = Array(g.relationshipIndices)
-        @Sendable func keys(_ part: Range<Int>) -> [(Int32, String)] { relationships[part].map { ($0, Interop.factKey(g, $0)) } }
-        let half = relationships.count / 2
-        let secondKeys = BackgroundResult { keys(half..<relationships.count) }
-        var facts = keys(0..<half)
-        facts += secondKeys.wait()
-        facts.sort { $0.1 < $1.1 }
-        let sortedFacts = facts
-        trace.mark("fact keys")
-        let exporter = self
-        @Sendable func convert(_ part: Range<Int>) -> ([Outcome], Report) {
-            var report = Report()
-            var outcomes: [Outcome] = []
-            outcomes.reserveCapacity(part.count)
-            for (r, key) in sortedFacts[part] { outcomes.append(exporter.fact(r, key: key, nodes: nodes, report: &report)) }
-            return (outcomes, report)
+    /// A relation entity made from a fact, with what ordering needs: its id as made, the fact,
+    /// whether the id was made here (a repeated made id takes "-2", "-3"…), and the payload.
+    struct Edge<Payload: Sendable>: Sendable {
+        var id: EdgeID
+        var fact: Int32
+        var named: Bool
+        var payload: Payload
+    }
+
+    /// An edge id: of the form the export makes (`<lower-case letters>-<16 hex digits>`, kept as
+    /// the prefix and the number, which order as the text does), or any other text.
+    enum EdgeID: Sendable {
+        case hashed(prefix: String, hex: UInt64)
+        case text(String)
+
+        init(_ id: String) {
+            let u = id.utf8
+            if u.count > 17, u.count <= 17 + 15 {
+                let dash = u.index(u.endIndex, offsetBy: -17)
+                var hex: UInt64 = 0
+                var ok = u[dash] == 0x2D
+                for c in u[u.index(after: dash)...] where ok {
+                    switch c {
+                    case 0x30...0x39: hex = hex << 4 | UInt64(c - 0x30)
+                    case 0x61...0x66: hex = hex << 4 | UInt64(c - 0x61 + 10)
+                    default: ok = false
+                    }
+                }
+                let prefix = id[..<String.Index(dash, within: id)!]
+                if ok && prefix.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) { self = .hashed(prefix: String(prefix), hex: hex); return }
+            }
+            self = .text(id)
         }
-        let second = BackgroundResult { convert(sortedFacts.count / 2..<sortedFacts.count) }
-        var (outcomes, firstReport) = convert(0..<sortedFacts.count / 2)
-        let (more, secondReport) = second.wait()
-        outcomes += more
-        for r in [firstReport, secondReport] {
-            report.approximated.merge(r.approximated, uniquingKeysWith: +)
-            report.dropped.merge(r.dropped, uniquingKeysWith: +)
-        }
-        trace.mark("facts")
-        var edges: [Entity] = []
-        var named: [Bool] = []
-        edges.reserveCapacity(outcomes.count)
-        for o in outcomes {
-            switch o {
-            case .none: break
-            case .property(let holder, let prop, let value, let claims): out[Int(holder)]!.add(prop, [value], statements: claims)
-            case .edge(let e, let isNamed): edges.append(e); named.append(isNamed)
+
+        var text: String {
+            switch self {
+            case .hashed(let prefix, let hex):
+                let digits = String(hex, radix: 16)
+                return prefix + "-" + String(repeating: "0", count: 16 - digits.count) + digits
+            case .text(let t): return t
             }
         }
-        outcomes = []
-        let denials = g.denialClaims.count
-        if denials > 0 { report.dropped["denials (FtM has no negative statement)", default: 0] += denials }
-        // Sorted by id through an index (moving the entities themselves costs more); equal ids
-        // keep their order (the sort is stable).
-        func byID(_ list: [Entity]) -> [Int] {
-            if let fast = FtMExporter.hashedOrder(list) { return fast }
-            return list.enumerated().map { ($0.element.id, $0.offset) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// The relation entities (each fact converted by `fact`, on two threads, each half of the
+    /// facts; the properties it adds to node entities go into `nodes`), and their order by id
+    /// with each one's "-n" suffix (0: none). Facts with the same made id are told apart in
+    /// the order of their keys: the first keeps the id.
+    func edgeEntities<P: Sendable>(nodes: inout [Entity?], report: inout Report,
+                                   _ payload: @escaping @Sendable (Entity) -> P) -> ([Edge<P>], [(Int, Int)]) {
+        let g = graph
+        let exporter = self
+        let frozen = nodes
+        let relationships = Array(g.relationshipIndices)
+        @Sendable func convert(_ part: Range<Int>) -> (edges: [Edge<P>], properties: [(Int32, String, String, [Int64])], report: Report) {
+            var report = Report()
+            var edges: [Edge<P>] = []
+            var properties: [(Int32, String, String, [Int64])] = []
+            edges.reserveCapacity(part.count)
+            for r in relationships[part] {
+                switch exporter.fact(r, nodes: frozen, report: &report) {
+                case .none: break
+                case .property(let holder, let prop, let value, let claims): properties.append((holder, prop, value, claims))
+                case .edge(let e, let id, let named): edges.append(Edge(id: id, fact: r, named: named, payload: payload(e)))
+                }
+            }
+            return (edges, properties, report)
         }
-        let nodeEntities = out.compactMap { $0 }
-        out = []
-        var entities = byID(nodeEntities).map { nodeEntities[$0] }
-        // Edge ids made of a hash of the fact key: facts with the same id (the same key) are
-        // neighbours once sorted; the first (in fact order) keeps it, the others get -2, -3…
-        var order = byID(edges)
+        let half = relationships.count / 2
+        let second = BackgroundResult { convert(half..<relationships.count) }
+        let first = convert(0..<half)
+        let other = second.wait()
+        var edges = first.edges
+        edges += other.edges
+        for part in [first, other] {
+            report.approximated.merge(part.report.approximated, uniquingKeysWith: +)
+            report.dropped.merge(part.report.dropped, uniquingKeysWith: +)
+            for (holder, prop, value, claims) in part.properties { nodes[Int(holder)]!.add(prop, [value], statements: claims) }
+        }
+        return (edges, order(edges))
+    }
+
+    /// The edges' positions in the order of their ids' text, each with its "-n" suffix (0: none).
+    func order<P>(_ edges: [Edge<P>]) -> [(Int, Int)] {
+        // Ids of the made form sort by number (prefix rank, then value); any other id by text.
+        var hashed = true
+        var prefixes: [String: Int] = [:]
+        for e in edges {
+            guard case .hashed(let prefix, _) = e.id else { hashed = false; break }
+            prefixes[prefix] = 0
+        }
+        var order = Array(edges.indices)
+        var same: (Int, Int) -> Bool
+        if hashed {
+            for (rank, p) in prefixes.keys.sorted().enumerated() { prefixes[p] = rank }
+            let keys = edges.map { e -> (Int, UInt64) in
+                guard case .hashed(let prefix, let hex) = e.id else { return (0, 0) }
+                return (prefixes[prefix]!, hex)
+            }
+            order.sort { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+            same = { keys[$0] == keys[$1] }
+        } else {
+            let texts = edges.map(\.id.text)
+            order.sort { texts[$0] < texts[$1] || (texts[$0] == texts[$1] && $0 < $1) }
+            same = { texts[$0] == texts[$1] }
+        }
+        // Runs of one id: in the order of the facts' keys, the first made id keeps it, the
+        // others take -2, -3…; then the run goes in the order of the final ids' text.
+        var suffixes = [Int](repeating: 0, count: edges.count)
         var renamed = false
         var run = 0
         while run < order.count {
             var end = run + 1
-            while end < order.count && edges[order[end]].id == edges[order[run]].id { end += 1 }
-            var n = 0
-            for i in order[run..<end] where named[i] {
-                n += 1
-                if n > 1 { edges[i].id += "-\(n)"; renamed = true }
+            while end < order.count && same(order[run], order[end]) { end += 1 }
+            if end - run > 1 {
+                var keyed: [(key: String, edge: Int)] = order[run..<end].map { (Interop.factKey(graph, edges[$0].fact), $0) }
+                keyed.sort { (a, b) -> Bool in a.key < b.key || (a.key == b.key && a.edge < b.edge) }
+                var n = 0
+                for (_, i) in keyed where edges[i].named {
+                    n += 1
+                    if n > 1 { suffixes[i] = n; renamed = true }
+                }
+                let base = edges[order[run]].id.text
+                var finals: [(id: String, rank: Int, edge: Int)] = []
+                for (rank, k) in keyed.enumerated() {
+                    finals.append((suffixes[k.edge] > 1 ? base + "-" + String(suffixes[k.edge]) : base, rank, k.edge))
+                }
+                finals.sort { (a, b) -> Bool in a.id < b.id || (a.id == b.id && a.rank < b.rank) }
+                order.replaceSubrange(run..<end, with: finals.map(\.edge))
             }
             run = end
         }
-        if renamed { order = byID(edges) }
-        entities += order.map { edges[$0] }
-        for e in entities { report.schemata[e.schema, default: 0] += 1 }
-        trace.mark("ids and order")
-        return (entities, report)
-    }
-
-    /// The order of ids of the form `<lower-case letters>-<16 lower-case hex digits>` (the
-    /// edge ids the export makes) as the order of the text, computed on numbers: the prefix's
-    /// rank among the prefixes, then the hex value (same length, and '-' sorts before any
-    /// letter, so this is the text's order); ties keep their order. nil when an id has
-    /// another form (an imported FtM id), for the caller to sort the text.
-    static func hashedOrder(_ list: [Entity]) -> [Int]? {
-        var prefixes: [Substring: Int] = [:]
-        var keys: [(prefix: Substring, hex: UInt64)] = []
-        keys.reserveCapacity(list.count)
-        for e in list {
-            let u = e.id.utf8
-            guard u.count > 17 else { return nil }
-            let dash = u.index(u.endIndex, offsetBy: -17)
-            guard u[dash] == 0x2D else { return nil }
-            var hex: UInt64 = 0
-            for c in u[u.index(after: dash)...] {
-                switch c {
-                case 0x30...0x39: hex = hex << 4 | UInt64(c - 0x30)
-                case 0x61...0x66: hex = hex << 4 | UInt64(c - 0x61 + 10)
-                default: return nil
-                }
-            }
-            let prefix = e.id[..<String.Index(dash, within: e.id)!]
-            guard prefix.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return nil }
-            prefixes[prefix] = 0
-            keys.append((prefix, hex))
+        // Ids of any form: a "-n" can move an id past others (`a-2` after `a-1x`), so the text
+        // order is made again (the made form cannot: its ids differ before the suffix).
+        if renamed && !hashed {
+            let finals = edges.indices.map { suffixes[$0] > 1 ? edges[$0].id.text + "-\(suffixes[$0])" : edges[$0].id.text }
+            let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($0.element, $0.offset) })
+            order.sort { finals[$0] < finals[$1] || (finals[$0] == finals[$1] && position[$0]! < position[$1]!) }
         }
-        for (rank, p) in prefixes.keys.sorted().enumerated() { prefixes[p] = rank }
-        let ranked = keys.enumerated().map { (rank: prefixes[$0.element.prefix]!, hex: $0.element.hex, index: $0.offset) }
-        return ranked.sorted { ($0.rank, $0.hex) < ($1.rank, $1.hex) }.map(\.index)
+        return order.map { ($0, suffixes[$0]) }
     }
 
-    /// What one fact becomes: nothing, a property of a node entity, or an edge entity (whose
-    /// id, when `named`, is still to be made unique).
+    /// What one fact becomes: nothing, a property of a node entity, or a relation entity with
+    /// its id (which, when `named`, was made here and is still to be made unique).
     enum Outcome: Sendable {
         case none
         case property(holder: Int32, prop: String, value: String, claims: [Int64])
-        case edge(Entity, named: Bool)
+        case edge(Entity, id: EdgeID, named: Bool)
     }
 
-    /// One fact (`r`, with its key) as FtM, given the node entities (nil: not exported).
-    func fact(_ r: Int32, key: String, nodes out: [Entity?], report: inout Report) -> Outcome {
+    /// One fact (`r`) as FtM, given the node entities (nil: not exported).
+    func fact(_ r: Int32, nodes out: [Entity?], report: inout Report) -> Outcome {
         let g = graph
         let rel = g.relationship(r)
         let type = g.typeName(of: r)
@@ -306,8 +422,11 @@ public struct FtMExporter: Sendable {
         }
         let srcID = g.key(ofNode: rel.source), dstID = g.key(ofNode: rel.target)
         // The statements behind the fact, for the statement rows only.
-        let claims = keepsStatements ? g.claims(ofFact: r).map { g.relationship($0).statement } : []
-        if g.grading(ofFact: r) != nil { report.dropped["gradings and confidence of facts (no FtM property)", default: 0] += 1 }
+        let claimList = g.claims(ofFact: r)
+        let claims = keepsStatements ? claimList.map { g.relationship($0).statement } : []
+        if claimList.contains(where: { g.relationship($0).grading != nil }) {
+            report.dropped["gradings and confidence of facts (no FtM property)", default: 0] += 1
+        }
         let validity = g.validity(ofFact: r)
         var props = g.properties(ofRelationship: r)
         props["denied"] = nil
@@ -328,8 +447,17 @@ public struct FtMExporter: Sendable {
         }
         if schema == "UnknownLink" { report.approximated["relations written as UnknownLink (role: the relation type)", default: 0] += 1 }
         let ends = FtMModel.schemata[schema]!.edge!
+        let citations = g.citations(ofFact: r)
+        let id: EdgeID
         let imported = props.removeValue(forKey: FtMImporter.idProperty)?.stringValue
-        var e = Entity(id: imported ?? "\(schema.lowercased())-\(Interop.sha1Hex(key).prefix(16))", schema: schema)
+        if let imported {
+            id = EdgeID(imported)
+        } else {
+            let key = Interop.factKey(type: type, source: srcID, target: dstID, validity: validity,
+                                      properties: g.properties(ofRelationship: r), citations: citations.map(\.citation))
+            id = .hashed(prefix: schema.lowercased(), hex: Interop.sha1Prefix64(key))
+        }
+        var e = Entity(id: id.text, schema: schema)
         e.keepsStatements = keepsStatements
         e.add(ends.source, [srcID], statements: claims)
         e.add(ends.target, [dstID], statements: claims)
@@ -349,7 +477,7 @@ public struct FtMExporter: Sendable {
                 report.approximated["relation properties written as summary (key: value)", default: 0] += 1
             }
         }
-        for (claim, c) in g.citations(ofFact: r) {
+        for (claim, c) in citations {
             let stmt = g.relationship(claim).statement
             let source = g.lookup(key: c.source)
             if let s = source, let doc = out[Int(s)], FtMModel.isA(doc.schema, "Document") {
@@ -359,7 +487,7 @@ public struct FtMExporter: Sendable {
             }
             if let note = c.note { e.add("description", [note], statements: [stmt]) }
         }
-        return .edge(e, named: imported == nil)
+        return .edge(e, id: id, named: imported == nil)
     }
 
     /// Whether an entity of `schema` fits a property's entity range.

@@ -8,37 +8,63 @@ public enum Interop {
     // MARK: - SHA-1 (FIPS 180-4), for ids only: never for security.
 
     public static func sha1(_ message: [UInt8]) -> [UInt8] {
-        var h: [UInt32] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0]
-        var bytes = message
-        let bitLength = UInt64(message.count) * 8
-        bytes.append(0x80)
-        while bytes.count % 64 != 56 { bytes.append(0) }
-        for i in (0..<8).reversed() { bytes.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        var w = [UInt32](repeating: 0, count: 80)
-        for chunk in stride(from: 0, to: bytes.count, by: 64) {
-            for i in 0..<16 {
-                let j = chunk + i * 4
-                w[i] = UInt32(bytes[j]) << 24 | UInt32(bytes[j + 1]) << 16 | UInt32(bytes[j + 2]) << 8 | UInt32(bytes[j + 3])
-            }
-            for i in 16..<80 {
-                let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]
-                w[i] = x << 1 | x >> 31
-            }
-            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4]
-            for i in 0..<80 {
-                let f: UInt32, k: UInt32
-                switch i {
-                case 0..<20: f = (b & c) | (~b & d); k = 0x5A827999
-                case 20..<40: f = b ^ c ^ d; k = 0x6ED9EBA1
-                case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDC
-                default: f = b ^ c ^ d; k = 0xCA62C1D6
+        let h = message.withUnsafeBytes { sha1Words($0) }
+        return [h.0, h.1, h.2, h.3, h.4].flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * UInt32($0))) } }
+    }
+
+    /// The first 64 bits of a text's SHA-1 (its first 16 hex digits as a number), without
+    /// copying the text.
+    public static func sha1Prefix64(_ text: String) -> UInt64 {
+        var t = text
+        let h = t.withUTF8 { sha1Words(UnsafeRawBufferPointer($0)) }
+        return UInt64(h.0) << 32 | UInt64(h.1)
+    }
+
+    /// SHA-1's five result words; the message is read in place, the padding built in a block
+    /// on the stack (the message schedule too): no allocation.
+    static func sha1Words(_ message: UnsafeRawBufferPointer) -> (UInt32, UInt32, UInt32, UInt32, UInt32) {
+        var h: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0)
+        let n = message.count
+        let bitLength = UInt64(n) * 8
+        // Whole blocks from the message, then one or two blocks of its tail and the padding.
+        let whole = n / 64
+        let rest = n - whole * 64
+        let tailBlocks = rest + 9 <= 64 ? 1 : 2
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+        tail.initialize(repeating: 0)
+        for i in 0..<rest { tail[i] = message[whole * 64 + i] }
+        tail[rest] = 0x80
+        for i in 0..<8 { tail[tailBlocks * 64 - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8)) }
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
+            func block(_ p: UnsafeRawBufferPointer, _ at: Int) {
+                for i in 0..<16 {
+                    let j = at + i * 4
+                    w[i] = UInt32(p[j]) << 24 | UInt32(p[j + 1]) << 16 | UInt32(p[j + 2]) << 8 | UInt32(p[j + 3])
                 }
-                let t = (a << 5 | a >> 27) &+ f &+ e &+ k &+ w[i]
-                e = d; d = c; c = b << 30 | b >> 2; b = a; a = t
+                for i in 16..<80 {
+                    let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]
+                    w[i] = x << 1 | x >> 31
+                }
+                var a = h.0, b = h.1, c = h.2, d = h.3, e = h.4
+                for i in 0..<80 {
+                    let f: UInt32, k: UInt32
+                    switch i {
+                    case 0..<20: f = (b & c) | (~b & d); k = 0x5A827999
+                    case 20..<40: f = b ^ c ^ d; k = 0x6ED9EBA1
+                    case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDC
+                    default: f = b ^ c ^ d; k = 0xCA62C1D6
+                    }
+                    let t = (a << 5 | a >> 27) &+ f &+ e &+ k &+ w[i]
+                    e = d; d = c; c = b << 30 | b >> 2; b = a; a = t
+                }
+                h.0 &+= a; h.1 &+= b; h.2 &+= c; h.3 &+= d; h.4 &+= e
             }
-            h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e
+            for i in 0..<whole { block(message, i * 64) }
+            let t = UnsafeRawBufferPointer(tail)
+            for i in 0..<tailBlocks { block(t, i * 64) }
         }
-        return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * UInt32($0))) } }
+        }
+        return h
     }
 
     public static func hex(_ bytes: [UInt8]) -> String {
@@ -135,11 +161,36 @@ public enum Interop {
     /// citations (what tells three landings on the same days apart: their notes).
     public static func factKey(_ g: Graph, _ r: Int32) -> String {
         let rel = g.relationship(r)
-        let v = g.validity(ofFact: r)
-        let props = g.properties(ofRelationship: r).filter { $0.key != "denied" }
-        let cites = g.citations(ofFact: r).map { "\($0.citation.source)|\($0.citation.note ?? "")" }.sorted()
-        return [g.typeName(of: r), g.key(ofNode: rel.source), g.key(ofNode: rel.target), v.from?.description ?? "",
-                v.to?.description ?? "", Value.map(props).encoded, cites.joined(separator: ";")].joined(separator: "\u{1F}")
+        return factKey(type: g.typeName(of: r), source: g.key(ofNode: rel.source), target: g.key(ofNode: rel.target),
+                       validity: g.validity(ofFact: r), properties: g.properties(ofRelationship: r),
+                       citations: g.citations(ofFact: r).map(\.citation))
+    }
+
+    /// `factKey` from the fact's parts (for a writer that has them already; a "denied"
+    /// property is not part of the key).
+    public static func factKey(type: String, source: String, target: String, validity v: (from: PartialDate?, to: PartialDate?),
+                               properties: [String: Value], citations: [Citation]) -> String {
+        var key = type
+        key.reserveCapacity(type.utf8.count + source.utf8.count + target.utf8.count + 64)
+        key += "\u{1F}"; key += source; key += "\u{1F}"; key += target; key += "\u{1F}"
+        if let f = v.from { key += f.description }
+        key += "\u{1F}"
+        if let t = v.to { key += t.description }
+        key += "\u{1F}"
+        if properties.isEmpty || (properties.count == 1 && properties["denied"] != nil) {
+            key += "{}"
+        } else {
+            var props = properties
+            props["denied"] = nil
+            Value.map(props).encode(into: &key)
+        }
+        key += "\u{1F}"
+        switch citations.count {
+        case 0: break
+        case 1: key += citations[0].source; key += "|"; key += citations[0].note ?? ""
+        default: key += citations.map { "\($0.source)|\($0.note ?? "")" }.sorted().joined(separator: ";")
+        }
+        return key
     }
 
     /// Names for things whose keys may collide: the first keeps `base`, later ones get `-2`, `-3`…

@@ -39,12 +39,12 @@ struct ExportCommand: ParsableCommand {
         case .ftm, .ftmStatements:
             var exporter = FtMExporter(graph: g, schema: KBLoader(workspace: ws.root, store: ws.store).currentSchema())
             exporter.keepsStatements = format == .ftmStatements
-            let (entities, report) = exporter.entities()
+            let report: FtMExporter.Report
             if format == .ftm {
-                var trace = PhaseTrace("ftm export")
-                bytes = FtMExporter.jsonLinesBytes(entities)
-                trace.mark("JSON lines")
+                (bytes, report) = exporter.jsonLines()
             } else {
+                let entities: [FtMExporter.Entity]
+                (entities, report) = exporter.entities()
                 text = try ExportCommand.statements(ws, g, entities, dataset: dataset)
             }
             FileHandle.standardError.write(Data(report.summary.utf8))
@@ -59,12 +59,16 @@ struct ExportCommand: ParsableCommand {
             text = try exportYAML(ws, g, out)
             if let out, out != "-" { print("wrote \(out)"); return }
         }
-        let data = bytes.map { Data($0) } ?? Data(text.utf8)
-        if let out, out != "-" {
-            try data.write(to: URL(fileURLWithPath: out), options: .atomic)
-            FileHandle.standardError.write(Data("wrote \(out)\n".utf8))
-        } else {
-            FileHandle.standardOutput.write(data)
+        // The bytes are written where they are (an FtM export of a large graph is 100 MB).
+        var output = bytes ?? Array(text.utf8)
+        try output.withUnsafeMutableBytes { raw in
+            let data = raw.isEmpty ? Data() : Data(bytesNoCopy: raw.baseAddress!, count: raw.count, deallocator: .none)
+            if let out, out != "-" {
+                try data.write(to: URL(fileURLWithPath: out), options: .atomic)
+                FileHandle.standardError.write(Data("wrote \(out)\n".utf8))
+            } else {
+                FileHandle.standardOutput.write(data)
+            }
         }
     }
 

@@ -170,10 +170,19 @@ public struct PartialDate: Sendable, Hashable, Comparable, CustomStringConvertib
     // MARK: parsing
 
     static func parse(_ s: Substring) -> PartialDate? {
-        // Trimmed only when it needs it (Foundation's trimming costs more than the parse).
+        // Text that starts and ends with a printable ASCII byte (the usual case) is read in
+        // place; other text is trimmed first (Foundation's trimming costs more than the parse).
+        if let f = s.utf8.first, let l = s.utf8.last, f > 0x20 && f < 0x7F && l > 0x20 && l < 0x7F,
+           let parsed = s.utf8.withContiguousStorageIfAvailable({ parse(bytes: $0) }) {
+            return parsed
+        }
         let edges = [s.unicodeScalars.first, s.unicodeScalars.last].compactMap { $0 }
         let text = edges.contains(where: { $0.properties.isWhitespace }) ? s.trimmingCharacters(in: .whitespaces) : String(s)
-        let u = Array(text.utf8)
+        return Array(text.utf8).withUnsafeBufferPointer { parse(bytes: $0) }
+    }
+
+    /// The date written in `u` (no surrounding space), or nil.
+    static func parse(bytes u: UnsafeBufferPointer<UInt8>) -> PartialDate? {
         var i = 0
         func digits(_ n: Int) -> Int? {
             guard i + n <= u.count else { return nil }

@@ -56,8 +56,10 @@ public struct FtMImporter {
     struct Line: Sendable {
         var id: String
         var schema: String
-        var props: [String: [String]]
+        var props: FtMProperties
         var line: Int
+        /// An edge's first `date`, `startDate` and `endDate`, read when the line was checked.
+        var dates: (date: PartialDate?, start: PartialDate?, end: PartialDate?) = (nil, nil, nil)
     }
 
     /// Imports one file; `dataset` names the source (default: the file's name without extension).
@@ -120,28 +122,30 @@ public struct FtMImporter {
         for part in [firstDrafts, other] { if let e = part.error { throw e } }
         trace.mark("drafts")
         let plain = StatementMeta(origin: origin)
-        var drafts: [StatementDraft] = [
+        let head: [StatementDraft] = [
             StatementDraft(subject: datasetID, kind: .entity(type: FtMExporter.datasetType), meta: plain),
             StatementDraft(subject: datasetID, kind: .property(name: "name", value: .string(name)), meta: plain),
             StatementDraft(subject: datasetID, kind: .property(name: "title", value: .string("FtM dataset \(name) (\(file))")), meta: plain),
         ]
-        var at = [0, 0, 0]
-        let total = 3 + firstDrafts.count + other.count
-        drafts.reserveCapacity(total)
-        at.reserveCapacity(total)
-        for part in [\Drafts.entities, \Drafts.references, \Drafts.edges] {
+        // The statements in order: the dataset, the entities, the reference relations, the
+        // edge relations (each from both halves), as segments (not copied into one array).
+        var segments = [head]
+        var at = [[0, 0, 0]]
+        let parts: [(KeyPath<Drafts, [StatementDraft]>, KeyPath<Drafts, [Int]>)] =
+            [(\.entities, \.entityLines), (\.references, \.referenceLines), (\.edges, \.edgeLines)]
+        for (part, lines) in parts {
             for d in [firstDrafts, other] {
-                drafts += d[keyPath: part].map(\.draft)
-                at += d[keyPath: part].map(\.line)
+                segments.append(d[keyPath: part])
+                at.append(d[keyPath: lines])
             }
         }
         var report = Report()
         report.dataset = datasetID
         report.entities = firstDrafts.entityCount + other.entityCount
         report.relations = firstDrafts.references.count + other.references.count + firstDrafts.edges.count + other.edges.count
-        report.statements = drafts.count
+        report.statements = segments.reduce(0) { $0 + $1.count }
         trace.mark("assemble")
-        report.transaction = try store.writeBulk(drafts, origin: .system("import"), note: origin.description, file: path, lines: at).transaction
+        report.transaction = try store.writeBulk(segments: segments, origin: .system("import"), note: origin.description, file: path, lines: at).transaction
         trace.mark("write")
         return report
     }
@@ -154,7 +158,7 @@ public struct FtMImporter {
             let raw = bytes[ranges[i]]
             if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do {
-                lines.append(try parseLine(Array(raw), line: i + 1, path: path))
+                lines.append(try parseLine(raw, line: i + 1, path: path))
             } catch let e as StoreError {
                 return (lines, e)
             } catch {
@@ -166,26 +170,26 @@ public struct FtMImporter {
 
     /// One line: an FtM entity, checked (schema known and concrete, properties lists, an edge's
     /// ends, dates of edges).
-    static func parseLine(_ text: [UInt8], line: Int, path: String) throws -> Line {
+    static func parseLine(_ text: ArraySlice<UInt8>, line: Int, path: String) throws -> Line {
         func fail(_ m: String) -> StoreError { StoreError.badImport(file: path, line: line, message: m) }
         let id: String, schema: String
-        var props: [String: [String]] = [:]
+        var props = FtMProperties()
         if let e = FtMLineScanner.scan(text) {
             (id, schema, props) = (e.id, e.schema, e.properties)
         } else {
             // Not the usual shape: the general parser (slower, and it says what is wrong).
-            guard case .map(let m)? = Value.decode(utf8: text) else { throw fail("not a JSON object (FtM entities are one JSON object a line)") }
+            guard case .map(let m)? = Value.decode(utf8: Array(text)) else { throw fail("not a JSON object (FtM entities are one JSON object a line)") }
             guard case .string(let i)? = m["id"] else { throw fail("the entity has no 'id'") }
             guard case .string(let s)? = m["schema"] else { throw fail("the entity '\(i)' has no 'schema'") }
             (id, schema) = (i, s)
             switch m["properties"] {
             case nil, .null?: break
             case .map(let pm)?:
-                for (k, v) in pm {
+                for (k, v) in pm.sorted(by: { $0.key < $1.key }) {
                     guard case .list(let l) = v else { throw fail("property '\(k)' of '\(id)' is not a list (FtM properties are lists of strings)") }
-                    props[k] = l.compactMap { x -> String? in
+                    _ = props.add(k, l.compactMap { x -> String? in
                         switch x { case .string(let s): s; case .null: nil; default: x.description }
-                    }
+                    })
                 }
             default: throw fail("'properties' of '\(id)' is not an object")
             }
@@ -204,11 +208,18 @@ public struct FtMImporter {
             for end in [ends.source, ends.target] where (props[end] ?? []).count != 1 {
                 throw fail("the \(schema) '\(id)' needs exactly one '\(end)' (has \((props[end] ?? []).count))")
             }
+            var firsts: [PartialDate?] = []
             for date in ["date", "startDate", "endDate"] {
-                for d in props[date] ?? [] where PartialDate(d) == nil {
-                    throw fail("'\(d)' in '\(date)' of '\(id)' is not a date (YYYY, YYYY-MM, YYYY-MM-DD)")
+                var first: PartialDate?
+                for d in props[date] ?? [] {
+                    guard let parsed = PartialDate(d) else {
+                        throw fail("'\(d)' in '\(date)' of '\(id)' is not a date (YYYY, YYYY-MM, YYYY-MM-DD)")
+                    }
+                    if first == nil { first = parsed }
                 }
+                firsts.append(first)
             }
+            return Line(id: id, schema: schema, props: props, line: line, dates: (firsts[0], firsts[1], firsts[2]))
         }
         return Line(id: id, schema: schema, props: props, line: line)
     }
@@ -216,9 +227,11 @@ public struct FtMImporter {
     /// A half of the file's statements, each with its line: the entities with their
     /// properties, the relations made of reference properties, and those of edge entities.
     struct Drafts: Sendable {
-        var entities: [(draft: StatementDraft, line: Int)] = []
-        var references: [(draft: StatementDraft, line: Int)] = []
-        var edges: [(draft: StatementDraft, line: Int)] = []
+        var entities: [StatementDraft] = []
+        var references: [StatementDraft] = []
+        var edges: [StatementDraft] = []
+        /// The input line of each draft.
+        var entityLines: [Int] = [], referenceLines: [Int] = [], edgeLines: [Int] = []
         var entityCount = 0
         var error: StoreError?
         var count: Int { entities.count + references.count + edges.count }
@@ -247,7 +260,7 @@ public struct FtMImporter {
                     throw StoreError.badImport(file: path, line: l.line, message: "the entity '\(l.id)' is already in the store as a \(graph.node(n).type), not a \(l.schema) (give it another id, or import it into another workspace)")
                 }
                 out.entityCount += 1
-                func add(_ kind: StatementKind) { out.entities.append((StatementDraft(subject: l.id, kind: kind, meta: cite), l.line)) }
+                func add(_ kind: StatementKind) { out.entities.append(StatementDraft(subject: l.id, kind: kind, meta: cite)); out.entityLines.append(l.line) }
                 add(.entity(type: l.schema))
                 var names = l.props["name"] ?? []
                 var aliases: [String] = []
@@ -255,7 +268,7 @@ public struct FtMImporter {
                 aliases += l.props["alias"] ?? []
                 if let n = names.first { add(.property(name: "name", value: .string(n))) }
                 if !aliases.isEmpty { add(.property(name: "aliases", value: .list(aliases.map(Value.string)))) }
-                for (k, values) in l.props.sorted(by: { $0.key < $1.key }) where k != "name" && k != "alias" && !values.isEmpty {
+                for (k, values) in l.props.items.sorted(by: { $0.key < $1.key }) where k != "name" && k != "alias" && !values.isEmpty {
                     if case .entity? = FtMModel.property(k, of: l.schema) {
                         for ref in values {
                             guard exists(ref) else {
@@ -264,7 +277,8 @@ public struct FtMImporter {
                             var (type, reversed) = FtMImporter.propertyTypes[k] ?? (FtMImporter.upperSnake(k), false)
                             if k == "addressEntity" && FtMModel.isA(l.schema, "Event") { (type, reversed) = ("TOOK_PLACE_IN", false) }
                             let (s, o) = reversed ? (ref, l.id) : (l.id, ref)
-                            out.references.append((StatementDraft(subject: s, kind: .relation(type: type, target: o, properties: [:]), meta: cite), l.line))
+                            out.references.append(StatementDraft(subject: s, kind: .relation(type: type, target: o, properties: [:]), meta: cite))
+                            out.referenceLines.append(l.line)
                         }
                         continue
                     }
@@ -279,19 +293,18 @@ public struct FtMImporter {
                 for end in [src, dst] where !exists(end) {
                     throw StoreError.badImport(file: path, line: l.line, message: "the \(l.schema) '\(l.id)' refers to '\(end)', which is neither in this file nor in the store")
                 }
-                var props = l.props
-                for k in [ends.source, ends.target, "date", "startDate", "endDate", "proof", "description"] { props[k] = nil }
                 var type = FtMImporter.edgeTypes[l.schema] ?? "LINKED_TO"
+                var roleIsType = false
                 if l.schema == "UnknownLink" {
-                    if let role = props["role"], role.count == 1, FtMImporter.isRelationTypeName(role[0]) {
+                    if let role = l.props["role"], role.count == 1, FtMImporter.isRelationTypeName(role[0]) {
                         type = role[0]
-                        props["role"] = nil
+                        roleIsType = true
                     }
                 }
                 var meta = StatementMeta(origin: origin)
-                if let d = l.props["date"]?.first.flatMap(PartialDate.init) { meta.validFrom = d; meta.validTo = d }
-                if let d = l.props["startDate"]?.first.flatMap(PartialDate.init) { meta.validFrom = d }
-                if let d = l.props["endDate"]?.first.flatMap(PartialDate.init) { meta.validTo = d }
+                if let d = l.dates.date { meta.validFrom = d; meta.validTo = d }
+                if let d = l.dates.start { meta.validFrom = d }
+                if let d = l.dates.end { meta.validTo = d }
                 let proofs = (l.props["proof"] ?? []).sorted()
                 for p in proofs where !exists(p) {
                     throw StoreError.badImport(file: path, line: l.line, message: "'proof' of '\(l.id)' refers to '\(p)', which is neither in this file nor in the store")
@@ -302,8 +315,14 @@ public struct FtMImporter {
                     meta.sources.append(Citation(source: source, note: i < notes.count ? notes[i] : nil))
                 }
                 var rp: [String: Value] = [FtMImporter.idProperty: .string(l.id)]
-                for (k, vs) in props where !vs.isEmpty { rp[k] = vs.count == 1 ? .string(vs[0]) : .list(vs.map(Value.string)) }
-                out.edges.append((StatementDraft(subject: src, kind: .relation(type: type, target: dst, properties: rp), meta: meta), l.line))
+                for (k, vs) in l.props where !vs.isEmpty && !(roleIsType && k == "role") {
+                    switch k {
+                    case ends.source, ends.target, "date", "startDate", "endDate", "proof", "description": continue
+                    default: rp[k] = vs.count == 1 ? .string(vs[0]) : .list(vs.map(Value.string))
+                    }
+                }
+                out.edges.append(StatementDraft(subject: src, kind: .relation(type: type, target: dst, properties: rp), meta: meta))
+                out.edgeLines.append(l.line)
             }
         }
     }

@@ -9,7 +9,7 @@ struct FtMLineScanner {
     struct Entity {
         var id: String
         var schema: String
-        var properties: [String: [String]]
+        var properties: FtMProperties
     }
 
     private let b: UnsafeBufferPointer<UInt8>
@@ -18,7 +18,7 @@ struct FtMLineScanner {
     private init(_ b: UnsafeBufferPointer<UInt8>) { self.b = b }
 
     /// The line's entity, or nil when the line is not of the usual shape.
-    static func scan(_ bytes: [UInt8]) -> Entity? {
+    static func scan(_ bytes: ArraySlice<UInt8>) -> Entity? {
         bytes.withUnsafeBufferPointer { buf in
             var s = FtMLineScanner(buf)
             return s.entity()
@@ -60,7 +60,7 @@ struct FtMLineScanner {
 
     private mutating func entity() -> Entity? {
         guard eat(0x7B) else { return nil }
-        var id: String?, schema: String?, properties: [String: [String]]?
+        var id: String?, schema: String?, properties: FtMProperties?
         var sawProperties = false
         repeat {
             guard let key = string(), eat(0x3A) else { return nil }
@@ -78,12 +78,12 @@ struct FtMLineScanner {
         guard eat(0x7D) else { return nil }
         space()
         guard i == b.count, let id, let schema else { return nil }
-        return Entity(id: id, schema: schema, properties: properties ?? [:])
+        return Entity(id: id, schema: schema, properties: properties ?? FtMProperties())
     }
 
-    private mutating func propertyMap() -> [String: [String]]? {
+    private mutating func propertyMap() -> FtMProperties? {
         guard eat(0x7B) else { return nil }
-        var out: [String: [String]] = [:]
+        var out = FtMProperties()
         if eat(0x7D) { return out }
         repeat {
             guard let key = string(), out[key] == nil, eat(0x3A), eat(0x5B) else { return nil }
@@ -96,7 +96,7 @@ struct FtMLineScanner {
                 } while eat(0x2C)
                 guard eat(0x5D) else { return nil }
             }
-            out[key] = values
+            _ = out.add(key, values)
         } while eat(0x2C)
         guard eat(0x7D) else { return nil }
         return out

@@ -21,22 +21,44 @@ extension Store {
     /// input first; this is the last line of defence, not the place for friendly messages.
     public func writeBulk(_ drafts: [StatementDraft], origin: Origin, note: String? = nil,
                           file: String, lines: [Int] = []) throws -> BulkWriteReport {
+        try writeBulk(segments: [drafts], origin: origin, note: note, file: file, lines: [lines])
+    }
+
+    /// `writeBulk` of drafts given as segments, written one after the other (a reader that
+    /// makes them on several threads need not copy them into one array); `lines[k]` are the
+    /// input lines of segment `k`'s drafts.
+    public func writeBulk(segments: [[StatementDraft]], origin: Origin, note: String? = nil,
+                          file: String, lines: [[Int]] = []) throws -> BulkWriteReport {
         var report = BulkWriteReport()
-        guard !drafts.isEmpty else { report.transaction = lastTransaction; return report }
+        let drafts = BulkDrafts(segments: segments, lines: lines)
+        guard drafts.count > 0 else { report.transaction = lastTransaction; return report }
         var trace = PhaseTrace("bulk write")
-        for d in drafts {
-            if case .relationProperty = d.kind {
-                throw StoreError.invalidWrite("a bulk write takes entities, labels, properties and relations, not relation properties")
+        for segment in segments {
+            for d in segment {
+                if case .relationProperty = d.kind {
+                    throw StoreError.invalidWrite("a bulk write takes entities, labels, properties and relations, not relation properties")
+                }
             }
         }
         // The rows are encoded by two threads, each half of them (inserted one after the other).
-        let half = drafts.count / 2
-        let encoders = [0..<half, half..<drafts.count].map { r in BackgroundResult { Store.encode(drafts[r]) } }
+        let encoders = drafts.halves().map { pieces in
+            BackgroundResult { pieces.map { Store.encode(segments[$0.segment][$0.range]) } }
+        }
+        let snapshotFile = self.snapshotFile
         report.transaction = try write(origin: origin, note: note) { tx, base in
             let first = tx.nextStatement
             let transaction = tx.id
-            let builder = BackgroundResult {
-                Store.snapshot(base, applying: drafts, firstStatement: first, transaction: transaction, file: file, lines: lines)
+            let time = tx.time.timeIntervalSince1970
+            // The new snapshot is built on a thread of its own while SQLite inserts the rows, and
+            // its file written there too (its header names this transaction, its time and last
+            // statement, which the commit makes true; should the commit fail, the file names a
+            // transaction that never was and is not read).
+            let builder = BackgroundResult { () -> Result<Graph, StoreError> in
+                let built = Store.snapshot(base, applying: drafts, firstStatement: first, transaction: transaction, file: file)
+                if case .success(let g) = built, base.transaction == transaction - 1 {
+                    try? snapshotFile?.write(g, header: .init(transaction: transaction, time: time, lastStatement: first + Int64(drafts.count) - 1))
+                }
+                return built
             }
             do {
                 guard let conn = tx.db.sqliteConnection else { throw StoreError.sqlite(context: "importing", message: "no connection") }
@@ -48,9 +70,10 @@ extension Store {
                 let rebuildIndex = Int64(drafts.count) > first - 1
                 if rebuildIndex { try tx.db.execute(sql: "DROP INDEX IF EXISTS statement_subject") }
                 for e in encoders {
-                    let batch = e.wait()
-                    trace.mark("encode")
-                    try batch.insert(on: conn, firstID: tx.reserveStatementIDs(batch.rows).lowerBound, transaction: tx.id)
+                    for batch in e.wait() {
+                        try batch.insert(on: conn, firstID: tx.reserveStatementIDs(batch.rows).lowerBound, transaction: tx.id)
+                    }
+                    trace.mark("encode and insert")
                 }
                 try Store.deferTextIndex(tx.db, first...tx.nextStatement - 1)
                 if rebuildIndex { try tx.db.execute(sql: Store.subjectIndexSQL) }
@@ -64,9 +87,61 @@ extension Store {
             trace.mark("wait for the snapshot")
             return g
         }
-        trace.mark("commit and snapshot file")
+        trace.mark("commit")
         report.statements = drafts.count
         return report
+    }
+
+    /// Drafts in segments, with their input lines, read as one sequence.
+    struct BulkDrafts: Sendable {
+        let segments: [[StatementDraft]]
+        let lines: [[Int]]
+        let count: Int
+
+        init(segments: [[StatementDraft]], lines: [[Int]]) {
+            self.segments = segments
+            self.lines = lines
+            count = segments.reduce(0) { $0 + $1.count }
+        }
+
+        /// Calls `body` with each draft's position in the sequence and the draft.
+        func forEach(_ body: (Int, StatementDraft) throws -> Void) rethrows {
+            var i = 0
+            for segment in segments {
+                for d in segment { try body(i, d); i += 1 }
+            }
+        }
+
+        /// The input line of the draft at position `i` (0 when not given).
+        func line(_ i: Int) -> Int {
+            var i = i
+            for (k, segment) in segments.enumerated() {
+                if i < segment.count { return k < lines.count && i < lines[k].count ? lines[k][i] : 0 }
+                i -= segment.count
+            }
+            return 0
+        }
+
+        /// The drafts cut into two runs of about half each (a segment may be cut), as
+        /// (segment, range) pieces in order.
+        func halves() -> [[(segment: Int, range: Range<Int>)]] {
+            var parts: [[(segment: Int, range: Range<Int>)]] = [[], []]
+            var seen = 0
+            let half = count / 2
+            for (k, segment) in segments.enumerated() where !segment.isEmpty {
+                let start = seen, end = seen + segment.count
+                if end <= half {
+                    parts[0].append((k, 0..<segment.count))
+                } else if start >= half {
+                    parts[1].append((k, 0..<segment.count))
+                } else {
+                    parts[0].append((k, 0..<(half - start)))
+                    parts[1].append((k, (half - start)..<segment.count))
+                }
+                seen = end
+            }
+            return parts
+        }
     }
 
     /// Drafts as statement rows (run on a thread of its own by `writeBulk`).
@@ -86,14 +161,12 @@ extension Store {
     /// labels and properties, each in statement order), checking that every relation's ends
     /// exist; the failure names `file` and the input line of the draft (run on a thread of
     /// its own by `writeBulk` while SQLite inserts the rows).
-    static func snapshot(_ base: Graph, applying drafts: [StatementDraft], firstStatement first: Int64, transaction: Int64,
-                         file: String, lines: [Int]) -> Result<Graph, StoreError> {
-        func fail(_ i: Int, _ message: String) -> Result<Graph, StoreError> {
-            .failure(.badImport(file: file, line: i < lines.count ? lines[i] : 0, message: message))
-        }
+    static func snapshot(_ base: Graph, applying drafts: BulkDrafts, firstStatement first: Int64, transaction: Int64,
+                         file: String) -> Result<Graph, StoreError> {
+        struct Failure: Error { let index: Int; let message: String }
         var g = base
         var newNodes = 0, newRelations = 0
-        for d in drafts {
+        drafts.forEach { _, d in
             switch d.kind {
             case .entity: newNodes += 1
             case .relation: newRelations += 1
@@ -101,38 +174,44 @@ extension Store {
             }
         }
         g.reserve(nodes: g.nodes.count + newNodes, relationships: g.relationships.count + newRelations)
-        for (i, d) in drafts.enumerated() {
-            guard case .entity(let type) = d.kind else { continue }
-            if let existing = g.lookup(key: d.subject), g.node(existing).alive, g.node(existing).type != type {
-                return fail(i, "entity '\(d.subject)' already exists with type \(g.node(existing).type), not \(type)")
+        do {
+            try drafts.forEach { i, d in
+                guard case .entity(let type) = d.kind else { return }
+                if let existing = g.lookup(key: d.subject), g.node(existing).alive, g.node(existing).type != type {
+                    throw Failure(index: i, message: "entity '\(d.subject)' already exists with type \(g.node(existing).type), not \(type)")
+                }
+                g.loadNode(key: d.subject, type: type, statement: first + Int64(i))
             }
-            g.loadNode(key: d.subject, type: type, statement: first + Int64(i))
-        }
-        var last: (key: String, node: Int32)?
-        func node(_ key: String) -> Int32? {
-            if let last, last.key == key { return last.node }
-            guard let n = g.lookup(key: key) else { return nil }
-            last = (key, n)
-            return n
-        }
-        for (i, d) in drafts.enumerated() {
-            guard case .relation(let type, let target, let props) = d.kind else { continue }
-            guard let a = node(d.subject), let b = g.lookup(key: target) else {
-                let end = g.lookup(key: d.subject) == nil ? d.subject : target
-                return fail(i, "unknown entity '\(end)' (a relation's ends must be in the store or in the same write)")
+            var last: (key: String, node: Int32)?
+            func node(_ key: String) -> Int32? {
+                if let last, last.key == key { return last.node }
+                guard let n = g.lookup(key: key) else { return nil }
+                last = (key, n)
+                return n
             }
-            g.loadRelationship(from: a, to: b, type: type, properties: props, meta: d.meta, statement: first + Int64(i), transaction: transaction)
-        }
-        for (i, d) in drafts.enumerated() {
-            switch d.kind {
-            case .label(let l):
-                guard let n = node(d.subject) else { return fail(i, "unknown entity '\(d.subject)' for a label") }
-                g.loadLabel(n, l, statement: first + Int64(i))
-            case .property(let name, let value):
-                guard let n = node(d.subject) else { return fail(i, "unknown entity '\(d.subject)' for property '\(name)'") }
-                g.loadProperty(n, name, value, statement: first + Int64(i))
-            default: break
+            try drafts.forEach { i, d in
+                guard case .relation(let type, let target, let props) = d.kind else { return }
+                guard let a = node(d.subject), let b = g.lookup(key: target) else {
+                    let end = g.lookup(key: d.subject) == nil ? d.subject : target
+                    throw Failure(index: i, message: "unknown entity '\(end)' (a relation's ends must be in the store or in the same write)")
+                }
+                g.loadRelationship(from: a, to: b, type: type, properties: props, meta: d.meta, statement: first + Int64(i), transaction: transaction)
             }
+            try drafts.forEach { i, d in
+                switch d.kind {
+                case .label(let l):
+                    guard let n = node(d.subject) else { throw Failure(index: i, message: "unknown entity '\(d.subject)' for a label") }
+                    g.loadLabel(n, l, statement: first + Int64(i))
+                case .property(let name, let value):
+                    guard let n = node(d.subject) else { throw Failure(index: i, message: "unknown entity '\(d.subject)' for property '\(name)'") }
+                    g.loadProperty(n, name, value, statement: first + Int64(i))
+                default: break
+                }
+            }
+        } catch let f as Failure {
+            return .failure(.badImport(file: file, line: drafts.line(f.index), message: f.message))
+        } catch {
+            return .failure(.badImport(file: file, line: 0, message: "\(error)"))
         }
         g.transaction = transaction
         g.nextStatementID = max(g.nextStatementID, first + Int64(drafts.count))

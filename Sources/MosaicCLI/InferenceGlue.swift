@@ -52,9 +52,6 @@ enum InferenceGlue {
         })
         functions.register(FactProcedures.conflicts)
         QueryRunner.functions = functions
-        ConsoleGlue.extend.append { ws, e in
-            e.why = { id in try WhyCommand.explain(id, store: ws.store, json: false) }
-        }
     }
 }
 

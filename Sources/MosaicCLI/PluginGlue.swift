@@ -135,21 +135,5 @@ enum PluginGlue {
             }
             return out
         }
-        ConsoleGlue.extend.append { ws, e in
-            e.plugins = { try PluginsCommand.listing(ws, json: false) }
-            e.runPlugin = { name in try RunCommand.execute(ws, name: name, params: [:]) }
-            e.infer = { try infer(ws, dryRun: false).summary() }
-            e.brief = { name in
-                let all = try ReportCatalog.reports(ws)
-                let selected = try ReportCatalog.select(name.map { [$0] } ?? [], from: all)
-                guard let first = selected.first else { return "no reports (a plugin's spec declares reports = {…})" }
-                let doc = try Briefing.run(first, ws: ws, graph: ws.store.graph, asOf: nil, now: Date())
-                return String(decoding: Briefing.render(doc, format: "md"), as: UTF8.self)
-            }
-            let console = PluginConsole(workspace: ws.root, graph: ws.store.graph, store: ws.store,
-                                        isCancelled: { LineEditor.interruptFlag != 0 })
-            e.lua = { chunk in LineEditor.interruptFlag = 0; return try console.evaluate(chunk) }
-            e.luaIsComplete = { chunk in PluginConsole.isComplete(chunk) }
-        }
     }
 }

@@ -95,7 +95,7 @@ enum PluginGlue {
             let loaded = PluginRules.load(r, enabled: enabled(ws))
             for p in loaded.problems where !broken.contains(where: { $0.plugin == p.plugin }) { broken.append(p) }
             // The types the rules name exist (in the schema, the KB, or another rule's conclusions).
-            broken += PluginRules.typeProblems(loaded, schema: ws.kbLoader().currentSchema() ?? Schema(), graph: ws.store.graph) {
+            broken += PluginRules.typeProblems(loaded, schema: ws.kbLoader.currentSchema() ?? Schema(), graph: ws.store.graph) {
                 try? String(contentsOf: ws.root.appendingPathComponent($0), encoding: .utf8)
             }
             // Schedules parse (the spec's, in the workspace's zone); mosaic.yaml's parameters fit.

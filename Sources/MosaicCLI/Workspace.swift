@@ -18,9 +18,13 @@ public final class Workspace {
     /// The errors last warned about (the scheduler warns again only when they change).
     private var warnedErrors: KBError?
 
-    init(root: URL, store: Store) {
+    init(root: URL, store: Store, allowOutsideLinks: Bool) {
         self.root = root
         self.store = store
+        self.allowOutsideLinks = allowOutsideLinks
+        var loader = KBLoader(workspace: root, store: store)
+        loader.allowOutsideLinks = allowOutsideLinks
+        kbLoader = loader
     }
 
     /// Opens the workspace at `path`; with `loadKB`, loads kb/ first if its files changed.
@@ -39,8 +43,7 @@ public final class Workspace {
         } catch {
             throw CLIError("error: \(error)")
         }
-        let ws = Workspace(root: root, store: store)
-        ws.allowOutsideLinks = (try? WorkspaceConfig.load(root))?.allowOutsideLinks ?? false
+        let ws = Workspace(root: root, store: store, allowOutsideLinks: (try? WorkspaceConfig.load(root))?.allowOutsideLinks ?? false)
         InferenceGlue.install(store)
         // Runs a killed process left `running` are marked interrupted (a read when none is;
         // a read-only store keeps them as they are).
@@ -58,15 +61,10 @@ public final class Workspace {
 
     /// Whether kb/ and plugins/ entries may resolve outside the workspace (mosaic.yaml
     /// `allow_outside_links: true`); refused by default.
-    public internal(set) var allowOutsideLinks = false
+    public let allowOutsideLinks: Bool
 
-    /// A kb/ loader for this workspace, with its settings.
-    func kbLoader() -> KBLoader {
-        var loader = KBLoader(workspace: root, store: store)
-        loader.allowOutsideLinks = allowOutsideLinks
-        return loader
-    }
-
+    /// The kb/ loader of this workspace (MosaicKB), with its settings.
+    let kbLoader: KBLoader
 
     /// Loads kb/ into the store when its files changed since the last load. When kb/ has
     /// errors: with `strict`, throws them all (as `check` and `load` do); otherwise keeps
@@ -77,7 +75,12 @@ public final class Workspace {
         defer { applySchema() }
         guard FileManager.default.fileExists(atPath: kbDirectory.path) else { kbErrors = nil; return nil }
         do {
-            let summary = try Workspace.kbLoad?(self, quiet)
+            // A KBError is caught below: thrown (strict) or warned about.
+            let report = try kbLoader.load()
+            if let report {
+                if quiet { FileHandle.standardError.write(Data((report.summary + "\n").utf8)) } else { print(report.summary) }
+            }
+            let summary = report?.summary
             kbErrors = nil
             warnedErrors = nil
             return summary
@@ -112,13 +115,10 @@ public final class Workspace {
     /// as loaded, i.e. kb/schema.yaml when kb/ loaded, else the copy kept by the last load
     /// (the file as it reads now when there is no copy and it is valid).
     func applySchema() {
-        let loader = kbLoader()
+        let loader = kbLoader
         let schema = kbErrors == nil ? (loader.currentSchema() ?? loader.loadedSchema()) : (loader.loadedSchema() ?? loader.currentSchema())
         store.factRules = schema?.factRules ?? FactRules()
     }
-
-    /// The kb/ loader, set by the KB module's glue (see KBGlue.swift).
-    nonisolated(unsafe) static var kbLoad: ((Workspace, Bool) throws -> String?)? = nil
 
     /// Resolves `--as-of` text: a transaction number (`42` or `tx42`) or a date/time.
     public func resolveAsOf(_ text: String?) throws -> Store.AsOf? {

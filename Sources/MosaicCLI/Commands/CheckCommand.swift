@@ -11,7 +11,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let ws = try options.open(loadKB: false)
         do {
-            let (files, statements) = try ws.kbLoader().check()
+            let (files, statements) = try ws.kbLoader.check()
             print("kb: \(files) data file\(files == 1 ? "" : "s"), \(statements) statements, no errors")
         } catch let e as KBError {
             throw CLIError(e.description)

@@ -29,7 +29,7 @@ struct LoadCommand: ParsableCommand {
         }
         let ws = try options.open(loadKB: false)
         do {
-            if let report = try ws.kbLoader().load(force: force || rebuild) {
+            if let report = try ws.kbLoader.load(force: force || rebuild) {
                 print(report.summary)
             } else {
                 print("kb: up to date (transaction \(ws.store.graph.transaction))")

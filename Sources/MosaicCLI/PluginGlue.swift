@@ -15,7 +15,7 @@ enum PluginGlue {
     static func runner(_ ws: Workspace, graph: Graph? = nil) throws -> PluginRunner {
         let r = graph.map { PluginRunner(workspace: ws.root, graph: $0) } ?? PluginRunner(workspace: ws.root, store: ws.store)
         if graph != nil { r.searchHook = { [store = ws.store] text, limit in try store.search(text, limit: limit) } }
-        r.queryFunctions = QueryRunner.functions  // kb.query sees derived(), mosaic.search, ...
+        r.queryFunctions = ws.functions  // kb.query sees derived(), mosaic.search, ...
         // Ctrl-C stops a running plugin as it stops a query (the console's handler, or
         // RunCommand's, sets the flag; the Lua watchdog polls it)
         r.isCancelled = { LineEditor.interruptFlag != 0 }
@@ -75,7 +75,7 @@ enum PluginGlue {
         if !dryRun {
             let tx = ws.store.graph.transaction
             try ws.store.setHeldPlugins(broken.union(result.failures.map(\.plugin)), at: tx)
-            HeldPlugins.invalidate()
+            ws.heldPlugins.invalidate()
             let now = Date()
             for p in problems {
                 if let id = try? ws.store.beginRun(job: "\(p.plugin):rules", scheduledFor: nil, transaction: tx, at: now) {

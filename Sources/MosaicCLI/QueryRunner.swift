@@ -12,8 +12,6 @@ import MosaicStore
 /// to the store as one transaction with the given origin.
 struct QueryRunner {
     let workspace: Workspace
-    /// Extra functions (inference adds `derived`, `derivedBy`).
-    nonisolated(unsafe) static var functions: FunctionRegistry = .standard
 
     struct Outcome {
         var table: MosaicReports.ResultTable
@@ -27,7 +25,7 @@ struct QueryRunner {
              isCancelled: (@Sendable () -> Bool)? = nil) throws -> Outcome {
         let started = Date()
         let prepared: PreparedQuery
-        do { prepared = try Query.prepare(text, functions: QueryRunner.functions) } catch let e as QueryError {
+        do { prepared = try Query.prepare(text, functions: workspace.functions) } catch let e as QueryError {
             throw CLIError(e.rendered(query: text))
         }
         if !prepared.isReadOnly && (readOnly || graph.clockView != nil) {

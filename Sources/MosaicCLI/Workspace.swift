@@ -1,6 +1,7 @@
 import Foundation
 import MosaicGraph
 import MosaicKB
+import MosaicQuery
 import MosaicStore
 
 /// A workspace: the folder with kb/ and plugins/, and the store in its .mosaic/ folder.
@@ -25,6 +26,8 @@ public final class Workspace {
         var loader = KBLoader(workspace: root, store: store)
         loader.allowOutsideLinks = allowOutsideLinks
         kbLoader = loader
+        heldPlugins = HeldPlugins(store: store)
+        functions = .bound(to: store, held: heldPlugins)
     }
 
     /// Opens the workspace at `path`; with `loadKB`, loads kb/ first if its files changed.
@@ -44,7 +47,6 @@ public final class Workspace {
             throw CLIError("error: \(error)")
         }
         let ws = Workspace(root: root, store: store, allowOutsideLinks: (try? WorkspaceConfig.load(root))?.allowOutsideLinks ?? false)
-        InferenceGlue.install(store)
         // Runs a killed process left `running` are marked interrupted (a read when none is;
         // a read-only store keeps them as they are).
         if let abandoned = try? store.markAbandonedRuns(at: Date()), !abandoned.isEmpty {
@@ -65,6 +67,13 @@ public final class Workspace {
 
     /// The kb/ loader of this workspace (MosaicKB), with its settings.
     let kbLoader: KBLoader
+
+    /// The query functions of this workspace: the standard ones and those reading its store
+    /// (derived, derivedBy, stale, mosaic.search, mosaic.conflicts). Queries, the console,
+    /// completion and the plugins' kb.query use them.
+    let functions: FunctionRegistry
+    /// The plugins held since their rules failed, as `stale(r)` reads them (inference renews it).
+    let heldPlugins: HeldPlugins
 
     /// Loads kb/ into the store when its files changed since the last load. When kb/ has
     /// errors: with `strict`, throws them all (as `check` and `load` do); otherwise keeps

@@ -1,15 +1,17 @@
-import ArgumentParser
+// The query functions of a workspace: MosaicQuery's standard library plus what reads the
+// workspace's store (MosaicStore, MosaicPlugins): derived(r), derivedBy(r) and stale(r) over
+// its derivations, the procedure mosaic.search over its full-text index, and
+// mosaic.conflicts. Each workspace builds its own, bound to its own store.
 import Foundation
 import MosaicGraph
 import MosaicPlugins
 import MosaicQuery
 import MosaicStore
 
-/// Connects the CLI's queries to the store: `mosaic why`, the query functions `derived(r)`
-/// and `derivedBy(r)` that read the store's derivations, and the procedure `mosaic.search`
-/// over its full-text index.
-enum InferenceGlue {
-    static func install(_ store: Store) {
+extension FunctionRegistry {
+    /// The standard functions and procedures plus those that read `store`; `stale(r)` reads
+    /// the held plugins through `held`.
+    static func bound(to store: Store, held: HeldPlugins) -> FunctionRegistry {
         var functions = FunctionRegistry.standard
         @Sendable func statement(_ v: QueryValue, _ ctx: FunctionContext, _ fn: String) throws -> Int64 {
             guard case .relationship(let r) = v else {
@@ -26,7 +28,7 @@ enum InferenceGlue {
         // derived it failed to load or run since (mosaic why says which and since when).
         functions.register(QueryFunction("stale", arity: 1...1) { a, ctx in
             let s = try statement(a[0], ctx, "stale")
-            guard s >= 0, let held = HeldPlugins.current(store), !held.isEmpty else { return .bool(false) }
+            guard s >= 0, let plugins = held.current, !plugins.isEmpty else { return .bool(false) }
             return .bool(!((try? store.staleness(of: s)) ?? []).isEmpty)
         })
         functions.register(QueryFunction("derivedBy", arity: 1...1) { a, ctx in
@@ -51,18 +53,6 @@ enum InferenceGlue {
             return rows
         })
         functions.register(FactProcedures.conflicts)
-        QueryRunner.functions = functions
+        return functions
     }
-}
-
-/// The held plugins (their derived facts are stale), read once per inference run: the
-/// query function `stale(r)` asks for every row.
-enum HeldPlugins {
-    nonisolated(unsafe) static var cached: [String: Int64]?
-    static func current(_ store: Store) -> [String: Int64]? {
-        if let cached { return cached }
-        cached = try? store.heldPlugins()
-        return cached
-    }
-    static func invalidate() { cached = nil }
 }

@@ -22,7 +22,6 @@ public struct MosaicCommand: ParsableCommand {
 
     /// Parses and runs; usage errors exit 2 with the usage line, failures exit 1.
     public static func run(_ arguments: [String]? = nil) -> Never {
-        PluginGlue.install()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

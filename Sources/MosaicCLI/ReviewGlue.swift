@@ -10,8 +10,8 @@ import MosaicStore
 enum ReviewGlue {
     /// The queue of a workspace, with its enabled plugins' extractors.
     static func queue(_ ws: Workspace) throws -> ProposalQueue {
-        var ex = ExtractorRunner(runner: try PluginGlue.runner(ws))
-        ex.enabled = PluginGlue.enabled(ws)
+        var ex = ExtractorRunner(runner: try ws.plugins.runner())
+        ex.enabled = ws.plugins.enabled()
         return ProposalQueue(store: ws.store, workspace: ws.root, extractors: ex)
     }
 

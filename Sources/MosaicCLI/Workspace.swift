@@ -26,8 +26,9 @@ public final class Workspace {
         var loader = KBLoader(workspace: root, store: store)
         loader.allowOutsideLinks = allowOutsideLinks
         kbLoader = loader
-        heldPlugins = HeldPlugins(store: store)
-        functions = .bound(to: store, held: heldPlugins)
+        let held = HeldPlugins(store: store)
+        functions = .bound(to: store, held: held)
+        plugins = PluginHost(root: root, store: store, functions: functions, held: held)
     }
 
     /// Opens the workspace at `path`; with `loadKB`, loads kb/ first if its files changed.
@@ -72,8 +73,8 @@ public final class Workspace {
     /// (derived, derivedBy, stale, mosaic.search, mosaic.conflicts). Queries, the console,
     /// completion and the plugins' kb.query use them.
     let functions: FunctionRegistry
-    /// The plugins held since their rules failed, as `stale(r)` reads them (inference renews it).
-    let heldPlugins: HeldPlugins
+    /// The plugins of this workspace: runners, inference, the reports they offer.
+    let plugins: PluginHost
 
     /// Loads kb/ into the store when its files changed since the last load. When kb/ has
     /// errors: with `strict`, throws them all (as `check` and `load` do); otherwise keeps

@@ -25,11 +25,11 @@ enum Briefing {
             : try ws.store.runs(job: entry.job, limit: 1000).first { $0.status == .succeeded && $0.transaction < graph.transaction }
         let request = ReportRequest(graph: graph, store: ws.store, since: since ?? last?.transaction, asOf: asOf, now: now)
         var doc = try entry.render(request)
-        if asOf == nil && !PluginGlue.lastInferenceProblems.isEmpty {
+        if asOf == nil && !ws.plugins.lastInferenceProblems.isEmpty {
             // The report read a KB whose inference was incomplete: say so at the top.
             var runs: [Inline] = [.strong("Inference was incomplete for this briefing."),
                                   .text(" Facts derived by these plugins' rules may be missing or out of date (kept from an earlier run, marked stale), and this report may rely on them: ")]
-            for (i, p) in PluginGlue.lastInferenceProblems.enumerated() {
+            for (i, p) in ws.plugins.lastInferenceProblems.enumerated() {
                 if i > 0 { runs.append(.text("; ")) }
                 runs.append(.code(String(p.split(separator: "\n").first ?? "")))
             }

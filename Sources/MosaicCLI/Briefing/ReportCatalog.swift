@@ -1,3 +1,6 @@
+// The report catalog: what a report needs to run (ReportRequest), a report a plugin offers
+// (ReportEntry, rendering a MosaicReports Document), and the reports of a workspace
+// (ReportCatalog), which its PluginHost lists.
 import Foundation
 import MosaicGraph
 import MosaicReports
@@ -28,16 +31,14 @@ struct ReportEntry {
     var job: String { "\(plugin)/\(name)" }
 }
 
-/// Where reports come from: the plugin glue registers a provider that lists them.
-enum ReportCatalog {
-    nonisolated(unsafe) static var providers: [(Workspace) throws -> [ReportEntry]] = []
-
-    static func reports(_ ws: Workspace) throws -> [ReportEntry] {
-        try providers.flatMap { try $0(ws) }.sorted { $0.job < $1.job }
-    }
+/// The reports a workspace's enabled plugins offer, sorted by job (PluginHost.reports()
+/// lists them), and the choice of some by name.
+struct ReportCatalog {
+    var entries: [ReportEntry]
 
     /// The reports named (`plugin/report`, `plugin`, or `report`), or all of them.
-    static func select(_ names: [String], from all: [ReportEntry]) throws -> [ReportEntry] {
+    func select(_ names: [String]) throws -> [ReportEntry] {
+        let all = entries
         guard !names.isEmpty else { return all }
         return try names.flatMap { name -> [ReportEntry] in
             let hits = all.filter { $0.job == name || $0.plugin == name || $0.name == name }

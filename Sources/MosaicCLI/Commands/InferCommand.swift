@@ -7,5 +7,5 @@ struct InferCommand: ParsableCommand {
     @OptionGroup var options: WorkspaceOptions
     @Flag(help: "Print what would be added and retracted; change nothing.") var dryRun = false
 
-    func run() throws { print(try PluginGlue.infer(try options.open(), dryRun: dryRun).summary()) }
+    func run() throws { print(try options.open().plugins.infer(dryRun: dryRun).summary()) }
 }

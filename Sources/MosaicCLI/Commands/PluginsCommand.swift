@@ -12,7 +12,7 @@ struct PluginsCommand: ParsableCommand {
     func run() throws { print(try PluginsCommand.listing(try options.open(), json: json)) }
 
     static func listing(_ ws: Workspace, json: Bool) throws -> String {
-        let entries = try PluginGlue.runner(ws).discover()
+        let entries = try ws.plugins.runner().discover()
         if json {
             return JSONText.pretty(.list(entries.map { e in
                 var m: [String: Value] = ["name": .string(e.name), "file": .string(e.file)]

@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
         let result: PluginRunResult
         do {
             let graph = view.isEmpty ? nil : ws.store.graph.viewed(view)
-            result = try PluginGlue.runner(ws, graph: graph).run(name, options: PluginRunOptions(params: params))
+            result = try ws.plugins.runner(graph: graph).run(name, options: PluginRunOptions(params: params))
         } catch let e as PluginError {
             throw CLIError(e.detailed)
         }

@@ -55,15 +55,14 @@ final class ConsoleEngines {
 
     func run(plugin name: String) throws -> String { try RunCommand.execute(workspace, name: name, params: [:]) }
 
-    func infer() throws -> String { try PluginGlue.infer(workspace, dryRun: false).summary() }
+    func infer() throws -> String { try workspace.plugins.infer(dryRun: false).summary() }
 
     func why(_ id: String) throws -> String { try WhyCommand.explain(id, store: workspace.store, json: false) }
 
     /// The first report named (all when nil), rendered in Markdown from the current KB.
     func brief(_ name: String?) throws -> String {
         let ws = workspace
-        let all = try ReportCatalog.reports(ws)
-        let selected = try ReportCatalog.select(name.map { [$0] } ?? [], from: all)
+        let selected = try ws.plugins.reports().select(name.map { [$0] } ?? [])
         guard let first = selected.first else { return "no reports (a plugin's spec declares reports = {…})" }
         let doc = try Briefing.run(first, ws: ws, graph: ws.store.graph, asOf: nil, now: Date())
         return String(decoding: Briefing.render(doc, format: "md"), as: UTF8.self)

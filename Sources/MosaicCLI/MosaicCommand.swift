@@ -16,7 +16,7 @@ public struct MosaicCommand: ParsableCommand {
 
     public init() {}
 
-    nonisolated(unsafe) static var allSubcommands: [ParsableCommand.Type] = [
+    static let allSubcommands: [ParsableCommand.Type] = [
         CheckCommand.self, LoadCommand.self, QueryCommand.self, StatsCommand.self, ShowCommand.self, ExportCommand.self, ImportCommand.self, GenerateCommand.self, BriefCommand.self, ConsoleCommand.self, PluginsCommand.self, RunCommand.self, InferCommand.self, ScheduleCommand.self, RunsCommand.self, WhyCommand.self, ConflictsCommand.self, ChangesCommand.self, IngestCommand.self, MentionsCommand.self, ReviewCommand.self,
     ]
 

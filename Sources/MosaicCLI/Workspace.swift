@@ -1,3 +1,20 @@
+// Workspace: one value per opened workspace folder, made by `Workspace.open` and passed to
+// every command and to the console. It holds everything the CLI reaches in the engine modules,
+// each bound to this folder and its store, so two workspaces open in one process never see
+// each other's state (MosaicCLI's only mutable statics are LineEditor's, for C callbacks):
+//   store       the statement log and its snapshot (MosaicStore), in .mosaic/
+//   kbLoader    kb/ → store (MosaicKB), with mosaic.yaml's allow_outside_links; the kb/ errors
+//               of the last load stay here (kbErrors)
+//   functions   the query functions (MosaicQuery's standard ones plus derived, derivedBy,
+//               stale, mosaic.search, mosaic.conflicts over this store), for queries, the
+//               console's completion and the plugins' kb.query
+//   plugins     the PluginHost (MosaicPlugins): plugin runners, inference and what failed in
+//               its last run, the report catalog
+//   config()    mosaic.yaml, read when asked (not kept: a scheduler or console running for days
+//               sees edits, and a broken file fails only the commands that read it)
+// and resolves the three clocks (--as-of, --known-by, --valid-at) into the graph to read.
+// Workspace is a class because kb/ loading changes its state (kbErrors) and the console, the
+// scheduler and the commands share one.
 import Foundation
 import MosaicGraph
 import MosaicKB
@@ -61,6 +78,9 @@ public final class Workspace {
 
     /// Where a workspace's store lives.
     static func storePath(_ root: URL) -> String { root.appendingPathComponent(".mosaic/store.sqlite").path }
+
+    /// mosaic.yaml as it reads now (the defaults when there is none); throws when it is broken.
+    func config() throws -> WorkspaceConfig { try WorkspaceConfig.load(root) }
 
     /// Whether kb/ and plugins/ entries may resolve outside the workspace (mosaic.yaml
     /// `allow_outside_links: true`); refused by default.

@@ -37,7 +37,7 @@ struct CheckCommand: ParsableCommand {
             try? String(contentsOf: ws.root.appendingPathComponent($0), encoding: .utf8)
         }
         // Schedules parse (the spec's, in the workspace's zone); mosaic.yaml's parameters fit.
-        let config = try WorkspaceConfig.load(ws.root)
+        let config = try ws.config()
         for e in entries {
             guard let spec = e.spec, let configured = config.plugins[e.name]?.params, !configured.isEmpty else { continue }
             for p in spec.configuredProblems(configured) where !broken.contains(where: { $0.message == p.message }) {

@@ -45,7 +45,7 @@ struct ConsoleCommand: ParsableCommand {
         session.format = f
         session.timing = interactive
         session.view = try ws.resolveView(knownBy: knownBy, validAt: validAt)
-        session.timeout = try WorkspaceConfig.load(ws.root).queryTimeout
+        session.timeout = try ws.config().queryTimeout
         if let asOf {
             session.asOf = try ws.resolveAsOf(asOf)
             session.asOfLabel = asOf

@@ -37,7 +37,7 @@ struct QueryCommand: ParsableCommand {
             parameters[String(p[..<eq]).trimmingCharacters(in: CharacterSet(charactersIn: "$ "))] = ParamValue.parse(String(p[p.index(after: eq)...]))
         }
         let ws = try options.open()
-        let config = try WorkspaceConfig.load(ws.root)
+        let config = try ws.config()
         let asOfValue = try ws.resolveAsOf(read.asOf)
         let view = try read.view(ws)
         let limit = timeout.map { $0 > 0 ? $0 : nil } ?? config.queryTimeout

@@ -25,7 +25,7 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
         let ws = try options.open()
-        let config = try WorkspaceConfig.load(ws.root)
+        let config = try ws.config()
         let entries = try ws.plugins.reports().entries
         var jobs: [ScheduledJob] = []
         var byName: [String: ReportEntry] = [:]

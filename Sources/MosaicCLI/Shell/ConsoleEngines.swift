@@ -16,7 +16,7 @@ final class ConsoleEngines {
 
     init(workspace: Workspace) {
         self.workspace = workspace
-        queryMemoryMegabytes = (try? WorkspaceConfig.load(workspace.root))?.queryMemoryMegabytes
+        queryMemoryMegabytes = (try? workspace.config())?.queryMemoryMegabytes
         luaConsole = PluginConsole(workspace: workspace.root, graph: workspace.store.graph, store: workspace.store,
                                    isCancelled: { LineEditor.interruptFlag != 0 })
     }

@@ -16,15 +16,12 @@ public struct MosaicCommand: ParsableCommand {
 
     public init() {}
 
-    nonisolated(unsafe) static var allSubcommands: [ParsableCommand.Type] = [
+    static let allSubcommands: [ParsableCommand.Type] = [
         CheckCommand.self, LoadCommand.self, QueryCommand.self, StatsCommand.self, ShowCommand.self, ExportCommand.self, ImportCommand.self, GenerateCommand.self, BriefCommand.self, ConsoleCommand.self, PluginsCommand.self, RunCommand.self, InferCommand.self, ScheduleCommand.self, RunsCommand.self, WhyCommand.self, ConflictsCommand.self, ChangesCommand.self, IngestCommand.self, MentionsCommand.self, ReviewCommand.self,
     ]
 
     /// Parses and runs; usage errors exit 2 with the usage line, failures exit 1.
     public static func run(_ arguments: [String]? = nil) -> Never {
-        KBGlue.install()
-        QueryConsoleGlue.install()
-        PluginGlue.install()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

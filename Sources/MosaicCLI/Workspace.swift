@@ -1,6 +1,24 @@
+// Workspace: one value per opened workspace folder, made by `Workspace.open` and passed to
+// every command and to the console. It holds everything the CLI reaches in the engine modules,
+// each bound to this folder and its store, so two workspaces open in one process never see
+// each other's state (MosaicCLI's only mutable statics are LineEditor's, for C callbacks):
+//   store       the statement log and its snapshot (MosaicStore), in .mosaic/
+//   kbLoader    kb/ → store (MosaicKB), with mosaic.yaml's allow_outside_links; the kb/ errors
+//               of the last load stay here (kbErrors)
+//   functions   the query functions (MosaicQuery's standard ones plus derived, derivedBy,
+//               stale, mosaic.search, mosaic.conflicts over this store), for queries, the
+//               console's completion and the plugins' kb.query
+//   plugins     the PluginHost (MosaicPlugins): plugin runners, inference and what failed in
+//               its last run, the report catalog
+//   config()    mosaic.yaml, read when asked (not kept: a scheduler or console running for days
+//               sees edits, and a broken file fails only the commands that read it)
+// and resolves the three clocks (--as-of, --known-by, --valid-at) into the graph to read.
+// Workspace is a class because kb/ loading changes its state (kbErrors) and the console, the
+// scheduler and the commands share one.
 import Foundation
 import MosaicGraph
 import MosaicKB
+import MosaicQuery
 import MosaicStore
 
 /// A workspace: the folder with kb/ and plugins/, and the store in its .mosaic/ folder.
@@ -18,9 +36,16 @@ public final class Workspace {
     /// The errors last warned about (the scheduler warns again only when they change).
     private var warnedErrors: KBError?
 
-    init(root: URL, store: Store) {
+    init(root: URL, store: Store, allowOutsideLinks: Bool) {
         self.root = root
         self.store = store
+        self.allowOutsideLinks = allowOutsideLinks
+        var loader = KBLoader(workspace: root, store: store)
+        loader.allowOutsideLinks = allowOutsideLinks
+        kbLoader = loader
+        let held = HeldPlugins(store: store)
+        functions = .bound(to: store, held: held)
+        plugins = PluginHost(root: root, store: store, functions: functions, held: held)
     }
 
     /// Opens the workspace at `path`; with `loadKB`, loads kb/ first if its files changed.
@@ -39,9 +64,7 @@ public final class Workspace {
         } catch {
             throw CLIError("error: \(error)")
         }
-        let ws = Workspace(root: root, store: store)
-        ws.allowOutsideLinks = (try? WorkspaceConfig.load(root))?.allowOutsideLinks ?? false
-        InferenceGlue.install(store)
+        let ws = Workspace(root: root, store: store, allowOutsideLinks: (try? WorkspaceConfig.load(root))?.allowOutsideLinks ?? false)
         // Runs a killed process left `running` are marked interrupted (a read when none is;
         // a read-only store keeps them as they are).
         if let abandoned = try? store.markAbandonedRuns(at: Date()), !abandoned.isEmpty {
@@ -56,17 +79,22 @@ public final class Workspace {
     /// Where a workspace's store lives.
     static func storePath(_ root: URL) -> String { root.appendingPathComponent(".mosaic/store.sqlite").path }
 
+    /// mosaic.yaml as it reads now (the defaults when there is none); throws when it is broken.
+    func config() throws -> WorkspaceConfig { try WorkspaceConfig.load(root) }
+
     /// Whether kb/ and plugins/ entries may resolve outside the workspace (mosaic.yaml
     /// `allow_outside_links: true`); refused by default.
-    public internal(set) var allowOutsideLinks = false
+    public let allowOutsideLinks: Bool
 
-    /// A kb/ loader for this workspace, with its settings.
-    func kbLoader() -> KBLoader {
-        var loader = KBLoader(workspace: root, store: store)
-        loader.allowOutsideLinks = allowOutsideLinks
-        return loader
-    }
+    /// The kb/ loader of this workspace (MosaicKB), with its settings.
+    let kbLoader: KBLoader
 
+    /// The query functions of this workspace: the standard ones and those reading its store
+    /// (derived, derivedBy, stale, mosaic.search, mosaic.conflicts). Queries, the console,
+    /// completion and the plugins' kb.query use them.
+    let functions: FunctionRegistry
+    /// The plugins of this workspace: runners, inference, the reports they offer.
+    let plugins: PluginHost
 
     /// Loads kb/ into the store when its files changed since the last load. When kb/ has
     /// errors: with `strict`, throws them all (as `check` and `load` do); otherwise keeps
@@ -77,7 +105,12 @@ public final class Workspace {
         defer { applySchema() }
         guard FileManager.default.fileExists(atPath: kbDirectory.path) else { kbErrors = nil; return nil }
         do {
-            let summary = try Workspace.kbLoad?(self, quiet)
+            // A KBError is caught below: thrown (strict) or warned about.
+            let report = try kbLoader.load()
+            if let report {
+                if quiet { FileHandle.standardError.write(Data((report.summary + "\n").utf8)) } else { print(report.summary) }
+            }
+            let summary = report?.summary
             kbErrors = nil
             warnedErrors = nil
             return summary
@@ -112,13 +145,10 @@ public final class Workspace {
     /// as loaded, i.e. kb/schema.yaml when kb/ loaded, else the copy kept by the last load
     /// (the file as it reads now when there is no copy and it is valid).
     func applySchema() {
-        let loader = kbLoader()
+        let loader = kbLoader
         let schema = kbErrors == nil ? (loader.currentSchema() ?? loader.loadedSchema()) : (loader.loadedSchema() ?? loader.currentSchema())
         store.factRules = schema?.factRules ?? FactRules()
     }
-
-    /// The kb/ loader, set by the KB module's glue (see KBGlue.swift).
-    nonisolated(unsafe) static var kbLoad: ((Workspace, Bool) throws -> String?)? = nil
 
     /// Resolves `--as-of` text: a transaction number (`42` or `tx42`) or a date/time.
     public func resolveAsOf(_ text: String?) throws -> Store.AsOf? {

@@ -36,7 +36,7 @@ struct BriefCommand: ParsableCommand {
             clock = d.date
         } else { clock = Date() }
         let ws = try options.open()
-        if asOf == nil { try BriefCommand.prepare?(ws) }
+        if asOf == nil { _ = try ws.plugins.infer(dryRun: false) }
         let asOfValue = try ws.resolveAsOf(asOf)
         // A run "at" a moment reads what the sources had reported by then.
         let view = try ws.resolveView(knownBy: knownBy ?? now, validAt: validAt)
@@ -49,8 +49,8 @@ struct BriefCommand: ParsableCommand {
             }
             sinceTransaction = try ws.store.transactionID(asOf: resolved)
         }
-        let all = try ReportCatalog.reports(ws)
-        if all.isEmpty && reports.isEmpty {
+        let catalog = try ws.plugins.reports()
+        if catalog.entries.isEmpty && reports.isEmpty {
             // No plugin offers a report: a plain summary of the KB.
             if asOf == nil, let kb = ws.kbErrorSummary {
                 print("> **Warning: the KB has unloaded errors.** kb/ has \(kb.count) error\(kb.count == 1 ? "" : "s") (first: `\(kb.first)`); this summary reads the last loaded state (transaction \(kb.transaction)).\n")
@@ -58,7 +58,7 @@ struct BriefCommand: ParsableCommand {
             print(KBSummary(graph: graph).markdown, terminator: "")
             return
         }
-        let selected = try ReportCatalog.select(reports, from: all)
+        let selected = try catalog.select(reports)
         let toStdout = out == "-" || (out == nil && selected.count == 1 && formats == ["md"])
         if toStdout && (selected.count > 1 || formats.count > 1) {
             throw CLIError.usage("--out - prints one Markdown report; name one report and --format md, or give a folder", usage: "mosaic brief REPORT --out -")
@@ -93,9 +93,6 @@ struct BriefCommand: ParsableCommand {
         }
         if failures > 0 { throw CLIError("", exitCode: 1) }
     }
-
-    /// Runs inference before the reports (set by the plugin glue).
-    nonisolated(unsafe) static var prepare: ((Workspace) throws -> Void)?
 }
 
 /// A plain summary of a KB: what kinds of things it holds, and its dated facts newest first.

@@ -37,7 +37,7 @@ struct ConsoleCommand: ParsableCommand {
                 return head + candidate
             }
         })
-        session = ConsoleSession(workspace: ws, editor: editor, engines: ConsoleGlue.engines(ws), keepGoing: keepGoing,
+        session = ConsoleSession(workspace: ws, editor: editor, engines: ConsoleEngines(workspace: ws), keepGoing: keepGoing,
                                  colour: colour, width: width)
         guard let f = ConsoleSession.Format(rawValue: format) else {
             throw CLIError.usage("--format takes table, json, csv or lines", usage: "mosaic console [--format table|json|csv|lines]")
@@ -45,23 +45,12 @@ struct ConsoleCommand: ParsableCommand {
         session.format = f
         session.timing = interactive
         session.view = try ws.resolveView(knownBy: knownBy, validAt: validAt)
-        session.timeout = try WorkspaceConfig.load(ws.root).queryTimeout
+        session.timeout = try ws.config().queryTimeout
         if let asOf {
             session.asOf = try ws.resolveAsOf(asOf)
             session.asOfLabel = asOf
         }
         let status = session.run()
         if status != 0 { throw CLIError("", exitCode: status) }
-    }
-}
-
-/// Fills the console's engine hooks from the modules this build has.
-enum ConsoleGlue {
-    nonisolated(unsafe) static var extend: [(Workspace, inout ConsoleSession.Engines) -> Void] = []
-
-    static func engines(_ ws: Workspace) -> ConsoleSession.Engines {
-        var e = ConsoleSession.Engines()
-        for f in extend { f(ws, &e) }
-        return e
     }
 }

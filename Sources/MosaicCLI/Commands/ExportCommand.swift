@@ -37,7 +37,7 @@ struct ExportCommand: ParsableCommand {
         case .dot: text = GraphExport.dot(g)
         case .gexf: text = GEXFExporter(graph: g).document()
         case .ftm, .ftmStatements:
-            var exporter = FtMExporter(graph: g, schema: KBLoader(workspace: ws.root, store: ws.store).currentSchema())
+            var exporter = FtMExporter(graph: g, schema: ws.kbLoader.currentSchema())
             exporter.keepsStatements = format == .ftmStatements
             let report: FtMExporter.Report
             if format == .ftm {
@@ -49,14 +49,11 @@ struct ExportCommand: ParsableCommand {
             }
             FileHandle.standardError.write(Data(report.summary.utf8))
         case .stix:
-            let (bundle, report) = STIXExporter(graph: g, schema: KBLoader(workspace: ws.root, store: ws.store).currentSchema()).bundle()
+            let (bundle, report) = STIXExporter(graph: g, schema: ws.kbLoader.currentSchema()).bundle()
             text = bundle
             FileHandle.standardError.write(Data(report.utf8))
         case .yaml:
-            guard let exportYAML = ExportCommand.yamlExporter else {
-                throw CLIError("error: YAML export is not available in this build")
-            }
-            text = try exportYAML(ws, g, out)
+            text = try ExportCommand.yaml(ws, g, out: out)
             if let out, out != "-" { print("wrote \(out)"); return }
         }
         // The bytes are written where they are (an FtM export of a large graph is 100 MB).
@@ -109,8 +106,21 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
-    /// Set by the KB glue: writes the graph in the kb/ format (to a folder when `out` is one).
-    nonisolated(unsafe) static var yamlExporter: ((Workspace, MosaicGraph.Graph, String?) throws -> String)?
+    /// The graph in the kb/ format (MosaicKB's exporter), with the workspace's schema: written
+    /// to the folder `out` (returning ""), or returned as one text for standard output.
+    static func yaml(_ ws: Workspace, _ graph: MosaicGraph.Graph, out: String?) throws -> String {
+        let schemaURL = ws.kbDirectory.appendingPathComponent("schema.yaml")
+        let schema = try? String(contentsOf: schemaURL, encoding: .utf8)
+        let files = try KBExporter(store: ws.store).export(asOf: graph.transaction, schemaText: schema)
+        guard let out, out != "-" else {
+            return files.map { "# ---- \($0.path)\n\($0.text)" }.joined(separator: "\n")
+        }
+        let dir = URL(fileURLWithPath: out)
+        for f in files {
+            let url = dir.appendingPathComponent(f.path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(f.text.utf8).write(to: url, options: .atomic)
+        }
+        return ""
+    }
 }
-
-import MosaicGraph

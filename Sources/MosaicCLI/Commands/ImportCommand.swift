@@ -38,7 +38,7 @@ struct ImportCommand: ParsableCommand {
                         let r = try FtMImporter(store: ws.store).importFile(f, dataset: dataset)
                         line = "imported \(r.entities) entities and \(r.relations) relations (\(r.statements) statements) from \(f) in transaction \(r.transaction), citing \(r.dataset)"
                     case .iso3166:
-                        let r = try GazetteerImporter(store: ws.store).importISO3166(f, schema: KBLoader(workspace: ws.root, store: ws.store).currentSchema())
+                        let r = try GazetteerImporter(store: ws.store).importISO3166(f, schema: ws.kbLoader.currentSchema())
                         line = "imported \(r.created) new and \(r.linked) linked places (\(r.statements) statements) from \(f) in transaction \(r.transaction), citing \(r.dataset)"
                     case .airports:
                         let r = try AirportsImporter(store: ws.store).importFile(f)

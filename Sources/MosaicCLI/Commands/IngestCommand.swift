@@ -36,10 +36,10 @@ struct IngestCommand: ParsableCommand {
         if let source = reextract {
             guard paths.isEmpty else { throw CLIError.usage("--reextract takes a source id and no paths", usage: "mosaic ingest --reextract SOURCE") }
             let ws = try options.open(strictKB: true)
-            let queue = try ReviewGlue.queue(ws)
+            let queue = try ProposalReview.queue(ws)
             let r: ProposalQueue.Extraction
             do { r = try queue.reextract(source: source) } catch let e as IngestError { throw CLIError("error: \(e)") }
-            ReviewGlue.report(ws, r)
+            ProposalReview.report(ws, r)
             print("\(source): \(r.proposed) proposed facts pending review\(r.skipped > 0 ? " (\(r.skipped) reviewed before, left out)" : "") (mosaic review)")
             return
         }
@@ -64,7 +64,7 @@ struct IngestCommand: ParsableCommand {
         for e in errors { FileHandle.standardError.write(Data((e + "\n").utf8)) }
         let ws = try options.open(strictKB: true)
         var ingestor = Ingestor(store: ws.store)
-        let queue = noExtract ? nil : try ReviewGlue.queue(ws)
+        let queue = noExtract ? nil : try ProposalReview.queue(ws)
         let progress = docs.count > 1
         var counts: [Ingestor.Result.Status: Int] = [:]
         for (i, doc) in docs.enumerated() {
@@ -74,7 +74,7 @@ struct IngestCommand: ParsableCommand {
             var extraction: ProposalQueue.Extraction?
             if let queue, r.status != .unchanged, r.status != .restored, let stored = try ws.store.document(source: r.source) {
                 do { extraction = try queue.extract(stored, mentions: r.mentions, dates: r.dates) } catch let e as StoreError { throw CLIError("error: \(doc.path): \(e)") }
-                ReviewGlue.report(ws, extraction!)
+                ProposalReview.report(ws, extraction!)
             }
             if progress {
                 FileHandle.standardError.write(Data("[\(i + 1)/\(docs.count)] \(doc.path): \(r.status.rawValue)\n".utf8))

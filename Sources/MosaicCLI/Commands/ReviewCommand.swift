@@ -1,6 +1,6 @@
 // mosaic review (and the console's :review): the queue of facts the extractors proposed for
 // ingested articles: list, accept, reject, edit. A thin shell over MosaicIngest's
-// ProposalQueue through ReviewGlue.
+// ProposalQueue through ProposalReview.
 import ArgumentParser
 import Foundation
 import MosaicGraph
@@ -53,7 +53,7 @@ struct ReviewCommand: ParsableCommand {
 
     /// What the command prints.
     func output(_ ws: Workspace) throws -> String {
-        let queue = try ReviewGlue.queue(ws)
+        let queue = try ProposalReview.queue(ws)
         let verb = words.first
         let ids = try words.dropFirst().map { w -> Int64 in
             guard let n = Int64(w.hasPrefix("#") ? String(w.dropFirst()) : w) else { throw CLIError.usage("'\(w)' is not a proposal id", usage: ReviewCommand.usage) }
@@ -70,7 +70,7 @@ struct ReviewCommand: ParsableCommand {
                 guard ids.isEmpty else { throw CLIError.usage("give ids or --all-above, not both", usage: ReviewCommand.usage) }
                 chosen = try queue.list().filter { $0.confidence >= c }.map(\.id)
             } else if ids.isEmpty { throw CLIError.usage("name the proposals to accept (or --all-above C)", usage: ReviewCommand.usage) }
-            return try ReviewGlue.accept(ws, queue, chosen)
+            return try ProposalReview.accept(ws, queue, chosen)
         case "reject":
             guard !ids.isEmpty else { throw CLIError.usage("name the proposals to reject", usage: ReviewCommand.usage) }
             do { let r = try queue.reject(ids); return "rejected \(r.map { "#\($0)" }.joined(separator: " ")); they will not be proposed again for the same file" }
@@ -80,7 +80,7 @@ struct ReviewCommand: ParsableCommand {
             do {
                 let p = try queue.edit(ids[0], ProposalQueue.Edit(relation: relation, from: from, to: to, on: on, since: since, until: until,
                                                                   denied: denied, confidence: confidence))
-                return ReviewGlue.render(p, text: nil, graph: ws.store.graph, color: false)
+                return ProposalReview.render(p, text: nil, graph: ws.store.graph, color: false)
             } catch let e as IngestError { throw CLIError("error: \(e)") }
         default:
             throw CLIError.usage("unknown review action '\(verb!)' (accept, reject, edit, or nothing to list)", usage: ReviewCommand.usage)
@@ -100,7 +100,7 @@ struct ReviewCommand: ParsableCommand {
                 texts[current] = try ws.store.document(source: current)?.text
                 out.append("\(current):")
             }
-            out.append(ReviewGlue.render(p, text: texts[current], graph: ws.store.graph, color: color))
+            out.append(ProposalReview.render(p, text: texts[current], graph: ws.store.graph, color: color))
         }
         out.append("\(list.count) proposal\(list.count == 1 ? "" : "s"); mosaic review accept ID… | reject ID… | edit ID")
         return out.joined(separator: "\n")

@@ -25,8 +25,8 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
         let ws = try options.open()
-        let config = try WorkspaceConfig.load(ws.root)
-        let entries = try ReportCatalog.reports(ws)
+        let config = try ws.config()
+        let entries = try ws.plugins.reports().entries
         var jobs: [ScheduledJob] = []
         var byName: [String: ReportEntry] = [:]
         for e in entries {
@@ -51,7 +51,7 @@ struct ScheduleCommand: ParsableCommand {
         let runner = ScheduleRunner(store: ws.store, jobs: jobs, outputDirectory: ws.root.appendingPathComponent("briefings"),
                                     prepare: {
             try ws.loadKBIfChanged(quiet: true)
-            try BriefCommand.prepare?(ws)
+            _ = try ws.plugins.infer(dryRun: false)
             return ws.store.graph.transaction
         }, render: { job, due in
             guard let entry = byName[job.name] else { return [] }

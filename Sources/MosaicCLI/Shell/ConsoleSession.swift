@@ -10,25 +10,12 @@ final class ConsoleSession {
     enum Mode: String { case query, lua }
     enum Format: String, CaseIterable { case table, json, csv, lines }
 
-    /// What the console can ask of the engines; the CLI fills these in.
-    struct Engines {
-        var query: ((_ text: String, _ params: [String: Value], _ graph: Graph, _ mode: QueryMode, _ timeout: Double?) throws -> ResultTable)?
-        var lua: ((_ chunk: String) throws -> String)?
-        /// Whether a Lua chunk is whole (compiles, or fails for a reason other than `<eof>`).
-        var luaIsComplete: (@Sendable (_ chunk: String) -> Bool)?
-        var plugins: (() throws -> String)?
-        var runPlugin: ((_ name: String) throws -> String)?
-        var infer: (() throws -> String)?
-        var why: ((_ id: String) throws -> String)?
-        var brief: ((_ report: String?) throws -> String)?
-        var cancel: (() -> Void)?
-    }
     enum QueryMode { case run, explain, profile }
 
     let workspace: Workspace
     let editor: LineEditor
     let keepGoing: Bool
-    var engines: Engines
+    let engines: ConsoleEngines
     var mode = Mode.query
     var format = Format.table
     var timing = true
@@ -43,7 +30,7 @@ final class ConsoleSession {
     var width: Int
     private(set) var failures = 0
 
-    init(workspace: Workspace, editor: LineEditor, engines: Engines, keepGoing: Bool, colour: Bool, width: Int) {
+    init(workspace: Workspace, editor: LineEditor, engines: ConsoleEngines, keepGoing: Bool, colour: Bool, width: Int) {
         self.workspace = workspace
         self.editor = editor
         self.engines = engines
@@ -67,7 +54,7 @@ final class ConsoleSession {
         if editor.interactive {
             print("Mosaic console — statements end with ';' (or an empty line). :help lists the commands, Ctrl-D leaves.")
         }
-        var splitter = StatementSplitter(language: .query, luaIsComplete: engines.luaIsComplete)
+        var splitter = StatementSplitter(language: .query, luaIsComplete: { ConsoleEngines.luaIsComplete($0) })
         func exitStatus() -> Int32 { failures > 0 && !editor.interactive ? 1 : 0 }
         while true {
             splitter.language = mode == .lua ? .lua : .query
@@ -127,7 +114,7 @@ final class ConsoleSession {
             return try EntityCard(key: key, graph: g, store: workspace.store).text
         case "why":
             guard !arg.isEmpty else { throw CLIError("usage: :why STATEMENT-ID") }
-            return try need(engines.why, "inference")(arg)
+            return try engines.why(arg)
         case "explain": return try query(stripSemicolon(arg), .explain)
         case "profile": return try query(stripSemicolon(arg), .profile)
         case "params", "param": return try setParams(arg)
@@ -147,12 +134,12 @@ final class ConsoleSession {
             if arg.isEmpty || arg == "off" { view.validAt = nil; return "reading facts whatever their valid time" }
             view.validAt = try workspace.resolveView(knownBy: nil, validAt: arg).validAt
             return "reading the facts that held at \(arg)"
-        case "plugins": return try need(engines.plugins, "plugins")()
+        case "plugins": return try engines.plugins()
         case "run":
             guard !arg.isEmpty else { throw CLIError("usage: :run PLUGIN") }
-            return try need(engines.runPlugin, "plugins")(arg)
-        case "infer": return try need(engines.infer, "inference")()
-        case "brief": return try need(engines.brief, "briefings")(arg.isEmpty ? nil : arg)
+            return try engines.run(plugin: arg)
+        case "infer": return try engines.infer()
+        case "brief": return try engines.brief(arg.isEmpty ? nil : arg)
         case "review": return try ReviewCommand.console(workspace, arg)
         case "lua":
             if !arg.isEmpty { return try lua(arg) }
@@ -188,17 +175,12 @@ final class ConsoleSession {
         return t
     }
 
-    private func need<T>(_ f: T?, _ what: String) throws -> T {
-        guard let f else { throw CLIError("error: \(what) are not available in this build") }
-        return f
-    }
-
     func graph() throws -> Graph { try workspace.graph(asOf: asOf, view: view) }
 
     func query(_ text: String, _ mode: QueryMode) throws -> String {
         guard !text.isEmpty else { throw CLIError("usage: :explain QUERY") }
         let started = Date()
-        var table = try need(engines.query, "queries")(text, params, try graph(), mode, timeout)
+        var table = try engines.query(text, parameters: params, graph: try graph(), mode: mode, timeout: timeout)
         table.elapsedMilliseconds = timing ? Date().timeIntervalSince(started) * 1000 : nil
         return render(table, showFooter: true)
     }
@@ -212,7 +194,7 @@ final class ConsoleSession {
         }
     }
 
-    func lua(_ chunk: String) throws -> String { try need(engines.lua, "Lua plugins")(chunk) }
+    func lua(_ chunk: String) throws -> String { try engines.lua(chunk) }
 
     func setParams(_ arg: String) throws -> String {
         if arg.isEmpty {

@@ -14,7 +14,7 @@ struct LiveVocabulary: CompletionVocabulary {
     var reportNames: [String] = []
     var luaNames: [String] = LiveVocabulary.luaAPI
     /// Functions and procedures (`CALL db.` then Tab offers `labels`, …).
-    var functions: [String] = QueryRunner.functions.names + QueryRunner.functions.allProcedures.map(\.name)
+    var functions: [String] = []
 
     static let luaAPI = ["kb.get", "kb.find", "kb.query", "kb.search", "kb.date", "kb.assert", "kb.retract", "kb.derive",
                          "kb.log", "kb.random", "kb.now", "string.format", "string.find", "string.match", "string.gsub",
@@ -22,6 +22,7 @@ struct LiveVocabulary: CompletionVocabulary {
                          "math.floor", "math.max", "math.min", "os.time", "os.date", "print", "pairs", "ipairs", "tostring"]
 
     init(workspace: Workspace) {
+        functions = workspace.functions.names + workspace.functions.allProcedures.map(\.name)
         let g = workspace.store.graph
         labels = g.labels
         relationTypes = g.relationTypes

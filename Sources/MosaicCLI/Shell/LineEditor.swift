@@ -12,9 +12,16 @@ final class LineEditor {
     let interactive: Bool
     private let historyPath: String?
 
-    /// The active completer (libedit's callback is a C function and finds it here).
+    /// The active completer. Process-wide because libedit's completion hook is a C function
+    /// pointer, which cannot capture context (and libedit keeps one hook per process). What
+    /// protects it: `init` sets it before the first prompt, and libedit calls the hook only
+    /// from inside `readline`, on the thread that reads; one console reads at a time.
     nonisolated(unsafe) static var completer: Completer?
-    /// Set by the SIGINT handler; read and cleared by whoever is waiting.
+    /// Set to 1 by the SIGINT handler, a C function pointer that cannot capture context (and
+    /// signal dispositions are process-wide anyway); read and cleared by whoever is waiting:
+    /// the prompt, and the cancellation checks of a running query or plugin (the Lua watchdog
+    /// polls it). What protects it: it is a `sig_atomic_t`, the one type a handler may write,
+    /// and it only ever goes 0 → 1 (handler) and 1 → 0 (the reader, before it waits again).
     nonisolated(unsafe) static var interruptFlag: sig_atomic_t = 0
 
     init(interactive: Bool, historyPath: String?, completer: Completer?) {
@@ -81,6 +88,9 @@ final class LineEditor {
     }
 
     /// Word breaks for completion: `:` and `.` stay inside words (`:show`, `n.name`).
+    /// nonisolated(unsafe) because a C pointer is not Sendable: libedit keeps the pointer
+    /// (a process-wide C setting) after the call, so it is allocated once, never written and
+    /// never freed.
     nonisolated(unsafe) static let wordBreaks: UnsafePointer<CChar> = UnsafePointer(strdup(" \t\n\"'`@$><=;|&{(,[)]}+-*/%")!)
 
     static func commonPrefix(_ items: [String]) -> String {

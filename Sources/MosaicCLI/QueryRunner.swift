@@ -1,3 +1,6 @@
+// QueryRunner: runs a query of the Mosaic query language (MosaicQuery) for `mosaic query` and
+// the console, commits its writes to the workspace's store (MosaicStore), and turns its rows
+// into MosaicReports' result tables and renderings.
 import Foundation
 import MosaicGraph
 import MosaicQuery
@@ -9,8 +12,6 @@ import MosaicStore
 /// to the store as one transaction with the given origin.
 struct QueryRunner {
     let workspace: Workspace
-    /// Extra functions (inference adds `derived`, `derivedBy`).
-    nonisolated(unsafe) static var functions: FunctionRegistry = .standard
 
     struct Outcome {
         var table: MosaicReports.ResultTable
@@ -24,7 +25,7 @@ struct QueryRunner {
              isCancelled: (@Sendable () -> Bool)? = nil) throws -> Outcome {
         let started = Date()
         let prepared: PreparedQuery
-        do { prepared = try Query.prepare(text, functions: QueryRunner.functions) } catch let e as QueryError {
+        do { prepared = try Query.prepare(text, functions: workspace.functions) } catch let e as QueryError {
             throw CLIError(e.rendered(query: text))
         }
         if !prepared.isReadOnly && (readOnly || graph.clockView != nil) {
@@ -110,86 +111,6 @@ struct QueryRunner {
         case "csv": return CSVRenderer().render(table)
         case "lines": return LinesRenderer().render(table)
         default: return TerminalTableRenderer(width: width, colour: colour, showFooter: true).render(table)
-        }
-    }
-}
-
-import ArgumentParser
-
-struct QueryCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "query",
-        abstract: "Run a query in the Mosaic query language (openCypher style).",
-        discussion: """
-            Example: mosaic query "MATCH (a:Aircraft)-[f:FLEW_TO]->(b:Base {name: 'Hmeimim Air Base'}) RETURN a.name, validFrom(f), sources(f)"
-            Extensions: sources(r), claims(r), corroboration(r), grading(r), disputed(r), denials(r), confidence(r), validFrom(r), validTo(r); EXPLAIN and PROFILE. See docs/query.md and docs/facts.md.
-            """)
-    @OptionGroup var options: WorkspaceOptions
-    @Argument(help: "The query text.") var text: String
-    @Option(name: .customLong("param"), help: "A parameter, name=value (value as JSON, a date, or text); repeatable.") var params: [String] = []
-    @Option(help: "table, json (one object per row), csv or lines.") var format: String = "table"
-    @OptionGroup var read: ReadOptions
-    @Option(help: "Stop the query after this many seconds (default: query.timeout in mosaic.yaml, else none; 0: none).") var timeout: Double?
-    @Option(name: .customLong("memory-limit"), help: "The memory the query may hold, in MiB (default: query.memory_mb in mosaic.yaml, else 1024).") var memoryLimit: Int?
-
-    func run() throws {
-        guard ["table", "json", "csv", "lines"].contains(format) else {
-            throw CLIError.usage("--format takes table, json, csv or lines", usage: "mosaic query TEXT [--param name=value …] [--format table|json|csv] [--as-of T]")
-        }
-        if let t = timeout, !(t >= 0 && t.isFinite) {
-            throw CLIError.usage("--timeout takes a number of seconds (0: no limit)", usage: "mosaic query TEXT [--timeout SECONDS] [--memory-limit MB]")
-        }
-        if let m = memoryLimit, m <= 0 || m > 1 << 30 {
-            throw CLIError.usage("--memory-limit takes a positive number of MiB", usage: "mosaic query TEXT [--timeout SECONDS] [--memory-limit MB]")
-        }
-        var parameters: [String: Value] = [:]
-        for p in params {
-            guard let eq = p.firstIndex(of: "=") else {
-                throw CLIError.usage("--param takes name=value, got '\(p)'", usage: "mosaic query TEXT [--param name=value …]")
-            }
-            parameters[String(p[..<eq]).trimmingCharacters(in: CharacterSet(charactersIn: "$ "))] = ParamValue.parse(String(p[p.index(after: eq)...]))
-        }
-        let ws = try options.open()
-        let config = try WorkspaceConfig.load(ws.root)
-        let asOfValue = try ws.resolveAsOf(read.asOf)
-        let view = try read.view(ws)
-        let limit = timeout.map { $0 > 0 ? $0 : nil } ?? config.queryTimeout
-        let outcome = try QueryRunner(workspace: ws).run(text, parameters: parameters, graph: ws.graph(asOf: asOfValue, view: view),
-                                                         readOnly: asOfValue != nil || !view.isEmpty, origin: .cli(command: "query"),
-                                                         timeout: limit, memoryMegabytes: memoryLimit ?? config.queryMemoryMegabytes)
-        var width = 120
-        var size = winsize()
-        if isatty(STDOUT_FILENO) != 0, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { width = Int(size.ws_col) }
-        let colour = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let out = QueryRunner.render(outcome.table, format: format, width: width, colour: colour)
-        print(out, terminator: out.hasSuffix("\n") ? "" : "\n")
-        if let tx = outcome.transaction {
-            FileHandle.standardError.write(Data("wrote \(outcome.changes) statement change\(outcome.changes == 1 ? "" : "s") in transaction \(tx)\n".utf8))
-        }
-    }
-}
-
-/// The console's query hook.
-enum QueryConsoleGlue {
-    static func install() {
-        ConsoleGlue.extend.append { ws, e in
-            let memory = (try? WorkspaceConfig.load(ws.root))?.queryMemoryMegabytes
-            e.query = { text, params, graph, mode, timeout in
-                var q = text
-                if mode == .explain { q = "EXPLAIN " + text }
-                if mode == .profile { q = "PROFILE " + text }
-                LineEditor.interruptFlag = 0
-                let outcome = try QueryRunner(workspace: ws).run(
-                    q, parameters: params, graph: graph, readOnly: graph.transaction != ws.store.graph.transaction,
-                    origin: .console(session: String(getpid())), timeout: timeout, memoryMegabytes: memory,
-                    isCancelled: { LineEditor.interruptFlag != 0 })
-                var table = outcome.table
-                if let tx = outcome.transaction {
-                    table.columns = table.columns.isEmpty ? ["written"] : table.columns
-                    FileHandle.standardError.write(Data("wrote \(outcome.changes) statement change\(outcome.changes == 1 ? "" : "s") in transaction \(tx)\n".utf8))
-                }
-                return table
-            }
         }
     }
 }

@@ -1,17 +1,17 @@
-// Connects the CLI to MosaicIngest's review queue: the queue of a workspace (with its enabled
-// plugins' extractors and limits, from PluginGlue), extraction failures reported as warnings
-// and failed runs, a proposal rendered for the terminal, and accepting (kb/ingest/ files,
-// then kb/ is loaded).
+// ProposalReview: MosaicIngest's review queue for a workspace (with its enabled plugins'
+// extractors and limits, from its PluginHost), extraction failures reported as warnings and
+// failed runs, a proposal rendered for the terminal, and accepting (kb/ingest/ files, then
+// kb/ is loaded). Used by `mosaic ingest`, `mosaic review` and the console's :review.
 import Foundation
 import MosaicGraph
 import MosaicIngest
 import MosaicStore
 
-enum ReviewGlue {
+enum ProposalReview {
     /// The queue of a workspace, with its enabled plugins' extractors.
     static func queue(_ ws: Workspace) throws -> ProposalQueue {
-        var ex = ExtractorRunner(runner: try PluginGlue.runner(ws))
-        ex.enabled = PluginGlue.enabled(ws)
+        var ex = ExtractorRunner(runner: try ws.plugins.runner())
+        ex.enabled = ws.plugins.enabled()
         return ProposalQueue(store: ws.store, workspace: ws.root, extractors: ex)
     }
 

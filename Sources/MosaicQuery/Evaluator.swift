@@ -122,8 +122,8 @@ extension Executor {
         case .pattern(let part):
             var found = false
             let saved = usedRels; usedRels = []
-            let savedSink = countSink; countSink = nil
-            defer { usedRels = saved; countSink = savedSink }
+            let savedSink = countSink, savedGrouped = groupedCountSink; countSink = nil; groupedCountSink = nil
+            defer { usedRels = saved; countSink = savedSink; groupedCountSink = savedGrouped }
             do {
                 try matchPart(part, nil, row) { _ in found = true; throw StopMatching() }
             } catch is StopMatching {}
@@ -131,8 +131,8 @@ extension Executor {
         case .exists(let pattern, let pred):
             var found = false
             let saved = usedRels; usedRels = []
-            let savedSink = countSink; countSink = nil
-            defer { usedRels = saved; countSink = savedSink }
+            let savedSink = countSink, savedGrouped = groupedCountSink; countSink = nil; groupedCountSink = nil
+            defer { usedRels = saved; countSink = savedSink; groupedCountSink = savedGrouped }
             do {
                 try matchParts(pattern, nil, 0, row) { r in
                     if let p = pred, try eval(p, r) != .bool(true) { return }
@@ -161,8 +161,8 @@ extension Executor {
             var out: [QueryValue] = []
             var p = part; p.pathVariable = pv ?? part.pathVariable
             let saved = usedRels; usedRels = []
-            let savedSink = countSink; countSink = nil
-            defer { usedRels = saved; countSink = savedSink }
+            let savedSink = countSink, savedGrouped = groupedCountSink; countSink = nil; groupedCountSink = nil
+            defer { usedRels = saved; countSink = savedSink; groupedCountSink = savedGrouped }
             try matchPart(p, nil, row) { r in
                 if let w = pred, try eval(w, r) != .bool(true) { return }
                 out.append(try eval(proj, r))

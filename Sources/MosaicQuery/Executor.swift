@@ -21,6 +21,11 @@ final class Executor<G: QueryGraph> {
     var usedRels: [Int] = []
     /// Set while a MATCH feeds a lone count(*): the last hop adds its number of matches at once.
     var countSink: Aggregator? = nil
+    /// Set while a MATCH feeds only count(*)s grouped by keys that read `groupedKeyNames`: a
+    /// last hop whose new names the keys do not read adds its number of matches to the
+    /// row's group at once (see GroupedCountAnchor).
+    var groupedCountSink: Aggregator? = nil
+    var groupedKeyNames: Set<String> = []
     /// Set while a MATCH feeds a WITH/RETURN DISTINCT: a variable-length last hop whose
     /// relationships are not read may list each end node once (breadth first).
     var distinctRows = false
@@ -159,7 +164,12 @@ final class Executor<G: QueryGraph> {
                     let countOnly = (cp.pushedDown ? cp.residual == nil : pred == nil) && !optional && pattern.count == 1 && next.keyIndices.isEmpty
                         && next.aggregates.allSatisfy { if case .countStar = $0.kind { return true }; return false }
                     if countOnly { countSink = agg }
-                    defer { countSink = nil }
+                    if !countOnly, (cp.pushedDown ? cp.residual == nil : pred == nil), !optional, pattern.count == 1,
+                       GroupedCountAnchor.onlyCountsRows(next) {
+                        groupedCountSink = agg
+                        groupedKeyNames = GroupedCountAnchor.keyNames(next)
+                    }
+                    defer { countSink = nil; groupedCountSink = nil }
                     _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
                     if countedByDegree > 0, let op = cp.operatorIndex, op < opRows.count { opRows[op] += countedByDegree; countedByDegree = 0 }
                     fused = agg
@@ -441,6 +451,21 @@ final class Executor<G: QueryGraph> {
         return true
     }
 
+    /// The matches of a last hop from `from`, counted without making rows: its relationships
+    /// of `types` in `dir` that the path does not use yet, whose other end has `labels`.
+    func countLastHop(_ g: G, from: Int, dir: Direction, types: [String], labels: [String]) -> Int {
+        if labels.isEmpty {
+            var c = g.degree(of: from, direction: dir, types: types)
+            for u in usedRels where touches(g, u, from, dir, types) { c -= 1 }
+            return c
+        }
+        var c = 0
+        for (rel, other) in g.relationships(of: from, direction: dir, types: types) where !usedRels.contains(rel) {
+            if labels.allSatisfy({ g.hasLabel(other, $0) }) { c += 1 }
+        }
+        return c
+    }
+
     /// Whether `relationships(of: node, direction:, types:)` lists the (live) relationship `r`.
     @inline(__always) func touches(_ g: G, _ r: Int, _ node: Int, _ dir: Direction, _ types: [String]) -> Bool {
         let (s, e) = g.endpoints(r)
@@ -600,16 +625,16 @@ final class Executor<G: QueryGraph> {
                 guard case .relationship(let r) = b else { return }
                 boundRel = r
             }
-            if let sink = countSink, k == order.count - 1, filters.count <= k + 1 || filters[k + 1].isEmpty,
+            if let sink = countSink ?? groupedCountSink, k == order.count - 1, filters.count <= k + 1 || filters[k + 1].isEmpty,
                relFilters.count <= k || relFilters[k].isEmpty, boundRel == nil, !needPath, relProps[s] == nil, nodeIDs[toIdx] == -1 {
                 let np = nodes[toIdx]
-                if np.labels.isEmpty, nodeProps[toIdx] == nil, np.variable.map({ row[$0] == nil }) ?? true {
-                    // the relationships there, less those this path already uses
-                    var c = gv.degree(of: from, direction: dir, types: rp.types)
-                    for u in usedRels where touches(gv, u, from, dir, rp.types) { c -= 1 }
+                let grouped = countSink == nil
+                if nodeProps[toIdx] == nil, np.variable.map({ row[$0] == nil }) ?? true,
+                   !grouped || ((np.variable.map { !groupedKeyNames.contains($0) } ?? true) && (rp.variable.map { !groupedKeyNames.contains($0) } ?? true)) {
+                    let c = countLastHop(gv, from: from, dir: dir, types: rp.types, labels: np.labels)
                     try tick(c)
                     if stage >= 0 { opRows[stage + k + 1] += c; countedByDegree += c }
-                    sink.addCount(c)
+                    if !grouped { sink.addCount(c) } else if c > 0 { try sink.add(row, times: c) }
                     return
                 }
             }

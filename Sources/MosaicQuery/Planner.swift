@@ -141,6 +141,10 @@ enum Planner {
                                 }
                             }
                         }
+                        if pattern.count == 1, !optional, pred == nil, pp.steps.count == 1, let next = nextProjection(ast, pi, ci),
+                           let grouped = GroupedCountAnchor.rewrite(pp, plan, next: next, bound: b) {
+                            plan = grouped
+                        }
                         parts.append(plan)
                         let more = parts.count < pattern.count  // b is read only by the parts after this one
                         for i in ppNodes.indices { if let v = ppNodes[i].variable { if more { b.insert(v) }; if optional && !bound.contains(v) { cp.introduced.append(v) } } }
@@ -360,6 +364,17 @@ enum Planner {
             if case .property(let base, let k) = b.kind, case .variable(let v) = base.kind { return [(v, k, a)] }
             return []
         default: return []
+        }
+    }
+
+    /// The plan of the aggregating WITH or RETURN right after clause `ci` (nil when there is
+    /// none, or it projects `*`).
+    static func nextProjection(_ ast: QueryAST, _ pi: Int, _ ci: Int) -> ProjectionPlan? {
+        guard ci + 1 < ast.parts[pi].clauses.count else { return nil }
+        switch ast.parts[pi].clauses[ci + 1] {
+        case .with(let p, _), .returns(let p):
+            return p.star || !p.items.contains(where: { $0.expr.containsAggregate }) ? nil : ProjectionPlan(p, starNames: [])
+        default: return nil
         }
     }
 

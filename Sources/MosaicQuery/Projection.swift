@@ -132,19 +132,30 @@ final class Aggregator {
         distinct = plan.aggregates.map { a in if case .function(_, let d, _) = a.kind { return d }; return false }
     }
 
-    func add(_ row: Row) throws {
+    /// The group of `row` (made when new).
+    func group(_ row: Row) throws -> Int {
         let k: [QueryValue]
         if plan.keyIndices.isEmpty { k = [] } else { k = try plan.keyIndices.map { try ex.eval(plan.items[$0].expr, row) } }
-        let g: Int
-        if k.isEmpty && !firstRows.isEmpty { g = 0 }
-        else if let found = groupIndex[GroupKeys(values: k)] { g = found } else {
-            g = firstRows.count
-            try ex.charge(QueryMemory.rowBytes(row) + 64 * (k.count + plan.aggregates.count), "groups")
-            groupIndex[GroupKeys(values: k)] = g
-            firstRows.append(row); keys.append(k)
-            accs.append(Array(repeating: Accumulator(), count: plan.aggregates.count))
-            rowsForPercentile.append([])
-        }
+        if k.isEmpty && !firstRows.isEmpty { return 0 }
+        if let found = groupIndex[GroupKeys(values: k)] { return found }
+        let g = firstRows.count
+        try ex.charge(QueryMemory.rowBytes(row) + 64 * (k.count + plan.aggregates.count), "groups")
+        groupIndex[GroupKeys(values: k)] = g
+        firstRows.append(row); keys.append(k)
+        accs.append(Array(repeating: Accumulator(), count: plan.aggregates.count))
+        rowsForPercentile.append([])
+        return g
+    }
+
+    /// Adds `n` rows that agree on everything the keys read (`row` stands for them all) to
+    /// aggregates that are all count(*) (see `GroupedCountAnchor`).
+    func add(_ row: Row, times n: Int) throws {
+        let g = try group(row)
+        for i in plan.aggregates.indices { accs[g][i].count += n }
+    }
+
+    func add(_ row: Row) throws {
+        let g = try group(row)
         for (i, a) in plan.aggregates.enumerated() {
             let name = names[i]
             if name == "count(*)" { accs[g][i].count += 1; continue }

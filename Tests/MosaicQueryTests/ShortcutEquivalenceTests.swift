@@ -35,6 +35,33 @@ final class ShortcutEquivalenceTests: XCTestCase {
         }
     }
 
+    /// count(*) grouped by one end's values: anchored at that end (GroupedCountAnchor) and
+    /// the last hop counted per row of keys, against count(x), which takes the general path.
+    func testGroupedCountByDegreeEqualsEnumeration() throws {
+        let g = try Self.graph()
+        let cases: [(pattern: String, keys: String, other: String)] = [
+            ("(a:N)-[:R]->(b:N)", "b.name", "a"), ("(a:N)-[:R]->(b:N)", "a.name", "b"), ("(a:N)<-[:R]-(b:M)", "a.name", "b"),
+            ("(a:N)-[]-(b)", "a.name", "b"), ("(a)-[]-(b:N)", "b.name", "a"), ("(a:N)-[r:S]->(b:N)", "a.name", "b"),
+            ("(a:M)-[:R]->(b:N)", "b.name", "a"), ("(a:N)-[:R|S]->(b:N)", "b.name, b.name + 'x'", "a"),
+            ("(a)-[:R]->(b:N)-[:R]->(c:N)", "a.name, b.name", "c"), ("(a:N)-[:R]->(a)", "a.name", "a"),
+            ("(a:N)-[:R]->(b:N)", "labels(b)", "a"), ("(a:N)-[:R]->(b:N {name: 'n2'})", "a.name", "b"),
+        ]
+        for c in cases {
+            let fast = try rows("MATCH \(c.pattern) RETURN \(c.keys), count(*) AS n ORDER BY n, \(c.keys)", g)
+            let slow = try rows("MATCH \(c.pattern) RETURN \(c.keys), count(\(c.other)) AS n ORDER BY n, \(c.keys)", g)
+            XCTAssertEqual(fast, slow, "\(c.pattern) by \(c.keys)")
+            let names = c.keys.components(separatedBy: ", ").indices.map { "k\($0)" }
+            let aliased = zip(c.keys.components(separatedBy: ", "), names).map { "\($0) AS \($1)" }.joined(separator: ", ")
+            let order = "n, " + names.joined(separator: ", ")
+            let fastWith = try rows("MATCH \(c.pattern) WITH \(aliased), count(*) AS n RETURN * ORDER BY \(order)", g)
+            let slowWith = try rows("MATCH \(c.pattern) WITH \(aliased), count(\(c.other)) AS n RETURN * ORDER BY \(order)", g)
+            XCTAssertEqual(fastWith, slowWith, "\(c.pattern) by \(c.keys) through WITH")
+        }
+        // the count is made per base, not per flight: the plan starts at the grouping end
+        let plan = try Query.run("EXPLAIN MATCH (a:N)-[:R]->(b:M) RETURN b.name, count(*)", on: g).plan ?? []
+        XCTAssertEqual(plan.first { $0.name == "NodeByLabelScan" }?.detail, "b:M")
+    }
+
     func testDistinctReachabilityEqualsPathEnumeration() throws {
         let g = try Self.graph()
         for rel in ["-[:R*1..3]->", "-[*1..10]->", "<-[*1..2]-", "-[*0..2]-", "-[:R|S*]->", "-[*0..0]->", "-[*..1]->"] {

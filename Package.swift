@@ -50,24 +50,40 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "MosaicLua", dependencies: ["CLua"]),
         .target(name: "MosaicReports", dependencies: ["MosaicGraph"]),
+        // The plugin runtime: discovery, spec checking, the `kb` API for Lua, runs whose
+        // writes commit as one Store transaction, the console's Lua mode.
+        .target(name: "MosaicPlugins", dependencies: [
+            "MosaicGraph", "MosaicStore", "MosaicQuery", "MosaicLua", "CLua",
+        ]),
+        // The inference engine: rules, the fixpoint with truth maintenance, proofs. Plain
+        // Swift over the graph and the store's derivation tables; knows nothing of Lua.
+        .target(name: "MosaicInference", dependencies: ["MosaicGraph", "MosaicStore"]),
+        // Plugin specs' `rules` as inference rules (pattern rules, Lua functions).
+        .target(name: "MosaicPluginRules", dependencies: [
+            "MosaicGraph", "MosaicStore", "MosaicLua", "MosaicPlugins", "MosaicInference",
+        ]),
+        // Plugin reports: the `doc` builder and `changes()` for Lua, citations, fact changes.
+        .target(name: "MosaicPluginReports", dependencies: [
+            "MosaicGraph", "MosaicStore", "MosaicLua", "MosaicPlugins", "MosaicReports",
+        ]),
+        // Cron schedules and the scheduler loop; what a job runs is given by the caller.
+        .target(name: "MosaicSchedule", dependencies: ["MosaicStore"]),
         // Documents (.txt, .md, .html through libxml2), mention linking (the gazetteer), dates;
         // writes through the Store only. Extractors (proposed facts) run in the plugins' Lua
         // sandbox, hence MosaicPlugins.
         .target(name: "MosaicIngest", dependencies: ["MosaicGraph", "MosaicStore", "MosaicLua", "MosaicPlugins", "Yams", "CLibXML2"]),
-        .target(name: "MosaicPlugins", dependencies: [
-            "MosaicGraph", "MosaicStore", "MosaicQuery", "MosaicLua", "MosaicReports",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
         .target(name: "MosaicCLI", dependencies: [
-            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua",
-            "MosaicPlugins", "MosaicReports", "MosaicIngest", "CEditline", "Yams",
+            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins",
+            "MosaicInference", "MosaicPluginRules", "MosaicPluginReports", "MosaicSchedule",
+            "MosaicReports", "MosaicIngest", "CEditline", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mosaic", dependencies: ["MosaicCLI"]),
         // Benchmarks (scripts/bench runs it in release mode; never part of the tests).
         .executableTarget(name: "mosaic-bench", dependencies: [
-            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins", "MosaicCLI", "MosaicIngest", "CLua",
+            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins",
+            "MosaicInference", "MosaicPluginRules", "MosaicCLI", "MosaicIngest", "CLua",
         ], path: "Sources/MosaicBench"),
 
         // Seeded fuzz targets (scripts/fuzz runs them in release mode; never part of the tests).
@@ -83,6 +99,9 @@ let package = Package(
         .testTarget(name: "MosaicLuaTests", dependencies: ["MosaicLua"]),
         .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"], exclude: ["Golden"]),
         .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"], exclude: ["fuzz-corpus"]),
+        .testTarget(name: "MosaicInferenceTests", dependencies: ["MosaicInference", "MosaicStore", "MosaicGraph"]),
+        .testTarget(name: "MosaicPluginRulesTests", dependencies: ["MosaicPluginRules"]),
+        .testTarget(name: "MosaicScheduleTests", dependencies: ["MosaicSchedule", "MosaicStore"]),
         .testTarget(name: "MosaicIngestTests", dependencies: ["MosaicIngest", "MosaicStore", "MosaicKB", "MosaicGraph", "MosaicPlugins", "MosaicLua"], exclude: ["Fixtures"]),
         .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"], exclude: ["Golden", "Fixtures"]),
     ]

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import MosaicGraph
-import MosaicPlugins
+import MosaicInference
 import MosaicQuery
 import MosaicStore
 

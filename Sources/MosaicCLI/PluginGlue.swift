@@ -1,10 +1,14 @@
 import ArgumentParser
 import Foundation
 import MosaicGraph
+import MosaicInference
 import MosaicLua
+import MosaicPluginReports
+import MosaicPluginRules
 import MosaicPlugins
 import MosaicQuery
 import MosaicReports
+import MosaicSchedule
 import MosaicStore
 
 /// Connects the CLI to the plugin runtime: `mosaic plugins`, `run`, `infer`, the checks of

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import MosaicPlugins
+@testable import MosaicSchedule
 
 final class CronScheduleTests: XCTestCase {
     static func date(_ text: String) -> Date {
@@ -143,7 +143,7 @@ final class CronScheduleTests: XCTestCase {
     func testParseErrors() {
         for (expression, message, column) in Self.errorCases {
             XCTAssertThrowsError(try CronSchedule(expression), expression) { error in
-                guard let e = error as? CronScheduleError else { return XCTFail("\(error)") }
+                guard let e = error as? ScheduleError else { return XCTFail("\(error)") }
                 XCTAssertEqual(e.message, message, expression)
                 XCTAssertEqual(e.column, column, expression)
                 XCTAssertTrue(e.description.contains(expression), e.description)

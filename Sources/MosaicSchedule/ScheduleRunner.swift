@@ -1,3 +1,7 @@
+// MosaicSchedule: cron schedules (CronSchedule) and the scheduler (ScheduleRunner) that runs
+// due jobs on time, writes their outputs and records the runs. What a job does (load, infer,
+// render) is given by the caller. Uses MosaicStore (the run log).
+
 import Foundation
 import MosaicStore
 
@@ -34,17 +38,6 @@ public struct ScheduledJob: Sendable {
     public var catchUp: CatchUp?
     public init(name: String, schedule: CronSchedule, formats: [String] = ["md", "html", "json"], catchUp: CatchUp? = nil) {
         self.name = name; self.schedule = schedule; self.formats = formats; self.catchUp = catchUp
-    }
-}
-
-/// The scheduler was asked to act at an instant before a slot that already ran.
-public struct ScheduleClockError: Error, CustomStringConvertible {
-    public var requested: Date
-    public var lastSlot: Date
-    public var description: String {
-        let f = ISO8601DateFormatter()
-        return "\(f.string(from: requested)) is earlier than the last scheduled run (slot \(f.string(from: lastSlot))); "
-            + "the clock went back? --force acts at it anyway (slots that already ran are still not run again)"
     }
 }
 
@@ -101,7 +94,7 @@ public final class ScheduleRunner: @unchecked Sendable {
     /// The latest slot any of these jobs ran for; `now` must not be before it (unless forced).
     public func checkClock(_ now: Date, force: Bool) throws {
         guard !force, let last = try store.latestScheduledSlot(jobs: jobs.map(\.name)), now < last else { return }
-        throw ScheduleClockError(requested: now, lastSlot: last)
+        throw ScheduleError.clockWentBack(requested: now, lastSlot: last)
     }
 
     /// What is due at `now`, oldest slot first per job: slots a crash interrupted, then by

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import MosaicGraph
 @testable import MosaicStore
-@testable import MosaicPlugins
+@testable import MosaicInference
 
 /// Function rules (what Lua rules become): errors, bad premises, explicit metadata.
 final class InferenceFunctionRuleTests: XCTestCase {

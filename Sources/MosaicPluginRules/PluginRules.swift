@@ -1,6 +1,13 @@
+// MosaicPluginRules: the `rules` of plugin specs as MosaicInference rules (pattern rules
+// written in the query language's syntax, Lua functions calling `kb.derive`). Uses
+// MosaicPlugins (sessions of the plugin runtime), MosaicLua, MosaicInference, MosaicGraph
+// and MosaicStore.
+
 import Foundation
 import MosaicGraph
+import MosaicInference
 import MosaicLua
+import MosaicPlugins
 import MosaicStore
 
 /// Turns the `rules` of plugin specs into inference rules.

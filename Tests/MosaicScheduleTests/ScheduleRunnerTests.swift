@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import MosaicPlugins
+@testable import MosaicSchedule
 @testable import MosaicStore
 
 final class ScheduleRunnerTests: XCTestCase {

@@ -49,8 +49,8 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
             let spec = text.prefix { !$0.isWhitespace }
             let name = String(spec.dropFirst(prefix.count))
             guard let z = TimeZone(identifier: name) else {
-                throw CronScheduleError(expression: expression, field: nil, column: offset + prefix.count + 1,
-                                        message: "unknown time zone '\(name)' (use an IANA name such as Europe/Paris)")
+                throw ScheduleError.cron(expression: expression, field: nil, column: offset + prefix.count + 1,
+                                         detail: "unknown time zone '\(name)' (use an IANA name such as Europe/Paris)")
             }
             zone = z
             let rest = text.dropFirst(spec.count)
@@ -63,8 +63,8 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     /// Parses `expression` in the zone named by an IANA identifier (`Europe/Paris`).
     public init(_ expression: String, timeZoneIdentifier: String) throws {
         guard let zone = TimeZone(identifier: timeZoneIdentifier) else {
-            throw CronScheduleError(expression: expression, field: nil, column: 0,
-                                    message: "unknown time zone '\(timeZoneIdentifier)' (use an IANA name such as Europe/Paris)")
+            throw ScheduleError.cron(expression: expression, field: nil, column: 0,
+                                     detail: "unknown time zone '\(timeZoneIdentifier)' (use an IANA name such as Europe/Paris)")
         }
         try self.init(expression, timeZone: zone)
     }

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import MosaicGraph
 @testable import MosaicStore
-@testable import MosaicPlugins
+@testable import MosaicInference
 
 /// Join rules over dated flights: activity and routes.
 final class InferencePatternTests: XCTestCase {

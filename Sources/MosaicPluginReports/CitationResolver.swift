@@ -89,9 +89,3 @@ struct CitationResolver {
             derived: !derivations.isEmpty, rule: derivations.first.map { "\($0.plugin)/\($0.rule)@\($0.version)" }, premiseArticles: premiseArticles))
     }
 }
-
-/// A report that cannot be built, said for the plugin author.
-public struct PluginReportError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ d: String) { description = d }
-}

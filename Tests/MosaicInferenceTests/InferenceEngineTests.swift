@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import MosaicGraph
 @testable import MosaicStore
-@testable import MosaicPlugins
+@testable import MosaicInference
 
 final class InferenceEngineTests: XCTestCase {
     typealias F = InferenceFixture

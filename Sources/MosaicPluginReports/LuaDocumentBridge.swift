@@ -1,6 +1,7 @@
 import Foundation
 import MosaicGraph
 import MosaicLua
+import MosaicPlugins
 import MosaicReports
 import MosaicStore
 

@@ -1,7 +1,9 @@
-// MosaicPlugins runtime: plugin discovery (`plugins/NAME.lua`, `plugins/NAME/init.lua`),
-// spec checking, the `kb` API for Lua (KBContext) and runs whose buffered writes commit
-// as one Store transaction. Uses MosaicLua (sandboxed states), MosaicGraph (snapshots),
-// MosaicStore (commit, search) and MosaicQuery (kb.query).
+// MosaicPlugins, the plugin runtime: plugin discovery (`plugins/NAME.lua`,
+// `plugins/NAME/init.lua`), spec checking, the `kb` API for Lua (KBContext), runs whose
+// buffered writes commit as one Store transaction, and the console's Lua mode. Uses
+// MosaicLua (sandboxed states), MosaicGraph (snapshots), MosaicStore (commit, search) and
+// MosaicQuery (kb.query). What plugins offer beyond runs lives in the modules built on it:
+// MosaicPluginRules (rules for MosaicInference), MosaicPluginReports (briefings).
 
 import Foundation
 import MosaicGraph

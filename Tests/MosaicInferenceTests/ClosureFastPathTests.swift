@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import MosaicGraph
 @testable import MosaicStore
-@testable import MosaicPlugins
+@testable import MosaicInference
 
 /// The fast path of a transitive closure run from scratch (ClosureFixpoint.swift) plans
 /// exactly what the generic semi-naive loop plans: the same statements with the same ids and

@@ -20,8 +20,8 @@ struct CronFieldParser {
 
     /// The set of values as bits, with 7 folded to 0 for day-of-week.
     func parse(_ token: String, column: Int, expression: String) throws -> UInt64 {
-        func fail(_ offset: Int, _ message: String) -> CronScheduleError {
-            CronScheduleError(expression: expression, field: name, column: column + offset, message: message)
+        func fail(_ offset: Int, _ message: String) -> ScheduleError {
+            ScheduleError.cron(expression: expression, field: name, column: column + offset, detail: message)
         }
         var bits: UInt64 = 0
         var offset = 0
@@ -71,7 +71,7 @@ struct CronFieldParser {
     }
 
     private func value(_ text: Substring, _ offset: Int,
-                       _ fail: (Int, String) -> CronScheduleError) throws -> Int {
+                       _ fail: (Int, String) -> ScheduleError) throws -> Int {
         if let n = Int(text) {
             guard range.contains(n) else {
                 throw fail(offset, "\(n) is out of range \(range.lowerBound)–\(range.upperBound)")
@@ -93,8 +93,8 @@ extension CronSchedule {
     ]
 
     init(parsing text: String, original: String, columnOffset: Int, timeZone: TimeZone) throws {
-        func fail(_ column: Int, _ field: String?, _ message: String) -> CronScheduleError {
-            CronScheduleError(expression: original, field: field, column: column, message: message)
+        func fail(_ column: Int, _ field: String?, _ message: String) -> ScheduleError {
+            ScheduleError.cron(expression: original, field: field, column: column, detail: message)
         }
         // Split into fields, remembering each one's column in `original`.
         var tokens: [(text: String, column: Int)] = []

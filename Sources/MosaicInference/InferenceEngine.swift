@@ -1,7 +1,7 @@
-// Inference, part of MosaicPlugins: rules (transitive closures, pattern joins, functions that
-// the Lua bridge wraps), the fixpoint engine with DRed-style truth maintenance, derivation
+// MosaicInference: rules (transitive closures, pattern joins, functions that the plugin
+// rules bridge wraps), the fixpoint engine with DRed-style truth maintenance, derivation
 // records and proofs. Uses MosaicGraph (statements, the graph snapshot) and MosaicStore (the
-// statement log and the derivation tables of Derivations.swift).
+// statement log and the derivation tables of Derivations.swift); knows nothing of Lua.
 import Foundation
 import MosaicGraph
 import MosaicStore

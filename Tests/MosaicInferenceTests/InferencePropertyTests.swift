@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import MosaicGraph
 @testable import MosaicStore
-@testable import MosaicPlugins
+@testable import MosaicInference
 
 /// After random sequences of asserts and retracts, incremental truth maintenance leaves the
 /// same derived claims (by content, valid time and grade), with the same derivations, as a

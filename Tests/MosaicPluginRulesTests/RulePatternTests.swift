@@ -1,5 +1,5 @@
 import XCTest
-@testable import MosaicPlugins
+@testable import MosaicPluginRules
 
 final class RulePatternTests: XCTestCase {
     func testPatternsParse() throws {

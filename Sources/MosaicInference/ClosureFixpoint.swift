@@ -101,7 +101,7 @@ extension InferenceRun {
             let fact = Fact(id: id, subject: subject, kind: kind, meta: meta, node: s.a, target: s.c)
             created.append(fact)
             if let first { otherClaims[first, default: []].append(id) } else { pairs[k] = id }
-            newStatements.append((id, StatementDraft(subject: subject, kind: kind, meta: meta)))
+            newStatements.append(.init(id: id, draft: StatementDraft(subject: subject, kind: kind, meta: meta)))
             if checkDuplicates { addDerivation(id, rule: i, premises: premises) } else { newDerivations.append((id, i, premises)) }
         }
 

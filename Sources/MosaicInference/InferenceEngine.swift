@@ -158,7 +158,7 @@ final class InferenceRun {
     let firstNewID: Int64
     var otherClaims: [Int64: [Int64]] = [:]
     var typeIDs: [String: Int32] = [:]
-    var newStatements: [(id: Int64, draft: StatementDraft)] = []
+    var newStatements: [Store.InferenceWrite.NewStatement] = []
     var newDerivations: [(statement: Int64, rule: Int, premises: [Int64])] = []
     var nextID: Int64
     var newlyVisible: [Fact] = []
@@ -475,7 +475,7 @@ final class InferenceRun {
                         node: subjectNode, target: targetNode)
         view.addPending(fact)
         if let first { otherClaims[first, default: []].append(id) } else if let relKey { pendingByRelation[relKey] = id } else { pendingByKey[key] = id }
-        newStatements.append((id, StatementDraft(subject: fact.subject, kind: fact.kind, meta: meta)))
+        newStatements.append(.init(id: id, draft: StatementDraft(subject: fact.subject, kind: fact.kind, meta: meta)))
         addDerivation(id, rule: i, premises: x.premises)
         newlyVisible.append(fact)
     }
@@ -540,10 +540,14 @@ final class InferenceRun {
         plan.retract = retractedStatements.map(\.id)
         plan.assert = newStatements
         for (i, r) in rules.enumerated() where fresh[i] {
-            plan.registerRules.append((r.id.plugin, r.id.name, r.id.version, r.reads.sorted(), r.writes.sorted()))
+            plan.registerRules.append(.init(plugin: r.id.plugin, name: r.id.name, version: r.id.version,
+                                           reads: r.reads.sorted(), writes: r.writes.sorted()))
         }
         plan.closeRules = staleRules.map(\.id)
-        plan.derivations = newDerivations.map { ($0.statement, rules[$0.rule].id.plugin, rules[$0.rule].id.name, rules[$0.rule].id.version, $0.premises) }
+        plan.derivations = newDerivations.map {
+            let id = rules[$0.rule].id
+            return .init(statement: $0.statement, plugin: id.plugin, rule: id.name, version: id.version, premises: $0.premises)
+        }
         func dead(_ s: Int64) -> Bool { !isAlive(s) }
         plan.closeDerivations = stored.values.filter { dead($0.statement) || $0.premises.contains(where: dead) }.map(\.id).sorted()
 

@@ -125,10 +125,6 @@ final class InferenceRun {
     let maxRounds: Int
     var graph: Graph
     let view: InferenceView
-    /// The read transaction of the run (set while `execute` works).
-    final class ReaderBox { var reader: InferenceReader? }
-    let readerBox: ReaderBox
-    var db: InferenceReader { readerBox.reader! }
     var fresh: [Bool]
     var ruleIndex: [RuleID: Int] = [:]
     /// Per rule: whether premises need the condition check, and the valid-time check.
@@ -141,9 +137,7 @@ final class InferenceRun {
     var doomed: Set<Int64> = []
     var overdeleted: Set<Int64> = []
     var revived: Set<Int64> = []
-    var stored: [Int64: Store.DerivationRecord] = [:]
-    var storedOf: [Int64: [Int64]] = [:]
-    var usersOf: [Int64: [Int64]] = [:]
+    var stored = StoredDerivations()
     var loadedOf: Set<Int64> = []
     var derivationKeys: Set<DerivationKey> = []
 
@@ -197,12 +191,7 @@ final class InferenceRun {
         graph = store.graph
         nextID = graph.nextStatementID
         firstNewID = nextID
-        let box = ReaderBox()
-        readerBox = box
-        view = InferenceView(graph: graph) { ids in
-            guard let r = box.reader else { return try store.statements(ids: ids) }
-            return try r.statements(ids: ids)
-        }
+        view = InferenceView(graph: graph, loadStatements: store.statements(ids:))
         fresh = Array(repeating: true, count: rules.count)
         self.rescan = self.rules.map { rescan.contains($0.id.plugin) }
     }
@@ -220,19 +209,20 @@ final class InferenceRun {
         var t = DispatchTime.now()
         let cpu0 = InferenceRun.cpuTime()
         result.dryRun = dryRun
-        var plan = try store.withInferenceReader { reader -> Store.InferenceWrite in
-            readerBox.reader = reader
-            defer { readerBox.reader = nil }
-            guard try reader.lastTransaction() == graph.transaction else {
+        var plan = try store.withInferenceReader { db -> Store.InferenceWrite in
+            // The view reads through the run's read transaction while it lasts.
+            view.loadStatements = { try db.statements(ids: $0) }
+            defer { view.loadStatements = store.statements(ids:) }
+            guard try db.lastTransaction() == graph.transaction else {
                 throw StoreError.conflict("the store changed while inference started; run it again")
             }
-            try readState()
+            try readState(db)
             result.timings["read"] = seconds(t); t = .now()
-            try withdraw()
+            try withdraw(db)
             result.timings["withdraw"] = seconds(t); t = .now()
-            try derive()
+            try derive(db)
             result.timings["derive"] = seconds(t); t = .now()
-            let plan = try makePlan()
+            let plan = try makePlan(db)
             result.timings["plan"] = seconds(t); t = .now()
             return plan
         }
@@ -254,7 +244,7 @@ final class InferenceRun {
 
     // MARK: 1. state and changes
 
-    func readState() throws {
+    func readState(_ db: InferenceReader) throws {
         let registry = try db.inferenceRules()
         var byName: [String: Store.InferenceRuleRecord] = [:]
         for r in registry { byName["\(r.plugin)/\(r.name)"] = r }
@@ -283,10 +273,7 @@ final class InferenceRun {
     // MARK: 2. withdrawing (DRed: overdelete, then put back what still has a derivation)
 
     func record(_ d: Store.DerivationRecord) {
-        guard stored[d.id] == nil else { return }
-        stored[d.id] = d
-        storedOf[d.statement, default: []].append(d.id)
-        for p in d.premises { usersOf[p, default: []].append(d.id) }
+        guard stored.record(d) else { return }
         let rule = ruleIndex[RuleID(plugin: d.plugin, name: d.rule, version: d.version)] ?? -1
         derivationKeys.insert(DerivationKey(statement: d.statement, rule: rule, premises: d.premises))
     }
@@ -295,7 +282,7 @@ final class InferenceRun {
         !baseRetracted.contains(s) && !doomed.contains(s) && (!overdeleted.contains(s) || revived.contains(s))
     }
 
-    func withdraw() throws {
+    func withdraw(_ db: InferenceReader) throws {
         for d in try db.derivations(byRules: staleRules.map(\.id)) { record(d); doomed.insert(d.statement) }
         var frontier = Array(baseRetracted) + Array(doomed)
         while !frontier.isEmpty {
@@ -321,19 +308,19 @@ final class InferenceRun {
         var back: [Int64] = []
         while let c = work.popLast() {
             guard overdeleted.contains(c), !revived.contains(c) else { continue }
-            let ok = (storedOf[c] ?? []).contains { id in stored[id]!.premises.allSatisfy(isAlive) }
+            let ok = stored.derivations(of: c).contains { $0.premises.allSatisfy(isAlive) }
             guard ok else { continue }
             revived.insert(c)
             view.unhide(c)
             back.append(c)
-            for d in usersOf[c] ?? [] { work.append(stored[d]!.statement) }
+            for d in stored.users(of: c) { work.append(d.statement) }
         }
         return back
     }
 
     // MARK: 3. deriving
 
-    func derive() throws {
+    func derive(_ db: InferenceReader) throws {
         var failedWrites: Set<String> = []
         for var stratum in InferenceEngine.strata(rules) {
             // Rules reading what a failed rule writes wait for it: skipped (their facts kept).
@@ -378,7 +365,7 @@ final class InferenceRun {
                         found = try rule.evaluate(view, delta: d)
                         derivationKeys.reserveCapacity(derivationKeys.count + found.count)
                         pendingByRelation.reserveCapacity(pendingByRelation.count + found.count)
-                        for x in found { try process(x, rule: i) }
+                        for x in found { try process(x, rule: i, db) }
                     } catch let e as InferenceError where !e.isRuleFault {
                         throw e
                     } catch {
@@ -412,7 +399,7 @@ final class InferenceRun {
         }
     }
 
-    func process(_ x: Derivation, rule i: Int) throws {
+    func process(_ x: Derivation, rule i: Int, _ db: InferenceReader) throws {
         let rule = rules[i]
         let check = checks[i]
         var facts: [Fact] = []
@@ -446,7 +433,7 @@ final class InferenceRun {
         let key = ConclusionKey(rule: i, subject: x.conclusion.subject, kind: x.conclusion.kind)
         if relKey == nil { first = pendingByKey[key] }
         if first == nil, !fresh[i] {
-            let existing = try findExisting(key)
+            let existing = try findExisting(key, db)
             if let head = existing.first {
                 first = head
                 if let relKey { pendingByRelation[relKey] = head } else { pendingByKey[key] = head }
@@ -464,7 +451,7 @@ final class InferenceRun {
                 view.unhide(id)
                 if let f = view.fact(id) { newlyVisible.append(f) }
                 var work: [Int64] = []
-                for d in usersOf[id] ?? [] { work.append(stored[d]!.statement) }
+                for d in stored.users(of: id) { work.append(d.statement) }
                 for s in putBack(work) { if let f = view.fact(s) { newlyVisible.append(f) } }
             }
             return
@@ -505,7 +492,7 @@ final class InferenceRun {
     /// (believed, or withdrawn by this run), in statement order; their claim keys are noted.
     /// A relation claim may be folded into a fact whose relationship is another claim (an
     /// analyst's, or another rule's): every claim of the facts between the ends is looked at.
-    func findExisting(_ key: ConclusionKey) throws -> [Int64] {
+    func findExisting(_ key: ConclusionKey, _ db: InferenceReader) throws -> [Int64] {
         let origin = rules[key.rule].id.origin
         switch key.kind {
         case .relation(let type, let target, let props):
@@ -533,7 +520,7 @@ final class InferenceRun {
 
     // MARK: 4. the plan
 
-    func makePlan() throws -> Store.InferenceWrite {
+    func makePlan(_ db: InferenceReader) throws -> Store.InferenceWrite {
         var plan = Store.InferenceWrite(baseTransaction: graph.transaction)
         let withdrawn = doomed.union(overdeleted.subtracting(revived))
         let retractedStatements = try db.statements(ids: Array(withdrawn)).filter { $0.meta.origin.isDerived && $0.txTo == nil }
@@ -549,7 +536,7 @@ final class InferenceRun {
             return .init(statement: $0.statement, plugin: id.plugin, rule: id.name, version: id.version, premises: $0.premises)
         }
         func dead(_ s: Int64) -> Bool { !isAlive(s) }
-        plan.closeDerivations = stored.values.filter { dead($0.statement) || $0.premises.contains(where: dead) }.map(\.id).sorted()
+        plan.closeDerivations = stored.all.filter { dead($0.statement) || $0.premises.contains(where: dead) }.map(\.id).sorted()
 
         result.added = newStatements.map { Statement(id: $0.id, subject: $0.draft.subject, kind: $0.draft.kind, meta: $0.draft.meta, txFrom: 0) }
         result.retracted = retractedStatements

@@ -66,8 +66,9 @@ public final class InferenceView {
     private var unindexed: [Fact] = []
     private var pendingByPredicate: [String: [Int64]] = [:]
     private var cache: [Int64: Fact] = [:]
-    /// Loads non-relation statements (properties, labels) the graph does not carry metadata for.
-    let loadStatements: ([Int64]) throws -> [Statement]
+    /// Loads non-relation statements (properties, labels) the graph does not carry metadata
+    /// for; an inference run points it at its read transaction while it lasts.
+    var loadStatements: ([Int64]) throws -> [Statement]
 
     /// Whether the graph has folded claims at all (else the claim lists are not looked at).
     let hasFolded: Bool

@@ -18,7 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // System C libraries (no logic beyond tiny inline shims for macros).
+        // System C libraries: headers, link flags and inline wrappers of macros Swift cannot
+        // import (CLua has none: the Lua sandbox's C is the CLuaSandbox target below).
         .systemLibrary(name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4",
                        providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
@@ -30,6 +31,11 @@ let package = Package(
 
         // A table-valued function over rows encoded in memory (the bulk import's inserts).
         .target(name: "CRowTable", dependencies: ["CSQLite"]),
+        // The Lua sandbox's C (capped allocator, kill hook, trampoline, guarded library),
+        // compiled once; its header declares the API, inline only where it wraps Lua macros.
+        .target(name: "CLuaSandbox", dependencies: ["CLua"]),
+        // C-level tests of CLuaSandbox (allocator cap, kill protocol); MosaicLuaTests runs it.
+        .executableTarget(name: "sandbox-ctest", dependencies: ["CLuaSandbox"], path: "Sources/SandboxCTest"),
 
         // The data path, in order.
         .target(name: "MosaicGraph"),
@@ -48,12 +54,13 @@ let package = Package(
         // debug test suite runs the same code.
         .target(name: "MosaicQuery", dependencies: ["MosaicGraph"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "MosaicLua", dependencies: ["CLua"]),
+        // Sandboxed Lua states for Swift: values, calls, classes, limits, the watchdog.
+        .target(name: "MosaicLua", dependencies: ["CLua", "CLuaSandbox"]),
         .target(name: "MosaicReports", dependencies: ["MosaicGraph"]),
         // The plugin runtime: discovery, spec checking, the `kb` API for Lua, runs whose
         // writes commit as one Store transaction, the console's Lua mode.
         .target(name: "MosaicPlugins", dependencies: [
-            "MosaicGraph", "MosaicStore", "MosaicQuery", "MosaicLua", "CLua",
+            "MosaicGraph", "MosaicStore", "MosaicQuery", "MosaicLua", "CLua", "CLuaSandbox",
         ]),
         // The inference engine: rules, the fixpoint with truth maintenance, proofs. Plain
         // Swift over the graph and the store's derivation tables; knows nothing of Lua.
@@ -96,6 +103,7 @@ let package = Package(
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicGraph"]),
         .testTarget(name: "MosaicKBTests", dependencies: ["MosaicKB", "MosaicStore", "MosaicGraph"], exclude: ["Fixtures", "SampleKB", "fuzz-corpus"]),
         .testTarget(name: "MosaicQueryTests", dependencies: ["MosaicQuery", "MosaicGraph"], exclude: ["cases", "tck-passing.txt", "fuzz-corpus"]),
+        // Also runs sandbox-ctest (built beside the tests by `swift build --build-tests`).
         .testTarget(name: "MosaicLuaTests", dependencies: ["MosaicLua"]),
         .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"], exclude: ["Golden"]),
         .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"], exclude: ["fuzz-corpus"]),

@@ -1,4 +1,5 @@
 import CLua
+import CLuaSandbox
 import Foundation
 import MosaicGraph
 import MosaicLua

@@ -1,113 +1,13 @@
-// CLua: Debian's liblua5.4 for Swift, plus the small amount of C that must be C.
-//
-// - Inline wrappers for the function-like macros Swift cannot import.
-// - `mosaic_ctx`: per-state bookkeeping shared by the allocator, the hooks and Swift.
-// - The trampoline: Swift callbacks are plain C function pointers that *return* a status;
-//   this C code raises the Lua error itself, so a longjmp never crosses a Swift frame.
-// - The limits that must run inside Lua's own call chain: the capped allocator, the count
-//   hook the watchdog arms at the deadline, hooked coroutine resume/wrap/close, and size
-//   guards on C library functions a hook cannot interrupt (string.rep, table.concat,
-//   table.move, pattern matching).
-// MosaicLua (Swift) decides policy; this file only enforces it.
-#ifndef MOSAIC_CLUA_SHIM_H
-#define MOSAIC_CLUA_SHIM_H
-#include <lua5.4/lua.h>
-#include <lua5.4/lualib.h>
-#include <lua5.4/lauxlib.h>
+// CLuaSandbox: the implementation of CLuaSandbox.h (what each part is for: see there).
+#include "CLuaSandbox.h"
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
-#include <pthread.h>
 #include <stdarg.h>
 
-// ---------------------------------------------------------------------------------------
-// Macro wrappers
-static inline int mosaic_upvalueindex(int i) { return lua_upvalueindex(i); }
-static inline int mosaic_registryindex(void) { return LUA_REGISTRYINDEX; }
-static inline void mosaic_pop(lua_State *L, int n) { lua_pop(L, n); }
-static inline void mosaic_newtable(lua_State *L) { lua_newtable(L); }
-static inline int mosaic_isnil(lua_State *L, int i) { return lua_isnil(L, i); }
-static inline int mosaic_isnoneornil(lua_State *L, int i) { return lua_isnoneornil(L, i); }
-static inline lua_Number mosaic_tonumber(lua_State *L, int i) { return lua_tonumberx(L, i, NULL); }
-static inline lua_Integer mosaic_tointeger(lua_State *L, int i) { return lua_tointegerx(L, i, NULL); }
-static inline const char *mosaic_tostring(lua_State *L, int i) { return lua_tolstring(L, i, NULL); }
-static inline void mosaic_insert(lua_State *L, int i) { lua_insert(L, i); }
-static inline void mosaic_remove(lua_State *L, int i) { lua_remove(L, i); }
-static inline void mosaic_replace(lua_State *L, int i) { lua_replace(L, i); }
-static inline void mosaic_pushglobaltable(lua_State *L) { lua_pushglobaltable(L); }
-static inline void *mosaic_newuserdata(lua_State *L, size_t size) { return lua_newuserdatauv(L, size, 0); }
-static inline int mosaic_getmetatable_named(lua_State *L, const char *name) { return luaL_getmetatable(L, name); }
-static inline int mosaic_isfunction(lua_State *L, int i) { return lua_isfunction(L, i); }
-static inline int mosaic_istable(lua_State *L, int i) { return lua_istable(L, i); }
-static inline void mosaic_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT, 0); }
+int mosaic_killed(mosaic_ctx *c) { return __atomic_load_n(&c->killed, __ATOMIC_SEQ_CST); }
 
-// ---------------------------------------------------------------------------------------
-// Per-state context
-
-enum {
-  MOSAIC_KILL_NONE = 0,
-  MOSAIC_KILL_TIMEOUT = 1,
-  MOSAIC_KILL_INSTRUCTIONS = 2,
-  MOSAIC_KILL_INTERRUPT = 3,
-  MOSAIC_KILL_MEMORY = 4,
-};
-
-// Statuses a Swift callback returns instead of a result count.
-enum {
-  MOSAIC_ERR_WHERE = -1,   // error message on top; prefix it with the caller's file:line
-  MOSAIC_ERR_RAW = -2,     // error value on top; raise it as is
-};
-
-typedef int (*mosaic_dispatch_fn)(lua_State *L);
-
-typedef struct mosaic_ctx {
-  // memory (touched only by the thread running the state)
-  size_t used, limit, peak;
-  size_t host_used;    // bytes the host holds for this state's run (log lines, writes, …):
-                       // counted against `limit` with Lua's own
-  int hard;            // 1 while Lua code runs: refuse allocations over the limit
-  int mem_pending;     // an allocation was refused; the hook decides whether to kill
-  void *pend_ptr;      // the refused request
-  size_t pend_osize, pend_nsize;
-  char mem_where[256];
-
-  // limits (set by the host between runs)
-  long long instr_limit;   // 0 = none
-  long long instr_used;
-  int hook_period;
-  long long timeout_ms;
-  size_t max_string;
-  long long max_elements;
-  double pattern_budget;
-
-  // kill state (shared with the watchdog thread; use the atomic helpers)
-  int killed;
-  int counting;            // the count hook is on for the instruction budget
-  lua_State *main;
-  lua_State *current;      // thread currently running Lua code
-  unsigned generation;     // bumped at the start and end of every top-level call
-  int active;
-  pthread_mutex_t mu;
-
-  mosaic_dispatch_fn dispatch;
-  void (*release)(void *box);
-  void *owner;             // the Swift LuaState (unretained)
-
-  char kill_where[256];
-  char kill_detail[192];   // set when the host broke the memory budget: the message to give
-  int gc_error;
-  char warn[512];
-  size_t warnlen;
-  char gc_message[512];
-} mosaic_ctx;
-
-static inline mosaic_ctx *mosaic_ctx_of(lua_State *L) {
-  return *(mosaic_ctx **)lua_getextraspace(L);
-}
-
-static inline int mosaic_killed(mosaic_ctx *c) { return __atomic_load_n(&c->killed, __ATOMIC_SEQ_CST); }
-
-static inline const char *mosaic_kill_message(mosaic_ctx *c, char *buf, size_t n) {
+const char *mosaic_kill_message(mosaic_ctx *c, char *buf, size_t n) {
   switch (mosaic_killed(c)) {
     case MOSAIC_KILL_TIMEOUT: snprintf(buf, n, "time limit exceeded (%lld ms)", c->timeout_ms); break;
     case MOSAIC_KILL_INSTRUCTIONS: snprintf(buf, n, "instruction limit exceeded (%lld instructions)", c->instr_limit); break;
@@ -124,12 +24,12 @@ static inline const char *mosaic_kill_message(mosaic_ctx *c, char *buf, size_t n
 static void mosaic_hook(lua_State *L, lua_Debug *ar);
 
 // Makes `L` raise at its next instruction and at every one after it.
-static inline void mosaic_hook_kill(lua_State *L) { lua_sethook(L, mosaic_hook, LUA_MASKCOUNT, 1); }
+static void mosaic_hook_kill(lua_State *L) { lua_sethook(L, mosaic_hook, LUA_MASKCOUNT, 1); }
 
 // Records a kill (first reason wins) and arms the hook on the running threads.
 // Called by the watchdog thread (gen = generation it was scheduled for) or by the thread
 // running Lua (gen = 0).
-static inline int mosaic_kill(mosaic_ctx *c, int reason, unsigned gen) {
+int mosaic_kill(mosaic_ctx *c, int reason, unsigned gen) {
   int done = 0;
   pthread_mutex_lock(&c->mu);
   if (gen == 0 || (c->active && c->generation == gen)) {
@@ -148,7 +48,7 @@ static inline int mosaic_kill(mosaic_ctx *c, int reason, unsigned gen) {
 // already made `co` the current thread, so a kill from the watchdog after this point arms
 // `co` itself; a kill that lands while this function clears the hook is caught by the
 // second look at `killed` (mosaic_kill sets `killed` before it arms the hooks).
-static inline void mosaic_apply_hook(mosaic_ctx *c, lua_State *co) {
+static void mosaic_apply_hook(mosaic_ctx *c, lua_State *co) {
   if (mosaic_killed(c) || c->mem_pending) mosaic_hook_kill(co);
   else if (c->counting) lua_sethook(co, mosaic_hook, LUA_MASKCOUNT, c->hook_period);
   else if (lua_gethook(co) != NULL) lua_sethook(co, NULL, 0, 0);
@@ -157,7 +57,7 @@ static inline void mosaic_apply_hook(mosaic_ctx *c, lua_State *co) {
 
 // Makes `co` the thread the watchdog arms (Lua code is about to run in it) and gives it
 // its hook; returns the previous current thread for mosaic_leave_thread.
-static inline lua_State *mosaic_enter_thread(mosaic_ctx *c, lua_State *co) {
+static lua_State *mosaic_enter_thread(mosaic_ctx *c, lua_State *co) {
   // seq_cst store then load of `killed`, against mosaic_kill's set of `killed` then load of
   // `current`: one of the two sides sees the other, so `co` is armed either way.
   lua_State *prev = __atomic_load_n(&c->current, __ATOMIC_SEQ_CST);
@@ -167,13 +67,13 @@ static inline lua_State *mosaic_enter_thread(mosaic_ctx *c, lua_State *co) {
 }
 
 // Back in `L` (the thread that entered `co`): a kill meanwhile armed only `co`, so arm `L`.
-static inline void mosaic_leave_thread(mosaic_ctx *c, lua_State *L, lua_State *prev) {
+static void mosaic_leave_thread(mosaic_ctx *c, lua_State *L, lua_State *prev) {
   __atomic_store_n(&c->current, prev, __ATOMIC_SEQ_CST);
   if (mosaic_killed(c)) mosaic_hook_kill(L);
 }
 
 // A refused allocation was final: the run has broken its memory limit.
-static inline void mosaic_memory_kill(mosaic_ctx *c) {
+void mosaic_memory_kill(mosaic_ctx *c) {
   c->mem_pending = 0;
   if (mosaic_killed(c)) return;
   mosaic_kill(c, MOSAIC_KILL_MEMORY, 0);
@@ -197,7 +97,7 @@ static void mosaic_hook(lua_State *L, lua_Debug *ar) {
 }
 
 // Begins / ends a top-level call from the host. Returns the generation for the watchdog.
-static inline unsigned mosaic_begin(mosaic_ctx *c) {
+unsigned mosaic_begin(mosaic_ctx *c) {
   pthread_mutex_lock(&c->mu);
   c->generation++;
   c->active = 1;
@@ -214,7 +114,7 @@ static inline unsigned mosaic_begin(mosaic_ctx *c) {
   return g;
 }
 
-static inline void mosaic_end(mosaic_ctx *c) {
+void mosaic_end(mosaic_ctx *c) {
   pthread_mutex_lock(&c->mu);
   c->active = 0;
   c->generation++;
@@ -224,7 +124,7 @@ static inline void mosaic_end(mosaic_ctx *c) {
 }
 
 // Records the innermost Lua frame with a line (for errors that carry no position).
-static inline void mosaic_note_where(mosaic_ctx *c, lua_State *L) {
+static void mosaic_note_where(mosaic_ctx *c, lua_State *L) {
   c->mem_where[0] = 0;
   if (!L) return;
   lua_Debug ar;
@@ -238,7 +138,7 @@ static inline void mosaic_note_where(mosaic_ctx *c, lua_State *L) {
 
 // The host broke the memory budget: kill the run with `detail` as its message, at the
 // innermost Lua line of `L`. Called from Swift inside a callback (raises nothing itself).
-static inline void mosaic_host_memory_kill(mosaic_ctx *c, lua_State *L, const char *detail) {
+void mosaic_host_memory_kill(mosaic_ctx *c, lua_State *L, const char *detail) {
   if (mosaic_killed(c)) return;
   snprintf(c->kill_detail, sizeof c->kill_detail, "%s", detail);
   mosaic_note_where(c, L);
@@ -317,7 +217,7 @@ static void mosaic_warnf(void *ud, const char *msg, int tocont) {
   }
 }
 
-static inline mosaic_ctx *mosaic_ctx_new(void) {
+mosaic_ctx *mosaic_ctx_new(void) {
   mosaic_ctx *c = (mosaic_ctx *)calloc(1, sizeof(mosaic_ctx));
   if (!c) return NULL;
   pthread_mutex_init(&c->mu, NULL);
@@ -325,7 +225,7 @@ static inline mosaic_ctx *mosaic_ctx_new(void) {
   return c;
 }
 
-static inline lua_State *mosaic_newstate(mosaic_ctx *c) {
+lua_State *mosaic_newstate(mosaic_ctx *c) {
   lua_State *L = lua_newstate(mosaic_alloc, c);
   if (!L) return NULL;
   *(mosaic_ctx **)lua_getextraspace(L) = c;
@@ -337,7 +237,7 @@ static inline lua_State *mosaic_newstate(mosaic_ctx *c) {
 
 // Closes the state. Finalizers run now; any Lua code in them stops at its first
 // instruction. The context stays allocated (the watchdog may still hold it).
-static inline void mosaic_close(mosaic_ctx *c) {
+void mosaic_close(mosaic_ctx *c) {
   pthread_mutex_lock(&c->mu);
   lua_State *L = c->main;
   c->active = 0;
@@ -356,7 +256,7 @@ static inline void mosaic_close(mosaic_ctx *c) {
   }
 }
 
-static inline void mosaic_ctx_free(mosaic_ctx *c) {
+void mosaic_ctx_free(mosaic_ctx *c) {
   pthread_mutex_destroy(&c->mu);
   free(c);
 }
@@ -365,7 +265,7 @@ static inline void mosaic_ctx_free(mosaic_ctx *c) {
 // Calls from the host
 
 // lua_pcall with the allocator in hard mode for the duration (Lua code runs).
-static inline int mosaic_pcall(lua_State *L, int nargs, int nres, int msgh) {
+int mosaic_pcall(lua_State *L, int nargs, int nres, int msgh) {
   mosaic_ctx *c = mosaic_ctx_of(L);
   int prev = c->hard;
   c->hard = 1;
@@ -397,12 +297,12 @@ static int mosaic_msgh(lua_State *L) {
   }
   return 1;
 }
-static inline void mosaic_pushmsgh(lua_State *L) { lua_pushcfunction(L, mosaic_msgh); }
+void mosaic_pushmsgh(lua_State *L) { lua_pushcfunction(L, mosaic_msgh); }
 
 // ---------------------------------------------------------------------------------------
 // Trampoline for Swift functions: upvalue 1 is the function's index for the dispatcher.
 
-static inline int mosaic_raise_if_over(lua_State *L, mosaic_ctx *c) {
+static int mosaic_raise_if_over(lua_State *L, mosaic_ctx *c) {
   if (c->limit > 0 && c->used + c->host_used > c->limit) {
     lua_gc(L, LUA_GCCOLLECT, 0);
     if (c->used + c->host_used > c->limit) {
@@ -434,7 +334,7 @@ static int mosaic_trampoline(lua_State *L) {
 
 // Pushes Swift function `index` as a C closure; the `nup` values on top of the stack
 // become its upvalues 2…nup+1.
-static inline void mosaic_pushswift(lua_State *L, lua_Integer index, int nup) {
+void mosaic_pushswift(lua_State *L, lua_Integer index, int nup) {
   lua_pushinteger(L, index);
   if (nup > 0) lua_insert(L, -(nup + 1));
   lua_pushcclosure(L, mosaic_trampoline, nup + 1);
@@ -453,7 +353,7 @@ static int mosaic_ud_gc(lua_State *L) {
   }
   return 0;
 }
-static inline void mosaic_pushudgc(lua_State *L) { lua_pushcfunction(L, mosaic_ud_gc); }
+void mosaic_pushudgc(lua_State *L) { lua_pushcfunction(L, mosaic_ud_gc); }
 
 // ---------------------------------------------------------------------------------------
 // Coroutines: every resume arms the hook the thread should have, so a coroutine created
@@ -877,6 +777,4 @@ static int mosaic_open_sandbox(lua_State *L) {
   lua_pop(L, 1);
   return 0;
 }
-static inline void mosaic_pushopensandbox(lua_State *L) { lua_pushcfunction(L, mosaic_open_sandbox); }
-
-#endif
+void mosaic_pushopensandbox(lua_State *L) { lua_pushcfunction(L, mosaic_open_sandbox); }

@@ -56,6 +56,7 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // Sandboxed Lua states for Swift: values, calls, classes, limits, the watchdog.
         .target(name: "MosaicLua", dependencies: ["CLua", "CLuaSandbox"]),
+        // Documents and their renderers (md, html, json), result tables: renders only.
         .target(name: "MosaicReports", dependencies: ["MosaicGraph"]),
         // The plugin runtime: discovery, spec checking, the `kb` API for Lua, runs whose
         // writes commit as one Store transaction, the console's Lua mode.
@@ -65,11 +66,13 @@ let package = Package(
         // The inference engine: rules, the fixpoint with truth maintenance, proofs. Plain
         // Swift over the graph and the store's derivation tables; knows nothing of Lua.
         .target(name: "MosaicInference", dependencies: ["MosaicGraph", "MosaicStore"]),
-        // Plugin specs' `rules` as inference rules (pattern rules, Lua functions).
+        // Plugin specs' `rules` as inference rules (pattern rules, Lua functions): the one
+        // module that needs both the plugin runtime and the engine.
         .target(name: "MosaicPluginRules", dependencies: [
             "MosaicGraph", "MosaicStore", "MosaicLua", "MosaicPlugins", "MosaicInference",
         ]),
-        // Plugin reports: the `doc` builder and `changes()` for Lua, citations, fact changes.
+        // Plugin reports: the `doc` builder and `changes()` for Lua, citations, fact changes
+        // (a module of its own so that MosaicReports stays free of Lua and the store).
         .target(name: "MosaicPluginReports", dependencies: [
             "MosaicGraph", "MosaicStore", "MosaicLua", "MosaicPlugins", "MosaicReports",
         ]),

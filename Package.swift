@@ -18,7 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // System C libraries (no logic beyond tiny inline shims for macros).
+        // System C libraries: headers, link flags and inline wrappers of macros Swift cannot
+        // import (CLua has none: the Lua sandbox's C is the CLuaSandbox target below).
         .systemLibrary(name: "CLua", path: "Sources/CLua", pkgConfig: "lua5.4",
                        providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
@@ -30,6 +31,11 @@ let package = Package(
 
         // A table-valued function over rows encoded in memory (the bulk import's inserts).
         .target(name: "CRowTable", dependencies: ["CSQLite"]),
+        // The Lua sandbox's C (capped allocator, kill hook, trampoline, guarded library),
+        // compiled once; its header declares the API, inline only where it wraps Lua macros.
+        .target(name: "CLuaSandbox", dependencies: ["CLua"]),
+        // C-level tests of CLuaSandbox (allocator cap, kill protocol); MosaicLuaTests runs it.
+        .executableTarget(name: "sandbox-ctest", dependencies: ["CLuaSandbox"], path: "Sources/SandboxCTest"),
 
         // The data path, in order.
         .target(name: "MosaicGraph"),
@@ -48,26 +54,46 @@ let package = Package(
         // debug test suite runs the same code.
         .target(name: "MosaicQuery", dependencies: ["MosaicGraph"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "MosaicLua", dependencies: ["CLua"]),
+        // Sandboxed Lua states for Swift: values, calls, classes, limits, the watchdog.
+        .target(name: "MosaicLua", dependencies: ["CLua", "CLuaSandbox"]),
+        // Documents and their renderers (md, html, json), result tables: renders only.
         .target(name: "MosaicReports", dependencies: ["MosaicGraph"]),
+        // The plugin runtime: discovery, spec checking, the `kb` API for Lua, runs whose
+        // writes commit as one Store transaction, the console's Lua mode.
+        .target(name: "MosaicPlugins", dependencies: [
+            "MosaicGraph", "MosaicStore", "MosaicQuery", "MosaicLua", "CLua", "CLuaSandbox",
+        ]),
+        // The inference engine: rules, the fixpoint with truth maintenance, proofs. Plain
+        // Swift over the graph and the store's derivation tables; knows nothing of Lua.
+        .target(name: "MosaicInference", dependencies: ["MosaicGraph", "MosaicStore"]),
+        // Plugin specs' `rules` as inference rules (pattern rules, Lua functions): the one
+        // module that needs both the plugin runtime and the engine.
+        .target(name: "MosaicPluginRules", dependencies: [
+            "MosaicGraph", "MosaicStore", "MosaicLua", "MosaicPlugins", "MosaicInference",
+        ]),
+        // Plugin reports: the `doc` builder and `changes()` for Lua, citations, fact changes
+        // (a module of its own so that MosaicReports stays free of Lua and the store).
+        .target(name: "MosaicPluginReports", dependencies: [
+            "MosaicGraph", "MosaicStore", "MosaicLua", "MosaicPlugins", "MosaicReports",
+        ]),
+        // Cron schedules and the scheduler loop; what a job runs is given by the caller.
+        .target(name: "MosaicSchedule", dependencies: ["MosaicStore"]),
         // Documents (.txt, .md, .html through libxml2), mention linking (the gazetteer), dates;
         // writes through the Store only. Extractors (proposed facts) run in the plugins' Lua
         // sandbox, hence MosaicPlugins.
         .target(name: "MosaicIngest", dependencies: ["MosaicGraph", "MosaicStore", "MosaicLua", "MosaicPlugins", "Yams", "CLibXML2"]),
-        .target(name: "MosaicPlugins", dependencies: [
-            "MosaicGraph", "MosaicStore", "MosaicQuery", "MosaicLua", "MosaicReports",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
         .target(name: "MosaicCLI", dependencies: [
-            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua",
-            "MosaicPlugins", "MosaicReports", "MosaicIngest", "CEditline", "Yams",
+            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins",
+            "MosaicInference", "MosaicPluginRules", "MosaicPluginReports", "MosaicSchedule",
+            "MosaicReports", "MosaicIngest", "CEditline", "Yams",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mosaic", dependencies: ["MosaicCLI"]),
         // Benchmarks (scripts/bench runs it in release mode; never part of the tests).
         .executableTarget(name: "mosaic-bench", dependencies: [
-            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins", "MosaicCLI", "MosaicIngest", "CLua",
+            "MosaicGraph", "MosaicStore", "MosaicKB", "MosaicQuery", "MosaicLua", "MosaicPlugins",
+            "MosaicInference", "MosaicPluginRules", "MosaicCLI", "MosaicIngest", "CLua",
         ], path: "Sources/MosaicBench"),
 
         // Seeded fuzz targets (scripts/fuzz runs them in release mode; never part of the tests).
@@ -80,9 +106,13 @@ let package = Package(
         .testTarget(name: "MosaicStoreTests", dependencies: ["MosaicStore", "MosaicGraph"]),
         .testTarget(name: "MosaicKBTests", dependencies: ["MosaicKB", "MosaicStore", "MosaicGraph"], exclude: ["Fixtures", "SampleKB", "fuzz-corpus"]),
         .testTarget(name: "MosaicQueryTests", dependencies: ["MosaicQuery", "MosaicGraph"], exclude: ["cases", "tck-passing.txt", "fuzz-corpus"]),
+        // Also runs sandbox-ctest (built beside the tests by `swift build --build-tests`).
         .testTarget(name: "MosaicLuaTests", dependencies: ["MosaicLua"]),
         .testTarget(name: "MosaicReportsTests", dependencies: ["MosaicReports", "MosaicGraph"], exclude: ["Golden"]),
         .testTarget(name: "MosaicPluginsTests", dependencies: ["MosaicPlugins", "MosaicStore", "MosaicKB", "MosaicGraph"], exclude: ["fuzz-corpus"]),
+        .testTarget(name: "MosaicInferenceTests", dependencies: ["MosaicInference", "MosaicStore", "MosaicGraph"]),
+        .testTarget(name: "MosaicPluginRulesTests", dependencies: ["MosaicPluginRules"]),
+        .testTarget(name: "MosaicScheduleTests", dependencies: ["MosaicSchedule", "MosaicStore"]),
         .testTarget(name: "MosaicIngestTests", dependencies: ["MosaicIngest", "MosaicStore", "MosaicKB", "MosaicGraph", "MosaicPlugins", "MosaicLua"], exclude: ["Fixtures"]),
         .testTarget(name: "MosaicCLITests", dependencies: ["MosaicCLI"], exclude: ["Golden", "Fixtures"]),
     ]

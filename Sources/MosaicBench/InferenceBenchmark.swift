@@ -1,7 +1,7 @@
 import Foundation
 import MosaicGraph
+import MosaicInference
 import MosaicStore
-import MosaicPlugins
 
 /// The inference workload of `scripts/bench` (issue 5): on a directory written by
 /// `gen_graph.py` / `mosaic generate`, the containment closure over `PART_OF|LOCATED_IN`

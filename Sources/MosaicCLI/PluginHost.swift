@@ -7,6 +7,9 @@ import Foundation
 import MosaicGraph
 import MosaicLua
 import MosaicPlugins
+import MosaicPluginReports
+import MosaicPluginRules
+import MosaicInference
 import MosaicQuery
 import MosaicStore
 

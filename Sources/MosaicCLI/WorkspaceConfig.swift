@@ -1,6 +1,6 @@
 import Foundation
 import MosaicGraph
-import MosaicPlugins
+import MosaicSchedule
 import Yams
 
 /// The workspace's settings, `mosaic.yaml` beside kb/ (all optional):

@@ -1,4 +1,5 @@
 import CLua
+import CLuaSandbox
 
 /// A userdata class implemented in Swift: methods (`obj:name(...)`), computed fields
 /// (`obj.field`), comparisons, `tostring`, and any other metamethod. Payloads that are

@@ -1,4 +1,5 @@
 import CLua
+import CLuaSandbox
 
 /// The Lua stack as a Swift function called from Lua sees it: arguments at 1…count,
 /// results pushed on top. Every method here is safe to call from Swift: none raises a Lua

@@ -2,10 +2,11 @@
 // plugin run, with time, instruction and memory limits), `LuaValue` (values across the
 // bridge; integers stay integers), `LuaStack` (what Swift functions called from Lua see),
 // `LuaClass` (userdata with metatables implemented in Swift) and `LuaError` (chunk, line,
-// message, traceback). Uses CLua (Debian's liblua5.4 plus the C trampoline, the capped
-// allocator, the hooks and the guards in shim.h). Knows nothing of graphs.
+// message, traceback). Uses CLua (Debian's liblua5.4) and CLuaSandbox (the C trampoline,
+// the capped allocator, the kill hook and the guarded library). Knows nothing of graphs.
 
 import CLua
+import CLuaSandbox
 import Foundation
 
 /// A Swift function callable from Lua. It reads its arguments from the stack, pushes its

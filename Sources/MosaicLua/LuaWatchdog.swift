@@ -1,4 +1,5 @@
 import CLua
+import CLuaSandbox
 import Foundation
 
 /// One thread for every state's deadline: a call registers (deadline, context, generation)

@@ -80,29 +80,13 @@ extension Store {
         public init(transaction: Int64, statement: Int64) { self.transaction = transaction; self.statement = statement }
     }
 
-    /// What one inference run writes, computed beforehand (the engine's plan).
-    public struct InferenceWrite: Sendable {
-        /// The transaction the plan was computed against; the write fails if the store moved on.
-        public var baseTransaction: Int64
-        /// New derived statements with the ids the plan gave them (consecutive from the
-        /// store's next statement id, in order).
-        public var assert: [(id: Int64, draft: StatementDraft)] = []
-        /// Derived statements to close.
-        public var retract: [Int64] = []
-        /// Rules to register: (plugin, name, version, reads, writes).
-        public var registerRules: [(plugin: String, name: String, version: String, reads: [String], writes: [String])] = []
-        /// Registered rules (ids) to close: disabled, or replaced by a new version.
-        public var closeRules: [Int64] = []
-        /// New derivations: (statement, rule as plugin/name/version, premises).
-        public var derivations: [(statement: Int64, plugin: String, rule: String, version: String, premises: [Int64])] = []
-        /// Open derivations to close.
-        public var closeDerivations: [Int64] = []
-
-        public init(baseTransaction: Int64) { self.baseTransaction = baseTransaction }
-        public var isEmpty: Bool {
-            assert.isEmpty && retract.isEmpty && registerRules.isEmpty && closeRules.isEmpty
-                && derivations.isEmpty && closeDerivations.isEmpty
-        }
+    /// What an inference run reads of the log since its checkpoint (`InferenceReader.inferenceChanges`).
+    public struct InferenceChanges: Sendable {
+        /// Statements asserted after the checkpoint and still open, in id order.
+        public var asserted: [MosaicGraph.Statement]
+        /// Ids of statements the checkpoint saw that were retracted since, in id order.
+        public var retracted: [Int64]
+        public init(asserted: [MosaicGraph.Statement], retracted: [Int64]) { self.asserted = asserted; self.retracted = retracted }
     }
 
     // MARK: - reading
@@ -238,9 +222,10 @@ extension Store {
             if !plan.assert.isEmpty {
                 var batch = RowBatch(reservingRows: plan.assert.count)
                 var lastOrigin: Origin? = nil, originText = ""
-                for (i, (id, d)) in plan.assert.enumerated() {
-                    guard id == tx.nextStatement + Int64(i) else {
-                        throw StoreError.conflict("derived statement #\(id) was planned, the next free id is #\(tx.nextStatement + Int64(i))")
+                for (i, new) in plan.assert.enumerated() {
+                    let d = new.draft
+                    guard new.id == tx.nextStatement + Int64(i) else {
+                        throw StoreError.conflict("derived statement #\(new.id) was planned, the next free id is #\(tx.nextStatement + Int64(i))")
                     }
                     // Derived statements come in runs of one rule: its origin's text once per run.
                     if d.meta.origin != lastOrigin {
@@ -427,11 +412,11 @@ public struct InferenceReader {
     /// Statements written since a checkpoint: those asserted after it that are still open
     /// (ids above `checkpoint.statement`: ids grow with transactions), and those retracted
     /// after it (ids only). Cheap: both use an index.
-    public func inferenceChanges(since checkpoint: Store.InferenceCheckpoint) throws -> (asserted: [MosaicGraph.Statement], retracted: [Int64]) {
+    public func inferenceChanges(since checkpoint: Store.InferenceCheckpoint) throws -> Store.InferenceChanges {
         let added = try Store.fetchStatements(db, where: "id > ? AND tx_to IS NULL", [checkpoint.statement])
         let closed = try Int64.fetchAll(db, sql: "SELECT id FROM statement INDEXED BY statement_tx_to WHERE tx_to > ? AND +id <= ? ORDER BY id",
                                         arguments: [checkpoint.transaction, checkpoint.statement])
-        return (added, closed)
+        return Store.InferenceChanges(asserted: added, retracted: closed)
     }
 
     /// Open statements of a subject with this kind code, predicate and origin (finding a

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import MosaicGraph
-import MosaicPlugins
+import MosaicPluginReports
 
 struct ChangesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

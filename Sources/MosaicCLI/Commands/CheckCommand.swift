@@ -5,6 +5,8 @@ import Foundation
 import MosaicGraph
 import MosaicKB
 import MosaicPlugins
+import MosaicSchedule
+import MosaicPluginRules
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import MosaicGraph
-import MosaicPlugins
+import MosaicSchedule
 
 struct ScheduleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import MosaicGraph
 import MosaicPlugins
+import MosaicInference
 import MosaicStore
 
 struct WhyCommand: ParsableCommand {

@@ -77,7 +77,7 @@ let package = Package(
             "MosaicGraph", "MosaicStore", "MosaicLua", "MosaicPlugins", "MosaicReports",
         ]),
         // Cron schedules and the scheduler loop; what a job runs is given by the caller.
-        .target(name: "MosaicSchedule", dependencies: ["MosaicStore"]),
+        .target(name: "MosaicSchedule", dependencies: ["MosaicGraph", "MosaicStore"]),
         // Documents (.txt, .md, .html through libxml2), mention linking (the gazetteer), dates;
         // writes through the Store only. Extractors (proposed facts) run in the plugins' Lua
         // sandbox, hence MosaicPlugins.

@@ -554,6 +554,21 @@ local function flights(s, doc)
   end
 end
 
+-- The item with the highest score (items scored nil are left out) and that score; nil when
+-- two items share the highest score.
+local function unique_best(items, score)
+  local best, best_score, tie
+  for _, item in ipairs(items) do
+    local n = score(item)
+    if n then
+      if not best_score or n > best_score then best, best_score, tie = item, n, false
+      elseif n == best_score then tie = true end
+    end
+  end
+  if best and not tie then return best, best_score end
+  return nil
+end
+
 local HEAD_TITLES = { president = true, ["prime minister"] = true, premier = true, king = true, emir = true,
                       chancellor = true, ["head of state"] = true }
 
@@ -565,21 +580,17 @@ local function government_of(doc, country, title)
   local forms = {}
   for _, n in ipairs(names) do forms[lower(n)] = true end
   for d, c in pairs(memo.demonyms) do if c == country then forms[d] = true end end
-  local best, best_score, tie
-  for _, g in ipairs(kb.find { type = "Government" }) do
+  local best = unique_best(kb.find { type = "Government" }, function(g)
     local score = 0
     local ws = words(g.name or "")
     for _, w in ipairs(ws) do if forms[w] then score = score + 2 end end
-    if score > 0 then
-      for _, t in ipairs(words(title)) do
-        for _, w in ipairs(ws) do if w == t then score = score + 1 end end
-      end
-      if not best_score or score > best_score then best, best_score, tie = g, score, false
-      elseif score == best_score then tie = true end
+    if score == 0 then return nil end
+    for _, t in ipairs(words(title)) do
+      for _, w in ipairs(ws) do if w == t then score = score + 1 end end
     end
-  end
-  if best and not tie then return best.id end
-  return nil
+    return score
+  end)
+  return best and best.id
 end
 
 -- The ministry of a portfolio in a country: "Russian Foreign Ministry", "Ministry of Defence of Syria".
@@ -726,8 +737,7 @@ local MEETING = { "met with", "met", "meets", "meeting with", "held talks with",
 
 -- An Event of the KB for a meeting: on the same date (its `date`), or naming the participants.
 local function find_event(doc, date, people, kind, span)
-  local best, best_score, tie
-  for _, e in ipairs(kb.find { type = "Event" }) do
+  local best = unique_best(kb.find { type = "Event" }, function(e)
     local score = 0
     local when = e.date and tostring(e.date)
     if date and when == date then score = score + 3 end
@@ -743,13 +753,10 @@ local function find_event(doc, date, people, kind, span)
     end
     local labels = table.concat(e.labels or {}, " ")
     if kind and labels:find(kind) then score = score + 1 end
-    if not ruled_out and score >= 3 then
-      if not best_score or score > best_score then best, best_score, tie = e, score, false
-      elseif score == best_score then tie = true end
-    end
-  end
-  if best and not tie then return best.id end
-  return nil
+    if not ruled_out and score >= 3 then return score end
+    return nil
+  end)
+  return best and best.id
 end
 
 -- Meetings: who met whom, where, when. Participants PARTICIPATED_IN the meeting (an Event
@@ -872,21 +879,17 @@ local function statements(s, doc)
     for _, w in ipairs(words(m.name or m.text)) do sentence_words[w] = true end
     for _, w in ipairs(words(m.text)) do sentence_words[w] = true end
   end
-  local best, best_score, tie
-  for _, e in ipairs(kb.find { type = "Event" }) do
+  local best, best_score = unique_best(kb.find { type = "Event" }, function(e)
     local labels = table.concat(e.labels or {}, " ")
     local ws = words(e.name or "")
     local names_speaker = false
     for _, w in ipairs(ws) do if w == last then names_speaker = true end end
-    if names_speaker and (labels:find("Statement") or lower(tostring(e.kind or "")):find("statement")) then
-      local score = 0
-      for _, w in ipairs(ws) do if w ~= last and sentence_words[w] then score = score + 1 end end
-      for _, w in ipairs(words((e.name or ""):gsub("[–—]", " "))) do if w ~= last and sentence_words[w] then score = score + 0 end end
-      if not best_score or score > best_score then best, best_score, tie = e, score, false
-      elseif score == best_score then tie = true end
-    end
-  end
-  if not best or tie or best_score < 1 then return end
+    if not (names_speaker and (labels:find("Statement") or lower(tostring(e.kind or "")):find("statement"))) then return nil end
+    local score = 0
+    for _, w in ipairs(ws) do if w ~= last and sentence_words[w] then score = score + 1 end end
+    return score
+  end)
+  if not best or best_score < 1 then return end
   memo.statement = memo.statement or {}
   memo.statement[s.index] = best.id
   emit(s, doc, { relation = "PARTICIPATED_IN", from = speaker.id, to = best.id, confidence = 0.6,

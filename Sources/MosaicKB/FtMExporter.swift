@@ -27,7 +27,7 @@ public struct FtMExporter: Sendable {
 
         /// Property → values.
         public var properties: [String: [String]] {
-            Dictionary(sortedProperties().map { ($0.name, $0.values) }, uniquingKeysWith: +)
+            Dictionary(uniqueKeysWithValues: sortedProperties().map { ($0.name, $0.values) })
         }
 
         mutating func add(_ prop: String, _ values: [String], statements ids: [Int64]) {
@@ -41,19 +41,9 @@ public struct FtMExporter: Sendable {
             }
         }
 
-        /// The positions of `pairs` by property name, then value (an insertion sort: a handful each).
+        /// The positions of `pairs` by property name, then value.
         func sortedPairs() -> [Int] {
-            var order = Array(pairs.indices)
-            for i in order.indices.dropFirst() {
-                var j = i
-                while j > 0 {
-                    let a = pairs[order[j]], b = pairs[order[j - 1]]
-                    guard a.name < b.name || (a.name == b.name && a.value < b.value) else { break }
-                    order.swapAt(j, j - 1)
-                    j -= 1
-                }
-            }
-            return order
+            pairs.indices.sorted { pairs[$0].name < pairs[$1].name || (pairs[$0].name == pairs[$1].name && pairs[$0].value < pairs[$1].value) }
         }
 
         /// The properties sorted by name, each with its values sorted and distinct.
@@ -185,7 +175,6 @@ public struct FtMExporter: Sendable {
             entities.append(e)
         }
         for e in entities { report.schemata[e.schema, default: 0] += 1 }
-        nodes = []
         return (entities, report)
     }
 
@@ -276,7 +265,7 @@ public struct FtMExporter: Sendable {
 
         init(_ id: String) {
             let u = id.utf8
-            if u.count > 17, u.count <= 17 + 15 {
+            if u.count > 17 {
                 let dash = u.index(u.endIndex, offsetBy: -17)
                 var hex: UInt64 = 0
                 var ok = u[dash] == 0x2D
@@ -351,7 +340,7 @@ public struct FtMExporter: Sendable {
             prefixes[prefix] = 0
         }
         var order = Array(edges.indices)
-        var same: (Int, Int) -> Bool
+        let same: (Int, Int) -> Bool
         if hashed {
             for (rank, p) in prefixes.keys.sorted().enumerated() { prefixes[p] = rank }
             let keys = edges.map { e -> (Int, UInt64) in

@@ -208,18 +208,17 @@ public struct FtMImporter {
             for end in [ends.source, ends.target] where (props[end] ?? []).count != 1 {
                 throw fail("the \(schema) '\(id)' needs exactly one '\(end)' (has \((props[end] ?? []).count))")
             }
-            var firsts: [PartialDate?] = []
-            for date in ["date", "startDate", "endDate"] {
+            // Every date checked, the first of each kept.
+            func firstDate(_ key: String) throws -> PartialDate? {
                 var first: PartialDate?
-                for d in props[date] ?? [] {
-                    guard let parsed = PartialDate(d) else {
-                        throw fail("'\(d)' in '\(date)' of '\(id)' is not a date (YYYY, YYYY-MM, YYYY-MM-DD)")
-                    }
-                    if first == nil { first = parsed }
+                for d in props[key] ?? [] {
+                    guard let parsed = PartialDate(d) else { throw fail("'\(d)' in '\(key)' of '\(id)' is not a date (YYYY, YYYY-MM, YYYY-MM-DD)") }
+                    first = first ?? parsed
                 }
-                firsts.append(first)
+                return first
             }
-            return Line(id: id, schema: schema, props: props, line: line, dates: (firsts[0], firsts[1], firsts[2]))
+            return Line(id: id, schema: schema, props: props, line: line,
+                        dates: (try firstDate("date"), try firstDate("startDate"), try firstDate("endDate")))
         }
         return Line(id: id, schema: schema, props: props, line: line)
     }
@@ -234,7 +233,6 @@ public struct FtMImporter {
         var entityLines: [Int] = [], referenceLines: [Int] = [], edgeLines: [Int] = []
         var entityCount = 0
         var error: StoreError?
-        var count: Int { entities.count + references.count + edges.count }
     }
 
     /// What making drafts needs: the file's entity ids, the store's graph, the dataset.

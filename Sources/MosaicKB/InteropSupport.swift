@@ -31,38 +31,38 @@ public enum Interop {
         let rest = n - whole * 64
         let tailBlocks = rest + 9 <= 64 ? 1 : 2
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
-        tail.initialize(repeating: 0)
-        for i in 0..<rest { tail[i] = message[whole * 64 + i] }
-        tail[rest] = 0x80
-        for i in 0..<8 { tail[tailBlocks * 64 - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8)) }
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
-            func block(_ p: UnsafeRawBufferPointer, _ at: Int) {
-                for i in 0..<16 {
-                    let j = at + i * 4
-                    w[i] = UInt32(p[j]) << 24 | UInt32(p[j + 1]) << 16 | UInt32(p[j + 2]) << 8 | UInt32(p[j + 3])
-                }
-                for i in 16..<80 {
-                    let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]
-                    w[i] = x << 1 | x >> 31
-                }
-                var a = h.0, b = h.1, c = h.2, d = h.3, e = h.4
-                for i in 0..<80 {
-                    let f: UInt32, k: UInt32
-                    switch i {
-                    case 0..<20: f = (b & c) | (~b & d); k = 0x5A827999
-                    case 20..<40: f = b ^ c ^ d; k = 0x6ED9EBA1
-                    case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDC
-                    default: f = b ^ c ^ d; k = 0xCA62C1D6
+            tail.initialize(repeating: 0)
+            for i in 0..<rest { tail[i] = message[whole * 64 + i] }
+            tail[rest] = 0x80
+            for i in 0..<8 { tail[tailBlocks * 64 - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8)) }
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
+                func block(_ p: UnsafeRawBufferPointer, _ at: Int) {
+                    for i in 0..<16 {
+                        let j = at + i * 4
+                        w[i] = UInt32(p[j]) << 24 | UInt32(p[j + 1]) << 16 | UInt32(p[j + 2]) << 8 | UInt32(p[j + 3])
                     }
-                    let t = (a << 5 | a >> 27) &+ f &+ e &+ k &+ w[i]
-                    e = d; d = c; c = b << 30 | b >> 2; b = a; a = t
+                    for i in 16..<80 {
+                        let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]
+                        w[i] = x << 1 | x >> 31
+                    }
+                    var a = h.0, b = h.1, c = h.2, d = h.3, e = h.4
+                    for i in 0..<80 {
+                        let f: UInt32, k: UInt32
+                        switch i {
+                        case 0..<20: f = (b & c) | (~b & d); k = 0x5A827999
+                        case 20..<40: f = b ^ c ^ d; k = 0x6ED9EBA1
+                        case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDC
+                        default: f = b ^ c ^ d; k = 0xCA62C1D6
+                        }
+                        let t = (a << 5 | a >> 27) &+ f &+ e &+ k &+ w[i]
+                        e = d; d = c; c = b << 30 | b >> 2; b = a; a = t
+                    }
+                    h.0 &+= a; h.1 &+= b; h.2 &+= c; h.3 &+= d; h.4 &+= e
                 }
-                h.0 &+= a; h.1 &+= b; h.2 &+= c; h.3 &+= d; h.4 &+= e
+                for i in 0..<whole { block(message, i * 64) }
+                let t = UnsafeRawBufferPointer(tail)
+                for i in 0..<tailBlocks { block(t, i * 64) }
             }
-            for i in 0..<whole { block(message, i * 64) }
-            let t = UnsafeRawBufferPointer(tail)
-            for i in 0..<tailBlocks { block(t, i * 64) }
-        }
         }
         return h
     }

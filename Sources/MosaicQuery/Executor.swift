@@ -165,14 +165,15 @@ final class Executor<G: QueryGraph> {
                 if ci + 1 < q.clauses.count, plan.clauses[pi][ci + 1].projection?.hasAggregates == true {
                     let next = plan.clauses[pi][ci + 1].projection!
                     let agg = Aggregator(next, self)
-                    // count(*) alone over a single pattern: the last hop is counted, not enumerated
-                    let countOnly = (cp.pushedDown ? cp.residual == nil : pred == nil) && !optional && pattern.count == 1 && next.keyIndices.isEmpty
-                        && next.aggregates.allSatisfy { if case .countStar = $0.kind { return true }; return false }
-                    if countOnly { countSink = agg }
-                    if !countOnly, (cp.pushedDown ? cp.residual == nil : pred == nil), !optional, pattern.count == 1,
-                       GroupedCountAnchor.onlyCountsRows(next) {
-                        groupedCountSink = agg
-                        groupedKeyNames = GroupedCountAnchor.keyNames(next)
+                    // count(*)s over a single pattern: the last hop is counted, not enumerated (per
+                    // row of the grouping keys, when there are keys)
+                    if (cp.pushedDown ? cp.residual == nil : pred == nil) && !optional && pattern.count == 1 && GroupedCountAnchor.onlyCountsRows(next) {
+                        if next.keyIndices.isEmpty {
+                            countSink = agg
+                        } else {
+                            groupedCountSink = agg
+                            groupedKeyNames = GroupedCountAnchor.keyNames(next)
+                        }
                     }
                     defer { countSink = nil; groupedCountSink = nil }
                     _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }

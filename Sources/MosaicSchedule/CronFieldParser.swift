@@ -1,4 +1,5 @@
 import Foundation
+import MosaicGraph
 
 /// Parses one field of a cron expression into a bit set.
 struct CronFieldParser {
@@ -136,7 +137,7 @@ extension CronSchedule {
             // The days must exist in at least one selected month (29 February counts).
             let possible = (1...12).contains { m in
                 (sets[3] >> UInt64(m)) & 1 == 1
-                    && (1...CivilDate.daysInMonth(m, leapYear: true)).contains { (sets[2] >> UInt64($0)) & 1 == 1 }
+                    && (1...PartialDate.daysIn(month: m, year: 2000)).contains { (sets[2] >> UInt64($0)) & 1 == 1 }
             }
             if !possible {
                 throw fail(tokens[2].column, "day-of-month",

@@ -1,4 +1,5 @@
 import Foundation
+import MosaicGraph
 
 /// A 5-field cron schedule (minute hour day-of-month month day-of-week) in a time zone.
 ///
@@ -268,41 +269,17 @@ private extension FixedWidthInteger {
     func has(_ bit: Int) -> Bool { bit >= 0 && bit < Self.bitWidth && (self >> bit) & 1 == 1 }
 }
 
-/// Proleptic Gregorian calendar arithmetic on day numbers (days since 1970-01-01).
+/// Calendar arithmetic on day numbers (days since 1970-01-01) in the `Int`s the schedule
+/// counts in: the proleptic Gregorian calendar of `PartialDate`, and the weekday.
 enum CivilDate {
     static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
     static func floorMod(_ a: Int, _ b: Int) -> Int { a - floorDiv(a, b) * b }
 
-    static func days(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = floorDiv(y, 400)
-        let yearOfEra = y - era * 400
-        let shiftedMonth = (month + 9) % 12  // March = 0
-        let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
+    static func days(year: Int, month: Int, day: Int) -> Int { Int(PartialDate.daysFromCivil(year, month, day)) }
 
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = floorDiv(z, 146_097)
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
+    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) { PartialDate.civilFromDays(Int64(days)) }
 
     /// 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
     static func weekday(fromDays days: Int) -> Int { floorMod(days + 4, 7) }
 
-    static func daysInMonth(_ month: Int, leapYear: Bool) -> Int {
-        switch month {
-        case 2: return leapYear ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
 }

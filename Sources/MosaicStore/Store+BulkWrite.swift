@@ -3,8 +3,8 @@ import MosaicGraph
 
 /// A large write of ready-made statement drafts through the bulk import's fast path (used by
 /// the FtM and gazetteer readers): the rows are encoded once (`RowBatch`) and inserted with
-/// one statement step, the new snapshot is built from the drafts on a second thread while
-/// SQLite inserts them, and their text goes to the search backlog. Uses `RowBatch`,
+/// one statement step, the new snapshot is built from the drafts (and its file written) on a
+/// second thread while SQLite inserts them, and their text goes to the search backlog. Uses `RowBatch`,
 /// `Store.write(origin:note:building:)` and the graph's load functions.
 extension Store {
     /// What a bulk write wrote.
@@ -52,7 +52,7 @@ extension Store {
             // The new snapshot is built on a thread of its own while SQLite inserts the rows, and
             // its file written there too (its header names this transaction, its time and last
             // statement, which the commit makes true; should the commit fail, the file names a
-            // transaction that never was and is not read).
+            // transaction that never was and is not read, and the next open loads from the log).
             let builder = BackgroundResult { () -> Result<Graph, StoreError> in
                 let built = Store.snapshot(base, applying: drafts, firstStatement: first, transaction: transaction, file: file)
                 if case .success(let g) = built, base.transaction == transaction - 1 {

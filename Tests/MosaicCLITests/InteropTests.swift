@@ -73,14 +73,7 @@ final class InteropTests: XCTestCase {
             (#"{"id":"u","schema":"UnknownLink","properties":{"subject":["russia"],"object":["syria"],"startDate":["2025-13"]}}"#, ":1: '2025-13' in 'startDate'"),
             ("not json", ":1: not a JSON object"),
         ]
-        for (text, message) in cases {
-            let file = ws.root.appendingPathComponent("bad.ftm.json")
-            try text.write(to: file, atomically: true, encoding: .utf8)
-            let r = try ws.run(["import", "--format", "ftm", file.path])
-            XCTAssertEqual(r.status, 1, text)
-            XCTAssertTrue(r.err.contains("bad.ftm.json" + message), "\(message): \(r.err)")
-        }
-        XCTAssertEqual(try ws.run(["stats"]).out, before, "nothing was imported")
+        try ws.assertImportRefused(format: "ftm", file: "bad.ftm.json", cases, before: before)
     }
 
     func testFtMLinesOfOtherShapesReadTheSame() throws {
@@ -323,14 +316,7 @@ final class AirportsImportTests: XCTestCase {
             (header + "\n" + good + "\n" + good, ":3: OSDI is given twice (first on line 2)"),
             (header + "\n" + #""OSDI","DAM","Damascus""#, ":2: expected 11 fields, found 3"),
         ]
-        for (text, message) in cases {
-            let file = ws.root.appendingPathComponent("bad-airports.csv")
-            try text.write(to: file, atomically: true, encoding: .utf8)
-            let r = try ws.run(["import", "--format", "airports", file.path])
-            XCTAssertEqual(r.status, 1, text)
-            XCTAssertTrue(r.err.contains("bad-airports.csv" + message), "\(message): \(r.err)")
-        }
-        XCTAssertEqual(try ws.run(["stats"]).out, before, "nothing was imported")
+        try ws.assertImportRefused(format: "airports", file: "bad-airports.csv", cases, before: before)
     }
 
     func testSameAsLinksAnISOSubdivisionToTheKBEntity() throws {
@@ -349,5 +335,21 @@ final class AirportsImportTests: XCTestCase {
         let q = try ws.run(["query", "MATCH (g {iso_code: 'SY-LA'}) RETURN g.id, g.name", "--format", "csv"]).out
         XCTAssertEqual(q.replacingOccurrences(of: "\r", with: "").trimmingCharacters(in: .newlines), "g.id,g.name\nlatakia-governorate,Latakia Governorate")
         XCTAssertTrue(try ws.run(["show", "Al Lādhiqīyah"]).out.contains("latakia-governorate"))
+    }
+}
+
+extension SampleWorkspace {
+    /// Imports each (text, message) case as `file` with `format`: the import fails, its error
+    /// names the file and the message (`:LINE: …`), and the store still gives `before` as stats.
+    func assertImportRefused(format: String, file name: String, _ cases: [(String, String)], before: String,
+                             line: UInt = #line) throws {
+        let file = root.appendingPathComponent(name)
+        for (text, message) in cases {
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let r = try run(["import", "--format", format, file.path])
+            XCTAssertEqual(r.status, 1, text, line: line)
+            XCTAssertTrue(r.err.contains(name + message), "\(message): \(r.err)", line: line)
+        }
+        XCTAssertEqual(try run(["stats"]).out, before, "nothing was imported", line: line)
     }
 }

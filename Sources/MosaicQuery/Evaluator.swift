@@ -27,12 +27,7 @@ extension Executor {
             let a = try bound(l, 0), z = try bound(h, list.count)
             return a < z ? .list(Array(list[a..<z])) : .list([])
         case .binary(let op, let a, let b): return try binary(op, a, b, row, e.pos)
-        case .not(let a):
-            switch try eval(a, row) {
-            case .bool(let x): return .bool(!x)
-            case .null: return .null
-            case let v: throw QueryError.type("NOT needs a boolean, not \(v.typeName)", e.pos)
-            }
+        case .not(let a): return try not(try eval(a, row), e.pos)
         case .negate(let a):
             switch try eval(a, row) {
             case .int(let i):
@@ -46,13 +41,7 @@ extension Executor {
         case .isNull(let a, let neg):
             let v = try eval(a, row)
             return .bool(v.isNull != neg)
-        case .labelCheck(let a, let labels):
-            switch try eval(a, row) {
-            case .node(let n): return .bool(labels.allSatisfy { graph.hasLabel(n, $0) })
-            case .relationship(let r): let t = relationshipType(r); return .bool(labels.allSatisfy { $0 == t })
-            case .null: return .null
-            case let v: throw QueryError.type("labels can only be checked on nodes, not \(v.typeName)", e.pos)
-            }
+        case .labelCheck(let a, let labels): return try labelCheck(try eval(a, row), labels, e.pos)
         case .function(let name, let distinct, let args): return try call(name, distinct, args, row, e.pos)
         case .countStar: throw QueryError(.semanticError, "InvalidAggregation", "count(*) can only be used in RETURN or WITH", at: e.pos)
         case .caseExpr(let subject, let whens, let otherwise):
@@ -244,21 +233,48 @@ extension Executor {
     func binary(_ op: BinaryOp, _ ae: Expr, _ be: Expr, _ row: Row, _ pos: SourcePosition) throws -> QueryValue {
         switch op {
         case .and, .or, .xor:
-            func tv(_ v: QueryValue) throws -> Bool? {
-                switch v { case .bool(let b): return b; case .null: return nil; default: throw QueryError.type("\(op.rawValue) needs booleans, not \(v.typeName)", pos) }
-            }
-            let a = try tv(eval(ae, row))
-            if op == .and && a == false { _ = try tv(eval(be, row)); return .bool(false) }
-            if op == .or && a == true { _ = try tv(eval(be, row)); return .bool(true) }
-            let b = try tv(eval(be, row))
-            switch op {
-            case .and: return b == false ? .bool(false) : (a == nil || b == nil) ? .null : .bool(true)
-            case .or: return b == true ? .bool(true) : (a == nil || b == nil) ? .null : .bool(false)
-            default: guard let x = a, let y = b else { return .null }; return .bool(x != y)
-            }
-        default: break
+            // both sides are evaluated (and type-checked) whatever the first one is
+            let a = try truth(op, eval(ae, row), pos)
+            return logical(op, a, try truth(op, eval(be, row), pos))
+        default: return try binaryValues(op, try eval(ae, row), try eval(be, row), pos)
         }
-        let a = try eval(ae, row), b = try eval(be, row)
+    }
+
+    /// NOT of a value (three-valued).
+    func not(_ v: QueryValue, _ pos: SourcePosition) throws -> QueryValue {
+        switch v {
+        case .bool(let x): return .bool(!x)
+        case .null: return .null
+        default: throw QueryError.type("NOT needs a boolean, not \(v.typeName)", pos)
+        }
+    }
+
+    /// `v:Label1:Label2` of a value.
+    func labelCheck(_ v: QueryValue, _ labels: [String], _ pos: SourcePosition) throws -> QueryValue {
+        switch v {
+        case .node(let n): return .bool(labels.allSatisfy { graph.hasLabel(n, $0) })
+        case .relationship(let r): let t = relationshipType(r); return .bool(labels.allSatisfy { $0 == t })
+        case .null: return .null
+        default: throw QueryError.type("labels can only be checked on nodes, not \(v.typeName)", pos)
+        }
+    }
+
+    /// An operand of AND, OR or XOR as a truth value (nil: null).
+    @inline(__always) func truth(_ op: BinaryOp, _ v: QueryValue, _ pos: SourcePosition) throws -> Bool? {
+        switch v { case .bool(let b): return b; case .null: return nil; default: throw QueryError.type("\(op.rawValue) needs booleans, not \(v.typeName)", pos) }
+    }
+
+    /// AND, OR or XOR of two truth values (three-valued).
+    @inline(__always) func logical(_ op: BinaryOp, _ a: Bool?, _ b: Bool?) -> QueryValue {
+        switch op {
+        case .and: return a == false || b == false ? .bool(false) : (a == nil || b == nil) ? .null : .bool(true)
+        case .or: return a == true || b == true ? .bool(true) : (a == nil || b == nil) ? .null : .bool(false)
+        default: guard let x = a, let y = b else { return .null }; return .bool(x != y)
+        }
+    }
+
+    /// A binary operator other than AND, OR and XOR applied to two values.
+    func binaryValues(_ op: BinaryOp, _ a: QueryValue, _ b: QueryValue, _ pos: SourcePosition) throws -> QueryValue {
         switch op {
         case .eq: return a.equals(b).map { .bool($0) } ?? .null
         case .neq: return a.equals(b).map { .bool(!$0) } ?? .null
@@ -389,11 +405,8 @@ extension Executor {
 
     func call(_ name: String, _ distinct: Bool, _ argExprs: [Expr], _ row: Row, _ pos: SourcePosition) throws -> QueryValue {
         // the call site is resolved on its first evaluation (see CallSite)
-        let site: CallSite
-        if let s = callSites[pos.offset], s.name == name { site = s }
-        else { site = CallSite(name: name, args: argExprs, functions: functions); callSites[pos.offset] = site }
+        let site = callSite(name, argExprs, pos)
         if let v = site.folded { return v }
-        let lname = site.lowerName
         switch site.target {
         case .aggregate:
             throw QueryError(.semanticError, "InvalidAggregation", "\(name)() aggregates and can only be used in RETURN or WITH", at: pos)
@@ -404,19 +417,25 @@ extension Executor {
             }
         default: break
         }
-        let args: [QueryValue]
         if case .graph(let g) = site.target {
             // the graph functions take one argument: no array for it unless the registry is asked
             guard argExprs.count == 1 else { return try registryCall(site, name, try argExprs.map { try eval($0, row) }, pos) }
-            let a = try eval(argExprs[0], row)
-            if let v = try graphFunction(g, lname, a, pos) { return v }
-            args = [a]
-        } else {
-            args = try argExprs.map { try eval($0, row) }
-            // the functions whose result can be far larger than their arguments
-            if lname == "range" || lname == "replace" { try checkResultSize(lname, args, pos) }
+            return try graphCall(g, site, try eval(argExprs[0], row), pos)
         }
-        return try registryCall(site, name, args, pos)
+        return try registryCallChecked(site, try argExprs.map { try eval($0, row) }, pos)
+    }
+
+    /// A graph function of one argument (the registry's function of the name when it declines).
+    @inline(__always) func graphCall(_ g: GraphFunction, _ site: CallSite, _ a: QueryValue, _ pos: SourcePosition) throws -> QueryValue {
+        if let v = try graphFunction(g, site.lowerName, a, pos) { return v }
+        return try registryCall(site, site.name, [a], pos)
+    }
+
+    /// A registry function's call, its result's size checked first where it can be far
+    /// larger than its arguments (range, replace).
+    func registryCallChecked(_ site: CallSite, _ args: [QueryValue], _ pos: SourcePosition) throws -> QueryValue {
+        if site.lowerName == "range" || site.lowerName == "replace" { try checkResultSize(site.lowerName, args, pos) }
+        return try registryCall(site, site.name, args, pos)
     }
 
     /// range() and replace() results must fit the memory budget: checked before they are built.

@@ -53,6 +53,10 @@ final class Executor<G: QueryGraph> {
     var opRows: [Int]
     /// PROFILE: rows a `count(*)` counted by degree instead of producing them (added to the MATCH's row count).
     var countedByDegree = 0
+    /// Pattern parts matched with their bindings in slots (MatchSlots), and whether that is
+    /// allowed (the tests compare with the general path).
+    var slottedParts = 0
+    var slotsEnabled = true
     var steps = 0
     let stepLimit: Int
     let deadline: UInt64
@@ -447,11 +451,17 @@ final class Executor<G: QueryGraph> {
     }
 
     @inline(__always) func nodeMatches(_ g: G, _ np: NodePattern, _ n: Int, _ props: [PropertyTest]?, _ row: Row) throws -> Bool {
+        nodeMatches(g, np, n, props, bound: np.variable.flatMap { row[$0] })
+    }
+
+    /// Whether node n has the pattern's labels and properties and is the node `bound` (the
+    /// row's value of the pattern's variable), if any.
+    @inline(__always) func nodeMatches(_ g: G, _ np: NodePattern, _ n: Int, _ props: [PropertyTest]?, bound: QueryValue?) -> Bool {
         for l in np.labels where !g.hasLabel(n, l) { return false }
         if let ps = props {
             for t in ps { if g.nodeProperty(n, t.key).equals(t.value) != true { return false } }
         }
-        if let v = np.variable, let b = row[v] {
+        if let b = bound {
             guard case .node(let m) = b, m == n else { return false }
         }
         return true
@@ -552,9 +562,37 @@ final class Executor<G: QueryGraph> {
 
         let order = plan.order
         let needPath = part.pathVariable != nil
+        // slots (MatchSlots): new bindings stay in nodeIDs / relSlots while matching
+        let slots = givenPlan && slotsEnabled ? MatchSlots(part, plan, row, self) : nil
+        if slots != nil { slottedParts += 1 }
+        let slotted = slots != nil
+        var relSlots = slotted ? Array(repeating: -1, count: part.steps.count) : []
+        let slotFilters = slots?.filters ?? [], slotRelFilters = slots?.relFilters ?? []
+        // the nodes and steps with something to check (labels, properties, an earlier binding)
+        var checkedNodes = IndexMask(), checkedRels = IndexMask()
+        for i in nodes.indices where !nodes[i].labels.isEmpty || nodeProps[i] != nil || !(slots?.bound.isEmpty ?? true) { checkedNodes.insert(i) }
+        for s in relProps.indices where relProps[s] != nil { checkedRels.insert(s) }
+        // a match a lone count(*) takes is counted, not made into a row (see runSingle)
+        let countOnly = slots != nil ? countSink : nil
+        // PROFILE: rows out of stage k (the anchor, then each expansion) go to opRows[stage + k]
+        let stage = opRows.isEmpty ? -1 : plan.profileBase
+
+        /// The row with the slots' bindings so far.
+        func bound() -> Row {
+            guard let slots else { return row }
+            var r = row
+            for i in nodes.indices where slots.nodesToBind[i] && nodeIDs[i] >= 0 { r[nodes[i].variable!] = .node(nodeIDs[i]) }
+            for s in part.steps.indices where slots.relationshipsToBind[s] && relSlots[s] >= 0 { r[part.steps[s].rel.variable!] = .relationship(relSlots[s]) }
+            return r
+        }
 
         func finish() throws {
-            var r = row
+            if let sink = countOnly {
+                sink.addCount(1)
+                if stage >= 0 { countedByDegree += 1 }
+                return
+            }
+            var r = bound()
             if let pv = part.pathVariable {
                 var pn = [nodeIDs[0]], pr: [Int] = []
                 var cur = nodeIDs[0]
@@ -573,6 +611,16 @@ final class Executor<G: QueryGraph> {
         /// `restore: false` when nothing matches after `body` (the last anchor candidate): the
         /// row keeps the binding rather than copy its table away from the rows `body` emitted.
         func bindNode(_ idx: Int, _ n: Int, restore: Bool = true, _ body: () throws -> Void) throws {
+            if slotted {
+                if checkedNodes[idx] {
+                    let b = slots!.bound
+                    guard nodeMatches(gv, nodes[idx], n, nodeProps[idx], bound: b.isEmpty ? nil : b[idx]) else { return }
+                }
+                nodeIDs[idx] = n
+                try body()
+                if restore { nodeIDs[idx] = -1 }
+                return
+            }
             let np = nodes[idx]
             guard try nodeMatches(gv, np, n, nodeProps[idx], row) else { return }
             nodeIDs[idx] = n
@@ -586,11 +634,13 @@ final class Executor<G: QueryGraph> {
 
         let filters = plan.filters
         let relFilters = plan.relFilters
-        // PROFILE: rows out of stage k (the anchor, then each expansion) go to opRows[stage + k]
-        let stage = opRows.isEmpty ? -1 : plan.profileBase
+        let filtered = plan.filtered, relFiltered = plan.relFiltered
         func extend(_ k: Int) throws {
             try tick()
-            if k < filters.count {
+            if !filtered[k] {
+            } else if slotted {
+                for f in slotFilters[k] where try !isTrue(eval(f, nodeIDs, relSlots, row)) { return }
+            } else {
                 for f in filters[k] {
                     let saved = usedRels
                     let ok = try isTrue(eval(f, row))
@@ -668,20 +718,24 @@ final class Executor<G: QueryGraph> {
                     let c = countLastHop(gv, from: from, dir: dir, types: rp.types, labels: np.labels)
                     try tick(c)
                     if stage >= 0 { opRows[stage + k + 1] += c; countedByDegree += c }
-                    if !grouped { sink.addCount(c) } else if c > 0 { try sink.add(row, times: c) }
+                    if !grouped { sink.addCount(c) } else if c > 0 { try sink.add(bound(), times: c) }
                     return
                 }
             }
             for (rel, other) in gv.relationships(of: from, direction: dir, types: rp.types) {
                 if let br = boundRel, br != rel { continue }
-                if usedRels.contains(rel) || !relMatches(gv, rp, rel, relProps[s]) { continue }
+                if usedRels.contains(rel) || (checkedRels[s] && !relMatches(gv, rp, rel, relProps[s])) { continue }
                 if nodeIDs[toIdx] != -1 && nodeIDs[toIdx] != other { continue }
                 usedRels.append(rel)
                 if needPath { relIDs[s] = [rel] }
                 var addedRel = false
-                if !plan.unboundRels[s], let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
+                if slotted { relSlots[s] = rel }
+                else if !plan.unboundRels[s], let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
                 var pass = true
-                if k < relFilters.count {
+                if !relFiltered[k] {
+                } else if slotted {
+                    for f in slotRelFilters[k] where try !isTrue(eval(f, nodeIDs, relSlots, row)) { pass = false; break }
+                } else {
                     for f in relFilters[k] {
                         let saved = usedRels
                         if try !isTrue(eval(f, row)) { pass = false }
@@ -696,6 +750,7 @@ final class Executor<G: QueryGraph> {
                 if needPath { relIDs[s] = [] }
                 usedRels.removeLast()
             }
+            if slotted { relSlots[s] = -1 }
         }
 
         var exactHits = false

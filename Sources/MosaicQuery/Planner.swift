@@ -45,6 +45,8 @@ struct IndexMask: Sendable {
     private var more: Set<Int> = []
     subscript(_ i: Int) -> Bool { i < 64 ? bits & (1 << UInt64(i)) != 0 : more.contains(i) }
     mutating func insert(_ i: Int) { if i < 64 { bits |= 1 << UInt64(i) } else { more.insert(i) } }
+    init() {}
+    init(_ indices: [Int]) { for i in indices { insert(i) } }
 }
 
 /// One expansion of a pattern part: step `step` (a relationship and its far node),
@@ -64,10 +66,17 @@ struct PartPlan: Sendable {
     var unboundRels = IndexMask()
     /// WHERE conjuncts checked as soon as their variables are bound: `filters[k]` runs before
     /// expansion step k (index 0: right after the anchor).
-    var filters: [[Expr]] = []
+    var filters: [[Expr]] = [] {
+        didSet { filtered = IndexMask(filters.indices.filter { !filters[$0].isEmpty }) }
+    }
     /// Conjuncts that need only the relationship of expansion step k (checked before its
     /// target node is looked at).
-    var relFilters: [[Expr]] = []
+    var relFilters: [[Expr]] = [] {
+        didSet { relFiltered = IndexMask(relFilters.indices.filter { !relFilters[$0].isEmpty }) }
+    }
+    /// The stages with filters / relationship filters.
+    private(set) var filtered = IndexMask()
+    private(set) var relFiltered = IndexMask()
     /// Expansion order: rightwards from the anchor, then leftwards (a struct, not a tuple:
     /// arrays of tuples look their type metadata up at run time).
     var order: [ExpandStep] = []

@@ -1,0 +1,111 @@
+import Foundation
+
+/// A MATCH filter compiled against the slots of the pattern being matched (issue 16): a
+/// variable of the pattern reads the matcher's node or relationship slot instead of a row
+/// dictionary, call sites are resolved once, parameters and folded calls are constants.
+/// Evaluation reuses the evaluator's value-level operations (`binaryValues`, `property`,
+/// `graphCall`, …), so the language's rules live in one place.
+///
+/// Compiled by `SlotExpr.compile` once per execution of a pattern (call sites belong to an
+/// execution); nil when the expression has a form not covered here (subqueries, patterns,
+/// comprehensions, CASE, …), and the matcher then binds rows as before (the general path).
+indirect enum SlotExpr {
+    case constant(QueryValue)
+    /// A parameter that was not given: evaluating it raises the usual error.
+    case missingParameter(String, SourcePosition)
+    /// The node bound at index i of the pattern (null while unbound).
+    case node(Int)
+    /// The relationship bound by single-hop step s of the pattern (null while unbound).
+    case relationship(Int)
+    /// A variable of the row the pattern is matched for.
+    case outer(String)
+    case property(SlotExpr, String, SourcePosition)
+    case logical(BinaryOp, SlotExpr, SlotExpr, SourcePosition)
+    case binary(BinaryOp, SlotExpr, SlotExpr, SourcePosition)
+    case not(SlotExpr, SourcePosition)
+    case isNull(SlotExpr, negated: Bool)
+    case labelCheck(SlotExpr, [String], SourcePosition)
+    case list([SlotExpr])
+    case graphCall(GraphFunction, CallSite, SlotExpr, SourcePosition)
+    case call(CallSite, [SlotExpr], SourcePosition)
+
+    /// Where the compiled expression finds the pattern's variables: node variables by their
+    /// index in the pattern, single-hop relationship variables by their step.
+    struct Names {
+        var nodes: [String: Int] = [:]
+        var relationships: [String: Int] = [:]
+    }
+
+    /// Compiles `e` for `ex`'s execution, or nil when it has a form not covered.
+    static func compile<G: QueryGraph>(_ e: Expr, _ names: Names, _ ex: Executor<G>) -> SlotExpr? {
+        switch e.kind {
+        case .literal(let v): return .constant(v)
+        case .parameter(let n): return ex.params[n].map { .constant($0) } ?? .missingParameter(n, e.pos)
+        case .variable(let n):
+            if let i = names.nodes[n] { return .node(i) }
+            if let s = names.relationships[n] { return .relationship(s) }
+            return .outer(n)
+        case .property(let base, let key): return compile(base, names, ex).map { .property($0, key, e.pos) }
+        case .binary(let op, let a, let b):
+            guard let x = compile(a, names, ex), let y = compile(b, names, ex) else { return nil }
+            switch op {
+            case .and, .or, .xor: return .logical(op, x, y, e.pos)
+            default: return .binary(op, x, y, e.pos)
+            }
+        case .not(let a): return compile(a, names, ex).map { .not($0, e.pos) }
+        case .isNull(let a, let negated): return compile(a, names, ex).map { .isNull($0, negated: negated) }
+        case .labelCheck(let a, let labels): return compile(a, names, ex).map { .labelCheck($0, labels, e.pos) }
+        case .list(let items):
+            var out: [SlotExpr] = []
+            for it in items { guard let x = compile(it, names, ex) else { return nil }; out.append(x) }
+            return .list(out)
+        case .function(let name, _, let args):
+            let site = ex.callSite(name, args, e.pos)
+            if let v = site.folded { return .constant(v) }
+            var compiled: [SlotExpr] = []
+            for a in args { guard let x = compile(a, names, ex) else { return nil }; compiled.append(x) }
+            switch site.target {
+            case .graph(let g) where args.count == 1: return .graphCall(g, site, compiled[0], e.pos)
+            case .registry: return .call(site, compiled, e.pos)
+            default: return nil  // aggregates, exists(), unknown names: the general path says what is wrong
+            }
+        default: return nil
+        }
+    }
+}
+
+extension Executor {
+    /// The call site of a function call of the text (resolved on first use, see CallSite).
+    func callSite(_ name: String, _ args: [Expr], _ pos: SourcePosition) -> CallSite {
+        if let s = callSites[pos.offset], s.name == name { return s }
+        let s = CallSite(name: name, args: args, functions: functions)
+        callSites[pos.offset] = s
+        return s
+    }
+
+    /// Evaluates a compiled filter with the matcher's slots and the row it matches for.
+    func eval(_ e: SlotExpr, _ nodeIDs: [Int], _ relIDs: [Int], _ row: Row) throws -> QueryValue {
+        switch e {
+        case .constant(let v): return v
+        case .missingParameter(let n, let pos):
+            throw QueryError(.parameterMissing, "MissingParameter", "the parameter $\(n) was not given a value; pass it with the query", at: pos)
+        case .node(let i): let n = nodeIDs[i]; return n < 0 ? .null : .node(n)
+        case .relationship(let s): let r = relIDs[s]; return r < 0 ? .null : .relationship(r)
+        case .outer(let n): return row[n] ?? .null
+        case .property(let base, let key, let pos): return try property(try eval(base, nodeIDs, relIDs, row), key, pos)
+        case .logical(let op, let a, let b, let pos):
+            let x = try truth(op, eval(a, nodeIDs, relIDs, row), pos)
+            return logical(op, x, try truth(op, eval(b, nodeIDs, relIDs, row), pos))
+        case .binary(let op, let a, let b, let pos):
+            return try binaryValues(op, try eval(a, nodeIDs, relIDs, row), try eval(b, nodeIDs, relIDs, row), pos)
+        case .not(let a, let pos): return try not(try eval(a, nodeIDs, relIDs, row), pos)
+        case .isNull(let a, let negated): return .bool(try eval(a, nodeIDs, relIDs, row).isNull != negated)
+        case .labelCheck(let a, let labels, let pos): return try labelCheck(try eval(a, nodeIDs, relIDs, row), labels, pos)
+        case .list(let items): return .list(try items.map { try eval($0, nodeIDs, relIDs, row) })
+        case .graphCall(let g, let site, let a, let pos): return try graphCall(g, site, try eval(a, nodeIDs, relIDs, row), pos)
+        case .call(let site, let args, let pos):
+            if let v = site.folded { return v }
+            return try registryCallChecked(site, try args.map { try eval($0, nodeIDs, relIDs, row) }, pos)
+        }
+    }
+}

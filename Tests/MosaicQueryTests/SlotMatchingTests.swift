@@ -1,0 +1,78 @@
+import XCTest
+import MosaicGraph
+@testable import MosaicQuery
+
+/// Matching with bindings in slots (MatchSlots, SlotExpr) gives what the general path
+/// gives: each query runs with slots and with them switched off (`slotsEnabled`), on a
+/// graph with cycles, self loops and parallel edges; the test also checks that slots were
+/// used where they should be.
+final class SlotMatchingTests: XCTestCase {
+    static let cases: [(match: String, where: String, returns: String)] = [
+        ("(p)-[:R]->(o)<-[:R]-(q)", "id(p) < id(q)", "count(*)"),
+        ("(p)-[:R]->(o)<-[:R]-(q)", "id(p) < id(q)", "p.name, q.name ORDER BY p.name, q.name"),
+        ("(a:N)-[r]->(b)", "type(r) = 'S' OR b.name IN ['n0', 'n5']", "a.name, type(r), b.name ORDER BY a.name, b.name"),
+        ("(a)-[r:R|S]-(b)", "a.name < b.name AND NOT b:M", "count(*)"),
+        ("(a)-[r:R|S]-(b)", "a.name < b.name AND NOT b:M", "a.name, count(*) ORDER BY a.name"),
+        ("(a {name: 'n3'})-[r]->(b)", "r.w IS NULL", "b.name, r.w ORDER BY b.name"),
+        ("(a)-[r]->(b)", "r.w >= $min", "a.name, b.name, r.w ORDER BY r.w"),
+        ("(a)-[]->(b)-[]->(c)", "a <> c AND c.name STARTS WITH 'n'", "a.name, c.name ORDER BY a.name, c.name"),
+        ("(a)-[]->(b)-[]->(c)", "a = c", "a.name, b.name ORDER BY a.name, b.name"),
+        ("p = (a)-[:R]->(b)", "true", "length(p), a.name ORDER BY a.name"),
+        ("(a:N)-[r]->(b), (b)-[s]->(c)", "true", "count(*)"),
+        ("(a)-[r]->(b)", "toUpper(a.name) + b.name = 'N0n1' OR size(b.name) > 5", "a.name, b.name"),
+        // a pattern predicate stays on the rows after the match (not pushed into it)
+        ("(a)-[r]->(b)", "(b)-[:S]->()", "a.name, b.name ORDER BY a.name, b.name"),
+    ]
+
+    func testSlotsGiveWhatRowsGive() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        let weighted = try Query.run("MATCH (a {name: 'n3'})-[r]->(b) SET r.w = id(b) RETURN count(*)", on: g).graph
+        for c in Self.cases {
+            let text = "MATCH \(c.match) WHERE \(c.where) RETURN \(c.returns)"
+            let (fast, used) = try run(text, weighted)
+            XCTAssertEqual(fast, try run(text, weighted, slots: false).rows, text)
+            XCTAssertGreaterThan(used, 0, "slots not used: \(text)")
+        }
+        // a variable twice in a part, a variable-length step, a WHERE the slots do not
+        // compile (CASE): the general path, with the same results
+        for text in ["MATCH (a)-[r]->(a) RETURN a.name, type(r) ORDER BY a.name, type(r)",
+                     "MATCH (a {name: 'n0'})-[*1..3]->(b) WHERE b.name <> 'n1' RETURN b.name ORDER BY b.name",
+                     "MATCH (a)-[r]->(b) WHERE CASE WHEN b.name < 'n3' THEN true END RETURN a.name, b.name ORDER BY a.name, b.name"] {
+            let (fast, used) = try run(text, weighted)
+            XCTAssertEqual(fast, try run(text, weighted, slots: false).rows, text)
+            XCTAssertEqual(used, 0, "slots used: \(text)")
+        }
+    }
+
+    /// The pattern's variables bound by an earlier clause are compared, not rebound.
+    func testVariablesOfEarlierClauses() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        for (first, second) in [("MATCH (a:N) WITH a", "MATCH (a)-[r]->(b) WHERE b.name > a.name RETURN a.name, b.name ORDER BY a.name, b.name"),
+                                ("UNWIND ['n1', 'n3'] AS x MATCH (a {name: x})", "MATCH (a)-[r]->(b) WHERE b.name <> x RETURN x, b.name ORDER BY x, b.name")] {
+            let fast = try run("\(first) \(second)", g)
+            XCTAssertEqual(fast.rows, try run("\(first) \(second)", g, slots: false).rows, second)
+            XCTAssertGreaterThan(fast.slotted, 0, second)
+        }
+    }
+
+    /// A parameter that is missing, or a function that does not exist, fails as before.
+    func testErrorsAsBefore() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        XCTAssertThrowsError(try run("MATCH (a)-[r]->(b) WHERE r.w > $nope RETURN count(*)", g, params: [:])) { e in
+            XCTAssertEqual((e as? QueryError)?.detail, "MissingParameter")
+        }
+        XCTAssertThrowsError(try run("MATCH (a)-[r]->(b) WHERE nope(a) RETURN count(*)", g)) { e in
+            XCTAssertEqual((e as? QueryError)?.detail, "UnknownFunction")
+        }
+        XCTAssertThrowsError(try run("MATCH (a)-[r]->(b) WHERE a.name AND true RETURN count(*)", g)) { e in
+            XCTAssertEqual((e as? QueryError)?.detail, "InvalidArgumentType")
+        }
+    }
+
+    func run(_ text: String, _ g: PropertyGraph, params: [String: QueryValue] = ["min": .int(2)], slots: Bool = true) throws -> (rows: [[QueryValue]], slotted: Int) {
+        let p = try Query.prepare(text)
+        let ex = Executor(graph: g, params: params, functions: .standard, plan: p.plan, limits: QueryLimits())
+        ex.slotsEnabled = slots
+        return (try ex.run().rows, ex.slottedParts)
+    }
+}

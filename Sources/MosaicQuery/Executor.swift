@@ -563,15 +563,15 @@ final class Executor<G: QueryGraph> {
         let order = plan.order
         let needPath = part.pathVariable != nil
         // slots (MatchSlots): new bindings stay in nodeIDs / relSlots while matching
-        let slots = givenPlan && slotsEnabled ? MatchSlots(part, plan, row, self) : nil
+        // (a part without filters gains nothing from slots: its rows cost what they did)
+        let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any) ? MatchSlots(part, plan, row, self) : nil
         if slots != nil { slottedParts += 1 }
         let slotted = slots != nil
         var relSlots = slotted ? Array(repeating: -1, count: part.steps.count) : []
         let slotFilters = slots?.filters ?? [], slotRelFilters = slots?.relFilters ?? []
         // the nodes and steps with something to check (labels, properties, an earlier binding)
-        var checkedNodes = IndexMask(), checkedRels = IndexMask()
-        for i in nodes.indices where !nodes[i].labels.isEmpty || nodeProps[i] != nil || !(slots?.bound.isEmpty ?? true) { checkedNodes.insert(i) }
-        for s in relProps.indices where relProps[s] != nil { checkedRels.insert(s) }
+        var checkedNodes = IndexMask()
+        if let slots { for i in nodes.indices where !nodes[i].labels.isEmpty || nodeProps[i] != nil || !slots.bound.isEmpty { checkedNodes.insert(i) } }
         // a match a lone count(*) takes is counted, not made into a row (see runSingle)
         let countOnly = slots != nil ? countSink : nil
         // PROFILE: rows out of stage k (the anchor, then each expansion) go to opRows[stage + k]
@@ -722,9 +722,10 @@ final class Executor<G: QueryGraph> {
                     return
                 }
             }
+            let relChecked = relProps[s] != nil
             for (rel, other) in gv.relationships(of: from, direction: dir, types: rp.types) {
                 if let br = boundRel, br != rel { continue }
-                if usedRels.contains(rel) || (checkedRels[s] && !relMatches(gv, rp, rel, relProps[s])) { continue }
+                if usedRels.contains(rel) || (relChecked && !relMatches(gv, rp, rel, relProps[s])) { continue }
                 if nodeIDs[toIdx] != -1 && nodeIDs[toIdx] != other { continue }
                 usedRels.append(rel)
                 if needPath { relIDs[s] = [rel] }

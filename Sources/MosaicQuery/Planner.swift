@@ -47,6 +47,7 @@ struct IndexMask: Sendable {
     mutating func insert(_ i: Int) { if i < 64 { bits |= 1 << UInt64(i) } else { more.insert(i) } }
     init() {}
     init(_ indices: [Int]) { for i in indices { insert(i) } }
+    var any: Bool { bits != 0 || !more.isEmpty }
 }
 
 /// One expansion of a pattern part: step `step` (a relationship and its far node),

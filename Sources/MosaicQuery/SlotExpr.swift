@@ -28,6 +28,39 @@ indirect enum SlotExpr {
     case list([SlotExpr])
     case graphCall(GraphFunction, CallSite, SlotExpr, SourcePosition)
     case call(CallSite, [SlotExpr], SourcePosition)
+    /// A binary operator between two operands read without recursion (`id(p) < id(q)`,
+    /// `a.name = $n`, `validFrom(r) >= date($from)`): the common filters, evaluated flat.
+    case operands(BinaryOp, Operand, Operand, SourcePosition)
+
+    /// A value read straight from a slot, the row or the plan.
+    enum Operand {
+        case constant(QueryValue)
+        case node(Int)
+        case nodeID(Int)
+        case relationship(Int)
+        /// A property of the node / relationship in a slot.
+        case nodeProperty(Int, String, SourcePosition)
+        case relationshipProperty(Int, String, SourcePosition)
+        /// A graph function of the relationship in a slot (type, validFrom, confidence, …).
+        case relationshipFunction(GraphFunction, String, Int, SourcePosition)
+        case outer(String)
+    }
+
+    /// The expression as an operand, when it is one.
+    var operand: Operand? {
+        switch self {
+        case .constant(let v): return .constant(v)
+        case .node(let i): return .node(i)
+        case .relationship(let s): return .relationship(s)
+        case .outer(let n): return .outer(n)
+        case .property(.node(let i), let key, let pos): return .nodeProperty(i, key, pos)
+        case .property(.relationship(let s), let key, let pos): return .relationshipProperty(s, key, pos)
+        case .graphCall(.id, _, .node(let i), _): return .nodeID(i)
+        case .graphCall(let g, let site, .relationship(let s), let pos):
+            switch g { case .type, .metadata: return .relationshipFunction(g, site.lowerName, s, pos); default: return nil }
+        default: return nil
+        }
+    }
 
     /// Where the compiled expression finds the pattern's variables: node variables by their
     /// index in the pattern, single-hop relationship variables by their step.
@@ -50,7 +83,9 @@ indirect enum SlotExpr {
             guard let x = compile(a, names, ex), let y = compile(b, names, ex) else { return nil }
             switch op {
             case .and, .or, .xor: return .logical(op, x, y, e.pos)
-            default: return .binary(op, x, y, e.pos)
+            default:
+                if let l = x.operand, let r = y.operand { return .operands(op, l, r, e.pos) }
+                return .binary(op, x, y, e.pos)
             }
         case .not(let a): return compile(a, names, ex).map { .not($0, e.pos) }
         case .isNull(let a, let negated): return compile(a, names, ex).map { .isNull($0, negated: negated) }
@@ -66,7 +101,14 @@ indirect enum SlotExpr {
             for a in args { guard let x = compile(a, names, ex) else { return nil }; compiled.append(x) }
             switch site.target {
             case .graph(let g) where args.count == 1: return .graphCall(g, site, compiled[0], e.pos)
-            case .registry: return .call(site, compiled, e.pos)
+            case .registry:
+                // a pure function of constants (date($from)) is evaluated now, once; if that
+                // fails, the error comes when (and if) a row evaluates it
+                let constants = compiled.compactMap { if case .constant(let c) = $0 { return c }; return nil }
+                if site.foldable, constants.count == compiled.count, let v = try? ex.registryCallChecked(site, constants, e.pos) {
+                    return .constant(v)
+                }
+                return .call(site, compiled, e.pos)
             default: return nil  // aggregates, exists(), unknown names: the general path says what is wrong
             }
         default: return nil
@@ -106,6 +148,23 @@ extension Executor {
         case .call(let site, let args, let pos):
             if let v = site.folded { return v }
             return try registryCallChecked(site, try args.map { try eval($0, nodeIDs, relIDs, row) }, pos)
+        case .operands(let op, let a, let b, let pos):
+            return try binaryValues(op, try value(a, nodeIDs, relIDs, row, pos), try value(b, nodeIDs, relIDs, row, pos), pos)
+        }
+    }
+
+    @inline(__always) func value(_ o: SlotExpr.Operand, _ nodeIDs: [Int], _ relIDs: [Int], _ row: Row, _ pos: SourcePosition) throws -> QueryValue {
+        switch o {
+        case .constant(let v): return v
+        case .node(let i): let n = nodeIDs[i]; return n < 0 ? .null : .node(n)
+        case .nodeID(let i): let n = nodeIDs[i]; return n < 0 ? .null : .int(n)
+        case .relationship(let s): let r = relIDs[s]; return r < 0 ? .null : .relationship(r)
+        case .nodeProperty(let i, let key, let at): let n = nodeIDs[i]; return n < 0 ? .null : try property(.node(n), key, at)
+        case .relationshipProperty(let s, let key, let at): let r = relIDs[s]; return r < 0 ? .null : try property(.relationship(r), key, at)
+        case .relationshipFunction(let g, let name, let s, let at):
+            let r = relIDs[s]
+            return r < 0 ? .null : try graphFunction(g, name, .relationship(r), at) ?? .null
+        case .outer(let n): return row[n] ?? .null
         }
     }
 }

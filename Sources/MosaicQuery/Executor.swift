@@ -549,7 +549,14 @@ final class Executor<G: QueryGraph> {
         let nodes = plan.nodes
         var nodeProps = try nodes.map { try evalProps($0.properties, row) }
         let relProps = try part.steps.map { try evalProps($0.rel.properties, row) }
-        var nodeIDs = Array(repeating: -1, count: nodes.count)
+        // the bound node of each pattern node (-1: none yet), and in slot mode the relationship
+        // of each single-hop step: flat buffers the nested functions below share without
+        // reference counting (arrays captured by them were retained and released per row)
+        let nodeIDs = UnsafeMutablePointer<Int>.allocate(capacity: max(1, nodes.count))
+        nodeIDs.initialize(repeating: -1, count: max(1, nodes.count))
+        let relSlots = UnsafeMutablePointer<Int>.allocate(capacity: max(1, part.steps.count))
+        relSlots.initialize(repeating: -1, count: max(1, part.steps.count))
+        defer { nodeIDs.deallocate(); relSlots.deallocate() }
         var relIDs: [[Int]] = Array(repeating: [], count: part.steps.count)
         var row = row
         let a = plan.anchor
@@ -567,11 +574,9 @@ final class Executor<G: QueryGraph> {
         let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any) ? MatchSlots(part, plan, row, self) : nil
         if slots != nil { slottedParts += 1 }
         let slotted = slots != nil
-        var relSlots = slotted ? Array(repeating: -1, count: part.steps.count) : []
         let slotFilters = slots?.filters ?? [], slotRelFilters = slots?.relFilters ?? []
         // the nodes and steps with something to check (labels, properties, an earlier binding)
-        var checkedNodes = IndexMask()
-        if let slots { for i in nodes.indices where !nodes[i].labels.isEmpty || nodeProps[i] != nil || !slots.bound.isEmpty { checkedNodes.insert(i) } }
+        let checkedNodes = slots.map { sl in IndexMask(nodes.indices.filter { !nodes[$0].labels.isEmpty || nodeProps[$0] != nil || !sl.bound.isEmpty }) } ?? IndexMask()
         // a match a lone count(*) takes is counted, not made into a row (see runSingle)
         let countOnly = slots != nil ? countSink : nil
         // PROFILE: rows out of stage k (the anchor, then each expansion) go to opRows[stage + k]

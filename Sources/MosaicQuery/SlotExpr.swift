@@ -126,7 +126,7 @@ extension Executor {
     }
 
     /// Evaluates a compiled filter with the matcher's slots and the row it matches for.
-    func eval(_ e: SlotExpr, _ nodeIDs: [Int], _ relIDs: [Int], _ row: Row) throws -> QueryValue {
+    func eval(_ e: SlotExpr, _ nodeIDs: UnsafeMutablePointer<Int>, _ relIDs: UnsafeMutablePointer<Int>, _ row: Row) throws -> QueryValue {
         switch e {
         case .constant(let v): return v
         case .missingParameter(let n, let pos):
@@ -153,7 +153,7 @@ extension Executor {
         }
     }
 
-    @inline(__always) func value(_ o: SlotExpr.Operand, _ nodeIDs: [Int], _ relIDs: [Int], _ row: Row, _ pos: SourcePosition) throws -> QueryValue {
+    @inline(__always) func value(_ o: SlotExpr.Operand, _ nodeIDs: UnsafeMutablePointer<Int>, _ relIDs: UnsafeMutablePointer<Int>, _ row: Row, _ pos: SourcePosition) throws -> QueryValue {
         switch o {
         case .constant(let v): return v
         case .node(let i): let n = nodeIDs[i]; return n < 0 ? .null : .node(n)

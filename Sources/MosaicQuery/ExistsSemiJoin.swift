@@ -285,42 +285,45 @@ extension Executor {
     /// predicate; no plan, match state or row per relationship. Nil when the pattern has
     /// another shape (then the general matcher runs).
     func existsOneHop(_ pattern: Pattern, _ pred: Expr?, _ row: Row) throws -> Bool? {
-        guard pattern.count == 1, pattern[0].steps.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0 else { return nil }
-        let part = pattern[0]
-        let rp = part.steps[0].rel
-        guard rp.range == nil, rp.variable.map({ row[$0] == nil }) ?? true else { return nil }
+        guard pattern.count == 1, pattern[0].steps.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
+              pattern[0].steps[0].rel.range == nil else { return nil }
+        if let v = pattern[0].steps[0].rel.variable, row[v] != nil { return nil }
         // the anchor: the start when the row binds it, else the end (as the planner chooses)
-        var near = part.start, far = part.steps[0].node, dir = rp.direction
-        guard let nv = near.variable, row[nv] != nil else {
-            guard let fv = far.variable, row[fv] != nil else { return nil }
+        var near = pattern[0].start, far = pattern[0].steps[0].node, dir = pattern[0].steps[0].rel.direction
+        var anchor = near.variable.flatMap { row[$0] }
+        if anchor == nil {
+            guard let b = far.variable.flatMap({ row[$0] }) else { return nil }
+            anchor = b
             swap(&near, &far)
             dir = dir == .outgoing ? .incoming : dir == .incoming ? .outgoing : .both
-            return try oneHop(near, fv, far, rp, dir, pred, row)
         }
-        return try oneHop(near, nv, far, rp, dir, pred, row)
-    }
-
-    private func oneHop(_ near: NodePattern, _ anchor: String, _ far: NodePattern, _ rp: RelPattern, _ dir: Direction,
-                        _ pred: Expr?, _ row: Row) throws -> Bool? {
         let n: Int
-        switch row[anchor] {
+        switch anchor {
         case .node(let x)?: n = x
         case .null?: return false
         default: return nil  // (the matcher reports the type error)
         }
-        if let v = far.variable, let b = row[v] { guard case .node = b else { return nil } }
+        // the far end bound too: its node, compared by id; else bound here to each candidate
+        var target: Int? = nil
+        if let b = far.variable.flatMap({ row[$0] }) {
+            guard case .node(let m) = b else { return nil }
+            target = m
+        }
+        let bindFar = target == nil ? far.variable : nil
+        near.variable = nil; far.variable = nil  // (bindings checked above, not per candidate)
+        let rp = pattern[0].steps[0].rel
         // property maps evaluated once (as the matcher does)
         let nearProps = try evalProps(near.properties, row), farProps = try evalProps(far.properties, row)
         let relProps = try evalProps(rp.properties, row)
         let g = graph
         guard g.nodeExists(n), try nodeMatches(g, near, n, nearProps, row) else { return false }
         var r = row
-        let bindFar = far.variable.map { row[$0] == nil } ?? false
         for (rel, other) in g.relationships(of: n, direction: dir, types: rp.types) {
             try tick()
+            if let t = target, t != other { continue }
             guard relMatches(g, rp, rel, relProps), try nodeMatches(g, far, other, farProps, row) else { continue }
             guard let p = pred else { return true }
-            if bindFar { r[far.variable!] = .node(other) }
+            if let v = bindFar { r[v] = .node(other) }
             if let v = rp.variable { r[v] = .relationship(rel) }
             if try eval(p, r) == .bool(true) { return true }
         }

@@ -110,9 +110,10 @@ enum ExistsSemiJoin {
     /// clause could also match one of an earlier clause: each clause has its own relationship
     /// uniqueness, one pattern list shares it; and only the last with WHERE), then WITH
     /// clauses of plain variables and aliases (no aggregation, ORDER BY, SKIP or LIMIT; their
-    /// WHERE reads only names the WITH passes on, the aliases replaced by their variables), then at most a RETURN whose items cannot fail and
-    /// whose SKIP/LIMIT cannot drop the last row (`LIMIT 0`, `SKIP 1` and aggregation, which
-    /// returns a row when nothing matched, keep the general path).
+    /// WHERE reads only names the WITH passes on, the aliases replaced by their variables),
+    /// then at most a RETURN whose items cannot fail and whose SKIP/LIMIT cannot drop the last
+    /// row (`LIMIT 0`, `SKIP 1` and aggregation, which returns a row when nothing matched, keep
+    /// the general path). At most `maxPredicates` WHEREs: they nest (see `conjunction`).
     static func semiJoin(_ q: SingleQuery) -> (Pattern, Expr?)? {
         let cs = q.clauses
         var pattern: Pattern = []
@@ -139,9 +140,13 @@ enum ExistsSemiJoin {
             guard keepsExistence(p, names, nodesAndRels: graphVariables(pattern)) else { return nil }
             i += 1
         }
-        guard i == cs.count else { return nil }
+        guard i == cs.count, preds.count <= maxPredicates else { return nil }
         return (pattern, conjunction(preds[...]))
     }
+
+    /// The most WHEREs joined into one predicate (a longer chain of WITH … WHERE keeps the
+    /// general path, which checks them clause by clause, not nested).
+    static let maxPredicates = 16
 
     /// Whether the relationships of `later` can never be ones `earlier` matched: every pair
     /// has types and no type in common, and no relationship variable is shared.

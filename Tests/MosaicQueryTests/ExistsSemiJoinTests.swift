@@ -141,6 +141,12 @@ final class ExistsSemiJoinTests: XCTestCase {
             let text = "MATCH (a) WHERE EXISTS { \(body) } RETURN a"
             XCTAssertEqual(ExistsSemiJoin.subqueryCount(try Self.compiled(text, semiJoins: true).plan.ast), 1, body)
         }
+        // a long chain of WITH … WHERE keeps the general path (the joined predicate would nest)
+        func chain(_ n: Int) -> String {
+            "MATCH (a) WHERE EXISTS { MATCH (a)-[:R]->(b) " + String(repeating: "WITH b WHERE b.x IS NOT NULL ", count: n) + "RETURN b } RETURN a"
+        }
+        XCTAssertEqual(ExistsSemiJoin.subqueryCount(try Self.compiled(chain(ExistsSemiJoin.maxPredicates), semiJoins: true).plan.ast), 0)
+        XCTAssertEqual(ExistsSemiJoin.subqueryCount(try Self.compiled(chain(ExistsSemiJoin.maxPredicates + 1), semiJoins: true).plan.ast), 1)
         // the benchmark's shape, through the public entry point
         let bench = try Query.prepare("MATCH (p:Person) WHERE EXISTS { MATCH (p)-[:MEMBER_OF]->(o:Organization) WITH o, p WHERE o.name <> p.name RETURN o } RETURN count(*)")
         XCTAssertEqual(ExistsSemiJoin.subqueryCount(bench.plan.ast), 0)

@@ -6,8 +6,10 @@
 /// row (`LIMIT 1`) when that cannot change whether a row comes back. Where the general path
 /// returns a value the rewrite returns the same one; stopping at the first row, it may answer
 /// true where the general path would have failed on a later row. Applied once per query by
-/// `Query.compile`, after binding. Uses the syntax tree, `Expr.rewrite`, `Expr.freeVariables`
-/// and `QueryNesting.expressions(of:)`.
+/// `Query.compile`, after binding. Also provides `Executor.existsOneHop`, the evaluator's
+/// direct walk of an in-place EXISTS over one hop from a bound node. Uses the syntax tree,
+/// `Expr.rewrite`, `Expr.freeVariables`, `QueryNesting.expressions(of:)` and the executor's
+/// node and relationship tests.
 enum ExistsSemiJoin {
     /// The query with its EXISTS subqueries rewritten (the same value when it has none).
     static func apply(_ ast: QueryAST) -> QueryAST {

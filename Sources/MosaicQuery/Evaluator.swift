@@ -122,6 +122,7 @@ extension Executor {
             let saved = usedRels; usedRels = []
             let savedSink = countSink, savedGrouped = groupedCountSink; countSink = nil; groupedCountSink = nil
             defer { usedRels = saved; countSink = savedSink; groupedCountSink = savedGrouped }
+            if let one = try existsOneHop(pattern, pred, row) { return .bool(one) }
             do {
                 try matchParts(pattern, nil, 0, row) { r in
                     if let p = pred, try eval(p, r) != .bool(true) { return }

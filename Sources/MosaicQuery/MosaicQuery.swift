@@ -98,9 +98,13 @@ public enum Query {
         return try compile(ast, text, functions, height: try QueryNesting.height(of: ast))
     }
 
-    static func compile(_ ast: QueryAST, _ text: String, _ functions: FunctionRegistry, height: Int) throws -> PreparedQuery {
+    /// `semiJoins`: rewrite EXISTS subqueries (`ExistsSemiJoin`; off only to compare against).
+    static func compile(_ ast: QueryAST, _ text: String, _ functions: FunctionRegistry, height: Int,
+                        semiJoins: Bool = true) throws -> PreparedQuery {
         var binder = Binder(functions: functions)
         try binder.bind(ast)
+        // (bound as written, so errors point at the text; the rewrite keeps every clause's scope)
+        let ast = semiJoins ? ExistsSemiJoin.apply(ast) : ast
         let plan = Planner.plan(ast, scopes: binder.scopes, describe: ast.explain || ast.profile)
         return PreparedQuery(text: text, plan: plan, functions: functions, height: height, scopes: binder.scopes)
     }

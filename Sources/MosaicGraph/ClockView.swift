@@ -43,6 +43,7 @@ extension Graph {
             guard let d else { return true }
             return d.seconds < date.end
         }
+        g.beginBulkLoad()
         for i in 0..<relationships.count where relationships[i].believed {
             let r = Int32(i), rel = relationships[i]
             var meta = self.meta(ofRelationship: r)
@@ -66,6 +67,7 @@ extension Graph {
                 for k in later.keys { g.relationProps[nr, default: [:]][k] = relationProps[r]?[k] }
             }
         }
+        g.endBulkLoad()
         if let at = view.validAt {
             for i in 0..<g.relationships.count where g.relationships[i].alive {
                 let v = g.validity(ofFact: Int32(i))

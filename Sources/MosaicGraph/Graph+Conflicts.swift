@@ -10,7 +10,8 @@ extension Graph {
         var out: [FactConflict] = []
         let v = validity(ofFact: r)
         if factRules.functional.contains(type) {
-            for q in outAdjacency[Int(rel.source)] where q != r {
+            let list = outAdjacency[Int(rel.source)]
+            for q in list[run(of: rel.type, in: list)] where q != r {
                 let o = relationships[Int(q)]
                 guard o.type == rel.type, o.target != rel.target else { continue }
                 let w = validity(ofFact: q)
@@ -18,7 +19,7 @@ extension Graph {
             }
         }
         if let others = factRules.excludes[type] {
-            for q in outAdjacency[Int(rel.source)] where q != r {
+            for q in outList(rel.source) where q != r {
                 let o = relationships[Int(q)]
                 guard o.target == rel.target, others.contains(relationTypes[Int(o.type)]) else { continue }
                 if Graph.overlap(v, validity(ofFact: q)) { out.append(FactConflict(kind: .exclusive, fact: r, other: q)) }
@@ -44,9 +45,8 @@ extension Graph {
         }
         for d in denialClaims {
             let den = relationships[Int(d)]
-            let matched = (outAdjacency[Int(den.source)]).filter { q in
-                relationships[Int(q)].type == den.type && denials(ofFact: q).contains(d)
-            }
+            let list = outAdjacency[Int(den.source)]
+            let matched = list[run(of: den.type, in: list)].filter { q in denials(ofFact: q).contains(d) }
             if matched.isEmpty { out.append(FactConflict(kind: .denial, fact: d, other: d)) }
             for q in matched { out.append(FactConflict(kind: .denial, fact: q, other: d)) }
         }

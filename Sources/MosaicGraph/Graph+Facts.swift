@@ -42,7 +42,8 @@ extension Graph {
         let list = outDegree(rel.source) <= inDegree(rel.target) ? outAdjacency[Int(rel.source)] : inAdjacency[Int(rel.target)]
         var mine: Set<String>?
         var props: [String: Value]?
-        for q in list {
+        // (during a bulk load a list may not be in type order yet: then all of it is read)
+        for q in list[bulkLoading ? list.indices : run(of: rel.type, in: list)] {
             let other = relationships[Int(q)]
             guard other.type == rel.type, other.source == rel.source, other.target == rel.target else { continue }
             let own = props ?? identifyingProperties(r)
@@ -88,8 +89,9 @@ extension Graph {
         claimFact[next] = nil
         for c in rest.dropFirst() { claimFact[c] = next }
         if rest.count > 1 { factClaims[next] = rest }
-        if let i = outAdjacency[Int(rel.source)].firstIndex(of: r) { outAdjacency[Int(rel.source)][i] = next }
-        if let i = inAdjacency[Int(rel.target)].firstIndex(of: r) { inAdjacency[Int(rel.target)][i] = next }
+        // the next claim takes the fact's place in the lists (its own place in statement order)
+        unlinkAdjacency(r)
+        linkAdjacency(next, from: rel.source, to: rel.target, type: rel.type)
         relationships[Int(r)].alive = false
     }
 

@@ -12,8 +12,14 @@ public struct Graph: Sendable {
     var keyIndex: [String: Int32] = [:]
     var labelIndex: [String: [Int32]] = [:]
     var nameIndex: [String: NameSlot] = [:]
+    /// Each node's relationships, by type and within a type in statement order (Graph+Adjacency.swift).
     var outAdjacency = ChunkedArray<[Int32]>()
     var inAdjacency = ChunkedArray<[Int32]>()
+    /// Set between `beginBulkLoad()` and `endBulkLoad()`, with the nodes whose lists that
+    /// load appended out of type order (a bit per node).
+    var bulkLoading = false
+    var ungroupedOut: [UInt64] = []
+    var ungroupedIn: [UInt64] = []
     var relationProps: [Int32: [String: Value]] = [:]
     var relationPropStatements: [Int32: [String: Int64]] = [:]
     var sourceSets: [[Citation]] = [[]]
@@ -108,20 +114,7 @@ public struct Graph: Sendable {
     public func relationTypeName(_ id: Int32) -> String { relationTypes[Int(id)] }
     public func typeName(of r: Int32) -> String { relationTypes[Int(relationships[Int(r)].type)] }
 
-    /// Live relationships leaving `node`, optionally of one type.
-    public func outgoing(_ node: Int32, type: Int32? = nil) -> [Int32] {
-        let all = outAdjacency[Int(node)]
-        guard let type else { return all }
-        return all.filter { relationships[Int($0)].type == type }
-    }
-    public func incoming(_ node: Int32, type: Int32? = nil) -> [Int32] {
-        let all = inAdjacency[Int(node)]
-        guard let type else { return all }
-        return all.filter { relationships[Int($0)].type == type }
-    }
-    /// Unfiltered adjacency, for executors that filter themselves.
-    public func outList(_ node: Int32) -> [Int32] { outAdjacency[Int(node)] }
-    public func inList(_ node: Int32) -> [Int32] { inAdjacency[Int(node)] }
+    // By type, in statement order, and the lists as kept: Graph+Adjacency.swift.
     /// Counts without copying the list out (no reference counting on the hot path).
     public func outDegree(_ node: Int32) -> Int { outAdjacency[Int(node)].count }
     public func inDegree(_ node: Int32) -> Int { inAdjacency[Int(node)].count }
@@ -198,8 +191,7 @@ public struct Graph: Sendable {
         bump(statement)
         // A claim that is a denial, or that says what a fact already holds, is folded into it.
         if placeClaim(r, properties: properties, meta: meta) { return r }
-        outAdjacency[Int(from)].append(r)
-        inAdjacency[Int(to)].append(r)
+        linkAdjacency(r, from: from, to: to, type: relationships[Int(r)].type)
         liveRelationshipCount += 1
         return r
     }
@@ -303,7 +295,7 @@ public struct Graph: Sendable {
         guard nodes[Int(node)].alive else { return true }
         if degree(node) > 0 {
             guard detach else { return false }
-            for r in outAdjacency[Int(node)] + inAdjacency[Int(node)] { deleteRelationship(r) }
+            for r in outList(node) + inList(node) { deleteRelationship(r) }
         }
         let n = nodes[Int(node)]
         for s in n.entries.map(\.statement).sorted() { retract(s) }
@@ -351,9 +343,8 @@ public struct Graph: Sendable {
         }
         for s in (relationPropStatements[r] ?? [:]).values.sorted() { retract(s) }
         retract(rel.statement)
+        unlinkAdjacency(r)
         relationships[Int(r)].alive = false
-        outAdjacency[Int(rel.source)].removeAll { $0 == r }
-        inAdjacency[Int(rel.target)].removeAll { $0 == r }
         liveRelationshipCount -= 1
     }
 

@@ -8,7 +8,7 @@ import Foundation
 /// are written field by field; the hash indexes are rebuilt on reading.
 extension Graph {
     static let checkpointMagic: [UInt8] = Array("MOSAIC-GRAPH".utf8)
-    static let checkpointVersion: UInt32 = 2
+    static let checkpointVersion: UInt32 = 3  // 3: adjacency lists kept by relation type
 
     /// The snapshot as bytes.
     public func checkpointBytes() -> [UInt8] {
@@ -35,7 +35,7 @@ extension Graph {
         // Relationships: one block.
         w.int(relationships.count)
         for chunk in relationships.chunks { chunk.withUnsafeBytes { w.bytes.append(contentsOf: $0) } }
-        // Adjacency.
+        // Adjacency, as kept (by type, then statement order).
         for lists in [outAdjacency, inAdjacency] {
             for l in lists { w.int(l.count) }
             for l in lists { l.withUnsafeBytes { w.bytes.append(contentsOf: $0) } }

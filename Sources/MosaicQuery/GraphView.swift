@@ -105,50 +105,66 @@ public struct GraphView: QueryGraph {
         if !n.isAnonymous && n.properties["id"] == nil { out.insert(("id", .string(n.key)), at: 0) }
         return out
     }
+    /// A node's lists are kept by relation type (see `Graph+Adjacency.swift`): one type reads
+    /// only its own run; all types, or several, read the runs merged into statement order.
     public func relationships(of node: Int, direction: Direction, types: [String]) -> [(rel: Int, other: Int)] {
         let n = Int32(node)
+        var single: Int32 = -1
         var typeIDs: [Int32] = []
-        var single: Int32 = -1, second: Int32 = -1  // one or two types: no array
         if types.count == 1 {
             guard let t = graph.relationTypeID(types[0]) else { return [] }
             single = t
-        } else if types.count == 2 {
-            let a = graph.relationTypeID(types[0]), b = graph.relationTypeID(types[1])
-            guard a != nil || b != nil else { return [] }
-            single = a ?? b!; second = b ?? a!
         } else if !types.isEmpty {
             typeIDs = types.compactMap { graph.relationTypeID($0) }
             if typeIDs.isEmpty { return [] }
         }
-        @inline(__always) func accept(_ t: Int32) -> Bool {
-            single >= 0 ? (t == single || t == second) : (typeIDs.isEmpty || typeIDs.contains(t))
-        }
         var out: [(rel: Int, other: Int)] = []
         let all = graph.relationships
         if direction != .incoming {
-            let list = graph.outList(n)
-            if !list.isEmpty {
+            if single >= 0 {
+                let list = graph.outListByType(n)
+                let range = graph.outRange(n, type: single)
+                out.reserveCapacity(range.count)
+                for r in list[range] { out.append((Int(r), Int(all[Int(r)].target))) }
+            } else {
+                let list = types.isEmpty ? graph.outList(n) : graph.relationships(at: n, outgoing: true, types: typeIDs)
                 out.reserveCapacity(list.count)
-                for r in list {
-                    let rel = all[Int(r)]
-                    if accept(rel.type) { out.append((Int(r), Int(rel.target))) }
-                }
+                for r in list { out.append((Int(r), Int(all[Int(r)].target))) }
             }
         }
         if direction != .outgoing {
-            for r in graph.inList(n) {
-                let rel = all[Int(r)]
-                if direction == .both && rel.source == rel.target { continue }
-                if accept(rel.type) { out.append((Int(r), Int(rel.source))) }
+            let both = direction == .both
+            if single >= 0 {
+                let list = graph.inListByType(n)
+                for r in list[graph.inRange(n, type: single)] {
+                    let rel = all[Int(r)]
+                    if both && rel.source == rel.target { continue }
+                    out.append((Int(r), Int(rel.source)))
+                }
+            } else {
+                for r in types.isEmpty ? graph.inList(n) : graph.relationships(at: n, outgoing: false, types: typeIDs) {
+                    let rel = all[Int(r)]
+                    if both && rel.source == rel.target { continue }
+                    out.append((Int(r), Int(rel.source)))
+                }
             }
         }
         return out
     }
     public func degree(of node: Int, direction: Direction, types: [String]) -> Int {
         let n = Int32(node)
-        if types.isEmpty && direction == .outgoing { return graph.outDegree(n) }
-        if types.isEmpty && direction == .incoming { return graph.inDegree(n) }
-        return relationships(of: node, direction: direction, types: types).count
+        guard direction != .both else { return relationships(of: node, direction: direction, types: types).count }  // less self-loops
+        let out = direction == .outgoing
+        if types.isEmpty { return out ? graph.outDegree(n) : graph.inDegree(n) }
+        // each type's run is found by binary search: no list is walked
+        var seen: [Int32] = []
+        var c = 0
+        for name in types {
+            guard let t = graph.relationTypeID(name), !seen.contains(t) else { continue }
+            seen.append(t)
+            c += out ? graph.outDegree(n, type: t) : graph.inDegree(n, type: t)
+        }
+        return c
     }
     public func relationshipExists(_ rel: Int) -> Bool { rel >= 0 && rel < graph.relationships.count && graph.relationships[rel].alive }
     public func relationshipType(_ rel: Int) -> String { graph.typeName(of: Int32(rel)) }

@@ -310,6 +310,7 @@ public struct BulkImporter: Sendable {
                 nodeIndex.append(g.loadNode(key: n.id, type: n.type, statement: id))
                 id += 1 + Int64(n.labels.count + n.properties.count)
             }
+            g.beginBulkLoad()  // adjacency put in type order once, after the edges
             for e in rows.edges {
                 guard let a = g.lookup(key: e.src), let b = g.lookup(key: e.dst) else {
                     let end = g.lookup(key: e.src) == nil ? e.src : e.dst
@@ -319,6 +320,7 @@ public struct BulkImporter: Sendable {
                 g.loadRelationship(from: a, to: b, type: e.type, properties: e.props, meta: e.meta, statement: id, transaction: transaction)
                 id += 1
             }
+            g.endBulkLoad()
             let last = id - 1
             id = first
             for (n, i) in zip(rows.nodes, nodeIndex) {

@@ -26,6 +26,7 @@ enum SnapshotLoader {
         // capacity is never touched, so it costs address space, not resident memory.
         let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") ?? 0
         g.reserve(nodes: max(16, Int(maxID) / 8), relationships: Int(maxID))
+        g.beginBulkLoad()  // adjacency put in type order once, at the end
         let condition = asOf == nil ? "tx_to IS NULL" : "tx_from <= \(asOf!) AND (tx_to IS NULL OR tx_to > \(asOf!))"
         let sql = """
             SELECT id, kind, subject, predicate, object, value, valid_from, valid_to, sources, grading, confidence,
@@ -137,6 +138,7 @@ enum SnapshotLoader {
             if let v = p.value, case .map(let m)? = Value.decode(v) { props = m }
             g.loadRelationship(from: from, to: to, type: p.predicate, properties: props, meta: p.meta!, statement: p.id, transaction: p.tx)
         }
+        g.endBulkLoad()
         for p in pendingProps where p.kind == 4 {
             guard p.subject.hasPrefix("#"), let sid = Int64(p.subject.dropFirst()), let r = g.relationship(statement: sid) else { continue }
             g.loadRelationshipProperty(r, p.predicate, p.value.flatMap(Value.decode) ?? .null, statement: p.id)

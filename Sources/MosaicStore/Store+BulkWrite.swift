@@ -189,6 +189,7 @@ extension Store {
                 last = (key, n)
                 return n
             }
+            g.beginBulkLoad()  // adjacency put in type order once, after the relations
             try drafts.forEach { i, d in
                 guard case .relation(let type, let target, let props) = d.kind else { return }
                 guard let a = node(d.subject), let b = g.lookup(key: target) else {
@@ -197,6 +198,7 @@ extension Store {
                 }
                 g.loadRelationship(from: a, to: b, type: type, properties: props, meta: d.meta, statement: first + Int64(i), transaction: transaction)
             }
+            g.endBulkLoad()
             try drafts.forEach { i, d in
                 switch d.kind {
                 case .label(let l):

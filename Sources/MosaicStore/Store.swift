@@ -495,6 +495,8 @@ public final class Store: @unchecked Sendable {
         // Entities first, then labels and properties, then relations (in statement order, as the
         // snapshot keeps them), then relation properties: a file may state a relation before
         // the entity it names.
+        g.beginBulkLoad()  // adjacency put in type order once, at the end
+        defer { g.endBulkLoad() }
         for s in added.sorted(by: { ($0.kind.code, $0.id) < ($1.kind.code, $1.id) }) {
             switch s.kind {
             case .entity(let type): g.loadNode(key: s.subject, type: type, statement: s.id)

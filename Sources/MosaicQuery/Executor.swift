@@ -576,11 +576,15 @@ final class Executor<G: QueryGraph> {
         let slotted = slots != nil
         let slotFilters = slots?.filters ?? [], slotRelFilters = slots?.relFilters ?? []
         // the nodes and steps with something to check (labels, properties, an earlier binding)
-        let checkedNodes = slots.map { sl in IndexMask(nodes.indices.filter { !nodes[$0].labels.isEmpty || nodeProps[$0] != nil || !sl.bound.isEmpty }) } ?? IndexMask()
+        let checkedNodes = slots.map { sl in IndexMask(nodes.indices.filter { !nodes[$0].labels.isEmpty || nodeProps[$0] != nil || !sl.bound.isEmpty }).low } ?? .init()
         // a match a lone count(*) takes is counted, not made into a row (see runSingle)
         let countOnly = slots != nil ? countSink : nil
         // PROFILE: rows out of stage k (the anchor, then each expansion) go to opRows[stage + k]
         let stage = opRows.isEmpty ? -1 : plan.profileBase
+        // (counted here and handed over once: the aggregator is not touched per match)
+        let counting = countOnly != nil
+        var counted = 0
+        defer { if counted > 0 { countOnly?.addCount(counted); if stage >= 0 { countedByDegree += counted } } }
 
         /// The row with the slots' bindings so far.
         func bound() -> Row {
@@ -592,11 +596,7 @@ final class Executor<G: QueryGraph> {
         }
 
         func finish() throws {
-            if let sink = countOnly {
-                sink.addCount(1)
-                if stage >= 0 { countedByDegree += 1 }
-                return
-            }
+            if counting { counted += 1; return }
             var r = bound()
             if let pv = part.pathVariable {
                 var pn = [nodeIDs[0]], pr: [Int] = []
@@ -639,7 +639,7 @@ final class Executor<G: QueryGraph> {
 
         let filters = plan.filters
         let relFilters = plan.relFilters
-        let filtered = plan.filtered, relFiltered = plan.relFiltered
+        let filtered = plan.filtered.low, relFiltered = plan.relFiltered.low
         func extend(_ k: Int) throws {
             try tick()
             if !filtered[k] {

@@ -48,6 +48,15 @@ struct IndexMask: Sendable {
     init() {}
     init(_ indices: [Int]) { for i in indices { insert(i) } }
     var any: Bool { bits != 0 || !more.isEmpty }
+    /// The mask as a plain value for hot loops: exact below 64, true from 64 on (callers
+    /// use it only where true means "check", which is always correct).
+    var low: LowMask { LowMask(bits: bits) }
+}
+
+/// See `IndexMask.low`: no reference inside, so copies cost nothing.
+struct LowMask {
+    var bits: UInt64 = 0
+    @inline(__always) subscript(_ i: Int) -> Bool { i < 64 ? bits & (1 << UInt64(i)) != 0 : true }
 }
 
 /// One expansion of a pattern part: step `step` (a relationship and its far node),

@@ -642,15 +642,16 @@ final class Executor<G: QueryGraph> {
         let filtered = plan.filtered.low, relFiltered = plan.relFiltered.low
         func extend(_ k: Int) throws {
             try tick()
-            if !filtered[k] {
-            } else if slotted {
-                for f in slotFilters[k] where try !isTrue(eval(f, nodeIDs, relSlots, row)) { return }
-            } else {
-                for f in filters[k] {
-                    let saved = usedRels
-                    let ok = try isTrue(eval(f, row))
-                    usedRels = saved
-                    if !ok { return }
+            if filtered[k], k < filters.count {
+                if slotted {
+                    for f in slotFilters[k] where try !isTrue(eval(f, nodeIDs, relSlots, row)) { return }
+                } else {
+                    for f in filters[k] {
+                        let saved = usedRels
+                        let ok = try isTrue(eval(f, row))
+                        usedRels = saved
+                        if !ok { return }
+                    }
                 }
             }
             if stage >= 0 { opRows[stage + k] += 1 }
@@ -738,15 +739,16 @@ final class Executor<G: QueryGraph> {
                 if slotted { relSlots[s] = rel }
                 else if !plan.unboundRels[s], let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
                 var pass = true
-                if !relFiltered[k] {
-                } else if slotted {
-                    for f in slotRelFilters[k] where try !isTrue(eval(f, nodeIDs, relSlots, row)) { pass = false; break }
-                } else {
-                    for f in relFilters[k] {
-                        let saved = usedRels
-                        if try !isTrue(eval(f, row)) { pass = false }
-                        usedRels = saved
-                        if !pass { break }
+                if relFiltered[k], k < relFilters.count {
+                    if slotted {
+                        for f in slotRelFilters[k] where try !isTrue(eval(f, nodeIDs, relSlots, row)) { pass = false; break }
+                    } else {
+                        for f in relFilters[k] {
+                            let saved = usedRels
+                            if try !isTrue(eval(f, row)) { pass = false }
+                            usedRels = saved
+                            if !pass { break }
+                        }
                     }
                 }
                 if pass {

@@ -47,6 +47,18 @@ final class SlotMatchingTests: XCTestCase {
         }
     }
 
+    /// A pattern of more than 64 steps (the plan's stage masks are exact below 64 only).
+    func testLongPattern() throws {
+        let g = try Query.run("UNWIND range(0, 69) AS i CREATE (:C {i: i}) WITH count(*) AS made "
+            + "MATCH (a:C), (b:C) WHERE b.i = a.i + 1 CREATE (a)-[:NEXT]->(b)", on: PropertyGraph()).graph
+        let chain = (1...69).map { "-[:NEXT]->(x\($0))" }.joined()
+        let text = "MATCH (x0:C {i: 0})\(chain) WHERE x69.i = 69 AND x68.i > x3.i RETURN count(*), x69.i"
+        let (fast, used) = try run(text, g)
+        XCTAssertEqual(fast, [[.int(1), .int(69)]])
+        XCTAssertEqual(fast, try run(text, g, slots: false).rows)
+        XCTAssertGreaterThan(used, 0)
+    }
+
     /// The pattern's variables bound by an earlier clause are compared, not rebound.
     func testVariablesOfEarlierClauses() throws {
         let g = try ShortcutEquivalenceTests.graph()

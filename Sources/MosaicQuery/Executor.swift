@@ -57,6 +57,8 @@ final class Executor<G: QueryGraph> {
     /// allowed (the tests compare with the general path).
     var slottedParts = 0
     var slotsEnabled = true
+    /// PROFILE: the anchor operators of the parts matched with slots (their rows say so).
+    var slottedOperators: Set<Int> = []
     var steps = 0
     let stepLimit: Int
     let deadline: UInt64
@@ -581,6 +583,7 @@ final class Executor<G: QueryGraph> {
         let countOnly = slots != nil ? countSink : nil
         // PROFILE: rows out of stage k (the anchor, then each expansion) go to opRows[stage + k]
         let stage = opRows.isEmpty ? -1 : plan.profileBase
+        if slotted, stage >= 0 { slottedOperators.insert(stage) }
         // (counted here and handed over once: the aggregator is not touched per match)
         let counting = countOnly != nil
         var counted = 0

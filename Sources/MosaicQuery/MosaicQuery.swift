@@ -60,7 +60,12 @@ public struct PreparedQuery: Sendable {
         let (columns, rows) = try ex.run()
         var ops: [PlanOperator]? = nil
         if plan.ast.profile {
-            ops = plan.operators.enumerated().map { i, op in var o = op; o.rows = ex.opRows[i]; return o }
+            ops = plan.operators.enumerated().map { i, op in
+                var o = op
+                o.rows = ex.opRows[i]
+                if ex.slottedOperators.contains(i) { o.detail += o.detail.isEmpty ? "(slots)" : " (slots)" }
+                return o
+            }
         }
         return ResultTable(columns: columns, rows: rows, graph: ex.graph, changes: ex.changes, plan: ops)
     }

@@ -45,6 +45,10 @@ final class Executor<G: QueryGraph> {
     /// `EXISTS { … }` subqueries bound and planned once per query, by their position, for
     /// the outer names they were bound with (rows of one clause have the same names).
     var subqueryPlans: [Int: (names: [String], plan: QueryPlan)] = [:]
+    /// The predicates of one-hop EXISTS walks compiled against the far node (slot 0) and the
+    /// relationship (slot 0), by source offset and whether the far node is bound there (nil:
+    /// the predicate does not compile; see `existsOneHop`).
+    var existsPredicates: [Int: SlotExpr?] = [:]
     var deletedNodes: Set<Int> = []
     var deletedRels: Set<Int> = []
     /// Types of relationships deleted by this query (type(r) still works on them).

@@ -324,16 +324,39 @@ extension Executor {
         let relProps = try evalProps(rp.properties, row)
         let g = graph
         guard g.nodeExists(n), try nodeMatches(g, near, n, nearProps, row) else { return false }
-        var r = row
-        for (rel, other) in g.relationships(of: n, direction: dir, types: rp.types) {
-            try tick()
-            if let t = target, t != other { continue }
-            guard relMatches(g, rp, rel, relProps), try nodeMatches(g, far, other, farProps, row) else { continue }
-            guard let p = pred else { return true }
-            if let v = bindFar { r[v] = .node(other) }
-            if let v = rp.variable { r[v] = .relationship(rel) }
-            if try eval(p, r) == .bool(true) { return true }
+        // the predicate compiled against the far node and the relationship once per query
+        // (SlotExpr): no row copied or written per candidate
+        var compiled: SlotExpr? = nil
+        if let p = pred {
+            let key = p.pos.offset &* 2 &+ (bindFar == nil ? 0 : 1)
+            if let c = existsPredicates[key] { compiled = c } else {
+                var names = SlotExpr.Names()
+                if let v = bindFar { names.nodes[v] = 0 }
+                if let v = rp.variable { names.relationships[v] = 0 }
+                compiled = SlotExpr.compile(p, names, self)
+                existsPredicates[key] = .some(compiled)
+            }
         }
-        return false
+        return try withUnsafeTemporaryAllocation(of: Int.self, capacity: 2) { slots -> Bool in
+            let farSlot = slots.baseAddress!, relSlot = slots.baseAddress! + 1
+            farSlot.pointee = -1; relSlot.pointee = -1
+            var r = row
+            for (rel, other) in g.relationships(of: n, direction: dir, types: rp.types) {
+                try tick()
+                if let t = target, t != other { continue }
+                guard relMatches(g, rp, rel, relProps), try nodeMatches(g, far, other, farProps, row) else { continue }
+                guard let p = pred else { return true }
+                if let c = compiled {
+                    if bindFar != nil { farSlot.pointee = other }
+                    relSlot.pointee = rel
+                    if try eval(c, farSlot, relSlot, row) == .bool(true) { return true }
+                    continue
+                }
+                if let v = bindFar { r[v] = .node(other) }
+                if let v = rp.variable { r[v] = .relationship(rel) }
+                if try eval(p, r) == .bool(true) { return true }
+            }
+            return false
+        }
     }
 }

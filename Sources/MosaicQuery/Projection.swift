@@ -336,27 +336,46 @@ extension Executor {
             let columns = plan.columns
             projected = projected.filter { p in seen.insert(GroupKeys(values: columns.map { c in p.out[c] ?? .null })).inserted }
         }
+        var keys: [[QueryValue]] = []
+        if !proj.order.isEmpty { keys = try projected.map { p in try plan.sortExprs.map { try eval($0, p.sortRow) } } }
+        let skip = try proj.skip.map { try countArgument($0, "SKIP") }
+        let limit = try proj.limit.map { try countArgument($0, "LIMIT") }
         if !proj.order.isEmpty {
-            var keyed = try projected.map { p in (p, try plan.sortExprs.map { try eval($0, p.sortRow) }) }
             let asc = proj.order.map(\.ascending)
-            keyed = keyed.enumerated().sorted { l, r in
+            // row l before row r: by the keys, then as they came (a stable order)
+            func before(_ l: Int, _ r: Int) -> Bool {
                 for (i, a) in asc.enumerated() {
-                    let c = l.element.1[i].orderCompare(r.element.1[i])
+                    let c = keys[l][i].orderCompare(keys[r][i])
                     if c != 0 { return a ? c < 0 : c > 0 }
                 }
-                return l.offset < r.offset
-            }.map(\.element)
-            projected = keyed.map(\.0)
+                return l < r
+            }
+            let (wanted, overflow) = (skip ?? 0).addingReportingOverflow(limit ?? Int.max)
+            let order = limit != nil && !overflow && wanted <= 256 && projected.count > 4 * wanted
+                ? Self.firstInOrder(wanted, of: projected.count, before)
+                : projected.indices.sorted(by: before)
+            projected = order.map { projected[$0] }
         }
-        if let s = proj.skip {
-            let n = try countArgument(s, "SKIP")
-            projected = Array(projected.dropFirst(n))
-        }
-        if let l = proj.limit {
-            let n = try countArgument(l, "LIMIT")
-            projected = Array(projected.prefix(n))
-        }
+        if let n = skip { projected = Array(projected.dropFirst(n)) }
+        if let n = limit { projected = Array(projected.prefix(n)) }
         return (projected.map(\.out), plan.columns, keepMerged ? projected.map(\.sortRow) : [])
+    }
+
+    /// The first `k` of the indices `0..<count` in the order `before` (a strict total order),
+    /// in that order: what sorting all of them and keeping `k` gives, in one pass that keeps
+    /// `k` (ORDER BY … LIMIT k over many rows, the top of a ranking).
+    static func firstInOrder(_ k: Int, of count: Int, _ before: (Int, Int) -> Bool) -> [Int] {
+        guard k > 0 else { return [] }
+        var top: [Int] = []
+        top.reserveCapacity(k + 1)
+        for i in 0..<count {
+            if top.count == k, !before(i, top[k - 1]) { continue }
+            var lo = 0, hi = top.count
+            while lo < hi { let m = (lo + hi) / 2; if before(i, top[m]) { hi = m } else { lo = m + 1 } }
+            top.insert(i, at: lo)
+            if top.count > k { top.removeLast() }
+        }
+        return top
     }
 
     func countArgument(_ e: Expr, _ what: String) throws -> Int {

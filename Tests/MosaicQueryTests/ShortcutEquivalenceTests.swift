@@ -77,6 +77,24 @@ final class ShortcutEquivalenceTests: XCTestCase {
         XCTAssertEqual(plan.first { $0.name == "NodeByLabelScan" }?.detail, "b:M")
     }
 
+    /// ORDER BY … LIMIT k over many rows keeps the first k in one pass
+    /// (`Executor.firstInOrder`): the rows are those of the whole sorted list, ties included.
+    func testTopOfOrderEqualsSortedPrefix() throws {
+        let g = try Query.run("UNWIND range(1, 3000) AS i CREATE (:T {i: i, k: CASE WHEN i % 11 = 0 THEN null "
+            + "WHEN i % 13 = 0 THEN toString(i % 5) ELSE i % 7 END})", on: PropertyGraph()).graph
+        for order in ["n.k", "n.k DESC", "n.k, n.i DESC", "n.k DESC, n.i"] {
+            let all = try rows("MATCH (n:T) RETURN n.i AS i ORDER BY \(order)", g)
+            for (skip, limit) in [(0, 1), (0, 5), (3, 7), (10, 200), (0, 0), (2990, 20)] {
+                let top = try rows("MATCH (n:T) RETURN n.i AS i ORDER BY \(order) SKIP \(skip) LIMIT \(limit)", g)
+                XCTAssertEqual(top, Array(all.dropFirst(skip).prefix(limit)), "\(order) SKIP \(skip) LIMIT \(limit)")
+            }
+        }
+        let groups = try rows("MATCH (n:T) RETURN n.k AS k, count(*) AS c ORDER BY c DESC, k", g)
+        XCTAssertEqual(try rows("MATCH (n:T) RETURN n.k AS k, count(*) AS c ORDER BY c DESC, k LIMIT 2", g), Array(groups.prefix(2)))
+        let viaWith = try rows("MATCH (n:T) WITH n ORDER BY n.k DESC LIMIT 4 RETURN n.i AS i", g)
+        XCTAssertEqual(viaWith, Array(try rows("MATCH (n:T) RETURN n.i AS i ORDER BY n.k DESC", g).prefix(4)))
+    }
+
     func testDistinctReachabilityEqualsPathEnumeration() throws {
         let g = try Self.graph()
         for rel in ["-[:R*1..3]->", "-[*1..10]->", "<-[*1..2]-", "-[*0..2]-", "-[:R|S*]->", "-[*0..0]->", "-[*..1]->"] {

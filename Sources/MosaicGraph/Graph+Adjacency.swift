@@ -93,16 +93,6 @@ extension Graph {
         return Graph.merge(list, runs(list))
     }
 
-    /// The relationships of `types` (all of them when `types` is empty) leaving (`outgoing`)
-    /// or reaching `node`, in statement order.
-    public func relationships(at node: Int32, outgoing: Bool, types: [Int32]) -> [Int32] {
-        let list = outgoing ? outAdjacency[Int(node)] : inAdjacency[Int(node)]
-        if types.isEmpty { return inStatementOrder(list) }
-        let ranges = Set(types).map { run(of: $0, in: list) }.filter { !$0.isEmpty }
-        if ranges.count <= 1 { return ranges.first.map { Array(list[$0]) } ?? [] }
-        return Graph.merge(list, ranges)
-    }
-
     /// Runs of `list` (each ascending) merged into one ascending list. A node has few types
     /// of relationship, so each step picks the least head by a linear look.
     static func merge(_ list: [Int32], _ ranges: [Range<Int>]) -> [Int32] {

@@ -49,6 +49,8 @@ final class Executor<G: QueryGraph> {
     /// relationship (slot 0), by source offset and whether the far node is bound there (nil:
     /// the predicate does not compile; see `existsOneHop`).
     var existsPredicates: [Int: SlotExpr?] = [:]
+    /// The compiled filters of the parts matched with slots, by part (see MatchSlots).
+    var compiledSlotFilters: [Int: MatchSlots.Compiled] = [:]
     var deletedNodes: Set<Int> = []
     var deletedRels: Set<Int> = []
     /// Types of relationships deleted by this query (type(r) still works on them).
@@ -582,7 +584,8 @@ final class Executor<G: QueryGraph> {
         let slotted = slots != nil
         let slotFilters = slots?.filters ?? [], slotRelFilters = slots?.relFilters ?? []
         // the nodes and steps with something to check (labels, properties, an earlier binding)
-        let checkedNodes = slots.map { sl in IndexMask(nodes.indices.filter { !nodes[$0].labels.isEmpty || nodeProps[$0] != nil || !sl.bound.isEmpty }).low } ?? .init()
+        var checkedNodes = LowMask()
+        if let slots { for i in nodes.indices where !nodes[i].labels.isEmpty || nodeProps[i] != nil || !slots.bound.isEmpty { checkedNodes.insert(i) } }
         // a match a lone count(*) takes is counted, not made into a row (see runSingle)
         let countOnly = slots != nil ? countSink : nil
         // PROFILE: rows out of stage k (the anchor, then each expansion) go to opRows[stage + k]

@@ -106,7 +106,10 @@ public struct GraphView: QueryGraph {
         return out
     }
     /// A node's lists are kept by relation type (see `Graph+Adjacency.swift`): one type reads
-    /// only its own run; all types, or several, read the runs merged into statement order.
+    /// only its own run, several types read their runs one after the other, all types read
+    /// the list as it is kept (by type). The order is not statement order: nothing in the
+    /// language promises an order without ORDER BY, and merging the runs back cost the
+    /// two-type closure row (e.closure) a quarter of its time.
     public func relationships(of node: Int, direction: Direction, types: [String]) -> [(rel: Int, other: Int)] {
         let n = Int32(node)
         var single: Int32 = -1
@@ -120,35 +123,24 @@ public struct GraphView: QueryGraph {
         }
         var out: [(rel: Int, other: Int)] = []
         let all = graph.relationships
-        if direction != .incoming {
-            if single >= 0 {
-                let list = graph.outListByType(n)
-                let range = graph.outRange(n, type: single)
-                out.reserveCapacity(range.count)
-                for r in list[range] { out.append((Int(r), Int(all[Int(r)].target))) }
-            } else {
-                let list = types.isEmpty ? graph.outList(n) : graph.relationships(at: n, outgoing: true, types: typeIDs)
-                out.reserveCapacity(list.count)
-                for r in list { out.append((Int(r), Int(all[Int(r)].target))) }
+        func read(_ list: [Int32], _ range: Range<Int>, outgoing: Bool) {
+            out.reserveCapacity(out.count + range.count)
+            for r in list[range] {
+                let rel = all[Int(r)]
+                if outgoing { out.append((Int(r), Int(rel.target))) }
+                else if direction != .both || rel.source != rel.target { out.append((Int(r), Int(rel.source))) }
             }
         }
-        if direction != .outgoing {
-            let both = direction == .both
-            if single >= 0 {
-                let list = graph.inListByType(n)
-                for r in list[graph.inRange(n, type: single)] {
-                    let rel = all[Int(r)]
-                    if both && rel.source == rel.target { continue }
-                    out.append((Int(r), Int(rel.source)))
-                }
-            } else {
-                for r in types.isEmpty ? graph.inList(n) : graph.relationships(at: n, outgoing: false, types: typeIDs) {
-                    let rel = all[Int(r)]
-                    if both && rel.source == rel.target { continue }
-                    out.append((Int(r), Int(rel.source)))
-                }
-            }
+        // one type's run, each listed type's run once, or the whole list
+        func side(outgoing: Bool) {
+            let list = outgoing ? graph.outListByType(n) : graph.inListByType(n)
+            func run(_ t: Int32) -> Range<Int> { outgoing ? graph.outRange(n, type: t) : graph.inRange(n, type: t) }
+            if single >= 0 { read(list, run(single), outgoing: outgoing) }
+            else if types.isEmpty { read(list, list.indices, outgoing: outgoing) }
+            else { for (i, t) in typeIDs.enumerated() where !typeIDs[..<i].contains(t) { read(list, run(t), outgoing: outgoing) } }
         }
+        if direction != .incoming { side(outgoing: true) }
+        if direction != .outgoing { side(outgoing: false) }
         return out
     }
     public func degree(of node: Int, direction: Direction, types: [String]) -> Int {

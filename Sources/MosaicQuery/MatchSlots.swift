@@ -3,9 +3,11 @@
 /// at every step. Its filters are compiled against the slots (SlotExpr); a row is made only
 /// for a match that is emitted, and none at all for a match a lone `count(*)` counts.
 ///
-/// Used by `Executor.matchPart` for planned parts whose filters all compile, whose new
-/// variables are distinct, and whose relationships are single hops (variable-length steps
-/// bind lists and keep the general path).
+/// Used by `Executor.matchPart` for planned parts with pushed filters that all compile, whose
+/// new variables are distinct, and whose relationships are single hops (variable-length steps
+/// bind lists and keep the general path). The compiled filters depend only on which of the
+/// part's variables the row binds: the executor keeps them per part for the rest of its run
+/// (`compiledSlotFilters`), so a MATCH after an UNWIND compiles them once, not once per row.
 struct MatchSlots {
     /// `filters[k]` / `relFilters[k]`: the plan's filters, compiled.
     var filters: [[SlotExpr]] = []
@@ -17,30 +19,49 @@ struct MatchSlots {
     var nodesToBind = IndexMask()
     var relationshipsToBind = IndexMask()
 
+    /// Compiled filters kept by an executor: for a part (by its source offset), the variables
+    /// the row bound when they were compiled (bit i: node i; bit nodes + s: step s), and the
+    /// filters (nil: they do not compile, the part takes the general path).
+    struct Compiled {
+        var outer: UInt64
+        var filters: (filters: [[SlotExpr]], relFilters: [[SlotExpr]])?
+    }
+
     /// nil when the part needs the general path.
     init?<G: QueryGraph>(_ part: PatternPart, _ plan: PartPlan, _ row: Row, _ ex: Executor<G>) {
         if part.steps.contains(where: { $0.rel.range != nil }) { return nil }
         let nodes = plan.nodes
+        var names = SlotExpr.Names()
+        var outer: UInt64 = 0
         for (i, np) in nodes.enumerated() {
             guard let v = np.variable else { continue }
             if !row.isEmpty, let b = row[v] {
                 if bound.isEmpty { bound = Array(repeating: nil, count: nodes.count) }
                 bound[i] = b
+                if i < 64 { outer |= 1 << UInt64(i) }
                 continue
             }
             // a variable twice in the part: the general path compares the two
-            if nodes[..<i].contains(where: { $0.variable == v }) { return nil }
+            if names.nodes[v] != nil { return nil }
+            names.nodes[v] = i
             if !plan.unboundNodes[i] { nodesToBind.insert(i) }
         }
         for (s, step) in part.steps.enumerated() {
-            guard let v = step.rel.variable, row.isEmpty || row[v] == nil else { continue }
-            if nodes.contains(where: { $0.variable == v }) || part.steps[..<s].contains(where: { $0.rel.variable == v }) { return nil }
+            guard let v = step.rel.variable else { continue }
+            if !row.isEmpty, row[v] != nil {
+                if nodes.count + s < 64 { outer |= 1 << UInt64(nodes.count + s) }
+                continue
+            }
+            if names.nodes[v] != nil || names.relationships[v] != nil { return nil }
+            names.relationships[v] = s
             if !plan.unboundRels[s] { relationshipsToBind.insert(s) }
         }
-        guard !plan.filters.isEmpty || !plan.relFilters.isEmpty else { return }
-        var names = SlotExpr.Names()
-        for (i, np) in nodes.enumerated() { if let v = np.variable, bound.isEmpty || bound[i] == nil { names.nodes[v] = i } }
-        for (s, step) in part.steps.enumerated() { if let v = step.rel.variable, row.isEmpty || row[v] == nil { names.relationships[v] = s } }
+        let key = part.pos.offset, cacheable = nodes.count + part.steps.count <= 64
+        if cacheable, let c = ex.compiledSlotFilters[key], c.outer == outer {
+            guard let f = c.filters else { return nil }
+            (filters, relFilters) = f
+            return
+        }
         func compiled(_ stages: [[Expr]]) -> [[SlotExpr]]? {
             var out: [[SlotExpr]] = []
             out.reserveCapacity(stages.count)
@@ -51,8 +72,9 @@ struct MatchSlots {
             }
             return out
         }
-        guard let f = compiled(plan.filters), let r = compiled(plan.relFilters) else { return nil }
-        filters = f
-        relFilters = r
+        let both = compiled(plan.filters).flatMap { f in compiled(plan.relFilters).map { (f, $0) } }
+        if cacheable { ex.compiledSlotFilters[key] = Compiled(outer: outer, filters: both) }
+        guard let both else { return nil }
+        (filters, relFilters) = both
     }
 }

@@ -57,6 +57,7 @@ struct IndexMask: Sendable {
 struct LowMask {
     var bits: UInt64 = 0
     @inline(__always) subscript(_ i: Int) -> Bool { i < 64 ? bits & (1 << UInt64(i)) != 0 : true }
+    mutating func insert(_ i: Int) { if i < 64 { bits |= 1 << UInt64(i) } }
 }
 
 /// One expansion of a pattern part: step `step` (a relationship and its far node),

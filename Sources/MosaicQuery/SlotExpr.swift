@@ -6,8 +6,8 @@ import Foundation
 /// Evaluation reuses the evaluator's value-level operations (`binaryValues`, `property`,
 /// `graphCall`, …), so the language's rules live in one place.
 ///
-/// Compiled by `SlotExpr.compile` once per execution of a pattern (call sites belong to an
-/// execution); nil when the expression has a form not covered here (subqueries, patterns,
+/// Compiled by `SlotExpr.compile` once per execution and pattern part (call sites belong to
+/// an execution; MatchSlots keeps the result for the part's later rows); nil when the expression has a form not covered here (subqueries, patterns,
 /// comprehensions, CASE, …), and the matcher then binds rows as before (the general path).
 indirect enum SlotExpr {
     case constant(QueryValue)

@@ -70,6 +70,21 @@ final class SlotMatchingTests: XCTestCase {
         }
     }
 
+    /// A MATCH after an UNWIND compiles its filters once for all the rows (per part and set
+    /// of variables the row binds), also when they do not compile.
+    func testFiltersCompiledOncePerPart() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        for (text, compiles) in [("UNWIND ['n1', 'n2', 'n3'] AS x MATCH (a {name: x})-[r]->(b) WHERE b.name <> x RETURN count(*)", true),
+                                 ("UNWIND ['n1', 'n2', 'n3'] AS x MATCH (a {name: x})-[r]->(b) WHERE CASE WHEN b.name <> x THEN true END RETURN count(*)", false)] {
+            let ex = Executor(graph: g, params: [:], functions: .standard, plan: try Query.prepare(text).plan, limits: QueryLimits())
+            let rows = try ex.run().rows
+            XCTAssertEqual(rows, try run(text, g, slots: false).rows, text)
+            XCTAssertEqual(ex.compiledSlotFilters.count, 1, text)
+            XCTAssertEqual(ex.compiledSlotFilters.first?.value.filters != nil, compiles, text)
+            XCTAssertEqual(ex.slottedParts, compiles ? 3 : 0, text)
+        }
+    }
+
     /// A parameter that is missing, or a function that does not exist, fails as before.
     func testErrorsAsBefore() throws {
         let g = try ShortcutEquivalenceTests.graph()

@@ -127,6 +127,7 @@ extension Graph {
 
     /// Adds relationship `r` to its ends' lists.
     mutating func linkAdjacency(_ r: Int32, from: Int32, to: Int32, type: Int32) {
+        countType(type, by: 1)
         if bulkLoading {
             // appended as read; `endBulkLoad()` sorts the lists this disorders
             if let last = outAdjacency[Int(from)].last, outOfOrder(r, type, after: last) { markUngrouped(from, outgoing: true) }
@@ -144,8 +145,32 @@ extension Graph {
     /// Takes relationship `r` out of its ends' lists.
     mutating func unlinkAdjacency(_ r: Int32) {
         let rel = relationships[Int(r)]
+        countType(rel.type, by: -1)
         if let o = position(of: r, type: rel.type, in: outAdjacency[Int(rel.source)]) { outAdjacency[Int(rel.source)].remove(at: o) }
         if let i = position(of: r, type: rel.type, in: inAdjacency[Int(rel.target)]) { inAdjacency[Int(rel.target)].remove(at: i) }
+    }
+
+    /// How many relationships of each type are in the lists (`relationshipCount(ofType:)`).
+    @inline(__always) mutating func countType(_ type: Int32, by delta: Int) {
+        let t = Int(type)
+        if t >= typeCounts.count { typeCounts += repeatElement(0, count: t + 1 - typeCounts.count) }
+        typeCounts[t] += delta
+    }
+
+    /// Counts the relationships of each type again (after reading a snapshot).
+    mutating func recountTypes() {
+        var counts = [Int](repeating: 0, count: relationTypes.count)
+        for chunk in relationships.chunks {
+            for rel in chunk where rel.alive { counts[Int(rel.type)] += 1 }
+        }
+        typeCounts = counts
+    }
+
+    /// The live relationships of one type (facts, not the claims folded into them), kept as
+    /// the lists change: the query planner's statistics read it.
+    public func relationshipCount(ofType type: String) -> Int {
+        guard let t = relationTypeIDs[type], Int(t) < typeCounts.count else { return 0 }
+        return typeCounts[Int(t)]
     }
 
     /// Where `r` is in a list kept by type (nil when it is not there).

@@ -20,6 +20,8 @@ public struct Graph: Sendable {
     var bulkLoading = false
     var ungroupedOut: [UInt64] = []
     var ungroupedIn: [UInt64] = []
+    /// Live relationships by type id (Graph+Adjacency.swift, `relationshipCount(ofType:)`).
+    var typeCounts: [Int] = []
     var relationProps: [Int32: [String: Value]] = [:]
     var relationPropStatements: [Int32: [String: Int64]] = [:]
     var sourceSets: [[Citation]] = [[]]

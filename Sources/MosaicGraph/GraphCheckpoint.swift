@@ -142,6 +142,7 @@ extension Graph {
             }
             if which == 0 { outAdjacency = lists } else { inAdjacency = lists }
         }
+        recountTypes()
         for _ in 0..<max(0, r.int()) { labelIndex[r.string()] = r.int32s() }
         let names = r.int()
         nameIndex.reserveCapacity(max(0, names))

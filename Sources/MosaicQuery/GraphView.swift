@@ -35,6 +35,7 @@ public struct GraphView: QueryGraph {
     public func allRelationships() -> [Int] { graph.relationshipIndices.map { Int($0) } }
     public func nodes(withLabel label: String) -> [Int] { graph.nodes(withLabel: label).map { Int($0) } }
     public func labelCount(_ label: String) -> Int { graph.count(label: label) }
+    public func relationshipTypeCount(_ type: String) -> Int? { graph.relationshipCount(ofType: type) }
     public func nodes(withRelationshipOf types: [String], direction: Direction) -> [Int] {
         let ids = types.compactMap { graph.relationTypeID($0) }
         if ids.isEmpty { return [] }

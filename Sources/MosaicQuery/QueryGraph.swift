@@ -10,6 +10,9 @@ public protocol QueryGraph: Sendable {
     /// (outgoing: they start one; incoming: they end one; both: either).
     func nodes(withRelationshipOf types: [String], direction: Direction) -> [Int]
     func labelCount(_ label: String) -> Int
+    /// How many relationships have type `type`; nil when the graph does not keep the count
+    /// (then the planner does without it).
+    func relationshipTypeCount(_ type: String) -> Int?
     /// Nodes whose property `key` equals `value` through an index; nil when `key` is not indexed.
     func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]?
     /// Whether every node `nodes(withProperty: key, equalTo: v)` lists has `nodeProperty(n, key)`
@@ -51,6 +54,7 @@ public protocol QueryGraph: Sendable {
 }
 
 extension QueryGraph {
+    public func relationshipTypeCount(_ type: String) -> Int? { nil }
     public func nodes(withRelationshipOf types: [String], direction: Direction) -> [Int] {
         var found = Set<Int>()
         for r in allRelationships() where types.contains(relationshipType(r)) {
@@ -109,8 +113,10 @@ public struct PropertyGraph: QueryGraph {
     var tombstones: [Int: RelRecord] = [:]
     public private(set) var nodeCount = 0
     public private(set) var relationshipCount = 0
+    var typeCounts: [String: Int] = [:]
 
     public init() {}
+    public func relationshipTypeCount(_ type: String) -> Int? { typeCounts[type] ?? 0 }
 
     public func allNodes() -> [Int] { nodeTable.indices.filter { nodeTable[$0] != nil } }
     public func allRelationships() -> [Int] { relTable.indices.filter { relTable[$0] != nil } }
@@ -162,6 +168,7 @@ public struct PropertyGraph: QueryGraph {
         nodeTable[from]!.out.append(id)
         nodeTable[to]!.inc.append(id)
         relationshipCount += 1
+        typeCounts[type, default: 0] += 1
         return id
     }
     public mutating func deleteNode(_ node: Int) throws {
@@ -177,6 +184,7 @@ public struct PropertyGraph: QueryGraph {
         tombstones[rel] = r
         relTable[rel] = nil
         relationshipCount -= 1
+        typeCounts[r.type, default: 1] -= 1
     }
     public mutating func setNodeProperty(_ node: Int, _ key: String, _ value: QueryValue) throws {
         guard nodeTable[node] != nil else { return }

@@ -5,11 +5,11 @@
 /// incoming flights, instead of a row per flight grouped by the base's name. Uses the
 /// pattern, the projection that follows it and `Planner.complete`.
 enum GroupedCountAnchor {
-    /// The plan anchored at the grouping end, or nil when the rewrite does not apply (then the
-    /// planner's own choice stands).
+    /// The plan anchored at the grouping end (`plan` itself when it already is), or nil when
+    /// the rewrite does not apply (then the planner's own choice stands).
     static func rewrite(_ part: PatternPart, _ plan: PartPlan, next: ProjectionPlan?, bound: Set<String>) -> PartPlan? {
-        guard let next, let end = groupingEnd(part, plan, next: next, bound: bound), end != plan.anchor else { return nil }
-        return Planner.complete(PartPlan(anchor: end, access: .labelOrScan), part)
+        guard let next, let end = groupingEnd(part, plan, next: next, bound: bound) else { return nil }
+        return end == plan.anchor ? plan : Planner.complete(PartPlan(anchor: end, access: .labelOrScan), part)
     }
 
     /// The end (0 or 1) the projection's keys read, when the rows feed only `count(*)`, the

@@ -14,6 +14,9 @@ public struct PreparedQuery: Sendable {
     /// How deep the query nests (levels of its syntax tree, see `QueryNesting`): deeper
     /// than the calling thread has stack for, it runs on a thread with a big stack.
     var height = 0
+    /// The plan made from the counts of the graph the query runs on, when the graph's sizes
+    /// could change an anchor (`QueryPlan.statisticsSensitive`); nil otherwise.
+    var adaptive: AdaptivePlan?
 
     /// Whether the query writes (CREATE, MERGE, SET, REMOVE, DELETE).
     public var isReadOnly: Bool {
@@ -26,8 +29,10 @@ public struct PreparedQuery: Sendable {
 
     let scopes: [[Binder.Scope]]
 
-    /// The plan as EXPLAIN shows it.
+    /// The plan as EXPLAIN shows it (the one made for the last graph the query ran on, when
+    /// its anchors depend on the graph's counts).
     public var operators: [PlanOperator] {
+        if let latest = adaptive?.latest, latest.ast.explain || latest.ast.profile { return latest.operators }
         if plan.ast.explain || plan.ast.profile { return plan.operators }
         if height > 8, height > QueryNesting.inlineAllowance() {
             return (try? QueryNesting.onBigStack { Planner.plan(plan.ast, scopes: scopes, describe: true).operators }) ?? []
@@ -50,8 +55,19 @@ public struct PreparedQuery: Sendable {
         return try run(on: graph, parameters: parameters, limits: limits)
     }
 
+    /// The plan to run on `graph`: the compiled one, or the one made from the graph's counts.
+    func plan<G: QueryGraph>(for graph: G) -> QueryPlan {
+        guard let adaptive else { return plan }
+        // (`run` is on a big stack already when the query is deep)
+        let compiled = self.plan
+        return adaptive.plan(for: graph) { stats in
+            Planner.plan(compiled.ast, scopes: scopes, describe: compiled.ast.explain || compiled.ast.profile, stats: stats)
+        }
+    }
+
     @_specialize(where G == GraphView)
     func run<G: QueryGraph>(on graph: G, parameters: [String: QueryValue], limits: QueryLimits) throws -> ResultTable<G> {
+        let plan = self.plan(for: graph)
         if plan.ast.explain {
             return ResultTable(columns: ["operator", "detail"], rows: plan.operators.map { [.string($0.name), .string($0.detail)] },
                                graph: graph, changes: [], plan: plan.operators)
@@ -103,15 +119,18 @@ public enum Query {
         return try compile(ast, text, functions, height: try QueryNesting.height(of: ast))
     }
 
-    /// `semiJoins`: rewrite EXISTS subqueries (`ExistsSemiJoin`; off only to compare against).
+    /// `semiJoins`: rewrite EXISTS subqueries (`ExistsSemiJoin`); `statistics`: plan again
+    /// from the counts of the graph the query runs on (`AdaptivePlan`). Both are off only
+    /// to compare against.
     static func compile(_ ast: QueryAST, _ text: String, _ functions: FunctionRegistry, height: Int,
-                        semiJoins: Bool = true) throws -> PreparedQuery {
+                        semiJoins: Bool = true, statistics: Bool = true) throws -> PreparedQuery {
         var binder = Binder(functions: functions)
         try binder.bind(ast)
         // (bound as written, so errors point at the text; the rewrite keeps every clause's scope)
         let ast = semiJoins ? ExistsSemiJoin.apply(ast) : ast
         let plan = Planner.plan(ast, scopes: binder.scopes, describe: ast.explain || ast.profile)
-        return PreparedQuery(text: text, plan: plan, functions: functions, height: height, scopes: binder.scopes)
+        return PreparedQuery(text: text, plan: plan, functions: functions, height: height,
+                             adaptive: statistics && plan.statisticsSensitive ? AdaptivePlan() : nil, scopes: binder.scopes)
     }
 
     /// Compiles and runs a query in one go. The compiled plans of the most recent query texts

@@ -115,16 +115,22 @@ struct QueryPlan: Sendable {
     var ast: QueryAST
     var clauses: [[ClausePlan]]
     var operators: [PlanOperator]
+    /// Whether some anchor was (or, planned without counts, would be) chosen by the graph's
+    /// counts: then a prepared query plans again for the graph it runs on (`AdaptivePlan`).
+    var statisticsSensitive = false
 }
 
 /// Chooses, for every pattern, the most selective anchor: a bound variable, then an
-/// id/name lookup, then the first labelled node (scanned by its rarest label at run time),
-/// then the near end of a typed relationship, else a scan of every node; and lays out the
-/// operator list. Plans do not depend on the graph (they are cached by text).
+/// id/name lookup, then a labelled node (scanned by its rarest label at run time), then the
+/// near end of a typed relationship, else a scan of every node; and lays out the operator
+/// list. Without `stats` a plan does not depend on the graph (it is cached by text); with
+/// them, the counts pick among labelled nodes and among typed relationships (`planPart`).
 enum Planner {
     static let indexedKeys: Set<String> = ["id", "name"]
 
-    static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]], describe wantText: Bool = true) -> QueryPlan {
+    static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]], describe wantText: Bool = true,
+                     stats: PlanStatistics? = nil) -> QueryPlan {
+        var sensitive = false
         var clauses: [[ClausePlan]] = []
         clauses.reserveCapacity(ast.parts.count)
         var ops: [PlanOperator] = []
@@ -149,7 +155,7 @@ enum Planner {
                     // one allocation for the names the pattern may introduce (no growth)
                     if optional { cp.introduced.reserveCapacity(pattern.reduce(0) { $0 + 2 * $1.steps.count + 2 }) }
                     for pp in pattern {
-                        var plan = planPart(pp, bound: b)
+                        var plan = planPart(pp, bound: b, stats: stats)
                         let ppNodes = plan.nodes
                         if plan.access.isScan {
                             // an indexed equality in WHERE (n.name = $x) can anchor the pattern
@@ -163,7 +169,9 @@ enum Planner {
                         }
                         if pattern.count == 1, !optional, pred == nil, pp.steps.count == 1, let next = nextProjection(ast, pi, ci),
                            let grouped = GroupedCountAnchor.rewrite(pp, plan, next: next, bound: b) {
-                            plan = grouped
+                            plan = grouped  // counted by degree at the grouping end, whatever the counts
+                        } else if plan.access.isScan, !sensitive, anchorDependsOnCounts(pp, bound: b) {
+                            sensitive = true
                         }
                         parts.append(plan)
                         let more = parts.count < pattern.count  // b is read only by the parts after this one
@@ -236,7 +244,7 @@ enum Planner {
             clauses.append(cps)
             if pi > 0 { ops.append(PlanOperator(name: ast.unionAll[pi - 1] ? "UnionAll" : "Union", detail: "", depth: 0)) }
         }
-        return QueryPlan(ast: ast, clauses: clauses, operators: ops)
+        return QueryPlan(ast: ast, clauses: clauses, operators: ops, statisticsSensitive: sensitive)
     }
 
     /// The names the query mentions (declarations and uses, one entry per occurrence), and
@@ -410,9 +418,16 @@ enum Planner {
         return .labelOrScan
     }
 
-    static func planPart(_ part: PatternPart, bound: Set<String>) -> PartPlan {
+    /// The anchor of one pattern part. Without statistics: a bound variable, then an id/name
+    /// lookup, then the first labelled node, then the near end of the first typed
+    /// relationship, else the first node. With them (`stats`, the graph's counts), among
+    /// labelled nodes the one whose rarest label has the fewest nodes, and among typed
+    /// relationships the one with the fewest relationships, when it is at least
+    /// `StatisticsReading.replanFactor` times smaller than the one written first.
+    static func planPart(_ part: PatternPart, bound: Set<String>, stats: PlanStatistics? = nil) -> PartPlan {
         var best = PartPlan(anchor: 0, access: .labelOrScan)
         var bestScore = 4
+        var labelled = 0
         for i in 0..<part.nodeCount {
             let np = part.node(i)
             let acc = access(np, bound: bound)
@@ -422,13 +437,48 @@ enum Planner {
             case .property: score = 1
             case .labelOrScan, .relationshipType: score = np.labels.isEmpty ? 3 : 2
             }
+            if score == 2 { labelled += 1 }
             if score < bestScore { best = PartPlan(anchor: i, access: acc); bestScore = score }
         }
-        if bestScore == 3, let s = part.steps.firstIndex(where: { !$0.rel.types.isEmpty && $0.rel.range == nil }) {
-            // no label anywhere: start at the near end of the first typed relationship
+        if bestScore == 2, labelled > 1, let stats {
+            let first = stats.scanRows(part.node(best.anchor))
+            var (pick, rows) = (best.anchor, first)
+            for i in (best.anchor + 1)..<part.nodeCount {
+                let np = part.node(i)
+                guard !np.labels.isEmpty, case .labelOrScan = access(np, bound: bound) else { continue }
+                let r = stats.scanRows(np)
+                if r < rows { (pick, rows) = (i, r) }
+            }
+            if rows * StatisticsReading.replanFactor < first { best = PartPlan(anchor: pick, access: .labelOrScan) }
+        }
+        if bestScore == 3, var s = part.steps.firstIndex(where: { !$0.rel.types.isEmpty && $0.rel.range == nil }) {
+            // no label anywhere: start at the near end of a typed relationship
+            if let stats, let first = stats.relationshipRows(part.steps[s].rel.types) {
+                var rows = first, pick = s
+                for k in (s + 1)..<part.steps.count where !part.steps[k].rel.types.isEmpty && part.steps[k].rel.range == nil {
+                    if let r = stats.relationshipRows(part.steps[k].rel.types), r < rows { (pick, rows) = (k, r) }
+                }
+                if rows * StatisticsReading.replanFactor < first { s = pick }
+            }
             best = PartPlan(anchor: s, access: .relationshipType(part.steps[s].rel.types, part.steps[s].rel.direction))
         }
         return complete(best, part)
+    }
+
+    /// Whether the graph's counts could change the anchor `planPart` picks for this part
+    /// (two labelled nodes to scan, or no label and two typed relationships).
+    static func anchorDependsOnCounts(_ part: PatternPart, bound: Set<String>) -> Bool {
+        var labelled = 0, unlabelled = true
+        for i in 0..<part.nodeCount {
+            let np = part.node(i)
+            switch access(np, bound: bound) {
+            case .bound, .property: return false
+            case .labelOrScan, .relationshipType:
+                if !np.labels.isEmpty { labelled += 1; unlabelled = false }
+            }
+        }
+        if labelled > 1 { return true }
+        return unlabelled && part.steps.filter { !$0.rel.types.isEmpty && $0.rel.range == nil }.count > 1
     }
 
     static func complete(_ p: PartPlan, _ part: PatternPart) -> PartPlan {

@@ -483,22 +483,22 @@ final class Executor<G: QueryGraph> {
             for u in usedRels where touches(g, u, from, dir, types) { c -= 1 }
             return c
         }
-        let rels = g.relationships(of: from, direction: dir, types: types)
-        let sets = labels.map { labelMembers($0, checks: rels.count) }
-        var c = 0
-        for (rel, other) in rels where !usedRels.contains(rel) {
-            var ok = true
+        let sets = labels.map { l in
+            labelBitsWrites == changes.count ? labelBits[l] ?? labelMembers(l, checks: g.degree(of: from, direction: dir, types: types))
+                                             : labelMembers(l, checks: g.degree(of: from, direction: dir, types: types))
+        }
+        let used = usedRels
+        return g.countRelationships(of: from, direction: dir, types: types) { rel, other in
+            if !used.isEmpty && used.contains(rel) { return false }
             for (i, l) in labels.enumerated() {
                 if let bits = sets[i] {
-                    ok = other >> 6 < bits.count && bits[other >> 6] & (1 << UInt64(other & 63)) != 0
-                } else {
-                    ok = g.hasLabel(other, l)
+                    if !(other >> 6 < bits.count && bits[other >> 6] & (1 << UInt64(other & 63)) != 0) { return false }
+                } else if !g.hasLabel(other, l) {
+                    return false
                 }
-                if !ok { break }
             }
-            if ok { c += 1 }
+            return true
         }
-        return c
     }
 
     /// The nodes that have `label`, as a bitset, once `countLastHop` has checked the label

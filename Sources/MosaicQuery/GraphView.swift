@@ -144,6 +144,24 @@ public struct GraphView: QueryGraph {
         if direction != .outgoing { side(outgoing: false) }
         return out
     }
+    public func countRelationships(of node: Int, direction: Direction, types: [String], where keep: (Int, Int) -> Bool) -> Int {
+        guard types.count == 1, direction != .both else {
+            var c = 0
+            for (r, o) in relationships(of: node, direction: direction, types: types) where keep(r, o) { c += 1 }
+            return c
+        }
+        // one type's run, read in place (no list of pairs made)
+        guard let t = graph.relationTypeID(types[0]) else { return 0 }
+        let n = Int32(node), out = direction == .outgoing
+        let list = out ? graph.outListByType(n) : graph.inListByType(n)
+        let all = graph.relationships
+        var c = 0
+        for r in list[out ? graph.outRange(n, type: t) : graph.inRange(n, type: t)] {
+            let rel = all[Int(r)]
+            if keep(Int(r), Int(out ? rel.target : rel.source)) { c += 1 }
+        }
+        return c
+    }
     public func degree(of node: Int, direction: Direction, types: [String]) -> Int {
         let n = Int32(node)
         guard direction != .both else { return relationships(of: node, direction: direction, types: types).count }  // less self-loops

@@ -116,7 +116,10 @@ final class Aggregator {
     var groupIndex: [GroupKeys: Int] = [:]
     var firstRows: [Row] = []
     var keys: [[QueryValue]] = []
-    var accs: [[Accumulator]] = []
+    /// The groups' accumulators, `width` per group (group g's aggregate i at g * width + i):
+    /// one array for all groups, not one per group.
+    var accs: [Accumulator] = []
+    let width: Int
     var rowsForPercentile: [[Row]] = []
     /// Rows counted by `addCount` not yet added to group 0 (see `flushCount`).
     var pendingCount = 0
@@ -125,6 +128,7 @@ final class Aggregator {
 
     init(_ plan: ProjectionPlan, _ ex: any RowEvaluator) {
         self.plan = plan; self.ex = ex
+        width = plan.aggregates.count
         names = plan.aggregates.map { a in
             if case .function(let n, _, _) = a.kind { return n.lowercased() }
             return "count(*)"
@@ -137,36 +141,43 @@ final class Aggregator {
         let k: [QueryValue]
         if plan.keyIndices.isEmpty { k = [] } else { k = try plan.keyIndices.map { try ex.eval(plan.items[$0].expr, row) } }
         if k.isEmpty && !firstRows.isEmpty { return 0 }
-        if let found = groupIndex[GroupKeys(values: k)] { return found }
         let g = firstRows.count
+        // one lookup: a new key's entry is made (as g) by the same hash
+        let found = Aggregator.claim(&groupIndex[GroupKeys(values: k), default: -1], g)
+        if found != g { return found }
         try ex.charge(QueryMemory.rowBytes(row) + 64 * (k.count + plan.aggregates.count), "groups")
-        groupIndex[GroupKeys(values: k)] = g
         firstRows.append(row); keys.append(k)
-        accs.append(Array(repeating: Accumulator(), count: plan.aggregates.count))
+        accs.append(contentsOf: repeatElement(Accumulator(), count: width))
         rowsForPercentile.append([])
         return g
+    }
+
+    /// The group in `slot` (a dictionary entry, -1 when just made), set to `g` when new.
+    @inline(__always) static func claim(_ slot: inout Int, _ g: Int) -> Int {
+        if slot < 0 { slot = g }
+        return slot
     }
 
     /// Adds `n` rows that agree on everything the keys read (`row` stands for them all) to
     /// aggregates that are all count(*) (see `GroupedCountAnchor`).
     func add(_ row: Row, times n: Int) throws {
         let g = try group(row)
-        for i in plan.aggregates.indices { accs[g][i].count += n }
+        for i in plan.aggregates.indices { accs[g &* width &+ i].count += n }
     }
 
     func add(_ row: Row) throws {
         let g = try group(row)
         for (i, a) in plan.aggregates.enumerated() {
             let name = names[i]
-            if name == "count(*)" { accs[g][i].count += 1; continue }
+            if name == "count(*)" { accs[g &* width &+ i].count += 1; continue }
             guard case .function(_, _, let args) = a.kind else { continue }
             let v = try ex.eval(args[0], row)
             if v.isNull { continue }
             if distinct[i] {
-                if accs[g][i].seen == nil { accs[g][i].seen = [] }
-                if !accs[g][i].seen!.insert(GroupKey(v)).inserted { continue }
+                if accs[g &* width &+ i].seen == nil { accs[g &* width &+ i].seen = [] }
+                if !accs[g &* width &+ i].seen!.insert(GroupKey(v)).inserted { continue }
             }
-            try fold(&accs[g][i], name, v, a.pos)
+            try fold(&accs[g &* width &+ i], name, v, a.pos)
             if name.hasPrefix("percentile") && rowsForPercentile[g].isEmpty { rowsForPercentile[g].append(row) }
         }
     }
@@ -182,10 +193,10 @@ final class Aggregator {
         pendingCount = 0
         if firstRows.isEmpty {
             firstRows.append([:]); keys.append([])
-            accs.append(Array(repeating: Accumulator(), count: plan.aggregates.count))
+            accs.append(contentsOf: repeatElement(Accumulator(), count: width))
             rowsForPercentile.append([])
         }
-        for i in plan.aggregates.indices { accs[0][i].count += n }
+        for i in plan.aggregates.indices { accs[i].count += n }
     }
 
     func fold(_ acc: inout Accumulator, _ name: String, _ v: QueryValue, _ pos: SourcePosition) throws {
@@ -270,7 +281,7 @@ final class Aggregator {
         }
         flushCount()
         if firstRows.isEmpty && plan.keyIndices.isEmpty {
-            firstRows = [[:]]; keys = [[]]; accs = [Array(repeating: Accumulator(), count: plan.aggregates.count)]; rowsForPercentile = [[]]
+            firstRows = [[:]]; keys = [[]]; accs = Array(repeating: Accumulator(), count: width); rowsForPercentile = [[]]
         }
         var out: [[QueryValue]] = []
         out.reserveCapacity(firstRows.count)
@@ -280,7 +291,7 @@ final class Aggregator {
             var k = 0
             for i in plan.items.indices {
                 if case .aggregateSlot(let j) = plan.rewritten[i].kind, !plan.keyIndices.contains(i) {
-                    values.append(try result(accs[g][j], j, g))
+                    values.append(try result(accs[g &* width &+ j], j, g))
                 } else { values.append(keys[g][k]); k += 1 }
             }
             out.append(values)
@@ -292,13 +303,13 @@ final class Aggregator {
     func finish(merged: Bool = true) throws -> [(out: Row, sortRow: Row)] {
         flushCount()
         if firstRows.isEmpty && plan.keyIndices.isEmpty {
-            firstRows = [[:]]; keys = [[]]; accs = [Array(repeating: Accumulator(), count: plan.aggregates.count)]; rowsForPercentile = [[]]
+            firstRows = [[:]]; keys = [[]]; accs = Array(repeating: Accumulator(), count: width); rowsForPercentile = [[]]
         }
         var out: [(out: Row, sortRow: Row)] = []
         out.reserveCapacity(firstRows.count)
         for g in firstRows.indices {
             var base = firstRows[g]
-            for i in plan.aggregates.indices { base[Aggregator.slotName(i)] = try result(accs[g][i], i, g) }
+            for i in plan.aggregates.indices { base[Aggregator.slotName(i)] = try result(accs[g &* width &+ i], i, g) }
             var o: Row = [:]
             for (j, i) in plan.keyIndices.enumerated() { o[plan.items[i].name] = keys[g][j] }
             for i in plan.items.indices where !plan.keyIndices.contains(i) { o[plan.items[i].name] = try ex.eval(plan.rewritten[i], base) }

@@ -27,6 +27,9 @@ public protocol QueryGraph: Sendable {
     func relationships(of node: Int, direction: Direction, types: [String]) -> [(rel: Int, other: Int)]
     /// How many relationships `relationships(of:direction:types:)` lists (without listing them).
     func degree(of node: Int, direction: Direction, types: [String]) -> Int
+    /// How many of the relationships `relationships(of:direction:types:)` lists pass `keep`
+    /// (given the relationship and the node at its other end), without listing them.
+    func countRelationships(of node: Int, direction: Direction, types: [String], where keep: (Int, Int) -> Bool) -> Int
     func relationshipExists(_ rel: Int) -> Bool
     func relationshipType(_ rel: Int) -> String
     func endpoints(_ rel: Int) -> (start: Int, end: Int)
@@ -55,6 +58,11 @@ public protocol QueryGraph: Sendable {
 
 extension QueryGraph {
     public func relationshipTypeCount(_ type: String) -> Int? { nil }
+    public func countRelationships(of node: Int, direction: Direction, types: [String], where keep: (Int, Int) -> Bool) -> Int {
+        var c = 0
+        for (r, o) in relationships(of: node, direction: direction, types: types) where keep(r, o) { c += 1 }
+        return c
+    }
     public func nodes(withRelationshipOf types: [String], direction: Direction) -> [Int] {
         var found = Set<Int>()
         for r in allRelationships() where types.contains(relationshipType(r)) {

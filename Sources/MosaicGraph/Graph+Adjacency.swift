@@ -5,9 +5,14 @@
 /// the degree by type is O(log d) and a typed expansion reads only its own run, for no
 /// memory beyond the lists themselves.
 ///
+/// Each entry is a pair, the relationship and the node at its other end, side by side in one
+/// `[Int32]` (`rel, other, rel, other, …`): an expansion finds its neighbours by reading the
+/// list in order, without looking each relationship up in the 5-million-entry array at 1M
+/// entities (4 more bytes per entry; `AdjacencyPairs` reads them).
+///
 /// Relationship indexes follow statement order, so the whole list in statement order is the
-/// runs merged by index (`outList`, `inList`); `outListByType`/`inListByType` give the lists
-/// as kept, for readers that take runs (`outRange(_:type:)`, `inRange(_:type:)`).
+/// runs merged by index (`outList`, `inList`); `outPairs`/`inPairs` give the lists as kept,
+/// for readers that take runs (`outRange(_:type:)`, `inRange(_:type:)`, in pairs).
 ///
 /// A new relationship is the newest, so it goes at the end of its type's run: at the end of
 /// the list when its type is the list's highest (most inserts), else shifted in. A bulk load
@@ -21,12 +26,16 @@ extension Graph {
     /// The node's incoming relationships in statement order.
     public func inList(_ node: Int32) -> [Int32] { inStatementOrder(inAdjacency[Int(node)]) }
     /// The node's outgoing relationships as kept: by type id, each type in statement order.
-    public func outListByType(_ node: Int32) -> [Int32] { outAdjacency[Int(node)] }
+    public func outListByType(_ node: Int32) -> [Int32] { AdjacencyPairs(outAdjacency[Int(node)]).relationships }
     /// The node's incoming relationships as kept: by type id, each type in statement order.
-    public func inListByType(_ node: Int32) -> [Int32] { inAdjacency[Int(node)] }
-    /// Where the outgoing relationships of `type` sit in `outListByType(node)`.
+    public func inListByType(_ node: Int32) -> [Int32] { AdjacencyPairs(inAdjacency[Int(node)]).relationships }
+    /// The node's outgoing relationships as kept, each with the node it reaches.
+    public func outPairs(_ node: Int32) -> AdjacencyPairs { AdjacencyPairs(outAdjacency[Int(node)]) }
+    /// The node's incoming relationships as kept, each with the node it comes from.
+    public func inPairs(_ node: Int32) -> AdjacencyPairs { AdjacencyPairs(inAdjacency[Int(node)]) }
+    /// Where the outgoing relationships of `type` sit in `outPairs(node)` (in pairs).
     public func outRange(_ node: Int32, type: Int32) -> Range<Int> { run(of: type, in: outAdjacency[Int(node)]) }
-    /// Where the incoming relationships of `type` sit in `inListByType(node)`.
+    /// Where the incoming relationships of `type` sit in `inPairs(node)` (in pairs).
     public func inRange(_ node: Int32, type: Int32) -> Range<Int> { run(of: type, in: inAdjacency[Int(node)]) }
     /// How many relationships of `type` leave `node` (no list is read beyond a binary search).
     public func outDegree(_ node: Int32, type: Int32) -> Int { outRange(node, type: type).count }
@@ -37,20 +46,23 @@ extension Graph {
     public func outgoing(_ node: Int32, type: Int32? = nil) -> [Int32] {
         guard let type else { return outList(node) }
         let list = outAdjacency[Int(node)]
-        return Array(list[run(of: type, in: list)])
+        return run(of: type, in: list).map { list[$0 &<< 1] }
     }
     /// Live relationships reaching `node`, of one type or (nil) all, in statement order.
     public func incoming(_ node: Int32, type: Int32? = nil) -> [Int32] {
         guard let type else { return inList(node) }
         let list = inAdjacency[Int(node)]
-        return Array(list[run(of: type, in: list)])
+        return run(of: type, in: list).map { list[$0 &<< 1] }
     }
 
-    /// The run of `type` in a list kept by type.
+    /// The type of the relationship of pair `i` in a list.
+    @inline(__always) func typeOfPair(_ i: Int, in list: [Int32]) -> Int32 { relationships[Int(list[i &<< 1])].type }
+
+    /// The run of `type` in a list kept by type, in pairs.
     @inline(__always) func run(of type: Int32, in list: [Int32]) -> Range<Int> {
-        let n = list.count
+        let n = list.count >> 1
         guard n > 0 else { return 0..<0 }
-        let first = relationships[Int(list[0])].type, last = relationships[Int(list[n - 1])].type
+        let first = typeOfPair(0, in: list), last = typeOfPair(n - 1, in: list)
         if type < first || type > last { return 0..<0 }
         if first == last { return 0..<n }
         let lo = type == first ? 0 : firstIndex(ofTypeAtLeast: type, in: list, from: 1, to: n - 1)
@@ -58,26 +70,26 @@ extension Graph {
         return lo..<hi
     }
 
-    /// The first index in `from..<to` whose type is at least `type` (`to` when none is; the
-    /// entry at `to`, when `to < count`, must be of a type at least `type`).
+    /// The first pair in `from..<to` whose type is at least `type` (`to` when none is; the
+    /// pair at `to`, when `to < count`, must be of a type at least `type`).
     @inline(__always) func firstIndex(ofTypeAtLeast type: Int32, in list: [Int32], from: Int, to: Int) -> Int {
         var lo = from, hi = to
         while lo < hi {
             let mid = (lo + hi) >> 1
-            if relationships[Int(list[mid])].type < type { lo = mid + 1 } else { hi = mid }
+            if typeOfPair(mid, in: list) < type { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
 
-    /// The runs of one type each in a list kept by type, in type order.
+    /// The runs of one type each in a list kept by type, in type order (in pairs).
     func runs(_ list: [Int32]) -> [Range<Int>] {
-        let n = list.count
+        let n = list.count >> 1
         guard n > 0 else { return [] }
-        let last = relationships[Int(list[n - 1])].type
+        let last = typeOfPair(n - 1, in: list)
         var out: [Range<Int>] = []
         var at = 0
         while at < n {
-            let t = relationships[Int(list[at])].type
+            let t = typeOfPair(at, in: list)
             let end = t == last ? n : firstIndex(ofTypeAtLeast: t + 1, in: list, from: at + 1, to: n - 1)
             out.append(at..<end)
             at = end
@@ -85,24 +97,24 @@ extension Graph {
         return out
     }
 
-    /// A list kept by type, in statement order: the list itself when it holds one type, else
-    /// its runs merged by index.
+    /// The relationships of a list kept by type, in statement order: as kept when it holds one
+    /// type, else its runs merged by index.
     func inStatementOrder(_ list: [Int32]) -> [Int32] {
-        let n = list.count
-        guard n > 1, relationships[Int(list[0])].type != relationships[Int(list[n - 1])].type else { return list }
+        let n = list.count >> 1
+        guard n > 1, typeOfPair(0, in: list) != typeOfPair(n - 1, in: list) else { return AdjacencyPairs(list).relationships }
         return Graph.merge(list, runs(list))
     }
 
-    /// Runs of `list` (each ascending) merged into one ascending list. A node has few types
-    /// of relationship, so each step picks the least head by a linear look.
+    /// The relationships of runs of `list` (each ascending) merged into one ascending list. A
+    /// node has few types of relationship, so each step picks the least head by a linear look.
     static func merge(_ list: [Int32], _ ranges: [Range<Int>]) -> [Int32] {
         var heads = ranges.map(\.lowerBound), ends = ranges.map(\.upperBound)
         var out: [Int32] = []
         out.reserveCapacity(ranges.reduce(0) { $0 + $1.count })
         while !heads.isEmpty {
             var best = 0
-            for k in 1..<heads.count where list[heads[k]] < list[heads[best]] { best = k }
-            out.append(list[heads[best]])
+            for k in 1..<heads.count where list[heads[k] << 1] < list[heads[best] << 1] { best = k }
+            out.append(list[heads[best] << 1])
             heads[best] += 1
             if heads[best] == ends[best] { heads.remove(at: best); ends.remove(at: best) }
         }
@@ -111,16 +123,16 @@ extension Graph {
 
     // MARK: - changing
 
-    /// Where relationship `r` (of `type`) belongs in a list kept by type.
+    /// Where relationship `r` (of `type`) belongs in a list kept by type, in pairs.
     func insertionPoint(of r: Int32, type: Int32, in list: [Int32]) -> Int {
-        let n = list.count
-        if n == 0 || relationships[Int(list[n - 1])].type < type { return n }
+        let n = list.count >> 1
+        if n == 0 || typeOfPair(n - 1, in: list) < type { return n }
         let lo = firstIndex(ofTypeAtLeast: type, in: list, from: 0, to: n)
         let hi = firstIndex(ofTypeAtLeast: type + 1, in: list, from: lo, to: n)
         var a = lo, b = hi
         while a < b {
             let mid = (a + b) >> 1
-            if list[mid] < r { a = mid + 1 } else { b = mid }
+            if list[mid << 1] < r { a = mid + 1 } else { b = mid }
         }
         return a
     }
@@ -130,24 +142,30 @@ extension Graph {
         countType(type, by: 1)
         if bulkLoading {
             // appended as read; `endBulkLoad()` sorts the lists this disorders
-            if let last = outAdjacency[Int(from)].last, outOfOrder(r, type, after: last) { markUngrouped(from, outgoing: true) }
-            if let last = inAdjacency[Int(to)].last, outOfOrder(r, type, after: last) { markUngrouped(to, outgoing: false) }
-            outAdjacency[Int(from)].append(r)
-            inAdjacency[Int(to)].append(r)
+            let outs = outAdjacency[Int(from)].count, ins = inAdjacency[Int(to)].count
+            if outs > 0, outOfOrder(r, type, after: outAdjacency[Int(from)][outs - 2]) { markUngrouped(from, outgoing: true) }
+            if ins > 0, outOfOrder(r, type, after: inAdjacency[Int(to)][ins - 2]) { markUngrouped(to, outgoing: false) }
+            outAdjacency[Int(from)].append(r); outAdjacency[Int(from)].append(to)
+            inAdjacency[Int(to)].append(r); inAdjacency[Int(to)].append(from)
             return
         }
         let o = insertionPoint(of: r, type: type, in: outAdjacency[Int(from)])
-        if o == outAdjacency[Int(from)].count { outAdjacency[Int(from)].append(r) } else { outAdjacency[Int(from)].insert(r, at: o) }
+        Graph.insertPair(r, to, at: o, into: &outAdjacency[Int(from)])
         let i = insertionPoint(of: r, type: type, in: inAdjacency[Int(to)])
-        if i == inAdjacency[Int(to)].count { inAdjacency[Int(to)].append(r) } else { inAdjacency[Int(to)].insert(r, at: i) }
+        Graph.insertPair(r, from, at: i, into: &inAdjacency[Int(to)])
+    }
+
+    /// Puts the pair (r, other) at pair index `at` of a list.
+    @inline(__always) static func insertPair(_ r: Int32, _ other: Int32, at: Int, into list: inout [Int32]) {
+        if at << 1 == list.count { list.append(r); list.append(other) } else { list.insert(contentsOf: [r, other], at: at << 1) }
     }
 
     /// Takes relationship `r` out of its ends' lists.
     mutating func unlinkAdjacency(_ r: Int32) {
         let rel = relationships[Int(r)]
         countType(rel.type, by: -1)
-        if let o = position(of: r, type: rel.type, in: outAdjacency[Int(rel.source)]) { outAdjacency[Int(rel.source)].remove(at: o) }
-        if let i = position(of: r, type: rel.type, in: inAdjacency[Int(rel.target)]) { inAdjacency[Int(rel.target)].remove(at: i) }
+        if let o = position(of: r, type: rel.type, in: outAdjacency[Int(rel.source)]) { outAdjacency[Int(rel.source)].removeSubrange((o << 1)..<((o << 1) + 2)) }
+        if let i = position(of: r, type: rel.type, in: inAdjacency[Int(rel.target)]) { inAdjacency[Int(rel.target)].removeSubrange((i << 1)..<((i << 1) + 2)) }
     }
 
     /// How many relationships of each type are in the lists (`relationshipCount(ofType:)`).
@@ -173,11 +191,12 @@ extension Graph {
         return typeCounts[Int(t)]
     }
 
-    /// Where `r` is in a list kept by type (nil when it is not there).
+    /// Where `r` is in a list kept by type, in pairs (nil when it is not there).
     func position(of r: Int32, type: Int32, in list: [Int32]) -> Int? {
-        if bulkLoading { return list.firstIndex(of: r) }
+        func scan() -> Int? { stride(from: 0, to: list.count, by: 2).first { list[$0] == r }.map { $0 >> 1 } }
+        if bulkLoading { return scan() }
         let p = insertionPoint(of: r, type: type, in: list)
-        return p < list.count && list[p] == r ? p : list.firstIndex(of: r)
+        return p < list.count >> 1 && list[p << 1] == r ? p : scan()
     }
 
     // MARK: - bulk loads
@@ -221,10 +240,30 @@ extension Graph {
         }
     }
 
-    /// A list sorted by type, then index.
+    /// A list sorted by type, then index (each relationship keeps its other end).
     private func grouped(_ list: [Int32]) -> [Int32] {
-        var keys = list.map { UInt64(UInt32(relationships[Int($0)].type)) << 32 | UInt64(UInt32(bitPattern: $0)) }
-        keys.sort()
-        return keys.map { Int32(bitPattern: UInt32(truncatingIfNeeded: $0)) }
+        var keyed = stride(from: 0, to: list.count, by: 2).map { i in
+            (key: UInt64(UInt32(relationships[Int(list[i])].type)) << 32 | UInt64(UInt32(bitPattern: list[i])), other: list[i + 1])
+        }
+        keyed.sort { $0.key < $1.key }
+        var out: [Int32] = []
+        out.reserveCapacity(list.count)
+        for e in keyed { out.append(Int32(bitPattern: UInt32(truncatingIfNeeded: e.key))); out.append(e.other) }
+        return out
     }
+}
+
+/// A node's adjacency list as kept: pairs of a relationship and the node at its other end
+/// (a view of the list, no copy).
+public struct AdjacencyPairs: Sendable {
+    let raw: [Int32]
+    init(_ raw: [Int32]) { self.raw = raw }
+    /// How many relationships the list holds.
+    @inline(__always) public var count: Int { raw.count >> 1 }
+    /// The relationship of pair `i`.
+    @inline(__always) public func relationship(_ i: Int) -> Int32 { raw[i &<< 1] }
+    /// The node at the other end of pair `i`'s relationship.
+    @inline(__always) public func other(_ i: Int) -> Int32 { raw[i &<< 1 | 1] }
+    /// The relationships, in the list's order.
+    public var relationships: [Int32] { stride(from: 0, to: raw.count, by: 2).map { raw[$0] } }
 }

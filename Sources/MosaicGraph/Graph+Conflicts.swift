@@ -11,7 +11,7 @@ extension Graph {
         let v = validity(ofFact: r)
         if factRules.functional.contains(type) {
             let list = outAdjacency[Int(rel.source)]
-            for q in list[run(of: rel.type, in: list)] where q != r {
+            for q in run(of: rel.type, in: list).map({ list[$0 << 1] }) where q != r {
                 let o = relationships[Int(q)]
                 guard o.type == rel.type, o.target != rel.target else { continue }
                 let w = validity(ofFact: q)
@@ -46,7 +46,7 @@ extension Graph {
         for d in denialClaims {
             let den = relationships[Int(d)]
             let list = outAdjacency[Int(den.source)]
-            let matched = list[run(of: den.type, in: list)].filter { q in denials(ofFact: q).contains(d) }
+            let matched = run(of: den.type, in: list).map { list[$0 << 1] }.filter { q in denials(ofFact: q).contains(d) }
             if matched.isEmpty { out.append(FactConflict(kind: .denial, fact: d, other: d)) }
             for q in matched { out.append(FactConflict(kind: .denial, fact: q, other: d)) }
         }

@@ -43,7 +43,7 @@ extension Graph {
         var mine: Set<String>?
         var props: [String: Value]?
         // (during a bulk load a list may not be in type order yet: then all of it is read)
-        for q in list[bulkLoading ? list.indices : run(of: rel.type, in: list)] {
+        for q in (bulkLoading ? 0..<(list.count >> 1) : run(of: rel.type, in: list)).lazy.map({ list[$0 << 1] }) {
             let other = relationships[Int(q)]
             guard other.type == rel.type, other.source == rel.source, other.target == rel.target else { continue }
             let own = props ?? identifyingProperties(r)

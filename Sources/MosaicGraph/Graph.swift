@@ -12,7 +12,8 @@ public struct Graph: Sendable {
     var keyIndex: [String: Int32] = [:]
     var labelIndex: [String: [Int32]] = [:]
     var nameIndex: [String: NameSlot] = [:]
-    /// Each node's relationships, by type and within a type in statement order (Graph+Adjacency.swift).
+    /// Each node's relationships, by type and within a type in statement order, each with the
+    /// node at its other end: `rel, other, rel, other, …` (Graph+Adjacency.swift).
     var outAdjacency = ChunkedArray<[Int32]>()
     var inAdjacency = ChunkedArray<[Int32]>()
     /// Set between `beginBulkLoad()` and `endBulkLoad()`, with the nodes whose lists that
@@ -118,9 +119,9 @@ public struct Graph: Sendable {
 
     // By type, in statement order, and the lists as kept: Graph+Adjacency.swift.
     /// Counts without copying the list out (no reference counting on the hot path).
-    public func outDegree(_ node: Int32) -> Int { outAdjacency[Int(node)].count }
-    public func inDegree(_ node: Int32) -> Int { inAdjacency[Int(node)].count }
-    public func degree(_ node: Int32) -> Int { outAdjacency[Int(node)].count + inAdjacency[Int(node)].count }
+    public func outDegree(_ node: Int32) -> Int { outAdjacency[Int(node)].count >> 1 }
+    public func inDegree(_ node: Int32) -> Int { inAdjacency[Int(node)].count >> 1 }
+    public func degree(_ node: Int32) -> Int { (outAdjacency[Int(node)].count + inAdjacency[Int(node)].count) >> 1 }
 
     public func properties(ofRelationship r: Int32) -> [String: Value] { relationProps[r] ?? [:] }
     public func property(_ name: String, ofRelationship r: Int32) -> Value? { relationProps[r]?[name] }

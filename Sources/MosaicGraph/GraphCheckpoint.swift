@@ -8,7 +8,7 @@ import Foundation
 /// are written field by field; the hash indexes are rebuilt on reading.
 extension Graph {
     static let checkpointMagic: [UInt8] = Array("MOSAIC-GRAPH".utf8)
-    static let checkpointVersion: UInt32 = 3  // 3: adjacency lists kept by relation type
+    static let checkpointVersion: UInt32 = 4  // 3: adjacency lists kept by relation type; 4: each entry with its far end
 
     /// The snapshot as bytes.
     public func checkpointBytes() -> [UInt8] {
@@ -133,7 +133,7 @@ extension Graph {
             lists.reserveCapacity(nodeCount)
             for c in counts {
                 let raw = r.take(max(0, c) * 4)
-                guard r.ok else { return nil }
+                guard r.ok, c & 1 == 0 else { return nil }  // (relationship, other end) pairs
                 if c == 0 { lists.append([]); continue }
                 lists.append([Int32](unsafeUninitializedCapacity: c) { buf, n in
                     UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw))

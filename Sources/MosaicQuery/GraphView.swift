@@ -123,21 +123,21 @@ public struct GraphView: QueryGraph {
             if typeIDs.isEmpty { return [] }
         }
         var out: [(rel: Int, other: Int)] = []
-        let all = graph.relationships
-        func read(_ list: [Int32], _ range: Range<Int>, outgoing: Bool) {
+        // each entry carries its other end: no relationship is looked up
+        func read(_ list: AdjacencyPairs, _ range: Range<Int>, outgoing: Bool) {
             out.reserveCapacity(out.count + range.count)
-            for r in list[range] {
-                let rel = all[Int(r)]
-                if outgoing { out.append((Int(r), Int(rel.target))) }
-                else if direction != .both || rel.source != rel.target { out.append((Int(r), Int(rel.source))) }
+            for i in range {
+                let other = list.other(i)
+                // (a self loop is listed once when both directions are read)
+                if outgoing || direction != .both || other != n { out.append((Int(list.relationship(i)), Int(other))) }
             }
         }
         // one type's run, each listed type's run once, or the whole list
         func side(outgoing: Bool) {
-            let list = outgoing ? graph.outListByType(n) : graph.inListByType(n)
+            let list = outgoing ? graph.outPairs(n) : graph.inPairs(n)
             func run(_ t: Int32) -> Range<Int> { outgoing ? graph.outRange(n, type: t) : graph.inRange(n, type: t) }
             if single >= 0 { read(list, run(single), outgoing: outgoing) }
-            else if types.isEmpty { read(list, list.indices, outgoing: outgoing) }
+            else if types.isEmpty { read(list, 0..<list.count, outgoing: outgoing) }
             else { for (i, t) in typeIDs.enumerated() where !typeIDs[..<i].contains(t) { read(list, run(t), outgoing: outgoing) } }
         }
         if direction != .incoming { side(outgoing: true) }
@@ -153,12 +153,10 @@ public struct GraphView: QueryGraph {
         // one type's run, read in place (no list of pairs made)
         guard let t = graph.relationTypeID(types[0]) else { return 0 }
         let n = Int32(node), out = direction == .outgoing
-        let list = out ? graph.outListByType(n) : graph.inListByType(n)
-        let all = graph.relationships
+        let list = out ? graph.outPairs(n) : graph.inPairs(n)
         var c = 0
-        for r in list[out ? graph.outRange(n, type: t) : graph.inRange(n, type: t)] {
-            let rel = all[Int(r)]
-            if keep(Int(r), Int(out ? rel.target : rel.source)) { c += 1 }
+        for i in out ? graph.outRange(n, type: t) : graph.inRange(n, type: t) where keep(Int(list.relationship(i)), Int(list.other(i))) {
+            c += 1
         }
         return c
     }

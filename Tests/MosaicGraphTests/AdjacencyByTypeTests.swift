@@ -31,6 +31,15 @@ final class AdjacencyByTypeTests: XCTestCase {
                            "count of \(name)", file: file, line: line)
         }
         XCTAssertEqual(g.relationshipCount(ofType: "NO_SUCH_TYPE"), 0, file: file, line: line)
+        // every entry carries the node at its relationship's other end
+        for n in g.nodeIndices {
+            let out = g.outPairs(n), inc = g.inPairs(n)
+            XCTAssertEqual((0..<out.count).map { out.other($0) }, (0..<out.count).map { g.relationship(out.relationship($0)).target },
+                           file: file, line: line)
+            XCTAssertEqual((0..<inc.count).map { inc.other($0) }, (0..<inc.count).map { g.relationship(inc.relationship($0)).source },
+                           file: file, line: line)
+            XCTAssertEqual(out.relationships, g.outListByType(n), file: file, line: line)
+        }
         for out in [true, false] {
             let list = out ? g.outListByType(hub) : g.inListByType(hub)
             let types = list.map { g.relationship($0).type }

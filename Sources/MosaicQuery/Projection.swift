@@ -114,6 +114,8 @@ final class Aggregator {
     let plan: ProjectionPlan
     unowned let ex: any RowEvaluator
     var groupIndex: [GroupKeys: Int] = [:]
+    /// The groups by their one key, when the projection has one (no key array per lookup).
+    var singleKeyIndex: [GroupKey: Int] = [:]
     var firstRows: [Row] = []
     var keys: [[QueryValue]] = []
     /// The groups' accumulators, `width` per group (group g's aggregate i at g * width + i):
@@ -138,13 +140,21 @@ final class Aggregator {
 
     /// The group of `row` (made when new).
     func group(_ row: Row) throws -> Int {
-        let k: [QueryValue]
-        if plan.keyIndices.isEmpty { k = [] } else { k = try plan.keyIndices.map { try ex.eval(plan.items[$0].expr, row) } }
-        if k.isEmpty && !firstRows.isEmpty { return 0 }
         let g = firstRows.count
-        // one lookup: a new key's entry is made (as g) by the same hash
-        let found = Aggregator.claim(&groupIndex[GroupKeys(values: k), default: -1], g)
-        if found != g { return found }
+        let k: [QueryValue]
+        if plan.keyIndices.count == 1 {
+            // one key (the usual GROUP BY): no array made to look it up
+            let v = try ex.eval(plan.items[plan.keyIndices[0]].expr, row)
+            let found = Aggregator.claim(&singleKeyIndex[GroupKey(v), default: -1], g)
+            if found != g { return found }
+            k = [v]
+        } else {
+            if plan.keyIndices.isEmpty { k = [] } else { k = try plan.keyIndices.map { try ex.eval(plan.items[$0].expr, row) } }
+            if k.isEmpty && !firstRows.isEmpty { return 0 }
+            // one lookup: a new key's entry is made (as g) by the same hash
+            let found = Aggregator.claim(&groupIndex[GroupKeys(values: k), default: -1], g)
+            if found != g { return found }
+        }
         try ex.charge(QueryMemory.rowBytes(row) + 64 * (k.count + plan.aggregates.count), "groups")
         firstRows.append(row); keys.append(k)
         accs.append(contentsOf: repeatElement(Accumulator(), count: width))

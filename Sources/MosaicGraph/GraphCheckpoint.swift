@@ -72,8 +72,9 @@ extension Graph {
     }
 
     /// Reads a snapshot written by `checkpointBytes()` of this build; nil when the bytes are
-    /// not one (another version or layout, a truncated file).
-    public init?(checkpoint data: UnsafeRawBufferPointer) {
+    /// not one (another version or layout, a truncated file). `phase` is told the end of each
+    /// phase of the decode (the store's `MOSAIC_TRACE` prints their times).
+    public init?(checkpoint data: UnsafeRawBufferPointer, phase: (String) -> Void = { _ in }) {
         var r = CheckpointReader(data)
         guard r.take(Graph.checkpointMagic.count).elementsEqual(Graph.checkpointMagic),
               r.u32() == Graph.checkpointVersion, r.u32() == UInt32(MemoryLayout<Relationship>.stride) else { return nil }
@@ -87,7 +88,7 @@ extension Graph {
         guard r.ok, nodeCount >= 0 else { return nil }
         nodes.reserveCapacity(nodeCount)
         keyIndex.reserveCapacity(nodeCount)
-        for i in 0..<nodeCount {
+        for _ in 0..<nodeCount {
             let key = r.string()
             var labels = r.strings()
             if labels.count == 1 {
@@ -108,8 +109,10 @@ extension Graph {
             guard r.ok else { return nil }
             nodes.append(Node(key: key, labels: labels, entries: entries, statement: statement,
                               labelStatements: labelStatements, alive: alive))
-            if alive { keyIndex[key] = Int32(i) }
         }
+        phase("nodes")
+        for i in 0..<nodeCount where nodes[i].alive { keyIndex[nodes[i].key] = Int32(i) }
+        phase("key index")
         let relCount = r.int()
         guard r.ok, relCount >= 0 else { return nil }
         let block = r.take(relCount * MemoryLayout<Relationship>.stride)
@@ -127,6 +130,7 @@ extension Graph {
             relationships.appendChunk(chunk)
             at += n
         }
+        phase("relationships")
         for which in 0..<2 {
             let counts = (0..<nodeCount).map { _ in r.int() }
             var lists = ChunkedArray<[Int32]>()
@@ -143,6 +147,7 @@ extension Graph {
             if which == 0 { outAdjacency = lists } else { inAdjacency = lists }
         }
         recountTypes()
+        phase("adjacency")
         for _ in 0..<max(0, r.int()) { labelIndex[r.string()] = r.int32s() }
         let names = r.int()
         nameIndex.reserveCapacity(max(0, names))
@@ -163,6 +168,7 @@ extension Graph {
             for _ in 0..<max(0, r.int()) { stmts[r.string()] = r.i64() }
             relationPropStatements[rel] = stmts
         }
+        phase("indexes")
         sourceSets = []
         sourceSetIDs = [:]
         for i in 0..<max(0, r.int()) {
@@ -173,6 +179,7 @@ extension Graph {
         }
         originList = r.strings().map(Origin.init(parsing:))
         for (i, o) in originList.enumerated() { originIDs[o] = Int32(i) }
+        phase("sources")
         for _ in 0..<max(0, r.int()) {
             let fact = r.i32()
             let members = r.int32s()
@@ -186,6 +193,7 @@ extension Graph {
             denialIndex[Graph.pairKey(rel.source, rel.target), default: []].append(d)
         }
         guard r.ok, r.take(Graph.checkpointMagic.count).elementsEqual(Graph.checkpointMagic), r.ok, r.atEnd else { return nil }
+        phase("facts")
     }
 }
 

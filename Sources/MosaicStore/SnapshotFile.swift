@@ -72,9 +72,16 @@ struct SnapshotFile {
         if rename(tmp, path) != 0 { try? FileManager.default.removeItem(atPath: tmp) }
     }
 
-    /// The graph the file holds, when it belongs to this store and is intact.
+    /// The graph the file holds, when it belongs to this store and is intact; `trace` gets
+    /// the time of each phase.
     func read(_ db: Database) -> (graph: Graph, header: Header)? {
+        var trace = PhaseTrace("open")
+        return read(db, trace: &trace)
+    }
+
+    func read(_ db: Database, trace: inout PhaseTrace) -> (graph: Graph, header: Header)? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        trace.mark("read")
         let fixed = SnapshotFile.magic.count + 32
         guard data.count > fixed, data.prefix(SnapshotFile.magic.count).elementsEqual(SnapshotFile.magic) else { return nil }
         return data.withUnsafeBytes { raw -> (Graph, Header)? in
@@ -84,7 +91,9 @@ struct SnapshotFile {
             guard let actual = try? SnapshotFile.header(db, transaction: claimed.transaction),
                   actual.time == claimed.time, actual.lastStatement == claimed.lastStatement else { return nil }
             let body = UnsafeRawBufferPointer(rebasing: raw[fixed...])
-            guard SnapshotFile.checksum(body) == sum, let g = Graph(checkpoint: body), g.transaction == claimed.transaction
+            guard SnapshotFile.checksum(body) == sum else { return nil }
+            trace.mark("checksum")
+            guard let g = Graph(checkpoint: body, phase: { trace.mark($0) }), g.transaction == claimed.transaction
             else { return nil }
             return (g, claimed)
         }

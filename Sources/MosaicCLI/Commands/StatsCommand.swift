@@ -10,12 +10,15 @@ struct StatsCommand: ParsableCommand {
     @OptionGroup var read: ReadOptions
 
     func run() throws {
+        var trace = PhaseTrace("stats")
         let ws = try options.open()
+        trace.mark("open workspace")
         let g = try read.graph(ws)
         var entityTypes: [String: Int] = [:]
         for i in g.nodeIndices { entityTypes[g.node(i).type.isEmpty ? "(none)" : g.node(i).type, default: 0] += 1 }
         var relationTypes: [String: Int] = [:]
         for r in g.relationshipIndices { relationTypes[g.typeName(of: r), default: 0] += 1 }
+        trace.mark("count")
         let txs = try ws.store.transactions(limit: 1)
         let report: [String: Value] = [
             "entities": .int(Int64(g.liveNodeCount)), "relations": .int(Int64(g.liveRelationshipCount)),

@@ -11,7 +11,8 @@ import MosaicGraph
 /// then; a checksum covers the rest. Anything that does not match makes `Store.open` load
 /// from the log as before. It is written after a write that rebuilt the snapshot (an import,
 /// a large load, inference from scratch) and when an open had to apply many statements to
-/// it; a crash while writing leaves only a temporary file.
+/// it; a crash while writing leaves only a temporary file. It is read in place, mapped into
+/// memory (`MappedFile`), and unmapped once decoded.
 struct SnapshotFile {
     let path: String
 
@@ -80,23 +81,24 @@ struct SnapshotFile {
     }
 
     func read(_ db: Database, trace: inout PhaseTrace) -> (graph: Graph, header: Header)? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        trace.mark("read")
+        guard let file = MappedFile(path: path) else { return nil }
+        defer { file.unmap() }
+        trace.mark("map")
+        let raw = file.bytes
         let fixed = SnapshotFile.magic.count + 32
-        guard data.count > fixed, data.prefix(SnapshotFile.magic.count).elementsEqual(SnapshotFile.magic) else { return nil }
-        return data.withUnsafeBytes { raw -> (Graph, Header)? in
-            func i64(_ at: Int) -> Int64 { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: SnapshotFile.magic.count + at, as: Int64.self)) }
-            let claimed = Header(transaction: i64(0), time: Double(bitPattern: UInt64(bitPattern: i64(8))), lastStatement: i64(16))
-            let sum = UInt64(bitPattern: i64(24))
-            guard let actual = try? SnapshotFile.header(db, transaction: claimed.transaction),
-                  actual.time == claimed.time, actual.lastStatement == claimed.lastStatement else { return nil }
-            let body = UnsafeRawBufferPointer(rebasing: raw[fixed...])
-            guard SnapshotFile.checksum(body) == sum else { return nil }
-            trace.mark("checksum")
-            guard let g = Graph(checkpoint: body, phase: { trace.mark($0) }), g.transaction == claimed.transaction
-            else { return nil }
-            return (g, claimed)
-        }
+        guard raw.count > fixed, raw.prefix(SnapshotFile.magic.count).elementsEqual(SnapshotFile.magic) else { return nil }
+        func i64(_ at: Int) -> Int64 { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: SnapshotFile.magic.count + at, as: Int64.self)) }
+        let claimed = Header(transaction: i64(0), time: Double(bitPattern: UInt64(bitPattern: i64(8))), lastStatement: i64(16))
+        let sum = UInt64(bitPattern: i64(24))
+        guard let actual = try? SnapshotFile.header(db, transaction: claimed.transaction),
+              actual.time == claimed.time, actual.lastStatement == claimed.lastStatement else { return nil }
+        let body = UnsafeRawBufferPointer(rebasing: raw[fixed...])
+        guard SnapshotFile.checksum(body) == sum else { return nil }
+        trace.mark("checksum")
+        // (the graph copies what it keeps: nothing points into the mapping after this)
+        guard let g = Graph(checkpoint: body, phase: { trace.mark($0) }), g.transaction == claimed.transaction
+        else { return nil }
+        return (g, claimed)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: path) }

@@ -103,6 +103,23 @@ public struct Graph: Sendable {
         guard !factRules.lineage.isEmpty, factRules.lineage.descendants[label] != nil else { return labelIndex[label]?.count ?? 0 }
         return nodes(withLabel: label).count
     }
+    /// Live nodes by type (a node's first label; "" for a node without one), read from the
+    /// label index (a node is counted under its first label only) instead of every node's type:
+    /// what `mosaic stats` lists.
+    public func nodeCountsByType() -> [String: Int] {
+        var counts: [String: Int] = [:]
+        nodes.withUnsafeBufferPointer { buf in
+            for (label, list) in labelIndex {
+                var n = 0
+                for i in list where buf[Int(i)].alive && buf[Int(i)].labels.first == label { n += 1 }
+                if n > 0 { counts[label, default: 0] += n }
+            }
+            var untyped = 0
+            for i in buf.indices where buf[i].alive && buf[i].labels.isEmpty { untyped += 1 }
+            if untyped > 0 { counts["", default: 0] += untyped }
+        }
+        return counts
+    }
     /// A node's labels: its stored labels, each followed by its ancestors in the schema's
     /// lineage (a `Base` is a `Location`).
     public func labels(ofNode n: Int32) -> [String] {

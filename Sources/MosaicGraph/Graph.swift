@@ -25,6 +25,8 @@ public struct Graph: Sendable {
     var relationProps: [Int32: [String: Value]] = [:]
     var relationPropStatements: [Int32: [String: Int64]] = [:]
     var sourceSets: [[Citation]] = [[]]
+    /// Each set's position in `sourceSets`; empty in a graph just read from a snapshot file
+    /// until a write needs it (`internSources`).
     var sourceSetIDs: [[Citation]: Int32] = [[]: 0]
     /// Claims and facts (Graph+Facts.swift): a fact's relationship → its claims (itself
     /// first, then in statement order) when it has more than one; a folded claim → its fact;
@@ -412,6 +414,12 @@ public struct Graph: Sendable {
     }
 
     private mutating func internSources(_ s: [Citation]) -> Int32 {
+        if sourceSetIDs.isEmpty && !sourceSets.isEmpty {
+            // A graph read from a snapshot file builds this index on its first write that
+            // needs it, not at open (hashing a million source sets cost 0.3 s of every open).
+            sourceSetIDs.reserveCapacity(sourceSets.count)
+            for (i, set) in sourceSets.enumerated() { sourceSetIDs[set] = Int32(i) }
+        }
         if let id = sourceSetIDs[s] { return id }
         let id = Int32(sourceSets.count)
         sourceSets.append(s)

@@ -258,7 +258,8 @@ extension Graph {
     }
 
     /// Decodes relation properties, source sets, origins, facts and denials (after the
-    /// relationships, which facts and denials refer to).
+    /// relationships, which facts and denials refer to). The index of source sets is left to
+    /// the first write that needs it (`internSources`).
     mutating func decodeRest(_ r: inout CheckpointReader, clock: inout CheckpointClock) -> Bool {
         for _ in 0..<r.count() {
             let rel = r.i32()
@@ -275,16 +276,15 @@ extension Graph {
         clock.mark("relation properties")
         let setCount = r.count()
         sourceSets = []
-        sourceSetIDs = [:]
         sourceSets.reserveCapacity(setCount)
-        for i in 0..<setCount {
+        for _ in 0..<setCount {
             let n = r.count()
             var set: [Citation] = []
             set.reserveCapacity(n)
             for _ in 0..<n { set.append(Citation(source: r.string(), note: r.optionalString())) }
             sourceSets.append(set)
-            sourceSetIDs[set] = Int32(i)
         }
+        sourceSetIDs = [:]  // built by the first write that needs it (`internSources`)
         originList = r.strings().map(Origin.init(parsing:))
         for (i, o) in originList.enumerated() { originIDs[o] = Int32(i) }
         clock.mark("sources")

@@ -12,6 +12,10 @@ public struct Graph: Sendable {
     var keyIndex: [String: Int32] = [:]
     var labelIndex: [String: [Int32]] = [:]
     var nameIndex: [String: NameSlot] = [:]
+    /// Set in a graph read from a snapshot file until its key and name indexes are first
+    /// needed: they are built then (DeferredIndexes.swift), and `keyIndex`/`nameIndex` are
+    /// empty until a change takes them over (`settleIndexes()`).
+    var deferredIndexes: DeferredIndexes?
     /// Each node's relationships, by type and within a type in statement order (Graph+Adjacency.swift).
     var outAdjacency = ChunkedArray<[Int32]>()
     var inAdjacency = ChunkedArray<[Int32]>()
@@ -75,7 +79,20 @@ public struct Graph: Sendable {
         relationships.indices.lazy.filter { relationships[$0].alive }.map { Int32($0) }
     }
 
-    public func lookup(key: String) -> Int32? { keyIndex[key] }
+    public func lookup(key: String) -> Int32? {
+        if let deferredIndexes { return deferredIndexes.indexes(nodes).keys[key] }
+        return keyIndex[key]
+    }
+
+    /// Takes the deferred key and name indexes as this graph's own, before a change to them.
+    mutating func settleIndexes() {
+        guard let d = deferredIndexes else { return }
+        (keyIndex, nameIndex) = d.indexes(nodes)
+        deferredIndexes = nil
+    }
+
+    /// The name index, built if it was deferred.
+    var currentNameIndex: [String: NameSlot] { deferredIndexes?.indexes(nodes).names ?? nameIndex }
 
     /// Nodes carrying `label`, in insertion order; with a schema lineage (`factRules.lineage`)
     /// also the nodes of every type that extends it, all in node order.
@@ -129,7 +146,7 @@ public struct Graph: Sendable {
     }
 
     /// Nodes whose name or an alias matches `name`, folding case, diacritics and punctuation.
-    public func nodes(named name: String) -> [Int32] { nameIndex[NameKey.normalize(name)]?.nodes ?? [] }
+    public func nodes(named name: String) -> [Int32] { currentNameIndex[NameKey.normalize(name)]?.nodes ?? [] }
 
     public func relationTypeID(_ name: String) -> Int32? { relationTypeIDs[name] }
     public func relationTypeName(_ id: Int32) -> String { relationTypes[Int(id)] }
@@ -169,6 +186,7 @@ public struct Graph: Sendable {
     /// Adds a node from stored statements. Returns the existing index if `key` is present.
     @discardableResult
     public mutating func loadNode(key: String, type: String, statement: Int64) -> Int32 {
+        settleIndexes()
         if let i = keyIndex[key] {
             // A second entity statement for the same key: keep the first type, remember the label.
             if !type.isEmpty && !nodes[Int(i)].labels.contains(type) { attachLabel(i, type) }
@@ -235,6 +253,7 @@ public struct Graph: Sendable {
 
     /// Reserves capacity before a large load.
     public mutating func reserve(nodes n: Int, relationships r: Int) {
+        settleIndexes()
         nodes.reserveCapacity(n); outAdjacency.reserveCapacity(n); inAdjacency.reserveCapacity(n)
         keyIndex.reserveCapacity(n); relationships.reserveCapacity(r)
     }
@@ -253,6 +272,7 @@ public struct Graph: Sendable {
     /// Creates a node. `key` nil makes an anonymous node (`_:N`).
     @discardableResult
     public mutating func addNode(key: String? = nil, labels: [String] = [], properties: [String: Value] = [:]) -> Int32 {
+        settleIndexes()
         var k = key ?? ""
         if key == nil {
             repeat { anonymousCounter += 1; k = "_:\(nextStatementID)-\(anonymousCounter)" } while keyIndex[k] != nil
@@ -314,6 +334,7 @@ public struct Graph: Sendable {
     @discardableResult
     public mutating func deleteNode(_ node: Int32, detach: Bool = false) -> Bool {
         guard nodes[Int(node)].alive else { return true }
+        settleIndexes()
         if degree(node) > 0 {
             guard detach else { return false }
             for r in outList(node) + inList(node) { deleteRelationship(r) }
@@ -439,6 +460,7 @@ public struct Graph: Sendable {
     }
 
     private mutating func reindexName(_ node: Int32, old: Value?, new: Value, field: String) {
+        settleIndexes()
         func keys(_ v: Value?) -> [String] {
             switch v {
             case .string(let s)?: return [NameKey.normalize(s)]

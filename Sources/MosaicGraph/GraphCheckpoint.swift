@@ -11,7 +11,8 @@ import Foundation
 /// origins, facts). The nodes decode on one thread while the other sections decode on a
 /// second, each thread checking the sums of its own sections first. Relationships and
 /// adjacency lists are plain values and are copied as blocks; nodes, strings and values are
-/// written field by field; the hash indexes are rebuilt on reading.
+/// written field by field; the hash indexes are rebuilt on reading, the key and name indexes
+/// only when first needed (DeferredIndexes.swift).
 extension Graph {
     static let checkpointMagic: [UInt8] = Array("MOSAIC-GRAPH".utf8)
     /// 3: adjacency lists kept by relation type; 4: sections with their own checksums.
@@ -75,8 +76,9 @@ extension Graph {
             // Label and name indexes (their order is history, not node order).
             w.int(labelIndex.count)
             for (l, ns) in labelIndex.sorted(by: { $0.key < $1.key }) { w.string(l); w.int32s(ns) }
-            w.int(nameIndex.count)
-            for (k, slot) in nameIndex { w.string(k); w.int32s(slot.nodes) }
+            let names = currentNameIndex
+            w.int(names.count)
+            for (k, slot) in names { w.string(k); w.int32s(slot.nodes) }
         case .rest:
             // Relation properties and their statements.
             w.int(relationProps.count)
@@ -131,8 +133,8 @@ extension Graph {
               relCount <= layout.entries[CheckpointLayout.Section.relations.rawValue].length / MemoryLayout<Relationship>.stride
         else { return nil }
 
-        // Two jobs: the nodes (with the key index) into one graph, the other sections into a
-        // copy of this one; each checks its sections' sums before reading them.
+        // Two jobs: the nodes into one graph, the other sections into a copy of this one; each
+        // checks its sections' sums before reading them.
         let jobs = CheckpointJobs(data: data, layout: layout, base: self)
         if parallel {
             DispatchQueue.concurrentPerform(iterations: 2) { jobs.run($0, nodeCount: nodeCount, relCount: relCount) }
@@ -144,10 +146,11 @@ extension Graph {
         guard jobs.nodes.ok, jobs.others.ok else { return nil }
         self = jobs.others.graph
         let n = jobs.nodes.graph
-        nodes = n.nodes; keyIndex = n.keyIndex; singleLabelArrays = n.singleLabelArrays; idPropertyCount = n.idPropertyCount
+        nodes = n.nodes; singleLabelArrays = n.singleLabelArrays; idPropertyCount = n.idPropertyCount
     }
 
-    /// Decodes the nodes section (`count` nodes) into this graph, with the key index.
+    /// Decodes the nodes section (`count` nodes) into this graph (the key index is deferred:
+    /// `decodeIndexes`).
     mutating func decodeNodes(_ r: inout CheckpointReader, count nodeCount: Int, clock: inout CheckpointClock) -> Bool {
         nodes.reserveCapacity(nodeCount)
         // A node with one label shares its `[type]` array with the others of its type.
@@ -190,9 +193,6 @@ extension Graph {
         }
         guard r.ok, r.atEnd else { return false }
         clock.mark("nodes")
-        keyIndex.reserveCapacity(nodeCount)
-        for i in 0..<nodeCount where nodes[i].alive { keyIndex[nodes[i].key] = Int32(i) }
-        clock.mark("key index")
         return true
     }
 
@@ -238,22 +238,18 @@ extension Graph {
         return true
     }
 
-    /// Decodes the label and name indexes.
-    mutating func decodeIndexes(_ r: inout CheckpointReader, clock: inout CheckpointClock) -> Bool {
+    /// Decodes the label index, and keeps the name index's bytes (checked) for the key and
+    /// name indexes to be built on first use (DeferredIndexes.swift).
+    mutating func decodeIndexes(_ r: inout CheckpointReader, nodes nodeCount: Int, clock: inout CheckpointClock) -> Bool {
         for _ in 0..<r.count() { labelIndex[r.string()] = r.int32s() }
-        let names = r.count()
-        nameIndex.reserveCapacity(names)
-        for _ in 0..<names {
-            let k = r.string()
-            let count = r.count()
-            if count == 1 {
-                nameIndex[k] = .one(r.i32())
-            } else {
-                nameIndex[k] = .many((0..<count).map { _ in r.i32() })
-            }
-        }
-        guard r.ok, r.atEnd else { return false }
-        clock.mark("label and name indexes")
+        guard r.ok else { return false }
+        let names = r.take(r.remaining)
+        guard r.ok, r.atEnd, DeferredIndexes.isNameIndex(UnsafeRawBufferPointer(rebasing: names), nodeCount: nodeCount)
+        else { return false }
+        deferredIndexes = DeferredIndexes(nameBytes: Array(names))
+        keyIndex = [:]
+        nameIndex = [:]
+        clock.mark("label index (key and name indexes deferred)")
         return true
     }
 
@@ -371,7 +367,7 @@ final class CheckpointJobs: @unchecked Sendable {
         }
         if ok {
             var r = CheckpointReader(layout.bytes(.indexes, of: data))
-            ok = g.decodeIndexes(&r, clock: &clock)
+            ok = g.decodeIndexes(&r, nodes: nodeCount, clock: &clock)
         }
         if ok {
             var r = CheckpointReader(layout.bytes(.rest, of: data))

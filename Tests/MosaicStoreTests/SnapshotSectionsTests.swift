@@ -102,6 +102,56 @@ final class SnapshotSectionsTests: XCTestCase {
         assertSame(back, g, "after writes")
     }
 
+    /// The key and name indexes of a decoded graph are built on first use, once for all its
+    /// copies and threads, and taken over by the first change; a view and a second checkpoint
+    /// of a graph that has not built them yet see the same indexes.
+    func testKeyAndNameIndexesAreBuiltOnFirstUse() throws {
+        var g = sample(nodes: 3_000, relations: 4_000)
+        let back = try XCTUnwrap(g.checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
+        XCTAssertNotNil(back.deferredIndexes)
+        XCTAssertTrue(back.keyIndex.isEmpty)
+        // A second checkpoint before any use, and a view.
+        let again = try XCTUnwrap(back.checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
+        assertSame(again, g, "checkpoint of a graph with deferred indexes")
+        assertSame(back.viewed(ClockView(validAt: PartialDate("2010")!)), g.viewed(ClockView(validAt: PartialDate("2010")!)), "view")
+        // Readers on several threads at once.
+        let keys = g.nodes.map(\.key)
+        let expected = keys.map { g.lookup(key: $0) }
+        let copy = back
+        let agree = Agreement()
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            var ok = true
+            for (i, k) in keys.enumerated() where i % 4 == t { ok = ok && copy.lookup(key: k) == expected[i] }
+            ok = ok && copy.nodes(named: "Node number 10 of the sample") == [10]
+            agree.record(ok)
+        }
+        XCTAssertEqual(agree.results, [true, true, true, true])
+        // Changes after the decode: the same as on the original graph.
+        func change(_ graph: inout Graph) {
+            graph.addNode(key: "fresh", labels: ["Base"], properties: ["name": .string("Fresh Base")])
+            graph.deleteNode(graph.lookup(key: "n10")!, detach: true)
+            graph.setProperty(graph.lookup(key: "n20")!, "name", .string("Renamed Twenty"))
+        }
+        var changed = back
+        change(&changed)
+        change(&g)
+        XCTAssertNil(changed.deferredIndexes)
+        assertSame(changed, g, "after changes")
+        for name in ["Fresh Base", "Renamed Twenty", "Node number 10 of the sample", "Node number 20 of the sample", "alias 3"] {
+            XCTAssertEqual(changed.nodes(named: name), g.nodes(named: name), name)
+        }
+        XCTAssertNil(changed.lookup(key: "n10"))
+        XCTAssertNotNil(back.lookup(key: "n10"), "the decoded graph itself is unchanged")
+    }
+
+    /// Results of threads, under a lock.
+    // @unchecked Sendable: `results` only under `lock`.
+    final class Agreement: @unchecked Sendable {
+        let lock = NSLock()
+        var results: [Bool] = []
+        func record(_ ok: Bool) { lock.lock(); results.append(ok); lock.unlock() }
+    }
+
     func testADamagedOrTruncatedSectionIsRefused() throws {
         let g = sample(nodes: 2_000, relations: 5_000)
         let bytes = g.checkpointBytes()

@@ -133,8 +133,9 @@ extension Graph {
               relCount <= layout.entries[CheckpointLayout.Section.relations.rawValue].length / MemoryLayout<Relationship>.stride
         else { return nil }
 
-        // Two jobs: the nodes into one graph, the other sections into a copy of this one; each
-        // checks its sections' sums before reading them.
+        // Two jobs: the nodes and the rest (relation properties, sources, facts) into one graph,
+        // the relationships, adjacency and label index into a copy of this one; each checks
+        // its sections' sums before reading them.
         let jobs = CheckpointJobs(data: data, layout: layout, base: self)
         if parallel {
             DispatchQueue.concurrentPerform(iterations: 2) { jobs.run($0, nodeCount: nodeCount, relCount: relCount) }
@@ -147,6 +148,14 @@ extension Graph {
         self = jobs.others.graph
         let n = jobs.nodes.graph
         nodes = n.nodes; singleLabelArrays = n.singleLabelArrays; idPropertyCount = n.idPropertyCount
+        relationProps = n.relationProps; relationPropStatements = n.relationPropStatements
+        sourceSets = n.sourceSets; sourceSetIDs = n.sourceSetIDs; originList = n.originList; originIDs = n.originIDs
+        factClaims = n.factClaims; claimFact = n.claimFact
+        // Denials are indexed by the ends of their relationships, decoded by the other job.
+        for d in jobs.nodes.denials {
+            let rel = relationships[Int(d)]
+            denialIndex[Graph.pairKey(rel.source, rel.target), default: []].append(d)
+        }
     }
 
     /// Decodes the nodes section (`count` nodes) into this graph (the key index is deferred:
@@ -203,6 +212,9 @@ extension Graph {
         let block = r.take(relCount * stride)
         guard r.ok else { return false }
         relationships.reserveCapacity(relCount)
+        // Live relationships by type (`relationshipCount(ofType:)`), counted chunk by chunk
+        // while each chunk is still in the cache.
+        var counts = [Int](repeating: 0, count: relationTypes.count)
         var at = 0
         while at < relCount {
             let n = min(ChunkedArray<Relationship>.chunkSize, relCount - at)
@@ -211,17 +223,23 @@ extension Graph {
                 UnsafeMutableRawBufferPointer(buf).copyMemory(from: raw)
                 k = n
             }
+            for rel in chunk where rel.alive {
+                let t = Int(rel.type)
+                guard t < counts.count else { return false }
+                counts[t] += 1
+            }
             chunk.reserveCapacity(ChunkedArray<Relationship>.chunkSize)
             relationships.appendChunk(chunk)
             at += n
         }
+        typeCounts = counts
         clock.mark("relationships")
-        var counts = [Int](repeating: 0, count: nodeCount)
+        var lengths = [Int](repeating: 0, count: nodeCount)
         for which in 0..<2 {
-            for i in 0..<nodeCount { counts[i] = r.count() }
+            for i in 0..<nodeCount { lengths[i] = r.count() }
             var lists = ChunkedArray<[Int32]>()
             lists.reserveCapacity(nodeCount)
-            for c in counts {
+            for c in lengths {
                 let raw = r.take(c * 4)
                 guard r.ok else { return false }
                 if c == 0 { lists.append([]); continue }
@@ -233,7 +251,6 @@ extension Graph {
             if which == 0 { outAdjacency = lists } else { inAdjacency = lists }
         }
         guard r.ok, r.atEnd else { return false }
-        recountTypes()
         clock.mark("adjacency")
         return true
     }
@@ -253,10 +270,12 @@ extension Graph {
         return true
     }
 
-    /// Decodes relation properties, source sets, origins, facts and denials (after the
-    /// relationships, which facts and denials refer to). The index of source sets is left to
-    /// the first write that needs it (`internSources`).
-    mutating func decodeRest(_ r: inout CheckpointReader, clock: inout CheckpointClock) -> Bool {
+    /// Decodes relation properties, source sets, origins, facts and the denials (into
+    /// `denials`: their index needs the relationships, which another job decodes); `relCount`
+    /// relationships bound the facts. The index of source sets is left to the first write that
+    /// needs it (`internSources`).
+    mutating func decodeRest(_ r: inout CheckpointReader, relationships relCount: Int, denials: inout [Int32],
+                             clock: inout CheckpointClock) -> Bool {
         for _ in 0..<r.count() {
             let rel = r.i32()
             var props: [String: Value] = [:]
@@ -284,7 +303,6 @@ extension Graph {
         originList = r.strings().map(Origin.init(parsing:))
         for (i, o) in originList.enumerated() { originIDs[o] = Int32(i) }
         clock.mark("sources")
-        let relCount = relationships.count
         for _ in 0..<r.count() {
             let fact = r.i32()
             let members = r.int32s()
@@ -292,11 +310,8 @@ extension Graph {
             factClaims[fact] = members
             for c in members where c != fact { claimFact[c] = fact }
         }
-        for d in r.int32s() {
-            guard r.ok, d >= 0, Int(d) < relCount else { return false }
-            let rel = relationships[Int(d)]
-            denialIndex[Graph.pairKey(rel.source, rel.target), default: []].append(d)
-        }
+        denials = r.int32s()
+        guard r.ok, denials.allSatisfy({ $0 >= 0 && Int($0) < relCount }) else { return false }
         guard r.ok, r.atEnd else { return false }
         clock.mark("facts")
         return true
@@ -327,6 +342,8 @@ final class CheckpointJobs: @unchecked Sendable {
         var graph: Graph
         var ok = false
         var phases: [(String, Double)] = []
+        /// The denials the rest section lists (job 0), indexed after the join.
+        var denials: [Int32] = []
     }
 
     let data: UnsafeRawBufferPointer
@@ -341,16 +358,20 @@ final class CheckpointJobs: @unchecked Sendable {
         others = Part(graph: base)
     }
 
-    /// Job 0: the nodes section; job 1: the relations, indexes and rest sections.
+    /// Job 0: the nodes and rest sections; job 1: the relations and indexes sections.
     func run(_ job: Int, nodeCount: Int, relCount: Int) {
         var clock = CheckpointClock(thread: job)
         if job == 0 {
             var g = Graph()
-            var ok = layout.intact(.nodes, of: data)
-            clock.mark("checksum nodes")
+            var ok = layout.intact(.nodes, of: data) && layout.intact(.rest, of: data)
+            clock.mark("checksum nodes and rest")
             if ok {
                 var r = CheckpointReader(layout.bytes(.nodes, of: data))
                 ok = g.decodeNodes(&r, count: nodeCount, clock: &clock)
+            }
+            if ok {
+                var r = CheckpointReader(layout.bytes(.rest, of: data))
+                ok = g.decodeRest(&r, relationships: relCount, denials: &nodes.denials, clock: &clock)
             }
             nodes.ok = ok
             nodes.graph = g
@@ -359,8 +380,8 @@ final class CheckpointJobs: @unchecked Sendable {
         }
         var g = others.graph
         others.graph = Graph()
-        var ok = layout.intact(.relations, of: data) && layout.intact(.indexes, of: data) && layout.intact(.rest, of: data)
-        clock.mark("checksum other sections")
+        var ok = layout.intact(.relations, of: data) && layout.intact(.indexes, of: data)
+        clock.mark("checksum relations and indexes")
         if ok {
             var r = CheckpointReader(layout.bytes(.relations, of: data))
             ok = g.decodeRelations(&r, nodes: nodeCount, relationships: relCount, clock: &clock)
@@ -368,10 +389,6 @@ final class CheckpointJobs: @unchecked Sendable {
         if ok {
             var r = CheckpointReader(layout.bytes(.indexes, of: data))
             ok = g.decodeIndexes(&r, nodes: nodeCount, clock: &clock)
-        }
-        if ok {
-            var r = CheckpointReader(layout.bytes(.rest, of: data))
-            ok = g.decodeRest(&r, clock: &clock)
         }
         others.ok = ok
         others.graph = g

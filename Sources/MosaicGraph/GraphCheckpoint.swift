@@ -239,14 +239,28 @@ extension Graph {
             for i in 0..<nodeCount { lengths[i] = r.count() }
             var lists = ChunkedArray<[Int32]>()
             lists.reserveCapacity(nodeCount)
-            for c in lengths {
-                let raw = r.take(c * 4)
-                guard r.ok else { return false }
-                if c == 0 { lists.append([]); continue }
-                lists.append([Int32](unsafeUninitializedCapacity: c) { buf, n in
-                    UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw))
-                    n = c
-                })
+            // A chunk of lists at a time, each list moved into place (no append per list).
+            var at = 0
+            while at < nodeCount {
+                let n = min(ChunkedArray<[Int32]>.chunkSize, nodeCount - at)
+                var failed = false
+                var chunk = [[Int32]](unsafeUninitializedCapacity: n) { buf, made in
+                    for j in 0..<n {
+                        let c = lengths[at + j]
+                        let raw = r.take(c * 4)
+                        if !r.ok { failed = true }
+                        let list = failed || c == 0 ? [] : [Int32](unsafeUninitializedCapacity: c) { b, k in
+                            UnsafeMutableRawBufferPointer(b).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw))
+                            k = c
+                        }
+                        (buf.baseAddress! + j).initialize(to: list)
+                        made = j + 1
+                    }
+                }
+                guard !failed else { return false }
+                chunk.reserveCapacity(ChunkedArray<[Int32]>.chunkSize)
+                lists.appendChunk(chunk)
+                at += n
             }
             if which == 0 { outAdjacency = lists } else { inAdjacency = lists }
         }

@@ -24,6 +24,7 @@ extension Graph {
         guard !view.isEmpty else { return self }
         var g = Graph()
         g.nodes = nodes; g.keyIndex = keyIndex; g.labelIndex = labelIndex; g.nameIndex = nameIndex
+        g.deferredIndexes = deferredIndexes
         g.singleLabelArrays = singleLabelArrays; g.idPropertyCount = idPropertyCount; g.liveNodeCount = liveNodeCount
         g.transaction = transaction; g.nextStatementID = nextStatementID; g.anonymousCounter = anonymousCounter
         g.factRules = factRules

@@ -175,15 +175,6 @@ extension Graph {
         typeCounts[t] += delta
     }
 
-    /// Counts the relationships of each type again (after reading a snapshot).
-    mutating func recountTypes() {
-        var counts = [Int](repeating: 0, count: relationTypes.count)
-        for chunk in relationships.chunks {
-            for rel in chunk where rel.alive { counts[Int(rel.type)] += 1 }
-        }
-        typeCounts = counts
-    }
-
     /// The live relationships of one type (facts, not the claims folded into them), kept as
     /// the lists change: the query planner's statistics read it.
     public func relationshipCount(ofType type: String) -> Int {

@@ -12,6 +12,10 @@ public struct Graph: Sendable {
     var keyIndex: [String: Int32] = [:]
     var labelIndex: [String: [Int32]] = [:]
     var nameIndex: [String: NameSlot] = [:]
+    /// Set in a graph read from a snapshot file until its key and name indexes are first
+    /// needed: they are built then (DeferredIndexes.swift), and `keyIndex`/`nameIndex` are
+    /// empty until a change takes them over (`settleIndexes()`).
+    var deferredIndexes: DeferredIndexes?
     /// Each node's relationships, by type and within a type in statement order, each with the
     /// node at its other end: `rel, other, rel, other, …` (Graph+Adjacency.swift).
     var outAdjacency = ChunkedArray<[Int32]>()
@@ -26,6 +30,8 @@ public struct Graph: Sendable {
     var relationProps: [Int32: [String: Value]] = [:]
     var relationPropStatements: [Int32: [String: Int64]] = [:]
     var sourceSets: [[Citation]] = [[]]
+    /// Each set's position in `sourceSets`; empty in a graph just read from a snapshot file
+    /// until a write needs it (`internSources`).
     var sourceSetIDs: [[Citation]: Int32] = [[]: 0]
     /// Claims and facts (Graph+Facts.swift): a fact's relationship → its claims (itself
     /// first, then in statement order) when it has more than one; a folded claim → its fact;
@@ -74,7 +80,20 @@ public struct Graph: Sendable {
         relationships.indices.lazy.filter { relationships[$0].alive }.map { Int32($0) }
     }
 
-    public func lookup(key: String) -> Int32? { keyIndex[key] }
+    public func lookup(key: String) -> Int32? {
+        if let deferredIndexes { return deferredIndexes.indexes(nodes).keys[key] }
+        return keyIndex[key]
+    }
+
+    /// Takes the deferred key and name indexes as this graph's own, before a change to them.
+    mutating func settleIndexes() {
+        guard let d = deferredIndexes else { return }
+        (keyIndex, nameIndex) = d.indexes(nodes)
+        deferredIndexes = nil
+    }
+
+    /// The name index, built if it was deferred.
+    var currentNameIndex: [String: NameSlot] { deferredIndexes?.indexes(nodes).names ?? nameIndex }
 
     /// Nodes carrying `label`, in insertion order; with a schema lineage (`factRules.lineage`)
     /// also the nodes of every type that extends it, all in node order.
@@ -104,6 +123,23 @@ public struct Graph: Sendable {
         guard !factRules.lineage.isEmpty, factRules.lineage.descendants[label] != nil else { return labelIndex[label]?.count ?? 0 }
         return nodes(withLabel: label).count
     }
+    /// Live nodes by type (a node's first label; "" for a node without one), read from the
+    /// label index (a node is counted under its first label only) instead of every node's type:
+    /// what `mosaic stats` lists.
+    public func nodeCountsByType() -> [String: Int] {
+        var counts: [String: Int] = [:]
+        nodes.withUnsafeBufferPointer { buf in
+            for (label, list) in labelIndex {
+                var n = 0
+                for i in list where buf[Int(i)].alive && buf[Int(i)].labels.first == label { n += 1 }
+                if n > 0 { counts[label, default: 0] += n }
+            }
+            var untyped = 0
+            for i in buf.indices where buf[i].alive && buf[i].labels.isEmpty { untyped += 1 }
+            if untyped > 0 { counts["", default: 0] += untyped }
+        }
+        return counts
+    }
     /// A node's labels: its stored labels, each followed by its ancestors in the schema's
     /// lineage (a `Base` is a `Location`).
     public func labels(ofNode n: Int32) -> [String] {
@@ -111,7 +147,7 @@ public struct Graph: Sendable {
     }
 
     /// Nodes whose name or an alias matches `name`, folding case, diacritics and punctuation.
-    public func nodes(named name: String) -> [Int32] { nameIndex[NameKey.normalize(name)]?.nodes ?? [] }
+    public func nodes(named name: String) -> [Int32] { currentNameIndex[NameKey.normalize(name)]?.nodes ?? [] }
 
     public func relationTypeID(_ name: String) -> Int32? { relationTypeIDs[name] }
     public func relationTypeName(_ id: Int32) -> String { relationTypes[Int(id)] }
@@ -151,6 +187,7 @@ public struct Graph: Sendable {
     /// Adds a node from stored statements. Returns the existing index if `key` is present.
     @discardableResult
     public mutating func loadNode(key: String, type: String, statement: Int64) -> Int32 {
+        settleIndexes()
         if let i = keyIndex[key] {
             // A second entity statement for the same key: keep the first type, remember the label.
             if !type.isEmpty && !nodes[Int(i)].labels.contains(type) { attachLabel(i, type) }
@@ -217,6 +254,7 @@ public struct Graph: Sendable {
 
     /// Reserves capacity before a large load.
     public mutating func reserve(nodes n: Int, relationships r: Int) {
+        settleIndexes()
         nodes.reserveCapacity(n); outAdjacency.reserveCapacity(n); inAdjacency.reserveCapacity(n)
         keyIndex.reserveCapacity(n); relationships.reserveCapacity(r)
     }
@@ -235,6 +273,7 @@ public struct Graph: Sendable {
     /// Creates a node. `key` nil makes an anonymous node (`_:N`).
     @discardableResult
     public mutating func addNode(key: String? = nil, labels: [String] = [], properties: [String: Value] = [:]) -> Int32 {
+        settleIndexes()
         var k = key ?? ""
         if key == nil {
             repeat { anonymousCounter += 1; k = "_:\(nextStatementID)-\(anonymousCounter)" } while keyIndex[k] != nil
@@ -296,6 +335,7 @@ public struct Graph: Sendable {
     @discardableResult
     public mutating func deleteNode(_ node: Int32, detach: Bool = false) -> Bool {
         guard nodes[Int(node)].alive else { return true }
+        settleIndexes()
         if degree(node) > 0 {
             guard detach else { return false }
             for r in outList(node) + inList(node) { deleteRelationship(r) }
@@ -396,6 +436,12 @@ public struct Graph: Sendable {
     }
 
     private mutating func internSources(_ s: [Citation]) -> Int32 {
+        if sourceSetIDs.isEmpty && !sourceSets.isEmpty {
+            // A graph read from a snapshot file builds this index on its first write that
+            // needs it, not at open (hashing a million source sets cost 0.3 s of every open).
+            sourceSetIDs.reserveCapacity(sourceSets.count)
+            for (i, set) in sourceSets.enumerated() { sourceSetIDs[set] = Int32(i) }
+        }
         if let id = sourceSetIDs[s] { return id }
         let id = Int32(sourceSets.count)
         sourceSets.append(s)
@@ -415,6 +461,7 @@ public struct Graph: Sendable {
     }
 
     private mutating func reindexName(_ node: Int32, old: Value?, new: Value, field: String) {
+        settleIndexes()
         func keys(_ v: Value?) -> [String] {
             switch v {
             case .string(let s)?: return [NameKey.normalize(s)]

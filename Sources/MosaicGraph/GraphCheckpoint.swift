@@ -4,117 +4,218 @@ import Foundation
 /// every statement row (see `MosaicStore`'s checkpoint). The format is private to one build
 /// of Mosaic: its header holds a format version and the layout of the packed relationship,
 /// and a reader refuses anything else (the store then loads from the log as before).
-/// Relationships are plain values and are copied as one block; nodes, strings and values
-/// are written field by field; the hash indexes are rebuilt on reading.
+///
+/// The bytes are sections (`CheckpointLayout`: a table of offsets, lengths and checksums
+/// after the header): the head (counters, type names), the nodes, the relationships with the
+/// adjacency lists, the label and name indexes, and the rest (relation properties, sources,
+/// origins, facts). The nodes decode on one thread while the other sections decode on a
+/// second, each thread checking the sums of its own sections first. Relationships and
+/// adjacency lists are plain values and are copied as blocks; nodes, strings and values are
+/// written field by field; the hash indexes are rebuilt on reading, the key and name indexes
+/// only when first needed (DeferredIndexes.swift).
 extension Graph {
     static let checkpointMagic: [UInt8] = Array("MOSAIC-GRAPH".utf8)
-    static let checkpointVersion: UInt32 = 4  // 3: adjacency lists kept by relation type; 4: each entry with its far end
+    /// 3: adjacency lists kept by relation type; 4: sections with their own checksums; 5: each
+    /// adjacency entry with the node at its other end (pairs).
+    static let checkpointVersion: UInt32 = 5
 
     /// The snapshot as bytes.
     public func checkpointBytes() -> [UInt8] {
+        let parts = checkpointParts()
+        var out: [UInt8] = []
+        out.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for p in parts { out.append(contentsOf: p) }
+        return out
+    }
+
+    /// The snapshot as consecutive pieces (the header with the section table, then each
+    /// section), for a writer that writes them out one after another without joining them.
+    public func checkpointParts() -> [[UInt8]] {
+        let sections = CheckpointLayout.Section.allCases.map { encodeSection($0) }
+        let layout = CheckpointLayout(sections: sections.map { s in
+            s.withUnsafeBytes { ($0.count, CheckpointLayout.checksum($0)) }
+        })
         var w = CheckpointWriter()
-        w.bytes.reserveCapacity(relationships.count * (MemoryLayout<Relationship>.stride + 24) + nodes.count * 96)
         w.bytes.append(contentsOf: Graph.checkpointMagic)
         w.u32(Graph.checkpointVersion)
         w.u32(UInt32(MemoryLayout<Relationship>.stride))
-        w.i64(transaction); w.i64(nextStatementID)
-        w.int(liveNodeCount); w.int(liveRelationshipCount); w.int(anonymousCounter)
-        w.strings(relationTypes)
-        // Nodes.
-        w.int(nodes.count)
-        for n in nodes {
-            w.string(n.key)
-            w.strings(n.labels)
-            w.int(n.entries.count)
-            for e in n.entries { w.string(e.name); w.value(e.value); w.i64(e.statement) }
-            w.i64(n.statement)
-            w.int(n.labelStatements.count)
-            for (l, s) in n.labelStatements.sorted(by: { $0.key < $1.key }) { w.string(l); w.i64(s) }
-            w.u8(n.alive ? 1 : 0)
+        w.u32(UInt32(CheckpointLayout.Section.allCases.count))
+        w.bytes.append(contentsOf: layout.tableBytes())
+        return [w.bytes] + sections
+    }
+
+    private func encodeSection(_ s: CheckpointLayout.Section) -> [UInt8] {
+        var w = CheckpointWriter()
+        switch s {
+        case .head:
+            w.i64(transaction); w.i64(nextStatementID)
+            w.int(liveNodeCount); w.int(liveRelationshipCount); w.int(anonymousCounter)
+            w.strings(relationTypes)
+            w.int(nodes.count); w.int(relationships.count)
+        case .nodes:
+            w.bytes.reserveCapacity(nodes.count * 96)
+            for n in nodes {
+                w.string(n.key)
+                w.strings(n.labels)
+                w.int(n.entries.count)
+                for e in n.entries { w.string(e.name); w.value(e.value); w.i64(e.statement) }
+                w.i64(n.statement)
+                w.int(n.labelStatements.count)
+                for (l, s) in n.labelStatements.sorted(by: { $0.key < $1.key }) { w.string(l); w.i64(s) }
+                w.u8(n.alive ? 1 : 0)
+            }
+        case .relations:
+            // The relationships as one block, then the adjacency lists as kept (by type, then
+            // statement order): every out-list length, the out-lists, the same for in-lists.
+            w.bytes.reserveCapacity(relationships.count * (MemoryLayout<Relationship>.stride + 8) + nodes.count * 4)
+            for chunk in relationships.chunks { chunk.withUnsafeBytes { w.bytes.append(contentsOf: $0) } }
+            for lists in [outAdjacency, inAdjacency] {
+                for l in lists { w.int(l.count) }
+                for l in lists { l.withUnsafeBytes { w.bytes.append(contentsOf: $0) } }
+            }
+        case .indexes:
+            // Label and name indexes (their order is history, not node order).
+            w.int(labelIndex.count)
+            for (l, ns) in labelIndex.sorted(by: { $0.key < $1.key }) { w.string(l); w.int32s(ns) }
+            let names = currentNameIndex
+            w.int(names.count)
+            for (k, slot) in names { w.string(k); w.int32s(slot.nodes) }
+        case .rest:
+            // Relation properties and their statements.
+            w.int(relationProps.count)
+            for (r, props) in relationProps.sorted(by: { $0.key < $1.key }) {
+                w.i32(r); w.int(props.count)
+                for (k, v) in props.sorted(by: { $0.key < $1.key }) { w.string(k); w.value(v) }
+            }
+            w.int(relationPropStatements.count)
+            for (r, stmts) in relationPropStatements.sorted(by: { $0.key < $1.key }) {
+                w.i32(r); w.int(stmts.count)
+                for (k, s) in stmts.sorted(by: { $0.key < $1.key }) { w.string(k); w.i64(s) }
+            }
+            // Interned sources and origins.
+            w.int(sourceSets.count)
+            for set in sourceSets {
+                w.int(set.count)
+                for c in set { w.string(c.source); w.optionalString(c.note) }
+            }
+            w.strings(originList.map(\.description))
+            // Facts with several claims, and denials (their indexes are rebuilt on reading).
+            w.int(factClaims.count)
+            for (r, members) in factClaims.sorted(by: { $0.key < $1.key }) { w.i32(r); w.int32s(members) }
+            w.int32s(denialClaims)
         }
-        // Relationships: one block.
-        w.int(relationships.count)
-        for chunk in relationships.chunks { chunk.withUnsafeBytes { w.bytes.append(contentsOf: $0) } }
-        // Adjacency, as kept (by type, then statement order).
-        for lists in [outAdjacency, inAdjacency] {
-            for l in lists { w.int(l.count) }
-            for l in lists { l.withUnsafeBytes { w.bytes.append(contentsOf: $0) } }
-        }
-        // Label and name indexes (their order is history, not node order).
-        w.int(labelIndex.count)
-        for (l, ns) in labelIndex.sorted(by: { $0.key < $1.key }) { w.string(l); w.int32s(ns) }
-        w.int(nameIndex.count)
-        for (k, slot) in nameIndex { w.string(k); w.int32s(slot.nodes) }
-        // Relation properties and their statements.
-        w.int(relationProps.count)
-        for (r, props) in relationProps.sorted(by: { $0.key < $1.key }) {
-            w.i32(r); w.int(props.count)
-            for (k, v) in props.sorted(by: { $0.key < $1.key }) { w.string(k); w.value(v) }
-        }
-        w.int(relationPropStatements.count)
-        for (r, stmts) in relationPropStatements.sorted(by: { $0.key < $1.key }) {
-            w.i32(r); w.int(stmts.count)
-            for (k, s) in stmts.sorted(by: { $0.key < $1.key }) { w.string(k); w.i64(s) }
-        }
-        // Interned sources and origins.
-        w.int(sourceSets.count)
-        for set in sourceSets {
-            w.int(set.count)
-            for c in set { w.string(c.source); w.optionalString(c.note) }
-        }
-        w.strings(originList.map(\.description))
-        // Facts with several claims, and denials (their indexes are rebuilt on reading).
-        w.int(factClaims.count)
-        for (r, members) in factClaims.sorted(by: { $0.key < $1.key }) { w.i32(r); w.int32s(members) }
-        w.int32s(denialClaims)
-        w.bytes.append(contentsOf: Graph.checkpointMagic)
         return w.bytes
     }
 
     /// Reads a snapshot written by `checkpointBytes()` of this build; nil when the bytes are
-    /// not one (another version or layout, a truncated file).
-    public init?(checkpoint data: UnsafeRawBufferPointer) {
-        var r = CheckpointReader(data)
-        guard r.take(Graph.checkpointMagic.count).elementsEqual(Graph.checkpointMagic),
-              r.u32() == Graph.checkpointVersion, r.u32() == UInt32(MemoryLayout<Relationship>.stride) else { return nil }
+    /// not one (another version or layout, a truncated file, a section whose checksum does not
+    /// match). With `parallel`, the nodes decode on a second thread while this one decodes the
+    /// other sections (the result is the same either way). `phase` is told each phase of the
+    /// decode with its time in seconds, after the decode (the store's `MOSAIC_TRACE` prints them).
+    /// The graph keeps no pointer into `data`.
+    public init?(checkpoint data: UnsafeRawBufferPointer, parallel: Bool = true,
+                 phase: (String, Double) -> Void = { _, _ in }) {
+        let prefix = CheckpointLayout.prefixSize
+        guard data.count >= prefix else { return nil }
+        var p = CheckpointReader(UnsafeRawBufferPointer(rebasing: data[0..<prefix]))
+        guard p.take(Graph.checkpointMagic.count).elementsEqual(Graph.checkpointMagic),
+              p.u32() == Graph.checkpointVersion, p.u32() == UInt32(MemoryLayout<Relationship>.stride),
+              p.u32() == UInt32(CheckpointLayout.Section.allCases.count),
+              let layout = CheckpointLayout.read(data), layout.intact(.head, of: data) else { return nil }
         self.init()
-        transaction = r.i64(); nextStatementID = r.i64()
-        liveNodeCount = r.int(); liveRelationshipCount = r.int(); anonymousCounter = r.int()
-        relationTypes = r.strings()
+        var head = CheckpointReader(layout.bytes(.head, of: data))
+        transaction = head.i64(); nextStatementID = head.i64()
+        liveNodeCount = head.int(); liveRelationshipCount = head.int(); anonymousCounter = head.int()
+        relationTypes = head.strings()
         for (i, t) in relationTypes.enumerated() { relationTypeIDs[t] = Int32(i) }
-        // Nodes; a node with one label shares its `[type]` array with the others of its type.
-        let nodeCount = r.int()
-        guard r.ok, nodeCount >= 0 else { return nil }
+        let nodeCount = head.int(), relCount = head.int()
+        // (each node takes a byte or more of its section, each relationship `stride` bytes of its own)
+        guard head.ok, head.atEnd, nodeCount <= layout.entries[CheckpointLayout.Section.nodes.rawValue].length,
+              relCount <= layout.entries[CheckpointLayout.Section.relations.rawValue].length / MemoryLayout<Relationship>.stride
+        else { return nil }
+
+        // Two jobs: the nodes and the rest (relation properties, sources, facts) into one graph,
+        // the relationships, adjacency and label index into a copy of this one; each checks
+        // its sections' sums before reading them.
+        let jobs = CheckpointJobs(data: data, layout: layout, base: self)
+        if parallel {
+            DispatchQueue.concurrentPerform(iterations: 2) { jobs.run($0, nodeCount: nodeCount, relCount: relCount) }
+        } else {
+            jobs.run(0, nodeCount: nodeCount, relCount: relCount)
+            if jobs.nodes.ok { jobs.run(1, nodeCount: nodeCount, relCount: relCount) }
+        }
+        for part in [jobs.nodes, jobs.others] { for (name, seconds) in part.phases { phase(name, seconds) } }
+        guard jobs.nodes.ok, jobs.others.ok else { return nil }
+        self = jobs.others.graph
+        let n = jobs.nodes.graph
+        nodes = n.nodes; singleLabelArrays = n.singleLabelArrays; idPropertyCount = n.idPropertyCount
+        relationProps = n.relationProps; relationPropStatements = n.relationPropStatements
+        sourceSets = n.sourceSets; sourceSetIDs = n.sourceSetIDs; originList = n.originList; originIDs = n.originIDs
+        factClaims = n.factClaims; claimFact = n.claimFact
+        // Denials are indexed by the ends of their relationships, decoded by the other job.
+        for d in jobs.nodes.denials {
+            let rel = relationships[Int(d)]
+            denialIndex[Graph.pairKey(rel.source, rel.target), default: []].append(d)
+        }
+    }
+
+    /// Decodes the nodes section (`count` nodes) into this graph (the key index is deferred:
+    /// `decodeIndexes`).
+    mutating func decodeNodes(_ r: inout CheckpointReader, count nodeCount: Int, clock: inout CheckpointClock) -> Bool {
         nodes.reserveCapacity(nodeCount)
-        keyIndex.reserveCapacity(nodeCount)
-        for i in 0..<nodeCount {
+        // A node with one label shares its `[type]` array with the others of its type.
+        var lastLabel: [String] = []
+        for _ in 0..<nodeCount {
             let key = r.string()
-            var labels = r.strings()
-            if labels.count == 1 {
-                if let shared = singleLabelArrays[labels[0]] { labels = shared } else { singleLabelArrays[labels[0]] = labels }
+            var labels: [String]
+            let labelCount = r.count()
+            if labelCount == 1 {
+                let label = r.string()
+                if lastLabel.count == 1, lastLabel[0] == label {
+                    labels = lastLabel
+                } else if let shared = singleLabelArrays[label] {
+                    labels = shared
+                } else {
+                    labels = [label]
+                    singleLabelArrays[label] = labels
+                }
+                lastLabel = labels
+            } else {
+                labels = (0..<labelCount).map { _ in r.string() }
             }
-            let entryCount = r.int()
+            let entryCount = r.count()
             var entries: [Node.Entry] = []
-            entries.reserveCapacity(max(0, entryCount))
-            for _ in 0..<max(0, entryCount) {
-                let e = Node.Entry(name: r.string(), value: r.value(), statement: r.i64())
-                if e.name == "id" { idPropertyCount += 1 }
-                entries.append(e)
+            if entryCount > 0 {
+                entries.reserveCapacity(entryCount)
+                for _ in 0..<entryCount {
+                    let e = Node.Entry(name: r.string(), value: r.value(), statement: r.i64())
+                    if e.name == "id" { idPropertyCount += 1 }
+                    entries.append(e)
+                }
             }
             let statement = r.i64()
             var labelStatements: [String: Int64] = [:]
-            for _ in 0..<max(0, r.int()) { labelStatements[r.string()] = r.i64() }
+            for _ in 0..<r.count() { labelStatements[r.string()] = r.i64() }
             let alive = r.u8() == 1
-            guard r.ok else { return nil }
+            guard r.ok else { return false }
             nodes.append(Node(key: key, labels: labels, entries: entries, statement: statement,
                               labelStatements: labelStatements, alive: alive))
-            if alive { keyIndex[key] = Int32(i) }
         }
-        let relCount = r.int()
-        guard r.ok, relCount >= 0 else { return nil }
-        let block = r.take(relCount * MemoryLayout<Relationship>.stride)
-        guard r.ok else { return nil }
+        guard r.ok, r.atEnd else { return false }
+        clock.mark("nodes")
+        return true
+    }
+
+    /// Decodes the relationships (`relCount`) and the adjacency lists of `nodeCount` nodes.
+    mutating func decodeRelations(_ r: inout CheckpointReader, nodes nodeCount: Int, relationships relCount: Int,
+                                  clock: inout CheckpointClock) -> Bool {
         let stride = MemoryLayout<Relationship>.stride
+        let block = r.take(relCount * stride)
+        guard r.ok else { return false }
+        relationships.reserveCapacity(relCount)
+        // Live relationships by type (`relationshipCount(ofType:)`), counted chunk by chunk
+        // while each chunk is still in the cache.
+        var counts = [Int](repeating: 0, count: relationTypes.count)
         var at = 0
         while at < relCount {
             let n = min(ChunkedArray<Relationship>.chunkSize, relCount - at)
@@ -123,175 +224,189 @@ extension Graph {
                 UnsafeMutableRawBufferPointer(buf).copyMemory(from: raw)
                 k = n
             }
+            for rel in chunk where rel.alive {
+                let t = Int(rel.type)
+                guard t < counts.count else { return false }
+                counts[t] += 1
+            }
             chunk.reserveCapacity(ChunkedArray<Relationship>.chunkSize)
             relationships.appendChunk(chunk)
             at += n
         }
+        typeCounts = counts
+        clock.mark("relationships")
+        var lengths = [Int](repeating: 0, count: nodeCount)
         for which in 0..<2 {
-            let counts = (0..<nodeCount).map { _ in r.int() }
+            for i in 0..<nodeCount { lengths[i] = r.count() }
             var lists = ChunkedArray<[Int32]>()
             lists.reserveCapacity(nodeCount)
-            for c in counts {
-                let raw = r.take(max(0, c) * 4)
-                guard r.ok, c & 1 == 0 else { return nil }  // (relationship, other end) pairs
-                if c == 0 { lists.append([]); continue }
-                lists.append([Int32](unsafeUninitializedCapacity: c) { buf, n in
-                    UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw))
-                    n = c
-                })
+            // A chunk of lists at a time, each list moved into place (no append per list).
+            var at = 0
+            while at < nodeCount {
+                let n = min(ChunkedArray<[Int32]>.chunkSize, nodeCount - at)
+                var failed = false
+                var chunk = [[Int32]](unsafeUninitializedCapacity: n) { buf, made in
+                    for j in 0..<n {
+                        let c = lengths[at + j]
+                        let raw = r.take(c * 4)
+                        if !r.ok || c & 1 != 0 { failed = true }  // (relationship, other end) pairs
+                        let list = failed || c == 0 ? [] : [Int32](unsafeUninitializedCapacity: c) { b, k in
+                            UnsafeMutableRawBufferPointer(b).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw))
+                            k = c
+                        }
+                        (buf.baseAddress! + j).initialize(to: list)
+                        made = j + 1
+                    }
+                }
+                guard !failed else { return false }
+                chunk.reserveCapacity(ChunkedArray<[Int32]>.chunkSize)
+                lists.appendChunk(chunk)
+                at += n
             }
             if which == 0 { outAdjacency = lists } else { inAdjacency = lists }
         }
-        recountTypes()
-        for _ in 0..<max(0, r.int()) { labelIndex[r.string()] = r.int32s() }
-        let names = r.int()
-        nameIndex.reserveCapacity(max(0, names))
-        for _ in 0..<max(0, names) {
-            let k = r.string()
-            let ns = r.int32s()
-            nameIndex[k] = ns.count == 1 ? .one(ns[0]) : .many(ns)
-        }
-        for _ in 0..<max(0, r.int()) {
+        guard r.ok, r.atEnd else { return false }
+        clock.mark("adjacency")
+        return true
+    }
+
+    /// Decodes the label index, and keeps the name index's bytes (checked) for the key and
+    /// name indexes to be built on first use (DeferredIndexes.swift).
+    mutating func decodeIndexes(_ r: inout CheckpointReader, nodes nodeCount: Int, clock: inout CheckpointClock) -> Bool {
+        for _ in 0..<r.count() { labelIndex[r.string()] = r.int32s() }
+        guard r.ok else { return false }
+        let names = r.take(r.remaining)
+        guard r.ok, r.atEnd, DeferredIndexes.isNameIndex(UnsafeRawBufferPointer(rebasing: names), nodeCount: nodeCount)
+        else { return false }
+        deferredIndexes = DeferredIndexes(nameBytes: Array(names))
+        keyIndex = [:]
+        nameIndex = [:]
+        clock.mark("label index (key and name indexes deferred)")
+        return true
+    }
+
+    /// Decodes relation properties, source sets, origins, facts and the denials (into
+    /// `denials`: their index needs the relationships, which another job decodes); `relCount`
+    /// relationships bound the facts. The index of source sets is left to the first write that
+    /// needs it (`internSources`).
+    mutating func decodeRest(_ r: inout CheckpointReader, relationships relCount: Int, denials: inout [Int32],
+                             clock: inout CheckpointClock) -> Bool {
+        for _ in 0..<r.count() {
             let rel = r.i32()
             var props: [String: Value] = [:]
-            for _ in 0..<max(0, r.int()) { props[r.string()] = r.value() }
+            for _ in 0..<r.count() { props[r.string()] = r.value() }
             relationProps[rel] = props
         }
-        for _ in 0..<max(0, r.int()) {
+        for _ in 0..<r.count() {
             let rel = r.i32()
             var stmts: [String: Int64] = [:]
-            for _ in 0..<max(0, r.int()) { stmts[r.string()] = r.i64() }
+            for _ in 0..<r.count() { stmts[r.string()] = r.i64() }
             relationPropStatements[rel] = stmts
         }
+        clock.mark("relation properties")
+        let setCount = r.count()
         sourceSets = []
-        sourceSetIDs = [:]
-        for i in 0..<max(0, r.int()) {
+        sourceSets.reserveCapacity(setCount)
+        for _ in 0..<setCount {
+            let n = r.count()
             var set: [Citation] = []
-            for _ in 0..<max(0, r.int()) { set.append(Citation(source: r.string(), note: r.optionalString())) }
+            set.reserveCapacity(n)
+            for _ in 0..<n { set.append(Citation(source: r.string(), note: r.optionalString())) }
             sourceSets.append(set)
-            sourceSetIDs[set] = Int32(i)
         }
+        sourceSetIDs = [:]  // built by the first write that needs it (`internSources`)
         originList = r.strings().map(Origin.init(parsing:))
         for (i, o) in originList.enumerated() { originIDs[o] = Int32(i) }
-        for _ in 0..<max(0, r.int()) {
+        clock.mark("sources")
+        for _ in 0..<r.count() {
             let fact = r.i32()
             let members = r.int32s()
-            guard r.ok, fact >= 0, Int(fact) < relCount, members.allSatisfy({ $0 >= 0 && Int($0) < relCount }) else { return nil }
+            guard r.ok, fact >= 0, Int(fact) < relCount, members.allSatisfy({ $0 >= 0 && Int($0) < relCount }) else { return false }
             factClaims[fact] = members
             for c in members where c != fact { claimFact[c] = fact }
         }
-        for d in r.int32s() {
-            guard r.ok, d >= 0, Int(d) < relCount else { return nil }
-            let rel = relationships[Int(d)]
-            denialIndex[Graph.pairKey(rel.source, rel.target), default: []].append(d)
-        }
-        guard r.ok, r.take(Graph.checkpointMagic.count).elementsEqual(Graph.checkpointMagic), r.ok, r.atEnd else { return nil }
+        denials = r.int32s()
+        guard r.ok, denials.allSatisfy({ $0 >= 0 && Int($0) < relCount }) else { return false }
+        guard r.ok, r.atEnd else { return false }
+        clock.mark("facts")
+        return true
     }
 }
 
-/// Appends little-endian fields to a byte array.
-struct CheckpointWriter {
-    var bytes: [UInt8] = []
+/// Phase times of one decoding job (nothing is printed here: the caller reports them).
+struct CheckpointClock {
+    private(set) var phases: [(String, Double)] = []
+    private var last = DispatchTime.now()
+    let suffix: String
 
-    mutating func u8(_ v: UInt8) { bytes.append(v) }
-    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-    mutating func i32(_ v: Int32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-    mutating func i64(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-    mutating func f64(_ v: Double) { i64(Int64(bitPattern: v.bitPattern)) }
-    /// Non-negative counts as a variable-length integer (most fit in one byte).
-    mutating func int(_ v: Int) {
-        var x = UInt64(v)
-        while x >= 0x80 { bytes.append(UInt8(x & 0x7F) | 0x80); x >>= 7 }
-        bytes.append(UInt8(x))
-    }
-    mutating func string(_ s: String) {
-        var s = s
-        s.withUTF8 { int($0.count); bytes.append(contentsOf: $0) }
-    }
-    mutating func optionalString(_ s: String?) {
-        if let s { u8(1); string(s) } else { u8(0) }
-    }
-    mutating func strings(_ l: [String]) { int(l.count); for s in l { string(s) } }
-    mutating func int32s(_ l: [Int32]) { int(l.count); for x in l { i32(x) } }
-    mutating func value(_ v: Value) {
-        switch v {
-        case .null: u8(0)
-        case .bool(let b): u8(b ? 2 : 1)
-        case .int(let i): u8(3); i64(i)
-        case .float(let d): u8(4); f64(d)
-        case .string(let s): u8(5); string(s)
-        case .date(let d): u8(6); i64(d.seconds); u8(d.precision.rawValue); i32(Int32(d.offsetMinutes))
-        case .list(let l): u8(7); int(l.count); for x in l { value(x) }
-        case .map(let m): u8(8); int(m.count); for (k, x) in m.sorted(by: { $0.key < $1.key }) { string(k); value(x) }
-        case .geo(let g): u8(9); f64(g.latitude); f64(g.longitude)
-        }
+    init(thread: Int) { suffix = " [thread \(thread + 1)]" }
+
+    mutating func mark(_ phase: String) {
+        let now = DispatchTime.now()
+        phases.append((phase + suffix, Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9))
+        last = now
     }
 }
 
-/// Reads what `CheckpointWriter` wrote; past the end or on a bad tag it stops and `ok` turns
-/// false (the caller then refuses the whole file).
-struct CheckpointReader {
-    private let data: UnsafeRawBufferPointer
-    private var i = 0
-    private(set) var ok = true
-
-    init(_ data: UnsafeRawBufferPointer) { self.data = data }
-
-    var atEnd: Bool { i == data.count }
-
-    mutating func take(_ n: Int) -> Slice<UnsafeRawBufferPointer> {
-        guard ok, n >= 0, i + n <= data.count else { ok = false; return data[0..<0] }
-        defer { i += n }
-        return data[i..<(i + n)]
+/// The two decoding jobs of a snapshot and what each produced.
+// @unchecked Sendable: `data` and `layout` are only read (the caller keeps the bytes alive and
+// unchanged until `init?(checkpoint:)` returns); job 0 writes only `nodes`, job 1 only `others`,
+// and the caller reads both only after `concurrentPerform` has returned (which joins the jobs).
+final class CheckpointJobs: @unchecked Sendable {
+    struct Part {
+        var graph: Graph
+        var ok = false
+        var phases: [(String, Double)] = []
+        /// The denials the rest section lists (job 0), indexed after the join.
+        var denials: [Int32] = []
     }
-    private mutating func fixed<T: FixedWidthInteger>(_: T.Type) -> T {
-        guard ok, i + MemoryLayout<T>.size <= data.count else { ok = false; return 0 }
-        defer { i += MemoryLayout<T>.size }
-        return T(littleEndian: data.loadUnaligned(fromByteOffset: i, as: T.self))
+
+    let data: UnsafeRawBufferPointer
+    let layout: CheckpointLayout
+    var nodes: Part
+    var others: Part
+
+    init(data: UnsafeRawBufferPointer, layout: CheckpointLayout, base: Graph) {
+        self.data = data
+        self.layout = layout
+        nodes = Part(graph: Graph())
+        others = Part(graph: base)
     }
-    mutating func u8() -> UInt8 { fixed(UInt8.self) }
-    mutating func u32() -> UInt32 { fixed(UInt32.self) }
-    mutating func i32() -> Int32 { fixed(Int32.self) }
-    mutating func i64() -> Int64 { fixed(Int64.self) }
-    mutating func f64() -> Double { Double(bitPattern: UInt64(bitPattern: i64())) }
-    mutating func int() -> Int {
-        var x: UInt64 = 0, shift: UInt64 = 0
-        while ok {
-            let b = u8()
-            x |= UInt64(b & 0x7F) << shift
-            if b < 0x80 { break }
-            shift += 7
-            if shift > 63 { ok = false }
+
+    /// Job 0: the nodes and rest sections; job 1: the relations and indexes sections.
+    func run(_ job: Int, nodeCount: Int, relCount: Int) {
+        var clock = CheckpointClock(thread: job)
+        if job == 0 {
+            var g = Graph()
+            var ok = layout.intact(.nodes, of: data) && layout.intact(.rest, of: data)
+            clock.mark("checksum nodes and rest")
+            if ok {
+                var r = CheckpointReader(layout.bytes(.nodes, of: data))
+                ok = g.decodeNodes(&r, count: nodeCount, clock: &clock)
+            }
+            if ok {
+                var r = CheckpointReader(layout.bytes(.rest, of: data))
+                ok = g.decodeRest(&r, relationships: relCount, denials: &nodes.denials, clock: &clock)
+            }
+            nodes.ok = ok
+            nodes.graph = g
+            nodes.phases = clock.phases
+            return
         }
-        return ok && x <= UInt64(Int.max) ? Int(x) : 0
-    }
-    mutating func string() -> String {
-        let n = int()
-        let raw = take(n)
-        return String(decoding: UnsafeRawBufferPointer(rebasing: raw), as: UTF8.self)
-    }
-    mutating func optionalString() -> String? { u8() == 1 ? string() : nil }
-    mutating func strings() -> [String] { (0..<max(0, int())).map { _ in string() } }
-    mutating func int32s() -> [Int32] { (0..<max(0, int())).map { _ in i32() } }
-    mutating func value() -> Value {
-        switch u8() {
-        case 0: return .null
-        case 1: return .bool(false)
-        case 2: return .bool(true)
-        case 3: return .int(i64())
-        case 4: return .float(f64())
-        case 5: return .string(string())
-        case 6:
-            let s = i64(), p = u8(), o = i32()
-            guard let precision = PartialDate.Precision(rawValue: p) else { ok = false; return .null }
-            return .date(PartialDate(seconds: s, precision: precision, offsetMinutes: Int16(truncatingIfNeeded: o)))
-        case 7: return .list((0..<max(0, int())).map { _ in value() })
-        case 8:
-            var m: [String: Value] = [:]
-            for _ in 0..<max(0, int()) where ok { m[string()] = value() }
-            return .map(m)
-        case 9: return .geo(GeoPoint(latitude: f64(), longitude: f64()))
-        default: ok = false; return .null
+        var g = others.graph
+        others.graph = Graph()
+        var ok = layout.intact(.relations, of: data) && layout.intact(.indexes, of: data)
+        clock.mark("checksum relations and indexes")
+        if ok {
+            var r = CheckpointReader(layout.bytes(.relations, of: data))
+            ok = g.decodeRelations(&r, nodes: nodeCount, relationships: relCount, clock: &clock)
         }
+        if ok {
+            var r = CheckpointReader(layout.bytes(.indexes, of: data))
+            ok = g.decodeIndexes(&r, nodes: nodeCount, clock: &clock)
+        }
+        others.ok = ok
+        others.graph = g
+        others.phases = clock.phases
     }
 }

@@ -18,4 +18,10 @@ public struct PhaseTrace {
                                                    Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9).utf8))
         last = now
     }
+
+    /// Prints a phase timed elsewhere (a thread of a parallel decode), leaving the clock alone.
+    public func report(_ phase: String, seconds: Double) {
+        guard PhaseTrace.enabled else { return }
+        FileHandle.standardError.write(Data(String(format: "%@:   %@ %.3f s\n", what, phase, seconds).utf8))
+    }
 }

@@ -3,21 +3,25 @@ import GRDB
 import MosaicGraph
 
 /// The snapshot file beside a store (`store.sqlite-snapshot`): the graph of one transaction
-/// as bytes (`Graph.checkpointBytes`), so that opening a store reads one file and applies
+/// as bytes (`Graph.checkpointParts`), so that opening a store reads one file and applies
 /// the statements written since, instead of stepping every statement row.
 ///
 /// It is a cache, never the truth: the header names the transaction it reflects (with that
 /// transaction's time, so a file from another store is refused) and the highest statement id
-/// then; a checksum covers the rest. Anything that does not match makes `Store.open` load
-/// from the log as before. It is written after a write that rebuilt the snapshot (an import,
-/// a large load, inference from scratch) and when an open had to apply many statements to
-/// it; a crash while writing leaves only a temporary file.
+/// then; each section of the graph's bytes carries its own checksum. Anything that does not
+/// match makes `Store.open` load from the log as before. It is written after a write that
+/// rebuilt the snapshot (an import, a large load, inference from scratch) and when an open had
+/// to apply many statements to it; a crash while writing leaves only a temporary file. It is
+/// read by mapping it into memory (no copy of the file), decoding, and unmapping it.
 struct SnapshotFile {
     let path: String
 
     init(store: String) { path = store + "-snapshot" }
 
-    static let magic: [UInt8] = Array("MOSAIC-SNAPSHOT-1".utf8)
+    /// 2: the body's checksums moved into its sections (graph format 4).
+    static let magic: [UInt8] = Array("MOSAIC-SNAPSHOT-2".utf8)
+    /// Magic, then the transaction, its time and the last statement (8 bytes each).
+    static var headerSize: Int { magic.count + 24 }
     /// Statements applied on open beyond which the file is written again.
     static let rewriteThreshold = 20_000
 
@@ -54,61 +58,49 @@ struct SnapshotFile {
     /// Writes `graph` with a header given by the caller: a writer that knows the transaction
     /// it is committing (its id, time and last statement) may write the file before the commit.
     func write(_ graph: Graph, header h: Header) throws {
-        var out = SnapshotFile.magic
-        var w = [UInt8]()
+        var head = SnapshotFile.magic
         for v in [h.transaction, Int64(bitPattern: h.time.bitPattern), h.lastStatement] {
-            withUnsafeBytes(of: v.littleEndian) { w.append(contentsOf: $0) }
+            withUnsafeBytes(of: v.littleEndian) { head.append(contentsOf: $0) }
         }
-        let body = graph.checkpointBytes()
-        withUnsafeBytes(of: SnapshotFile.checksum(body).littleEndian) { w.append(contentsOf: $0) }
-        out.append(contentsOf: w)
+        let parts = [head] + graph.checkpointParts()
         let tmp = path + ".\(getpid()).tmp"
         guard FileManager.default.createFile(atPath: tmp, contents: nil),
               let fh = FileHandle(forWritingAtPath: tmp) else { return }
         defer { try? fh.close() }
-        try fh.write(contentsOf: out)
-        try body.withUnsafeBytes { try fh.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0.baseAddress!), count: $0.count, deallocator: .none)) }
+        for part in parts {
+            try part.withUnsafeBytes {
+                guard let base = $0.baseAddress else { return }
+                try fh.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: $0.count, deallocator: .none))
+            }
+        }
         try fh.close()
         if rename(tmp, path) != 0 { try? FileManager.default.removeItem(atPath: tmp) }
     }
 
     /// The graph the file holds, when it belongs to this store and is intact.
     func read(_ db: Database) -> (graph: Graph, header: Header)? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let fixed = SnapshotFile.magic.count + 32
-        guard data.count > fixed, data.prefix(SnapshotFile.magic.count).elementsEqual(SnapshotFile.magic) else { return nil }
-        return data.withUnsafeBytes { raw -> (Graph, Header)? in
-            func i64(_ at: Int) -> Int64 { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: SnapshotFile.magic.count + at, as: Int64.self)) }
-            let claimed = Header(transaction: i64(0), time: Double(bitPattern: UInt64(bitPattern: i64(8))), lastStatement: i64(16))
-            let sum = UInt64(bitPattern: i64(24))
-            guard let actual = try? SnapshotFile.header(db, transaction: claimed.transaction),
-                  actual.time == claimed.time, actual.lastStatement == claimed.lastStatement else { return nil }
-            let body = UnsafeRawBufferPointer(rebasing: raw[fixed...])
-            guard SnapshotFile.checksum(body) == sum, let g = Graph(checkpoint: body), g.transaction == claimed.transaction
-            else { return nil }
-            return (g, claimed)
-        }
+        var trace = PhaseTrace("open")
+        return read(db, trace: &trace)
+    }
+
+    /// The same, reporting the time of each phase to `trace`.
+    func read(_ db: Database, trace: inout PhaseTrace) -> (graph: Graph, header: Header)? {
+        guard let file = MappedFile(path: path) else { return nil }
+        defer { file.unmap() }
+        trace.mark("map")
+        let raw = file.bytes
+        let fixed = SnapshotFile.headerSize
+        guard raw.count > fixed, raw.prefix(SnapshotFile.magic.count).elementsEqual(SnapshotFile.magic) else { return nil }
+        func i64(_ at: Int) -> Int64 { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: SnapshotFile.magic.count + at, as: Int64.self)) }
+        let claimed = Header(transaction: i64(0), time: Double(bitPattern: UInt64(bitPattern: i64(8))), lastStatement: i64(16))
+        guard let actual = try? SnapshotFile.header(db, transaction: claimed.transaction),
+              actual.time == claimed.time, actual.lastStatement == claimed.lastStatement else { return nil }
+        let body = UnsafeRawBufferPointer(rebasing: raw[fixed...])
+        let graph = Graph(checkpoint: body, phase: { trace.report($0, seconds: $1) })
+        trace.mark("decode (wall)")
+        guard let graph, graph.transaction == claimed.transaction else { return nil }
+        return (graph, claimed)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: path) }
-
-    /// A fast 64-bit checksum (words mixed with a multiply-rotate), to refuse a torn file.
-    static func checksum<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-        let done: Bool? = bytes.withContiguousStorageIfAvailable { buf in
-            let raw = UnsafeRawBufferPointer(buf)
-            let words = raw.count / 8
-            var i = 0
-            while i < words {
-                let w = raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)
-                h = (h ^ w) &* 0x100_0000_01B3
-                h = (h << 29) | (h >> 35)
-                i += 1
-            }
-            for j in (words * 8)..<raw.count { h = (h ^ UInt64(raw[j])) &* 0x100_0000_01B3 }
-            return true
-        }
-        if done == nil { for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 } }
-        return h ^ UInt64(bytes.count)
-    }
 }

@@ -150,7 +150,8 @@ public final class Store: @unchecked Sendable {
         let file = snapshotFile
         let (graph, applied, fromFile) = try writer.read { db -> (Graph, Int, Bool) in
             let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM tx") ?? 0
-            if let file, let (saved, header) = file.read(db) {
+            var trace = PhaseTrace("open")
+            if let file, let (saved, header) = file.read(db, trace: &trace) {
                 var g = saved
                 let added = try Store.fetchStatements(db, where: "id > ? AND tx_to IS NULL", [header.lastStatement])
                 // (through the index on tx_to: with `ORDER BY id` SQLite would otherwise walk the
@@ -158,6 +159,7 @@ public final class Store: @unchecked Sendable {
                 let closed = try Store.fetchStatements(db, where: "tx_to > ? AND +id <= ?", [header.transaction, header.lastStatement],
                                                        index: "statement_tx_to")
                 if Store.apply(added: added, closed: closed, to: &g) {
+                    trace.mark("apply log (\(added.count + closed.count) statements)")
                     g.transaction = last
                     if let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") {
                         g.nextStatementID = max(g.nextStatementID, maxID + 1)

@@ -10,12 +10,21 @@ struct StatsCommand: ParsableCommand {
     @OptionGroup var read: ReadOptions
 
     func run() throws {
+        var trace = PhaseTrace("stats")
         let ws = try options.open()
+        trace.mark("open workspace")
         let g = try read.graph(ws)
+        // (the graph is freed by the process's exit, not one allocation at a time)
+        KeptUntilExit.keep(g)
+        // Counted from the label index and the counts by relation type the graph keeps.
         var entityTypes: [String: Int] = [:]
-        for i in g.nodeIndices { entityTypes[g.node(i).type.isEmpty ? "(none)" : g.node(i).type, default: 0] += 1 }
+        for (t, n) in g.nodeCountsByType() { entityTypes[t.isEmpty ? "(none)" : t, default: 0] += n }
         var relationTypes: [String: Int] = [:]
-        for r in g.relationshipIndices { relationTypes[g.typeName(of: r), default: 0] += 1 }
+        for t in g.relationTypes {
+            let n = g.relationshipCount(ofType: t)
+            if n > 0 { relationTypes[t, default: 0] += n }
+        }
+        trace.mark("count")
         let txs = try ws.store.transactions(limit: 1)
         let report: [String: Value] = [
             "entities": .int(Int64(g.liveNodeCount)), "relations": .int(Int64(g.liveRelationshipCount)),

@@ -1,0 +1,113 @@
+// CheckpointLayout: the section table at the head of a graph snapshot (format 4) and the
+// checksum each section carries, so that sections are checked and decoded independently (two
+// threads at once; GraphCheckpoint.swift). Plain Swift over raw buffers, no imports.
+
+/// Where each section of a snapshot lies and what its bytes sum to. The head of a snapshot is
+/// `magic, version, relationship stride, section count`, then one `(offset, length, checksum)`
+/// triple of 64-bit words per section (offsets from the start of the snapshot), then the
+/// sections in order, back to back, up to the end of the bytes.
+struct CheckpointLayout {
+    /// The sections, in file order.
+    enum Section: Int, CaseIterable {
+        /// Counters, relation type names, the node and relationship counts.
+        case head
+        /// Nodes: keys, labels, property entries and statements.
+        case nodes
+        /// The relationships (one block) and the adjacency lists as kept.
+        case relations
+        /// The label and name indexes.
+        case indexes
+        /// Relation properties, source sets, origins, facts and denials.
+        case rest
+    }
+
+    struct Entry: Equatable {
+        var offset: Int
+        var length: Int
+        var checksum: UInt64
+    }
+
+    var entries: [Entry]
+
+    /// Bytes before the table: magic, version, stride, section count.
+    static var prefixSize: Int { Graph.checkpointMagic.count + 12 }
+    static var tableSize: Int { Section.allCases.count * 24 }
+    /// Where the first section starts.
+    static var headSize: Int { prefixSize + tableSize }
+
+    /// The layout of sections of these sizes and sums, placed one after another after the head.
+    init(sections: [(length: Int, checksum: UInt64)]) {
+        var at = CheckpointLayout.headSize
+        entries = sections.map { s in
+            defer { at += s.length }
+            return Entry(offset: at, length: s.length, checksum: s.checksum)
+        }
+    }
+
+    private init(entries: [Entry]) { self.entries = entries }
+
+    /// The table as bytes (after the prefix).
+    func tableBytes() -> [UInt8] {
+        var w = CheckpointWriter()
+        for e in entries { w.i64(Int64(e.offset)); w.i64(Int64(e.length)); w.i64(Int64(bitPattern: e.checksum)) }
+        return w.bytes
+    }
+
+    /// Reads the table of `data` (whose prefix the caller checked): nil unless the sections
+    /// follow the head back to back and end exactly at the end of `data` (a truncated or
+    /// extended file is refused here, before any section is read).
+    static func read(_ data: UnsafeRawBufferPointer) -> CheckpointLayout? {
+        guard data.count >= headSize else { return nil }
+        var r = CheckpointReader(UnsafeRawBufferPointer(rebasing: data[prefixSize..<headSize]))
+        var at = headSize
+        var entries: [Entry] = []
+        for _ in Section.allCases {
+            let offset = Int(truncatingIfNeeded: r.i64()), length = Int(truncatingIfNeeded: r.i64())
+            let sum = UInt64(bitPattern: r.i64())
+            guard r.ok, offset == at, length >= 0, length <= data.count - at else { return nil }
+            entries.append(Entry(offset: offset, length: length, checksum: sum))
+            at += length
+        }
+        guard at == data.count else { return nil }
+        return CheckpointLayout(entries: entries)
+    }
+
+    /// The bytes of one section of `data`.
+    func bytes(_ s: Section, of data: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let e = entries[s.rawValue]
+        return UnsafeRawBufferPointer(rebasing: data[e.offset..<(e.offset + e.length)])
+    }
+
+    /// Whether one section's bytes still sum to what the table says.
+    func intact(_ s: Section, of data: UnsafeRawBufferPointer) -> Bool {
+        CheckpointLayout.checksum(bytes(s, of: data)) == entries[s.rawValue].checksum
+    }
+
+    /// A fast 64-bit checksum, to refuse a torn or damaged file (not a defence against
+    /// tampering). Four lanes of 64-bit words, each mixed by xor, multiply and rotate (all
+    /// three invertible, so a changed word always changes its lane); the lanes are
+    /// independent, so the multiplier works on four at once, and they are folded together
+    /// with the tail bytes and the length at the end.
+    static func checksum(_ raw: UnsafeRawBufferPointer) -> UInt64 {
+        @inline(__always) func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
+            let x = (h ^ w) &* 0x100_0000_01B3
+            return (x << 29) | (x >> 35)
+        }
+        var a: UInt64 = 0x9E37_79B9_7F4A_7C15, b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+        var c: UInt64 = 0x1656_67B1_9E37_79F9, d: UInt64 = 0x27D4_EB2F_1656_67C5
+        let n = raw.count
+        var i = 0
+        if let base = raw.baseAddress {
+            while i + 32 <= n {
+                a = mix(a, base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                b = mix(b, base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+                c = mix(c, base.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+                d = mix(d, base.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+                i += 32
+            }
+        }
+        var h = mix(mix(mix(a, b), c), d)
+        while i < n { h = mix(h, UInt64(raw[i])); i += 1 }
+        return mix(h, UInt64(n))
+    }
+}

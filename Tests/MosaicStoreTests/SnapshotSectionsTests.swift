@@ -1,0 +1,234 @@
+import Foundation
+import XCTest
+@testable import MosaicGraph
+@testable import MosaicStore
+
+/// The snapshot in sections (graph format 4): each section carries its checksum and the
+/// nodes decode on a second thread. A round trip gives the graph back whichever way it is
+/// decoded, a damaged section is refused (the store then loads from the log and writes the
+/// file again), and a file of the previous format is replaced the same way.
+final class SnapshotSectionsTests: XCTestCase {
+    var dir: URL!
+    var path: String { dir.appendingPathComponent("store.sqlite").path }
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-sections-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    /// A graph over several chunks with something of every kind: types and extra labels,
+    /// nodes without a type, deleted nodes and relationships, names and aliases, relation
+    /// properties, several source sets and origins, a fact with two claims and a denial.
+    func sample(nodes: Int = 9_000, relations: Int = 20_000) -> Graph {
+        var g = Graph()
+        let types = ["Base", "Country", "Person", ""]
+        for i in 0..<nodes {
+            let n = g.loadNode(key: "n\(i)", type: types[i % 4], statement: Int64(i + 1))
+            if i % 5 == 0 { g.loadProperty(n, "name", .string("Node number \(i) of the sample"), statement: Int64(i + 1)) }
+            if i % 11 == 0 { g.loadProperty(n, "aliases", .list([.string("N\(i)"), .string("alias \(i % 7)")]), statement: Int64(i + 1)) }
+            if i % 13 == 0 { g.loadProperty(n, "at", .geo(GeoPoint(latitude: 1, longitude: Double(i))), statement: Int64(i + 1)) }
+            if i % 17 == 0 { g.loadLabel(n, "Airfield", statement: Int64(i + 1)) }
+        }
+        var next = Int64(nodes + 1)
+        for j in 0..<relations {
+            let a = Int32((j * 7) % nodes), b = Int32((j * 13 + 1) % nodes)
+            let meta = StatementMeta(validFrom: PartialDate(year: 2000 + j % 20, month: j % 12 + 1),
+                                     sources: [Citation(source: "a\(j % 97)", note: j % 3 == 0 ? "note \(j % 5)" : nil)],
+                                     grading: j % 2 == 0 ? Grading("B2") : nil, confidence: j % 4 == 0 ? 0.5 : nil,
+                                     origin: j % 9 == 0 ? .file(path: "kb/x.yaml", line: j % 50) : .system("t"))
+            g.loadRelationship(from: a, to: b, type: ["FLEW_TO", "PART_OF", "MENTIONS"][j % 3],
+                               properties: j % 10 == 0 ? ["since": .int(Int64(j))] : [:], meta: meta, statement: next, transaction: 1)
+            next += 1
+        }
+        g.transaction = 1
+        g.deleteRelationship(5)
+        g.deleteNode(Int32(nodes - 1), detach: true)
+        return g
+    }
+
+    /// Everything readers see (`GraphDigest`), plus the indexes the digest does not walk.
+    func assertSame(_ a: Graph, _ b: Graph, _ step: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(GraphDigest.lines(a), GraphDigest.lines(b), step, file: file, line: line)
+        XCTAssertEqual(a.nextStatementID, b.nextStatementID, step, file: file, line: line)
+        XCTAssertEqual(a.idPropertyCount, b.idPropertyCount, step, file: file, line: line)
+        XCTAssertEqual(a.labels, b.labels, step, file: file, line: line)
+        for label in a.labels { XCTAssertEqual(a.nodes(withLabel: label), b.nodes(withLabel: label), label, file: file, line: line) }
+        for t in a.relationTypes { XCTAssertEqual(a.relationshipCount(ofType: t), b.relationshipCount(ofType: t), t, file: file, line: line) }
+        for i in a.nodes.indices {
+            let n = a.nodes[i]
+            XCTAssertEqual(a.lookup(key: n.key), b.lookup(key: n.key), n.key, file: file, line: line)
+            if let name = n.name { XCTAssertEqual(a.nodes(named: name), b.nodes(named: name), name, file: file, line: line) }
+        }
+    }
+
+    func testSectionsRoundTripSeriallyAndInParallel() throws {
+        let g = sample()
+        let bytes = g.checkpointBytes()
+        XCTAssertEqual(g.checkpointParts().flatMap { $0 }, bytes)
+        // The table covers the bytes: five sections back to back after the head.
+        let layout = try XCTUnwrap(bytes.withUnsafeBytes { CheckpointLayout.read($0) })
+        XCTAssertEqual(layout.entries.count, CheckpointLayout.Section.allCases.count)
+        XCTAssertEqual(layout.entries.first?.offset, CheckpointLayout.headSize)
+        XCTAssertEqual(layout.entries.last.map { $0.offset + $0.length }, bytes.count)
+        let parallel = try XCTUnwrap(bytes.withUnsafeBytes { Graph(checkpoint: $0, parallel: true) })
+        let serial = try XCTUnwrap(bytes.withUnsafeBytes { Graph(checkpoint: $0, parallel: false) })
+        assertSame(parallel, g, "parallel decode")
+        assertSame(serial, g, "serial decode")
+        assertSame(parallel, serial, "parallel and serial")
+        // The phases are reported (once each), with their thread.
+        var phases: [String] = []
+        _ = bytes.withUnsafeBytes { Graph(checkpoint: $0, phase: { name, _ in phases.append(name) }) }
+        XCTAssertTrue(phases.contains("nodes [thread 1]"), "\(phases)")
+        XCTAssertTrue(phases.contains("adjacency [thread 2]"), "\(phases)")
+        // An empty graph too.
+        let empty = try XCTUnwrap(Graph().checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
+        assertSame(empty, Graph(), "empty graph")
+    }
+
+    /// The source sets' index is built by the first write that needs it: a write after the
+    /// decode reuses the sets the file holds and adds new ones after them.
+    func testWritesAfterADecodeInternSourcesAsBefore() throws {
+        var g = sample(nodes: 100, relations: 300)
+        var back = try XCTUnwrap(g.checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
+        let known = StatementMeta(sources: [Citation(source: "a3", note: "note 3")], origin: .system("t"))
+        let fresh = StatementMeta(sources: [Citation(source: "new")], origin: .system("t"))
+        for meta in [known, fresh, known] {
+            let r1 = g.addRelationship(from: 0, to: 1, type: "FLEW_TO", meta: meta)
+            let r2 = back.addRelationship(from: 0, to: 1, type: "FLEW_TO", meta: meta)
+            XCTAssertEqual(g.relationship(r1).sourcesRef, back.relationship(r2).sourcesRef)
+        }
+        XCTAssertEqual(g.sourceSets, back.sourceSets)
+        assertSame(back, g, "after writes")
+    }
+
+    /// The key and name indexes of a decoded graph are built on first use, once for all its
+    /// copies and threads, and taken over by the first change; a view and a second checkpoint
+    /// of a graph that has not built them yet see the same indexes.
+    func testKeyAndNameIndexesAreBuiltOnFirstUse() throws {
+        var g = sample(nodes: 3_000, relations: 4_000)
+        let back = try XCTUnwrap(g.checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
+        XCTAssertNotNil(back.deferredIndexes)
+        XCTAssertTrue(back.keyIndex.isEmpty)
+        // A second checkpoint before any use, and a view.
+        let again = try XCTUnwrap(back.checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
+        assertSame(again, g, "checkpoint of a graph with deferred indexes")
+        assertSame(back.viewed(ClockView(validAt: PartialDate("2010")!)), g.viewed(ClockView(validAt: PartialDate("2010")!)), "view")
+        // Readers on several threads at once.
+        let keys = g.nodes.map(\.key)
+        let expected = keys.map { g.lookup(key: $0) }
+        let copy = back
+        let agree = Agreement()
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            var ok = true
+            for (i, k) in keys.enumerated() where i % 4 == t { ok = ok && copy.lookup(key: k) == expected[i] }
+            ok = ok && copy.nodes(named: "Node number 10 of the sample") == [10]
+            agree.record(ok)
+        }
+        XCTAssertEqual(agree.results, [true, true, true, true])
+        // Changes after the decode: the same as on the original graph.
+        func change(_ graph: inout Graph) {
+            graph.addNode(key: "fresh", labels: ["Base"], properties: ["name": .string("Fresh Base")])
+            graph.deleteNode(graph.lookup(key: "n10")!, detach: true)
+            graph.setProperty(graph.lookup(key: "n20")!, "name", .string("Renamed Twenty"))
+        }
+        var changed = back
+        change(&changed)
+        change(&g)
+        XCTAssertNil(changed.deferredIndexes)
+        assertSame(changed, g, "after changes")
+        for name in ["Fresh Base", "Renamed Twenty", "Node number 10 of the sample", "Node number 20 of the sample", "alias 3"] {
+            XCTAssertEqual(changed.nodes(named: name), g.nodes(named: name), name)
+        }
+        XCTAssertNil(changed.lookup(key: "n10"))
+        XCTAssertNotNil(back.lookup(key: "n10"), "the decoded graph itself is unchanged")
+    }
+
+    /// Results of threads, under a lock.
+    // @unchecked Sendable: `results` only under `lock`.
+    final class Agreement: @unchecked Sendable {
+        let lock = NSLock()
+        var results: [Bool] = []
+        func record(_ ok: Bool) { lock.lock(); results.append(ok); lock.unlock() }
+    }
+
+    func testADamagedOrTruncatedSectionIsRefused() throws {
+        let g = sample(nodes: 2_000, relations: 5_000)
+        let bytes = g.checkpointBytes()
+        let layout = try XCTUnwrap(bytes.withUnsafeBytes { CheckpointLayout.read($0) })
+        for section in CheckpointLayout.Section.allCases {
+            let e = layout.entries[section.rawValue]
+            for at in [e.offset, e.offset + e.length / 2, e.offset + e.length - 1] {
+                var damaged = bytes
+                damaged[at] ^= 0x20
+                for parallel in [true, false] {
+                    XCTAssertNil(damaged.withUnsafeBytes { Graph(checkpoint: $0, parallel: parallel) },
+                                 "\(section) byte \(at - e.offset) of \(e.length), parallel \(parallel)")
+                }
+            }
+        }
+        // A table entry that does not match its section, and a file cut short or extended.
+        var table = bytes
+        table[CheckpointLayout.prefixSize + 8] ^= 0x01  // the head section's length
+        XCTAssertNil(table.withUnsafeBytes { Graph(checkpoint: $0) })
+        XCTAssertNil(Array(bytes.dropLast(1)).withUnsafeBytes { Graph(checkpoint: $0) })
+        XCTAssertNil((bytes + [0]).withUnsafeBytes { Graph(checkpoint: $0) })
+        XCTAssertNil(Array(bytes.prefix(CheckpointLayout.headSize)).withUnsafeBytes { Graph(checkpoint: $0) })
+    }
+
+    /// A store whose file has a damaged section loads from the log and writes a good file.
+    func testAStoreWithADamagedSectionLoadsFromTheLog() throws {
+        do {
+            let store = try Store.open(path: path)
+            try store.write(origin: .system("t")) { tx in
+                for i in 0..<50 {
+                    try tx.assert(StatementDraft(subject: "e\(i)", kind: .entity(type: i % 2 == 0 ? "Base" : "Country"), meta: StatementMeta(origin: .system("t"))))
+                    try tx.assert(StatementDraft(subject: "e\(i)", kind: .property(name: "name", value: .string("Entity \(i)")), meta: StatementMeta(origin: .system("t"))))
+                    if i > 0 {
+                        try tx.assert(StatementDraft(subject: "e\(i)", kind: .relation(type: "NEAR", target: "e\(i - 1)", properties: [:]),
+                                                     meta: StatementMeta(sources: [Citation(source: "s\(i % 4)")], origin: .system("t"))))
+                    }
+                }
+            }
+            try store.refresh()  // a rebuild writes the file
+        }
+        let file = path + "-snapshot"
+        let good = try Data(contentsOf: URL(fileURLWithPath: file))
+        let layout = try XCTUnwrap(good.withUnsafeBytes {
+            CheckpointLayout.read(UnsafeRawBufferPointer(rebasing: $0[SnapshotFile.headerSize...]))
+        })
+        for section in [CheckpointLayout.Section.nodes, .relations, .rest] {
+            let e = layout.entries[section.rawValue]
+            var damaged = good
+            damaged[SnapshotFile.headerSize + e.offset + e.length / 2] ^= 0x5A
+            try damaged.write(to: URL(fileURLWithPath: file))
+            let store = try Store.open(path: path)
+            XCTAssertEqual(store.graph.liveNodeCount, 50, "\(section)")
+            XCTAssertEqual(GraphDigest.lines(store.graph), GraphDigest.lines(try store.snapshot(asOf: .transaction(store.lastTransaction))),
+                           "\(section): loaded from the log")
+            // The open wrote the file again, and it reads.
+            let reread = try store.writer.read { db in SnapshotFile(store: self.path).read(db)?.graph }
+            XCTAssertEqual(reread.map { GraphDigest.of($0) }, GraphDigest.of(store.graph), "\(section): rewritten")
+        }
+    }
+
+    /// A file of the previous format (its magic and a body of graph format 3) is not read:
+    /// the store loads from the log and replaces it.
+    func testAFileOfThePreviousFormatIsReplaced() throws {
+        do {
+            let store = try Store.open(path: path)
+            try store.write(origin: .system("t")) { tx in
+                try tx.assert(StatementDraft(subject: "solo", kind: .entity(type: "Base"), meta: StatementMeta(origin: .system("t"))))
+            }
+            try store.refresh()
+        }
+        let file = path + "-snapshot"
+        var old = try Data(contentsOf: URL(fileURLWithPath: file))
+        old.replaceSubrange(0..<SnapshotFile.magic.count, with: Array("MOSAIC-SNAPSHOT-1".utf8))
+        try old.write(to: URL(fileURLWithPath: file))
+        let store = try Store.open(path: path)
+        XCTAssertNotNil(store.graph.lookup(key: "solo"))
+        let now = try Data(contentsOf: URL(fileURLWithPath: file))
+        XCTAssertEqual(Array(now.prefix(SnapshotFile.magic.count)), SnapshotFile.magic, "rewritten in the current format")
+    }
+}

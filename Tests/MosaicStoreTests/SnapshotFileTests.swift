@@ -5,16 +5,7 @@ import XCTest
 
 /// The snapshot file and the bulk import build snapshots without reading the log; each must
 /// equal the snapshot loaded from the log (`GraphDigest` covers everything readers see).
-final class SnapshotFileTests: XCTestCase {
-    var dir: URL!
-    var path: String { dir.appendingPathComponent("store.sqlite").path }
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-snapshot-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
+final class SnapshotFileTests: StoreDirectoryTestCase {
     func loaded(_ store: Store) throws -> Graph { try store.snapshot(asOf: .transaction(store.lastTransaction)) }
 
     /// Exactly the same snapshot (indexes, order, tombstones).

@@ -3,20 +3,12 @@ import XCTest
 @testable import MosaicGraph
 @testable import MosaicStore
 
-/// The snapshot in sections (graph format 4): each section carries its checksum and the
-/// nodes decode on a second thread. A round trip gives the graph back whichever way it is
-/// decoded, a damaged section is refused (the store then loads from the log and writes the
-/// file again), and a file of the previous format is replaced the same way.
-final class SnapshotSectionsTests: XCTestCase {
-    var dir: URL!
-    var path: String { dir.appendingPathComponent("store.sqlite").path }
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-sections-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
+/// The snapshot in sections (graph format 4 on; 5 adds each adjacency entry's far end): each
+/// section carries its checksum and the nodes decode on a second thread. A round trip gives
+/// the graph back whichever way it is decoded, a damaged section is refused (the store then
+/// loads from the log and writes the file again), and a file of the previous format is
+/// replaced the same way.
+final class SnapshotSectionsTests: StoreDirectoryTestCase {
     /// A graph over several chunks with something of every kind: types and extra labels,
     /// nodes without a type, deleted nodes and relationships, names and aliases, relation
     /// properties, several source sets and origins, a fact with two claims and a denial.

@@ -5,16 +5,7 @@ import XCTest
 
 /// Issue 19: what the store refuses to write, files that are not a store, runs left behind,
 /// and writes of many properties of one entity applied in one pass.
-final class StoreHardeningTests: XCTestCase {
-    var dir: URL!
-
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-harden-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
-
+final class StoreHardeningTests: StoreDirectoryTestCase {
     func meta() -> StatementMeta { StatementMeta(origin: .system("test")) }
 
     // MARK: - many properties of one entity

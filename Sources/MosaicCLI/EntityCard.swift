@@ -40,12 +40,17 @@ struct EntityCard {
         let about = try store.statements(subject: key, includeRetracted: true).filter(believed)
         let towards = try store.statements(object: key, includeRetracted: true).filter(believed)
         var numbers: [Citation: Int] = [:]
+        // (collected in a local array and stored at the end: appended to the stored property
+        // from this closure, each append copied the whole list, for an entity with thousands
+        // of sources thousands of times)
+        var cited: [(number: Int, citation: Citation)] = []
+        defer { notes = cited }
         func cite(_ m: StatementMeta) -> [Int] {
             m.sources.map { c in
                 if let n = numbers[c] { return n }
                 let n = numbers.count + 1
                 numbers[c] = n
-                notes.append((n, c))
+                cited.append((n, c))
                 return n
             }
         }

@@ -8,9 +8,12 @@ struct ReadOptions: ParsableArguments {
     @Option(help: "Only claims whose sources were published by this date (reported time: what the reporting said by then).") var knownBy: String?
     @Option(help: "Only facts whose valid time includes this date (what held then).") var validAt: String?
 
-    /// The graph these options read in `ws`.
+    /// The graph these options read in `ws`, kept until the process exits (the one-off
+    /// commands that read it end with it: `KeptUntilExit`).
     func graph(_ ws: Workspace) throws -> Graph {
-        try ws.graph(asOf: ws.resolveAsOf(asOf), view: view(ws))
+        let g = try ws.graph(asOf: ws.resolveAsOf(asOf), view: view(ws))
+        KeptUntilExit.keep(g)
+        return g
     }
 
     func view(_ ws: Workspace) throws -> ClockView { try ws.resolveView(knownBy: knownBy, validAt: validAt) }

@@ -41,7 +41,9 @@ struct QueryCommand: ParsableCommand {
         let asOfValue = try ws.resolveAsOf(read.asOf)
         let view = try read.view(ws)
         let limit = timeout.map { $0 > 0 ? $0 : nil } ?? config.queryTimeout
-        let outcome = try QueryRunner(workspace: ws).run(text, parameters: parameters, graph: ws.graph(asOf: asOfValue, view: view),
+        let graph = try ws.graph(asOf: asOfValue, view: view)
+        KeptUntilExit.keep(graph)  // (freed by the process's exit, not one allocation at a time)
+        let outcome = try QueryRunner(workspace: ws).run(text, parameters: parameters, graph: graph,
                                                          readOnly: asOfValue != nil || !view.isEmpty, origin: .cli(command: "query"),
                                                          timeout: limit, memoryMegabytes: memoryLimit ?? config.queryMemoryMegabytes)
         var width = 120

@@ -13,9 +13,7 @@ struct StatsCommand: ParsableCommand {
         var trace = PhaseTrace("stats")
         let ws = try options.open()
         trace.mark("open workspace")
-        let g = try read.graph(ws)
-        // (the graph is freed by the process's exit, not one allocation at a time)
-        KeptUntilExit.keep(g)
+        let g = try read.graph(ws)  // (freed by the process's exit, not one allocation at a time)
         // Counted from the label index and the counts by relation type the graph keeps.
         var entityTypes: [String: Int] = [:]
         for (t, n) in g.nodeCountsByType() { entityTypes[t.isEmpty ? "(none)" : t, default: 0] += n }

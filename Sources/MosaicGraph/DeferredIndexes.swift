@@ -17,6 +17,32 @@ final class DeferredIndexes: @unchecked Sendable {
     /// The name index as the snapshot holds it (its count, then key and nodes per name).
     private let nameBytes: [UInt8]
     private var built: Built?
+    /// Key lookups answered by a scan of the nodes while the indexes are not built: a one-off
+    /// command that looks up one entity (`mosaic query "MATCH (n {id: …})"`) needs no index
+    /// of a million keys (a scan is about a twentieth of the build at 1M entities); past
+    /// `scannedLookups` lookups the indexes are built.
+    private var scans = 0
+    static let scannedLookups = 2
+    /// Whether the indexes are still to be built (for tests).
+    var isUnbuilt: Bool { lock.lock(); defer { lock.unlock() }; return built == nil }
+
+    /// The node with `key`: from the index when it is built, by a scan of `nodes` for the
+    /// first few lookups, else from the index built now.
+    func node(key: String, in nodes: [Node]) -> Int32? {
+        lock.lock()
+        if let built { lock.unlock(); return built.keys[key] }
+        let scan = scans < DeferredIndexes.scannedLookups
+        if scan { scans += 1 }
+        lock.unlock()
+        guard scan else { return indexes(nodes).keys[key] }
+        // the index keeps the last live node of a key
+        var i = nodes.count - 1
+        while i >= 0 {
+            if nodes[i].alive && nodes[i].key == key { return Int32(i) }
+            i -= 1
+        }
+        return nil
+    }
 
     init(nameBytes: [UInt8]) { self.nameBytes = nameBytes }
 

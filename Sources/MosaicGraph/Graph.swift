@@ -81,7 +81,7 @@ public struct Graph: Sendable {
     }
 
     public func lookup(key: String) -> Int32? {
-        if let deferredIndexes { return deferredIndexes.indexes(nodes).keys[key] }
+        if let deferredIndexes { return deferredIndexes.node(key: key, in: nodes) }
         return keyIndex[key]
     }
 

@@ -106,6 +106,15 @@ final class SnapshotSectionsTests: StoreDirectoryTestCase {
         let again = try XCTUnwrap(back.checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
         assertSame(again, g, "checkpoint of a graph with deferred indexes")
         assertSame(back.viewed(ClockView(validAt: PartialDate("2010")!)), g.viewed(ClockView(validAt: PartialDate("2010")!)), "view")
+        // The first lookups scan the nodes (the index is not built for them), and answer as
+        // the index does (a live key, a deleted one); the next one builds it.
+        let scanned = try XCTUnwrap(g.checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
+        for k in ["n5", "n2999"].prefix(DeferredIndexes.scannedLookups) {  // (n2999 is deleted)
+            XCTAssertEqual(scanned.lookup(key: k), g.lookup(key: k), k)
+        }
+        XCTAssertTrue(scanned.deferredIndexes!.isUnbuilt, "the first lookups build no index")
+        XCTAssertNil(scanned.lookup(key: "missing"))
+        XCTAssertFalse(scanned.deferredIndexes!.isUnbuilt, "past them the index is built")
         // Readers on several threads at once.
         let keys = g.nodes.map(\.key)
         let expected = keys.map { g.lookup(key: $0) }

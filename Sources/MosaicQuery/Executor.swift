@@ -483,10 +483,7 @@ final class Executor<G: QueryGraph> {
             for u in usedRels where touches(g, u, from, dir, types) { c -= 1 }
             return c
         }
-        let sets = labels.map { l in
-            labelBitsWrites == changes.count ? labelBits[l] ?? labelMembers(l, checks: g.degree(of: from, direction: dir, types: types))
-                                             : labelMembers(l, checks: g.degree(of: from, direction: dir, types: types))
-        }
+        let sets = labels.map { labelMembers($0, checks: g.degree(of: from, direction: dir, types: types)) }
         let used = usedRels
         return g.countRelationships(of: from, direction: dir, types: types) { rel, other in
             if !used.isEmpty && used.contains(rel) { return false }
@@ -505,10 +502,11 @@ final class Executor<G: QueryGraph> {
     /// often enough in this query (`checks` more now) for one pass over its nodes to cost less
     /// than looking each node up (a node's labels are a pointer away from it; a bit of a
     /// 125 KB set per million nodes is not). Rebuilt after the query writes.
-    func labelMembers(_ label: String, checks: Int) -> [UInt64]? {
+    /// `checks` is read only while the bitset is not made (a degree costs two binary searches).
+    func labelMembers(_ label: String, checks: @autoclosure () -> Int) -> [UInt64]? {
         if labelBitsWrites != changes.count { labelBits = [:]; labelChecks = [:]; labelBitsWrites = changes.count }
         if let bits = labelBits[label] { return bits }
-        let seen = labelChecks[label, default: 0] + checks
+        let seen = labelChecks[label, default: 0] + checks()
         labelChecks[label] = seen
         guard seen >= 4096 else { return nil }
         let members = graph.nodes(withLabel: label)

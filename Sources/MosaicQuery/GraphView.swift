@@ -145,11 +145,7 @@ public struct GraphView: QueryGraph {
         return out
     }
     public func countRelationships(of node: Int, direction: Direction, types: [String], where keep: (Int, Int) -> Bool) -> Int {
-        guard types.count == 1, direction != .both else {
-            var c = 0
-            for (r, o) in relationships(of: node, direction: direction, types: types) where keep(r, o) { c += 1 }
-            return c
-        }
+        guard types.count == 1, direction != .both else { return countListed(of: node, direction: direction, types: types, where: keep) }
         // one type's run, read in place (no list of pairs made)
         guard let t = graph.relationTypeID(types[0]) else { return 0 }
         let n = Int32(node), out = direction == .outgoing

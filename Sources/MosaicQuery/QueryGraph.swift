@@ -59,6 +59,11 @@ public protocol QueryGraph: Sendable {
 extension QueryGraph {
     public func relationshipTypeCount(_ type: String) -> Int? { nil }
     public func countRelationships(of node: Int, direction: Direction, types: [String], where keep: (Int, Int) -> Bool) -> Int {
+        countListed(of: node, direction: direction, types: types, where: keep)
+    }
+    /// `countRelationships` by listing the relationships (what a graph without a cheaper
+    /// way does, and GraphView for several types or both directions).
+    func countListed(of node: Int, direction: Direction, types: [String], where keep: (Int, Int) -> Bool) -> Int {
         var c = 0
         for (r, o) in relationships(of: node, direction: direction, types: types) where keep(r, o) { c += 1 }
         return c

@@ -1,7 +1,8 @@
 /// Adjacency grouped by relation type. A node's outgoing (and incoming) list holds its live
 /// relationships sorted by type id, and within a type in statement order (ascending
 /// relationship index). No table is kept: a type's run is found by binary search on the
-/// types of the list's entries (two reads when the node has one type of relationship), so
+/// types of the list's entries (`relationshipTypeCodes`, two bytes a relationship; two
+/// reads when the node has one type of relationship), so
 /// the degree by type is O(log d) and a typed expansion reads only its own run, for no
 /// memory beyond the lists themselves.
 ///
@@ -56,7 +57,7 @@ extension Graph {
     }
 
     /// The type of the relationship of pair `i` in a list.
-    @inline(__always) func typeOfPair(_ i: Int, in list: [Int32]) -> Int32 { relationships[Int(list[i &<< 1])].type }
+    @inline(__always) func typeOfPair(_ i: Int, in list: [Int32]) -> Int32 { Int32(relationshipTypeCodes[Int(list[i &<< 1])]) }
 
     /// The run of `type` in a list kept by type, in pairs.
     @inline(__always) func run(of type: Int32, in list: [Int32]) -> Range<Int> {

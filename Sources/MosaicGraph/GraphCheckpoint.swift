@@ -213,6 +213,7 @@ extension Graph {
         let block = r.take(relCount * stride)
         guard r.ok else { return false }
         relationships.reserveCapacity(relCount)
+        relationshipTypeCodes.reserveCapacity(relCount)
         // Live relationships by type (`relationshipCount(ofType:)`), counted chunk by chunk
         // while each chunk is still in the cache.
         var counts = [Int](repeating: 0, count: relationTypes.count)
@@ -224,13 +225,17 @@ extension Graph {
                 UnsafeMutableRawBufferPointer(buf).copyMemory(from: raw)
                 k = n
             }
-            for rel in chunk where rel.alive {
+            var codes = [UInt16]()
+            codes.reserveCapacity(ChunkedArray<UInt16>.chunkSize)
+            for rel in chunk {
                 let t = Int(rel.type)
                 guard t < counts.count else { return false }
-                counts[t] += 1
+                codes.append(UInt16(t))
+                if rel.alive { counts[t] += 1 }
             }
             chunk.reserveCapacity(ChunkedArray<Relationship>.chunkSize)
             relationships.appendChunk(chunk)
+            relationshipTypeCodes.appendChunk(codes)
             at += n
         }
         typeCounts = counts

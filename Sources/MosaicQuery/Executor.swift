@@ -63,6 +63,10 @@ final class Executor<G: QueryGraph> {
     /// allowed (the tests compare with the general path).
     var slottedParts = 0
     var slotsEnabled = true
+    /// Whether grouped counts may run as `countByAnchor` (off only to compare against).
+    var countByAnchorEnabled = true
+    /// How many MATCH clauses ran as `countByAnchor` (for tests).
+    var countByAnchorRuns = 0
     /// PROFILE: the anchor operators of the parts matched with slots (their rows say so).
     var slottedOperators: Set<Int> = []
     var steps = 0
@@ -188,7 +192,10 @@ final class Executor<G: QueryGraph> {
                         }
                     }
                     defer { countSink = nil; groupedCountSink = nil }
-                    _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
+                    let counted = try groupedCountSink != nil && countByAnchor(pattern[0], cp.parts?.first, agg, rows)
+                    if !counted {
+                        _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
+                    }
                     if countedByDegree > 0, let op = cp.operatorIndex, op < opRows.count { opRows[op] += countedByDegree; countedByDegree = 0 }
                     fused = agg
                     rows = []

@@ -75,7 +75,13 @@ extension ProjectionPlan {
     /// ORDER BY, SKIP or LIMIT, and each aggregating item a bare aggregate (`count(*)`, not
     /// `count(*) + 1`), so that a group's row is its keys and its aggregates' results.
     func isPlainAggregateList(_ proj: Projection) -> Bool {
-        !proj.distinct && proj.order.isEmpty && proj.skip == nil && proj.limit == nil
+        proj.order.isEmpty && proj.skip == nil && proj.limit == nil && groupsAreRows(proj)
+    }
+
+    /// Whether each group's row is its keys and its aggregates' results (no DISTINCT, each
+    /// aggregating item a bare aggregate), whatever ORDER BY, SKIP and LIMIT do after.
+    func groupsAreRows(_ proj: Projection) -> Bool {
+        !proj.distinct
             && rewritten.indices.allSatisfy { i in
                 if keyIndices.contains(i) { return true }
                 if case .aggregateSlot = rewritten[i].kind { return true }
@@ -127,6 +133,10 @@ final class Aggregator {
     var pendingCount = 0
     let names: [String]
     let distinct: [Bool]
+    /// Set by `Executor.countByAnchor`: each group's row binds this variable to the group's
+    /// first anchor node (`anchorNodes[g]`), made when `finish` reads it.
+    var anchorVariable: String?
+    var anchorNodes: [Int] = []
 
     init(_ plan: ProjectionPlan, _ ex: any RowEvaluator) {
         self.plan = plan; self.ex = ex
@@ -155,10 +165,7 @@ final class Aggregator {
             let found = Aggregator.claim(&groupIndex[GroupKeys(values: k), default: -1], g)
             if found != g { return found }
         }
-        try ex.charge(QueryMemory.rowBytes(row) + 64 * (k.count + plan.aggregates.count), "groups")
-        firstRows.append(row); keys.append(k)
-        accs.append(contentsOf: repeatElement(Accumulator(), count: width))
-        rowsForPercentile.append([])
+        try made(row, k)
         return g
     }
 
@@ -166,6 +173,39 @@ final class Aggregator {
     @inline(__always) static func claim(_ slot: inout Int, _ g: Int) -> Int {
         if slot < 0 { slot = g }
         return slot
+    }
+
+    /// Adds `n` rows whose one grouping key is `key` to aggregates that are all count(*)
+    /// (`Executor.countByAnchor`): `row`, made only for a new group, stands for them.
+    /// (`node`: the anchor, bound to `anchorVariable` in the group's row, which is made only
+    /// if `finish` needs it.)
+    func addCount(key: QueryValue, times n: Int, node: Int) throws {
+        let g = firstRows.count
+        let found = Aggregator.claim(&singleKeyIndex[GroupKey(key), default: -1], g)
+        if found == g { try made([:], [key]); anchorNodes.append(node) }
+        for i in 0..<width { accs[found &* width &+ i].count += n }
+    }
+
+    /// As `addCount(key:times:node:)` with several keys.
+    func addCount(keys k: [QueryValue], times n: Int, node: Int) throws {
+        let g = firstRows.count
+        let found = Aggregator.claim(&groupIndex[GroupKeys(values: k), default: -1], g)
+        if found == g { try made([:], k); anchorNodes.append(node) }
+        for i in 0..<width { accs[found &* width &+ i].count += n }
+    }
+
+    /// The row group `g` was made for.
+    func firstRow(_ g: Int) -> Row {
+        if let v = anchorVariable, g < anchorNodes.count { return [v: .node(anchorNodes[g])] }
+        return firstRows[g]
+    }
+
+    /// Makes group `firstRows.count` for `row` and its keys `k`.
+    private func made(_ row: Row, _ k: [QueryValue]) throws {
+        try ex.charge(QueryMemory.rowBytes(row) + 64 * (k.count + plan.aggregates.count), "groups")
+        firstRows.append(row); keys.append(k)
+        accs.append(contentsOf: repeatElement(Accumulator(), count: width))
+        rowsForPercentile.append([])
     }
 
     /// Adds `n` rows that agree on everything the keys read (`row` stands for them all) to
@@ -258,7 +298,7 @@ final class Aggregator {
             return .float(sqrt(ss / (name == "stdev" ? n - 1 : n)))
         case "percentilecont", "percentiledisc":
             guard case .function(_, _, let args) = a.kind else { return .null }
-            let pv = try ex.eval(args[1], rowsForPercentile[g].first ?? firstRows[g])
+            let pv = try ex.eval(args[1], rowsForPercentile[g].first ?? firstRow(g))
             guard let p = pv.asDouble else { throw QueryError.type("\(name)() needs a number between 0 and 1 as percentile", a.pos) }
             if p < 0 || p > 1 { throw QueryError.argument("NumberOutOfRange", "\(name)() needs a percentile between 0.0 and 1.0, not \(p)", a.pos) }
             let ds = try acc.values.map { v -> Double in guard let d = v.asDouble else { throw QueryError.type("\(name)() needs numbers", a.pos) }; return d }.sorted()
@@ -318,7 +358,7 @@ final class Aggregator {
         var out: [(out: Row, sortRow: Row)] = []
         out.reserveCapacity(firstRows.count)
         for g in firstRows.indices {
-            var base = firstRows[g]
+            var base = firstRow(g)
             for i in plan.aggregates.indices { base[Aggregator.slotName(i)] = try result(accs[g &* width &+ i], i, g) }
             var o: Row = [:]
             for (j, i) in plan.keyIndices.enumerated() { o[plan.items[i].name] = keys[g][j] }
@@ -334,6 +374,7 @@ extension Executor {
     func project(_ proj: Projection, _ rows: [Row], _ cp: ClausePlan, keepMerged: Bool = false,
                  aggregated: Aggregator? = nil) throws -> (rows: [Row], columns: [String], merged: [Row]) {
         let plan = cp.projection!
+        if let agg = aggregated, !keepMerged, let ranked = try rankGroups(proj, plan, agg) { return (ranked, plan.columns, []) }
         let items = plan.items
         var projected: [(out: Row, sortRow: Row)] = []
         let needMerged = !proj.order.isEmpty || keepMerged
@@ -380,6 +421,45 @@ extension Executor {
         if let n = skip { projected = Array(projected.dropFirst(n)) }
         if let n = limit { projected = Array(projected.prefix(n)) }
         return (projected.map(\.out), plan.columns, keepMerged ? projected.map(\.sortRow) : [])
+    }
+
+    /// The groups of `agg` as rows, in ORDER BY order with SKIP and LIMIT applied, when each
+    /// group's row is its keys and aggregates (`groupsAreRows`) and ORDER BY names columns
+    /// only: the groups are ranked on their values, and a row is made only for those kept
+    /// (`RETURN b.name, count(*) AS n ORDER BY n DESC LIMIT 1` over 40,000 bases makes one).
+    /// nil when the projection needs the general path.
+    func rankGroups(_ proj: Projection, _ plan: ProjectionPlan, _ agg: Aggregator) throws -> [Row]? {
+        guard plan.groupsAreRows(proj) else { return nil }
+        var sortColumns: [Int] = []
+        for e in plan.sortExprs {
+            guard case .variable(let name) = e.kind, let c = plan.columns.firstIndex(of: name) else { return nil }
+            sortColumns.append(c)
+        }
+        var values = try agg.valueRows()
+        let skip = try proj.skip.map { try countArgument($0, "SKIP") }
+        let limit = try proj.limit.map { try countArgument($0, "LIMIT") }
+        if !sortColumns.isEmpty {
+            let asc = proj.order.map(\.ascending)
+            func before(_ l: Int, _ r: Int) -> Bool {
+                for (i, a) in asc.enumerated() {
+                    let c = values[l][sortColumns[i]].orderCompare(values[r][sortColumns[i]])
+                    if c != 0 { return a ? c < 0 : c > 0 }
+                }
+                return l < r
+            }
+            let (wanted, overflow) = (skip ?? 0).addingReportingOverflow(limit ?? Int.max)
+            let order = limit != nil && !overflow && wanted <= 256 && values.count > 4 * wanted
+                ? Self.firstInOrder(wanted, of: values.count, before)
+                : values.indices.sorted(by: before)
+            values = order.map { values[$0] }
+        }
+        if let n = skip { values = Array(values.dropFirst(n)) }
+        if let n = limit { values = Array(values.prefix(n)) }
+        return values.map { v in
+            var row: Row = [:]
+            for (c, name) in plan.columns.enumerated() { row[name] = v[c] }
+            return row
+        }
     }
 
     /// The first `k` of the indices `0..<count` in the order `before` (a strict total order),

@@ -1,0 +1,65 @@
+import XCTest
+import MosaicGraph
+@testable import MosaicQuery
+
+/// The grouped-count operator (`Executor.countByAnchor`) gives what the general matcher
+/// gives: each query runs with it and with it switched off (`countByAnchorEnabled`), on a
+/// graph with cycles, self loops, parallel edges and two labels; the test also checks which
+/// queries it ran.
+final class CountByAnchorTests: XCTestCase {
+    /// (query, whether the operator runs it)
+    static let cases: [(String, Bool)] = [
+        ("MATCH (a:N)-[:R]->(b:N) RETURN b.name, count(*) AS n ORDER BY n DESC, b.name", true),
+        ("MATCH (a:N)-[:R]->(b:M) RETURN b.name, count(*)", true),
+        ("MATCH (a:N)<-[:R]-(b:M) RETURN a.name, count(*) ORDER BY a.name", true),
+        ("MATCH (a:N)-[]-(b) RETURN a.name, count(*) ORDER BY a.name", true),
+        ("MATCH (a:N)-[r:S]->(b:N) RETURN a.name, count(*) AS c, count(*) * 2 AS d ORDER BY a.name", true),
+        ("MATCH (a:N)-[:R|S]->(b:N) RETURN b.name, b.name + 'x' AS x, count(*) ORDER BY b.name", true),
+        ("MATCH (a:N)-[:R]->(b:N) RETURN labels(b) AS l, count(*) ORDER BY count(*)", true),
+        ("MATCH (a:N {name: 'n2'})-[:R]->(b) RETURN a.name, count(*)", false),  // looked up, not scanned
+        ("MATCH (a:N)-[:R]->(b:N) WITH b.name AS k, count(*) AS n WHERE n > 1 RETURN k, n ORDER BY k", true),
+        ("MATCH (a:N:M)-[:R]->(b) RETURN a.name, count(*)", true),
+        ("MATCH (a)-[:R]->(b:N) RETURN b.name, count(*) ORDER BY b.name", true),
+        ("MATCH (a:N)-[:R]->(a) RETURN a.name, count(*)", false),  // the same node at both ends
+        ("MATCH (a:N)-[:R]->(b:N) WHERE a.name <> 'n0' RETURN b.name, count(*) ORDER BY b.name", false),  // a filter
+        ("MATCH (a:N)-[:R]->(b:N) RETURN a.name, b.name, count(*) ORDER BY a.name, b.name", false),  // keys at both ends
+        ("MATCH (a:N)-[:R*1..2]->(b:N) RETURN b.name, count(*) ORDER BY b.name", false),  // variable length
+        ("MATCH (a:N)-[:R]->(b:N) RETURN b.name, count(a) ORDER BY b.name", false),  // not count(*)
+        ("MATCH (x:N) MATCH (a:N)-[:R]->(b:N) RETURN b.name, count(*) ORDER BY b.name", false),  // several rows in
+        ("MATCH (x:N {name: 'n3'}) MATCH (a:N)-[:R]->(b:N) RETURN b.name, count(*) ORDER BY b.name", true),  // one row, x unread
+        ("MATCH (a:Nope)-[:R]->(b) RETURN a.name, count(*)", true),
+        ("MATCH (a:N)-[:NOPE]->(b) RETURN a.name, count(*)", true),
+    ]
+
+    func testSameRowsWithAndWithout() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        for (text, uses) in Self.cases {
+            let (fast, runs) = try run(text, g)
+            XCTAssertEqual(fast, try run(text, g, enabled: false).rows, text)
+            XCTAssertEqual(runs > 0, uses, text)
+        }
+    }
+
+    /// Names shared by several anchors make one group; the far end's label read through a
+    /// bitset (many neighbours) counts the same.
+    func testSharedKeysAndBitsets() throws {
+        var hub = try Query.run("UNWIND range(1, 40) AS j CREATE (:H {name: 'h' + toString(j % 3)})", on: PropertyGraph()).graph
+        hub = try Query.run("MATCH (h:H) UNWIND range(1, 150) AS i CREATE (h)<-[:R]-(:X {i: i})", on: hub).graph
+        hub = try Query.run("MATCH (x:X) WHERE x.i % 3 = 0 SET x:N", on: hub).graph
+        for text in ["MATCH (x:N)-[:R]->(h:H) RETURN h.name, count(*) ORDER BY h.name",
+                     "MATCH (x:X)-[:R]->(h:H) RETURN h.name, count(*) ORDER BY h.name",
+                     "MATCH (h:H)<-[:R]-(x:N:X) RETURN h.name AS name, count(*) AS n ORDER BY n DESC, name LIMIT 2"] {
+            let (fast, runs) = try run(text, hub)
+            XCTAssertEqual(fast, try run(text, hub, enabled: false).rows, text)
+            XCTAssertEqual(runs, 1, text)
+        }
+        XCTAssertEqual(try run("MATCH (x:N)-[:R]->(h:H) RETURN h.name, count(*) ORDER BY h.name", hub).rows,
+                       [[.string("h0"), .int(650)], [.string("h1"), .int(700)], [.string("h2"), .int(650)]])
+    }
+
+    func run(_ text: String, _ g: PropertyGraph, enabled: Bool = true) throws -> (rows: [[QueryValue]], runs: Int) {
+        let ex = Executor(graph: g, params: [:], functions: .standard, plan: try Query.prepare(text).plan, limits: QueryLimits())
+        ex.countByAnchorEnabled = enabled
+        return (try ex.run().rows, ex.countByAnchorRuns)
+    }
+}

@@ -192,7 +192,7 @@ final class Executor<G: QueryGraph> {
                         }
                     }
                     defer { countSink = nil; groupedCountSink = nil }
-                    let counted = try groupedCountSink != nil && countByAnchor(pattern[0], cp.parts?.first, agg, rows)
+                    let counted = try (countSink != nil || groupedCountSink != nil) && countByAnchor(pattern[0], cp.parts?.first, agg, rows)
                     if !counted {
                         _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
                     }

@@ -16,7 +16,17 @@ final class CountByAnchorTests: XCTestCase {
         ("MATCH (a:N)-[r:S]->(b:N) RETURN a.name, count(*) AS c, count(*) * 2 AS d ORDER BY a.name", true),
         ("MATCH (a:N)-[:R|S]->(b:N) RETURN b.name, b.name + 'x' AS x, count(*) ORDER BY b.name", true),
         ("MATCH (a:N)-[:R]->(b:N) RETURN labels(b) AS l, count(*) ORDER BY count(*)", true),
-        ("MATCH (a:N {name: 'n2'})-[:R]->(b) RETURN a.name, count(*)", false),  // looked up, not scanned
+        ("MATCH (a:N {name: 'n2'})-[:R]->(b) RETURN a.name, count(*)", true),  // looked up
+        ("MATCH (a {name: 'n3'})-[]->(b) RETURN count(*)", true),
+        ("MATCH (a {name: 'n3'})-[]-(b) RETURN count(*) AS n, count(*) + 1 AS m", true),
+        ("MATCH (a:M {name: 'n3'})-[]->(b) RETURN count(*)", true),  // looked up, label checked
+        ("MATCH (a {name: 'nope'})-[]->(b) RETURN count(*)", true),
+        ("MATCH (a:N)-[:R]->(b:N) RETURN count(*)", true),
+        ("MATCH ()-[:S]->(b) RETURN count(*)", true),
+        ("MATCH (a:N)<-[:R|S]-(b:M) RETURN count(*)", true),
+        ("MATCH (a {name: 'n3'})-[]->(a) RETURN count(*)", false),
+        ("MATCH (a {name: 'n3'})-[r]->(b) RETURN count(r)", false),
+        ("MATCH (a {name: 'n3'})-[]->()-[]->(c) RETURN count(*)", false),  // two hops
         ("MATCH (a:N)-[:R]->(b:N) WITH b.name AS k, count(*) AS n WHERE n > 1 RETURN k, n ORDER BY k", true),
         ("MATCH (a:N:M)-[:R]->(b) RETURN a.name, count(*)", true),
         ("MATCH (a)-[:R]->(b:N) RETURN b.name, count(*) ORDER BY b.name", true),

@@ -18,6 +18,7 @@ extension Executor {
     /// Runs `part` into `agg` when it has the operator's shape; false (nothing done) when it
     /// does not and the general matcher must.
     func countByAnchor(_ part: PatternPart, _ plan: PartPlan?, _ agg: Aggregator, _ rows: [Row]) throws -> Bool {
+        if try countFromCounts(part, plan, agg, rows) { return true }
         guard countByAnchorEnabled, opRows.isEmpty, rows.count == 1, rows[0].isEmpty, let plan,
               part.steps.count == 1, part.pathVariable == nil, part.shortest == 0,
               plan.order.count == 1, !plan.filtered.any, !plan.relFiltered.any, plan.nodes.count == 2 else { return false }
@@ -97,6 +98,40 @@ extension Executor {
                 try agg.addCount(keys: values, times: c, node: n)
             }
         }
+        return true
+    }
+
+    /// `MATCH (n:Label) RETURN count(*)` and `MATCH ()-[:TYPE]->() RETURN count(*)` answered
+    /// from the graph's counts (nodes per label, live relationships per type: what the
+    /// planner reads), without visiting a node: at a million entities 10–90 ms → a lookup.
+    /// Only for a query that has changed nothing so far (the counts are the graph's).
+    func countFromCounts(_ part: PatternPart, _ plan: PartPlan?, _ agg: Aggregator, _ rows: [Row]) throws -> Bool {
+        guard countByAnchorEnabled, opRows.isEmpty, rows.count == 1, rows[0].isEmpty, agg.plan.keyIndices.isEmpty,
+              changes.isEmpty, deletedNodes.isEmpty, deletedRels.isEmpty, part.pathVariable == nil, part.shortest == 0 else { return false }
+        let first = part.node(0)
+        guard first.properties == nil else { return false }
+        if part.steps.isEmpty {
+            guard first.labels.count == 1 else { return false }
+            let n = graph.labelCount(first.labels[0])
+            try tick(n)
+            countFromCountsRuns += 1
+            agg.addCount(n)
+            return true
+        }
+        guard part.steps.count == 1 else { return false }
+        let rp = part.steps[0].rel, last = part.node(1)
+        guard rp.range == nil, rp.properties == nil, rp.direction != .both, !rp.types.isEmpty, last.properties == nil,
+              first.labels.isEmpty, last.labels.isEmpty else { return false }
+        if let v = first.variable, v == last.variable || v == rp.variable { return false }
+        if let v = last.variable, v == rp.variable { return false }
+        var n = 0
+        for t in Set(rp.types) {
+            guard let c = graph.relationshipTypeCount(t) else { return false }
+            n += c
+        }
+        try tick(n)
+        countFromCountsRuns += 1
+        agg.addCount(n)
         return true
     }
 }

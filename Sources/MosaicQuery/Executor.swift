@@ -67,6 +67,8 @@ final class Executor<G: QueryGraph> {
     var countByAnchorEnabled = true
     /// How many MATCH clauses ran as `countByAnchor` (for tests).
     var countByAnchorRuns = 0
+    /// How many MATCH clauses were answered from the graph's counts (`countFromCounts`).
+    var countFromCountsRuns = 0
     /// PROFILE: the anchor operators of the parts matched with slots (their rows say so).
     var slottedOperators: Set<Int> = []
     var steps = 0

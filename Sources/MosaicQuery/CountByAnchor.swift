@@ -1,49 +1,70 @@
-/// The operator that runs a one-hop MATCH whose rows only feed `count(*)`, alone or grouped
-/// by values of the anchor (the plans of the `GroupedCountAnchor` rewrite, issue 15's
-/// `MATCH (a:Aircraft)-[:FLEW_TO]->(b:Base) RETURN b.name, count(*)`; the benchmarks'
-/// `MATCH (a {id: $id})-[]->(b) RETURN count(*)`): it takes the anchor's nodes (label scan or
-/// index), counts each one's matching relationships in its type's run
-/// (`Executor.countLastHop`), and adds the count to the total or to the group of the anchor's
-/// keys, which are read through a slot (SlotExpr). It makes no row per anchor and does not go
-/// through the general matcher, whose per-node bookkeeping (the row written and erased, the
-/// eligibility of the counted hop decided again for each node, the keys evaluated against a
-/// dictionary) cost about three times the counting at a million entities.
-///
-/// It takes the plan the general matcher would (the EXPLAIN tree is unchanged: the anchor's
-/// scan or lookup, Expand, the aggregation) and answers the same; `CountByAnchorTests` runs
-/// queries both ways. Used by `Executor.runSingle` for a MATCH that receives one row binding
-/// nothing (the query's first clause, or after one whose variables are not read again);
-/// PROFILE runs the general matcher, which counts each stage's rows.
+/// The executor's side of the count operators the planner chooses (CountOperator.swift):
+/// - `countFromCounts` answers `count(*)` of a label or of a relationship type from the
+///   graph's counts, without visiting a node (at a million entities 10–90 ms → a lookup);
+/// - `countByAnchor` takes the anchor's nodes (label scan or index), counts each one's
+///   matching relationships in its type's run (`Executor.countLastHop`), and adds the count
+///   to the total or to the group of the anchor's keys, read through a slot (SlotExpr). It
+///   makes no row per anchor and does not go through the general matcher, whose per-node
+///   bookkeeping (the row written and erased, the eligibility of the counted hop decided
+///   again for each node, the keys evaluated against a dictionary) cost about three times
+///   the counting at a million entities (issue 15's FLEW_TO query).
+/// Both give what the general matcher gives (`CountByAnchorTests` runs queries both ways);
+/// they count PROFILE's rows on the operators EXPLAIN shows for them. Each returns false,
+/// having done nothing, when its MATCH does not receive one row binding nothing (a
+/// subquery's first clause) or the query has changed the graph: the matcher runs then.
 extension Executor {
-    /// Runs `part` into `agg` when it has the operator's shape; false (nothing done) when it
-    /// does not and the general matcher must.
-    func countByAnchor(_ part: PatternPart, _ plan: PartPlan?, _ agg: Aggregator, _ rows: [Row]) throws -> Bool {
-        if try countFromCounts(part, plan, agg, rows) { return true }
-        guard countByAnchorEnabled, opRows.isEmpty, rows.count == 1, rows[0].isEmpty, let plan,
-              part.steps.count == 1, part.pathVariable == nil, part.shortest == 0,
-              plan.order.count == 1, !plan.filtered.any, !plan.relFiltered.any, plan.nodes.count == 2 else { return false }
-        if case .bound = plan.access { return false }
-        let rp = part.steps[0].rel
-        guard rp.range == nil, rp.properties == nil else { return false }
-        let a = plan.anchor, far = 1 - a
-        let np = plan.nodes[a], fp = plan.nodes[far]
-        guard fp.properties == nil else { return false }
-        if let v = np.variable, fp.variable == v || rp.variable == v { return false }
-        // the keys read the anchor only (not the far end, the relationship or anything else)
-        var keys: [SlotExpr] = []
-        if !agg.plan.keyIndices.isEmpty {
-            guard let v = np.variable else { return false }
-            var read = Set<String>()
-            for i in agg.plan.keyIndices { agg.plan.items[i].expr.freeVariables(into: &read) }
-            guard read == [v] else { return false }
-            var names = SlotExpr.Names()
-            names.nodes[v] = 0
-            for i in agg.plan.keyIndices {
-                guard let k = SlotExpr.compile(agg.plan.items[i].expr, names, self) else { return false }
-                keys.append(k)
-            }
+    /// Runs the MATCH `part` (planned as `cp`) into `agg` with the plan's count operator.
+    func runCount(_ op: CountOperator, _ part: PatternPart, _ cp: ClausePlan, _ agg: Aggregator, _ rows: [Row]) throws -> Bool {
+        guard countOperatorsEnabled, rows.count == 1, rows[0].isEmpty, let plan = cp.parts?.first else { return false }
+        let total: Int
+        switch op {
+        case .fromCounts:
+            guard changes.isEmpty, deletedNodes.isEmpty, deletedRels.isEmpty else { return false }
+            total = countFromCounts(part)
+            agg.addCount(total)
+            if plan.profileBase >= 0, plan.profileBase < opRows.count { opRows[plan.profileBase] += 1 }
+        case .byAnchor:
+            guard let keys = groupingKeys(plan, agg) else { return false }
+            total = try countByAnchor(part, plan, agg, keys: keys)
         }
+        try tick(total)
+        countOperatorRuns += 1
+        if let m = cp.operatorIndex, m < opRows.count { opRows[m] += total }
+        return true
+    }
 
+    /// The count of nodes with the part's label, or of relationships of its types.
+    func countFromCounts(_ part: PatternPart) -> Int {
+        if part.steps.isEmpty { return graph.labelCount(part.node(0).labels[0]) }
+        var n = 0
+        for t in Set(part.steps[0].rel.types) {
+            // (a graph without the count has none of the type: GraphView and PropertyGraph keep it)
+            n += graph.relationshipTypeCount(t) ?? 0
+        }
+        return n
+    }
+
+    /// The grouping keys of `agg`, compiled against the anchor's slot (the planner checked
+    /// that they read only the anchor and have forms that compile); nil if one does not.
+    func groupingKeys(_ plan: PartPlan, _ agg: Aggregator) -> [SlotExpr]? {
+        guard !agg.plan.keyIndices.isEmpty else { return [] }
+        guard let v = plan.nodes[plan.anchor].variable else { return nil }
+        var names = SlotExpr.Names()
+        names.nodes[v] = 0
+        var keys: [SlotExpr] = []
+        for i in agg.plan.keyIndices {
+            guard let k = SlotExpr.compile(agg.plan.items[i].expr, names, self) else { return nil }
+            keys.append(k)
+        }
+        return keys
+    }
+
+    /// Counts the one-hop `part`'s matches per anchor into `agg`, grouped by `keys` (none: one
+    /// total); returns how many it counted.
+    func countByAnchor(_ part: PatternPart, _ plan: PartPlan, _ agg: Aggregator, keys: [SlotExpr]) throws -> Int {
+        let rp = part.steps[0].rel
+        let a = plan.anchor
+        let np = plan.nodes[a], fp = plan.nodes[1 - a]
         let gv = graph
         var props = try evalProps(np.properties, [:])
         var exactHits = false
@@ -61,19 +82,20 @@ extension Executor {
         }
         var dir = rp.direction
         if a == 1 { dir = dir == .outgoing ? .incoming : dir == .incoming ? .outgoing : .both }
-        countByAnchorRuns += 1
+        // PROFILE: anchors out of the scan, matches out of the expansion
+        let stage = plan.profileBase >= 0 && plan.profileBase + 1 < opRows.count ? plan.profileBase : -1
+        var anchors = 0, total = 0
+        defer { if stage >= 0 { opRows[stage] += anchors; opRows[stage + 1] += total } }
+
         if keys.isEmpty {
-            // count(*) alone: one total
-            var total = 0
             for n in candidates {
                 try tick()
                 if checkAnchor, !nodeMatches(gv, np, n, props, bound: nil) { continue }
-                let c = countLastHop(gv, from: n, dir: dir, types: rp.types, labels: fp.labels)
-                try tick(c)
-                total += c
+                anchors += 1
+                total += countLastHop(gv, from: n, dir: dir, types: rp.types, labels: fp.labels)
             }
             agg.addCount(total)
-            return true
+            return total
         }
         agg.anchorVariable = np.variable
         let slot = UnsafeMutablePointer<Int>.allocate(capacity: 1)
@@ -86,9 +108,10 @@ extension Executor {
         for n in candidates {
             try tick()
             if checkAnchor, !nodeMatches(gv, np, n, props, bound: nil) { continue }
+            anchors += 1
             let c = countLastHop(gv, from: n, dir: dir, types: rp.types, labels: fp.labels)
             if c == 0 { continue }
-            try tick(c)
+            total += c
             slot.pointee = n
             if single {
                 try agg.addCount(key: eval(keys[0], slot, noRelationships, [:]), times: c, node: n)
@@ -98,40 +121,6 @@ extension Executor {
                 try agg.addCount(keys: values, times: c, node: n)
             }
         }
-        return true
-    }
-
-    /// `MATCH (n:Label) RETURN count(*)` and `MATCH ()-[:TYPE]->() RETURN count(*)` answered
-    /// from the graph's counts (nodes per label, live relationships per type: what the
-    /// planner reads), without visiting a node: at a million entities 10–90 ms → a lookup.
-    /// Only for a query that has changed nothing so far (the counts are the graph's).
-    func countFromCounts(_ part: PatternPart, _ plan: PartPlan?, _ agg: Aggregator, _ rows: [Row]) throws -> Bool {
-        guard countByAnchorEnabled, opRows.isEmpty, rows.count == 1, rows[0].isEmpty, agg.plan.keyIndices.isEmpty,
-              changes.isEmpty, deletedNodes.isEmpty, deletedRels.isEmpty, part.pathVariable == nil, part.shortest == 0 else { return false }
-        let first = part.node(0)
-        guard first.properties == nil else { return false }
-        if part.steps.isEmpty {
-            guard first.labels.count == 1 else { return false }
-            let n = graph.labelCount(first.labels[0])
-            try tick(n)
-            countFromCountsRuns += 1
-            agg.addCount(n)
-            return true
-        }
-        guard part.steps.count == 1 else { return false }
-        let rp = part.steps[0].rel, last = part.node(1)
-        guard rp.range == nil, rp.properties == nil, rp.direction != .both, !rp.types.isEmpty, last.properties == nil,
-              first.labels.isEmpty, last.labels.isEmpty else { return false }
-        if let v = first.variable, v == last.variable || v == rp.variable { return false }
-        if let v = last.variable, v == rp.variable { return false }
-        var n = 0
-        for t in Set(rp.types) {
-            guard let c = graph.relationshipTypeCount(t) else { return false }
-            n += c
-        }
-        try tick(n)
-        countFromCountsRuns += 1
-        agg.addCount(n)
-        return true
+        return total
     }
 }

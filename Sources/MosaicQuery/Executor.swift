@@ -63,12 +63,10 @@ final class Executor<G: QueryGraph> {
     /// allowed (the tests compare with the general path).
     var slottedParts = 0
     var slotsEnabled = true
-    /// Whether grouped counts may run as `countByAnchor` (off only to compare against).
-    var countByAnchorEnabled = true
-    /// How many MATCH clauses ran as `countByAnchor` (for tests).
-    var countByAnchorRuns = 0
-    /// How many MATCH clauses were answered from the graph's counts (`countFromCounts`).
-    var countFromCountsRuns = 0
+    /// Whether the plan's count operators run (CountByAnchor.swift; off only to compare against).
+    var countOperatorsEnabled = true
+    /// How many MATCH clauses ran as count operators (for tests).
+    var countOperatorRuns = 0
     /// PROFILE: the anchor operators of the parts matched with slots (their rows say so).
     var slottedOperators: Set<Int> = []
     var steps = 0
@@ -194,7 +192,7 @@ final class Executor<G: QueryGraph> {
                         }
                     }
                     defer { countSink = nil; groupedCountSink = nil }
-                    let counted = try (countSink != nil || groupedCountSink != nil) && countByAnchor(pattern[0], cp.parts?.first, agg, rows)
+                    let counted = try cp.counting.map { try runCount($0, pattern[0], cp, agg, rows) } ?? false
                     if !counted {
                         _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
                     }

@@ -109,6 +109,8 @@ struct ClausePlan: Sendable {
     var residual: Expr?
     var pushedDown = false
     var operatorIndex: Int?
+    /// The count operator a MATCH runs as instead of the general matcher (CountOperator.swift).
+    var counting: CountOperator?
 }
 
 struct QueryPlan: Sendable {
@@ -198,11 +200,21 @@ enum Planner {
                     }
                     cp.operatorIndex = ops.count
                     let rest = cp.pushedDown ? cp.residual : pred
+                    if ci == 0, pattern.count == 1, !optional, rest == nil, let next = nextProjection(ast, pi, ci) {
+                        cp.counting = CountOperator.choose(pattern[0], parts[0], next: next)
+                    }
                     ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match", detail: wantText ? rest.map { "WHERE " + $0.canonical } ?? "" : "", depth: 0))
                     if wantText {
                         for k in parts.indices {
                             parts[k].profileBase = ops.count
-                            ops += describe(pattern[k], parts[k])
+                            switch cp.counting {
+                            case .fromCounts?: ops.append(CountOperator.describeCounts(pattern[k]))
+                            case .byAnchor?:
+                                var lines = describe(pattern[k], parts[k])
+                                lines[lines.count - 1].name = "CountExpand"
+                                ops += lines
+                            case nil: ops += describe(pattern[k], parts[k])
+                            }
                         }
                     }
                     cp.parts = parts

@@ -69,6 +69,24 @@ indirect enum SlotExpr {
         var relationships: [String: Int] = [:]
     }
 
+    /// Whether `compile` covers the form of `e` (it may still decline a name that turns out
+    /// to be no function): what the planner can tell without an execution.
+    static func mayCompile(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .literal, .parameter, .variable: return true
+        case .property(let base, _): return mayCompile(base)
+        case .binary(_, let a, let b): return mayCompile(a) && mayCompile(b)
+        case .not(let a), .isNull(let a, _), .labelCheck(let a, _): return mayCompile(a)
+        case .list(let items): return items.allSatisfy(mayCompile)
+        case .function(let name, _, let args):
+            let lname = name.lowercased()
+            if Expr.aggregateNames.contains(lname) || lname == "exists" { return false }
+            if GraphFunction(lname) != nil, args.count != 1 { return false }
+            return args.allSatisfy(mayCompile)
+        default: return false
+        }
+    }
+
     /// Compiles `e` for `ex`'s execution, or nil when it has a form not covered.
     static func compile<G: QueryGraph>(_ e: Expr, _ names: Names, _ ex: Executor<G>) -> SlotExpr? {
         switch e.kind {

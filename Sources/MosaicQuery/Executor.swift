@@ -684,7 +684,7 @@ final class Executor<G: QueryGraph> {
                     boundList = l.compactMap { if case .relationship(let r) = $0 { return r }; return nil }
                     if !forward { boundList!.reverse() }
                 }
-                if distinctRows, k == order.count - 1, boundList == nil, !needPath, givenPlan,
+                if distinctRows, plan.lastHop == .distinctEnds, k == order.count - 1, boundList == nil, !needPath, givenPlan,
                    !(!plan.unboundRels[s] && rp.variable != nil), range.min <= 1 {
                     try reachable(from: from, range, dir, rp, relProps[s]) { target in
                         if nodeIDs[toIdx] == -1 { try bindNode(toIdx, target) { try extend(k + 1) } }
@@ -730,7 +730,7 @@ final class Executor<G: QueryGraph> {
                 guard case .relationship(let r) = b else { return }
                 boundRel = r
             }
-            if let sink = countSink ?? groupedCountSink, k == order.count - 1, filters.count <= k + 1 || filters[k + 1].isEmpty,
+            if let sink = countSink ?? groupedCountSink, plan.lastHop == .counted, k == order.count - 1, filters.count <= k + 1 || filters[k + 1].isEmpty,
                relFilters.count <= k || relFilters[k].isEmpty, boundRel == nil, !needPath, relProps[s] == nil, nodeIDs[toIdx] == -1 {
                 let np = nodes[toIdx]
                 let grouped = countSink == nil

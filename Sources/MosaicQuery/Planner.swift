@@ -94,6 +94,8 @@ struct PartPlan: Sendable {
     /// Under EXPLAIN/PROFILE: the operator of the anchor; the operator of expansion step k
     /// follows it at `profileBase + 1 + k` (PROFILE counts each stage's rows there). -1: none.
     var profileBase = -1
+    /// How the last expansion runs (LastHop.swift): enumerated, counted, or its distinct ends.
+    var lastHop = LastHop.enumerate
     init(anchor: Int, access: AnchorAccess) { self.anchor = anchor; self.access = access }
 }
 
@@ -200,8 +202,14 @@ enum Planner {
                     }
                     cp.operatorIndex = ops.count
                     let rest = cp.pushedDown ? cp.residual : pred
-                    if ci == 0, pattern.count == 1, !optional, rest == nil, let next = nextProjection(ast, pi, ci) {
-                        cp.counting = CountOperator.choose(pattern[0], parts[0], next: next)
+                    if pattern.count == 1, !optional {
+                        let following = ci + 1 < ast.parts[pi].clauses.count ? ast.parts[pi].clauses[ci + 1] : nil
+                        let aggregating = rest == nil ? nextProjection(ast, pi, ci) : nil
+                        var distinct = false
+                        if let f = following, f.isDistinctProjection, case .with(let p, _) = f { distinct = !p.items.contains { $0.expr.containsAggregate } }
+                        if let f = following, f.isDistinctProjection, case .returns(let p) = f { distinct = !p.items.contains { $0.expr.containsAggregate } }
+                        parts[0].lastHop = LastHop.choose(pattern[0], parts[0], aggregating: aggregating, distinct: distinct, bound: bound)
+                        if ci == 0, let next = aggregating { cp.counting = CountOperator.choose(pattern[0], parts[0], next: next) }
                     }
                     ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match", detail: wantText ? rest.map { "WHERE " + $0.canonical } ?? "" : "", depth: 0))
                     if wantText {
@@ -209,11 +217,7 @@ enum Planner {
                             parts[k].profileBase = ops.count
                             switch cp.counting {
                             case .fromCounts?: ops.append(CountOperator.describeCounts(pattern[k]))
-                            case .byAnchor?:
-                                var lines = describe(pattern[k], parts[k])
-                                lines[lines.count - 1].name = "CountExpand"
-                                ops += lines
-                            case nil: ops += describe(pattern[k], parts[k])
+                            case .byAnchor?, nil: ops += describe(pattern[k], parts[k])
                             }
                         }
                     }
@@ -540,7 +544,15 @@ enum Planner {
             let s = st.step
             let (from, to) = st.forward ? (s, s + 1) : (s + 1, s)
             let d = "(\(name(from)))\(rel(part.steps[s].rel, reversed: !st.forward))(\(name(to))\(labels(to)))"
-            ops.append(PlanOperator(name: part.steps[s].rel.range == nil ? "Expand" : "VarLengthExpand", detail: filtered(d, k + 1, k), depth: 1))
+            var name = part.steps[s].rel.range == nil ? "Expand" : "VarLengthExpand"
+            if k == plan.order.count - 1 {
+                switch plan.lastHop {
+                case .counted: name = "CountExpand"
+                case .distinctEnds: name = "VarLengthExpandDistinct"
+                case .enumerate: break
+                }
+            }
+            ops.append(PlanOperator(name: name, detail: filtered(d, k + 1, k), depth: 1))
         }
         return ops
     }

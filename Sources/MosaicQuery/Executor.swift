@@ -172,7 +172,7 @@ final class Executor<G: QueryGraph> {
         var held = 0
         for (ci, clause) in q.clauses.enumerated() {
             let cp = plan.clauses[pi][ci]
-            let cap = try rowCap(q, ci)
+            let cap = try rowCap(cp)
             let mark = memoryUsed
             defer { let produced = memoryUsed - mark; memoryUsed -= held; held = produced }
             switch clause {
@@ -352,19 +352,11 @@ final class Executor<G: QueryGraph> {
 
     /// How many rows clause `ci` needs to produce when the next clause is a plain projection
     /// with LIMIT (no ORDER BY, DISTINCT or aggregation): SKIP + LIMIT; nil when all are needed.
-    func rowCap(_ q: SingleQuery, _ ci: Int) throws -> Int? {
-        guard ci + 1 < q.clauses.count else { return nil }
-        let proj: Projection
-        switch q.clauses[ci + 1] {
-        case .with(let p, let w) where w == nil: proj = p
-        case .returns(let p): proj = p
-        default: return nil
-        }
-        guard let l = proj.limit, proj.order.isEmpty, !proj.distinct,
-              !proj.items.contains(where: { $0.expr.containsAggregate }) else { return nil }
-        switch q.clauses[ci] { case .match(_, let optional, _, _) where !optional: break; case .unwind: break; default: return nil }
+    /// How many rows the clause planned as `cp` need make (`ClausePlan.firstRows`): nil, all.
+    func rowCap(_ cp: ClausePlan) throws -> Int? {
+        guard let (l, s) = cp.firstRows else { return nil }
         let limit = try countArgument(l, "LIMIT")
-        let skip = try proj.skip.map { try countArgument($0, "SKIP") } ?? 0
+        let skip = try s.map { try countArgument($0, "SKIP") } ?? 0
         // (SKIP 9223372036854775807 LIMIT 9 overflowed here; found by mosaic-fuzz)
         let (cap, o) = limit.addingReportingOverflow(skip)
         return o ? Int.max : cap

@@ -113,6 +113,10 @@ struct ClausePlan: Sendable {
     var operatorIndex: Int?
     /// The count operator a MATCH runs as instead of the general matcher (CountOperator.swift).
     var counting: CountOperator?
+    /// LIMIT pushed into a MATCH or UNWIND: the next clause keeps the first SKIP + LIMIT rows
+    /// in the order they come, so the clause stops after making that many
+    /// (`Planner.limitPushed`; EXPLAIN: "first SKIP + LIMIT rows" on the clause).
+    var firstRows: (limit: Expr, skip: Expr?)?
 }
 
 struct QueryPlan: Sendable {
@@ -211,7 +215,9 @@ enum Planner {
                         parts[0].lastHop = LastHop.choose(pattern[0], parts[0], aggregating: aggregating, distinct: distinct, bound: bound)
                         if ci == 0, let next = aggregating { cp.counting = CountOperator.choose(pattern[0], parts[0], next: next) }
                     }
-                    ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match", detail: wantText ? rest.map { "WHERE " + $0.canonical } ?? "" : "", depth: 0))
+                    cp.firstRows = optional ? nil : limitPushed(ast, pi, ci)
+                    ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match",
+                                            detail: wantText ? [rest.map { "WHERE " + $0.canonical }, cp.firstRows.map(firstRowsText)].compactMap { $0 }.joined(separator: " ") : "", depth: 0))
                     if wantText {
                         for k in parts.indices {
                             parts[k].profileBase = ops.count
@@ -224,7 +230,8 @@ enum Planner {
                     cp.parts = parts
                 case .unwind(let e, let v, _):
                     cp.operatorIndex = ops.count
-                    ops.append(PlanOperator(name: "Unwind", detail: wantText ? "\(e.canonical) AS \(v)" : "", depth: 0))
+                    cp.firstRows = limitPushed(ast, pi, ci)
+                    ops.append(PlanOperator(name: "Unwind", detail: wantText ? "\(e.canonical) AS \(v)" + (cp.firstRows.map { " " + firstRowsText($0) } ?? "") : "", depth: 0))
                 case .with(let p, let w):
                     if p.star { cp.starNames = scope.keys.sorted() }
                     cp.projection = ProjectionPlan(p, starNames: cp.starNames)
@@ -413,6 +420,26 @@ enum Planner {
 
     /// The plan of the aggregating WITH or RETURN right after clause `ci` (nil when there is
     /// none, or it projects `*`).
+    /// The LIMIT (and SKIP) of the clause after clause `ci` when it only takes the first rows
+    /// it gets, in their order: a WITH without WHERE or a RETURN, with LIMIT and without
+    /// ORDER BY, DISTINCT or aggregates. The MATCH or UNWIND before it need make no more.
+    static func limitPushed(_ ast: QueryAST, _ pi: Int, _ ci: Int) -> (limit: Expr, skip: Expr?)? {
+        guard ci + 1 < ast.parts[pi].clauses.count else { return nil }
+        let proj: Projection
+        switch ast.parts[pi].clauses[ci + 1] {
+        case .with(let p, let w) where w == nil: proj = p
+        case .returns(let p): proj = p
+        default: return nil
+        }
+        guard let l = proj.limit, proj.order.isEmpty, !proj.distinct,
+              !proj.items.contains(where: { $0.expr.containsAggregate }) else { return nil }
+        return (l, proj.skip)
+    }
+
+    static func firstRowsText(_ f: (limit: Expr, skip: Expr?)) -> String {
+        "(first " + (f.skip.map { $0.canonical + " + " } ?? "") + f.limit.canonical + " rows)"
+    }
+
     static func nextProjection(_ ast: QueryAST, _ pi: Int, _ ci: Int) -> ProjectionPlan? {
         guard ci + 1 < ast.parts[pi].clauses.count else { return nil }
         switch ast.parts[pi].clauses[ci + 1] {

@@ -170,12 +170,12 @@ final class Executor<G: QueryGraph> {
         var fused: Aggregator? = nil
         // bytes charged for the rows `rows` holds (released when the next clause replaces them)
         var held = 0
-        for (ci, clause) in q.clauses.enumerated() {
+        for ci in q.clauses.indices {  // (switched on in place: binding a whole Clause retains every field)
             let cp = plan.clauses[pi][ci]
             let cap = try rowCap(cp)
             let mark = memoryUsed
             defer { let produced = memoryUsed - mark; memoryUsed -= held; held = produced }
-            switch clause {
+            switch q.clauses[ci] {
             case .match(let pattern, let optional, let pred, _):
                 // a MATCH followed by an aggregating WITH/RETURN streams its rows into the aggregator
                 if ci + 1 < q.clauses.count, plan.clauses[pi][ci + 1].projection?.hasAggregates == true {
@@ -350,9 +350,8 @@ final class Executor<G: QueryGraph> {
         return (bind.map(\.1), next)
     }
 
-    /// How many rows clause `ci` needs to produce when the next clause is a plain projection
-    /// with LIMIT (no ORDER BY, DISTINCT or aggregation): SKIP + LIMIT; nil when all are needed.
-    /// How many rows the clause planned as `cp` need make (`ClausePlan.firstRows`): nil, all.
+    /// How many rows the clause planned as `cp` need make (`ClausePlan.firstRows`): SKIP +
+    /// LIMIT of the next clause; nil when all are needed.
     func rowCap(_ cp: ClausePlan) throws -> Int? {
         guard let (l, s) = cp.firstRows else { return nil }
         let limit = try countArgument(l, "LIMIT")

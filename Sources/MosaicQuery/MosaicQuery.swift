@@ -8,15 +8,35 @@ import Foundation
 
 /// A query compiled once (parsed, bound, planned) and run many times with parameters.
 public struct PreparedQuery: Sendable {
-    public let text: String
-    let plan: QueryPlan
-    let functions: FunctionRegistry
+    /// What the compile made, in one shared object: a prepared query is copied by its
+    /// callers (caches, runners), and a copy costs one reference count instead of one per
+    /// array of the plan.
+    private final class Compiled: Sendable {
+        let text: String
+        let plan: QueryPlan
+        let functions: FunctionRegistry
+        let height: Int
+        let adaptive: AdaptivePlan?
+        let scopes: [[Binder.Scope]]
+        init(text: String, plan: QueryPlan, functions: FunctionRegistry, height: Int, adaptive: AdaptivePlan?, scopes: [[Binder.Scope]]) {
+            self.text = text; self.plan = plan; self.functions = functions; self.height = height; self.adaptive = adaptive; self.scopes = scopes
+        }
+    }
+    private let compiled: Compiled
+
+    init(text: String, plan: QueryPlan, functions: FunctionRegistry, height: Int, adaptive: AdaptivePlan?, scopes: [[Binder.Scope]]) {
+        compiled = Compiled(text: text, plan: plan, functions: functions, height: height, adaptive: adaptive, scopes: scopes)
+    }
+
+    public var text: String { compiled.text }
+    var plan: QueryPlan { compiled.plan }
+    var functions: FunctionRegistry { compiled.functions }
     /// How deep the query nests (levels of its syntax tree, see `QueryNesting`): deeper
     /// than the calling thread has stack for, it runs on a thread with a big stack.
-    var height = 0
+    var height: Int { compiled.height }
     /// The plan made from the counts of the graph the query runs on, when the graph's sizes
     /// could change an anchor (`QueryPlan.statisticsSensitive`); nil otherwise.
-    var adaptive: AdaptivePlan?
+    var adaptive: AdaptivePlan? { compiled.adaptive }
 
     /// Whether the query writes (CREATE, MERGE, SET, REMOVE, DELETE).
     public var isReadOnly: Bool {
@@ -27,7 +47,7 @@ public struct PreparedQuery: Sendable {
     public var isExplain: Bool { plan.ast.explain }
     public var isProfile: Bool { plan.ast.profile }
 
-    let scopes: [[Binder.Scope]]
+    var scopes: [[Binder.Scope]] { compiled.scopes }
 
     /// The plan as EXPLAIN shows it (the one made for the last graph the query ran on, when
     /// its anchors depend on the graph's counts).

@@ -99,24 +99,46 @@ struct PartPlan: Sendable {
     init(anchor: Int, access: AnchorAccess) { self.anchor = anchor; self.access = access }
 }
 
+/// What the planner decided for one clause. Constant once planned: its fields live in one
+/// shared object, so the executor's copies of it cost one reference count instead of one
+/// per array it holds (issue 16: copies of plan values were about a third of a small
+/// query's time). The planner fills a `ClausePlan.Fields` and freezes it.
 struct ClausePlan: Sendable {
-    var parts: [PartPlan]?
-    /// Variables an OPTIONAL MATCH introduces (bound to null when nothing matches); empty
-    /// for other clauses (nothing reads it).
-    var introduced: [String] = []
-    /// Variables in scope before the clause (what `*` projects when there are no rows).
-    var starNames: [String] = []
-    var projection: ProjectionPlan?
-    /// The part of a MATCH's WHERE not pushed into the pattern (nil: all of it was pushed).
-    var residual: Expr?
-    var pushedDown = false
-    var operatorIndex: Int?
-    /// The count operator a MATCH runs as instead of the general matcher (CountOperator.swift).
-    var counting: CountOperator?
-    /// LIMIT pushed into a MATCH or UNWIND: the next clause keeps the first SKIP + LIMIT rows
-    /// in the order they come, so the clause stops after making that many
-    /// (`Planner.limitPushed`; EXPLAIN: "first SKIP + LIMIT rows" on the clause).
-    var firstRows: (limit: Expr, skip: Expr?)?
+    struct Fields: Sendable {
+        var parts: [PartPlan]?
+        /// Variables an OPTIONAL MATCH introduces (bound to null when nothing matches); empty
+        /// for other clauses (nothing reads it).
+        var introduced: [String] = []
+        /// Variables in scope before the clause (what `*` projects when there are no rows).
+        var starNames: [String] = []
+        var projection: ProjectionPlan?
+        /// The part of a MATCH's WHERE not pushed into the pattern (nil: all of it was pushed).
+        var residual: Expr?
+        var pushedDown = false
+        var operatorIndex: Int?
+        /// The count operator a MATCH runs as instead of the general matcher (CountOperator.swift).
+        var counting: CountOperator?
+        /// LIMIT pushed into a MATCH or UNWIND: the next clause keeps the first SKIP + LIMIT rows
+        /// in the order they come, so the clause stops after making that many
+        /// (`Planner.limitPushed`; EXPLAIN: "first SKIP + LIMIT rows" on the clause).
+        var firstRows: (limit: Expr, skip: Expr?)?
+    }
+    private final class Storage: Sendable {
+        let fields: Fields
+        init(_ f: Fields) { fields = f }
+    }
+    private let storage: Storage
+    init(_ fields: Fields = Fields()) { storage = Storage(fields) }
+
+    var parts: [PartPlan]? { storage.fields.parts }
+    var introduced: [String] { storage.fields.introduced }
+    var starNames: [String] { storage.fields.starNames }
+    var projection: ProjectionPlan? { storage.fields.projection }
+    var residual: Expr? { storage.fields.residual }
+    var pushedDown: Bool { storage.fields.pushedDown }
+    var operatorIndex: Int? { storage.fields.operatorIndex }
+    var counting: CountOperator? { storage.fields.counting }
+    var firstRows: (limit: Expr, skip: Expr?)? { storage.fields.firstRows }
 }
 
 struct QueryPlan: Sendable {
@@ -152,7 +174,7 @@ enum Planner {
             for ci in 0..<clauseCount {
                 let scope = scopes[pi][ci]
                 var bound: Set<String> { Set(scope.keys) }
-                var cp = ClausePlan()
+                var cp = ClausePlan.Fields()
                 switch ast.parts[pi].clauses[ci] {
                 case .match(let pattern, let optional, let pred, _):
                     let bound = bound
@@ -262,7 +284,7 @@ enum Planner {
                     }
                     ops.append(PlanOperator(name: "ProcedureCall", detail: d, depth: 0))
                 }
-                cps.append(cp)
+                cps.append(ClausePlan(cp))
             }
             clauses.append(cps)
             if pi > 0 { ops.append(PlanOperator(name: ast.unionAll[pi - 1] ? "UnionAll" : "Union", detail: "", depth: 0)) }

@@ -2,15 +2,17 @@ import Foundation
 
 /// A WITH/RETURN compiled once: items (with `*` expanded), aggregates pulled out into slots,
 /// grouping keys, ORDER BY expressions rewritten to refer to projected columns.
-struct ProjectionPlan: Sendable {
-    var items: [ProjectionItem]
-    var columns: [String]
-    var hasAggregates: Bool
+/// A class with constant fields: the executor and each aggregator hold it by reference (as a
+/// struct of seven arrays, every copy retained and released each of them).
+final class ProjectionPlan: Sendable {
+    let items: [ProjectionItem]
+    let columns: [String]
+    let hasAggregates: Bool
     /// Item expressions with aggregates replaced by `aggregateSlot`s.
-    var rewritten: [Expr]
-    var aggregates: [Expr]
-    var keyIndices: [Int]
-    var sortExprs: [Expr]
+    let rewritten: [Expr]
+    let aggregates: [Expr]
+    let keyIndices: [Int]
+    let sortExprs: [Expr]
 
     init(_ proj: Projection, starNames: [String]) {
         var items = proj.items
@@ -19,9 +21,7 @@ struct ProjectionPlan: Sendable {
                 ProjectionItem(expr: Expr(.variable($0), proj.pos), alias: nil, text: $0)
             } + items
         }
-        self.items = items
-        columns = items.map(\.name)
-        hasAggregates = items.contains { $0.expr.containsAggregate }
+        let aggregating = items.contains { $0.expr.containsAggregate }
         var aggs: [Expr] = []
         func extract(_ e: Expr) -> Expr {
             e.rewrite { sub in
@@ -32,15 +32,15 @@ struct ProjectionPlan: Sendable {
             }
         }
         var orderExprs = proj.order.map(\.expr)
-        if hasAggregates {
+        let rewritten: [Expr]
+        if aggregating {
             rewritten = items.map { extract($0.expr) }
             orderExprs = orderExprs.map { extract($0) }
         } else {
             rewritten = items.map(\.expr)
         }
-        aggregates = aggs
         var keys: [Int] = []
-        if hasAggregates {
+        if aggregating {
             // no allocation when every item aggregates (RETURN count(*))
             var n = 0
             for i in items.indices where !items[i].expr.containsAggregate { n += 1 }
@@ -51,7 +51,6 @@ struct ProjectionPlan: Sendable {
         } else {
             keys = Array(items.indices)
         }
-        keyIndices = keys
         // ORDER BY an expression that a projection item computes refers to that column.
         let canon = orderExprs.isEmpty ? [:] : Dictionary(items.map { ($0.expr.canonical, $0.name) }, uniquingKeysWith: { a, _ in a })
         sortExprs = orderExprs.map { e in
@@ -61,6 +60,12 @@ struct ProjectionPlan: Sendable {
                 return canon[sub.canonical].map { Expr(.variable($0), sub.pos) }
             }
         }
+        self.items = items
+        columns = items.map(\.name)
+        hasAggregates = aggregating
+        self.rewritten = rewritten
+        aggregates = aggs
+        keyIndices = keys
     }
 }
 

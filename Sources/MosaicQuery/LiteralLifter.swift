@@ -130,9 +130,10 @@ struct LiteralLifter {
                     let len = i - st
                     defer { prev = .other }
                     if prev == .dot || prev == .colon || len < 2 || len > 7 || nextSignificant(i).0 == 58 { continue }
-                    var upper = ""
-                    for k in st..<i { upper.unicodeScalars.append(Unicode.Scalar(b[k] >= 97 ? b[k] - 32 : b[k])) }
-                    switch keyword(upper) {
+                    // the word in capitals, packed into one integer (no string made per word)
+                    var packed: UInt64 = 0
+                    for k in st..<i { packed = packed << 8 | UInt64(b[k] >= 97 ? b[k] - 32 : b[k]) }
+                    switch packedKeywords[packed] {
                     case .explain: if st == nextSignificant(0).1 { return .some(nil) }
                     case .lifting(let on): lifting = on
                     case nil: break
@@ -202,6 +203,17 @@ struct LiteralLifter {
     /// What a keyword (in capitals) does to the lifting: MATCH and WHERE start it, the other
     /// clauses stop it; EXPLAIN and PROFILE (first in the text) turn it off for the query.
     enum Keyword { case explain, lifting(Bool) }
+    /// The keywords of `keyword(_:)` by their capitals packed into an integer, a byte each
+    /// (they are 2 to 7 letters): what the byte pass looks its words up in.
+    static let packedKeywords: [UInt64: Keyword] = {
+        var out: [UInt64: Keyword] = [:]
+        for word in ["EXPLAIN", "PROFILE", "MATCH", "WHERE", "RETURN", "WITH", "UNWIND", "CREATE", "MERGE", "SET", "DELETE", "DETACH",
+                     "REMOVE", "CALL", "YIELD", "ORDER", "SKIP", "LIMIT", "UNION", "FOREACH", "ON", "USE", "LOAD"] {
+            out[word.utf8.reduce(0) { $0 << 8 | UInt64($1) }] = keyword(word)
+        }
+        return out
+    }()
+
     static func keyword(_ upper: String) -> Keyword? {
         switch upper {
         case "EXPLAIN", "PROFILE": return .explain

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The executor's side of the count operators the planner chooses (CountOperator.swift):
 /// - `countFromCounts` answers `count(*)` of a label or of a relationship type from the
 ///   graph's counts, without visiting a node (at a million entities 10–90 ms → a lookup);
@@ -98,6 +100,14 @@ extension Executor {
             return total
         }
         agg.anchorVariable = np.variable
+        if candidates.count >= parallelCountMinimum, let view = gv as? GraphView, let names = Self.anchorProperties(keys),
+           ProcessInfo.processInfo.activeProcessorCount > 1 {
+            let counted = try countByAnchorInParallel(view, candidates, np, props, checkAnchor: checkAnchor, dir: dir, types: rp.types,
+                                                      farLabels: fp.labels, keys: names, into: agg)
+            anchors = counted.anchors
+            total = counted.total
+            return total
+        }
         let slot = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         slot.initialize(to: -1)
         let noRelationships = UnsafeMutablePointer<Int>.allocate(capacity: 1)
@@ -122,5 +132,120 @@ extension Executor {
             }
         }
         return total
+    }
+
+    /// The property names the keys read, when each key is a property of the anchor (`b.name`):
+    /// what the parallel count reads without the executor. nil otherwise.
+    static func anchorProperties(_ keys: [SlotExpr]) -> [String]? {
+        var out: [String] = []
+        for k in keys {
+            guard case .property(.node(0), let name, _) = k else { return nil }
+            out.append(name)
+        }
+        return out
+    }
+
+    /// The threads' shares, one slot each. Unchecked Sendable: thread p writes only slot p,
+    /// and the slots are read after `concurrentPerform` has returned (it joins the threads).
+    struct PartialResults: @unchecked Sendable {
+        let slots: UnsafeMutablePointer<PartialCount>
+        let count: Int
+        init(_ n: Int) {
+            count = n
+            slots = .allocate(capacity: n)
+            slots.initialize(repeating: PartialCount(), count: n)
+        }
+        func free() { slots.deinitialize(count: count); slots.deallocate() }
+    }
+
+    /// One thread's share of a grouped count: its groups in the order it found them.
+    struct PartialCount {
+        var index: [GroupKeys: Int] = [:]
+        var keys: [[QueryValue]] = []
+        var counts: [Int] = []
+        var firstNodes: [Int] = []
+        var anchors = 0
+        var total = 0
+        var stopped = false
+    }
+
+    /// `countByAnchor` over the machine's cores (issue 15: a query that reads a whole type):
+    /// the anchors are cut into as many contiguous runs as there are cores, each counted on
+    /// its own thread against the graph (an immutable value) with the far end's labels as
+    /// bitsets made beforehand; the groups are then merged in the order of the runs, so the
+    /// aggregation sees them in the order one thread would have found them. Each thread
+    /// checks the deadline and cancellation every 1,024 anchors.
+    func countByAnchorInParallel(_ view: GraphView, _ candidates: [Int], _ np: NodePattern, _ props: [PropertyTest]?, checkAnchor: Bool,
+                                 dir: Direction, types: [String], farLabels: [String], keys: [String],
+                                 into agg: Aggregator) throws -> (anchors: Int, total: Int) {
+        // the far end's labels as bitsets (made here: the executor's cache is not shared)
+        let bits = farLabels.map { labelMembers($0, checks: Int.max / 4) ?? [] }
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        let results = PartialResults(parts)
+        defer { results.free() }
+        let out = results.slots
+        let deadline = self.deadline, isCancelled = self.isCancelled
+        let per = (candidates.count + parts - 1) / parts
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let lo = p * per, hi = min(candidates.count, lo + per)
+            guard lo < hi else { return }
+            results.slots[p] = Self.countRun(view, candidates[lo..<hi], np, props, checkAnchor: checkAnchor, dir: dir, types: types,
+                                             bits: bits, keys: keys, deadline: deadline, isCancelled: isCancelled)
+        }
+        parallelCountRuns += 1
+        var anchors = 0, total = 0
+        for p in 0..<parts {
+            anchors += out[p].anchors
+            total += out[p].total
+            if out[p].stopped { try checkTime() }
+        }
+        try tick(anchors)
+        for p in 0..<parts {
+            let part = out[p]
+            for g in part.keys.indices {
+                if part.keys[g].count == 1 {
+                    try agg.addCount(key: part.keys[g][0], times: part.counts[g], node: part.firstNodes[g])
+                } else {
+                    try agg.addCount(keys: part.keys[g], times: part.counts[g], node: part.firstNodes[g])
+                }
+            }
+        }
+        return (anchors, total)
+    }
+
+    /// One thread's run of anchors: what `countByAnchor`'s loop does, reading the graph only.
+    static func countRun(_ view: GraphView, _ run: ArraySlice<Int>, _ np: NodePattern, _ props: [PropertyTest]?, checkAnchor: Bool,
+                         dir: Direction, types: [String], bits: [[UInt64]], keys: [String],
+                         deadline: UInt64, isCancelled: (@Sendable () -> Bool)?) -> PartialCount {
+        var r = PartialCount()
+        var values: [QueryValue] = []
+        values.reserveCapacity(keys.count)
+        var seen = 0
+        anchors: for n in run {
+            seen += 1
+            if seen & 1023 == 0, DispatchTime.now().uptimeNanoseconds > deadline || isCancelled?() == true { r.stopped = true; break }
+            if checkAnchor {
+                for l in np.labels where !view.hasLabel(n, l) { continue anchors }
+                for t in props ?? [] where view.nodeProperty(n, t.key).equals(t.value) != true { continue anchors }
+            }
+            r.anchors += 1
+            let c = bits.isEmpty ? view.degree(of: n, direction: dir, types: types)
+                : view.countRelationships(of: n, direction: dir, types: types) { _, other in
+                    for b in bits where !(other >> 6 < b.count && b[other >> 6] & (1 << UInt64(other & 63)) != 0) { return false }
+                    return true
+                }
+            if c == 0 { continue }
+            r.total += c
+            values.removeAll(keepingCapacity: true)
+            for k in keys { values.append(view.nodeProperty(n, k)) }
+            let g = r.keys.count
+            let found = Aggregator.claim(&r.index[GroupKeys(values: values), default: -1], g)
+            if found == g {
+                r.keys.append(values); r.counts.append(c); r.firstNodes.append(n)
+            } else {
+                r.counts[found] += c
+            }
+        }
+        return r
     }
 }

@@ -67,6 +67,11 @@ final class Executor<G: QueryGraph> {
     var countOperatorsEnabled = true
     /// How many MATCH clauses ran as count operators (for tests).
     var countOperatorRuns = 0
+    /// Anchors from which a grouped count is split over the machine's cores
+    /// (`countByAnchorInParallel`; tests set it low).
+    var parallelCountMinimum = 16_384
+    /// How many counts were split over several threads (for tests).
+    var parallelCountRuns = 0
     /// PROFILE: the anchor operators of the parts matched with slots (their rows say so).
     var slottedOperators: Set<Int> = []
     var steps = 0
@@ -127,14 +132,17 @@ final class Executor<G: QueryGraph> {
     @inline(__always) func tick(_ n: Int = 1) throws {
         steps += n
         if steps > stepLimit { throw QueryError(.resourceLimit, "TooMuchWork", "the query did more than \(stepLimit) steps; bound variable-length patterns (e.g. *1..5) or add LIMIT", phase: .runtime) }
-        if steps & 0xFFF == 0 {
-            if DispatchTime.now().uptimeNanoseconds > deadline {
-                let limit = timeout.map { $0 < 10 ? String(format: "%g s", $0) : String(format: "%.0f s", $0) } ?? "?"
-                throw QueryError(.resourceLimit, "Timeout", "the query ran longer than its time limit of \(limit) and was stopped after \(elapsedText); nothing was written. Make the pattern more selective, or raise the limit (mosaic query --timeout SECONDS; :timeout in the console; query: timeout in mosaic.yaml)", phase: .runtime)
-            }
-            if let isCancelled, isCancelled() {
-                throw QueryError(.resourceLimit, "Cancelled", "the query was cancelled after \(elapsedText); nothing was written", phase: .runtime)
-            }
+        if steps & 0xFFF == 0 { try checkTime() }
+    }
+
+    /// Stops the query past its deadline or when it is cancelled.
+    func checkTime() throws {
+        if DispatchTime.now().uptimeNanoseconds > deadline {
+            let limit = timeout.map { $0 < 10 ? String(format: "%g s", $0) : String(format: "%.0f s", $0) } ?? "?"
+            throw QueryError(.resourceLimit, "Timeout", "the query ran longer than its time limit of \(limit) and was stopped after \(elapsedText); nothing was written. Make the pattern more selective, or raise the limit (mosaic query --timeout SECONDS; :timeout in the console; query: timeout in mosaic.yaml)", phase: .runtime)
+        }
+        if let isCancelled, isCancelled() {
+            throw QueryError(.resourceLimit, "Cancelled", "the query was cancelled after \(elapsedText); nothing was written", phase: .runtime)
         }
     }
 

@@ -103,4 +103,39 @@ final class CountByAnchorTests: XCTestCase {
         ex.countOperatorsEnabled = enabled
         return (try ex.run().rows, ex.countOperatorRuns)
     }
+
+    /// The grouped count split over threads (`countByAnchorInParallel`, forced here on a small
+    /// graph) gives the groups the serial count gives, in the same order (no ORDER BY).
+    func testParallelCountGivesTheSerialGroups() throws {
+        var g = Graph()
+        var bases: [Int32] = [], planes: [Int32] = []
+        for i in 0..<300 {
+            bases.append(g.addNode(key: "b\(i)", labels: ["Base"], properties: ["name": .string("base \(i % 7)"), "region": .string(i % 3 == 0 ? "north" : "south")]))
+        }
+        for i in 0..<200 { planes.append(g.addNode(key: "a\(i)", labels: i % 4 == 0 ? ["Aircraft", "Drone"] : ["Aircraft"], properties: ["name": .string("a\(i)")])) }
+        for i in 0..<100 { _ = g.addNode(key: "x\(i)", labels: ["Other"], properties: [:]) }
+        var seed: UInt64 = 42
+        func next(_ n: Int) -> Int { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Int((seed >> 33) % UInt64(n)) }
+        for _ in 0..<3000 { g.addRelationship(from: planes[next(planes.count)], to: bases[next(bases.count)], type: "FLEW_TO") }
+        for _ in 0..<500 { g.addRelationship(from: Int32(500 + next(100)), to: bases[next(bases.count)], type: "FLEW_TO") }
+        let view = GraphView(g)
+        for (text, parallel) in [
+            ("MATCH (a:Aircraft)-[:FLEW_TO]->(b:Base) RETURN b.name, count(*)", true),
+            ("MATCH (a)-[:FLEW_TO]->(b:Base) RETURN b.name AS name, count(*) AS n ORDER BY n DESC, name", true),
+            ("MATCH (a:Aircraft:Drone)-[:FLEW_TO]->(b:Base) RETURN b.region, b.name, count(*)", true),
+            ("MATCH (a:Aircraft)-[:FLEW_TO]->(b:Base {region: 'north'}) RETURN b.name, count(*)", true),
+            ("MATCH (a:Aircraft)-[:FLEW_TO]-(b:Base) RETURN b.name, count(*)", true),
+            ("MATCH (a:Aircraft)-[:FLEW_TO]->(b:Base) RETURN toUpper(b.name) AS k, count(*)", false),  // not a property
+        ] {
+            let plan = try Query.prepare(text).plan
+            let ex = Executor(graph: view, params: [:], functions: .standard, plan: plan, limits: QueryLimits())
+            ex.parallelCountMinimum = 2
+            let rows = try ex.run().rows
+            let serial = Executor(graph: view, params: [:], functions: .standard, plan: plan, limits: QueryLimits())
+            serial.countOperatorsEnabled = false
+            XCTAssertEqual(rows, try serial.run().rows, text)
+            XCTAssertEqual(ex.parallelCountRuns > 0, parallel, text)
+            XCTAssertFalse(rows.isEmpty, text)
+        }
+    }
 }

@@ -21,8 +21,8 @@ extension Executor {
         let total: Int
         switch op {
         case .fromCounts:
-            guard changes.isEmpty, deletedNodes.isEmpty, deletedRels.isEmpty else { return false }
-            total = countFromCounts(part)
+            guard changes.isEmpty, deletedNodes.isEmpty, deletedRels.isEmpty, let n = countFromCounts(part) else { return false }
+            total = n
             agg.addCount(total)
             if plan.profileBase >= 0, plan.profileBase < opRows.count { opRows[plan.profileBase] += 1 }
         case .byAnchor:
@@ -35,13 +35,14 @@ extension Executor {
         return true
     }
 
-    /// The count of nodes with the part's label, or of relationships of its types.
-    func countFromCounts(_ part: PatternPart) -> Int {
+    /// The count of nodes with the part's label, or of relationships of its types; nil when
+    /// the graph does not keep a count it needs (then the matcher counts).
+    func countFromCounts(_ part: PatternPart) -> Int? {
         if part.steps.isEmpty { return graph.labelCount(part.node(0).labels[0]) }
         var n = 0
         for t in Set(part.steps[0].rel.types) {
-            // (a graph without the count has none of the type: GraphView and PropertyGraph keep it)
-            n += graph.relationshipTypeCount(t) ?? 0
+            guard let c = graph.relationshipTypeCount(t) else { return nil }
+            n += c
         }
         return n
     }

@@ -9,9 +9,11 @@ public protocol QueryGraph: Sendable {
     /// The nodes, in id order, that have a relationship of one of `types` in `direction`
     /// (outgoing: they start one; incoming: they end one; both: either).
     func nodes(withRelationshipOf types: [String], direction: Direction) -> [Int]
+    /// How many nodes `nodes(withLabel:)` lists: the planner compares these, and
+    /// `MATCH (n:Label) RETURN count(*)` answers with it (CountOperator.swift).
     func labelCount(_ label: String) -> Int
-    /// How many relationships have type `type`; nil when the graph does not keep the count
-    /// (then the planner does without it).
+    /// How many live relationships have type `type`; nil when the graph does not keep the
+    /// count (then the planner does without it, and the matcher counts).
     func relationshipTypeCount(_ type: String) -> Int?
     /// Nodes whose property `key` equals `value` through an index; nil when `key` is not indexed.
     func nodes(withProperty key: String, equalTo value: QueryValue) -> [Int]?

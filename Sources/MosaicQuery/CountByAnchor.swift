@@ -38,7 +38,7 @@ extension Executor {
     /// The count of nodes with the part's label, or of relationships of its types; nil when
     /// the graph does not keep a count it needs (then the matcher counts).
     func countFromCounts(_ part: PatternPart) -> Int? {
-        if part.steps.isEmpty { return graph.labelCount(part.node(0).labels[0]) }
+        if part.steps.isEmpty { return part.node(0).labels.first.map { graph.labelCount($0) } ?? graph.nodeCount }
         var n = 0
         for t in Set(part.steps[0].rel.types) {
             guard let c = graph.relationshipTypeCount(t) else { return nil }

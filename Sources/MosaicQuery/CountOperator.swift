@@ -1,7 +1,8 @@
 /// A planner rewrite: the first MATCH of a query whose rows only feed `count(*)` runs as a
 /// count operator instead of the general matcher, when its pattern allows:
-/// - `fromCounts`: `MATCH (n:Label) RETURN count(*)` and `MATCH ()-[:T]->() RETURN count(*)`
-///   are read from the graph's counts (nodes per label, live relationships per type);
+/// - `fromCounts`: `MATCH (n:Label) RETURN count(*)`, `MATCH (n) RETURN count(*)` and
+///   `MATCH ()-[:T]->() RETURN count(*)` are read from the graph's counts (nodes, nodes per
+///   label, live relationships per type);
 /// - `byAnchor`: a one-hop pattern, alone or grouped by values of its anchor, counts each
 ///   anchor's matching relationships in its type's run (`MATCH (a:Aircraft)-[:FLEW_TO]->
 ///   (b:Base) RETURN b.name, count(*)`, `MATCH (a {id: $id})-[]->(b) RETURN count(*)`).
@@ -21,12 +22,12 @@ enum CountOperator: Sendable, Equatable {
         return countsByAnchor(part, plan, next: next) ? .byAnchor : nil
     }
 
-    /// A node with one label, or one directed hop of given types between two nodes with no
+    /// A node with at most one label, or one directed hop of given types between two nodes with no
     /// label or property (each variable once).
     static func readsCounts(_ part: PatternPart) -> Bool {
         let first = part.node(0)
         guard first.properties == nil else { return false }
-        if part.steps.isEmpty { return first.labels.count == 1 }
+        if part.steps.isEmpty { return first.labels.count <= 1 }
         guard part.steps.count == 1 else { return false }
         let rp = part.steps[0].rel, last = part.node(1)
         guard rp.range == nil, rp.properties == nil, rp.direction != .both, !rp.types.isEmpty, last.properties == nil,
@@ -60,7 +61,7 @@ enum CountOperator: Sendable, Equatable {
     static func describeCounts(_ part: PatternPart) -> PlanOperator {
         let first = part.node(0)
         if part.steps.isEmpty {
-            return PlanOperator(name: "NodeCountFromCounts", detail: "(\(first.variable ?? ""):\(first.labels[0]))", depth: 1)
+            return PlanOperator(name: "NodeCountFromCounts", detail: "(\(first.variable ?? "")\(first.labels.first.map { ":" + $0 } ?? ""))", depth: 1)
         }
         let rp = part.steps[0].rel
         let t = "[" + (rp.variable ?? "") + rp.types.map { ":" + $0 }.joined(separator: "|") + "]"

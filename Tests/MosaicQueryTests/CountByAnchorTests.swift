@@ -74,7 +74,7 @@ final class CountByAnchorTests: XCTestCase {
     func testCountsFromTheGraphsCounts() throws {
         var g = try ShortcutEquivalenceTests.graph()
         let cases: [(String, Bool)] = [
-            ("MATCH (n:N) RETURN count(*)", true), ("MATCH (n:Nope) RETURN count(*)", true),
+            ("MATCH (n:N) RETURN count(*)", true), ("MATCH (n:Nope) RETURN count(*)", true), ("MATCH (n) RETURN count(*) AS all", true),
             ("MATCH ()-[r:R]->() RETURN count(*)", true), ("MATCH (a)<-[:R|S|R]-(b) RETURN count(*) AS n", true),
             ("MATCH ()-[:NOPE]->() RETURN count(*)", true),
             ("MATCH (n:N:M) RETURN count(*)", false), ("MATCH (n:N {name: 'n1'}) RETURN count(*)", false),

@@ -31,9 +31,6 @@ final class Executor<G: QueryGraph> {
     var labelBits: [String: [UInt64]] = [:]
     var labelChecks: [String: Int] = [:]
     var labelBitsWrites = 0
-    /// Set while a MATCH feeds a WITH/RETURN DISTINCT: a variable-length last hop whose
-    /// relationships are not read may list each end node once (breadth first).
-    var distinctRows = false
     /// Breadth-first visits: `visitMark[n] == visitEpoch` when node n was reached.
     var visitMark: [UInt32] = []
     var visitEpoch: UInt32 = 0
@@ -217,12 +214,7 @@ final class Executor<G: QueryGraph> {
                     } catch is StopMatching { usedRels = [] }
                     rows = capped
                 } else {
-                    // a MATCH followed by WITH/RETURN DISTINCT: its rows' multiplicity does not matter
-                    if ci + 1 < q.clauses.count, let next = plan.clauses[pi][ci + 1].projection, !next.hasAggregates,
-                       q.clauses[ci + 1].isDistinctProjection, !optional, pattern.count == 1 {
-                        distinctRows = true
-                    }
-                    defer { distinctRows = false }
+                    // (followed by WITH/RETURN DISTINCT, its last hop may list each end once: LastHop)
                     rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
                 }
             case .unwind(let e, let v, _):
@@ -683,7 +675,7 @@ final class Executor<G: QueryGraph> {
                     boundList = l.compactMap { if case .relationship(let r) = $0 { return r }; return nil }
                     if !forward { boundList!.reverse() }
                 }
-                if distinctRows, plan.lastHop == .distinctEnds, k == order.count - 1, boundList == nil, !needPath, givenPlan,
+                if plan.lastHop == .distinctEnds, k == order.count - 1, boundList == nil, !needPath, givenPlan,
                    !(!plan.unboundRels[s] && rp.variable != nil), range.min <= 1 {
                     try reachable(from: from, range, dir, rp, relProps[s]) { target in
                         if nodeIDs[toIdx] == -1 { try bindNode(toIdx, target) { try extend(k + 1) } }

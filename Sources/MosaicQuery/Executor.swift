@@ -64,6 +64,10 @@ final class Executor<G: QueryGraph> {
     var countOperatorsEnabled = true
     /// How many MATCH clauses ran as count operators (for tests).
     var countOperatorRuns = 0
+    /// Set while a MATCH makes the rows of the RETURN after it from its slots (ValueSink).
+    var valueSink: ValueSink?
+    /// How many RETURNs got their rows from a MATCH's slots (for tests).
+    var valueSinkRuns = 0
     /// Anchors from which a grouped count is split over the machine's cores
     /// (`countByAnchorInParallel`; tests set it low).
     var parallelCountMinimum = 16_384
@@ -173,6 +177,8 @@ final class Executor<G: QueryGraph> {
         var out: [[QueryValue]] = []
         var returned = false
         var fused: Aggregator? = nil
+        // the RETURN's rows of values when the MATCH before it made them from its slots
+        var returnedValues: [[QueryValue]]? = nil
         // bytes charged for the rows `rows` holds (released when the next clause replaces them)
         var held = 0
         for ci in q.clauses.indices {  // (switched on in place: binding a whole Clause retains every field)
@@ -215,7 +221,22 @@ final class Executor<G: QueryGraph> {
                     rows = capped
                 } else {
                     // (followed by WITH/RETURN DISTINCT, its last hop may list each end once: LastHop)
-                    rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
+                    if let sink = ValueSink.make(pattern, cp, next: ci + 1 < q.clauses.count ? q.clauses[ci + 1] : nil,
+                                                 plan: ci + 1 < q.clauses.count ? plan.clauses[pi][ci + 1] : nil, rows: rows, optional: optional,
+                                                 predicate: pred, enabled: slotsEnabled && opRows.isEmpty) {
+                        valueSink = sink
+                        defer { valueSink = nil }
+                        let made = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
+                        if sink.taken {
+                            valueSinkRuns += 1
+                            returnedValues = sink.rows
+                            rows = []
+                        } else {
+                            rows = made
+                        }
+                    } else {
+                        rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
+                    }
                 }
             case .unwind(let e, let v, _):
                 var next: [Row] = []
@@ -243,6 +264,14 @@ final class Executor<G: QueryGraph> {
                 } else { rows = r.rows }
             case .returns(let proj):
                 returned = true
+                if let values = returnedValues, let pp = cp.projection {
+                    // made by the MATCH from its slots (ValueSink)
+                    columns = pp.columns
+                    out = values
+                    returnedValues = nil
+                    rows = Array(repeating: [:], count: out.count)
+                    break
+                }
                 if fused == nil, let pp = cp.projection, pp.isPlainList(proj) {
                     // each row's values straight into the result, in column order (no Row built)
                     columns = pp.columns
@@ -575,7 +604,8 @@ final class Executor<G: QueryGraph> {
         let needPath = part.pathVariable != nil
         // slots (MatchSlots): new bindings stay in nodeIDs / relSlots while matching
         // (a part without filters gains nothing from slots: its rows cost what they did)
-        let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any) ? MatchSlots(part, plan, row, self) : nil
+        let sink = valueSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
+        let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any || sink != nil) ? MatchSlots(part, plan, row, self) : nil
         if slots != nil { slottedParts += 1 }
         let slotted = slots != nil
         let slotFilters = slots?.filters ?? [], slotRelFilters = slots?.relFilters ?? []
@@ -589,6 +619,14 @@ final class Executor<G: QueryGraph> {
         if slotted, stage >= 0 { slottedOperators.insert(stage) }
         // (counted here and handed over once: the aggregator is not touched per match)
         let counting = countOnly != nil
+        // a RETURN that lists values of this part's bindings: its row of values is made from
+        // the slots (ValueSink); nil when an item does not compile (the rows are made then)
+        var returned: [SlotExpr]? = nil
+        if let sink, let slots, !counting {
+            returned = sink.items.compactMap { SlotExpr.compile($0, slots.names, self) }
+            if returned!.count != sink.items.count { returned = nil }
+        }
+        sink?.taken = returned != nil
         var counted = 0
         defer { if counted > 0 { countOnly?.addCount(counted); if stage >= 0 { countedByDegree += counted } } }
 
@@ -603,6 +641,14 @@ final class Executor<G: QueryGraph> {
 
         func finish() throws {
             if counting { counted += 1; return }
+            if let returned {
+                var values: [QueryValue] = []
+                values.reserveCapacity(returned.count)
+                for e in returned { values.append(try eval(e, nodeIDs, relSlots, row)) }
+                try charge(QueryMemory.valueBytes * (values.count + 1), "rows of MATCH")
+                sink!.rows.append(values)
+                return
+            }
             var r = bound()
             if let pv = part.pathVariable {
                 var pn = [nodeIDs[0]], pr: [Int] = []

@@ -18,6 +18,8 @@ struct MatchSlots {
     /// Nodes and single-hop steps whose variables an emitted row gets.
     var nodesToBind = IndexMask()
     var relationshipsToBind = IndexMask()
+    /// Where the part's variables are: what a RETURN read through the slots compiles against.
+    var names = SlotExpr.Names()
 
     /// Compiled filters kept by an executor: for a part (by its source offset), the variables
     /// the row bound when they were compiled (bit i: node i; bit nodes + s: step s), and the
@@ -56,6 +58,7 @@ struct MatchSlots {
             names.relationships[v] = s
             if !plan.unboundRels[s] { relationshipsToBind.insert(s) }
         }
+        self.names = names
         let key = part.pos.offset, cacheable = nodes.count + part.steps.count <= 64
         if cacheable, let c = ex.compiledSlotFilters[key], c.outer == outer {
             guard let f = c.filters else { return nil }

@@ -47,6 +47,34 @@ final class SlotMatchingTests: XCTestCase {
         }
     }
 
+    /// A RETURN that lists values gets its rows from the MATCH's slots (ValueSink): the same
+    /// rows in the same order as the general path, also where an item does not compile (the
+    /// rows are made then), with a WHERE left over, or after an UNWIND.
+    func testReturnFromSlots() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        let cases: [(String, Bool)] = [
+            ("MATCH (a)-[r]->(b) RETURN a.name, type(r), b.name", true),
+            ("MATCH (a:N)-[r:R]->(b) RETURN b, r, id(a) AS i, labels(b) AS l", true),
+            ("MATCH (a {name: 'n3'})-[]-(b) RETURN b.name AS name, b.name + '!' AS loud", true),
+            ("MATCH (a)-[:R]->(b)-[:R]->(c) WHERE a <> c RETURN a.name, c.name", true),
+            ("MATCH (n) RETURN n.name, $min AS m", true),
+            ("MATCH (n) RETURN *", true),
+            ("MATCH (a)-[r]->(b) RETURN CASE WHEN a.name < 'n3' THEN 'low' ELSE 'high' END AS k, b.name", false),
+            ("MATCH (a)-[r]->(b) WHERE (b)-[:S]->() RETURN a.name, b.name", false),
+            ("UNWIND ['n1', 'n3'] AS x MATCH (a {name: x})-[]->(b) RETURN x, b.name", false),
+            ("MATCH p = (a)-[:R]->(b) RETURN length(p), a.name", false),
+            ("MATCH (a)-[*1..2]->(b) RETURN a.name, b.name", false),
+            ("MATCH (a)-[r]->(b) RETURN a.name, b.name LIMIT 3", false),
+        ]
+        for (text, fromSlots) in cases {
+            let p = try Query.prepare(text)
+            let ex = Executor(graph: g, params: ["min": .int(2)], functions: .standard, plan: p.plan, limits: QueryLimits())
+            let rows = try ex.run().rows
+            XCTAssertEqual(rows, try run(text, g, slots: false).rows, text)
+            XCTAssertEqual(ex.valueSinkRuns > 0, fromSlots, text)
+        }
+    }
+
     /// A pattern of more than 64 steps (the plan's stage masks are exact below 64 only).
     func testLongPattern() throws {
         let g = try Query.run("UNWIND range(0, 69) AS i CREATE (:C {i: i}) WITH count(*) AS made "

@@ -59,6 +59,8 @@ struct MatchSlots {
             if !plan.unboundRels[s] { relationshipsToBind.insert(s) }
         }
         self.names = names
+        // no filters (slots asked for by a RETURN read through them): nothing to compile or keep
+        if !plan.filtered.any && !plan.relFiltered.any { return }
         let key = part.pos.offset, cacheable = nodes.count + part.steps.count <= 64
         if cacheable, let c = ex.compiledSlotFilters[key], c.outer == outer {
             guard let f = c.filters else { return nil }

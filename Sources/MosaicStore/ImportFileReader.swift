@@ -42,8 +42,11 @@ struct ImportFileReader {
             var bytes = carry
             let block = try readBlock()
             bytes.append(contentsOf: block)
-            if first, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-            first = false
+            // A byte-order mark is dropped (once its three bytes are read, or the file ended).
+            if first && (bytes.count >= 3 || block.isEmpty) {
+                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+                first = false
+            }
             var reader = CSVReader(bytes: bytes, line: line, final: block.isEmpty)
             let header: [String]?
             do { header = try reader.next()?.fields } catch let e as CSVReader.CSVError {

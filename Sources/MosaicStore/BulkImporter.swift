@@ -259,14 +259,23 @@ public struct BulkImporter: Sendable {
                 defer { clock = now }
                 return Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
             }
+            // Each chunk's arrays are made at their full size once (grown row by row, a chunk
+            // of 100,000 edges would be copied some seventeen times on the way).
             var nodes: [NodeRow] = [], edges: [EdgeRow] = []
+            var pass = ImportFileReader.Kind.nodes
+            func fresh() {
+                nodes = []; edges = []
+                let n = min(chunkRows, 1 << 17)
+                if pass == .nodes { nodes.reserveCapacity(n) } else { edges.reserveCapacity(n) }
+            }
             /// Encodes and hands on the rows gathered so far; false when the import stopped.
             func flush() -> Bool {
                 guard !nodes.isEmpty || !edges.isEmpty else { return true }
                 parsing += lap()
                 var chunk = Chunk(nodes: nodes, edges: edges, expectedNodes: expected)
-                nodes = []; edges = []
-                chunk.batch = RowBatch(reservingRows: chunk.nodes.count * 3 + chunk.edges.count)
+                fresh()
+                // (~100 bytes an edge's row, ~60 a node's entity or property row)
+                chunk.batch = RowBatch(reservingBytes: chunk.nodes.count * 180 + chunk.edges.count * 112)
                 for n in chunk.nodes {
                     chunk.batch.append(kind: 0, subject: n.id, predicate: n.type, origin: n.origin)
                     for l in n.labels { chunk.batch.append(kind: 1, subject: n.id, predicate: l, origin: n.origin) }
@@ -279,7 +288,9 @@ public struct BulkImporter: Sendable {
                 encoding += lap()
                 return queue.put(chunk)
             }
-            for pass in [ImportFileReader.Kind.nodes, .edges] {
+            for kind in [ImportFileReader.Kind.nodes, .edges] {
+                pass = kind
+                fresh()
                 for i in readers.indices where readers[i].kind == pass || readers[i].kind == .mixed {
                     let path = readers[i].path
                     if pass == .edges && readers[i].kind == .mixed {

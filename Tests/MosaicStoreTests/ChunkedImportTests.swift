@@ -98,6 +98,16 @@ final class ChunkedImportTests: StoreDirectoryTestCase {
             XCTAssertEqual(try reopened.integrityCheck(), "ok")
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-snapshot"))
+        // The import's write-ahead log was folded into the database and truncated at its end.
+        let store = try Store.open(path: path)
+        try BulkImporter(store: store, chunkRows: 5, blockSize: 64).importFiles([files[3]].map {
+            let copy = dir.appendingPathComponent("again.csv").path
+            try? FileManager.default.removeItem(atPath: copy)
+            try? FileManager.default.copyItem(atPath: $0, toPath: copy)
+            return copy
+        })
+        let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int
+        XCTAssertEqual(wal, 0, "the WAL after an import, the store still open")
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir.path).contains { $0.hasSuffix(".tmp") })
     }
 

@@ -81,7 +81,7 @@ public struct BulkImporter: Sendable {
             let existing = try Int64.fetchOne(tx.db, sql: "SELECT max(id) FROM statement") ?? 0
             let rebuildIndex = size / 40 > existing
             if rebuildIndex { try tx.db.execute(sql: "DROP INDEX IF EXISTS statement_subject") }
-            let parser = ChunkParser(files: files, chunkRows: chunkRows, blockSize: blockSize)
+            let parser = try ChunkParser(files: files, chunkRows: chunkRows, blockSize: blockSize)
             // The new snapshot is built from the chunks on a thread of its own while SQLite
             // inserts them (it also writes the snapshot file when the store's snapshot file
             // reflects the transaction before).
@@ -200,59 +200,122 @@ public struct BulkImporter: Sendable {
         return (row, nil)
     }
 
-    /// Reads the files on a thread of its own and makes their chunks: the nodes of every
-    /// file in order, then the edges, each chunk's statement rows encoded. At most two
-    /// chunks wait for the inserting thread.
-    // @unchecked Sendable: `failure` and `phases` are written by the parsing thread before it signals `done`, and read only after `done.wait()`; the queue is thread-safe.
+    /// Reads the files and makes their chunks, in order: the nodes of every file, then the
+    /// edges, each chunk's statement rows encoded. Each (file, kind of row) is a job on a
+    /// thread of its own, two jobs at a time (the first two at once, then each that ends
+    /// starts the one two places after it), so the edges of one file are parsed while the
+    /// nodes of another are inserted; each job keeps at most `ahead` chunks waiting.
+    // @unchecked Sendable: `jobs` is made in init and not changed after; `current` is used only by the consuming thread; `stopped` and each job's `started` are read and written under `lock`.
     final class ChunkParser: @unchecked Sendable {
-        private let queue = ChunkQueue<Chunk>(capacity: 2)
-        private let done = DispatchSemaphore(value: 0)
-        private var failure: Error?
-        private var finished = false
-        /// Time spent reading and parsing rows, and encoding them (reported by MOSAIC_TRACE).
-        private(set) var phases: [(String, Double)] = []
+        /// Chunks a job may have made before the importer takes them.
+        static let ahead = 4
 
-        init(files: [String], chunkRows: Int, blockSize: Int) {
+        /// One file read for one kind of row.
+        // @unchecked Sendable: `reader`, `failure` and the times are touched by the job's thread until it signals `done`, and read after `done.wait()`.
+        final class Job: @unchecked Sendable {
+            let queue = ChunkQueue<Chunk>(capacity: ChunkParser.ahead)
+            var reader: ImportFileReader
+            let pass: ImportFileReader.Kind
+            var failure: Error?
+            var parsing = 0.0, encoding = 0.0
+            var started = false
+            private let done = DispatchSemaphore(value: 0)
+            init(reader: ImportFileReader, pass: ImportFileReader.Kind) { self.reader = reader; self.pass = pass }
+            func finish() { done.signal() }
+            /// Waits for the job's thread to end (as often as asked).
+            func join() { done.wait(); done.signal() }
+        }
+
+        private let jobs: [Job]
+        private var current = 0
+        private let lock = NSLock()
+        private var stopped = false
+        private let chunkRows: Int
+        private let blockSize: Int
+        /// Room for the nodes: files of nodes (or of both) at ~40 bytes a row at least.
+        private let expectedNodes: Int
+
+        /// Opens the files (reading each CSV header: a file that cannot be read, or a bad
+        /// header, throws here) and starts the first two jobs.
+        init(files: [String], chunkRows: Int, blockSize: Int) throws {
+            self.chunkRows = chunkRows
+            self.blockSize = blockSize
+            var readers: [ImportFileReader] = []
+            do {
+                for f in files { readers.append(try ImportFileReader(path: f, blockSize: blockSize)) }
+            } catch {
+                for r in readers { r.close() }
+                throw error
+            }
+            var jobs: [Job] = []
+            for pass in [ImportFileReader.Kind.nodes, .edges] {
+                for r in readers where r.kind == pass || r.kind == .mixed {
+                    // A JSON Lines file is read a second time for its edges.
+                    let reader = pass == .edges && r.kind == .mixed ? try ImportFileReader(path: r.path, blockSize: blockSize) : r
+                    jobs.append(Job(reader: reader, pass: pass))
+                }
+            }
+            self.jobs = jobs
+            expectedNodes = zip(files, readers).reduce(0) { sum, fr in
+                fr.1.kind == .edges ? sum : sum + ((try? FileManager.default.attributesOfItem(atPath: fr.0)[.size] as? Int) ?? 0) / 40
+            }
+            start(0)
+            start(1)
+        }
+
+        private func start(_ k: Int) {
+            guard k < jobs.count else { return }
+            let go = lock.withLock { () -> Bool in
+                guard !stopped else { return false }
+                jobs[k].started = true
+                return true
+            }
+            guard go else { return }
+            let job = jobs[k]
             let t = Thread { [self] in
-                do { try parse(files, chunkRows: chunkRows, blockSize: blockSize) } catch { failure = error }
-                queue.close()
-                done.signal()
+                do { try run(job) } catch { job.failure = error }
+                job.reader.close()
+                job.queue.close()
+                job.finish()
+                start(k + 2)
             }
             t.stackSize = 1 << 20
             t.start()
         }
 
-        /// The next chunk, nil after the last; throws the parsing thread's error once the
-        /// chunks before it are taken.
+        /// The next chunk, nil after the last; a job's error is thrown once the chunks it
+        /// made before it are taken (so the first bad row in file order is the one reported).
         func next() throws -> Chunk? {
-            if let chunk = queue.take() { return chunk }
-            wait()
-            if let failure { throw failure }
+            while current < jobs.count {
+                let job = jobs[current]
+                if let chunk = job.queue.take() { return chunk }
+                job.join()
+                if let failure = job.failure { throw failure }
+                current += 1
+            }
             return nil
         }
 
-        private func wait() {
-            guard !finished else { return }
-            done.wait()
-            finished = true
+        /// Time spent reading and parsing rows, and encoding them, over all jobs.
+        var phases: [(String, Double)] {
+            [("reading and parsing rows (parsing threads)", jobs.reduce(0) { $0 + $1.parsing }),
+             ("encoding rows (parsing threads)", jobs.reduce(0) { $0 + $1.encoding })]
         }
 
-        /// Stops the parsing thread (dropping the chunks not taken) and waits for it.
+        /// Stops every job (dropping the chunks not taken) and waits for those started.
         func stop() {
-            queue.cancel()
-            wait()
+            let started = lock.withLock { () -> [Job] in
+                stopped = true
+                return jobs.filter(\.started)
+            }
+            for job in jobs { job.queue.cancel() }
+            for job in started { job.join() }
+            for job in jobs where !job.started { job.reader.close() }
         }
 
-        private func parse(_ files: [String], chunkRows: Int, blockSize: Int) throws {
-            var readers = try files.map { try ImportFileReader(path: $0, blockSize: blockSize) }
-            defer { for r in readers { r.close() } }
-            // Room for the nodes: files of nodes (or of both) at ~40 bytes a row at least.
-            let expected = files.indices.reduce(0) { sum, i in
-                readers[i].kind == .edges ? sum
-                    : sum + ((try? FileManager.default.attributesOfItem(atPath: files[i])[.size] as? Int) ?? 0) / 40
-            }
-            var parsing = 0.0, encoding = 0.0
-            defer { phases = [("reading and parsing rows (parsing thread)", parsing), ("encoding rows (parsing thread)", encoding)] }
+        private func run(_ job: Job) throws {
+            let path = job.reader.path
+            let pass = job.pass
             var clock = DispatchTime.now()
             func lap() -> Double {
                 let now = DispatchTime.now()
@@ -262,17 +325,17 @@ public struct BulkImporter: Sendable {
             // Each chunk's arrays are made at their full size once (grown row by row, a chunk
             // of 100,000 edges would be copied some seventeen times on the way).
             var nodes: [NodeRow] = [], edges: [EdgeRow] = []
-            var pass = ImportFileReader.Kind.nodes
             func fresh() {
                 nodes = []; edges = []
                 let n = min(chunkRows, 1 << 17)
                 if pass == .nodes { nodes.reserveCapacity(n) } else { edges.reserveCapacity(n) }
             }
+            fresh()
             /// Encodes and hands on the rows gathered so far; false when the import stopped.
             func flush() -> Bool {
                 guard !nodes.isEmpty || !edges.isEmpty else { return true }
-                parsing += lap()
-                var chunk = Chunk(nodes: nodes, edges: edges, expectedNodes: expected)
+                job.parsing += lap()
+                var chunk = Chunk(nodes: nodes, edges: edges, expectedNodes: expectedNodes)
                 fresh()
                 // (~100 bytes an edge's row, ~60 a node's entity or property row)
                 chunk.batch = RowBatch(reservingBytes: chunk.nodes.count * 180 + chunk.edges.count * 112)
@@ -285,35 +348,22 @@ public struct BulkImporter: Sendable {
                     chunk.batch.append(kind: 3, subject: e.src, predicate: e.type, object: e.dst,
                                        value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, origin: e.originText)
                 }
-                encoding += lap()
-                return queue.put(chunk)
+                job.encoding += lap()
+                return job.queue.put(chunk)
             }
-            for kind in [ImportFileReader.Kind.nodes, .edges] {
-                pass = kind
-                fresh()
-                for i in readers.indices where readers[i].kind == pass || readers[i].kind == .mixed {
-                    let path = readers[i].path
-                    if pass == .edges && readers[i].kind == .mixed {
-                        // A JSON Lines file is read again for its edges.
-                        readers[i].close()
-                        readers[i] = try ImportFileReader(path: path, blockSize: blockSize)
-                    }
-                    let origin = Origin.importFile(path: (path as NSString).lastPathComponent)
-                    let originText = origin.description
-                    var dates: [String: PartialDate?] = [:]
-                    while let records = try readers[i].next() {
-                        for (rec, line) in records where rec.isEdge == (pass == .edges) {
-                            let (node, edge) = try BulkImporter.row(rec, line: line, path: path, origin: origin,
-                                                                    originText: originText, dates: &dates)
-                            if let node { nodes.append(node) }
-                            if let edge { edges.append(edge) }
-                            if nodes.count + edges.count >= chunkRows { guard flush() else { return } }
-                        }
-                    }
+            let origin = Origin.importFile(path: (path as NSString).lastPathComponent)
+            let originText = origin.description
+            var dates: [String: PartialDate?] = [:]
+            while let records = try job.reader.next() {
+                for (rec, line) in records where rec.isEdge == (pass == .edges) {
+                    let (node, edge) = try BulkImporter.row(rec, line: line, path: path, origin: origin,
+                                                            originText: originText, dates: &dates)
+                    if let node { nodes.append(node) }
+                    if let edge { edges.append(edge) }
+                    if nodes.count + edges.count >= chunkRows { guard flush() else { return } }
                 }
-                // Nodes and edges never share a chunk: every node is applied before the first edge.
-                guard flush() else { return }
             }
+            _ = flush()
         }
     }
 

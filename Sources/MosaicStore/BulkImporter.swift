@@ -259,9 +259,10 @@ public struct BulkImporter: Sendable {
             expectedNodes = zip(files, readers).reduce(0) { sum, fr in
                 fr.1.kind == .edges ? sum : sum + ((try? FileManager.default.attributesOfItem(atPath: fr.0)[.size] as? Int) ?? 0) / 40
             }
-            start(0)
-            start(1)
+            for k in 0..<ChunkParser.together { start(k) }
         }
+        /// Jobs that run at once.
+        static let together = 2
 
         private func start(_ k: Int) {
             guard k < jobs.count else { return }
@@ -277,7 +278,7 @@ public struct BulkImporter: Sendable {
                 job.reader.close()
                 job.queue.close()
                 job.finish()
-                start(k + 2)
+                start(k + ChunkParser.together)
             }
             t.stackSize = 1 << 20
             t.start()

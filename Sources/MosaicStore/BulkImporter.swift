@@ -297,7 +297,8 @@ public struct BulkImporter: Sendable {
             return nil
         }
 
-        /// Time spent reading and parsing rows, and encoding them, over all jobs.
+        /// Time spent reading and parsing rows, and encoding them, over all jobs (wall time of
+        /// the jobs' threads, their waits for the queue left out).
         var phases: [(String, Double)] {
             [("reading and parsing rows (parsing threads)", jobs.reduce(0) { $0 + $1.parsing }),
              ("encoding rows (parsing threads)", jobs.reduce(0) { $0 + $1.encoding })]
@@ -350,6 +351,7 @@ public struct BulkImporter: Sendable {
                                        value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, origin: e.originText)
                 }
                 job.encoding += lap()
+                defer { _ = lap() }  // (the wait for room in the queue is neither)
                 return job.queue.put(chunk)
             }
             let origin = Origin.importFile(path: (path as NSString).lastPathComponent)

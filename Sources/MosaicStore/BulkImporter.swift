@@ -105,6 +105,8 @@ public struct BulkImporter: Sendable {
                 builder.add(Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes))
             }
             builder.finish()
+            // A bad row the builder found fails the import now, before the index is rebuilt.
+            if builder.failed { _ = try builder.wait() }
             trace.mark(nodesDone ? "edges" : "nodes")
             trace.report("inserting (this thread)", seconds: inserting)
             for (phase, seconds) in parser.phases { trace.report(phase, seconds: seconds) }

@@ -84,30 +84,68 @@ struct CheckpointLayout {
     }
 
     /// A fast 64-bit checksum, to refuse a torn or damaged file (not a defence against
-    /// tampering). Four lanes of 64-bit words, each mixed by xor, multiply and rotate (all
-    /// three invertible, so a changed word always changes its lane); the lanes are
-    /// independent, so the multiplier works on four at once, and they are folded together
-    /// with the tail bytes and the length at the end.
+    /// tampering): `Checksum` over all of `raw` at once.
     static func checksum(_ raw: UnsafeRawBufferPointer) -> UInt64 {
-        @inline(__always) func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
+        var sum = Checksum()
+        sum.add(raw)
+        return sum.value
+    }
+
+    /// The checksum of bytes given in pieces (a section written out while it is encoded):
+    /// the same value as over the bytes joined, however they are cut. Four lanes of 64-bit
+    /// words, each mixed by xor, multiply and rotate (all three invertible, so a changed word
+    /// always changes its lane); the lanes are independent, so the multiplier works on four at
+    /// once, and they are folded together with the tail bytes and the length at the end.
+    struct Checksum {
+        private var a: UInt64 = 0x9E37_79B9_7F4A_7C15, b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+        private var c: UInt64 = 0x1656_67B1_9E37_79F9, d: UInt64 = 0x27D4_EB2F_1656_67C5
+        /// Bytes of an unfinished 32-byte block (fewer than 32), carried to the next piece.
+        private var pending: [UInt8] = []
+        private(set) var count = 0
+
+        @inline(__always) private static func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
             let x = (h ^ w) &* 0x100_0000_01B3
             return (x << 29) | (x >> 35)
         }
-        var a: UInt64 = 0x9E37_79B9_7F4A_7C15, b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
-        var c: UInt64 = 0x1656_67B1_9E37_79F9, d: UInt64 = 0x27D4_EB2F_1656_67C5
-        let n = raw.count
-        var i = 0
-        if let base = raw.baseAddress {
+
+        /// Adds the next piece of the bytes.
+        mutating func add(_ raw: UnsafeRawBufferPointer) {
+            let n = raw.count
+            guard n > 0, let base = raw.baseAddress else { return }
+            count += n
+            var i = 0
+            if !pending.isEmpty {
+                let take = min(32 - pending.count, n)
+                pending.append(contentsOf: UnsafeRawBufferPointer(start: base, count: take))
+                i = take
+                guard pending.count == 32 else { return }
+                pending.withUnsafeBytes { block(in: $0, at: 0) }
+                pending.removeAll(keepingCapacity: true)
+            }
+            var a = self.a, b = self.b, c = self.c, d = self.d
             while i + 32 <= n {
-                a = mix(a, base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                b = mix(b, base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
-                c = mix(c, base.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
-                d = mix(d, base.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+                a = Checksum.mix(a, base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                b = Checksum.mix(b, base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+                c = Checksum.mix(c, base.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+                d = Checksum.mix(d, base.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
                 i += 32
             }
+            self.a = a; self.b = b; self.c = c; self.d = d
+            if i < n { pending.append(contentsOf: UnsafeRawBufferPointer(start: base + i, count: n - i)) }
         }
-        var h = mix(mix(mix(a, b), c), d)
-        while i < n { h = mix(h, UInt64(raw[i])); i += 1 }
-        return mix(h, UInt64(n))
+
+        private mutating func block(in raw: UnsafeRawBufferPointer, at i: Int) {
+            a = Checksum.mix(a, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            b = Checksum.mix(b, raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+            c = Checksum.mix(c, raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+            d = Checksum.mix(d, raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+        }
+
+        /// The checksum of all the bytes added.
+        var value: UInt64 {
+            var h = Checksum.mix(Checksum.mix(Checksum.mix(a, b), c), d)
+            for byte in pending { h = Checksum.mix(h, UInt64(byte)) }
+            return Checksum.mix(h, UInt64(count))
+        }
     }
 }

@@ -31,20 +31,62 @@ extension Graph {
     /// The snapshot as consecutive pieces (the header with the section table, then each
     /// section), for a writer that writes them out one after another without joining them.
     public func checkpointParts() -> [[UInt8]] {
-        let sections = CheckpointLayout.Section.allCases.map { encodeSection($0) }
+        let sections = CheckpointLayout.Section.allCases.map { encodeSection($0, reserving: .max) { _ in } }
         let layout = CheckpointLayout(sections: sections.map { s in
             s.withUnsafeBytes { ($0.count, CheckpointLayout.checksum($0)) }
         })
+        return [Graph.checkpointHead(layout)] + sections
+    }
+
+    /// Bytes a section's encoder holds before handing them on (`writeCheckpoint`).
+    public static let checkpointPieceSize = 4 << 20
+
+    /// Writes the snapshot, the same bytes as `checkpointBytes()`, in pieces of a few
+    /// megabytes as each section is encoded: `write(offset, bytes)` puts `bytes` at `offset`
+    /// of the snapshot. The sections come first, in order, from just after the head; the
+    /// head (with the section table, which needs every section's length and checksum) comes
+    /// last, at offset 0. The whole snapshot is never held in memory. (`pieceSize`: the bytes
+    /// held before they are handed on; tests make it small.)
+    public func writeCheckpoint(pieceSize: Int = Graph.checkpointPieceSize,
+                                _ write: (_ offset: Int, _ bytes: UnsafeRawBufferPointer) throws -> Void) throws {
+        var at = CheckpointLayout.headSize
+        var table: [(length: Int, checksum: UInt64)] = []
+        for s in CheckpointLayout.Section.allCases {
+            var sum = CheckpointLayout.Checksum()
+            func emit(_ bytes: [UInt8]) throws {
+                try bytes.withUnsafeBytes { raw in
+                    sum.add(raw)
+                    try write(at, raw)
+                }
+                at += bytes.count
+            }
+            let rest = try encodeSection(s, reserving: pieceSize + (64 << 10)) { w in
+                guard w.bytes.count >= pieceSize else { return }
+                try emit(w.bytes)
+                w.bytes.removeAll(keepingCapacity: true)
+            }
+            try emit(rest)
+            table.append((sum.count, sum.value))
+        }
+        try Graph.checkpointHead(CheckpointLayout(sections: table)).withUnsafeBytes { try write(0, $0) }
+    }
+
+    /// The head of a snapshot: magic, version, relationship stride, section count and table.
+    private static func checkpointHead(_ layout: CheckpointLayout) -> [UInt8] {
         var w = CheckpointWriter()
         w.bytes.append(contentsOf: Graph.checkpointMagic)
         w.u32(Graph.checkpointVersion)
         w.u32(UInt32(MemoryLayout<Relationship>.stride))
         w.u32(UInt32(CheckpointLayout.Section.allCases.count))
         w.bytes.append(contentsOf: layout.tableBytes())
-        return [w.bytes] + sections
+        return w.bytes
     }
 
-    private func encodeSection(_ s: CheckpointLayout.Section) -> [UInt8] {
+    /// One section's bytes. `spill` is called between items of the large sections with the
+    /// bytes so far (it may hand them on and empty them); what it leaves is returned.
+    /// `limit` caps the capacity reserved up front.
+    private func encodeSection(_ s: CheckpointLayout.Section, reserving limit: Int,
+                               spill: (inout CheckpointWriter) throws -> Void) rethrows -> [UInt8] {
         var w = CheckpointWriter()
         switch s {
         case .head:
@@ -53,8 +95,9 @@ extension Graph {
             w.strings(relationTypes)
             w.int(nodes.count); w.int(relationships.count)
         case .nodes:
-            w.bytes.reserveCapacity(nodes.count * 96)
+            w.bytes.reserveCapacity(min(limit, nodes.count * 96))
             for n in nodes {
+                try spill(&w)
                 w.string(n.key)
                 w.strings(n.labels)
                 w.int(n.entries.count)
@@ -67,28 +110,39 @@ extension Graph {
         case .relations:
             // The relationships as one block, then the adjacency lists as kept (by type, then
             // statement order): every out-list length, the out-lists, the same for in-lists.
-            w.bytes.reserveCapacity(relationships.count * (MemoryLayout<Relationship>.stride + 8) + nodes.count * 4)
-            for chunk in relationships.chunks { chunk.withUnsafeBytes { w.bytes.append(contentsOf: $0) } }
+            w.bytes.reserveCapacity(min(limit, relationships.count * (MemoryLayout<Relationship>.stride + 8) + nodes.count * 4))
+            for chunk in relationships.chunks {
+                try spill(&w)
+                chunk.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
+            }
             for lists in [outAdjacency, inAdjacency] {
-                for l in lists { w.int(l.count) }
-                for l in lists { l.withUnsafeBytes { w.bytes.append(contentsOf: $0) } }
+                for (i, l) in lists.enumerated() {
+                    if i & 4095 == 0 { try spill(&w) }
+                    w.int(l.count)
+                }
+                for l in lists {
+                    try spill(&w)
+                    l.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
+                }
             }
         case .indexes:
             // Label and name indexes (their order is history, not node order).
             w.int(labelIndex.count)
-            for (l, ns) in labelIndex.sorted(by: { $0.key < $1.key }) { w.string(l); w.int32s(ns) }
+            for (l, ns) in labelIndex.sorted(by: { $0.key < $1.key }) { try spill(&w); w.string(l); w.int32s(ns) }
             let names = currentNameIndex
             w.int(names.count)
-            for (k, slot) in names { w.string(k); w.int32s(slot.nodes) }
+            for (k, slot) in names { try spill(&w); w.string(k); w.int32s(slot.nodes) }
         case .rest:
             // Relation properties and their statements.
             w.int(relationProps.count)
             for (r, props) in relationProps.sorted(by: { $0.key < $1.key }) {
+                try spill(&w)
                 w.i32(r); w.int(props.count)
                 for (k, v) in props.sorted(by: { $0.key < $1.key }) { w.string(k); w.value(v) }
             }
             w.int(relationPropStatements.count)
             for (r, stmts) in relationPropStatements.sorted(by: { $0.key < $1.key }) {
+                try spill(&w)
                 w.i32(r); w.int(stmts.count)
                 for (k, s) in stmts.sorted(by: { $0.key < $1.key }) { w.string(k); w.i64(s) }
             }

@@ -7,6 +7,15 @@ import MosaicGraph
 /// `aliases`, `labels`, `since`, `until`, `grade`, `confidence`, `note`, `props` allowed) and
 /// JSON Lines (one object a line, with the same keys). All files of one call are one
 /// transaction: a malformed row anywhere writes nothing.
+///
+/// The files are streamed in chunks of rows (`chunkRows`), so memory stays bounded whatever
+/// their size: a parsing thread reads each file a block at a time, makes a chunk's rows and
+/// encodes their statement rows (`RowBatch`); this thread inserts each chunk into SQLite and
+/// hands its rows to the snapshot builder's thread, which applies them to the new snapshot
+/// and, at the end, writes the snapshot file section by section. Each chunk is dropped once
+/// both are done with it. The nodes of all files come first, then the edges (statement ids:
+/// all nodes, then all edges, in file order), so a file of edges is read after every file
+/// of nodes, and a JSON Lines file twice.
 public struct BulkImporter: Sendable {
     public struct Report: Sendable, Hashable {
         public var nodes = 0
@@ -16,7 +25,20 @@ public struct BulkImporter: Sendable {
     }
 
     let store: Store
-    public init(store: Store) { self.store = store }
+    /// Rows parsed, inserted and applied at a time.
+    let chunkRows: Int
+    /// Bytes read from a file at a time.
+    let blockSize: Int
+
+    public init(store: Store) { self.init(store: store, chunkRows: 100_000, blockSize: 4 << 20) }
+
+    /// An importer with other chunk and block sizes (tests make them small to cross many
+    /// boundaries).
+    init(store: Store, chunkRows: Int, blockSize: Int) {
+        self.store = store
+        self.chunkRows = max(1, chunkRows)
+        self.blockSize = max(1, blockSize)
+    }
 
     /// A node row: its entity, extra labels and property statements in insert order (name,
     /// aliases, then the other properties by name).
@@ -29,326 +51,460 @@ public struct BulkImporter: Sendable {
         var file: String; var line: Int
     }
 
+    /// A chunk of rows, nodes or edges, and their statement rows encoded for the insert
+    /// (nodes: each node's entity, labels and properties; edges: one relation each).
+    struct Chunk: Sendable {
+        var nodes: [NodeRow] = []
+        var edges: [EdgeRow] = []
+        var batch = RowBatch()
+        /// The nodes the import's files may hold, estimated from their size (the builder
+        /// reserves room for them once).
+        var expectedNodes = 0
+    }
+
     /// Imports `files` (kind decided by the header or keys: `src`/`dst` make edges).
     public func importFiles(_ files: [String]) throws -> Report {
         var trace = PhaseTrace("import")
-        // Files are parsed side by side on other threads while this one inserts: the nodes of
-        // each file as soon as it is read, the edges once every file's nodes are in (statement
-        // ids: all nodes, then all edges, in file order).
-        let parsing = files.map { path in ParsedFile(path) { try BulkImporter.parseFile(path) } }
         var report = Report()
         let origins = Set(files.map { Origin.importFile(path: ($0 as NSString).lastPathComponent).description })
-        var nodes: [NodeRow] = []
-        var edges: [EdgeRow] = []
+        let size = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
         report.transaction = try store.write(origin: .system("import"), note: origins.sorted().joined(separator: ", ")) { tx, base in
             let firstStatement = tx.nextStatement
             guard let conn = tx.db.sqliteConnection else { throw StoreError.sqlite(context: "importing", message: "no connection") }
-            // A page cache that holds what the import writes (SQLite's default is 2 MB): with
-            // the default, pages spill to the WAL in the middle of the transaction. Restored after.
-            let cacheSize = try Int.fetchOne(tx.db, sql: "PRAGMA cache_size") ?? -2000
-            try tx.db.execute(sql: "PRAGMA cache_size = -262144")
-            defer { try? tx.db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
+            // SQLite's page cache stays at its default (2 MB): the rows are appended (pages the
+            // cache cannot hold spill to the WAL mid-transaction, each written once), and the
+            // subject index below sorts faster with a small cache (at 1M entities: 6-7 s against
+            // 10 s with 256 MB) and without the ~530 MB a large one takes.
             // A large import into a small store: the subject index is built once, sorted, after
             // the rows instead of taking each of them in a random place (the DDL is part of the
-            // transaction: a failed import leaves the index as it was).
+            // transaction: a failed import leaves the index as it was). ~40 bytes a row.
             let existing = try Int64.fetchOne(tx.db, sql: "SELECT max(id) FROM statement") ?? 0
-            let rebuildIndex = parsing.reduce(0) { $0 + $1.size / 40 } > existing
+            let rebuildIndex = size / 40 > existing
             if rebuildIndex { try tx.db.execute(sql: "DROP INDEX IF EXISTS statement_subject") }
-            var builder: SnapshotBuilder?
-            do {
-                // Each file's statement rows come encoded from its parsing thread: one insert a batch.
-                var edgeBatches: [RowBatch] = []
-                for file in parsing {
-                    let parsed = try file.wait()
-                    try parsed.nodeRows.insert(on: conn, firstID: tx.reserveStatementIDs(parsed.nodeRows.rows).lowerBound, transaction: tx.id)
-                    nodes += parsed.nodes
-                    edges += parsed.edges
-                    edgeBatches.append(parsed.edgeRows)
-                    file.release()
-                }
-                trace.mark("parse and insert nodes")
-                // The new snapshot is built from the rows on a second thread while SQLite inserts the edges.
-                builder = SnapshotBuilder(base: base, rows: Rows(nodes: nodes, edges: edges), firstStatement: firstStatement,
-                                          transaction: tx.id, file: base.transaction == tx.id - 1 ? store.snapshotFile : nil,
+            let parser = try ChunkParser(files: files, chunkRows: chunkRows, blockSize: blockSize)
+            // The new snapshot is built from the chunks on a thread of its own while SQLite
+            // inserts them (it also writes the snapshot file when the store's snapshot file
+            // reflects the transaction before).
+            let builder = SnapshotBuilder(base: base, firstStatement: firstStatement, transaction: tx.id,
+                                          file: base.transaction == tx.id - 1 ? store.snapshotFile : nil,
                                           time: tx.time.timeIntervalSince1970)
-                builder?.start()
-                for batch in edgeBatches {
-                    try batch.insert(on: conn, firstID: tx.reserveStatementIDs(batch.rows).lowerBound, transaction: tx.id)
+            defer { parser.stop(); builder.stop() }
+            var inserting = 0.0, nodesDone = false
+            while let chunk = try parser.next() {
+                // The builder found a bad row (an unknown end, a clash of types): stop here.
+                guard !builder.failed else { break }
+                if !nodesDone && !chunk.edges.isEmpty {
+                    nodesDone = true
+                    trace.mark("nodes")
                 }
-                edgeBatches = []
-            } catch {
-                _ = try? builder?.wait()
-                throw error
+                let t0 = DispatchTime.now()
+                try chunk.batch.insert(on: conn, firstID: tx.reserveStatementIDs(chunk.batch.rows).lowerBound, transaction: tx.id)
+                inserting += Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
+                report.nodes += chunk.nodes.count
+                report.relations += chunk.edges.count
+                builder.add(Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes))
             }
+            builder.finish()
+            // A bad row the builder found fails the import now, before the index is rebuilt.
+            if builder.failed { _ = try builder.wait() }
+            trace.mark(nodesDone ? "edges" : "nodes")
+            trace.report("inserting (this thread)", seconds: inserting)
+            for (phase, seconds) in parser.phases { trace.report(phase, seconds: seconds) }
             report.statements = tx.asserted.count
             // Names and other text go into the search index on the first search (TextBacklog).
             if tx.nextStatement > firstStatement { try Store.deferTextIndex(tx.db, firstStatement...tx.nextStatement - 1) }
-            trace.mark("insert edges")
             if rebuildIndex { try tx.db.execute(sql: Store.subjectIndexSQL) }
             trace.mark("subject index")
             // Endpoints must exist, in the store or in this import: the builder checks them
             // (a bad one throws, and the transaction writes nothing).
-            let g = try builder!.wait()
+            let g = try builder.wait()
             trace.mark("wait for the snapshot")
             return g
         }
-        trace.mark("commit and snapshot file")
-        report.nodes = nodes.count
-        report.relations = edges.count
+        trace.mark("commit and checkpoint")
         return report
     }
 
-    /// One file's rows, and their statement rows encoded for the insert (nodes: each node's
-    /// entity, labels and properties; edges: one relation each).
-    struct Parsed: Sendable {
-        var nodes: [NodeRow] = []
-        var edges: [EdgeRow] = []
-        var nodeRows = RowBatch()
-        var edgeRows = RowBatch()
-    }
-
-    /// Parses and encodes one file; throws the first bad row's error with its file and line.
-    private static func parseFile(_ path: String) throws -> Parsed {
-        var trace = PhaseTrace("parse \((path as NSString).lastPathComponent)")
-        let (nodes, edges) = try parseRows(path)
-        trace.mark("rows")
-        defer { trace.mark("encode") }
-        var parsed = Parsed(nodes: nodes, edges: edges)
-        parsed.nodeRows = RowBatch(reservingRows: nodes.count * 3)
-        for n in nodes {
-            parsed.nodeRows.append(kind: 0, subject: n.id, predicate: n.type, origin: n.origin)
-            for l in n.labels { parsed.nodeRows.append(kind: 1, subject: n.id, predicate: l, origin: n.origin) }
-            for (k, v) in n.properties { parsed.nodeRows.append(kind: 2, subject: n.id, predicate: k, value: v.encoded, origin: n.origin) }
-        }
-        parsed.edgeRows = RowBatch(reservingRows: edges.count)
-        for e in edges {
-            parsed.edgeRows.append(kind: 3, subject: e.src, predicate: e.type, object: e.dst,
-                                   value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, origin: e.originText)
-        }
-        return parsed
-    }
-
-    /// One file's rows; throws the first bad row's error with its file and line.
-    private static func parseRows(_ path: String) throws -> ([NodeRow], [EdgeRow]) {
-        var nodes: [NodeRow] = []
-        var edges: [EdgeRow] = []
-        // Dates repeat (a few thousand days across hundreds of thousands of rows): parse each text once.
-        var dateCache: [String: PartialDate?] = [:]
+    /// Makes the row of one record; throws the record's error with its file and line.
+    /// `dates` caches parsed dates (a few thousand days repeat across millions of rows).
+    static func row(_ rec: Record, line: Int, path: String, origin fileOrigin: Origin, originText: String,
+                    dates: inout [String: PartialDate?]) throws -> (node: NodeRow?, edge: EdgeRow?) {
         func parseDate(_ text: String) -> PartialDate? {
-            if let d = dateCache[text] { return d }
+            if let d = dates[text] { return d }
             let d = PartialDate(text)
-            dateCache[text] = d
+            dates[text] = d
             return d
         }
-        let name = (path as NSString).lastPathComponent
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StoreError.badImport(file: path, line: 0, message: "cannot read the file; check the path")
+        func field(_ k: Column) -> String? { rec[k].flatMap { $0.isEmpty ? nil : $0 } }
+        func need(_ k: Column) throws -> String {
+            guard let v = field(k) else { throw StoreError.badImport(file: path, line: line, message: "missing '\(k)'") }
+            return v
         }
-        let fileOrigin = Origin.importFile(path: name)
-        let originText = fileOrigin.description
-        let records = try path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") ? jsonLines(data, path) : csvRecords(data, path)
-        for (rec, line) in records {
-            func field(_ k: Column) -> String? { rec[k].flatMap { $0.isEmpty ? nil : $0 } }
-            func need(_ k: Column) throws -> String {
-                guard let v = field(k) else { throw StoreError.badImport(file: path, line: line, message: "missing '\(k)'") }
-                return v
+        var props: [String: Value] = [:]
+        if let p = field(.props) {
+            guard case .map(let m)? = Value.decode(p) else {
+                throw StoreError.badImport(file: path, line: line, message: "'props' is not a JSON object: \(p.prefix(60))")
             }
-            var props: [String: Value] = [:]
-            if let p = field(.props) {
-                guard case .map(let m)? = Value.decode(p) else {
-                    throw StoreError.badImport(file: path, line: line, message: "'props' is not a JSON object: \(p.prefix(60))")
-                }
-                props = m
-            }
-            if rec[.src] != nil || rec[.dst] != nil {
-                var meta = StatementMeta(origin: fileOrigin)
-                if let d = field(.date) {
-                    guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") }
-                    meta.validFrom = pd; meta.validTo = pd
-                }
-                for (k, keyPath) in [(Column.since, \StatementMeta.validFrom), (.until, \StatementMeta.validTo)] {
-                    if let d = field(k) {
-                        guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
-                        meta[keyPath: keyPath] = pd
-                    }
-                }
-                if let s = field(.source) { meta.sources = [Citation(source: s, note: field(.note))] }
-                if let g = field(.grade) {
-                    guard let gr = Grading(g) else { throw StoreError.badImport(file: path, line: line, message: "'\(g)' is not a grading like B2") }
-                    meta.grading = gr
-                }
-                if let c = field(.confidence) {
-                    guard let v = Double(c), (0...1).contains(v) else { throw StoreError.badImport(file: path, line: line, message: "confidence must be a number from 0 to 1") }
-                    meta.confidence = v
-                }
-                let row = EdgeRow(src: try need(.src), dst: try need(.dst), type: try need(.type), meta: meta, props: props,
-                                  originText: originText, file: path, line: line)
-                if let problem = WriteValidation.checkIdentifier(row.type, as: .relationType)
-                    ?? meta.sources.lazy.compactMap({ c in
-                        WriteValidation.checkIdentifier(c.source, as: .entityID).map { "source: \($0)" }
-                            ?? c.note.flatMap { WriteValidation.checkValue(.string($0)).map { "note: \($0)" } }
-                    }).first
-                    ?? (props.isEmpty ? nil : WriteValidation.checkValue(.map(props))) {
-                    // (The ends are entities this import or the store holds: the snapshot builder checks them.)
-                    throw StoreError.badImport(file: path, line: line, message: problem)
-                }
-                edges.append(row)
-            } else {
-                let split: (String?) -> [String] = { $0?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
-                var properties: [(String, Value)] = []
-                if let n = field(.name) { properties.append(("name", .string(n))) }
-                let aliases = split(field(.aliases))
-                if !aliases.isEmpty { properties.append(("aliases", .list(aliases.map(Value.string)))) }
-                for (k, v) in props.sorted(by: { $0.key < $1.key }) where !v.isNull {
-                    properties.append((k, v))
-                }
-                let row = NodeRow(id: try need(.id), type: try need(.type), origin: originText,
-                                  labels: split(field(.labels)), properties: properties, file: path, line: line)
-                if let problem = WriteValidation.checkIdentifier(row.id, as: .entityID)
-                    ?? WriteValidation.checkIdentifier(row.type, as: .entityType)
-                    ?? row.labels.lazy.compactMap({ WriteValidation.checkIdentifier($0, as: .label) }).first
-                    ?? row.properties.lazy.compactMap({ name, value in
-                        WriteValidation.checkIdentifier(name, as: .propertyName) ?? WriteValidation.checkValue(value)
-                    }).first {
-                    throw StoreError.badImport(file: path, line: line, message: problem)
-                }
-                nodes.append(row)
-            }
+            props = m
         }
-        return (nodes, edges)
+        if rec.isEdge {
+            var meta = StatementMeta(origin: fileOrigin)
+            if let d = field(.date) {
+                guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") }
+                meta.validFrom = pd; meta.validTo = pd
+            }
+            for (k, keyPath) in [(Column.since, \StatementMeta.validFrom), (.until, \StatementMeta.validTo)] {
+                if let d = field(k) {
+                    guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
+                    meta[keyPath: keyPath] = pd
+                }
+            }
+            if let s = field(.source) { meta.sources = [Citation(source: s, note: field(.note))] }
+            if let g = field(.grade) {
+                guard let gr = Grading(g) else { throw StoreError.badImport(file: path, line: line, message: "'\(g)' is not a grading like B2") }
+                meta.grading = gr
+            }
+            if let c = field(.confidence) {
+                guard let v = Double(c), (0...1).contains(v) else { throw StoreError.badImport(file: path, line: line, message: "confidence must be a number from 0 to 1") }
+                meta.confidence = v
+            }
+            let row = EdgeRow(src: try need(.src), dst: try need(.dst), type: try need(.type), meta: meta, props: props,
+                              originText: originText, file: path, line: line)
+            if let problem = WriteValidation.checkIdentifier(row.type, as: .relationType)
+                ?? meta.sources.lazy.compactMap({ c in
+                    WriteValidation.checkIdentifier(c.source, as: .entityID).map { "source: \($0)" }
+                        ?? c.note.flatMap { WriteValidation.checkValue(.string($0)).map { "note: \($0)" } }
+                }).first
+                ?? (props.isEmpty ? nil : WriteValidation.checkValue(.map(props))) {
+                // (The ends are entities this import or the store holds: the snapshot builder checks them.)
+                throw StoreError.badImport(file: path, line: line, message: problem)
+            }
+            return (nil, row)
+        }
+        let split: (String?) -> [String] = { $0?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) } ?? [] }
+        var properties: [(String, Value)] = []
+        if let n = field(.name) { properties.append(("name", .string(n))) }
+        let aliases = split(field(.aliases))
+        if !aliases.isEmpty { properties.append(("aliases", .list(aliases.map(Value.string)))) }
+        for (k, v) in props.sorted(by: { $0.key < $1.key }) where !v.isNull {
+            properties.append((k, v))
+        }
+        let row = NodeRow(id: try need(.id), type: try need(.type), origin: originText,
+                          labels: split(field(.labels)), properties: properties, file: path, line: line)
+        if let problem = WriteValidation.checkIdentifier(row.id, as: .entityID)
+            ?? WriteValidation.checkIdentifier(row.type, as: .entityType)
+            ?? row.labels.lazy.compactMap({ WriteValidation.checkIdentifier($0, as: .label) }).first
+            ?? row.properties.lazy.compactMap({ name, value in
+                WriteValidation.checkIdentifier(name, as: .propertyName) ?? WriteValidation.checkValue(value)
+            }).first {
+            throw StoreError.badImport(file: path, line: line, message: problem)
+        }
+        return (row, nil)
     }
 
-    /// One file being parsed on a thread of its own.
-    // @unchecked Sendable: `result` is written by the parsing thread before `done.signal()` and read only after `done.wait()`; the semaphore orders the two.
-    final class ParsedFile: @unchecked Sendable {
-        private var result: Result<Parsed, Error>?
-        private let done = DispatchSemaphore(value: 0)
-        /// At most two files are parsed at a time (memory, and the machine's two cores).
-        static let slots = DispatchSemaphore(value: 2)
-        /// The file's size in bytes (an estimate of the rows it holds: ~40 bytes a row).
-        let size: Int
+    /// Reads the files and makes their chunks, in order: the nodes of every file, then the
+    /// edges, each chunk's statement rows encoded. Each (file, kind of row) is a job on a
+    /// thread of its own, two jobs at a time (the first two at once, then each that ends
+    /// starts the one two places after it), so the edges of one file are parsed while the
+    /// nodes of another are inserted; each job keeps at most `ahead` chunks waiting.
+    // @unchecked Sendable: `jobs` is made in init and not changed after; `current` is used only by the consuming thread; `stopped` and each job's `started` are read and written under `lock`.
+    final class ChunkParser: @unchecked Sendable {
+        /// Chunks a job may have made before the importer takes them.
+        static let ahead = 4
 
-        init(_ path: String, _ parse: @escaping @Sendable () throws -> Parsed) {
-            size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        /// One file read for one kind of row.
+        // @unchecked Sendable: `reader`, `failure` and the times are touched by the job's thread until it signals `done`, and read after `done.wait()`.
+        final class Job: @unchecked Sendable {
+            let queue = ChunkQueue<Chunk>(capacity: ChunkParser.ahead)
+            var reader: ImportFileReader
+            let pass: ImportFileReader.Kind
+            var failure: Error?
+            var parsing = 0.0, encoding = 0.0
+            var started = false
+            private let done = DispatchSemaphore(value: 0)
+            init(reader: ImportFileReader, pass: ImportFileReader.Kind) { self.reader = reader; self.pass = pass }
+            func finish() { done.signal() }
+            /// Waits for the job's thread to end (as often as asked).
+            func join() { done.wait(); done.signal() }
+        }
+
+        private let jobs: [Job]
+        private var current = 0
+        private let lock = NSLock()
+        private var stopped = false
+        private let chunkRows: Int
+        private let blockSize: Int
+        /// Room for the nodes: files of nodes (or of both) at ~40 bytes a row at least.
+        private let expectedNodes: Int
+
+        /// Opens the files (reading each CSV header: a file that cannot be read, or a bad
+        /// header, throws here) and starts the first two jobs.
+        init(files: [String], chunkRows: Int, blockSize: Int) throws {
+            self.chunkRows = chunkRows
+            self.blockSize = blockSize
+            var readers: [ImportFileReader] = []
+            do {
+                for f in files { readers.append(try ImportFileReader(path: f, blockSize: blockSize)) }
+            } catch {
+                for r in readers { r.close() }
+                throw error
+            }
+            var jobs: [Job] = []
+            for pass in [ImportFileReader.Kind.nodes, .edges] {
+                for r in readers where r.kind == pass || r.kind == .mixed {
+                    // A JSON Lines file is read a second time for its edges.
+                    let reader = pass == .edges && r.kind == .mixed ? try ImportFileReader(path: r.path, blockSize: blockSize) : r
+                    jobs.append(Job(reader: reader, pass: pass))
+                }
+            }
+            self.jobs = jobs
+            expectedNodes = zip(files, readers).reduce(0) { sum, fr in
+                fr.1.kind == .edges ? sum : sum + ((try? FileManager.default.attributesOfItem(atPath: fr.0)[.size] as? Int) ?? 0) / 40
+            }
+            for k in 0..<ChunkParser.together { start(k) }
+        }
+        /// Jobs that run at once.
+        static let together = 2
+
+        private func start(_ k: Int) {
+            guard k < jobs.count else { return }
+            let go = lock.withLock { () -> Bool in
+                guard !stopped else { return false }
+                jobs[k].started = true
+                return true
+            }
+            guard go else { return }
+            let job = jobs[k]
             let t = Thread { [self] in
-                ParsedFile.slots.wait()
-                result = Result { try parse() }
-                ParsedFile.slots.signal()
-                done.signal()
+                do { try run(job) } catch { job.failure = error }
+                job.reader.close()
+                job.queue.close()
+                job.finish()
+                start(k + ChunkParser.together)
             }
             t.stackSize = 1 << 20
             t.start()
         }
 
-        func wait() throws -> Parsed {
-            done.wait()
-            done.signal()
-            return try result!.get()
+        /// The next chunk, nil after the last; a job's error is thrown once the chunks it
+        /// made before it are taken (so the first bad row in file order is the one reported).
+        func next() throws -> Chunk? {
+            while current < jobs.count {
+                let job = jobs[current]
+                if let chunk = job.queue.take() { return chunk }
+                job.join()
+                if let failure = job.failure { throw failure }
+                current += 1
+            }
+            return nil
         }
 
-        /// Drops the result (its encoded rows are large) once the caller holds what it needs.
-        func release() { result = nil }
+        /// Time spent reading and parsing rows, and encoding them, over all jobs (wall time of
+        /// the jobs' threads, their waits for the queue left out).
+        var phases: [(String, Double)] {
+            [("reading and parsing rows (parsing threads)", jobs.reduce(0) { $0 + $1.parsing }),
+             ("encoding rows (parsing threads)", jobs.reduce(0) { $0 + $1.encoding })]
+        }
+
+        /// Stops every job (dropping the chunks not taken) and waits for those started.
+        func stop() {
+            let started = lock.withLock { () -> [Job] in
+                stopped = true
+                return jobs.filter(\.started)
+            }
+            for job in jobs { job.queue.cancel() }
+            for job in started { job.join() }
+            for job in jobs where !job.started { job.reader.close() }
+        }
+
+        private func run(_ job: Job) throws {
+            let path = job.reader.path
+            let pass = job.pass
+            var clock = DispatchTime.now()
+            func lap() -> Double {
+                let now = DispatchTime.now()
+                defer { clock = now }
+                return Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e9
+            }
+            // Each chunk's arrays are made at their full size once (grown row by row, a chunk
+            // of 100,000 edges would be copied some seventeen times on the way).
+            var nodes: [NodeRow] = [], edges: [EdgeRow] = []
+            func fresh() {
+                nodes = []; edges = []
+                let n = min(chunkRows, 1 << 17)
+                if pass == .nodes { nodes.reserveCapacity(n) } else { edges.reserveCapacity(n) }
+            }
+            fresh()
+            /// Encodes and hands on the rows gathered so far; false when the import stopped.
+            func flush() -> Bool {
+                guard !nodes.isEmpty || !edges.isEmpty else { return true }
+                job.parsing += lap()
+                var chunk = Chunk(nodes: nodes, edges: edges, expectedNodes: expectedNodes)
+                fresh()
+                // (~100 bytes an edge's row, ~60 a node's entity or property row)
+                chunk.batch = RowBatch(reservingBytes: chunk.nodes.count * 180 + chunk.edges.count * 112)
+                for n in chunk.nodes {
+                    chunk.batch.append(kind: 0, subject: n.id, predicate: n.type, origin: n.origin)
+                    for l in n.labels { chunk.batch.append(kind: 1, subject: n.id, predicate: l, origin: n.origin) }
+                    for (k, v) in n.properties { chunk.batch.append(kind: 2, subject: n.id, predicate: k, value: v.encoded, origin: n.origin) }
+                }
+                for e in chunk.edges {
+                    chunk.batch.append(kind: 3, subject: e.src, predicate: e.type, object: e.dst,
+                                       value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, origin: e.originText)
+                }
+                job.encoding += lap()
+                defer { _ = lap() }  // (the wait for room in the queue is neither)
+                return job.queue.put(chunk)
+            }
+            let origin = Origin.importFile(path: (path as NSString).lastPathComponent)
+            let originText = origin.description
+            var dates: [String: PartialDate?] = [:]
+            while let records = try job.reader.next() {
+                for (rec, line) in records where rec.isEdge == (pass == .edges) {
+                    let (node, edge) = try BulkImporter.row(rec, line: line, path: path, origin: origin,
+                                                            originText: originText, dates: &dates)
+                    if let node { nodes.append(node) }
+                    if let edge { edges.append(edge) }
+                    if nodes.count + edges.count >= chunkRows { guard flush() else { return } }
+                }
+            }
+            _ = flush()
+        }
     }
 
-    /// The parsed rows, shared with the snapshot builder's thread.
-    // @unchecked Sendable: immutable after init (two `let` arrays of plain rows), read by both threads.
-    final class Rows: @unchecked Sendable {
-        let nodes: [NodeRow]
-        let edges: [EdgeRow]
-        init(nodes: [NodeRow], edges: [EdgeRow]) { self.nodes = nodes; self.edges = edges }
-    }
-
-    /// Applies the import's statements to the snapshot on its own thread, with the ids the
+    /// Applies the import's chunks to the snapshot on its own thread, with the ids the
     /// inserts give them (the same order: each node's entity, labels and properties, then
-    /// the edges), as the loader would apply them: entities, then relations, then labels and
-    /// properties.
-    // @unchecked Sendable: `graph` and `failure` are touched only by the builder's thread until it signals `done`; the importer reads them after `done.wait()`.
+    /// the edges), to the same graph the loader would make of them (it applies entities,
+    /// then relations, then labels and properties; here a node's properties are applied
+    /// with it, which touches nothing the entities and relations after it do, and its extra
+    /// labels are kept aside and applied last, so that each label lists its nodes in the
+    /// loader's order). With `file`, it also writes the snapshot file, section by section.
+    // @unchecked Sendable: `graph` and `failure` are written only by the builder's thread until it signals `done`; the importer reads them after `done.wait()`. `failed` is read under `lock`.
     final class SnapshotBuilder: @unchecked Sendable {
         private var graph: Graph
         private var failure: StoreError?
-        private let rows: Rows
+        private let lock = NSLock()
+        private var failedFlag = false
+        private let queue = ChunkQueue<Chunk>(capacity: 2)
         private let first: Int64
         private let transaction: Int64
         private let done = DispatchSemaphore(value: 0)
-
+        private var finished = false
         private let file: SnapshotFile?
         private let time: Double
 
         /// With `file`, the builder also writes the snapshot file for the transaction being
         /// committed (id `transaction`, recorded at `time`), on its own thread.
-        init(base: Graph, rows: Rows, firstStatement: Int64, transaction: Int64, file: SnapshotFile?, time: Double) {
-            graph = base; self.rows = rows; first = firstStatement; self.transaction = transaction
+        init(base: Graph, firstStatement: Int64, transaction: Int64, file: SnapshotFile?, time: Double) {
+            graph = base; first = firstStatement; self.transaction = transaction
             self.file = file; self.time = time
-        }
-
-        func start() {
             let t = Thread { [self] in build(); done.signal() }
             t.stackSize = 1 << 20
             t.start()
         }
 
+        /// Whether a row failed (the importer stops sending chunks).
+        var failed: Bool { lock.withLock { failedFlag } }
+
+        /// Hands a chunk to the builder (waits while two are waiting already).
+        func add(_ chunk: Chunk) { queue.put(chunk) }
+
+        /// No more chunks: the builder finishes the snapshot.
+        func finish() { queue.close() }
+
+        /// The built snapshot, or the first bad row's error.
         func wait() throws -> Graph {
-            done.wait()
+            join()
             if let failure { throw failure }
             return graph
         }
 
+        /// Stops the builder where it is (the import failed) and waits for it.
+        func stop() {
+            queue.cancel()
+            join()
+        }
+
+        private func join() {
+            guard !finished else { return }
+            done.wait()
+            finished = true
+        }
+
+        private func fail(_ error: StoreError) {
+            failure = error
+            lock.withLock { failedFlag = true }
+            queue.cancel()
+        }
+
         private func build() {
             var g = graph
-            g.reserve(nodes: g.nodes.count + rows.nodes.count, relationships: g.relationships.count + rows.edges.count)
+            graph = Graph()
             var id = first
-            var nodeIndex: [Int32] = []
-            nodeIndex.reserveCapacity(rows.nodes.count)
-            for n in rows.nodes {
-                // An id the store (or an earlier row) holds with another type is an error: loading
-                // it would add the row's type as a label to a different entity.
-                if let existing = g.lookup(key: n.id), g.node(existing).alive, g.node(existing).type != n.type {
-                    failure = .badImport(file: n.file, line: n.line, message: "entity '\(n.id)' already exists with type \(g.node(existing).type), "
-                                         + "not \(n.type) (give the row another id, or its existing type)")
-                    return
+            var reserved = false
+            var bulk = false
+            /// Extra labels of the nodes (node, label, statement), applied after the relations.
+            var labels: [(Int32, String, Int64)] = []
+            while let chunk = queue.take() {
+                if !reserved {
+                    g.reserve(nodes: g.nodes.count + chunk.expectedNodes, relationships: g.relationships.count)
+                    reserved = true
                 }
-                nodeIndex.append(g.loadNode(key: n.id, type: n.type, statement: id))
-                id += 1 + Int64(n.labels.count + n.properties.count)
-            }
-            g.beginBulkLoad()  // adjacency put in type order once, after the edges
-            for e in rows.edges {
-                guard let a = g.lookup(key: e.src), let b = g.lookup(key: e.dst) else {
-                    let end = g.lookup(key: e.src) == nil ? e.src : e.dst
-                    failure = .badImport(file: e.file, line: e.line, message: "unknown entity '\(end)'; import its node first (nodes and edges may be given in one call)")
-                    return
+                for n in chunk.nodes {
+                    // An id the store (or an earlier row) holds with another type is an error: loading
+                    // it would add the row's type as a label to a different entity.
+                    if let existing = g.lookup(key: n.id), g.node(existing).alive, g.node(existing).type != n.type {
+                        return fail(.badImport(file: n.file, line: n.line, message: "entity '\(n.id)' already exists with type \(g.node(existing).type), "
+                                               + "not \(n.type) (give the row another id, or its existing type)"))
+                    }
+                    let i = g.loadNode(key: n.id, type: n.type, statement: id)
+                    id += 1
+                    for l in n.labels { labels.append((i, l, id)); id += 1 }
+                    for (k, v) in n.properties { g.loadProperty(i, k, v, statement: id); id += 1 }
                 }
-                g.loadRelationship(from: a, to: b, type: e.type, properties: e.props, meta: e.meta, statement: id, transaction: transaction)
-                id += 1
+                if !chunk.edges.isEmpty && !bulk {
+                    g.beginBulkLoad()  // adjacency put in type order once, after the edges
+                    bulk = true
+                }
+                // Runs of edges share their source: its lookup is kept.
+                var last: (key: String, node: Int32)?
+                for e in chunk.edges {
+                    let a: Int32?
+                    if let last, last.key == e.src { a = last.node } else { a = g.lookup(key: e.src); if let a { last = (e.src, a) } }
+                    guard let a, let b = g.lookup(key: e.dst) else {
+                        let end = g.lookup(key: e.src) == nil ? e.src : e.dst
+                        return fail(.badImport(file: e.file, line: e.line, message: "unknown entity '\(end)'; import its node first (nodes and edges may be given in one call)"))
+                    }
+                    g.loadRelationship(from: a, to: b, type: e.type, properties: e.props, meta: e.meta, statement: id, transaction: transaction)
+                    id += 1
+                }
             }
-            g.endBulkLoad()
+            if bulk { g.endBulkLoad() }
+            for (i, l, s) in labels { g.loadLabel(i, l, statement: s) }
             let last = id - 1
-            id = first
-            for (n, i) in zip(rows.nodes, nodeIndex) {
-                id += 1
-                for l in n.labels { g.loadLabel(i, l, statement: id); id += 1 }
-                for (k, v) in n.properties { g.loadProperty(i, k, v, statement: id); id += 1 }
-            }
             g.transaction = transaction
             g.nextStatementID = max(g.nextStatementID, last + 1)
-            graph = g
             try? file?.write(g, header: .init(transaction: transaction, time: time, lastStatement: last))
+            graph = g
         }
     }
 
     /// The columns the importer reads.
-    private enum Column: Int, CaseIterable {
+    enum Column: Int, CaseIterable {
         case id, type, name, props, src, dst, date, since, until, source, note, grade, confidence, labels, aliases
     }
 
     /// One input row: its fields, and where each known column is (CSV rows share their
     /// file's positions; a JSON line has its own).
-    private struct Record {
+    struct Record {
         let positions: [Int]
         let fields: [String]
         subscript(_ c: Column) -> String? {
             let p = positions[c.rawValue]
             return p < 0 ? nil : fields[p]
         }
+        /// A row with a `src` or `dst` column is an edge.
+        var isEdge: Bool { positions[Column.src.rawValue] >= 0 || positions[Column.dst.rawValue] >= 0 }
         static func positions(_ index: [String: Int]) -> [Int] { Column.allCases.map { index["\($0)"] ?? -1 } }
         init(positions: [Int], fields: [String]) { self.positions = positions; self.fields = fields }
         init(_ values: [String: String]) {
@@ -357,52 +513,5 @@ public struct BulkImporter: Sendable {
             for (k, v) in values { index[k] = fields.count; fields.append(v) }
             self.init(positions: Record.positions(index), fields: fields)
         }
-    }
-
-    private static func csvRecords(_ data: Data, _ path: String) throws -> [(Record, Int)] {
-        var reader = CSVReader(data: data)
-        do {
-            guard let header = try reader.next() else { return [] }
-            let cols = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            guard cols.contains("id") || cols.contains("src") else {
-                throw StoreError.badImport(file: path, line: 1, message: "the header must name 'id,type,name[,props]' (nodes) or 'src,dst,type[,date,source]' (edges); got '\(cols.joined(separator: ","))'")
-            }
-            // A repeated column name: the last one wins.
-            let index = Record.positions(Dictionary(cols.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { $1 }))
-            var out: [(Record, Int)] = []
-            while let (fields, line) = try reader.next() {
-                if fields.count == 1 && fields[0].isEmpty { continue }
-                guard fields.count == cols.count else {
-                    throw StoreError.badImport(file: path, line: line, message: "expected \(cols.count) fields (\(cols.joined(separator: ","))), found \(fields.count)")
-                }
-                out.append((Record(positions: index, fields: fields), line))
-            }
-            return out
-        } catch let e as CSVReader.CSVError {
-            throw StoreError.badImport(file: path, line: e.line, message: "a quoted field is not closed")
-        }
-    }
-
-    private static func jsonLines(_ data: Data, _ path: String) throws -> [(Record, Int)] {
-        var out: [(Record, Int)] = []
-        for (i, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            guard case .map(let m)? = Value.decode(line) else {
-                throw StoreError.badImport(file: path, line: i + 1, message: "not a JSON object")
-            }
-            var rec: [String: String] = [:]
-            for (k, v) in m {
-                switch (k, v) {
-                case ("props", _): rec[k] = v.encoded
-                case (_, .string(let s)): rec[k] = s
-                case (_, .list(let l)): rec[k] = l.map(\.description).joined(separator: ";")
-                case (_, .null): break
-                default: rec[k] = v.description
-                }
-            }
-            out.append((Record(rec), i + 1))
-        }
-        return out
     }
 }

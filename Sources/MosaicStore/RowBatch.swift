@@ -21,6 +21,7 @@ struct RowBatch: Sendable {
     private var dateTexts: [PartialDate: String] = [:]
 
     init(reservingRows n: Int = 0) { bytes.reserveCapacity(n * 64) }
+    init(reservingBytes n: Int) { bytes.reserveCapacity(n) }
 
     /// Appends a statement row.
     mutating func append(kind: Int, subject: String, predicate: String, object: String? = nil, value: String? = nil,

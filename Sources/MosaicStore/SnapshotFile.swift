@@ -3,7 +3,7 @@ import GRDB
 import MosaicGraph
 
 /// The snapshot file beside a store (`store.sqlite-snapshot`): the graph of one transaction
-/// as bytes (`Graph.checkpointParts`), so that opening a store reads one file and applies
+/// as bytes (`Graph.writeCheckpoint`), so that opening a store reads one file and applies
 /// the statements written since, instead of stepping every statement row.
 ///
 /// It is a cache, never the truth: the header names the transaction it reflects (with that
@@ -62,19 +62,33 @@ struct SnapshotFile {
         for v in [h.transaction, Int64(bitPattern: h.time.bitPattern), h.lastStatement] {
             withUnsafeBytes(of: v.littleEndian) { head.append(contentsOf: $0) }
         }
-        let parts = [head] + graph.checkpointParts()
         let tmp = path + ".\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: nil),
-              let fh = FileHandle(forWritingAtPath: tmp) else { return }
-        defer { try? fh.close() }
-        for part in parts {
-            try part.withUnsafeBytes {
-                guard let base = $0.baseAddress else { return }
-                try fh.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: $0.count, deallocator: .none))
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { return }
+        var closed = false
+        defer {
+            if !closed { close(fd) }
+            if FileManager.default.fileExists(atPath: tmp) { try? FileManager.default.removeItem(atPath: tmp) }
+        }
+        /// Writes all of `bytes` at `offset` of the file.
+        func put(_ offset: Int, _ bytes: UnsafeRawBufferPointer) throws {
+            var done = 0
+            while done < bytes.count {
+                let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    throw WriteFailure(path: tmp, reason: n < 0 ? String(cString: strerror(errno)) : "nothing written")
+                }
+                done += n
             }
         }
-        try fh.close()
-        if rename(tmp, path) != 0 { try? FileManager.default.removeItem(atPath: tmp) }
+        // The graph's bytes are written section by section as they are encoded (its head last),
+        // after the file's own header: the snapshot is never held whole in memory.
+        try head.withUnsafeBytes { try put(0, $0) }
+        try graph.writeCheckpoint { offset, bytes in try put(head.count + offset, bytes) }
+        closed = true
+        guard close(fd) == 0 else { return }
+        _ = rename(tmp, path)
     }
 
     /// The graph the file holds, when it belongs to this store and is intact.
@@ -100,6 +114,13 @@ struct SnapshotFile {
         trace.mark("decode (wall)")
         guard let graph, graph.transaction == claimed.transaction else { return nil }
         return (graph, claimed)
+    }
+
+    /// A write of the file that failed (callers drop the file: it is only a cache).
+    struct WriteFailure: Error, CustomStringConvertible {
+        let path: String
+        let reason: String
+        var description: String { "cannot write the snapshot file \(path): \(reason)" }
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: path) }

@@ -54,6 +54,23 @@ final class SnapshotSectionsTests: StoreDirectoryTestCase {
         }
     }
 
+    /// The checksum of bytes given in pieces equals the one over them whole, however they are cut.
+    func testChecksumOfPiecesIsTheChecksumOfTheWhole() {
+        var rng = SystemRandomNumberGenerator()
+        for length in [0, 1, 31, 32, 33, 64, 100, 1_000, 4_099] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let whole = bytes.withUnsafeBytes { CheckpointLayout.checksum($0) }
+            for _ in 0..<20 {
+                var cuts = (0..<Int.random(in: 0...6, using: &rng)).map { _ in Int.random(in: 0...length, using: &rng) }.sorted()
+                cuts = [0] + cuts + [length]
+                var sum = CheckpointLayout.Checksum()
+                for (a, b) in zip(cuts, cuts.dropFirst()) { bytes[a..<b].withUnsafeBytes { sum.add($0) } }
+                XCTAssertEqual(sum.value, whole, "\(length) bytes cut at \(cuts)")
+                XCTAssertEqual(sum.count, length)
+            }
+        }
+    }
+
     func testSectionsRoundTripSeriallyAndInParallel() throws {
         let g = sample()
         let bytes = g.checkpointBytes()
@@ -63,6 +80,18 @@ final class SnapshotSectionsTests: StoreDirectoryTestCase {
         XCTAssertEqual(layout.entries.count, CheckpointLayout.Section.allCases.count)
         XCTAssertEqual(layout.entries.first?.offset, CheckpointLayout.headSize)
         XCTAssertEqual(layout.entries.last.map { $0.offset + $0.length }, bytes.count)
+        // Written in small pieces as each section is encoded (the head last, at offset 0): the same bytes.
+        for pieceSize in [1, 1_000, 1 << 20] {
+            var written = [UInt8](repeating: 0xAA, count: bytes.count)
+            var pieces = 0
+            try g.writeCheckpoint(pieceSize: pieceSize) { offset, piece in
+                XCTAssertLessThanOrEqual(offset + piece.count, written.count)
+                written.replaceSubrange(offset..<offset + piece.count, with: piece)
+                pieces += 1
+            }
+            XCTAssertEqual(written, bytes, "pieces of \(pieceSize) bytes")
+            XCTAssertGreaterThan(pieces, pieceSize == 1 ? 1_000 : 5)
+        }
         let parallel = try XCTUnwrap(bytes.withUnsafeBytes { Graph(checkpoint: $0, parallel: true) })
         let serial = try XCTUnwrap(bytes.withUnsafeBytes { Graph(checkpoint: $0, parallel: false) })
         assertSame(parallel, g, "parallel decode")

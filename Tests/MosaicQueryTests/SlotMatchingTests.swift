@@ -55,7 +55,9 @@ final class SlotMatchingTests: XCTestCase {
         let cases: [(String, Bool)] = [
             ("MATCH (a)-[r]->(b) RETURN a.name, type(r), b.name", true),
             ("MATCH (a:N)-[r:R]->(b) RETURN b, r, id(a) AS i, labels(b) AS l", true),
-            ("MATCH (a {name: 'n3'})-[]-(b) RETURN b.name AS name, b.name + '!' AS loud", true),
+            ("MATCH (a:N)-[]-(b {name: 'n3'}) RETURN a.name AS name, a.name + '!' AS loud", false),  // anchored at b's index
+            ("MATCH (a:N)-[]-(b:M) RETURN a.name AS name, a.name + '!' AS loud", true),
+            ("MATCH (a {name: 'n3'})-[]-(b) RETURN b.name AS name", false),  // an index lookup: a few rows
             ("MATCH (a)-[:R]->(b)-[:R]->(c) WHERE a <> c RETURN a.name, c.name", true),
             ("MATCH (n) RETURN n.name, $min AS m", true),
             ("MATCH (n) RETURN *", true),

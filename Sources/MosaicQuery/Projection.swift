@@ -407,25 +407,34 @@ extension Executor {
         if !proj.order.isEmpty { keys = try projected.map { p in try plan.sortExprs.map { try eval($0, p.sortRow) } } }
         let skip = try proj.skip.map { try countArgument($0, "SKIP") }
         let limit = try proj.limit.map { try countArgument($0, "LIMIT") }
-        if !proj.order.isEmpty {
-            let asc = proj.order.map(\.ascending)
-            // row l before row r: by the keys, then as they came (a stable order)
+        let order = Self.ordered(projected.count, ascending: proj.order.map(\.ascending), skip: skip, limit: limit) { keys[$0][$1] }
+        projected = order.map { projected[$0] }
+        return (projected.map(\.out), plan.columns, keepMerged ? projected.map(\.sortRow) : [])
+    }
+
+    /// The indices of `count` rows in ORDER BY order (sort key i of row r is `key(r, i)`,
+    /// ascending when `ascending[i]`; rows that tie keep the order they came in), with SKIP
+    /// and LIMIT applied. ORDER BY … LIMIT k over many rows keeps the first k in one pass.
+    static func ordered(_ count: Int, ascending: [Bool], skip: Int?, limit: Int?, key: (Int, Int) -> QueryValue) -> [Int] {
+        var order: [Int]
+        if ascending.isEmpty {
+            order = Array(0..<count)
+        } else {
             func before(_ l: Int, _ r: Int) -> Bool {
-                for (i, a) in asc.enumerated() {
-                    let c = keys[l][i].orderCompare(keys[r][i])
+                for (i, a) in ascending.enumerated() {
+                    let c = key(l, i).orderCompare(key(r, i))
                     if c != 0 { return a ? c < 0 : c > 0 }
                 }
                 return l < r
             }
             let (wanted, overflow) = (skip ?? 0).addingReportingOverflow(limit ?? Int.max)
-            let order = limit != nil && !overflow && wanted <= 256 && projected.count > 4 * wanted
-                ? Self.firstInOrder(wanted, of: projected.count, before)
-                : projected.indices.sorted(by: before)
-            projected = order.map { projected[$0] }
+            order = limit != nil && !overflow && wanted <= 256 && count > 4 * wanted
+                ? firstInOrder(wanted, of: count, before)
+                : (0..<count).sorted(by: before)
         }
-        if let n = skip { projected = Array(projected.dropFirst(n)) }
-        if let n = limit { projected = Array(projected.prefix(n)) }
-        return (projected.map(\.out), plan.columns, keepMerged ? projected.map(\.sortRow) : [])
+        if let n = skip { order = Array(order.dropFirst(n)) }
+        if let n = limit { order = Array(order.prefix(n)) }
+        return order
     }
 
     /// The groups of `agg` as rows, in ORDER BY order with SKIP and LIMIT applied, when each
@@ -440,27 +449,11 @@ extension Executor {
             guard case .variable(let name) = e.kind, let c = plan.columns.firstIndex(of: name) else { return nil }
             sortColumns.append(c)
         }
-        var values = try agg.valueRows()
+        let values = try agg.valueRows()
         let skip = try proj.skip.map { try countArgument($0, "SKIP") }
         let limit = try proj.limit.map { try countArgument($0, "LIMIT") }
-        if !sortColumns.isEmpty {
-            let asc = proj.order.map(\.ascending)
-            func before(_ l: Int, _ r: Int) -> Bool {
-                for (i, a) in asc.enumerated() {
-                    let c = values[l][sortColumns[i]].orderCompare(values[r][sortColumns[i]])
-                    if c != 0 { return a ? c < 0 : c > 0 }
-                }
-                return l < r
-            }
-            let (wanted, overflow) = (skip ?? 0).addingReportingOverflow(limit ?? Int.max)
-            let order = limit != nil && !overflow && wanted <= 256 && values.count > 4 * wanted
-                ? Self.firstInOrder(wanted, of: values.count, before)
-                : values.indices.sorted(by: before)
-            values = order.map { values[$0] }
-        }
-        if let n = skip { values = Array(values.dropFirst(n)) }
-        if let n = limit { values = Array(values.prefix(n)) }
-        return values.map { v in
+        let order = Self.ordered(values.count, ascending: proj.order.map(\.ascending), skip: skip, limit: limit) { values[$0][sortColumns[$1]] }
+        return order.map { values[$0] }.map { v in
             var row: Row = [:]
             for (c, name) in plan.columns.enumerated() { row[name] = v[c] }
             return row

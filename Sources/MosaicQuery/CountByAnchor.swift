@@ -13,7 +13,8 @@ import Foundation
 /// Both give what the general matcher gives (`CountByAnchorTests` runs queries both ways);
 /// they count PROFILE's rows on the operators EXPLAIN shows for them. Each returns false,
 /// having done nothing, when its MATCH does not receive one row binding nothing (a
-/// subquery's first clause) or the query has changed the graph: the matcher runs then.
+/// subquery's first clause), and `countFromCounts` also when the query has changed the
+/// graph or the graph keeps no count it needs: the matcher runs then.
 extension Executor {
     /// Runs the MATCH `part` (planned as `cp`) into `agg` with the plan's count operator.
     func runCount(_ op: CountOperator, _ part: PatternPart, _ cp: ClausePlan, _ agg: Aggregator, _ rows: [Row]) throws -> Bool {

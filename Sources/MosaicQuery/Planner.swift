@@ -229,13 +229,7 @@ enum Planner {
                     cp.operatorIndex = ops.count
                     let rest = cp.pushedDown ? cp.residual : pred
                     if pattern.count == 1, !optional {
-                        let following = ci + 1 < ast.parts[pi].clauses.count ? ast.parts[pi].clauses[ci + 1] : nil
-                        let aggregating = rest == nil ? nextProjection(ast, pi, ci) : nil
-                        var distinct = false
-                        if let f = following, f.isDistinctProjection, case .with(let p, _) = f { distinct = !p.items.contains { $0.expr.containsAggregate } }
-                        if let f = following, f.isDistinctProjection, case .returns(let p) = f { distinct = !p.items.contains { $0.expr.containsAggregate } }
-                        parts[0].lastHop = LastHop.choose(pattern[0], parts[0], aggregating: aggregating, distinct: distinct, bound: bound)
-                        if ci == 0, let next = aggregating { cp.counting = CountOperator.choose(pattern[0], parts[0], next: next) }
+                        (parts[0].lastHop, cp.counting) = shortcuts(ast, pi, ci, pattern[0], parts[0], rest: rest, bound: bound)
                     }
                     cp.firstRows = optional ? nil : limitPushed(ast, pi, ci)
                     ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match",
@@ -442,6 +436,26 @@ enum Planner {
 
     /// The plan of the aggregating WITH or RETURN right after clause `ci` (nil when there is
     /// none, or it projects `*`).
+    /// The rewrites that decide how a MATCH of one pattern part `part` (planned as `plan`,
+    /// with `rest` of its WHERE left over) runs: its last hop (LastHop) and, as the query's
+    /// first clause, a count operator (CountOperator).
+    static func shortcuts(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ part: PatternPart, _ plan: PartPlan, rest: Expr?,
+                          bound: Set<String>) -> (LastHop, CountOperator?) {
+        let aggregating = rest == nil ? nextProjection(ast, pi, ci) : nil
+        let lastHop = LastHop.choose(part, plan, aggregating: aggregating, distinct: distinctAfter(ast, pi, ci), bound: bound)
+        let counting = ci == 0 ? aggregating.flatMap { CountOperator.choose(part, plan, next: $0) } : nil
+        return (lastHop, counting)
+    }
+
+    /// Whether the clause after clause `ci` is a WITH/RETURN DISTINCT without aggregates.
+    static func distinctAfter(_ ast: QueryAST, _ pi: Int, _ ci: Int) -> Bool {
+        guard ci + 1 < ast.parts[pi].clauses.count else { return false }
+        switch ast.parts[pi].clauses[ci + 1] {
+        case .with(let p, _), .returns(let p): return p.distinct && !p.items.contains { $0.expr.containsAggregate }
+        default: return false
+        }
+    }
+
     /// The LIMIT (and SKIP) of the clause after clause `ci` when it only takes the first rows
     /// it gets, in their order: a WITH without WHERE or a RETURN, with LIMIT and without
     /// ORDER BY, DISTINCT or aggregates. The MATCH or UNWIND before it need make no more.

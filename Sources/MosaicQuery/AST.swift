@@ -58,7 +58,11 @@ public enum MapProjectionItem: Sendable {
     case literal(String, Expr)
 }
 
-public enum Direction: Sendable { case outgoing, incoming, both }
+public enum Direction: Sendable {
+    case outgoing, incoming, both
+    /// The direction seen from the other end.
+    var reversed: Direction { self == .outgoing ? .incoming : self == .incoming ? .outgoing : .both }
+}
 
 public struct NodePattern: Sendable {
     public var variable: String?

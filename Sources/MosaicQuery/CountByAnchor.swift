@@ -84,30 +84,18 @@ extension Executor {
         case .labelOrScan: checkAnchor = props != nil || np.labels.count > 1
         default: checkAnchor = props != nil || !np.labels.isEmpty
         }
-        var dir = rp.direction
-        if a == 1 { dir = dir == .outgoing ? .incoming : dir == .incoming ? .outgoing : .both }
+        let dir = a == 1 ? rp.direction.reversed : rp.direction
         // PROFILE: anchors out of the scan, matches out of the expansion
         let stage = plan.profileBase >= 0 && plan.profileBase + 1 < opRows.count ? plan.profileBase : -1
         var anchors = 0, total = 0
         defer { if stage >= 0 { opRows[stage] += anchors; opRows[stage + 1] += total } }
 
-        if keys.isEmpty {
-            for n in candidates {
-                try tick()
-                if checkAnchor, !nodeMatches(gv, np, n, props, bound: nil) { continue }
-                anchors += 1
-                total += countLastHop(gv, from: n, dir: dir, types: rp.types, labels: fp.labels)
-            }
-            agg.addCount(total)
-            return total
-        }
-        agg.anchorVariable = np.variable
-        if candidates.count >= parallelCountMinimum, let view = gv as? GraphView, let names = Self.anchorProperties(keys),
+        if !keys.isEmpty { agg.anchorVariable = np.variable }
+        // (a Mosaic graph is a value its threads may read at once; another QueryGraph may not be)
+        if !keys.isEmpty, candidates.count >= parallelCountMinimum, gv is GraphView, let names = Self.anchorProperties(keys),
            ProcessInfo.processInfo.activeProcessorCount > 1 {
-            let counted = try countByAnchorInParallel(view, candidates, np, props, checkAnchor: checkAnchor, dir: dir, types: rp.types,
-                                                      farLabels: fp.labels, keys: names, into: agg)
-            anchors = counted.anchors
-            total = counted.total
+            (anchors, total) = try countByAnchorInParallel(gv, candidates, np, props, checkAnchor: checkAnchor, dir: dir, types: rp.types,
+                                                           farLabels: fp.labels, keys: names, into: agg)
             return total
         }
         let slot = UnsafeMutablePointer<Int>.allocate(capacity: 1)
@@ -122,8 +110,8 @@ extension Executor {
             if checkAnchor, !nodeMatches(gv, np, n, props, bound: nil) { continue }
             anchors += 1
             let c = countLastHop(gv, from: n, dir: dir, types: rp.types, labels: fp.labels)
-            if c == 0 { continue }
             total += c
+            if keys.isEmpty || c == 0 { continue }
             slot.pointee = n
             if single {
                 try agg.addCount(key: eval(keys[0], slot, noRelationships, [:]), times: c, node: n)
@@ -133,6 +121,7 @@ extension Executor {
                 try agg.addCount(keys: values, times: c, node: n)
             }
         }
+        if keys.isEmpty { agg.addCount(total) }
         return total
     }
 
@@ -177,33 +166,32 @@ extension Executor {
     /// bitsets made beforehand; the groups are then merged in the order of the runs, so the
     /// aggregation sees them in the order one thread would have found them. Each thread
     /// checks the deadline and cancellation every 1,024 anchors.
-    func countByAnchorInParallel(_ view: GraphView, _ candidates: [Int], _ np: NodePattern, _ props: [PropertyTest]?, checkAnchor: Bool,
+    func countByAnchorInParallel(_ g: G, _ candidates: [Int], _ np: NodePattern, _ props: [PropertyTest]?, checkAnchor: Bool,
                                  dir: Direction, types: [String], farLabels: [String], keys: [String],
                                  into agg: Aggregator) throws -> (anchors: Int, total: Int) {
         // the far end's labels as bitsets (made here: the executor's cache is not shared)
-        let bits = farLabels.map { labelMembers($0, checks: Int.max / 4) ?? [] }
+        let bits = farLabels.map { labelMembers($0, checks: Int.max / 4) }
         let parts = min(ProcessInfo.processInfo.activeProcessorCount, 8)
         let results = PartialResults(parts)
         defer { results.free() }
-        let out = results.slots
         let deadline = self.deadline, isCancelled = self.isCancelled
         let per = (candidates.count + parts - 1) / parts
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let lo = p * per, hi = min(candidates.count, lo + per)
             guard lo < hi else { return }
-            results.slots[p] = Self.countRun(view, candidates[lo..<hi], np, props, checkAnchor: checkAnchor, dir: dir, types: types,
-                                             bits: bits, keys: keys, deadline: deadline, isCancelled: isCancelled)
+            results.slots[p] = Self.countRun(g, candidates[lo..<hi], np, props, checkAnchor: checkAnchor, dir: dir, types: types,
+                                             labels: farLabels, bits: bits, keys: keys, deadline: deadline, isCancelled: isCancelled)
         }
         parallelCountRuns += 1
         var anchors = 0, total = 0
         for p in 0..<parts {
-            anchors += out[p].anchors
-            total += out[p].total
-            if out[p].stopped { try checkTime() }
+            anchors += results.slots[p].anchors
+            total += results.slots[p].total
+            if results.slots[p].stopped { try checkTime() }
         }
         try tick(anchors)
         for p in 0..<parts {
-            let part = out[p]
+            let part = results.slots[p]
             for g in part.keys.indices {
                 if part.keys[g].count == 1 {
                     try agg.addCount(key: part.keys[g][0], times: part.counts[g], node: part.firstNodes[g])
@@ -216,30 +204,24 @@ extension Executor {
     }
 
     /// One thread's run of anchors: what `countByAnchor`'s loop does, reading the graph only.
-    static func countRun(_ view: GraphView, _ run: ArraySlice<Int>, _ np: NodePattern, _ props: [PropertyTest]?, checkAnchor: Bool,
-                         dir: Direction, types: [String], bits: [[UInt64]], keys: [String],
+    static func countRun(_ g: G, _ run: ArraySlice<Int>, _ np: NodePattern, _ props: [PropertyTest]?, checkAnchor: Bool,
+                         dir: Direction, types: [String], labels: [String], bits: [[UInt64]?], keys: [String],
                          deadline: UInt64, isCancelled: (@Sendable () -> Bool)?) -> PartialCount {
         var r = PartialCount()
         var values: [QueryValue] = []
         values.reserveCapacity(keys.count)
         var seen = 0
-        anchors: for n in run {
+        for n in run {
             seen += 1
             if seen & 1023 == 0, DispatchTime.now().uptimeNanoseconds > deadline || isCancelled?() == true { r.stopped = true; break }
-            if checkAnchor {
-                for l in np.labels where !view.hasLabel(n, l) { continue anchors }
-                for t in props ?? [] where view.nodeProperty(n, t.key).equals(t.value) != true { continue anchors }
-            }
+            if checkAnchor, !nodeMatches(g, np, n, props, bound: nil) { continue }
             r.anchors += 1
-            let c = bits.isEmpty ? view.degree(of: n, direction: dir, types: types)
-                : view.countRelationships(of: n, direction: dir, types: types) { _, other in
-                    for b in bits where !(other >> 6 < b.count && b[other >> 6] & (1 << UInt64(other & 63)) != 0) { return false }
-                    return true
-                }
+            let c = labels.isEmpty ? g.degree(of: n, direction: dir, types: types)
+                : countRelationships(g, from: n, dir: dir, types: types, labels: labels, sets: bits, used: [])
             if c == 0 { continue }
             r.total += c
             values.removeAll(keepingCapacity: true)
-            for k in keys { values.append(view.nodeProperty(n, k)) }
+            for k in keys { values.append(g.nodeProperty(n, k)) }
             let g = r.keys.count
             let found = Aggregator.claim(&r.index[GroupKeys(values: values), default: -1], g)
             if found == g {

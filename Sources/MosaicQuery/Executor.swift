@@ -221,9 +221,8 @@ final class Executor<G: QueryGraph> {
                     rows = capped
                 } else {
                     // (followed by WITH/RETURN DISTINCT, its last hop may list each end once: LastHop)
-                    if let sink = ValueSink.make(pattern, cp, next: ci + 1 < q.clauses.count ? q.clauses[ci + 1] : nil,
-                                                 plan: ci + 1 < q.clauses.count ? plan.clauses[pi][ci + 1] : nil, rows: rows, optional: optional,
-                                                 predicate: pred, enabled: slotsEnabled && opRows.isEmpty) {
+                    if cp.returnsFromSlots, slotsEnabled, opRows.isEmpty, rows.count == 1, let pp = plan.clauses[pi][ci + 1].projection {
+                        let sink = ValueSink(part: pattern[0].pos.offset, items: pp.items.map(\.expr))
                         valueSink = sink
                         defer { valueSink = nil }
                         let made = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
@@ -492,6 +491,11 @@ final class Executor<G: QueryGraph> {
     /// Whether node n has the pattern's labels and properties and is the node `bound` (the
     /// row's value of the pattern's variable), if any.
     @inline(__always) func nodeMatches(_ g: G, _ np: NodePattern, _ n: Int, _ props: [PropertyTest]?, bound: QueryValue?) -> Bool {
+        Self.nodeMatches(g, np, n, props, bound: bound)
+    }
+
+    /// (Reads the graph only: the threads of `countByAnchorInParallel` call it too.)
+    @inline(__always) static func nodeMatches(_ g: G, _ np: NodePattern, _ n: Int, _ props: [PropertyTest]?, bound: QueryValue?) -> Bool {
         for l in np.labels where !g.hasLabel(n, l) { return false }
         if let ps = props {
             for t in ps { if g.nodeProperty(n, t.key).equals(t.value) != true { return false } }
@@ -511,8 +515,15 @@ final class Executor<G: QueryGraph> {
             return c
         }
         let sets = labels.map { labelMembers($0, checks: g.degree(of: from, direction: dir, types: types)) }
-        let used = usedRels
-        return g.countRelationships(of: from, direction: dir, types: types) { rel, other in
+        return Self.countRelationships(g, from: from, dir: dir, types: types, labels: labels, sets: sets, used: usedRels)
+    }
+
+    /// The relationships of `types` in `dir` from `from`, not in `used`, whose other end has
+    /// `labels` (label i read from the bitset `sets[i]` when there is one). Reads the graph
+    /// only: the threads of `countByAnchorInParallel` call it too.
+    static func countRelationships(_ g: G, from: Int, dir: Direction, types: [String], labels: [String], sets: [[UInt64]?],
+                                   used: [Int]) -> Int {
+        g.countRelationships(of: from, direction: dir, types: types) { rel, other in
             if !used.isEmpty && used.contains(rel) { return false }
             for (i, l) in labels.enumerated() {
                 if let bits = sets[i] {
@@ -713,7 +724,7 @@ final class Executor<G: QueryGraph> {
             let from = forward ? nodeIDs[s] : nodeIDs[s + 1]
             let toIdx = forward ? s + 1 : s
             var dir = rp.direction
-            if !forward { dir = dir == .outgoing ? .incoming : dir == .incoming ? .outgoing : .both }
+            if !forward { dir = dir.reversed }
             if let range = rp.range {
                 var boundList: [Int]? = nil
                 if let v = rp.variable, let b = row[v] {

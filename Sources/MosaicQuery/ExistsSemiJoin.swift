@@ -302,7 +302,7 @@ extension Executor {
             guard let b = far.variable.flatMap({ row[$0] }) else { return nil }
             anchor = b
             swap(&near, &far)
-            dir = dir == .outgoing ? .incoming : dir == .incoming ? .outgoing : .both
+            dir = dir.reversed
         }
         let n: Int
         switch anchor {

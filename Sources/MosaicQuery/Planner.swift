@@ -122,6 +122,8 @@ struct ClausePlan: Sendable {
         /// in the order they come, so the clause stops after making that many
         /// (`Planner.limitPushed`; EXPLAIN: "first SKIP + LIMIT rows" on the clause).
         var firstRows: (limit: Expr, skip: Expr?)?
+        /// A MATCH whose RETURN may take its rows from the matcher's slots (ValueSink.swift).
+        var returnsFromSlots = false
     }
     private final class Storage: Sendable {
         let fields: Fields
@@ -139,6 +141,7 @@ struct ClausePlan: Sendable {
     var operatorIndex: Int? { storage.fields.operatorIndex }
     var counting: CountOperator? { storage.fields.counting }
     var firstRows: (limit: Expr, skip: Expr?)? { storage.fields.firstRows }
+    var returnsFromSlots: Bool { storage.fields.returnsFromSlots }
 }
 
 struct QueryPlan: Sendable {
@@ -232,6 +235,7 @@ enum Planner {
                         (parts[0].lastHop, cp.counting) = shortcuts(ast, pi, ci, pattern[0], parts[0], rest: rest, bound: bound)
                     }
                     cp.firstRows = optional ? nil : limitPushed(ast, pi, ci)
+                    cp.returnsFromSlots = ValueSink.applies(ast, pi, ci, pattern, parts.first, optional: optional, rest: rest)
                     ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match",
                                             detail: wantText ? [rest.map { "WHERE " + $0.canonical }, cp.firstRows.map(firstRowsText)].compactMap { $0 }.joined(separator: " ") : "", depth: 0))
                     if wantText {
@@ -624,7 +628,7 @@ enum Planner {
         var s = "[" + (r.variable ?? "") + r.types.map { ":" + $0 }.joined(separator: "|")
         if let rg = r.range { s += "*\(rg.min)..\(rg.max.map(String.init) ?? "")" }
         s += "]"
-        let d: Direction = !reversed ? r.direction : r.direction == .outgoing ? .incoming : r.direction == .incoming ? .outgoing : .both
+        let d: Direction = reversed ? r.direction.reversed : r.direction
         switch d { case .outgoing: return "-" + s + "->"; case .incoming: return "<-" + s + "-"; case .both: return "-" + s + "-" }
     }
 }

@@ -132,7 +132,11 @@ public final class Store: @unchecked Sendable {
         self.writer = writer
         self.path = path
         if let path {
+            // GRDB's migrator creates its `grdb_migrations` table outside the first migration's
+            // transaction: a process killed between the two leaves that table alone, which is a
+            // store being created, not another program's database.
             let tables = try writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+                .filter { $0 != "grdb_migrations" }
             if !tables.isEmpty && !tables.contains("statement") {
                 throw StoreError.notAStore(path: path, reason: "it is an SQLite database of another program (no statement log)")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 @testable import MosaicGraph
 @testable import MosaicStore
@@ -79,6 +80,18 @@ final class StoreHardeningTests: StoreDirectoryTestCase {
         try Data().write(to: URL(fileURLWithPath: path))
         let store = try Store.open(path: path)
         XCTAssertEqual(store.lastTransaction, 0)
+    }
+
+    func testADatabaseKilledBeforeItsFirstMigrationIsAStoreBeingCreated() throws {
+        // The migrator's own table is created before the first migration's transaction:
+        // a kill between the two leaves a database holding that table alone.
+        let path = dir.appendingPathComponent("half.sqlite").path
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+        }
+        let store = try Store.open(path: path)
+        XCTAssertEqual(store.lastTransaction, 0)
+        XCTAssertEqual(try Store.open(path: path).lastTransaction, 0)
     }
 
     func testAnotherProgramsDatabaseIsNotAStore() throws {

@@ -5,7 +5,9 @@
 /// Where each section of a snapshot lies and what its bytes sum to. The head of a snapshot is
 /// `magic, version, relationship stride, section count`, then one `(offset, length, checksum)`
 /// triple of 64-bit words per section (offsets from the start of the snapshot), then the
-/// sections in order, back to back, up to the end of the bytes.
+/// sections in order, each starting at a multiple of 64 bytes (zeros between), the last one
+/// ending at the end of the bytes. The alignment lets a reader that was given the bytes at an
+/// aligned address (a mapped file) use the relationships where they lie.
 struct CheckpointLayout {
     /// The sections, in file order.
     enum Section: Int, CaseIterable {
@@ -32,13 +34,19 @@ struct CheckpointLayout {
     /// Bytes before the table: magic, version, stride, section count.
     static var prefixSize: Int { Graph.checkpointMagic.count + 12 }
     static var tableSize: Int { Section.allCases.count * 24 }
-    /// Where the first section starts.
+    /// Where the head's table ends.
     static var headSize: Int { prefixSize + tableSize }
+    /// Every section starts at a multiple of this.
+    static let alignment = 64
+
+    /// `at` rounded up to the next section start.
+    static func aligned(_ at: Int) -> Int { (at + alignment - 1) & ~(alignment - 1) }
 
     /// The layout of sections of these sizes and sums, placed one after another after the head.
     init(sections: [(length: Int, checksum: UInt64)]) {
         var at = CheckpointLayout.headSize
         entries = sections.map { s in
+            at = CheckpointLayout.aligned(at)
             defer { at += s.length }
             return Entry(offset: at, length: s.length, checksum: s.checksum)
         }
@@ -64,7 +72,8 @@ struct CheckpointLayout {
         for _ in Section.allCases {
             let offset = Int(truncatingIfNeeded: r.i64()), length = Int(truncatingIfNeeded: r.i64())
             let sum = UInt64(bitPattern: r.i64())
-            guard r.ok, offset == at, length >= 0, length <= data.count - at else { return nil }
+            at = aligned(at)
+            guard r.ok, offset == at, length >= 0, at <= data.count, length <= data.count - at else { return nil }
             entries.append(Entry(offset: offset, length: length, checksum: sum))
             at += length
         }

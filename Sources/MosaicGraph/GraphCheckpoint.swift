@@ -16,8 +16,9 @@ import Foundation
 extension Graph {
     static let checkpointMagic: [UInt8] = Array("MOSAIC-GRAPH".utf8)
     /// 3: adjacency lists kept by relation type; 4: sections with their own checksums; 5: each
-    /// adjacency entry with the node at its other end (pairs).
-    static let checkpointVersion: UInt32 = 5
+    /// adjacency entry with the node at its other end (pairs); 6: sections aligned, the type
+    /// codes and the live count of each type after the relationships (read in place).
+    static let checkpointVersion: UInt32 = 6
 
     /// The snapshot as bytes.
     public func checkpointBytes() -> [UInt8] {
@@ -29,13 +30,24 @@ extension Graph {
     }
 
     /// The snapshot as consecutive pieces (the header with the section table, then each
-    /// section), for a writer that writes them out one after another without joining them.
+    /// section, each piece but the last followed by the zeros up to the next section's start),
+    /// for a writer that writes them out one after another without joining them.
     public func checkpointParts() -> [[UInt8]] {
         let sections = CheckpointLayout.Section.allCases.map { encodeSection($0, reserving: .max) { _ in } }
         let layout = CheckpointLayout(sections: sections.map { s in
             s.withUnsafeBytes { ($0.count, CheckpointLayout.checksum($0)) }
         })
-        return [Graph.checkpointHead(layout)] + sections
+        var parts = [Graph.checkpointHead(layout)] + sections
+        var end = 0
+        for i in parts.indices {
+            end += parts[i].count
+            if i + 1 < parts.count {
+                let next = layout.entries[i].offset
+                parts[i] += repeatElement(0, count: next - end)
+                end = next
+            }
+        }
+        return parts
     }
 
     /// Bytes a section's encoder holds before handing them on (`writeCheckpoint`).
@@ -52,6 +64,9 @@ extension Graph {
         var at = CheckpointLayout.headSize
         var table: [(length: Int, checksum: UInt64)] = []
         for s in CheckpointLayout.Section.allCases {
+            let start = CheckpointLayout.aligned(at)
+            if start > at { try [UInt8](repeating: 0, count: start - at).withUnsafeBytes { try write(at, $0) } }
+            at = start
             var sum = CheckpointLayout.Checksum()
             func emit(_ bytes: [UInt8]) throws {
                 try bytes.withUnsafeBytes { raw in
@@ -108,13 +123,22 @@ extension Graph {
                 w.u8(n.alive ? 1 : 0)
             }
         case .relations:
-            // The relationships as one block, then the adjacency lists as kept (by type, then
-            // statement order): every out-list length, the out-lists, the same for in-lists.
-            w.bytes.reserveCapacity(min(limit, relationships.count * (MemoryLayout<Relationship>.stride + 8) + nodes.count * 4))
-            for chunk in relationships.chunks {
+            // The relationships as one block (at the section's start, so aligned), their type
+            // codes (two bytes each), zeros up to a multiple of 8, the live relationships of each
+            // type (8 bytes each): a reader uses these three where they lie. Then the adjacency
+            // lists as kept (by type, then statement order): every out-list length, the
+            // out-lists, the same for in-lists.
+            w.bytes.reserveCapacity(min(limit, relationships.count * (MemoryLayout<Relationship>.stride + 10) + nodes.count * 4))
+            try relationships.forEachChunk { chunk in
                 try spill(&w)
-                chunk.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
+                w.bytes.append(contentsOf: UnsafeRawBufferPointer(chunk))
             }
+            try relationshipTypeCodes.forEachChunk { chunk in
+                try spill(&w)
+                w.bytes.append(contentsOf: UnsafeRawBufferPointer(chunk))
+            }
+            w.bytes += repeatElement(0, count: Graph.codesPadding(relationships.count))
+            for t in relationTypes.indices { w.i64(Int64(t < typeCounts.count ? typeCounts[t] : 0)) }
             for lists in [outAdjacency, inAdjacency] {
                 for (i, l) in lists.enumerated() {
                     if i & 4095 == 0 { try spill(&w) }
@@ -166,8 +190,12 @@ extension Graph {
     /// match). With `parallel`, the nodes decode on a second thread while this one decodes the
     /// other sections (the result is the same either way). `phase` is told each phase of the
     /// decode with its time in seconds, after the decode (the store's `MOSAIC_TRACE` prints them).
-    /// The graph keeps no pointer into `data`.
-    public init?(checkpoint data: UnsafeRawBufferPointer, parallel: Bool = true,
+    ///
+    /// Without `keeper` the graph keeps no pointer into `data`. With it (`data` must lie in
+    /// `keeper`'s bytes, which never change), the relationships and their type codes are read
+    /// where they lie when `data` is aligned as written (a mapped file is): the graph keeps
+    /// `keeper`, and a write to a chunk of them copies that chunk first.
+    public init?(checkpoint data: UnsafeRawBufferPointer, keeper: ReadOnlyBytes? = nil, parallel: Bool = true,
                  phase: (String, Double) -> Void = { _, _ in }) {
         let prefix = CheckpointLayout.prefixSize
         guard data.count >= prefix else { return nil }
@@ -191,7 +219,7 @@ extension Graph {
         // Two jobs: the nodes and the rest (relation properties, sources, facts) into one graph,
         // the relationships, adjacency and label index into a copy of this one; each checks
         // its sections' sums before reading them.
-        let jobs = CheckpointJobs(data: data, layout: layout, base: self)
+        let jobs = CheckpointJobs(data: data, layout: layout, base: self, keeper: keeper)
         if parallel {
             DispatchQueue.concurrentPerform(iterations: 2) { jobs.run($0, nodeCount: nodeCount, relCount: relCount) }
         } else {
@@ -260,40 +288,50 @@ extension Graph {
         return true
     }
 
+    /// Zeros after `count` two-byte type codes that follow the relationships, so that what
+    /// comes next starts at a multiple of 8 from the section's start.
+    static func codesPadding(_ count: Int) -> Int { (8 - (count * 2) & 7) & 7 }
+
     /// Decodes the relationships (`relCount`) and the adjacency lists of `nodeCount` nodes.
+    /// With `keeper` (which keeps the bytes valid and unchanged) and the bytes suitably
+    /// aligned, the relationships and their type codes are used where they lie, not copied.
     mutating func decodeRelations(_ r: inout CheckpointReader, nodes nodeCount: Int, relationships relCount: Int,
-                                  clock: inout CheckpointClock) -> Bool {
+                                  keeper: ReadOnlyBytes?, clock: inout CheckpointClock) -> Bool {
         let stride = MemoryLayout<Relationship>.stride
-        let block = r.take(relCount * stride)
-        guard r.ok else { return false }
-        relationships.reserveCapacity(relCount)
-        relationshipTypeCodes.reserveCapacity(relCount)
-        // Live relationships by type (`relationshipCount(ofType:)`), counted chunk by chunk
-        // while each chunk is still in the cache.
-        var counts = [Int](repeating: 0, count: relationTypes.count)
-        var at = 0
-        while at < relCount {
-            let n = min(ChunkedArray<Relationship>.chunkSize, relCount - at)
-            let raw = UnsafeRawBufferPointer(rebasing: block[(block.startIndex + at * stride)..<(block.startIndex + (at + n) * stride)])
-            var chunk = [Relationship](unsafeUninitializedCapacity: n) { buf, k in
-                UnsafeMutableRawBufferPointer(buf).copyMemory(from: raw)
-                k = n
-            }
-            var codes = [UInt16]()
-            codes.reserveCapacity(ChunkedArray<UInt16>.chunkSize)
-            for rel in chunk {
-                let t = Int(rel.type)
-                guard t < counts.count else { return false }
-                codes.append(UInt16(t))
-                if rel.alive { counts[t] += 1 }
-            }
-            chunk.reserveCapacity(ChunkedArray<Relationship>.chunkSize)
-            relationships.appendChunk(chunk)
-            relationshipTypeCodes.appendChunk(codes)
-            at += n
-        }
+        let block = UnsafeRawBufferPointer(rebasing: r.take(relCount * stride))
+        let codeBytes = UnsafeRawBufferPointer(rebasing: r.take(relCount * 2))
+        _ = r.take(Graph.codesPadding(relCount))
+        let counts = (0..<relationTypes.count).map { _ in Int(r.i64()) }
+        guard r.ok, counts.allSatisfy({ $0 >= 0 && $0 <= relCount }) else { return false }
         typeCounts = counts
-        clock.mark("relationships")
+        let typeLimit = UInt16(truncatingIfNeeded: relationTypes.count)
+        if relCount > 0, let keeper,
+           Int(bitPattern: block.baseAddress) % MemoryLayout<Relationship>.alignment == 0,
+           Int(bitPattern: codeBytes.baseAddress) % MemoryLayout<UInt16>.alignment == 0 {
+            let codes = codeBytes.bindMemory(to: UInt16.self)
+            guard !codes.contains(where: { $0 >= typeLimit }) else { return false }
+            relationships = ChunkedArray(readOnly: block.bindMemory(to: Relationship.self).baseAddress!, count: relCount, keeper: keeper)
+            relationshipTypeCodes = ChunkedArray(readOnly: codes.baseAddress!, count: relCount, keeper: keeper)
+            clock.mark("relationships (in place)")
+        } else {
+            relationships.reserveCapacity(relCount)
+            relationshipTypeCodes.reserveCapacity(relCount)
+            var at = 0
+            while at < relCount {
+                let n = min(ChunkedArray<Relationship>.chunkSize, relCount - at)
+                let raw = UnsafeRawBufferPointer(rebasing: block[(at * stride)..<((at + n) * stride)])
+                let chunk = [Relationship](unsafeUninitializedCapacity: n) { buf, k in
+                    UnsafeMutableRawBufferPointer(buf).copyMemory(from: raw)
+                    k = n
+                }
+                let codes = chunk.map { UInt16(truncatingIfNeeded: $0.type) }
+                guard !codes.contains(where: { $0 >= typeLimit }) else { return false }
+                relationships.appendChunk(chunk)
+                relationshipTypeCodes.appendChunk(codes)
+                at += n
+            }
+            clock.mark("relationships")
+        }
         var lengths = [Int](repeating: 0, count: nodeCount)
         for which in 0..<2 {
             for i in 0..<nodeCount { lengths[i] = r.count() }
@@ -425,8 +463,11 @@ final class CheckpointJobs: @unchecked Sendable {
     var nodes: Part
     var others: Part
 
-    init(data: UnsafeRawBufferPointer, layout: CheckpointLayout, base: Graph) {
+    let keeper: ReadOnlyBytes?
+
+    init(data: UnsafeRawBufferPointer, layout: CheckpointLayout, base: Graph, keeper: ReadOnlyBytes?) {
         self.data = data
+        self.keeper = keeper
         self.layout = layout
         nodes = Part(graph: Graph())
         others = Part(graph: base)
@@ -458,7 +499,7 @@ final class CheckpointJobs: @unchecked Sendable {
         clock.mark("checksum relations and indexes")
         if ok {
             var r = CheckpointReader(layout.bytes(.relations, of: data))
-            ok = g.decodeRelations(&r, nodes: nodeCount, relationships: relCount, clock: &clock)
+            ok = g.decodeRelations(&r, nodes: nodeCount, relationships: relCount, keeper: keeper, clock: &clock)
         }
         if ok {
             var r = CheckpointReader(layout.bytes(.indexes, of: data))

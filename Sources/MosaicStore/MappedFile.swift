@@ -22,8 +22,19 @@ struct MappedFile {
         bytes = UnsafeRawBufferPointer(start: base, count: size)
     }
 
-    func unmap() {
+    func unmap() { MappedFile.unmap(bytes) }
+
+    /// Unmaps bytes a `MappedFile` mapped.
+    static func unmap(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress else { return }
         munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+    }
+
+    /// Lets the pages of mapped bytes go from the process's resident memory (the mapping is
+    /// private and read-only, so nothing is lost: a page read again is read from the file,
+    /// most often still in the page cache).
+    static func dropResidentPages(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), bytes.count, MADV_DONTNEED)
     }
 }

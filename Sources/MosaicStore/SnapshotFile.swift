@@ -12,16 +12,20 @@ import MosaicGraph
 /// match makes `Store.open` load from the log as before. It is written after a write that
 /// rebuilt the snapshot (an import, a large load, inference from scratch) and when an open had
 /// to apply many statements to it; a crash while writing leaves only a temporary file. It is
-/// read by mapping it into memory (no copy of the file), decoding, and unmapping it.
+/// read by mapping it into memory: the relationships are used where they lie in the mapping
+/// (which the graph keeps, and unmaps when the last graph reading it is gone); the rest is
+/// decoded. The file is only ever replaced (written beside and renamed), never changed in
+/// place, so a mapping stays valid while another process writes a newer file.
 struct SnapshotFile {
     let path: String
 
     init(store: String) { path = store + "-snapshot" }
 
-    /// 2: the body's checksums moved into its sections (graph format 4).
-    static let magic: [UInt8] = Array("MOSAIC-SNAPSHOT-2".utf8)
-    /// Magic, then the transaction, its time and the last statement (8 bytes each).
-    static var headerSize: Int { magic.count + 24 }
+    /// 2: the body's checksums moved into its sections (graph format 4); 3: the header padded
+    /// to 64 bytes, so that the body's aligned sections are aligned in the mapping too.
+    static let magic: [UInt8] = Array("MOSAIC-SNAPSHOT-3".utf8)
+    /// Magic, then the transaction, its time and the last statement (8 bytes each), then zeros.
+    static var headerSize: Int { 64 }
     /// Statements applied on open beyond which the file is written again.
     static let rewriteThreshold = 20_000
 
@@ -62,6 +66,7 @@ struct SnapshotFile {
         for v in [h.transaction, Int64(bitPattern: h.time.bitPattern), h.lastStatement] {
             withUnsafeBytes(of: v.littleEndian) { head.append(contentsOf: $0) }
         }
+        head += repeatElement(0, count: SnapshotFile.headerSize - head.count)
         let tmp = path + ".\(getpid()).tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { return }
@@ -100,20 +105,28 @@ struct SnapshotFile {
     /// The same, reporting the time of each phase to `trace`.
     func read(_ db: Database, trace: inout PhaseTrace) -> (graph: Graph, header: Header)? {
         guard let file = MappedFile(path: path) else { return nil }
-        defer { file.unmap() }
         trace.mark("map")
         let raw = file.bytes
-        let fixed = SnapshotFile.headerSize
-        guard raw.count > fixed, raw.prefix(SnapshotFile.magic.count).elementsEqual(SnapshotFile.magic) else { return nil }
-        func i64(_ at: Int) -> Int64 { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: SnapshotFile.magic.count + at, as: Int64.self)) }
-        let claimed = Header(transaction: i64(0), time: Double(bitPattern: UInt64(bitPattern: i64(8))), lastStatement: i64(16))
-        guard let actual = try? SnapshotFile.header(db, transaction: claimed.transaction),
-              actual.time == claimed.time, actual.lastStatement == claimed.lastStatement else { return nil }
-        let body = UnsafeRawBufferPointer(rebasing: raw[fixed...])
-        let graph = Graph(checkpoint: body, phase: { trace.report($0, seconds: $1) })
-        trace.mark("decode (wall)")
-        guard let graph, graph.transaction == claimed.transaction else { return nil }
-        return (graph, claimed)
+        // Unmaps the file when the last graph reading it in place is gone (at once when the
+        // file is refused or the graph copied everything).
+        let keeper = ReadOnlyBytes(raw) { MappedFile.unmap($0) }
+        return withExtendedLifetime(keeper) { () -> (graph: Graph, header: Header)? in
+            let fixed = SnapshotFile.headerSize
+            guard raw.count > fixed, raw.prefix(SnapshotFile.magic.count).elementsEqual(SnapshotFile.magic) else { return nil }
+            func i64(_ at: Int) -> Int64 { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: SnapshotFile.magic.count + at, as: Int64.self)) }
+            let claimed = Header(transaction: i64(0), time: Double(bitPattern: UInt64(bitPattern: i64(8))), lastStatement: i64(16))
+            guard let actual = try? SnapshotFile.header(db, transaction: claimed.transaction),
+                  actual.time == claimed.time, actual.lastStatement == claimed.lastStatement else { return nil }
+            let body = UnsafeRawBufferPointer(rebasing: raw[fixed...])
+            let graph = Graph(checkpoint: body, keeper: keeper, phase: { trace.report($0, seconds: $1) })
+            trace.mark("decode (wall)")
+            // Every page was read once (the checksums, the decode): let them go from this
+            // process's memory. They stay in the page cache; those the graph reads in place
+            // come back on first touch.
+            MappedFile.dropResidentPages(raw)
+            guard let graph, graph.transaction == claimed.transaction else { return nil }
+            return (graph, claimed)
+        }
     }
 
     /// A write of the file that failed (callers drop the file: it is only a cache).

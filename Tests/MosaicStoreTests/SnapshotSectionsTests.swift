@@ -71,14 +71,57 @@ final class SnapshotSectionsTests: StoreDirectoryTestCase {
         }
     }
 
+    func testRelationshipsAreReadInPlaceAndAWriteCopiesOnlyItsChunk() throws {
+        let g = sample()
+        let bytes = g.checkpointBytes()
+        // The bytes at an aligned address, as a mapped file gives them, kept by a keeper that
+        // says when it is let go.
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count + 1, alignment: 64)
+        bytes.withUnsafeBytes { memory.copyMemory(from: $0) }
+        final class Released: @unchecked Sendable { var done = false }
+        let released = Released()
+        var back: Graph? = try XCTUnwrap(Graph(checkpoint: UnsafeRawBufferPointer(rebasing: memory[0..<bytes.count]),
+                                              keeper: ReadOnlyBytes(UnsafeRawBufferPointer(memory)) { _ in released.done = true }))
+        XCTAssertTrue(back!.relationships.isReadOnly(0) && back!.relationshipTypeCodes.isReadOnly(19_999))
+        assertSame(back!, g, "in place")
+        XCTAssertEqual(back!.relationshipCount(ofType: "FLEW_TO"), g.relationshipCount(ofType: "FLEW_TO"))
+        // A writer's copy: its writes go to copies of the chunks they touch; the reader's
+        // graph and the bytes stay as they were.
+        var writer = back!, expected = g
+        for step in [{ (x: inout Graph) in x.deleteRelationship(9_000) },
+                     { (x: inout Graph) in _ = x.addRelationship(from: 1, to: 2, type: "FLEW_TO") },
+                     { (x: inout Graph) in x.setRelationshipProperty(19_998, "since", .int(7)) }] {
+            step(&writer); step(&expected)
+        }
+        assertSame(writer, expected, "writes over the bytes")
+        XCTAssertFalse(writer.relationships.isReadOnly(9_000))
+        XCTAssertTrue(writer.relationships.isReadOnly(0), "a chunk no write touched is still read in place")
+        assertSame(back!, g, "the reader's graph after the writes")
+        XCTAssertTrue(bytes.withUnsafeBytes { $0.elementsEqual(UnsafeRawBufferPointer(rebasing: memory[0..<bytes.count])) })
+        // The bytes are let go with the last graph reading them.
+        back = nil
+        XCTAssertFalse(released.done)
+        writer = Graph()
+        XCTAssertTrue(released.done)
+        // Not aligned (one byte on): decoded by copying, the same graph.
+        UnsafeMutableRawBufferPointer(rebasing: memory[1...]).copyMemory(from: UnsafeRawBufferPointer(rebasing: memory[0..<bytes.count]))
+        let copied = try XCTUnwrap(Graph(checkpoint: UnsafeRawBufferPointer(rebasing: memory[1...]),
+                                         keeper: ReadOnlyBytes(UnsafeRawBufferPointer(memory)) { _ in }))
+        XCTAssertFalse(copied.relationships.isReadOnly(0))
+        assertSame(copied, g, "copied")
+        memory.deallocate()
+    }
+
     func testSectionsRoundTripSeriallyAndInParallel() throws {
         let g = sample()
         let bytes = g.checkpointBytes()
         XCTAssertEqual(g.checkpointParts().flatMap { $0 }, bytes)
-        // The table covers the bytes: five sections back to back after the head.
+        // The table covers the bytes: five sections one after another after the head, each
+        // at a multiple of 64.
         let layout = try XCTUnwrap(bytes.withUnsafeBytes { CheckpointLayout.read($0) })
         XCTAssertEqual(layout.entries.count, CheckpointLayout.Section.allCases.count)
-        XCTAssertEqual(layout.entries.first?.offset, CheckpointLayout.headSize)
+        XCTAssertEqual(layout.entries.first?.offset, CheckpointLayout.aligned(CheckpointLayout.headSize))
+        XCTAssertTrue(layout.entries.allSatisfy { $0.offset % 64 == 0 })
         XCTAssertEqual(layout.entries.last.map { $0.offset + $0.length }, bytes.count)
         // Written in small pieces as each section is encoded (the head last, at offset 0): the same bytes.
         for pieceSize in [1, 1_000, 1 << 20] {

@@ -31,7 +31,6 @@ extension Graph {
         g.clockView = view
         g.relationTypes = relationTypes; g.relationTypeIDs = relationTypeIDs
         g.outAdjacency.reserveCapacity(nodes.count); g.inAdjacency.reserveCapacity(nodes.count)
-        for _ in nodes.indices { g.outAdjacency.append([]); g.inAdjacency.append([]) }
         g.relationships.reserveCapacity(relationships.count)
 
         var published: [String: PartialDate?] = [:]

@@ -6,10 +6,11 @@
 /// the degree by type is O(log d) and a typed expansion reads only its own run, for no
 /// memory beyond the lists themselves.
 ///
-/// Each entry is a pair, the relationship and the node at its other end, side by side in one
-/// `[Int32]` (`rel, other, rel, other, …`): an expansion finds its neighbours by reading the
-/// list in order, without looking each relationship up in the 5-million-entry array at 1M
-/// entities (4 more bytes per entry; `AdjacencyPairs` reads them).
+/// Each entry is a pair, the relationship and the node at its other end, side by side
+/// (`rel, other, rel, other, …`): an expansion finds its neighbours by reading the list in
+/// order, without looking each relationship up in the 5-million-entry array at 1M entities
+/// (4 more bytes per entry; `AdjacencyPairs` reads them). Where the lists are kept (read in
+/// place from a snapshot, or lists of their own): AdjacencyLists.swift.
 ///
 /// Relationship indexes follow statement order, so the whole list in statement order is the
 /// runs merged by index (`outList`, `inList`); `outPairs`/`inPairs` give the lists as kept,
@@ -23,21 +24,21 @@ extension Graph {
     // MARK: - reading
 
     /// The node's outgoing relationships in statement order.
-    public func outList(_ node: Int32) -> [Int32] { inStatementOrder(outAdjacency[Int(node)]) }
+    public func outList(_ node: Int32) -> [Int32] { inStatementOrder(outPairs(node)) }
     /// The node's incoming relationships in statement order.
-    public func inList(_ node: Int32) -> [Int32] { inStatementOrder(inAdjacency[Int(node)]) }
+    public func inList(_ node: Int32) -> [Int32] { inStatementOrder(inPairs(node)) }
     /// The node's outgoing relationships as kept: by type id, each type in statement order.
-    public func outListByType(_ node: Int32) -> [Int32] { AdjacencyPairs(outAdjacency[Int(node)]).relationships }
+    public func outListByType(_ node: Int32) -> [Int32] { outPairs(node).relationships }
     /// The node's incoming relationships as kept: by type id, each type in statement order.
-    public func inListByType(_ node: Int32) -> [Int32] { AdjacencyPairs(inAdjacency[Int(node)]).relationships }
+    public func inListByType(_ node: Int32) -> [Int32] { inPairs(node).relationships }
     /// The node's outgoing relationships as kept, each with the node it reaches.
-    public func outPairs(_ node: Int32) -> AdjacencyPairs { AdjacencyPairs(outAdjacency[Int(node)]) }
+    @inline(__always) public func outPairs(_ node: Int32) -> AdjacencyPairs { outAdjacency.pairs(Int(node)) }
     /// The node's incoming relationships as kept, each with the node it comes from.
-    public func inPairs(_ node: Int32) -> AdjacencyPairs { AdjacencyPairs(inAdjacency[Int(node)]) }
+    @inline(__always) public func inPairs(_ node: Int32) -> AdjacencyPairs { inAdjacency.pairs(Int(node)) }
     /// Where the outgoing relationships of `type` sit in `outPairs(node)` (in pairs).
-    public func outRange(_ node: Int32, type: Int32) -> Range<Int> { run(of: type, in: outAdjacency[Int(node)]) }
+    public func outRange(_ node: Int32, type: Int32) -> Range<Int> { run(of: type, in: outPairs(node)) }
     /// Where the incoming relationships of `type` sit in `inPairs(node)` (in pairs).
-    public func inRange(_ node: Int32, type: Int32) -> Range<Int> { run(of: type, in: inAdjacency[Int(node)]) }
+    public func inRange(_ node: Int32, type: Int32) -> Range<Int> { run(of: type, in: inPairs(node)) }
     /// How many relationships of `type` leave `node` (no list is read beyond a binary search).
     public func outDegree(_ node: Int32, type: Int32) -> Int { outRange(node, type: type).count }
     /// How many relationships of `type` reach `node`.
@@ -46,22 +47,22 @@ extension Graph {
     /// Live relationships leaving `node`, of one type or (nil) all, in statement order.
     public func outgoing(_ node: Int32, type: Int32? = nil) -> [Int32] {
         guard let type else { return outList(node) }
-        let list = outAdjacency[Int(node)]
-        return run(of: type, in: list).map { list[$0 &<< 1] }
+        let list = outPairs(node)
+        return run(of: type, in: list).map { list.relationship($0) }
     }
     /// Live relationships reaching `node`, of one type or (nil) all, in statement order.
     public func incoming(_ node: Int32, type: Int32? = nil) -> [Int32] {
         guard let type else { return inList(node) }
-        let list = inAdjacency[Int(node)]
-        return run(of: type, in: list).map { list[$0 &<< 1] }
+        let list = inPairs(node)
+        return run(of: type, in: list).map { list.relationship($0) }
     }
 
     /// The type of the relationship of pair `i` in a list.
-    @inline(__always) func typeOfPair(_ i: Int, in list: [Int32]) -> Int32 { Int32(relationshipTypeCodes[Int(list[i &<< 1])]) }
+    @inline(__always) func typeOfPair(_ i: Int, in list: AdjacencyPairs) -> Int32 { Int32(relationshipTypeCodes[Int(list.relationship(i))]) }
 
     /// The run of `type` in a list kept by type, in pairs.
-    @inline(__always) func run(of type: Int32, in list: [Int32]) -> Range<Int> {
-        let n = list.count >> 1
+    @inline(__always) func run(of type: Int32, in list: AdjacencyPairs) -> Range<Int> {
+        let n = list.count
         guard n > 0 else { return 0..<0 }
         let first = typeOfPair(0, in: list), last = typeOfPair(n - 1, in: list)
         if type < first || type > last { return 0..<0 }
@@ -73,7 +74,7 @@ extension Graph {
 
     /// The first pair in `from..<to` whose type is at least `type` (`to` when none is; the
     /// pair at `to`, when `to < count`, must be of a type at least `type`).
-    @inline(__always) func firstIndex(ofTypeAtLeast type: Int32, in list: [Int32], from: Int, to: Int) -> Int {
+    @inline(__always) func firstIndex(ofTypeAtLeast type: Int32, in list: AdjacencyPairs, from: Int, to: Int) -> Int {
         var lo = from, hi = to
         while lo < hi {
             let mid = (lo + hi) >> 1
@@ -83,8 +84,8 @@ extension Graph {
     }
 
     /// The runs of one type each in a list kept by type, in type order (in pairs).
-    func runs(_ list: [Int32]) -> [Range<Int>] {
-        let n = list.count >> 1
+    func runs(_ list: AdjacencyPairs) -> [Range<Int>] {
+        let n = list.count
         guard n > 0 else { return [] }
         let last = typeOfPair(n - 1, in: list)
         var out: [Range<Int>] = []
@@ -100,22 +101,22 @@ extension Graph {
 
     /// The relationships of a list kept by type, in statement order: as kept when it holds one
     /// type, else its runs merged by index.
-    func inStatementOrder(_ list: [Int32]) -> [Int32] {
-        let n = list.count >> 1
-        guard n > 1, typeOfPair(0, in: list) != typeOfPair(n - 1, in: list) else { return AdjacencyPairs(list).relationships }
+    func inStatementOrder(_ list: AdjacencyPairs) -> [Int32] {
+        let n = list.count
+        guard n > 1, typeOfPair(0, in: list) != typeOfPair(n - 1, in: list) else { return list.relationships }
         return Graph.merge(list, runs(list))
     }
 
     /// The relationships of runs of `list` (each ascending) merged into one ascending list. A
     /// node has few types of relationship, so each step picks the least head by a linear look.
-    static func merge(_ list: [Int32], _ ranges: [Range<Int>]) -> [Int32] {
+    static func merge(_ list: AdjacencyPairs, _ ranges: [Range<Int>]) -> [Int32] {
         var heads = ranges.map(\.lowerBound), ends = ranges.map(\.upperBound)
         var out: [Int32] = []
         out.reserveCapacity(ranges.reduce(0) { $0 + $1.count })
         while !heads.isEmpty {
             var best = 0
-            for k in 1..<heads.count where list[heads[k] << 1] < list[heads[best] << 1] { best = k }
-            out.append(list[heads[best] << 1])
+            for k in 1..<heads.count where list.relationship(heads[k]) < list.relationship(heads[best]) { best = k }
+            out.append(list.relationship(heads[best]))
             heads[best] += 1
             if heads[best] == ends[best] { heads.remove(at: best); ends.remove(at: best) }
         }
@@ -125,15 +126,15 @@ extension Graph {
     // MARK: - changing
 
     /// Where relationship `r` (of `type`) belongs in a list kept by type, in pairs.
-    func insertionPoint(of r: Int32, type: Int32, in list: [Int32]) -> Int {
-        let n = list.count >> 1
+    func insertionPoint(of r: Int32, type: Int32, in list: AdjacencyPairs) -> Int {
+        let n = list.count
         if n == 0 || typeOfPair(n - 1, in: list) < type { return n }
         let lo = firstIndex(ofTypeAtLeast: type, in: list, from: 0, to: n)
         let hi = firstIndex(ofTypeAtLeast: type + 1, in: list, from: lo, to: n)
         var a = lo, b = hi
         while a < b {
             let mid = (a + b) >> 1
-            if list[mid << 1] < r { a = mid + 1 } else { b = mid }
+            if list.relationship(mid) < r { a = mid + 1 } else { b = mid }
         }
         return a
     }
@@ -143,30 +144,23 @@ extension Graph {
         countType(type, by: 1)
         if bulkLoading {
             // appended as read; `endBulkLoad()` sorts the lists this disorders
-            let outs = outAdjacency[Int(from)].count, ins = inAdjacency[Int(to)].count
-            if outs > 0, outOfOrder(r, type, after: outAdjacency[Int(from)][outs - 2]) { markUngrouped(from, outgoing: true) }
-            if ins > 0, outOfOrder(r, type, after: inAdjacency[Int(to)][ins - 2]) { markUngrouped(to, outgoing: false) }
-            outAdjacency[Int(from)].append(r); outAdjacency[Int(from)].append(to)
-            inAdjacency[Int(to)].append(r); inAdjacency[Int(to)].append(from)
+            let outs = outPairs(from), ins = inPairs(to)
+            if outs.count > 0, outOfOrder(r, type, after: outs.relationship(outs.count - 1)) { markUngrouped(from, outgoing: true) }
+            if ins.count > 0, outOfOrder(r, type, after: ins.relationship(ins.count - 1)) { markUngrouped(to, outgoing: false) }
+            outAdjacency.append(Int(from), r, to)
+            inAdjacency.append(Int(to), r, from)
             return
         }
-        let o = insertionPoint(of: r, type: type, in: outAdjacency[Int(from)])
-        Graph.insertPair(r, to, at: o, into: &outAdjacency[Int(from)])
-        let i = insertionPoint(of: r, type: type, in: inAdjacency[Int(to)])
-        Graph.insertPair(r, from, at: i, into: &inAdjacency[Int(to)])
-    }
-
-    /// Puts the pair (r, other) at pair index `at` of a list.
-    @inline(__always) static func insertPair(_ r: Int32, _ other: Int32, at: Int, into list: inout [Int32]) {
-        if at << 1 == list.count { list.append(r); list.append(other) } else { list.insert(contentsOf: [r, other], at: at << 1) }
+        outAdjacency.insert(Int(from), r, to, at: insertionPoint(of: r, type: type, in: outPairs(from)))
+        inAdjacency.insert(Int(to), r, from, at: insertionPoint(of: r, type: type, in: inPairs(to)))
     }
 
     /// Takes relationship `r` out of its ends' lists.
     mutating func unlinkAdjacency(_ r: Int32) {
         let rel = relationships[Int(r)]
         countType(rel.type, by: -1)
-        if let o = position(of: r, type: rel.type, in: outAdjacency[Int(rel.source)]) { outAdjacency[Int(rel.source)].removeSubrange((o << 1)..<((o << 1) + 2)) }
-        if let i = position(of: r, type: rel.type, in: inAdjacency[Int(rel.target)]) { inAdjacency[Int(rel.target)].removeSubrange((i << 1)..<((i << 1) + 2)) }
+        if let o = position(of: r, type: rel.type, in: outPairs(rel.source)) { outAdjacency.remove(Int(rel.source), at: o) }
+        if let i = position(of: r, type: rel.type, in: inPairs(rel.target)) { inAdjacency.remove(Int(rel.target), at: i) }
     }
 
     /// How many relationships of each type are in the lists (`relationshipCount(ofType:)`).
@@ -184,11 +178,11 @@ extension Graph {
     }
 
     /// Where `r` is in a list kept by type, in pairs (nil when it is not there).
-    func position(of r: Int32, type: Int32, in list: [Int32]) -> Int? {
-        func scan() -> Int? { stride(from: 0, to: list.count, by: 2).first { list[$0] == r }.map { $0 >> 1 } }
+    func position(of r: Int32, type: Int32, in list: AdjacencyPairs) -> Int? {
+        func scan() -> Int? { (0..<list.count).first { list.relationship($0) == r } }
         if bulkLoading { return scan() }
         let p = insertionPoint(of: r, type: type, in: list)
-        return p < list.count >> 1 && list[p << 1] == r ? p : scan()
+        return p < list.count && list.relationship(p) == r ? p : scan()
     }
 
     // MARK: - bulk loads
@@ -207,7 +201,7 @@ extension Graph {
                 while bits != 0 {
                     let node = w << 6 | bits.trailingZeroBitCount
                     bits &= bits - 1
-                    if outgoing { outAdjacency[node] = grouped(outAdjacency[node]) } else { inAdjacency[node] = grouped(inAdjacency[node]) }
+                    if outgoing { outAdjacency.replace(node, with: grouped(outAdjacency.pairs(node))) } else { inAdjacency.replace(node, with: grouped(inAdjacency.pairs(node))) }
                 }
             }
         }
@@ -233,9 +227,10 @@ extension Graph {
     }
 
     /// A list sorted by type, then index (each relationship keeps its other end).
-    private func grouped(_ list: [Int32]) -> [Int32] {
-        var keyed = stride(from: 0, to: list.count, by: 2).map { i in
-            (key: UInt64(UInt32(relationships[Int(list[i])].type)) << 32 | UInt64(UInt32(bitPattern: list[i])), other: list[i + 1])
+    private func grouped(_ list: AdjacencyPairs) -> [Int32] {
+        var keyed = (0..<list.count).map { i in
+            (key: UInt64(UInt32(relationships[Int(list.relationship(i))].type)) << 32 | UInt64(UInt32(bitPattern: list.relationship(i))),
+             other: list.other(i))
         }
         keyed.sort { $0.key < $1.key }
         var out: [Int32] = []
@@ -243,19 +238,4 @@ extension Graph {
         for e in keyed { out.append(Int32(bitPattern: UInt32(truncatingIfNeeded: e.key))); out.append(e.other) }
         return out
     }
-}
-
-/// A node's adjacency list as kept: pairs of a relationship and the node at its other end
-/// (a view of the list, no copy).
-public struct AdjacencyPairs: Sendable {
-    let raw: [Int32]
-    init(_ raw: [Int32]) { self.raw = raw }
-    /// How many relationships the list holds.
-    @inline(__always) public var count: Int { raw.count >> 1 }
-    /// The relationship of pair `i`.
-    @inline(__always) public func relationship(_ i: Int) -> Int32 { raw[i &<< 1] }
-    /// The node at the other end of pair `i`'s relationship.
-    @inline(__always) public func other(_ i: Int) -> Int32 { raw[i &<< 1 | 1] }
-    /// The relationships, in the list's order.
-    public var relationships: [Int32] { stride(from: 0, to: raw.count, by: 2).map { raw[$0] } }
 }

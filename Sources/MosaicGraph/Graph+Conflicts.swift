@@ -10,8 +10,8 @@ extension Graph {
         var out: [FactConflict] = []
         let v = validity(ofFact: r)
         if factRules.functional.contains(type) {
-            let list = outAdjacency[Int(rel.source)]
-            for q in run(of: rel.type, in: list).map({ list[$0 << 1] }) where q != r {
+            let list = outPairs(rel.source)
+            for q in run(of: rel.type, in: list).map({ list.relationship($0) }) where q != r {
                 let o = relationships[Int(q)]
                 guard o.type == rel.type, o.target != rel.target else { continue }
                 let w = validity(ofFact: q)
@@ -45,8 +45,8 @@ extension Graph {
         }
         for d in denialClaims {
             let den = relationships[Int(d)]
-            let list = outAdjacency[Int(den.source)]
-            let matched = run(of: den.type, in: list).map { list[$0 << 1] }.filter { q in denials(ofFact: q).contains(d) }
+            let list = outPairs(den.source)
+            let matched = run(of: den.type, in: list).map { list.relationship($0) }.filter { q in denials(ofFact: q).contains(d) }
             if matched.isEmpty { out.append(FactConflict(kind: .denial, fact: d, other: d)) }
             for q in matched { out.append(FactConflict(kind: .denial, fact: q, other: d)) }
         }

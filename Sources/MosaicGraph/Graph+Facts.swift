@@ -39,11 +39,11 @@ extension Graph {
     /// The fact claim `r` joins, if any (see the type's comment for the rule).
     private func matchingFact(for r: Int32, meta: StatementMeta) -> Int32? {
         let rel = relationships[Int(r)]
-        let list = outDegree(rel.source) <= inDegree(rel.target) ? outAdjacency[Int(rel.source)] : inAdjacency[Int(rel.target)]
+        let list = outDegree(rel.source) <= inDegree(rel.target) ? outPairs(rel.source) : inPairs(rel.target)
         var mine: Set<String>?
         var props: [String: Value]?
         // (during a bulk load a list may not be in type order yet: then all of it is read)
-        for q in (bulkLoading ? 0..<(list.count >> 1) : run(of: rel.type, in: list)).lazy.map({ list[$0 << 1] }) {
+        for q in (bulkLoading ? 0..<list.count : run(of: rel.type, in: list)).lazy.map({ list.relationship($0) }) {
             let other = relationships[Int(q)]
             guard other.type == rel.type, other.source == rel.source, other.target == rel.target else { continue }
             let own = props ?? identifyingProperties(r)

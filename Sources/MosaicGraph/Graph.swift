@@ -23,8 +23,8 @@ public struct Graph: Sendable {
     var deferredIndexes: DeferredIndexes?
     /// Each node's relationships, by type and within a type in statement order, each with the
     /// node at its other end: `rel, other, rel, other, …` (Graph+Adjacency.swift).
-    var outAdjacency = ChunkedArray<[Int32]>()
-    var inAdjacency = ChunkedArray<[Int32]>()
+    var outAdjacency = AdjacencyLists()
+    var inAdjacency = AdjacencyLists()
     /// Set between `beginBulkLoad()` and `endBulkLoad()`, with the nodes whose lists that
     /// load appended out of type order (a bit per node).
     var bulkLoading = false
@@ -160,9 +160,9 @@ public struct Graph: Sendable {
 
     // By type, in statement order, and the lists as kept: Graph+Adjacency.swift.
     /// Counts without copying the list out (no reference counting on the hot path).
-    public func outDegree(_ node: Int32) -> Int { outAdjacency[Int(node)].count >> 1 }
-    public func inDegree(_ node: Int32) -> Int { inAdjacency[Int(node)].count >> 1 }
-    public func degree(_ node: Int32) -> Int { (outAdjacency[Int(node)].count + inAdjacency[Int(node)].count) >> 1 }
+    public func outDegree(_ node: Int32) -> Int { outPairs(node).count }
+    public func inDegree(_ node: Int32) -> Int { inPairs(node).count }
+    public func degree(_ node: Int32) -> Int { outPairs(node).count + inPairs(node).count }
 
     public func properties(ofRelationship r: Int32) -> [String: Value] { relationProps[r] ?? [:] }
     public func property(_ name: String, ofRelationship r: Int32) -> Value? { relationProps[r]?[name] }
@@ -200,8 +200,6 @@ public struct Graph: Sendable {
         }
         let i = Int32(nodes.count)
         nodes.append(Node(key: key, labels: [], statement: statement))
-        outAdjacency.append([])
-        inAdjacency.append([])
         keyIndex[key] = i
         liveNodeCount += 1
         if !type.isEmpty { attachLabel(i, type) }

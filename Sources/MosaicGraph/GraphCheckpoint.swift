@@ -140,13 +140,16 @@ extension Graph {
             w.bytes += repeatElement(0, count: Graph.codesPadding(relationships.count))
             for t in relationTypes.indices { w.i64(Int64(t < typeCounts.count ? typeCounts[t] : 0)) }
             for lists in [outAdjacency, inAdjacency] {
-                for (i, l) in lists.enumerated() {
-                    if i & 4095 == 0 { try spill(&w) }
-                    w.int(l.count)
-                }
-                for l in lists {
+                var offsets = [UInt32](repeating: 0, count: nodes.count + 1)
+                for n in nodes.indices { offsets[n + 1] = offsets[n] + UInt32(lists.pairs(n).count << 1) }
+                for at in stride(from: 0, to: offsets.count, by: 1 << 16) {
                     try spill(&w)
-                    l.withUnsafeBytes { w.bytes.append(contentsOf: $0) }
+                    offsets[at..<min(at + (1 << 16), offsets.count)].withUnsafeBytes { w.bytes.append(contentsOf: $0) }
+                }
+                for n in nodes.indices {
+                    if n & 1023 == 0 { try spill(&w) }
+                    let l = lists.pairs(n)
+                    if let start = l.start { withExtendedLifetime(l) { w.bytes.append(contentsOf: UnsafeRawBufferPointer(start: start, count: l.count * 8)) } }
                 }
             }
         case .indexes:
@@ -332,34 +335,28 @@ extension Graph {
             }
             clock.mark("relationships")
         }
-        var lengths = [Int](repeating: 0, count: nodeCount)
+        // The lists: per direction, `nodeCount + 1` offsets then the pairs, used where they lie
+        // (in a copy of their own when the bytes are not aligned or not kept).
         for which in 0..<2 {
-            for i in 0..<nodeCount { lengths[i] = r.count() }
-            var lists = ChunkedArray<[Int32]>()
-            lists.reserveCapacity(nodeCount)
-            // A chunk of lists at a time, each list moved into place (no append per list).
-            var at = 0
-            while at < nodeCount {
-                let n = min(ChunkedArray<[Int32]>.chunkSize, nodeCount - at)
-                var failed = false
-                var chunk = [[Int32]](unsafeUninitializedCapacity: n) { buf, made in
-                    for j in 0..<n {
-                        let c = lengths[at + j]
-                        let raw = r.take(c * 4)
-                        if !r.ok || c & 1 != 0 { failed = true }  // (relationship, other end) pairs
-                        let list = failed || c == 0 ? [] : [Int32](unsafeUninitializedCapacity: c) { b, k in
-                            UnsafeMutableRawBufferPointer(b).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw))
-                            k = c
-                        }
-                        (buf.baseAddress! + j).initialize(to: list)
-                        made = j + 1
-                    }
-                }
-                guard !failed else { return false }
-                chunk.reserveCapacity(ChunkedArray<[Int32]>.chunkSize)
-                lists.appendChunk(chunk)
-                at += n
+            let offsetBytes = UnsafeRawBufferPointer(rebasing: r.take((nodeCount + 1) * 4))
+            guard r.ok else { return false }
+            let total = Int(UInt32(littleEndian: offsetBytes.loadUnaligned(fromByteOffset: nodeCount * 4, as: UInt32.self)))
+            let pairBytes = UnsafeRawBufferPointer(rebasing: r.take(total * 4))
+            guard r.ok else { return false }
+            var holder = keeper
+            var offsets = offsetBytes, pairs = pairBytes
+            if holder == nil || Int(bitPattern: offsets.baseAddress) & 3 != 0 || Int(bitPattern: pairs.baseAddress) & 3 != 0 {
+                let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: offsetBytes.count + pairBytes.count, alignment: 8)
+                copy.copyMemory(from: offsetBytes)
+                UnsafeMutableRawBufferPointer(rebasing: copy[offsetBytes.count...]).copyMemory(from: pairBytes)
+                holder = ReadOnlyBytes(UnsafeRawBufferPointer(copy)) { $0.deallocate() }
+                offsets = UnsafeRawBufferPointer(rebasing: copy[..<offsetBytes.count])
+                pairs = UnsafeRawBufferPointer(rebasing: copy[offsetBytes.count...])
             }
+            let o = offsets.bindMemory(to: UInt32.self)
+            guard AdjacencyLists.checkedOffsets(o, total: total), let holder else { return false }
+            let lists = AdjacencyLists(offsets: o.baseAddress!, pairs: pairs.bindMemory(to: Int32.self).baseAddress,
+                                       nodes: nodeCount, keeper: holder)
             if which == 0 { outAdjacency = lists } else { inAdjacency = lists }
         }
         guard r.ok, r.atEnd else { return false }

@@ -96,6 +96,25 @@ final class SnapshotSectionsTests: StoreDirectoryTestCase {
         assertSame(writer, expected, "writes over the bytes")
         XCTAssertFalse(writer.relationships.isReadOnly(9_000))
         XCTAssertTrue(writer.relationships.isReadOnly(0), "a chunk no write touched is still read in place")
+        XCTAssertFalse(writer.outAdjacency.isFlat(1))
+        XCTAssertTrue(back!.outAdjacency.isFlat(1) && writer.outAdjacency.isFlat(3), "lists no write touched are read in place")
+        // Many more writes, each list changed in the writer's copy and read in the reader's.
+        var rng = SystemRandomNumberGenerator()
+        for k in 0..<2_000 {
+            let a = Int32.random(in: 0..<8_999, using: &rng), b = Int32.random(in: 0..<8_999, using: &rng)
+            if k % 3 == 0 {
+                let r = Int32.random(in: 0..<20_000, using: &rng)
+                if expected.relationship(r).alive { writer.deleteRelationship(r); expected.deleteRelationship(r) }
+            } else {
+                let t = ["FLEW_TO", "PART_OF", "MENTIONS", "NEW"][k % 4]
+                _ = writer.addRelationship(from: a, to: b, type: t); _ = expected.addRelationship(from: a, to: b, type: t)
+            }
+        }
+        assertSame(writer, expected, "many writes over the bytes")
+        for n in stride(from: Int32(0), to: 8_999, by: 97) {
+            XCTAssertEqual(writer.outList(n), expected.outList(n))
+            XCTAssertEqual(writer.inList(n), expected.inList(n))
+        }
         assertSame(back!, g, "the reader's graph after the writes")
         XCTAssertTrue(bytes.withUnsafeBytes { $0.elementsEqual(UnsafeRawBufferPointer(rebasing: memory[0..<bytes.count])) })
         // The bytes are let go with the last graph reading them.

@@ -52,6 +52,16 @@ struct CheckpointReader {
         let raw = take(n)
         return String(decoding: UnsafeRawBufferPointer(rebasing: raw), as: UTF8.self)
     }
+    /// A string, `previous` itself when the bytes are its UTF-8 (no check, no new string).
+    mutating func string(reusing previous: String) -> String {
+        let n = int()
+        let raw = UnsafeRawBufferPointer(rebasing: take(n))
+        let same = previous.utf8.withContiguousStorageIfAvailable { p in
+            p.count == raw.count && p.elementsEqual(raw)
+        }
+        if same == true { return previous }
+        return String(decoding: raw, as: UTF8.self)
+    }
     mutating func optionalString() -> String? { u8() == 1 ? string() : nil }
     mutating func strings() -> [String] { (0..<count()).map { _ in string() } }
     mutating func int32s() -> [Int32] {

@@ -110,9 +110,16 @@ extension Graph {
             w.strings(relationTypes)
             w.int(nodes.count); w.int(relationships.count)
         case .nodes:
+            // The nodes one after another, then where each block of `nodeBlockSize` nodes
+            // starts (8 bytes each, from the section's start) and how many blocks there are
+            // (8 bytes), so that readers decode blocks on several threads.
             w.bytes.reserveCapacity(min(limit, nodes.count * 96))
-            for n in nodes {
+            var spilled = 0, blockStarts: [Int] = []
+            for (i, n) in nodes.enumerated() {
+                if i % Graph.nodeBlockSize == 0 { blockStarts.append(spilled + w.bytes.count) }
+                let held = w.bytes.count
                 try spill(&w)
+                spilled += held - w.bytes.count
                 w.string(n.key)
                 w.strings(n.labels)
                 w.int(n.entries.count)
@@ -122,6 +129,8 @@ extension Graph {
                 for (l, s) in n.labelStatements.sorted(by: { $0.key < $1.key }) { w.string(l); w.i64(s) }
                 w.u8(n.alive ? 1 : 0)
             }
+            for b in blockStarts { w.i64(Int64(b)) }
+            w.i64(Int64(blockStarts.count))
         case .relations:
             // The relationships as one block (at the section's start, so aligned), their type
             // codes (two bytes each), zeros up to a multiple of 8, the live relationships of each
@@ -222,7 +231,7 @@ extension Graph {
         // Two jobs: the nodes and the rest (relation properties, sources, facts) into one graph,
         // the relationships, adjacency and label index into a copy of this one; each checks
         // its sections' sums before reading them.
-        let jobs = CheckpointJobs(data: data, layout: layout, base: self, keeper: keeper)
+        let jobs = CheckpointJobs(data: data, layout: layout, base: self, keeper: keeper, nodeCount: nodeCount)
         if parallel {
             DispatchQueue.concurrentPerform(iterations: 2) { jobs.run($0, nodeCount: nodeCount, relCount: relCount) }
         } else {
@@ -230,10 +239,13 @@ extension Graph {
             if jobs.nodes.ok { jobs.run(1, nodeCount: nodeCount, relCount: relCount) }
         }
         for part in [jobs.nodes, jobs.others] { for (name, seconds) in part.phases { phase(name, seconds) } }
-        guard jobs.nodes.ok, jobs.others.ok else { return nil }
+        guard jobs.nodes.ok, jobs.others.ok, jobs.nodesOK else { return nil }
         self = jobs.others.graph
         let n = jobs.nodes.graph
-        nodes = n.nodes; singleLabelArrays = n.singleLabelArrays; idPropertyCount = n.idPropertyCount
+        nodes = jobs.takeNodes()
+        // (a type seen by both threads keeps the first thread's shared array for new nodes)
+        singleLabelArrays = jobs.states[1].singleLabelArrays.merging(jobs.states[0].singleLabelArrays) { _, first in first }
+        idPropertyCount = jobs.states[0].idPropertyCount + jobs.states[1].idPropertyCount
         relationProps = n.relationProps; relationPropStatements = n.relationPropStatements
         sourceSets = n.sourceSets; sourceSetIDs = n.sourceSetIDs; originList = n.originList; originIDs = n.originIDs
         factClaims = n.factClaims; claimFact = n.claimFact
@@ -244,13 +256,25 @@ extension Graph {
         }
     }
 
-    /// Decodes the nodes section (`count` nodes) into this graph (the key index is deferred:
-    /// `decodeIndexes`).
-    mutating func decodeNodes(_ r: inout CheckpointReader, count nodeCount: Int, clock: inout CheckpointClock) -> Bool {
-        nodes.reserveCapacity(nodeCount)
-        // A node with one label shares its `[type]` array with the others of its type.
+    /// What a thread shares between the node blocks it decodes.
+    struct NodeBlockState {
+        /// One `[type]` array per type, shared by the nodes of that one label.
+        var singleLabelArrays: [String: [String]] = [:]
+        /// Nodes with a property named `id`.
+        var idPropertyCount = 0
+    }
+
+    /// Decodes `count` nodes (one block of the nodes section; the key index is deferred:
+    /// `decodeIndexes`) into `out`, which it initialises; returns how many it initialised (the
+    /// caller deinitialises them when the decode fails) and whether the block decoded whole.
+    static func decodeNodeBlock(_ r: inout CheckpointReader, count: Int, into out: UnsafeMutablePointer<Node>,
+                                state: inout NodeBlockState) -> (initialized: Int, ok: Bool) {
+        // A node with one label shares its `[type]` array with the others of its type, and an
+        // entry named as the previous node's entry at the same place shares its name (nodes of
+        // one type come together and list their properties in the same order): no UTF-8 to check.
         var lastLabel: [String] = []
-        for _ in 0..<nodeCount {
+        var lastNames: [String] = []
+        for i in 0..<count {
             let key = r.string()
             var labels: [String]
             let labelCount = r.count()
@@ -258,11 +282,11 @@ extension Graph {
                 let label = r.string()
                 if lastLabel.count == 1, lastLabel[0] == label {
                     labels = lastLabel
-                } else if let shared = singleLabelArrays[label] {
+                } else if let shared = state.singleLabelArrays[label] {
                     labels = shared
                 } else {
                     labels = [label]
-                    singleLabelArrays[label] = labels
+                    state.singleLabelArrays[label] = labels
                 }
                 lastLabel = labels
             } else {
@@ -272,9 +296,11 @@ extension Graph {
             var entries: [Node.Entry] = []
             if entryCount > 0 {
                 entries.reserveCapacity(entryCount)
-                for _ in 0..<entryCount {
-                    let e = Node.Entry(name: r.string(), value: r.value(), statement: r.i64())
-                    if e.name == "id" { idPropertyCount += 1 }
+                for k in 0..<entryCount {
+                    let name = k < lastNames.count ? r.string(reusing: lastNames[k]) : r.string()
+                    if k < lastNames.count { lastNames[k] = name } else { lastNames.append(name) }
+                    let e = Node.Entry(name: name, value: r.value(), statement: r.i64())
+                    if e.name == "id" { state.idPropertyCount += 1 }
                     entries.append(e)
                 }
             }
@@ -282,13 +308,33 @@ extension Graph {
             var labelStatements: [String: Int64] = [:]
             for _ in 0..<r.count() { labelStatements[r.string()] = r.i64() }
             let alive = r.u8() == 1
-            guard r.ok else { return false }
-            nodes.append(Node(key: key, labels: labels, entries: entries, statement: statement,
-                              labelStatements: labelStatements, alive: alive))
+            guard r.ok else { return (i, false) }
+            (out + i).initialize(to: Node(key: key, labels: labels, entries: entries, statement: statement,
+                                          labelStatements: labelStatements, alive: alive))
         }
-        guard r.ok, r.atEnd else { return false }
-        clock.mark("nodes")
-        return true
+        return (count, r.ok && r.atEnd)
+    }
+
+    /// Nodes in a block of the nodes section (the unit the decoding threads take).
+    static let nodeBlockSize = 1 << 15
+
+    /// The blocks of a nodes section of `nodeCount` nodes: each block's bytes and first node;
+    /// nil when the section's table of blocks does not fit it.
+    static func nodeBlocks(_ section: UnsafeRawBufferPointer, nodeCount: Int) -> [(bytes: Range<Int>, first: Int)]? {
+        let n = section.count
+        guard n >= 8 else { return nil }
+        let blocks = Int(Int64(littleEndian: section.loadUnaligned(fromByteOffset: n - 8, as: Int64.self)))
+        guard blocks == (nodeCount + nodeBlockSize - 1) / nodeBlockSize, blocks <= (n - 8) / 8 else { return nil }
+        let end = n - 8 - 8 * blocks
+        var out: [(bytes: Range<Int>, first: Int)] = []
+        for b in 0..<blocks {
+            let from = Int(Int64(littleEndian: section.loadUnaligned(fromByteOffset: end + 8 * b, as: Int64.self)))
+            let to = b + 1 < blocks ? Int(Int64(littleEndian: section.loadUnaligned(fromByteOffset: end + 8 * (b + 1), as: Int64.self))) : end
+            guard from >= 0, from <= to, to <= end, b > 0 || from == 0 else { return nil }
+            out.append((from..<to, b * nodeBlockSize))
+        }
+        guard blocks > 0 || end == 0 else { return nil }
+        return out
     }
 
     /// Zeros after `count` two-byte type codes that follow the relationships, so that what
@@ -442,10 +488,15 @@ struct CheckpointClock {
     }
 }
 
-/// The two decoding jobs of a snapshot and what each produced.
-// @unchecked Sendable: `data` and `layout` are only read (the caller keeps the bytes alive and
-// unchanged until `init?(checkpoint:)` returns); job 0 writes only `nodes`, job 1 only `others`,
-// and the caller reads both only after `concurrentPerform` has returned (which joins the jobs).
+/// The two decoding jobs of a snapshot and what each produced. Each job first checks and
+/// decodes its own sections (job 0: the nodes' and the rest's sums, then the rest; job 1: the
+/// relations and indexes), then both decode blocks of nodes, taking the next block free, into
+/// one buffer, once job 0 has checked the nodes' sum.
+// @unchecked Sendable: `data`, `layout`, `blocks` and `keeper` are only read (the caller keeps the
+// bytes alive and unchanged until `init?(checkpoint:)` returns); job 0 writes only `nodes`,
+// job 1 only `others`, each job its own `states` entry, and a node block's slots in `nodeBuffer`
+// and `initialized` entry belong to the job that took the block (under `lock`); the caller reads
+// them only after `concurrentPerform` has returned (which joins the jobs).
 final class CheckpointJobs: @unchecked Sendable {
     struct Part {
         var graph: Graph
@@ -457,34 +508,71 @@ final class CheckpointJobs: @unchecked Sendable {
 
     let data: UnsafeRawBufferPointer
     let layout: CheckpointLayout
+    let keeper: ReadOnlyBytes?
     var nodes: Part
     var others: Part
+    /// The node blocks (byte ranges of the nodes section, first node), nil when its table is
+    /// bad; the nodes decoded, and how many of each block's were initialised.
+    let blocks: [(bytes: Range<Int>, first: Int)]?
+    let nodeCount: Int
+    let nodeBuffer: UnsafeMutablePointer<Node>
+    var initialized: [Int]
+    var blocksOK: [Bool]
+    var states = [Graph.NodeBlockState(), Graph.NodeBlockState()]
+    private let lock = NSLock()
+    private var nextBlock = 0
+    /// Signalled by job 0 once it knows whether the nodes section is intact (`nodesIntact`).
+    private let nodesChecked = DispatchSemaphore(value: 0)
+    private var nodesIntact = false
 
-    let keeper: ReadOnlyBytes?
-
-    init(data: UnsafeRawBufferPointer, layout: CheckpointLayout, base: Graph, keeper: ReadOnlyBytes?) {
+    init(data: UnsafeRawBufferPointer, layout: CheckpointLayout, base: Graph, keeper: ReadOnlyBytes?, nodeCount: Int) {
         self.data = data
-        self.keeper = keeper
         self.layout = layout
+        self.keeper = keeper
         nodes = Part(graph: Graph())
         others = Part(graph: base)
+        self.nodeCount = nodeCount
+        blocks = Graph.nodeBlocks(layout.bytes(.nodes, of: data), nodeCount: nodeCount)
+        nodeBuffer = .allocate(capacity: max(nodeCount, 1))
+        initialized = Array(repeating: 0, count: blocks?.count ?? 0)
+        blocksOK = Array(repeating: false, count: blocks?.count ?? 0)
     }
 
-    /// Job 0: the nodes and rest sections; job 1: the relations and indexes sections.
+    deinit {
+        // What a failed decode initialised (a successful one moved the nodes out: `takeNodes`).
+        if let blocks { for (b, block) in blocks.enumerated() { (nodeBuffer + block.first).deinitialize(count: initialized[b]) } }
+        nodeBuffer.deallocate()
+    }
+
+    /// Whether every node block decoded whole.
+    var nodesOK: Bool { blocks != nil && nodesIntact && blocksOK.allSatisfy { $0 } }
+
+    /// The decoded nodes, moved out of the buffer (after a successful decode).
+    func takeNodes() -> [Node] {
+        let n = nodeCount
+        let out = [Node](unsafeUninitializedCapacity: n) { buf, k in
+            if n > 0 { buf.baseAddress!.moveInitialize(from: nodeBuffer, count: n) }
+            k = n
+        }
+        for b in initialized.indices { initialized[b] = 0 }
+        return out
+    }
+
+    /// Job 0: the nodes and rest sections' sums, the rest; job 1: the relations and indexes
+    /// sections; then both: node blocks.
     func run(_ job: Int, nodeCount: Int, relCount: Int) {
         var clock = CheckpointClock(thread: job)
         if job == 0 {
             var g = Graph()
-            var ok = layout.intact(.nodes, of: data) && layout.intact(.rest, of: data)
+            nodesIntact = layout.intact(.nodes, of: data)
+            var ok = nodesIntact && layout.intact(.rest, of: data)
+            nodesChecked.signal()
             clock.mark("checksum nodes and rest")
-            if ok {
-                var r = CheckpointReader(layout.bytes(.nodes, of: data))
-                ok = g.decodeNodes(&r, count: nodeCount, clock: &clock)
-            }
             if ok {
                 var r = CheckpointReader(layout.bytes(.rest, of: data))
                 ok = g.decodeRest(&r, relationships: relCount, denials: &nodes.denials, clock: &clock)
             }
+            decodeNodeBlocks(job, clock: &clock)
             nodes.ok = ok
             nodes.graph = g
             nodes.phases = clock.phases
@@ -502,8 +590,36 @@ final class CheckpointJobs: @unchecked Sendable {
             var r = CheckpointReader(layout.bytes(.indexes, of: data))
             ok = g.decodeIndexes(&r, nodes: nodeCount, clock: &clock)
         }
+        nodesChecked.wait()
+        nodesChecked.signal()  // (for a later waiter: the serial decode runs job 1 after job 0)
+        decodeNodeBlocks(job, clock: &clock)
         others.ok = ok
         others.graph = g
         others.phases = clock.phases
+    }
+
+    /// Takes node blocks until none is left (none when the nodes section is not intact).
+    private func decodeNodeBlocks(_ job: Int, clock: inout CheckpointClock) {
+        guard nodesIntact, let blocks else { return }
+        let section = layout.bytes(.nodes, of: data)
+        var state = Graph.NodeBlockState()
+        var done: [(block: Int, made: Int, ok: Bool)] = []
+        while true {
+            lock.lock()
+            let b = nextBlock
+            nextBlock += 1
+            lock.unlock()
+            guard b < blocks.count else { break }
+            let block = blocks[b]
+            var r = CheckpointReader(UnsafeRawBufferPointer(rebasing: section[block.bytes]))
+            let count = min(Graph.nodeBlockSize, nodeCount - block.first)
+            let (made, ok) = Graph.decodeNodeBlock(&r, count: count, into: nodeBuffer + block.first, state: &state)
+            done.append((b, made, ok))
+        }
+        lock.lock()
+        for d in done { initialized[d.block] = d.made; blocksOK[d.block] = d.ok }
+        states[job] = state
+        lock.unlock()
+        clock.mark("nodes (\(done.count) of \(blocks.count) blocks)")
     }
 }

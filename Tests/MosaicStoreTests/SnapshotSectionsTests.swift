@@ -162,8 +162,15 @@ final class SnapshotSectionsTests: StoreDirectoryTestCase {
         // The phases are reported (once each), with their thread.
         var phases: [String] = []
         _ = bytes.withUnsafeBytes { Graph(checkpoint: $0, phase: { name, _ in phases.append(name) }) }
-        XCTAssertTrue(phases.contains("nodes [thread 1]"), "\(phases)")
+        XCTAssertTrue(phases.contains { $0.hasPrefix("nodes (") && $0.hasSuffix("of 1 blocks) [thread 1]") }, "\(phases)")
         XCTAssertTrue(phases.contains("adjacency [thread 2]"), "\(phases)")
+        // Nodes in several blocks, which both threads take: the same graph.
+        let big = sample(nodes: 3 * Graph.nodeBlockSize + 5, relations: 5_000)
+        let bigBytes = big.checkpointBytes()
+        let bigLayout = try XCTUnwrap(bigBytes.withUnsafeBytes { CheckpointLayout.read($0) })
+        XCTAssertEqual(bigBytes.withUnsafeBytes { Graph.nodeBlocks(bigLayout.bytes(.nodes, of: $0), nodeCount: big.nodes.count)?.count }, 4)
+        assertSame(try XCTUnwrap(bigBytes.withUnsafeBytes { Graph(checkpoint: $0, parallel: true) }), big, "blocks in parallel")
+        assertSame(try XCTUnwrap(bigBytes.withUnsafeBytes { Graph(checkpoint: $0, parallel: false) }), big, "blocks serially")
         // An empty graph too.
         let empty = try XCTUnwrap(Graph().checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
         assertSame(empty, Graph(), "empty graph")

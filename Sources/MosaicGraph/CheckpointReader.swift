@@ -57,7 +57,9 @@ struct CheckpointReader {
         let n = int()
         let raw = UnsafeRawBufferPointer(rebasing: take(n))
         let same = previous.utf8.withContiguousStorageIfAvailable { p in
-            p.count == raw.count && p.elementsEqual(raw)
+            guard p.count == raw.count else { return false }
+            for j in 0..<p.count where p[j] != raw[j] { return false }
+            return true
         }
         if same == true { return previous }
         return String(decoding: raw, as: UTF8.self)

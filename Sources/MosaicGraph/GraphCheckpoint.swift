@@ -17,8 +17,10 @@ extension Graph {
     static let checkpointMagic: [UInt8] = Array("MOSAIC-GRAPH".utf8)
     /// 3: adjacency lists kept by relation type; 4: sections with their own checksums; 5: each
     /// adjacency entry with the node at its other end (pairs); 6: sections aligned, the type
-    /// codes and the live count of each type after the relationships (read in place).
-    static let checkpointVersion: UInt32 = 6
+    /// codes and the live count of each type after the relationships, the adjacency lists as
+    /// offsets and one array of pairs (all read in place); 7: the nodes in blocks, with a table
+    /// of where each block starts.
+    static let checkpointVersion: UInt32 = 7
 
     /// The snapshot as bytes.
     public func checkpointBytes() -> [UInt8] {

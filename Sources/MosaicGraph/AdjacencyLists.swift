@@ -73,14 +73,14 @@ struct AdjacencyLists: @unchecked Sendable {
     /// Appends a pair to node `n`'s list.
     mutating func append(_ n: Int, _ r: Int32, _ other: Int32) {
         let l = ownList(n, extra: 2)
-        if l.header.count + 2 > l.header.capacity { own[n] = l.grown(by: 2) }
-        own[n]!.insert(r, other, at: own[n]!.header.count >> 1)
+        if l.used + 2 > l.room { own[n] = l.grown(by: 2) }
+        own[n]!.insert(r, other, at: own[n]!.used >> 1)
     }
 
     /// Puts the pair (r, other) at pair index `at` of node `n`'s list.
     mutating func insert(_ n: Int, _ r: Int32, _ other: Int32, at: Int) {
         let l = ownList(n, extra: 2)
-        if l.header.count + 2 > l.header.capacity { own[n] = l.grown(by: 2) }
+        if l.used + 2 > l.room { own[n] = l.grown(by: 2) }
         own[n]!.insert(r, other, at: at)
     }
 
@@ -115,31 +115,38 @@ final class PairList: ManagedBuffer<PairList.Header, Int32> {
 
     /// A copy with room for `extra` more, at least twice this one's room.
     func grown(by extra: Int) -> PairList {
-        let l = PairList.make(copying: AdjacencyPairs(self), extra: Swift.max(extra, header.capacity))
+        let l = PairList.make(copying: AdjacencyPairs(self), extra: Swift.max(extra, room))
         return l
     }
 
     var start: UnsafeMutablePointer<Int32> { withUnsafeMutablePointerToElements { $0 } }
+    /// `Int32`s in use and room for, read and written through the header's address (not the
+    /// class property `header`, whose every access would be checked for exclusivity at run time).
+    @inline(__always) var used: Int {
+        get { withUnsafeMutablePointerToHeader { $0.pointee.count } }
+        set { withUnsafeMutablePointerToHeader { $0.pointee.count = newValue } }
+    }
+    @inline(__always) var room: Int { withUnsafeMutablePointerToHeader { $0.pointee.capacity } }
 
     /// Puts (r, other) at pair index `at` (room must be there).
     func insert(_ r: Int32, _ other: Int32, at: Int) {
-        let p = start, i = at << 1, n = header.count
-        precondition(n + 2 <= header.capacity && i <= n)
+        let p = start, i = at << 1, n = used
+        precondition(n + 2 <= room && i <= n)
         if i < n { (p + i + 2).moveInitialize(from: p + i, count: n - i) }
         p[i] = r
         p[i + 1] = other
-        header.count = n + 2
+        used = n + 2
     }
 
     /// Takes out the pair at pair index `at`.
     func remove(at: Int) {
-        let p = start, i = at << 1, n = header.count
+        let p = start, i = at << 1, n = used
         precondition(i + 2 <= n)
         if i + 2 < n { (p + i).moveInitialize(from: p + i + 2, count: n - i - 2) }
-        header.count = n - 2
+        used = n - 2
     }
 
-    deinit { _ = withUnsafeMutablePointerToElements { $0.deinitialize(count: header.count) } }
+    deinit { _ = withUnsafeMutablePointerToElements { $0.deinitialize(count: used) } }
 }
 
 /// A node's adjacency list as kept: pairs of a relationship and the node at its other end
@@ -156,7 +163,7 @@ public struct AdjacencyPairs: @unchecked Sendable {
     init(start: UnsafePointer<Int32>?, count: Int, keeper: AnyObject?) {
         self.start = start; self.count = count; self.keeper = keeper
     }
-    init(_ list: PairList) { self.init(start: UnsafePointer(list.start), count: list.header.count >> 1, keeper: list) }
+    init(_ list: PairList) { self.init(start: UnsafePointer(list.start), count: list.used >> 1, keeper: list) }
 
     /// The relationship of pair `i`.
     @inline(__always) public func relationship(_ i: Int) -> Int32 {

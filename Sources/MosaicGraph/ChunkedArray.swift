@@ -127,7 +127,8 @@ public class ChunkKeeper {
 /// A chunk's own elements: `count` initialised elements at `start`, room for `capacity`.
 @usableFromInline final class ChunkBuffer<Element>: ChunkKeeper {
     @usableFromInline let start: UnsafeMutablePointer<Element>
-    @usableFromInline var count = 0
+    // (written only by the array holding the only reference: no run-time exclusivity check)
+    @exclusivity(unchecked) @usableFromInline var count = 0
 
     @usableFromInline init(capacity: Int) {
         start = UnsafeMutablePointer<Element>.allocate(capacity: capacity)

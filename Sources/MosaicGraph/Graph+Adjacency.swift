@@ -140,27 +140,41 @@ extension Graph {
     }
 
     /// Adds relationship `r` to its ends' lists.
+    ///
+    /// (Each view of a list, `outPairs`/`inPairs`, is read in a statement of its own, before
+    /// the list changes: a view keeps its list, and a list with a view alive is copied by the
+    /// change, as an array with another reference is.)
     mutating func linkAdjacency(_ r: Int32, from: Int32, to: Int32, type: Int32) {
         countType(type, by: 1)
         if bulkLoading {
             // appended as read; `endBulkLoad()` sorts the lists this disorders
-            let outs = outPairs(from), ins = inPairs(to)
-            if outs.count > 0, outOfOrder(r, type, after: outs.relationship(outs.count - 1)) { markUngrouped(from, outgoing: true) }
-            if ins.count > 0, outOfOrder(r, type, after: ins.relationship(ins.count - 1)) { markUngrouped(to, outgoing: false) }
+            let outDisordered = disorders(outPairs(from), r, type)
+            let inDisordered = disorders(inPairs(to), r, type)
+            if outDisordered { markUngrouped(from, outgoing: true) }
+            if inDisordered { markUngrouped(to, outgoing: false) }
             outAdjacency.append(Int(from), r, to)
             inAdjacency.append(Int(to), r, from)
             return
         }
-        outAdjacency.insert(Int(from), r, to, at: insertionPoint(of: r, type: type, in: outPairs(from)))
-        inAdjacency.insert(Int(to), r, from, at: insertionPoint(of: r, type: type, in: inPairs(to)))
+        let o = insertionPoint(of: r, type: type, in: outPairs(from))
+        outAdjacency.insert(Int(from), r, to, at: o)
+        let i = insertionPoint(of: r, type: type, in: inPairs(to))
+        inAdjacency.insert(Int(to), r, from, at: i)
+    }
+
+    /// Whether appending `r` of `type` to `list` puts it out of type order.
+    private func disorders(_ list: AdjacencyPairs, _ r: Int32, _ type: Int32) -> Bool {
+        list.count > 0 && outOfOrder(r, type, after: list.relationship(list.count - 1))
     }
 
     /// Takes relationship `r` out of its ends' lists.
     mutating func unlinkAdjacency(_ r: Int32) {
         let rel = relationships[Int(r)]
         countType(rel.type, by: -1)
-        if let o = position(of: r, type: rel.type, in: outPairs(rel.source)) { outAdjacency.remove(Int(rel.source), at: o) }
-        if let i = position(of: r, type: rel.type, in: inPairs(rel.target)) { inAdjacency.remove(Int(rel.target), at: i) }
+        let o = position(of: r, type: rel.type, in: outPairs(rel.source))
+        if let o { outAdjacency.remove(Int(rel.source), at: o) }
+        let i = position(of: r, type: rel.type, in: inPairs(rel.target))
+        if let i { inAdjacency.remove(Int(rel.target), at: i) }
     }
 
     /// How many relationships of each type are in the lists (`relationshipCount(ofType:)`).

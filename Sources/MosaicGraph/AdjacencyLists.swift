@@ -62,26 +62,26 @@ struct AdjacencyLists: @unchecked Sendable {
     /// first time, copied when another copy of the lists shares it.
     private mutating func ownList(_ n: Int, extra: Int) -> PairList {
         while own.count <= n { own.append(nil) }
-        if own[n] == nil {
-            own[n] = PairList.make(copying: pairs(n), extra: extra)
-        } else if !isKnownUniquelyReferenced(&own[n]!) {
-            own[n] = PairList.make(copying: AdjacencyPairs(own[n]!), extra: extra)
-        }
-        return own[n]!
+        if own[n] != nil, isKnownUniquelyReferenced(&own[n]!) { return own[n]! }
+        let l = PairList.make(copying: pairs(n), extra: extra)
+        own[n] = l
+        return l
     }
 
     /// Appends a pair to node `n`'s list.
     mutating func append(_ n: Int, _ r: Int32, _ other: Int32) {
-        let l = ownList(n, extra: 2)
-        if l.used + 2 > l.room { own[n] = l.grown(by: 2) }
-        own[n]!.insert(r, other, at: own[n]!.used >> 1)
+        let end = pairs(n).count
+        insert(n, r, other, at: end)
     }
 
     /// Puts the pair (r, other) at pair index `at` of node `n`'s list.
     mutating func insert(_ n: Int, _ r: Int32, _ other: Int32, at: Int) {
-        let l = ownList(n, extra: 2)
-        if l.used + 2 > l.room { own[n] = l.grown(by: 2) }
-        own[n]!.insert(r, other, at: at)
+        var l = ownList(n, extra: 2)
+        if l.used + 2 > l.room {
+            l = l.grown(by: 2)
+            own[n] = l
+        }
+        l.insert(r, other, at: at)
     }
 
     /// Takes the pair at pair index `at` out of node `n`'s list.
@@ -114,10 +114,7 @@ final class PairList: ManagedBuffer<PairList.Header, Int32> {
     }
 
     /// A copy with room for `extra` more, at least twice this one's room.
-    func grown(by extra: Int) -> PairList {
-        let l = PairList.make(copying: AdjacencyPairs(self), extra: Swift.max(extra, room))
-        return l
-    }
+    func grown(by extra: Int) -> PairList { PairList.make(copying: AdjacencyPairs(self), extra: Swift.max(extra, room)) }
 
     var start: UnsafeMutablePointer<Int32> { withUnsafeMutablePointerToElements { $0 } }
     /// `Int32`s in use and room for, read and written through the header's address (not the
@@ -177,6 +174,4 @@ public struct AdjacencyPairs: @unchecked Sendable {
     }
     /// The relationships, in the list's order.
     public var relationships: [Int32] { (0..<count).map { relationship($0) } }
-    /// The pairs as `Int32`s (`rel, other, …`), copied.
-    var raw: [Int32] { (0..<(count << 1)).map { start.unsafelyUnwrapped[$0] } }
 }

@@ -8,11 +8,12 @@ import Foundation
 /// The bytes are sections (`CheckpointLayout`: a table of offsets, lengths and checksums
 /// after the header): the head (counters, type names), the nodes, the relationships with the
 /// adjacency lists, the label and name indexes, and the rest (relation properties, sources,
-/// origins, facts). The nodes decode on one thread while the other sections decode on a
-/// second, each thread checking the sums of its own sections first. Relationships and
-/// adjacency lists are plain values and are copied as blocks; nodes, strings and values are
-/// written field by field; the hash indexes are rebuilt on reading, the key and name indexes
-/// only when first needed (DeferredIndexes.swift).
+/// origins, facts). Two threads check and decode them: each its own sections first, then both
+/// take blocks of nodes. Relationships, their type codes and the adjacency lists (offsets and
+/// one array of pairs) are plain values written as blocks, which a reader given the bytes of a
+/// mapped file uses where they lie (`ChunkedArray`, `AdjacencyLists`); nodes, strings and
+/// values are written field by field; the hash indexes are rebuilt on reading, the key and
+/// name indexes only when first needed (DeferredIndexes.swift).
 extension Graph {
     static let checkpointMagic: [UInt8] = Array("MOSAIC-GRAPH".utf8)
     /// 3: adjacency lists kept by relation type; 4: sections with their own checksums; 5: each
@@ -136,9 +137,10 @@ extension Graph {
         case .relations:
             // The relationships as one block (at the section's start, so aligned), their type
             // codes (two bytes each), zeros up to a multiple of 8, the live relationships of each
-            // type (8 bytes each): a reader uses these three where they lie. Then the adjacency
-            // lists as kept (by type, then statement order): every out-list length, the
-            // out-lists, the same for in-lists.
+            // type (8 bytes each). Then the adjacency lists as kept (by type, then statement
+            // order), out-lists then in-lists, each direction as `nodes + 1` offsets (4 bytes,
+            // counting `Int32`s) and all its pairs in node order. A reader uses all of these
+            // where they lie.
             w.bytes.reserveCapacity(min(limit, relationships.count * (MemoryLayout<Relationship>.stride + 10) + nodes.count * 4))
             try relationships.forEachChunk { chunk in
                 try spill(&w)
@@ -205,10 +207,11 @@ extension Graph {
     /// other sections (the result is the same either way). `phase` is told each phase of the
     /// decode with its time in seconds, after the decode (the store's `MOSAIC_TRACE` prints them).
     ///
-    /// Without `keeper` the graph keeps no pointer into `data`. With it (`data` must lie in
-    /// `keeper`'s bytes, which never change), the relationships and their type codes are read
-    /// where they lie when `data` is aligned as written (a mapped file is): the graph keeps
-    /// `keeper`, and a write to a chunk of them copies that chunk first.
+    /// With `keeper` (`data` must lie in `keeper`'s bytes, which never change) and `data`
+    /// aligned as written (a mapped file is), the relationships, their type codes and the
+    /// adjacency lists are read where they lie: the graph keeps `keeper`, and a write copies
+    /// the chunk or list it changes first. Without it, the graph keeps no pointer into `data`
+    /// (the relationships are copied into chunks, the adjacency lists into one block of its own).
     public init?(checkpoint data: UnsafeRawBufferPointer, keeper: ReadOnlyBytes? = nil, parallel: Bool = true,
                  phase: (String, Double) -> Void = { _, _ in }) {
         let prefix = CheckpointLayout.prefixSize

@@ -7,7 +7,7 @@
 /// triple of 64-bit words per section (offsets from the start of the snapshot), then the
 /// sections in order, each starting at a multiple of 64 bytes (zeros between), the last one
 /// ending at the end of the bytes. The alignment lets a reader that was given the bytes at an
-/// aligned address (a mapped file) use the relationships where they lie.
+/// aligned address (a mapped file) use the relationships and adjacency lists where they lie.
 struct CheckpointLayout {
     /// The sections, in file order.
     enum Section: Int, CaseIterable {

@@ -2,8 +2,10 @@ import Foundation
 
 /// A file mapped read-only into memory (`mmap`, private), so that a large file is read in
 /// place instead of being copied into a buffer first: the snapshot file (SnapshotFile.swift)
-/// is decoded straight from the mapping. Whoever maps a file unmaps it (`unmap()`), and
-/// keeps no pointer into `bytes` after that. Uses Glibc/Darwin through Foundation.
+/// is decoded straight from the mapping, and its graph keeps reading parts of it in place.
+/// Whoever maps a file unmaps it (`unmap()`, or `MappedFile.unmap` from the object that keeps
+/// the mapping, `ReadOnlyBytes`), and keeps no pointer into `bytes` after that. Uses
+/// Glibc/Darwin through Foundation.
 struct MappedFile {
     /// The file's bytes, valid until `unmap()`.
     let bytes: UnsafeRawBufferPointer

@@ -12,7 +12,7 @@ import MosaicGraph
 /// match makes `Store.open` load from the log as before. It is written after a write that
 /// rebuilt the snapshot (an import, a large load, inference from scratch) and when an open had
 /// to apply many statements to it; a crash while writing leaves only a temporary file. It is
-/// read by mapping it into memory: the relationships are used where they lie in the mapping
+/// read by mapping it into memory: the relationships and adjacency lists are used where they lie in the mapping
 /// (which the graph keeps, and unmaps when the last graph reading it is gone); the rest is
 /// decoded. The file is only ever replaced (written beside and renamed), never changed in
 /// place, so a mapping stays valid while another process writes a newer file.

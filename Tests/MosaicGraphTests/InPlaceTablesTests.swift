@@ -1,0 +1,37 @@
+import XCTest
+@testable import MosaicGraph
+
+/// The tables a snapshot's in-place sections are checked by before use.
+final class InPlaceTablesTests: XCTestCase {
+    func testAdjacencyOffsetsMustStartAtZeroGrowByPairsAndEndAtTheTotal() {
+        func check(_ o: [UInt32], _ total: Int) -> Bool { o.withUnsafeBufferPointer { AdjacencyLists.checkedOffsets($0, total: total) } }
+        XCTAssertTrue(check([0, 2, 2, 6], 6))
+        XCTAssertTrue(check([0], 0))
+        XCTAssertFalse(check([], 0), "no offsets at all")
+        XCTAssertFalse(check([2, 4], 4), "not from 0")
+        XCTAssertFalse(check([0, 4, 2, 6], 6), "going down")
+        XCTAssertFalse(check([0, 3, 6], 6), "half a pair")
+        XCTAssertFalse(check([0, 2, 6], 8), "not ending at the total")
+    }
+
+    func testNodeBlockTablesMustCoverTheSection() {
+        func section(_ records: Int, _ starts: [Int64]) -> [UInt8] {
+            var bytes = [UInt8](repeating: 7, count: records)
+            for v in starts + [Int64(starts.count)] { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+            return bytes
+        }
+        let n = Graph.nodeBlockSize
+        func blocks(_ bytes: [UInt8], _ nodes: Int) -> [(bytes: Range<Int>, first: Int)]? {
+            bytes.withUnsafeBytes { Graph.nodeBlocks($0, nodeCount: nodes) }
+        }
+        let good = blocks(section(100, [0, 60]), n + 1)
+        XCTAssertEqual(good?.map(\.bytes), [0..<60, 60..<100])
+        XCTAssertEqual(good?.map(\.first), [0, n])
+        XCTAssertNotNil(blocks(section(0, []), 0), "no nodes, no blocks")
+        XCTAssertNil(blocks(section(100, [0, 60]), n), "one block too many for the nodes")
+        XCTAssertNil(blocks(section(100, [10, 60]), n + 1), "not from the start")
+        XCTAssertNil(blocks(section(100, [0, 120]), n + 1), "past the records")
+        XCTAssertNil(blocks(section(100, [0, 60, 50]), 2 * n + 1), "going down")
+        XCTAssertNil(blocks([1, 2, 3], 1), "shorter than the count")
+    }
+}

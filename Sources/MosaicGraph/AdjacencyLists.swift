@@ -142,8 +142,6 @@ final class PairList: ManagedBuffer<PairList.Header, Int32> {
         if i + 2 < n { (p + i).moveInitialize(from: p + i + 2, count: n - i - 2) }
         used = n - 2
     }
-
-    deinit { _ = withUnsafeMutablePointerToElements { $0.deinitialize(count: used) } }
 }
 
 /// A node's adjacency list as kept: pairs of a relationship and the node at its other end

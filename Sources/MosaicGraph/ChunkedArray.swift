@@ -88,18 +88,6 @@ public struct ChunkedArray<Element>: RandomAccessCollection, MutableCollection {
         keepers.reserveCapacity(chunks)
     }
 
-    /// Appends a whole chunk's worth (or the last, shorter one) at once: the checkpoint reader.
-    mutating func appendChunk(_ chunk: [Element]) {
-        precondition(storedCount & (Self.chunkSize - 1) == 0 && chunk.count <= Self.chunkSize)
-        guard !chunk.isEmpty else { return }
-        let buffer = ChunkBuffer<Element>(capacity: Self.chunkSize)
-        chunk.withUnsafeBufferPointer { buffer.start.initialize(from: $0.baseAddress!, count: chunk.count) }
-        buffer.count = chunk.count
-        bases.append(buffer.start)
-        keepers.append(buffer)
-        storedCount += chunk.count
-    }
-
     /// Calls `body` with each chunk's elements in order (the checkpoint writer).
     func forEachChunk(_ body: (UnsafeBufferPointer<Element>) throws -> Void) rethrows {
         for c in bases.indices {

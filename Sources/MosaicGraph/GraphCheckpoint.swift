@@ -210,8 +210,8 @@ extension Graph {
     /// With `keeper` (`data` must lie in `keeper`'s bytes, which never change) and `data`
     /// aligned as written (a mapped file is), the relationships, their type codes and the
     /// adjacency lists are read where they lie: the graph keeps `keeper`, and a write copies
-    /// the chunk or list it changes first. Without it, the graph keeps no pointer into `data`
-    /// (the relationships are copied into chunks, the adjacency lists into one block of its own).
+    /// the chunk or list it changes first. Without it (or not aligned), the graph keeps no
+    /// pointer into `data`: it reads them in a copy of the relations section of its own.
     public init?(checkpoint data: UnsafeRawBufferPointer, keeper: ReadOnlyBytes? = nil, parallel: Bool = true,
                  phase: (String, Double) -> Void = { _, _ in }) {
         let prefix = CheckpointLayout.prefixSize
@@ -233,20 +233,20 @@ extension Graph {
               relCount <= layout.entries[CheckpointLayout.Section.relations.rawValue].length / MemoryLayout<Relationship>.stride
         else { return nil }
 
-        // Two jobs: the nodes and the rest (relation properties, sources, facts) into one graph,
-        // the relationships, adjacency and label index into a copy of this one; each checks
-        // its sections' sums before reading them.
+        // Two jobs: the rest (relation properties, sources, facts) into one graph, the
+        // relationships, adjacency and label index into a copy of this one, then both the node
+        // blocks into one buffer; each checks its sections' sums before reading them.
         let jobs = CheckpointJobs(data: data, layout: layout, base: self, keeper: keeper, nodeCount: nodeCount)
         if parallel {
             DispatchQueue.concurrentPerform(iterations: 2) { jobs.run($0, nodeCount: nodeCount, relCount: relCount) }
         } else {
             jobs.run(0, nodeCount: nodeCount, relCount: relCount)
-            if jobs.nodes.ok { jobs.run(1, nodeCount: nodeCount, relCount: relCount) }
+            if jobs.rest.ok { jobs.run(1, nodeCount: nodeCount, relCount: relCount) }
         }
-        for part in [jobs.nodes, jobs.others] { for (name, seconds) in part.phases { phase(name, seconds) } }
-        guard jobs.nodes.ok, jobs.others.ok, jobs.nodesOK else { return nil }
+        for part in [jobs.rest, jobs.others] { for (name, seconds) in part.phases { phase(name, seconds) } }
+        guard jobs.rest.ok, jobs.others.ok, jobs.nodesOK else { return nil }
         self = jobs.others.graph
-        let n = jobs.nodes.graph
+        let n = jobs.rest.graph
         nodes = jobs.takeNodes()
         // (a type seen by both threads keeps the first thread's shared array for new nodes)
         singleLabelArrays = jobs.states[1].singleLabelArrays.merging(jobs.states[0].singleLabelArrays) { _, first in first }
@@ -255,7 +255,7 @@ extension Graph {
         sourceSets = n.sourceSets; sourceSetIDs = n.sourceSetIDs; originList = n.originList; originIDs = n.originIDs
         factClaims = n.factClaims; claimFact = n.claimFact
         // Denials are indexed by the ends of their relationships, decoded by the other job.
-        for d in jobs.nodes.denials {
+        for d in jobs.rest.denials {
             let rel = relationships[Int(d)]
             denialIndex[Graph.pairKey(rel.source, rel.target), default: []].append(d)
         }
@@ -346,72 +346,46 @@ extension Graph {
     /// comes next starts at a multiple of 8 from the section's start.
     static func codesPadding(_ count: Int) -> Int { (8 - (count * 2) & 7) & 7 }
 
-    /// Decodes the relationships (`relCount`) and the adjacency lists of `nodeCount` nodes.
-    /// With `keeper` (which keeps the bytes valid and unchanged) and the bytes suitably
-    /// aligned, the relationships and their type codes are used where they lie, not copied.
+    /// The relations section's bytes as `decodeRelations` reads them: where they lie when
+    /// `keeper` keeps them and they start at a section alignment (a mapped file), else a copy
+    /// of their own (so the graph keeps no pointer into bytes nobody keeps).
+    static func relationsInPlace(_ section: UnsafeRawBufferPointer, keeper: ReadOnlyBytes?) -> (UnsafeRawBufferPointer, ReadOnlyBytes) {
+        if let keeper, Int(bitPattern: section.baseAddress) % CheckpointLayout.alignment == 0 { return (section, keeper) }
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: section.count, alignment: CheckpointLayout.alignment)
+        copy.copyMemory(from: section)
+        return (UnsafeRawBufferPointer(copy), ReadOnlyBytes(UnsafeRawBufferPointer(copy)) { $0.deallocate() })
+    }
+
+    /// Decodes the relationships (`relCount`) and the adjacency lists of `nodeCount` nodes from
+    /// a relations section that starts at a section alignment (`relationsInPlace`): all are
+    /// used where they lie, kept by `keeper`.
     mutating func decodeRelations(_ r: inout CheckpointReader, nodes nodeCount: Int, relationships relCount: Int,
-                                  keeper: ReadOnlyBytes?, clock: inout CheckpointClock) -> Bool {
-        let stride = MemoryLayout<Relationship>.stride
-        let block = UnsafeRawBufferPointer(rebasing: r.take(relCount * stride))
-        let codeBytes = UnsafeRawBufferPointer(rebasing: r.take(relCount * 2))
+                                  keeper: ReadOnlyBytes, clock: inout CheckpointClock) -> Bool {
+        let block = UnsafeRawBufferPointer(rebasing: r.take(relCount * MemoryLayout<Relationship>.stride))
+        let codes = UnsafeRawBufferPointer(rebasing: r.take(relCount * 2)).bindMemory(to: UInt16.self)
         _ = r.take(Graph.codesPadding(relCount))
         let counts = (0..<relationTypes.count).map { _ in Int(r.i64()) }
         guard r.ok, counts.allSatisfy({ $0 >= 0 && $0 <= relCount }) else { return false }
         typeCounts = counts
         let typeLimit = UInt16(truncatingIfNeeded: relationTypes.count)
-        if relCount > 0, let keeper,
-           Int(bitPattern: block.baseAddress) % MemoryLayout<Relationship>.alignment == 0,
-           Int(bitPattern: codeBytes.baseAddress) % MemoryLayout<UInt16>.alignment == 0 {
-            let codes = codeBytes.bindMemory(to: UInt16.self)
-            guard !codes.contains(where: { $0 >= typeLimit }) else { return false }
+        guard !codes.contains(where: { $0 >= typeLimit }) else { return false }
+        if relCount > 0 {
             relationships = ChunkedArray(readOnly: block.bindMemory(to: Relationship.self).baseAddress!, count: relCount, keeper: keeper)
             relationshipTypeCodes = ChunkedArray(readOnly: codes.baseAddress!, count: relCount, keeper: keeper)
-            clock.mark("relationships (in place)")
-        } else {
-            relationships.reserveCapacity(relCount)
-            relationshipTypeCodes.reserveCapacity(relCount)
-            var at = 0
-            while at < relCount {
-                let n = min(ChunkedArray<Relationship>.chunkSize, relCount - at)
-                let raw = UnsafeRawBufferPointer(rebasing: block[(at * stride)..<((at + n) * stride)])
-                let chunk = [Relationship](unsafeUninitializedCapacity: n) { buf, k in
-                    UnsafeMutableRawBufferPointer(buf).copyMemory(from: raw)
-                    k = n
-                }
-                let codes = chunk.map { UInt16(truncatingIfNeeded: $0.type) }
-                guard !codes.contains(where: { $0 >= typeLimit }) else { return false }
-                relationships.appendChunk(chunk)
-                relationshipTypeCodes.appendChunk(codes)
-                at += n
-            }
-            clock.mark("relationships")
         }
-        // The lists: per direction, `nodeCount + 1` offsets then the pairs, used where they lie
-        // (in a copy of their own when the bytes are not aligned or not kept).
+        clock.mark("relationships (in place)")
+        // The lists: per direction, `nodeCount + 1` offsets then the pairs.
         for which in 0..<2 {
-            let offsetBytes = UnsafeRawBufferPointer(rebasing: r.take((nodeCount + 1) * 4))
+            let offsets = UnsafeRawBufferPointer(rebasing: r.take((nodeCount + 1) * 4)).bindMemory(to: UInt32.self)
             guard r.ok else { return false }
-            let total = Int(UInt32(littleEndian: offsetBytes.loadUnaligned(fromByteOffset: nodeCount * 4, as: UInt32.self)))
-            let pairBytes = UnsafeRawBufferPointer(rebasing: r.take(total * 4))
-            guard r.ok else { return false }
-            var holder = keeper
-            var offsets = offsetBytes, pairs = pairBytes
-            if holder == nil || Int(bitPattern: offsets.baseAddress) & 3 != 0 || Int(bitPattern: pairs.baseAddress) & 3 != 0 {
-                let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: offsetBytes.count + pairBytes.count, alignment: 8)
-                copy.copyMemory(from: offsetBytes)
-                UnsafeMutableRawBufferPointer(rebasing: copy[offsetBytes.count...]).copyMemory(from: pairBytes)
-                holder = ReadOnlyBytes(UnsafeRawBufferPointer(copy)) { $0.deallocate() }
-                offsets = UnsafeRawBufferPointer(rebasing: copy[..<offsetBytes.count])
-                pairs = UnsafeRawBufferPointer(rebasing: copy[offsetBytes.count...])
-            }
-            let o = offsets.bindMemory(to: UInt32.self)
-            guard AdjacencyLists.checkedOffsets(o, total: total), let holder else { return false }
-            let lists = AdjacencyLists(offsets: o.baseAddress!, pairs: pairs.bindMemory(to: Int32.self).baseAddress,
-                                       nodes: nodeCount, keeper: holder)
+            let total = Int(offsets[nodeCount])
+            let pairs = UnsafeRawBufferPointer(rebasing: r.take(total * 4)).bindMemory(to: Int32.self)
+            guard r.ok, AdjacencyLists.checkedOffsets(offsets, total: total) else { return false }
+            let lists = AdjacencyLists(offsets: offsets.baseAddress!, pairs: pairs.baseAddress, nodes: nodeCount, keeper: keeper)
             if which == 0 { outAdjacency = lists } else { inAdjacency = lists }
         }
-        guard r.ok, r.atEnd else { return false }
-        clock.mark("adjacency")
+        guard r.atEnd else { return false }
+        clock.mark("adjacency (in place)")
         return true
     }
 
@@ -498,10 +472,10 @@ struct CheckpointClock {
 /// relations and indexes), then both decode blocks of nodes, taking the next block free, into
 /// one buffer, once job 0 has checked the nodes' sum.
 // @unchecked Sendable: `data`, `layout`, `blocks` and `keeper` are only read (the caller keeps the
-// bytes alive and unchanged until `init?(checkpoint:)` returns); job 0 writes only `nodes`,
-// job 1 only `others`, each job its own `states` entry, and a node block's slots in `nodeBuffer`
-// and `initialized` entry belong to the job that took the block (under `lock`); the caller reads
-// them only after `concurrentPerform` has returned (which joins the jobs).
+// bytes alive and unchanged until `init?(checkpoint:)` returns, or `keeper` does); job 0 writes
+// only `rest`, job 1 only `others`; a node block's slots in `nodeBuffer` belong to the job that
+// took the block, which writes its `initialized`/`blocksOK` entries and its `states` entry under
+// `lock`; the caller reads them only after `concurrentPerform` has returned (which joins the jobs).
 final class CheckpointJobs: @unchecked Sendable {
     struct Part {
         var graph: Graph
@@ -514,7 +488,7 @@ final class CheckpointJobs: @unchecked Sendable {
     let data: UnsafeRawBufferPointer
     let layout: CheckpointLayout
     let keeper: ReadOnlyBytes?
-    var nodes: Part
+    var rest: Part
     var others: Part
     /// The node blocks (byte ranges of the nodes section, first node), nil when its table is
     /// bad; the nodes decoded, and how many of each block's were initialised.
@@ -534,7 +508,7 @@ final class CheckpointJobs: @unchecked Sendable {
         self.data = data
         self.layout = layout
         self.keeper = keeper
-        nodes = Part(graph: Graph())
+        rest = Part(graph: Graph())
         others = Part(graph: base)
         self.nodeCount = nodeCount
         blocks = Graph.nodeBlocks(layout.bytes(.nodes, of: data), nodeCount: nodeCount)
@@ -575,12 +549,12 @@ final class CheckpointJobs: @unchecked Sendable {
             clock.mark("checksum nodes and rest")
             if ok {
                 var r = CheckpointReader(layout.bytes(.rest, of: data))
-                ok = g.decodeRest(&r, relationships: relCount, denials: &nodes.denials, clock: &clock)
+                ok = g.decodeRest(&r, relationships: relCount, denials: &rest.denials, clock: &clock)
             }
             decodeNodeBlocks(job, clock: &clock)
-            nodes.ok = ok
-            nodes.graph = g
-            nodes.phases = clock.phases
+            rest.ok = ok
+            rest.graph = g
+            rest.phases = clock.phases
             return
         }
         var g = others.graph
@@ -588,8 +562,9 @@ final class CheckpointJobs: @unchecked Sendable {
         var ok = layout.intact(.relations, of: data) && layout.intact(.indexes, of: data)
         clock.mark("checksum relations and indexes")
         if ok {
-            var r = CheckpointReader(layout.bytes(.relations, of: data))
-            ok = g.decodeRelations(&r, nodes: nodeCount, relationships: relCount, keeper: keeper, clock: &clock)
+            let (bytes, holder) = Graph.relationsInPlace(layout.bytes(.relations, of: data), keeper: keeper)
+            var r = CheckpointReader(bytes)
+            ok = g.decodeRelations(&r, nodes: nodeCount, relationships: relCount, keeper: holder, clock: &clock)
         }
         if ok {
             var r = CheckpointReader(layout.bytes(.indexes, of: data))

@@ -32,7 +32,7 @@ extension Graph {
         relationships[Int(r)].alive = false
         relationships[Int(r)].folded = true
         claimFact[r] = fact
-        factClaims[fact, default: [fact]].append(r)
+        factClaims.append(r, to: fact)
         return true
     }
 
@@ -106,7 +106,7 @@ extension Graph {
     }
 
     /// The claims behind a fact, its own first.
-    public func claims(ofFact r: Int32) -> [Int32] { factClaims.isEmpty ? [r] : factClaims[r] ?? [r] }
+    public func claims(ofFact r: Int32) -> [Int32] { factClaims[r] ?? [r] }
 
     /// How many facts have more than one claim, and how many claims are folded into them.
     public var factStatistics: (multiClaimFacts: Int, foldedClaims: Int, denials: Int) {
@@ -116,8 +116,8 @@ extension Graph {
     /// The fact's valid time: per bound, the most precise of its claims'.
     public func validity(ofFact r: Int32) -> (from: PartialDate?, to: PartialDate?) {
         let rel = relationships[Int(r)]
-        // (no hashing when no fact has more than one claim, as in most graphs)
-        guard !factClaims.isEmpty, let members = factClaims[r] else { return (rel.validFrom, rel.validTo) }
+        // (a bit read, no hashing, for a fact of one claim: see FactClaimTable)
+        guard let members = factClaims[r] else { return (rel.validFrom, rel.validTo) }
         var from = rel.validFrom, to = rel.validTo
         for c in members.dropFirst() {
             let o = relationships[Int(c)]

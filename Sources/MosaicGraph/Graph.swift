@@ -41,7 +41,7 @@ public struct Graph: Sendable {
     /// Claims and facts (Graph+Facts.swift): a fact's relationship → its claims (itself
     /// first, then in statement order) when it has more than one; a folded claim → its fact;
     /// denials by the pair of ends they name.
-    var factClaims: [Int32: [Int32]] = [:]
+    var factClaims = FactClaimTable()
     var claimFact: [Int32: Int32] = [:]
     var denialIndex: [UInt64: [Int32]] = [:]
     /// What cannot hold together (functional relation types, types that exclude each other):

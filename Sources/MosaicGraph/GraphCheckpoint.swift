@@ -195,7 +195,7 @@ extension Graph {
             w.strings(originList.map(\.description))
             // Facts with several claims, and denials (their indexes are rebuilt on reading).
             w.int(factClaims.count)
-            for (r, members) in factClaims.sorted(by: { $0.key < $1.key }) { w.i32(r); w.int32s(members) }
+            for (r, members) in factClaims.members.sorted(by: { $0.key < $1.key }) { w.i32(r); w.int32s(members) }
             w.int32s(denialClaims)
         }
         return w.bytes

@@ -134,7 +134,7 @@ public enum RemoveItem: Sendable {
     case labels(String, [String], SourcePosition)
 }
 
-public enum Clause: Sendable {
+public indirect enum Clause: Sendable {
     case match(Pattern, optional: Bool, predicate: Expr?, SourcePosition)
     case unwind(Expr, String, SourcePosition)
     case with(Projection, predicate: Expr?)

@@ -146,7 +146,7 @@ extension Executor {
                                                    maxMemory: memoryLimit - memoryUsed, isCancelled: isCancelled))
             let r = try sub.runSingle(q, 0, initial: row)
             steps += sub.steps
-            return .bool(!r.finalRows.isEmpty)
+            return .bool(r.finalCount > 0)
         case .patternComprehension(let pv, let part, let pred, let proj):
             var out: [QueryValue] = []
             var p = part; p.pathVariable = pv ?? part.pathVariable

@@ -25,12 +25,24 @@ final class Executor<G: QueryGraph> {
     /// last hop whose new names the keys do not read adds its number of matches to the
     /// row's group at once (see GroupedCountAnchor).
     var groupedCountSink: Aggregator? = nil
-    var groupedKeyNames: Set<String> = []
+    var groupedKeyNames: Set<String> {
+        get { scratchIfMade?.groupedKeyNames ?? [] }
+        _modify { yield &scratch.groupedKeyNames }
+    }
     /// `labelMembers`' bitsets, the checks made of each label so far, and the writes
     /// (`changes.count`) they were made after.
-    var labelBits: [String: [UInt64]] = [:]
-    var labelChecks: [String: Int] = [:]
-    var labelBitsWrites = 0
+    var labelBits: [String: [UInt64]] {
+        get { scratchIfMade?.labelBits ?? [:] }
+        _modify { yield &scratch.labelBits }
+    }
+    var labelChecks: [String: Int] {
+        get { scratchIfMade?.labelChecks ?? [:] }
+        _modify { yield &scratch.labelChecks }
+    }
+    var labelBitsWrites: Int {
+        get { scratchIfMade?.labelBitsWrites ?? 0 }
+        _modify { yield &scratch.labelBitsWrites }
+    }
     /// Breadth-first visits: `visitMark[n] == visitEpoch` when node n was reached.
     var visitMark: [UInt32] = []
     var visitEpoch: UInt32 = 0
@@ -38,21 +50,51 @@ final class Executor<G: QueryGraph> {
     /// Function calls resolved on first use, by source offset (see CallSite).
     var callSites: [Int: CallSite] = [:]
     /// `=~` patterns compiled once per distinct pattern text (at most 64 kept).
-    var regexes: [String: NSRegularExpression] = [:]
+    var regexes: [String: NSRegularExpression] {
+        get { scratchIfMade?.regexes ?? [:] }
+        _modify { yield &scratch.regexes }
+    }
     /// `EXISTS { … }` subqueries bound and planned once per query, by their position, for
     /// the outer names they were bound with (rows of one clause have the same names).
-    var subqueryPlans: [Int: (names: [String], plan: QueryPlan)] = [:]
+    var subqueryPlans: [Int: (names: [String], plan: QueryPlan)] {
+        get { scratchIfMade?.subqueryPlans ?? [:] }
+        _modify { yield &scratch.subqueryPlans }
+    }
     /// The predicates of one-hop EXISTS walks compiled against the far node (slot 0) and the
     /// relationship (slot 0), by source offset and whether the far node is bound there (nil:
     /// the predicate does not compile; see `existsOneHop`).
-    var existsPredicates: [Int: SlotExpr?] = [:]
+    var existsPredicates: [Int: SlotExpr?] {
+        get { scratchIfMade?.existsPredicates ?? [:] }
+        _modify { yield &scratch.existsPredicates }
+    }
     /// The compiled filters of the parts matched with slots, by part (see MatchSlots).
-    var compiledSlotFilters: [Int: MatchSlots.Compiled] = [:]
-    var deletedNodes: Set<Int> = []
-    var deletedRels: Set<Int> = []
+    var compiledSlotFilters: [Int: MatchSlots.Compiled] {
+        get { scratchIfMade?.compiledSlotFilters ?? [:] }
+        _modify { yield &scratch.compiledSlotFilters }
+    }
+    var deletedNodes: Set<Int> {
+        get { scratchIfMade?.deletedNodes ?? [] }
+        _modify { yield &scratch.deletedNodes }
+    }
+    var deletedRels: Set<Int> {
+        get { scratchIfMade?.deletedRels ?? [] }
+        _modify { yield &scratch.deletedRels }
+    }
     /// Types of relationships deleted by this query (type(r) still works on them).
-    var deletedRelTypes: [Int: String] = [:]
+    var deletedRelTypes: [Int: String] {
+        get { scratchIfMade?.deletedRelTypes ?? [:] }
+        _modify { yield &scratch.deletedRelTypes }
+    }
     func relationshipType(_ r: Int) -> String { deletedRelTypes[r] ?? graph.relationshipType(r) }
+    /// The state few queries touch (the properties above that forward to it), made on first
+    /// write: a small query's executor is made and freed without it.
+    private var scratchIfMade: ExecutorScratch?
+    private var scratch: ExecutorScratch {
+        if let s = scratchIfMade { return s }
+        let s = ExecutorScratch()
+        scratchIfMade = s
+        return s
+    }
     var opRows: [Int]
     /// PROFILE: rows a `count(*)` counted by degree instead of producing them (added to the MATCH's row count).
     var countedByDegree = 0
@@ -62,8 +104,9 @@ final class Executor<G: QueryGraph> {
     var slotsEnabled = true
     /// Whether the plan's count operators run (CountByAnchor.swift; off only to compare against).
     var countOperatorsEnabled = true
-    /// How many MATCH clauses ran as count operators (for tests).
+    /// How many MATCH clauses ran as count operators, and how many whole queries did (for tests).
     var countOperatorRuns = 0
+    var countQueryRuns = 0
     /// Set while a MATCH makes the rows of the RETURN after it from its slots (ValueSink).
     var valueSink: ValueSink?
     /// How many RETURNs got their rows from a MATCH's slots (for tests).
@@ -74,7 +117,10 @@ final class Executor<G: QueryGraph> {
     /// How many counts were split over several threads (for tests).
     var parallelCountRuns = 0
     /// PROFILE: the anchor operators of the parts matched with slots (their rows say so).
-    var slottedOperators: Set<Int> = []
+    var slottedOperators: Set<Int> {
+        get { scratchIfMade?.slottedOperators ?? [] }
+        _modify { yield &scratch.slottedOperators }
+    }
     var steps = 0
     let stepLimit: Int
     let deadline: UInt64
@@ -150,6 +196,7 @@ final class Executor<G: QueryGraph> {
     // MARK: running
 
     func run() throws -> (columns: [String], rows: [[QueryValue]]) {
+        if let cq = plan.countQuery, countOperatorsEnabled, let r = try runCountQuery(cq) { return r }
         var result: (columns: [String], rows: [[QueryValue]]) = ([], [])
         if plan.ast.parts.count == 1 {  // no UNION: the part's columns and rows as they are
             let r = try runSingle(plan.ast.parts[0], 0)
@@ -171,7 +218,9 @@ final class Executor<G: QueryGraph> {
         return result
     }
 
-    func runSingle(_ q: SingleQuery, _ pi: Int, initial: Row = [:]) throws -> (columns: [String], rows: [[QueryValue]], finalRows: [Row]) {
+    /// Runs one single query clause by clause. `finalCount`: the rows its last clause made (all
+    /// an EXISTS subquery reads).
+    func runSingle(_ q: SingleQuery, _ pi: Int, initial: Row = [:]) throws -> (columns: [String], rows: [[QueryValue]], finalCount: Int) {
         var rows: [Row] = [initial]
         var columns: [String] = []
         var out: [[QueryValue]] = []
@@ -179,6 +228,8 @@ final class Executor<G: QueryGraph> {
         var fused: Aggregator? = nil
         // the RETURN's rows of values when the MATCH before it made them from its slots
         var returnedValues: [[QueryValue]]? = nil
+        // the rows a RETURN made (in `out`; RETURN is the last clause, so `rows` is dropped)
+        var returnedCount: Int? = nil
         // bytes charged for the rows `rows` holds (released when the next clause replaces them)
         var held = 0
         for ci in q.clauses.indices {  // (switched on in place: binding a whole Clause retains every field)
@@ -268,7 +319,7 @@ final class Executor<G: QueryGraph> {
                     columns = pp.columns
                     out = values
                     returnedValues = nil
-                    rows = Array(repeating: [:], count: out.count)
+                    returnedCount = out.count; rows = []
                     break
                 }
                 if fused == nil, let pp = cp.projection, pp.isPlainList(proj) {
@@ -282,21 +333,22 @@ final class Executor<G: QueryGraph> {
                         for it in pp.items { values.append(try eval(it.expr, row)) }
                         out.append(values)
                     }
-                    break  // (rows stay: as many as the result's, which is all `finalRows` tells)
+                    returnedCount = out.count; rows = []
+                    break
                 }
                 if let agg = fused, let pp = cp.projection, pp.isPlainAggregateList(proj) {
                     // one row of keys and aggregate results per group
                     columns = pp.columns
                     out = try agg.valueRows()
                     fused = nil
-                    rows = Array(repeating: [:], count: out.count)
+                    returnedCount = out.count; rows = []
                     break
                 }
                 let r = try project(proj, rows, cp, aggregated: fused)
                 fused = nil
                 columns = r.columns
                 out = r.rows.map { row in columns.map { row[$0] ?? .null } }
-                rows = r.rows
+                returnedCount = out.count; rows = []
             case .create(let pattern, _):
                 for i in rows.indices { try create(pattern, &rows[i]) }
             case .merge(let part, let onCreate, let onMatch, _):
@@ -320,9 +372,9 @@ final class Executor<G: QueryGraph> {
                     out = names.isEmpty ? [] : rows.map { r in names.map { r[$0] ?? .null } }
                 }
             }
-            if let op = cp.operatorIndex, op < opRows.count { opRows[op] += rows.count }
+            if let op = cp.operatorIndex, op < opRows.count { opRows[op] += returnedCount ?? rows.count }
         }
-        return returned ? (columns, out, rows) : ([], [], rows)
+        return returned ? (columns, out, returnedCount ?? rows.count) : ([], [], rows.count)
     }
 
     /// CALL: runs the procedure once per row and joins each row with the records it yields

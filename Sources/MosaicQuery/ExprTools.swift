@@ -175,3 +175,12 @@ extension Expr {
         }
     }
 }
+
+extension Expr {
+    /// Whether this is a map literal of the one entry `key: e` (`e` that entry's value, by
+    /// its position): `{id: $id}` when a lookup by `id` took `$id` from it.
+    func isMap(ofOnly key: String, _ e: Expr) -> Bool {
+        guard case .map(let entries) = kind, entries.count == 1 else { return false }
+        return entries[0].key == key && entries[0].value.pos.offset == e.pos.offset
+    }
+}

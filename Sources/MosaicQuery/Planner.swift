@@ -67,36 +67,101 @@ struct ExpandStep: Sendable {
     var forward: Bool
 }
 
+/// How one pattern part is matched. Its fields live in one copy-on-write object: the
+/// executor copies part plans out of clause plans on every run, and a copy is one reference
+/// count instead of one per array and set it holds (issue 16).
 struct PartPlan: Sendable {
-    var anchor: Int
-    var access: AnchorAccess
-    var nodes: [NodePattern] = []
+    struct Fields: Sendable {
+        var anchor: Int
+        var access: AnchorAccess
+        var nodes: [NodePattern] = []
+        var unboundNodes = IndexMask()
+        var unboundRels = IndexMask()
+        var filters: [[Expr]] = []
+        var relFilters: [[Expr]] = []
+        var filtered = IndexMask()
+        var relFiltered = IndexMask()
+        var order: [ExpandStep] = []
+        var profileBase = -1
+        var lastHop = LastHop.enumerate
+    }
+    // @unchecked Sendable: `fields` changes only through `PartPlan`'s setters, which copy the
+    // object first unless this value holds the only reference (plans are shared only once made).
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+        init(_ f: Fields) { fields = f }
+    }
+    private var storage: Storage
+    private var mutable: Storage {
+        mutating get {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+            return storage
+        }
+    }
+    init(anchor: Int, access: AnchorAccess) { storage = Storage(Fields(anchor: anchor, access: access)) }
+
+    var anchor: Int {
+        get { storage.fields.anchor }
+        set { mutable.fields.anchor = newValue }
+    }
+    var access: AnchorAccess {
+        get { storage.fields.access }
+        set { mutable.fields.access = newValue }
+    }
+    var nodes: [NodePattern] {
+        get { storage.fields.nodes }
+        _modify { yield &mutable.fields.nodes }
+    }
     /// The nodes / relationships whose variable need not be bound in the row (nothing reads
     /// it again, so matching skips the work).
-    var unboundNodes = IndexMask()
-    var unboundRels = IndexMask()
+    var unboundNodes: IndexMask {
+        get { storage.fields.unboundNodes }
+        _modify { yield &mutable.fields.unboundNodes }
+    }
+    var unboundRels: IndexMask {
+        get { storage.fields.unboundRels }
+        _modify { yield &mutable.fields.unboundRels }
+    }
     /// WHERE conjuncts checked as soon as their variables are bound: `filters[k]` runs before
     /// expansion step k (index 0: right after the anchor).
-    var filters: [[Expr]] = [] {
-        didSet { filtered = IndexMask(filters.indices.filter { !filters[$0].isEmpty }) }
+    var filters: [[Expr]] {
+        get { storage.fields.filters }
+        _modify {
+            let s = mutable
+            yield &s.fields.filters
+            s.fields.filtered = IndexMask(s.fields.filters.indices.filter { !s.fields.filters[$0].isEmpty })
+        }
     }
     /// Conjuncts that need only the relationship of expansion step k (checked before its
     /// target node is looked at).
-    var relFilters: [[Expr]] = [] {
-        didSet { relFiltered = IndexMask(relFilters.indices.filter { !relFilters[$0].isEmpty }) }
+    var relFilters: [[Expr]] {
+        get { storage.fields.relFilters }
+        _modify {
+            let s = mutable
+            yield &s.fields.relFilters
+            s.fields.relFiltered = IndexMask(s.fields.relFilters.indices.filter { !s.fields.relFilters[$0].isEmpty })
+        }
     }
     /// The stages with filters / relationship filters.
-    private(set) var filtered = IndexMask()
-    private(set) var relFiltered = IndexMask()
+    var filtered: IndexMask { storage.fields.filtered }
+    var relFiltered: IndexMask { storage.fields.relFiltered }
     /// Expansion order: rightwards from the anchor, then leftwards (a struct, not a tuple:
     /// arrays of tuples look their type metadata up at run time).
-    var order: [ExpandStep] = []
+    var order: [ExpandStep] {
+        get { storage.fields.order }
+        _modify { yield &mutable.fields.order }
+    }
     /// Under EXPLAIN/PROFILE: the operator of the anchor; the operator of expansion step k
     /// follows it at `profileBase + 1 + k` (PROFILE counts each stage's rows there). -1: none.
-    var profileBase = -1
+    var profileBase: Int {
+        get { storage.fields.profileBase }
+        set { mutable.fields.profileBase = newValue }
+    }
     /// How the last expansion runs (LastHop.swift): enumerated, counted, or its distinct ends.
-    var lastHop = LastHop.enumerate
-    init(anchor: Int, access: AnchorAccess) { self.anchor = anchor; self.access = access }
+    var lastHop: LastHop {
+        get { storage.fields.lastHop }
+        set { mutable.fields.lastHop = newValue }
+    }
 }
 
 /// What the planner decided for one clause. Constant once planned: its fields live in one
@@ -151,6 +216,8 @@ struct QueryPlan: Sendable {
     /// Whether some anchor was (or, planned without counts, would be) chosen by the graph's
     /// counts: then a prepared query plans again for the graph it runs on (`AdaptivePlan`).
     var statisticsSensitive = false
+    /// The whole query as one count operator (CountQuery.swift), when it is that.
+    var countQuery: CountQuery? = nil
 }
 
 /// Chooses, for every pattern, the most selective anchor: a bound variable, then an
@@ -287,7 +354,8 @@ enum Planner {
             clauses.append(cps)
             if pi > 0 { ops.append(PlanOperator(name: ast.unionAll[pi - 1] ? "UnionAll" : "Union", detail: "", depth: 0)) }
         }
-        return QueryPlan(ast: ast, clauses: clauses, operators: ops, statisticsSensitive: sensitive)
+        return QueryPlan(ast: ast, clauses: clauses, operators: ops, statisticsSensitive: sensitive,
+                         countQuery: CountQuery.choose(ast, clauses))
     }
 
     /// The names the query mentions (declarations and uses, one entry per occurrence), and

@@ -13,6 +13,10 @@ final class ProjectionPlan: Sendable {
     let aggregates: [Expr]
     let keyIndices: [Int]
     let sortExprs: [Expr]
+    /// Each aggregate's function name, lowercased ("count(*)" for `count(*)`), and whether
+    /// it is DISTINCT: what an aggregator dispatches on (made once here, not per run).
+    let aggregateNames: [String]
+    let aggregateDistinct: [Bool]
 
     init(_ proj: Projection, starNames: [String]) {
         var items = proj.items
@@ -66,6 +70,11 @@ final class ProjectionPlan: Sendable {
         self.rewritten = rewritten
         aggregates = aggs
         keyIndices = keys
+        aggregateNames = aggs.map { a in
+            if case .function(let n, _, _) = a.kind { return n.lowercased() }
+            return "count(*)"
+        }
+        aggregateDistinct = aggs.map { a in if case .function(_, let d, _) = a.kind { return d }; return false }
     }
 }
 
@@ -146,11 +155,8 @@ final class Aggregator {
     init(_ plan: ProjectionPlan, _ ex: any RowEvaluator) {
         self.plan = plan; self.ex = ex
         width = plan.aggregates.count
-        names = plan.aggregates.map { a in
-            if case .function(let n, _, _) = a.kind { return n.lowercased() }
-            return "count(*)"
-        }
-        distinct = plan.aggregates.map { a in if case .function(_, let d, _) = a.kind { return d }; return false }
+        names = plan.aggregateNames
+        distinct = plan.aggregateDistinct
     }
 
     /// The group of `row` (made when new).

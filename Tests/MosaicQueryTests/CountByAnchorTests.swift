@@ -98,6 +98,57 @@ final class CountByAnchorTests: XCTestCase {
         }
     }
 
+    /// Which queries run as one count operator and nothing else (CountQuery.swift), with the
+    /// rows the clause-by-clause run gives, with parameters, on the TCK's graph and on a
+    /// Mosaic graph (whose id index is exact and whose name index is not).
+    func testWholeQueryCounts() throws {
+        let cases: [(String, Bool)] = [
+            ("MATCH (a {name: $n})-[]->(b) RETURN count(*)", true),
+            ("MATCH (a {name: $n})-[]-(b) RETURN count(*) AS n, count(*) AS m", true),
+            ("MATCH (a {id: $id})-[]->(b) RETURN count(*)", true),
+            ("MATCH (a {id: $id})<-[:R|S]-(b:M) RETURN count(*) AS n", true),
+            ("MATCH (a:M {name: $n})-[]->(b) RETURN count(*)", true),
+            ("MATCH (a {name: $n, id: $id})-[]->(b) RETURN count(*)", true),
+            ("MATCH (a {name: 'nope'})-[]->(b) RETURN count(*)", true),
+            ("MATCH (a:N)<-[:R|S]-(b:M) RETURN count(*)", true),
+            ("MATCH (a)-[:R]->(b:N) WHERE a.name = $n RETURN count(*)", false),  // the count operator takes no WHERE
+            ("MATCH (n:N) RETURN count(*)", true),
+            ("MATCH ()-[:S]->(b) RETURN count(*)", true),
+            ("MATCH (a {name: $n})-[]-(b) RETURN count(*) AS n, count(*) + 1 AS m", false),  // not a bare count
+            ("MATCH (a:N)-[:R]->(b:N) RETURN b.name, count(*) ORDER BY b.name", false),  // grouped
+            ("MATCH (a {name: $n})-[]->(b) RETURN DISTINCT count(*)", false),
+            ("MATCH (a {name: $n})-[]->(b) RETURN count(*) SKIP 0", false),
+            ("MATCH (a:N)-[:R]->(b:N) WITH count(*) AS n RETURN n", false),
+            ("MATCH (a {name: $n})-[r]->(b) RETURN count(r)", false),
+            ("MATCH (a {name: $n})-[]->()-[]->(c) RETURN count(*)", false),  // two hops
+            ("OPTIONAL MATCH (a {name: $n})-[]->(b) RETURN count(*)", false),
+        ]
+        var mosaic = Graph()
+        for i in 0..<6 { _ = mosaic.addNode(key: "k\(i)", labels: i == 5 ? ["M"] : ["N"], properties: ["name": .string("N\(i)")]) }
+        for (a, b, t) in [(0, 1, "R"), (1, 2, "R"), (2, 0, "R"), (2, 3, "R"), (3, 3, "R"), (3, 4, "S"), (4, 5, "R"), (1, 1, "S"), (5, 2, "R")] {
+            mosaic.addRelationship(from: Int32(a), to: Int32(b), type: t)
+        }
+        func check<G: QueryGraph>(_ g: G, _ params: [String: QueryValue], _ what: String) throws {
+            for (text, whole) in cases {
+                let plan = try Query.prepare(text).plan
+                let ex = Executor(graph: g, params: params, functions: .standard, plan: plan, limits: QueryLimits())
+                let rows = try ex.run().rows
+                let general = Executor(graph: g, params: params, functions: .standard, plan: plan, limits: QueryLimits())
+                general.countOperatorsEnabled = false
+                XCTAssertEqual(rows, try general.run().rows, "\(what): \(text)")
+                XCTAssertEqual(ex.countQueryRuns, whole ? 1 : 0, "\(what): \(text)")
+                XCTAssertEqual(general.countQueryRuns, 0, text)
+            }
+        }
+        for n in ["n3", "n2", "x"] { try check(try ShortcutEquivalenceTests.graph(), ["n": .string(n), "id": .null], "tck graph \(n)") }
+        for (n, id) in [("N3", "k3"), ("n3", "k3"), ("N2", "k5"), ("N1", "nope")] {
+            try check(GraphView(mosaic), ["n": .string(n), "id": .string(id)], "mosaic graph \(n) \(id)")
+        }
+        // PROFILE runs the clauses (to count each operator's rows) and shows the same rows
+        let profiled = try Query.run("PROFILE MATCH (a {name: 'n3'})-[]->(b) RETURN count(*)", on: try ShortcutEquivalenceTests.graph())
+        XCTAssertEqual(profiled.rows, [[.int(3)]])
+    }
+
     func run(_ text: String, _ g: PropertyGraph, enabled: Bool = true) throws -> (rows: [[QueryValue]], runs: Int) {
         let ex = Executor(graph: g, params: [:], functions: .standard, plan: try Query.prepare(text).plan, limits: QueryLimits())
         ex.countOperatorsEnabled = enabled

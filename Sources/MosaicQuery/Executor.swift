@@ -671,7 +671,13 @@ final class Executor<G: QueryGraph> {
         let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any || sink != nil) ? MatchSlots(part, plan, row, self) : nil
         if slots != nil { slottedParts += 1 }
         let slotted = slots != nil
-        let slotFilters = slots?.filters ?? [], slotRelFilters = slots?.relFilters ?? []
+        // the compiled filters in flat buffers, read in place (a loop over the arrays retained
+        // the list and each filter for every candidate), and in slot mode the row as a
+        // constant (slots leave it unchanged; a `var` was retained for every evaluation)
+        let slotFilters = SlotFilterList(slots?.filters ?? []), slotRelFilters = SlotFilterList(slots?.relFilters ?? [])
+        defer { slotFilters.free(); slotRelFilters.free() }
+        let slotBound = slots?.bound ?? []
+        let constantRow = slotted ? row : [:]
         // the nodes and steps with something to check (labels, properties, an earlier binding)
         var checkedNodes = LowMask()
         if let slots { for i in nodes.indices where !nodes[i].labels.isEmpty || nodeProps[i] != nil || !slots.bound.isEmpty { checkedNodes.insert(i) } }
@@ -707,7 +713,7 @@ final class Executor<G: QueryGraph> {
             if let returned {
                 var values: [QueryValue] = []
                 values.reserveCapacity(returned.count)
-                for e in returned { values.append(try eval(e, nodeIDs, relSlots, row)) }
+                for e in returned { values.append(try eval(e, nodeIDs, relSlots, constantRow)) }
                 try charge(QueryMemory.valueBytes * (values.count + 1), "rows of MATCH")
                 sink!.rows.append(values)
                 return
@@ -733,8 +739,7 @@ final class Executor<G: QueryGraph> {
         func bindNode(_ idx: Int, _ n: Int, restore: Bool = true, _ body: () throws -> Void) throws {
             if slotted {
                 if checkedNodes[idx] {
-                    let b = slots!.bound
-                    guard nodeMatches(gv, nodes[idx], n, nodeProps[idx], bound: b.isEmpty ? nil : b[idx]) else { return }
+                    guard nodeMatches(gv, nodes[idx], n, nodeProps[idx], bound: slotBound.isEmpty ? nil : slotBound[idx]) else { return }
                 }
                 nodeIDs[idx] = n
                 try body()
@@ -759,7 +764,7 @@ final class Executor<G: QueryGraph> {
             try tick()
             if filtered[k], k < filters.count {
                 if slotted {
-                    for f in slotFilters[k] where try !isTrue(eval(f, nodeIDs, relSlots, row)) { return }
+                    for j in slotFilters.range(k) where try !isTrue(eval(slotFilters.items[j], nodeIDs, relSlots, constantRow)) { return }
                 } else {
                     for f in filters[k] {
                         let saved = usedRels
@@ -856,7 +861,7 @@ final class Executor<G: QueryGraph> {
                 var pass = true
                 if relFiltered[k], k < relFilters.count {
                     if slotted {
-                        for f in slotRelFilters[k] where try !isTrue(eval(f, nodeIDs, relSlots, row)) { pass = false; break }
+                        for j in slotRelFilters.range(k) where try !isTrue(eval(slotRelFilters.items[j], nodeIDs, relSlots, constantRow)) { pass = false; break }
                     } else {
                         for f in relFilters[k] {
                             let saved = usedRels

@@ -643,7 +643,13 @@ final class Executor<G: QueryGraph> {
         let plan = plan ?? Planner.planPart(part, bound: Set(row.keys))
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
-        var nodeProps = try nodes.map { try evalProps($0.properties, row) }
+        // `{id: $id}` at an anchor looked up by that key: evaluated only if the index's hits
+        // are not exact (below), as the lookup evaluates its one value anyway
+        var anchorMapIsKey = false
+        if part.shortest == 0, case .property(let key, let e) = plan.access {
+            anchorMapIsKey = plan.nodes[plan.anchor].properties?.isMap(ofOnly: key, e) == true
+        }
+        var nodeProps = try nodes.indices.map { i in anchorMapIsKey && i == plan.anchor ? nil : try evalProps(nodes[i].properties, row) }
         let relProps = try part.steps.map { try evalProps($0.rel.properties, row) }
         // the bound node of each pattern node (-1: none yet), and in slot mode the relationship
         // of each single-hop step: flat buffers the nested functions below share without
@@ -883,7 +889,12 @@ final class Executor<G: QueryGraph> {
 
         var exactHits = false
         let candidates = try anchorCandidates(nodes[a], plan.access, row, exact: &exactHits)
-        if exactHits, case .property(let key, let e) = plan.access {
+        if anchorMapIsKey {
+            if !exactHits {
+                nodeProps[a] = try evalProps(nodes[a].properties, row)
+                checkedNodes.insert(a)
+            }
+        } else if exactHits, case .property(let key, let e) = plan.access {
             // the index's hits have the property: the anchor's map need not compare it again
             nodeProps[a] = Executor.without(key, e, nodes[a].properties, nodeProps[a])
         }

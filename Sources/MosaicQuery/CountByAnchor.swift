@@ -70,7 +70,7 @@ extension Executor {
         let a = plan.anchor
         let np = plan.nodes[a], fp = plan.nodes[1 - a]
         let gv = graph
-        let (candidates, props, checkAnchor) = try countAnchors(np, plan.access)
+        let (candidates, props, checkAnchor) = try scanAnchors(np, plan.access)
         let dir = a == 1 ? rp.direction.reversed : rp.direction
         // PROFILE: anchors out of the scan, matches out of the expansion
         let stage = plan.profileBase >= 0 && plan.profileBase + 1 < opRows.count ? plan.profileBase : -1
@@ -110,59 +110,6 @@ extension Executor {
         }
         if keys.isEmpty { agg.addCount(total) }
         return total
-    }
-
-    /// The anchors a count starts from (by the plan's access path), the property tests each
-    /// must still pass, and whether any test is left (a label scan of the anchor's only
-    /// label, or an index's exact hits with nothing more to compare, need none).
-    func countAnchors(_ np: NodePattern, _ access: AnchorAccess, mapIsLookupKey: Bool? = nil) throws
-        -> (candidates: [Int], props: [PropertyTest]?, check: Bool) {
-        var exactHits = false
-        var props: [PropertyTest]?
-        let candidates: [Int]
-        if case .property(let key, let e) = access, mapIsLookupKey ?? (np.properties?.isMap(ofOnly: key, e) == true) {
-            // `{id: $id}` looked up by its index: when the hits are exact, the map has nothing
-            // more to compare, so it is not evaluated (its one value was, for the lookup)
-            candidates = try anchorCandidates(np, access, [:], exact: &exactHits)
-            props = exactHits ? nil : try evalProps(np.properties, [:])
-        } else {
-            props = try evalProps(np.properties, [:])
-            candidates = try anchorCandidates(np, access, [:], exact: &exactHits)
-            if exactHits, case .property(let key, let e) = access {
-                // the index's hits have the property: it need not be compared again
-                props = Executor.without(key, e, np.properties, props)
-            }
-        }
-        switch access {
-        case .labelOrScan: return (candidates, props, props != nil || np.labels.count > 1)
-        default: return (candidates, props, props != nil || !np.labels.isEmpty)
-        }
-    }
-
-    /// Runs a query that is one count operator (`QueryPlan.countQuery`): its one row, each
-    /// column the count. nil when the graph does not keep a count it needs (then the
-    /// clauses run).
-    func runCountQuery(_ cq: CountQuery) throws -> (columns: [String], rows: [[QueryValue]])? {
-        let total: Int
-        switch cq.op {
-        case .fromCounts:
-            guard let n = countFromCounts(cq.part) else { return nil }
-            total = n
-        case .byAnchor:
-            let gv = graph
-            let (candidates, props, checkAnchor) = try countAnchors(cq.anchor, cq.plan.access, mapIsLookupKey: cq.mapIsLookupKey)
-            var n = 0
-            for c in candidates {
-                try tick()
-                if checkAnchor, !nodeMatches(gv, cq.anchor, c, props, bound: nil) { continue }
-                n += countLastHop(gv, from: c, dir: cq.direction, types: cq.types, labels: cq.farLabels)
-            }
-            total = n
-        }
-        try tick(total)
-        countOperatorRuns += 1
-        countQueryRuns += 1
-        return (cq.columns, [Array(repeating: .int(total), count: cq.columns.count)])
     }
 
     /// The property names the keys read, when each key is a property of the anchor (`b.name`):

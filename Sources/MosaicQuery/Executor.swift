@@ -104,9 +104,11 @@ final class Executor<G: QueryGraph> {
     var slotsEnabled = true
     /// Whether the plan's count operators run (CountByAnchor.swift; off only to compare against).
     var countOperatorsEnabled = true
-    /// How many MATCH clauses ran as count operators, and how many whole queries did (for tests).
+    /// How many MATCH clauses ran as count operators, how many whole queries did, and how
+    /// many ran as one node lookup (for tests).
     var countOperatorRuns = 0
     var countQueryRuns = 0
+    var nodeLookupRuns = 0
     /// Set while a MATCH makes the rows of the RETURN after it from its slots (ValueSink).
     var valueSink: ValueSink?
     /// How many RETURNs got their rows from a MATCH's slots (for tests).
@@ -197,6 +199,7 @@ final class Executor<G: QueryGraph> {
 
     func run() throws -> (columns: [String], rows: [[QueryValue]]) {
         if let cq = plan.countQuery, countOperatorsEnabled, let r = try runCountQuery(cq) { return r }
+        if let lq = plan.nodeLookup, slotsEnabled, let r = try runNodeLookupQuery(lq) { return r }
         var result: (columns: [String], rows: [[QueryValue]]) = ([], [])
         if plan.ast.parts.count == 1 {  // no UNION: the part's columns and rows as they are
             let r = try runSingle(plan.ast.parts[0], 0)

@@ -216,8 +216,10 @@ struct QueryPlan: Sendable {
     /// Whether some anchor was (or, planned without counts, would be) chosen by the graph's
     /// counts: then a prepared query plans again for the graph it runs on (`AdaptivePlan`).
     var statisticsSensitive = false
-    /// The whole query as one count operator (CountQuery.swift), when it is that.
+    /// The whole query as one count operator (CountQuery.swift), or as one index lookup and
+    /// the values of the node found (NodeLookupQuery.swift), when it is that.
     var countQuery: CountQuery? = nil
+    var nodeLookup: NodeLookupQuery? = nil
 }
 
 /// Chooses, for every pattern, the most selective anchor: a bound variable, then an
@@ -355,7 +357,7 @@ enum Planner {
             if pi > 0 { ops.append(PlanOperator(name: ast.unionAll[pi - 1] ? "UnionAll" : "Union", detail: "", depth: 0)) }
         }
         return QueryPlan(ast: ast, clauses: clauses, operators: ops, statisticsSensitive: sensitive,
-                         countQuery: CountQuery.choose(ast, clauses))
+                         countQuery: CountQuery.choose(ast, clauses), nodeLookup: NodeLookupQuery.choose(ast, clauses))
     }
 
     /// The names the query mentions (declarations and uses, one entry per occurrence), and

@@ -1,0 +1,93 @@
+/// The executor's side of the whole-query rewrites (CountQuery.swift, NodeLookupQuery.swift):
+/// a query the planner found to be one count operator, or one index lookup and the values
+/// of the node found, runs here instead of clause by clause. Also the anchor scan they and
+/// the count operators (CountByAnchor.swift) share. Uses the matcher's node checks, the
+/// last-hop counts (LastHop.swift) and SlotExpr.
+extension Executor {
+    /// The anchors a count or a lookup starts from (by the plan's access path), the property
+    /// tests each must still pass, and whether any test is left (a label scan of the anchor's only
+    /// label, or an index's exact hits with nothing more to compare, need none).
+    func scanAnchors(_ np: NodePattern, _ access: AnchorAccess, mapIsLookupKey: Bool? = nil) throws
+        -> (candidates: [Int], props: [PropertyTest]?, check: Bool) {
+        var exactHits = false
+        var props: [PropertyTest]?
+        let candidates: [Int]
+        if case .property(let key, let e) = access, mapIsLookupKey ?? (np.properties?.isMap(ofOnly: key, e) == true) {
+            // `{id: $id}` looked up by its index: when the hits are exact, the map has nothing
+            // more to compare, so it is not evaluated (its one value was, for the lookup)
+            candidates = try anchorCandidates(np, access, [:], exact: &exactHits)
+            props = exactHits ? nil : try evalProps(np.properties, [:])
+        } else {
+            props = try evalProps(np.properties, [:])
+            candidates = try anchorCandidates(np, access, [:], exact: &exactHits)
+            if exactHits, case .property(let key, let e) = access {
+                // the index's hits have the property: it need not be compared again
+                props = Executor.without(key, e, np.properties, props)
+            }
+        }
+        switch access {
+        case .labelOrScan: return (candidates, props, props != nil || np.labels.count > 1)
+        default: return (candidates, props, props != nil || !np.labels.isEmpty)
+        }
+    }
+
+    /// Runs a query that is one count operator (`QueryPlan.countQuery`): its one row, each
+    /// column the count. nil when the graph does not keep a count it needs (then the
+    /// clauses run).
+    func runCountQuery(_ cq: CountQuery) throws -> (columns: [String], rows: [[QueryValue]])? {
+        let total: Int
+        switch cq.op {
+        case .fromCounts:
+            guard let n = countFromCounts(cq.part) else { return nil }
+            total = n
+        case .byAnchor:
+            let gv = graph
+            let (candidates, props, checkAnchor) = try scanAnchors(cq.anchor, cq.plan.access, mapIsLookupKey: cq.mapIsLookupKey)
+            var n = 0
+            for c in candidates {
+                try tick()
+                if checkAnchor, !nodeMatches(gv, cq.anchor, c, props, bound: nil) { continue }
+                n += countLastHop(gv, from: c, dir: cq.direction, types: cq.types, labels: cq.farLabels)
+            }
+            total = n
+        }
+        try tick(total)
+        countOperatorRuns += 1
+        countQueryRuns += 1
+        return (cq.columns, [Array(repeating: .int(total), count: cq.columns.count)])
+    }
+
+    /// Runs a query that is one index lookup and the values of the node found
+    /// (`QueryPlan.nodeLookup`): its rows. nil when an item does not compile against the
+    /// node's slot (then the clauses run).
+    func runNodeLookupQuery(_ q: NodeLookupQuery) throws -> (columns: [String], rows: [[QueryValue]])? {
+        var names = SlotExpr.Names()
+        if let v = q.variable { names.nodes[v] = 0 }
+        var items: [SlotExpr] = []
+        items.reserveCapacity(q.items.count)
+        for e in q.items {
+            guard let c = SlotExpr.compile(e, names, self) else { return nil }
+            items.append(c)
+        }
+        let gv = graph
+        let (candidates, props, check) = try scanAnchors(q.node, q.access)
+        let slot = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        slot.initialize(to: -1)
+        let noRelationships = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        noRelationships.initialize(to: -1)
+        defer { slot.deallocate(); noRelationships.deallocate() }
+        var rows: [[QueryValue]] = []
+        for c in candidates {
+            try tick()
+            if check, !nodeMatches(gv, q.node, c, props, bound: nil) { continue }
+            slot.pointee = c
+            var values: [QueryValue] = []
+            values.reserveCapacity(items.count)
+            for e in items { values.append(try eval(e, slot, noRelationships, [:])) }
+            try charge(QueryMemory.valueBytes * (values.count + 1), "rows of RETURN")
+            rows.append(values)
+        }
+        nodeLookupRuns += 1
+        return (q.columns, rows)
+    }
+}

@@ -1,0 +1,36 @@
+/// A planner rewrite over the whole query: `MATCH (n:Label {key: $v, …}) RETURN n.name, …`,
+/// one node found through the id or name index and a `RETURN` that only lists values (no
+/// aggregate, `DISTINCT`, `ORDER BY`, `SKIP` or `LIMIT`), runs as that lookup and the
+/// values read from the node found (`Executor.runNodeLookupQuery`): no rows between the
+/// clauses, the items compiled against the node's slot (SlotExpr). This is an analyst's
+/// most frequent query (a card, an entity's name), which paid for a row dictionary, a
+/// matcher and a projection around one index lookup. EXPLAIN and PROFILE show the same
+/// operators as before (PROFILE runs the clauses, to count each operator's rows). When an
+/// item does not compile against the slot (a `CASE`, a pattern), the clauses run. Uses the
+/// clause plans (Planner) and CountQuery's anchor helpers. A class with constant fields: a
+/// plan's copies share it.
+final class NodeLookupQuery: Sendable {
+    let node: NodePattern
+    let access: AnchorAccess
+    let items: [Expr]
+    let columns: [String]
+    /// The node's variable (what the items read), if it has one.
+    let variable: String?
+
+    init(_ node: NodePattern, _ access: AnchorAccess, items: [Expr], columns: [String]) {
+        self.node = node; self.access = access; self.items = items; self.columns = columns
+        variable = node.variable
+    }
+
+    /// The rewrite for a planned query, or nil when it does not apply.
+    static func choose(_ ast: QueryAST, _ clauses: [[ClausePlan]]) -> NodeLookupQuery? {
+        guard !ast.profile, !ast.explain, ast.parts.count == 1, ast.parts[0].clauses.count == 2, clauses[0].count == 2,
+              clauses[0][0].counting == nil, clauses[0][0].firstRows == nil, let plan = clauses[0][0].parts?.first,
+              case .property = plan.access, let proj = clauses[0][1].projection,
+              case .match(let pattern, false, nil, _) = ast.parts[0].clauses[0], pattern.count == 1,
+              pattern[0].steps.isEmpty, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
+              case .returns(let p) = ast.parts[0].clauses[1], proj.isPlainList(p),
+              proj.items.allSatisfy({ SlotExpr.mayCompile($0.expr) }) else { return nil }
+        return NodeLookupQuery(pattern[0].start, plan.access, items: proj.items.map(\.expr), columns: proj.columns)
+    }
+}

@@ -113,11 +113,14 @@ struct LiteralLifter {
                 while j < n, isSpace(b[j]) { j += 1 }
                 return j < n ? (b[j], j) : (0, j)
             }
-            func emit(_ value: QueryValue, _ kind: Character) {
+            // (the output, values and kinds passed in, not captured: a captured array was
+            // checked for uniqueness at every byte appended)
+            func emit(_ value: QueryValue, _ kind: Character, _ out: inout [UInt8], _ values: inout [QueryValue], _ kinds: inout String) {
                 out.append(36); out.append(contentsOf: name(values.count).utf8)
                 values.append(value)
                 kinds.append(kind)
             }
+            let keywords = packedKeywords  // (read once: a static's every read checks its initialisation)
             while i < n {
                 let c = b[i]
                 if c >= 128 || c == 13 || c == 96 { return nil }  // non-ASCII, CR, back-quotes: the lexer
@@ -133,7 +136,7 @@ struct LiteralLifter {
                     // the word in capitals, packed into one integer (no string made per word)
                     var packed: UInt64 = 0
                     for k in st..<i { packed = packed << 8 | UInt64(b[k] >= 97 ? b[k] - 32 : b[k]) }
-                    switch packedKeywords[packed] {
+                    switch keywords[packed] {
                     case .explain: if st == nextSignificant(0).1 { return .some(nil) }
                     case .lifting(let on): lifting = on
                     case nil: break
@@ -152,7 +155,7 @@ struct LiteralLifter {
                     while j < n, b[j] != c { if b[j] == 92 { return nil }; j += 1 }
                     guard j < n else { return nil }
                     if lifting && prev != .regex {
-                        emit(.string(String(decoding: b[(i + 1)..<j], as: UTF8.self)), "s")
+                        emit(.string(String(decoding: b[(i + 1)..<j], as: UTF8.self)), "s", &out, &values, &kinds)
                     } else {
                         out.append(contentsOf: b[i...j])
                     }
@@ -174,10 +177,10 @@ struct LiteralLifter {
                     let liftable = lifting && prev != .star && prev != .range && !followedByRange
                     prev = .other
                     if liftable, isFloat, let d = Double(String(decoding: digits, as: UTF8.self)), d.isFinite {
-                        emit(.float(d), "f"); continue
+                        emit(.float(d), "f", &out, &values, &kinds); continue
                     }
                     if liftable, !isFloat, digits.count == 1 || digits.first != 48, let v = Int(String(decoding: digits, as: UTF8.self)) {
-                        emit(.int(v), "i"); continue
+                        emit(.int(v), "i", &out, &values, &kinds); continue
                     }
                     out.append(contentsOf: digits)
                     continue

@@ -3,8 +3,8 @@
 /// count operator and nothing else, so it runs as that operator alone: one count, no
 /// aggregator, no rows between clauses (`Executor.runCountQuery`). The point lookups an
 /// analyst asks most often (`MATCH (a {id: $id})-[:T]->(b) RETURN count(*)`) pay for no more
-/// than their lookup and degree. EXPLAIN and PROFILE show the same operators as before (PROFILE
-/// runs the clauses, to count each operator's rows). Uses the clause plans (CountOperator).
+/// than their lookup and degree. EXPLAIN marks the RETURN's operator with `explainMark`; PROFILE runs
+/// the clauses, to count each operator's rows. Uses the clause plans (CountOperator).
 /// A class with constant fields: a plan's copies share it.
 final class CountQuery: Sendable {
     let op: CountOperator
@@ -32,9 +32,13 @@ final class CountQuery: Sendable {
         if case .property(let key, let e) = plan.access { mapIsLookupKey = anchor.properties?.isMap(ofOnly: key, e) == true } else { mapIsLookupKey = false }
     }
 
-    /// The rewrite for a planned query, or nil when it does not apply.
+    /// What EXPLAIN adds to the RETURN's operator when the rewrite applies.
+    static let explainMark = "(whole query: one count operator)"
+
+    /// The rewrite for a planned query, or nil when it does not apply (or under PROFILE,
+    /// which counts the rows of each clause's operators).
     static func choose(_ ast: QueryAST, _ clauses: [[ClausePlan]]) -> CountQuery? {
-        guard !ast.profile, !ast.explain, ast.parts.count == 1, ast.parts[0].clauses.count == 2, clauses[0].count == 2,
+        guard !ast.profile, ast.parts.count == 1, ast.parts[0].clauses.count == 2, clauses[0].count == 2,
               let op = clauses[0][0].counting, clauses[0][0].firstRows == nil, let plan = clauses[0][0].parts?.first,
               let proj = clauses[0][1].projection,
               case .match(let pattern, false, _, _) = ast.parts[0].clauses[0], pattern.count == 1,

@@ -4,8 +4,8 @@
 /// values read from the node found (`Executor.runNodeLookupQuery`): no rows between the
 /// clauses, the items compiled against the node's slot (SlotExpr). This is an analyst's
 /// most frequent query (a card, an entity's name), which paid for a row dictionary, a
-/// matcher and a projection around one index lookup. EXPLAIN and PROFILE show the same
-/// operators as before (PROFILE runs the clauses, to count each operator's rows). When an
+/// matcher and a projection around one index lookup. EXPLAIN marks the RETURN's operator
+/// with `explainMark`; PROFILE runs the clauses, to count each operator's rows. When an
 /// item does not compile against the slot (a `CASE`, a pattern), the clauses run. Uses the
 /// clause plans (Planner) and CountQuery's anchor helpers. A class with constant fields: a
 /// plan's copies share it.
@@ -22,9 +22,13 @@ final class NodeLookupQuery: Sendable {
         variable = node.variable
     }
 
-    /// The rewrite for a planned query, or nil when it does not apply.
+    /// What EXPLAIN adds to the RETURN's operator when the rewrite applies.
+    static let explainMark = "(whole query: one index lookup, values read from its node)"
+
+    /// The rewrite for a planned query, or nil when it does not apply (or under PROFILE,
+    /// which counts the rows of each clause's operators).
     static func choose(_ ast: QueryAST, _ clauses: [[ClausePlan]]) -> NodeLookupQuery? {
-        guard !ast.profile, !ast.explain, ast.parts.count == 1, ast.parts[0].clauses.count == 2, clauses[0].count == 2,
+        guard !ast.profile, ast.parts.count == 1, ast.parts[0].clauses.count == 2, clauses[0].count == 2,
               clauses[0][0].counting == nil, clauses[0][0].firstRows == nil, let plan = clauses[0][0].parts?.first,
               case .property = plan.access, let proj = clauses[0][1].projection,
               case .match(let pattern, false, nil, _) = ast.parts[0].clauses[0], pattern.count == 1,

@@ -356,8 +356,13 @@ enum Planner {
             clauses.append(cps)
             if pi > 0 { ops.append(PlanOperator(name: ast.unionAll[pi - 1] ? "UnionAll" : "Union", detail: "", depth: 0)) }
         }
+        let countQuery = CountQuery.choose(ast, clauses), nodeLookup = NodeLookupQuery.choose(ast, clauses)
+        if wantText, countQuery != nil || nodeLookup != nil, let r = clauses[0][1].operatorIndex {
+            // EXPLAIN says what a run does (PROFILE runs the clauses, so it is not marked)
+            ops[r].detail += (ops[r].detail.isEmpty ? "" : " ") + (countQuery != nil ? CountQuery.explainMark : NodeLookupQuery.explainMark)
+        }
         return QueryPlan(ast: ast, clauses: clauses, operators: ops, statisticsSensitive: sensitive,
-                         countQuery: CountQuery.choose(ast, clauses), nodeLookup: NodeLookupQuery.choose(ast, clauses))
+                         countQuery: countQuery, nodeLookup: nodeLookup)
     }
 
     /// The names the query mentions (declarations and uses, one entry per occurrence), and

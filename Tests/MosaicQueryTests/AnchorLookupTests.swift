@@ -50,6 +50,8 @@ final class AnchorLookupTests: XCTestCase {
             clauses.slotsEnabled = false
             XCTAssertEqual(try clauses.run().rows, expected, "\(text) \(params), clause by clause")
             XCTAssertEqual(clauses.nodeLookupRuns, 0)
+            let explained = try Query.run("EXPLAIN " + text, on: view).rows.map { "\($0)" }.joined()
+            XCTAssertEqual(explained.contains(NodeLookupQuery.explainMark), lookup, text)
             XCTAssertEqual(try Query.prepare(text).execute(on: view, parameters: params).columns,
                            try Query.prepare("PROFILE " + text).execute(on: view, parameters: params).columns, text)
         }

@@ -138,6 +138,8 @@ final class CountByAnchorTests: XCTestCase {
                 XCTAssertEqual(rows, try general.run().rows, "\(what): \(text)")
                 XCTAssertEqual(ex.countQueryRuns, whole ? 1 : 0, "\(what): \(text)")
                 XCTAssertEqual(general.countQueryRuns, 0, text)
+                let explained = try Query.run("EXPLAIN " + text, on: g).rows.map { "\($0)" }.joined()
+                XCTAssertEqual(explained.contains(CountQuery.explainMark), whole, text)
             }
         }
         for n in ["n3", "n2", "x"] { try check(try ShortcutEquivalenceTests.graph(), ["n": .string(n), "id": .null], "tck graph \(n)") }

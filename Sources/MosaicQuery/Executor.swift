@@ -26,21 +26,21 @@ final class Executor<G: QueryGraph> {
     /// row's group at once (see GroupedCountAnchor).
     var groupedCountSink: Aggregator? = nil
     var groupedKeyNames: Set<String> {
-        get { scratchIfMade?.groupedKeyNames ?? [] }
+        _read { if let s = scratchIfMade { yield s.groupedKeyNames } else { yield [] } }
         _modify { yield &scratch.groupedKeyNames }
     }
     /// `labelMembers`' bitsets, the checks made of each label so far, and the writes
     /// (`changes.count`) they were made after.
     var labelBits: [String: [UInt64]] {
-        get { scratchIfMade?.labelBits ?? [:] }
+        _read { if let s = scratchIfMade { yield s.labelBits } else { yield [:] } }
         _modify { yield &scratch.labelBits }
     }
     var labelChecks: [String: Int] {
-        get { scratchIfMade?.labelChecks ?? [:] }
+        _read { if let s = scratchIfMade { yield s.labelChecks } else { yield [:] } }
         _modify { yield &scratch.labelChecks }
     }
     var labelBitsWrites: Int {
-        get { scratchIfMade?.labelBitsWrites ?? 0 }
+        _read { if let s = scratchIfMade { yield s.labelBitsWrites } else { yield 0 } }
         _modify { yield &scratch.labelBitsWrites }
     }
     /// Breadth-first visits: `visitMark[n] == visitEpoch` when node n was reached.
@@ -51,38 +51,38 @@ final class Executor<G: QueryGraph> {
     var callSites: [Int: CallSite] = [:]
     /// `=~` patterns compiled once per distinct pattern text (at most 64 kept).
     var regexes: [String: NSRegularExpression] {
-        get { scratchIfMade?.regexes ?? [:] }
+        _read { if let s = scratchIfMade { yield s.regexes } else { yield [:] } }
         _modify { yield &scratch.regexes }
     }
     /// `EXISTS { … }` subqueries bound and planned once per query, by their position, for
     /// the outer names they were bound with (rows of one clause have the same names).
     var subqueryPlans: [Int: (names: [String], plan: QueryPlan)] {
-        get { scratchIfMade?.subqueryPlans ?? [:] }
+        _read { if let s = scratchIfMade { yield s.subqueryPlans } else { yield [:] } }
         _modify { yield &scratch.subqueryPlans }
     }
     /// The predicates of one-hop EXISTS walks compiled against the far node (slot 0) and the
     /// relationship (slot 0), by source offset and whether the far node is bound there (nil:
     /// the predicate does not compile; see `existsOneHop`).
     var existsPredicates: [Int: SlotExpr?] {
-        get { scratchIfMade?.existsPredicates ?? [:] }
+        _read { if let s = scratchIfMade { yield s.existsPredicates } else { yield [:] } }
         _modify { yield &scratch.existsPredicates }
     }
     /// The compiled filters of the parts matched with slots, by part (see MatchSlots).
     var compiledSlotFilters: [Int: MatchSlots.Compiled] {
-        get { scratchIfMade?.compiledSlotFilters ?? [:] }
+        _read { if let s = scratchIfMade { yield s.compiledSlotFilters } else { yield [:] } }
         _modify { yield &scratch.compiledSlotFilters }
     }
     var deletedNodes: Set<Int> {
-        get { scratchIfMade?.deletedNodes ?? [] }
+        _read { if let s = scratchIfMade { yield s.deletedNodes } else { yield [] } }
         _modify { yield &scratch.deletedNodes }
     }
     var deletedRels: Set<Int> {
-        get { scratchIfMade?.deletedRels ?? [] }
+        _read { if let s = scratchIfMade { yield s.deletedRels } else { yield [] } }
         _modify { yield &scratch.deletedRels }
     }
     /// Types of relationships deleted by this query (type(r) still works on them).
     var deletedRelTypes: [Int: String] {
-        get { scratchIfMade?.deletedRelTypes ?? [:] }
+        _read { if let s = scratchIfMade { yield s.deletedRelTypes } else { yield [:] } }
         _modify { yield &scratch.deletedRelTypes }
     }
     func relationshipType(_ r: Int) -> String { deletedRelTypes[r] ?? graph.relationshipType(r) }
@@ -120,7 +120,7 @@ final class Executor<G: QueryGraph> {
     var parallelCountRuns = 0
     /// PROFILE: the anchor operators of the parts matched with slots (their rows say so).
     var slottedOperators: Set<Int> {
-        get { scratchIfMade?.slottedOperators ?? [] }
+        _read { if let s = scratchIfMade { yield s.slottedOperators } else { yield [] } }
         _modify { yield &scratch.slottedOperators }
     }
     var steps = 0

@@ -551,7 +551,13 @@ final class Executor<G: QueryGraph> {
 
     /// (Reads the graph only: the threads of `countByAnchorInParallel` call it too.)
     @inline(__always) static func nodeMatches(_ g: G, _ np: NodePattern, _ n: Int, _ props: [PropertyTest]?, bound: QueryValue?) -> Bool {
-        for l in np.labels where !g.hasLabel(n, l) { return false }
+        nodeMatches(g, labels: np.labels, n, props, bound: bound)
+    }
+
+    /// The same with the pattern's labels given (the matcher reads them from an array of its
+    /// own: a NodePattern copied per candidate retained and released each of its fields).
+    @inline(__always) static func nodeMatches(_ g: G, labels: [String], _ n: Int, _ props: [PropertyTest]?, bound: QueryValue?) -> Bool {
+        for l in labels where !g.hasLabel(n, l) { return false }
         if let ps = props {
             for t in ps { if g.nodeProperty(n, t.key).equals(t.value) != true { return false } }
         }
@@ -686,6 +692,7 @@ final class Executor<G: QueryGraph> {
         let slotFilters = SlotFilterList(slots?.filters ?? []), slotRelFilters = SlotFilterList(slots?.relFilters ?? [])
         defer { slotFilters.free(); slotRelFilters.free() }
         let slotBound = slots?.bound ?? []
+        let nodeLabels = slotted ? nodes.map(\.labels) : []
         let constantRow = slotted ? row : [:]
         // the nodes and steps with something to check (labels, properties, an earlier binding)
         var checkedNodes = LowMask()
@@ -748,7 +755,7 @@ final class Executor<G: QueryGraph> {
         func bindNode(_ idx: Int, _ n: Int, restore: Bool = true, _ body: () throws -> Void) throws {
             if slotted {
                 if checkedNodes[idx] {
-                    guard nodeMatches(gv, nodes[idx], n, nodeProps[idx], bound: slotBound.isEmpty ? nil : slotBound[idx]) else { return }
+                    guard Self.nodeMatches(gv, labels: nodeLabels[idx], n, nodeProps[idx], bound: slotBound.isEmpty ? nil : slotBound[idx]) else { return }
                 }
                 nodeIDs[idx] = n
                 try body()

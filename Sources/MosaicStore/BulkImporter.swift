@@ -22,6 +22,9 @@ public struct BulkImporter: Sendable {
         public var relations = 0
         public var statements = 0
         public var transaction: Int64 = 0
+        /// Whether the import wrote with the rollback journal (a store without statements that
+        /// no other connection had open: Store+FreshImport.swift) rather than the WAL.
+        public var rollbackJournal = false
     }
 
     let store: Store
@@ -68,58 +71,65 @@ public struct BulkImporter: Sendable {
         var report = Report()
         let origins = Set(files.map { Origin.importFile(path: ($0 as NSString).lastPathComponent).description })
         let size = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
-        report.transaction = try store.write(origin: .system("import"), note: origins.sorted().joined(separator: ", ")) { tx, base in
-            let firstStatement = tx.nextStatement
-            guard let conn = tx.db.sqliteConnection else { throw StoreError.sqlite(context: "importing", message: "no connection") }
-            // SQLite's page cache stays at its default (2 MB): the rows are appended (pages the
-            // cache cannot hold spill to the WAL mid-transaction, each written once), and the
-            // subject index below sorts faster with a small cache (at 1M entities: 6-7 s against
-            // 10 s with 256 MB) and without the ~530 MB a large one takes.
-            // A large import into a small store: the subject index is built once, sorted, after
-            // the rows instead of taking each of them in a random place (the DDL is part of the
-            // transaction: a failed import leaves the index as it was). ~40 bytes a row.
-            let existing = try Int64.fetchOne(tx.db, sql: "SELECT max(id) FROM statement") ?? 0
-            let rebuildIndex = size / 40 > existing
-            if rebuildIndex { try tx.db.execute(sql: "DROP INDEX IF EXISTS statement_subject") }
-            let parser = try ChunkParser(files: files, chunkRows: chunkRows, blockSize: blockSize)
-            // The new snapshot is built from the chunks on a thread of its own while SQLite
-            // inserts them (it also writes the snapshot file when the store's snapshot file
-            // reflects the transaction before).
-            let builder = SnapshotBuilder(base: base, firstStatement: firstStatement, transaction: tx.id,
-                                          file: base.transaction == tx.id - 1 ? store.snapshotFile : nil,
-                                          time: tx.time.timeIntervalSince1970)
-            defer { parser.stop(); builder.stop() }
-            var inserting = 0.0, nodesDone = false
-            while let chunk = try parser.next() {
-                // The builder found a bad row (an unknown end, a clash of types): stop here.
-                guard !builder.failed else { break }
-                if !nodesDone && !chunk.edges.isEmpty {
-                    nodesDone = true
-                    trace.mark("nodes")
+        // Into a store without statements, with the rollback journal instead of the WAL
+        // (Store+FreshImport.swift): each page is written once.
+        report.transaction = try store.withRollbackJournalWhenEmpty { fresh in
+            trace.mark(fresh ? "rollback journal (fresh store)" : "WAL (store not empty or in use)")
+            report.rollbackJournal = fresh
+            return try store.write(origin: .system("import"), note: origins.sorted().joined(separator: ", ")) { tx, base in
+                let firstStatement = tx.nextStatement
+                guard let conn = tx.db.sqliteConnection else { throw StoreError.sqlite(context: "importing", message: "no connection") }
+                // SQLite's page cache stays at its default (2 MB): the rows are appended (pages the
+                // cache cannot hold spill mid-transaction, to the WAL, or with the rollback journal
+                // to the database file, each written once), and the
+                // subject index below sorts faster with a small cache (at 1M entities: 6-7 s against
+                // 10 s with 256 MB) and without the ~530 MB a large one takes.
+                // A large import into a small store: the subject index is built once, sorted, after
+                // the rows instead of taking each of them in a random place (the DDL is part of the
+                // transaction: a failed import leaves the index as it was). ~40 bytes a row.
+                let existing = try Int64.fetchOne(tx.db, sql: "SELECT max(id) FROM statement") ?? 0
+                let rebuildIndex = size / 40 > existing
+                if rebuildIndex { try tx.db.execute(sql: "DROP INDEX IF EXISTS statement_subject") }
+                let parser = try ChunkParser(files: files, chunkRows: chunkRows, blockSize: blockSize)
+                // The new snapshot is built from the chunks on a thread of its own while SQLite
+                // inserts them (it also writes the snapshot file when the store's snapshot file
+                // reflects the transaction before).
+                let builder = SnapshotBuilder(base: base, firstStatement: firstStatement, transaction: tx.id,
+                                              file: base.transaction == tx.id - 1 ? store.snapshotFile : nil,
+                                              time: tx.time.timeIntervalSince1970)
+                defer { parser.stop(); builder.stop() }
+                var inserting = 0.0, nodesDone = false
+                while let chunk = try parser.next() {
+                    // The builder found a bad row (an unknown end, a clash of types): stop here.
+                    guard !builder.failed else { break }
+                    if !nodesDone && !chunk.edges.isEmpty {
+                        nodesDone = true
+                        trace.mark("nodes")
+                    }
+                    let t0 = DispatchTime.now()
+                    try chunk.batch.insert(on: conn, firstID: tx.reserveStatementIDs(chunk.batch.rows).lowerBound, transaction: tx.id)
+                    inserting += Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
+                    report.nodes += chunk.nodes.count
+                    report.relations += chunk.edges.count
+                    builder.add(Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes))
                 }
-                let t0 = DispatchTime.now()
-                try chunk.batch.insert(on: conn, firstID: tx.reserveStatementIDs(chunk.batch.rows).lowerBound, transaction: tx.id)
-                inserting += Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
-                report.nodes += chunk.nodes.count
-                report.relations += chunk.edges.count
-                builder.add(Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes))
+                builder.finish()
+                // A bad row the builder found fails the import now, before the index is rebuilt.
+                if builder.failed { _ = try builder.wait() }
+                trace.mark(nodesDone ? "edges" : "nodes")
+                trace.report("inserting (this thread)", seconds: inserting)
+                for (phase, seconds) in parser.phases { trace.report(phase, seconds: seconds) }
+                report.statements = tx.asserted.count
+                // Names and other text go into the search index on the first search (TextBacklog).
+                if tx.nextStatement > firstStatement { try Store.deferTextIndex(tx.db, firstStatement...tx.nextStatement - 1) }
+                if rebuildIndex { try tx.db.execute(sql: Store.subjectIndexSQL) }
+                trace.mark("subject index")
+                // Endpoints must exist, in the store or in this import: the builder checks them
+                // (a bad one throws, and the transaction writes nothing).
+                let g = try builder.wait()
+                trace.mark("wait for the snapshot")
+                return g
             }
-            builder.finish()
-            // A bad row the builder found fails the import now, before the index is rebuilt.
-            if builder.failed { _ = try builder.wait() }
-            trace.mark(nodesDone ? "edges" : "nodes")
-            trace.report("inserting (this thread)", seconds: inserting)
-            for (phase, seconds) in parser.phases { trace.report(phase, seconds: seconds) }
-            report.statements = tx.asserted.count
-            // Names and other text go into the search index on the first search (TextBacklog).
-            if tx.nextStatement > firstStatement { try Store.deferTextIndex(tx.db, firstStatement...tx.nextStatement - 1) }
-            if rebuildIndex { try tx.db.execute(sql: Store.subjectIndexSQL) }
-            trace.mark("subject index")
-            // Endpoints must exist, in the store or in this import: the builder checks them
-            // (a bad one throws, and the transaction writes nothing).
-            let g = try builder.wait()
-            trace.mark("wait for the snapshot")
-            return g
         }
         trace.mark("commit and checkpoint")
         return report

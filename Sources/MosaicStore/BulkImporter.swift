@@ -163,11 +163,14 @@ public struct BulkImporter: Sendable {
                 guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") }
                 meta.validFrom = pd; meta.validTo = pd
             }
-            for (k, keyPath) in [(Column.since, \StatementMeta.validFrom), (.until, \StatementMeta.validTo)] {
-                if let d = field(k) {
-                    guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
-                    meta[keyPath: keyPath] = pd
-                }
+            // (since and until without a table of key paths: this runs for every edge)
+            if let d = field(.since) {
+                guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
+                meta.validFrom = pd
+            }
+            if let d = field(.until) {
+                guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
+                meta.validTo = pd
             }
             if let s = field(.source) { meta.sources = [Citation(source: s, note: field(.note))] }
             if let g = field(.grade) {
@@ -353,14 +356,23 @@ public struct BulkImporter: Sendable {
                 fresh()
                 // (~100 bytes an edge's row, ~60 a node's entity or property row)
                 chunk.batch = RowBatch(reservingBytes: chunk.nodes.count * 180 + chunk.edges.count * 112)
-                for n in chunk.nodes {
-                    chunk.batch.append(kind: 0, subject: n.id, predicate: n.type, origin: n.origin)
-                    for l in n.labels { chunk.batch.append(kind: 1, subject: n.id, predicate: l, origin: n.origin) }
-                    for (k, v) in n.properties { chunk.batch.append(kind: 2, subject: n.id, predicate: k, value: v.encoded, origin: n.origin) }
+                // (The rows are read in place, not copied out of their arrays one by one: a copy
+                // of a row retains and releases each of its strings and arrays.)
+                chunk.nodes.withUnsafeBufferPointer { nodes in
+                    for i in nodes.indices {
+                        chunk.batch.append(kind: 0, subject: nodes[i].id, predicate: nodes[i].type, origin: nodes[i].origin)
+                        for l in nodes[i].labels { chunk.batch.append(kind: 1, subject: nodes[i].id, predicate: l, origin: nodes[i].origin) }
+                        for (k, v) in nodes[i].properties {
+                            chunk.batch.append(kind: 2, subject: nodes[i].id, predicate: k, value: v.encoded, origin: nodes[i].origin)
+                        }
+                    }
                 }
-                for e in chunk.edges {
-                    chunk.batch.append(kind: 3, subject: e.src, predicate: e.type, object: e.dst,
-                                       value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, origin: e.originText)
+                chunk.edges.withUnsafeBufferPointer { edges in
+                    for i in edges.indices {
+                        chunk.batch.append(kind: 3, subject: edges[i].src, predicate: edges[i].type, object: edges[i].dst,
+                                           value: edges[i].props.isEmpty ? nil : Value.map(edges[i].props).encoded, meta: edges[i].meta,
+                                           origin: edges[i].originText)
+                    }
                 }
                 job.encoding += lap()
                 defer { _ = lap() }  // (the wait for room in the queue is neither)
@@ -369,16 +381,18 @@ public struct BulkImporter: Sendable {
             let origin = Origin.importFile(path: (path as NSString).lastPathComponent)
             let originText = origin.description
             var dates: [String: PartialDate?] = [:]
-            while let records = try job.reader.next() {
-                for (rec, line) in records where rec.isEdge == (pass == .edges) {
-                    let (node, edge) = try BulkImporter.row(rec, line: line, path: path, origin: origin,
-                                                            originText: originText, dates: &dates)
-                    if let node { nodes.append(node) }
-                    if let edge { edges.append(edge) }
-                    if nodes.count + edges.count >= chunkRows { guard flush() else { return } }
-                }
-            }
-            _ = flush()
+            // Each record is made into its row as it is read (no array of a block's records).
+            var stopped = false
+            while try job.reader.nextBlock({ rec, line in
+                guard rec.isEdge == (pass == .edges) else { return true }
+                let (node, edge) = try BulkImporter.row(rec, line: line, path: path, origin: origin,
+                                                        originText: originText, dates: &dates)
+                if let node { nodes.append(node) }
+                if let edge { edges.append(edge) }
+                if nodes.count + edges.count >= chunkRows && !flush() { stopped = true }
+                return !stopped
+            }) {}
+            if !stopped { _ = flush() }
         }
     }
 
@@ -460,34 +474,49 @@ public struct BulkImporter: Sendable {
                     g.reserve(nodes: g.nodes.count + chunk.expectedNodes, relationships: g.relationships.count)
                     reserved = true
                 }
-                for n in chunk.nodes {
-                    // An id the store (or an earlier row) holds with another type is an error: loading
-                    // it would add the row's type as a label to a different entity.
-                    if let existing = g.lookup(key: n.id), g.node(existing).alive, g.node(existing).type != n.type {
-                        return fail(.badImport(file: n.file, line: n.line, message: "entity '\(n.id)' already exists with type \(g.node(existing).type), "
-                                               + "not \(n.type) (give the row another id, or its existing type)"))
+                // (Rows read in place, as in `ChunkParser.run`.)
+                let bad: StoreError? = chunk.nodes.withUnsafeBufferPointer { nodes in
+                    for r in nodes.indices {
+                        // An id the store (or an earlier row) holds with another type is an error: loading
+                        // it would add the row's type as a label to a different entity.
+                        if let existing = g.lookup(key: nodes[r].id), g.node(existing).alive, g.node(existing).type != nodes[r].type {
+                            let n = nodes[r]
+                            return .badImport(file: n.file, line: n.line, message: "entity '\(n.id)' already exists with type \(g.node(existing).type), "
+                                              + "not \(n.type) (give the row another id, or its existing type)")
+                        }
+                        let i = g.loadNode(key: nodes[r].id, type: nodes[r].type, statement: id)
+                        id += 1
+                        for l in nodes[r].labels { labels.append((i, l, id)); id += 1 }
+                        for (k, v) in nodes[r].properties { g.loadProperty(i, k, v, statement: id); id += 1 }
                     }
-                    let i = g.loadNode(key: n.id, type: n.type, statement: id)
-                    id += 1
-                    for l in n.labels { labels.append((i, l, id)); id += 1 }
-                    for (k, v) in n.properties { g.loadProperty(i, k, v, statement: id); id += 1 }
+                    return nil
                 }
+                if let bad { return fail(bad) }
                 if !chunk.edges.isEmpty && !bulk {
                     g.beginBulkLoad()  // adjacency put in type order once, after the edges
                     bulk = true
                 }
                 // Runs of edges share their source: its lookup is kept.
                 var last: (key: String, node: Int32)?
-                for e in chunk.edges {
-                    let a: Int32?
-                    if let last, last.key == e.src { a = last.node } else { a = g.lookup(key: e.src); if let a { last = (e.src, a) } }
-                    guard let a, let b = g.lookup(key: e.dst) else {
-                        let end = g.lookup(key: e.src) == nil ? e.src : e.dst
-                        return fail(.badImport(file: e.file, line: e.line, message: "unknown entity '\(end)'; import its node first (nodes and edges may be given in one call)"))
+                let unknown: StoreError? = chunk.edges.withUnsafeBufferPointer { edges in
+                    for r in edges.indices {
+                        let a: Int32?
+                        if let last, last.key == edges[r].src { a = last.node } else {
+                            a = g.lookup(key: edges[r].src)
+                            if let a { last = (edges[r].src, a) }
+                        }
+                        guard let a, let b = g.lookup(key: edges[r].dst) else {
+                            let e = edges[r]
+                            let end = g.lookup(key: e.src) == nil ? e.src : e.dst
+                            return .badImport(file: e.file, line: e.line, message: "unknown entity '\(end)'; import its node first (nodes and edges may be given in one call)")
+                        }
+                        g.loadRelationship(from: a, to: b, type: edges[r].type, properties: edges[r].props, meta: edges[r].meta,
+                                           statement: id, transaction: transaction)
+                        id += 1
                     }
-                    g.loadRelationship(from: a, to: b, type: e.type, properties: e.props, meta: e.meta, statement: id, transaction: transaction)
-                    id += 1
+                    return nil
                 }
+                if let unknown { return fail(unknown) }
             }
             if bulk { g.endBulkLoad() }
             for (i, l, s) in labels { g.loadLabel(i, l, statement: s) }

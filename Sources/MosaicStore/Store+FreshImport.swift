@@ -27,7 +27,12 @@ extension Store {
             guard let conn = db.sqliteConnection else { return false }
             sqlite3_busy_timeout(conn, 0)
             defer { sqlite3_busy_timeout(conn, Store.busyTimeoutMilliseconds) }
-            return try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")?.lowercased() == "delete"
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")?.lowercased() == "delete" else { return false }
+            // With a rollback journal only FULL keeps a power cut from damaging the file (WAL is
+            // safe with NORMAL). New pages are not journaled, so it costs a few syncs of a small
+            // journal, not one per page.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return true
         }) ?? false
         guard switched else { return try body(false) }
         defer { restoreWAL(pool) }
@@ -39,6 +44,7 @@ extension Store {
     private func restoreWAL(_ pool: DatabasePool) {
         _ = try? pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")  // as `Store.open` sets it
         }
     }
 

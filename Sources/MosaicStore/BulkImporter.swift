@@ -63,6 +63,11 @@ public struct BulkImporter: Sendable {
         /// The nodes the import's files may hold, estimated from their size (the builder
         /// reserves room for them once).
         var expectedNodes = 0
+        /// The graph's nodes for each edge's source and target (`2 * i`, `2 * i + 1`; -1: none),
+        /// looked up by the importer's thread so that the builder need not: empty when not.
+        var ends: [Int32] = []
+        /// A marker, not rows: the last node chunk went before it (`SnapshotBuilder.nodesDone`).
+        var nodesDoneMarker = false
     }
 
     /// Imports `files` (kind decided by the header or keys: `src`/`dst` make edges).
@@ -99,20 +104,30 @@ public struct BulkImporter: Sendable {
                                               time: tx.time.timeIntervalSince1970)
                 defer { parser.stop(); builder.stop() }
                 var inserting = 0.0, nodesDone = false
+                var resolver: Graph?
                 while let chunk = try parser.next() {
                     // The builder found a bad row (an unknown end, a clash of types): stop here.
                     guard !builder.failed else { break }
                     if !nodesDone && !chunk.edges.isEmpty {
                         nodesDone = true
                         trace.mark("nodes")
+                        // The builder applies each relation to the graph and is the slowest thread
+                        // while edges are read; this one looks up their ends for it, in a copy
+                        // of the graph taken once every node is in.
+                        resolver = builder.nodesDone()
                     }
                     let t0 = DispatchTime.now()
                     try chunk.batch.insert(on: conn, firstID: tx.reserveStatementIDs(chunk.batch.rows).lowerBound, transaction: tx.id)
                     inserting += Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
                     report.nodes += chunk.nodes.count
                     report.relations += chunk.edges.count
-                    builder.add(Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes))
+                    var handed = Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes)
+                    if let resolver, !chunk.edges.isEmpty { handed.ends = BulkImporter.ends(of: chunk.edges, in: resolver) }
+                    builder.add(handed)
                 }
+                // (The copy is let go before the builder goes on to the labels, which change the
+                // nodes: the builder's graph is then the only one holding them.)
+                resolver = nil
                 builder.finish()
                 // A bad row the builder found fails the import now, before the index is rebuilt.
                 if builder.failed { _ = try builder.wait() }
@@ -133,6 +148,22 @@ public struct BulkImporter: Sendable {
         }
         trace.mark("commit and checkpoint")
         return report
+    }
+
+    /// The nodes of `edges`' sources and targets in `graph` (-1: not there), two per edge.
+    static func ends(of edges: [EdgeRow], in graph: Graph) -> [Int32] {
+        var out = [Int32](repeating: -1, count: 2 * edges.count)
+        var last: (key: String, node: Int32)?
+        edges.withUnsafeBufferPointer { edges in
+            for r in edges.indices {
+                if let last, last.key == edges[r].src { out[2 * r] = last.node } else if let a = graph.lookup(key: edges[r].src) {
+                    out[2 * r] = a
+                    last = (edges[r].src, a)
+                }
+                out[2 * r + 1] = graph.lookup(key: edges[r].dst) ?? -1
+            }
+        }
+        return out
     }
 
     /// Makes the row of one record; throws the record's error with its file and line.
@@ -409,13 +440,22 @@ public struct BulkImporter: Sendable {
         private var failure: StoreError?
         private let lock = NSLock()
         private var failedFlag = false
-        private let queue = ChunkQueue<Chunk>(capacity: 2)
+        /// Chunks inserted and waiting for the builder. The builder is the slowest of the
+        /// import's threads while edges are read (it applies each relation to the graph), so
+        /// the inserts run ahead of it by up to this many chunks (some 15 MB each) and the
+        /// subject index is built while it applies the last ones.
+        static let waiting = 8
+        private let queue = ChunkQueue<Chunk>(capacity: SnapshotBuilder.waiting)
         private let first: Int64
         private let transaction: Int64
         private let done = DispatchSemaphore(value: 0)
         private var finished = false
         private let file: SnapshotFile?
         private let time: Double
+        /// The graph with every node applied (`nodesDone`), under `lock`; signalled once it is
+        /// set, or when the builder failed or stopped first.
+        private var withNodes: Graph?
+        private let nodesApplied = DispatchSemaphore(value: 0)
 
         /// With `file`, the builder also writes the snapshot file for the transaction being
         /// committed (id `transaction`, recorded at `time`), on its own thread.
@@ -430,8 +470,22 @@ public struct BulkImporter: Sendable {
         /// Whether a row failed (the importer stops sending chunks).
         var failed: Bool { lock.withLock { failedFlag } }
 
-        /// Hands a chunk to the builder (waits while two are waiting already).
+        /// Hands a chunk to the builder (waits while `waiting` chunks wait already).
         func add(_ chunk: Chunk) { queue.put(chunk) }
+
+        /// Says that every node chunk was handed over, and returns a copy of the graph once the
+        /// builder has applied them (nil when it failed first), to look up edges' ends in while
+        /// the builder applies relations (which add no node).
+        func nodesDone() -> Graph? {
+            var marker = Chunk()
+            marker.nodesDoneMarker = true
+            queue.put(marker)
+            nodesApplied.wait()
+            return lock.withLock { () -> Graph? in
+                defer { withNodes = nil }  // (the importer's copy is then the only other one)
+                return withNodes
+            }
+        }
 
         /// No more chunks: the builder finishes the snapshot.
         func finish() { queue.close() }
@@ -459,6 +513,7 @@ public struct BulkImporter: Sendable {
             failure = error
             lock.withLock { failedFlag = true }
             queue.cancel()
+            nodesApplied.signal()  // (an importer waiting in `nodesDone` goes on, and stops)
         }
 
         private func build() {
@@ -470,6 +525,11 @@ public struct BulkImporter: Sendable {
             /// Extra labels of the nodes (node, label, statement), applied after the relations.
             var labels: [(Int32, String, Int64)] = []
             while let chunk = queue.take() {
+                if chunk.nodesDoneMarker {
+                    lock.withLock { withNodes = g }
+                    nodesApplied.signal()
+                    continue
+                }
                 if !reserved {
                     g.reserve(nodes: g.nodes.count + chunk.expectedNodes, relationships: g.relationships.count)
                     reserved = true
@@ -500,12 +560,19 @@ public struct BulkImporter: Sendable {
                 var last: (key: String, node: Int32)?
                 let unknown: StoreError? = chunk.edges.withUnsafeBufferPointer { edges in
                     for r in edges.indices {
-                        let a: Int32?
-                        if let last, last.key == edges[r].src { a = last.node } else {
-                            a = g.lookup(key: edges[r].src)
-                            if let a { last = (edges[r].src, a) }
+                        let a: Int32?, b: Int32?
+                        if !chunk.ends.isEmpty {
+                            // (looked up by the importer's thread in the same nodes)
+                            a = chunk.ends[2 * r] >= 0 ? chunk.ends[2 * r] : nil
+                            b = chunk.ends[2 * r + 1] >= 0 ? chunk.ends[2 * r + 1] : nil
+                        } else {
+                            if let last, last.key == edges[r].src { a = last.node } else {
+                                a = g.lookup(key: edges[r].src)
+                                if let a { last = (edges[r].src, a) }
+                            }
+                            b = g.lookup(key: edges[r].dst)
                         }
-                        guard let a, let b = g.lookup(key: edges[r].dst) else {
+                        guard let a, let b else {
                             let e = edges[r]
                             let end = g.lookup(key: e.src) == nil ? e.src : e.dst
                             return .badImport(file: e.file, line: e.line, message: "unknown entity '\(end)'; import its node first (nodes and edges may be given in one call)")

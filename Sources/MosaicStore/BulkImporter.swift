@@ -15,7 +15,10 @@ import MosaicGraph
 /// and, at the end, writes the snapshot file section by section. Each chunk is dropped once
 /// both are done with it. The nodes of all files come first, then the edges (statement ids:
 /// all nodes, then all edges, in file order), so a file of edges is read after every file
-/// of nodes, and a JSON Lines file twice.
+/// of nodes, and a JSON Lines file twice. Once every node is applied, this thread also looks
+/// up each edge's ends for the builder (in a copy of its graph), and it runs up to
+/// `SnapshotBuilder.waiting` chunks ahead of it. A store without statements is written with
+/// the rollback journal instead of the WAL (Store+FreshImport.swift).
 public struct BulkImporter: Sendable {
     public struct Report: Sendable, Hashable {
         public var nodes = 0

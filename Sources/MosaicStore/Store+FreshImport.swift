@@ -20,21 +20,22 @@ extension Store {
         // Leaving WAL mode needs the only connection: this store's idle readers are closed
         // (they open again on the next read).
         pool.releaseMemory()
-        let switched: Bool = (try? pool.writeWithoutTransaction { db -> Bool in
-            guard try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") == nil else { return false }
+        var leftWAL = false
+        _ = try? pool.writeWithoutTransaction { db in
+            guard try Int64.fetchOne(db, sql: "SELECT max(id) FROM statement") == nil else { return }
             // Another process that has the store open holds it in WAL mode: SQLite says busy.
             // Asked without waiting (the store's busy timeout would wait 10 s for nothing).
-            guard let conn = db.sqliteConnection else { return false }
+            guard let conn = db.sqliteConnection else { return }
             sqlite3_busy_timeout(conn, 0)
             defer { sqlite3_busy_timeout(conn, Store.busyTimeoutMilliseconds) }
-            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")?.lowercased() == "delete" else { return false }
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")?.lowercased() == "delete" else { return }
+            leftWAL = true
             // With a rollback journal only FULL keeps a power cut from damaging the file (WAL is
             // safe with NORMAL). New pages are not journaled, so it costs a few syncs of a small
             // journal, not one per page.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            return true
-        }) ?? false
-        guard switched else { return try body(false) }
+        }
+        guard leftWAL else { return try body(false) }
         defer { restoreWAL(pool) }
         return try body(true)
     }
@@ -43,7 +44,9 @@ extension Store {
     /// this fail or the process die first).
     private func restoreWAL(_ pool: DatabasePool) {
         _ = try? pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            // (Should another connection keep it from WAL mode, the store stays with the
+            // rollback journal and FULL syncs, which is safe, until the next open.)
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")?.lowercased() == "wal" else { return }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")  // as `Store.open` sets it
         }
     }

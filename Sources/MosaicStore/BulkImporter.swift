@@ -15,13 +15,19 @@ import MosaicGraph
 /// and, at the end, writes the snapshot file section by section. Each chunk is dropped once
 /// both are done with it. The nodes of all files come first, then the edges (statement ids:
 /// all nodes, then all edges, in file order), so a file of edges is read after every file
-/// of nodes, and a JSON Lines file twice.
+/// of nodes, and a JSON Lines file twice. Once every node is applied, this thread also looks
+/// up each edge's ends for the builder (in a copy of its graph), and it runs up to
+/// `SnapshotBuilder.waiting` chunks ahead of it. A store without statements is written with
+/// the rollback journal instead of the WAL (Store+FreshImport.swift).
 public struct BulkImporter: Sendable {
     public struct Report: Sendable, Hashable {
         public var nodes = 0
         public var relations = 0
         public var statements = 0
         public var transaction: Int64 = 0
+        /// Whether the import wrote with the rollback journal (a store without statements that
+        /// no other connection had open: Store+FreshImport.swift) rather than the WAL.
+        public var rollbackJournal = false
     }
 
     let store: Store
@@ -60,6 +66,11 @@ public struct BulkImporter: Sendable {
         /// The nodes the import's files may hold, estimated from their size (the builder
         /// reserves room for them once).
         var expectedNodes = 0
+        /// The graph's nodes for each edge's source and target (`2 * i`, `2 * i + 1`; -1: none),
+        /// looked up by the importer's thread so that the builder need not: empty when not.
+        var ends: [Int32] = []
+        /// A marker, not rows: the last node chunk went before it (`SnapshotBuilder.nodesDone`).
+        var nodesDoneMarker = false
     }
 
     /// Imports `files` (kind decided by the header or keys: `src`/`dst` make edges).
@@ -68,61 +79,94 @@ public struct BulkImporter: Sendable {
         var report = Report()
         let origins = Set(files.map { Origin.importFile(path: ($0 as NSString).lastPathComponent).description })
         let size = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
-        report.transaction = try store.write(origin: .system("import"), note: origins.sorted().joined(separator: ", ")) { tx, base in
-            let firstStatement = tx.nextStatement
-            guard let conn = tx.db.sqliteConnection else { throw StoreError.sqlite(context: "importing", message: "no connection") }
-            // SQLite's page cache stays at its default (2 MB): the rows are appended (pages the
-            // cache cannot hold spill to the WAL mid-transaction, each written once), and the
-            // subject index below sorts faster with a small cache (at 1M entities: 6-7 s against
-            // 10 s with 256 MB) and without the ~530 MB a large one takes.
-            // A large import into a small store: the subject index is built once, sorted, after
-            // the rows instead of taking each of them in a random place (the DDL is part of the
-            // transaction: a failed import leaves the index as it was). ~40 bytes a row.
-            let existing = try Int64.fetchOne(tx.db, sql: "SELECT max(id) FROM statement") ?? 0
-            let rebuildIndex = size / 40 > existing
-            if rebuildIndex { try tx.db.execute(sql: "DROP INDEX IF EXISTS statement_subject") }
-            let parser = try ChunkParser(files: files, chunkRows: chunkRows, blockSize: blockSize)
-            // The new snapshot is built from the chunks on a thread of its own while SQLite
-            // inserts them (it also writes the snapshot file when the store's snapshot file
-            // reflects the transaction before).
-            let builder = SnapshotBuilder(base: base, firstStatement: firstStatement, transaction: tx.id,
-                                          file: base.transaction == tx.id - 1 ? store.snapshotFile : nil,
-                                          time: tx.time.timeIntervalSince1970)
-            defer { parser.stop(); builder.stop() }
-            var inserting = 0.0, nodesDone = false
-            while let chunk = try parser.next() {
-                // The builder found a bad row (an unknown end, a clash of types): stop here.
-                guard !builder.failed else { break }
-                if !nodesDone && !chunk.edges.isEmpty {
-                    nodesDone = true
-                    trace.mark("nodes")
+        // Into a store without statements, with the rollback journal instead of the WAL
+        // (Store+FreshImport.swift): each page is written once.
+        report.transaction = try store.withRollbackJournalWhenEmpty { fresh in
+            trace.mark(fresh ? "rollback journal (fresh store)" : "WAL (store not empty or in use)")
+            report.rollbackJournal = fresh
+            return try store.write(origin: .system("import"), note: origins.sorted().joined(separator: ", ")) { tx, base in
+                let firstStatement = tx.nextStatement
+                guard let conn = tx.db.sqliteConnection else { throw StoreError.sqlite(context: "importing", message: "no connection") }
+                // SQLite's page cache stays at its default (2 MB): the rows are appended (pages the
+                // cache cannot hold spill mid-transaction, to the WAL, or with the rollback journal
+                // to the database file, each written once), and the
+                // subject index below sorts faster with a small cache (at 1M entities: 6-7 s against
+                // 10 s with 256 MB) and without the ~530 MB a large one takes.
+                // A large import into a small store: the subject index is built once, sorted, after
+                // the rows instead of taking each of them in a random place (the DDL is part of the
+                // transaction: a failed import leaves the index as it was). ~40 bytes a row.
+                let existing = try Int64.fetchOne(tx.db, sql: "SELECT max(id) FROM statement") ?? 0
+                let rebuildIndex = size / 40 > existing
+                if rebuildIndex { try tx.db.execute(sql: "DROP INDEX IF EXISTS statement_subject") }
+                let parser = try ChunkParser(files: files, chunkRows: chunkRows, blockSize: blockSize)
+                // The new snapshot is built from the chunks on a thread of its own while SQLite
+                // inserts them (it also writes the snapshot file when the store's snapshot file
+                // reflects the transaction before).
+                let builder = SnapshotBuilder(base: base, firstStatement: firstStatement, transaction: tx.id,
+                                              file: base.transaction == tx.id - 1 ? store.snapshotFile : nil,
+                                              time: tx.time.timeIntervalSince1970)
+                defer { parser.stop(); builder.stop() }
+                var inserting = 0.0, nodesDone = false
+                var resolver: Graph?
+                while let chunk = try parser.next() {
+                    // The builder found a bad row (an unknown end, a clash of types): stop here.
+                    guard !builder.failed else { break }
+                    if !nodesDone && !chunk.edges.isEmpty {
+                        nodesDone = true
+                        trace.mark("nodes")
+                        // The builder applies each relation to the graph and is the slowest thread
+                        // while edges are read; this one looks up their ends for it, in a copy
+                        // of the graph taken once every node is in.
+                        resolver = builder.nodesDone()
+                    }
+                    let t0 = DispatchTime.now()
+                    try chunk.batch.insert(on: conn, firstID: tx.reserveStatementIDs(chunk.batch.rows).lowerBound, transaction: tx.id)
+                    inserting += Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
+                    report.nodes += chunk.nodes.count
+                    report.relations += chunk.edges.count
+                    var handed = Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes)
+                    if let resolver, !chunk.edges.isEmpty { handed.ends = BulkImporter.ends(of: chunk.edges, in: resolver) }
+                    builder.add(handed)
                 }
-                let t0 = DispatchTime.now()
-                try chunk.batch.insert(on: conn, firstID: tx.reserveStatementIDs(chunk.batch.rows).lowerBound, transaction: tx.id)
-                inserting += Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
-                report.nodes += chunk.nodes.count
-                report.relations += chunk.edges.count
-                builder.add(Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes))
+                // (The copy is let go before the builder goes on to the labels, which change the
+                // nodes: the builder's graph is then the only one holding them.)
+                resolver = nil
+                builder.finish()
+                // A bad row the builder found fails the import now, before the index is rebuilt.
+                if builder.failed { _ = try builder.wait() }
+                trace.mark(nodesDone ? "edges" : "nodes")
+                trace.report("inserting (this thread)", seconds: inserting)
+                for (phase, seconds) in parser.phases { trace.report(phase, seconds: seconds) }
+                report.statements = tx.asserted.count
+                // Names and other text go into the search index on the first search (TextBacklog).
+                if tx.nextStatement > firstStatement { try Store.deferTextIndex(tx.db, firstStatement...tx.nextStatement - 1) }
+                if rebuildIndex { try tx.db.execute(sql: Store.subjectIndexSQL) }
+                trace.mark("subject index")
+                // Endpoints must exist, in the store or in this import: the builder checks them
+                // (a bad one throws, and the transaction writes nothing).
+                let g = try builder.wait()
+                trace.mark("wait for the snapshot")
+                return g
             }
-            builder.finish()
-            // A bad row the builder found fails the import now, before the index is rebuilt.
-            if builder.failed { _ = try builder.wait() }
-            trace.mark(nodesDone ? "edges" : "nodes")
-            trace.report("inserting (this thread)", seconds: inserting)
-            for (phase, seconds) in parser.phases { trace.report(phase, seconds: seconds) }
-            report.statements = tx.asserted.count
-            // Names and other text go into the search index on the first search (TextBacklog).
-            if tx.nextStatement > firstStatement { try Store.deferTextIndex(tx.db, firstStatement...tx.nextStatement - 1) }
-            if rebuildIndex { try tx.db.execute(sql: Store.subjectIndexSQL) }
-            trace.mark("subject index")
-            // Endpoints must exist, in the store or in this import: the builder checks them
-            // (a bad one throws, and the transaction writes nothing).
-            let g = try builder.wait()
-            trace.mark("wait for the snapshot")
-            return g
         }
         trace.mark("commit and checkpoint")
         return report
+    }
+
+    /// The nodes of `edges`' sources and targets in `graph` (-1: not there), two per edge.
+    static func ends(of edges: [EdgeRow], in graph: Graph) -> [Int32] {
+        var out = [Int32](repeating: -1, count: 2 * edges.count)
+        var last: (key: String, node: Int32)?
+        edges.withUnsafeBufferPointer { edges in
+            for r in edges.indices {
+                if let last, last.key == edges[r].src { out[2 * r] = last.node } else if let a = graph.lookup(key: edges[r].src) {
+                    out[2 * r] = a
+                    last = (edges[r].src, a)
+                }
+                out[2 * r + 1] = graph.lookup(key: edges[r].dst) ?? -1
+            }
+        }
+        return out
     }
 
     /// Makes the row of one record; throws the record's error with its file and line.
@@ -153,11 +197,14 @@ public struct BulkImporter: Sendable {
                 guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") }
                 meta.validFrom = pd; meta.validTo = pd
             }
-            for (k, keyPath) in [(Column.since, \StatementMeta.validFrom), (.until, \StatementMeta.validTo)] {
-                if let d = field(k) {
-                    guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
-                    meta[keyPath: keyPath] = pd
-                }
+            // (since and until without a table of key paths: this runs for every edge)
+            if let d = field(.since) {
+                guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
+                meta.validFrom = pd
+            }
+            if let d = field(.until) {
+                guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
+                meta.validTo = pd
             }
             if let s = field(.source) { meta.sources = [Citation(source: s, note: field(.note))] }
             if let g = field(.grade) {
@@ -343,14 +390,23 @@ public struct BulkImporter: Sendable {
                 fresh()
                 // (~100 bytes an edge's row, ~60 a node's entity or property row)
                 chunk.batch = RowBatch(reservingBytes: chunk.nodes.count * 180 + chunk.edges.count * 112)
-                for n in chunk.nodes {
-                    chunk.batch.append(kind: 0, subject: n.id, predicate: n.type, origin: n.origin)
-                    for l in n.labels { chunk.batch.append(kind: 1, subject: n.id, predicate: l, origin: n.origin) }
-                    for (k, v) in n.properties { chunk.batch.append(kind: 2, subject: n.id, predicate: k, value: v.encoded, origin: n.origin) }
+                // (The rows are read in place, not copied out of their arrays one by one: a copy
+                // of a row retains and releases each of its strings and arrays.)
+                chunk.nodes.withUnsafeBufferPointer { nodes in
+                    for i in nodes.indices {
+                        chunk.batch.append(kind: 0, subject: nodes[i].id, predicate: nodes[i].type, origin: nodes[i].origin)
+                        for l in nodes[i].labels { chunk.batch.append(kind: 1, subject: nodes[i].id, predicate: l, origin: nodes[i].origin) }
+                        for (k, v) in nodes[i].properties {
+                            chunk.batch.append(kind: 2, subject: nodes[i].id, predicate: k, value: v.encoded, origin: nodes[i].origin)
+                        }
+                    }
                 }
-                for e in chunk.edges {
-                    chunk.batch.append(kind: 3, subject: e.src, predicate: e.type, object: e.dst,
-                                       value: e.props.isEmpty ? nil : Value.map(e.props).encoded, meta: e.meta, origin: e.originText)
+                chunk.edges.withUnsafeBufferPointer { edges in
+                    for i in edges.indices {
+                        chunk.batch.append(kind: 3, subject: edges[i].src, predicate: edges[i].type, object: edges[i].dst,
+                                           value: edges[i].props.isEmpty ? nil : Value.map(edges[i].props).encoded, meta: edges[i].meta,
+                                           origin: edges[i].originText)
+                    }
                 }
                 job.encoding += lap()
                 defer { _ = lap() }  // (the wait for room in the queue is neither)
@@ -359,16 +415,18 @@ public struct BulkImporter: Sendable {
             let origin = Origin.importFile(path: (path as NSString).lastPathComponent)
             let originText = origin.description
             var dates: [String: PartialDate?] = [:]
-            while let records = try job.reader.next() {
-                for (rec, line) in records where rec.isEdge == (pass == .edges) {
-                    let (node, edge) = try BulkImporter.row(rec, line: line, path: path, origin: origin,
-                                                            originText: originText, dates: &dates)
-                    if let node { nodes.append(node) }
-                    if let edge { edges.append(edge) }
-                    if nodes.count + edges.count >= chunkRows { guard flush() else { return } }
-                }
-            }
-            _ = flush()
+            // Each record is made into its row as it is read (no array of a block's records).
+            var stopped = false
+            while try job.reader.nextBlock({ rec, line in
+                guard rec.isEdge == (pass == .edges) else { return true }
+                let (node, edge) = try BulkImporter.row(rec, line: line, path: path, origin: origin,
+                                                        originText: originText, dates: &dates)
+                if let node { nodes.append(node) }
+                if let edge { edges.append(edge) }
+                if nodes.count + edges.count >= chunkRows && !flush() { stopped = true }
+                return !stopped
+            }) {}
+            if !stopped { _ = flush() }
         }
     }
 
@@ -385,13 +443,22 @@ public struct BulkImporter: Sendable {
         private var failure: StoreError?
         private let lock = NSLock()
         private var failedFlag = false
-        private let queue = ChunkQueue<Chunk>(capacity: 2)
+        /// Chunks inserted and waiting for the builder. The builder is the slowest of the
+        /// import's threads while edges are read (it applies each relation to the graph), so
+        /// the inserts run ahead of it by up to this many chunks (some 15 MB each) and the
+        /// subject index is built while it applies the last ones.
+        static let waiting = 8
+        private let queue = ChunkQueue<Chunk>(capacity: SnapshotBuilder.waiting)
         private let first: Int64
         private let transaction: Int64
         private let done = DispatchSemaphore(value: 0)
         private var finished = false
         private let file: SnapshotFile?
         private let time: Double
+        /// The graph with every node applied (`nodesDone`), under `lock`; signalled once it is
+        /// set, or when the builder failed or stopped first.
+        private var withNodes: Graph?
+        private let nodesApplied = DispatchSemaphore(value: 0)
 
         /// With `file`, the builder also writes the snapshot file for the transaction being
         /// committed (id `transaction`, recorded at `time`), on its own thread.
@@ -406,8 +473,22 @@ public struct BulkImporter: Sendable {
         /// Whether a row failed (the importer stops sending chunks).
         var failed: Bool { lock.withLock { failedFlag } }
 
-        /// Hands a chunk to the builder (waits while two are waiting already).
+        /// Hands a chunk to the builder (waits while `waiting` chunks wait already).
         func add(_ chunk: Chunk) { queue.put(chunk) }
+
+        /// Says that every node chunk was handed over, and returns a copy of the graph once the
+        /// builder has applied them (nil when it failed first), to look up edges' ends in while
+        /// the builder applies relations (which add no node).
+        func nodesDone() -> Graph? {
+            var marker = Chunk()
+            marker.nodesDoneMarker = true
+            queue.put(marker)
+            nodesApplied.wait()
+            return lock.withLock { () -> Graph? in
+                defer { withNodes = nil }  // (the importer's copy is then the only other one)
+                return withNodes
+            }
+        }
 
         /// No more chunks: the builder finishes the snapshot.
         func finish() { queue.close() }
@@ -435,6 +516,7 @@ public struct BulkImporter: Sendable {
             failure = error
             lock.withLock { failedFlag = true }
             queue.cancel()
+            nodesApplied.signal()  // (an importer waiting in `nodesDone` goes on, and stops)
         }
 
         private func build() {
@@ -446,38 +528,65 @@ public struct BulkImporter: Sendable {
             /// Extra labels of the nodes (node, label, statement), applied after the relations.
             var labels: [(Int32, String, Int64)] = []
             while let chunk = queue.take() {
+                if chunk.nodesDoneMarker {
+                    lock.withLock { withNodes = g }
+                    nodesApplied.signal()
+                    continue
+                }
                 if !reserved {
                     g.reserve(nodes: g.nodes.count + chunk.expectedNodes, relationships: g.relationships.count)
                     reserved = true
                 }
-                for n in chunk.nodes {
-                    // An id the store (or an earlier row) holds with another type is an error: loading
-                    // it would add the row's type as a label to a different entity.
-                    if let existing = g.lookup(key: n.id), g.node(existing).alive, g.node(existing).type != n.type {
-                        return fail(.badImport(file: n.file, line: n.line, message: "entity '\(n.id)' already exists with type \(g.node(existing).type), "
-                                               + "not \(n.type) (give the row another id, or its existing type)"))
+                // (Rows read in place, as in `ChunkParser.run`.)
+                let bad: StoreError? = chunk.nodes.withUnsafeBufferPointer { nodes in
+                    for r in nodes.indices {
+                        // An id the store (or an earlier row) holds with another type is an error: loading
+                        // it would add the row's type as a label to a different entity.
+                        if let existing = g.lookup(key: nodes[r].id), g.node(existing).alive, g.node(existing).type != nodes[r].type {
+                            let n = nodes[r]
+                            return .badImport(file: n.file, line: n.line, message: "entity '\(n.id)' already exists with type \(g.node(existing).type), "
+                                              + "not \(n.type) (give the row another id, or its existing type)")
+                        }
+                        let i = g.loadNode(key: nodes[r].id, type: nodes[r].type, statement: id)
+                        id += 1
+                        for l in nodes[r].labels { labels.append((i, l, id)); id += 1 }
+                        for (k, v) in nodes[r].properties { g.loadProperty(i, k, v, statement: id); id += 1 }
                     }
-                    let i = g.loadNode(key: n.id, type: n.type, statement: id)
-                    id += 1
-                    for l in n.labels { labels.append((i, l, id)); id += 1 }
-                    for (k, v) in n.properties { g.loadProperty(i, k, v, statement: id); id += 1 }
+                    return nil
                 }
+                if let bad { return fail(bad) }
                 if !chunk.edges.isEmpty && !bulk {
                     g.beginBulkLoad()  // adjacency put in type order once, after the edges
                     bulk = true
                 }
                 // Runs of edges share their source: its lookup is kept.
                 var last: (key: String, node: Int32)?
-                for e in chunk.edges {
-                    let a: Int32?
-                    if let last, last.key == e.src { a = last.node } else { a = g.lookup(key: e.src); if let a { last = (e.src, a) } }
-                    guard let a, let b = g.lookup(key: e.dst) else {
-                        let end = g.lookup(key: e.src) == nil ? e.src : e.dst
-                        return fail(.badImport(file: e.file, line: e.line, message: "unknown entity '\(end)'; import its node first (nodes and edges may be given in one call)"))
+                let unknown: StoreError? = chunk.edges.withUnsafeBufferPointer { edges in
+                    for r in edges.indices {
+                        let a: Int32?, b: Int32?
+                        if !chunk.ends.isEmpty {
+                            // (looked up by the importer's thread in the same nodes)
+                            a = chunk.ends[2 * r] >= 0 ? chunk.ends[2 * r] : nil
+                            b = chunk.ends[2 * r + 1] >= 0 ? chunk.ends[2 * r + 1] : nil
+                        } else {
+                            if let last, last.key == edges[r].src { a = last.node } else {
+                                a = g.lookup(key: edges[r].src)
+                                if let a { last = (edges[r].src, a) }
+                            }
+                            b = g.lookup(key: edges[r].dst)
+                        }
+                        guard let a, let b else {
+                            let e = edges[r]
+                            let end = g.lookup(key: e.src) == nil ? e.src : e.dst
+                            return .badImport(file: e.file, line: e.line, message: "unknown entity '\(end)'; import its node first (nodes and edges may be given in one call)")
+                        }
+                        g.loadRelationship(from: a, to: b, type: edges[r].type, properties: edges[r].props, meta: edges[r].meta,
+                                           statement: id, transaction: transaction)
+                        id += 1
                     }
-                    g.loadRelationship(from: a, to: b, type: e.type, properties: e.props, meta: e.meta, statement: id, transaction: transaction)
-                    id += 1
+                    return nil
                 }
+                if let unknown { return fail(unknown) }
             }
             if bulk { g.endBulkLoad() }
             for (i, l, s) in labels { g.loadLabel(i, l, statement: s) }

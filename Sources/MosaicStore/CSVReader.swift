@@ -34,10 +34,18 @@ public struct CSVReader {
     /// The next record and its first line, nil at the end (or, in a piece that is not the
     /// last, before a record it does not finish); throws on an unterminated quote.
     public mutating func next() throws -> (fields: [String], line: Int)? {
-        guard i < bytes.count else { return nil }
-        let start = line, recordStart = i
         var fields: [String] = []
         fields.reserveCapacity(8)
+        guard let line = try next(into: &fields) else { return nil }
+        return (fields, line)
+    }
+
+    /// `next()` into `fields` (emptied first, its room kept: the bulk import reuses one array
+    /// for millions of records); returns the record's first line, nil at the end.
+    mutating func next(into fields: inout [String]) throws -> Int? {
+        fields.removeAll(keepingCapacity: true)
+        guard i < bytes.count else { return nil }
+        let start = line, recordStart = i
         let finished: Bool = try bytes.withUnsafeBufferPointer { b in
             let n = b.count
             while true {
@@ -95,7 +103,7 @@ public struct CSVReader {
             line = start
             return nil
         }
-        return (fields, start)
+        return start
     }
 
     public struct CSVError: Error { public var line: Int }

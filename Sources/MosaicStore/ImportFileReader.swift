@@ -16,9 +16,14 @@ struct ImportFileReader {
     private let isJSON: Bool
     private let blockSize: Int
     private let handle: FileHandle
-    /// The bytes of a record (or line) the last block did not finish.
-    private var carry: [UInt8] = []
-    /// The line of the first byte of `carry`.
+    /// The bytes read and not yet consumed: at the front, a record (or line) the last block did
+    /// not finish, then the next block. One buffer for the whole file (read into in place,
+    /// its consumed bytes removed in place), not three new arrays a block.
+    private var buffer: [UInt8] = []
+    /// Where a block is read before it is appended to `buffer` (made once, its bytes not
+    /// cleared first: only what `read` wrote is used).
+    private var scratch: [UInt8]
+    /// The line of the first byte of `buffer`.
     private var line = 1
     private var atEnd = false
     /// Where each known column is in a CSV record (from the header).
@@ -30,6 +35,7 @@ struct ImportFileReader {
     init(path: String, blockSize: Int) throws {
         self.path = path
         self.blockSize = max(1, blockSize)
+        scratch = [UInt8](unsafeUninitializedCapacity: self.blockSize) { _, n in n = max(1, blockSize) }
         isJSON = path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StoreError.badImport(file: path, line: 0, message: "cannot read the file; check the path")
@@ -39,27 +45,26 @@ struct ImportFileReader {
         // The header: blocks are read until its record is whole (or the file ends).
         var first = true
         while true {
-            var bytes = carry
-            let block = try readBlock()
-            bytes.append(contentsOf: block)
+            let read = try readBlock()
             // A byte-order mark is dropped (once its three bytes are read, or the file ended).
-            if first && (bytes.count >= 3 || block.isEmpty) {
-                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+            if first && (buffer.count >= 3 || read == 0) {
+                if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer.removeFirst(3) }
                 first = false
             }
-            var reader = CSVReader(bytes: bytes, line: line, final: block.isEmpty)
+            var reader = CSVReader(bytes: buffer, line: line, final: read == 0)
             let header: [String]?
             do { header = try reader.next()?.fields } catch let e as CSVReader.CSVError {
                 throw StoreError.badImport(file: path, line: e.line, message: "a quoted field is not closed")
             }
             if let header {
-                carry = Array(bytes[reader.consumed...])
+                let consumed = reader.consumed
                 line = reader.line
+                reader = CSVReader(bytes: [], line: 0, final: true)  // (lets go of the buffer before it changes)
+                buffer.removeSubrange(0..<consumed)
                 try takeHeader(header)
                 return
             }
-            carry = bytes
-            if block.isEmpty { atEnd = true; return }  // an empty file: no rows
+            if read == 0 { atEnd = true; return }  // an empty file: no rows
         }
     }
 
@@ -75,55 +80,70 @@ struct ImportFileReader {
         kind = cols.contains("src") || cols.contains("dst") ? .edges : .nodes
     }
 
-    private func readBlock() throws -> [UInt8] {
-        do {
-            guard let data = try handle.read(upToCount: blockSize) else { return [] }
-            return [UInt8](data)
-        } catch {
-            throw StoreError.badImport(file: path, line: line, message: "cannot read the file: \(error.localizedDescription)")
+    /// Reads up to `blockSize` bytes onto the end of `buffer`; returns how many (0 at the end
+    /// of the file).
+    private mutating func readBlock() throws -> Int {
+        let fd = handle.fileDescriptor
+        let size = blockSize
+        var got = 0
+        let failed: Bool = scratch.withUnsafeMutableBytes { raw in
+            while got < size {
+                let n = read(fd, raw.baseAddress! + got, size - got)
+                if n < 0 { if errno == EINTR { continue }; return true }
+                if n == 0 { break }
+                got += n
+            }
+            return false
         }
+        if failed {
+            throw StoreError.badImport(file: path, line: line, message: "cannot read the file: \(String(cString: strerror(errno)))")
+        }
+        buffer.append(contentsOf: scratch[0..<got])
+        return got
     }
 
-    /// The records of the next block (possibly none), nil after the last.
-    mutating func next() throws -> [(BulkImporter.Record, Int)]? {
-        guard !atEnd else { return nil }
-        var bytes = carry
-        carry = []
-        let block = try readBlock()
-        bytes.append(contentsOf: block)
-        let final = block.isEmpty
+    /// Reads the next block and calls `body` with each of its records and its line, in order,
+    /// while `body` returns true. Returns false after the last block (or when `body` said stop).
+    /// The record is only lent to `body` (its fields array is reused for the next record).
+    mutating func nextBlock(_ body: (BulkImporter.Record, Int) throws -> Bool) throws -> Bool {
+        guard !atEnd else { return false }
+        let final = try readBlock() == 0
         if final { atEnd = true }
-        return isJSON ? try jsonRecords(bytes, final: final) : try csvRecords(bytes, final: final)
+        let go = isJSON ? try jsonRecords(final: final, body) : try csvRecords(final: final, body)
+        return go && !final
     }
 
-    private mutating func csvRecords(_ bytes: [UInt8], final: Bool) throws -> [(BulkImporter.Record, Int)] {
-        var reader = CSVReader(bytes: bytes, line: line, final: final)
-        var out: [(BulkImporter.Record, Int)] = []
+    private mutating func csvRecords(final: Bool, _ body: (BulkImporter.Record, Int) throws -> Bool) throws -> Bool {
+        var reader = CSVReader(bytes: buffer, line: line, final: final)
+        var fields: [String] = []
+        fields.reserveCapacity(columnCount)
+        var go = true
         do {
-            while let (fields, at) = try reader.next() {
+            while go, let at = try reader.next(into: &fields) {
                 if fields.count == 1 && fields[0].isEmpty { continue }
                 guard fields.count == columnCount else {
                     throw StoreError.badImport(file: path, line: at, message: "expected \(columnCount) fields (\(columnNames)), found \(fields.count)")
                 }
-                out.append((BulkImporter.Record(positions: positions, fields: fields), at))
+                go = try body(BulkImporter.Record(positions: positions, fields: fields), at)
             }
         } catch let e as CSVReader.CSVError {
             throw StoreError.badImport(file: path, line: e.line, message: "a quoted field is not closed")
         }
-        carry = Array(bytes[reader.consumed...])
+        let consumed = reader.consumed
         line = reader.line
-        return out
+        reader = CSVReader(bytes: [], line: 0, final: true)  // (lets go of the buffer before it changes)
+        buffer.removeSubrange(0..<consumed)
+        return go
     }
 
-    private mutating func jsonRecords(_ bytes: [UInt8], final: Bool) throws -> [(BulkImporter.Record, Int)] {
+    private mutating func jsonRecords(final: Bool, _ body: (BulkImporter.Record, Int) throws -> Bool) throws -> Bool {
         // Whole lines only: up to the last newline, unless this is the end of the file.
-        var end = bytes.count
+        var end = buffer.count
         if !final {
-            end = (bytes.lastIndex(of: 0x0A) ?? -1) + 1
+            end = (buffer.lastIndex(of: 0x0A) ?? -1) + 1
         }
-        carry = Array(bytes[end...])
-        var out: [(BulkImporter.Record, Int)] = []
-        let text = String(decoding: bytes[..<end], as: UTF8.self)
+        let text = String(decoding: buffer[..<end], as: UTF8.self)
+        buffer.removeSubrange(0..<end)
         var pieces = text.split(separator: "\n", omittingEmptySubsequences: false)
         if !final, pieces.last?.isEmpty == true { pieces.removeLast() }  // (after the last newline)
         for raw in pieces {
@@ -143,9 +163,9 @@ struct ImportFileReader {
                 default: rec[k] = v.description
                 }
             }
-            out.append((BulkImporter.Record(rec), line))
+            guard try body(BulkImporter.Record(rec), line) else { return false }
         }
-        return out
+        return true
     }
 
     func close() { try? handle.close() }

@@ -48,7 +48,7 @@ public final class Store: @unchecked Sendable {
         do {
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             var config = Configuration()
-            config.busyMode = .timeout(10)
+            config.busyMode = .timeout(TimeInterval(busyTimeoutMilliseconds) / 1000)
             // WAL with synchronous=NORMAL: a commit is not synced on its own (checkpoints are);
             // a killed process loses nothing committed, a power cut may lose the last commits
             // but never leaves a damaged file.
@@ -109,7 +109,9 @@ public final class Store: @unchecked Sendable {
         let fm = FileManager.default
         let stamp = ISO8601DateFormatter().string(from: now).replacingOccurrences(of: ":", with: "")
         var moved: String?
-        for suffix in ["", "-wal", "-shm", "-snapshot", createdMarker] where fm.fileExists(atPath: path + suffix) {
+        // (-journal: a rollback journal a killed first import left, Store+FreshImport.swift; it
+        // must not be taken for the journal of the next store made under this name.)
+        for suffix in ["", "-wal", "-shm", "-journal", "-snapshot", createdMarker] where fm.fileExists(atPath: path + suffix) {
             var target = "\(path).set-aside-\(stamp)\(suffix)"
             var n = 1
             while fm.fileExists(atPath: target) { n += 1; target = "\(path).set-aside-\(stamp)-\(n)\(suffix)" }

@@ -63,6 +63,64 @@ final class CrashSafetyTests: XCTestCase {
         }
         XCTAssertGreaterThan(totalSeen, 0, "no import committed before any kill: the test proves nothing")
     }
+
+    /// `kill -9` during one import into a new store (the rollback-journal path,
+    /// Store+FreshImport.swift): the store opens with all of the import or none of it, passes
+    /// `PRAGMA integrity_check`, is back in WAL mode, and its rollback journal is gone.
+    func testKillNineDuringAFreshImportLeavesAllOrNothing() throws {
+        let bin = MosaicBinary.url
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mosaic-freshcrash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let total = 20_000
+        var nodes = "id,type,name,props\n", edges = "src,dst,type,date\n"
+        for i in 0..<total { nodes += "E\(i),Thing,Thing \(i),\"{\"\"n\"\":\(i)}\"\n" }
+        for i in 0..<(3 * total) { edges += "E\(i % total),E\((i * 7 + 3) % total),NEAR,20\(10 + i % 15)-0\(i % 9 + 1)\n" }
+        let files = try [("nodes.csv", nodes), ("edges.csv", edges)].map { name, text in
+            let url = dir.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        func run(_ args: [String]) throws -> (status: Int32, out: String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: args[0] == "sqlite3" ? "/usr/bin/env" : bin.path)
+            p.arguments = args[0] == "sqlite3" ? args : Array(args.dropFirst())
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        var rng = SystemRandomNumberGenerator()
+        var outcomes: [Int] = []
+        for round in 0..<5 {
+            let ws = dir.appendingPathComponent("ws\(round)")
+            try FileManager.default.createDirectory(at: ws, withIntermediateDirectories: true)
+            let p = Process()
+            p.executableURL = bin
+            p.arguments = ["import", "--workspace", ws.path] + files
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32.random(in: 300_000...3_000_000, using: &rng))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let stats = try run(["mosaic", "stats", "--workspace", ws.path, "--json"])
+            XCTAssertEqual(stats.status, 0, "round \(round): the store did not reopen after the kill")
+            let entities = Int(stats.out.split(separator: "\n").first { $0.contains("\"entities\"") }?
+                .split(separator: ":").last?.trimmingCharacters(in: CharacterSet(charactersIn: " ,")) ?? "") ?? -1
+            XCTAssertTrue(entities == 0 || entities == total, "round \(round): \(entities) entities, a partial import")
+            outcomes.append(entities)
+            let db = ws.appendingPathComponent(".mosaic/store.sqlite").path
+            XCTAssertFalse(FileManager.default.fileExists(atPath: db + "-journal"), "round \(round): the journal was not rolled back")
+            if let check = try? run(["sqlite3", db, "PRAGMA integrity_check; PRAGMA journal_mode;"]), check.status == 0 {
+                XCTAssertEqual(check.out.split(separator: "\n"), ["ok", "wal"], "round \(round)")
+            }
+        }
+        print("fresh-import kills: entities after each", outcomes)
+    }
 }
 
 /// The `mosaic` executable built beside the tests.

@@ -82,31 +82,15 @@ final class CrashSafetyTests: XCTestCase {
             return url.path
         }
         func run(_ args: [String]) throws -> (status: Int32, out: String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: args[0] == "sqlite3" ? "/usr/bin/env" : bin.path)
-            p.arguments = args[0] == "sqlite3" ? args : Array(args.dropFirst())
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+            args[0] == "sqlite3" ? try MosaicBinary.capture(URL(fileURLWithPath: "/usr/bin/env"), args)
+                                 : try MosaicBinary.capture(bin, Array(args.dropFirst()))
         }
         var rng = SystemRandomNumberGenerator()
         var outcomes: [Int] = []
         for round in 0..<5 {
             let ws = dir.appendingPathComponent("ws\(round)")
             try FileManager.default.createDirectory(at: ws, withIntermediateDirectories: true)
-            let p = Process()
-            p.executableURL = bin
-            p.arguments = ["import", "--workspace", ws.path] + files
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32.random(in: 300_000...3_000_000, using: &rng))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            try MosaicBinary.killNine(["import", "--workspace", ws.path] + files, after: 300_000...3_000_000, using: &rng)
             let stats = try run(["mosaic", "stats", "--workspace", ws.path, "--json"])
             XCTAssertEqual(stats.status, 0, "round \(round): the store did not reopen after the kill")
             let entities = Int(stats.out.split(separator: "\n").first { $0.contains("\"entities\"") }?
@@ -125,6 +109,35 @@ final class CrashSafetyTests: XCTestCase {
 
 /// The `mosaic` executable built beside the tests.
 enum MosaicBinary {
+    /// Starts `mosaic` with `args` and kills it with SIGKILL after a random number of
+    /// microseconds in `range`.
+    static func killNine(_ args: [String], after range: ClosedRange<UInt32>, using rng: inout SystemRandomNumberGenerator) throws {
+        let p = Process()
+        p.executableURL = url
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        usleep(UInt32.random(in: range, using: &rng))
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+    }
+
+    /// Runs `executable` with `args` to its end: its status and standard output (standard
+    /// error dropped).
+    static func capture(_ executable: URL, _ args: [String]) throws -> (status: Int32, out: String) {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     static var url: URL {
         var dir = Bundle(for: CrashSafetyTests.self).bundleURL
         for _ in 0..<4 {
@@ -163,31 +176,14 @@ final class LoadCrashSafetyTests: XCTestCase {
         }
         var rng = SystemRandomNumberGenerator()
         func stats() throws -> (status: Int32, entities: Int) {
-            let p = Process()
-            p.executableURL = MosaicBinary.url
-            p.arguments = ["stats", "--workspace", ws.path, "--json"]
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            let text = String(decoding: data, as: UTF8.self)
+            let (status, text) = try MosaicBinary.capture(MosaicBinary.url, ["stats", "--workspace", ws.path, "--json"])
             let n = Int(text.split(separator: "\n").first { $0.contains("\"entities\"") }?.split(separator: ":").last?
                 .trimmingCharacters(in: CharacterSet(charactersIn: " ,")) ?? "") ?? -1
-            return (p.terminationStatus, n)
+            return (status, n)
         }
         for round in 0..<2 {
             try? FileManager.default.removeItem(at: ws.appendingPathComponent(".mosaic"))
-            let p = Process()
-            p.executableURL = MosaicBinary.url
-            p.arguments = ["load", "--workspace", ws.path]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            usleep(UInt32.random(in: 50_000...1_000_000, using: &rng))
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            try MosaicBinary.killNine(["load", "--workspace", ws.path], after: 50_000...1_000_000, using: &rng)
             // Reading the store does not load (load: false path): check the raw state first.
             let db = ws.appendingPathComponent(".mosaic/store.sqlite").path
             if FileManager.default.fileExists(atPath: db) {

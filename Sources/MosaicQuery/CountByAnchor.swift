@@ -85,31 +85,48 @@ extension Executor {
                                                            farLabels: fp.labels, keys: names, into: agg)
             return total
         }
-        let slot = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-        slot.initialize(to: -1)
-        let noRelationships = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-        noRelationships.initialize(to: -1)
-        defer { slot.deallocate(); noRelationships.deallocate() }
+        if keys.isEmpty {
+            (anchors, total) = try countHops(candidates, np, props, check: checkAnchor, dir: dir, types: rp.types, farLabels: fp.labels)
+            agg.addCount(total)
+            return total
+        }
         let single = keys.count == 1
         var values: [QueryValue] = []
-        for n in candidates {
-            try tick()
-            if checkAnchor, !nodeMatches(gv, np, n, props, bound: nil) { continue }
-            anchors += 1
-            let c = countLastHop(gv, from: n, dir: dir, types: rp.types, labels: fp.labels)
-            total += c
-            if keys.isEmpty || c == 0 { continue }
-            slot.pointee = n
-            if single {
-                try agg.addCount(key: eval(keys[0], slot, noRelationships, [:]), times: c, node: n)
-            } else {
-                values.removeAll(keepingCapacity: true)
-                for k in keys { values.append(try eval(k, slot, noRelationships, [:])) }
-                try agg.addCount(keys: values, times: c, node: n)
+        try withNodeSlot { slot, noRelationships in
+            for n in candidates {
+                try tick()
+                if checkAnchor, !nodeMatches(gv, np, n, props, bound: nil) { continue }
+                anchors += 1
+                let c = countLastHop(gv, from: n, dir: dir, types: rp.types, labels: fp.labels)
+                total += c
+                if c == 0 { continue }
+                slot.pointee = n
+                if single {
+                    try agg.addCount(key: eval(keys[0], slot, noRelationships, [:]), times: c, node: n)
+                } else {
+                    values.removeAll(keepingCapacity: true)
+                    for k in keys { values.append(try eval(k, slot, noRelationships, [:])) }
+                    try agg.addCount(keys: values, times: c, node: n)
+                }
             }
         }
-        if keys.isEmpty { agg.addCount(total) }
         return total
+    }
+
+    /// The matches of a one-hop count without keys: the anchors among `candidates` that pass
+    /// their checks, and the hops counted from them (`countByAnchor` without keys, and a
+    /// query that is one count operator).
+    func countHops(_ candidates: [Int], _ np: NodePattern, _ props: [PropertyTest]?, check: Bool, dir: Direction,
+                   types: [String], farLabels: [String]) throws -> (anchors: Int, total: Int) {
+        let gv = graph
+        var anchors = 0, total = 0
+        for n in candidates {
+            try tick()
+            if check, !nodeMatches(gv, np, n, props, bound: nil) { continue }
+            anchors += 1
+            total += countLastHop(gv, from: n, dir: dir, types: types, labels: farLabels)
+        }
+        return (anchors, total)
     }
 
     /// The property names the keys read, when each key is a property of the anchor (`b.name`):

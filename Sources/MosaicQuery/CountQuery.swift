@@ -18,8 +18,6 @@ final class CountQuery: Sendable {
     let farLabels: [String]
     let types: [String]
     let direction: Direction
-    /// Whether the anchor's property map is just the key it is looked up by (`{id: $id}`).
-    let mapIsLookupKey: Bool
 
     init(_ op: CountOperator, _ part: PatternPart, _ plan: PartPlan, columns: [String]) {
         self.op = op; self.part = part; self.plan = plan; self.columns = columns
@@ -29,7 +27,6 @@ final class CountQuery: Sendable {
         farLabels = plan.nodes.count == 2 ? plan.nodes[1 - a].labels : []
         types = rel?.types ?? []
         direction = a == 1 ? (rel?.direction.reversed ?? .both) : (rel?.direction ?? .both)
-        if case .property(let key, let e) = plan.access { mapIsLookupKey = anchor.properties?.isMap(ofOnly: key, e) == true } else { mapIsLookupKey = false }
     }
 
     /// What EXPLAIN adds to the RETURN's operator when the rewrite applies.

@@ -7,19 +7,20 @@ extension Executor {
     /// The anchors a count or a lookup starts from (by the plan's access path), the property
     /// tests each must still pass, and whether any test is left (a label scan of the anchor's only
     /// label, or an index's exact hits with nothing more to compare, need none).
-    func scanAnchors(_ np: NodePattern, _ access: AnchorAccess, mapIsLookupKey: Bool? = nil) throws
+    /// `row`: the bindings the pattern is matched for (an earlier clause's).
+    func scanAnchors(_ np: NodePattern, _ access: AnchorAccess, _ row: Row = [:]) throws
         -> (candidates: [Int], props: [PropertyTest]?, check: Bool) {
         var exactHits = false
         var props: [PropertyTest]?
         let candidates: [Int]
-        if case .property(let key, let e) = access, mapIsLookupKey ?? (np.properties?.isMap(ofOnly: key, e) == true) {
+        if case .property(let key, let e) = access, np.properties?.isMap(ofOnly: key, e) == true {
             // `{id: $id}` looked up by its index: when the hits are exact, the map has nothing
             // more to compare, so it is not evaluated (its one value was, for the lookup)
-            candidates = try anchorCandidates(np, access, [:], exact: &exactHits)
-            props = exactHits ? nil : try evalProps(np.properties, [:])
+            candidates = try anchorCandidates(np, access, row, exact: &exactHits)
+            props = exactHits ? nil : try evalProps(np.properties, row)
         } else {
-            props = try evalProps(np.properties, [:])
-            candidates = try anchorCandidates(np, access, [:], exact: &exactHits)
+            props = try evalProps(np.properties, row)
+            candidates = try anchorCandidates(np, access, row, exact: &exactHits)
             if exactHits, case .property(let key, let e) = access {
                 // the index's hits have the property: it need not be compared again
                 props = Executor.without(key, e, np.properties, props)
@@ -41,15 +42,8 @@ extension Executor {
             guard let n = countFromCounts(cq.part) else { return nil }
             total = n
         case .byAnchor:
-            let gv = graph
-            let (candidates, props, checkAnchor) = try scanAnchors(cq.anchor, cq.plan.access, mapIsLookupKey: cq.mapIsLookupKey)
-            var n = 0
-            for c in candidates {
-                try tick()
-                if checkAnchor, !nodeMatches(gv, cq.anchor, c, props, bound: nil) { continue }
-                n += countLastHop(gv, from: c, dir: cq.direction, types: cq.types, labels: cq.farLabels)
-            }
-            total = n
+            let (candidates, props, check) = try scanAnchors(cq.anchor, cq.plan.access)
+            total = try countHops(candidates, cq.anchor, props, check: check, dir: cq.direction, types: cq.types, farLabels: cq.farLabels).total
         }
         try tick(total)
         countOperatorRuns += 1
@@ -62,7 +56,7 @@ extension Executor {
     /// node's slot (then the clauses run).
     func runNodeLookupQuery(_ q: NodeLookupQuery) throws -> (columns: [String], rows: [[QueryValue]])? {
         var names = SlotExpr.Names()
-        if let v = q.variable { names.nodes[v] = 0 }
+        if let v = q.node.variable { names.nodes[v] = 0 }
         var items: [SlotExpr] = []
         items.reserveCapacity(q.items.count)
         for e in q.items {
@@ -71,23 +65,31 @@ extension Executor {
         }
         let gv = graph
         let (candidates, props, check) = try scanAnchors(q.node, q.access)
+        var rows: [[QueryValue]] = []
+        try withNodeSlot { slot, noRelationships in
+            for c in candidates {
+                try tick()
+                if check, !nodeMatches(gv, q.node, c, props, bound: nil) { continue }
+                slot.pointee = c
+                var values: [QueryValue] = []
+                values.reserveCapacity(items.count)
+                for e in items { values.append(try eval(e, slot, noRelationships, [:])) }
+                try charge(QueryMemory.valueBytes * (values.count + 1), "rows of RETURN")
+                rows.append(values)
+            }
+        }
+        nodeLookupRuns += 1
+        return (q.columns, rows)
+    }
+
+    /// Runs `body` with a slot for one node (unset) and no relationship slot: what keys and
+    /// items compiled against an anchor (SlotExpr) are evaluated with.
+    func withNodeSlot<R>(_ body: (UnsafeMutablePointer<Int>, UnsafeMutablePointer<Int>) throws -> R) rethrows -> R {
         let slot = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         slot.initialize(to: -1)
         let noRelationships = UnsafeMutablePointer<Int>.allocate(capacity: 1)
         noRelationships.initialize(to: -1)
         defer { slot.deallocate(); noRelationships.deallocate() }
-        var rows: [[QueryValue]] = []
-        for c in candidates {
-            try tick()
-            if check, !nodeMatches(gv, q.node, c, props, bound: nil) { continue }
-            slot.pointee = c
-            var values: [QueryValue] = []
-            values.reserveCapacity(items.count)
-            for e in items { values.append(try eval(e, slot, noRelationships, [:])) }
-            try charge(QueryMemory.valueBytes * (values.count + 1), "rows of RETURN")
-            rows.append(values)
-        }
-        nodeLookupRuns += 1
-        return (q.columns, rows)
+        return try body(slot, noRelationships)
     }
 }

@@ -667,13 +667,8 @@ final class Executor<G: QueryGraph> {
         let plan = plan ?? Planner.planPart(part, bound: Set(row.keys))
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
-        // `{id: $id}` at an anchor looked up by that key: evaluated only if the index's hits
-        // are not exact (below), as the lookup evaluates its one value anyway
-        var anchorMapIsKey = false
-        if part.shortest == 0, case .property(let key, let e) = plan.access {
-            anchorMapIsKey = plan.nodes[plan.anchor].properties?.isMap(ofOnly: key, e) == true
-        }
-        var nodeProps = try nodes.indices.map { i in anchorMapIsKey && i == plan.anchor ? nil : try evalProps(nodes[i].properties, row) }
+        // (the anchor's map is evaluated with its candidates, below: `scanAnchors`)
+        var nodeProps = try nodes.indices.map { i in i == plan.anchor && part.shortest == 0 ? nil : try evalProps(nodes[i].properties, row) }
         let relProps = try part.steps.map { try evalProps($0.rel.properties, row) }
         // the bound node of each pattern node (-1: none yet), and in slot mode the relationship
         // of each single-hop step: flat buffers the nested functions below share without
@@ -692,6 +687,8 @@ final class Executor<G: QueryGraph> {
             try matchShortest(part, nodeProps, relProps, row) { r in opRows[op] += 1; try emit(r) }
             return
         }
+        let candidates: [Int]
+        (candidates, nodeProps[a], _) = try scanAnchors(nodes[a], plan.access, row)
 
         let order = plan.order
         let needPath = part.pathVariable != nil
@@ -701,11 +698,9 @@ final class Executor<G: QueryGraph> {
         let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any || sink != nil) ? MatchSlots(part, plan, row, self) : nil
         if slots != nil { slottedParts += 1 }
         let slotted = slots != nil
-        // the compiled filters in flat buffers, read in place (a loop over the arrays retained
-        // the list and each filter for every candidate), and in slot mode the row as a
-        // constant (slots leave it unchanged; a `var` was retained for every evaluation)
-        let slotFilters = SlotFilterList(slots?.filters ?? []), slotRelFilters = SlotFilterList(slots?.relFilters ?? [])
-        defer { slotFilters.free(); slotRelFilters.free() }
+        // in slot mode the row as a constant (slots leave it unchanged; the `var` was retained
+        // for every evaluation of a filter)
+        let slotFilters = slots?.filters ?? [], slotRelFilters = slots?.relFilters ?? []
         let slotBound = slots?.bound ?? []
         let nodeLabels = slotted ? nodes.map(\.labels) : []
         let constantRow = slotted ? row : [:]
@@ -795,7 +790,7 @@ final class Executor<G: QueryGraph> {
             try tick()
             if filtered[k], k < filters.count {
                 if slotted {
-                    for j in slotFilters.range(k) where try !isTrue(eval(slotFilters.items[j], nodeIDs, relSlots, constantRow)) { return }
+                    for f in slotFilters[k] where try !isTrue(eval(f, nodeIDs, relSlots, constantRow)) { return }
                 } else {
                     for f in filters[k] {
                         let saved = usedRels
@@ -892,7 +887,7 @@ final class Executor<G: QueryGraph> {
                 var pass = true
                 if relFiltered[k], k < relFilters.count {
                     if slotted {
-                        for j in slotRelFilters.range(k) where try !isTrue(eval(slotRelFilters.items[j], nodeIDs, relSlots, constantRow)) { pass = false; break }
+                        for f in slotRelFilters[k] where try !isTrue(eval(f, nodeIDs, relSlots, constantRow)) { pass = false; break }
                     } else {
                         for f in relFilters[k] {
                             let saved = usedRels
@@ -912,17 +907,6 @@ final class Executor<G: QueryGraph> {
             if slotted { relSlots[s] = -1 }
         }
 
-        var exactHits = false
-        let candidates = try anchorCandidates(nodes[a], plan.access, row, exact: &exactHits)
-        if anchorMapIsKey {
-            if !exactHits {
-                nodeProps[a] = try evalProps(nodes[a].properties, row)
-                checkedNodes.insert(a)
-            }
-        } else if exactHits, case .property(let key, let e) = plan.access {
-            // the index's hits have the property: the anchor's map need not compare it again
-            nodeProps[a] = Executor.without(key, e, nodes[a].properties, nodeProps[a])
-        }
         for (i, c) in candidates.enumerated() {
             try tick()
             try bindNode(a, c, restore: i < candidates.count - 1) { try extend(0) }

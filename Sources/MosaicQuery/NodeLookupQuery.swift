@@ -7,19 +7,16 @@
 /// matcher and a projection around one index lookup. EXPLAIN marks the RETURN's operator
 /// with `explainMark`; PROFILE runs the clauses, to count each operator's rows. When an
 /// item does not compile against the slot (a `CASE`, a pattern), the clauses run. Uses the
-/// clause plans (Planner) and CountQuery's anchor helpers. A class with constant fields: a
+/// clause plans (Planner); run by Executor+WholeQuery.swift. A class with constant fields: a
 /// plan's copies share it.
 final class NodeLookupQuery: Sendable {
     let node: NodePattern
     let access: AnchorAccess
     let items: [Expr]
     let columns: [String]
-    /// The node's variable (what the items read), if it has one.
-    let variable: String?
 
     init(_ node: NodePattern, _ access: AnchorAccess, items: [Expr], columns: [String]) {
         self.node = node; self.access = access; self.items = items; self.columns = columns
-        variable = node.variable
     }
 
     /// What EXPLAIN adds to the RETURN's operator when the rewrite applies.

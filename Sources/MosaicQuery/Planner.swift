@@ -69,20 +69,34 @@ struct ExpandStep: Sendable {
 
 /// How one pattern part is matched. Its fields live in one copy-on-write object: the
 /// executor copies part plans out of clause plans on every run, and a copy is one reference
-/// count instead of one per array and set it holds (issue 16).
+/// count instead of one per array and set it holds (issue 16). The fields read and write
+/// through `Fields` (dynamic members), but for the WHERE conjuncts, whose setters keep the
+/// masks of the stages that have some.
+@dynamicMemberLookup
 struct PartPlan: Sendable {
     struct Fields: Sendable {
         var anchor: Int
         var access: AnchorAccess
         var nodes: [NodePattern] = []
+        /// The nodes / relationships whose variable need not be bound in the row (nothing
+        /// reads it again, so matching skips the work).
         var unboundNodes = IndexMask()
         var unboundRels = IndexMask()
-        var filters: [[Expr]] = []
-        var relFilters: [[Expr]] = []
-        var filtered = IndexMask()
-        var relFiltered = IndexMask()
+        /// WHERE conjuncts checked as soon as their variables are bound: `filters[k]` runs
+        /// before expansion step k (index 0: right after the anchor); `relFilters[k]` need only
+        /// the relationship of expansion step k (checked before its target node is looked at).
+        fileprivate(set) var filters: [[Expr]] = []
+        fileprivate(set) var relFilters: [[Expr]] = []
+        /// The stages with filters / relationship filters.
+        fileprivate(set) var filtered = IndexMask()
+        fileprivate(set) var relFiltered = IndexMask()
+        /// Expansion order: rightwards from the anchor, then leftwards (a struct, not a tuple:
+        /// arrays of tuples look their type metadata up at run time).
         var order: [ExpandStep] = []
+        /// Under EXPLAIN/PROFILE: the operator of the anchor; the operator of expansion step k
+        /// follows it at `profileBase + 1 + k` (PROFILE counts each stage's rows there). -1: none.
         var profileBase = -1
+        /// How the last expansion runs (LastHop.swift): enumerated, counted, or its distinct ends.
         var lastHop = LastHop.enumerate
     }
     // @unchecked Sendable: `fields` changes only through `PartPlan`'s setters, which copy the
@@ -100,67 +114,25 @@ struct PartPlan: Sendable {
     }
     init(anchor: Int, access: AnchorAccess) { storage = Storage(Fields(anchor: anchor, access: access)) }
 
-    var anchor: Int {
-        get { storage.fields.anchor }
-        set { mutable.fields.anchor = newValue }
+    subscript<T>(dynamicMember field: WritableKeyPath<Fields, T>) -> T {
+        @inline(__always) get { storage.fields[keyPath: field] }
+        @inline(__always) set { mutable.fields[keyPath: field] = newValue }
     }
-    var access: AnchorAccess {
-        get { storage.fields.access }
-        set { mutable.fields.access = newValue }
+    subscript<T>(dynamicMember field: KeyPath<Fields, T>) -> T {
+        @inline(__always) get { storage.fields[keyPath: field] }
     }
-    var nodes: [NodePattern] {
-        get { storage.fields.nodes }
-        _modify { yield &mutable.fields.nodes }
-    }
-    /// The nodes / relationships whose variable need not be bound in the row (nothing reads
-    /// it again, so matching skips the work).
-    var unboundNodes: IndexMask {
-        get { storage.fields.unboundNodes }
-        _modify { yield &mutable.fields.unboundNodes }
-    }
-    var unboundRels: IndexMask {
-        get { storage.fields.unboundRels }
-        _modify { yield &mutable.fields.unboundRels }
-    }
-    /// WHERE conjuncts checked as soon as their variables are bound: `filters[k]` runs before
-    /// expansion step k (index 0: right after the anchor).
+
     var filters: [[Expr]] {
         get { storage.fields.filters }
-        _modify {
-            let s = mutable
-            yield &s.fields.filters
-            s.fields.filtered = IndexMask(s.fields.filters.indices.filter { !s.fields.filters[$0].isEmpty })
-        }
+        set { let s = mutable; s.fields.filters = newValue; s.fields.filtered = Self.stages(newValue) }
     }
-    /// Conjuncts that need only the relationship of expansion step k (checked before its
-    /// target node is looked at).
     var relFilters: [[Expr]] {
         get { storage.fields.relFilters }
-        _modify {
-            let s = mutable
-            yield &s.fields.relFilters
-            s.fields.relFiltered = IndexMask(s.fields.relFilters.indices.filter { !s.fields.relFilters[$0].isEmpty })
-        }
+        set { let s = mutable; s.fields.relFilters = newValue; s.fields.relFiltered = Self.stages(newValue) }
     }
-    /// The stages with filters / relationship filters.
-    var filtered: IndexMask { storage.fields.filtered }
-    var relFiltered: IndexMask { storage.fields.relFiltered }
-    /// Expansion order: rightwards from the anchor, then leftwards (a struct, not a tuple:
-    /// arrays of tuples look their type metadata up at run time).
-    var order: [ExpandStep] {
-        get { storage.fields.order }
-        _modify { yield &mutable.fields.order }
-    }
-    /// Under EXPLAIN/PROFILE: the operator of the anchor; the operator of expansion step k
-    /// follows it at `profileBase + 1 + k` (PROFILE counts each stage's rows there). -1: none.
-    var profileBase: Int {
-        get { storage.fields.profileBase }
-        set { mutable.fields.profileBase = newValue }
-    }
-    /// How the last expansion runs (LastHop.swift): enumerated, counted, or its distinct ends.
-    var lastHop: LastHop {
-        get { storage.fields.lastHop }
-        set { mutable.fields.lastHop = newValue }
+    /// The stages that have some conjunct.
+    private static func stages(_ conjuncts: [[Expr]]) -> IndexMask {
+        IndexMask(conjuncts.indices.filter { !conjuncts[$0].isEmpty })
     }
 }
 

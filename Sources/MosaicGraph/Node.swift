@@ -48,6 +48,15 @@ public struct Node: Sendable {
     public func property(_ name: String) -> Value? {
         entryPosition(name).map { entries[$0].value }
     }
+    /// The value of one property of the node at `p`, reading only the two fields it needs:
+    /// `p.pointee.property(name)` copies the whole node first (five references retained).
+    static func property(_ name: String, at p: UnsafePointer<Node>) -> Value? {
+        if p.pointee.entryIndex != nil { return p.pointee.entryIndex![name].map { p.pointee.entries[$0].value } }
+        return p.pointee.entries.withUnsafeBufferPointer { entries in
+            for e in entries where e.name == name { return e.value }
+            return nil
+        }
+    }
     /// The statement behind one property value.
     public func propertyStatement(_ name: String) -> Int64? {
         entryPosition(name).map { entries[$0].statement }

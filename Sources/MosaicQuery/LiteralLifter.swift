@@ -120,7 +120,6 @@ struct LiteralLifter {
                 values.append(value)
                 kinds.append(kind)
             }
-            let keywords = packedKeywords  // (read once: a static's every read checks its initialisation)
             while i < n {
                 let c = b[i]
                 if c >= 128 || c == 13 || c == 96 { return nil }  // non-ASCII, CR, back-quotes: the lexer
@@ -136,7 +135,7 @@ struct LiteralLifter {
                     // the word in capitals, packed into one integer (no string made per word)
                     var packed: UInt64 = 0
                     for k in st..<i { packed = packed << 8 | UInt64(b[k] >= 97 ? b[k] - 32 : b[k]) }
-                    switch keywords[packed] {
+                    switch keyword(packed: packed) {
                     case .explain: if st == nextSignificant(0).1 { return .some(nil) }
                     case .lifting(let on): lifting = on
                     case nil: break
@@ -205,17 +204,27 @@ struct LiteralLifter {
 
     /// What a keyword (in capitals) does to the lifting: MATCH and WHERE start it, the other
     /// clauses stop it; EXPLAIN and PROFILE (first in the text) turn it off for the query.
-    enum Keyword { case explain, lifting(Bool) }
-    /// The keywords of `keyword(_:)` by their capitals packed into an integer, a byte each
-    /// (they are 2 to 7 letters): what the byte pass looks its words up in.
-    static let packedKeywords: [UInt64: Keyword] = {
-        var out: [UInt64: Keyword] = [:]
-        for word in ["EXPLAIN", "PROFILE", "MATCH", "WHERE", "RETURN", "WITH", "UNWIND", "CREATE", "MERGE", "SET", "DELETE", "DETACH",
-                     "REMOVE", "CALL", "YIELD", "ORDER", "SKIP", "LIMIT", "UNION", "FOREACH", "ON", "USE", "LOAD"] {
-            out[word.utf8.reduce(0) { $0 << 8 | UInt64($1) }] = keyword(word)
+    enum Keyword: Equatable { case explain, lifting(Bool) }
+    /// `keyword(_:)` for a word given as its capitals packed into an integer, a byte each
+    /// (the keywords are 2 to 7 letters): what the byte pass looks its words up in. A switch
+    /// on constants, not a dictionary: hashing every word of every text was 3% of a one-off
+    /// lookup (fourteenth session). `testPackedKeywordsMatchKeyword` holds it to `keyword(_:)`.
+    static func keyword(packed: UInt64) -> Keyword? {
+        switch packed {
+        case 0x4558504C41494E /* EXPLAIN */, 0x50524F46494C45 /* PROFILE */: return .explain
+        case 0x4D41544348 /* MATCH */, 0x5748455245 /* WHERE */: return .lifting(true)
+        case 0x52455455524E /* RETURN */, 0x57495448 /* WITH */, 0x554E57494E44 /* UNWIND */, 0x435245415445 /* CREATE */,
+             0x4D45524745 /* MERGE */, 0x534554 /* SET */, 0x44454C455445 /* DELETE */, 0x444554414348 /* DETACH */,
+             0x52454D4F5645 /* REMOVE */, 0x43414C4C /* CALL */, 0x5949454C44 /* YIELD */, 0x4F52444552 /* ORDER */,
+             0x534B4950 /* SKIP */, 0x4C494D4954 /* LIMIT */, 0x554E494F4E /* UNION */, 0x464F5245414348 /* FOREACH */,
+             0x4F4E /* ON */, 0x555345 /* USE */, 0x4C4F4144 /* LOAD */:
+            return .lifting(false)
+        default: return nil
         }
-        return out
-    }()
+    }
+
+    /// A word's capitals packed as `keyword(packed:)` reads them.
+    static func pack(_ upper: String) -> UInt64 { upper.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
 
     static func keyword(_ upper: String) -> Keyword? {
         switch upper {

@@ -124,3 +124,17 @@ extension LiteralLifterTests {
         XCTAssertGreaterThan(lifted, 100)
     }
 }
+
+extension LiteralLifterTests {
+    /// The byte pass's switch on packed capitals says what `keyword(_:)` says, for every
+    /// keyword and for words that are none (a word of 2 to 7 letters is what it packs).
+    func testPackedKeywordsMatchKeyword() {
+        let words = ["EXPLAIN", "PROFILE", "MATCH", "WHERE", "RETURN", "WITH", "UNWIND", "CREATE", "MERGE", "SET",
+                     "DELETE", "DETACH", "REMOVE", "CALL", "YIELD", "ORDER", "SKIP", "LIMIT", "UNION", "FOREACH",
+                     "ON", "USE", "LOAD", "AS", "BY", "AND", "OR", "NOT", "MATCHES", "WHEREAS", "RETURNS", "OPTIONAL",
+                     "DISTINCT", "NODE", "ID", "NAME", "WITHX", "SE", "MATC"]
+        for w in words {
+            XCTAssertEqual(LiteralLifter.keyword(packed: LiteralLifter.pack(w)), LiteralLifter.keyword(w), w)
+        }
+    }
+}

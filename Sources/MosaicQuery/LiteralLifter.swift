@@ -95,7 +95,7 @@ struct LiteralLifter {
         var text = text
         return text.withUTF8 { b -> Lifted?? in
             let n = b.count
-            var out = [UInt8](); out.reserveCapacity(n + 16)
+            var out = [UInt8]()  // (made at the first literal)
             var kinds = ""
             var values: [QueryValue] = []
             var lifting = false
@@ -113,22 +113,28 @@ struct LiteralLifter {
                 while j < n, isSpace(b[j]) { j += 1 }
                 return j < n ? (b[j], j) : (0, j)
             }
-            // (the output, values and kinds passed in, not captured: a captured array was
-            // checked for uniqueness at every byte appended)
-            func emit(_ value: QueryValue, _ kind: Character, _ out: inout [UInt8], _ values: inout [QueryValue], _ kinds: inout String) {
+            // The text is copied in spans: the bytes since the last literal, when the next is
+            // lifted (a byte appended at a time was half of the pass's time). The output,
+            // values and kinds are passed in, not captured: a captured array was checked for
+            // uniqueness at every append.
+            var copied = 0
+            func emit(_ value: QueryValue, _ kind: Character, _ start: Int, _ end: Int, _ copied: inout Int,
+                      _ out: inout [UInt8], _ values: inout [QueryValue], _ kinds: inout String) {
+                if values.isEmpty { out.reserveCapacity(n + 16) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<start]))
                 out.append(36); out.append(contentsOf: name(values.count).utf8)
+                copied = end
                 values.append(value)
                 kinds.append(kind)
             }
             while i < n {
                 let c = b[i]
                 if c >= 128 || c == 13 || c == 96 { return nil }  // non-ASCII, CR, back-quotes: the lexer
-                if isSpace(c) { out.append(c); i += 1; continue }
+                if isSpace(c) { i += 1; continue }
                 if c == 47, i + 1 < n, b[i + 1] == 47 || b[i + 1] == 42 { return nil }  // comments
                 if isIdentStart(c) {
                     let st = i
                     while i < n, isIdentPart(b[i]) { i += 1 }
-                    out.append(contentsOf: b[st..<i])
                     let len = i - st
                     defer { prev = .other }
                     if prev == .dot || prev == .colon || len < 2 || len > 7 || nextSignificant(i).0 == 58 { continue }
@@ -143,10 +149,9 @@ struct LiteralLifter {
                     continue
                 }
                 if c == 36 {  // $name
-                    let st = i
                     i += 1
                     while i < n, isIdentPart(b[i]) { i += 1 }
-                    out.append(contentsOf: b[st..<i]); prev = .other
+                    prev = .other
                     continue
                 }
                 if c == 39 || c == 34 {  // a string without escapes
@@ -154,9 +159,7 @@ struct LiteralLifter {
                     while j < n, b[j] != c { if b[j] == 92 { return nil }; j += 1 }
                     guard j < n else { return nil }
                     if lifting && prev != .regex {
-                        emit(.string(String(decoding: b[(i + 1)..<j], as: UTF8.self)), "s", &out, &values, &kinds)
-                    } else {
-                        out.append(contentsOf: b[i...j])
+                        emit(.string(String(decoding: b[(i + 1)..<j], as: UTF8.self)), "s", i, j + 1, &copied, &out, &values, &kinds)
                     }
                     i = j + 1; prev = .other
                     continue
@@ -176,27 +179,27 @@ struct LiteralLifter {
                     let liftable = lifting && prev != .star && prev != .range && !followedByRange
                     prev = .other
                     if liftable, isFloat, let d = Double(String(decoding: digits, as: UTF8.self)), d.isFinite {
-                        emit(.float(d), "f", &out, &values, &kinds); continue
+                        emit(.float(d), "f", st, i, &copied, &out, &values, &kinds); continue
                     }
                     if liftable, !isFloat, digits.count == 1 || digits.first != 48, let v = Int(String(decoding: digits, as: UTF8.self)) {
-                        emit(.int(v), "i", &out, &values, &kinds); continue
+                        emit(.int(v), "i", st, i, &copied, &out, &values, &kinds); continue
                     }
-                    out.append(contentsOf: digits)
                     continue
                 }
                 // symbols
                 if c == 46 {
-                    if i + 1 < n, b[i + 1] == 46 { out.append(46); out.append(46); i += 2; prev = .range; continue }
+                    if i + 1 < n, b[i + 1] == 46 { i += 2; prev = .range; continue }
                     if i + 1 < n, isDigit(b[i + 1]) { return nil }  // .5
                     prev = .dot
                 } else if c == 61, i + 1 < n, b[i + 1] == 126 {
-                    out.append(61); out.append(126); i += 2; prev = .regex; continue
+                    i += 2; prev = .regex; continue
                 } else if c == 42 { prev = .star
                 } else if c == 58 { prev = .colon
                 } else { prev = .other }
-                out.append(c); i += 1
+                i += 1
             }
             guard !values.isEmpty else { return .some(nil) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<n]))
             let lifted = String(decoding: out, as: UTF8.self)
             return .some(Lifted(text: lifted, kinds: kinds, values: values))
         }

@@ -163,9 +163,9 @@ public enum Query {
                                           limits: QueryLimits = QueryLimits()) throws -> ResultTable<G> {
         let f = functions ?? .standard
         if let lifted = LiteralLifter.lift(text), let q = try liftedPlan(text, lifted, f) {
-            var all = parameters
-            all.reserveCapacity(parameters.count + lifted.values.count)
-            for (i, v) in lifted.values.enumerated() { all[LiteralLifter.name(i)] = v }
+            var all = [String: QueryValue](minimumCapacity: parameters.count + lifted.values.count)
+            for (k, v) in parameters { all[k] = v }
+            for i in lifted.values.indices { all[LiteralLifter.name(i)] = lifted.values[i] }
             do { return try q.execute(on: graph, parameters: all, limits: limits) } catch let e as QueryError
                 where e.position != nil && e.kind != .resourceLimit {
                 // its position is in the lifted text: run the query as written for the error

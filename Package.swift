@@ -45,15 +45,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MosaicKB", dependencies: ["MosaicGraph", "MosaicStore", "Yams"]),
-        // Runtime exclusivity checks off here, for a measured reason: the matcher's hot loops
-        // touch the executor's state on every row, and with the checks on the query rows of
-        // scripts/bench ran 5-15% slower (seventh session, 100k graph, CPU time, two
-        // alternating runs each: b.lookup_prepared 3.6-3.7 -> 3.9-4.6 us, c.hop1_prepared
-        // 3.3-3.4 -> 3.5-3.8 us, d.pattern_prepared 3.3-3.7 -> 3.7-4.0 ms, e.closure 0.37-0.38
-        // -> 0.40 s). The accesses are still checked statically by the compiler, and the
-        // debug test suite runs the same code.
-        .target(name: "MosaicQuery", dependencies: ["MosaicGraph"],
-                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        // Swift's run-time exclusivity checks are on (no unsafe flags: other packages can
+        // depend on Mosaic), but for the executor's own state, `@exclusivity(unchecked)` on
+        // Executor's and ExecutorScratch's stored properties, with the measured reason there.
+        .target(name: "MosaicQuery", dependencies: ["MosaicGraph"]),
         // Sandboxed Lua states for Swift: values, calls, classes, limits, the watchdog.
         .target(name: "MosaicLua", dependencies: ["CLua", "CLuaSandbox"]),
         // Documents and their renderers (md, html, json), result tables: renders only.

@@ -11,6 +11,13 @@ struct PropertyTest {
 
 /// Runs a planned query over a graph, clause by clause. Writes go to `graph` (a copy of the
 /// caller's value) and are recorded in `changes`.
+///
+/// Exclusivity: the module is compiled with Swift's run-time exclusivity checks, but for the
+/// stored properties of this one type (and of `ExecutorScratch`, its state made on demand),
+/// marked `@exclusivity(unchecked)`: the matcher's loops read and write them at every row,
+/// and checking them cost the query rows 5–15% (seventh session; re-measured in the
+/// fourteenth, docs/benchmarks.md). The compiler still checks every access statically, and an
+/// executor is used by one thread for one run.
 final class Executor<G: QueryGraph> {
     /// The graph the query reads and writes, in memory of the executor's own: a read borrows
     /// it in place, where a stored `var` of a class was retained and released around every
@@ -24,15 +31,15 @@ final class Executor<G: QueryGraph> {
     let params: [String: QueryValue]
     let functions: FunctionRegistry
     let plan: QueryPlan
-    var changes: [QueryChange] = []
+    @exclusivity(unchecked) var changes: [QueryChange] = []
     /// Relationships bound by the MATCH being matched (a stack: patterns are short).
-    var usedRels: [Int] = []
+    @exclusivity(unchecked) var usedRels: [Int] = []
     /// Set while a MATCH feeds a lone count(*): the last hop adds its number of matches at once.
-    var countSink: Aggregator? = nil
+    @exclusivity(unchecked) var countSink: Aggregator? = nil
     /// Set while a MATCH feeds only count(*)s grouped by keys that read `groupedKeyNames`: a
     /// last hop whose new names the keys do not read adds its number of matches to the
     /// row's group at once (see GroupedCountAnchor).
-    var groupedCountSink: Aggregator? = nil
+    @exclusivity(unchecked) var groupedCountSink: Aggregator? = nil
     var groupedKeyNames: Set<String> {
         _read { if let s = scratchIfMade { yield s.groupedKeyNames } else { yield [] } }
         _modify { yield &scratch.groupedKeyNames }
@@ -52,11 +59,11 @@ final class Executor<G: QueryGraph> {
         _modify { yield &scratch.labelBitsWrites }
     }
     /// Breadth-first visits: `visitMark[n] == visitEpoch` when node n was reached.
-    var visitMark: [UInt32] = []
-    var visitEpoch: UInt32 = 0
-    var bfsBuffers: ([Int], [Int]) = ([], [])
+    @exclusivity(unchecked) var visitMark: [UInt32] = []
+    @exclusivity(unchecked) var visitEpoch: UInt32 = 0
+    @exclusivity(unchecked) var bfsBuffers: ([Int], [Int]) = ([], [])
     /// Function calls resolved on first use, by source offset (see CallSite).
-    var callSites: [Int: CallSite] = [:]
+    @exclusivity(unchecked) var callSites: [Int: CallSite] = [:]
     /// `=~` patterns compiled once per distinct pattern text (at most 64 kept).
     var regexes: [String: NSRegularExpression] {
         _read { if let s = scratchIfMade { yield s.regexes } else { yield [:] } }
@@ -96,50 +103,50 @@ final class Executor<G: QueryGraph> {
     func relationshipType(_ r: Int) -> String { deletedRelTypes[r] ?? graph.relationshipType(r) }
     /// The state few queries touch (the properties above that forward to it), made on first
     /// write: a small query's executor is made and freed without it.
-    private var scratchIfMade: ExecutorScratch?
+    @exclusivity(unchecked) private var scratchIfMade: ExecutorScratch?
     private var scratch: ExecutorScratch {
         if let s = scratchIfMade { return s }
         let s = ExecutorScratch()
         scratchIfMade = s
         return s
     }
-    var opRows: [Int]
+    @exclusivity(unchecked) var opRows: [Int]
     /// PROFILE: rows a `count(*)` counted by degree instead of producing them (added to the MATCH's row count).
-    var countedByDegree = 0
+    @exclusivity(unchecked) var countedByDegree = 0
     /// Pattern parts matched with their bindings in slots (MatchSlots), and whether that is
     /// allowed (the tests compare with the general path).
-    var slottedParts = 0
-    var slotsEnabled = true
+    @exclusivity(unchecked) var slottedParts = 0
+    @exclusivity(unchecked) var slotsEnabled = true
     /// Whether the plan's count operators run (CountByAnchor.swift; off only to compare against).
-    var countOperatorsEnabled = true
+    @exclusivity(unchecked) var countOperatorsEnabled = true
     /// How many MATCH clauses ran as count operators, how many whole queries did, and how
     /// many ran as one node lookup (for tests).
-    var countOperatorRuns = 0
-    var countQueryRuns = 0
-    var nodeLookupRuns = 0
+    @exclusivity(unchecked) var countOperatorRuns = 0
+    @exclusivity(unchecked) var countQueryRuns = 0
+    @exclusivity(unchecked) var nodeLookupRuns = 0
     /// Set while a MATCH makes the rows of the RETURN after it from its slots (ValueSink).
-    var valueSink: ValueSink?
+    @exclusivity(unchecked) var valueSink: ValueSink?
     /// How many RETURNs got their rows from a MATCH's slots (for tests).
-    var valueSinkRuns = 0
+    @exclusivity(unchecked) var valueSinkRuns = 0
     /// Anchors from which a grouped count is split over the machine's cores
     /// (`countByAnchorInParallel`; tests set it low).
-    var parallelCountMinimum = 16_384
+    @exclusivity(unchecked) var parallelCountMinimum = 16_384
     /// How many counts were split over several threads (for tests).
-    var parallelCountRuns = 0
+    @exclusivity(unchecked) var parallelCountRuns = 0
     /// PROFILE: the anchor operators of the parts matched with slots (their rows say so).
     var slottedOperators: Set<Int> {
         _read { if let s = scratchIfMade { yield s.slottedOperators } else { yield [] } }
         _modify { yield &scratch.slottedOperators }
     }
-    var steps = 0
+    @exclusivity(unchecked) var steps = 0
     let stepLimit: Int
     let deadline: UInt64
     let isCancelled: (@Sendable () -> Bool)?
     let timeout: Double?
     /// The memory budget and what the query holds against it (see `QueryLimits.maxMemory`).
     let memoryLimit: Int
-    var memoryUsed = 0
-    private var boxedGraph: (any QueryGraph)?
+    @exclusivity(unchecked) var memoryUsed = 0
+    @exclusivity(unchecked) private var boxedGraph: (any QueryGraph)?
     /// The statement clock (see FunctionContext.statementTime).
     let startTime = Date()
 

@@ -8,16 +8,16 @@ import Foundation
 /// a tenth of the query's time).
 /// The fields are documented where `Executor` forwards them.
 final class ExecutorScratch {
-    var groupedKeyNames: Set<String> = []
-    var labelBits: [String: [UInt64]] = [:]
-    var labelChecks: [String: Int] = [:]
-    var labelBitsWrites: Int = 0
-    var regexes: [String: NSRegularExpression] = [:]
-    var subqueryPlans: [Int: (names: [String], plan: QueryPlan)] = [:]
-    var existsPredicates: [Int: SlotExpr?] = [:]
-    var compiledSlotFilters: [Int: MatchSlots.Compiled] = [:]
-    var deletedNodes: Set<Int> = []
-    var deletedRels: Set<Int> = []
-    var deletedRelTypes: [Int: String] = [:]
-    var slottedOperators: Set<Int> = []
+    @exclusivity(unchecked) var groupedKeyNames: Set<String> = []
+    @exclusivity(unchecked) var labelBits: [String: [UInt64]] = [:]
+    @exclusivity(unchecked) var labelChecks: [String: Int] = [:]
+    @exclusivity(unchecked) var labelBitsWrites: Int = 0
+    @exclusivity(unchecked) var regexes: [String: NSRegularExpression] = [:]
+    @exclusivity(unchecked) var subqueryPlans: [Int: (names: [String], plan: QueryPlan)] = [:]
+    @exclusivity(unchecked) var existsPredicates: [Int: SlotExpr?] = [:]
+    @exclusivity(unchecked) var compiledSlotFilters: [Int: MatchSlots.Compiled] = [:]
+    @exclusivity(unchecked) var deletedNodes: Set<Int> = []
+    @exclusivity(unchecked) var deletedRels: Set<Int> = []
+    @exclusivity(unchecked) var deletedRelTypes: [Int: String] = [:]
+    @exclusivity(unchecked) var slottedOperators: Set<Int> = []
 }

@@ -128,6 +128,10 @@ final class Executor<G: QueryGraph> {
     @exclusivity(unchecked) var valueSink: ValueSink?
     /// How many RETURNs got their rows from a MATCH's slots (for tests).
     @exclusivity(unchecked) var valueSinkRuns = 0
+    /// Set while a MATCH may feed the aggregating RETURN after it from its slots (AggregateSink),
+    /// and how many times one did (for tests).
+    @exclusivity(unchecked) var aggregateSink: AggregateSink?
+    @exclusivity(unchecked) var aggregateSinkRuns = 0
     /// Anchors from which a grouped count is split over the machine's cores
     /// (`countByAnchorInParallel`; tests set it low).
     @exclusivity(unchecked) var parallelCountMinimum = 16_384
@@ -281,6 +285,12 @@ final class Executor<G: QueryGraph> {
                     defer { countSink = nil; groupedCountSink = nil }
                     let counted = try cp.counting.map { try runCount($0, pattern[0], cp, agg, rows) } ?? false
                     if !counted {
+                        // (the keys and arguments from the matcher's slots, when they compile: AggregateSink)
+                        if cp.aggregatesFromSlots, slotsEnabled, opRows.isEmpty, rows.count == 1, countSink == nil, groupedCountSink == nil,
+                           case .returns(let proj) = q.clauses[ci + 1] {
+                            aggregateSink = AggregateSink(part: pattern[0].pos.offset, agg, proj)
+                        }
+                        defer { if aggregateSink?.taken == true { aggregateSinkRuns += 1 }; aggregateSink = nil }
                         _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
                     }
                     if countedByDegree > 0, let op = cp.operatorIndex, op < opRows.count { opRows[op] += countedByDegree; countedByDegree = 0 }
@@ -702,7 +712,8 @@ final class Executor<G: QueryGraph> {
         // slots (MatchSlots): new bindings stay in nodeIDs / relSlots while matching
         // (a part without filters gains nothing from slots: its rows cost what they did)
         let sink = valueSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
-        let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any || sink != nil) ? MatchSlots(part, plan, row, self) : nil
+        let aggregating = aggregateSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
+        let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any || sink != nil || aggregating != nil) ? MatchSlots(part, plan, row, self) : nil
         if slots != nil { slottedParts += 1 }
         let slotted = slots != nil
         // in slot mode the row as a constant (slots leave it unchanged; the `var` was retained
@@ -729,6 +740,9 @@ final class Executor<G: QueryGraph> {
             if returned!.count != sink.items.count { returned = nil }
         }
         sink?.taken = returned != nil
+        // an aggregating RETURN's keys and arguments from the slots (AggregateSink)
+        let aggregated = slots.flatMap { counting ? nil : aggregating?.compile($0.names, self) }
+        aggregating?.taken = aggregated != nil
         var counted = 0
         defer { if counted > 0 { countOnly?.addCount(counted); if stage >= 0 { countedByDegree += counted } } }
 
@@ -743,6 +757,7 @@ final class Executor<G: QueryGraph> {
 
         func finish() throws {
             if counting { counted += 1; return }
+            if let aggregated { try aggregate(aggregating!, aggregated, nodeIDs, relSlots, constantRow); return }
             if let returned {
                 var values: [QueryValue] = []
                 values.reserveCapacity(returned.count)

@@ -161,6 +161,9 @@ struct ClausePlan: Sendable {
         var firstRows: (limit: Expr, skip: Expr?)?
         /// A MATCH whose RETURN may take its rows from the matcher's slots (ValueSink.swift).
         var returnsFromSlots = false
+        /// A MATCH whose aggregating RETURN may take its keys and aggregates' arguments from
+        /// the matcher's slots (AggregateSink.swift).
+        var aggregatesFromSlots = false
     }
     private final class Storage: Sendable {
         let fields: Fields
@@ -179,6 +182,7 @@ struct ClausePlan: Sendable {
     var counting: CountOperator? { storage.fields.counting }
     var firstRows: (limit: Expr, skip: Expr?)? { storage.fields.firstRows }
     var returnsFromSlots: Bool { storage.fields.returnsFromSlots }
+    var aggregatesFromSlots: Bool { storage.fields.aggregatesFromSlots }
 }
 
 /// A query's plan: immutable once made, its fields in one object, so the copies a run makes
@@ -299,6 +303,7 @@ enum Planner {
                     }
                     cp.firstRows = optional ? nil : limitPushed(ast, pi, ci)
                     cp.returnsFromSlots = ValueSink.applies(ast, pi, ci, pattern, parts.first, optional: optional, rest: rest)
+                    cp.aggregatesFromSlots = AggregateSink.applies(ast, pi, ci, pattern, optional: optional, rest: rest)
                     ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match",
                                             detail: wantText ? [rest.map { "WHERE " + $0.canonical }, cp.firstRows.map(firstRowsText)].compactMap { $0 }.joined(separator: " ") : "", depth: 0))
                     if wantText {

@@ -161,21 +161,27 @@ final class Aggregator {
 
     /// The group of `row` (made when new).
     func group(_ row: Row) throws -> Int {
+        // one key (the usual GROUP BY): no array made to look it up
+        if plan.keyIndices.count == 1 { return try group(single: ex.eval(plan.items[plan.keyIndices[0]].expr, row), row) }
+        return try group(keys: plan.keyIndices.isEmpty ? [] : plan.keyIndices.map { try ex.eval(plan.items[$0].expr, row) }, row)
+    }
+
+    /// The group whose one key is `v` (made for `row` when new).
+    func group(single v: QueryValue, _ row: Row) throws -> Int {
         let g = firstRows.count
-        let k: [QueryValue]
-        if plan.keyIndices.count == 1 {
-            // one key (the usual GROUP BY): no array made to look it up
-            let v = try ex.eval(plan.items[plan.keyIndices[0]].expr, row)
-            let found = Aggregator.claim(&singleKeyIndex[GroupKey(v), default: -1], g)
-            if found != g { return found }
-            k = [v]
-        } else {
-            if plan.keyIndices.isEmpty { k = [] } else { k = try plan.keyIndices.map { try ex.eval(plan.items[$0].expr, row) } }
-            if k.isEmpty && !firstRows.isEmpty { return 0 }
-            // one lookup: a new key's entry is made (as g) by the same hash
-            let found = Aggregator.claim(&groupIndex[GroupKeys(values: k), default: -1], g)
-            if found != g { return found }
-        }
+        let found = Aggregator.claim(&singleKeyIndex[GroupKey(v), default: -1], g)
+        if found != g { return found }
+        try made(row, [v])
+        return g
+    }
+
+    /// The group whose keys are `k` (made for `row` when new).
+    func group(keys k: [QueryValue], _ row: Row) throws -> Int {
+        let g = firstRows.count
+        if k.isEmpty && !firstRows.isEmpty { return 0 }
+        // one lookup: a new key's entry is made (as g) by the same hash
+        let found = Aggregator.claim(&groupIndex[GroupKeys(values: k), default: -1], g)
+        if found != g { return found }
         try made(row, k)
         return g
     }
@@ -229,18 +235,28 @@ final class Aggregator {
     func add(_ row: Row) throws {
         let g = try group(row)
         for (i, a) in plan.aggregates.enumerated() {
-            let name = names[i]
-            if name == "count(*)" { accs[g &* width &+ i].count += 1; continue }
+            if names[i] == "count(*)" { countRow(g, i); continue }
             guard case .function(_, _, let args) = a.kind else { continue }
-            let v = try ex.eval(args[0], row)
-            if v.isNull { continue }
-            if distinct[i] {
-                if accs[g &* width &+ i].seen == nil { accs[g &* width &+ i].seen = [] }
-                if !accs[g &* width &+ i].seen!.insert(GroupKey(v)).inserted { continue }
+            if try accumulate(g, i, ex.eval(args[0], row)), names[i].hasPrefix("percentile") && rowsForPercentile[g].isEmpty {
+                rowsForPercentile[g].append(row)
             }
-            try fold(&accs[g &* width &+ i], name, v, a.pos)
-            if name.hasPrefix("percentile") && rowsForPercentile[g].isEmpty { rowsForPercentile[g].append(row) }
         }
+    }
+
+    /// One more row for `count(*)`, aggregate `i` of group `g`.
+    @inline(__always) func countRow(_ g: Int, _ i: Int) { accs[g &* width &+ i].count += 1 }
+
+    /// Folds `v`, the argument of aggregate `i` for a row of group `g`, into its accumulator:
+    /// nulls are skipped, and a DISTINCT aggregate's repeated values. Returns whether it was folded.
+    @discardableResult
+    func accumulate(_ g: Int, _ i: Int, _ v: QueryValue) throws -> Bool {
+        if v.isNull { return false }
+        if distinct[i] {
+            if accs[g &* width &+ i].seen == nil { accs[g &* width &+ i].seen = [] }
+            if !accs[g &* width &+ i].seen!.insert(GroupKey(v)).inserted { return false }
+        }
+        try fold(&accs[g &* width &+ i], names[i], v, plan.aggregates[i].pos)
+        return true
     }
 
     /// Adds `n` rows to a lone count(*) without grouping keys (kept aside until the results

@@ -77,6 +77,50 @@ final class SlotMatchingTests: XCTestCase {
         }
     }
 
+    /// An aggregating RETURN gets its keys and aggregates' arguments from the MATCH's slots
+    /// (AggregateSink): the same groups, in the same order, with the same values as the
+    /// general path; and rows as before where a key or argument does not compile, where the
+    /// groups are not just keys and aggregates, or for percentiles (which read a row).
+    func testAggregatesFromSlots() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        let weighted = try Query.run("MATCH (a {name: 'n3'})-[r]->(b) SET r.w = id(b) RETURN count(*)", on: g).graph
+        let cases: [(String, Bool)] = [
+            ("MATCH (a)-[r]->(b) RETURN a.name, count(b), collect(b.name)", true),
+            ("MATCH (a)-[r]->(b) RETURN type(r) AS t, count(*) AS n, min(b.name), max(id(b)) ORDER BY n DESC, t", true),
+            ("MATCH (a)-[r]->(b) RETURN count(DISTINCT b), count(r.w), sum(r.w), avg(r.w), collect(DISTINCT type(r))", true),
+            ("MATCH (a:N)-[r]->(b) WHERE b.name <> 'n1' RETURN a, b.name, count(r) AS n ORDER BY n, b.name SKIP 1 LIMIT 4", true),
+            ("MATCH (a)-[r]->(b) RETURN a.name, b.name, collect(r.w) AS ws ORDER BY a.name, b.name", true),
+            ("MATCH (a {name: 'n3'})-[r]->(b) RETURN sum(r.w) AS s, count(b) AS c", true),
+            ("MATCH (a)-[r]->(b) WITH a, b RETURN a.name, count(b)", false),  // a WITH between
+            ("MATCH (a)-[r]->(b) RETURN a.name, count(*)", false),  // count(*) alone: counted per hop
+            ("MATCH (a)-[r]->(b) RETURN a.name, count(*) + 1 AS n", false),  // not a bare aggregate
+            ("MATCH (a)-[r]->(b) RETURN DISTINCT a.name, count(b)", false),
+            ("MATCH (a)-[r]->(b) RETURN a.name, percentileDisc(id(b), 0.5)", false),
+            ("MATCH (a)-[r]->(b) RETURN CASE WHEN a.name < 'n3' THEN 'low' ELSE 'high' END AS k, count(b)", false),
+            ("MATCH p = (a)-[r]->(b) RETURN a.name, count(b), collect(length(p))", false),
+            ("OPTIONAL MATCH (a)-[r:NOPE]->(b) RETURN count(b), collect(b.name)", false),
+            ("MATCH (a)-[r]->(b) WHERE (b)-[:S]->() RETURN a.name, count(b)", false),
+            ("UNWIND [1, 2] AS x MATCH (a {name: 'n3'})-[r]->(b) RETURN x, count(b)", false),  // several rows in
+            ("MATCH (a)-[r]->(b) RETURN count(b), sum(r.w) + 0 AS s", false),
+        ]
+        for (text, fromSlots) in cases {
+            let p = try Query.prepare(text)
+            let ex = Executor(graph: weighted, params: ["min": .int(2)], functions: .standard, plan: p.plan, limits: QueryLimits())
+            let rows = try ex.run().rows
+            XCTAssertEqual(rows, try run(text, weighted, slots: false).rows, text)
+            XCTAssertEqual(ex.aggregateSinkRuns > 0, fromSlots, text)
+        }
+        // an argument's error is the general path's
+        for text in ["MATCH (a)-[r]->(b) RETURN a.name, sum(b.name)", "MATCH (a)-[r]->(b) RETURN a.name, avg(r.w + $nope)"] {
+            var errors: [String?] = []
+            for slots in [true, false] {
+                do { _ = try run(text, weighted, slots: slots); errors.append(nil) } catch { errors.append((error as? QueryError)?.description) }
+            }
+            XCTAssertNotNil(errors[0], text)
+            XCTAssertEqual(errors[0], errors[1], text)
+        }
+    }
+
     /// A pattern of more than 64 steps (the plan's stage masks are exact below 64 only).
     func testLongPattern() throws {
         let g = try Query.run("UNWIND range(0, 69) AS i CREATE (:C {i: i}) WITH count(*) AS made "

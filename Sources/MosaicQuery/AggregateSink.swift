@@ -1,0 +1,96 @@
+/// Rows as slots between a MATCH and the aggregating RETURN after it (issue 16): the matcher
+/// computes each match's grouping keys and aggregate arguments straight from its slots and
+/// hands the values to the aggregator, instead of making a row dictionary per match that the
+/// aggregator then reads by name. `RETURN o.name, count(p), collect(p.name)` over a pattern
+/// makes no row until the groups' rows.
+///
+/// The planner marks the MATCH (`ClausePlan.aggregatesFromSlots`, `applies`); the executor
+/// makes a sink when the RETURN's groups are its rows (`init?`: keys and bare aggregates,
+/// ORDER BY on columns only, no percentiles, which read a row), for a MATCH receiving one row,
+/// outside PROFILE; `Executor.matchPart` takes it when every key and argument compiles against
+/// the part's slots (`SlotExpr`), and otherwise makes rows as before (`taken` stays false).
+/// `SlotMatchingTests.testAggregatesFromSlots` compares the answers with the general path.
+/// Uses: Aggregator (Projection.swift), SlotExpr, MatchSlots.
+final class AggregateSink {
+    /// The pattern part's source offset (a subquery's MATCH inside this one is another part).
+    let part: Int
+    let aggregator: Aggregator
+    /// The RETURN's grouping keys, and each aggregate's argument (nil: `count(*)`).
+    let keys: [Expr]
+    let arguments: [Expr?]
+    /// Whether the matcher fed the aggregator here.
+    var taken = false
+
+    /// The keys and arguments compiled against one part's slots.
+    struct Compiled {
+        var keys: [SlotExpr]
+        var arguments: [SlotExpr?]
+    }
+
+    /// nil when the RETURN's groups are not just its keys and aggregates.
+    init?(part: Int, _ aggregator: Aggregator, _ proj: Projection) {
+        let plan = aggregator.plan
+        guard plan.groupsAreRows(proj),
+              plan.sortExprs.allSatisfy({ if case .variable(let n) = $0.kind { return plan.columns.contains(n) }; return false }) else { return nil }
+        var arguments: [Expr?] = []
+        for (i, a) in plan.aggregates.enumerated() {
+            let name = plan.aggregateNames[i]
+            if name == "count(*)" { arguments.append(nil); continue }
+            guard !name.hasPrefix("percentile"), case .function(_, _, let args) = a.kind, args.count == 1 else { return nil }
+            arguments.append(args[0])
+        }
+        self.part = part
+        self.aggregator = aggregator
+        self.keys = plan.keyIndices.map { plan.items[$0].expr }
+        self.arguments = arguments
+    }
+
+    /// Whether the MATCH `ci` (its `pattern`, with `rest` of its WHERE left over) may feed the
+    /// aggregating RETURN after it from its slots: one pattern part without a path variable,
+    /// not OPTIONAL, all of its WHERE pushed into the pattern.
+    static func applies(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ pattern: Pattern, optional: Bool, rest: Expr?) -> Bool {
+        guard !optional, rest == nil, pattern.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
+              ci + 1 < ast.parts[pi].clauses.count,
+              case .returns(let p) = ast.parts[pi].clauses[ci + 1] else { return false }
+        return !p.distinct && p.items.contains { $0.expr.containsAggregate }
+    }
+
+    /// The keys and arguments compiled against `names`, or nil when one does not compile.
+    func compile<G: QueryGraph>(_ names: SlotExpr.Names, _ ex: Executor<G>) -> Compiled? {
+        var out = Compiled(keys: [], arguments: [])
+        for k in keys {
+            guard let c = SlotExpr.compile(k, names, ex) else { return nil }
+            out.keys.append(c)
+        }
+        for a in arguments {
+            guard let a else { out.arguments.append(nil); continue }
+            guard let c = SlotExpr.compile(a, names, ex) else { return nil }
+            out.arguments.append(c)
+        }
+        return out
+    }
+}
+
+extension Executor {
+    /// Adds the match in the slots to the sink's aggregator: its group by the compiled keys,
+    /// then each aggregate's argument folded in (what `Aggregator.add` does with a row).
+    func aggregate(_ sink: AggregateSink, _ c: AggregateSink.Compiled, _ nodeIDs: UnsafeMutablePointer<Int>,
+                   _ relIDs: UnsafeMutablePointer<Int>, _ row: Row) throws {
+        let agg = sink.aggregator
+        let g: Int
+        if c.keys.count == 1 {
+            g = try agg.group(single: eval(c.keys[0], nodeIDs, relIDs, row), [:])
+        } else {
+            var k: [QueryValue] = []
+            if !c.keys.isEmpty {
+                k.reserveCapacity(c.keys.count)
+                for e in c.keys { k.append(try eval(e, nodeIDs, relIDs, row)) }
+            }
+            g = try agg.group(keys: k, [:])
+        }
+        for i in c.arguments.indices {
+            guard let e = c.arguments[i] else { agg.countRow(g, i); continue }
+            try agg.accumulate(g, i, try eval(e, nodeIDs, relIDs, row))
+        }
+    }
+}

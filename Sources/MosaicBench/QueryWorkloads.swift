@@ -18,6 +18,7 @@ enum QueryWorkloads {
          perRow("x.exists", existsText, "an `EXISTS { MATCH … }` subquery for every Person"),
          perRow("x.flew_grouped", flewGroupedText, "issue 15's FLEW_TO count per base (the first by count)"),
          perRow("x.anchor_counts", anchorCountsText, "Article-MENTIONS->Country: two labels, anchored by the graph's counts"),
+         perRow("x.aggregates", aggregatesText, "Article-MENTIONS->Country grouped by country: count(a) and max(validFrom(m)), the first by count"),
          fanout,
          literal("b.lookup_literal", lookupText, peerRow: "lookup", hops: false),
          literal("c.hop1_literal", hop1Text, peerRow: "hop1", hops: true)]
@@ -80,6 +81,8 @@ enum QueryWorkloads {
     static let flewGroupedText = "MATCH (a:Aircraft)-[f:FLEW_TO]->(b:Base) RETURN count(*) AS n, b.name ORDER BY n DESC LIMIT 1"
     /// Two labelled ends, the second far rarer: the planner's counts anchor it there.
     static let anchorCountsText = "MATCH (a:Article)-[:MENTIONS]->(c:Country) RETURN count(*)"
+    /// Aggregates other than a lone count(*) over a relation type (its first column first, for the check).
+    static let aggregatesText = "MATCH (a:Article)-[m:MENTIONS]->(c:Country) RETURN count(a) AS n, c.name, max(validFrom(m)) AS latest ORDER BY n DESC LIMIT 1"
     static let fanoutText = "MATCH (p)-[:MEMBER_OF]->(o)<-[:MEMBER_OF]-(q) WHERE id(p) < id(q) RETURN count(*)"
     static let lookupText = "MATCH (n {id: $id}) RETURN n.name"
     static let hop1Text = "MATCH (a {id: $id})-[]->(b) RETURN count(*)"

@@ -287,7 +287,7 @@ final class Executor<G: QueryGraph> {
                     if !counted {
                         // (the keys and arguments from the matcher's slots, when they compile: AggregateSink)
                         if cp.aggregatesFromSlots, slotsEnabled, opRows.isEmpty, rows.count == 1, countSink == nil, groupedCountSink == nil,
-                           case .returns(let proj) = q.clauses[ci + 1] {
+                           let proj = AggregateSink.projection(q.clauses[ci + 1]) {
                             aggregateSink = AggregateSink(part: pattern[0].pos.offset, agg, proj)
                         }
                         defer { if aggregateSink?.taken == true { aggregateSinkRuns += 1 }; aggregateSink = nil }

@@ -92,6 +92,9 @@ final class SlotMatchingTests: XCTestCase {
             ("MATCH (a)-[r]->(b) RETURN a.name, b.name, collect(r.w) AS ws ORDER BY a.name, b.name", true),
             ("MATCH (a {name: 'n3'})-[r]->(b) RETURN sum(r.w) AS s, count(b) AS c", true),
             ("MATCH (a)-[r]->(b) WITH a, b RETURN a.name, count(b)", false),  // a WITH between
+            ("MATCH (a)-[r]->(b) WITH a, count(b) AS n, collect(b.name) AS bs WHERE n > 1 RETURN a.name, n, bs ORDER BY a.name", true),
+            ("MATCH (a)-[r]->(b) WITH b.name AS k, sum(r.w) AS s ORDER BY s DESC, k LIMIT 3 RETURN k, s", true),
+            ("MATCH (a)-[r]->(b) WITH a, count(b) AS n MATCH (a)-[]->(c) RETURN a.name, n, count(c) ORDER BY a.name", true),
             ("MATCH (a)-[r]->(b) RETURN a.name, count(*)", false),  // count(*) alone: counted per hop
             ("MATCH (a)-[r]->(b) RETURN a.name, count(*) + 1 AS n", false),  // not a bare aggregate
             ("MATCH (a)-[r]->(b) RETURN DISTINCT a.name, count(b)", false),

@@ -6,8 +6,7 @@
 ///
 /// The planner marks the MATCH (`ClausePlan.aggregatesFromSlots`, `applies`); the executor
 /// makes a sink when the projection's groups are its rows (`init?`: keys and bare aggregates,
-/// ORDER BY on columns only, no percentiles, which read a row), for a MATCH receiving one row,
-/// outside PROFILE; `Executor.matchPart` takes it when every key and argument compiles against
+/// ORDER BY on columns only, no percentiles, which read a row), outside PROFILE; `Executor.matchPart` takes it when every key and argument compiles against
 /// the part's slots (`SlotExpr`), and otherwise makes rows as before (`taken` stays false).
 /// `SlotMatchingTests.testAggregatesFromSlots` compares the answers with the general path.
 /// Uses: Aggregator (Projection.swift), SlotExpr, MatchSlots.
@@ -18,7 +17,7 @@ final class AggregateSink {
     /// The RETURN's grouping keys, and each aggregate's argument (nil: `count(*)`).
     let keys: [Expr]
     let arguments: [Expr?]
-    /// Whether the matcher fed the aggregator here.
+    /// Whether the matcher fed the aggregator here (for some row of the MATCH at least).
     var taken = false
 
     /// The keys and arguments compiled against one part's slots.
@@ -63,8 +62,19 @@ final class AggregateSink {
         }
     }
 
-    /// The keys and arguments compiled against `names`, or nil when one does not compile.
-    func compile<G: QueryGraph>(_ names: SlotExpr.Names, _ ex: Executor<G>) -> Compiled? {
+    /// The last compilation, by the variables the row bound (`MatchSlots.outer`): a MATCH
+    /// after an UNWIND compiles once for all its rows.
+    private var cached: (outer: UInt64, compiled: Compiled?)?
+
+    /// The keys and arguments compiled against the part's slots, or nil when one does not compile.
+    func compiled<G: QueryGraph>(for slots: MatchSlots, _ ex: Executor<G>) -> Compiled? {
+        if slots.outerIsExact, let c = cached, c.outer == slots.outer { return c.compiled }
+        let c = compile(slots.names, ex)
+        if slots.outerIsExact { cached = (slots.outer, c) }
+        return c
+    }
+
+    private func compile<G: QueryGraph>(_ names: SlotExpr.Names, _ ex: Executor<G>) -> Compiled? {
         var out = Compiled(keys: [], arguments: [])
         for k in keys {
             guard let c = SlotExpr.compile(k, names, ex) else { return nil }

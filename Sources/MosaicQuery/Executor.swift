@@ -286,7 +286,7 @@ final class Executor<G: QueryGraph> {
                     let counted = try cp.counting.map { try runCount($0, pattern[0], cp, agg, rows) } ?? false
                     if !counted {
                         // (the keys and arguments from the matcher's slots, when they compile: AggregateSink)
-                        if cp.aggregatesFromSlots, slotsEnabled, opRows.isEmpty, rows.count == 1, countSink == nil, groupedCountSink == nil,
+                        if cp.aggregatesFromSlots, slotsEnabled, opRows.isEmpty, countSink == nil, groupedCountSink == nil,
                            let proj = AggregateSink.projection(q.clauses[ci + 1]) {
                             aggregateSink = AggregateSink(part: pattern[0].pos.offset, agg, proj)
                         }
@@ -741,8 +741,8 @@ final class Executor<G: QueryGraph> {
         }
         sink?.taken = returned != nil
         // an aggregating RETURN's keys and arguments from the slots (AggregateSink)
-        let aggregated = slots.flatMap { counting ? nil : aggregating?.compile($0.names, self) }
-        aggregating?.taken = aggregated != nil
+        let aggregated = slots.flatMap { counting ? nil : aggregating?.compiled(for: $0, self) }
+        if aggregated != nil { aggregating?.taken = true }
         var counted = 0
         defer { if counted > 0 { countOnly?.addCount(counted); if stage >= 0 { countedByDegree += counted } } }
 

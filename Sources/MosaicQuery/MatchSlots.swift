@@ -20,6 +20,11 @@ struct MatchSlots {
     var relationshipsToBind = IndexMask()
     /// Where the part's variables are: what a RETURN read through the slots compiles against.
     var names = SlotExpr.Names()
+    /// Which of the part's variables the row binds (bit i: node i; bit nodes + s: step s), and
+    /// whether that is exact (a part of at most 64 nodes and steps): what compiled
+    /// expressions depend on, so what they are kept by.
+    var outer: UInt64 = 0
+    var outerIsExact = false
 
     /// Compiled filters kept by an executor: for a part (by its source offset), the variables
     /// the row bound when they were compiled (bit i: node i; bit nodes + s: step s), and the
@@ -59,6 +64,8 @@ struct MatchSlots {
             if !plan.unboundRels[s] { relationshipsToBind.insert(s) }
         }
         self.names = names
+        self.outer = outer
+        outerIsExact = nodes.count + part.steps.count <= 64
         // no filters (slots asked for by a RETURN read through them): nothing to compile or keep
         if !plan.filtered.any && !plan.relFiltered.any { return }
         let key = part.pos.offset, cacheable = nodes.count + part.steps.count <= 64

@@ -103,7 +103,9 @@ final class SlotMatchingTests: XCTestCase {
             ("MATCH p = (a)-[r]->(b) RETURN a.name, count(b), collect(length(p))", false),
             ("OPTIONAL MATCH (a)-[r:NOPE]->(b) RETURN count(b), collect(b.name)", false),
             ("MATCH (a)-[r]->(b) WHERE (b)-[:S]->() RETURN a.name, count(b)", false),
-            ("UNWIND [1, 2] AS x MATCH (a {name: 'n3'})-[r]->(b) RETURN x, count(b)", false),  // several rows in
+            ("UNWIND [1, 2] AS x MATCH (a {name: 'n3'})-[r]->(b) RETURN x, count(b)", true),  // several rows in
+            ("UNWIND ['n1', 'n3', 'n9', 'n3'] AS x MATCH (a {name: x})-[r]->(b) RETURN x, count(b), collect(b.name) ORDER BY x", true),
+            ("MATCH (a:N) WITH a MATCH (a)-[r]->(b) WHERE b.name > a.name RETURN a.name, count(b), max(b.name) ORDER BY a.name", true),
             ("MATCH (a)-[r]->(b) RETURN count(b), sum(r.w) + 0 AS s", false),
         ]
         for (text, fromSlots) in cases {

@@ -307,7 +307,8 @@ final class Executor<G: QueryGraph> {
                     rows = capped
                 } else {
                     // (followed by WITH/RETURN DISTINCT, its last hop may list each end once: LastHop)
-                    if cp.returnsFromSlots, slotsEnabled, opRows.isEmpty, rows.count == 1, let pp = plan.clauses[pi][ci + 1].projection {
+                    if cp.returnsFromSlots, slotsEnabled, opRows.isEmpty, rows.count == 1, let pp = plan.clauses[pi][ci + 1].projection,
+                       ValueSink.valuesSuffice(pp) {
                         let sink = ValueSink(part: pattern[0].pos.offset, items: pp.items.map(\.expr))
                         valueSink = sink
                         defer { valueSink = nil }
@@ -352,7 +353,7 @@ final class Executor<G: QueryGraph> {
                 if let values = returnedValues, let pp = cp.projection {
                     // made by the MATCH from its slots (ValueSink)
                     columns = pp.columns
-                    out = values
+                    out = try returnRows(values, proj, pp)
                     returnedValues = nil
                     returnedCount = out.count; rows = []
                     break

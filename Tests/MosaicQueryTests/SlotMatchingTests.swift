@@ -37,7 +37,7 @@ final class SlotMatchingTests: XCTestCase {
         for text in ["MATCH p = (a)-[:R]->(b) WHERE a.name > 'n0' RETURN length(p), a.name ORDER BY a.name",
                      "MATCH (a:N)-[r]->(b), (b)-[s]->(c) WHERE a <> c RETURN count(*)",
                      "MATCH (a)-[r]->(b) WHERE (b)-[:S]->() RETURN a.name, b.name ORDER BY a.name, b.name",
-                     "MATCH (a)-[r]->(b) RETURN a.name, b.name ORDER BY a.name, b.name",
+                     "MATCH (a)-[r]->(b) RETURN a.name, b.name ORDER BY id(a), b.name",
                      "MATCH (a)-[r]->(a) RETURN a.name, type(r) ORDER BY a.name, type(r)",
                      "MATCH (a {name: 'n0'})-[*1..3]->(b) WHERE b.name <> 'n1' RETURN b.name ORDER BY b.name",
                      "MATCH (a)-[r]->(b) WHERE CASE WHEN b.name < 'n3' THEN true END RETURN a.name, b.name ORDER BY a.name, b.name"] {
@@ -66,7 +66,13 @@ final class SlotMatchingTests: XCTestCase {
             ("UNWIND ['n1', 'n3'] AS x MATCH (a {name: x})-[]->(b) RETURN x, b.name", false),
             ("MATCH p = (a)-[:R]->(b) RETURN length(p), a.name", false),
             ("MATCH (a)-[*1..2]->(b) RETURN a.name, b.name", false),
-            ("MATCH (a)-[r]->(b) RETURN a.name, b.name LIMIT 3", false),
+            ("MATCH (a)-[r]->(b) RETURN a.name, b.name LIMIT 3", false),  // the MATCH stops after 3 rows
+            ("MATCH (a)-[r]->(b) RETURN DISTINCT b.name", true),
+            ("MATCH (a)-[r]->(b) RETURN DISTINCT b.name AS n, type(r) AS t ORDER BY t DESC, n", true),
+            ("MATCH (a)-[r]->(b) RETURN a.name, b.name ORDER BY b.name, a.name SKIP 2 LIMIT 5", true),
+            ("MATCH (a)-[r]->(b) RETURN a.name AS x, id(b) AS i ORDER BY i DESC, x SKIP 3", true),
+            ("MATCH (a)-[r]->(b) RETURN a.name ORDER BY b.name, a.name", false),  // ORDER BY what is not returned
+            ("MATCH (a)-[r]->(b) RETURN DISTINCT a.name AS n ORDER BY size(n), n", false),
         ]
         for (text, fromSlots) in cases {
             let p = try Query.prepare(text)

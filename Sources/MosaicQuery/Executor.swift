@@ -2,6 +2,17 @@ import Foundation
 
 typealias Row = [String: QueryValue]
 
+/// What `Executor.matchPart`'s nested functions change as they match: the row (general path),
+/// the relationships of each step (for a path), the matches a lone count(*) counted. Its
+/// properties are not checked for exclusivity at run time (see Executor's comment): it lives
+/// for one call of matchPart on one thread.
+final class MatchFrame {
+    @exclusivity(unchecked) var row: Row
+    @exclusivity(unchecked) var relIDs: [[Int]]
+    @exclusivity(unchecked) var counted = 0
+    init(row: Row, relIDs: [[Int]]) { self.row = row; self.relIDs = relIDs }
+}
+
 /// One `key: value` of a pattern's property map, evaluated (a struct: arrays of tuples look
 /// their type metadata up at run time).
 struct PropertyTest {
@@ -13,11 +24,13 @@ struct PropertyTest {
 /// caller's value) and are recorded in `changes`.
 ///
 /// Exclusivity: the module is compiled with Swift's run-time exclusivity checks, but for the
-/// stored properties of this one type (and of `ExecutorScratch`, its state made on demand),
-/// marked `@exclusivity(unchecked)`: the matcher's loops read and write them at every row,
-/// and checking them cost the query rows 5–15% (seventh session; re-measured in the
-/// fourteenth, docs/benchmarks.md). The compiler still checks every access statically, and an
-/// executor is used by one thread for one run.
+/// executor's own state: the stored properties of this type, of `ExecutorScratch` (its state
+/// made on demand), and of what the matcher feeds per row (`Aggregator`, `ValueSink.rows`), are
+/// marked `@exclusivity(unchecked)`. The matcher's loops read and write them at every row, and
+/// checking them cost the query rows 5–15% (seventh session, the whole module checked) and
+/// grouped aggregation up to a quarter (fourteenth session: x.aggregates 20.8 against 15.6 ms,
+/// best of 5, with only Executor's unchecked). The compiler still checks every access
+/// statically, and an executor and what it feeds are used by one thread for one run.
 final class Executor<G: QueryGraph> {
     /// The graph the query reads and writes, in memory of the executor's own: a read borrows
     /// it in place, where a stored `var` of a class was retained and released around every
@@ -686,7 +699,7 @@ final class Executor<G: QueryGraph> {
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
         // (the anchor's map is evaluated with its candidates, below: `scanAnchors`)
-        var nodeProps = try nodes.indices.map { i in i == plan.anchor && part.shortest == 0 ? nil : try evalProps(nodes[i].properties, row) }
+        var props = try nodes.indices.map { i in i == plan.anchor && part.shortest == 0 ? nil : try evalProps(nodes[i].properties, row) }
         let relProps = try part.steps.map { try evalProps($0.rel.properties, row) }
         // the bound node of each pattern node (-1: none yet), and in slot mode the relationship
         // of each single-hop step: flat buffers the nested functions below share without
@@ -696,17 +709,24 @@ final class Executor<G: QueryGraph> {
         let relSlots = UnsafeMutablePointer<Int>.allocate(capacity: max(1, part.steps.count))
         relSlots.initialize(repeating: -1, count: max(1, part.steps.count))
         defer { nodeIDs.deallocate(); relSlots.deallocate() }
-        var relIDs: [[Int]] = Array(repeating: [], count: part.steps.count)
-        var row = row
+        // The state the nested functions below change, in an object whose properties are not
+        // checked for exclusivity at run time: local `var`s captured by nested functions live
+        // in boxes whose every access was checked (5–9% of the query rows, fourteenth session).
+        // The names below forward to it, borrowing in place.
+        let frame = MatchFrame(row: row, relIDs: Array(repeating: [], count: part.steps.count))
+        var row: Row { _read { yield frame.row } _modify { yield &frame.row } }
+        var relIDs: [[Int]] { _read { yield frame.relIDs } _modify { yield &frame.relIDs } }
+        var counted: Int { get { frame.counted } set { frame.counted = newValue } }
         let a = plan.anchor
         if part.shortest != 0 {
-            if opRows.isEmpty || plan.profileBase < 0 { try matchShortest(part, nodeProps, relProps, row, emit); return }
+            if opRows.isEmpty || plan.profileBase < 0 { try matchShortest(part, props, relProps, row, emit); return }
             let op = plan.profileBase
-            try matchShortest(part, nodeProps, relProps, row) { r in opRows[op] += 1; try emit(r) }
+            try matchShortest(part, props, relProps, row) { r in opRows[op] += 1; try emit(r) }
             return
         }
         let candidates: [Int]
-        (candidates, nodeProps[a], _) = try scanAnchors(nodes[a], plan.access, row)
+        (candidates, props[a], _) = try scanAnchors(nodes[a], plan.access, row)
+        let nodeProps = props
 
         let order = plan.order
         let needPath = part.pathVariable != nil
@@ -724,8 +744,11 @@ final class Executor<G: QueryGraph> {
         let nodeLabels = slotted ? nodes.map(\.labels) : []
         let constantRow = slotted ? row : [:]
         // the nodes and steps with something to check (labels, properties, an earlier binding)
-        var checkedNodes = LowMask()
-        if let slots { for i in nodes.indices where !nodes[i].labels.isEmpty || nodeProps[i] != nil || !slots.bound.isEmpty { checkedNodes.insert(i) } }
+        let checkedNodes: LowMask = {
+            var m = LowMask()
+            if let slots { for i in nodes.indices where !nodes[i].labels.isEmpty || nodeProps[i] != nil || !slots.bound.isEmpty { m.insert(i) } }
+            return m
+        }()
         // a match a lone count(*) takes is counted, not made into a row (see runSingle)
         let countOnly = slots != nil ? countSink : nil
         // PROFILE: rows out of stage k (the anchor, then each expansion) go to opRows[stage + k]
@@ -735,16 +758,15 @@ final class Executor<G: QueryGraph> {
         let counting = countOnly != nil
         // a RETURN that lists values of this part's bindings: its row of values is made from
         // the slots (ValueSink); nil when an item does not compile (the rows are made then)
-        var returned: [SlotExpr]? = nil
-        if let sink, let slots, !counting {
-            returned = sink.items.compactMap { SlotExpr.compile($0, slots.names, self) }
-            if returned!.count != sink.items.count { returned = nil }
+        let returned: [SlotExpr]? = sink.flatMap { sink in
+            guard let slots, !counting else { return nil }
+            let compiled = sink.items.compactMap { SlotExpr.compile($0, slots.names, self) }
+            return compiled.count == sink.items.count ? compiled : nil
         }
         sink?.taken = returned != nil
         // an aggregating RETURN's keys and arguments from the slots (AggregateSink)
         let aggregated = slots.flatMap { counting ? nil : aggregating?.compiled(for: $0, self) }
         if aggregated != nil { aggregating?.taken = true }
-        var counted = 0
         defer { if counted > 0 { countOnly?.addCount(counted); if stage >= 0 { countedByDegree += counted } } }
 
         /// The row with the slots' bindings so far.

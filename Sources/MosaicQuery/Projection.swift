@@ -129,28 +129,29 @@ protocol RowEvaluator: AnyObject {
 }
 extension Executor: RowEvaluator {}
 
-/// Groups rows and folds aggregates as rows stream in (MATCH feeds it directly).
+/// Groups rows and folds aggregates as rows stream in (MATCH feeds it directly). Its stored
+/// properties are written per row: exclusivity unchecked, as the executor's (Executor.swift).
 final class Aggregator {
     let plan: ProjectionPlan
     unowned let ex: any RowEvaluator
-    var groupIndex: [GroupKeys: Int] = [:]
+    @exclusivity(unchecked) var groupIndex: [GroupKeys: Int] = [:]
     /// The groups by their one key, when the projection has one (no key array per lookup).
-    var singleKeyIndex: [GroupKey: Int] = [:]
-    var firstRows: [Row] = []
-    var keys: [[QueryValue]] = []
+    @exclusivity(unchecked) var singleKeyIndex: [GroupKey: Int] = [:]
+    @exclusivity(unchecked) var firstRows: [Row] = []
+    @exclusivity(unchecked) var keys: [[QueryValue]] = []
     /// The groups' accumulators, `width` per group (group g's aggregate i at g * width + i):
     /// one array for all groups, not one per group.
-    var accs: [Accumulator] = []
+    @exclusivity(unchecked) var accs: [Accumulator] = []
     let width: Int
-    var rowsForPercentile: [[Row]] = []
+    @exclusivity(unchecked) var rowsForPercentile: [[Row]] = []
     /// Rows counted by `addCount` not yet added to group 0 (see `flushCount`).
-    var pendingCount = 0
+    @exclusivity(unchecked) var pendingCount = 0
     let names: [String]
     let distinct: [Bool]
     /// Set by `Executor.countByAnchor`: each group's row binds this variable to the group's
     /// first anchor node (`anchorNodes[g]`), made when `finish` reads it.
-    var anchorVariable: String?
-    var anchorNodes: [Int] = []
+    @exclusivity(unchecked) var anchorVariable: String?
+    @exclusivity(unchecked) var anchorNodes: [Int] = []
 
     init(_ plan: ProjectionPlan, _ ex: any RowEvaluator) {
         self.plan = plan; self.ex = ex

@@ -12,7 +12,8 @@ final class ValueSink {
     let part: Int
     /// The RETURN's items (with `*` expanded).
     let items: [Expr]
-    var rows: [[QueryValue]] = []
+    /// (appended per match: exclusivity unchecked, as the executor's state)
+    @exclusivity(unchecked) var rows: [[QueryValue]] = []
     /// Whether the matcher made the rows here.
     var taken = false
 

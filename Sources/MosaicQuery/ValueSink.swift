@@ -21,9 +21,10 @@ final class ValueSink {
 
     /// Whether the MATCH `ci` (its `pattern` planned as `plan`, with `rest` of its WHERE
     /// left over) may make the rows of the RETURN after it: one pattern part anchored by a
-    /// scan, and a RETURN of values (the executor checks its ORDER BY: `valuesSuffice`). (An index lookup makes a row or a few:
-    /// setting up the slots and compiling the items cost more there than the rows they save,
-    /// +1 µs on b.lookup.) The planner decides it (`ClausePlan.returnsFromSlots`).
+    /// scan, and a RETURN of values (the executor checks its ORDER BY: `valuesSuffice`). (An
+    /// index lookup makes a row or a few: setting up the slots and compiling the items cost
+    /// more there than the rows they save, +1 µs on b.lookup.) The planner decides it
+    /// (`ClausePlan.returnsFromSlots`).
     static func applies(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ pattern: Pattern, _ plan: PartPlan?, optional: Bool, rest: Expr?) -> Bool {
         guard !optional, rest == nil, pattern.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
               plan?.access.isScan == true, ci + 1 < ast.parts[pi].clauses.count,

@@ -320,14 +320,14 @@ final class Executor<G: QueryGraph> {
                     rows = capped
                 } else {
                     // (followed by WITH/RETURN DISTINCT, its last hop may list each end once: LastHop)
-                    if cp.returnsFromSlots, slotsEnabled, opRows.isEmpty, rows.count == 1, let pp = plan.clauses[pi][ci + 1].projection,
+                    if cp.returnsFromSlots, slotsEnabled, opRows.isEmpty, let pp = plan.clauses[pi][ci + 1].projection,
                        ValueSink.valuesSuffice(pp) {
                         let sink = ValueSink(part: pattern[0].pos.offset, items: pp.items.map(\.expr))
                         valueSink = sink
                         defer { valueSink = nil }
                         let made = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
                         if sink.taken {
-                            valueSinkRuns += 1
+                            if sink.fromSlots { valueSinkRuns += 1 }
                             returnedValues = sink.rows
                             rows = []
                         } else {
@@ -758,12 +758,11 @@ final class Executor<G: QueryGraph> {
         let counting = countOnly != nil
         // a RETURN that lists values of this part's bindings: its row of values is made from
         // the slots (ValueSink); nil when an item does not compile (the rows are made then)
-        let returned: [SlotExpr]? = sink.flatMap { sink in
-            guard let slots, !counting else { return nil }
-            let compiled = sink.items.compactMap { SlotExpr.compile($0, slots.names, self) }
-            return compiled.count == sink.items.count ? compiled : nil
+        let returned: [SlotExpr]? = counting ? nil : slots.flatMap { sink?.compiled(for: $0, self) }
+        if let sink {
+            sink.taken = true
+            if returned != nil { sink.fromSlots = true }
         }
-        sink?.taken = returned != nil
         // an aggregating RETURN's keys and arguments from the slots (AggregateSink)
         let aggregated = slots.flatMap { counting ? nil : aggregating?.compiled(for: $0, self) }
         if aggregated != nil { aggregating?.taken = true }
@@ -787,6 +786,16 @@ final class Executor<G: QueryGraph> {
                 for e in returned { values.append(try eval(e, nodeIDs, relSlots, constantRow)) }
                 try charge(QueryMemory.valueBytes * (values.count + 1), "rows of MATCH")
                 sink!.rows.append(values)
+                return
+            }
+            if let sink {
+                // items that do not compile against the slots: evaluated on the match's row
+                let r = bound()
+                var values: [QueryValue] = []
+                values.reserveCapacity(sink.items.count)
+                for e in sink.items { values.append(try eval(e, r)) }
+                try charge(QueryMemory.valueBytes * (values.count + 1), "rows of MATCH")
+                sink.rows.append(values)
                 return
             }
             var r = bound()

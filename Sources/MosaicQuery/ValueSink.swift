@@ -14,20 +14,37 @@ final class ValueSink {
     let items: [Expr]
     /// (appended per match: exclusivity unchecked, as the executor's state)
     @exclusivity(unchecked) var rows: [[QueryValue]] = []
-    /// Whether the matcher made the rows here.
+    /// Whether the matcher made the rows here (then it made all of them: a call whose items do
+    /// not compile evaluates them on the row it made), and whether some were made from slots.
     var taken = false
+    var fromSlots = false
+    /// The last compilation, by the variables the row bound (`MatchSlots.outer`): a MATCH
+    /// receiving several rows compiles once for all of them.
+    private var cached: (outer: UInt64, items: [SlotExpr]?)?
 
     init(part: Int, items: [Expr]) { self.part = part; self.items = items }
 
+    /// The items compiled against the part's slots, or nil when one does not compile.
+    func compiled<G: QueryGraph>(for slots: MatchSlots, _ ex: Executor<G>) -> [SlotExpr]? {
+        if slots.outerIsExact, let c = cached, c.outer == slots.outer { return c.items }
+        var out: [SlotExpr]? = []
+        for e in items {
+            guard let c = SlotExpr.compile(e, slots.names, ex) else { out = nil; break }
+            out!.append(c)
+        }
+        if slots.outerIsExact { cached = (slots.outer, out) }
+        return out
+    }
+
     /// Whether the MATCH `ci` (its `pattern` planned as `plan`, with `rest` of its WHERE
     /// left over) may make the rows of the RETURN after it: one pattern part anchored by a
-    /// scan, and a RETURN of values (the executor checks its ORDER BY: `valuesSuffice`). (An
-    /// index lookup makes a row or a few: setting up the slots and compiling the items cost
-    /// more there than the rows they save, +1 µs on b.lookup.) The planner decides it
-    /// (`ClausePlan.returnsFromSlots`).
+    /// scan or with a relationship to expand, and a RETURN of values (the executor checks its
+    /// ORDER BY: `valuesSuffice`). (A lone node found by an index lookup or bound by an earlier
+    /// clause is a row: setting up the slots and compiling the items cost more there than the
+    /// row they save, +1 µs on b.lookup.) The planner decides it (`ClausePlan.returnsFromSlots`).
     static func applies(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ pattern: Pattern, _ plan: PartPlan?, optional: Bool, rest: Expr?) -> Bool {
         guard !optional, rest == nil, pattern.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
-              plan?.access.isScan == true, ci + 1 < ast.parts[pi].clauses.count,
+              plan?.access.isScan == true || !pattern[0].steps.isEmpty, ci + 1 < ast.parts[pi].clauses.count,
               case .returns(let p) = ast.parts[pi].clauses[ci + 1] else { return false }
         return !p.items.contains { $0.expr.containsAggregate }
     }

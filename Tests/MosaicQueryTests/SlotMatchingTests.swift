@@ -55,15 +55,20 @@ final class SlotMatchingTests: XCTestCase {
         let cases: [(String, Bool)] = [
             ("MATCH (a)-[r]->(b) RETURN a.name, type(r), b.name", true),
             ("MATCH (a:N)-[r:R]->(b) RETURN b, r, id(a) AS i, labels(b) AS l", true),
-            ("MATCH (a:N)-[]-(b {name: 'n3'}) RETURN a.name AS name, a.name + '!' AS loud", false),  // anchored at b's index
+            ("MATCH (a:N)-[]-(b {name: 'n3'}) RETURN a.name AS name, a.name + '!' AS loud", true),  // anchored at b's index, a hop
             ("MATCH (a:N)-[]-(b:M) RETURN a.name AS name, a.name + '!' AS loud", true),
-            ("MATCH (a {name: 'n3'})-[]-(b) RETURN b.name AS name", false),  // an index lookup: a few rows
+            ("MATCH (a {name: 'n3'})-[]-(b) RETURN b.name AS name", true),  // an index lookup and a hop
+            ("MATCH (a {name: 'n3'}) RETURN a.name AS name", false),  // a lone node found by the index: one row
             ("MATCH (a)-[:R]->(b)-[:R]->(c) WHERE a <> c RETURN a.name, c.name", true),
             ("MATCH (n) RETURN n.name, $min AS m", true),
             ("MATCH (n) RETURN *", true),
             ("MATCH (a)-[r]->(b) RETURN CASE WHEN a.name < 'n3' THEN 'low' ELSE 'high' END AS k, b.name", false),
             ("MATCH (a)-[r]->(b) WHERE (b)-[:S]->() RETURN a.name, b.name", false),
-            ("UNWIND ['n1', 'n3'] AS x MATCH (a {name: x})-[]->(b) RETURN x, b.name", false),
+            ("UNWIND ['n1', 'n3'] AS x MATCH (a {name: x})-[]->(b) RETURN x, b.name", true),  // several rows in
+            ("UNWIND ['n1', 'n3', 'n1'] AS x MATCH (a {name: x})-[r]->(b) RETURN DISTINCT x, type(r) ORDER BY x DESC", true),
+            ("MATCH (a:N) WITH a MATCH (a)-[r]->(b) RETURN a.name, b.name", true),  // a bound anchor with a hop
+            ("MATCH (a:N) WITH a MATCH (a) RETURN a.name", false),  // a lone bound node: a row
+            ("UNWIND ['n1', 'n3'] AS x MATCH (a {name: x})-[]->(b) RETURN x, CASE WHEN b.name < 'n3' THEN 1 END AS k", false),
             ("MATCH p = (a)-[:R]->(b) RETURN length(p), a.name", false),
             ("MATCH (a)-[*1..2]->(b) RETURN a.name, b.name", false),
             ("MATCH (a)-[r]->(b) RETURN a.name, b.name LIMIT 3", false),  // the MATCH stops after 3 rows

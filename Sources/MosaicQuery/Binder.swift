@@ -4,43 +4,8 @@
 struct Binder {
     enum Kind: Equatable { case node, relationship, relationshipList, path, value, scalar, list, stringValue, boolValue }
 
-    /// The variables in scope with their kinds: a short list searched linearly (queries
-    /// bind few names; hashing each one costs more than comparing a handful).
-    struct Scope: Sequence, ExpressibleByDictionaryLiteral {
-        struct Entry { var name: String; var kind: Kind }
-        private(set) var entries: [Entry] = []
-
-        init() {}
-        init(dictionaryLiteral elements: (String, Kind)...) { for (k, v) in elements { self[k] = v } }
-        init<S: Sequence>(names: S, kind: Kind) where S.Element == String { for n in names { self[n] = kind } }
-
-        subscript(_ name: String) -> Kind? {
-            get {
-                for e in entries where e.name == name { return e.kind }
-                return nil
-            }
-            set {
-                if let i = entries.firstIndex(where: { $0.name == name }) {
-                    if let k = newValue { entries[i].kind = k } else { entries.remove(at: i) }
-                } else if let k = newValue {
-                    if entries.isEmpty { entries.reserveCapacity(4) }
-                    entries.append(Entry(name: name, kind: k))
-                }
-            }
-        }
-        var isEmpty: Bool { entries.isEmpty }
-        var keys: [String] { entries.map(\.name) }
-        func contains(_ name: String) -> Bool { self[name] != nil }
-        /// This scope with `other`'s entries added (other's kind wins).
-        func merging(_ other: Scope) -> Scope {
-            var s = self
-            for e in other.entries { s[e.name] = e.kind }
-            return s
-        }
-        func makeIterator() -> some IteratorProtocol<(key: String, value: Kind)> {
-            entries.lazy.map { (key: $0.name, value: $0.kind) }.makeIterator()
-        }
-    }
+    /// The variables in scope with their kinds (NameList.swift: a short list searched linearly).
+    typealias Scope = NameList<Kind>
 
     let functions: FunctionRegistry
     /// For each single query, the variables in scope before each clause.

@@ -137,7 +137,7 @@ extension Executor {
                 plan = cached.plan
             } else {
                 var b = Binder(functions: functions)
-                let scopes = try b.bindSubquery(q, outer: Binder.Scope(names: row.keys, kind: .value))
+                let scopes = try b.bindSubquery(q, outer: Binder.Scope(names: row.keys, value: .value))
                 plan = Planner.plan(QueryAST(parts: [q], unionAll: []), scopes: [scopes], describe: false)
                 subqueryPlans[e.pos.offset] = (Array(row.keys), plan)
             }

@@ -65,29 +65,8 @@ indirect enum SlotExpr {
     /// Where the compiled expression finds the pattern's variables: node variables by their
     /// index in the pattern, single-hop relationship variables by their step.
     struct Names {
-        var nodes = NameList()
-        var relationships = NameList()
-    }
-
-    /// Variable names and their slots, searched in order: a pattern has a handful, and a
-    /// dictionary made and hashed for them on every run cost more than the scan (4–7% of a
-    /// lookup by id in a profile, fourteenth session).
-    struct NameList {
-        private struct Entry { var name: String; var slot: Int }
-        private var entries: [Entry] = []
-        subscript(_ name: String) -> Int? {
-            get {
-                for e in entries where e.name == name { return e.slot }
-                return nil
-            }
-            set {
-                if let i = entries.firstIndex(where: { $0.name == name }) {
-                    if let slot = newValue { entries[i].slot = slot } else { entries.remove(at: i) }
-                } else if let slot = newValue {
-                    entries.append(Entry(name: name, slot: slot))
-                }
-            }
-        }
+        var nodes = NameList<Int>()
+        var relationships = NameList<Int>()
     }
 
     /// Whether `compile` covers the form of `e` (it may still decline a name that turns out

@@ -79,13 +79,7 @@ final class SlotMatchingTests: XCTestCase {
             ("MATCH (a)-[r]->(b) RETURN a.name ORDER BY b.name, a.name", false),  // ORDER BY what is not returned
             ("MATCH (a)-[r]->(b) RETURN DISTINCT a.name AS n ORDER BY size(n), n", false),
         ]
-        for (text, fromSlots) in cases {
-            let p = try Query.prepare(text)
-            let ex = Executor(graph: g, params: ["min": .int(2)], functions: .standard, plan: p.plan, limits: QueryLimits())
-            let rows = try ex.run().rows
-            XCTAssertEqual(rows, try run(text, g, slots: false).rows, text)
-            XCTAssertEqual(ex.valueSinkRuns > 0, fromSlots, text)
-        }
+        try check(cases, g) { $0.valueSinkRuns > 0 }
     }
 
     /// An aggregating RETURN gets its keys and aggregates' arguments from the MATCH's slots
@@ -119,13 +113,7 @@ final class SlotMatchingTests: XCTestCase {
             ("MATCH (a:N) WITH a MATCH (a)-[r]->(b) WHERE b.name > a.name RETURN a.name, count(b), max(b.name) ORDER BY a.name", true),
             ("MATCH (a)-[r]->(b) RETURN count(b), sum(r.w) + 0 AS s", false),
         ]
-        for (text, fromSlots) in cases {
-            let p = try Query.prepare(text)
-            let ex = Executor(graph: weighted, params: ["min": .int(2)], functions: .standard, plan: p.plan, limits: QueryLimits())
-            let rows = try ex.run().rows
-            XCTAssertEqual(rows, try run(text, weighted, slots: false).rows, text)
-            XCTAssertEqual(ex.aggregateSinkRuns > 0, fromSlots, text)
-        }
+        try check(cases, weighted) { $0.aggregateSinkRuns > 0 }
         // an argument's error is the general path's
         for text in ["MATCH (a)-[r]->(b) RETURN a.name, sum(b.name)", "MATCH (a)-[r]->(b) RETURN a.name, avg(r.w + $nope)"] {
             var errors: [String?] = []
@@ -189,6 +177,18 @@ final class SlotMatchingTests: XCTestCase {
         }
         XCTAssertThrowsError(try run("MATCH (a)-[r]->(b) WHERE a.name AND true RETURN count(*)", g)) { e in
             XCTAssertEqual((e as? QueryError)?.detail, "InvalidArgumentType")
+        }
+    }
+
+    /// Runs each case with slots and without them: the rows must be equal, and `tookSlots` of
+    /// the executor must say what the case says.
+    func check(_ cases: [(String, Bool)], _ g: PropertyGraph, tookSlots: (Executor<PropertyGraph>) -> Bool) throws {
+        for (text, fromSlots) in cases {
+            let p = try Query.prepare(text)
+            let ex = Executor(graph: g, params: ["min": .int(2)], functions: .standard, plan: p.plan, limits: QueryLimits())
+            let rows = try ex.run().rows
+            XCTAssertEqual(rows, try run(text, g, slots: false).rows, text)
+            XCTAssertEqual(tookSlots(ex), fromSlots, text)
         }
     }
 

@@ -55,6 +55,8 @@ public struct BulkImporter: Sendable {
     struct EdgeRow: Sendable {
         var src, dst, type: String; var meta: StatementMeta; var props: [String: Value]; var originText: String
         var file: String; var line: Int
+        /// The text of `meta.validFrom` when the row has it at hand (its `date` column).
+        var fromText: String? = nil
     }
 
     /// A chunk of rows, nodes or edges, and their statement rows encoded for the insert
@@ -66,6 +68,8 @@ public struct BulkImporter: Sendable {
         /// The nodes the import's files may hold, estimated from their size (the builder
         /// reserves room for them once).
         var expectedNodes = 0
+        /// The edges, estimated the same way (the builder makes room for them once).
+        var expectedEdges = 0
         /// The graph's nodes for each edge's source and target (`2 * i`, `2 * i + 1`; -1: none),
         /// looked up by the importer's thread so that the builder need not: empty when not.
         var ends: [Int32] = []
@@ -124,7 +128,8 @@ public struct BulkImporter: Sendable {
                     inserting += Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
                     report.nodes += chunk.nodes.count
                     report.relations += chunk.edges.count
-                    var handed = Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes)
+                    var handed = Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes,
+                                       expectedEdges: chunk.expectedEdges)
                     if let resolver, !chunk.edges.isEmpty { handed.ends = BulkImporter.ends(of: chunk.edges, in: resolver) }
                     builder.add(handed)
                 }
@@ -170,15 +175,19 @@ public struct BulkImporter: Sendable {
     }
 
     /// Makes the row of one record; throws the record's error with its file and line.
-    /// `dates` caches parsed dates (a few thousand days repeat across millions of rows).
+    /// `dates` caches parsed dates (a few thousand days repeat across millions of rows), each
+    /// with whether its text is the date's own (`description`).
     static func row(_ rec: Record, line: Int, path: String, origin fileOrigin: Origin, originText: String,
-                    dates: inout [String: PartialDate?]) throws -> (node: NodeRow?, edge: EdgeRow?) {
+                    dates: inout [String: ParsedDate?]) throws -> (node: NodeRow?, edge: EdgeRow?) {
+        var canonical = false
         func parseDate(_ text: String) -> PartialDate? {
-            if let d = dates[text] { return d }
-            let d = PartialDate(text)
+            if let d = dates[text] { canonical = d?.canonical ?? false; return d?.date }
+            let d = PartialDate(text).map { ParsedDate(date: $0, canonical: $0.description == text) }
             dates[text] = d
-            return d
+            canonical = d?.canonical ?? false
+            return d?.date
         }
+        var fromText: String?
         func field(_ k: Column) -> String? { rec[k].flatMap { $0.isEmpty ? nil : $0 } }
         func need(_ k: Column) throws -> String {
             guard let v = field(k) else { throw StoreError.badImport(file: path, line: line, message: "missing '\(k)'") }
@@ -196,11 +205,14 @@ public struct BulkImporter: Sendable {
             if let d = field(.date) {
                 guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") }
                 meta.validFrom = pd; meta.validTo = pd
+                // (the row is written with the date's own text: the column's when it is that)
+                if canonical { fromText = d }
             }
             // (since and until without a table of key paths: this runs for every edge)
             if let d = field(.since) {
                 guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
                 meta.validFrom = pd
+                fromText = nil
             }
             if let d = field(.until) {
                 guard let pd = parseDate(d) else { throw StoreError.badImport(file: path, line: line, message: "'\(d)' is not a date") }
@@ -216,7 +228,7 @@ public struct BulkImporter: Sendable {
                 meta.confidence = v
             }
             let row = EdgeRow(src: try need(.src), dst: try need(.dst), type: try need(.type), meta: meta, props: props,
-                              originText: originText, file: path, line: line)
+                              originText: originText, file: path, line: line, fromText: fromText)
             if let problem = WriteValidation.checkIdentifier(row.type, as: .relationType)
                 ?? meta.sources.lazy.compactMap({ c in
                     WriteValidation.checkIdentifier(c.source, as: .entityID).map { "source: \($0)" }
@@ -281,8 +293,10 @@ public struct BulkImporter: Sendable {
         private var stopped = false
         private let chunkRows: Int
         private let blockSize: Int
-        /// Room for the nodes: files of nodes (or of both) at ~40 bytes a row at least.
+        /// Room for the nodes: files of nodes (or of both) at ~40 bytes a row at least; and
+        /// for the edges: files of edges (or of both) at ~40 bytes a row.
         private let expectedNodes: Int
+        private let expectedEdges: Int
 
         /// Opens the files (reading each CSV header: a file that cannot be read, or a bad
         /// header, throws here) and starts the first two jobs.
@@ -307,6 +321,9 @@ public struct BulkImporter: Sendable {
             self.jobs = jobs
             expectedNodes = zip(files, readers).reduce(0) { sum, fr in
                 fr.1.kind == .edges ? sum : sum + ((try? FileManager.default.attributesOfItem(atPath: fr.0)[.size] as? Int) ?? 0) / 40
+            }
+            expectedEdges = zip(files, readers).reduce(0) { sum, fr in
+                fr.1.kind == .nodes ? sum : sum + ((try? FileManager.default.attributesOfItem(atPath: fr.0)[.size] as? Int) ?? 0) / 40
             }
             for k in 0..<ChunkParser.together { start(k) }
         }
@@ -386,7 +403,7 @@ public struct BulkImporter: Sendable {
             func flush() -> Bool {
                 guard !nodes.isEmpty || !edges.isEmpty else { return true }
                 job.parsing += lap()
-                var chunk = Chunk(nodes: nodes, edges: edges, expectedNodes: expectedNodes)
+                var chunk = Chunk(nodes: nodes, edges: edges, expectedNodes: expectedNodes, expectedEdges: expectedEdges)
                 fresh()
                 // (~100 bytes an edge's row, ~60 a node's entity or property row)
                 chunk.batch = RowBatch(reservingBytes: chunk.nodes.count * 180 + chunk.edges.count * 112)
@@ -403,9 +420,9 @@ public struct BulkImporter: Sendable {
                 }
                 chunk.edges.withUnsafeBufferPointer { edges in
                     for i in edges.indices {
-                        chunk.batch.append(kind: 3, subject: edges[i].src, predicate: edges[i].type, object: edges[i].dst,
-                                           value: edges[i].props.isEmpty ? nil : Value.map(edges[i].props).encoded, meta: edges[i].meta,
-                                           origin: edges[i].originText)
+                        chunk.batch.appendRelation(subject: edges[i].src, type: edges[i].type, target: edges[i].dst,
+                                                   value: edges[i].props.isEmpty ? nil : Value.map(edges[i].props).encoded,
+                                                   meta: edges[i].meta, fromText: edges[i].fromText, origin: edges[i].originText)
                     }
                 }
                 job.encoding += lap()
@@ -414,7 +431,7 @@ public struct BulkImporter: Sendable {
             }
             let origin = Origin.importFile(path: (path as NSString).lastPathComponent)
             let originText = origin.description
-            var dates: [String: PartialDate?] = [:]
+            var dates: [String: ParsedDate?] = [:]
             // Each record is made into its row as it is read (no array of a block's records).
             var stopped = false
             while try job.reader.nextBlock({ rec, line in
@@ -556,7 +573,9 @@ public struct BulkImporter: Sendable {
                 }
                 if let bad { return fail(bad) }
                 if !chunk.edges.isEmpty && !bulk {
-                    g.beginBulkLoad()  // adjacency put in type order once, after the edges
+                    // (into a store without relationships no list is kept until the end, which
+                    // makes them all at once: PendingAdjacency.swift)
+                    g.beginBulkLoad(relationships: chunk.expectedEdges)
                     bulk = true
                 }
                 // Runs of edges share their source: its lookup is kept.
@@ -597,6 +616,9 @@ public struct BulkImporter: Sendable {
             graph = g
         }
     }
+
+    /// A date read from a file, and whether its text is the one the date prints as.
+    struct ParsedDate { var date: PartialDate; var canonical: Bool }
 
     /// The columns the importer reads.
     enum Column: Int, CaseIterable {

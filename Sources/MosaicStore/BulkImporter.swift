@@ -47,14 +47,16 @@ public struct BulkImporter: Sendable {
     }
 
     /// A node row: its entity, extra labels and property statements in insert order (name,
-    /// aliases, then the other properties by name).
+    /// aliases, then the other properties by name). (A row's file and origin are its chunk's:
+    /// kept once, not with every row, whose copies and releases would each count references
+    /// to one shared string from two threads.)
     struct NodeRow: Sendable {
-        var id, type, origin: String; var labels: [String]; var properties: [(String, Value)]
-        var file: String; var line: Int
+        var id, type: String; var labels: [String]; var properties: [(String, Value)]
+        var line: Int
     }
     struct EdgeRow: Sendable {
-        var src, dst, type: String; var meta: StatementMeta; var props: [String: Value]; var originText: String
-        var file: String; var line: Int
+        var src, dst, type: String; var meta: StatementMeta; var props: [String: Value]
+        var line: Int
         /// The text of `meta.validFrom` when the row has it at hand (its `date` column).
         var fromText: String? = nil
     }
@@ -75,6 +77,8 @@ public struct BulkImporter: Sendable {
         var ends: [Int32] = []
         /// A marker, not rows: the last node chunk went before it (`SnapshotBuilder.nodesDone`).
         var nodesDoneMarker = false
+        /// The file the rows come from (a chunk's rows come from one file).
+        var file = ""
     }
 
     /// Imports `files` (kind decided by the header or keys: `src`/`dst` make edges).
@@ -130,6 +134,7 @@ public struct BulkImporter: Sendable {
                     report.relations += chunk.edges.count
                     var handed = Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes,
                                        expectedEdges: chunk.expectedEdges)
+                    handed.file = chunk.file
                     if let resolver, !chunk.edges.isEmpty { handed.ends = BulkImporter.ends(of: chunk.edges, in: resolver) }
                     builder.add(handed)
                 }
@@ -177,7 +182,7 @@ public struct BulkImporter: Sendable {
     /// Makes the row of one record; throws the record's error with its file and line.
     /// `dates` caches parsed dates (a few thousand days repeat across millions of rows), each
     /// with whether its text is the date's own (`description`).
-    static func row(_ rec: Record, line: Int, path: String, origin fileOrigin: Origin, originText: String,
+    static func row(_ rec: Record, line: Int, path: String, origin fileOrigin: Origin,
                     dates: inout [String: ParsedDate?]) throws -> (node: NodeRow?, edge: EdgeRow?) {
         var canonical = false
         func parseDate(_ text: String) -> PartialDate? {
@@ -228,7 +233,7 @@ public struct BulkImporter: Sendable {
                 meta.confidence = v
             }
             let row = EdgeRow(src: try need(.src), dst: try need(.dst), type: try need(.type), meta: meta, props: props,
-                              originText: originText, file: path, line: line, fromText: fromText)
+                              line: line, fromText: fromText)
             if let problem = WriteValidation.checkIdentifier(row.type, as: .relationType)
                 ?? meta.sources.lazy.compactMap({ c in
                     WriteValidation.checkIdentifier(c.source, as: .entityID).map { "source: \($0)" }
@@ -248,8 +253,8 @@ public struct BulkImporter: Sendable {
         for (k, v) in props.sorted(by: { $0.key < $1.key }) where !v.isNull {
             properties.append((k, v))
         }
-        let row = NodeRow(id: try need(.id), type: try need(.type), origin: originText,
-                          labels: split(field(.labels)), properties: properties, file: path, line: line)
+        let row = NodeRow(id: try need(.id), type: try need(.type),
+                          labels: split(field(.labels)), properties: properties, line: line)
         if let problem = WriteValidation.checkIdentifier(row.id, as: .entityID)
             ?? WriteValidation.checkIdentifier(row.type, as: .entityType)
             ?? row.labels.lazy.compactMap({ WriteValidation.checkIdentifier($0, as: .label) }).first
@@ -393,6 +398,8 @@ public struct BulkImporter: Sendable {
             // Each chunk's arrays are made at their full size once (grown row by row, a chunk
             // of 100,000 edges would be copied some seventeen times on the way).
             var nodes: [NodeRow] = [], edges: [EdgeRow] = []
+            let origin = Origin.importFile(path: (path as NSString).lastPathComponent)
+            let originText = origin.description
             func fresh() {
                 nodes = []; edges = []
                 let n = min(chunkRows, 1 << 17)
@@ -404,6 +411,7 @@ public struct BulkImporter: Sendable {
                 guard !nodes.isEmpty || !edges.isEmpty else { return true }
                 job.parsing += lap()
                 var chunk = Chunk(nodes: nodes, edges: edges, expectedNodes: expectedNodes, expectedEdges: expectedEdges)
+                chunk.file = path
                 fresh()
                 // (~100 bytes an edge's row, ~60 a node's entity or property row)
                 chunk.batch = RowBatch(reservingBytes: chunk.nodes.count * 180 + chunk.edges.count * 112)
@@ -411,10 +419,10 @@ public struct BulkImporter: Sendable {
                 // of a row retains and releases each of its strings and arrays.)
                 chunk.nodes.withUnsafeBufferPointer { nodes in
                     for i in nodes.indices {
-                        chunk.batch.append(kind: 0, subject: nodes[i].id, predicate: nodes[i].type, origin: nodes[i].origin)
-                        for l in nodes[i].labels { chunk.batch.append(kind: 1, subject: nodes[i].id, predicate: l, origin: nodes[i].origin) }
+                        chunk.batch.append(kind: 0, subject: nodes[i].id, predicate: nodes[i].type, origin: originText)
+                        for l in nodes[i].labels { chunk.batch.append(kind: 1, subject: nodes[i].id, predicate: l, origin: originText) }
                         for (k, v) in nodes[i].properties {
-                            chunk.batch.append(kind: 2, subject: nodes[i].id, predicate: k, value: v.encoded, origin: nodes[i].origin)
+                            chunk.batch.append(kind: 2, subject: nodes[i].id, predicate: k, value: v.encoded, origin: originText)
                         }
                     }
                 }
@@ -422,22 +430,19 @@ public struct BulkImporter: Sendable {
                     for i in edges.indices {
                         chunk.batch.appendRelation(subject: edges[i].src, type: edges[i].type, target: edges[i].dst,
                                                    value: edges[i].props.isEmpty ? nil : Value.map(edges[i].props).encoded,
-                                                   meta: edges[i].meta, fromText: edges[i].fromText, origin: edges[i].originText)
+                                                   meta: edges[i].meta, fromText: edges[i].fromText, origin: originText)
                     }
                 }
                 job.encoding += lap()
                 defer { _ = lap() }  // (the wait for room in the queue is neither)
                 return job.queue.put(chunk)
             }
-            let origin = Origin.importFile(path: (path as NSString).lastPathComponent)
-            let originText = origin.description
             var dates: [String: ParsedDate?] = [:]
             // Each record is made into its row as it is read (no array of a block's records).
             var stopped = false
             while try job.reader.nextBlock({ rec, line in
                 guard rec.isEdge == (pass == .edges) else { return true }
-                let (node, edge) = try BulkImporter.row(rec, line: line, path: path, origin: origin,
-                                                        originText: originText, dates: &dates)
+                let (node, edge) = try BulkImporter.row(rec, line: line, path: path, origin: origin, dates: &dates)
                 if let node { nodes.append(node) }
                 if let edge { edges.append(edge) }
                 if nodes.count + edges.count >= chunkRows && !flush() { stopped = true }
@@ -561,7 +566,7 @@ public struct BulkImporter: Sendable {
                         // it would add the row's type as a label to a different entity.
                         if let existing = g.lookup(key: nodes[r].id), g.node(existing).alive, g.node(existing).type != nodes[r].type {
                             let n = nodes[r]
-                            return .badImport(file: n.file, line: n.line, message: "entity '\(n.id)' already exists with type \(g.node(existing).type), "
+                            return .badImport(file: chunk.file, line: n.line, message: "entity '\(n.id)' already exists with type \(g.node(existing).type), "
                                               + "not \(n.type) (give the row another id, or its existing type)")
                         }
                         let i = g.loadNode(key: nodes[r].id, type: nodes[r].type, statement: id)
@@ -597,7 +602,7 @@ public struct BulkImporter: Sendable {
                         guard let a, let b else {
                             let e = edges[r]
                             let end = g.lookup(key: e.src) == nil ? e.src : e.dst
-                            return .badImport(file: e.file, line: e.line, message: "unknown entity '\(end)'; import its node first (nodes and edges may be given in one call)")
+                            return .badImport(file: chunk.file, line: e.line, message: "unknown entity '\(end)'; import its node first (nodes and edges may be given in one call)")
                         }
                         g.loadRelationship(from: a, to: b, type: edges[r].type, properties: edges[r].props, meta: edges[r].meta,
                                            statement: id, transaction: transaction)

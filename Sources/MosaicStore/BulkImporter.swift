@@ -73,7 +73,8 @@ public struct BulkImporter: Sendable {
         /// The edges, estimated the same way (the builder makes room for them once).
         var expectedEdges = 0
         /// The graph's nodes for each edge's source and target (`2 * i`, `2 * i + 1`; -1: none),
-        /// looked up by the importer's thread so that the builder need not: empty when not.
+        /// looked up by the parsing job that made the chunk (once every node is in), else by the
+        /// importer's thread, so that the builder need not: empty when not.
         var ends: [Int32] = []
         /// A marker, not rows: the last node chunk went before it (`SnapshotBuilder.nodesDone`).
         var nodesDoneMarker = false
@@ -126,6 +127,8 @@ public struct BulkImporter: Sendable {
                         // while edges are read; this one looks up their ends for it, in a copy
                         // of the graph taken once every node is in.
                         resolver = builder.nodesDone()
+                        // The parsing threads look them up too, in the chunks they make from now on.
+                        parser.resolver.set(resolver)
                     }
                     let t0 = DispatchTime.now()
                     try chunk.batch.insert(on: conn, firstID: tx.reserveStatementIDs(chunk.batch.rows).lowerBound, transaction: tx.id)
@@ -135,12 +138,16 @@ public struct BulkImporter: Sendable {
                     var handed = Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes,
                                        expectedEdges: chunk.expectedEdges)
                     handed.file = chunk.file
-                    if let resolver, !chunk.edges.isEmpty { handed.ends = BulkImporter.ends(of: chunk.edges, in: resolver) }
+                    if let resolver, !chunk.edges.isEmpty {
+                        handed.ends = chunk.ends.isEmpty ? BulkImporter.ends(of: chunk.edges, in: resolver) : chunk.ends
+                    }
                     builder.add(handed)
                 }
-                // (The copy is let go before the builder goes on to the labels, which change the
-                // nodes: the builder's graph is then the only one holding them.)
+                // (The copies are let go before the builder goes on to the labels, which change the
+                // nodes: the builder's graph is then the only one holding them. The parsing jobs
+                // have ended: they hold none.)
                 resolver = nil
+                parser.resolver.set(nil)
                 builder.finish()
                 // A bad row the builder found fails the import now, before the index is rebuilt.
                 if builder.failed { _ = try builder.wait() }
@@ -276,6 +283,19 @@ public struct BulkImporter: Sendable {
         /// Chunks a job may have made before the importer takes them.
         static let ahead = 4
 
+        /// The graph with every node, once the importer has it: a job that makes a chunk of
+        /// edges looks up their ends in it (`Chunk.ends`), on its own thread.
+        let resolver = SharedGraph()
+
+        // @unchecked Sendable: `graph` is read and written under `lock`; the graph is a value,
+        // which its readers copy.
+        final class SharedGraph: @unchecked Sendable {
+            private let lock = NSLock()
+            private var graph: Graph?
+            func set(_ g: Graph?) { lock.withLock { graph = g } }
+            func get() -> Graph? { lock.withLock { graph } }
+        }
+
         /// One file read for one kind of row.
         // @unchecked Sendable: `reader`, `failure` and the times are touched by the job's thread until it signals `done`, and read after `done.wait()`.
         final class Job: @unchecked Sendable {
@@ -283,7 +303,7 @@ public struct BulkImporter: Sendable {
             var reader: ImportFileReader
             let pass: ImportFileReader.Kind
             var failure: Error?
-            var parsing = 0.0, encoding = 0.0
+            var parsing = 0.0
             var started = false
             private let done = DispatchSemaphore(value: 0)
             init(reader: ImportFileReader, pass: ImportFileReader.Kind) { self.reader = reader; self.pass = pass }
@@ -368,11 +388,10 @@ public struct BulkImporter: Sendable {
             return nil
         }
 
-        /// Time spent reading and parsing rows, and encoding them, over all jobs (wall time of
-        /// the jobs' threads, their waits for the queue left out).
+        /// Time spent reading, parsing and encoding rows over all jobs (wall time of the jobs'
+        /// threads, their waits for the queue left out).
         var phases: [(String, Double)] {
-            [("reading and parsing rows (parsing threads)", jobs.reduce(0) { $0 + $1.parsing }),
-             ("encoding rows (parsing threads)", jobs.reduce(0) { $0 + $1.encoding })]
+            [("reading, parsing and encoding rows (parsing threads)", jobs.reduce(0) { $0 + $1.parsing })]
         }
 
         /// Stops every job (dropping the chunks not taken) and waits for those started.
@@ -400,41 +419,28 @@ public struct BulkImporter: Sendable {
             var nodes: [NodeRow] = [], edges: [EdgeRow] = []
             let origin = Origin.importFile(path: (path as NSString).lastPathComponent)
             let originText = origin.description
+            // Each row's statement rows are encoded as soon as the row is made, from the row in
+            // hand: encoded later from the chunk's arrays, every field read was a copy, retained
+            // and released (a quarter of the parsing threads' time at 1M, in `perf`).
+            var batch = RowBatch()
             func fresh() {
                 nodes = []; edges = []
                 let n = min(chunkRows, 1 << 17)
                 if pass == .nodes { nodes.reserveCapacity(n) } else { edges.reserveCapacity(n) }
+                // (~100 bytes an edge's row, ~60 a node's entity or property row)
+                batch = RowBatch(reservingBytes: pass == .nodes ? n * 180 : n * 112)
             }
             fresh()
-            /// Encodes and hands on the rows gathered so far; false when the import stopped.
+            /// Hands on the rows gathered so far; false when the import stopped.
             func flush() -> Bool {
                 guard !nodes.isEmpty || !edges.isEmpty else { return true }
-                job.parsing += lap()
                 var chunk = Chunk(nodes: nodes, edges: edges, expectedNodes: expectedNodes, expectedEdges: expectedEdges)
                 chunk.file = path
+                chunk.batch = batch
+                if !edges.isEmpty, let g = resolver.get() { chunk.ends = BulkImporter.ends(of: edges, in: g) }
                 fresh()
-                // (~100 bytes an edge's row, ~60 a node's entity or property row)
-                chunk.batch = RowBatch(reservingBytes: chunk.nodes.count * 180 + chunk.edges.count * 112)
-                // (The rows are read in place, not copied out of their arrays one by one: a copy
-                // of a row retains and releases each of its strings and arrays.)
-                chunk.nodes.withUnsafeBufferPointer { nodes in
-                    for i in nodes.indices {
-                        chunk.batch.append(kind: 0, subject: nodes[i].id, predicate: nodes[i].type, origin: originText)
-                        for l in nodes[i].labels { chunk.batch.append(kind: 1, subject: nodes[i].id, predicate: l, origin: originText) }
-                        for (k, v) in nodes[i].properties {
-                            chunk.batch.append(kind: 2, subject: nodes[i].id, predicate: k, value: v.encoded, origin: originText)
-                        }
-                    }
-                }
-                chunk.edges.withUnsafeBufferPointer { edges in
-                    for i in edges.indices {
-                        chunk.batch.appendRelation(subject: edges[i].src, type: edges[i].type, target: edges[i].dst,
-                                                   value: edges[i].props.isEmpty ? nil : Value.map(edges[i].props).encoded,
-                                                   meta: edges[i].meta, fromText: edges[i].fromText, origin: originText)
-                    }
-                }
-                job.encoding += lap()
-                defer { _ = lap() }  // (the wait for room in the queue is neither)
+                job.parsing += lap()
+                defer { _ = lap() }  // (the wait for room in the queue is not parsing)
                 return job.queue.put(chunk)
             }
             var dates: [String: ParsedDate?] = [:]
@@ -443,8 +449,18 @@ public struct BulkImporter: Sendable {
             while try job.reader.nextBlock({ rec, line in
                 guard rec.isEdge == (pass == .edges) else { return true }
                 let (node, edge) = try BulkImporter.row(rec, line: line, path: path, origin: origin, dates: &dates)
-                if let node { nodes.append(node) }
-                if let edge { edges.append(edge) }
+                if let node {
+                    batch.append(kind: 0, subject: node.id, predicate: node.type, origin: originText)
+                    for l in node.labels { batch.append(kind: 1, subject: node.id, predicate: l, origin: originText) }
+                    for (k, v) in node.properties { batch.append(kind: 2, subject: node.id, predicate: k, value: v.encoded, origin: originText) }
+                    nodes.append(node)
+                }
+                if let edge {
+                    batch.appendRelation(subject: edge.src, type: edge.type, target: edge.dst,
+                                         value: edge.props.isEmpty ? nil : Value.map(edge.props).encoded,
+                                         meta: edge.meta, fromText: edge.fromText, origin: originText)
+                    edges.append(edge)
+                }
                 if nodes.count + edges.count >= chunkRows && !flush() { stopped = true }
                 return !stopped
             }) {}

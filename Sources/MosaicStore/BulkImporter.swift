@@ -115,9 +115,12 @@ public struct BulkImporter: Sendable {
                                               file: base.transaction == tx.id - 1 ? store.snapshotFile : nil,
                                               time: tx.time.timeIntervalSince1970)
                 defer { parser.stop(); builder.stop() }
-                var inserting = 0.0, nodesDone = false
+                var inserting = 0.0, waitingForRows = 0.0, waitingForBuilder = 0.0, nodesDone = false
+                func seconds(since t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9 }
+                var asked = DispatchTime.now()
                 var resolver: Graph?
                 while let chunk = try parser.next() {
+                    waitingForRows += seconds(since: asked)
                     // The builder found a bad row (an unknown end, a clash of types): stop here.
                     guard !builder.failed else { break }
                     if !nodesDone && !chunk.edges.isEmpty {
@@ -126,7 +129,9 @@ public struct BulkImporter: Sendable {
                         // The builder applies each relation to the graph and is the slowest thread
                         // while edges are read; this one looks up their ends for it, in a copy
                         // of the graph taken once every node is in.
+                        let t = DispatchTime.now()
                         resolver = builder.nodesDone()
+                        trace.report("waiting for the builder to apply the nodes (this thread)", seconds: seconds(since: t))
                         // The parsing threads look them up too, in the chunks they make from now on.
                         parser.resolver.set(resolver)
                     }
@@ -141,7 +146,10 @@ public struct BulkImporter: Sendable {
                     if let resolver, !chunk.edges.isEmpty {
                         handed.ends = chunk.ends.isEmpty ? BulkImporter.ends(of: chunk.edges, in: resolver) : chunk.ends
                     }
+                    let t1 = DispatchTime.now()
                     builder.add(handed)
+                    waitingForBuilder += seconds(since: t1)
+                    asked = DispatchTime.now()
                 }
                 // (The copies are let go before the builder goes on to the labels, which change the
                 // nodes: the builder's graph is then the only one holding them. The parsing jobs
@@ -153,6 +161,8 @@ public struct BulkImporter: Sendable {
                 if builder.failed { _ = try builder.wait() }
                 trace.mark(nodesDone ? "edges" : "nodes")
                 trace.report("inserting (this thread)", seconds: inserting)
+                trace.report("waiting for parsed rows (this thread)", seconds: waitingForRows)
+                trace.report("waiting for room at the snapshot builder (this thread)", seconds: waitingForBuilder)
                 for (phase, seconds) in parser.phases { trace.report(phase, seconds: seconds) }
                 report.statements = tx.asserted.count
                 // Names and other text go into the search index on the first search (TextBacklog).

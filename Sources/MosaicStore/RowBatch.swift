@@ -189,9 +189,19 @@ struct RowBatch: Sendable {
 
     /// Inserts the rows into `statement` on `conn` (inside the caller's transaction), with
     /// ids from `firstID` and `tx_from` = `transaction`.
+    ///
+    /// When `firstID` follows the table's highest id (always, for the import into an empty
+    /// store), the rows are inserted without ids and SQLite gives them (each one more than the
+    /// highest: the same ids) as appended rows: the 9M rows of the 1M graph took 4.6–6.5 s of
+    /// CPU in the `sqlite3` shell this way against 7.0–8.0 s with their ids given.
     func insert(on conn: OpaquePointer, firstID: Int64, transaction: Int64) throws {
         guard rows > 0 else { return }
-        let sql = """
+        let appending = try RowBatch.highestID(on: conn) == firstID - 1
+        let sql = appending ? """
+            INSERT INTO statement (kind, subject, predicate, object, value, valid_from, valid_to, sources, grading,
+                                   confidence, origin, tx_from)
+            SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, ?3 FROM mosaic_rows(?1)
+            """ : """
             INSERT INTO statement (id, kind, subject, predicate, object, value, valid_from, valid_to, sources, grading,
                                    confidence, origin, tx_from)
             SELECT ?2 + rowid, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, ?3 FROM mosaic_rows(?1)
@@ -219,5 +229,20 @@ struct RowBatch: Sendable {
         guard rc == SQLITE_DONE else {
             throw StoreError.sqlite(context: "importing", message: String(cString: sqlite3_errmsg(conn)))
         }
+        // (the ids SQLite gave must be the ones reserved: else the transaction fails)
+        if appending && sqlite3_last_insert_rowid(conn) != firstID + Int64(rows) - 1 {
+            throw StoreError.sqlite(context: "importing", message: "rows inserted with other ids than \(firstID)...")
+        }
+    }
+
+    /// The highest statement id in the table (0 when it is empty).
+    static func highestID(on conn: OpaquePointer) throws -> Int64 {
+        var stmt: OpaquePointer?
+        defer { sqlite3_finalize(stmt) }
+        guard sqlite3_prepare_v2(conn, "SELECT max(id) FROM statement", -1, &stmt, nil) == SQLITE_OK,
+              sqlite3_step(stmt) == SQLITE_ROW else {
+            throw StoreError.sqlite(context: "importing", message: String(cString: sqlite3_errmsg(conn)))
+        }
+        return sqlite3_column_type(stmt, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(stmt, 0)
     }
 }

@@ -146,6 +146,11 @@ extension Graph {
     /// change, as an array with another reference is.)
     mutating func linkAdjacency(_ r: Int32, from: Int32, to: Int32, type: Int32) {
         countType(type, by: 1)
+        if pendingAdjacency != nil {
+            // (lists made at `endBulkLoad()`; the pair recorded for the claims that follow)
+            pendingAdjacency!.add(r, from: from, to: to)
+            return
+        }
         if bulkLoading {
             // appended as read; `endBulkLoad()` sorts the lists this disorders
             let outDisordered = disorders(outPairs(from), r, type)
@@ -203,12 +208,23 @@ extension Graph {
 
     /// Starts a bulk load: `loadRelationship` appends to the lists, and `endBulkLoad()` puts
     /// them back in order. Between the two, only loading calls may be made.
-    public mutating func beginBulkLoad() { bulkLoading = true }
+    /// In a graph without relationships no list is kept until the end, which makes them all
+    /// at once (PendingAdjacency.swift); `relationships` is how many the load may bring (room
+    /// is made for them once).
+    public mutating func beginBulkLoad(relationships expected: Int = 0) {
+        bulkLoading = true
+        if relationships.isEmpty && pendingAdjacency == nil { pendingAdjacency = PendingAdjacency(expected: expected) }
+    }
 
     /// Ends a bulk load: sorts, by type and then index, each list the load appended out of order.
     public mutating func endBulkLoad() {
         guard bulkLoading else { return }
         bulkLoading = false
+        if pendingAdjacency != nil {
+            pendingAdjacency = nil
+            (outAdjacency, inAdjacency) = PendingAdjacency.flatLists(relationships, types: relationTypes.count, nodes: nodes.count)
+            return
+        }
         for (marks, outgoing) in [(ungroupedOut, true), (ungroupedIn, false)] {
             for (w, word) in marks.enumerated() where word != 0 {
                 var bits = word

@@ -39,26 +39,39 @@ extension Graph {
     /// The fact claim `r` joins, if any (see the type's comment for the rule).
     private func matchingFact(for r: Int32, meta: StatementMeta) -> Int32? {
         let rel = relationships[Int(r)]
-        let list = outDegree(rel.source) <= inDegree(rel.target) ? outPairs(rel.source) : inPairs(rel.target)
         var mine: Set<String>?
         var props: [String: Value]?
-        // (during a bulk load a list may not be in type order yet: then all of it is read)
-        for q in (bulkLoading ? 0..<list.count : run(of: rel.type, in: list)).lazy.map({ list.relationship($0) }) {
+        func joins(_ q: Int32) -> Bool {
             let other = relationships[Int(q)]
-            guard other.type == rel.type, other.source == rel.source, other.target == rel.target else { continue }
+            guard other.type == rel.type, other.source == rel.source, other.target == rel.target else { return false }
             let own = props ?? identifyingProperties(r)
             props = own
-            guard identifyingProperties(q) == own else { continue }
+            guard identifyingProperties(q) == own else { return false }
             let v = validity(ofFact: q)
-            guard Graph.compatible(v.from, rel.validFrom), Graph.compatible(v.to, rel.validTo) else { continue }
+            guard Graph.compatible(v.from, rel.validFrom), Graph.compatible(v.to, rel.validTo) else { return false }
             if !meta.origin.isDerived {
                 let ids = mine ?? Set(meta.sources.map(\.source))
                 mine = ids
                 let shares = claims(ofFact: q).contains { c in
                     !origin(ofRelationship: c).isDerived && sources(ofRelationship: c).contains { ids.contains($0.source) }
                 }
-                if shares { continue }
+                if shares { return false }
             }
+            return true
+        }
+        if let pending = pendingAdjacency {
+            // (a bulk load without lists: the facts with the same ends, in statement order, as
+            // the lists would give them)
+            var q = pending.first(from: rel.source, to: rel.target)
+            while q >= 0 {
+                if joins(q) { return q }
+                q = pending.following(q)
+            }
+            return nil
+        }
+        let list = outDegree(rel.source) <= inDegree(rel.target) ? outPairs(rel.source) : inPairs(rel.target)
+        // (during a bulk load a list may not be in type order yet: then all of it is read)
+        for q in (bulkLoading ? 0..<list.count : run(of: rel.type, in: list)).lazy.map({ list.relationship($0) }) where joins(q) {
             return q
         }
         return nil

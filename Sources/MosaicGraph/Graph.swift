@@ -30,6 +30,9 @@ public struct Graph: Sendable {
     var bulkLoading = false
     var ungroupedOut: [UInt64] = []
     var ungroupedIn: [UInt64] = []
+    /// Set instead during a bulk load into a graph without relationships: no list is kept
+    /// until `endBulkLoad()` makes them all (PendingAdjacency.swift).
+    var pendingAdjacency: PendingAdjacency?
     /// Live relationships by type id (Graph+Adjacency.swift, `relationshipCount(ofType:)`).
     var typeCounts: [Int] = []
     var relationProps: [Int32: [String: Value]] = [:]
@@ -56,6 +59,9 @@ public struct Graph: Sendable {
     /// them independent): saves an allocation per node.
     var singleLabelArrays: [String: [String]] = [:]
     private var lastOrigin: (origin: Origin, id: Int32)?
+    /// The type of the last relationship loaded (runs of one type are common, and a name keeps
+    /// its id).
+    private var lastType: (name: String, id: Int32)?
 
     /// The last store transaction this graph reflects (0 for a graph not from a store).
     public var transaction: Int64 = 0
@@ -433,10 +439,16 @@ public struct Graph: Sendable {
     }
 
     private mutating func internType(_ name: String) -> Int32 {
-        if let id = relationTypeIDs[name] { return id }
-        let id = Int32(relationTypes.count)
-        relationTypes.append(name)
-        relationTypeIDs[name] = id
+        if let last = lastType, last.name == name { return last.id }
+        let id: Int32
+        if let known = relationTypeIDs[name] {
+            id = known
+        } else {
+            id = Int32(relationTypes.count)
+            relationTypes.append(name)
+            relationTypeIDs[name] = id
+        }
+        lastType = (name, id)
         return id
     }
 
@@ -447,10 +459,19 @@ public struct Graph: Sendable {
             sourceSetIDs.reserveCapacity(sourceSets.count)
             for (i, set) in sourceSets.enumerated() { sourceSetIDs[set] = Int32(i) }
         }
-        if let id = sourceSetIDs[s] { return id }
-        let id = Int32(sourceSets.count)
-        sourceSets.append(s)
-        sourceSetIDs[s] = id
+        // During a bulk load a set of one citation without a note is found by its source (a
+        // string held in place, not an array to follow and hash element by element).
+        let single = pendingAdjacency != nil && s.count == 1 && s[0].note == nil
+        if single, let id = pendingAdjacency!.singleSources[s[0].source] { return id }
+        let id: Int32
+        if let known = sourceSetIDs[s] {
+            id = known
+        } else {
+            id = Int32(sourceSets.count)
+            sourceSets.append(s)
+            sourceSetIDs[s] = id
+        }
+        if single { pendingAdjacency!.singleSources[s[0].source] = id }
         return id
     }
 

@@ -189,7 +189,7 @@ extension Store {
                 last = (key, n)
                 return n
             }
-            g.beginBulkLoad()  // adjacency put in type order once, after the relations
+            g.beginBulkLoad(relationships: newRelations)  // adjacency put in type order once, after the relations
             try drafts.forEach { i, d in
                 guard case .relation(let type, let target, let props) = d.kind else { return }
                 guard let a = node(d.subject), let b = g.lookup(key: target) else {

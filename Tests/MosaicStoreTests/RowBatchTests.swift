@@ -57,6 +57,43 @@ final class RowBatchTests: XCTestCase {
         XCTAssertEqual(GraphDigest.lines(plain.graph), GraphDigest.lines(batched.graph))
     }
 
+    /// The import's relation rows (`appendRelation`: one citation without a note written as
+    /// bytes, the date text the parser had) are the rows the statement insert writes.
+    func testRelationRowsWrittenInPlaceEqualTheRowsOfTheStatementInsert() throws {
+        let origin = Origin.importFile(path: "edges.csv")
+        func meta(_ date: String?, _ sources: [Citation]) -> StatementMeta {
+            StatementMeta(validFrom: date.flatMap(PartialDate.init), validTo: date.flatMap(PartialDate.init), sources: sources, origin: origin)
+        }
+        let drafts = [
+            StatementDraft(subject: "a", kind: .relation(type: "MET_WITH", target: "b", properties: [:]),
+                           meta: meta("2018-05-31", [Citation(source: "R0065599")])),
+            StatementDraft(subject: "a", kind: .relation(type: "MET_WITH", target: "b", properties: [:]),
+                           meta: meta("2018-05", [Citation(source: "Ḥmeimim-حميميم")])),
+            StatementDraft(subject: "a", kind: .relation(type: "FLEW_TO", target: "b", properties: [:]),
+                           meta: meta(nil, [Citation(source: "with \"quote\" and \\")])),
+            StatementDraft(subject: "a", kind: .relation(type: "FLEW_TO", target: "b", properties: ["n": .int(1)]),
+                           meta: meta("2020", [Citation(source: "x", note: "p. 2")])),
+            StatementDraft(subject: "a", kind: .relation(type: "FLEW_TO", target: "b", properties: [:]),
+                           meta: meta("2021-01-02", [Citation(source: "x"), Citation(source: "y")])),
+            StatementDraft(subject: "a", kind: .relation(type: "PART_OF", target: "b", properties: [:]), meta: meta(nil, [])),
+        ]
+        let plain = try Store.inMemory(), batched = try Store.inMemory()
+        try plain.write(origin: .system("test")) { tx in for d in drafts { try tx.assert(d) } }
+        try batched.write(origin: .system("test")) { tx in
+            var batch = RowBatch()
+            for d in drafts {
+                guard case .relation(let type, let target, let props) = d.kind else { return XCTFail() }
+                batch.appendRelation(subject: d.subject, type: type, target: target, value: props.isEmpty ? nil : Value.map(props).encoded,
+                                     meta: d.meta, fromText: d.meta.validFrom?.description, origin: origin.description)
+            }
+            let ids = tx.reserveStatementIDs(batch.rows)
+            try batch.insert(on: try XCTUnwrap(tx.db.sqliteConnection), firstID: ids.lowerBound, transaction: tx.id)
+        }
+        let expected = try rows(plain), got = try rows(batched)
+        XCTAssertEqual(got.count, drafts.count)
+        for (e, g) in zip(expected, got) { XCTAssertEqual(e, g) }
+    }
+
     func testAnEmptyBatchWritesNothing() throws {
         let store = try Store.inMemory()
         try store.write(origin: .system("test")) { tx in

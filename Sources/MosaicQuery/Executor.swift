@@ -29,8 +29,10 @@ struct PropertyTest {
 /// matcher feeds per row (`Aggregator`, `ValueSink.rows`), are marked `@exclusivity(unchecked)`. The matcher's loops read and write them at every row, and
 /// checking them cost the query rows 5–15% (seventh session, the whole module checked) and
 /// grouped aggregation up to a quarter (fourteenth session: x.aggregates 20.8 against 15.6 ms,
-/// best of 5, with only Executor's unchecked). The compiler still checks every access
-/// statically, and an executor and what it feeds are used by one thread for one run.
+/// best of 5, with only Executor's unchecked). With these marked, every query row of
+/// scripts/bench is level with the module compiled unchecked (docs/benchmarks.md, fourteenth
+/// session). The compiler still checks every access statically, and an executor and what it
+/// feeds are used by one thread for one run.
 final class Executor<G: QueryGraph> {
     /// The graph the query reads and writes, in memory of the executor's own: a read borrows
     /// it in place, where a stored `var` of a class was retained and released around every

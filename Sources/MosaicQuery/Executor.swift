@@ -300,12 +300,17 @@ final class Executor<G: QueryGraph> {
                     defer { countSink = nil; groupedCountSink = nil }
                     let counted = try cp.counting.map { try runCount($0, pattern[0], cp, agg, rows) } ?? false
                     if !counted {
-                        // (the keys and arguments from the matcher's slots, when they compile: AggregateSink)
+                        // (the keys and arguments from the matcher's slots, when they compile: AggregateSink;
+                        // whatever was set before is put back after: subqueries run in executors of their
+                        // own today, but a nested run here must not take the sink from the MATCH's later rows)
+                        let outer = aggregateSink
+                        var sink: AggregateSink? = nil
                         if cp.aggregatesFromSlots, slotsEnabled, opRows.isEmpty, countSink == nil, groupedCountSink == nil,
                            let proj = AggregateSink.projection(q.clauses[ci + 1]) {
-                            aggregateSink = AggregateSink(part: pattern[0].pos.offset, agg, proj)
+                            sink = AggregateSink(part: pattern[0].pos.offset, agg, proj)
                         }
-                        defer { if aggregateSink?.taken == true { aggregateSinkRuns += 1 }; aggregateSink = nil }
+                        aggregateSink = sink
+                        defer { if sink?.taken == true { aggregateSinkRuns += 1 }; aggregateSink = outer }
                         _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { try agg.add($0) }
                     }
                     if countedByDegree > 0, let op = cp.operatorIndex, op < opRows.count { opRows[op] += countedByDegree; countedByDegree = 0 }
@@ -325,8 +330,10 @@ final class Executor<G: QueryGraph> {
                     if cp.returnsFromSlots, slotsEnabled, opRows.isEmpty, let pp = plan.clauses[pi][ci + 1].projection,
                        ValueSink.valuesSuffice(pp) {
                         let sink = ValueSink(part: pattern[0].pos.offset, items: pp.items.map(\.expr))
+                        // (what was set before is put back after, as for AggregateSink above)
+                        let outer = valueSink
                         valueSink = sink
-                        defer { valueSink = nil }
+                        defer { valueSink = outer }
                         let made = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
                         if sink.taken {
                             if sink.fromSlots { valueSinkRuns += 1 }

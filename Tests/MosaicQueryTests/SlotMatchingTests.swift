@@ -69,6 +69,10 @@ final class SlotMatchingTests: XCTestCase {
             ("MATCH (a:N) WITH a MATCH (a)-[r]->(b) RETURN a.name, b.name", true),  // a bound anchor with a hop
             ("MATCH (a:N) WITH a MATCH (a) RETURN a.name", false),  // a lone bound node: a row
             ("UNWIND ['n1', 'n3'] AS x MATCH (a {name: x})-[]->(b) RETURN x, CASE WHEN b.name < 'n3' THEN 1 END AS k", false),
+            // a subquery per match that runs a MATCH and RETURN of its own (SKIP keeps it from
+            // the semi-join), while the outer MATCH has rows still to match: the item does not
+            // compile, so the sink evaluates it on each match's row
+            ("UNWIND ['n1', 'n3'] AS x MATCH (a {name: x})-[]->(b) RETURN x, b.name, EXISTS { MATCH (b)-[]->(c) RETURN c.name SKIP 1 } AS e", false),
             ("MATCH p = (a)-[:R]->(b) RETURN length(p), a.name", false),
             ("MATCH (a)-[*1..2]->(b) RETURN a.name, b.name", false),
             ("MATCH (a)-[r]->(b) RETURN a.name, b.name LIMIT 3", false),  // the MATCH stops after 3 rows

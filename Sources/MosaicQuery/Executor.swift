@@ -25,8 +25,9 @@ struct PropertyTest {
 ///
 /// Exclusivity: the module is compiled with Swift's run-time exclusivity checks, but for the
 /// executor's own state: the stored properties of this type, of `ExecutorScratch` (its state
-/// made on demand), of `MatchFrame` (what matchPart's nested functions change) and of what the
-/// matcher feeds per row (`Aggregator`, `ValueSink.rows`), are marked `@exclusivity(unchecked)`. The matcher's loops read and write them at every row, and
+/// made on demand), of `MatchFrame` (what matchPart's nested functions change) and of what
+/// the matcher feeds per row (`Aggregator`, `ValueSink.rows`) are marked
+/// `@exclusivity(unchecked)`. The matcher's loops read and write them at every row, and
 /// checking them cost the query rows 5–15% (seventh session, the whole module checked) and
 /// grouped aggregation up to a quarter (fourteenth session: x.aggregates 20.8 against 15.6 ms,
 /// best of 5, with only Executor's unchecked). With these marked, every query row of

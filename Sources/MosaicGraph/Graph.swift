@@ -440,15 +440,17 @@ public struct Graph: Sendable {
 
     private mutating func internType(_ name: String) -> Int32 {
         if let last = lastType, last.name == name { return last.id }
-        let id: Int32
-        if let known = relationTypeIDs[name] {
-            id = known
-        } else {
-            id = Int32(relationTypes.count)
-            relationTypes.append(name)
-            relationTypeIDs[name] = id
-        }
+        let id = Graph.intern(name, &relationTypes, &relationTypeIDs)
         lastType = (name, id)
+        return id
+    }
+
+    /// The id of `value` in `list` (its position), appended and indexed when new.
+    private static func intern<V: Hashable>(_ value: V, _ list: inout [V], _ ids: inout [V: Int32]) -> Int32 {
+        if let known = ids[value] { return known }
+        let id = Int32(list.count)
+        list.append(value)
+        ids[value] = id
         return id
     }
 
@@ -463,14 +465,7 @@ public struct Graph: Sendable {
         // string held in place, not an array to follow and hash element by element).
         let single = pendingAdjacency != nil && s.count == 1 && s[0].note == nil
         if single, let id = pendingAdjacency!.singleSources[s[0].source] { return id }
-        let id: Int32
-        if let known = sourceSetIDs[s] {
-            id = known
-        } else {
-            id = Int32(sourceSets.count)
-            sourceSets.append(s)
-            sourceSetIDs[s] = id
-        }
+        let id = Graph.intern(s, &sourceSets, &sourceSetIDs)
         if single { pendingAdjacency!.singleSources[s[0].source] = id }
         return id
     }

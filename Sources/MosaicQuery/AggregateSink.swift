@@ -1,14 +1,16 @@
-/// Rows as slots between a MATCH and the aggregating WITH or RETURN after it (issue 16): the matcher
-/// computes each match's grouping keys and aggregate arguments straight from its slots and
-/// hands the values to the aggregator, instead of making a row dictionary per match that the
-/// aggregator then reads by name. `RETURN o.name, count(p), collect(p.name)` over a pattern
-/// makes no row until the groups' rows.
+/// Rows as slots between a MATCH and the aggregating WITH or RETURN after it (issue 16): the
+/// matcher computes each match's grouping keys and aggregate arguments straight from its slots
+/// and hands the values to the aggregator, instead of making a row dictionary per match that
+/// the aggregator then reads by name. `RETURN o.name, count(p), collect(p.name)` over a
+/// pattern makes no row until the groups' rows.
 ///
 /// The planner marks the MATCH (`ClausePlan.aggregatesFromSlots`, `applies`); the executor
 /// makes a sink when the projection's groups are its rows (`init?`: keys and bare aggregates,
-/// ORDER BY on columns only, no percentiles, which read a row), outside PROFILE; `Executor.matchPart` takes it when every key and argument compiles against
-/// the part's slots (`SlotExpr`), and otherwise makes rows as before (`taken` stays false).
-/// `SlotMatchingTests.testAggregatesFromSlots` compares the answers with the general path.
+/// ORDER BY on columns only, no percentiles, which read a row), outside PROFILE;
+/// `Executor.matchPart` takes it for each of the MATCH's rows whose keys and arguments compile
+/// against the part's slots (`SlotExpr`), and otherwise hands the aggregator rows as before
+/// (both feed the same aggregator, in match order). `SlotMatchingTests.testAggregatesFromSlots`
+/// compares the answers with the general path.
 /// Uses: Aggregator (Projection.swift), SlotExpr, MatchSlots.
 final class AggregateSink {
     /// The pattern part's source offset (a subquery's MATCH inside this one is another part).
@@ -45,9 +47,10 @@ final class AggregateSink {
     }
 
     /// Whether the MATCH `ci` (its `pattern`, with `rest` of its WHERE left over) may feed the
-    /// aggregating WITH or RETURN after it from its slots (a WITH's WHERE and ORDER BY, like a
-    /// RETURN's, read only the names it projects, which a group's keys and aggregates give): one pattern part without a path variable,
-    /// not OPTIONAL, all of its WHERE pushed into the pattern.
+    /// aggregating WITH or RETURN after it from its slots: one pattern part without a path
+    /// variable, not OPTIONAL, all of its WHERE pushed into the pattern. (A WITH's WHERE and
+    /// ORDER BY, like a RETURN's, read only the names it projects, which a group's keys and
+    /// aggregates give.)
     static func applies(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ pattern: Pattern, optional: Bool, rest: Expr?) -> Bool {
         guard !optional, rest == nil, pattern.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
               ci + 1 < ast.parts[pi].clauses.count, let p = projection(ast.parts[pi].clauses[ci + 1]) else { return false }

@@ -19,8 +19,8 @@ final class AggregateSink {
     /// The RETURN's grouping keys, and each aggregate's argument (nil: `count(*)`).
     let keys: [Expr]
     let arguments: [Expr?]
-    /// Whether the matcher fed the aggregator here (for some row of the MATCH at least).
-    var taken = false
+    /// Whether the matcher fed the aggregator from the slots (for some row of the MATCH at least).
+    var fromSlots = false
 
     /// The keys and arguments compiled against one part's slots.
     struct Compiled {
@@ -31,8 +31,7 @@ final class AggregateSink {
     /// nil when the RETURN's groups are not just its keys and aggregates.
     init?(part: Int, _ aggregator: Aggregator, _ proj: Projection) {
         let plan = aggregator.plan
-        guard plan.groupsAreRows(proj),
-              plan.sortExprs.allSatisfy({ if case .variable(let n) = $0.kind { return plan.columns.contains(n) }; return false }) else { return nil }
+        guard plan.groupsAreRows(proj), plan.sortColumns != nil else { return nil }
         var arguments: [Expr?] = []
         for (i, a) in plan.aggregates.enumerated() {
             let name = plan.aggregateNames[i]
@@ -65,30 +64,21 @@ final class AggregateSink {
         }
     }
 
-    /// The last compilation, by the variables the row bound (`MatchSlots.outer`): a MATCH
-    /// after an UNWIND compiles once for all its rows.
-    private var cached: (outer: UInt64, compiled: Compiled?)?
+    /// The last compilation, for the MATCH's later rows.
+    private var kept = KeptCompilation<Compiled>()
 
     /// The keys and arguments compiled against the part's slots, or nil when one does not compile.
     func compiled<G: QueryGraph>(for slots: MatchSlots, _ ex: Executor<G>) -> Compiled? {
-        if slots.outerIsExact, let c = cached, c.outer == slots.outer { return c.compiled }
-        let c = compile(slots.names, ex)
-        if slots.outerIsExact { cached = (slots.outer, c) }
-        return c
-    }
-
-    private func compile<G: QueryGraph>(_ names: SlotExpr.Names, _ ex: Executor<G>) -> Compiled? {
-        var out = Compiled(keys: [], arguments: [])
-        for k in keys {
-            guard let c = SlotExpr.compile(k, names, ex) else { return nil }
-            out.keys.append(c)
+        kept.value(for: slots) {
+            guard let keys = SlotExpr.compile(all: self.keys, slots.names, ex) else { return nil }
+            var arguments: [SlotExpr?] = []
+            for a in self.arguments {
+                guard let a else { arguments.append(nil); continue }
+                guard let c = SlotExpr.compile(a, slots.names, ex) else { return nil }
+                arguments.append(c)
+            }
+            return Compiled(keys: keys, arguments: arguments)
         }
-        for a in arguments {
-            guard let a else { out.arguments.append(nil); continue }
-            guard let c = SlotExpr.compile(a, names, ex) else { return nil }
-            out.arguments.append(c)
-        }
-        return out
     }
 }
 

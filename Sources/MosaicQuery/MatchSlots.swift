@@ -78,8 +78,7 @@ struct MatchSlots {
             var out: [[SlotExpr]] = []
             out.reserveCapacity(stages.count)
             for stage in stages {
-                var c: [SlotExpr] = []
-                for f in stage { guard let x = SlotExpr.compile(f, names, ex) else { return nil }; c.append(x) }
+                guard let c = SlotExpr.compile(all: stage, names, ex) else { return nil }
                 out.append(c)
             }
             return out
@@ -88,5 +87,19 @@ struct MatchSlots {
         if cacheable { ex.compiledSlotFilters[key] = Compiled(outer: outer, filters: both) }
         guard let both else { return nil }
         (filters, relFilters) = both
+    }
+}
+
+/// A compilation against a part's slots (a sink's items, keys, arguments), kept for the next
+/// row of the MATCH that binds the same variables (`MatchSlots.outer`): a MATCH receiving
+/// several rows compiles once for all of them.
+struct KeptCompilation<T> {
+    private var kept: (outer: UInt64, value: T?)?
+    /// The kept compilation for `slots`' bound variables, or `compile()`'s (nil: it does not compile).
+    mutating func value(for slots: MatchSlots, _ compile: () -> T?) -> T? {
+        if slots.outerIsExact, let k = kept, k.outer == slots.outer { return k.value }
+        let v = compile()
+        if slots.outerIsExact { kept = (slots.outer, v) }
+        return v
     }
 }

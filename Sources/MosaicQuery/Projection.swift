@@ -13,6 +13,9 @@ final class ProjectionPlan: Sendable {
     let aggregates: [Expr]
     let keyIndices: [Int]
     let sortExprs: [Expr]
+    /// The column each ORDER BY expression names, when every one is a column (nil otherwise):
+    /// then rows of the columns' values can be ordered on their own (`orderedValues`).
+    let sortColumns: [Int]?
     /// Each aggregate's function name, lowercased ("count(*)" for `count(*)`), and whether
     /// it is DISTINCT: what an aggregator dispatches on (made once here, not per run).
     let aggregateNames: [String]
@@ -66,6 +69,12 @@ final class ProjectionPlan: Sendable {
         }
         self.items = items
         columns = items.map(\.name)
+        var sortColumns: [Int]? = []
+        for e in sortExprs {
+            guard case .variable(let name) = e.kind, let c = columns.firstIndex(of: name) else { sortColumns = nil; break }
+            sortColumns!.append(c)
+        }
+        self.sortColumns = sortColumns
         hasAggregates = aggregating
         self.rewritten = rewritten
         aggregates = aggs
@@ -466,21 +475,22 @@ extension Executor {
     /// (`RETURN b.name, count(*) AS n ORDER BY n DESC LIMIT 1` over 40,000 bases makes one).
     /// nil when the projection needs the general path.
     func rankGroups(_ proj: Projection, _ plan: ProjectionPlan, _ agg: Aggregator) throws -> [Row]? {
-        guard plan.groupsAreRows(proj) else { return nil }
-        var sortColumns: [Int] = []
-        for e in plan.sortExprs {
-            guard case .variable(let name) = e.kind, let c = plan.columns.firstIndex(of: name) else { return nil }
-            sortColumns.append(c)
-        }
-        let values = try agg.valueRows()
-        let skip = try proj.skip.map { try countArgument($0, "SKIP") }
-        let limit = try proj.limit.map { try countArgument($0, "LIMIT") }
-        let order = Self.ordered(values.count, ascending: proj.order.map(\.ascending), skip: skip, limit: limit) { values[$0][sortColumns[$1]] }
-        return order.map { values[$0] }.map { v in
+        guard plan.groupsAreRows(proj), let sortColumns = plan.sortColumns else { return nil }
+        return try orderedValues(agg.valueRows(), proj, sortColumns).map { v in
             var row: Row = [:]
             for (c, name) in plan.columns.enumerated() { row[name] = v[c] }
             return row
         }
+    }
+
+    /// Rows of a projection's column values in ORDER BY order (`sortColumns`: the column of
+    /// each ORDER BY expression), with SKIP and LIMIT applied.
+    func orderedValues(_ values: [[QueryValue]], _ proj: Projection, _ sortColumns: [Int]) throws -> [[QueryValue]] {
+        guard !proj.order.isEmpty || proj.skip != nil || proj.limit != nil else { return values }
+        let skip = try proj.skip.map { try countArgument($0, "SKIP") }
+        let limit = try proj.limit.map { try countArgument($0, "LIMIT") }
+        return Self.ordered(values.count, ascending: proj.order.map(\.ascending), skip: skip, limit: limit) { values[$0][sortColumns[$1]] }
+            .map { values[$0] }
     }
 
     /// The first `k` of the indices `0..<count` in the order `before` (a strict total order),

@@ -87,6 +87,17 @@ indirect enum SlotExpr {
         }
     }
 
+    /// Compiles each of `exprs`, or nil when one does not compile.
+    static func compile<G: QueryGraph>(all exprs: [Expr], _ names: Names, _ ex: Executor<G>) -> [SlotExpr]? {
+        var out: [SlotExpr] = []
+        out.reserveCapacity(exprs.count)
+        for e in exprs {
+            guard let c = compile(e, names, ex) else { return nil }
+            out.append(c)
+        }
+        return out
+    }
+
     /// Compiles `e` for `ex`'s execution, or nil when it has a form not covered.
     static func compile<G: QueryGraph>(_ e: Expr, _ names: Names, _ ex: Executor<G>) -> SlotExpr? {
         switch e.kind {

@@ -4,9 +4,9 @@
 /// the aggregator then reads by name. `RETURN o.name, count(p), collect(p.name)` over a
 /// pattern makes no row until the groups' rows.
 ///
-/// The planner marks the MATCH (`ClausePlan.aggregatesFromSlots`, `applies`); the executor
-/// makes a sink when the projection's groups are its rows (`init?`: keys and bare aggregates,
-/// ORDER BY on columns only, no percentiles, which read a row), outside PROFILE;
+/// The planner decides (`ClausePlan.sink`: `applies`, then `takes`: the projection's groups
+/// are its rows, keys and bare aggregates, ORDER BY on columns only, no percentiles, which
+/// read a row) and EXPLAIN marks the projection; the executor makes a sink outside PROFILE;
 /// `Executor.matchPart` takes it for each of the MATCH's rows whose keys and arguments compile
 /// against the part's slots (`SlotExpr`), and otherwise hands the aggregator rows as before
 /// (both feed the same aggregator, in match order). `SlotMatchingTests.testAggregatesFromSlots`
@@ -28,15 +28,26 @@ final class AggregateSink {
         var arguments: [SlotExpr?]
     }
 
-    /// nil when the RETURN's groups are not just its keys and aggregates.
-    init?(part: Int, _ aggregator: Aggregator, _ proj: Projection) {
+    /// Whether a projection's groups are just its keys and aggregates, each aggregate of one
+    /// argument (or count(*)) and no percentile (which reads a row), and its ORDER BY names
+    /// columns: what the sink computes. The planner asks (`Planner.matchSink`).
+    static func takes(_ plan: ProjectionPlan, _ proj: Projection) -> Bool {
+        guard plan.groupsAreRows(proj), plan.sortColumns != nil else { return false }
+        return plan.aggregates.indices.allSatisfy { i in
+            let name = plan.aggregateNames[i]
+            if name == "count(*)" { return true }
+            guard !name.hasPrefix("percentile"), case .function(_, _, let args) = plan.aggregates[i].kind else { return false }
+            return args.count == 1
+        }
+    }
+
+    /// For a projection the sink `takes`.
+    init(part: Int, _ aggregator: Aggregator, _ proj: Projection) {
         let plan = aggregator.plan
-        guard plan.groupsAreRows(proj), plan.sortColumns != nil else { return nil }
         var arguments: [Expr?] = []
         for (i, a) in plan.aggregates.enumerated() {
-            let name = plan.aggregateNames[i]
-            if name == "count(*)" { arguments.append(nil); continue }
-            guard !name.hasPrefix("percentile"), case .function(_, _, let args) = a.kind, args.count == 1 else { return nil }
+            if plan.aggregateNames[i] == "count(*)" { arguments.append(nil); continue }
+            guard case .function(_, _, let args) = a.kind else { preconditionFailure("AggregateSink: the planner checked `takes`") }
             arguments.append(args[0])
         }
         self.part = part

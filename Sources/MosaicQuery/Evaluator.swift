@@ -141,7 +141,7 @@ extension Executor {
                 plan = Planner.plan(QueryAST(parts: [q], unionAll: []), scopes: [scopes], describe: false)
                 subqueryPlans[e.pos.offset] = (Array(row.keys), plan)
             }
-            let sub = Executor(graph: graph, params: params, functions: functions, plan: plan,
+            let sub = Executor(graph: graph, parameters: params, functions: functions, plan: plan,
                                limits: QueryLimits(maxSteps: stepLimit - steps, timeout: timeout.map { max(0, $0 - Date().timeIntervalSince(startTime)) },
                                                    maxMemory: memoryLimit - memoryUsed, isCancelled: isCancelled))
             let r = try sub.runSingle(q, 0, initial: row)

@@ -55,6 +55,28 @@ extension Executor {
     /// (`QueryPlan.nodeLookup`): its rows. nil when an item does not compile against the
     /// node's slot (then the clauses run).
     func runNodeLookupQuery(_ q: NodeLookupQuery) throws -> (columns: [String], rows: [[QueryValue]])? {
+        if let reads = q.reads {
+            let gv = graph
+            let (candidates, props, check) = try scanAnchors(q.node, q.access)
+            var rows: [[QueryValue]] = []
+            for c in candidates {
+                try tick()
+                if check, !nodeMatches(gv, q.node, c, props, bound: nil) { continue }
+                var values: [QueryValue] = []
+                values.reserveCapacity(reads.count)
+                for r in reads {
+                    switch r {
+                    case .node: values.append(.node(c))
+                    case .property(let key, let pos): values.append(try property(.node(c), key, pos))
+                    case .constant(let v): values.append(v)
+                    }
+                }
+                try charge(QueryMemory.valueBytes * (values.count + 1), "rows of RETURN")
+                rows.append(values)
+            }
+            nodeLookupRuns += 1
+            return (q.columns, rows)
+        }
         var names = SlotExpr.Names()
         if let v = q.node.variable { names.nodes[v] = 0 }
         var items: [SlotExpr] = []

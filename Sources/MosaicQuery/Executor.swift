@@ -44,7 +44,7 @@ final class Executor<G: QueryGraph> {
         _read { yield graphSlot.pointee }
         _modify { yield &graphSlot.pointee }
     }
-    let params: [String: QueryValue]
+    let params: QueryParameters
     let functions: FunctionRegistry
     let plan: QueryPlan
     @exclusivity(unchecked) var changes: [QueryChange] = []
@@ -170,7 +170,11 @@ final class Executor<G: QueryGraph> {
     /// The statement clock (see FunctionContext.statementTime).
     let startTime = Date()
 
-    init(graph: G, params: [String: QueryValue], functions: FunctionRegistry, plan: QueryPlan, limits: QueryLimits) {
+    convenience init(graph: G, params: [String: QueryValue], functions: FunctionRegistry, plan: QueryPlan, limits: QueryLimits) {
+        self.init(graph: graph, parameters: QueryParameters(params), functions: functions, plan: plan, limits: limits)
+    }
+
+    init(graph: G, parameters params: QueryParameters, functions: FunctionRegistry, plan: QueryPlan, limits: QueryLimits) {
         graphSlot = .allocate(capacity: 1)
         graphSlot.initialize(to: graph)
         self.params = params; self.functions = functions; self.plan = plan
@@ -306,7 +310,7 @@ final class Executor<G: QueryGraph> {
                         // own today, but a nested run here must not take the sink from the MATCH's later rows)
                         let outer = aggregateSink
                         var sink: AggregateSink? = nil
-                        if cp.aggregatesFromSlots, slotsEnabled, opRows.isEmpty, countSink == nil, groupedCountSink == nil,
+                        if cp.sink == .aggregates, slotsEnabled, opRows.isEmpty, countSink == nil, groupedCountSink == nil,
                            let proj = AggregateSink.projection(q.clauses[ci + 1]) {
                             sink = AggregateSink(part: pattern[0].pos.offset, agg, proj)
                         }
@@ -328,8 +332,7 @@ final class Executor<G: QueryGraph> {
                     rows = capped
                 } else {
                     // (followed by WITH/RETURN DISTINCT, its last hop may list each end once: LastHop)
-                    if cp.returnsFromSlots, slotsEnabled, opRows.isEmpty, let pp = plan.clauses[pi][ci + 1].projection,
-                       pp.sortColumns != nil {
+                    if cp.sink == .values, slotsEnabled, opRows.isEmpty, let pp = plan.clauses[pi][ci + 1].projection {
                         let sink = ValueSink(part: pattern[0].pos.offset, items: pp.items.map(\.expr))
                         // (what was set before is put back after, as for AggregateSink above)
                         let outer = valueSink

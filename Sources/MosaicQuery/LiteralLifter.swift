@@ -26,13 +26,29 @@ struct LiteralLifter {
     private static let names = (0..<32).map { prefix + String($0) }
     /// The parameter name of the i-th lifted value.
     static func name(_ i: Int) -> String { i < names.count ? names[i] : prefix + String(i) }
+    /// The position of the lifted value a parameter name stands for (`__lit3` → 3), or nil
+    /// for any other name: how `QueryParameters` finds a lifted value without a dictionary.
+    static func index(_ name: String) -> Int? {
+        var name = name
+        return name.withUTF8 { b -> Int? in
+            // "__lit" then decimal digits
+            guard b.count > 5, b.count < 12, b[0] == 95, b[1] == 95, b[2] == 108, b[3] == 105, b[4] == 116 else { return nil }
+            var i = 0
+            for k in 5..<b.count {
+                guard b[k] >= 48, b[k] <= 57 else { return nil }
+                i = i * 10 + Int(b[k] - 48)
+            }
+            return b.count > 6 && b[5] == 48 ? nil : i  // (`__lit01` is not a lifted name)
+        }
+    }
 
     /// The query with its liftable literals as parameters, or nil when it has none (or does
     /// not lex: the compiler will report that).
     static func lift(_ text: String) -> Lifted? {
-        // a cheap exit for texts without any literal
-        guard text.utf8.contains(where: { $0 == 39 || $0 == 34 || ($0 >= 48 && $0 <= 57) }) else { return nil }
         if let fast = fastLift(text) { return fast }
+        // a cheap exit for texts without any literal, before the lexer (the byte pass takes
+        // most texts: scanning each one first was 2.5% of a one-off lookup, fifteenth session)
+        guard text.utf8.contains(where: { $0 == 39 || $0 == 34 || ($0 >= 48 && $0 <= 57) }) else { return nil }
         return tokenLift(text)
     }
 
@@ -73,6 +89,8 @@ struct LiteralLifter {
             case .float(let d):
                 guard lifting, liftableNumber(prev, next) else { continue }
                 value = .float(d); kinds += "f"
+            case .parameter(let p) where index(p) != nil:
+                return nil  // the text uses a lifted value's name itself: it is not lifted
             default:
                 continue
             }
@@ -94,115 +112,147 @@ struct LiteralLifter {
     static func fastLift(_ text: String) -> Lifted?? {
         var text = text
         return text.withUTF8 { b -> Lifted?? in
-            let n = b.count
-            var out = [UInt8]()  // (made at the first literal)
-            var kinds = ""
-            var values: [QueryValue] = []
-            var lifting = false
-            // the previous token, as far as the rules need it
-            enum Prev { case other, star, range, regex, dot, colon }
-            var prev = Prev.other
-            var i = 0
-            @inline(__always) func isIdentStart(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 }
-            @inline(__always) func isIdentPart(_ c: UInt8) -> Bool { isIdentStart(c) || (c >= 48 && c <= 57) }
-            @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
-            @inline(__always) func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 10 || c == 9 || c == 11 || c == 12 }
-            /// The next byte that is not a space, at or after `j`, or 0.
-            func nextSignificant(_ j: Int) -> (UInt8, Int) {
-                var j = j
-                while j < n, isSpace(b[j]) { j += 1 }
-                return j < n ? (b[j], j) : (0, j)
+            // the literals' spans, on the stack (a text with more is left to the lexer)
+            withUnsafeTemporaryAllocation(of: (start: Int, end: Int).self, capacity: maxFastLiterals) { spans in
+                fastLift(b, spans)
             }
-            // The text is copied in spans: the bytes since the last literal, when the next is
-            // lifted (a byte appended at a time was half of the pass's time). The output,
-            // values and kinds are passed in, not captured: a captured array was checked for
-            // uniqueness at every append.
-            var copied = 0
-            func emit(_ value: QueryValue, _ kind: Character, _ start: Int, _ end: Int, _ copied: inout Int,
-                      _ out: inout [UInt8], _ values: inout [QueryValue], _ kinds: inout String) {
-                if values.isEmpty { out.reserveCapacity(n + 16) }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<start]))
-                out.append(36); out.append(contentsOf: name(values.count).utf8)
-                copied = end
-                values.append(value)
-                kinds.append(kind)
-            }
-            while i < n {
-                let c = b[i]
-                if c >= 128 || c == 13 || c == 96 { return nil }  // non-ASCII, CR, back-quotes: the lexer
-                if isSpace(c) { i += 1; continue }
-                if c == 47, i + 1 < n, b[i + 1] == 47 || b[i + 1] == 42 { return nil }  // comments
-                if isIdentStart(c) {
-                    let st = i
-                    while i < n, isIdentPart(b[i]) { i += 1 }
-                    let len = i - st
-                    defer { prev = .other }
-                    if prev == .dot || prev == .colon || len < 2 || len > 7 || nextSignificant(i).0 == 58 { continue }
-                    // the word in capitals, packed into one integer (no string made per word)
-                    var packed: UInt64 = 0
-                    for k in st..<i { packed = packed << 8 | UInt64(b[k] >= 97 ? b[k] - 32 : b[k]) }
-                    switch keyword(packed: packed) {
-                    case .explain: if st == nextSignificant(0).1 { return .some(nil) }
-                    case .lifting(let on): lifting = on
-                    case nil: break
-                    }
-                    continue
-                }
-                if c == 36 {  // $name
-                    i += 1
-                    while i < n, isIdentPart(b[i]) { i += 1 }
-                    prev = .other
-                    continue
-                }
-                if c == 39 || c == 34 {  // a string without escapes
-                    var j = i + 1
-                    while j < n, b[j] != c { if b[j] == 92 { return nil }; j += 1 }
-                    guard j < n else { return nil }
-                    if lifting && prev != .regex {
-                        emit(.string(String(decoding: b[(i + 1)..<j], as: UTF8.self)), "s", i, j + 1, &copied, &out, &values, &kinds)
-                    }
-                    i = j + 1; prev = .other
-                    continue
-                }
-                if isDigit(c) {
-                    let st = i
-                    if c == 48, i + 1 < n, b[i + 1] == 120 || b[i + 1] == 111 { return nil }  // 0x, 0o
-                    while i < n, isDigit(b[i]) { i += 1 }
-                    var isFloat = false
-                    if i + 1 < n, b[i] == 46, isDigit(b[i + 1]) {
-                        isFloat = true; i += 1
-                        while i < n, isDigit(b[i]) { i += 1 }
-                    }
-                    if i < n, isIdentStart(b[i]) { return nil }  // exponents, bad numbers: the lexer
-                    let digits = b[st..<i]
-                    let followedByRange = { () -> Bool in let (x, j) = nextSignificant(i); return x == 46 && j + 1 < n && b[j + 1] == 46 }()
-                    let liftable = lifting && prev != .star && prev != .range && !followedByRange
-                    prev = .other
-                    if liftable, isFloat, let d = Double(String(decoding: digits, as: UTF8.self)), d.isFinite {
-                        emit(.float(d), "f", st, i, &copied, &out, &values, &kinds); continue
-                    }
-                    if liftable, !isFloat, digits.count == 1 || digits.first != 48, let v = Int(String(decoding: digits, as: UTF8.self)) {
-                        emit(.int(v), "i", st, i, &copied, &out, &values, &kinds); continue
-                    }
-                    continue
-                }
-                // symbols
-                if c == 46 {
-                    if i + 1 < n, b[i + 1] == 46 { i += 2; prev = .range; continue }
-                    if i + 1 < n, isDigit(b[i + 1]) { return nil }  // .5
-                    prev = .dot
-                } else if c == 61, i + 1 < n, b[i + 1] == 126 {
-                    i += 2; prev = .regex; continue
-                } else if c == 42 { prev = .star
-                } else if c == 58 { prev = .colon
-                } else { prev = .other }
-                i += 1
-            }
-            guard !values.isEmpty else { return .some(nil) }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[copied..<n]))
-            let lifted = String(decoding: out, as: UTF8.self)
-            return .some(Lifted(text: lifted, kinds: kinds, values: values))
         }
+    }
+
+    /// The literals a text may have for the byte pass (`fastLift`) to take it.
+    static let maxFastLiterals = 16
+
+    private static func fastLift(_ b: UnsafeBufferPointer<UInt8>, _ spans: UnsafeMutableBufferPointer<(start: Int, end: Int)>) -> Lifted?? {
+        let n = b.count
+        var kinds = ""
+        var values: [QueryValue] = []
+        var lifting = false
+        // the previous token, as far as the rules need it
+        enum Prev { case other, star, range, regex, dot, colon }
+        var prev = Prev.other
+        var i = 0
+        @inline(__always) func isIdentStart(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 }
+        @inline(__always) func isIdentPart(_ c: UInt8) -> Bool { isIdentStart(c) || (c >= 48 && c <= 57) }
+        @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+        @inline(__always) func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 10 || c == 9 || c == 11 || c == 12 }
+        /// The next byte that is not a space, at or after `j`, or 0.
+        func nextSignificant(_ j: Int) -> (UInt8, Int) {
+            var j = j
+            while j < n, isSpace(b[j]) { j += 1 }
+            return j < n ? (b[j], j) : (0, j)
+        }
+        // The lifted text is made once at the end, from the literals' spans: the bytes
+        // were copied into an array first, then into the string (two allocations and
+        // copies; a byte appended at a time had been half of the pass's time). The
+        // values and kinds are passed in, not captured: a captured array was checked for
+        // uniqueness at every append.
+        func emit(_ value: QueryValue, _ kind: Character, _ start: Int, _ end: Int,
+                  _ values: inout [QueryValue], _ kinds: inout String) -> Bool {
+            guard values.count < spans.count else { return false }
+            spans[values.count] = (start, end)
+            values.append(value)
+            kinds.append(kind)
+            return true
+        }
+        while i < n {
+            let c = b[i]
+            if c >= 128 || c == 13 || c == 96 { return nil }  // non-ASCII, CR, back-quotes: the lexer
+            if isSpace(c) { i += 1; continue }
+            if c == 47, i + 1 < n, b[i + 1] == 47 || b[i + 1] == 42 { return nil }  // comments
+            if isIdentStart(c) {
+                let st = i
+                while i < n, isIdentPart(b[i]) { i += 1 }
+                let len = i - st
+                defer { prev = .other }
+                if prev == .dot || prev == .colon || len < 2 || len > 7 || nextSignificant(i).0 == 58 { continue }
+                // the word in capitals, packed into one integer (no string made per word)
+                var packed: UInt64 = 0
+                for k in st..<i { packed = packed << 8 | UInt64(b[k] >= 97 ? b[k] - 32 : b[k]) }
+                switch keyword(packed: packed) {
+                case .explain: if st == nextSignificant(0).1 { return .some(nil) }
+                case .lifting(let on): lifting = on
+                case nil: break
+                }
+                continue
+            }
+            if c == 36 {  // $name
+                i += 1
+                let st = i
+                while i < n, isIdentPart(b[i]) { i += 1 }
+                // the text uses a lifted value's name itself (`$__lit0`): it is not lifted
+                if i - st > 5, b[st] == 95, b[st + 1] == 95, index(String(decoding: b[st..<i], as: UTF8.self)) != nil {
+                    return .some(nil)
+                }
+                prev = .other
+                continue
+            }
+            if c == 39 || c == 34 {  // a string without escapes
+                var j = i + 1
+                while j < n, b[j] != c { if b[j] == 92 { return nil }; j += 1 }
+                guard j < n else { return nil }
+                if lifting && prev != .regex {
+                    guard emit(.string(String(decoding: b[(i + 1)..<j], as: UTF8.self)), "s", i, j + 1, &values, &kinds) else { return nil }
+                }
+                i = j + 1; prev = .other
+                continue
+            }
+            if isDigit(c) {
+                let st = i
+                if c == 48, i + 1 < n, b[i + 1] == 120 || b[i + 1] == 111 { return nil }  // 0x, 0o
+                while i < n, isDigit(b[i]) { i += 1 }
+                var isFloat = false
+                if i + 1 < n, b[i] == 46, isDigit(b[i + 1]) {
+                    isFloat = true; i += 1
+                    while i < n, isDigit(b[i]) { i += 1 }
+                }
+                if i < n, isIdentStart(b[i]) { return nil }  // exponents, bad numbers: the lexer
+                let digits = b[st..<i]
+                let followedByRange = { () -> Bool in let (x, j) = nextSignificant(i); return x == 46 && j + 1 < n && b[j + 1] == 46 }()
+                let liftable = lifting && prev != .star && prev != .range && !followedByRange
+                prev = .other
+                if liftable, isFloat, let d = Double(String(decoding: digits, as: UTF8.self)), d.isFinite {
+                    guard emit(.float(d), "f", st, i, &values, &kinds) else { return nil }
+                    continue
+                }
+                if liftable, !isFloat, digits.count == 1 || digits.first != 48, let v = Int(String(decoding: digits, as: UTF8.self)) {
+                    guard emit(.int(v), "i", st, i, &values, &kinds) else { return nil }
+                    continue
+                }
+                continue
+            }
+            // symbols
+            if c == 46 {
+                if i + 1 < n, b[i + 1] == 46 { i += 2; prev = .range; continue }
+                if i + 1 < n, isDigit(b[i + 1]) { return nil }  // .5
+                prev = .dot
+            } else if c == 61, i + 1 < n, b[i + 1] == 126 {
+                i += 2; prev = .regex; continue
+            } else if c == 42 { prev = .star
+            } else if c == 58 { prev = .colon
+            } else { prev = .other }
+            i += 1
+        }
+        guard !values.isEmpty else { return .some(nil) }
+        // each literal becomes `$` and its name
+        var length = n
+        for k in values.indices { length += 1 + name(k).utf8.count - (spans[k].end - spans[k].start) }
+        let lifted = String(unsafeUninitializedCapacity: length) { out in
+            var at = 0, copied = 0
+            func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                _ = UnsafeMutableBufferPointer(rebasing: out[at..<(at + bytes.count)]).initialize(from: bytes)
+                at += bytes.count
+            }
+            for k in values.indices {
+                put(UnsafeBufferPointer(rebasing: b[copied..<spans[k].start]))
+                out[at] = 36; at += 1
+                var literalName = name(k)
+                literalName.withUTF8 { put($0) }
+                copied = spans[k].end
+            }
+            put(UnsafeBufferPointer(rebasing: b[copied..<n]))
+            return at
+        }
+        return .some(Lifted(text: lifted, kinds: kinds, values: values))
     }
 
     /// What a keyword (in capitals) does to the lifting: MATCH and WHERE start it, the other

@@ -68,6 +68,13 @@ public struct PreparedQuery: Sendable {
     @_specialize(where G == GraphView)
     public func execute<G: QueryGraph>(on graph: G, parameters: [String: QueryValue] = [:],
                                        limits: QueryLimits = QueryLimits()) throws -> ResultTable<G> {
+        try execute(on: graph, QueryParameters(parameters), limits: limits)
+    }
+
+    /// `execute` with the parameters as the executor reads them (Query.run passes the
+    /// literals it lifted by position).
+    @_specialize(where G == GraphView)
+    func execute<G: QueryGraph>(on graph: G, _ parameters: QueryParameters, limits: QueryLimits) throws -> ResultTable<G> {
         if height > 8, height > QueryNesting.inlineAllowance() {
             // (the query's recursion needs more stack than the caller's thread may have)
             return try QueryNesting.onBigStack { try run(on: graph, parameters: parameters, limits: limits) }
@@ -86,13 +93,13 @@ public struct PreparedQuery: Sendable {
     }
 
     @_specialize(where G == GraphView)
-    func run<G: QueryGraph>(on graph: G, parameters: [String: QueryValue], limits: QueryLimits) throws -> ResultTable<G> {
+    func run<G: QueryGraph>(on graph: G, parameters: QueryParameters, limits: QueryLimits) throws -> ResultTable<G> {
         let plan = self.plan(for: graph)
         if plan.ast.explain {
             return ResultTable(columns: ["operator", "detail"], rows: plan.operators.map { [.string($0.name), .string($0.detail)] },
                                graph: graph, changes: [], plan: plan.operators)
         }
-        let ex = Executor(graph: graph, params: parameters, functions: functions, plan: plan, limits: limits)
+        let ex = Executor(graph: graph, parameters: parameters, functions: functions, plan: plan, limits: limits)
         let (columns, rows) = try ex.run()
         var ops: [PlanOperator]? = nil
         if plan.ast.profile {
@@ -163,10 +170,7 @@ public enum Query {
                                           limits: QueryLimits = QueryLimits()) throws -> ResultTable<G> {
         let f = functions ?? .standard
         if let lifted = LiteralLifter.lift(text), let q = try liftedPlan(text, lifted, f) {
-            var all = [String: QueryValue](minimumCapacity: parameters.count + lifted.values.count)
-            for (k, v) in parameters { all[k] = v }
-            for i in lifted.values.indices { all[LiteralLifter.name(i)] = lifted.values[i] }
-            do { return try q.execute(on: graph, parameters: all, limits: limits) } catch let e as QueryError
+            do { return try q.execute(on: graph, QueryParameters(parameters, lifted: lifted.values), limits: limits) } catch let e as QueryError
                 where e.position != nil && e.kind != .resourceLimit {
                 // its position is in the lifted text: run the query as written for the error
                 // the user's text shows (a failed query writes nothing, so this is safe)
@@ -199,7 +203,7 @@ public enum Query {
 
 /// The most recently used compiled queries, by function registry and text (or lifted
 /// shape: nil for a shape that does not compile with parameters). `lock` guards the entries.
-// @unchecked Sendable: `entries`, `clock` and `hits` only under `lock`; a cached PreparedQuery is an immutable value.
+// @unchecked Sendable: `entries`, `last`, `clock` and `hits` only under `lock`; a cached PreparedQuery is an immutable value.
 final class PlanCache: @unchecked Sendable {
     /// `kinds`: the kinds of a lifted shape's values (`LiteralLifter`), "" for a plain text.
     struct Key: Hashable { var generation: UInt64; var text: String; var kinds = "" }
@@ -209,6 +213,8 @@ final class PlanCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [Key: Entry] = [:]
     private var clock: UInt64 = 0
+    /// The entry `get` found last (cleared when an entry is evicted).
+    private var last: (key: Key, entry: Entry)?
     /// Lookups that found a plan (for tests and diagnostics).
     private(set) var hits = 0
     let capacity: Int
@@ -216,7 +222,17 @@ final class PlanCache: @unchecked Sendable {
 
     func get(_ key: Key) -> PreparedQuery?? {
         lock.lock(); defer { lock.unlock() }
-        guard let e = entries[key] else { return nil }
+        // the last entry found, compared before hashing the key (a one-off query run in a
+        // loop finds its shape again: hashing the text was 4% of a lookup by id, fifteenth session)
+        let found: Entry
+        if let last, last.key == key {
+            found = last.entry
+        } else {
+            guard let e = entries[key] else { return nil }
+            last = (key, e)
+            found = e
+        }
+        let e = found
         clock += 1
         if e.plan != nil { hits += 1 }
         e.used = clock
@@ -228,7 +244,9 @@ final class PlanCache: @unchecked Sendable {
         clock += 1
         if entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
             entries[oldest] = nil
+            if last?.key == oldest { last = nil }
         }
+        if last?.key == key { last = nil }
         entries[key] = Entry(plan, clock)
     }
 }

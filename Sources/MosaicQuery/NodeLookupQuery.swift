@@ -15,8 +15,26 @@ final class NodeLookupQuery: Sendable {
     let items: [Expr]
     let columns: [String]
 
+    /// The items as plain reads of the node found, when each is the node, one of its
+    /// properties or a constant (an entity's card): read without compiling them per run
+    /// (SlotExpr compiles against a run's parameters and call sites; these need neither).
+    let reads: [Read]?
+    enum Read: Sendable { case node, property(String, SourcePosition), constant(QueryValue) }
+
     init(_ node: NodePattern, _ access: AnchorAccess, items: [Expr], columns: [String]) {
         self.node = node; self.access = access; self.items = items; self.columns = columns
+        var reads: [Read] = []
+        for e in items {
+            switch e.kind {
+            case .variable(let v) where v == node.variable: reads.append(.node)
+            case .property(let base, let key):
+                guard case .variable(let v) = base.kind, v == node.variable else { self.reads = nil; return }
+                reads.append(.property(key, e.pos))
+            case .literal(let v): reads.append(.constant(v))
+            default: self.reads = nil; return
+            }
+        }
+        self.reads = reads
     }
 
     /// What EXPLAIN adds to the RETURN's operator when the rewrite applies.

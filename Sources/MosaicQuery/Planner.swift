@@ -159,11 +159,10 @@ struct ClausePlan: Sendable {
         /// in the order they come, so the clause stops after making that many
         /// (`Planner.limitPushed`; EXPLAIN: "first SKIP + LIMIT rows" on the clause).
         var firstRows: (limit: Expr, skip: Expr?)?
-        /// A MATCH whose RETURN may take its rows from the matcher's slots (ValueSink.swift).
-        var returnsFromSlots = false
-        /// A MATCH whose aggregating RETURN may take its keys and aggregates' arguments from
-        /// the matcher's slots (AggregateSink.swift).
-        var aggregatesFromSlots = false
+        /// Where a MATCH hands its matches instead of making rows: the RETURN's values or the
+        /// aggregating WITH/RETURN's keys and arguments, computed from the matcher's slots
+        /// (`Planner.matchSink`; EXPLAIN marks the projection that takes them).
+        var sink: MatchSink?
     }
     private final class Storage: Sendable {
         let fields: Fields
@@ -181,8 +180,20 @@ struct ClausePlan: Sendable {
     var operatorIndex: Int? { storage.fields.operatorIndex }
     var counting: CountOperator? { storage.fields.counting }
     var firstRows: (limit: Expr, skip: Expr?)? { storage.fields.firstRows }
-    var returnsFromSlots: Bool { storage.fields.returnsFromSlots }
-    var aggregatesFromSlots: Bool { storage.fields.aggregatesFromSlots }
+    var sink: MatchSink? { storage.fields.sink }
+}
+
+/// Where a MATCH hands its matches when the clause after it takes them from the matcher's
+/// slots: `values` (ValueSink.swift), `aggregates` (AggregateSink.swift).
+enum MatchSink: Sendable {
+    case values, aggregates
+    /// What EXPLAIN adds to the projection's operator.
+    var explainMark: String {
+        switch self {
+        case .values: return "(rows of values from the match's slots)"
+        case .aggregates: return "(keys and arguments from the match's slots)"
+        }
+    }
 }
 
 /// A query's plan: immutable once made, its fields in one object, so the copies a run makes
@@ -239,7 +250,7 @@ enum Planner {
         for pi in ast.parts.indices {
             // clauses switched on in place: binding a whole Clause copies (retains) every field
             let clauseCount = ast.parts[pi].clauses.count
-            var cps: [ClausePlan] = []
+            var cps: [ClausePlan.Fields] = []
             cps.reserveCapacity(clauseCount)
             for ci in 0..<clauseCount {
                 let scope = scopes[pi][ci]
@@ -302,8 +313,11 @@ enum Planner {
                         (parts[0].lastHop, cp.counting) = shortcuts(ast, pi, ci, pattern[0], parts[0], rest: rest, bound: bound)
                     }
                     cp.firstRows = optional ? nil : limitPushed(ast, pi, ci)
-                    cp.returnsFromSlots = ValueSink.applies(ast, pi, ci, pattern, parts.first, optional: optional, rest: rest)
-                    cp.aggregatesFromSlots = AggregateSink.applies(ast, pi, ci, pattern, optional: optional, rest: rest)
+                    if ValueSink.applies(ast, pi, ci, pattern, parts.first, optional: optional, rest: rest) {
+                        cp.sink = .values
+                    } else if AggregateSink.applies(ast, pi, ci, pattern, optional: optional, rest: rest) {
+                        cp.sink = .aggregates
+                    }
                     ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match",
                                             detail: wantText ? [rest.map { "WHERE " + $0.canonical }, cp.firstRows.map(firstRowsText)].compactMap { $0 }.joined(separator: " ") : "", depth: 0))
                     if wantText {
@@ -350,9 +364,16 @@ enum Planner {
                     }
                     ops.append(PlanOperator(name: "ProcedureCall", detail: d, depth: 0))
                 }
-                cps.append(ClausePlan(cp))
+                cps.append(cp)
             }
-            clauses.append(cps)
+            for ci in cps.indices where cps[ci].sink != nil {
+                cps[ci].sink = matchSink(cps[ci], next: cps[ci + 1], ast.parts[pi].clauses[ci + 1])
+                if wantText, !ast.profile, let sink = cps[ci].sink, let op = cps[ci + 1].operatorIndex {
+                    // (PROFILE counts each operator's rows: its runs make rows)
+                    ops[op].detail += (ops[op].detail.isEmpty ? "" : " ") + sink.explainMark
+                }
+            }
+            clauses.append(cps.map(ClausePlan.init))
             if pi > 0 { ops.append(PlanOperator(name: ast.unionAll[pi - 1] ? "UnionAll" : "Union", detail: "", depth: 0)) }
         }
         let countQuery = CountQuery.choose(ast, clauses), nodeLookup = NodeLookupQuery.choose(ast, clauses)
@@ -362,6 +383,21 @@ enum Planner {
         }
         return QueryPlan(ast: ast, clauses: clauses, operators: ops, statisticsSensitive: sensitive,
                          countQuery: countQuery, nodeLookup: nodeLookup)
+    }
+
+    /// Whether the WITH or RETURN after a MATCH the binder's shape allows (`applies`) takes
+    /// its matches from the slots, now that both are planned: not when the MATCH stops after
+    /// its first rows (LIMIT pushed down), nor when it is counted (a count operator, or
+    /// count(*)s counted at the last hop); a RETURN's ORDER BY names its columns; an
+    /// aggregation's groups are its rows, without percentiles (`AggregateSink.takes`).
+    static func matchSink(_ match: ClausePlan.Fields, next: ClausePlan.Fields, _ clause: Clause) -> MatchSink? {
+        guard let sink = match.sink, let pp = next.projection, match.firstRows == nil, match.counting == nil,
+              let proj = AggregateSink.projection(clause) else { return nil }
+        switch sink {
+        case .values: return pp.sortColumns != nil ? sink : nil
+        case .aggregates:
+            return !GroupedCountAnchor.onlyCountsRows(pp) && AggregateSink.takes(pp, proj) ? sink : nil
+        }
     }
 
     /// The names the query mentions (declarations and uses, one entry per occurrence), and

@@ -31,7 +31,7 @@ final class ValueSink {
     /// scan or with a relationship to expand, and a RETURN of values (the executor checks its
     /// ORDER BY names columns: `ProjectionPlan.sortColumns`). (A lone node found by an index lookup or bound by an earlier
     /// clause is a row: setting up the slots and compiling the items cost more there than the
-    /// row they save, +1 µs on b.lookup.) The planner decides it (`ClausePlan.returnsFromSlots`).
+    /// row they save, +1 µs on b.lookup.) The planner decides it (`ClausePlan.sink`, `Planner.matchSink`), and EXPLAIN marks the RETURN.
     static func applies(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ pattern: Pattern, _ plan: PartPlan?, optional: Bool, rest: Expr?) -> Bool {
         guard !optional, rest == nil, pattern.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
               plan?.access.isScan == true || !pattern[0].steps.isEmpty, ci + 1 < ast.parts[pi].clauses.count,

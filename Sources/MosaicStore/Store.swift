@@ -531,7 +531,7 @@ public final class Store: @unchecked Sendable {
 
     /// Writes touching more statements than this, and than the snapshot holds, rebuild the
     /// snapshot instead.
-    nonisolated(unsafe) static var incrementalRefreshLimit = 100_000
+    static let incrementalRefreshLimit = 100_000
 
     /// Commits the changes a writer recorded on a copy of the current snapshot (the query
     /// language's writes) as one transaction, then refreshes the snapshot.

@@ -369,6 +369,20 @@ final class Executor<G: QueryGraph> {
                 }
                 rows = next
             case .with(let proj, let pred):
+                if let values = returnedValues, let pp = cp.projection {
+                    // made by the MATCH from its slots (ValueSink): the rows of the WITH's
+                    // columns, filtered by its WHERE (which reads only them: Planner.matchSink)
+                    returnedValues = nil
+                    let columns = pp.columns
+                    rows = []
+                    for v in try returnRows(values, proj, pp.sortColumns ?? []) {
+                        var row = Row(minimumCapacity: columns.count)
+                        for (c, x) in zip(columns, v) { row[c] = x }
+                        if let w = pred, try !isTrue(eval(w, row)) { continue }
+                        rows.append(row)
+                    }
+                    break
+                }
                 let r = try project(proj, rows, cp, keepMerged: pred != nil, aggregated: fused)
                 fused = nil
                 if let w = pred {

@@ -388,13 +388,22 @@ enum Planner {
     /// Whether the WITH or RETURN after a MATCH the binder's shape allows (`applies`) takes
     /// its matches from the slots, now that both are planned: not when the MATCH stops after
     /// its first rows (LIMIT pushed down), nor when it is counted (a count operator, or
-    /// count(*)s counted at the last hop); a RETURN's ORDER BY names its columns; an
-    /// aggregation's groups are its rows, without percentiles (`AggregateSink.takes`).
+    /// count(*)s counted at the last hop); values: the ORDER BY names columns, and a WITH's
+    /// WHERE reads only its columns; an aggregation's groups are its rows, without
+    /// percentiles (`AggregateSink.takes`).
     static func matchSink(_ match: ClausePlan.Fields, next: ClausePlan.Fields, _ clause: Clause) -> MatchSink? {
         guard let sink = match.sink, let pp = next.projection, match.firstRows == nil, match.counting == nil,
               let proj = AggregateSink.projection(clause) else { return nil }
         switch sink {
-        case .values: return pp.sortColumns != nil ? sink : nil
+        case .values:
+            guard pp.sortColumns != nil else { return nil }
+            if case .with(_, let w?) = clause {
+                // the WITH's WHERE is evaluated on the rows of its columns
+                var names = Set<String>()
+                w.freeVariables(into: &names)
+                guard names.isSubset(of: pp.columns) else { return nil }
+            }
+            return sink
         case .aggregates:
             return !GroupedCountAnchor.onlyCountsRows(pp) && AggregateSink.takes(pp, proj) ? sink : nil
         }

@@ -1,16 +1,18 @@
-/// Rows as slots between a MATCH and the RETURN after it (issue 16): when the RETURN lists
-/// values (no aggregate; DISTINCT, an ORDER BY on its columns, SKIP and LIMIT are applied to
-/// the values after: `returnRows`), the matcher writes each match's row of values straight
-/// from its slots, instead of a row dictionary per match that the RETURN then reads by name.
-/// Used by `Executor.runSingle` where the plan says so (`applies`), outside PROFILE;
-/// `Executor.matchPart` computes the values from the slots when every item compiles against
-/// them (`SlotExpr`, once per set of variables the MATCH's rows bind: `KeptCompilation`), and
-/// otherwise evaluates the items on each match's row. `SlotMatchingTests` compares the answers
-/// with the general path.
+/// Rows as slots between a MATCH and the RETURN or WITH after it (issue 16): when the
+/// projection lists values (no aggregate; DISTINCT, an ORDER BY on its columns, SKIP and
+/// LIMIT are applied to the values after: `returnRows`), the matcher writes each match's row
+/// of values straight from its slots, instead of a row dictionary per match that the
+/// projection then reads by name. A WITH makes its rows of its columns from those values
+/// (its WHERE, which then may read only its columns, filters them).
+/// Used by `Executor.runSingle` where the plan says so (`applies`, `Planner.matchSink`),
+/// outside PROFILE; `Executor.matchPart` computes the values from the slots when every item
+/// compiles against them (`SlotExpr`, once per set of variables the MATCH's rows bind:
+/// `KeptCompilation`), and otherwise evaluates the items on each match's row.
+/// `SlotMatchingTests` compares the answers with the general path.
 final class ValueSink {
     /// The pattern part's source offset (a subquery's MATCH inside this one is another part).
     let part: Int
-    /// The RETURN's items (with `*` expanded).
+    /// The RETURN's or WITH's items (with `*` expanded).
     let items: [Expr]
     /// (appended per match: exclusivity unchecked, as the executor's state)
     @exclusivity(unchecked) var rows: [[QueryValue]] = []
@@ -27,15 +29,18 @@ final class ValueSink {
     }
 
     /// Whether the MATCH `ci` (its `pattern` planned as `plan`, with `rest` of its WHERE
-    /// left over) may make the rows of the RETURN after it: one pattern part anchored by a
-    /// scan or with a relationship to expand, and a RETURN of values (the executor checks its
-    /// ORDER BY names columns: `ProjectionPlan.sortColumns`). (A lone node found by an index lookup or bound by an earlier
-    /// clause is a row: setting up the slots and compiling the items cost more there than the
-    /// row they save, +1 µs on b.lookup.) The planner decides it (`ClausePlan.sink`, `Planner.matchSink`), and EXPLAIN marks the RETURN.
+    /// left over) may make the rows of the RETURN or WITH after it: one pattern part anchored
+    /// by a scan or with a relationship to expand, and a projection of values (the planner
+    /// then checks that its ORDER BY names columns, `ProjectionPlan.sortColumns`, and that a
+    /// WITH's WHERE reads only its columns: `Planner.matchSink`). (A lone node found by an
+    /// index lookup or bound by an earlier clause is a row: setting up the slots and
+    /// compiling the items cost more there than the row they save, +1 µs on b.lookup.)
+    /// EXPLAIN marks the projection.
     static func applies(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ pattern: Pattern, _ plan: PartPlan?, optional: Bool, rest: Expr?) -> Bool {
         guard !optional, rest == nil, pattern.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
+              !pattern[0].steps.contains(where: { $0.rel.range != nil }),  // (no slots for a variable length: MatchSlots)
               plan?.access.isScan == true || !pattern[0].steps.isEmpty, ci + 1 < ast.parts[pi].clauses.count,
-              case .returns(let p) = ast.parts[pi].clauses[ci + 1] else { return false }
+              let p = AggregateSink.projection(ast.parts[pi].clauses[ci + 1]) else { return false }
         return !p.items.contains { $0.expr.containsAggregate }
     }
 }

@@ -67,7 +67,8 @@ final class SlotMatchingTests: XCTestCase {
             ("UNWIND ['n1', 'n3'] AS x MATCH (a {name: x})-[]->(b) RETURN x, b.name", true),  // several rows in
             ("UNWIND ['n1', 'n3', 'n1'] AS x MATCH (a {name: x})-[r]->(b) RETURN DISTINCT x, type(r) ORDER BY x DESC", true),
             ("MATCH (a:N) WITH a MATCH (a)-[r]->(b) RETURN a.name, b.name", true),  // a bound anchor with a hop
-            ("MATCH (a:N) WITH a MATCH (a) RETURN a.name", false),  // a lone bound node: a row
+            ("MATCH (a:N) WITH a MATCH (a) RETURN a.name", true),  // the WITH's values from the scan; the lone bound node is a row
+            ("MATCH (a:N) WITH a.name AS x, a MATCH (a) RETURN x", true),
             ("UNWIND ['n1', 'n3'] AS x MATCH (a {name: x})-[]->(b) RETURN x, CASE WHEN b.name < 'n3' THEN 1 END AS k", false),
             // a subquery per match that runs a MATCH and RETURN of its own (SKIP keeps it from
             // the semi-join), while the outer MATCH has rows still to match: the item does not
@@ -82,6 +83,18 @@ final class SlotMatchingTests: XCTestCase {
             ("MATCH (a)-[r]->(b) RETURN a.name AS x, id(b) AS i ORDER BY i DESC, x SKIP 3", true),
             ("MATCH (a)-[r]->(b) RETURN a.name ORDER BY b.name, a.name", false),  // ORDER BY what is not returned
             ("MATCH (a)-[r]->(b) RETURN DISTINCT a.name AS n ORDER BY size(n), n", false),
+            // a WITH of values makes its rows of its columns from the values
+            ("MATCH (a)-[r]->(b) WITH a.name AS x, b RETURN x, b.name", true),
+            ("MATCH (a)-[r]->(b) WITH a, b WHERE a.name < b.name RETURN a.name, b.name", true),
+            ("MATCH (a)-[r]->(b) WITH a.name AS x, type(r) AS t WHERE t = 'R' RETURN x, t", true),
+            ("MATCH (a)-[r]->(b) WITH DISTINCT b ORDER BY b DESC SKIP 1 MATCH (b)-[s]->(c) RETURN b.name, c.name", true),
+            ("MATCH (a)-[r]->(b) WITH * RETURN a.name, type(r), b.name", true),
+            ("MATCH (a)-[r]->(b) WITH a, b MATCH (b)-[]->(c) WITH a, c RETURN a.name, c.name", true),
+            ("MATCH (a)-[r]->(b) WITH a.name AS x, b WHERE b.name > 'n2' RETURN x", true),  // WHERE reads a column's property
+            ("MATCH (a)-[r]->(b) WITH a.name AS x WHERE x > 'n1' RETURN x ORDER BY x", true),
+            ("MATCH (a)-[r]->(b) WITH a ORDER BY b.name RETURN a.name", false),  // ORDER BY what is not projected
+            ("MATCH (a)-[r]->(b) WITH a LIMIT 2 RETURN a.name", false),  // the MATCH stops after 2 rows
+            ("MATCH (a)-[r]->(b) WITH a, count(b) AS n RETURN a.name, n", false),  // aggregates: AggregateSink
         ]
         try check(cases, g) { $0.valueSinkRuns > 0 }
     }

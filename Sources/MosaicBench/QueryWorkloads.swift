@@ -19,6 +19,7 @@ enum QueryWorkloads {
          perRow("x.flew_grouped", flewGroupedText, "issue 15's FLEW_TO count per base (the first by count)"),
          perRow("x.anchor_counts", anchorCountsText, "Article-MENTIONS->Country: two labels, anchored by the graph's counts"),
          perRow("x.aggregates", aggregatesText, "Article-MENTIONS->Country grouped by country: count(a) and max(validFrom(m)), the first by count"),
+         perRow("x.with", withText, "a WITH of values between a MATCH and a count: Person-MEMBER_OF->Organization filtered on both names"),
          fanout,
          literal("b.lookup_literal", lookupText, peerRow: "lookup", hops: false),
          literal("c.hop1_literal", hop1Text, peerRow: "hop1", hops: true)]
@@ -83,6 +84,7 @@ enum QueryWorkloads {
     static let anchorCountsText = "MATCH (a:Article)-[:MENTIONS]->(c:Country) RETURN count(*)"
     /// Aggregates other than a lone count(*) over a relation type (its first column first, for the check).
     static let aggregatesText = "MATCH (a:Article)-[m:MENTIONS]->(c:Country) RETURN count(a) AS n, c.name, max(validFrom(m)) AS latest ORDER BY n DESC LIMIT 1"
+    static let withText = "MATCH (p:Person)-[:MEMBER_OF]->(o:Organization) WITH p, o WHERE p.name < o.name RETURN count(*) AS n"
     static let fanoutText = "MATCH (p)-[:MEMBER_OF]->(o)<-[:MEMBER_OF]-(q) WHERE id(p) < id(q) RETURN count(*)"
     static let lookupText = "MATCH (n {id: $id}) RETURN n.name"
     static let hop1Text = "MATCH (a {id: $id})-[]->(b) RETURN count(*)"

@@ -1,6 +1,6 @@
 /// Rows as slots between a MATCH and the aggregating WITH or RETURN after it (issue 16): the
 /// matcher computes each match's grouping keys and aggregate arguments straight from its slots
-/// and hands the values to the aggregator, instead of making a row dictionary per match that
+/// and hands the values to the aggregator, instead of making a `Row` per match that
 /// the aggregator then reads by name. `RETURN o.name, count(p), collect(p.name)` over a
 /// pattern makes no row until the groups' rows.
 ///

@@ -1,7 +1,5 @@
 import Foundation
 
-typealias Row = [String: QueryValue]
-
 /// What `Executor.matchPart`'s nested functions change as they match: the row (general path),
 /// the relationships of each step (for a path), the matches a lone count(*) counted. Its
 /// properties are not checked for exclusivity at run time (see Executor's comment): it lives
@@ -376,8 +374,7 @@ final class Executor<G: QueryGraph> {
                     let columns = pp.columns
                     rows = []
                     for v in try returnRows(values, proj, pp.sortColumns ?? []) {
-                        var row = Row(minimumCapacity: columns.count)
-                        for (c, x) in zip(columns, v) { row[c] = x }
+                        let row = Row(columns: columns, values: v)
                         if let w = pred, try !isTrue(eval(w, row)) { continue }
                         rows.append(row)
                     }

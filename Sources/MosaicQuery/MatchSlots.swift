@@ -1,5 +1,5 @@
 /// How one execution of a pattern part keeps its bindings in slots (issue 16): the node and
-/// relationship ids the matcher holds anyway, instead of a row dictionary written and erased
+/// relationship ids the matcher holds anyway, instead of a `Row` written and erased
 /// at every step. Its filters are compiled against the slots (SlotExpr); a row is made only
 /// for a match that is emitted, and none at all for a match a lone `count(*)` counts.
 ///

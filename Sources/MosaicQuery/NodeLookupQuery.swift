@@ -3,7 +3,7 @@
 /// aggregate, `DISTINCT`, `ORDER BY`, `SKIP` or `LIMIT`), runs as that lookup and the
 /// values read from the node found (`Executor.runNodeLookupQuery`): no rows between the
 /// clauses, the items compiled against the node's slot (SlotExpr). This is an analyst's
-/// most frequent query (a card, an entity's name), which paid for a row dictionary, a
+/// most frequent query (a card, an entity's name), which paid for a `Row`, a
 /// matcher and a projection around one index lookup. EXPLAIN marks the RETURN's operator
 /// with `explainMark`; PROFILE runs the clauses, to count each operator's rows. When an
 /// item does not compile against the slot (a `CASE`, a pattern), the clauses run. Uses the

@@ -9,13 +9,13 @@ import Foundation
 enum QueryMemory {
     /// One value in a list.
     static let valueBytes = MemoryLayout<QueryValue>.stride
-    /// A row held between clauses (a dictionary of values).
+    /// A row held between clauses (its names and values).
     @inline(__always) static func rowBytes(_ r: Row) -> Int { 64 + 48 * r.count }
     /// A row with what its paths and lists hold besides (rows of patterns that bind a path
     /// or a variable-length relationship, whose values grow with the walk).
     static func rowBytesWithPaths(_ r: Row) -> Int {
         var n = rowBytes(r)
-        for v in r.values {
+        for (_, v) in r {
             switch v {
             case .path(let p): n += 64 + 8 * (p.nodes.count + p.relationships.count)
             case .list(let l): n += 32 + valueBytes * l.count

@@ -1,7 +1,7 @@
 /// Rows as slots between a MATCH and the RETURN or WITH after it (issue 16): when the
 /// projection lists values (no aggregate; DISTINCT, an ORDER BY on its columns, SKIP and
 /// LIMIT are applied to the values after: `returnRows`), the matcher writes each match's row
-/// of values straight from its slots, instead of a row dictionary per match that the
+/// of values straight from its slots, instead of a `Row` per match that the
 /// projection then reads by name. A WITH makes its rows of its columns from those values
 /// (its WHERE, which then may read only its columns, filters them).
 /// Used by `Executor.runSingle` where the plan says so (`applies`, `Planner.matchSink`),

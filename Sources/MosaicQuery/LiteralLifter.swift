@@ -150,6 +150,7 @@ struct LiteralLifter {
                   _ values: inout [QueryValue], _ kinds: inout String) -> Bool {
             guard values.count < spans.count else { return false }
             spans[values.count] = (start, end)
+            if values.isEmpty { values.reserveCapacity(4) }
             values.append(value)
             kinds.append(kind)
             return true
@@ -237,22 +238,24 @@ struct LiteralLifter {
         var length = n
         for k in values.indices { length += 1 + name(k).utf8.count - (spans[k].end - spans[k].start) }
         let lifted = String(unsafeUninitializedCapacity: length) { out in
+            // (no nested function writing `at`: a captured variable is checked at every access)
             var at = 0, copied = 0
-            func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-                _ = UnsafeMutableBufferPointer(rebasing: out[at..<(at + bytes.count)]).initialize(from: bytes)
-                at += bytes.count
-            }
             for k in values.indices {
-                put(UnsafeBufferPointer(rebasing: b[copied..<spans[k].start]))
+                at = copy(UnsafeBufferPointer(rebasing: b[copied..<spans[k].start]), into: out, at)
                 out[at] = 36; at += 1
                 var literalName = name(k)
-                literalName.withUTF8 { put($0) }
+                at = literalName.withUTF8 { copy($0, into: out, at) }
                 copied = spans[k].end
             }
-            put(UnsafeBufferPointer(rebasing: b[copied..<n]))
-            return at
+            return copy(UnsafeBufferPointer(rebasing: b[copied..<n]), into: out, at)
         }
         return .some(Lifted(text: lifted, kinds: kinds, values: values))
+    }
+
+    /// Copies `bytes` into `out` at `at`; returns the position after them.
+    @inline(__always) private static func copy(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, _ at: Int) -> Int {
+        if let src = bytes.baseAddress, !bytes.isEmpty { (out.baseAddress! + at).update(from: src, count: bytes.count) }
+        return at + bytes.count
     }
 
     /// What a keyword (in capitals) does to the lifting: MATCH and WHERE start it, the other

@@ -590,6 +590,7 @@ public struct BulkImporter: Sendable {
                     reserved = true
                 }
                 // (Rows read in place, as in `ChunkParser.run`.)
+                let nodeKeys = keys
                 let bad: StoreError? = chunk.nodes.withUnsafeBufferPointer { nodes in
                     for r in nodes.indices {
                         // An id the store (or an earlier row) holds with another type is an error: loading
@@ -600,7 +601,7 @@ public struct BulkImporter: Sendable {
                                               + "not \(n.type) (give the row another id, or its existing type)")
                         }
                         let i = g.loadNode(key: nodes[r].id, type: nodes[r].type, statement: id)
-                        keys.insert(nodes[r].id, node: i)
+                        nodeKeys.insert(nodes[r].id, node: i)
                         id += 1
                         for l in nodes[r].labels { labels.append((i, l, id)); id += 1 }
                         for (k, v) in nodes[r].properties { g.loadProperty(i, k, v, statement: id); id += 1 }
@@ -616,6 +617,7 @@ public struct BulkImporter: Sendable {
                 }
                 // Runs of edges share their source: its lookup is kept.
                 var last: (key: String, node: Int32)?
+                let keys = self.keys  // (a local: no exclusivity check of the property per edge)
                 let unknown: StoreError? = chunk.edges.withUnsafeBufferPointer { edges in
                     for r in edges.indices {
                         let a: Int32?, b: Int32?

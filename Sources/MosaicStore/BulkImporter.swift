@@ -15,11 +15,10 @@ import MosaicGraph
 /// and, at the end, writes the snapshot file section by section. Each chunk is dropped once
 /// both are done with it. The nodes of all files come first, then the edges (statement ids:
 /// all nodes, then all edges, in file order), so a file of edges is read after every file
-/// of nodes, and a JSON Lines file twice. Once every node is applied, the builder hands the
-/// parsing jobs a copy of its graph and its table of the node keys (NodeKeyTable.swift), where
-/// they look up the ends of the edges they read from then on (the builder looks up those of
-/// chunks parsed before); this thread does not wait for it, and runs up to
-/// `SnapshotBuilder.waiting` chunks ahead of the builder. A store without statements is written with the rollback journal
+/// of nodes, and a JSON Lines file twice. Once every node is applied, each edge's ends are
+/// looked up for the builder in a copy of its graph (by the parsing jobs, or by this thread
+/// for chunks parsed before), and this thread runs up to `SnapshotBuilder.waiting` chunks
+/// ahead of the builder. A store without statements is written with the rollback journal
 /// instead of the WAL (Store+FreshImport.swift); into a graph without relationships the
 /// builder makes the adjacency lists at the end (MosaicGraph's PendingAdjacency.swift).
 public struct BulkImporter: Sendable {
@@ -76,8 +75,8 @@ public struct BulkImporter: Sendable {
         /// The edges, estimated the same way (the builder makes room for them once).
         var expectedEdges = 0
         /// The graph's nodes for each edge's source and target (`2 * i`, `2 * i + 1`; -1: none),
-        /// looked up by the parsing job that made the chunk (once every node is in), so that the
-        /// builder need not: empty when not (the builder looks them up).
+        /// looked up by the parsing job that made the chunk (once every node is in), else by the
+        /// importer's thread, so that the builder need not: empty when not.
         var ends: [Int32] = []
         /// A marker, not rows: the last node chunk went before it (`SnapshotBuilder.nodesDone`).
         var nodesDoneMarker = false
@@ -116,11 +115,12 @@ public struct BulkImporter: Sendable {
                 // reflects the transaction before).
                 let builder = SnapshotBuilder(base: base, firstStatement: firstStatement, transaction: tx.id,
                                               file: base.transaction == tx.id - 1 ? store.snapshotFile : nil,
-                                              time: tx.time.timeIntervalSince1970, resolver: parser.resolver)
+                                              time: tx.time.timeIntervalSince1970)
                 defer { parser.stop(); builder.stop() }
                 var inserting = 0.0, waitingForRows = 0.0, waitingForBuilder = 0.0, nodesDone = false
                 func seconds(since t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9 }
                 var asked = DispatchTime.now()
+                var resolver: Resolver?
                 while let chunk = try parser.next() {
                     waitingForRows += seconds(since: asked)
                     // The builder found a bad row (an unknown end, a clash of types): stop here.
@@ -128,12 +128,14 @@ public struct BulkImporter: Sendable {
                     if !nodesDone && !chunk.edges.isEmpty {
                         nodesDone = true
                         trace.mark("nodes")
-                        // Once the builder has applied every node, it gives the parsing jobs a copy
-                        // of its graph and its table of the node keys, where they look up the ends
-                        // of the edges they read from then on; it looks up those of the chunks
-                        // parsed before. This thread does not wait for it: it goes on inserting.
-                        // (It waited 0.4-0.9 s here at 1M, under load, for the builder to catch up.)
-                        builder.nodesDone()
+                        // The builder need not look up the edges' ends: they are looked up in a copy
+                        // of the graph taken once every node is in, by this thread for the chunks
+                        // parsed before, by the parsing jobs for those they make from now on.
+                        let t = DispatchTime.now()
+                        resolver = builder.nodesDone()
+                        trace.report("waiting for the builder to apply the nodes (this thread)", seconds: seconds(since: t))
+                        // The parsing threads look them up too, in the chunks they make from now on.
+                        parser.resolver.set(resolver)
                     }
                     let t0 = DispatchTime.now()
                     try chunk.batch.insert(on: conn, firstID: tx.reserveStatementIDs(chunk.batch.rows).lowerBound, transaction: tx.id)
@@ -143,14 +145,19 @@ public struct BulkImporter: Sendable {
                     var handed = Chunk(nodes: chunk.nodes, edges: chunk.edges, expectedNodes: chunk.expectedNodes,
                                        expectedEdges: chunk.expectedEdges)
                     handed.file = chunk.file
-                    handed.ends = chunk.ends
+                    if let resolver, !chunk.edges.isEmpty {
+                        handed.ends = chunk.ends.isEmpty ? resolver.ends(of: chunk.edges) : chunk.ends
+                    }
                     let t1 = DispatchTime.now()
                     builder.add(handed)
                     waitingForBuilder += seconds(since: t1)
                     asked = DispatchTime.now()
                 }
-                // (The builder lets go of the parsing jobs' copy once it has the last chunk, before
-                // it goes on to the labels, which change the nodes. The jobs have ended.)
+                // (The copies are let go before the builder goes on to the labels, which change the
+                // nodes: the builder's graph is then the only one holding them. The parsing jobs
+                // have ended: they hold none.)
+                resolver = nil
+                parser.resolver.set(nil)
                 builder.finish()
                 // A bad row the builder found fails the import now, before the index is rebuilt.
                 if builder.failed { _ = try builder.wait() }
@@ -508,19 +515,18 @@ public struct BulkImporter: Sendable {
         private var finished = false
         private let file: SnapshotFile?
         private let time: Double
-        /// Where the builder puts a copy of its graph with every node applied, and its table of
-        /// the node keys, for the parsing jobs to look up edges' ends in (`nodesDone`); emptied
-        /// once the last chunk is taken.
-        private let resolver: ChunkParser.SharedGraph
+        /// The graph with every node applied (`nodesDone`), under `lock`; signalled once it is
+        /// set, or when the builder failed or stopped first.
+        private var withNodes: Resolver?
         /// The import's node keys and their nodes, filled as the nodes are applied.
         private var keys = NodeKeyTable(expected: 0)
+        private let nodesApplied = DispatchSemaphore(value: 0)
 
         /// With `file`, the builder also writes the snapshot file for the transaction being
         /// committed (id `transaction`, recorded at `time`), on its own thread.
-        init(base: Graph, firstStatement: Int64, transaction: Int64, file: SnapshotFile?, time: Double,
-             resolver: ChunkParser.SharedGraph) {
+        init(base: Graph, firstStatement: Int64, transaction: Int64, file: SnapshotFile?, time: Double) {
             graph = base; first = firstStatement; self.transaction = transaction
-            self.file = file; self.time = time; self.resolver = resolver
+            self.file = file; self.time = time
             let t = Thread { [self] in build(); done.signal() }
             t.stackSize = 1 << 20
             t.start()
@@ -532,13 +538,18 @@ public struct BulkImporter: Sendable {
         /// Hands a chunk to the builder (waits while `waiting` chunks wait already).
         func add(_ chunk: Chunk) { queue.put(chunk) }
 
-        /// Says that every node chunk was handed over: once the builder has applied them, it
-        /// puts a copy of its graph (and its key table) in `resolver`, where the parsing jobs
-        /// look up edges' ends while the builder applies relations (which add no node).
-        func nodesDone() {
+        /// Says that every node chunk was handed over, and returns a copy of the graph once the
+        /// builder has applied them (nil when it failed first), to look up edges' ends in while
+        /// the builder applies relations (which add no node).
+        func nodesDone() -> Resolver? {
             var marker = Chunk()
             marker.nodesDoneMarker = true
             queue.put(marker)
+            nodesApplied.wait()
+            return lock.withLock { () -> Resolver? in
+                defer { withNodes = nil }  // (the importer's copy is then the only other one)
+                return withNodes
+            }
         }
 
         /// No more chunks: the builder finishes the snapshot.
@@ -567,6 +578,7 @@ public struct BulkImporter: Sendable {
             failure = error
             lock.withLock { failedFlag = true }
             queue.cancel()
+            nodesApplied.signal()  // (an importer waiting in `nodesDone` goes on, and stops)
         }
 
         private func build() {
@@ -579,7 +591,8 @@ public struct BulkImporter: Sendable {
             var labels: [(Int32, String, Int64)] = []
             while let chunk = queue.take() {
                 if chunk.nodesDoneMarker {
-                    resolver.set(Resolver(graph: g, keys: keys))
+                    lock.withLock { withNodes = Resolver(graph: g, keys: keys) }
+                    nodesApplied.signal()
                     continue
                 }
                 if !reserved {
@@ -617,20 +630,20 @@ public struct BulkImporter: Sendable {
                 }
                 // Runs of edges share their source: its lookup is kept.
                 var last: (key: String, node: Int32)?
-                let keys = self.keys  // (a local: no exclusivity check of the property per edge)
+                let edgeKeys = keys  // (a local: no exclusivity check of the property per edge)
                 let unknown: StoreError? = chunk.edges.withUnsafeBufferPointer { edges in
                     for r in edges.indices {
                         let a: Int32?, b: Int32?
                         if !chunk.ends.isEmpty {
-                            // (looked up by the parsing job in a copy of the same nodes)
+                            // (looked up by the importer's thread in the same nodes)
                             a = chunk.ends[2 * r] >= 0 ? chunk.ends[2 * r] : nil
                             b = chunk.ends[2 * r + 1] >= 0 ? chunk.ends[2 * r + 1] : nil
                         } else {
                             if let last, last.key == edges[r].src { a = last.node } else {
-                                a = keys.node(edges[r].src, in: g)
+                                a = edgeKeys.node(edges[r].src, in: g)
                                 if let a { last = (edges[r].src, a) }
                             }
-                            b = keys.node(edges[r].dst, in: g)
+                            b = edgeKeys.node(edges[r].dst, in: g)
                         }
                         guard let a, let b else {
                             let e = edges[r]
@@ -645,9 +658,6 @@ public struct BulkImporter: Sendable {
                 }
                 if let unknown { return fail(unknown) }
             }
-            // (the parsing jobs' copy is let go before the labels change the nodes: the builder's
-            // graph is then the only one holding them; the jobs have ended)
-            resolver.set(nil)
             if bulk { g.endBulkLoad() }
             for (i, l, s) in labels { g.loadLabel(i, l, statement: s) }
             let last = id - 1

@@ -16,8 +16,9 @@ import MosaicGraph
 /// both are done with it. The nodes of all files come first, then the edges (statement ids:
 /// all nodes, then all edges, in file order), so a file of edges is read after every file
 /// of nodes, and a JSON Lines file twice. Once every node is applied, each edge's ends are
-/// looked up for the builder in a copy of its graph (by the parsing jobs, or by this thread
-/// for chunks parsed before), and this thread runs up to `SnapshotBuilder.waiting` chunks
+/// looked up for the builder in a copy of its graph and its table of the node keys
+/// (NodeKeyTable.swift; by the parsing jobs, or by this thread for chunks parsed before), and
+/// this thread runs up to `SnapshotBuilder.waiting` chunks
 /// ahead of the builder. A store without statements is written with the rollback journal
 /// instead of the WAL (Store+FreshImport.swift); into a graph without relationships the
 /// builder makes the adjacency lists at the end (MosaicGraph's PendingAdjacency.swift).

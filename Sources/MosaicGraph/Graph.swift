@@ -464,9 +464,9 @@ public struct Graph: Sendable {
         // During a bulk load a set of one citation without a note is found by its source (a
         // string held in place, not an array to follow and hash element by element).
         let single = pendingAdjacency != nil && s.count == 1 && s[0].note == nil
-        if single, let id = pendingAdjacency!.singleSources[s[0].source] { return id }
+        if single, let id = pendingAdjacency!.singleSource(s[0].source) { return id }
         let id = Graph.intern(s, &sourceSets, &sourceSetIDs)
-        if single { pendingAdjacency!.singleSources[s[0].source] = id }
+        if single { pendingAdjacency!.setSingleSource(s[0].source, id) }
         return id
     }
 

@@ -16,8 +16,9 @@ import MosaicGraph
 /// both are done with it. The nodes of all files come first, then the edges (statement ids:
 /// all nodes, then all edges, in file order), so a file of edges is read after every file
 /// of nodes, and a JSON Lines file twice. Once every node is applied, each edge's ends are
-/// looked up for the builder in a copy of its graph (by the parsing jobs, or by this thread
-/// for chunks parsed before), and this thread runs up to `SnapshotBuilder.waiting` chunks
+/// looked up for the builder in a copy of its graph and its table of the node keys
+/// (NodeKeyTable.swift; by the parsing jobs, or by this thread for chunks parsed before), and
+/// this thread runs up to `SnapshotBuilder.waiting` chunks
 /// ahead of the builder. A store without statements is written with the rollback journal
 /// instead of the WAL (Store+FreshImport.swift); into a graph without relationships the
 /// builder makes the adjacency lists at the end (MosaicGraph's PendingAdjacency.swift).
@@ -120,7 +121,7 @@ public struct BulkImporter: Sendable {
                 var inserting = 0.0, waitingForRows = 0.0, waitingForBuilder = 0.0, nodesDone = false
                 func seconds(since t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9 }
                 var asked = DispatchTime.now()
-                var resolver: Graph?
+                var resolver: Resolver?
                 while let chunk = try parser.next() {
                     waitingForRows += seconds(since: asked)
                     // The builder found a bad row (an unknown end, a clash of types): stop here.
@@ -146,7 +147,7 @@ public struct BulkImporter: Sendable {
                                        expectedEdges: chunk.expectedEdges)
                     handed.file = chunk.file
                     if let resolver, !chunk.edges.isEmpty {
-                        handed.ends = chunk.ends.isEmpty ? BulkImporter.ends(of: chunk.edges, in: resolver) : chunk.ends
+                        handed.ends = chunk.ends.isEmpty ? resolver.ends(of: chunk.edges) : chunk.ends
                     }
                     let t1 = DispatchTime.now()
                     builder.add(handed)
@@ -182,32 +183,37 @@ public struct BulkImporter: Sendable {
         return report
     }
 
-    /// The nodes of `edges`' sources and targets in `graph` (-1: not there), two per edge.
-    static func ends(of edges: [EdgeRow], in graph: Graph) -> [Int32] {
-        var out = [Int32](repeating: -1, count: 2 * edges.count)
-        var last: (key: String, node: Int32)?
-        edges.withUnsafeBufferPointer { edges in
-            for r in edges.indices {
-                if let last, last.key == edges[r].src { out[2 * r] = last.node } else if let a = graph.lookup(key: edges[r].src) {
-                    out[2 * r] = a
-                    last = (edges[r].src, a)
+    /// The graph with every node in, and the import's node keys (NodeKeyTable.swift): where
+    /// edges' ends are looked up once the nodes are applied.
+    struct Resolver: Sendable {
+        let graph: Graph
+        let keys: NodeKeyTable
+
+        /// The nodes of `edges`' sources and targets (-1: not there), two per edge.
+        func ends(of edges: [EdgeRow]) -> [Int32] {
+            var out = [Int32](repeating: -1, count: 2 * edges.count)
+            var last: (key: String, node: Int32)?
+            edges.withUnsafeBufferPointer { edges in
+                for r in edges.indices {
+                    if let last, last.key == edges[r].src { out[2 * r] = last.node } else if let a = keys.node(edges[r].src, in: graph) {
+                        out[2 * r] = a
+                        last = (edges[r].src, a)
+                    }
+                    out[2 * r + 1] = keys.node(edges[r].dst, in: graph) ?? -1
                 }
-                out[2 * r + 1] = graph.lookup(key: edges[r].dst) ?? -1
             }
+            return out
         }
-        return out
     }
 
     /// Makes the row of one record; throws the record's error with its file and line.
     /// `dates` caches parsed dates (a few thousand days repeat across millions of rows), each
     /// with whether its text is the date's own (`description`).
     static func row(_ rec: Record, line: Int, path: String, origin fileOrigin: Origin,
-                    dates: inout [String: ParsedDate?]) throws -> (node: NodeRow?, edge: EdgeRow?) {
+                    dates: inout DateCache) throws -> (node: NodeRow?, edge: EdgeRow?) {
         var canonical = false
         func parseDate(_ text: String) -> PartialDate? {
-            if let d = dates[text] { canonical = d?.canonical ?? false; return d?.date }
-            let d = PartialDate(text).map { ParsedDate(date: $0, canonical: $0.description == text) }
-            dates[text] = d
+            let d = dates.date(text)
             canonical = d?.canonical ?? false
             return d?.date
         }
@@ -218,11 +224,15 @@ public struct BulkImporter: Sendable {
             return v
         }
         var props: [String: Value] = [:]
+        // A node's flat object (the common case) is read into its sorted entries straight away
+        // (FlatProperties.swift); anything else is decoded into a dictionary.
+        var flat: [(String, Value)]?
         if let p = field(.props) {
-            guard case .map(let m)? = Value.decode(p) else {
+            if !rec.isEdge, let entries = FlatProperties.entries(p) { flat = entries }
+            else if case .map(let m)? = Value.decode(p) { props = m }
+            else {
                 throw StoreError.badImport(file: path, line: line, message: "'props' is not a JSON object: \(p.prefix(60))")
             }
-            props = m
         }
         if rec.isEdge {
             var meta = StatementMeta(origin: fileOrigin)
@@ -269,6 +279,7 @@ public struct BulkImporter: Sendable {
         if let n = field(.name) { properties.append(("name", .string(n))) }
         let aliases = split(field(.aliases))
         if !aliases.isEmpty { properties.append(("aliases", .list(aliases.map(Value.string)))) }
+        if let flat { properties.append(contentsOf: flat) }
         for (k, v) in props.sorted(by: { $0.key < $1.key }) where !v.isNull {
             properties.append((k, v))
         }
@@ -299,13 +310,13 @@ public struct BulkImporter: Sendable {
         /// edges looks up their ends in it (`Chunk.ends`), on its own thread.
         let resolver = SharedGraph()
 
-        // @unchecked Sendable: `graph` is read and written under `lock`; the graph is a value,
-        // which its readers copy.
+        // @unchecked Sendable: `resolver` is read and written under `lock`; the graph is a
+        // value, which its readers copy, and the key table is only read once handed on.
         final class SharedGraph: @unchecked Sendable {
             private let lock = NSLock()
-            private var graph: Graph?
-            func set(_ g: Graph?) { lock.withLock { graph = g } }
-            func get() -> Graph? { lock.withLock { graph } }
+            private var resolver: Resolver?
+            func set(_ r: Resolver?) { lock.withLock { resolver = r } }
+            func get() -> Resolver? { lock.withLock { resolver } }
         }
 
         /// One file read for one kind of row.
@@ -449,13 +460,13 @@ public struct BulkImporter: Sendable {
                 var chunk = Chunk(nodes: nodes, edges: edges, expectedNodes: expectedNodes, expectedEdges: expectedEdges)
                 chunk.file = path
                 chunk.batch = batch
-                if !edges.isEmpty, let g = resolver.get() { chunk.ends = BulkImporter.ends(of: edges, in: g) }
+                if !edges.isEmpty, let r = resolver.get() { chunk.ends = r.ends(of: edges) }
                 fresh()
                 job.parsing += lap()
                 defer { _ = lap() }  // (the wait for room in the queue is not parsing)
                 return job.queue.put(chunk)
             }
-            var dates: [String: ParsedDate?] = [:]
+            var dates = DateCache()
             // Each record is made into its row as it is read (no array of a block's records).
             var stopped = false
             while try job.reader.nextBlock({ rec, line in
@@ -464,7 +475,7 @@ public struct BulkImporter: Sendable {
                 if let node {
                     batch.append(kind: 0, subject: node.id, predicate: node.type, origin: originText)
                     for l in node.labels { batch.append(kind: 1, subject: node.id, predicate: l, origin: originText) }
-                    for (k, v) in node.properties { batch.append(kind: 2, subject: node.id, predicate: k, value: v.encoded, origin: originText) }
+                    for (k, v) in node.properties { batch.appendProperty(subject: node.id, name: k, value: v, origin: originText) }
                     nodes.append(node)
                 }
                 if let edge {
@@ -507,7 +518,9 @@ public struct BulkImporter: Sendable {
         private let time: Double
         /// The graph with every node applied (`nodesDone`), under `lock`; signalled once it is
         /// set, or when the builder failed or stopped first.
-        private var withNodes: Graph?
+        private var withNodes: Resolver?
+        /// The import's node keys and their nodes, filled as the nodes are applied.
+        private var keys = NodeKeyTable(expected: 0)
         private let nodesApplied = DispatchSemaphore(value: 0)
 
         /// With `file`, the builder also writes the snapshot file for the transaction being
@@ -529,12 +542,12 @@ public struct BulkImporter: Sendable {
         /// Says that every node chunk was handed over, and returns a copy of the graph once the
         /// builder has applied them (nil when it failed first), to look up edges' ends in while
         /// the builder applies relations (which add no node).
-        func nodesDone() -> Graph? {
+        func nodesDone() -> Resolver? {
             var marker = Chunk()
             marker.nodesDoneMarker = true
             queue.put(marker)
             nodesApplied.wait()
-            return lock.withLock { () -> Graph? in
+            return lock.withLock { () -> Resolver? in
                 defer { withNodes = nil }  // (the importer's copy is then the only other one)
                 return withNodes
             }
@@ -579,15 +592,19 @@ public struct BulkImporter: Sendable {
             var labels: [(Int32, String, Int64)] = []
             while let chunk = queue.take() {
                 if chunk.nodesDoneMarker {
-                    lock.withLock { withNodes = g }
+                    lock.withLock { withNodes = Resolver(graph: g, keys: keys) }
                     nodesApplied.signal()
                     continue
                 }
                 if !reserved {
                     g.reserve(nodes: g.nodes.count + chunk.expectedNodes, relationships: g.relationships.count)
+                    // (the estimate is from the files' sizes at ~40 bytes a row: about twice the
+                    // nodes of the 1M graph; the table grows past three quarters full)
+                    keys = NodeKeyTable(expected: chunk.expectedNodes / 2)
                     reserved = true
                 }
                 // (Rows read in place, as in `ChunkParser.run`.)
+                let nodeKeys = keys
                 let bad: StoreError? = chunk.nodes.withUnsafeBufferPointer { nodes in
                     for r in nodes.indices {
                         // An id the store (or an earlier row) holds with another type is an error: loading
@@ -598,6 +615,7 @@ public struct BulkImporter: Sendable {
                                               + "not \(n.type) (give the row another id, or its existing type)")
                         }
                         let i = g.loadNode(key: nodes[r].id, type: nodes[r].type, statement: id)
+                        nodeKeys.insert(nodes[r].id, node: i)
                         id += 1
                         for l in nodes[r].labels { labels.append((i, l, id)); id += 1 }
                         for (k, v) in nodes[r].properties { g.loadProperty(i, k, v, statement: id); id += 1 }
@@ -613,6 +631,7 @@ public struct BulkImporter: Sendable {
                 }
                 // Runs of edges share their source: its lookup is kept.
                 var last: (key: String, node: Int32)?
+                let edgeKeys = keys  // (a local: no exclusivity check of the property per edge)
                 let unknown: StoreError? = chunk.edges.withUnsafeBufferPointer { edges in
                     for r in edges.indices {
                         let a: Int32?, b: Int32?
@@ -622,10 +641,10 @@ public struct BulkImporter: Sendable {
                             b = chunk.ends[2 * r + 1] >= 0 ? chunk.ends[2 * r + 1] : nil
                         } else {
                             if let last, last.key == edges[r].src { a = last.node } else {
-                                a = g.lookup(key: edges[r].src)
+                                a = edgeKeys.node(edges[r].src, in: g)
                                 if let a { last = (edges[r].src, a) }
                             }
-                            b = g.lookup(key: edges[r].dst)
+                            b = edgeKeys.node(edges[r].dst, in: g)
                         }
                         guard let a, let b else {
                             let e = edges[r]

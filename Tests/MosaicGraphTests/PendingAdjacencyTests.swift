@@ -28,6 +28,11 @@ final class PendingAdjacencyTests: XCTestCase {
             case 4: out.append((a, b, type, [:], meta(["R\(i % 3)"], note: "p. \(i % 2)")))
             case 5: out.append((a, b, type, ["role": .string("r\(i % 2)")], meta(["R\(i % 6)", "R\(i % 7)"])))
             case 6: out.append((a, b, type, [:], meta(["R\(i % 5)"], from: "2020")))
+            case 7:
+                // Sources a ShortKeyTable cannot hold (long, not ASCII; the Kelvin sign's equals
+                // "K0" as a `String`) beside short ones.
+                let sources = ["R\(i % 8)", "a-source-longer-than-sixteen-\(i % 3)", "Ḥmeimim-\(i % 2)", "\u{212A}0", "K0"]
+                out.append((a, b, type, [:], meta([sources[(i / 9) % 5]])))
             default: out.append((a, b, type, [:], meta(["R\(i % 8)"])))
             }
         }

@@ -94,6 +94,37 @@ final class RowBatchTests: XCTestCase {
         for (e, g) in zip(expected, got) { XCTAssertEqual(e, g) }
     }
 
+    /// The import's property rows (`appendProperty`: plain strings and integers written as
+    /// their JSON straight into the buffer) are the rows the statement insert writes, for
+    /// values of every kind and strings that need escapes.
+    func testPropertyRowsWrittenInPlaceEqualTheRowsOfTheStatementInsert() throws {
+        let origin = Origin.importFile(path: "nodes.csv")
+        let values: [Value] = [
+            .string("Raenia"), .string(""), .string("Ḥmeimim حميميم"), .string("say \"hi\""), .string("back\\slash"),
+            .string("tab\tand\nline\u{1}"), .string(String(repeating: "long ", count: 40)),
+            .int(0), .int(-5), .int(323157141), .int(.max), .int(.min), .float(1.5), .float(2), .bool(true),
+            .date(PartialDate("2020-05")!), .list([.string("a"), .int(1)]), .map(["b": .int(1), "a": .string("x")]),
+            .geo(GeoPoint(latitude: 1.5, longitude: -2)),
+        ]
+        let drafts = values.enumerated().map { k, v in
+            StatementDraft(subject: "n\(k % 3)", kind: .property(name: "p\(k)", value: v), meta: StatementMeta(origin: origin))
+        }
+        let plain = try Store.inMemory(), batched = try Store.inMemory()
+        try plain.write(origin: .system("test")) { tx in for d in drafts { try tx.assert(d) } }
+        try batched.write(origin: .system("test")) { tx in
+            var batch = RowBatch()
+            for d in drafts {
+                guard case .property(let name, let value) = d.kind else { return XCTFail() }
+                batch.appendProperty(subject: d.subject, name: name, value: value, origin: origin.description)
+            }
+            let ids = tx.reserveStatementIDs(batch.rows)
+            try batch.insert(on: try XCTUnwrap(tx.db.sqliteConnection), firstID: ids.lowerBound, transaction: tx.id)
+        }
+        let expected = try rows(plain), got = try rows(batched)
+        XCTAssertEqual(got.count, drafts.count)
+        for (e, g) in zip(expected, got) { XCTAssertEqual(e, g) }
+    }
+
     func testAnEmptyBatchWritesNothing() throws {
         let store = try Store.inMemory()
         try store.write(origin: .system("test")) { tx in

@@ -4,13 +4,12 @@
 /// `UNWIND … WITH … WHERE … RETURN count(*)` hashing names, fifteenth session). Rows made
 /// from the matcher's slots skip this type altogether (ValueSink, AggregateSink); the general
 /// path reads and writes these.
-struct Row: Sequence, ExpressibleByDictionaryLiteral, Hashable {
+struct Row: Sequence, ExpressibleByDictionaryLiteral {
     typealias Element = (key: String, value: QueryValue)
-    private struct Entry: Hashable { var name: String; var value: QueryValue }
+    private struct Entry { var name: String; var value: QueryValue }
     private var entries: [Entry] = []
 
     init() {}
-    init(minimumCapacity n: Int) { entries.reserveCapacity(n) }
     init(dictionaryLiteral elements: (String, QueryValue)...) { for (k, v) in elements { self[k] = v } }
     /// A row of distinct `columns` (a projection's) and their values, in order.
     init(columns: [String], values: [QueryValue]) {
@@ -52,26 +51,7 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral, Hashable {
         return r
     }
 
-    @discardableResult
-    mutating func removeValue(forKey name: String) -> QueryValue? {
-        guard let i = position(name) else { return nil }
-        return entries.remove(at: i).value
-    }
-
     func makeIterator() -> some IteratorProtocol<Element> {
         entries.lazy.map { (key: $0.name, value: $0.value) }.makeIterator()
-    }
-
-    /// Rows are equal when they bind the same names to the same values, in any order.
-    static func == (a: Row, b: Row) -> Bool {
-        guard a.count == b.count else { return false }
-        for e in a.entries { guard let w = b[e.name], w == e.value else { return false } }
-        return true
-    }
-    func hash(into h: inout Hasher) {
-        // independent of the order, as ==
-        var acc = 0
-        for e in entries { acc ^= e.hashValue }
-        h.combine(count); h.combine(acc)
     }
 }

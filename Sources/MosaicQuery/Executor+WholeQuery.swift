@@ -56,14 +56,8 @@ extension Executor {
     /// node's slot (then the clauses run).
     func runNodeLookupQuery(_ q: NodeLookupQuery) throws -> (columns: [String], rows: [[QueryValue]])? {
         if let reads = q.reads {
-            let gv = graph
-            let (candidates, props, check) = try scanAnchors(q.node, q.access)
-            var rows: [[QueryValue]] = []
-            for c in candidates {
-                try tick()
-                if check, !nodeMatches(gv, q.node, c, props, bound: nil) { continue }
-                var values: [QueryValue] = []
-                values.reserveCapacity(reads.count)
+            // plain reads of the node found: nothing to compile
+            return try nodeLookupRows(q) { c, values in
                 for r in reads {
                     switch r {
                     case .node: values.append(.node(c))
@@ -71,34 +65,34 @@ extension Executor {
                     case .constant(let v): values.append(v)
                     }
                 }
-                try charge(QueryMemory.valueBytes * (values.count + 1), "rows of RETURN")
-                rows.append(values)
             }
-            nodeLookupRuns += 1
-            return (q.columns, rows)
         }
         var names = SlotExpr.Names()
         if let v = q.node.variable { names.nodes[v] = 0 }
-        var items: [SlotExpr] = []
-        items.reserveCapacity(q.items.count)
-        for e in q.items {
-            guard let c = SlotExpr.compile(e, names, self) else { return nil }
-            items.append(c)
+        guard let items = SlotExpr.compile(all: q.items, names, self) else { return nil }
+        return try withNodeSlot { slot, noRelationships in
+            try nodeLookupRows(q) { c, values in
+                slot.pointee = c
+                for e in items { values.append(try eval(e, slot, noRelationships, [:])) }
+            }
         }
+    }
+
+    /// The lookup's rows: each node found (and matching the pattern) with the values
+    /// `append` adds for it.
+    private func nodeLookupRows(_ q: NodeLookupQuery, _ append: (Int, inout [QueryValue]) throws -> Void)
+        throws -> (columns: [String], rows: [[QueryValue]]) {
         let gv = graph
         let (candidates, props, check) = try scanAnchors(q.node, q.access)
         var rows: [[QueryValue]] = []
-        try withNodeSlot { slot, noRelationships in
-            for c in candidates {
-                try tick()
-                if check, !nodeMatches(gv, q.node, c, props, bound: nil) { continue }
-                slot.pointee = c
-                var values: [QueryValue] = []
-                values.reserveCapacity(items.count)
-                for e in items { values.append(try eval(e, slot, noRelationships, [:])) }
-                try charge(QueryMemory.valueBytes * (values.count + 1), "rows of RETURN")
-                rows.append(values)
-            }
+        for c in candidates {
+            try tick()
+            if check, !nodeMatches(gv, q.node, c, props, bound: nil) { continue }
+            var values: [QueryValue] = []
+            values.reserveCapacity(q.items.count)
+            try append(c, &values)
+            try charge(QueryMemory.valueBytes * (values.count + 1), "rows of RETURN")
+            rows.append(values)
         }
         nodeLookupRuns += 1
         return (q.columns, rows)

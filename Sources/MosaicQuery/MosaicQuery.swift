@@ -224,15 +224,14 @@ final class PlanCache: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         // the last entry found, compared before hashing the key (a one-off query run in a
         // loop finds its shape again: hashing the text was 4% of a lookup by id, fifteenth session)
-        let found: Entry
+        let e: Entry
         if let last, last.key == key {
-            found = last.entry
+            e = last.entry
         } else {
-            guard let e = entries[key] else { return nil }
-            last = (key, e)
-            found = e
+            guard let found = entries[key] else { return nil }
+            last = (key, found)
+            e = found
         }
-        let e = found
         clock += 1
         if e.plan != nil { hits += 1 }
         e.used = clock

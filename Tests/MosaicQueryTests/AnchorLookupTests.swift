@@ -27,6 +27,7 @@ final class AnchorLookupTests: XCTestCase {
             ("MATCH (a:M {id: $id}) RETURN a.name AS name, labels(a) AS l, a.id", k2,
              [[.string("N2"), .list([.string("N"), .string("M")]), .string("k2")]], true),
             ("MATCH (a:M {id: 'k1'}) RETURN a.name", [:], [], true),
+            ("MATCH (a {id: $id}) RETURN 'x' AS k, a.id, a.nope", k2, [[.string("x"), .string("k2"), .null]], true),  // plain reads
             ("MATCH (a {id: $id, name: $n}) RETURN a.name, $n", ["id": .string("k1"), "n": .string("N1")], [[.string("N1"), .string("N1")]], true),
             ("MATCH (a {id: $id, name: $n}) RETURN a.name", ["id": .string("k1"), "n": .string("n1")], [], true),
             ("MATCH (a {name: $n}) RETURN a.name + '!' AS x, a.nope IS NULL AS missing, 1 + 2 AS three", n1,

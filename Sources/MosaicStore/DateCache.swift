@@ -19,13 +19,11 @@ struct DateCache {
         var t = text
         return t.withUTF8 { u in
             if let i = ids.lookup(u) { return dates[Int(i)] }
+            // (a text the table cannot hold is looked up before it is parsed again)
+            let held = ShortKeyTable.holds(u)
+            if !held, let known = others[text] { return known }
             let d = PartialDate(text).map { BulkImporter.ParsedDate(date: $0, canonical: $0.description == text) }
-            if ids.insert(u, value: Int32(dates.count)) {
-                dates.append(d)
-            } else {
-                if let known = others[text] { return known }
-                others[text] = d
-            }
+            if held, ids.insert(u, value: Int32(dates.count)) { dates.append(d) } else { others[text] = d }
             return d
         }
     }

@@ -40,19 +40,29 @@ final class RowBatchTests: XCTestCase {
         }
     }
 
-    func testBatchRowsEqualTheRowsOfTheStatementInsert() throws {
+    /// Writes `drafts` through the statement insert into one store and through a RowBatch
+    /// filled by `append` into another, checks the two logs' rows are equal, and returns the
+    /// two stores.
+    @discardableResult
+    func assertBatchWritesTheStatementRows(_ drafts: [StatementDraft], _ append: (inout RowBatch, StatementDraft) throws -> Void,
+                                           file: StaticString = #filePath, line: UInt = #line) throws -> (plain: Store, batched: Store) {
         let plain = try Store.inMemory(), batched = try Store.inMemory()
         try plain.write(origin: .system("test")) { tx in for d in drafts { try tx.assert(d) } }
         try batched.write(origin: .system("test")) { tx in
             var batch = RowBatch()
-            for d in drafts { batch.append(d, origin: d.meta.origin.description) }
-            XCTAssertEqual(batch.rows, drafts.count)
+            for d in drafts { try append(&batch, d) }
+            XCTAssertEqual(batch.rows, drafts.count, file: file, line: line)
             let ids = tx.reserveStatementIDs(batch.rows)
             try batch.insert(on: try XCTUnwrap(tx.db.sqliteConnection), firstID: ids.lowerBound, transaction: tx.id)
         }
         let expected = try rows(plain), got = try rows(batched)
-        XCTAssertEqual(got.count, drafts.count)
-        for (e, g) in zip(expected, got) { XCTAssertEqual(e, g) }
+        XCTAssertEqual(got.count, drafts.count, file: file, line: line)
+        for (e, g) in zip(expected, got) { XCTAssertEqual(e, g, file: file, line: line) }
+        return (plain, batched)
+    }
+
+    func testBatchRowsEqualTheRowsOfTheStatementInsert() throws {
+        let (plain, batched) = try assertBatchWritesTheStatementRows(drafts) { batch, d in batch.append(d, origin: d.meta.origin.description) }
         // The snapshots built from the two logs agree as well.
         XCTAssertEqual(GraphDigest.lines(plain.graph), GraphDigest.lines(batched.graph))
     }
@@ -77,21 +87,11 @@ final class RowBatchTests: XCTestCase {
                            meta: meta("2021-01-02", [Citation(source: "x"), Citation(source: "y")])),
             StatementDraft(subject: "a", kind: .relation(type: "PART_OF", target: "b", properties: [:]), meta: meta(nil, [])),
         ]
-        let plain = try Store.inMemory(), batched = try Store.inMemory()
-        try plain.write(origin: .system("test")) { tx in for d in drafts { try tx.assert(d) } }
-        try batched.write(origin: .system("test")) { tx in
-            var batch = RowBatch()
-            for d in drafts {
-                guard case .relation(let type, let target, let props) = d.kind else { return XCTFail() }
-                batch.appendRelation(subject: d.subject, type: type, target: target, value: props.isEmpty ? nil : Value.map(props).encoded,
-                                     meta: d.meta, fromText: d.meta.validFrom?.description, origin: origin.description)
-            }
-            let ids = tx.reserveStatementIDs(batch.rows)
-            try batch.insert(on: try XCTUnwrap(tx.db.sqliteConnection), firstID: ids.lowerBound, transaction: tx.id)
+        try assertBatchWritesTheStatementRows(drafts) { batch, d in
+            guard case .relation(let type, let target, let props) = d.kind else { return XCTFail() }
+            batch.appendRelation(subject: d.subject, type: type, target: target, value: props.isEmpty ? nil : Value.map(props).encoded,
+                                 meta: d.meta, fromText: d.meta.validFrom?.description, origin: origin.description)
         }
-        let expected = try rows(plain), got = try rows(batched)
-        XCTAssertEqual(got.count, drafts.count)
-        for (e, g) in zip(expected, got) { XCTAssertEqual(e, g) }
     }
 
     /// The import's property rows (`appendProperty`: plain strings and integers written as
@@ -109,20 +109,10 @@ final class RowBatchTests: XCTestCase {
         let drafts = values.enumerated().map { k, v in
             StatementDraft(subject: "n\(k % 3)", kind: .property(name: "p\(k)", value: v), meta: StatementMeta(origin: origin))
         }
-        let plain = try Store.inMemory(), batched = try Store.inMemory()
-        try plain.write(origin: .system("test")) { tx in for d in drafts { try tx.assert(d) } }
-        try batched.write(origin: .system("test")) { tx in
-            var batch = RowBatch()
-            for d in drafts {
-                guard case .property(let name, let value) = d.kind else { return XCTFail() }
-                batch.appendProperty(subject: d.subject, name: name, value: value, origin: origin.description)
-            }
-            let ids = tx.reserveStatementIDs(batch.rows)
-            try batch.insert(on: try XCTUnwrap(tx.db.sqliteConnection), firstID: ids.lowerBound, transaction: tx.id)
+        try assertBatchWritesTheStatementRows(drafts) { batch, d in
+            guard case .property(let name, let value) = d.kind else { return XCTFail() }
+            batch.appendProperty(subject: d.subject, name: name, value: value, origin: origin.description)
         }
-        let expected = try rows(plain), got = try rows(batched)
-        XCTAssertEqual(got.count, drafts.count)
-        for (e, g) in zip(expected, got) { XCTAssertEqual(e, g) }
     }
 
     func testAnEmptyBatchWritesNothing() throws {

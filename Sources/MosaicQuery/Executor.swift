@@ -18,6 +18,10 @@ struct PropertyTest {
     var value: QueryValue
 }
 
+/// The property maps of a part's nodes or steps when it has none (`PartPlan.hasPropertyMaps`):
+/// `noPropertyMaps[n]` is n nils, made once rather than per row matched.
+let noPropertyMaps: [[[PropertyTest]?]] = (0...16).map { Array(repeating: nil, count: $0) }
+
 /// Runs a planned query over a graph, clause by clause. Writes go to `graph` (a copy of the
 /// caller's value) and are recorded in `changes`.
 ///
@@ -96,10 +100,10 @@ final class Executor<G: QueryGraph> {
         _read { if let s = scratchIfMade { yield s.existsPredicates } else { yield [:] } }
         _modify { yield &scratch.existsPredicates }
     }
-    /// The compiled filters of the parts matched with slots, by part (see MatchSlots).
-    var compiledSlotFilters: [Int: MatchSlots.Compiled] {
-        _read { if let s = scratchIfMade { yield s.compiledSlotFilters } else { yield [:] } }
-        _modify { yield &scratch.compiledSlotFilters }
+    /// The slots of the parts matched with them, by part (see `MatchSlots.forRow`).
+    var keptSlots: [Int: KeptSlots] {
+        _read { if let s = scratchIfMade { yield s.keptSlots } else { yield [:] } }
+        _modify { yield &scratch.keptSlots }
     }
     var deletedNodes: Set<Int> {
         _read { if let s = scratchIfMade { yield s.deletedNodes } else { yield [] } }
@@ -130,6 +134,8 @@ final class Executor<G: QueryGraph> {
     /// Pattern parts matched with their bindings in slots (MatchSlots), and whether that is
     /// allowed (the tests compare with the general path).
     @exclusivity(unchecked) var slottedParts = 0
+    /// How many times a part's slots were set up (MatchSlots.forRow; for tests).
+    @exclusivity(unchecked) var slotSetUps = 0
     @exclusivity(unchecked) var slotsEnabled = true
     /// Whether the plan's count operators run (CountByAnchor.swift; off only to compare against).
     @exclusivity(unchecked) var countOperatorsEnabled = true
@@ -719,27 +725,36 @@ final class Executor<G: QueryGraph> {
     }
 
     func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, _ emit: (Row) throws -> Void) throws {
+        // the bound node of each pattern node (-1: none yet), and in slot mode the relationship
+        // of each single-hop step: flat buffers on the stack that the matcher's nested
+        // functions share without reference counting (arrays captured by them were retained
+        // and released per row; buffers from the heap cost two allocations per row)
+        let nodeCount = max(1, part.nodeCount)
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: nodeCount + max(1, part.steps.count)) { ids in
+            ids.initialize(repeating: -1)
+            try matchPart(part, plan, row, nodeIDs: ids.baseAddress!, relSlots: ids.baseAddress! + nodeCount, emit)
+        }
+    }
+
+    private func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, nodeIDs: UnsafeMutablePointer<Int>,
+                           relSlots: UnsafeMutablePointer<Int>, _ emit: (Row) throws -> Void) throws {
         let givenPlan = plan != nil  // nested patterns (predicates, comprehensions) come without one
         let plan = plan ?? Planner.planPart(part, bound: Set(row.keys))
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
         // (the anchor's map is evaluated with its candidates, below: `scanAnchors`)
-        var props = try nodes.indices.map { i in i == plan.anchor && part.shortest == 0 ? nil : try evalProps(nodes[i].properties, row) }
-        let relProps = try part.steps.map { try evalProps($0.rel.properties, row) }
-        // the bound node of each pattern node (-1: none yet), and in slot mode the relationship
-        // of each single-hop step: flat buffers the nested functions below share without
-        // reference counting (arrays captured by them were retained and released per row)
-        let nodeIDs = UnsafeMutablePointer<Int>.allocate(capacity: max(1, nodes.count))
-        nodeIDs.initialize(repeating: -1, count: max(1, nodes.count))
-        let relSlots = UnsafeMutablePointer<Int>.allocate(capacity: max(1, part.steps.count))
-        relSlots.initialize(repeating: -1, count: max(1, part.steps.count))
-        defer { nodeIDs.deallocate(); relSlots.deallocate() }
+        let maps = plan.hasPropertyMaps
+        var props = !maps && nodes.count < noPropertyMaps.count ? noPropertyMaps[nodes.count]
+            : try nodes.indices.map { i in i == plan.anchor && part.shortest == 0 ? nil : try evalProps(nodes[i].properties, row) }
+        let relProps = !maps && part.steps.count < noPropertyMaps.count ? noPropertyMaps[part.steps.count]
+            : try part.steps.map { try evalProps($0.rel.properties, row) }
         // The state the nested functions below change, in an object whose properties are not
         // checked for exclusivity at run time: local `var`s captured by nested functions live
         // in boxes whose every access was checked (with them, d and c.hop2 took 9% and 8% more
         // than the module compiled unchecked, best of 5 in a loaded sitting, fourteenth session).
         // The names below forward to it, borrowing in place.
-        let frame = MatchFrame(row: row, relIDs: Array(repeating: [], count: part.steps.count))
+        // (the relationships of each step are kept only for a path variable)
+        let frame = MatchFrame(row: row, relIDs: part.pathVariable != nil ? Array(repeating: [], count: part.steps.count) : [])
         var row: Row { _read { yield frame.row } _modify { yield &frame.row } }
         var relIDs: [[Int]] { _read { yield frame.relIDs } _modify { yield &frame.relIDs } }
         var counted: Int { get { frame.counted } set { frame.counted = newValue } }
@@ -760,19 +775,22 @@ final class Executor<G: QueryGraph> {
         // (a part without filters gains nothing from slots: its rows cost what they did)
         let sink = valueSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
         let aggregating = aggregateSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
-        let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any || sink != nil || aggregating != nil) ? MatchSlots(part, plan, row, self) : nil
-        if slots != nil { slottedParts += 1 }
+        let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any || sink != nil || aggregating != nil) ? MatchSlots.forRow(part, plan, row, self) : nil
+        if let slots { slottedParts += 1; slots.inUse = true }
+        defer { slots?.inUse = false }
         let slotted = slots != nil
         // in slot mode the row as a constant (slots leave it unchanged; the `var` was retained
         // for every evaluation of a filter)
         let slotFilters = slots?.filters ?? [], slotRelFilters = slots?.relFilters ?? []
         let slotBound = slots?.bound ?? []
-        let nodeLabels = slotted ? nodes.map(\.labels) : []
+        let nodeLabels = slots?.nodeLabels ?? []
         let constantRow = slotted ? row : [:]
         // the nodes and steps with something to check (labels, properties, an earlier binding)
         let checkedNodes: LowMask = {
-            var m = LowMask()
-            if let slots { for i in nodes.indices where !nodes[i].labels.isEmpty || nodeProps[i] != nil || !slots.bound.isEmpty { m.insert(i) } }
+            guard let slots else { return LowMask() }
+            if !slots.bound.isEmpty { return LowMask(bits: ~0) }
+            var m = slots.labelled
+            if maps { for i in nodes.indices where nodeProps[i] != nil { m.insert(i) } }
             return m
         }()
         // a match a lone count(*) takes is counted, not made into a row (see runSingle)
@@ -918,7 +936,7 @@ final class Executor<G: QueryGraph> {
                                 if !plan.unboundRels[s], let v = rp.variable, row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
                                 if wasSet { try extend(k + 1) } else { try bindNode(toIdx, target) { try extend(k + 1) } }
                                 if addedRel { row[rp.variable!] = nil }
-                                relIDs[s] = []
+                                if needPath { relIDs[s] = [] }
                             }
                         }
                     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The executor's state that few queries touch: label bitsets, compiled regexes and
-/// subqueries, the filters compiled against slots, what DELETE removed. `Executor` makes it
+/// subqueries, the slots of pattern parts, what DELETE removed. `Executor` makes it
 /// on the first write to one of these (reading one before that reads its empty value), so
 /// a small query's executor is quick to make and to free (issue 16: in a profile of the
 /// one-hop count, making and freeing the executor, most of whose fields are these, was about
@@ -15,7 +15,7 @@ final class ExecutorScratch {
     @exclusivity(unchecked) var regexes: [String: NSRegularExpression] = [:]
     @exclusivity(unchecked) var subqueryPlans: [Int: (names: [String], plan: QueryPlan)] = [:]
     @exclusivity(unchecked) var existsPredicates: [Int: SlotExpr?] = [:]
-    @exclusivity(unchecked) var compiledSlotFilters: [Int: MatchSlots.Compiled] = [:]
+    @exclusivity(unchecked) var keptSlots: [Int: KeptSlots] = [:]
     @exclusivity(unchecked) var deletedNodes: Set<Int> = []
     @exclusivity(unchecked) var deletedRels: Set<Int> = []
     @exclusivity(unchecked) var deletedRelTypes: [Int: String] = [:]

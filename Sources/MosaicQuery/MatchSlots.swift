@@ -5,46 +5,86 @@
 ///
 /// Used by `Executor.matchPart` for planned parts with pushed filters that all compile, whose
 /// new variables are distinct, and whose relationships are single hops (variable-length steps
-/// bind lists and keep the general path). The compiled filters depend only on which of the
-/// part's variables the row binds: the executor keeps them per part for the rest of its run
-/// (`compiledSlotFilters`), so a MATCH after an UNWIND compiles them once, not once per row.
-struct MatchSlots {
+/// bind lists and keep the general path). The slots and their compiled filters depend only on
+/// which of the part's variables the row binds: the executor keeps them per part for the rest
+/// of its run (`forRow`, `KeptSlots`), so a MATCH after an UNWIND sets them up once, not once
+/// per row.
+final class MatchSlots {
     /// `filters[k]` / `relFilters[k]`: the plan's filters, compiled.
-    var filters: [[SlotExpr]] = []
-    var relFilters: [[SlotExpr]] = []
+    let filters: [[SlotExpr]]
+    let relFilters: [[SlotExpr]]
     /// The row's value of each node's variable when the row binds it (the match must equal
-    /// it); empty when the row binds none of them.
-    var bound: [QueryValue?] = []
+    /// it); empty when the row binds none of them. Refilled for each row (`refill`).
+    @exclusivity(unchecked) private(set) var bound: [QueryValue?] = []
+    /// The nodes whose variable the row binds, with the variable: what `refill` reads.
+    private let boundNodes: [(node: Int, name: String)]
     /// Nodes and single-hop steps whose variables an emitted row gets.
-    var nodesToBind = IndexMask()
-    var relationshipsToBind = IndexMask()
+    let nodesToBind: IndexMask
+    let relationshipsToBind: IndexMask
     /// Where the part's variables are: what a RETURN read through the slots compiles against.
-    var names = SlotExpr.Names()
+    let names: SlotExpr.Names
+    /// Each node's labels, and the nodes that have some (what the matcher checks per node).
+    let nodeLabels: [[String]]
+    let labelled: LowMask
     /// Which of the part's variables the row binds (bit i: node i; bit nodes + s: step s), and
     /// whether that is exact (a part of at most 64 nodes and steps): what compiled
     /// expressions depend on, so what they are kept by.
-    var outer: UInt64 = 0
-    var outerIsExact = false
+    let outer: UInt64
+    let outerIsExact: Bool
+    /// Set while a match uses these slots: a part matched again inside its own match (it
+    /// cannot be today; the guard keeps it correct if it ever is) gets slots of its own.
+    @exclusivity(unchecked) var inUse = false
 
-    /// Compiled filters kept by an executor: for a part (by its source offset), the variables
-    /// the row bound when they were compiled (bit i: node i; bit nodes + s: step s), and the
-    /// filters (nil: they do not compile, the part takes the general path).
-    struct Compiled {
-        var outer: UInt64
-        var filters: (filters: [[SlotExpr]], relFilters: [[SlotExpr]])?
+    /// The slots for matching `part` from `row`, nil when the part takes the general path.
+    /// The executor keeps the last slots of each part (`keptSlots`, by source offset): a row
+    /// that binds the same variables as the row before reuses them, only `bound` refilled,
+    /// so a MATCH receiving many rows (after UNWIND, WITH or a MATCH) sets them up and
+    /// compiles its filters once, not per row (issue 16: the set-up per row was three
+    /// quarters of such a MATCH's time).
+    static func forRow<G: QueryGraph>(_ part: PatternPart, _ plan: PartPlan, _ row: Row, _ ex: Executor<G>) -> MatchSlots? {
+        let key = part.pos.offset
+        let kept: KeptSlots
+        if let k = ex.keptSlots[key] { kept = k } else {
+            kept = KeptSlots(part, plan)
+            ex.keptSlots[key] = kept
+        }
+        guard kept.exact else { ex.slotSetUps += 1; return MatchSlots(part, plan, row, ex) }
+        var outer: UInt64 = 0
+        if !row.isEmpty { for (bit, name) in kept.variables where row[name] != nil { outer |= 1 << UInt64(bit) } }
+        if kept.filled, kept.outer == outer {
+            guard let s = kept.slots else { return nil }
+            if s.inUse { ex.slotSetUps += 1; return MatchSlots(part, plan, row, ex) }
+            s.refill(row)
+            return s
+        }
+        ex.slotSetUps += 1
+        let s = MatchSlots(part, plan, row, ex)
+        kept.filled = true
+        kept.outer = outer
+        kept.slots = s
+        return s
+    }
+
+    /// The values of the nodes `row` binds, for the next match with these slots.
+    private func refill(_ row: Row) {
+        for (i, name) in boundNodes { bound[i] = row[name] }
     }
 
     /// nil when the part needs the general path.
-    init?<G: QueryGraph>(_ part: PatternPart, _ plan: PartPlan, _ row: Row, _ ex: Executor<G>) {
+    private init?<G: QueryGraph>(_ part: PatternPart, _ plan: PartPlan, _ row: Row, _ ex: Executor<G>) {
         if part.steps.contains(where: { $0.rel.range != nil }) { return nil }
         let nodes = plan.nodes
         var names = SlotExpr.Names()
         var outer: UInt64 = 0
+        var bound: [QueryValue?] = []
+        var boundNodes: [(node: Int, name: String)] = []
+        var nodesToBind = IndexMask(), relationshipsToBind = IndexMask()
         for (i, np) in nodes.enumerated() {
             guard let v = np.variable else { continue }
             if !row.isEmpty, let b = row[v] {
                 if bound.isEmpty { bound = Array(repeating: nil, count: nodes.count) }
                 bound[i] = b
+                boundNodes.append((i, v))
                 if i < 64 { outer |= 1 << UInt64(i) }
                 continue
             }
@@ -63,30 +103,57 @@ struct MatchSlots {
             names.relationships[v] = s
             if !plan.unboundRels[s] { relationshipsToBind.insert(s) }
         }
+        // no filters (slots asked for by a RETURN read through them): nothing to compile
+        var filters: [[SlotExpr]] = [], relFilters: [[SlotExpr]] = []
+        if plan.filtered.any || plan.relFiltered.any {
+            func compiled(_ stages: [[Expr]]) -> [[SlotExpr]]? {
+                var out: [[SlotExpr]] = []
+                out.reserveCapacity(stages.count)
+                for stage in stages {
+                    guard let c = SlotExpr.compile(all: stage, names, ex) else { return nil }
+                    out.append(c)
+                }
+                return out
+            }
+            guard let f = compiled(plan.filters), let r = compiled(plan.relFilters) else { return nil }
+            (filters, relFilters) = (f, r)
+        }
+        self.filters = filters
+        self.relFilters = relFilters
+        self.bound = bound
+        self.boundNodes = boundNodes
+        self.nodesToBind = nodesToBind
+        self.relationshipsToBind = relationshipsToBind
         self.names = names
+        nodeLabels = nodes.map(\.labels)
+        var labelled = LowMask()
+        for i in nodes.indices where !nodes[i].labels.isEmpty { labelled.insert(i) }
+        self.labelled = labelled
         self.outer = outer
         outerIsExact = nodes.count + part.steps.count <= 64
-        // no filters (slots asked for by a RETURN read through them): nothing to compile or keep
-        if !plan.filtered.any && !plan.relFiltered.any { return }
-        let key = part.pos.offset, cacheable = nodes.count + part.steps.count <= 64
-        if cacheable, let c = ex.compiledSlotFilters[key], c.outer == outer {
-            guard let f = c.filters else { return nil }
-            (filters, relFilters) = f
-            return
-        }
-        func compiled(_ stages: [[Expr]]) -> [[SlotExpr]]? {
-            var out: [[SlotExpr]] = []
-            out.reserveCapacity(stages.count)
-            for stage in stages {
-                guard let c = SlotExpr.compile(all: stage, names, ex) else { return nil }
-                out.append(c)
-            }
-            return out
-        }
-        let both = compiled(plan.filters).flatMap { f in compiled(plan.relFilters).map { (f, $0) } }
-        if cacheable { ex.compiledSlotFilters[key] = Compiled(outer: outer, filters: both) }
-        guard let both else { return nil }
-        (filters, relFilters) = both
+    }
+}
+
+/// The slots an executor keeps for one pattern part (`MatchSlots.forRow`): those made for
+/// the last set of bound variables (`outer`), or nil when the part took the general path
+/// for it.
+final class KeptSlots {
+    /// The part's variables and their bits in `outer` (node i: bit i; step s: bit nodes + s).
+    let variables: [(bit: Int, name: String)]
+    /// Whether every variable has a bit (a part of at most 64 nodes and steps); the slots of
+    /// a larger part are made for each row.
+    let exact: Bool
+    @exclusivity(unchecked) var filled = false
+    @exclusivity(unchecked) var outer: UInt64 = 0
+    @exclusivity(unchecked) var slots: MatchSlots?
+
+    init(_ part: PatternPart, _ plan: PartPlan) {
+        let nodes = plan.nodes
+        var variables: [(bit: Int, name: String)] = []
+        for (i, np) in nodes.enumerated() { if let v = np.variable { variables.append((i, v)) } }
+        for (s, step) in part.steps.enumerated() { if let v = step.rel.variable { variables.append((nodes.count + s, v)) } }
+        self.variables = variables
+        exact = nodes.count + part.steps.count <= 64
     }
 }
 

@@ -98,6 +98,9 @@ struct PartPlan: Sendable {
         var profileBase = -1
         /// How the last expansion runs (LastHop.swift): enumerated, counted, or its distinct ends.
         var lastHop = LastHop.enumerate
+        /// Whether a node or relationship of the part has a property map (set by `complete`):
+        /// without one, the matcher evaluates none per row.
+        var hasPropertyMaps = true
     }
     // @unchecked Sendable: `fields` changes only through `PartPlan`'s setters, which copy the
     // object first unless this value holds the only reference (plans are shared only once made).
@@ -690,6 +693,7 @@ enum Planner {
         best.order.reserveCapacity(part.steps.count)
         for s in best.anchor..<part.steps.count { best.order.append(ExpandStep(step: s, forward: true)) }
         for s in (0..<best.anchor).reversed() { best.order.append(ExpandStep(step: s, forward: false)) }
+        best.hasPropertyMaps = best.nodes.contains { $0.properties != nil } || part.steps.contains { $0.rel.properties != nil }
         return best
     }
 

@@ -158,15 +158,17 @@ final class SlotMatchingTests: XCTestCase {
     func testVariablesOfEarlierClauses() throws {
         let g = try ShortcutEquivalenceTests.graph()
         for (first, second) in [("MATCH (a:N) WITH a", "MATCH (a)-[r]->(b) WHERE b.name > a.name RETURN a.name, b.name ORDER BY a.name, b.name"),
-                                ("UNWIND ['n1', 'n3'] AS x MATCH (a {name: x})", "MATCH (a)-[r]->(b) WHERE b.name <> x RETURN x, b.name ORDER BY x, b.name")] {
+                                ("UNWIND ['n1', 'n3'] AS x MATCH (a {name: x})", "MATCH (a)-[r]->(b) WHERE b.name <> x RETURN x, b.name ORDER BY x, b.name"),
+                                // the slots kept from row to row: each row's own node, or null
+                                ("MATCH (a:N) WITH a ORDER BY a.name UNWIND [a, null, a] AS c", "MATCH (c)-[r]->(b) WHERE b.name > c.name RETURN c.name, b.name ORDER BY c.name, b.name")] {
             let fast = try run("\(first) \(second)", g)
             XCTAssertEqual(fast.rows, try run("\(first) \(second)", g, slots: false).rows, second)
             XCTAssertGreaterThan(fast.slotted, 0, second)
         }
     }
 
-    /// A MATCH after an UNWIND compiles its filters once for all the rows (per part and set
-    /// of variables the row binds), also when they do not compile.
+    /// A MATCH after an UNWIND sets up its slots and compiles its filters once for all the
+    /// rows (per part and set of variables the row binds), also when they do not compile.
     func testFiltersCompiledOncePerPart() throws {
         let g = try ShortcutEquivalenceTests.graph()
         for (text, compiles) in [("UNWIND ['n1', 'n2', 'n3'] AS x MATCH (a {name: x})-[r]->(b) WHERE b.name <> x RETURN count(*)", true),
@@ -174,9 +176,10 @@ final class SlotMatchingTests: XCTestCase {
             let ex = Executor(graph: g, params: [:], functions: .standard, plan: try Query.prepare(text).plan, limits: QueryLimits())
             let rows = try ex.run().rows
             XCTAssertEqual(rows, try run(text, g, slots: false).rows, text)
-            XCTAssertEqual(ex.compiledSlotFilters.count, 1, text)
-            XCTAssertEqual(ex.compiledSlotFilters.first?.value.filters != nil, compiles, text)
+            XCTAssertEqual(ex.keptSlots.count, 1, text)
+            XCTAssertEqual(ex.keptSlots.first?.value.slots != nil, compiles, text)
             XCTAssertEqual(ex.slottedParts, compiles ? 3 : 0, text)
+            XCTAssertEqual(ex.slotSetUps, 1, text)
         }
     }
 

@@ -58,11 +58,12 @@ final class AggregateSink {
 
     /// Whether the MATCH `ci` (its `pattern`, with `rest` of its WHERE left over) may feed the
     /// aggregating WITH or RETURN after it from its slots: one pattern part without a path
-    /// variable or a variable-length step, not OPTIONAL, all of its WHERE pushed into the pattern. (A WITH's WHERE and
+    /// variable or a variable-length step, all of its WHERE pushed into the pattern (OPTIONAL
+    /// too: a row that matches nothing goes to the aggregator as a row with nulls, as before). (A WITH's WHERE and
     /// ORDER BY, like a RETURN's, read only the names it projects, which a group's keys and
     /// aggregates give.)
     static func applies(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ pattern: Pattern, optional: Bool, rest: Expr?) -> Bool {
-        guard !optional, rest == nil, pattern.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
+        guard rest == nil, pattern.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
               !pattern[0].steps.contains(where: { $0.rel.range != nil }),  // (no slots for a variable length: MatchSlots)
               ci + 1 < ast.parts[pi].clauses.count, let p = projection(ast.parts[pi].clauses[ci + 1]) else { return false }
         return !p.distinct && p.items.contains { $0.expr.containsAggregate }

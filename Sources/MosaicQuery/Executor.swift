@@ -134,6 +134,9 @@ final class Executor<G: QueryGraph> {
     /// Pattern parts matched with their bindings in slots (MatchSlots), and whether that is
     /// allowed (the tests compare with the general path).
     @exclusivity(unchecked) var slottedParts = 0
+    /// Matches that went to a sink (ValueSink, AggregateSink) rather than to the MATCH's
+    /// rows: what tells an OPTIONAL MATCH that a row matched.
+    @exclusivity(unchecked) var sunkMatches = 0
     /// How many times a part's slots were set up (MatchSlots.forRow; for tests).
     @exclusivity(unchecked) var slotSetUps = 0
     @exclusivity(unchecked) var slotsEnabled = true
@@ -543,6 +546,7 @@ final class Executor<G: QueryGraph> {
             let saved = usedRels
             usedRels = []
             let predicate = cp.pushedDown ? cp.residual : predicate
+            let sunk = sunkMatches
             try matchParts(pattern, cp.parts, 0, row) { r in
                 if let w = predicate {
                     let savedInner = usedRels
@@ -558,11 +562,17 @@ final class Executor<G: QueryGraph> {
                 }
             }
             usedRels = saved
+            // (matches a sink took did not come through the closure above)
+            if sunkMatches != sunk { found = true }
             if optional && !found {
                 var r = row
                 for v in newVars where r[v] == nil { r[v] = .null }
                 produced += 1
-                if let s = sink { try s(r) } else { out.append(r) }
+                if let values = valueSink, pattern.count == 1, values.part == pattern[0].pos.offset {
+                    // the RETURN's or WITH's values are made by this MATCH (ValueSink): this
+                    // row's too, in its place among the matches' rows
+                    try values.append(values.items.map { try eval($0, r) }, self)
+                } else if let s = sink { try s(r) } else { out.append(r) }
             }
         }
         if sink != nil, let op = cp.operatorIndex, op < opRows.count { opRows[op] += produced }
@@ -775,7 +785,7 @@ final class Executor<G: QueryGraph> {
         // (a part without filters gains nothing from slots: its rows cost what they did)
         let sink = valueSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
         let aggregating = aggregateSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
-        let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any || sink != nil || aggregating != nil) ? MatchSlots.forRow(part, plan, row, self) : nil
+        let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any || sink != nil || aggregating != nil || countSink != nil) ? MatchSlots.forRow(part, plan, row, self) : nil
         if let slots { slottedParts += 1; slots.inUse = true }
         defer { slots?.inUse = false }
         let slotted = slots != nil
@@ -821,23 +831,23 @@ final class Executor<G: QueryGraph> {
 
         func finish() throws {
             if counting { counted += 1; return }
-            if let aggregated { try aggregate(aggregating!, aggregated, nodeIDs, relSlots, constantRow); return }
+            if let aggregated { sunkMatches += 1; try aggregate(aggregating!, aggregated, nodeIDs, relSlots, constantRow); return }
             if let returned {
+                sunkMatches += 1
                 var values: [QueryValue] = []
                 values.reserveCapacity(returned.count)
                 for e in returned { values.append(try eval(e, nodeIDs, relSlots, constantRow)) }
-                try charge(QueryMemory.valueBytes * (values.count + 1), "rows of MATCH")
-                sink!.rows.append(values)
+                try sink!.append(values, self)
                 return
             }
             if let sink {
                 // items that do not compile against the slots: evaluated on the match's row
+                sunkMatches += 1
                 let r = bound()
                 var values: [QueryValue] = []
                 values.reserveCapacity(sink.items.count)
                 for e in sink.items { values.append(try eval(e, r)) }
-                try charge(QueryMemory.valueBytes * (values.count + 1), "rows of MATCH")
-                sink.rows.append(values)
+                try sink.append(values, self)
                 return
             }
             var r = bound()

@@ -23,13 +23,20 @@ final class ValueSink {
 
     init(part: Int, items: [Expr]) { self.part = part; self.items = items }
 
+    /// Adds a row of values, charged to the query's memory.
+    @inline(__always) func append<G: QueryGraph>(_ values: [QueryValue], _ ex: Executor<G>) throws {
+        try ex.charge(QueryMemory.valueBytes * (values.count + 1), "rows of MATCH")
+        rows.append(values)
+    }
+
     /// The items compiled against the part's slots, or nil when one does not compile.
     func compiled<G: QueryGraph>(for slots: MatchSlots, _ ex: Executor<G>) -> [SlotExpr]? {
         kept.value(for: slots) { SlotExpr.compile(all: items, slots.names, ex) }
     }
 
     /// Whether the MATCH `ci` (its `pattern` planned as `plan`, with `rest` of its WHERE
-    /// left over) may make the rows of the RETURN or WITH after it: one pattern part anchored
+    /// left over) may make the rows of the RETURN or WITH after it (OPTIONAL too: a row that
+    /// matches nothing gives its values with nulls, `Executor.execMatch`): one pattern part anchored
     /// by a scan or with a relationship to expand, and a projection of values (the planner
     /// then checks that its ORDER BY names columns, `ProjectionPlan.sortColumns`, and that a
     /// WITH's WHERE reads only its columns: `Planner.matchSink`). (A lone node found by an
@@ -37,7 +44,7 @@ final class ValueSink {
     /// compiling the items cost more there than the row they save, +1 µs on b.lookup.)
     /// EXPLAIN marks the projection.
     static func applies(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ pattern: Pattern, _ plan: PartPlan?, optional: Bool, rest: Expr?) -> Bool {
-        guard !optional, rest == nil, pattern.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
+        guard rest == nil, pattern.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
               !pattern[0].steps.contains(where: { $0.rel.range != nil }),  // (no slots for a variable length: MatchSlots)
               plan?.access.isScan == true || !pattern[0].steps.isEmpty, ci + 1 < ast.parts[pi].clauses.count,
               let p = AggregateSink.projection(ast.parts[pi].clauses[ci + 1]) else { return false }

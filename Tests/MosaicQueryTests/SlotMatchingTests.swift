@@ -92,6 +92,13 @@ final class SlotMatchingTests: XCTestCase {
             ("MATCH (a)-[r]->(b) WITH a, b MATCH (b)-[]->(c) WITH a, c RETURN a.name, c.name", true),
             ("MATCH (a)-[r]->(b) WITH a.name AS x, b WHERE b.name > 'n2' RETURN x", true),  // WHERE reads a column's property
             ("MATCH (a)-[r]->(b) WITH a.name AS x WHERE x > 'n1' RETURN x ORDER BY x", true),
+            // OPTIONAL MATCH: a row that matches nothing gives its values with nulls, in its place
+            ("MATCH (a:N) OPTIONAL MATCH (a)-[r:R]->(b) RETURN a.name, b.name", true),
+            ("MATCH (a:N) OPTIONAL MATCH (a)-[r:R]->(b) WHERE b.name > 'n2' RETURN a.name, type(r), b.name ORDER BY a.name, b.name", true),
+            ("MATCH (a) OPTIONAL MATCH (a)<-[:S]-(b) WITH a, b WHERE b IS NULL RETURN a.name", true),
+            ("OPTIONAL MATCH (a)-[r:NOPE]->(b) RETURN a, r, b", true),
+            ("UNWIND ['n1', 'n9', 'n3'] AS x OPTIONAL MATCH (a {name: x})-[]->(b) RETURN x, b.name", true),
+            ("MATCH (a:N) OPTIONAL MATCH (a)-[r]->(b) WHERE (b)-[:S]->() RETURN a.name, b.name", false),  // a pattern predicate left over
             ("MATCH (a)-[r]->(b) WITH a ORDER BY b.name RETURN a.name", false),  // ORDER BY what is not projected
             ("MATCH (a)-[r]->(b) WITH a LIMIT 2 RETURN a.name", false),  // the MATCH stops after 2 rows
             ("MATCH (a)-[r]->(b) WITH a, count(b) AS n RETURN a.name, n", false),  // aggregates: AggregateSink
@@ -123,7 +130,11 @@ final class SlotMatchingTests: XCTestCase {
             ("MATCH (a)-[r]->(b) RETURN a.name, percentileDisc(id(b), 0.5)", false),
             ("MATCH (a)-[r]->(b) RETURN CASE WHEN a.name < 'n3' THEN 'low' ELSE 'high' END AS k, count(b)", false),
             ("MATCH p = (a)-[r]->(b) RETURN a.name, count(b), collect(length(p))", false),
-            ("OPTIONAL MATCH (a)-[r:NOPE]->(b) RETURN count(b), collect(b.name)", false),
+            ("OPTIONAL MATCH (a)-[r:NOPE]->(b) RETURN count(b), collect(b.name)", true),
+            // OPTIONAL MATCH: a row that matches nothing goes to the aggregator with nulls
+            ("MATCH (a) OPTIONAL MATCH (a)-[r:R]->(b) RETURN a.name, count(b), collect(b.name) ORDER BY a.name", true),
+            ("MATCH (a) OPTIONAL MATCH (a)<-[r]-(b) WHERE b.name <> 'n2' RETURN a.name AS k, count(r) AS n, collect(type(r)) ORDER BY n DESC, k", true),
+            ("UNWIND ['n1', 'n9', 'n3', 'n1'] AS x OPTIONAL MATCH (a {name: x})-[r]->(b) RETURN x, count(b), sum(r.w) ORDER BY x", true),
             ("MATCH (a)-[r]->(b) WHERE (b)-[:S]->() RETURN a.name, count(b)", false),
             ("UNWIND [1, 2] AS x MATCH (a {name: 'n3'})-[r]->(b) RETURN x, count(b)", true),  // several rows in
             ("UNWIND ['n1', 'n3', 'n9', 'n3'] AS x MATCH (a {name: x})-[r]->(b) RETURN x, count(b), collect(b.name) ORDER BY x", true),

@@ -6,7 +6,7 @@
 ///
 /// The planner decides (`ClausePlan.sink`: `applies`, then `takes`: the projection's groups
 /// are its rows, keys and bare aggregates, ORDER BY on columns only, no percentiles, which
-/// read a row) and EXPLAIN marks the projection; the executor makes a sink outside PROFILE;
+/// read a row) and EXPLAIN marks the projection; the executor makes a sink (under PROFILE too);
 /// `Executor.matchPart` takes it for each of the MATCH's rows whose keys and arguments compile
 /// against the part's slots (`SlotExpr`), and otherwise hands the aggregator rows as before
 /// (both feed the same aggregator, in match order). `SlotMatchingTests.testAggregatesFromSlots`

@@ -317,7 +317,7 @@ final class Executor<G: QueryGraph> {
                         // own today, but a nested run here must not take the sink from the MATCH's later rows)
                         let outer = aggregateSink
                         var sink: AggregateSink? = nil
-                        if cp.sink == .aggregates, slotsEnabled, opRows.isEmpty, countSink == nil, groupedCountSink == nil,
+                        if cp.sink == .aggregates, slotsEnabled, countSink == nil, groupedCountSink == nil,
                            let proj = AggregateSink.projection(q.clauses[ci + 1]) {
                             sink = AggregateSink(part: pattern[0].pos.offset, agg, proj)
                         }
@@ -339,7 +339,7 @@ final class Executor<G: QueryGraph> {
                     rows = capped
                 } else {
                     // (followed by WITH/RETURN DISTINCT, its last hop may list each end once: LastHop)
-                    if cp.sink == .values, slotsEnabled, opRows.isEmpty, let pp = plan.clauses[pi][ci + 1].projection {
+                    if cp.sink == .values, slotsEnabled, let pp = plan.clauses[pi][ci + 1].projection {
                         let sink = ValueSink(part: pattern[0].pos.offset, items: pp.items.map(\.expr))
                         // (what was set before is put back after, as for AggregateSink above)
                         let outer = valueSink
@@ -537,7 +537,8 @@ final class Executor<G: QueryGraph> {
     func execMatch(_ pattern: Pattern, optional: Bool, predicate: Expr?, _ rows: [Row], _ cp: ClausePlan,
                    sink: ((Row) throws -> Void)? = nil) throws -> [Row] {
         var out: [Row] = []
-        var produced = 0
+        // rows handed to `sink`, and rows a ValueSink or AggregateSink took (PROFILE counts both)
+        var produced = 0, sunkRows = 0
         let newVars = cp.introduced
         // rows holding paths or lists of relationships are counted with them
         let walks = pattern.contains { $0.pathVariable != nil || $0.steps.contains { $0.rel.range != nil } }
@@ -563,7 +564,7 @@ final class Executor<G: QueryGraph> {
             }
             usedRels = saved
             // (matches a sink took did not come through the closure above)
-            if sunkMatches != sunk { found = true }
+            if sunkMatches != sunk { found = true; sunkRows += sunkMatches - sunk }
             if optional && !found {
                 var r = row
                 for v in newVars where r[v] == nil { r[v] = .null }
@@ -572,10 +573,12 @@ final class Executor<G: QueryGraph> {
                     // the RETURN's or WITH's values are made by this MATCH (ValueSink): this
                     // row's too, in its place among the matches' rows
                     try values.append(values.items.map { try eval($0, r) }, self)
+                    sunkRows += 1
                 } else if let s = sink { try s(r) } else { out.append(r) }
             }
         }
-        if sink != nil, let op = cp.operatorIndex, op < opRows.count { opRows[op] += produced }
+        // (rows left in `out` are counted by runSingle, as the clause's rows)
+        if let op = cp.operatorIndex, op < opRows.count { opRows[op] += (sink != nil ? produced : 0) + sunkRows }
         return out
     }
 

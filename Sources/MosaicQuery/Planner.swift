@@ -371,8 +371,8 @@ enum Planner {
             }
             for ci in cps.indices where cps[ci].sink != nil {
                 cps[ci].sink = matchSink(cps[ci], next: cps[ci + 1], ast.parts[pi].clauses[ci + 1])
-                if wantText, !ast.profile, let sink = cps[ci].sink, let op = cps[ci + 1].operatorIndex {
-                    // (PROFILE counts each operator's rows: its runs make rows)
+                if wantText, let sink = cps[ci].sink, let op = cps[ci + 1].operatorIndex {
+                    // (PROFILE runs the same: it counts each operator's rows as the sink takes them)
                     ops[op].detail += (ops[op].detail.isEmpty ? "" : " ") + sink.explainMark
                 }
             }

@@ -5,7 +5,7 @@
 /// projection then reads by name. A WITH makes its rows of its columns from those values
 /// (its WHERE, which then may read only its columns, filters them).
 /// Used by `Executor.runSingle` where the plan says so (`applies`, `Planner.matchSink`),
-/// outside PROFILE; `Executor.matchPart` computes the values from the slots when every item
+/// under PROFILE too; `Executor.matchPart` computes the values from the slots when every item
 /// compiles against them (`SlotExpr`, once per set of variables the MATCH's rows bind:
 /// `KeptCompilation`), and otherwise evaluates the items on each match's row.
 /// `SlotMatchingTests` compares the answers with the general path.

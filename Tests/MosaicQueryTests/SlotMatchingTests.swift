@@ -194,6 +194,28 @@ final class SlotMatchingTests: XCTestCase {
         }
     }
 
+    /// PROFILE runs the sinks EXPLAIN shows, and counts each operator's rows as the general
+    /// path (rows made per match) counts them.
+    func testProfileCountsSinkRowsAsRows() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        for text in ["MATCH (a)-[r]->(b) RETURN a.name, b.name",
+                     "MATCH (a)-[r]->(b) WHERE b.name > 'n1' RETURN a.name, count(b), collect(b.name)",
+                     "MATCH (a:N) OPTIONAL MATCH (a)-[r:R]->(b) RETURN a.name, b.name",
+                     "MATCH (a) OPTIONAL MATCH (a)<-[r]-(b) WHERE b.name <> 'n2' RETURN a.name, count(r)",
+                     "MATCH (a)-[r]->(b) WITH a, b WHERE a.name < b.name RETURN a.name, b.name",
+                     "UNWIND ['n1', 'n9', 'n3'] AS x OPTIONAL MATCH (a {name: x})-[]->(b) RETURN x, b.name"] {
+            let p = try Query.prepare("PROFILE " + text)
+            func profile(slots: Bool) throws -> [Int] {
+                let ex = Executor(graph: g, params: [:], functions: .standard, plan: p.plan, limits: QueryLimits())
+                ex.slotsEnabled = slots
+                _ = try ex.run()
+                XCTAssertEqual(ex.valueSinkRuns + ex.aggregateSinkRuns > 0, slots, text)
+                return ex.opRows
+            }
+            XCTAssertEqual(try profile(slots: true), try profile(slots: false), text)
+        }
+    }
+
     /// A parameter that is missing, or a function that does not exist, fails as before.
     func testErrorsAsBefore() throws {
         let g = try ShortcutEquivalenceTests.graph()

@@ -4,7 +4,8 @@
 /// aggregator, no rows between clauses (`Executor.runCountQuery`). The point lookups an
 /// analyst asks most often (`MATCH (a {id: $id})-[:T]->(b) RETURN count(*)`) pay for no more
 /// than their lookup and degree. EXPLAIN marks the RETURN's operator with `explainMark`; PROFILE runs
-/// the clauses, to count each operator's rows. Uses the clause plans (CountOperator).
+/// it too, counting the rows of the operators EXPLAIN shows (`profiled`). Uses the clause
+/// plans (CountOperator).
 /// A class with constant fields: a plan's copies share it.
 final class CountQuery: Sendable {
     let op: CountOperator
@@ -12,6 +13,8 @@ final class CountQuery: Sendable {
     let plan: PartPlan
     /// The RETURN's columns: each is the count.
     let columns: [String]
+    /// Where PROFILE counts the rows (the MATCH's, its stages' and the RETURN's operators).
+    let profiled: WholeQueryOperators
     /// The anchor node, the far end's labels, the hop's types and its direction seen from the
     /// anchor (read from `part` and `plan` once, here).
     let anchor: NodePattern
@@ -19,8 +22,8 @@ final class CountQuery: Sendable {
     let types: [String]
     let direction: Direction
 
-    init(_ op: CountOperator, _ part: PatternPart, _ plan: PartPlan, columns: [String]) {
-        self.op = op; self.part = part; self.plan = plan; self.columns = columns
+    init(_ op: CountOperator, _ part: PatternPart, _ plan: PartPlan, columns: [String], profiled: WholeQueryOperators) {
+        self.op = op; self.part = part; self.plan = plan; self.columns = columns; self.profiled = profiled
         let a = plan.anchor
         anchor = plan.nodes.isEmpty ? part.start : plan.nodes[a]
         let rel = part.steps.first?.rel
@@ -32,15 +35,14 @@ final class CountQuery: Sendable {
     /// What EXPLAIN adds to the RETURN's operator when the rewrite applies.
     static let explainMark = "(whole query: one count operator)"
 
-    /// The rewrite for a planned query, or nil when it does not apply (or under PROFILE,
-    /// which counts the rows of each clause's operators).
+    /// The rewrite for a planned query, or nil when it does not apply.
     static func choose(_ ast: QueryAST, _ clauses: [[ClausePlan]]) -> CountQuery? {
-        guard !ast.profile, ast.parts.count == 1, ast.parts[0].clauses.count == 2, clauses[0].count == 2,
+        guard ast.parts.count == 1, ast.parts[0].clauses.count == 2, clauses[0].count == 2,
               let op = clauses[0][0].counting, clauses[0][0].firstRows == nil, let plan = clauses[0][0].parts?.first,
               let proj = clauses[0][1].projection,
               case .match(let pattern, false, _, _) = ast.parts[0].clauses[0], pattern.count == 1,
               case .returns(let p) = ast.parts[0].clauses[1], proj.isPlainAggregateList(p),
               proj.keyIndices.isEmpty, proj.aggregateNames.allSatisfy({ $0 == "count(*)" }) else { return nil }
-        return CountQuery(op, pattern[0], plan, columns: proj.columns)
+        return CountQuery(op, pattern[0], plan, columns: proj.columns, profiled: WholeQueryOperators(clauses[0], plan))
     }
 }

@@ -37,17 +37,26 @@ extension Executor {
     /// clauses run).
     func runCountQuery(_ cq: CountQuery) throws -> (columns: [String], rows: [[QueryValue]])? {
         let total: Int
+        var anchors = 0
         switch cq.op {
         case .fromCounts:
             guard let n = countFromCounts(cq.part) else { return nil }
             total = n
         case .byAnchor:
             let (candidates, props, check) = try scanAnchors(cq.anchor, cq.plan.access)
-            total = try countHops(candidates, cq.anchor, props, check: check, dir: cq.direction, types: cq.types, farLabels: cq.farLabels).total
+            (anchors, total) = try countHops(candidates, cq.anchor, props, check: check, dir: cq.direction, types: cq.types, farLabels: cq.farLabels)
         }
         try tick(total)
         countOperatorRuns += 1
         countQueryRuns += 1
+        if !opRows.isEmpty {
+            // as the clauses count them (runCount): one row out of a count read from the
+            // graph's counts, else the anchors and the hops counted; one row of results
+            let p = cq.profiled
+            if case .fromCounts = cq.op { p.add(&opRows, p.stage, 1) } else { p.add(&opRows, p.stage, anchors); p.add(&opRows, p.stage + 1, total) }
+            p.add(&opRows, p.match, total)
+            p.add(&opRows, p.result, 1)
+        }
         return (cq.columns, [Array(repeating: .int(total), count: cq.columns.count)])
     }
 
@@ -95,6 +104,10 @@ extension Executor {
             rows.append(values)
         }
         nodeLookupRuns += 1
+        if !opRows.isEmpty {
+            // as the clauses count them: each node found out of the lookup, the MATCH and the RETURN
+            for op in [q.profiled.stage, q.profiled.match, q.profiled.result] { q.profiled.add(&opRows, op, rows.count) }
+        }
         return (q.columns, rows)
     }
 
@@ -107,5 +120,20 @@ extension Executor {
         noRelationships.initialize(to: -1)
         defer { slot.deallocate(); noRelationships.deallocate() }
         return try body(slot, noRelationships)
+    }
+}
+
+/// The operators of a whole query (CountQuery, NodeLookupQuery) where PROFILE counts its rows,
+/// as the clauses would: the MATCH's, its pattern's first stage (the anchor; the hop's follows
+/// it) and the RETURN's (-1: none).
+struct WholeQueryOperators: Sendable {
+    let match: Int, stage: Int, result: Int
+    init(_ clauses: [ClausePlan], _ plan: PartPlan) {
+        match = clauses[0].operatorIndex ?? -1
+        stage = plan.profileBase
+        result = clauses[1].operatorIndex ?? -1
+    }
+    func add(_ opRows: inout [Int], _ op: Int, _ n: Int) {
+        if op >= 0, op < opRows.count { opRows[op] += n }
     }
 }

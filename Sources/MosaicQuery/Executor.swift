@@ -140,6 +140,9 @@ final class Executor<G: QueryGraph> {
     /// How many times a part's slots were set up (MatchSlots.forRow; for tests).
     @exclusivity(unchecked) var slotSetUps = 0
     @exclusivity(unchecked) var slotsEnabled = true
+    /// Whether a whole query runs as its one operator (CountQuery, NodeLookupQuery; off only
+    /// to compare against the clauses).
+    @exclusivity(unchecked) var wholeQueriesEnabled = true
     /// Whether the plan's count operators run (CountByAnchor.swift; off only to compare against).
     @exclusivity(unchecked) var countOperatorsEnabled = true
     /// How many MATCH clauses ran as count operators, how many whole queries did, and how
@@ -251,8 +254,8 @@ final class Executor<G: QueryGraph> {
     // MARK: running
 
     func run() throws -> (columns: [String], rows: [[QueryValue]]) {
-        if let cq = plan.countQuery, countOperatorsEnabled, let r = try runCountQuery(cq) { return r }
-        if let lq = plan.nodeLookup, slotsEnabled, let r = try runNodeLookupQuery(lq) { return r }
+        if let cq = plan.countQuery, countOperatorsEnabled, wholeQueriesEnabled, let r = try runCountQuery(cq) { return r }
+        if let lq = plan.nodeLookup, slotsEnabled, wholeQueriesEnabled, let r = try runNodeLookupQuery(lq) { return r }
         var result: (columns: [String], rows: [[QueryValue]]) = ([], [])
         if plan.ast.parts.count == 1 {  // no UNION: the part's columns and rows as they are
             let r = try runSingle(plan.ast.parts[0], 0)

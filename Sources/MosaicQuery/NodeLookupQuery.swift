@@ -5,7 +5,8 @@
 /// clauses, the items compiled against the node's slot (SlotExpr). This is an analyst's
 /// most frequent query (a card, an entity's name), which paid for a `Row`, a
 /// matcher and a projection around one index lookup. EXPLAIN marks the RETURN's operator
-/// with `explainMark`; PROFILE runs the clauses, to count each operator's rows. When an
+/// with `explainMark`; PROFILE runs it too, counting the rows of the operators EXPLAIN shows
+/// (`profiled`). When an
 /// item does not compile against the slot (a `CASE`, a pattern), the clauses run. Uses the
 /// clause plans (Planner); run by Executor+WholeQuery.swift. A class with constant fields: a
 /// plan's copies share it.
@@ -14,6 +15,8 @@ final class NodeLookupQuery: Sendable {
     let access: AnchorAccess
     let items: [Expr]
     let columns: [String]
+    /// Where PROFILE counts the rows (the MATCH's, the lookup's and the RETURN's operators).
+    let profiled: WholeQueryOperators
 
     /// The items as plain reads of the node found, when each is the node, one of its
     /// properties or a constant (an entity's card): read without compiling them per run
@@ -21,8 +24,8 @@ final class NodeLookupQuery: Sendable {
     let reads: [Read]?
     enum Read: Sendable { case node, property(String, SourcePosition), constant(QueryValue) }
 
-    init(_ node: NodePattern, _ access: AnchorAccess, items: [Expr], columns: [String]) {
-        self.node = node; self.access = access; self.items = items; self.columns = columns
+    init(_ node: NodePattern, _ access: AnchorAccess, items: [Expr], columns: [String], profiled: WholeQueryOperators) {
+        self.node = node; self.access = access; self.items = items; self.columns = columns; self.profiled = profiled
         var reads: [Read] = []
         for e in items {
             switch e.kind {
@@ -40,16 +43,16 @@ final class NodeLookupQuery: Sendable {
     /// What EXPLAIN adds to the RETURN's operator when the rewrite applies.
     static let explainMark = "(whole query: one index lookup, values read from its node)"
 
-    /// The rewrite for a planned query, or nil when it does not apply (or under PROFILE,
-    /// which counts the rows of each clause's operators).
+    /// The rewrite for a planned query, or nil when it does not apply.
     static func choose(_ ast: QueryAST, _ clauses: [[ClausePlan]]) -> NodeLookupQuery? {
-        guard !ast.profile, ast.parts.count == 1, ast.parts[0].clauses.count == 2, clauses[0].count == 2,
+        guard ast.parts.count == 1, ast.parts[0].clauses.count == 2, clauses[0].count == 2,
               clauses[0][0].counting == nil, clauses[0][0].firstRows == nil, let plan = clauses[0][0].parts?.first,
               case .property = plan.access, let proj = clauses[0][1].projection,
               case .match(let pattern, false, nil, _) = ast.parts[0].clauses[0], pattern.count == 1,
               pattern[0].steps.isEmpty, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
               case .returns(let p) = ast.parts[0].clauses[1], proj.isPlainList(p),
               proj.items.allSatisfy({ SlotExpr.mayCompile($0.expr) }) else { return nil }
-        return NodeLookupQuery(pattern[0].start, plan.access, items: proj.items.map(\.expr), columns: proj.columns)
+        return NodeLookupQuery(pattern[0].start, plan.access, items: proj.items.map(\.expr), columns: proj.columns,
+                               profiled: WholeQueryOperators(clauses[0], plan))
     }
 }

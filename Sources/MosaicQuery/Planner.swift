@@ -381,7 +381,7 @@ enum Planner {
         }
         let countQuery = CountQuery.choose(ast, clauses), nodeLookup = NodeLookupQuery.choose(ast, clauses)
         if wantText, countQuery != nil || nodeLookup != nil, let r = clauses[0][1].operatorIndex {
-            // EXPLAIN says what a run does (PROFILE runs the clauses, so it is not marked)
+            // EXPLAIN and PROFILE say what a run does
             ops[r].detail += (ops[r].detail.isEmpty ? "" : " ") + (countQuery != nil ? CountQuery.explainMark : NodeLookupQuery.explainMark)
         }
         return QueryPlan(ast: ast, clauses: clauses, operators: ops, statisticsSensitive: sensitive,

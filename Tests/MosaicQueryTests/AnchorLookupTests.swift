@@ -55,6 +55,15 @@ final class AnchorLookupTests: XCTestCase {
             XCTAssertEqual(explained.contains(NodeLookupQuery.explainMark), lookup, text)
             XCTAssertEqual(try Query.prepare(text).execute(on: view, parameters: params).columns,
                            try Query.prepare("PROFILE " + text).execute(on: view, parameters: params).columns, text)
+            // PROFILE runs the lookup too, and counts each operator's rows as the clauses do
+            let profile = try Query.prepare("PROFILE " + text).plan
+            let profiled = Executor(graph: view, params: params, functions: .standard, plan: profile, limits: QueryLimits())
+            XCTAssertEqual(try profiled.run().rows, expected, text)
+            XCTAssertEqual(profiled.nodeLookupRuns, lookup ? 1 : 0, text)
+            let byClauses = Executor(graph: view, params: params, functions: .standard, plan: profile, limits: QueryLimits())
+            byClauses.wholeQueriesEnabled = false
+            _ = try byClauses.run()
+            XCTAssertEqual(profiled.opRows, byClauses.opRows, "\(text) \(params)")
         }
     }
 }

@@ -20,6 +20,8 @@ enum QueryWorkloads {
          perRow("x.anchor_counts", anchorCountsText, "Article-MENTIONS->Country: two labels, anchored by the graph's counts"),
          perRow("x.aggregates", aggregatesText, "Article-MENTIONS->Country grouped by country: count(a) and max(validFrom(m)), the first by count"),
          perRow("x.with", withText, "a WITH of values between a MATCH and a count: Person-MEMBER_OF->Organization filtered on both names"),
+         perRow("x.bound_match", boundMatchText, "a MATCH from each row of a WITH (27,944 Persons bound), filtered: its slots set up once, not per row"),
+         perRow("x.optional", optionalText, "an OPTIONAL MATCH per Person into a WITH of values filtered on its columns (rows with nulls included)"),
          fanout,
          literal("b.lookup_literal", lookupText, peerRow: "lookup", hops: false),
          literal("c.hop1_literal", hop1Text, peerRow: "hop1", hops: true)]
@@ -85,6 +87,8 @@ enum QueryWorkloads {
     /// Aggregates other than a lone count(*) over a relation type (its first column first, for the check).
     static let aggregatesText = "MATCH (a:Article)-[m:MENTIONS]->(c:Country) RETURN count(a) AS n, c.name, max(validFrom(m)) AS latest ORDER BY n DESC LIMIT 1"
     static let withText = "MATCH (p:Person)-[:MEMBER_OF]->(o:Organization) WITH p, o WHERE p.name < o.name RETURN count(*) AS n"
+    static let boundMatchText = "MATCH (p:Person) WITH p MATCH (p)-[:MEMBER_OF]->(o) WHERE o.name <> p.name RETURN count(*) AS n"
+    static let optionalText = "MATCH (p:Person) OPTIONAL MATCH (p)-[:MEMBER_OF]->(o:Organization) WITH p, o WHERE o IS NULL OR p.name < o.name RETURN count(*) AS n"
     static let fanoutText = "MATCH (p)-[:MEMBER_OF]->(o)<-[:MEMBER_OF]-(q) WHERE id(p) < id(q) RETURN count(*)"
     static let lookupText = "MATCH (n {id: $id}) RETURN n.name"
     static let hop1Text = "MATCH (a {id: $id})-[]->(b) RETURN count(*)"

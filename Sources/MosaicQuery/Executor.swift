@@ -608,10 +608,7 @@ final class Executor<G: QueryGraph> {
     func anchorCandidates(_ np: NodePattern, _ access: AnchorAccess, _ row: Row, exact: inout Bool) throws -> [Int] {
         switch access {
         case .bound(let v):
-            guard let val = row[v] else { return [] }
-            if case .node(let n) = val { return graph.nodeExists(n) ? [n] : [] }
-            if case .null = val { return [] }
-            throw QueryError.type("'\(v)' is \(val.typeName), not a node")
+            return try anchorCandidates(bound: v, row).map { [$0] } ?? []
         case .property(let key, let e):
             let v = try eval(e, row)
             if v.isNull { return [] }
@@ -626,6 +623,14 @@ final class Executor<G: QueryGraph> {
         case .relationshipType(let types, let dir):
             return graph.nodes(withRelationshipOf: types, direction: dir)
         }
+    }
+
+    /// The node the row binds to `v`, if it exists (nil for null or a deleted node).
+    @inline(__always) func anchorCandidates(bound v: String, _ row: Row) throws -> Int? {
+        guard let val = row[v] else { return nil }
+        if case .node(let n) = val { return graph.nodeExists(n) ? n : nil }
+        if case .null = val { return nil }
+        throw QueryError.type("'\(v)' is \(val.typeName), not a node")
     }
 
     func nodeMatches(_ np: NodePattern, _ n: Int, _ props: [PropertyTest]?, _ row: Row) throws -> Bool {
@@ -781,8 +786,15 @@ final class Executor<G: QueryGraph> {
             try matchShortest(part, props, relProps, row) { r in opRows[op] += 1; try emit(r) }
             return
         }
-        let candidates: [Int]
-        (candidates, props[a], _) = try scanAnchors(nodes[a], plan.access, row)
+        // the anchor's candidates; a node bound by an earlier clause is read from the row
+        // without making a one-element array per row (-1: none)
+        var candidates: [Int] = []
+        var boundAnchor = -1
+        if case .bound(let v) = plan.access, !maps {
+            boundAnchor = try anchorCandidates(bound: v, row) ?? -1
+        } else {
+            (candidates, props[a], _) = try scanAnchors(nodes[a], plan.access, row)
+        }
         let nodeProps = props
 
         let order = plan.order
@@ -1019,6 +1031,10 @@ final class Executor<G: QueryGraph> {
             if slotted { relSlots[s] = -1 }
         }
 
+        if boundAnchor >= 0 {
+            try tick()
+            try bindNode(a, boundAnchor, restore: false) { try extend(0) }
+        }
         for (i, c) in candidates.enumerated() {
             try tick()
             try bindNode(a, c, restore: i < candidates.count - 1) { try extend(0) }

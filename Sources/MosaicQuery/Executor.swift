@@ -803,7 +803,7 @@ final class Executor<G: QueryGraph> {
         // (a part without filters gains nothing from slots: its rows cost what they did)
         let sink = valueSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
         let aggregating = aggregateSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
-        let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any || sink != nil || aggregating != nil || countSink != nil) ? MatchSlots.forRow(part, plan, row, self) : nil
+        let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any || sink != nil || aggregating != nil) ? MatchSlots.forRow(part, plan, row, self) : nil
         if let slots { slottedParts += 1; slots.inUse = true }
         defer { slots?.inUse = false }
         let slotted = slots != nil

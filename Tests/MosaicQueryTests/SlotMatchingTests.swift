@@ -216,6 +216,36 @@ final class SlotMatchingTests: XCTestCase {
         }
     }
 
+    /// Every combination of a first clause, a MATCH or OPTIONAL MATCH from its rows and a
+    /// projection gives the same rows, and under PROFILE the same counts per operator, with
+    /// slots and sinks as without them.
+    func testClauseCombinationsAsWithoutSlots() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        let firsts = ["MATCH (a:N)", "MATCH (a)", "UNWIND ['n1', 'n2', 'n9', 'n1'] AS x MATCH (a {name: x})", "MATCH (a)-[r0]->(z)"]
+        let seconds = ["OPTIONAL MATCH (a)-[r:R]->(b)", "MATCH (a)-[r]->(b)", "OPTIONAL MATCH (a)<-[r]-(b) WHERE b.name > 'n2'",
+                       "MATCH (a)-[r:R|S]-(b) WHERE id(b) <> id(a)", "OPTIONAL MATCH (a)-[r]->(b:N)-[:R]->(c) WHERE c.name <> a.name"]
+        let lasts = ["RETURN a.name, b.name", "RETURN a.name, count(b), collect(b.name)",
+                     "WITH a, b WHERE b IS NULL OR a.name < b.name RETURN count(*)", "RETURN DISTINCT b.name ORDER BY b.name",
+                     "RETURN a.name AS k, count(r) AS n ORDER BY n DESC, k LIMIT 3", "WITH a.name AS k, b RETURN k, b.name ORDER BY k, b.name SKIP 1",
+                     "RETURN type(r) AS t, count(*) AS n ORDER BY t"]
+        var sinks = 0
+        for first in firsts { for second in seconds { for last in lasts {
+            let text = "\(first) \(second) \(last)"
+            let p = try Query.prepare("PROFILE " + text)
+            func profile(slots: Bool) throws -> (rows: [[QueryValue]], ops: [Int], sinks: Int) {
+                let ex = Executor(graph: g, params: [:], functions: .standard, plan: p.plan, limits: QueryLimits())
+                ex.slotsEnabled = slots
+                let rows = try ex.run().rows
+                return (rows, ex.opRows, ex.valueSinkRuns + ex.aggregateSinkRuns)
+            }
+            let fast = try profile(slots: true), general = try profile(slots: false)
+            XCTAssertEqual(fast.rows, general.rows, text)
+            XCTAssertEqual(fast.ops, general.ops, text)
+            sinks += fast.sinks
+        } } }
+        XCTAssertGreaterThan(sinks, firsts.count * seconds.count)
+    }
+
     /// A parameter that is missing, or a function that does not exist, fails as before.
     func testErrorsAsBefore() throws {
         let g = try ShortcutEquivalenceTests.graph()

@@ -81,8 +81,12 @@ final class ConsoleTerminalTests: XCTestCase {
 
     func testCtrlCCancelsARunningQuery() throws {
         let t = try console()
-        t.type("UNWIND range(1, 2000) AS x UNWIND range(1, 2000) AS y WITH x, y WHERE x * y = -1 RETURN count(*);\r")
-        usleep(700_000)
+        t.waitForPrompt()
+        // (a query that runs for minutes: it is cancelled once it has used some CPU time,
+        // which shows it is running, not after a fixed wait)
+        let idle = t.cpuSeconds
+        t.type("UNWIND range(1, 5000) AS x WITH x WHERE size([y IN range(1, 100000) WHERE x * y = -1]) > 0 RETURN count(*);\r")
+        XCTAssertTrue(t.waitForWork(0.3, since: idle), "the query did not start (\(idle) → \(t.cpuSeconds) s of CPU): \(t.screen)")
         let mark = t.screen.count
         t.press(.ctrlC)
         XCTAssertTrue(t.waitFor("cancelled", after: mark), t.screen)

@@ -5,6 +5,8 @@ import Foundation
 final class PseudoTerminal {
     let process = Process()
     private let master: Int32
+    /// N of the terminal's /dev/pts/N.
+    private let ptsNumber: UInt32
     private var output = [UInt8]()
 
     /// Starts `executable arguments` in `directory` with the terminal as its controlling
@@ -17,6 +19,7 @@ final class PseudoTerminal {
         guard master >= 0, ioctl(master, 0x4004_5431 /* TIOCSPTLCK */, &unlock) == 0, ioctl(master, 0x8004_5430 /* TIOCGPTN */, &number) == 0 else {
             throw NSError(domain: "pty", code: 1)
         }
+        ptsNumber = number
         let slavePath = "/dev/pts/\(number)"
         var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
@@ -93,6 +96,36 @@ final class PseudoTerminal {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline && !screen.hasSuffix(prompt) { usleep(20_000) }
         usleep(50_000)
+    }
+
+    /// Waits until the program has used `seconds` more CPU time than `since` (a value of
+    /// `cpuSeconds`): what shows that a command it was given is running.
+    @discardableResult
+    func waitForWork(_ seconds: Double, since: Double, timeout: TimeInterval = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            drain()
+            if cpuSeconds - since >= seconds { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    /// The CPU time (user + system) used by the processes whose controlling terminal is this
+    /// one: the program (`setsid` may have forked it, so its pid is not `process`'s). Linux, /proc.
+    var cpuSeconds: Double {
+        // the terminal's device number as /proc/PID/stat shows it (major 136: /dev/pts)
+        let device = Int(ptsNumber & 0xff) | (136 << 8) | (Int(ptsNumber & ~0xff) << 12)
+        var total = 0.0
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where entry.allSatisfy(\.isNumber) {
+            guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // the fields after the command name: state (field 3), …, tty_nr (7), …, utime (14), stime (15)
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, Int(fields[4]) == device, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            total += (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        }
+        return total
     }
 
     func waitForExit(timeout: TimeInterval = 10) -> Int32? {

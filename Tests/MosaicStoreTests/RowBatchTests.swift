@@ -115,6 +115,23 @@ final class RowBatchTests: XCTestCase {
         }
     }
 
+    /// The insert reads from the batch only the columns some row has a value in: a value in
+    /// the last row alone is written, and a batch of entities gives the other columns as NULL.
+    func testAColumnWithAValueInOneRowOnlyIsWritten() throws {
+        let entity = drafts[0]
+        for d in drafts.dropFirst() {
+            try assertBatchWritesTheStatementRows([entity, entity, d]) { batch, d in batch.append(d, origin: d.meta.origin.description) }
+        }
+        try assertBatchWritesTheStatementRows([entity, drafts[2]]) { batch, d in
+            guard case .property(let name, let value) = d.kind else { return batch.append(d, origin: d.meta.origin.description) }
+            batch.appendProperty(subject: d.subject, name: name, value: value, origin: d.meta.origin.description)
+        }
+        var batch = RowBatch()
+        batch.append(entity, origin: "o")
+        // (kind, subject, predicate, origin)
+        XCTAssertEqual(batch.columnsWithValues, 0b100_0000_0111)
+    }
+
     func testAnEmptyBatchWritesNothing() throws {
         let store = try Store.inMemory()
         try store.write(origin: .system("test")) { tx in

@@ -44,7 +44,8 @@ final class MatchSlots {
     static func forRow<G: QueryGraph>(_ part: PatternPart, _ plan: PartPlan, _ row: Row, _ ex: Executor<G>) -> MatchSlots? {
         let key = part.pos.offset
         let kept: KeptSlots
-        if let k = ex.keptSlots[key] { kept = k } else {
+        // (kept for the plan they were made for: a part has one plan per run today)
+        if let k = ex.keptSlots[key], k.plan == plan.identity { kept = k } else {
             kept = KeptSlots(part, plan)
             ex.keptSlots[key] = kept
         }
@@ -143,6 +144,8 @@ final class KeptSlots {
     /// Whether every variable has a bit (a part of at most 64 nodes and steps); the slots of
     /// a larger part are made for each row.
     let exact: Bool
+    /// The plan of the part they were made for.
+    let plan: ObjectIdentifier
     @exclusivity(unchecked) var filled = false
     @exclusivity(unchecked) var outer: UInt64 = 0
     @exclusivity(unchecked) var slots: MatchSlots?
@@ -154,6 +157,7 @@ final class KeptSlots {
         for (s, step) in part.steps.enumerated() { if let v = step.rel.variable { variables.append((nodes.count + s, v)) } }
         self.variables = variables
         exact = nodes.count + part.steps.count <= 64
+        self.plan = plan.identity
     }
 }
 

@@ -116,6 +116,8 @@ struct PartPlan: Sendable {
         }
     }
     init(anchor: Int, access: AnchorAccess) { storage = Storage(Fields(anchor: anchor, access: access)) }
+    /// Which plan this is (its fields' object): what kept state made for it is checked against.
+    var identity: ObjectIdentifier { ObjectIdentifier(storage) }
 
     subscript<T>(dynamicMember field: WritableKeyPath<Fields, T>) -> T {
         @inline(__always) get { storage.fields[keyPath: field] }

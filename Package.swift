@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "MosaicKB", dependencies: ["MosaicGraph", "MosaicStore", "Yams"]),
         // Swift's run-time exclusivity checks are on (no unsafe flags: other packages can
         // depend on Mosaic), but for the executor's own state (`@exclusivity(unchecked)` on the
-        // stored properties of Executor, ExecutorScratch, MatchFrame, Aggregator; the reason in
+        // stored properties of Executor, ExecutorScratch, MatchFrame, Aggregator, MatchSlots; the reason in
         // Executor.swift).
         .target(name: "MosaicQuery", dependencies: ["MosaicGraph"]),
         // Sandboxed Lua states for Swift: values, calls, classes, limits, the watchdog.

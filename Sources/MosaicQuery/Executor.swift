@@ -28,7 +28,7 @@ let noPropertyMaps: [[[PropertyTest]?]] = (0...16).map { Array(repeating: nil, c
 /// Exclusivity: the module is compiled with Swift's run-time exclusivity checks, but for the
 /// executor's own state: the stored properties of this type, of `ExecutorScratch` (its state
 /// made on demand), of `MatchFrame` (what matchPart's nested functions change) and of what
-/// the matcher feeds per row (`Aggregator`, `ValueSink.rows`) are marked
+/// the matcher feeds or reuses per row (`Aggregator`, `ValueSink.rows`, `MatchSlots`, `KeptSlots`) are marked
 /// `@exclusivity(unchecked)`. The matcher's loops read and write them at every row, and
 /// checking them cost the query rows 5–15% (seventh session, the whole module checked) and
 /// grouped aggregation up to a quarter (fourteenth session: x.aggregates 20.8 against 15.6 ms,

@@ -135,32 +135,6 @@ final class MatchSlots {
     }
 }
 
-/// The slots an executor keeps for one pattern part (`MatchSlots.forRow`): those made for
-/// the last set of bound variables (`outer`), or nil when the part took the general path
-/// for it.
-final class KeptSlots {
-    /// The part's variables and their bits in `outer` (node i: bit i; step s: bit nodes + s).
-    let variables: [(bit: Int, name: String)]
-    /// Whether every variable has a bit (a part of at most 64 nodes and steps); the slots of
-    /// a larger part are made for each row.
-    let exact: Bool
-    /// The plan of the part they were made for.
-    let plan: ObjectIdentifier
-    @exclusivity(unchecked) var filled = false
-    @exclusivity(unchecked) var outer: UInt64 = 0
-    @exclusivity(unchecked) var slots: MatchSlots?
-
-    init(_ part: PatternPart, _ plan: PartPlan) {
-        let nodes = plan.nodes
-        var variables: [(bit: Int, name: String)] = []
-        for (i, np) in nodes.enumerated() { if let v = np.variable { variables.append((i, v)) } }
-        for (s, step) in part.steps.enumerated() { if let v = step.rel.variable { variables.append((nodes.count + s, v)) } }
-        self.variables = variables
-        exact = nodes.count + part.steps.count <= 64
-        self.plan = plan.identity
-    }
-}
-
 /// A compilation against a part's slots (a sink's items, keys, arguments), kept for the next
 /// row of the MATCH that binds the same variables (`MatchSlots.outer`): a MATCH receiving
 /// several rows compiles once for all of them.

@@ -78,7 +78,7 @@ final class AggregateSink {
     }
 
     /// The last compilation, for the MATCH's later rows.
-    private var kept = KeptCompilation<Compiled>()
+    @exclusivity(unchecked) private var kept = KeptCompilation<Compiled>()
 
     /// The keys and arguments compiled against the part's slots, or nil when one does not compile.
     func compiled<G: QueryGraph>(for slots: MatchSlots, _ ex: Executor<G>) -> Compiled? {

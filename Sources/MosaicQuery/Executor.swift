@@ -769,13 +769,23 @@ final class Executor<G: QueryGraph> {
             : try nodes.indices.map { i in i == plan.anchor && part.shortest == 0 ? nil : try evalProps(nodes[i].properties, row) }
         let relProps = !maps && part.steps.count < noPropertyMaps.count ? noPropertyMaps[part.steps.count]
             : try part.steps.map { try evalProps($0.rel.properties, row) }
+        // slots (MatchSlots): new bindings stay in nodeIDs / relSlots while matching
+        // (a part without filters gains nothing from slots: its rows cost what they did)
+        let sink = valueSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
+        let aggregating = aggregateSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
+        let slots = givenPlan && slotsEnabled && part.shortest == 0 && (plan.filtered.any || plan.relFiltered.any || sink != nil || aggregating != nil)
+            ? MatchSlots.forRow(part, plan, row, self) : nil
+        if let slots { slottedParts += 1; slots.inUse = true }
+        defer { slots?.inUse = false }
         // The state the nested functions below change, in an object whose properties are not
         // checked for exclusivity at run time: local `var`s captured by nested functions live
         // in boxes whose every access was checked (with them, d and c.hop2 took 9% and 8% more
         // than the module compiled unchecked, best of 5 in a loaded sitting, fourteenth session).
         // The names below forward to it, borrowing in place.
-        // (the relationships of each step are kept only for a path variable)
-        let frame = MatchFrame(row: row, relIDs: part.pathVariable != nil ? Array(repeating: [], count: part.steps.count) : [])
+        // (the relationships of each step are kept only for a path variable; the kept slots
+        // keep a frame for the part's next row)
+        let frame = slots?.frame(for: row, steps: part.pathVariable != nil ? part.steps.count : nil)
+            ?? MatchFrame(row: row, relIDs: part.pathVariable != nil ? Array(repeating: [], count: part.steps.count) : [])
         var row: Row { _read { yield frame.row } _modify { yield &frame.row } }
         var relIDs: [[Int]] { _read { yield frame.relIDs } _modify { yield &frame.relIDs } }
         var counted: Int { get { frame.counted } set { frame.counted = newValue } }
@@ -799,13 +809,6 @@ final class Executor<G: QueryGraph> {
 
         let order = plan.order
         let needPath = part.pathVariable != nil
-        // slots (MatchSlots): new bindings stay in nodeIDs / relSlots while matching
-        // (a part without filters gains nothing from slots: its rows cost what they did)
-        let sink = valueSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
-        let aggregating = aggregateSink.flatMap { $0.part == part.pos.offset && givenPlan && part.pathVariable == nil ? $0 : nil }
-        let slots = givenPlan && slotsEnabled && (plan.filtered.any || plan.relFiltered.any || sink != nil || aggregating != nil) ? MatchSlots.forRow(part, plan, row, self) : nil
-        if let slots { slottedParts += 1; slots.inUse = true }
-        defer { slots?.inUse = false }
         let slotted = slots != nil
         // in slot mode the row as a constant (slots leave it unchanged; the `var` was retained
         // for every evaluation of a filter)

@@ -34,6 +34,23 @@ final class MatchSlots {
     /// Set while a match uses these slots: a part matched again inside its own match (it
     /// cannot be today; the guard keeps it correct if it ever is) gets slots of its own.
     @exclusivity(unchecked) var inUse = false
+    /// The matcher's frame for these slots' next row (`frame(for:steps:)`).
+    @exclusivity(unchecked) private var keptFrame: MatchFrame?
+
+    /// A frame for matching `row` with these slots: the one the part's last row used, reset
+    /// (one allocation fewer per row). `steps`: the part's steps when it has a path variable.
+    func frame(for row: Row, steps: Int?) -> MatchFrame {
+        let relIDs: [[Int]] = steps.map { Array(repeating: [], count: $0) } ?? []
+        guard let f = keptFrame else {
+            let f = MatchFrame(row: row, relIDs: relIDs)
+            keptFrame = f
+            return f
+        }
+        f.row = row
+        f.relIDs = relIDs
+        f.counted = 0
+        return f
+    }
 
     /// The slots for matching `part` from `row`, nil when the part takes the general path.
     /// The executor keeps the last slots of each part (`keptSlots`, by source offset): a row

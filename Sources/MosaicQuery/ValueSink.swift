@@ -19,7 +19,7 @@ final class ValueSink {
     /// Whether some of the rows were made from the slots (for tests; the matcher makes all
     /// of them here, evaluating items on each match's row where they do not compile).
     var fromSlots = false
-    private var kept = KeptCompilation<[SlotExpr]>()
+    @exclusivity(unchecked) private var kept = KeptCompilation<[SlotExpr]>()
 
     init(part: Int, items: [Expr]) { self.part = part; self.items = items }
 

@@ -62,7 +62,7 @@ final class AggregateSink {
     /// too: a row that matches nothing goes to the aggregator as a row with nulls, as before). (A WITH's WHERE and
     /// ORDER BY, like a RETURN's, read only the names it projects, which a group's keys and
     /// aggregates give.)
-    static func applies(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ pattern: Pattern, optional: Bool, rest: Expr?) -> Bool {
+    static func applies(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ pattern: Pattern, rest: Expr?) -> Bool {
         guard rest == nil, pattern.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
               !pattern[0].steps.contains(where: { $0.rel.range != nil }),  // (no slots for a variable length: MatchSlots)
               ci + 1 < ast.parts[pi].clauses.count, let p = projection(ast.parts[pi].clauses[ci + 1]) else { return false }

@@ -318,9 +318,9 @@ enum Planner {
                         (parts[0].lastHop, cp.counting) = shortcuts(ast, pi, ci, pattern[0], parts[0], rest: rest, bound: bound)
                     }
                     cp.firstRows = optional ? nil : limitPushed(ast, pi, ci)
-                    if ValueSink.applies(ast, pi, ci, pattern, parts.first, optional: optional, rest: rest) {
+                    if ValueSink.applies(ast, pi, ci, pattern, parts.first, rest: rest) {
                         cp.sink = .values
-                    } else if AggregateSink.applies(ast, pi, ci, pattern, optional: optional, rest: rest) {
+                    } else if AggregateSink.applies(ast, pi, ci, pattern, rest: rest) {
                         cp.sink = .aggregates
                     }
                     ops.append(PlanOperator(name: optional ? "OptionalMatch" : "Match",

@@ -43,7 +43,7 @@ final class ValueSink {
     /// index lookup or bound by an earlier clause is a row: setting up the slots and
     /// compiling the items cost more there than the row they save, +1 µs on b.lookup.)
     /// EXPLAIN marks the projection.
-    static func applies(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ pattern: Pattern, _ plan: PartPlan?, optional: Bool, rest: Expr?) -> Bool {
+    static func applies(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ pattern: Pattern, _ plan: PartPlan?, rest: Expr?) -> Bool {
         guard rest == nil, pattern.count == 1, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
               !pattern[0].steps.contains(where: { $0.rel.range != nil }),  // (no slots for a variable length: MatchSlots)
               plan?.access.isScan == true || !pattern[0].steps.isEmpty, ci + 1 < ast.parts[pi].clauses.count,

@@ -56,8 +56,8 @@ final class MatchSlots {
     /// The executor keeps the last slots of each part (`keptSlots`, by source offset): a row
     /// that binds the same variables as the row before reuses them, only `bound` refilled,
     /// so a MATCH receiving many rows (after UNWIND, WITH or a MATCH) sets them up and
-    /// compiles its filters once, not per row (issue 16: the set-up per row was three
-    /// quarters of such a MATCH's time).
+    /// compiles its filters once, not per row (issue 16: the set-up per row was about two
+    /// thirds of such a MATCH's time).
     static func forRow<G: QueryGraph>(_ part: PatternPart, _ plan: PartPlan, _ row: Row, _ ex: Executor<G>) -> MatchSlots? {
         let key = part.pos.offset
         let kept: KeptSlots
@@ -66,16 +66,15 @@ final class MatchSlots {
             kept = KeptSlots(part, plan)
             ex.keptSlots[key] = kept
         }
-        guard kept.exact else { ex.slotSetUps += 1; return MatchSlots(part, plan, row, ex) }
+        guard kept.exact else { return MatchSlots(part, plan, row, ex) }
         var outer: UInt64 = 0
         if !row.isEmpty { for (bit, name) in kept.variables where row[name] != nil { outer |= 1 << UInt64(bit) } }
         if kept.filled, kept.outer == outer {
             guard let s = kept.slots else { return nil }
-            if s.inUse { ex.slotSetUps += 1; return MatchSlots(part, plan, row, ex) }
+            if s.inUse { return MatchSlots(part, plan, row, ex) }
             s.refill(row)
             return s
         }
-        ex.slotSetUps += 1
         let s = MatchSlots(part, plan, row, ex)
         kept.filled = true
         kept.outer = outer
@@ -90,6 +89,7 @@ final class MatchSlots {
 
     /// nil when the part needs the general path.
     private init?<G: QueryGraph>(_ part: PatternPart, _ plan: PartPlan, _ row: Row, _ ex: Executor<G>) {
+        ex.slotSetUps += 1
         if part.steps.contains(where: { $0.rel.range != nil }) { return nil }
         let nodes = plan.nodes
         var names = SlotExpr.Names()

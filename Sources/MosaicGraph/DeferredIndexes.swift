@@ -28,27 +28,30 @@ final class DeferredIndexes: @unchecked Sendable {
 
     /// The node with `key`: from the index when it is built, by a scan of `nodes` for the
     /// first few lookups, else from the index built now.
-    func node(key: String, in nodes: [Node]) -> Int32? {
+    func node(key: String, in nodes: NodeTable) -> Int32? {
         lock.lock()
         if let built { lock.unlock(); return built.keys[key] }
         let scan = scans < DeferredIndexes.scannedLookups
         if scan { scans += 1 }
         lock.unlock()
         guard scan else { return indexes(nodes).keys[key] }
-        // the index keeps the last live node of a key
-        var i = nodes.count - 1
-        while i >= 0 {
-            if nodes[i].alive && nodes[i].key == key { return Int32(i) }
-            i -= 1
+        // the index keeps the last live node of a key (the scan reads every node: decoded on
+        // two threads first when the nodes are a snapshot's blocks)
+        return nodes.withUnsafeBufferPointer { nodes in
+            var i = nodes.count - 1
+            while i >= 0 {
+                if nodes[i].alive && nodes[i].key == key { return Int32(i) }
+                i -= 1
+            }
+            return nil
         }
-        return nil
     }
 
     init(nameBytes: [UInt8]) { self.nameBytes = nameBytes }
 
     /// Both indexes, built on the first call from `nodes` (which must have the keys and
     /// liveness of the nodes decoded with this graph).
-    func indexes(_ nodes: [Node]) -> Built {
+    func indexes(_ nodes: NodeTable) -> Built {
         lock.lock()
         defer { lock.unlock() }
         if let built { return built }
@@ -58,7 +61,9 @@ final class DeferredIndexes: @unchecked Sendable {
             if job == 0 {
                 var keys: [String: Int32] = [:]
                 keys.reserveCapacity(nodes.count)
-                for i in nodes.indices where nodes[i].alive { keys[nodes[i].key] = Int32(i) }
+                nodes.withUnsafeBufferPointer { nodes in
+                    for i in nodes.indices where nodes[i].alive { keys[nodes[i].key] = Int32(i) }
+                }
                 parts.keys = keys
             } else {
                 parts.names = bytes.withUnsafeBytes { DeferredIndexes.decodeNames($0) }

@@ -2,10 +2,10 @@
 /// fields): the query engine calls these once per pattern check.
 extension Graph {
     public func property(_ name: String, ofNode n: Int32) -> Value? {
-        // Through the buffer's pointer: `nodes[i].property(name)` copied the whole Node (its
+        // Through a pointer to the node: `nodes[i].property(name)` copied the whole Node (its
         // five references retained and released) on every read, a third of the time of
         // `MATCH (n {id: $id}) RETURN n.name` in a profile (fourteenth session).
-        nodes.withUnsafeBufferPointer { Node.property(name, at: $0.baseAddress! + Int(n)) }
+        nodes.withNode(Int(n)) { Node.property(name, at: $0) }
     }
     /// Whether node `n` has `label`, stored or inherited through the schema's lineage.
     public func hasLabel(_ n: Int32, _ label: String) -> Bool {

@@ -5,7 +5,7 @@
 /// (arrays are copy-on-write). A writer that sets `isRecording` gets every mutation back as
 /// `changes`, which the Store commits as one transaction.
 public struct Graph: Sendable {
-    public internal(set) var nodes: [Node] = []
+    public internal(set) var nodes = NodeTable()
     public internal(set) var relationships = ChunkedArray<Relationship>()
     /// Each relationship's type id again, two bytes each (`relationships[i].type`): a typed
     /// run is found by binary search on these (Graph+Adjacency.swift), 24 to a cache line,
@@ -138,6 +138,8 @@ public struct Graph: Sendable {
     /// label index (a node is counted under its first label only) instead of every node's type:
     /// what `mosaic stats` lists.
     public func nodeCountsByType() -> [String: Int] {
+        // (a graph read from a snapshot file and not changed since: the counts the file recorded)
+        if let recorded = nodes.snapshotTypeCounts { return recorded }
         var counts: [String: Int] = [:]
         nodes.withUnsafeBufferPointer { buf in
             for (label, list) in labelIndex {

@@ -20,8 +20,10 @@ extension Graph {
     /// adjacency entry with the node at its other end (pairs); 6: sections aligned, the type
     /// codes and the live count of each type after the relationships, the adjacency lists as
     /// offsets and one array of pairs (all read in place); 7: the nodes in blocks, with a table
-    /// of where each block starts.
-    static let checkpointVersion: UInt32 = 7
+    /// of where each block starts; 8: blocks of 4,096 nodes, decoded on first use
+    /// (`NodeBlocks`), the count of nodes with an `id` property and the live nodes by type in
+    /// the head.
+    static let checkpointVersion: UInt32 = 8
 
     /// The snapshot as bytes.
     public func checkpointBytes() -> [UInt8] {
@@ -112,6 +114,10 @@ extension Graph {
             w.int(liveNodeCount); w.int(liveRelationshipCount); w.int(anonymousCounter)
             w.strings(relationTypes)
             w.int(nodes.count); w.int(relationships.count)
+            w.int(idPropertyCount)
+            let typeCounts = nodeCountsByType().sorted { $0.key < $1.key }
+            w.int(typeCounts.count)
+            for (t, n) in typeCounts { w.string(t); w.int(n) }
         case .nodes:
             // The nodes one after another, then where each block of `nodeBlockSize` nodes
             // starts (8 bytes each, from the section's start) and how many blocks there are
@@ -228,15 +234,19 @@ extension Graph {
         relationTypes = head.strings()
         for (i, t) in relationTypes.enumerated() { relationTypeIDs[t] = Int32(i) }
         let nodeCount = head.int(), relCount = head.int()
+        idPropertyCount = head.int()
+        var typeCounts: [String: Int] = [:]
+        for _ in 0..<head.count() { typeCounts[head.string()] = head.int() }
         // (each node takes a byte or more of its section, each relationship `stride` bytes of its own)
         guard head.ok, head.atEnd, nodeCount <= layout.entries[CheckpointLayout.Section.nodes.rawValue].length,
               relCount <= layout.entries[CheckpointLayout.Section.relations.rawValue].length / MemoryLayout<Relationship>.stride
         else { return nil }
 
-        // Two jobs: the rest (relation properties, sources, facts) into one graph, the
-        // relationships, adjacency and label index into a copy of this one, then both the node
-        // blocks into one buffer; each checks its sections' sums before reading them.
-        let jobs = CheckpointJobs(data: data, layout: layout, base: self, keeper: keeper, nodeCount: nodeCount)
+        // Two jobs: the nodes' sum and the rest (relation properties, sources, facts) into one
+        // graph, the relationships, adjacency and label index into a copy of this one; each
+        // checks its sections' sums before reading them. The nodes are decoded later, a block
+        // at a time, when first read (`NodeBlocks`).
+        let jobs = CheckpointJobs(data: data, layout: layout, base: self, keeper: keeper)
         if parallel {
             DispatchQueue.concurrentPerform(iterations: 2) { jobs.run($0, nodeCount: nodeCount, relCount: relCount) }
         } else {
@@ -244,13 +254,14 @@ extension Graph {
             if jobs.rest.ok { jobs.run(1, nodeCount: nodeCount, relCount: relCount) }
         }
         for part in [jobs.rest, jobs.others] { for (name, seconds) in part.phases { phase(name, seconds) } }
-        guard jobs.rest.ok, jobs.others.ok, jobs.nodesOK else { return nil }
+        let section = layout.bytes(.nodes, of: data)
+        guard jobs.rest.ok, jobs.others.ok, jobs.nodesIntact,
+              let blocks = Graph.nodeBlocks(section, nodeCount: nodeCount) else { return nil }
         self = jobs.others.graph
         let n = jobs.rest.graph
-        nodes = jobs.takeNodes()
-        // (a type seen by both threads keeps the first thread's shared array for new nodes)
-        singleLabelArrays = jobs.states[1].singleLabelArrays.merging(jobs.states[0].singleLabelArrays) { _, first in first }
-        idPropertyCount = jobs.states[0].idPropertyCount + jobs.states[1].idPropertyCount
+        let (inPlace, holder) = Graph.bytesKept(section, by: keeper)
+        nodes = NodeTable(blocks: NodeBlocks(section: inPlace, keeper: holder, ranges: blocks.map(\.bytes),
+                                             count: nodeCount, typeCounts: typeCounts))
         relationProps = n.relationProps; relationPropStatements = n.relationPropStatements
         sourceSets = n.sourceSets; sourceSetIDs = n.sourceSetIDs; originList = n.originList; originIDs = n.originIDs
         factClaims = n.factClaims; claimFact = n.claimFact
@@ -267,6 +278,18 @@ extension Graph {
         var singleLabelArrays: [String: [String]] = [:]
         /// Nodes with a property named `id`.
         var idPropertyCount = 0
+    }
+
+    /// A section's `bytes` and an object that keeps them as long as a graph reads them:
+    /// `keeper`, when there is one and the section lies at a section alignment as written (the
+    /// snapshot's bytes were given as mapped), else a copy of them of their own (as
+    /// `relationsInPlace`).
+    static func bytesKept(_ bytes: UnsafeRawBufferPointer, by keeper: ReadOnlyBytes?) -> (UnsafeRawBufferPointer, ReadOnlyBytes) {
+        if let keeper, Int(bitPattern: bytes.baseAddress) % CheckpointLayout.alignment == 0 { return (bytes, keeper) }
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: CheckpointLayout.alignment)
+        if bytes.count > 0 { copy.copyMemory(from: bytes) }
+        let kept = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(copy)[0..<bytes.count])
+        return (kept, ReadOnlyBytes(UnsafeRawBufferPointer(copy)) { $0.deallocate() })
     }
 
     /// Decodes `count` nodes (one block of the nodes section; the key index is deferred:
@@ -321,7 +344,8 @@ extension Graph {
     }
 
     /// Nodes in a block of the nodes section (the unit the decoding threads take).
-    static let nodeBlockSize = 1 << 15
+    static let nodeBlockSize = 1 << nodeBlockShift
+    @usableFromInline static var nodeBlockShift: Int { 12 }
 
     /// The blocks of a nodes section of `nodeCount` nodes: each block's bytes and first node;
     /// nil when the section's table of blocks does not fit it.
@@ -467,15 +491,12 @@ struct CheckpointClock {
     }
 }
 
-/// The two decoding jobs of a snapshot and what each produced. Each job first checks and
-/// decodes its own sections (job 0: the nodes' and the rest's sums, then the rest; job 1: the
-/// relations and indexes), then both decode blocks of nodes, taking the next block free, into
-/// one buffer, once job 0 has checked the nodes' sum.
-// @unchecked Sendable: `data`, `layout`, `blocks` and `keeper` are only read (the caller keeps the
-// bytes alive and unchanged until `init?(checkpoint:)` returns, or `keeper` does); job 0 writes
-// only `rest`, job 1 only `others`; a node block's slots in `nodeBuffer` belong to the job that
-// took the block, which writes its `initialized`/`blocksOK` entries and its `states` entry under
-// `lock`; the caller reads them only after `concurrentPerform` has returned (which joins the jobs).
+/// The two decoding jobs of a snapshot and what each produced: job 0 checks the nodes' and
+/// the rest's sums and decodes the rest; job 1 checks and decodes the relations and indexes.
+// @unchecked Sendable: `data`, `layout` and `keeper` are only read (the caller keeps the bytes
+// alive and unchanged until `init?(checkpoint:)` returns, or `keeper` does); job 0 writes only
+// `rest` and `nodesIntact`, job 1 only `others`; the caller reads them only after
+// `concurrentPerform` has returned (which joins the jobs).
 final class CheckpointJobs: @unchecked Sendable {
     struct Part {
         var graph: Graph
@@ -490,68 +511,29 @@ final class CheckpointJobs: @unchecked Sendable {
     let keeper: ReadOnlyBytes?
     var rest: Part
     var others: Part
-    /// The node blocks (byte ranges of the nodes section, first node), nil when its table is
-    /// bad; the nodes decoded, and how many of each block's were initialised.
-    let blocks: [(bytes: Range<Int>, first: Int)]?
-    let nodeCount: Int
-    let nodeBuffer: UnsafeMutablePointer<Node>
-    var initialized: [Int]
-    var blocksOK: [Bool]
-    var states = [Graph.NodeBlockState(), Graph.NodeBlockState()]
-    private let lock = NSLock()
-    private var nextBlock = 0
-    /// Signalled by job 0 once it knows whether the nodes section is intact (`nodesIntact`).
-    private let nodesChecked = DispatchSemaphore(value: 0)
-    private var nodesIntact = false
+    /// Whether the nodes section's sum matched (job 0).
+    private(set) var nodesIntact = false
 
-    init(data: UnsafeRawBufferPointer, layout: CheckpointLayout, base: Graph, keeper: ReadOnlyBytes?, nodeCount: Int) {
+    init(data: UnsafeRawBufferPointer, layout: CheckpointLayout, base: Graph, keeper: ReadOnlyBytes?) {
         self.data = data
         self.layout = layout
         self.keeper = keeper
         rest = Part(graph: Graph())
         others = Part(graph: base)
-        self.nodeCount = nodeCount
-        blocks = Graph.nodeBlocks(layout.bytes(.nodes, of: data), nodeCount: nodeCount)
-        nodeBuffer = .allocate(capacity: max(nodeCount, 1))
-        initialized = Array(repeating: 0, count: blocks?.count ?? 0)
-        blocksOK = Array(repeating: false, count: blocks?.count ?? 0)
     }
 
-    deinit {
-        // What a failed decode initialised (a successful one moved the nodes out: `takeNodes`).
-        if let blocks { for (b, block) in blocks.enumerated() { (nodeBuffer + block.first).deinitialize(count: initialized[b]) } }
-        nodeBuffer.deallocate()
-    }
-
-    /// Whether every node block decoded whole.
-    var nodesOK: Bool { blocks != nil && nodesIntact && blocksOK.allSatisfy { $0 } }
-
-    /// The decoded nodes, moved out of the buffer (after a successful decode).
-    func takeNodes() -> [Node] {
-        let n = nodeCount
-        let out = [Node](unsafeUninitializedCapacity: n) { buf, k in
-            if n > 0 { buf.baseAddress!.moveInitialize(from: nodeBuffer, count: n) }
-            k = n
-        }
-        for b in initialized.indices { initialized[b] = 0 }
-        return out
-    }
-
-    /// Job 0: the nodes and rest sections' sums, the rest; job 1: the relations and indexes
-    /// sections; then both: node blocks.
+    /// Job 0: the nodes and rest sections' sums, the rest; job 1: the relations and indexes.
     func run(_ job: Int, nodeCount: Int, relCount: Int) {
         var clock = CheckpointClock(thread: job)
         if job == 0 {
             var g = Graph()
             nodesIntact = layout.intact(.nodes, of: data)
             var ok = nodesIntact && layout.intact(.rest, of: data)
-            nodesChecked.signal()
             clock.mark("checksum nodes and rest")
             if ok {
                 var r = CheckpointReader(layout.bytes(.rest, of: data))
                 ok = g.decodeRest(&r, relationships: relCount, denials: &rest.denials, clock: &clock)
             }
-            decodeNodeBlocks(job, clock: &clock)
             rest.ok = ok
             rest.graph = g
             rest.phases = clock.phases
@@ -570,36 +552,8 @@ final class CheckpointJobs: @unchecked Sendable {
             var r = CheckpointReader(layout.bytes(.indexes, of: data))
             ok = g.decodeIndexes(&r, nodes: nodeCount, clock: &clock)
         }
-        nodesChecked.wait()
-        nodesChecked.signal()  // (for a later waiter: the serial decode runs job 1 after job 0)
-        decodeNodeBlocks(job, clock: &clock)
         others.ok = ok
         others.graph = g
         others.phases = clock.phases
-    }
-
-    /// Takes node blocks until none is left (none when the nodes section is not intact).
-    private func decodeNodeBlocks(_ job: Int, clock: inout CheckpointClock) {
-        guard nodesIntact, let blocks else { return }
-        let section = layout.bytes(.nodes, of: data)
-        var state = Graph.NodeBlockState()
-        var done: [(block: Int, made: Int, ok: Bool)] = []
-        while true {
-            lock.lock()
-            let b = nextBlock
-            nextBlock += 1
-            lock.unlock()
-            guard b < blocks.count else { break }
-            let block = blocks[b]
-            var r = CheckpointReader(UnsafeRawBufferPointer(rebasing: section[block.bytes]))
-            let count = min(Graph.nodeBlockSize, nodeCount - block.first)
-            let (made, ok) = Graph.decodeNodeBlock(&r, count: count, into: nodeBuffer + block.first, state: &state)
-            done.append((b, made, ok))
-        }
-        lock.lock()
-        for d in done { initialized[d.block] = d.made; blocksOK[d.block] = d.ok }
-        states[job] = state
-        lock.unlock()
-        clock.mark("nodes (\(done.count) of \(blocks.count) blocks)")
     }
 }

@@ -165,7 +165,8 @@ final class SnapshotSectionsTests: StoreDirectoryTestCase {
         // The phases are reported (once each), with their thread.
         var phases: [String] = []
         _ = bytes.withUnsafeBytes { Graph(checkpoint: $0, phase: { name, _ in phases.append(name) }) }
-        XCTAssertTrue(phases.contains { $0.hasPrefix("nodes (") && $0.hasSuffix("of 1 blocks) [thread 1]") }, "\(phases)")
+        XCTAssertTrue(phases.contains("checksum nodes and rest [thread 1]"), "\(phases)")
+        XCTAssertFalse(phases.contains { $0.hasPrefix("nodes") }, "the nodes are decoded when first read: \(phases)")
         XCTAssertTrue(phases.contains("adjacency (in place) [thread 2]"), "\(phases)")
         // Nodes in several blocks, which both threads take: the same graph.
         let big = sample(nodes: 3 * Graph.nodeBlockSize + 5, relations: 5_000)
@@ -177,6 +178,65 @@ final class SnapshotSectionsTests: StoreDirectoryTestCase {
         // An empty graph too.
         let empty = try XCTUnwrap(Graph().checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
         assertSame(empty, Graph(), "empty graph")
+    }
+
+    /// A graph read from a snapshot decodes its nodes a block at a time, when first read: the
+    /// open and the counts by type decode none; a read decodes its block (and starts the
+    /// others on a second thread); readers on several threads at once read the same nodes; the
+    /// first change makes the nodes the writer's own and leaves the reader's copy as it was.
+    func testNodesAreDecodedABlockAtATimeWhenFirstRead() throws {
+        let g = sample(nodes: 5 * Graph.nodeBlockSize + 77, relations: 3_000)
+        let bytes = g.checkpointBytes()
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 64)
+        bytes.withUnsafeBytes { memory.copyMemory(from: $0) }
+        let keeper = ReadOnlyBytes(UnsafeRawBufferPointer(memory)) { $0.deallocate() }
+        func open() throws -> Graph { try XCTUnwrap(Graph(checkpoint: keeper.bytes, keeper: keeper)) }
+
+        let counted = try open()
+        let blocks = try XCTUnwrap(counted.nodes.snapshotBlocks)
+        XCTAssertEqual(blocks.blockCount, 6)
+        XCTAssertEqual(counted.nodeCountsByType(), g.nodeCountsByType())
+        XCTAssertEqual(counted.liveNodeCount, g.liveNodeCount)
+        XCTAssertEqual(blocks.decodedBlocks, 0, "counts by type and live counts decode no node")
+        XCTAssertEqual(counted.key(ofNode: 3 * Int32(Graph.nodeBlockSize) + 5), g.key(ofNode: 3 * Int32(Graph.nodeBlockSize) + 5))
+        XCTAssertGreaterThanOrEqual(blocks.decodedBlocks, 1)
+
+        // Eight readers at once on a graph nothing has read yet, each from another place.
+        let shared = try open()
+        let mismatches = Mismatches()
+        DispatchQueue.concurrentPerform(iterations: 8) { t in
+            var i = (t * 7_919) % g.nodes.count
+            for _ in 0..<3_000 {
+                if shared.nodes[i].key != g.nodes[i].key || shared.property("name", ofNode: Int32(i)) != g.property("name", ofNode: Int32(i))
+                    || shared.nodes[i].labels != g.nodes[i].labels { mismatches.add() }
+                i = (i + 97) % g.nodes.count
+            }
+        }
+        XCTAssertEqual(mismatches.count, 0)
+        assertSame(shared, g, "read on eight threads")
+        XCTAssertEqual(shared.nodes.snapshotBlocks?.decodedBlocks, 6)
+
+        // A writer's change owns the nodes; the reader's graph keeps reading the blocks.
+        let reader = try open()
+        var writer = reader, expected = g
+        for step in [{ (x: inout Graph) in x.setProperty(10, "name", .string("renamed")) },
+                     { (x: inout Graph) in _ = x.deleteNode(Int32(Graph.nodeBlockSize) + 1) },
+                     { (x: inout Graph) in _ = x.loadNode(key: "new", type: "Base", statement: 999_999) }] {
+            step(&writer); step(&expected)
+        }
+        XCTAssertNil(writer.nodes.snapshotBlocks)
+        XCTAssertNotNil(reader.nodes.snapshotBlocks)
+        XCTAssertEqual(writer.nodeCountsByType(), expected.nodeCountsByType(), "counted again once changed")
+        assertSame(writer, expected, "the writer's nodes")
+        assertSame(reader, g, "the reader's nodes after the writes")
+    }
+
+    final class Mismatches: @unchecked Sendable {
+        // @unchecked Sendable: `n` is only changed under `lock`.
+        private let lock = NSLock()
+        private var n = 0
+        func add() { lock.lock(); n += 1; lock.unlock() }
+        var count: Int { lock.lock(); defer { lock.unlock() }; return n }
     }
 
     /// The source sets' index is built by the first write that needs it: a write after the

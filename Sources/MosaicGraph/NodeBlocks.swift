@@ -71,15 +71,6 @@ public final class NodeBlocks: @unchecked Sendable {
         buffer.deallocate()
     }
 
-    /// Node `i`, decoding its block first if no one has yet.
-    @inlinable @inline(__always)
-    func node(_ i: Int) -> UnsafeMutablePointer<Node> {
-        precondition(i >= 0 && i < count, "node index out of range")
-        let b = i &>> Graph.nodeBlockShift
-        if states[b].load(ordering: .acquiring) != NodeBlocks.ready { need(b) }
-        return buffer + i
-    }
-
     /// How many blocks are decoded (for tests and traces).
     public var decodedBlocks: Int { ranges.count - left.load(ordering: .acquiring) }
     public var blockCount: Int { ranges.count }

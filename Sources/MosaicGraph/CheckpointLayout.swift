@@ -21,6 +21,8 @@ struct CheckpointLayout {
         case indexes
         /// Relation properties, source sets, origins, facts and denials.
         case rest
+        /// The live nodes' keys as a hash table, read in place (KeyTable.swift).
+        case keys
     }
 
     struct Entry: Equatable {

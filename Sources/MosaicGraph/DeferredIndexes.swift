@@ -2,7 +2,8 @@ import Foundation
 
 /// The key and name indexes of a graph read from a snapshot file, built on first use instead
 /// of at open: hashing a million keys and a million names took 0.55 s of CPU of every open at
-/// 1M entities, and a one-off command such as `mosaic stats` uses neither. The first reader
+/// 1M entities, and a one-off command such as `mosaic stats` uses neither. Until then a key is
+/// looked up in the snapshot's table of keys (`KeyTable`). The first reader
 /// that needs one builds both (on two threads: the keys from the nodes, the names from the
 /// name index's bytes, an owned copy of that part of the file); every copy of the graph
 /// shares the result. A graph about to change a key, a node's liveness or a name takes the
@@ -17,37 +18,23 @@ final class DeferredIndexes: @unchecked Sendable {
     /// The name index as the snapshot holds it (its count, then key and nodes per name).
     private let nameBytes: [UInt8]
     private var built: Built?
-    /// Key lookups answered by a scan of the nodes while the indexes are not built: a one-off
-    /// command that looks up one entity (`mosaic query "MATCH (n {id: …})"`) needs no index
-    /// of a million keys (a scan is about a twentieth of the build at 1M entities); past
-    /// `scannedLookups` lookups the indexes are built.
-    private var scans = 0
-    static let scannedLookups = 2
+    /// The snapshot's table of keys: key lookups read it while the indexes are not built (a
+    /// one-off command that looks up one entity needs no index of a million keys, and decodes
+    /// only that entity's block of nodes).
+    private let keys: KeyTable
     /// Whether the indexes are still to be built (for tests).
     var isUnbuilt: Bool { lock.lock(); defer { lock.unlock() }; return built == nil }
 
-    /// The node with `key`: from the index when it is built, by a scan of `nodes` for the
-    /// first few lookups, else from the index built now.
+    init(nameBytes: [UInt8], keys: KeyTable) { self.nameBytes = nameBytes; self.keys = keys }
+
+    /// The node with `key`: from the index when it is built, else from the snapshot's table.
     func node(key: String, in nodes: NodeTable) -> Int32? {
         lock.lock()
-        if let built { lock.unlock(); return built.keys[key] }
-        let scan = scans < DeferredIndexes.scannedLookups
-        if scan { scans += 1 }
+        let built = self.built
         lock.unlock()
-        guard scan else { return indexes(nodes).keys[key] }
-        // the index keeps the last live node of a key (the scan reads every node: decoded on
-        // two threads first when the nodes are a snapshot's blocks)
-        return nodes.withUnsafeBufferPointer { nodes in
-            var i = nodes.count - 1
-            while i >= 0 {
-                if nodes[i].alive && nodes[i].key == key { return Int32(i) }
-                i -= 1
-            }
-            return nil
-        }
+        if let built { return built.keys[key] }
+        return keys.node(key: key, in: nodes)
     }
-
-    init(nameBytes: [UInt8]) { self.nameBytes = nameBytes }
 
     /// Both indexes, built on the first call from `nodes` (which must have the keys and
     /// liveness of the nodes decoded with this graph).

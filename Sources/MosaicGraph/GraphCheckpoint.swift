@@ -22,7 +22,7 @@ extension Graph {
     /// offsets and one array of pairs (all read in place); 7: the nodes in blocks, with a table
     /// of where each block starts; 8: blocks of 4,096 nodes, decoded on first use
     /// (`NodeBlocks`), the count of nodes with an `id` property and the live nodes by type in
-    /// the head.
+    /// the head, a section of the keys as a hash table (`KeyTable`).
     static let checkpointVersion: UInt32 = 8
 
     /// The snapshot as bytes.
@@ -178,6 +178,8 @@ extension Graph {
             let names = currentNameIndex
             w.int(names.count)
             for (k, slot) in names { try spill(&w); w.string(k); w.int32s(slot.nodes) }
+        case .keys:
+            KeyTable.encode(nodes, into: &w)
         case .rest:
             // Relation properties and their statements.
             w.int(relationProps.count)
@@ -415,13 +417,13 @@ extension Graph {
 
     /// Decodes the label index, and keeps the name index's bytes (checked) for the key and
     /// name indexes to be built on first use (DeferredIndexes.swift).
-    mutating func decodeIndexes(_ r: inout CheckpointReader, nodes nodeCount: Int, clock: inout CheckpointClock) -> Bool {
+    mutating func decodeIndexes(_ r: inout CheckpointReader, keys: KeyTable, nodes nodeCount: Int, clock: inout CheckpointClock) -> Bool {
         for _ in 0..<r.count() { labelIndex[r.string()] = r.int32s() }
         guard r.ok else { return false }
         let names = r.take(r.remaining)
         guard r.ok, r.atEnd, DeferredIndexes.isNameIndex(UnsafeRawBufferPointer(rebasing: names), nodeCount: nodeCount)
         else { return false }
-        deferredIndexes = DeferredIndexes(nameBytes: Array(names))
+        deferredIndexes = DeferredIndexes(nameBytes: Array(names), keys: keys)
         keyIndex = [:]
         nameIndex = [:]
         clock.mark("label index (key and name indexes deferred)")
@@ -541,8 +543,8 @@ final class CheckpointJobs: @unchecked Sendable {
         }
         var g = others.graph
         others.graph = Graph()
-        var ok = layout.intact(.relations, of: data) && layout.intact(.indexes, of: data)
-        clock.mark("checksum relations and indexes")
+        var ok = layout.intact(.relations, of: data) && layout.intact(.indexes, of: data) && layout.intact(.keys, of: data)
+        clock.mark("checksum relations, indexes and keys")
         if ok {
             let (bytes, holder) = Graph.relationsInPlace(layout.bytes(.relations, of: data), keeper: keeper)
             var r = CheckpointReader(bytes)
@@ -550,7 +552,8 @@ final class CheckpointJobs: @unchecked Sendable {
         }
         if ok {
             var r = CheckpointReader(layout.bytes(.indexes, of: data))
-            ok = g.decodeIndexes(&r, nodes: nodeCount, clock: &clock)
+            let keys = KeyTable(section: layout.bytes(.keys, of: data), keeper: keeper, nodeCount: nodeCount)
+            ok = keys != nil && g.decodeIndexes(&r, keys: keys!, nodes: nodeCount, clock: &clock)
         }
         others.ok = ok
         others.graph = g

@@ -14,6 +14,29 @@ final class InPlaceTablesTests: XCTestCase {
         XCTAssertFalse(check([0, 2, 6], 8), "not ending at the total")
     }
 
+    func testKeyTablesMustNameNodesAndLeaveRoom() {
+        var g = Graph()
+        for i in 0..<40 { _ = g.loadNode(key: "k\(i)", type: "Base", statement: Int64(i + 1)) }
+        var w = CheckpointWriter()
+        KeyTable.encode(g.nodes, into: &w)
+        func table(_ bytes: [UInt8], nodes: Int = 40) -> KeyTable? {
+            bytes.withUnsafeBytes { KeyTable(section: $0, keeper: nil, nodeCount: nodes) }
+        }
+        let good = table(w.bytes)
+        XCTAssertEqual(w.bytes.count, 8 + 8 * 128, "at most half full: 128 slots for 40 keys")
+        for i in 0..<40 { XCTAssertEqual(good?.node(key: "k\(i)", in: g.nodes), Int32(i)) }
+        XCTAssertNil(good?.node(key: "k40", in: g.nodes))
+        XCTAssertNil(table(w.bytes, nodes: 39), "a slot names a node past the count")
+        XCTAssertNil(table(Array(w.bytes.dropLast(8))), "shorter than its slots")
+        var odd = w.bytes
+        odd[0] = 100
+        XCTAssertNil(table(odd), "a slot count not a power of two")
+        var full = [UInt8](repeating: 0, count: 8 + 8 * 16)
+        full[0] = 16
+        for s in 0..<16 { full[8 + 8 * s] = 1 }
+        XCTAssertNil(table(full), "no empty slot: a probe would not end")
+    }
+
     func testNodeBlockTablesMustCoverTheSection() {
         func section(_ records: Int, _ starts: [Int64]) -> [UInt8] {
             var bytes = [UInt8](repeating: 7, count: records)

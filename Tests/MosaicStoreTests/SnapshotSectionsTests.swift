@@ -267,15 +267,21 @@ final class SnapshotSectionsTests: StoreDirectoryTestCase {
         let again = try XCTUnwrap(back.checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
         assertSame(again, g, "checkpoint of a graph with deferred indexes")
         assertSame(back.viewed(ClockView(validAt: PartialDate("2010")!)), g.viewed(ClockView(validAt: PartialDate("2010")!)), "view")
-        // The first lookups scan the nodes (the index is not built for them), and answer as
-        // the index does (a live key, a deleted one); the next one builds it.
-        let scanned = try XCTUnwrap(g.checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
-        for k in ["n5", "n2999"].prefix(DeferredIndexes.scannedLookups) {  // (n2999 is deleted)
-            XCTAssertEqual(scanned.lookup(key: k), g.lookup(key: k), k)
+        // Lookups read the snapshot's table of keys (the index is not built for them), and
+        // answer as the index does: every live key, a deleted one, a missing one, a key whose
+        // node was deleted and made again; the name index builds both.
+        var reused = g
+        reused.deleteNode(reused.lookup(key: "n7")!, detach: true)
+        reused.addNode(key: "n7", labels: ["Base"], properties: [:])
+        let scanned = try XCTUnwrap(reused.checkpointBytes().withUnsafeBytes { Graph(checkpoint: $0) })
+        for k in reused.nodes.map(\.key) + ["n2999", "missing", ""] {  // (n2999 is deleted)
+            XCTAssertEqual(scanned.lookup(key: k), reused.lookup(key: k), k)
         }
-        XCTAssertTrue(scanned.deferredIndexes!.isUnbuilt, "the first lookups build no index")
-        XCTAssertNil(scanned.lookup(key: "missing"))
-        XCTAssertFalse(scanned.deferredIndexes!.isUnbuilt, "past them the index is built")
+        XCTAssertEqual(scanned.lookup(key: "n7"), Int32(reused.nodes.count - 1))
+        XCTAssertTrue(scanned.deferredIndexes!.isUnbuilt, "lookups by key build no index")
+        XCTAssertEqual(scanned.nodes(named: "Node number 10 of the sample"), [10])
+        XCTAssertFalse(scanned.deferredIndexes!.isUnbuilt, "a lookup by name builds them")
+        XCTAssertEqual(scanned.lookup(key: "n5"), reused.lookup(key: "n5"))
         // Readers on several threads at once.
         let keys = g.nodes.map(\.key)
         let expected = keys.map { g.lookup(key: $0) }

@@ -7,13 +7,14 @@ import Foundation
 ///
 /// The bytes are sections (`CheckpointLayout`: a table of offsets, lengths and checksums
 /// after the header): the head (counters, type names), the nodes, the relationships with the
-/// adjacency lists, the label and name indexes, and the rest (relation properties, sources,
-/// origins, facts). Two threads check and decode them: each its own sections first, then both
-/// take blocks of nodes. Relationships, their type codes and the adjacency lists (offsets and
-/// one array of pairs) are plain values written as blocks, which a reader given the bytes of a
-/// mapped file uses where they lie (`ChunkedArray`, `AdjacencyLists`); nodes, strings and
-/// values are written field by field; the hash indexes are rebuilt on reading, the key and
-/// name indexes only when first needed (DeferredIndexes.swift).
+/// adjacency lists, the label and name indexes, the rest (relation properties, sources,
+/// origins, facts) and the keys. Two threads check and decode them, each its own sections.
+/// Relationships, their type codes, the adjacency lists (offsets and one array of pairs) and
+/// the table of keys are plain values written as blocks, which a reader given the bytes of a
+/// mapped file uses where they lie (`ChunkedArray`, `AdjacencyLists`, `KeyTable`); nodes,
+/// strings and values are written field by field, the nodes in blocks decoded when first read
+/// (`NodeBlocks`); the hash indexes are rebuilt on reading, the key and name indexes only when
+/// first needed (DeferredIndexes.swift).
 extension Graph {
     static let checkpointMagic: [UInt8] = Array("MOSAIC-GRAPH".utf8)
     /// 3: adjacency lists kept by relation type; 4: sections with their own checksums; 5: each
@@ -121,7 +122,7 @@ extension Graph {
         case .nodes:
             // The nodes one after another, then where each block of `nodeBlockSize` nodes
             // starts (8 bytes each, from the section's start) and how many blocks there are
-            // (8 bytes), so that readers decode blocks on several threads.
+            // (8 bytes), so that a reader decodes a block when it first reads one of its nodes.
             w.bytes.reserveCapacity(min(limit, nodes.count * 96))
             var spilled = 0, blockStarts: [Int] = []
             for (i, n) in nodes.enumerated() {

@@ -25,8 +25,12 @@ struct EntityCard {
     var incoming: [Fact] = []
     var notes: [(number: Int, citation: Citation)] = []
 
-    /// Builds the card from the store's statements believed at the graph's transaction.
-    init(key: String, graph: Graph, store: Store) throws {
+    /// Builds the card from the store's statements believed at the graph's transaction. The
+    /// relations towards the entity are asked for by the subjects the graph says they come from
+    /// (the statement table has no index of objects: at 1M entities a scan of 9M statements was
+    /// most of `mosaic show`); a graph read by other clocks (`--known-by`, `--valid-at`) holds
+    /// only some of them, so the card then reads them all (`scanTowards` forces that, for tests).
+    init(key: String, graph: Graph, store: Store, scanTowards: Bool = false) throws {
         self.key = key
         self.graph = graph
         guard let node = graph.lookup(key: key) else {
@@ -38,7 +42,18 @@ struct EntityCard {
         let tx = graph.transaction
         func believed(_ s: Statement) -> Bool { s.txFrom <= tx && (s.txTo == nil || s.txTo! > tx) }
         let about = try store.statements(subject: key, includeRetracted: true).filter(believed)
-        let towards = try store.statements(object: key, includeRetracted: true).filter(believed)
+        let sources = graph.clockView != nil || scanTowards ? nil : graph.sourcesOfRelationships(to: node)
+        // (each subject costs a walk of its statements in the index: past about a thousandth of
+        // the statements, a hub's card reads faster by the scan; 1M entities, 9M statements:
+        // 0.12 s against 0.6 s for an entity with a few sources, 1.9 s against 1.1 s for a
+        // country with 50,000)
+        var towards: [Statement]
+        if let sources, sources.count <= max(64, Int(graph.nextStatementID) / 1_000) {
+            towards = try store.statements(object: key, subjects: sources.map { graph.key(ofNode: $0) }, includeRetracted: true)
+        } else {
+            towards = try store.statements(object: key, includeRetracted: true)
+        }
+        towards = towards.filter(believed)
         var numbers: [Citation: Int] = [:]
         // (collected in a local array and stored at the end: appended to the stored property
         // from this closure, each append copied the whole list, for an entity with thousands

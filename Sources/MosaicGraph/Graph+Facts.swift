@@ -199,6 +199,21 @@ extension Graph {
         }
     }
 
+    /// The nodes that relationships to `node` come from: the sources of its incoming
+    /// relationships (a claim folded into a fact has the fact's ends) and of the denials that
+    /// name it, each once, in node order. Every subject of a relation statement this graph holds
+    /// with `node` as its target is among them (`mosaic show` asks the store for those
+    /// statements by these subjects rather than by a scan of every statement).
+    public func sourcesOfRelationships(to node: Int32) -> [Int32] {
+        var sources = Set<Int32>()
+        let list = inPairs(node)
+        for i in 0..<list.count { sources.insert(list.other(i)) }
+        for denials in denialIndex.values {
+            for d in denials where relationships[Int(d)].target == node { sources.insert(relationships[Int(d)].source) }
+        }
+        return sources.sorted()
+    }
+
     /// Every denial believed, in statement order.
     public var denialClaims: [Int32] { denialIndex.values.flatMap { $0 }.sorted() }
 

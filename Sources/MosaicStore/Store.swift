@@ -284,6 +284,24 @@ public final class Store: @unchecked Sendable {
         }
     }
 
+    /// Relations pointing at an entity whose subject is one of `subjects`, in statement order:
+    /// read through the index of subjects, where `statements(object:)` reads every statement
+    /// (there is no index of objects).
+    public func statements(object: String, subjects: [String], includeRetracted: Bool = false) throws -> [MosaicGraph.Statement] {
+        try writer.read { db in
+            var out: [MosaicGraph.Statement] = []
+            var at = 0
+            while at < subjects.count {
+                let batch = Array(subjects[at..<min(at + 2_000, subjects.count)])
+                at += batch.count
+                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
+                let clause = "subject IN (\(marks)) AND object = ?" + (includeRetracted ? "" : " AND tx_to IS NULL")
+                out += try Store.fetchStatements(db, where: clause, StatementArguments(batch + [object]), index: "statement_subject")
+            }
+            return subjects.count > 2_000 ? out.sorted { $0.id < $1.id } : out
+        }
+    }
+
     /// Statements asserted or retracted by transactions after `tx` (for "what changed").
     public func changes(since tx: Int64, until: Int64? = nil) throws -> (asserted: [MosaicGraph.Statement], retracted: [MosaicGraph.Statement]) {
         try writer.read { db in

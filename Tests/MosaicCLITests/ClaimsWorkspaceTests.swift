@@ -1,4 +1,6 @@
 import Foundation
+import MosaicGraph
+@testable import MosaicCLI
 import XCTest
 
 /// The claims model end to end: the sample KB plus a second report (Fixtures/second-source.yaml:
@@ -38,6 +40,36 @@ final class ClaimsWorkspaceTests: XCTestCase {
         let write = try ws.run(["query", "CREATE (:Base {name: 'x'})", "--known-by", "2025-11-01"])
         XCTAssertEqual(write.status, 1)
         XCTAssertTrue(write.err.contains("drop --as-of, --known-by and --valid-at"), write.err)
+    }
+
+    /// The card of every entity reads the relations towards it by the subjects the graph
+    /// gives (facts, folded claims, the denial) and shows what a scan of every statement shows,
+    /// now and as of the first transaction.
+    func testEveryCardReadsTheRelationsTowardsItAsAScanDoes() throws {
+        let ws = try workspace()
+        defer { ws.remove() }
+        // (and a denial of a relation no one asserted: its subject is not in the entity's
+        // incoming relationships)
+        try """
+            relations:
+              - [syria, OPERATES, russian-bases-libya, {denied: true, source: monitor-2025-11-03, grade: C3}]
+
+            """.write(to: ws.root.appendingPathComponent("kb/lone-denial.yaml"), atomically: true, encoding: .utf8)
+        let w = try Workspace.open(ws.root.path)
+        XCTAssertTrue(try EntityCard(key: "russian-bases-libya", graph: w.graph(asOf: nil), store: w.store).text.contains("syria"))
+        for graph in [try w.graph(asOf: nil), try w.graph(asOf: .transaction(1))] {
+            var cards = 0, towards = 0
+            for n in graph.nodeIndices {
+                let key = graph.key(ofNode: n)
+                let bySubjects = try EntityCard(key: key, graph: graph, store: w.store)
+                let byScan = try EntityCard(key: key, graph: graph, store: w.store, scanTowards: true)
+                XCTAssertEqual(bySubjects.text, byScan.text, key)
+                cards += 1
+                towards += bySubjects.incoming.count
+            }
+            XCTAssertGreaterThan(cards, 20)
+            XCTAssertGreaterThan(towards, 20)
+        }
     }
 
     func testShowWhyAndConflictsExplainTheFacts() throws {

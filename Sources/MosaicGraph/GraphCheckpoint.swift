@@ -275,12 +275,10 @@ extension Graph {
         }
     }
 
-    /// What a thread shares between the node blocks it decodes.
+    /// What the nodes of a block share.
     struct NodeBlockState {
         /// One `[type]` array per type, shared by the nodes of that one label.
         var singleLabelArrays: [String: [String]] = [:]
-        /// Nodes with a property named `id`.
-        var idPropertyCount = 0
     }
 
     /// A section's `bytes` and an object that keeps them as long as a graph reads them:
@@ -331,7 +329,6 @@ extension Graph {
                     let name = k < lastNames.count ? r.string(reusing: lastNames[k]) : r.string()
                     if k < lastNames.count { lastNames[k] = name } else { lastNames.append(name) }
                     let e = Node.Entry(name: name, value: r.value(), statement: r.i64())
-                    if e.name == "id" { state.idPropertyCount += 1 }
                     entries.append(e)
                 }
             }
@@ -553,8 +550,11 @@ final class CheckpointJobs: @unchecked Sendable {
         }
         if ok {
             var r = CheckpointReader(layout.bytes(.indexes, of: data))
-            let keys = KeyTable(section: layout.bytes(.keys, of: data), keeper: keeper, nodeCount: nodeCount)
-            ok = keys != nil && g.decodeIndexes(&r, keys: keys!, nodes: nodeCount, clock: &clock)
+            if let keys = KeyTable(section: layout.bytes(.keys, of: data), keeper: keeper, nodeCount: nodeCount) {
+                ok = g.decodeIndexes(&r, keys: keys, nodes: nodeCount, clock: &clock)
+            } else {
+                ok = false
+            }
         }
         others.ok = ok
         others.graph = g

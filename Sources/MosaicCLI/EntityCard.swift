@@ -45,7 +45,7 @@ struct EntityCard {
         let sources = graph.clockView != nil || scanTowards ? nil : graph.sourcesOfRelationships(to: node)
         // (each subject costs a walk of its statements in the index: past about a thousandth of
         // the statements, a hub's card reads faster by the scan; 1M entities, 9M statements:
-        // 0.12 s against 0.6 s for an entity with a few sources, 1.9 s against 1.1 s for a
+        // 0.15 s against 0.6 s for an entity with a few sources, 1.9 s against 1.2 s for a
         // country with 50,000)
         var towards: [Statement]
         if let sources, sources.count <= max(64, Int(graph.nextStatementID) / 1_000) {

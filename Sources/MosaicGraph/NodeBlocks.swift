@@ -34,7 +34,7 @@ public final class NodeBlocks: @unchecked Sendable {
     @usableFromInline static var pending: UInt8 { 0 }
     @usableFromInline static var decoding: UInt8 { 1 }
     @usableFromInline static var ready: UInt8 { 2 }
-    /// Blocks not yet ready; the second thread, once started.
+    /// How many blocks are not ready yet; whether the prefetching thread has started.
     private let left: Atomic<Int>
     private let prefetchStarted = Atomic<Bool>(false)
     /// Signalled after each block is ready, for a reader waiting on a block another thread is
@@ -110,7 +110,7 @@ public final class NodeBlocks: @unchecked Sendable {
         // The section's checksum matched at open, so a block that does not read whole was
         // written wrong by this build: no reader can go on without its nodes.
         guard ok, made == nodesIn(b) else {
-            preconditionFailure("the snapshot file's node block \(b) does not decode although its checksum matched; delete .mosaic/snapshot and open the store again (it is rebuilt from the log)")
+            preconditionFailure("the snapshot file's node block \(b) does not decode although its checksum matched; delete .mosaic/store.sqlite-snapshot and open the store again (it is rebuilt from the log)")
         }
         states[b].store(NodeBlocks.ready, ordering: .releasing)
         left.subtract(1, ordering: .releasing)

@@ -46,7 +46,7 @@ struct EntityCard {
         // (each subject costs a walk of its statements in the index: past about a thousandth of
         // the statements, a hub's card reads faster by the scan; 1M entities, 9M statements:
         // 0.15 s against 0.6 s for an entity with a few sources, 1.9 s against 1.2 s for a
-        // country with 50,000)
+        // country with 41,154)
         var towards: [Statement]
         if let sources, sources.count <= max(64, Int(graph.nextStatementID) / 1_000) {
             towards = try store.statements(object: key, subjects: sources.map { graph.key(ofNode: $0) }, includeRetracted: true)

@@ -281,10 +281,10 @@ extension Graph {
         var singleLabelArrays: [String: [String]] = [:]
     }
 
-    /// A section's `bytes` and an object that keeps them as long as a graph reads them:
-    /// `keeper`, when there is one and the section lies at a section alignment as written (the
-    /// snapshot's bytes were given as mapped), else a copy of them of their own (as
-    /// `relationsInPlace`).
+    /// A section's `bytes` and an object that keeps them as long as a graph reads them in
+    /// place (the relations, the nodes, the keys): `keeper`, when there is one and the section
+    /// lies at a section alignment as written (the snapshot's bytes were given as mapped), else
+    /// a copy of them of their own (so the graph keeps no pointer into bytes nobody keeps).
     static func bytesKept(_ bytes: UnsafeRawBufferPointer, by keeper: ReadOnlyBytes?) -> (UnsafeRawBufferPointer, ReadOnlyBytes) {
         if let keeper, Int(bitPattern: bytes.baseAddress) % CheckpointLayout.alignment == 0 { return (bytes, keeper) }
         let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: CheckpointLayout.alignment)
@@ -370,18 +370,8 @@ extension Graph {
     /// comes next starts at a multiple of 8 from the section's start.
     static func codesPadding(_ count: Int) -> Int { (8 - (count * 2) & 7) & 7 }
 
-    /// The relations section's bytes as `decodeRelations` reads them: where they lie when
-    /// `keeper` keeps them and they start at a section alignment (a mapped file), else a copy
-    /// of their own (so the graph keeps no pointer into bytes nobody keeps).
-    static func relationsInPlace(_ section: UnsafeRawBufferPointer, keeper: ReadOnlyBytes?) -> (UnsafeRawBufferPointer, ReadOnlyBytes) {
-        if let keeper, Int(bitPattern: section.baseAddress) % CheckpointLayout.alignment == 0 { return (section, keeper) }
-        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: section.count, alignment: CheckpointLayout.alignment)
-        copy.copyMemory(from: section)
-        return (UnsafeRawBufferPointer(copy), ReadOnlyBytes(UnsafeRawBufferPointer(copy)) { $0.deallocate() })
-    }
-
     /// Decodes the relationships (`relCount`) and the adjacency lists of `nodeCount` nodes from
-    /// a relations section that starts at a section alignment (`relationsInPlace`): all are
+    /// a relations section that starts at a section alignment (`bytesKept`): all are
     /// used where they lie, kept by `keeper`.
     mutating func decodeRelations(_ r: inout CheckpointReader, nodes nodeCount: Int, relationships relCount: Int,
                                   keeper: ReadOnlyBytes, clock: inout CheckpointClock) -> Bool {
@@ -544,13 +534,13 @@ final class CheckpointJobs: @unchecked Sendable {
         var ok = layout.intact(.relations, of: data) && layout.intact(.indexes, of: data) && layout.intact(.keys, of: data)
         clock.mark("checksum relations, indexes and keys")
         if ok {
-            let (bytes, holder) = Graph.relationsInPlace(layout.bytes(.relations, of: data), keeper: keeper)
+            let (bytes, holder) = Graph.bytesKept(layout.bytes(.relations, of: data), by: keeper)
             var r = CheckpointReader(bytes)
             ok = g.decodeRelations(&r, nodes: nodeCount, relationships: relCount, keeper: holder, clock: &clock)
         }
         if ok {
             var r = CheckpointReader(layout.bytes(.indexes, of: data))
-            if let keys = KeyTable(section: layout.bytes(.keys, of: data), keeper: keeper, nodeCount: nodeCount) {
+            if let keys = KeyTable(section: layout.bytes(.keys, of: data), keeper: keeper) {
                 ok = g.decodeIndexes(&r, keys: keys, nodes: nodeCount, clock: &clock)
             } else {
                 ok = false

@@ -39,22 +39,16 @@ struct KeyTable {
         for v in slots { w.i64(Int64(bitPattern: v)) }
     }
 
-    /// The table in `section` (whose checksum matched) for `nodeCount` nodes, read in place when
-    /// `keeper` keeps `section` aligned as written, else from a copy; nil when the section is
-    /// not one (its size, a slot naming no node, no empty slot).
-    init?(section: UnsafeRawBufferPointer, keeper: ReadOnlyBytes?, nodeCount: Int) {
+    /// The table in `section` (whose checksum matched), read in place when `keeper` keeps
+    /// `section` aligned as written, else from a copy; nil when its size is not one of a table.
+    /// The slots are not read here (the checksum has read them once already): a lookup ignores a
+    /// slot that names no node and stops after every slot.
+    init?(section: UnsafeRawBufferPointer, keeper: ReadOnlyBytes?) {
         guard section.count >= 8 else { return nil }
         let capacity = Int(Int64(littleEndian: section.loadUnaligned(as: Int64.self)))
         guard capacity >= 16, capacity & (capacity - 1) == 0, section.count == 8 + 8 * capacity else { return nil }
         let (bytes, holder) = Graph.bytesKept(section, by: keeper)
-        let slots = UnsafeRawBufferPointer(rebasing: bytes[8...]).bindMemory(to: UInt64.self)
-        var empty = 0
-        for v in slots {
-            if v == 0 { empty += 1; continue }
-            guard (v & 0xFFFF_FFFF) <= UInt64(nodeCount), v & 0xFFFF_FFFF != 0 else { return nil }
-        }
-        guard empty > 0 else { return nil }
-        self.slots = slots.baseAddress!
+        slots = UnsafeRawBufferPointer(rebasing: bytes[8...]).bindMemory(to: UInt64.self).baseAddress!
         mask = capacity - 1
         self.keeper = holder
     }
@@ -63,14 +57,13 @@ struct KeyTable {
     func node(key: String, in nodes: NodeTable) -> Int32? {
         let h = KeyTable.hash(key), tag = h & 0xFFFF_FFFF_0000_0000
         var s = Int(truncatingIfNeeded: h) & mask
-        while true {
+        for _ in 0...mask {
             let v = UInt64(littleEndian: slots[s])
             if v == 0 { return nil }
-            if v & 0xFFFF_FFFF_0000_0000 == tag {
-                let n = Int(v & 0xFFFF_FFFF) - 1
-                if nodes[n].alive && nodes[n].key == key { return Int32(n) }
-            }
+            let n = Int(v & 0xFFFF_FFFF) - 1
+            if v & 0xFFFF_FFFF_0000_0000 == tag, n >= 0, n < nodes.count, nodes[n].alive, nodes[n].key == key { return Int32(n) }
             s = (s + 1) & mask
         }
+        return nil
     }
 }

@@ -256,72 +256,74 @@ final class Executor<G: QueryGraph> {
     func run() throws -> (columns: [String], rows: [[QueryValue]]) {
         if let cq = plan.countQuery, countOperatorsEnabled, wholeQueriesEnabled, let r = try runCountQuery(cq) { return r }
         if let lq = plan.nodeLookup, slotsEnabled, wholeQueriesEnabled, let r = try runNodeLookupQuery(lq) { return r }
-        var result: (columns: [String], rows: [[QueryValue]]) = ([], [])
-        if plan.ast.parts.count == 1 {  // no UNION: the part's columns and rows as they are
+        guard case .union(let all) = plan.root.kind else {
+            // one single query: its columns and rows as they are
             let r = try runSingle(plan.ast.parts[0], 0)
             return (r.columns, r.rows)
         }
-        var seen = Set<GroupKeys>()
-        for (pi, part) in plan.ast.parts.enumerated() {
-            let r = try runSingle(part, pi)
-            if pi == 0 { result.columns = r.columns }
+        var result: (columns: [String], rows: [[QueryValue]]) = ([], [])
+        for branch in plan.root.branches {
+            let r = try runSingle(plan.ast.parts[branch.part], branch.part)
+            if branch.part == 0 { result.columns = r.columns }
             for row in r.rows {
                 let aligned = result.columns.map { c in r.columns.firstIndex(of: c).map { row[$0] } ?? .null }
                 result.rows.append(aligned)
             }
         }
         // UNION (without ALL) removes duplicate rows over the whole result.
-        if !plan.ast.unionAll.isEmpty && plan.ast.unionAll.contains(false) {
+        if !all {
+            var seen = Set<GroupKeys>()
             result.rows = result.rows.filter { seen.insert(GroupKeys(values: $0)).inserted }
         }
         return result
     }
 
-    /// Runs one single query clause by clause. `finalCount`: the rows its last clause made (all
-    /// an EXISTS subquery reads).
+    /// Runs one single query: the nodes of its pipeline in the plan tree (PlanTree.swift), leaf
+    /// first, each taking the rows of the one before. How each takes them (a MATCH's matches
+    /// streamed into the aggregation after it, made into the next projection's values, or
+    /// counted at the last hop) is in the node: the planner decided it. `finalCount`: the rows
+    /// its last node made (all an EXISTS subquery reads).
     func runSingle(_ q: SingleQuery, _ pi: Int, initial: Row = [:]) throws -> (columns: [String], rows: [[QueryValue]], finalCount: Int) {
         var rows: [Row] = [initial]
         var columns: [String] = []
         var out: [[QueryValue]] = []
         var returned = false
+        // the aggregation a MATCH fed (for the WITH/RETURN after it)
         var fused: Aggregator? = nil
-        // the RETURN's rows of values when the MATCH before it made them from its slots
+        // the WITH's or RETURN's rows of values when the MATCH before it made them from its slots
         var returnedValues: [[QueryValue]]? = nil
         // the rows a RETURN made (in `out`; RETURN is the last clause, so `rows` is dropped)
         var returnedCount: Int? = nil
-        // bytes charged for the rows `rows` holds (released when the next clause replaces them)
+        // bytes charged for the rows `rows` holds (released when the next node replaces them)
         var held = 0
-        for ci in q.clauses.indices {  // (switched on in place: binding a whole Clause retains every field)
+        for node in plan.pipelines[pi] {
+            let ci = node.clause
+            guard ci >= 0 else { continue }  // the argument: `initial`
             let cp = plan.clauses[pi][ci]
-            let cap = try rowCap(cp)
             let mark = memoryUsed
             defer { let produced = memoryUsed - mark; memoryUsed -= held; held = produced }
-            switch q.clauses[ci] {
-            case .match(let pattern, let optional, let pred, _):
-                // a MATCH followed by an aggregating WITH/RETURN streams its rows into the aggregator
-                if ci + 1 < q.clauses.count, plan.clauses[pi][ci + 1].projection?.hasAggregates == true {
+            switch node.kind {
+            case .match(let output):
+                // (the clause switched on in place: binding a whole Clause retains every field)
+                guard case .match(let pattern, let optional, let pred, _) = q.clauses[ci] else { break }
+                switch output {
+                case .aggregate(let feed):
                     let next = plan.clauses[pi][ci + 1].projection!
                     let agg = Aggregator(next, self)
-                    // count(*)s over a single pattern: the last hop is counted, not enumerated (per
-                    // row of the grouping keys, when there are keys)
-                    if (cp.pushedDown ? cp.residual == nil : pred == nil) && !optional && pattern.count == 1 && GroupedCountAnchor.onlyCountsRows(next) {
-                        if next.keyIndices.isEmpty {
-                            countSink = agg
-                        } else {
-                            groupedCountSink = agg
-                            groupedKeyNames = GroupedCountAnchor.keyNames(next)
-                        }
+                    switch feed {
+                    case .countedRows: countSink = agg
+                    case .countedGroups(let keys): groupedCountSink = agg; groupedKeyNames = keys
+                    case .rows, .slots: break
                     }
                     defer { countSink = nil; groupedCountSink = nil }
                     let counted = try cp.counting.map { try runCount($0, pattern[0], cp, agg, rows) } ?? false
                     if !counted {
-                        // (the keys and arguments from the matcher's slots, when they compile: AggregateSink;
-                        // whatever was set before is put back after: subqueries run in executors of their
-                        // own today, but a nested run here must not take the sink from the MATCH's later rows)
+                        // (the keys and arguments from the matcher's slots: AggregateSink; whatever was
+                        // set before is put back after: subqueries run in executors of their own
+                        // today, but a nested run here must not take the sink from the MATCH's later rows)
                         let outer = aggregateSink
                         var sink: AggregateSink? = nil
-                        if cp.sink == .aggregates, slotsEnabled, countSink == nil, groupedCountSink == nil,
-                           let proj = AggregateSink.projection(q.clauses[ci + 1]) {
+                        if feed == .slots, slotsEnabled, let proj = AggregateSink.projection(q.clauses[ci + 1]) {
                             sink = AggregateSink(part: pattern[0].pos.offset, agg, proj)
                         }
                         aggregateSink = sink
@@ -331,7 +333,8 @@ final class Executor<G: QueryGraph> {
                     if countedByDegree > 0, let op = cp.operatorIndex, op < opRows.count { opRows[op] += countedByDegree; countedByDegree = 0 }
                     fused = agg
                     rows = []
-                } else if let c = cap {
+                case .firstRows:
+                    let c = try rowCap(cp) ?? Int.max
                     var capped: [Row] = []
                     do {
                         _ = try execMatch(pattern, optional: optional, predicate: pred, rows, cp) { r in
@@ -340,28 +343,29 @@ final class Executor<G: QueryGraph> {
                         }
                     } catch is StopMatching { usedRels = [] }
                     rows = capped
-                } else {
-                    // (followed by WITH/RETURN DISTINCT, its last hop may list each end once: LastHop)
-                    if cp.sink == .values, slotsEnabled, let pp = plan.clauses[pi][ci + 1].projection {
-                        let sink = ValueSink(part: pattern[0].pos.offset, items: pp.items.map(\.expr))
-                        // (what was set before is put back after, as for AggregateSink above)
-                        let outer = valueSink
-                        valueSink = sink
-                        defer { valueSink = outer }
-                        // every match went to the sink: `made` is empty (kept as the rows otherwise)
-                        let made = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
-                        if made.isEmpty {
-                            if sink.fromSlots { valueSinkRuns += 1 }
-                            returnedValues = sink.rows
-                            rows = []
-                        } else {
-                            rows = made
-                        }
+                case .values where slotsEnabled:
+                    let pp = plan.clauses[pi][ci + 1].projection!
+                    let sink = ValueSink(part: pattern[0].pos.offset, items: pp.items.map(\.expr))
+                    // (what was set before is put back after, as for AggregateSink above)
+                    let outer = valueSink
+                    valueSink = sink
+                    defer { valueSink = outer }
+                    // every match went to the sink: `made` is empty (kept as the rows otherwise)
+                    let made = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
+                    if made.isEmpty {
+                        if sink.fromSlots { valueSinkRuns += 1 }
+                        returnedValues = sink.rows
+                        rows = []
                     } else {
-                        rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
+                        rows = made
                     }
+                case .values, .rows:
+                    // (followed by WITH/RETURN DISTINCT, its last hop may list each end once: LastHop)
+                    rows = try execMatch(pattern, optional: optional, predicate: pred, rows, cp)
                 }
-            case .unwind(let e, let v, _):
+            case .unwind:
+                guard case .unwind(let e, let v, _) = q.clauses[ci] else { break }
+                let cap = try rowCap(cp)
                 var next: [Row] = []
                 unwinding: for row in rows {
                     let lv = try eval(e, row)
@@ -378,8 +382,9 @@ final class Executor<G: QueryGraph> {
                     }
                 }
                 rows = next
-            case .with(let proj, let pred):
-                if let values = returnedValues, let pp = cp.projection {
+            case .with(let input):
+                guard case .with(let proj, let pred) = q.clauses[ci] else { break }
+                if input == .values, let values = returnedValues, let pp = cp.projection {
                     // made by the MATCH from its slots (ValueSink): the rows of the WITH's
                     // columns, filtered by its WHERE (which reads only them: Planner.matchSink)
                     returnedValues = nil
@@ -398,17 +403,18 @@ final class Executor<G: QueryGraph> {
                     rows = []
                     for (out, merged) in zip(r.rows, r.merged) where try isTrue(eval(w, merged)) { rows.append(out) }
                 } else { rows = r.rows }
-            case .returns(let proj):
+            case .returns(let input):
+                guard case .returns(let proj) = q.clauses[ci], let pp = cp.projection else { break }
                 returned = true
-                if let values = returnedValues, let pp = cp.projection {
+                // (the MATCH's values sink may have made rows instead: then they are taken as rows)
+                let taken = input != .values || returnedValues != nil ? input : pp.isPlainList(proj) ? .eachRowsValues : .rows
+                switch taken {
+                case .values:
                     // made by the MATCH from its slots (ValueSink)
                     columns = pp.columns
-                    out = try returnRows(values, proj, pp.sortColumns ?? [])
+                    out = try returnRows(returnedValues!, proj, pp.sortColumns ?? [])
                     returnedValues = nil
-                    returnedCount = out.count; rows = []
-                    break
-                }
-                if fused == nil, let pp = cp.projection, pp.isPlainList(proj) {
+                case .eachRowsValues:
                     // each row's values straight into the result, in column order (no Row built)
                     columns = pp.columns
                     out.reserveCapacity(rows.count)
@@ -419,35 +425,36 @@ final class Executor<G: QueryGraph> {
                         for it in pp.items { values.append(try eval(it.expr, row)) }
                         out.append(values)
                     }
-                    returnedCount = out.count; rows = []
-                    break
-                }
-                if let agg = fused, let pp = cp.projection, pp.isPlainAggregateList(proj) {
+                case .groups:
                     // one row of keys and aggregate results per group
                     columns = pp.columns
-                    out = try agg.valueRows()
+                    out = try fused!.valueRows()
                     fused = nil
-                    returnedCount = out.count; rows = []
-                    break
+                case .rows:
+                    let r = try project(proj, rows, cp, aggregated: fused)
+                    fused = nil
+                    columns = r.columns
+                    out = r.rows.map { row in columns.map { row[$0] ?? .null } }
                 }
-                let r = try project(proj, rows, cp, aggregated: fused)
-                fused = nil
-                columns = r.columns
-                out = r.rows.map { row in columns.map { row[$0] ?? .null } }
                 returnedCount = out.count; rows = []
-            case .create(let pattern, _):
-                for i in rows.indices { try create(pattern, &rows[i]) }
-            case .merge(let part, let onCreate, let onMatch, _):
-                var next: [Row] = []
-                for row in rows { try merge(part, onCreate, onMatch, row, into: &next) }
-                rows = next
-            case .set(let items, _):
-                for row in rows { for item in items { try applySet(item, row) } }
-            case .remove(let items, _):
-                for row in rows { for item in items { try applyRemove(item, row) } }
-            case .delete(let es, let detach, _):
-                for row in rows { try delete(es, detach: detach, row) }
-            case .call(let name, let args, let yields, let pred, let pos):
+            case .write:
+                switch q.clauses[ci] {
+                case .create(let pattern, _):
+                    for i in rows.indices { try create(pattern, &rows[i]) }
+                case .merge(let part, let onCreate, let onMatch, _):
+                    var next: [Row] = []
+                    for row in rows { try merge(part, onCreate, onMatch, row, into: &next) }
+                    rows = next
+                case .set(let items, _):
+                    for row in rows { for item in items { try applySet(item, row) } }
+                case .remove(let items, _):
+                    for row in rows { for item in items { try applyRemove(item, row) } }
+                case .delete(let es, let detach, _):
+                    for row in rows { try delete(es, detach: detach, row) }
+                default: break
+                }
+            case .call:
+                guard case .call(let name, let args, let yields, let pred, let pos) = q.clauses[ci] else { break }
                 let standalone = plan.ast.parts.count == 1 && q.clauses.count == 1
                 let (names, next) = try callProcedure(name, args, yields, pred, pos, rows, standalone: standalone)
                 rows = next
@@ -457,6 +464,8 @@ final class Executor<G: QueryGraph> {
                     // a standalone call of a VOID procedure returns nothing
                     out = names.isEmpty ? [] : rows.map { r in names.map { r[$0] ?? .null } }
                 }
+            case .argument, .union:
+                break
             }
             if let op = cp.operatorIndex, op < opRows.count { opRows[op] += returnedCount ?? rows.count }
         }

@@ -52,12 +52,12 @@ public struct PreparedQuery: Sendable {
     /// The plan as EXPLAIN shows it (the one made for the last graph the query ran on, when
     /// its anchors depend on the graph's counts).
     public var operators: [PlanOperator] {
-        if let latest = adaptive?.latest, latest.ast.explain || latest.ast.profile { return latest.operators }
-        if plan.ast.explain || plan.ast.profile { return plan.operators }
+        if let latest = adaptive?.latest, latest.ast.explain || latest.ast.profile { return latest.explained.map(\.op) }
+        if plan.ast.explain || plan.ast.profile { return plan.explained.map(\.op) }
         if height > 8, height > QueryNesting.inlineAllowance() {
-            return (try? QueryNesting.onBigStack { Planner.plan(plan.ast, scopes: scopes, describe: true).operators }) ?? []
+            return (try? QueryNesting.onBigStack { Planner.plan(plan.ast, scopes: scopes, describe: true).explained.map(\.op) }) ?? []
         }
-        return Planner.plan(plan.ast, scopes: scopes, describe: true).operators
+        return Planner.plan(plan.ast, scopes: scopes, describe: true).explained.map(\.op)
     }
 
     /// Runs the query on `graph` (any snapshot, e.g. the graph as of a past transaction).
@@ -96,17 +96,19 @@ public struct PreparedQuery: Sendable {
     func run<G: QueryGraph>(on graph: G, parameters: QueryParameters, limits: QueryLimits) throws -> ResultTable<G> {
         let plan = self.plan(for: graph)
         if plan.ast.explain {
-            return ResultTable(columns: ["operator", "detail"], rows: plan.operators.map { [.string($0.name), .string($0.detail)] },
-                               graph: graph, changes: [], plan: plan.operators)
+            let ops = plan.explained.map(\.op)
+            return ResultTable(columns: ["operator", "detail"], rows: ops.map { [.string($0.name), .string($0.detail)] },
+                               graph: graph, changes: [], plan: ops)
         }
         let ex = Executor(graph: graph, parameters: parameters, functions: functions, plan: plan, limits: limits)
         let (columns, rows) = try ex.run()
         var ops: [PlanOperator]? = nil
         if plan.ast.profile {
-            ops = plan.operators.enumerated().map { i, op in
+            // (the executor counts rows by the planner's lines; they are printed as the tree orders them)
+            ops = plan.explained.map { line, op in
                 var o = op
-                o.rows = ex.opRows[i]
-                if ex.slottedOperators.contains(i) { o.detail += o.detail.isEmpty ? "(slots)" : " (slots)" }
+                o.rows = ex.opRows[line]
+                if ex.slottedOperators.contains(line) { o.detail += o.detail.isEmpty ? "(slots)" : " (slots)" }
                 return o
             }
         }

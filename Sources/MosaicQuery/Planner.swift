@@ -208,25 +208,42 @@ struct QueryPlan: Sendable {
     private final class Storage: Sendable {
         let ast: QueryAST
         let clauses: [[ClausePlan]]
+        let root: PlanNode
+        let pipelines: [[PlanNode]]
         let operators: [PlanOperator]
         let statisticsSensitive: Bool
         let countQuery: CountQuery?
         let nodeLookup: NodeLookupQuery?
-        init(_ ast: QueryAST, _ clauses: [[ClausePlan]], _ operators: [PlanOperator], _ sensitive: Bool,
-             _ countQuery: CountQuery?, _ nodeLookup: NodeLookupQuery?) {
-            self.ast = ast; self.clauses = clauses; self.operators = operators; statisticsSensitive = sensitive
+        init(_ ast: QueryAST, _ clauses: [[ClausePlan]], _ tree: (root: PlanNode, pipelines: [[PlanNode]]),
+             _ operators: [PlanOperator], _ sensitive: Bool, _ countQuery: CountQuery?, _ nodeLookup: NodeLookupQuery?) {
+            self.ast = ast; self.clauses = clauses; root = tree.root; pipelines = tree.pipelines
+            self.operators = operators; statisticsSensitive = sensitive
             self.countQuery = countQuery; self.nodeLookup = nodeLookup
         }
     }
     private let storage: Storage
-    init(ast: QueryAST, clauses: [[ClausePlan]], operators: [PlanOperator], statisticsSensitive: Bool = false,
-         countQuery: CountQuery? = nil, nodeLookup: NodeLookupQuery? = nil) {
-        storage = Storage(ast, clauses, operators, statisticsSensitive, countQuery, nodeLookup)
+    init(ast: QueryAST, clauses: [[ClausePlan]], tree: (root: PlanNode, pipelines: [[PlanNode]]), operators: [PlanOperator],
+         statisticsSensitive: Bool = false, countQuery: CountQuery? = nil, nodeLookup: NodeLookupQuery? = nil) {
+        storage = Storage(ast, clauses, tree, operators, statisticsSensitive, countQuery, nodeLookup)
     }
 
     var ast: QueryAST { _read { yield storage.ast } }
     var clauses: [[ClausePlan]] { _read { yield storage.clauses } }
+    /// The operator tree (PlanTree.swift), and each single query's pipeline of its nodes, leaf first.
+    var root: PlanNode { storage.root }
+    var pipelines: [[PlanNode]] { _read { yield storage.pipelines } }
+    /// The planner's operator lines, in the order it planned them: what PROFILE counts rows
+    /// into (`ClausePlan.operatorIndex`, `PartPlan.profileBase`). EXPLAIN prints them as the
+    /// tree orders them (`explained`).
     var operators: [PlanOperator] { _read { yield storage.operators } }
+    /// The lines EXPLAIN prints, root first (`PlanTree.render`), each with its planner line.
+    var explained: [(line: Int, op: PlanOperator)] {
+        PlanTree.render(root, operators).map { line, depth in
+            var op = operators[line]
+            op.depth = depth
+            return (line, op)
+        }
+    }
     /// Whether some anchor was (or, planned without counts, would be) chosen by the graph's
     /// counts: then a prepared query plans again for the graph it runs on (`AdaptivePlan`).
     var statisticsSensitive: Bool { storage.statisticsSensitive }
@@ -379,14 +396,19 @@ enum Planner {
                 }
             }
             clauses.append(cps.map(ClausePlan.init))
-            if pi > 0 { ops.append(PlanOperator(name: ast.unionAll[pi - 1] ? "UnionAll" : "Union", detail: "", depth: 0)) }
+        }
+        var unionLines: [Int] = []
+        if ast.parts.count > 1 {
+            unionLines.append(ops.count)
+            ops.append(PlanOperator(name: ast.unionAll.allSatisfy { $0 } ? "UnionAll" : "Union", detail: "", depth: 0))
         }
         let countQuery = CountQuery.choose(ast, clauses), nodeLookup = NodeLookupQuery.choose(ast, clauses)
         if wantText, countQuery != nil || nodeLookup != nil, let r = clauses[0][1].operatorIndex {
             // EXPLAIN and PROFILE say what a run does
             ops[r].detail += (ops[r].detail.isEmpty ? "" : " ") + (countQuery != nil ? CountQuery.explainMark : NodeLookupQuery.explainMark)
         }
-        return QueryPlan(ast: ast, clauses: clauses, operators: ops, statisticsSensitive: sensitive,
+        let tree = PlanTree.build(ast, clauses, unionLines: unionLines, lineCount: ops.count)
+        return QueryPlan(ast: ast, clauses: clauses, tree: tree, operators: ops, statisticsSensitive: sensitive,
                          countQuery: countQuery, nodeLookup: nodeLookup)
     }
 

@@ -228,7 +228,7 @@ final class ShortcutEquivalenceTests: XCTestCase {
                 XCTAssertEqual(fast, slow, typed)
             }
             let plan = try Query.run("EXPLAIN MATCH (a)-[:R]->(b) RETURN a", on: g).plan ?? []
-            XCTAssertEqual(plan.map(\.name), ["Match", "RelationshipTypeScan", "Expand", "ProduceResults"])
+            XCTAssertEqual(plan.map(\.name), ["ProduceResults", "Match", "RelationshipTypeScan", "Expand"])
         }
         try check(try Self.graph())
         try check(GraphView(mosaic))

@@ -1,0 +1,106 @@
+import XCTest
+@testable import MosaicQuery
+
+/// The plan tree (PlanTree.swift): what the planner decides for each operator, and that
+/// EXPLAIN prints every operator line of the plan once, from the tree the executor runs.
+final class PlanTreeTests: XCTestCase {
+    static func plan(_ text: String) throws -> QueryPlan {
+        try Query.prepare(text).plan
+    }
+
+    /// A node's kind in a few words (what the table below expects).
+    static func words(_ n: PlanNode) -> String {
+        switch n.kind {
+        case .argument: return "argument"
+        case .match(let o):
+            switch o {
+            case .rows: return "match→rows"
+            case .firstRows: return "match→first rows"
+            case .values: return "match→values"
+            case .aggregate(.rows): return "match→aggregate rows"
+            case .aggregate(.slots): return "match→aggregate slots"
+            case .aggregate(.countedRows): return "match→counted"
+            case .aggregate(.countedGroups(let keys)): return "match→counted by " + keys.sorted().joined(separator: ",")
+            }
+        case .unwind: return "unwind"
+        case .with(let i): return "with←\(i)"
+        case .returns(let i): return "return←\(i)"
+        case .write: return "write"
+        case .call: return "call"
+        case .union(let all): return all ? "union all" : "union"
+        }
+    }
+
+    /// Each query's pipeline, leaf first: the planner's decisions, one per operator.
+    static let decisions: [(String, [String])] = [
+        ("MATCH (a)-[:R]->(b) RETURN count(*) AS n",
+         ["argument", "match→counted", "return←groups"]),
+        ("MATCH (a)-[:R]->(b) RETURN b.name AS k, count(*) AS n",
+         ["argument", "match→counted by b", "return←groups"]),
+        ("MATCH (a)-[:R]->(b) RETURN b.name AS k, collect(a.name) AS names",
+         ["argument", "match→aggregate slots", "return←groups"]),
+        ("MATCH (a)-[:R]->(b) WHERE a.name <> b.name RETURN count(*) AS n ORDER BY n",
+         ["argument", "match→counted", "return←rows"]),
+        ("MATCH (a)-[:R*1..2]->(b) RETURN b.name AS k, collect(a.name) AS names",
+         ["argument", "match→aggregate rows", "return←groups"]),
+        ("MATCH (a)-[:R]->(b) RETURN a.name AS x, b.name AS y",
+         ["argument", "match→values", "return←values"]),
+        ("MATCH (a) RETURN a.name AS x LIMIT 3",
+         ["argument", "match→first rows", "return←rows"]),
+        ("MATCH (a)-[:R*1..2]->(b) RETURN a.name AS x, b.name AS y",
+         ["argument", "match→rows", "return←eachRowsValues"]),
+        ("UNWIND [1, 2] AS x WITH x WHERE x > 1 RETURN x",
+         ["argument", "unwind", "with←rows", "return←eachRowsValues"]),
+        ("MATCH (a)-[:R]->(b) WITH a, b WHERE a.name < b.name RETURN count(*)",
+         ["argument", "match→values", "with←values", "return←rows"]),
+        ("MATCH (a) OPTIONAL MATCH (a)-[:R]->(b) RETURN a, collect(b) AS bs",
+         ["argument", "match→rows", "match→aggregate slots", "return←groups"]),
+        ("CREATE (a:N {name: 'x'}) SET a.k = 1 RETURN a.k AS k",
+         ["argument", "write", "write", "return←eachRowsValues"]),
+        ("CALL db.labels() YIELD label RETURN label",
+         ["argument", "call", "return←eachRowsValues"]),
+    ]
+
+    func testThePlannerDecidesHowEachOperatorTakesItsInput() throws {
+        for (text, expected) in Self.decisions {
+            let plan = try Self.plan(text)
+            XCTAssertEqual(plan.pipelines.count, 1, text)
+            XCTAssertEqual(plan.pipelines[0].map(Self.words), expected, text)
+            XCTAssertTrue(plan.pipelines[0].last === plan.root, text)
+        }
+    }
+
+    func testAUnionHasOneBranchPerSingleQuery() throws {
+        let plan = try Self.plan("MATCH (a:A) RETURN a.name AS n UNION MATCH (b:B) RETURN b.name AS n UNION RETURN 'c' AS n")
+        XCTAssertEqual(Self.words(plan.root), "union")
+        XCTAssertEqual(plan.root.branches.map(\.part), [0, 1, 2])
+        XCTAssertEqual(plan.root.branches.map { $0.pipeline.map(Self.words) },
+                       [["argument", "match→values", "return←values"], ["argument", "match→values", "return←values"],
+                        ["argument", "return←eachRowsValues"]])
+        XCTAssertEqual(Self.words(try Self.plan("RETURN 1 AS n UNION ALL RETURN 2 AS n").root), "union all")
+    }
+
+    /// EXPLAIN prints each of the planner's lines exactly once, root first: each operator
+    /// before its input, its steps indented below it, a UNION's branches indented below it.
+    func testExplainPrintsEveryLineOnceFromTheTree() throws {
+        let texts = Self.decisions.map(\.0) + [
+            "MATCH (a:A) RETURN a.name AS n UNION MATCH (b:B)-[:R]->(c) RETURN c.name AS n",
+            "MATCH (a) WHERE EXISTS { MATCH (a)-[:R]->() } RETURN a.name",
+            "MATCH (a)-[:R*1..3]->(b) WITH DISTINCT b MATCH (b)<-[:S]-(c) RETURN c.name ORDER BY c.name",
+            "MATCH p = shortestPath((a {name: 'x'})-[*]-(b {name: 'y'})) RETURN length(p)",
+            "MERGE (a:N {name: 'm'}) ON CREATE SET a.new = true DETACH DELETE a",
+        ]
+        for text in texts {
+            let plan = try Query.prepare("EXPLAIN " + text).plan
+            let printed = plan.explained
+            XCTAssertEqual(printed.map(\.line).sorted(), Array(plan.operators.indices), text)
+            // the root's line first, at depth 0
+            XCTAssertEqual(printed.first?.line, plan.root.line, text)
+            XCTAssertEqual(printed.first?.op.depth, 0, text)
+        }
+        let union = try Query.run("EXPLAIN MATCH (a:A) RETURN a.name AS n UNION ALL MATCH (b:B) RETURN b.name AS n",
+                                  on: PropertyGraph()).plan ?? []
+        XCTAssertEqual(union.map { String(repeating: " ", count: $0.depth) + $0.name },
+                       ["UnionAll", " ProduceResults", " Match", "  NodeByLabelScan", " ProduceResults", " Match", "  NodeByLabelScan"])
+    }
+}

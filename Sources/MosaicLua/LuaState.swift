@@ -37,6 +37,8 @@ public final class LuaState {
     private var loadedModules: Int32 = 0
     private var requireIndex = -1
 
+    /// The next state's id (what a function reference is checked against). What protects it: `idLock`, held
+    /// around every read and increment.
     nonisolated(unsafe) private static var nextID: UInt64 = 1
     private static let idLock = NSLock()
 

@@ -208,6 +208,10 @@ public final class ScheduleRunner: @unchecked Sendable {
 
     // MARK: - the foreground loop
 
+    /// Set to 1 by the SIGINT/SIGTERM handler, a C function pointer that cannot capture
+    /// context (signal dispositions are process-wide anyway). What protects it: it is a
+    /// `sig_atomic_t`, the one type a handler may write; the loop clears it before it
+    /// installs the handler and only reads it after.
     nonisolated(unsafe) static var stopRequested: sig_atomic_t = 0
 
     /// Runs until SIGINT or SIGTERM: catches up, then sleeps until each next due minute.

@@ -93,6 +93,13 @@ final class Executor<G: QueryGraph> {
         _read { if let s = scratchIfMade { yield s.subqueryPlans } else { yield [:] } }
         _modify { yield &scratch.subqueryPlans }
     }
+    /// Patterns nested in expressions (pattern predicates and comprehensions, shortest paths)
+    /// planned once per query, by their position, for the names of the rows they were planned
+    /// with (`nestedPlan`).
+    var nestedPlans: [Int: (names: [String], plan: PartPlan)] {
+        _read { if let s = scratchIfMade { yield s.nestedPlans } else { yield [:] } }
+        _modify { yield &scratch.nestedPlans }
+    }
     /// The predicates of one-hop EXISTS walks compiled against the far node (slot 0) and the
     /// relationship (slot 0), by source offset and whether the far node is bound there (nil:
     /// the predicate does not compile; see `existsOneHop`).
@@ -140,6 +147,8 @@ final class Executor<G: QueryGraph> {
     /// How many times a part's slots were set up (MatchSlots.forRow; for tests).
     @exclusivity(unchecked) var slotSetUps = 0
     @exclusivity(unchecked) var slotsEnabled = true
+    /// How many plans of nested patterns were made (`nestedPlan`; for tests).
+    @exclusivity(unchecked) var nestedPlansMade = 0
     /// Whether a whole query runs as its one operator (CountQuery, NodeLookupQuery; off only
     /// to compare against the clauses).
     @exclusivity(unchecked) var wholeQueriesEnabled = true
@@ -754,6 +763,18 @@ final class Executor<G: QueryGraph> {
         return m.map { PropertyTest(key: $0.key, value: $0.value) }
     }
 
+    /// The plan of `part`, a pattern nested in an expression, for rows with `row`'s names:
+    /// made the first time, then kept while the rows at its place bind the same names (the
+    /// rows of one clause do; a plan depends only on the pattern and the names bound).
+    func nestedPlan(_ part: PatternPart, _ row: Row) -> PartPlan {
+        if let kept = nestedPlans[part.pos.offset], row.hasNames(kept.names) { return kept.plan }
+        let names = row.keys
+        let plan = Planner.planPart(part, bound: Set(names))
+        nestedPlans[part.pos.offset] = (names, plan)
+        nestedPlansMade += 1
+        return plan
+    }
+
     func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, _ emit: (Row) throws -> Void) throws {
         // the bound node of each pattern node (-1: none yet), and in slot mode the relationship
         // of each single-hop step: flat buffers on the stack that the matcher's nested
@@ -769,7 +790,7 @@ final class Executor<G: QueryGraph> {
     private func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, nodeIDs: UnsafeMutablePointer<Int>,
                            relSlots: UnsafeMutablePointer<Int>, _ emit: (Row) throws -> Void) throws {
         let givenPlan = plan != nil  // nested patterns (predicates, comprehensions) come without one
-        let plan = plan ?? Planner.planPart(part, bound: Set(row.keys))
+        let plan = plan ?? nestedPlan(part, row)
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
         // (the anchor's map is evaluated with its candidates, below: `scanAnchors`)
@@ -1097,7 +1118,12 @@ final class Executor<G: QueryGraph> {
     func matchShortest(_ part: PatternPart, _ nodeProps: [[PropertyTest]?], _ relProps: [[PropertyTest]?], _ row: Row, _ emit: (Row) throws -> Void) throws {
         guard part.steps.count == 1 else { throw QueryError(.syntaxError, "InvalidShortestPath", "shortestPath needs a single relationship pattern") }
         let rp = part.steps[0].rel
-        let starts = try anchorCandidates(part.start, Planner.planPart(part, bound: Set(row.keys)).anchor == 0 ? Planner.access(part.start, bound: Set(row.keys)) : .labelOrScan, row)
+        // (the start's own access: a plan anchored at a typed relationship's near end would
+        // leave out the nodes with no relationship, which a zero-length path may start at)
+        let plan = nestedPlan(part, row)
+        var access = AnchorAccess.labelOrScan
+        if plan.anchor == 0 { switch plan.access { case .bound, .property: access = plan.access; default: break } }
+        let starts = try anchorCandidates(part.start, access, row)
         let endNP = part.steps[0].node
         let ends = try anchorCandidates(endNP, Planner.access(endNP, bound: Set(row.keys)), row)
         let minHops = rp.range?.min ?? 1, maxHops = rp.range?.max ?? (rp.range == nil ? 1 : Int.max)

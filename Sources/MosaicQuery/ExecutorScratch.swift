@@ -15,6 +15,7 @@ final class ExecutorScratch {
     @exclusivity(unchecked) var regexes: [String: NSRegularExpression] = [:]
     @exclusivity(unchecked) var subqueryPlans: [Int: (names: [String], plan: QueryPlan)] = [:]
     @exclusivity(unchecked) var existsPredicates: [Int: SlotExpr?] = [:]
+    @exclusivity(unchecked) var nestedPlans: [Int: (names: [String], plan: PartPlan)] = [:]
     @exclusivity(unchecked) var keptSlots: [Int: KeptSlots] = [:]
     @exclusivity(unchecked) var deletedNodes: Set<Int> = []
     @exclusivity(unchecked) var deletedRels: Set<Int> = []

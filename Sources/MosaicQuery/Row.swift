@@ -40,6 +40,12 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
     var count: Int { entries.count }
     /// The names, in the order they were bound.
     var keys: [String] { entries.map(\.name) }
+    /// Whether the row binds exactly `names`, in that order (what `keys` would return, without making it).
+    func hasNames(_ names: [String]) -> Bool {
+        guard names.count == entries.count else { return false }
+        for i in names.indices where entries[i].name != names[i] { return false }
+        return true
+    }
 
     /// This row with `other`'s bindings added (`combine` decides for a name in both).
     func merging(_ other: Row, uniquingKeysWith combine: (QueryValue, QueryValue) -> QueryValue) -> Row {

@@ -103,4 +103,24 @@ final class PlanTreeTests: XCTestCase {
         XCTAssertEqual(union.map { String(repeating: " ", count: $0.depth) + $0.name },
                        ["UnionAll", " ProduceResults", " Match", "  NodeByLabelScan", " ProduceResults", " Match", "  NodeByLabelScan"])
     }
+
+    /// A pattern nested in an expression is planned once per query, not once per row, and
+    /// again only for rows that bind other names; its rows are those of a plan made per row.
+    func testNestedPatternsArePlannedOncePerQuery() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        func run(_ text: String) throws -> (rows: [[QueryValue]], plans: Int) {
+            let ex = Executor(graph: g, params: [:], functions: .standard, plan: try Self.plan(text), limits: QueryLimits())
+            let rows = try ex.run().rows
+            return (rows, ex.nestedPlansMade)
+        }
+        let comprehension = try run("MATCH (a) RETURN a.name AS n, [(a)-[:R]->(b) | b.name] AS out ORDER BY n")
+        XCTAssertEqual(comprehension.plans, 1)
+        XCTAssertEqual(comprehension.rows.map { $0[1] }, [["n1"], ["n2"], ["n0", "n3"], ["n3"], ["n5"], ["n2"]].map { .list($0.map { .string($0) }) })
+        let predicate = try run("UNWIND range(1, 20) AS i MATCH (a:N) WHERE (a)-[:S]->() RETURN count(*)")
+        XCTAssertEqual(predicate.plans, 1)
+        XCTAssertEqual(predicate.rows, [[.int(40)]])
+        let shortest = try run("MATCH (a:N), (b:M) MATCH p = shortestPath((a)-[*]->(b)) RETURN a.name, length(p) ORDER BY a.name")
+        XCTAssertEqual(shortest.rows.count, 5)
+        XCTAssertLessThanOrEqual(shortest.plans, 1)
+    }
 }

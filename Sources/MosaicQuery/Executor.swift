@@ -265,13 +265,14 @@ final class Executor<G: QueryGraph> {
     func run() throws -> (columns: [String], rows: [[QueryValue]]) {
         if let cq = plan.countQuery, countOperatorsEnabled, wholeQueriesEnabled, let r = try runCountQuery(cq) { return r }
         if let lq = plan.nodeLookup, slotsEnabled, wholeQueriesEnabled, let r = try runNodeLookupQuery(lq) { return r }
-        guard case .union(let all) = plan.root.kind else {
+        let tree = plan.tree
+        guard case .union(let all) = tree.root.kind else {
             // one single query: its columns and rows as they are
             let r = try runSingle(plan.ast.parts[0], 0)
             return (r.columns, r.rows)
         }
         var result: (columns: [String], rows: [[QueryValue]]) = ([], [])
-        for branch in plan.root.branches {
+        for branch in tree.branches(of: tree.root) {
             let r = try runSingle(plan.ast.parts[branch.part], branch.part)
             if branch.part == 0 { result.columns = r.columns }
             for row in r.rows {
@@ -305,7 +306,7 @@ final class Executor<G: QueryGraph> {
         var returnedCount: Int? = nil
         // bytes charged for the rows `rows` holds (released when the next node replaces them)
         var held = 0
-        for node in plan.pipelines[pi] {
+        for node in plan.tree.pipeline(pi) {
             let ci = node.clause
             guard ci >= 0 else { continue }  // the argument: `initial`
             let cp = plan.clauses[pi][ci]

@@ -208,37 +208,35 @@ struct QueryPlan: Sendable {
     private final class Storage: Sendable {
         let ast: QueryAST
         let clauses: [[ClausePlan]]
-        let root: PlanNode
-        let pipelines: [[PlanNode]]
+        let tree: PlanTree
         let operators: [PlanOperator]
         let statisticsSensitive: Bool
         let countQuery: CountQuery?
         let nodeLookup: NodeLookupQuery?
-        init(_ ast: QueryAST, _ clauses: [[ClausePlan]], _ tree: (root: PlanNode, pipelines: [[PlanNode]]),
+        init(_ ast: QueryAST, _ clauses: [[ClausePlan]], _ tree: PlanTree,
              _ operators: [PlanOperator], _ sensitive: Bool, _ countQuery: CountQuery?, _ nodeLookup: NodeLookupQuery?) {
-            self.ast = ast; self.clauses = clauses; root = tree.root; pipelines = tree.pipelines
+            self.ast = ast; self.clauses = clauses; self.tree = tree
             self.operators = operators; statisticsSensitive = sensitive
             self.countQuery = countQuery; self.nodeLookup = nodeLookup
         }
     }
     private let storage: Storage
-    init(ast: QueryAST, clauses: [[ClausePlan]], tree: (root: PlanNode, pipelines: [[PlanNode]]), operators: [PlanOperator],
+    init(ast: QueryAST, clauses: [[ClausePlan]], tree: PlanTree, operators: [PlanOperator],
          statisticsSensitive: Bool = false, countQuery: CountQuery? = nil, nodeLookup: NodeLookupQuery? = nil) {
         storage = Storage(ast, clauses, tree, operators, statisticsSensitive, countQuery, nodeLookup)
     }
 
     var ast: QueryAST { _read { yield storage.ast } }
     var clauses: [[ClausePlan]] { _read { yield storage.clauses } }
-    /// The operator tree (PlanTree.swift), and each single query's pipeline of its nodes, leaf first.
-    var root: PlanNode { storage.root }
-    var pipelines: [[PlanNode]] { _read { yield storage.pipelines } }
+    /// The operator tree the executor runs (PlanTree.swift).
+    var tree: PlanTree { _read { yield storage.tree } }
     /// The planner's operator lines, in the order it planned them: what PROFILE counts rows
     /// into (`ClausePlan.operatorIndex`, `PartPlan.profileBase`). EXPLAIN prints them as the
     /// tree orders them (`explained`).
     var operators: [PlanOperator] { _read { yield storage.operators } }
     /// The lines EXPLAIN prints, root first (`PlanTree.render`), each with its planner line.
     var explained: [(line: Int, op: PlanOperator)] {
-        PlanTree.render(root, operators).map { line, depth in
+        PlanTree.render(tree, operators).map { line, depth in
             var op = operators[line]
             op.depth = depth
             return (line, op)

@@ -63,21 +63,24 @@ final class PlanTreeTests: XCTestCase {
 
     func testThePlannerDecidesHowEachOperatorTakesItsInput() throws {
         for (text, expected) in Self.decisions {
-            let plan = try Self.plan(text)
-            XCTAssertEqual(plan.pipelines.count, 1, text)
-            XCTAssertEqual(plan.pipelines[0].map(Self.words), expected, text)
-            XCTAssertTrue(plan.pipelines[0].last === plan.root, text)
+            let tree = try Self.plan(text).tree
+            XCTAssertTrue(tree.partStarts.isEmpty, text)
+            XCTAssertEqual(tree.pipeline(0).map(Self.words), expected, text)
+            XCTAssertEqual(tree.nodes.count, expected.count, text)
+            // each node takes the rows of the one before it
+            XCTAssertEqual(tree.pipeline(0).map(\.input), [nil] + (0..<expected.count - 1).map { $0 }, text)
         }
     }
 
     func testAUnionHasOneBranchPerSingleQuery() throws {
-        let plan = try Self.plan("MATCH (a:A) RETURN a.name AS n UNION MATCH (b:B) RETURN b.name AS n UNION RETURN 'c' AS n")
-        XCTAssertEqual(Self.words(plan.root), "union")
-        XCTAssertEqual(plan.root.branches.map(\.part), [0, 1, 2])
-        XCTAssertEqual(plan.root.branches.map { $0.pipeline.map(Self.words) },
+        let tree = try Self.plan("MATCH (a:A) RETURN a.name AS n UNION MATCH (b:B) RETURN b.name AS n UNION RETURN 'c' AS n").tree
+        XCTAssertEqual(Self.words(tree.root), "union")
+        XCTAssertEqual(tree.branches(of: tree.root).map(\.part), [0, 1, 2])
+        XCTAssertEqual((0..<3).map { tree.pipeline($0).map(Self.words) },
                        [["argument", "match→values", "return←values"], ["argument", "match→values", "return←values"],
                         ["argument", "return←eachRowsValues"]])
-        XCTAssertEqual(Self.words(try Self.plan("RETURN 1 AS n UNION ALL RETURN 2 AS n").root), "union all")
+        XCTAssertEqual(tree.branches(of: tree.root).map(\.clause), [1, 1, 0])
+        XCTAssertEqual(Self.words(try Self.plan("RETURN 1 AS n UNION ALL RETURN 2 AS n").tree.root), "union all")
     }
 
     /// EXPLAIN prints each of the planner's lines exactly once, root first: each operator
@@ -95,7 +98,7 @@ final class PlanTreeTests: XCTestCase {
             let printed = plan.explained
             XCTAssertEqual(printed.map(\.line).sorted(), Array(plan.operators.indices), text)
             // the root's line first, at depth 0
-            XCTAssertEqual(printed.first?.line, plan.root.line, text)
+            XCTAssertEqual(printed.first?.line, plan.tree.root.line, text)
             XCTAssertEqual(printed.first?.op.depth, 0, text)
         }
         let union = try Query.run("EXPLAIN MATCH (a:A) RETURN a.name AS n UNION ALL MATCH (b:B) RETURN b.name AS n",

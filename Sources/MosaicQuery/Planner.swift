@@ -188,19 +188,6 @@ struct ClausePlan: Sendable {
     var sink: MatchSink? { storage.fields.sink }
 }
 
-/// Where a MATCH hands its matches when the clause after it takes them from the matcher's
-/// slots: `values` (ValueSink.swift), `aggregates` (AggregateSink.swift).
-enum MatchSink: Sendable {
-    case values, aggregates
-    /// What EXPLAIN adds to the projection's operator.
-    var explainMark: String {
-        switch self {
-        case .values: return "(rows of values from the match's slots)"
-        case .aggregates: return "(keys and arguments from the match's slots)"
-        }
-    }
-}
-
 /// A query's plan: immutable once made, its fields in one object, so the copies a run makes
 /// (the prepared query's plan into its executor) cost one reference count, not one per
 /// array and pattern it holds (6% of a prepared lookup by id in a profile, fourteenth session).
@@ -410,30 +397,6 @@ enum Planner {
                          countQuery: countQuery, nodeLookup: nodeLookup)
     }
 
-    /// Whether the WITH or RETURN after a MATCH the binder's shape allows (`applies`) takes
-    /// its matches from the slots, now that both are planned: not when the MATCH stops after
-    /// its first rows (LIMIT pushed down), nor when it is counted (a count operator, or
-    /// count(*)s counted at the last hop); values: the ORDER BY names columns, and a WITH's
-    /// WHERE reads only its columns; an aggregation's groups are its rows, without
-    /// percentiles (`AggregateSink.takes`).
-    static func matchSink(_ match: ClausePlan.Fields, next: ClausePlan.Fields, _ clause: Clause) -> MatchSink? {
-        guard let sink = match.sink, let pp = next.projection, match.firstRows == nil, match.counting == nil,
-              let proj = AggregateSink.projection(clause) else { return nil }
-        switch sink {
-        case .values:
-            guard pp.sortColumns != nil else { return nil }
-            if case .with(_, let w?) = clause {
-                // the WITH's WHERE is evaluated on the rows of its columns
-                var names = Set<String>()
-                w.freeVariables(into: &names)
-                guard names.isSubset(of: pp.columns) else { return nil }
-            }
-            return sink
-        case .aggregates:
-            return !GroupedCountAnchor.onlyCountsRows(pp) && AggregateSink.takes(pp, proj) ? sink : nil
-        }
-    }
-
     /// The names the query mentions (declarations and uses, one entry per occurrence), and
     /// whether some projection uses `*` (then every variable is needed). An array, not a
     /// dictionary of counts: queries mention few names, and most are never counted.
@@ -523,63 +486,12 @@ enum Planner {
         return uses
     }
 
-    static func conjuncts(_ e: Expr) -> [Expr] {
-        if case .binary(.and, let a, let b) = e.kind { return conjuncts(a) + conjuncts(b) }
-        return [e]
-    }
-
-    /// Splits a WHERE into conjuncts checked at the first expansion level where their
-    /// variables are bound, and the rest (conjuncts with subqueries stay at the end).
-    static func pushDown(_ w: Expr, _ part: PatternPart, _ plan: PartPlan, bound: Set<String>) -> ([[Expr]], [[Expr]], Expr?) {
-        // levels: 0 = anchor; 2k+1 = step k's relationship; 2k+2 = step k's target node
-        var levels: [Set<String>] = []
-        var known = bound
-        if let v = part.node(plan.anchor).variable { known.insert(v) }
-        levels.append(known)
-        for x in plan.order {
-            let s = x.step, forward = x.forward
-            let fixed = part.steps[s].rel.range == nil
-            if let v = part.steps[s].rel.variable { known.insert(v) }
-            levels.append(fixed ? known : bound.filter { _ in false })  // var-length: no relationship level
-            if let v = part.node(forward ? s + 1 : s).variable { known.insert(v) }
-            levels.append(known)
-        }
-        var all = Array(repeating: [Expr](), count: levels.count)
-        var rest: [Expr] = []
-        for c in conjuncts(w) {
-            var opaque = false
-            c.visit { e in
-                switch e.kind { case .exists, .existsQuery, .patternComprehension, .pattern: opaque = true; return false; default: return true }
-            }
-            var free = Set<String>(); c.freeVariables(into: &free)
-            if !opaque, let level = levels.indices.first(where: { i in (i % 2 == 0 || !levels[i].isEmpty) && free.isSubset(of: levels[i]) }) {
-                all[level].append(c)
-            } else { rest.append(c) }
-        }
-        let residual = rest.dropFirst().reduce(rest.first) { acc, e in acc.map { Expr(.binary(.and, $0, e), e.pos) } }
-        let filters = stride(from: 0, to: all.count, by: 2).map { all[$0] }
-        let relFilters = stride(from: 1, to: all.count, by: 2).map { all[$0] }
-        return (filters, relFilters, residual)
-    }
-
     static func projectionDetail(_ p: Projection) -> String {
         var s = (p.distinct ? "DISTINCT " : "") + (p.star ? "*" : "") + p.items.map(\.name).joined(separator: ", ")
         if !p.order.isEmpty { s += " ORDER BY " + p.order.map { $0.expr.canonical + ($0.ascending ? "" : " DESC") }.joined(separator: ", ") }
         if let sk = p.skip { s += " SKIP " + sk.canonical }
         if let l = p.limit { s += " LIMIT " + l.canonical }
         return s
-    }
-
-    /// `v.key = expr` conjuncts of a predicate, as (variable, key, expr).
-    static func equalityConjuncts(_ e: Expr) -> [(String, String, Expr)] {
-        switch e.kind {
-        case .binary(.and, let a, let b): return equalityConjuncts(a) + equalityConjuncts(b)
-        case .binary(.eq, let a, let b):
-            if case .property(let base, let k) = a.kind, case .variable(let v) = base.kind { return [(v, k, b)] }
-            if case .property(let base, let k) = b.kind, case .variable(let v) = base.kind { return [(v, k, a)] }
-            return []
-        default: return []
-        }
     }
 
     /// The plan of the aggregating WITH or RETURN right after clause `ci` (nil when there is
@@ -602,26 +514,6 @@ enum Planner {
         case .with(let p, _), .returns(let p): return p.distinct && !p.items.contains { $0.expr.containsAggregate }
         default: return false
         }
-    }
-
-    /// The LIMIT (and SKIP) of the clause after clause `ci` when it only takes the first rows
-    /// it gets, in their order: a WITH without WHERE or a RETURN, with LIMIT and without
-    /// ORDER BY, DISTINCT or aggregates. The MATCH or UNWIND before it need make no more.
-    static func limitPushed(_ ast: QueryAST, _ pi: Int, _ ci: Int) -> (limit: Expr, skip: Expr?)? {
-        guard ci + 1 < ast.parts[pi].clauses.count else { return nil }
-        let proj: Projection
-        switch ast.parts[pi].clauses[ci + 1] {
-        case .with(let p, let w) where w == nil: proj = p
-        case .returns(let p): proj = p
-        default: return nil
-        }
-        guard let l = proj.limit, proj.order.isEmpty, !proj.distinct,
-              !proj.items.contains(where: { $0.expr.containsAggregate }) else { return nil }
-        return (l, proj.skip)
-    }
-
-    static func firstRowsText(_ f: (limit: Expr, skip: Expr?)) -> String {
-        "(first " + (f.skip.map { $0.canonical + " + " } ?? "") + f.limit.canonical + " rows)"
     }
 
     static func nextProjection(_ ast: QueryAST, _ pi: Int, _ ci: Int) -> ProjectionPlan? {

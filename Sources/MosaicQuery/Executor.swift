@@ -285,6 +285,7 @@ final class Executor<G: QueryGraph> {
             var seen = Set<GroupKeys>()
             result.rows = result.rows.filter { seen.insert(GroupKeys(values: $0)).inserted }
         }
+        if let line = tree.root.line, line < opRows.count { opRows[line] = result.rows.count }
         return result
     }
 

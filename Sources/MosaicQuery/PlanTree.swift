@@ -109,9 +109,9 @@ enum ProjectionInput: Sendable, Equatable {
 
 extension PlanTree {
     /// The tree of `ast`'s plan: one pipeline per single query (argument → its clauses), under
-    /// a UNION node when there are several. `clauses` are the planned clauses, `heads` each
-    /// clause's operator line (nil: none) and `unionLines` the UNION lines, in the planner's
-    /// operator list of `lineCount` lines.
+    /// a UNION node when there are several. `clauses` are the planned clauses (each with its
+    /// line, `operatorIndex`) and `unionLines` the UNION's line, in the planner's operator
+    /// list of `lineCount` lines.
     static func build(_ ast: QueryAST, _ clauses: [[ClausePlan]], unionLines: [Int], lineCount: Int) -> PlanTree {
         let union = ast.parts.count > 1
         var nodes: [PlanNode] = []

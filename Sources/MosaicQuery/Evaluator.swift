@@ -132,8 +132,7 @@ extension Executor {
             return .bool(found)
         case .existsQuery(let q):
             let plan: QueryPlan
-            if let cached = subqueryPlans[e.pos.offset], cached.names.count == row.count,
-               cached.names.allSatisfy({ row[$0] != nil }) {
+            if let cached = subqueryPlans[e.pos.offset], row.hasNames(cached.names) {
                 plan = cached.plan
             } else {
                 var b = Binder(functions: functions)

@@ -418,7 +418,7 @@ final class Executor<G: QueryGraph> {
                 guard case .returns(let proj) = q.clauses[ci], let pp = cp.projection else { break }
                 returned = true
                 // (the MATCH's values sink may have made rows instead: then they are taken as rows)
-                let taken = input != .values || returnedValues != nil ? input : pp.isPlainList(proj) ? .eachRowsValues : .rows
+                let taken = input != .values || returnedValues != nil ? input : PlanTree.rowsInput(pp, proj)
                 switch taken {
                 case .values:
                     // made by the MATCH from its slots (ValueSink)

@@ -52,12 +52,12 @@ public struct PreparedQuery: Sendable {
     /// The plan as EXPLAIN shows it (the one made for the last graph the query ran on, when
     /// its anchors depend on the graph's counts).
     public var operators: [PlanOperator] {
-        if let latest = adaptive?.latest, latest.ast.explain || latest.ast.profile { return latest.explained.map(\.op) }
-        if plan.ast.explain || plan.ast.profile { return plan.explained.map(\.op) }
+        if let latest = adaptive?.latest, latest.ast.explain || latest.ast.profile { return latest.explainedOperators }
+        if plan.ast.explain || plan.ast.profile { return plan.explainedOperators }
         if height > 8, height > QueryNesting.inlineAllowance() {
-            return (try? QueryNesting.onBigStack { Planner.plan(plan.ast, scopes: scopes, describe: true).explained.map(\.op) }) ?? []
+            return (try? QueryNesting.onBigStack { Planner.plan(plan.ast, scopes: scopes, describe: true).explainedOperators }) ?? []
         }
-        return Planner.plan(plan.ast, scopes: scopes, describe: true).explained.map(\.op)
+        return Planner.plan(plan.ast, scopes: scopes, describe: true).explainedOperators
     }
 
     /// Runs the query on `graph` (any snapshot, e.g. the graph as of a past transaction).
@@ -96,7 +96,7 @@ public struct PreparedQuery: Sendable {
     func run<G: QueryGraph>(on graph: G, parameters: QueryParameters, limits: QueryLimits) throws -> ResultTable<G> {
         let plan = self.plan(for: graph)
         if plan.ast.explain {
-            let ops = plan.explained.map(\.op)
+            let ops = plan.explainedOperators
             return ResultTable(columns: ["operator", "detail"], rows: ops.map { [.string($0.name), .string($0.detail)] },
                                graph: graph, changes: [], plan: ops)
         }

@@ -110,9 +110,9 @@ enum ProjectionInput: Sendable, Equatable {
 extension PlanTree {
     /// The tree of `ast`'s plan: one pipeline per single query (argument → its clauses), under
     /// a UNION node when there are several. `clauses` are the planned clauses (each with its
-    /// line, `operatorIndex`) and `unionLines` the UNION's line, in the planner's operator
+    /// line, `operatorIndex`) and `unionLine` the UNION's line, in the planner's operator
     /// list of `lineCount` lines.
-    static func build(_ ast: QueryAST, _ clauses: [[ClausePlan]], unionLines: [Int], lineCount: Int) -> PlanTree {
+    static func build(_ ast: QueryAST, _ clauses: [[ClausePlan]], unionLine: Int?, lineCount: Int) -> PlanTree {
         let union = ast.parts.count > 1
         var nodes: [PlanNode] = []
         nodes.reserveCapacity(ast.parts.reduce(union ? 1 : 0) { $0 + $1.clauses.count + 1 })
@@ -138,7 +138,7 @@ extension PlanTree {
                 var steps = 0..<0
                 if let line {
                     let next = ci + 1 < plans.count ? plans[ci + 1].operatorIndex
-                        : pi + 1 < clauses.count ? clauses[pi + 1].first?.operatorIndex : unionLines.first
+                        : pi + 1 < clauses.count ? clauses[pi + 1].first?.operatorIndex : unionLine
                     steps = (line + 1)..<(next ?? lineCount)
                 }
                 nodes.append(PlanNode(kind: kind, input: nodes.count - 1, part: pi, clause: ci, line: line, stepLines: steps))
@@ -147,7 +147,7 @@ extension PlanTree {
         if union {
             // (the binder refuses UNION mixed with UNION ALL: one flag holds for every branch)
             nodes.append(PlanNode(kind: .union(all: ast.unionAll.allSatisfy { $0 }), input: nil, part: -1, clause: -1,
-                                  line: unionLines.last, stepLines: 0..<0))
+                                  line: unionLine, stepLines: 0..<0))
         }
         return PlanTree(nodes: nodes, partStarts: partStarts)
     }
@@ -183,7 +183,14 @@ extension PlanTree {
         }
         guard let pp = plans[ci].projection, case .returns(let proj) = q.clauses[ci] else { return .rows }
         if fed { return pp.isPlainAggregateList(proj) ? .groups : .rows }
-        return pp.isPlainList(proj) ? .eachRowsValues : .rows
+        return rowsInput(pp, proj)
+    }
+
+    /// What a RETURN (`proj`, planned as `pp`) takes from rows: each row's values straight into
+    /// the result when it only lists values, else the rows to project. Also what it takes when
+    /// the MATCH's values sink made rows after all.
+    static func rowsInput(_ pp: ProjectionPlan, _ proj: Projection) -> ProjectionInput {
+        pp.isPlainList(proj) ? .eachRowsValues : .rows
     }
 
     /// The lines EXPLAIN and PROFILE print, root first: each operator, its steps indented

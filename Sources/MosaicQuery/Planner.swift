@@ -229,6 +229,8 @@ struct QueryPlan: Sendable {
             return (line, op)
         }
     }
+    /// The operators EXPLAIN prints, in its order.
+    var explainedOperators: [PlanOperator] { explained.map(\.op) }
     /// Whether some anchor was (or, planned without counts, would be) chosen by the graph's
     /// counts: then a prepared query plans again for the graph it runs on (`AdaptivePlan`).
     var statisticsSensitive: Bool { storage.statisticsSensitive }
@@ -382,9 +384,9 @@ enum Planner {
             }
             clauses.append(cps.map(ClausePlan.init))
         }
-        var unionLines: [Int] = []
+        var unionLine: Int? = nil
         if ast.parts.count > 1 {
-            unionLines.append(ops.count)
+            unionLine = ops.count
             ops.append(PlanOperator(name: ast.unionAll.allSatisfy { $0 } ? "UnionAll" : "Union", detail: "", depth: 0))
         }
         let countQuery = CountQuery.choose(ast, clauses), nodeLookup = NodeLookupQuery.choose(ast, clauses)
@@ -392,7 +394,7 @@ enum Planner {
             // EXPLAIN and PROFILE say what a run does
             ops[r].detail += (ops[r].detail.isEmpty ? "" : " ") + (countQuery != nil ? CountQuery.explainMark : NodeLookupQuery.explainMark)
         }
-        let tree = PlanTree.build(ast, clauses, unionLines: unionLines, lineCount: ops.count)
+        let tree = PlanTree.build(ast, clauses, unionLine: unionLine, lineCount: ops.count)
         return QueryPlan(ast: ast, clauses: clauses, tree: tree, operators: ops, statisticsSensitive: sensitive,
                          countQuery: countQuery, nodeLookup: nodeLookup)
     }

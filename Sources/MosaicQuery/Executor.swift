@@ -378,18 +378,21 @@ final class Executor<G: QueryGraph> {
                 guard case .unwind(let e, let v, _) = q.clauses[ci] else { break }
                 let cap = try rowCap(cp)
                 var next: [Row] = []
+                // each input layout's rows get the variable in one more slot, at `slot`
+                var layouts = LayoutStep(adding: v)
                 unwinding: for row in rows {
                     let lv = try eval(e, row)
+                    let (wider, slot) = layouts.step(row)
                     switch lv {
                     case .null: continue
                     case .list(let l):
                         for x in l {
                             if let c = cap, next.count >= c { break unwinding }
-                            var r = row; r[v] = x
+                            var r = row.widened(to: wider); r.set(slot, x)
                             try charge(QueryMemory.rowBytes(r), "rows of UNWIND")
                             next.append(r); try tick()
                         }
-                    default: var r = row; r[v] = lv; next.append(r)
+                    default: var r = row.widened(to: wider); r.set(slot, lv); next.append(r)
                     }
                 }
                 rows = next
@@ -399,10 +402,10 @@ final class Executor<G: QueryGraph> {
                     // made by the MATCH from its slots (ValueSink): the rows of the WITH's
                     // columns, filtered by its WHERE (which reads only them: Planner.matchSink)
                     returnedValues = nil
-                    let columns = pp.columns
+                    let layout = RowLayout(pp.columns)
                     rows = []
                     for v in try returnRows(values, proj, pp.sortColumns ?? []) {
-                        let row = Row(columns: columns, values: v)
+                        let row = Row(layout: layout, values: v)
                         if let w = pred, try !isTrue(eval(w, row)) { continue }
                         rows.append(row)
                     }

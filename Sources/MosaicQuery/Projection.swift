@@ -161,6 +161,8 @@ final class Aggregator {
     /// first anchor node (`anchorNodes[g]`), made when `finish` reads it.
     @exclusivity(unchecked) var anchorVariable: String?
     @exclusivity(unchecked) var anchorNodes: [Int] = []
+    /// The layout of those rows (made with the first).
+    @exclusivity(unchecked) private var anchorLayout: RowLayout?
 
     init(_ plan: ProjectionPlan, _ ex: any RowEvaluator) {
         self.plan = plan; self.ex = ex
@@ -223,7 +225,10 @@ final class Aggregator {
 
     /// The row group `g` was made for.
     func firstRow(_ g: Int) -> Row {
-        if let v = anchorVariable, g < anchorNodes.count { return [v: .node(anchorNodes[g])] }
+        if let v = anchorVariable, g < anchorNodes.count {
+            if anchorLayout == nil { anchorLayout = RowLayout([v]) }
+            return Row(layout: anchorLayout!, values: [.node(anchorNodes[g])])
+        }
         return firstRows[g]
     }
 
@@ -394,12 +399,16 @@ final class Aggregator {
         }
         var out: [(out: Row, sortRow: Row)] = []
         out.reserveCapacity(firstRows.count)
+        // each group's row: its keys, then the other items (one layout for them all)
+        let others = plan.items.indices.filter { !plan.keyIndices.contains($0) }
+        let layout = RowLayout(plan.keyIndices.map { plan.items[$0].name } + others.map { plan.items[$0].name })
+        let slotNames = plan.aggregates.indices.map(Aggregator.slotName)
         for g in firstRows.indices {
             var base = firstRow(g)
-            for i in plan.aggregates.indices { base[Aggregator.slotName(i)] = try result(accs[g &* width &+ i], i, g) }
-            var o: Row = [:]
-            for (j, i) in plan.keyIndices.enumerated() { o[plan.items[i].name] = keys[g][j] }
-            for i in plan.items.indices where !plan.keyIndices.contains(i) { o[plan.items[i].name] = try ex.eval(plan.rewritten[i], base) }
+            for i in plan.aggregates.indices { base[slotNames[i]] = try result(accs[g &* width &+ i], i, g) }
+            var values = keys[g]
+            for i in others { values.append(try ex.eval(plan.rewritten[i], base)) }
+            let o = Row(layout: layout, values: values)
             out.append((o, merged ? base.merging(o) { $1 } : [:]))
         }
         return out
@@ -423,10 +432,14 @@ extension Executor {
             projected = try agg.finish(merged: needMerged)
         } else {
             projected.reserveCapacity(rows.count)
+            // the projection's rows: one slot per column (the binder makes the names distinct)
+            let layout = RowLayout(plan.columns)
             for row in rows {
                 try tick()
-                var out: Row = [:]
-                for it in items { out[it.name] = try eval(it.expr, row) }
+                var values: [QueryValue] = []
+                values.reserveCapacity(items.count)
+                for it in items { values.append(try eval(it.expr, row)) }
+                let out = Row(layout: layout, values: values)
                 projected.append((out, needMerged ? row.merging(out) { $1 } : [:]))
             }
         }
@@ -476,11 +489,8 @@ extension Executor {
     /// nil when the projection needs the general path.
     func rankGroups(_ proj: Projection, _ plan: ProjectionPlan, _ agg: Aggregator) throws -> [Row]? {
         guard plan.groupsAreRows(proj), let sortColumns = plan.sortColumns else { return nil }
-        return try orderedValues(agg.valueRows(), proj, sortColumns).map { v in
-            var row: Row = [:]
-            for (c, name) in plan.columns.enumerated() { row[name] = v[c] }
-            return row
-        }
+        let layout = RowLayout(plan.columns)
+        return try orderedValues(agg.valueRows(), proj, sortColumns).map { Row(layout: layout, values: $0) }
     }
 
     /// Rows of a projection's column values in ORDER BY order (`sortColumns`: the column of

@@ -1,63 +1,148 @@
-/// A row between clauses: the values of the variables in scope, by name, in the order they
-/// were bound, in one array. Searched linearly: a row binds a handful of names, and comparing
-/// them costs less than hashing each one (a `[String: QueryValue]` row spent about a sixth of
-/// `UNWIND … WITH … WHERE … RETURN count(*)` hashing names, fifteenth session). Rows made
-/// from the matcher's slots skip this type altogether (ValueSink, AggregateSink); the general
-/// path reads and writes these.
+/// A row between clauses: a row of slots. The names live once in a `RowLayout` that the rows
+/// an operator makes share; a row holds only its values, one per slot of its layout (nil: the
+/// slot is not bound in this row, as after the matcher has unbound a variable on its way
+/// back). Each operator makes its rows with the layout its plan node gives (`PlanNode.slots`,
+/// `RowLayout.adding`), so the names are not copied into each row, and code that knows the
+/// layout reads a slot by its index (`value(at:)`, `SlotExpr.slot`). A read by name searches
+/// the layout's handful of names linearly, which costs less than hashing the name (a
+/// `[String: QueryValue]` row spent about a sixth of `UNWIND … WITH … WHERE … RETURN count(*)`
+/// hashing names, fifteenth session). Rows made from the matcher's slots skip this type
+/// altogether (ValueSink, AggregateSink).
+///
+/// Names are in the order they were first bound; `keys` and iteration give the bound ones.
 struct Row: Sequence, ExpressibleByDictionaryLiteral {
     typealias Element = (key: String, value: QueryValue)
-    private struct Entry { var name: String; var value: QueryValue }
-    private var entries: [Entry] = []
+    /// nil for a row that has bound nothing yet (no layout is made for it).
+    private(set) var layout: RowLayout?
+    private var values: [QueryValue?]
 
-    init() {}
-    init(dictionaryLiteral elements: (String, QueryValue)...) { for (k, v) in elements { self[k] = v } }
+    init() { layout = nil; values = [] }
+    init(dictionaryLiteral elements: (String, QueryValue)...) {
+        self.init()
+        for (k, v) in elements { self[k] = v }
+    }
     /// A row of distinct `columns` (a projection's) and their values, in order.
     init(columns: [String], values: [QueryValue]) {
-        entries.reserveCapacity(columns.count)
-        for (c, v) in zip(columns, values) { entries.append(Entry(name: c, value: v)) }
+        self.init(layout: RowLayout(columns), values: values)
+    }
+    /// A row of `layout`'s slots, every one bound (`values` in the layout's order).
+    init(layout: RowLayout, values: [QueryValue]) {
+        self.layout = layout
+        self.values = values.map { $0 }
     }
 
-    @inline(__always) private func position(_ name: String) -> Int? {
-        entries.withUnsafeBufferPointer { b in
-            for i in b.indices where b[i].name == name { return i }
-            return nil
-        }
-    }
+    /// The value in slot `i` of the row's layout (nil when unbound).
+    @inline(__always) func value(at i: Int) -> QueryValue? { values[i] }
 
     subscript(_ name: String) -> QueryValue? {
-        get { position(name).map { entries[$0].value } }
+        get { layout?.index(of: name).flatMap { values[$0] } }
         set {
-            if let i = position(name) {
-                if let v = newValue { entries[i].value = v } else { entries.remove(at: i) }
+            if let i = layout?.index(of: name) {
+                values[i] = newValue
             } else if let v = newValue {
-                if entries.isEmpty { entries.reserveCapacity(4) }
-                entries.append(Entry(name: name, value: v))
+                layout = layout?.adding(name) ?? RowLayout([name])
+                if values.isEmpty { values.reserveCapacity(4) }
+                values.append(v)
             }
         }
     }
 
-    var isEmpty: Bool { entries.isEmpty }
-    var count: Int { entries.count }
+    /// This row in `wider`, a layout that starts with this row's slots (`RowLayout.adding`),
+    /// its new slots unbound: what an operator does once per row before binding by index.
+    func widened(to wider: RowLayout) -> Row {
+        if wider === layout { return self }
+        var r = self
+        r.layout = wider
+        r.values.reserveCapacity(wider.names.count)
+        while r.values.count < wider.names.count { r.values.append(nil) }
+        return r
+    }
+
+    /// Binds slot `i` of the row's layout.
+    @inline(__always) mutating func set(_ i: Int, _ v: QueryValue?) { values[i] = v }
+
+    var isEmpty: Bool { !values.contains { $0 != nil } }
+    /// How many names the row binds.
+    var count: Int { values.reduce(0) { $1 == nil ? $0 : $0 + 1 } }
     /// The names, in the order they were bound.
-    var keys: [String] { entries.map(\.name) }
+    var keys: [String] {
+        guard let names = layout?.names else { return [] }
+        return names.indices.compactMap { values[$0] == nil ? nil : names[$0] }
+    }
     /// Whether the row binds exactly `names`, in that order (what `keys` would return, without making it).
     func hasNames(_ names: [String]) -> Bool {
-        guard names.count == entries.count else { return false }
-        for i in names.indices where entries[i].name != names[i] { return false }
-        return true
+        var k = 0
+        for i in values.indices where values[i] != nil {
+            guard k < names.count, layout!.names[i] == names[k] else { return false }
+            k += 1
+        }
+        return k == names.count
     }
 
     /// This row with `other`'s bindings added (`combine` decides for a name in both).
     func merging(_ other: Row, uniquingKeysWith combine: (QueryValue, QueryValue) -> QueryValue) -> Row {
         var r = self
-        r.entries.reserveCapacity(entries.count + other.entries.count)
-        for e in other.entries {
-            if let i = r.position(e.name) { r.entries[i].value = combine(r.entries[i].value, e.value) } else { r.entries.append(e) }
+        for (name, v) in other {
+            if let mine = r[name] { r[name] = combine(mine, v) } else { r[name] = v }
         }
         return r
     }
 
     func makeIterator() -> some IteratorProtocol<Element> {
-        entries.lazy.map { (key: $0.name, value: $0.value) }.makeIterator()
+        let names = layout?.names ?? []
+        return values.indices.lazy.compactMap { i in values[i].map { (key: names[i], value: $0) } }.makeIterator()
+    }
+}
+
+/// The names of a row's slots, shared by the rows one operator makes. Immutable but for the
+/// memo of the layouts one name longer (`adding`), which is touched only by the execution that
+/// made the layout: layouts are made while a query runs and never kept in a plan (a plan is
+/// shared between threads; an execution, its rows and their layouts stay on one).
+final class RowLayout {
+    let names: [String]
+    /// Layouts made from this one by `adding`, by the added name.
+    private var longer: [(name: String, layout: RowLayout)] = []
+
+    init(_ names: [String]) { self.names = names }
+
+    @inline(__always) func index(of name: String) -> Int? {
+        names.withUnsafeBufferPointer { b in
+            for i in b.indices where b[i] == name { return i }
+            return nil
+        }
+    }
+
+    /// This layout with `name` appended (the same object each time for the same name).
+    func adding(_ name: String) -> RowLayout {
+        for l in longer where l.name == name { return l.layout }
+        let l = RowLayout(names + [name])
+        longer.append((name, l))
+        return l
+    }
+
+    /// This layout with those of `more` it lacks appended, in order.
+    func adding(_ more: [String]) -> RowLayout {
+        var l = self
+        for n in more where l.index(of: n) == nil { l = l.adding(n) }
+        return l
+    }
+}
+
+/// The layouts an operator that binds one more name makes its rows in: the input row's
+/// layout with the name (or the slot it already has), worked out once per input layout, not
+/// once per row (UNWIND; rows of one operator share a layout, so this is once per operator).
+struct LayoutStep {
+    let name: String
+    private var last: (from: RowLayout?, to: RowLayout, slot: Int)?
+
+    init(adding name: String) { self.name = name }
+
+    /// The layout `row`'s output rows take, and the slot of the name in it.
+    mutating func step(_ row: Row) -> (RowLayout, Int) {
+        if let l = last, l.from === row.layout { return (l.to, l.slot) }
+        let to = row.layout?.adding([name]) ?? RowLayout([name])
+        let slot = to.index(of: name)!
+        last = (row.layout, to, slot)
+        return (to, slot)
     }
 }

@@ -163,6 +163,8 @@ final class Executor<G: QueryGraph> {
     @exclusivity(unchecked) var valueSink: ValueSink?
     /// How many RETURNs got their rows from a MATCH's slots (for tests).
     @exclusivity(unchecked) var valueSinkRuns = 0
+    /// Rows an operator evaluated its expressions on through their compiled program (RowProgram; for tests).
+    @exclusivity(unchecked) var programRows = 0
     /// Set while a MATCH may feed the aggregating RETURN after it from its slots (AggregateSink),
     /// and how many times one did (for tests).
     @exclusivity(unchecked) var aggregateSink: AggregateSink?
@@ -415,7 +417,8 @@ final class Executor<G: QueryGraph> {
                 fused = nil
                 if let w = pred {
                     rows = []
-                    for (out, merged) in zip(r.rows, r.merged) where try isTrue(eval(w, merged)) { rows.append(out) }
+                    let filter = RowProgram([w])
+                    for (out, merged) in zip(r.rows, r.merged) where try filter.isTrue(0, merged, self) { rows.append(out) }
                 } else { rows = r.rows }
             case .returns(let input):
                 guard case .returns(let proj) = q.clauses[ci], let pp = cp.projection else { break }
@@ -432,12 +435,10 @@ final class Executor<G: QueryGraph> {
                     // each row's values straight into the result, in column order (no Row built)
                     columns = pp.columns
                     out.reserveCapacity(rows.count)
+                    let program = RowProgram(pp.items.map(\.expr))
                     for row in rows {
                         try tick()
-                        var values: [QueryValue] = []
-                        values.reserveCapacity(pp.items.count)
-                        for it in pp.items { values.append(try eval(it.expr, row)) }
-                        out.append(values)
+                        out.append(try program.values(row, self))
                     }
                 case .groups:
                     // one row of keys and aggregate results per group
@@ -568,16 +569,17 @@ final class Executor<G: QueryGraph> {
         let newVars = cp.introduced
         // rows holding paths or lists of relationships are counted with them
         let walks = pattern.contains { $0.pathVariable != nil || $0.steps.contains { $0.rel.range != nil } }
+        // the WHERE the matcher did not check, on each match's row (compiled: RowProgram)
+        let filter = (cp.pushedDown ? cp.residual : predicate).map { RowProgram([$0]) }
         for row in rows {
             var found = false
             let saved = usedRels
             usedRels = []
-            let predicate = cp.pushedDown ? cp.residual : predicate
             let sunk = sunkMatches
             try matchParts(pattern, cp.parts, 0, row) { r in
-                if let w = predicate {
+                if let w = filter {
                     let savedInner = usedRels
-                    let ok = try isTrue(eval(w, r))
+                    let ok = try w.isTrue(0, r, self)
                     usedRels = savedInner
                     if !ok { return }
                 }

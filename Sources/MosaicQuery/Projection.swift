@@ -434,12 +434,10 @@ extension Executor {
             projected.reserveCapacity(rows.count)
             // the projection's rows: one slot per column (the binder makes the names distinct)
             let layout = RowLayout(plan.columns)
+            let program = RowProgram(items.map(\.expr))
             for row in rows {
                 try tick()
-                var values: [QueryValue] = []
-                values.reserveCapacity(items.count)
-                for it in items { values.append(try eval(it.expr, row)) }
-                let out = Row(layout: layout, values: values)
+                let out = Row(layout: layout, values: try program.values(row, self))
                 projected.append((out, needMerged ? row.merging(out) { $1 } : [:]))
             }
         }
@@ -449,7 +447,10 @@ extension Executor {
             projected = projected.filter { p in seen.insert(GroupKeys(values: columns.map { c in p.out[c] ?? .null })).inserted }
         }
         var keys: [[QueryValue]] = []
-        if !proj.order.isEmpty { keys = try projected.map { p in try plan.sortExprs.map { try eval($0, p.sortRow) } } }
+        if !proj.order.isEmpty {
+            let sortKeys = RowProgram(plan.sortExprs)
+            keys = try projected.map { p in try sortKeys.values(p.sortRow, self) }
+        }
         let skip = try proj.skip.map { try countArgument($0, "SKIP") }
         let limit = try proj.limit.map { try countArgument($0, "LIMIT") }
         let order = Self.ordered(projected.count, ascending: proj.order.map(\.ascending), skip: skip, limit: limit) { keys[$0][$1] }

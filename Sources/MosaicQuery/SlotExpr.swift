@@ -19,6 +19,9 @@ indirect enum SlotExpr {
     case relationship(Int)
     /// A variable of the row the pattern is matched for.
     case outer(String)
+    /// Slot i of the row, whose layout is the one the expression was compiled against
+    /// (`Names.row`: an operator's input rows, RowProgram).
+    case slot(Int)
     case property(SlotExpr, String, SourcePosition)
     case logical(BinaryOp, SlotExpr, SlotExpr, SourcePosition)
     case binary(BinaryOp, SlotExpr, SlotExpr, SourcePosition)
@@ -44,6 +47,9 @@ indirect enum SlotExpr {
         /// A graph function of the relationship in a slot (type, validFrom, confidence, …).
         case relationshipFunction(GraphFunction, String, Int, SourcePosition)
         case outer(String)
+        /// Slot i of the row, and a property of what it holds.
+        case slot(Int)
+        case slotProperty(Int, String, SourcePosition)
     }
 
     /// The expression as an operand, when it is one.
@@ -53,6 +59,8 @@ indirect enum SlotExpr {
         case .node(let i): return .node(i)
         case .relationship(let s): return .relationship(s)
         case .outer(let n): return .outer(n)
+        case .slot(let i): return .slot(i)
+        case .property(.slot(let i), let key, let pos): return .slotProperty(i, key, pos)
         case .property(.node(let i), let key, let pos): return .nodeProperty(i, key, pos)
         case .property(.relationship(let s), let key, let pos): return .relationshipProperty(s, key, pos)
         case .graphCall(.id, _, .node(let i), _): return .nodeID(i)
@@ -67,6 +75,8 @@ indirect enum SlotExpr {
     struct Names {
         var nodes = NameList<Int>()
         var relationships = NameList<Int>()
+        /// The layout of the rows the expression is evaluated on: its names read their slot.
+        var row: RowLayout? = nil
     }
 
     /// Whether `compile` covers the form of `e` (it may still decline a name that turns out
@@ -106,6 +116,7 @@ indirect enum SlotExpr {
         case .variable(let n):
             if let i = names.nodes[n] { return .node(i) }
             if let s = names.relationships[n] { return .relationship(s) }
+            if let i = names.row?.index(of: n) { return .slot(i) }
             return .outer(n)
         case .property(let base, let key): return compile(base, names, ex).map { .property($0, key, e.pos) }
         case .binary(let op, let a, let b):
@@ -163,6 +174,7 @@ extension Executor {
         case .node(let i): let n = nodeIDs[i]; return n < 0 ? .null : .node(n)
         case .relationship(let s): let r = relIDs[s]; return r < 0 ? .null : .relationship(r)
         case .outer(let n): return row[n] ?? .null
+        case .slot(let i): return row.value(at: i) ?? .null
         case .property(let base, let key, let pos): return try property(try eval(base, nodeIDs, relIDs, row), key, pos)
         case .logical(let op, let a, let b, let pos):
             let x = try truth(op, eval(a, nodeIDs, relIDs, row), pos)
@@ -194,6 +206,10 @@ extension Executor {
             let r = relIDs[s]
             return r < 0 ? .null : try graphFunction(g, name, .relationship(r), at) ?? .null
         case .outer(let n): return row[n] ?? .null
+        case .slot(let i): return row.value(at: i) ?? .null
+        case .slotProperty(let i, let key, let at):
+            guard let v = row.value(at: i) else { return .null }
+            return try property(v, key, at)
         }
     }
 }

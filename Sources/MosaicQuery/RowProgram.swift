@@ -1,0 +1,65 @@
+/// Expressions an operator evaluates on each of its input rows, compiled against the rows'
+/// slots (issue 16): a WITH's or RETURN's items, a WITH's WHERE, the filter a MATCH checks on
+/// each match's row. The rows an operator takes share one layout (Row, RowLayout), so the
+/// expressions are compiled once, for the first row's layout (`SlotExpr.compile` with
+/// `Names.row`): a variable reads its slot by index, not its name; parameters, folded calls
+/// and call sites are settled once. A row in another layout, or an expression of a form
+/// SlotExpr does not cover (CASE, comprehensions, subqueries, patterns, …), is evaluated by
+/// the evaluator, by name, as before.
+/// Uses: SlotExpr (compile and evaluate), Row, Executor (the evaluator).
+final class RowProgram {
+    let exprs: [Expr]
+    /// The layout compiled for (nil until the first row with one), and the program (nil:
+    /// some expression did not compile; the evaluator evaluates them all).
+    private var layout: RowLayout?
+    private var compiled: [SlotExpr]?
+    /// The matcher slots a compiled expression is evaluated with: none is read (the
+    /// expressions were compiled without a pattern's names).
+    private let noSlots: UnsafeMutablePointer<Int>
+
+    init(_ exprs: [Expr]) {
+        self.exprs = exprs
+        noSlots = .allocate(capacity: 1)
+        noSlots.initialize(to: -1)
+    }
+
+    deinit { noSlots.deallocate() }
+
+    /// Expression `i`'s value on `row`.
+    @inline(__always) func value<G>(_ i: Int, _ row: Row, _ ex: Executor<G>) throws -> QueryValue {
+        if let c = program(row, ex) {
+            ex.programRows += 1
+            return try ex.eval(c[i], noSlots, noSlots, row)
+        }
+        return try ex.eval(exprs[i], row)
+    }
+
+    /// Every expression's value on `row`, in order.
+    func values<G>(_ row: Row, _ ex: Executor<G>) throws -> [QueryValue] {
+        var out: [QueryValue] = []
+        out.reserveCapacity(exprs.count)
+        if let c = program(row, ex) {
+            ex.programRows += 1
+            for e in c { out.append(try ex.eval(e, noSlots, noSlots, row)) }
+        } else {
+            for e in exprs { out.append(try ex.eval(e, row)) }
+        }
+        return out
+    }
+
+    /// Whether expression `i` is true on `row` (a WHERE: null and false are not).
+    @inline(__always) func isTrue<G>(_ i: Int, _ row: Row, _ ex: Executor<G>) throws -> Bool {
+        try ex.isTrue(value(i, row, ex))
+    }
+
+    /// The compiled expressions when `row` is in the layout they were compiled for (the
+    /// first row's), else nil.
+    @inline(__always) private func program<G>(_ row: Row, _ ex: Executor<G>) -> [SlotExpr]? {
+        guard let l = row.layout else { return nil }
+        if l === layout { return compiled }
+        guard layout == nil, ex.slotsEnabled else { return nil }
+        layout = l
+        compiled = SlotExpr.compile(all: exprs, SlotExpr.Names(row: l), ex)
+        return compiled
+    }
+}

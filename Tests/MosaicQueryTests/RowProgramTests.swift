@@ -1,0 +1,95 @@
+import XCTest
+import MosaicGraph
+@testable import MosaicQuery
+
+/// Rows of slots between clauses (Row, RowLayout) and the expressions compiled against them
+/// (RowProgram): each query runs with the compiled programs and with them switched off
+/// (`slotsEnabled`, the evaluator by name); the rows, or the error, must be the same, and the
+/// programs must have been used where the case says.
+final class RowProgramTests: XCTestCase {
+    /// (query, whether some operator evaluates rows through a compiled program)
+    static let cases: [(String, Bool)] = [
+        ("UNWIND [1, 2, null, 4] AS x WITH x, x * 2 AS y WHERE y > 2 RETURN x, y", true),
+        ("UNWIND range(1, 5) AS x WITH x WHERE x % 2 = 1 RETURN x + 1 AS y, toString(x) AS s", true),
+        ("MATCH (a)-[r]->(b) WITH a, b, r WHERE a.name < b.name RETURN a.name, type(r), b.name ORDER BY a.name, type(r), b.name", true),
+        ("MATCH (a:N) OPTIONAL MATCH (a)-[:S]->(b) WITH a, b WHERE b IS NULL OR a.name < b.name RETURN a.name, b.name ORDER BY a.name, b.name", true),
+        // a name the WITH shadows: its WHERE reads the new value
+        ("MATCH (a:N) WITH a.name AS a WHERE a STARTS WITH 'n' RETURN a ORDER BY a", true),
+        ("MATCH (a)-[r]->(b) WITH a, r WHERE r.w >= $min RETURN a.name, r.w ORDER BY r.w, a.name", true),
+        ("MATCH (a)-[r]->(b) WITH a, b, id(a) % 2 AS parity WHERE parity = 0 RETURN a.name, b.name, parity ORDER BY a.name, b.name", true),
+        ("MATCH (a)-[r]->(b) WITH a, b WHERE a <> b AND NOT b:M RETURN coalesce(b.w, -1) AS w, toUpper(a.name) AS up ORDER BY up, w", true),
+        ("MATCH (a)-[r]->(b) WHERE type(r) + b.name = 'Rn1' OR size(a.name) > 2 RETURN a.name, b.name ORDER BY a.name, b.name", false),
+        ("UNWIND [[1, 2], [3]] AS l UNWIND l AS x WITH l, x WHERE size(l) > x RETURN l, x", true),
+        ("WITH {k: 1, m: {n: 2}} AS map WITH map.k AS k, map.m.n AS n RETURN k + n AS s", true),
+        ("UNWIND ['a', 'b'] AS s WITH s WHERE s IN ['b', 'c'] RETURN s, [s, s] AS both", true),
+        // forms the programs do not cover (CASE, comprehensions, patterns): the evaluator,
+        // by name, for those expressions (the WITH's items still compile)
+        ("UNWIND [1, 2, 3] AS x WITH x WHERE CASE WHEN x > 1 THEN true ELSE false END RETURN [y IN range(1, x) | y * x] AS l", true),
+        ("MATCH (a:N) WITH a WHERE (a)-[:R]->() RETURN a.name ORDER BY a.name", true),
+        ("UNWIND [1, 2, 3] AS x RETURN [y IN range(1, x) | y * x] AS l, CASE x WHEN 2 THEN 'two' END AS t", false),
+    ]
+
+    func testProgramsGiveWhatTheEvaluatorGives() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        let weighted = try Query.run("MATCH (a {name: 'n3'})-[r]->(b) SET r.w = id(b) RETURN count(*)", on: g).graph
+        for (text, compiled) in Self.cases {
+            let (rows, programRows) = try run(text, weighted)
+            let (general, none) = try run(text, weighted, programs: false)
+            XCTAssertEqual(rows, general, text)
+            XCTAssertEqual(none, 0, text)
+            XCTAssertEqual(programRows > 0, compiled, "\(text): \(programRows) rows through programs")
+        }
+    }
+
+    /// An error is the same error either way (its kind and place).
+    func testErrorsAreTheSame() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        for text in ["UNWIND [1, 'x'] AS v WITH v WHERE v - 1 > 0 RETURN v",
+                     "UNWIND [true, 2] AS v RETURN NOT v AS n",
+                     "MATCH (a:N) WITH a WHERE a.name AND true RETURN count(*)",
+                     "UNWIND [1] AS v RETURN v + $missing AS w"] {
+            var errors: [String] = []
+            for programs in [true, false] {
+                XCTAssertThrowsError(try run(text, g, programs: programs), text) { e in
+                    let q = e as? QueryError
+                    errors.append("\(q?.detail ?? "?") \(q?.position.map { "\($0.offset)" } ?? "-")")
+                }
+            }
+            XCTAssertEqual(errors.count, 2, text)
+            XCTAssertEqual(errors.first, errors.last, text)
+        }
+    }
+
+    /// The rows an operator makes share its layout: an UNWIND's and a WITH's rows are
+    /// each in one layout, whose names are the scope's.
+    func testRowsOfAnOperatorShareALayout() throws {
+        var rows: [Row] = []
+        var step = LayoutStep(adding: "x")
+        var input = Row(); input["a"] = .int(1)
+        for v in 0..<3 {
+            let (layout, slot) = step.step(input)
+            var r = input.widened(to: layout); r.set(slot, .int(v))
+            rows.append(r)
+        }
+        XCTAssertTrue(rows.allSatisfy { $0.layout === rows[0].layout })
+        XCTAssertEqual(rows[2].keys, ["a", "x"])
+        XCTAssertEqual(rows[2]["x"], .int(2))
+        // unbinding leaves the slot, not the name
+        var r = rows[0]; r["x"] = nil
+        XCTAssertTrue(r.layout === rows[0].layout)
+        XCTAssertEqual(r.keys, ["a"])
+        XCTAssertTrue(r.hasNames(["a"]))
+        XCTAssertFalse(r.hasNames(["a", "x"]))
+        r["x"] = .null
+        XCTAssertEqual(r.keys, ["a", "x"])
+        XCTAssertEqual(Array(r.map(\.key)), ["a", "x"])
+    }
+
+    func run(_ text: String, _ g: PropertyGraph, programs: Bool = true) throws -> (rows: [[QueryValue]], programRows: Int) {
+        let p = try Query.prepare(text)
+        let ex = Executor(graph: g, params: ["min": .int(2)], functions: .standard, plan: p.plan, limits: QueryLimits())
+        // (slots off switches the programs off as well as the matcher's slots)
+        ex.slotsEnabled = programs
+        return (try ex.run().rows, ex.programRows)
+    }
+}

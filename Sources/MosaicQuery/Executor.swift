@@ -405,10 +405,11 @@ final class Executor<G: QueryGraph> {
                     // columns, filtered by its WHERE (which reads only them: Planner.matchSink)
                     returnedValues = nil
                     let layout = RowLayout(pp.columns)
+                    let filter = pred.map { RowProgram([$0]) }
                     rows = []
                     for v in try returnRows(values, proj, pp.sortColumns ?? []) {
                         let row = Row(layout: layout, values: v)
-                        if let w = pred, try !isTrue(eval(w, row)) { continue }
+                        if let filter, try !filter.isTrue(0, row, self) { continue }
                         rows.append(row)
                     }
                     break

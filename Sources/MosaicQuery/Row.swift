@@ -14,7 +14,13 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
     typealias Element = (key: String, value: QueryValue)
     /// nil for a row that has bound nothing yet (no layout is made for it).
     private(set) var layout: RowLayout?
-    private var values: [QueryValue?]
+    /// One value per slot of the layout (null in an unbound slot).
+    private var values: [QueryValue]
+    /// The unbound slots: bit i for slot i < 64, the rest listed (a scope of 64 names and
+    /// more is rare). Kept beside the values so that a row of values is taken as it is,
+    /// with no array of optionals made from it.
+    private var unbound: UInt64 = 0
+    private var unboundHigh: [Int] = []
 
     init() { layout = nil; values = [] }
     init(dictionaryLiteral elements: (String, QueryValue)...) {
@@ -28,17 +34,34 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
     /// A row of `layout`'s slots, every one bound (`values` in the layout's order).
     init(layout: RowLayout, values: [QueryValue]) {
         self.layout = layout
-        self.values = values.map { $0 }
+        self.values = values
+    }
+
+    @inline(__always) private func isBound(_ i: Int) -> Bool {
+        i < 64 ? unbound & (1 << UInt64(i)) == 0 : !unboundHigh.contains(i)
+    }
+
+    private mutating func mark(_ i: Int, bound: Bool) {
+        if i < 64 {
+            if bound { unbound &= ~(1 << UInt64(i)) } else { unbound |= 1 << UInt64(i) }
+        } else if bound {
+            unboundHigh.removeAll { $0 == i }
+        } else if !unboundHigh.contains(i) {
+            unboundHigh.append(i)
+        }
     }
 
     /// The value in slot `i` of the row's layout (nil when unbound).
-    @inline(__always) func value(at i: Int) -> QueryValue? { values[i] }
+    @inline(__always) func value(at i: Int) -> QueryValue? { isBound(i) ? values[i] : nil }
 
     subscript(_ name: String) -> QueryValue? {
-        get { layout?.index(of: name).flatMap { values[$0] } }
+        get {
+            guard let i = layout?.index(of: name) else { return nil }
+            return value(at: i)
+        }
         set {
             if let i = layout?.index(of: name) {
-                values[i] = newValue
+                set(i, newValue)
             } else if let v = newValue {
                 layout = layout?.adding(name) ?? RowLayout([name])
                 if values.isEmpty { values.reserveCapacity(4) }
@@ -54,25 +77,36 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
         var r = self
         r.layout = wider
         r.values.reserveCapacity(wider.names.count)
-        while r.values.count < wider.names.count { r.values.append(nil) }
+        while r.values.count < wider.names.count {
+            r.mark(r.values.count, bound: false)
+            r.values.append(.null)
+        }
         return r
     }
 
-    /// Binds slot `i` of the row's layout.
-    @inline(__always) mutating func set(_ i: Int, _ v: QueryValue?) { values[i] = v }
+    /// Binds slot `i` of the row's layout (nil: unbinds it).
+    @inline(__always) mutating func set(_ i: Int, _ v: QueryValue?) {
+        if let v {
+            values[i] = v
+            if unbound != 0 || !unboundHigh.isEmpty { mark(i, bound: true) }
+        } else {
+            values[i] = .null
+            mark(i, bound: false)
+        }
+    }
 
-    var isEmpty: Bool { !values.contains { $0 != nil } }
+    var isEmpty: Bool { count == 0 }
     /// How many names the row binds.
-    var count: Int { values.reduce(0) { $1 == nil ? $0 : $0 + 1 } }
+    var count: Int { values.count - unbound.nonzeroBitCount - unboundHigh.count }
     /// The names, in the order they were bound.
     var keys: [String] {
         guard let names = layout?.names else { return [] }
-        return names.indices.compactMap { values[$0] == nil ? nil : names[$0] }
+        return names.indices.compactMap { isBound($0) ? names[$0] : nil }
     }
     /// Whether the row binds exactly `names`, in that order (what `keys` would return, without making it).
     func hasNames(_ names: [String]) -> Bool {
         var k = 0
-        for i in values.indices where values[i] != nil {
+        for i in values.indices where isBound(i) {
             guard k < names.count, layout!.names[i] == names[k] else { return false }
             k += 1
         }
@@ -90,7 +124,8 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
 
     func makeIterator() -> some IteratorProtocol<Element> {
         let names = layout?.names ?? []
-        return values.indices.lazy.compactMap { i in values[i].map { (key: names[i], value: $0) } }.makeIterator()
+        let row = self
+        return values.indices.lazy.compactMap { i in row.value(at: i).map { (key: names[i], value: $0) } }.makeIterator()
     }
 }
 

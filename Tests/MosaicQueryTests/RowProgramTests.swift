@@ -83,6 +83,17 @@ final class RowProgramTests: XCTestCase {
         r["x"] = .null
         XCTAssertEqual(r.keys, ["a", "x"])
         XCTAssertEqual(Array(r.map(\.key)), ["a", "x"])
+        // a scope of more than 64 names (the unbound slots past 64 are listed)
+        var wide = Row()
+        for i in 0..<70 { wide["v\(i)"] = .int(i) }
+        wide["v3"] = nil; wide["v66"] = nil
+        XCTAssertEqual(wide.count, 68)
+        XCTAssertNil(wide["v66"]); XCTAssertNil(wide["v3"])
+        XCTAssertEqual(wide["v69"], .int(69))
+        wide["v66"] = .string("back")
+        XCTAssertEqual(wide.count, 69)
+        XCTAssertEqual(wide.keys.last, "v69")
+        XCTAssertEqual(wide["v66"], .string("back"))
     }
 
     func run(_ text: String, _ g: PropertyGraph, programs: Bool = true) throws -> (rows: [[QueryValue]], programRows: Int) {

@@ -390,11 +390,11 @@ final class Executor<G: QueryGraph> {
                     case .list(let l):
                         for x in l {
                             if let c = cap, next.count >= c { break unwinding }
-                            var r = row.widened(to: wider); r.set(slot, x)
+                            let r = row.binding(x, at: slot, in: wider)
                             try charge(QueryMemory.rowBytes(r), "rows of UNWIND")
                             next.append(r); try tick()
                         }
-                    default: var r = row.widened(to: wider); r.set(slot, lv); next.append(r)
+                    default: next.append(row.binding(lv, at: slot, in: wider))
                     }
                 }
                 rows = next

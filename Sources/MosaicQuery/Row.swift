@@ -1,9 +1,10 @@
 /// A row between clauses: a row of slots. The names live once in a `RowLayout` that the rows
-/// an operator makes share; a row holds only its values, one per slot of its layout (nil: the
-/// slot is not bound in this row, as after the matcher has unbound a variable on its way
-/// back). Each operator makes its rows with the layout its plan node gives (`PlanNode.slots`,
-/// `RowLayout.adding`), so the names are not copied into each row, and code that knows the
-/// layout reads a slot by its index (`value(at:)`, `SlotExpr.slot`). A read by name searches
+/// an operator makes share; a row holds only its values, one per slot of its layout, and
+/// which slots are unbound (as after the matcher has unbound a variable on its way back).
+/// Operators make their rows in one layout (a projection's columns; an UNWIND's input layout
+/// and its variable, `LayoutStep`), so the names are not copied into each row, and the
+/// expressions an operator evaluates per row are compiled against its input's layout and
+/// read slots by index (RowProgram, `SlotExpr.slot`, `value(at:)`). A read by name searches
 /// the layout's handful of names linearly, which costs less than hashing the name (a
 /// `[String: QueryValue]` row spent about a sixth of `UNWIND … WITH … WHERE … RETURN count(*)`
 /// hashing names, fifteenth session). Rows made from the matcher's slots skip this type
@@ -16,11 +17,11 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
     private(set) var layout: RowLayout?
     /// One value per slot of the layout (null in an unbound slot).
     private var values: [QueryValue]
-    /// The unbound slots: bit i for slot i < 64, the rest listed (a scope of 64 names and
-    /// more is rare). Kept beside the values so that a row of values is taken as it is,
-    /// with no array of optionals made from it.
+    /// The unbound slots, bit i for slot i. Kept beside the values so that a row of values
+    /// is taken as it is, with no array of optionals made from it. A slot past the 64th is
+    /// never unbound: unbinding one moves the row to a layout without it (a scope of more
+    /// than 64 names is rare).
     private var unbound: UInt64 = 0
-    private var unboundHigh: [Int] = []
 
     init() { layout = nil; values = [] }
     init(dictionaryLiteral elements: (String, QueryValue)...) {
@@ -38,17 +39,7 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
     }
 
     @inline(__always) private func isBound(_ i: Int) -> Bool {
-        i < 64 ? unbound & (1 << UInt64(i)) == 0 : !unboundHigh.contains(i)
-    }
-
-    private mutating func mark(_ i: Int, bound: Bool) {
-        if i < 64 {
-            if bound { unbound &= ~(1 << UInt64(i)) } else { unbound |= 1 << UInt64(i) }
-        } else if bound {
-            unboundHigh.removeAll { $0 == i }
-        } else if !unboundHigh.contains(i) {
-            unboundHigh.append(i)
-        }
+        i >= 64 || unbound & (1 << UInt64(i)) == 0
     }
 
     /// The value in slot `i` of the row's layout (nil when unbound).
@@ -71,16 +62,20 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
     }
 
     /// This row in `wider`, a layout that starts with this row's slots (`RowLayout.adding`),
-    /// its new slots unbound: what an operator does once per row before binding by index.
-    func widened(to wider: RowLayout) -> Row {
-        if wider === layout { return self }
+    /// with `v` in slot `slot` and the other new slots unbound: what an operator that binds
+    /// a name does per row, with the layout worked out once (`LayoutStep`).
+    func binding(_ v: QueryValue, at slot: Int, in wider: RowLayout) -> Row {
         var r = self
-        r.layout = wider
-        r.values.reserveCapacity(wider.names.count)
-        while r.values.count < wider.names.count {
-            r.mark(r.values.count, bound: false)
-            r.values.append(.null)
+        guard wider.names.count <= 64 else { r[wider.names[slot]] = v; return r }  // (see `unbound`)
+        if wider !== layout {
+            r.layout = wider
+            r.values.reserveCapacity(wider.names.count)
+            while r.values.count < wider.names.count {
+                r.unbound |= 1 << UInt64(r.values.count)
+                r.values.append(.null)
+            }
         }
+        r.set(slot, v)
         return r
     }
 
@@ -88,16 +83,20 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
     @inline(__always) mutating func set(_ i: Int, _ v: QueryValue?) {
         if let v {
             values[i] = v
-            if unbound != 0 || !unboundHigh.isEmpty { mark(i, bound: true) }
-        } else {
+            if i < 64 { unbound &= ~(1 << UInt64(i)) }
+        } else if i < 64 {
             values[i] = .null
-            mark(i, bound: false)
+            unbound |= 1 << UInt64(i)
+        } else {
+            var names = layout!.names
+            names.remove(at: i); values.remove(at: i)
+            layout = RowLayout(names)
         }
     }
 
     var isEmpty: Bool { count == 0 }
     /// How many names the row binds.
-    var count: Int { values.count - unbound.nonzeroBitCount - unboundHigh.count }
+    var count: Int { values.count - unbound.nonzeroBitCount }
     /// The names, in the order they were bound.
     var keys: [String] {
         guard let names = layout?.names else { return [] }

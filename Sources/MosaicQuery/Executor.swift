@@ -450,7 +450,9 @@ final class Executor<G: QueryGraph> {
                     let r = try project(proj, rows, cp, aggregated: fused)
                     fused = nil
                     columns = r.columns
-                    out = r.rows.map { row in columns.map { row[$0] ?? .null } }
+                    // (rows in the projection's layout are its values in column order already)
+                    let layout = r.rows.first?.layout.flatMap { $0.names == columns ? $0 : nil }
+                    out = r.rows.map { row in layout.flatMap { row.values(in: $0) } ?? columns.map { row[$0] ?? .null } }
                 }
                 returnedCount = out.count; rows = []
             case .write:

@@ -133,10 +133,14 @@ struct Accumulator {
 /// a generic class looks its type metadata up each time one is made).
 protocol RowEvaluator: AnyObject {
     func eval(_ e: Expr, _ row: Row) throws -> QueryValue
+    /// Expression `i` of `program` on `row` (compiled against the row's slots: RowProgram).
+    func eval(_ program: RowProgram, _ i: Int, _ row: Row) throws -> QueryValue
     /// Counts `bytes` more held against the query's memory budget.
     func charge(_ bytes: Int, _ what: @autoclosure () -> String) throws
 }
-extension Executor: RowEvaluator {}
+extension Executor: RowEvaluator {
+    func eval(_ program: RowProgram, _ i: Int, _ row: Row) throws -> QueryValue { try program.value(i, row, self) }
+}
 
 /// Groups rows and folds aggregates as rows stream in (MATCH feeds it directly). Its stored
 /// properties are written per row: exclusivity unchecked, as the executor's (Executor.swift).
@@ -164,8 +168,18 @@ final class Aggregator {
     /// The layout of those rows (made with the first).
     @exclusivity(unchecked) private var anchorLayout: RowLayout?
 
+    /// The grouping keys and each aggregate's first argument, evaluated on each row added
+    /// (compiled against the rows' slots; the evaluator for what does not compile).
+    let keyProgram: RowProgram
+    let argumentProgram: RowProgram
+
     init(_ plan: ProjectionPlan, _ ex: any RowEvaluator) {
         self.plan = plan; self.ex = ex
+        keyProgram = RowProgram(plan.keyIndices.map { plan.items[$0].expr })
+        argumentProgram = RowProgram(plan.aggregates.map { a in
+            if case .function(_, _, let args) = a.kind, let first = args.first { return first }
+            return Expr(.literal(.null), a.pos)
+        })
         width = plan.aggregates.count
         names = plan.aggregateNames
         distinct = plan.aggregateDistinct
@@ -174,8 +188,8 @@ final class Aggregator {
     /// The group of `row` (made when new).
     func group(_ row: Row) throws -> Int {
         // one key (the usual GROUP BY): no array made to look it up
-        if plan.keyIndices.count == 1 { return try group(single: ex.eval(plan.items[plan.keyIndices[0]].expr, row), row) }
-        return try group(keys: plan.keyIndices.isEmpty ? [] : plan.keyIndices.map { try ex.eval(plan.items[$0].expr, row) }, row)
+        if plan.keyIndices.count == 1 { return try group(single: ex.eval(keyProgram, 0, row), row) }
+        return try group(keys: plan.keyIndices.isEmpty ? [] : plan.keyIndices.indices.map { try ex.eval(keyProgram, $0, row) }, row)
     }
 
     /// The group whose one key is `v` (made for `row` when new).
@@ -251,8 +265,8 @@ final class Aggregator {
         let g = try group(row)
         for (i, a) in plan.aggregates.enumerated() {
             if names[i] == "count(*)" { countRow(g, i); continue }
-            guard case .function(_, _, let args) = a.kind else { continue }
-            if try accumulate(g, i, ex.eval(args[0], row)), names[i].hasPrefix("percentile") && rowsForPercentile[g].isEmpty {
+            guard case .function = a.kind else { continue }
+            if try accumulate(g, i, ex.eval(argumentProgram, i, row)), names[i].hasPrefix("percentile") && rowsForPercentile[g].isEmpty {
                 rowsForPercentile[g].append(row)
             }
         }
@@ -424,6 +438,8 @@ extension Executor {
         let items = plan.items
         var projected: [(out: Row, sortRow: Row)] = []
         let needMerged = !proj.order.isEmpty || keepMerged
+        // the rows' layout when they are made here, one slot per column
+        var layout: RowLayout? = nil
         if let agg = aggregated {
             projected = try agg.finish(merged: needMerged)
         } else if plan.hasAggregates {
@@ -433,18 +449,21 @@ extension Executor {
         } else {
             projected.reserveCapacity(rows.count)
             // the projection's rows: one slot per column (the binder makes the names distinct)
-            let layout = RowLayout(plan.columns)
+            let made = RowLayout(plan.columns)
+            layout = made
             let program = RowProgram(items.map(\.expr))
             for row in rows {
                 try tick()
-                let out = Row(layout: layout, values: try program.values(row, self))
+                let out = Row(layout: made, values: try program.values(row, self))
                 projected.append((out, needMerged ? row.merging(out) { $1 } : [:]))
             }
         }
         if proj.distinct {
             var seen = Set<GroupKeys>(minimumCapacity: projected.count)
             let columns = plan.columns
-            projected = projected.filter { p in seen.insert(GroupKeys(values: columns.map { c in p.out[c] ?? .null })).inserted }
+            projected = projected.filter { p in
+                seen.insert(GroupKeys(values: layout.flatMap { p.out.values(in: $0) } ?? columns.map { c in p.out[c] ?? .null })).inserted
+            }
         }
         var keys: [[QueryValue]] = []
         if !proj.order.isEmpty {

@@ -94,6 +94,12 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
         }
     }
 
+    /// The row's values in slot order when it is a row of `layout` with every slot bound
+    /// (a projection's row: its columns' values, no name looked up), else nil.
+    @inline(__always) func values(in layout: RowLayout) -> [QueryValue]? {
+        self.layout === layout && unbound == 0 ? values : nil
+    }
+
     var isEmpty: Bool { count == 0 }
     /// How many names the row binds.
     var count: Int { values.count - unbound.nonzeroBitCount }

@@ -22,6 +22,13 @@ final class RowProgramTests: XCTestCase {
         ("UNWIND [[1, 2], [3]] AS l UNWIND l AS x WITH l, x WHERE size(l) > x RETURN l, x", true),
         ("WITH {k: 1, m: {n: 2}} AS map WITH map.k AS k, map.m.n AS n RETURN k + n AS s", true),
         ("UNWIND ['a', 'b'] AS s WITH s WHERE s IN ['b', 'c'] RETURN s, [s, s] AS both", true),
+        // aggregation and DISTINCT over rows: keys and arguments through the programs
+        ("UNWIND [1, 2, 2, 3, null] AS x RETURN x, count(*) AS n ORDER BY x", true),
+        ("UNWIND range(1, 9) AS x WITH x, x % 3 AS k RETURN k, sum(x) AS s, collect(x) AS l, max(x * 2) AS m ORDER BY k", true),
+        ("UNWIND [1, 1, 2, null, null] AS x WITH DISTINCT x RETURN x ORDER BY x", true),
+        ("MATCH (a:N) OPTIONAL MATCH (a)-[r:S]->(b) RETURN a.name, count(b) AS n, collect(type(r)) AS t ORDER BY a.name", true),
+        // (the MATCH makes this WITH's values from its own slots: no rows, no program)
+        ("MATCH (a)-[r]->(b) WITH DISTINCT a, b RETURN count(*) AS n", false),
         // forms the programs do not cover (CASE, comprehensions, patterns): the evaluator,
         // by name, for those expressions (the WITH's items still compile)
         ("UNWIND [1, 2, 3] AS x WITH x WHERE CASE WHEN x > 1 THEN true ELSE false END RETURN [y IN range(1, x) | y * x] AS l", true),

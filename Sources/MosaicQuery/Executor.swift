@@ -381,10 +381,10 @@ final class Executor<G: QueryGraph> {
                 let cap = try rowCap(cp)
                 var next: [Row] = []
                 // each input layout's rows get the variable in one more slot, at `slot`
-                var layouts = LayoutStep(adding: v)
+                var layouts = LayoutStep(adding: [v])
                 unwinding: for row in rows {
                     let lv = try eval(e, row)
-                    let (wider, slot) = layouts.step(row)
+                    let (wider, slot) = layouts.stepOne(row)
                     switch lv {
                     case .null: continue
                     case .list(let l):
@@ -574,7 +574,11 @@ final class Executor<G: QueryGraph> {
         let walks = pattern.contains { $0.pathVariable != nil || $0.steps.contains { $0.rel.range != nil } }
         // the WHERE the matcher did not check, on each match's row (compiled: RowProgram)
         let filter = (cp.pushedDown ? cp.residual : predicate).map { RowProgram([$0]) }
-        for row in rows {
+        // each input row widened to the pattern's variables first: the matches of a row, and
+        // the rows of its OPTIONAL MATCH without one, share one layout (Row.widened)
+        var layouts = LayoutStep(adding: Self.variables(of: pattern))
+        for input in rows {
+            let row = input.widened(to: layouts.step(input))
             var found = false
             let saved = usedRels
             usedRels = []
@@ -610,6 +614,20 @@ final class Executor<G: QueryGraph> {
         }
         // (rows left in `out` are counted by runSingle, as the clause's rows)
         if let op = cp.operatorIndex, op < opRows.count { opRows[op] += (sink != nil ? produced : 0) + sunkRows }
+        return out
+    }
+
+    /// The variables a pattern names, in the order they appear (paths first in their part).
+    static func variables(of pattern: Pattern) -> [String] {
+        var out: [String] = []
+        for part in pattern {
+            if let p = part.pathVariable { out.append(p) }
+            if let v = part.start.variable { out.append(v) }
+            for step in part.steps {
+                if let v = step.rel.variable { out.append(v) }
+                if let v = step.node.variable { out.append(v) }
+            }
+        }
         return out
     }
 

@@ -65,17 +65,26 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
     /// with `v` in slot `slot` and the other new slots unbound: what an operator that binds
     /// a name does per row, with the layout worked out once (`LayoutStep`).
     func binding(_ v: QueryValue, at slot: Int, in wider: RowLayout) -> Row {
-        var r = self
-        guard wider.names.count <= 64 else { r[wider.names[slot]] = v; return r }  // (see `unbound`)
-        if wider !== layout {
-            r.layout = wider
-            r.values.reserveCapacity(wider.names.count)
-            while r.values.count < wider.names.count {
-                r.unbound |= 1 << UInt64(r.values.count)
-                r.values.append(.null)
-            }
-        }
+        guard wider.names.count <= 64 else { var r = self; r[wider.names[slot]] = v; return r }  // (see `unbound`)
+        var r = widened(to: wider)
         r.set(slot, v)
+        return r
+    }
+
+    /// This row in `wider`, a layout made from the row's by `RowLayout.adding` (its slots
+    /// first), the new slots unbound: a MATCH widens each input row to the names its pattern
+    /// binds before matching, so that binding and unbinding them writes slots and every row
+    /// it makes from that input shares one layout. A layout of more than 64 names is not
+    /// taken (see `unbound`): the row stays as it is, and binds by name extend it.
+    func widened(to wider: RowLayout) -> Row {
+        guard wider !== layout, wider.names.count <= 64 else { return self }
+        var r = self
+        r.layout = wider
+        r.values.reserveCapacity(wider.names.count)
+        while r.values.count < wider.names.count {
+            r.unbound |= 1 << UInt64(r.values.count)
+            r.values.append(.null)
+        }
         return r
     }
 
@@ -168,21 +177,27 @@ final class RowLayout {
     }
 }
 
-/// The layouts an operator that binds one more name makes its rows in: the input row's
-/// layout with the name (or the slot it already has), worked out once per input layout, not
-/// once per row (UNWIND; rows of one operator share a layout, so this is once per operator).
+/// The layout an operator that binds names makes its rows in: the input row's layout with
+/// the names it lacks appended (`RowLayout.adding`), worked out once per input layout, not
+/// once per row (rows of one operator share a layout, so this is about once per operator).
+/// UNWIND binds one name; a MATCH, its pattern's variables.
 struct LayoutStep {
-    let name: String
-    private var last: (from: RowLayout?, to: RowLayout, slot: Int)?
+    let names: [String]
+    private var last: (from: RowLayout?, to: RowLayout)?
 
-    init(adding name: String) { self.name = name }
+    init(adding names: [String]) { self.names = names }
 
-    /// The layout `row`'s output rows take, and the slot of the name in it.
-    mutating func step(_ row: Row) -> (RowLayout, Int) {
-        if let l = last, l.from === row.layout { return (l.to, l.slot) }
-        let to = row.layout?.adding([name]) ?? RowLayout([name])
-        let slot = to.index(of: name)!
-        last = (row.layout, to, slot)
-        return (to, slot)
+    /// The layout `row`'s output rows take.
+    mutating func step(_ row: Row) -> RowLayout {
+        if let l = last, l.from === row.layout { return l.to }
+        let to = row.layout?.adding(names) ?? RowLayout([]).adding(names)
+        last = (row.layout, to)
+        return to
+    }
+
+    /// The layout `row`'s output rows take, and the slot of the one name bound.
+    mutating func stepOne(_ row: Row) -> (RowLayout, Int) {
+        let to = step(row)
+        return (to, to.index(of: names[0])!)
     }
 }

@@ -71,10 +71,10 @@ final class RowProgramTests: XCTestCase {
     /// each in one layout, whose names are the scope's.
     func testRowsOfAnOperatorShareALayout() throws {
         var rows: [Row] = []
-        var step = LayoutStep(adding: "x")
+        var step = LayoutStep(adding: ["x"])
         var input = Row(); input["a"] = .int(1)
         for v in 0..<3 {
-            let (layout, slot) = step.step(input)
+            let (layout, slot) = step.stepOne(input)
             rows.append(input.binding(.int(v), at: slot, in: layout))
         }
         XCTAssertTrue(rows.allSatisfy { $0.layout === rows[0].layout })
@@ -100,6 +100,24 @@ final class RowProgramTests: XCTestCase {
         XCTAssertEqual(wide.count, 69)
         XCTAssertEqual(wide.keys.last, "v66")  // bound again: last
         XCTAssertEqual(wide["v66"], .string("back"))
+    }
+
+    /// A MATCH widens each input row to its pattern's variables before matching, so its rows
+    /// share one layout whichever node it anchors at, the rows an OPTIONAL MATCH makes
+    /// without a match included: the RETURN after it evaluates every row through its program.
+    func testAMatchsRowsShareOneLayout() throws {
+        let g = try ShortcutEquivalenceTests.graph()
+        // (the UNWIND keeps the RETURN from taking the MATCH's values from its slots: the
+        // MATCH makes rows, and the UNWIND one row per row, in the layout of its input's)
+        for text in ["MATCH (a:N) OPTIONAL MATCH (a)-[r:S]->(b) UNWIND [1] AS one RETURN a.name AS n, b.name AS m, r IS NULL AS none",
+                     "MATCH (a)-[r]->(b {name: 'n3'}) UNWIND [1] AS one RETURN a.name AS n, type(r) AS t",
+                     "UNWIND ['n1', 'n3'] AS name MATCH (b {name: name})<-[r]-(a) UNWIND [1] AS one RETURN name, a.name AS n",
+                     "MATCH (a:N) WITH a OPTIONAL MATCH (a)<-[r]-(b:M) UNWIND [1] AS one RETURN a.name AS n, b.name AS m"] {
+            let (rows, programRows) = try run(text, g)
+            XCTAssertGreaterThan(rows.count, 1, text)
+            XCTAssertEqual(programRows, rows.count, text)
+            XCTAssertEqual(rows, try run(text, g, programs: false).rows, text)
+        }
     }
 
     func run(_ text: String, _ g: PropertyGraph, programs: Bool = true) throws -> (rows: [[QueryValue]], programRows: Int) {

@@ -574,11 +574,14 @@ final class Executor<G: QueryGraph> {
         let walks = pattern.contains { $0.pathVariable != nil || $0.steps.contains { $0.rel.range != nil } }
         // the WHERE the matcher did not check, on each match's row (compiled: RowProgram)
         let filter = (cp.pushedDown ? cp.residual : predicate).map { RowProgram([$0]) }
-        // each input row widened to the pattern's variables first: the matches of a row, and
-        // the rows of its OPTIONAL MATCH without one, share one layout (Row.widened)
-        var layouts = LayoutStep(adding: Self.variables(of: pattern))
+        // when the matches become rows, each input row is widened to the pattern's variables
+        // first: the matches of a row, and the rows of its OPTIONAL MATCH without one, share
+        // one layout (Row.widened). Not when they go to a count, an aggregation or the next
+        // projection's values: no row is kept, and widening would cost a copy per input row.
+        let rowsOut = sink == nil && countSink == nil && groupedCountSink == nil && valueSink?.part != pattern[0].pos.offset
+        var layouts = LayoutStep(adding: rowsOut ? Self.variables(of: pattern) : [])
         for input in rows {
-            let row = input.widened(to: layouts.step(input))
+            let row = rowsOut ? input.widened(to: layouts.step(input)) : input
             var found = false
             let saved = usedRels
             usedRels = []

@@ -190,7 +190,8 @@ struct LayoutStep {
     /// The layout `row`'s output rows take.
     mutating func step(_ row: Row) -> RowLayout {
         if let l = last, l.from === row.layout { return l.to }
-        let to = row.layout?.adding(names) ?? RowLayout([]).adding(names)
+        // (a row that has bound nothing gets the names' layout, made at once)
+        let to = row.layout?.adding(names) ?? RowLayout(names.reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
         last = (row.layout, to)
         return to
     }

@@ -169,17 +169,16 @@ final class Aggregator {
     @exclusivity(unchecked) private var anchorLayout: RowLayout?
 
     /// The grouping keys and each aggregate's first argument, evaluated on each row added
-    /// (compiled against the rows' slots; the evaluator for what does not compile).
-    let keyProgram: RowProgram
-    let argumentProgram: RowProgram
+    /// (compiled against the rows' slots; the evaluator for what does not compile). Made
+    /// with the first row: an aggregation fed by counts or slots adds none.
+    private lazy var keyProgram = RowProgram(plan.keyIndices.map { plan.items[$0].expr })
+    private lazy var argumentProgram = RowProgram(plan.aggregates.map { a in
+        if case .function(_, _, let args) = a.kind, let first = args.first { return first }
+        return Expr(.literal(.null), a.pos)
+    })
 
     init(_ plan: ProjectionPlan, _ ex: any RowEvaluator) {
         self.plan = plan; self.ex = ex
-        keyProgram = RowProgram(plan.keyIndices.map { plan.items[$0].expr })
-        argumentProgram = RowProgram(plan.aggregates.map { a in
-            if case .function(_, _, let args) = a.kind, let first = args.first { return first }
-            return Expr(.literal(.null), a.pos)
-        })
         width = plan.aggregates.count
         names = plan.aggregateNames
         distinct = plan.aggregateDistinct

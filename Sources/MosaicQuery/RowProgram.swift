@@ -14,22 +14,18 @@ final class RowProgram {
     private var layout: RowLayout?
     private var compiled: [SlotExpr]?
     /// The matcher slots a compiled expression is evaluated with: none is read (the
-    /// expressions were compiled without a pattern's names).
-    private let noSlots: UnsafeMutablePointer<Int>
+    /// expressions were compiled without a pattern's names). Made with the program.
+    private var noSlots = UnsafeMutablePointer<Int>(bitPattern: 0)
 
-    init(_ exprs: [Expr]) {
-        self.exprs = exprs
-        noSlots = .allocate(capacity: 1)
-        noSlots.initialize(to: -1)
-    }
+    init(_ exprs: [Expr]) { self.exprs = exprs }
 
-    deinit { noSlots.deallocate() }
+    deinit { noSlots?.deallocate() }
 
     /// Expression `i`'s value on `row`.
     @inline(__always) func value<G>(_ i: Int, _ row: Row, _ ex: Executor<G>) throws -> QueryValue {
         if let c = program(row, ex) {
             ex.programRows += 1
-            return try ex.eval(c[i], noSlots, noSlots, row)
+            return try ex.eval(c[i], noSlots!, noSlots!, row)
         }
         return try ex.eval(exprs[i], row)
     }
@@ -40,7 +36,8 @@ final class RowProgram {
         out.reserveCapacity(exprs.count)
         if let c = program(row, ex) {
             ex.programRows += 1
-            for e in c { out.append(try ex.eval(e, noSlots, noSlots, row)) }
+            let none = noSlots!
+            for e in c { out.append(try ex.eval(e, none, none, row)) }
         } else {
             for e in exprs { out.append(try ex.eval(e, row)) }
         }
@@ -60,6 +57,11 @@ final class RowProgram {
         guard layout == nil, ex.slotsEnabled else { return nil }
         layout = l
         compiled = SlotExpr.compile(all: exprs, SlotExpr.Names(row: l), ex)
+        if compiled != nil {
+            let none = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+            none.initialize(to: -1)
+            noSlots = none
+        }
         return compiled
     }
 }

@@ -59,9 +59,9 @@ struct QueryRunner {
     /// The query's rows as cells for the renderers (entities shown by name and type).
     static func table(_ r: MosaicQuery.ResultTable<GraphView>) -> MosaicReports.ResultTable {
         if let plan = r.plan {
-            return MosaicReports.ResultTable(columns: ["operator", "detail", "rows"], rows: plan.map { op in
+            return MosaicReports.ResultTable(columns: ["operator", "detail", "variables", "rows"], rows: plan.map { op in
                 [Cell(.string(String(repeating: "  ", count: op.depth) + op.name)), Cell(.string(op.detail)),
-                 op.rows.map { Cell(.int(Int64($0))) } ?? Cell(.null)]
+                 Cell(.string(op.variables.joined(separator: ", "))), op.rows.map { Cell(.int(Int64($0))) } ?? Cell(.null)]
             })
         }
         let g = r.graph.graph

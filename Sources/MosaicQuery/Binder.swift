@@ -11,6 +11,10 @@ struct Binder {
     /// For each single query, the variables in scope before each clause.
     var scopes: [[Scope]] = []
 
+    /// Whether a name in scope is one the query wrote (not one the engine made for itself,
+    /// as an aggregate's slot).
+    static func isUserVariable(_ name: String) -> Bool { !name.hasPrefix("\u{1}") }
+
     static func err(_ detail: String, _ message: String, _ pos: SourcePosition?) -> QueryError {
         QueryError(.syntaxError, detail, message, at: pos)
     }
@@ -49,6 +53,7 @@ struct Binder {
                     throw Binder.err("InvalidClauseComposition", "a query cannot end with MATCH or UNWIND; add RETURN", pos)
                 }
             }
+            perClause.append(scope)  // (after the last clause: what EXPLAIN shows its operator binding)
             scopes.append(perClause)
             if union { columnsOfParts.append(columns) }
         }

@@ -97,7 +97,8 @@ public struct PreparedQuery: Sendable {
         let plan = self.plan(for: graph)
         if plan.ast.explain {
             let ops = plan.explainedOperators
-            return ResultTable(columns: ["operator", "detail"], rows: ops.map { [.string($0.name), .string($0.detail)] },
+            return ResultTable(columns: ["operator", "detail", "variables"],
+                               rows: ops.map { [.string($0.name), .string($0.detail), .string($0.variables.joined(separator: ", "))] },
                                graph: graph, changes: [], plan: ops)
         }
         let ex = Executor(graph: graph, parameters: parameters, functions: functions, plan: plan, limits: limits)

@@ -382,12 +382,25 @@ enum Planner {
                     ops[op].detail += (ops[op].detail.isEmpty ? "" : " ") + sink.explainMark
                 }
             }
+            if wantText {
+                // each clause's operator with the variables its rows bind (the scope after it;
+                // a RETURN's, its columns)
+                for ci in cps.indices {
+                    guard let op = cps[ci].operatorIndex else { continue }
+                    if let p = cps[ci].projection, case .returns = ast.parts[pi].clauses[ci] {
+                        ops[op].variables = p.columns
+                    } else if ci + 1 < scopes[pi].count {
+                        ops[op].variables = scopes[pi][ci + 1].keys.filter(Binder.isUserVariable)
+                    }
+                }
+            }
             clauses.append(cps.map(ClausePlan.init))
         }
         var unionLine: Int? = nil
         if ast.parts.count > 1 {
             unionLine = ops.count
             ops.append(PlanOperator(name: ast.unionAll.allSatisfy { $0 } ? "UnionAll" : "Union", detail: "", depth: 0))
+            if wantText, let r = clauses[0].last?.operatorIndex { ops[unionLine!].variables = ops[r].variables }
         }
         let countQuery = CountQuery.choose(ast, clauses), nodeLookup = NodeLookupQuery.choose(ast, clauses)
         if wantText, countQuery != nil || nodeLookup != nil, let r = clauses[0][1].operatorIndex {

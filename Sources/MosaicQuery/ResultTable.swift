@@ -24,6 +24,9 @@ public struct PlanOperator: Sendable, CustomStringConvertible {
     public var depth: Int
     /// Rows produced (PROFILE only).
     public var rows: Int?
+    /// The variables an operator's rows bind (its slots), for a clause's operator: what the
+    /// next operator can read. Empty for a MATCH's steps.
+    public var variables: [String] = []
     public var description: String {
         String(repeating: "  ", count: depth) + name + (detail.isEmpty ? "" : " " + detail) + (rows.map { "  [rows: \($0)]" } ?? "")
     }

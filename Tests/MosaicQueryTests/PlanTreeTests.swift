@@ -107,6 +107,24 @@ final class PlanTreeTests: XCTestCase {
                        ["UnionAll", " ProduceResults", " Match", "  NodeByLabelScan", " ProduceResults", " Match", "  NodeByLabelScan"])
     }
 
+    /// EXPLAIN shows the variables each clause's operator's rows bind (what the next one can
+    /// read): the scope after the clause, a RETURN's columns, none of the engine's own names.
+    func testExplainShowsTheVariablesEachOperatorBinds() throws {
+        func variables(_ text: String) throws -> [String] {
+            let ops = try Query.run("EXPLAIN " + text, on: PropertyGraph()).plan ?? []
+            return ops.filter { $0.depth == 0 || $0.name == "ProduceResults" || $0.name == "AggregateResults" }
+                .map { "\($0.name): \($0.variables.joined(separator: " "))" }
+        }
+        XCTAssertEqual(try variables("MATCH (a:A)-[r]->(b) WITH b, count(*) AS n UNWIND [1, 2] AS k RETURN b.name AS name, n + k AS m"),
+                       ["ProduceResults: name m", "Unwind: b n k", "Aggregate: b n", "Match: a b r"])
+        XCTAssertEqual(try variables("MATCH (a) RETURN a.name AS n UNION MATCH (b) RETURN b.name AS n"),
+                       ["Union: n", "ProduceResults: n", "ProduceResults: n"])
+        XCTAssertEqual(try variables("MATCH (a:A) CREATE (a)-[:R]->(c:C) SET c.x = 1"),
+                       ["SetProperties: a c", "Create: a c", "Match: a"])
+        XCTAssertEqual(try variables("MATCH (a:A) RETURN count(*) AS n, collect(a.name) AS names"),
+                       ["AggregateResults: n names", "Match: a"])
+    }
+
     /// A pattern nested in an expression is planned once per query, not once per row, and
     /// again only for rows that bind other names; its rows are those of a plan made per row.
     func testNestedPatternsArePlannedOncePerQuery() throws {

@@ -30,7 +30,7 @@ struct Binder {
         for part in ast.parts {
             var scope: Scope = [:]
             var perClause: [Scope] = []
-            perClause.reserveCapacity(part.clauses.count)
+            perClause.reserveCapacity(part.clauses.count + 1)
             var columns: [String] = []
             for i in part.clauses.indices {
                 perClause.append(scope)

@@ -171,11 +171,17 @@ final class Aggregator {
     /// The grouping keys and each aggregate's first argument, evaluated on each row added
     /// (compiled against the rows' slots; the evaluator for what does not compile). Made
     /// with the first row: an aggregation fed by counts or slots adds none.
-    private lazy var keyProgram = RowProgram(plan.keyIndices.map { plan.items[$0].expr })
-    private lazy var argumentProgram = RowProgram(plan.aggregates.map { a in
-        if case .function(_, _, let args) = a.kind, let first = args.first { return first }
-        return Expr(.literal(.null), a.pos)
-    })
+    @exclusivity(unchecked) private var programs: (keys: RowProgram, arguments: RowProgram)?
+    private var rowPrograms: (keys: RowProgram, arguments: RowProgram) {
+        if let p = programs { return p }
+        let p = (RowProgram(plan.keyIndices.map { plan.items[$0].expr }),
+                 RowProgram(plan.aggregates.map { a in
+                     if case .function(_, _, let args) = a.kind, let first = args.first { return first }
+                     return Expr(.literal(.null), a.pos)  // (count(*): not evaluated)
+                 }))
+        programs = p
+        return p
+    }
 
     init(_ plan: ProjectionPlan, _ ex: any RowEvaluator) {
         self.plan = plan; self.ex = ex
@@ -187,8 +193,10 @@ final class Aggregator {
     /// The group of `row` (made when new).
     func group(_ row: Row) throws -> Int {
         // one key (the usual GROUP BY): no array made to look it up
-        if plan.keyIndices.count == 1 { return try group(single: ex.eval(keyProgram, 0, row), row) }
-        return try group(keys: plan.keyIndices.isEmpty ? [] : plan.keyIndices.indices.map { try ex.eval(keyProgram, $0, row) }, row)
+        if plan.keyIndices.isEmpty { return try group(keys: [], row) }
+        let keys = rowPrograms.keys
+        if plan.keyIndices.count == 1 { return try group(single: ex.eval(keys, 0, row), row) }
+        return try group(keys: plan.keyIndices.indices.map { try ex.eval(keys, $0, row) }, row)
     }
 
     /// The group whose one key is `v` (made for `row` when new).
@@ -265,7 +273,7 @@ final class Aggregator {
         for (i, a) in plan.aggregates.enumerated() {
             if names[i] == "count(*)" { countRow(g, i); continue }
             guard case .function = a.kind else { continue }
-            if try accumulate(g, i, ex.eval(argumentProgram, i, row)), names[i].hasPrefix("percentile") && rowsForPercentile[g].isEmpty {
+            if try accumulate(g, i, ex.eval(rowPrograms.arguments, i, row)), names[i].hasPrefix("percentile") && rowsForPercentile[g].isEmpty {
                 rowsForPercentile[g].append(row)
             }
         }

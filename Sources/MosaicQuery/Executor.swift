@@ -577,11 +577,13 @@ final class Executor<G: QueryGraph> {
         // when the matches become rows, each input row is widened to the pattern's variables
         // first: the matches of a row, and the rows of its OPTIONAL MATCH without one, share
         // one layout (Row.widened). Not when they go to a count, an aggregation or the next
-        // projection's values: no row is kept, and widening would cost a copy per input row.
+        // projection's values (no row is kept, and widening would cost a copy per input row),
+        // unless the row binds nothing yet (a query's first MATCH: one row, which takes the
+        // pattern's layout at once instead of growing one name at a time).
         let rowsOut = sink == nil && countSink == nil && groupedCountSink == nil && valueSink?.part != pattern[0].pos.offset
-        var layouts = LayoutStep(adding: rowsOut ? Self.variables(of: pattern) : [])
+        var layouts = LayoutStep(adding: cp.variables)
         for input in rows {
-            let row = rowsOut ? input.widened(to: layouts.step(input)) : input
+            let row = rowsOut || input.layout == nil ? input.widened(to: layouts.step(input)) : input
             var found = false
             let saved = usedRels
             usedRels = []
@@ -617,20 +619,6 @@ final class Executor<G: QueryGraph> {
         }
         // (rows left in `out` are counted by runSingle, as the clause's rows)
         if let op = cp.operatorIndex, op < opRows.count { opRows[op] += (sink != nil ? produced : 0) + sunkRows }
-        return out
-    }
-
-    /// The variables a pattern names, in the order they appear (paths first in their part).
-    static func variables(of pattern: Pattern) -> [String] {
-        var out: [String] = []
-        for part in pattern {
-            if let p = part.pathVariable { out.append(p) }
-            if let v = part.start.variable { out.append(v) }
-            for step in part.steps {
-                if let v = step.rel.variable { out.append(v) }
-                if let v = step.node.variable { out.append(v) }
-            }
-        }
         return out
     }
 

@@ -153,6 +153,9 @@ struct ClausePlan: Sendable {
         var introduced: [String] = []
         /// Variables in scope before the clause (what `*` projects when there are no rows).
         var starNames: [String] = []
+        /// The variables a MATCH's pattern names, once each, in the order they appear: the
+        /// slots the executor widens its input rows to (`Executor.execMatch`, `Row.widened`).
+        var variables: [String] = []
         var projection: ProjectionPlan?
         /// The part of a MATCH's WHERE not pushed into the pattern (nil: all of it was pushed).
         var residual: Expr?
@@ -179,6 +182,7 @@ struct ClausePlan: Sendable {
     var parts: [PartPlan]? { storage.fields.parts }
     var introduced: [String] { storage.fields.introduced }
     var starNames: [String] { storage.fields.starNames }
+    var variables: [String] { storage.fields.variables }
     var projection: ProjectionPlan? { storage.fields.projection }
     var residual: Expr? { storage.fields.residual }
     var pushedDown: Bool { storage.fields.pushedDown }
@@ -248,6 +252,19 @@ struct QueryPlan: Sendable {
 enum Planner {
     static let indexedKeys: Set<String> = ["id", "name"]
 
+    /// The variables a pattern names, once each, in the order they appear (a part's path
+    /// variable first).
+    static func variables(of pattern: Pattern) -> [String] {
+        var out: [String] = []
+        func add(_ v: String?) { if let v, !out.contains(v) { out.append(v) } }
+        for part in pattern {
+            add(part.pathVariable)
+            add(part.start.variable)
+            for step in part.steps { add(step.rel.variable); add(step.node.variable) }
+        }
+        return out
+    }
+
     static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]], describe wantText: Bool = true,
                      stats: PlanStatistics? = nil) -> QueryPlan {
         var sensitive = false
@@ -267,6 +284,7 @@ enum Planner {
                 var cp = ClausePlan.Fields()
                 switch ast.parts[pi].clauses[ci] {
                 case .match(let pattern, let optional, let pred, _):
+                    cp.variables = variables(of: pattern)
                     let bound = bound
                     var b = bound
                     var parts: [PartPlan] = []

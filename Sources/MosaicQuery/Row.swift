@@ -190,8 +190,9 @@ struct LayoutStep {
     /// The layout `row`'s output rows take.
     mutating func step(_ row: Row) -> RowLayout {
         if let l = last, l.from === row.layout { return l.to }
-        // (a row that has bound nothing gets the names' layout, made at once)
-        let to = row.layout?.adding(names) ?? RowLayout(names.reduce(into: []) { if !$0.contains($1) { $0.append($1) } })
+        // (a row that has bound nothing gets the names' layout, made at once: `names` are
+        // distinct, as `Planner.variables(of:)` gives them)
+        let to = row.layout?.adding(names) ?? RowLayout(names)
         last = (row.layout, to)
         return to
     }

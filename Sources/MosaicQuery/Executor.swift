@@ -799,19 +799,31 @@ final class Executor<G: QueryGraph> {
         // of each single-hop step: flat buffers on the stack that the matcher's nested
         // functions share without reference counting (arrays captured by them were retained
         // and released per row; buffers from the heap cost two allocations per row)
-        let nodeCount = max(1, part.nodeCount)
-        try withUnsafeTemporaryAllocation(of: Int.self, capacity: nodeCount + max(1, part.steps.count)) { ids in
+        // (then, for the general path, the row slot of each node's and each step's variable)
+        let nodeCount = max(1, part.nodeCount), width = nodeCount + max(1, part.steps.count)
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * width) { ids in
             ids.initialize(repeating: -1)
-            try matchPart(part, plan, row, nodeIDs: ids.baseAddress!, relSlots: ids.baseAddress! + nodeCount, emit)
+            try matchPart(part, plan, row, nodeIDs: ids.baseAddress!, relSlots: ids.baseAddress! + nodeCount,
+                          rowSlots: ids.baseAddress! + width, emit)
         }
     }
 
     private func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, nodeIDs: UnsafeMutablePointer<Int>,
-                           relSlots: UnsafeMutablePointer<Int>, _ emit: (Row) throws -> Void) throws {
+                           relSlots: UnsafeMutablePointer<Int>, rowSlots: UnsafeMutablePointer<Int>, _ emit: (Row) throws -> Void) throws {
         let givenPlan = plan != nil  // nested patterns (predicates, comprehensions) come without one
         let plan = plan ?? nestedPlan(part, row)
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
+        // The general path binds and unbinds the part's variables in the row's slots, found
+        // once here (node i at rowSlots[i], step s at rowSlots[nodes.count + s]; -1: by name,
+        // for a row not widened to the pattern, or a slot past the 64th, see Row.unbound).
+        if let layout = row.layout {
+            for i in nodes.indices { rowSlots[i] = nodes[i].variable.flatMap { layout.index(of: $0) }.flatMap { $0 < 64 ? $0 : nil } ?? -1 }
+            for s in part.steps.indices {
+                rowSlots[nodes.count + s] = part.steps[s].rel.variable.flatMap { layout.index(of: $0) }.flatMap { $0 < 64 ? $0 : nil } ?? -1
+            }
+        }
+        let stepSlots = rowSlots + nodes.count
         // (the anchor's map is evaluated with its candidates, below: `scanAnchors`)
         let maps = plan.hasPropertyMaps
         var props = !maps && nodes.count < noPropertyMaps.count ? noPropertyMaps[nodes.count]
@@ -952,10 +964,15 @@ final class Executor<G: QueryGraph> {
             guard try nodeMatches(gv, np, n, nodeProps[idx], row) else { return }
             nodeIDs[idx] = n
             var added = false
-            if !plan.unboundNodes[idx], let v = np.variable, row[v] == nil { row[v] = .node(n); added = true }
+            if !plan.unboundNodes[idx], let v = np.variable {
+                let i = rowSlots[idx]
+                if i >= 0 {
+                    if row.value(at: i) == nil { row.set(i, .node(n)); added = true }
+                } else if row[v] == nil { row[v] = .node(n); added = true }
+            }
             try body()
             if !restore { return }
-            if added { row[np.variable!] = nil }
+            if added { let i = rowSlots[idx]; if i >= 0 { row.set(i, nil) } else { row[np.variable!] = nil } }
             nodeIDs[idx] = -1
         }
 
@@ -1013,9 +1030,14 @@ final class Executor<G: QueryGraph> {
                                 let seg = forward ? path : path.reversed()
                                 if needPath { relIDs[s] = seg }
                                 var addedRel = false
-                                if !plan.unboundRels[s], let v = rp.variable, row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
+                                if !plan.unboundRels[s], let v = rp.variable {
+                                    let i = stepSlots[s]
+                                    if i >= 0 {
+                                        if row.value(at: i) == nil { row.set(i, .list(seg.map { .relationship($0) })); addedRel = true }
+                                    } else if row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
+                                }
                                 if wasSet { try extend(k + 1) } else { try bindNode(toIdx, target) { try extend(k + 1) } }
-                                if addedRel { row[rp.variable!] = nil }
+                                if addedRel { let i = stepSlots[s]; if i >= 0 { row.set(i, nil) } else { row[rp.variable!] = nil } }
                                 if needPath { relIDs[s] = [] }
                             }
                         }
@@ -1059,7 +1081,12 @@ final class Executor<G: QueryGraph> {
                 if needPath { relIDs[s] = [rel] }
                 var addedRel = false
                 if slotted { relSlots[s] = rel }
-                else if !plan.unboundRels[s], let v = rp.variable, row[v] == nil { row[v] = .relationship(rel); addedRel = true }
+                else if !plan.unboundRels[s], let v = rp.variable {
+                    let i = stepSlots[s]
+                    if i >= 0 {
+                        if row.value(at: i) == nil { row.set(i, .relationship(rel)); addedRel = true }
+                    } else if row[v] == nil { row[v] = .relationship(rel); addedRel = true }
+                }
                 var pass = true
                 if relFiltered[k], k < relFilters.count {
                     if slotted {
@@ -1076,7 +1103,7 @@ final class Executor<G: QueryGraph> {
                 if pass {
                     if nodeIDs[toIdx] != -1 { try extend(k + 1) } else { try bindNode(toIdx, other) { try extend(k + 1) } }
                 }
-                if addedRel { row[rp.variable!] = nil }
+                if addedRel { let i = stepSlots[s]; if i >= 0 { row.set(i, nil) } else { row[rp.variable!] = nil } }
                 if needPath { relIDs[s] = [] }
                 usedRels.removeLast()
             }

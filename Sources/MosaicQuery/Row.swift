@@ -149,8 +149,9 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
 /// shared between threads; an execution, its rows and their layouts stay on one).
 final class RowLayout {
     let names: [String]
-    /// Layouts made from this one by `adding`, by the added name.
-    private var longer: [(name: String, layout: RowLayout)] = []
+    /// Layouts made from this one by `adding`, by the added name. (Read at every name a row
+    /// binds past its layout: not checked for exclusivity at run time, as the executor's state.)
+    @exclusivity(unchecked) private var longer: [(name: String, layout: RowLayout)] = []
 
     init(_ names: [String]) { self.names = names }
 

@@ -11,11 +11,12 @@ final class RowProgram {
     let exprs: [Expr]
     /// The layout compiled for (nil until the first row with one), and the program (nil:
     /// some expression did not compile; the evaluator evaluates them all).
-    private var layout: RowLayout?
-    private var compiled: [SlotExpr]?
+    /// (Read per row: not checked for exclusivity at run time, as the executor's state.)
+    @exclusivity(unchecked) private var layout: RowLayout?
+    @exclusivity(unchecked) private var compiled: [SlotExpr]?
     /// The matcher slots a compiled expression is evaluated with: none is read (the
     /// expressions were compiled without a pattern's names). Made with the program.
-    private var noSlots = UnsafeMutablePointer<Int>(bitPattern: 0)
+    @exclusivity(unchecked) private var noSlots = UnsafeMutablePointer<Int>(bitPattern: 0)
 
     init(_ exprs: [Expr]) { self.exprs = exprs }
 

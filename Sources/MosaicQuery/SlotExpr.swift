@@ -206,10 +206,19 @@ extension Executor {
             let r = relIDs[s]
             return r < 0 ? .null : try graphFunction(g, name, .relationship(r), at) ?? .null
         case .outer(let n): return row[n] ?? .null
+        case .slot, .slotProperty: return try rowOperand(o, row)
+        }
+    }
+
+    /// An operand read from the row's slots (kept out of `value`, which the matcher's
+    /// filters inline at every candidate: with these cases in it, it was no longer inlined).
+    @inline(never) func rowOperand(_ o: SlotExpr.Operand, _ row: Row) throws -> QueryValue {
+        switch o {
         case .slot(let i): return row.value(at: i) ?? .null
         case .slotProperty(let i, let key, let at):
             guard let v = row.value(at: i) else { return .null }
             return try property(v, key, at)
+        default: return .null
         }
     }
 }

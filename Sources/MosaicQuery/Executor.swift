@@ -165,6 +165,10 @@ final class Executor<G: QueryGraph> {
     @exclusivity(unchecked) var valueSinkRuns = 0
     /// Rows an operator evaluated its expressions on through their compiled program (RowProgram; for tests).
     @exclusivity(unchecked) var programRows = 0
+    /// Set by `execMatch` for the next `matchPart`: the layout its row is widened to, in the
+    /// matcher's own copy of it (widened there, the copy is the only one holding its values,
+    /// and binding a slot does not copy them again).
+    @exclusivity(unchecked) var widenNextPart: RowLayout?
     /// Set while a MATCH may feed the aggregating RETURN after it from its slots (AggregateSink),
     /// and how many times one did (for tests).
     @exclusivity(unchecked) var aggregateSink: AggregateSink?
@@ -582,12 +586,14 @@ final class Executor<G: QueryGraph> {
         // pattern's layout at once instead of growing one name at a time).
         let rowsOut = sink == nil && countSink == nil && groupedCountSink == nil && valueSink?.part != pattern[0].pos.offset
         var layouts = LayoutStep(adding: cp.variables)
-        for input in rows {
-            let row = rowsOut || input.layout == nil ? input.widened(to: layouts.step(input)) : input
+        for row in rows {
+            let widen = rowsOut || row.layout == nil ? layouts.step(row) : nil
             var found = false
             let saved = usedRels
             usedRels = []
             let sunk = sunkMatches
+            widenNextPart = widen
+            defer { widenNextPart = nil }
             try matchParts(pattern, cp.parts, 0, row) { r in
                 if let w = filter {
                     let savedInner = usedRels
@@ -606,7 +612,7 @@ final class Executor<G: QueryGraph> {
             // (matches a sink took did not come through the closure above)
             if sunkMatches != sunk { found = true; sunkRows += sunkMatches - sunk }
             if optional && !found {
-                var r = row
+                var r = widen.map { row.widened(to: $0) } ?? row
                 for v in newVars where r[v] == nil { r[v] = .null }
                 produced += 1
                 if let values = valueSink, pattern.count == 1, values.part == pattern[0].pos.offset {
@@ -811,19 +817,12 @@ final class Executor<G: QueryGraph> {
     private func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, nodeIDs: UnsafeMutablePointer<Int>,
                            relSlots: UnsafeMutablePointer<Int>, rowSlots: UnsafeMutablePointer<Int>, _ emit: (Row) throws -> Void) throws {
         let givenPlan = plan != nil  // nested patterns (predicates, comprehensions) come without one
+        // (the first part of execMatch's pattern: its row widened in the frame, below)
+        let widen = widenNextPart
+        widenNextPart = nil
         let plan = plan ?? nestedPlan(part, row)
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes
-        // The general path binds and unbinds the part's variables in the row's slots, found
-        // once here (node i at rowSlots[i], step s at rowSlots[nodes.count + s]; -1: by name,
-        // for a row not widened to the pattern, or a slot past the 64th, see Row.unbound).
-        if let layout = row.layout {
-            for i in nodes.indices { rowSlots[i] = nodes[i].variable.flatMap { layout.index(of: $0) }.flatMap { $0 < 64 ? $0 : nil } ?? -1 }
-            for s in part.steps.indices {
-                rowSlots[nodes.count + s] = part.steps[s].rel.variable.flatMap { layout.index(of: $0) }.flatMap { $0 < 64 ? $0 : nil } ?? -1
-            }
-        }
-        let stepSlots = rowSlots + nodes.count
         // (the anchor's map is evaluated with its candidates, below: `scanAnchors`)
         let maps = plan.hasPropertyMaps
         var props = !maps && nodes.count < noPropertyMaps.count ? noPropertyMaps[nodes.count]
@@ -845,9 +844,20 @@ final class Executor<G: QueryGraph> {
         // The names below forward to it, borrowing in place.
         // (the relationships of each step are kept only for a path variable; the kept slots
         // keep a frame for the part's next row)
-        let frame = slots?.frame(for: row, steps: part.pathVariable != nil ? part.steps.count : nil)
-            ?? MatchFrame(row: row, relIDs: part.pathVariable != nil ? Array(repeating: [], count: part.steps.count) : [])
+        let start = widen.map { row.widened(to: $0) } ?? row
+        let frame = slots?.frame(for: start, steps: part.pathVariable != nil ? part.steps.count : nil)
+            ?? MatchFrame(row: start, relIDs: part.pathVariable != nil ? Array(repeating: [], count: part.steps.count) : [])
         var row: Row { _read { yield frame.row } _modify { yield &frame.row } }
+        // The general path binds and unbinds the part's variables in the row's slots, found
+        // once here (node i at rowSlots[i], step s at rowSlots[nodes.count + s]; -1: by name,
+        // for a row not widened to the pattern, or a slot past the 64th, see Row.unbound).
+        if slots == nil, let layout = frame.row.layout {
+            for i in nodes.indices { rowSlots[i] = nodes[i].variable.flatMap { layout.index(of: $0) }.flatMap { $0 < 64 ? $0 : nil } ?? -1 }
+            for s in part.steps.indices {
+                rowSlots[nodes.count + s] = part.steps[s].rel.variable.flatMap { layout.index(of: $0) }.flatMap { $0 < 64 ? $0 : nil } ?? -1
+            }
+        }
+        let stepSlots = rowSlots + nodes.count
         var relIDs: [[Int]] { _read { yield frame.relIDs } _modify { yield &frame.relIDs } }
         var counted: Int { get { frame.counted } set { frame.counted = newValue } }
         let a = plan.anchor
@@ -961,18 +971,13 @@ final class Executor<G: QueryGraph> {
                 return
             }
             let np = nodes[idx]
-            guard try nodeMatches(gv, np, n, nodeProps[idx], row) else { return }
+            guard nodeMatches(gv, np, n, nodeProps[idx], bound: np.variable.flatMap { row.lookup(rowSlots[idx], $0) }) else { return }
             nodeIDs[idx] = n
             var added = false
-            if !plan.unboundNodes[idx], let v = np.variable {
-                let i = rowSlots[idx]
-                if i >= 0 {
-                    if row.value(at: i) == nil { row.set(i, .node(n)); added = true }
-                } else if row[v] == nil { row[v] = .node(n); added = true }
-            }
+            if !plan.unboundNodes[idx], let v = np.variable { added = row.bindIfUnbound(rowSlots[idx], v, .node(n)) }
             try body()
             if !restore { return }
-            if added { let i = rowSlots[idx]; if i >= 0 { row.set(i, nil) } else { row[np.variable!] = nil } }
+            if added { row.unbind(rowSlots[idx], np.variable!) }
             nodeIDs[idx] = -1
         }
 
@@ -1003,7 +1008,7 @@ final class Executor<G: QueryGraph> {
             if !forward { dir = dir.reversed }
             if let range = rp.range {
                 var boundList: [Int]? = nil
-                if let v = rp.variable, let b = row[v] {
+                if let v = rp.variable, let b = row.lookup(stepSlots[s], v) {
                     guard case .list(let l) = b else { return }
                     boundList = l.compactMap { if case .relationship(let r) = $0 { return r }; return nil }
                     if !forward { boundList!.reverse() }
@@ -1030,14 +1035,11 @@ final class Executor<G: QueryGraph> {
                                 let seg = forward ? path : path.reversed()
                                 if needPath { relIDs[s] = seg }
                                 var addedRel = false
-                                if !plan.unboundRels[s], let v = rp.variable {
-                                    let i = stepSlots[s]
-                                    if i >= 0 {
-                                        if row.value(at: i) == nil { row.set(i, .list(seg.map { .relationship($0) })); addedRel = true }
-                                    } else if row[v] == nil { row[v] = .list(seg.map { .relationship($0) }); addedRel = true }
+                                if !plan.unboundRels[s], let v = rp.variable, row.isUnbound(stepSlots[s], v) {
+                                    addedRel = row.bindIfUnbound(stepSlots[s], v, .list(seg.map { .relationship($0) }))
                                 }
                                 if wasSet { try extend(k + 1) } else { try bindNode(toIdx, target) { try extend(k + 1) } }
-                                if addedRel { let i = stepSlots[s]; if i >= 0 { row.set(i, nil) } else { row[rp.variable!] = nil } }
+                                if addedRel { row.unbind(stepSlots[s], rp.variable!) }
                                 if needPath { relIDs[s] = [] }
                             }
                         }
@@ -1055,7 +1057,7 @@ final class Executor<G: QueryGraph> {
                 return
             }
             var boundRel: Int? = nil
-            if let v = rp.variable, let b = row[v] {
+            if let v = rp.variable, let b = row.lookup(stepSlots[s], v) {
                 guard case .relationship(let r) = b else { return }
                 boundRel = r
             }
@@ -1063,7 +1065,7 @@ final class Executor<G: QueryGraph> {
                relFilters.count <= k || relFilters[k].isEmpty, boundRel == nil, !needPath, relProps[s] == nil, nodeIDs[toIdx] == -1 {
                 let np = nodes[toIdx]
                 let grouped = countSink == nil
-                if nodeProps[toIdx] == nil, np.variable.map({ row[$0] == nil }) ?? true,
+                if nodeProps[toIdx] == nil, np.variable.map({ row.lookup(rowSlots[toIdx], $0) == nil }) ?? true,
                    !grouped || ((np.variable.map { !groupedKeyNames.contains($0) } ?? true) && (rp.variable.map { !groupedKeyNames.contains($0) } ?? true)) {
                     let c = countLastHop(gv, from: from, dir: dir, types: rp.types, labels: np.labels)
                     try tick(c)
@@ -1081,12 +1083,7 @@ final class Executor<G: QueryGraph> {
                 if needPath { relIDs[s] = [rel] }
                 var addedRel = false
                 if slotted { relSlots[s] = rel }
-                else if !plan.unboundRels[s], let v = rp.variable {
-                    let i = stepSlots[s]
-                    if i >= 0 {
-                        if row.value(at: i) == nil { row.set(i, .relationship(rel)); addedRel = true }
-                    } else if row[v] == nil { row[v] = .relationship(rel); addedRel = true }
-                }
+                else if !plan.unboundRels[s], let v = rp.variable { addedRel = row.bindIfUnbound(stepSlots[s], v, .relationship(rel)) }
                 var pass = true
                 if relFiltered[k], k < relFilters.count {
                     if slotted {
@@ -1103,7 +1100,7 @@ final class Executor<G: QueryGraph> {
                 if pass {
                     if nodeIDs[toIdx] != -1 { try extend(k + 1) } else { try bindNode(toIdx, other) { try extend(k + 1) } }
                 }
-                if addedRel { let i = stepSlots[s]; if i >= 0 { row.set(i, nil) } else { row[rp.variable!] = nil } }
+                if addedRel { row.unbind(stepSlots[s], rp.variable!) }
                 if needPath { relIDs[s] = [] }
                 usedRels.removeLast()
             }

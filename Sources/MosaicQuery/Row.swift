@@ -103,6 +103,37 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
         }
     }
 
+    // The matcher's general path binds a pattern's variables with these: at `slot` when it
+    // has one (>= 0, found once per input row), else by `name`. Not inlined: they keep the
+    // matcher's loops small enough to inline their own nested functions.
+
+    /// The variable's value (nil: unbound).
+    @inline(__always) func lookup(_ slot: Int, _ name: String) -> QueryValue? {
+        slot >= 0 ? value(at: slot) : self[name]
+    }
+
+    /// Whether the variable is unbound in this row.
+    @inline(never) func isUnbound(_ slot: Int, _ name: String) -> Bool {
+        slot >= 0 ? !isBound(slot) : self[name] == nil
+    }
+
+    /// Binds the variable to `v` when it is unbound; returns whether it did.
+    @inline(never) mutating func bindIfUnbound(_ slot: Int, _ name: String, _ v: QueryValue) -> Bool {
+        if slot >= 0 {
+            guard !isBound(slot) else { return false }
+            set(slot, v)
+        } else {
+            guard self[name] == nil else { return false }
+            self[name] = v
+        }
+        return true
+    }
+
+    /// Unbinds the variable.
+    @inline(never) mutating func unbind(_ slot: Int, _ name: String) {
+        if slot >= 0 { set(slot, nil) } else { self[name] = nil }
+    }
+
     /// The row's values in slot order when it is a row of `layout` with every slot bound
     /// (a projection's row: its columns' values, no name looked up), else nil.
     @inline(__always) func values(in layout: RowLayout) -> [QueryValue]? {

@@ -587,7 +587,7 @@ final class Executor<G: QueryGraph> {
         let rowsOut = sink == nil && countSink == nil && groupedCountSink == nil && valueSink?.part != pattern[0].pos.offset
         var layouts = LayoutStep(adding: cp.variables)
         for row in rows {
-            let widen = rowsOut || row.layout == nil ? layouts.step(row) : nil
+            let widen = (rowsOut || row.layout == nil) && !cp.variables.isEmpty ? layouts.step(row) : nil
             var found = false
             let saved = usedRels
             usedRels = []

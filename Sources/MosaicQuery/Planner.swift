@@ -252,13 +252,13 @@ struct QueryPlan: Sendable {
 enum Planner {
     static let indexedKeys: Set<String> = ["id", "name"]
 
-    /// The variables a pattern names, once each, in the order they appear (a part's path
-    /// variable first).
-    static func variables(of pattern: Pattern) -> [String] {
+    /// The variables a pattern names that `keep` keeps, once each, in the order they appear
+    /// (a part's path variable first, kept always).
+    static func variables(of pattern: Pattern, keeping keep: (String) -> Bool) -> [String] {
         var out: [String] = []
-        func add(_ v: String?) { if let v, !out.contains(v) { out.append(v) } }
+        func add(_ v: String?, always: Bool = false) { if let v, always || keep(v), !out.contains(v) { out.append(v) } }
         for part in pattern {
-            add(part.pathVariable)
+            add(part.pathVariable, always: true)
             add(part.start.variable)
             for step in part.steps { add(step.rel.variable); add(step.node.variable) }
         }
@@ -284,8 +284,10 @@ enum Planner {
                 var cp = ClausePlan.Fields()
                 switch ast.parts[pi].clauses[ci] {
                 case .match(let pattern, let optional, let pred, _):
-                    cp.variables = variables(of: pattern)
                     let bound = bound
+                    // the variables its rows bind: not those read nowhere else, which the
+                    // matcher leaves unbound (`unboundNodes`, `unboundRels` below)
+                    cp.variables = variables(of: pattern) { v in uses.star || bound.contains(v) || uses.count(v) > 1 }
                     var b = bound
                     var parts: [PartPlan] = []
                     parts.reserveCapacity(pattern.count)
@@ -313,8 +315,9 @@ enum Planner {
                         }
                         parts.append(plan)
                         let more = parts.count < pattern.count  // b is read only by the parts after this one
-                        for i in ppNodes.indices { if let v = ppNodes[i].variable { if more { b.insert(v) }; if optional && !bound.contains(v) { cp.introduced.append(v) } } }
-                        for i in pp.steps.indices { if let v = pp.steps[i].rel.variable, !bound.contains(v) { if more { b.insert(v) }; if optional { cp.introduced.append(v) } } }
+                        // (a variable read nowhere else is bound by no row: not to null either)
+                        for i in ppNodes.indices { if let v = ppNodes[i].variable { if more { b.insert(v) }; if optional && !bound.contains(v) && (uses.star || uses.count(v) > 1) { cp.introduced.append(v) } } }
+                        for i in pp.steps.indices { if let v = pp.steps[i].rel.variable, !bound.contains(v) { if more { b.insert(v) }; if optional && (uses.star || uses.count(v) > 1) { cp.introduced.append(v) } } }
                         if let pv = pp.pathVariable { if more { b.insert(pv) }; if optional { cp.introduced.append(pv) } }
                     }
                     if !uses.star {

@@ -252,15 +252,17 @@ struct QueryPlan: Sendable {
 enum Planner {
     static let indexedKeys: Set<String> = ["id", "name"]
 
-    /// The variables a pattern names that `keep` keeps, once each, in the order they appear
-    /// (a part's path variable first, kept always).
-    static func variables(of pattern: Pattern, keeping keep: (String) -> Bool) -> [String] {
+    /// The variables the rows of a MATCH of `pattern` (planned as `parts`) bind, once each:
+    /// each part's path variable, then its nodes' and its relationships' variables but those
+    /// the matcher leaves unbound (read nowhere else: `unboundNodes`, `unboundRels`).
+    static func boundVariables(_ pattern: Pattern, _ parts: [PartPlan]) -> [String] {
         var out: [String] = []
-        func add(_ v: String?, always: Bool = false) { if let v, always || keep(v), !out.contains(v) { out.append(v) } }
-        for part in pattern {
-            add(part.pathVariable, always: true)
-            add(part.start.variable)
-            for step in part.steps { add(step.rel.variable); add(step.node.variable) }
+        func add(_ v: String?) { if let v, !out.contains(v) { out.append(v) } }
+        for k in pattern.indices {
+            add(pattern[k].pathVariable)
+            let nodes = parts[k].nodes
+            for i in nodes.indices where !parts[k].unboundNodes[i] { add(nodes[i].variable) }
+            for s in pattern[k].steps.indices where !parts[k].unboundRels[s] { add(pattern[k].steps[s].rel.variable) }
         }
         return out
     }
@@ -285,9 +287,6 @@ enum Planner {
                 switch ast.parts[pi].clauses[ci] {
                 case .match(let pattern, let optional, let pred, _):
                     let bound = bound
-                    // the variables its rows bind: not those read nowhere else, which the
-                    // matcher leaves unbound (`unboundNodes`, `unboundRels` below)
-                    cp.variables = variables(of: pattern) { v in uses.star || bound.contains(v) || uses.count(v) > 1 }
                     var b = bound
                     var parts: [PartPlan] = []
                     parts.reserveCapacity(pattern.count)
@@ -330,6 +329,7 @@ enum Planner {
                             }
                         }
                     }
+                    cp.variables = boundVariables(pattern, parts)
                     if pattern.count == 1, let w = pred, parts[0].pathVariableFree(pattern[0]) {
                         let (filters, relFilters, rest) = pushDown(w, pattern[0], parts[0], bound: bound)
                         parts[0].filters = filters

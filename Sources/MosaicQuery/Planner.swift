@@ -153,9 +153,6 @@ struct ClausePlan: Sendable {
         var introduced: [String] = []
         /// Variables in scope before the clause (what `*` projects when there are no rows).
         var starNames: [String] = []
-        /// The variables a MATCH's pattern names, once each, in the order they appear: the
-        /// slots the executor widens its input rows to (`Executor.execMatch`, `Row.widened`).
-        var variables: [String] = []
         var projection: ProjectionPlan?
         /// The part of a MATCH's WHERE not pushed into the pattern (nil: all of it was pushed).
         var residual: Expr?
@@ -182,7 +179,6 @@ struct ClausePlan: Sendable {
     var parts: [PartPlan]? { storage.fields.parts }
     var introduced: [String] { storage.fields.introduced }
     var starNames: [String] { storage.fields.starNames }
-    var variables: [String] { storage.fields.variables }
     var projection: ProjectionPlan? { storage.fields.projection }
     var residual: Expr? { storage.fields.residual }
     var pushedDown: Bool { storage.fields.pushedDown }
@@ -254,7 +250,10 @@ enum Planner {
 
     /// The variables the rows of a MATCH of `pattern` (planned as `parts`) bind, once each:
     /// each part's path variable, then its nodes' and its relationships' variables but those
-    /// the matcher leaves unbound (read nowhere else: `unboundNodes`, `unboundRels`).
+    /// the matcher leaves unbound (read nowhere else: `unboundNodes`, `unboundRels`). Empty,
+    /// and no array made, when it binds none (`MATCH (a)-->()-->(c) RETURN count(*)`).
+    /// Worked out when a MATCH runs (`Executor.execMatch`), not kept in the plan: it costs
+    /// the compile of every query otherwise (about a hundred instructions a MATCH).
     static func boundVariables(_ pattern: Pattern, _ parts: [PartPlan]) -> [String] {
         var out: [String] = []
         func add(_ v: String?) { if let v, !out.contains(v) { out.append(v) } }
@@ -329,7 +328,6 @@ enum Planner {
                             }
                         }
                     }
-                    cp.variables = boundVariables(pattern, parts)
                     if pattern.count == 1, let w = pred, parts[0].pathVariableFree(pattern[0]) {
                         let (filters, relFilters, rest) = pushDown(w, pattern[0], parts[0], bound: bound)
                         parts[0].filters = filters

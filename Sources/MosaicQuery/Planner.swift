@@ -256,12 +256,15 @@ enum Planner {
     /// the compile of every query otherwise (about a hundred instructions a MATCH).
     static func boundVariables(_ pattern: Pattern, _ parts: [PartPlan]) -> [String] {
         var out: [String] = []
-        func add(_ v: String?) { if let v, !out.contains(v) { out.append(v) } }
         for k in pattern.indices {
-            add(pattern[k].pathVariable)
-            let nodes = parts[k].nodes
-            for i in nodes.indices where !parts[k].unboundNodes[i] { add(nodes[i].variable) }
-            for s in pattern[k].steps.indices where !parts[k].unboundRels[s] { add(pattern[k].steps[s].rel.variable) }
+            let part = parts[k]
+            if let v = pattern[k].pathVariable, !out.contains(v) { out.append(v) }
+            for i in part.nodes.indices where !part.unboundNodes[i] {
+                if let v = part.nodes[i].variable, !out.contains(v) { out.append(v) }
+            }
+            for s in pattern[k].steps.indices where !part.unboundRels[s] {
+                if let v = pattern[k].steps[s].rel.variable, !out.contains(v) { out.append(v) }
+            }
         }
         return out
     }

@@ -255,15 +255,15 @@ enum Planner {
     /// Worked out when a MATCH runs (`Executor.execMatch`), not kept in the plan: it costs
     /// the compile of every query otherwise (about a hundred instructions a MATCH).
     static func boundVariables(_ pattern: Pattern, _ parts: [PartPlan]) -> [String] {
+        // (parts and patterns read in place: a copy of a PartPlan retains each of its arrays)
         var out: [String] = []
         for k in pattern.indices {
-            let part = parts[k]
             if let v = pattern[k].pathVariable, !out.contains(v) { out.append(v) }
-            for i in part.nodes.indices where !part.unboundNodes[i] {
-                if let v = part.nodes[i].variable, !out.contains(v) { out.append(v) }
-            }
-            for s in pattern[k].steps.indices where !part.unboundRels[s] {
-                if let v = pattern[k].steps[s].rel.variable, !out.contains(v) { out.append(v) }
+            let unboundNodes = parts[k].unboundNodes, unboundRels = parts[k].unboundRels
+            if let v = pattern[k].start.variable, !unboundNodes[0], !out.contains(v) { out.append(v) }
+            for s in pattern[k].steps.indices {
+                if let v = pattern[k].steps[s].rel.variable, !unboundRels[s], !out.contains(v) { out.append(v) }
+                if let v = pattern[k].steps[s].node.variable, !unboundNodes[s + 1], !out.contains(v) { out.append(v) }
             }
         }
         return out

@@ -585,10 +585,9 @@ final class Executor<G: QueryGraph> {
         // unless the row binds nothing yet (a query's first MATCH: one row, which takes the
         // pattern's layout at once instead of growing one name at a time).
         let rowsOut = sink == nil && countSink == nil && groupedCountSink == nil && valueSink?.part != pattern[0].pos.offset
-        let bound = cp.parts.map { Planner.boundVariables(pattern, $0) } ?? []
-        var layouts = LayoutStep(adding: bound)
+        var layouts = LayoutStep(adding: cp.variables)
         for row in rows {
-            let widen = (rowsOut || row.layout == nil) && !bound.isEmpty ? layouts.step(row) : nil
+            let widen = (rowsOut || row.layout == nil) && !cp.variables.isEmpty ? layouts.step(row) : nil
             var found = false
             let saved = usedRels
             usedRels = []

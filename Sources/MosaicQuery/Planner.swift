@@ -153,6 +153,11 @@ struct ClausePlan: Sendable {
         var introduced: [String] = []
         /// Variables in scope before the clause (what `*` projects when there are no rows).
         var starNames: [String] = []
+        /// The variables a MATCH's rows bind, once each, in the order they appear: not those
+        /// read nowhere else, which the matcher leaves unbound (`unboundNodes`, `unboundRels`).
+        /// The slots the executor widens its input rows to (`Executor.execMatch`, `Row.widened`);
+        /// found in the same pass that marks the unbound ones.
+        var variables: [String] = []
         var projection: ProjectionPlan?
         /// The part of a MATCH's WHERE not pushed into the pattern (nil: all of it was pushed).
         var residual: Expr?
@@ -179,6 +184,7 @@ struct ClausePlan: Sendable {
     var parts: [PartPlan]? { storage.fields.parts }
     var introduced: [String] { storage.fields.introduced }
     var starNames: [String] { storage.fields.starNames }
+    var variables: [String] { storage.fields.variables }
     var projection: ProjectionPlan? { storage.fields.projection }
     var residual: Expr? { storage.fields.residual }
     var pushedDown: Bool { storage.fields.pushedDown }
@@ -248,26 +254,6 @@ struct QueryPlan: Sendable {
 enum Planner {
     static let indexedKeys: Set<String> = ["id", "name"]
 
-    /// The variables the rows of a MATCH of `pattern` (planned as `parts`) bind, once each:
-    /// each part's path variable, then its nodes' and its relationships' variables but those
-    /// the matcher leaves unbound (read nowhere else: `unboundNodes`, `unboundRels`). Empty,
-    /// and no array made, when it binds none (`MATCH (a)-->()-->(c) RETURN count(*)`).
-    /// Worked out when a MATCH runs (`Executor.execMatch`), not kept in the plan: it costs
-    /// the compile of every query otherwise (about a hundred instructions a MATCH).
-    static func boundVariables(_ pattern: Pattern, _ parts: [PartPlan]) -> [String] {
-        // (parts and patterns read in place: a copy of a PartPlan retains each of its arrays)
-        var out: [String] = []
-        for k in pattern.indices {
-            if let v = pattern[k].pathVariable, !out.contains(v) { out.append(v) }
-            let unboundNodes = parts[k].unboundNodes, unboundRels = parts[k].unboundRels
-            if let v = pattern[k].start.variable, !unboundNodes[0], !out.contains(v) { out.append(v) }
-            for s in pattern[k].steps.indices {
-                if let v = pattern[k].steps[s].rel.variable, !unboundRels[s], !out.contains(v) { out.append(v) }
-                if let v = pattern[k].steps[s].node.variable, !unboundNodes[s + 1], !out.contains(v) { out.append(v) }
-            }
-        }
-        return out
-    }
 
     static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]], describe wantText: Bool = true,
                      stats: PlanStatistics? = nil) -> QueryPlan {
@@ -321,14 +307,17 @@ enum Planner {
                         for i in pp.steps.indices { if let v = pp.steps[i].rel.variable, !bound.contains(v) { if more { b.insert(v) }; if optional && (uses.star || uses.count(v) > 1) { cp.introduced.append(v) } } }
                         if let pv = pp.pathVariable { if more { b.insert(pv) }; if optional { cp.introduced.append(pv) } }
                     }
-                    if !uses.star {
-                        for k in pattern.indices {
-                            for i in parts[k].nodes.indices {
-                                if let v = parts[k].nodes[i].variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].unboundNodes.insert(i) }
-                            }
-                            for i in pattern[k].steps.indices {
-                                if let v = pattern[k].steps[i].rel.variable, !bound.contains(v), uses.count(v) <= 1 { parts[k].unboundRels.insert(i) }
-                            }
+                    for k in pattern.indices {
+                        if let pv = pattern[k].pathVariable, !cp.variables.contains(pv) { cp.variables.append(pv) }
+                        for i in parts[k].nodes.indices {
+                            guard let v = parts[k].nodes[i].variable else { continue }
+                            if !uses.star, !bound.contains(v), uses.count(v) <= 1 { parts[k].unboundNodes.insert(i) }
+                            else if !cp.variables.contains(v) { cp.variables.append(v) }
+                        }
+                        for i in pattern[k].steps.indices {
+                            guard let v = pattern[k].steps[i].rel.variable else { continue }
+                            if !uses.star, !bound.contains(v), uses.count(v) <= 1 { parts[k].unboundRels.insert(i) }
+                            else if !cp.variables.contains(v) { cp.variables.append(v) }
                         }
                     }
                     if pattern.count == 1, let w = pred, parts[0].pathVariableFree(pattern[0]) {

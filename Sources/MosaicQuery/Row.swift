@@ -223,7 +223,7 @@ struct LayoutStep {
     mutating func step(_ row: Row) -> RowLayout {
         if let l = last, l.from === row.layout { return l.to }
         // (a row that has bound nothing gets the names' layout, made at once: `names` are
-        // distinct, as `Planner.boundVariables` gives them)
+        // distinct, as `ClausePlan.variables` lists them)
         let to = row.layout?.adding(names) ?? RowLayout(names)
         last = (row.layout, to)
         return to

@@ -10,7 +10,8 @@
 /// hashing names, fifteenth session). Rows made from the matcher's slots skip this type
 /// altogether (ValueSink, AggregateSink).
 ///
-/// Names are in the order they were first bound; `keys` and iteration give the bound ones.
+/// Names are in their layout's order (the order they were first bound, or the pattern's for a
+/// row a MATCH widened); `keys` and iteration give the bound ones.
 struct Row: Sequence, ExpressibleByDictionaryLiteral {
     typealias Element = (key: String, value: QueryValue)
     /// nil for a row that has bound nothing yet (no layout is made for it).
@@ -103,9 +104,11 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
         }
     }
 
-    // The matcher's general path binds a pattern's variables with these: at `slot` when it
-    // has one (>= 0, found once per input row), else by `name`. Not inlined: they keep the
-    // matcher's loops small enough to inline their own nested functions.
+    // The matcher's general path reads and binds a pattern's variables with these: at `slot`
+    // when it has one (>= 0, found once per input row), else by `name`. The three that write
+    // or test are not inlined: they keep the matcher's loops small enough for the compiler
+    // to inline the matcher's own nested functions (x.regex ran 468.9M instructions against
+    // 461.3M when the slot-or-name choice was written out at each place; callgrind, 10k graph).
 
     /// The variable's value (nil: unbound).
     @inline(__always) func lookup(_ slot: Int, _ name: String) -> QueryValue? {

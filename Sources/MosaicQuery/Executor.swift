@@ -165,10 +165,6 @@ final class Executor<G: QueryGraph> {
     @exclusivity(unchecked) var valueSinkRuns = 0
     /// Rows an operator evaluated its expressions on through their compiled program (RowProgram; for tests).
     @exclusivity(unchecked) var programRows = 0
-    /// Set by `execMatch` for the next `matchPart`: the layout its row is widened to, in the
-    /// matcher's own copy of it (widened there, the copy is the only one holding its values,
-    /// and binding a slot does not copy them again).
-    @exclusivity(unchecked) var widenNextPart: RowLayout?
     /// Set while a MATCH may feed the aggregating RETURN after it from its slots (AggregateSink),
     /// and how many times one did (for tests).
     @exclusivity(unchecked) var aggregateSink: AggregateSink?
@@ -592,9 +588,7 @@ final class Executor<G: QueryGraph> {
             let saved = usedRels
             usedRels = []
             let sunk = sunkMatches
-            widenNextPart = widen
-            defer { widenNextPart = nil }
-            try matchParts(pattern, cp.parts, 0, row) { r in
+            try matchParts(pattern, cp.parts, 0, row, widenTo: widen) { r in
                 if let w = filter {
                     let savedInner = usedRels
                     let ok = try w.isTrue(0, r, self)
@@ -628,9 +622,13 @@ final class Executor<G: QueryGraph> {
         return out
     }
 
-    func matchParts(_ parts: [PatternPart], _ plans: [PartPlan]?, _ i: Int, _ row: Row, _ emit: (Row) throws -> Void) throws {
+    /// `widenTo`: the layout the first part widens the row to (execMatch), in the matcher's
+    /// own copy of it: widened there, that copy is the only one holding its values, and
+    /// binding a slot does not copy them again.
+    func matchParts(_ parts: [PatternPart], _ plans: [PartPlan]?, _ i: Int, _ row: Row, widenTo: RowLayout? = nil,
+                    _ emit: (Row) throws -> Void) throws {
         if i == parts.count { try emit(row); return }
-        try matchPart(parts[i], plans?[i], row) { r in try matchParts(parts, plans, i + 1, r, emit) }
+        try matchPart(parts[i], plans?[i], row, widenTo: widenTo) { r in try matchParts(parts, plans, i + 1, r, emit) }
     }
 
     /// `props` (the evaluated map `map`) less the entry `key: e` of the map.
@@ -800,7 +798,7 @@ final class Executor<G: QueryGraph> {
         return plan
     }
 
-    func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, _ emit: (Row) throws -> Void) throws {
+    func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, widenTo: RowLayout? = nil, _ emit: (Row) throws -> Void) throws {
         // the bound node of each pattern node (-1: none yet), and in slot mode the relationship
         // of each single-hop step: flat buffers on the stack that the matcher's nested
         // functions share without reference counting (arrays captured by them were retained
@@ -809,17 +807,14 @@ final class Executor<G: QueryGraph> {
         let nodeCount = max(1, part.nodeCount), width = nodeCount + max(1, part.steps.count)
         try withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * width) { ids in
             ids.initialize(repeating: -1)
-            try matchPart(part, plan, row, nodeIDs: ids.baseAddress!, relSlots: ids.baseAddress! + nodeCount,
+            try matchPart(part, plan, row, widenTo: widenTo, nodeIDs: ids.baseAddress!, relSlots: ids.baseAddress! + nodeCount,
                           rowSlots: ids.baseAddress! + width, emit)
         }
     }
 
-    private func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, nodeIDs: UnsafeMutablePointer<Int>,
+    private func matchPart(_ part: PatternPart, _ plan: PartPlan?, _ row: Row, widenTo widen: RowLayout?, nodeIDs: UnsafeMutablePointer<Int>,
                            relSlots: UnsafeMutablePointer<Int>, rowSlots: UnsafeMutablePointer<Int>, _ emit: (Row) throws -> Void) throws {
         let givenPlan = plan != nil  // nested patterns (predicates, comprehensions) come without one
-        // (the first part of execMatch's pattern: its row widened in the frame, below)
-        let widen = widenNextPart
-        widenNextPart = nil
         let plan = plan ?? nestedPlan(part, row)
         let gv = graph  // one copy of the graph value for the whole match (no copy per access)
         let nodes = plan.nodes

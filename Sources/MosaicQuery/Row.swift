@@ -29,10 +29,6 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
         self.init()
         for (k, v) in elements { self[k] = v }
     }
-    /// A row of distinct `columns` (a projection's) and their values, in order.
-    init(columns: [String], values: [QueryValue]) {
-        self.init(layout: RowLayout(columns), values: values)
-    }
     /// A row of `layout`'s slots, every one bound (`values` in the layout's order).
     init(layout: RowLayout, values: [QueryValue]) {
         self.layout = layout
@@ -146,7 +142,7 @@ struct Row: Sequence, ExpressibleByDictionaryLiteral {
     var isEmpty: Bool { count == 0 }
     /// How many names the row binds.
     var count: Int { values.count - unbound.nonzeroBitCount }
-    /// The names, in the order they were bound.
+    /// The bound names, in their layout's order.
     var keys: [String] {
         guard let names = layout?.names else { return [] }
         return names.indices.compactMap { isBound($0) ? names[$0] : nil }

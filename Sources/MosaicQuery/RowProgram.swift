@@ -1,6 +1,6 @@
 /// Expressions an operator evaluates on each of its input rows, compiled against the rows'
-/// slots (issue 16): a WITH's or RETURN's items, a WITH's WHERE, the filter a MATCH checks on
-/// each match's row. The rows an operator takes share one layout (Row, RowLayout), so the
+/// slots (issue 16): a WITH's or RETURN's items and ORDER BY keys, a WITH's WHERE, the filter a
+/// MATCH checks on each match's row, an aggregation's keys and arguments. The rows an operator takes share one layout (Row, RowLayout), so the
 /// expressions are compiled once, for the first row's layout (`SlotExpr.compile` with
 /// `Names.row`): a variable reads its slot by index, not its name; parameters, folded calls
 /// and call sites are settled once. A row in another layout, or an expression of a form

@@ -15,29 +15,10 @@ extension Executor {
         case .index(let base, let idx): return try index(try eval(base, row), try eval(idx, row), e.pos)
         case .slice(let base, let lo, let hi):
             let b = try eval(base, row)
-            let l = try lo.map { try eval($0, row) }, h = try hi.map { try eval($0, row) }
-            if b.isNull || l?.isNull == true || h?.isNull == true { return .null }
-            guard case .list(let list) = b else { throw QueryError.type("only lists can be sliced, not \(b.typeName)", e.pos) }
-            func bound(_ v: QueryValue?, _ dflt: Int) throws -> Int {
-                guard let v = v else { return dflt }
-                guard case .int(let i) = v else { throw QueryError.type("list slice bounds must be integers, not \(v.typeName)", e.pos) }
-                let j = i < 0 ? list.count + i : i
-                return max(0, min(list.count, j))
-            }
-            let a = try bound(l, 0), z = try bound(h, list.count)
-            return a < z ? .list(Array(list[a..<z])) : .list([])
+            return try slice(b, try lo.map { try eval($0, row) }, try hi.map { try eval($0, row) }, e.pos)
         case .binary(let op, let a, let b): return try binary(op, a, b, row, e.pos)
         case .not(let a): return try not(try eval(a, row), e.pos)
-        case .negate(let a):
-            switch try eval(a, row) {
-            case .int(let i):
-                let (r, o) = (0).subtractingReportingOverflow(i)
-                if o { throw QueryError.argument("NumberOutOfRange", "-(\(i)) does not fit in a 64-bit integer", e.pos) }
-                return .int(r)
-            case .float(let f): return .float(-f)
-            case .null: return .null
-            case let v: throw QueryError.type("unary minus needs a number, not \(v.typeName)", e.pos)
-            }
+        case .negate(let a): return try negate(try eval(a, row), e.pos)
         case .isNull(let a, let neg):
             let v = try eval(a, row)
             return .bool(v.isNull != neg)
@@ -58,9 +39,7 @@ extension Executor {
             for x in entries { m[x.key] = try eval(x.value, row) }
             return .map(m)
         case .listComprehension(let v, let l, let pred, let proj):
-            let lv = try eval(l, row)
-            if lv.isNull { return .null }
-            guard case .list(let list) = lv else { throw QueryError.type("a list comprehension needs a list, not \(lv.typeName)", l.pos) }
+            guard let list = try iterated(try eval(l, row), "a list comprehension", l.pos) else { return .null }
             var out: [QueryValue] = []
             var r = row
             for x in list {
@@ -72,40 +51,23 @@ extension Executor {
             }
             return .list(out)
         case .quantifier(let q, let v, let l, let pred):
-            let lv = try eval(l, row)
-            if lv.isNull { return .null }
-            guard case .list(let list) = lv else { throw QueryError.type("\(q.rawValue)() needs a list, not \(lv.typeName)", l.pos) }
-            var trues = 0, nulls = 0
+            guard let list = try iterated(try eval(l, row), "\(q.rawValue)()", l.pos) else { return .null }
+            var tally = QuantifierTally()
             var r = row
             for x in list {
                 r[v] = x
-                switch try eval(pred, r) {
-                case .bool(true): trues += 1
-                case .bool(false): break
-                case .null: nulls += 1
-                case let other: throw QueryError.type("the predicate of \(q.rawValue)() must be a boolean, not \(other.typeName)", pred.pos)
-                }
+                try tally.add(try eval(pred, r), q, pred.pos)
             }
-            let falses = list.count - trues - nulls
-            switch q {
-            case .all: return falses > 0 ? .bool(false) : nulls > 0 ? .null : .bool(true)
-            case .any: return trues > 0 ? .bool(true) : nulls > 0 ? .null : .bool(false)
-            case .none: return trues > 0 ? .bool(false) : nulls > 0 ? .null : .bool(true)
-            case .single: return trues > 1 ? .bool(false) : nulls > 0 ? .null : .bool(trues == 1)
-            }
+            return tally.result(q, of: list.count)
         case .reduce(let acc, let initial, let v, let l, let body):
             var a = try eval(initial, row)
-            let lv = try eval(l, row)
-            if lv.isNull { return .null }
-            guard case .list(let list) = lv else { throw QueryError.type("reduce() needs a list, not \(lv.typeName)", l.pos) }
+            guard let list = try iterated(try eval(l, row), "reduce()", l.pos) else { return .null }
             var r = row
             // a body that wraps the accumulator nests it a level an iteration: checked now and then
             let nests = list.count > 64 && body.mayNestValues
             for (i, x) in list.enumerated() {
                 try tick(); r[acc] = a; r[v] = x; a = try eval(body, r)
-                if nests, i & 63 == 63, a.nestsDeeper(than: QueryNesting.maxDepth) {
-                    throw QueryError(.resourceLimit, "NestingTooDeep", "reduce() nested its value more than \(QueryNesting.maxDepth) lists or maps deep; build a flat list instead (acc + [x], not [acc, x])", at: e.pos, phase: .runtime)
-                }
+                if nests, i & 63 == 63 { try checkReduceNesting(a, e.pos) }
             }
             return a
         case .pattern(let part):
@@ -165,13 +127,7 @@ extension Executor {
             for it in items {
                 switch it {
                 case .property(let k): m[k] = try property(base, k, e.pos)
-                case .allProperties:
-                    switch base {
-                    case .node(let n): for (k, x) in graph.nodeProperties(n) { m[k] = x }
-                    case .relationship(let r): for (k, x) in graph.relationshipProperties(r) { m[k] = x }
-                    case .map(let mm): for (k, x) in mm { m[k] = x }
-                    default: throw QueryError.type("map projection needs a node, relationship or map, not \(base.typeName)", e.pos)
-                    }
+                case .allProperties: try addAllProperties(of: base, to: &m, e.pos)
                 case .variable(let x): m[x] = row[x] ?? .null
                 case .literal(let k, let ex): m[k] = try eval(ex, row)
                 }
@@ -180,7 +136,60 @@ extension Executor {
         }
     }
 
+    /// A map projection's `.*`: every property of a node, relationship or map.
+    func addAllProperties(of base: QueryValue, to m: inout [String: QueryValue], _ pos: SourcePosition) throws {
+        switch base {
+        case .node(let n): for (k, x) in graph.nodeProperties(n) { m[k] = x }
+        case .relationship(let r): for (k, x) in graph.relationshipProperties(r) { m[k] = x }
+        case .map(let mm): for (k, x) in mm { m[k] = x }
+        default: throw QueryError.type("map projection needs a node, relationship or map, not \(base.typeName)", pos)
+        }
+    }
+
     struct StopMatching: Error {}
+
+    /// The list a comprehension, quantifier or reduce (`what`) iterates over; nil when it is
+    /// null (the whole expression is then null).
+    func iterated(_ v: QueryValue, _ what: @autoclosure () -> String, _ pos: SourcePosition) throws -> [QueryValue]? {
+        switch v {
+        case .null: return nil
+        case .list(let list): return list
+        default: throw QueryError.type("\(what()) needs a list, not \(v.typeName)", pos)
+        }
+    }
+
+    /// reduce()'s accumulator nested too deep (checked every 64 iterations of a body that may nest it).
+    func checkReduceNesting(_ a: QueryValue, _ pos: SourcePosition) throws {
+        if a.nestsDeeper(than: QueryNesting.maxDepth) {
+            throw QueryError(.resourceLimit, "NestingTooDeep", "reduce() nested its value more than \(QueryNesting.maxDepth) lists or maps deep; build a flat list instead (acc + [x], not [acc, x])", at: pos, phase: .runtime)
+        }
+    }
+
+    func negate(_ v: QueryValue, _ pos: SourcePosition) throws -> QueryValue {
+        switch v {
+        case .int(let i):
+            let (r, o) = (0).subtractingReportingOverflow(i)
+            if o { throw QueryError.argument("NumberOutOfRange", "-(\(i)) does not fit in a 64-bit integer", pos) }
+            return .int(r)
+        case .float(let f): return .float(-f)
+        case .null: return .null
+        case let v: throw QueryError.type("unary minus needs a number, not \(v.typeName)", pos)
+        }
+    }
+
+    /// `b[l..h]`, either bound missing (nil) or negative (from the end).
+    func slice(_ b: QueryValue, _ l: QueryValue?, _ h: QueryValue?, _ pos: SourcePosition) throws -> QueryValue {
+        if b.isNull || l?.isNull == true || h?.isNull == true { return .null }
+        guard case .list(let list) = b else { throw QueryError.type("only lists can be sliced, not \(b.typeName)", pos) }
+        func bound(_ v: QueryValue?, _ dflt: Int) throws -> Int {
+            guard let v = v else { return dflt }
+            guard case .int(let i) = v else { throw QueryError.type("list slice bounds must be integers, not \(v.typeName)", pos) }
+            let j = i < 0 ? list.count + i : i
+            return max(0, min(list.count, j))
+        }
+        let a = try bound(l, 0), z = try bound(h, list.count)
+        return a < z ? .list(Array(list[a..<z])) : .list([])
+    }
 
     func property(_ b: QueryValue, _ key: String, _ pos: SourcePosition) throws -> QueryValue {
         switch b {
@@ -548,6 +557,31 @@ extension Executor {
             case .null: return .null
             default: throw bad("a relationship")
             }
+        }
+    }
+}
+
+/// What all(), any(), none() and single() have seen of their predicate: how many elements
+/// it was true and null for (the rest were false). Shared by the evaluator and SlotExpr.
+struct QuantifierTally {
+    var trues = 0, nulls = 0
+
+    mutating func add(_ v: QueryValue, _ q: QuantifierKind, _ pos: SourcePosition) throws {
+        switch v {
+        case .bool(true): trues += 1
+        case .bool(false): break
+        case .null: nulls += 1
+        case let other: throw QueryError.type("the predicate of \(q.rawValue)() must be a boolean, not \(other.typeName)", pos)
+        }
+    }
+
+    func result(_ q: QuantifierKind, of count: Int) -> QueryValue {
+        let falses = count - trues - nulls
+        switch q {
+        case .all: return falses > 0 ? .bool(false) : nulls > 0 ? .null : .bool(true)
+        case .any: return trues > 0 ? .bool(true) : nulls > 0 ? .null : .bool(false)
+        case .none: return trues > 0 ? .bool(false) : nulls > 0 ? .null : .bool(true)
+        case .single: return trues > 1 ? .bool(false) : nulls > 0 ? .null : .bool(trues == 1)
         }
     }
 }

@@ -165,6 +165,8 @@ final class Executor<G: QueryGraph> {
     @exclusivity(unchecked) var valueSinkRuns = 0
     /// Rows an operator evaluated its expressions on through their compiled program (RowProgram; for tests).
     @exclusivity(unchecked) var programRows = 0
+    /// The local variables of compiled comprehensions, quantifiers and reduces (SlotExpr.local).
+    @exclusivity(unchecked) var locals: [QueryValue] = []
     /// Set while a MATCH may feed the aggregating RETURN after it from its slots (AggregateSink),
     /// and how many times one did (for tests).
     @exclusivity(unchecked) var aggregateSink: AggregateSink?

@@ -3,17 +3,18 @@
 /// MATCH checks on each match's row, an aggregation's keys and arguments. The rows an operator takes share one layout (Row, RowLayout), so the
 /// expressions are compiled once, for the first row's layout (`SlotExpr.compile` with
 /// `Names.row`): a variable reads its slot by index, not its name; parameters, folded calls
-/// and call sites are settled once. A row in another layout, or an expression of a form
-/// SlotExpr does not cover (CASE, comprehensions, subqueries, patterns, …), is evaluated by
-/// the evaluator, by name, as before.
+/// and call sites are settled once; a comprehension's, quantifier's or reduce's own variable
+/// is a local (`SlotExpr.local`). A row in another layout, or an expression of a form
+/// SlotExpr does not cover (subqueries, patterns, pattern comprehensions),
+/// is evaluated by the evaluator, by name; the operator's other expressions still compile.
 /// Uses: SlotExpr (compile and evaluate), Row, Executor (the evaluator).
 final class RowProgram {
     let exprs: [Expr]
-    /// The layout compiled for (nil until the first row with one), and the program (nil:
-    /// some expression did not compile; the evaluator evaluates them all).
+    /// The layout compiled for (nil until the first row with one), and the program: each
+    /// expression compiled, or nil where it did not compile (the evaluator evaluates that one).
     /// (Read per row: not checked for exclusivity at run time, as the executor's state.)
     @exclusivity(unchecked) private var layout: RowLayout?
-    @exclusivity(unchecked) private var compiled: [SlotExpr]?
+    @exclusivity(unchecked) private var compiled: [SlotExpr?]?
     /// The matcher slots a compiled expression is evaluated with: none is read (the
     /// expressions were compiled without a pattern's names). Made with the program.
     @exclusivity(unchecked) private var noSlots = UnsafeMutablePointer<Int>(bitPattern: 0)
@@ -24,9 +25,9 @@ final class RowProgram {
 
     /// Expression `i`'s value on `row`.
     @inline(__always) func value<G>(_ i: Int, _ row: Row, _ ex: Executor<G>) throws -> QueryValue {
-        if let c = program(row, ex) {
+        if let c = program(row, ex), let e = c[i] {
             ex.programRows += 1
-            return try ex.eval(c[i], noSlots!, noSlots!, row)
+            return try ex.eval(e, noSlots!, noSlots!, row)
         }
         return try ex.eval(exprs[i], row)
     }
@@ -38,7 +39,9 @@ final class RowProgram {
         if let c = program(row, ex) {
             ex.programRows += 1
             let none = noSlots!
-            for e in c { out.append(try ex.eval(e, none, none, row)) }
+            for (i, e) in c.enumerated() {
+                if let e { out.append(try ex.eval(e, none, none, row)) } else { out.append(try ex.eval(exprs[i], row)) }
+            }
         } else {
             for e in exprs { out.append(try ex.eval(e, row)) }
         }
@@ -51,13 +54,15 @@ final class RowProgram {
     }
 
     /// The compiled expressions when `row` is in the layout they were compiled for (the
-    /// first row's), else nil.
-    @inline(__always) private func program<G>(_ row: Row, _ ex: Executor<G>) -> [SlotExpr]? {
+    /// first row's), else nil (also when none of them compiled).
+    @inline(__always) private func program<G>(_ row: Row, _ ex: Executor<G>) -> [SlotExpr?]? {
         guard let l = row.layout else { return nil }
         if l === layout { return compiled }
         guard layout == nil, ex.slotsEnabled else { return nil }
         layout = l
-        compiled = SlotExpr.compile(all: exprs, SlotExpr.Names(row: l), ex)
+        let names = SlotExpr.Names(row: l)
+        let each = exprs.map { SlotExpr.compile($0, names, ex) }
+        compiled = each.contains(where: { $0 != nil }) ? each : nil
         if compiled != nil {
             let none = UnsafeMutablePointer<Int>.allocate(capacity: 1)
             none.initialize(to: -1)

@@ -32,7 +32,8 @@ final class AnchorLookupTests: XCTestCase {
             ("MATCH (a {id: $id, name: $n}) RETURN a.name", ["id": .string("k1"), "n": .string("n1")], [], true),
             ("MATCH (a {name: $n}) RETURN a.name + '!' AS x, a.nope IS NULL AS missing, 1 + 2 AS three", n1,
              [[.string("N1!"), .bool(true), .int(3)]], true),
-            ("MATCH (a {name: $n}) RETURN CASE WHEN a.name = 'N1' THEN 1 ELSE 0 END AS c", n1, [[.int(1)]], false),  // CASE does not compile
+            ("MATCH (a {name: $n}) RETURN CASE WHEN a.name = 'N1' THEN 1 ELSE 0 END AS c", n1, [[.int(1)]], true),
+            ("MATCH (a {name: $n}) RETURN [(a)-[:NOPE]->(b) | b.name] AS c", n1, [[.list([])]], false),  // a pattern does not compile
             ("MATCH (a {name: $n}) RETURN a.name LIMIT 1", n1, [[.string("N1")]], false),
             ("MATCH (a {name: $n}) RETURN DISTINCT a.name", n1, [[.string("N1")]], false),
             ("MATCH (a {name: $n}) WHERE a.id = 'k1' RETURN a.name", n1, [[.string("N1")]], false),

@@ -29,11 +29,23 @@ final class RowProgramTests: XCTestCase {
         ("MATCH (a:N) OPTIONAL MATCH (a)-[r:S]->(b) RETURN a.name, count(b) AS n, collect(type(r)) AS t ORDER BY a.name", true),
         // (the MATCH makes this WITH's values from its own slots: no rows, no program)
         ("MATCH (a)-[r]->(b) WITH DISTINCT a, b RETURN count(*) AS n", false),
-        // forms the programs do not cover (CASE, comprehensions, patterns): the evaluator,
-        // by name, for those expressions (the WITH's items still compile)
+        // CASE, comprehensions, quantifiers, reduce, subscripts and maps compile too; their
+        // own variables are locals, which hide a row's variable of the same name
         ("UNWIND [1, 2, 3] AS x WITH x WHERE CASE WHEN x > 1 THEN true ELSE false END RETURN [y IN range(1, x) | y * x] AS l", true),
+        ("UNWIND [1, 2, 3, null] AS x RETURN x, CASE x WHEN 2 THEN 'two' WHEN null THEN 'never' END AS t, CASE WHEN x IS NULL THEN -1 END AS u", true),
+        ("UNWIND [1, 2] AS x RETURN x, [x IN [10, 20] WHERE x > 10 | x + 1] AS l, [x IN [x, null]] AS m", true),
+        ("UNWIND [[1, 2], [3, null], [], null] AS l RETURN l, all(v IN l WHERE v > 0) AS a, any(v IN l WHERE v > 2) AS b, none(v IN l WHERE v = 1) AS c, single(v IN l WHERE v < 3) AS d", true),
+        ("UNWIND range(0, 3) AS n RETURN n, reduce(s = 0, x IN range(1, n) | s + x) AS total, reduce(s = '', s IN ['a', 'b'] | s) AS shadowed", true),
+        ("UNWIND [1, 2] AS x RETURN [y IN [x, x * 10] | [z IN range(1, y) WHERE z % 2 = 0 | reduce(s = z, w IN [y, x] | s + w)]] AS nested", true),
+        ("UNWIND [[1, 2, 3], [4]] AS l RETURN l[0] AS first, l[-1] AS last, l[1..] AS rest, l[..-1] AS init, -l[0] AS neg, {k: l[0], n: size(l)} AS m", true),
+        ("UNWIND [{a: 1, b: 2}, null] AS m WITH m, 3 AS c RETURN m {.a, .*, c, d: c + 1} AS p", true),
+        ("MATCH (a:N) WITH a, 1 AS one RETURN a {.name, one, up: toUpper(a.name)} AS p ORDER BY p.name", true),
+        ("MATCH (a:N) WITH a WHERE any(part IN [a.name, toUpper(a.name)] WHERE part ENDS WITH '2') RETURN a.name ORDER BY a.name", true),
+        ("MATCH (a)-[r]->(b) WHERE any(x IN [a.name, b.name] WHERE x = 'n1') RETURN a.name, b.name ORDER BY a.name, b.name", false),
+        // a pattern (not compiled) beside an item that is: each item on its own
         ("MATCH (a:N) WITH a WHERE (a)-[:R]->() RETURN a.name ORDER BY a.name", true),
-        ("UNWIND [1, 2, 3] AS x RETURN [y IN range(1, x) | y * x] AS l, CASE x WHEN 2 THEN 'two' END AS t", false),
+        ("MATCH (a:N) WITH collect(a) AS ns UNWIND ns AS a RETURN a.name AS n, [(a)-[:R]->(b) | b.name] AS out ORDER BY n", true),
+        ("UNWIND [1, 2] AS x RETURN x, EXISTS { MATCH (a:N) WHERE a.name = 'n' + toString(x) } AS e", true),
     ]
 
     func testProgramsGiveWhatTheEvaluatorGives() throws {
@@ -54,7 +66,14 @@ final class RowProgramTests: XCTestCase {
         for text in ["UNWIND [1, 'x'] AS v WITH v WHERE v - 1 > 0 RETURN v",
                      "UNWIND [true, 2] AS v RETURN NOT v AS n",
                      "MATCH (a:N) WITH a WHERE a.name AND true RETURN count(*)",
-                     "UNWIND [1] AS v RETURN v + $missing AS w"] {
+                     "UNWIND [1] AS v RETURN v + $missing AS w",
+                     "UNWIND [1] AS v RETURN [x IN v | x] AS l",
+                     "UNWIND [[1, 'a']] AS v RETURN any(x IN v WHERE x) AS a",
+                     "UNWIND [[1]] AS v RETURN reduce(s = 0, x IN v | s + 'a' + true) AS r",
+                     "UNWIND [-9223372036854775807 - 1] AS v RETURN -v AS n",
+                     "UNWIND [[1, 2]] AS v RETURN v[0..'a'] AS s",
+                     "UNWIND ['x'] AS v RETURN CASE WHEN v THEN 1 END + 'a' * 2 AS c",
+                     "UNWIND [1] AS v RETURN v {.*} AS p"] {
             var errors: [String] = []
             for programs in [true, false] {
                 XCTAssertThrowsError(try run(text, g, programs: programs), text) { e in

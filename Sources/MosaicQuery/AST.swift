@@ -169,4 +169,7 @@ public struct QueryAST: Sendable {
     public var unionAll: [Bool]
     public var explain: Bool = false
     public var profile: Bool = false
+    /// Whether the text may hold an `EXISTS { … }` subquery: false when the parser saw none,
+    /// so the rewrites that look for them skip the walk (true when not known).
+    public var maySubquery: Bool = true
 }

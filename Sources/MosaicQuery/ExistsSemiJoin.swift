@@ -13,7 +13,7 @@
 enum ExistsSemiJoin {
     /// The query with its EXISTS subqueries rewritten (the same value when it has none).
     static func apply(_ ast: QueryAST) -> QueryAST {
-        guard subqueryCount(ast) > 0 else { return ast }
+        guard ast.maySubquery, subqueryCount(ast) > 0 else { return ast }
         var out = ast
         for pi in out.parts.indices { out.parts[pi] = single(out.parts[pi]) }
         return out

@@ -9,7 +9,7 @@ enum GroupedCountAnchor {
     /// the rewrite does not apply (then the planner's own choice stands).
     static func rewrite(_ part: PatternPart, _ plan: PartPlan, next: ProjectionPlan?, bound: Set<String>) -> PartPlan? {
         guard let next, let end = groupingEnd(part, plan, next: next, bound: bound) else { return nil }
-        return end == plan.anchor ? plan : Planner.complete(PartPlan(anchor: end, access: .labelOrScan), part)
+        return end == plan.anchor ? plan : Planner.complete(anchor: end, access: .labelOrScan, part)
     }
 
     /// The end (0 or 1) the projection's keys read, when the rows feed only `count(*)`, the

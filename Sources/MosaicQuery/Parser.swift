@@ -7,6 +7,8 @@ struct Parser {
     /// signs), the deepest it went, and how many operator-chain links were built (a chain
     /// `1+1+…` is parsed in a loop but makes a tree as tall as it is long). See `QueryNesting`.
     var depth = 0, maxDepth = 0, links = 0
+    /// `EXISTS { … }` subqueries parsed (QueryAST.maySubquery).
+    var subqueries = 0
     /// The depth past which parsing stops: `QueryNesting.maxDepth`, or less when the caller's
     /// stack has no room for more (the parse is then redone on a thread with a big stack).
     let depthLimit: Int
@@ -175,7 +177,7 @@ struct Parser {
         }
         _ = acceptSymbol(";")
         guard case .eof = tok.kind else { throw unexpected("a clause (MATCH, RETURN, ...)") }
-        return QueryAST(parts: parts, unionAll: unionAll, explain: explain, profile: profile)
+        return QueryAST(parts: parts, unionAll: unionAll, explain: explain, profile: profile, maySubquery: subqueries > 0)
     }
 
     mutating func parseSingle() throws -> SingleQuery {
@@ -668,6 +670,7 @@ struct Parser {
                 p = bodyStart
                 let q = try parseSingle()
                 try expectSymbol("}")
+                subqueries += 1
                 return Expr(.existsQuery(q), ps)
             }
             if u == "ALL" || u == "ANY" || u == "NONE" || u == "SINGLE", peekSymbol(1, "("), isNameToken(peek(2)), isKeyword(peek(3), "IN") {

@@ -115,7 +115,7 @@ struct PartPlan: Sendable {
             return storage
         }
     }
-    init(anchor: Int, access: AnchorAccess) { storage = Storage(Fields(anchor: anchor, access: access)) }
+    init(_ fields: Fields) { storage = Storage(fields) }
     /// Which plan this is (its fields' object): what kept state made for it is checked against.
     var identity: ObjectIdentifier { ObjectIdentifier(storage) }
 
@@ -268,6 +268,9 @@ enum Planner {
             let clauseCount = ast.parts[pi].clauses.count
             var cps: [ClausePlan.Fields] = []
             cps.reserveCapacity(clauseCount)
+            // the aggregating WITH's or RETURN's plan the rewrites of the MATCH before it read,
+            // kept for that clause (a projection plan is made once, not once per reader)
+            var nextMade: (clause: Int, plan: ProjectionPlan)? = nil
             for ci in 0..<clauseCount {
                 let scope = scopes[pi][ci]
                 var bound: Set<String> { Set(scope.keys) }
@@ -281,6 +284,8 @@ enum Planner {
                     let pushed = pred.map { equalityConjuncts($0) } ?? []
                     // one allocation for the names the pattern may introduce (no growth)
                     if optional { cp.introduced.reserveCapacity(pattern.reduce(0) { $0 + 2 * $1.steps.count + 2 }) }
+                    let next = pattern.count == 1 && !optional ? nextProjection(ast, pi, ci) : nil
+                    if let next { nextMade = (ci + 1, next) }
                     for pp in pattern {
                         var plan = planPart(pp, bound: b, stats: stats)
                         let ppNodes = plan.nodes
@@ -290,11 +295,11 @@ enum Planner {
                                 guard let v = np.variable, !b.contains(v) else { continue }
                                 if let (k, e) = pushed.first(where: { $0.0 == v && indexedKeys.contains($0.1) }).map({ ($0.1, $0.2) }) {
                                     var free = Set<String>(); e.freeVariables(into: &free)
-                                    if free.isSubset(of: b) { plan = complete(PartPlan(anchor: i, access: .property(k, e)), pp); break }
+                                    if free.isSubset(of: b) { plan = complete(anchor: i, access: .property(k, e), pp); break }
                                 }
                             }
                         }
-                        if pattern.count == 1, !optional, pred == nil, pp.steps.count == 1, let next = nextProjection(ast, pi, ci),
+                        if pattern.count == 1, !optional, pred == nil, pp.steps.count == 1, let next,
                            let grouped = GroupedCountAnchor.rewrite(pp, plan, next: next, bound: b) {
                             plan = grouped  // counted by degree at the grouping end, whatever the counts
                         } else if plan.access.isScan, !sensitive, anchorDependsOnCounts(pp, bound: b) {
@@ -330,7 +335,7 @@ enum Planner {
                     cp.operatorIndex = ops.count
                     let rest = cp.pushedDown ? cp.residual : pred
                     if pattern.count == 1, !optional {
-                        (parts[0].lastHop, cp.counting) = shortcuts(ast, pi, ci, pattern[0], parts[0], rest: rest, bound: bound)
+                        (parts[0].lastHop, cp.counting) = shortcuts(ast, pi, ci, pattern[0], parts[0], rest: rest, next: next, bound: bound)
                     }
                     cp.firstRows = optional ? nil : limitPushed(ast, pi, ci)
                     if ValueSink.applies(ast, pi, ci, pattern, parts.first, rest: rest) {
@@ -356,12 +361,12 @@ enum Planner {
                     ops.append(PlanOperator(name: "Unwind", detail: wantText ? "\(e.canonical) AS \(v)" + (cp.firstRows.map { " " + firstRowsText($0) } ?? "") : "", depth: 0))
                 case .with(let p, let w):
                     if p.star { cp.starNames = scope.keys.sorted() }
-                    cp.projection = ProjectionPlan(p, starNames: cp.starNames)
+                    cp.projection = nextMade?.clause == ci ? nextMade!.plan : ProjectionPlan(p, starNames: cp.starNames)
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "Aggregate" : "Projection", detail: wantText ? projectionDetail(p) + (w.map { " WHERE " + $0.canonical } ?? "") : "", depth: 0))
                 case .returns(let p):
                     if p.star { cp.starNames = scope.keys.sorted() }
-                    cp.projection = ProjectionPlan(p, starNames: cp.starNames)
+                    cp.projection = nextMade?.clause == ci ? nextMade!.plan : ProjectionPlan(p, starNames: cp.starNames)
                     cp.operatorIndex = ops.count
                     ops.append(PlanOperator(name: p.items.contains { $0.expr.containsAggregate } ? "AggregateResults" : "ProduceResults", detail: wantText ? projectionDetail(p) : "", depth: 0))
                 case .create(let pattern, _):
@@ -525,9 +530,10 @@ enum Planner {
     /// The rewrites that decide how a MATCH of one pattern part `part` (planned as `plan`,
     /// with `rest` of its WHERE left over) runs: its last hop (LastHop) and, as the query's
     /// first clause, a count operator (CountOperator).
+    /// `next`: the plan of the aggregating WITH or RETURN after the MATCH (`nextProjection`).
     static func shortcuts(_ ast: QueryAST, _ pi: Int, _ ci: Int, _ part: PatternPart, _ plan: PartPlan, rest: Expr?,
-                          bound: Set<String>) -> (LastHop, CountOperator?) {
-        let aggregating = rest == nil ? nextProjection(ast, pi, ci) : nil
+                          next: ProjectionPlan?, bound: Set<String>) -> (LastHop, CountOperator?) {
+        let aggregating = rest == nil ? next : nil
         let lastHop = LastHop.choose(part, plan, aggregating: aggregating, distinct: distinctAfter(ast, pi, ci), bound: bound)
         let counting = ci == 0 ? aggregating.flatMap { CountOperator.choose(part, plan, next: $0) } : nil
         return (lastHop, counting)
@@ -570,7 +576,8 @@ enum Planner {
     /// relationships the one with the fewest relationships, when it is at least
     /// `StatisticsReading.replanFactor` times smaller than the one written first.
     static func planPart(_ part: PatternPart, bound: Set<String>, stats: PlanStatistics? = nil) -> PartPlan {
-        var best = PartPlan(anchor: 0, access: .labelOrScan)
+        // (the anchor as plain values until the end: one PartPlan made, not one per candidate)
+        var best = (anchor: 0, access: AnchorAccess.labelOrScan)
         var bestScore = 4
         var labelled = 0
         for i in 0..<part.nodeCount {
@@ -583,7 +590,7 @@ enum Planner {
             case .labelOrScan, .relationshipType: score = np.labels.isEmpty ? 3 : 2
             }
             if score == 2 { labelled += 1 }
-            if score < bestScore { best = PartPlan(anchor: i, access: acc); bestScore = score }
+            if score < bestScore { best = (i, acc); bestScore = score }
         }
         if bestScore == 2, labelled > 1, let stats {
             let first = stats.scanRows(part.node(best.anchor))
@@ -594,7 +601,7 @@ enum Planner {
                 let r = stats.scanRows(np)
                 if r < rows { (pick, rows) = (i, r) }
             }
-            if rows * StatisticsReading.replanFactor < first { best = PartPlan(anchor: pick, access: .labelOrScan) }
+            if rows * StatisticsReading.replanFactor < first { best = (pick, .labelOrScan) }
         }
         if bestScore == 3, var s = part.steps.firstIndex(where: { !$0.rel.types.isEmpty && $0.rel.range == nil }) {
             // no label anywhere: start at the near end of a typed relationship
@@ -605,9 +612,9 @@ enum Planner {
                 }
                 if rows * StatisticsReading.replanFactor < first { s = pick }
             }
-            best = PartPlan(anchor: s, access: .relationshipType(part.steps[s].rel.types, part.steps[s].rel.direction))
+            best = (s, .relationshipType(part.steps[s].rel.types, part.steps[s].rel.direction))
         }
-        return complete(best, part)
+        return complete(anchor: best.anchor, access: best.access, part)
     }
 
     /// Whether the graph's counts could change the anchor `planPart` picks for this part
@@ -626,15 +633,18 @@ enum Planner {
         return unlabelled && part.steps.filter { !$0.rel.types.isEmpty && $0.rel.range == nil }.count > 1
     }
 
-    static func complete(_ p: PartPlan, _ part: PatternPart) -> PartPlan {
-        var best = p
-        best.nodes.reserveCapacity(part.nodeCount)
-        for i in 0..<part.nodeCount { best.nodes.append(part.node(i)) }
-        best.order.reserveCapacity(part.steps.count)
-        for s in best.anchor..<part.steps.count { best.order.append(ExpandStep(step: s, forward: true)) }
-        for s in (0..<best.anchor).reversed() { best.order.append(ExpandStep(step: s, forward: false)) }
-        best.hasPropertyMaps = best.nodes.contains { $0.properties != nil } || part.steps.contains { $0.rel.properties != nil }
-        return best
+    /// The plan of `part` anchored at node `anchor`: its nodes, and the expansion order
+    /// (rightwards from the anchor, then leftwards). Fields filled before the plan is made,
+    /// so no setter copies them.
+    static func complete(anchor: Int, access: AnchorAccess, _ part: PatternPart) -> PartPlan {
+        var f = PartPlan.Fields(anchor: anchor, access: access)
+        f.nodes.reserveCapacity(part.nodeCount)
+        for i in 0..<part.nodeCount { f.nodes.append(part.node(i)) }
+        f.order.reserveCapacity(part.steps.count)
+        for s in anchor..<part.steps.count { f.order.append(ExpandStep(step: s, forward: true)) }
+        for s in (0..<anchor).reversed() { f.order.append(ExpandStep(step: s, forward: false)) }
+        f.hasPropertyMaps = f.nodes.contains { $0.properties != nil } || part.steps.contains { $0.rel.properties != nil }
+        return PartPlan(f)
     }
 
     /// One line for a MERGE pattern: the anchor, then each expansion.

@@ -92,13 +92,14 @@ extension Executor {
     private func nodeLookupRows(_ q: NodeLookupQuery, _ append: (Int, inout [QueryValue]) throws -> Void)
         throws -> (columns: [String], rows: [[QueryValue]]) {
         let gv = graph
-        let (candidates, props, check) = try scanAnchors(q.node, q.access)
+        let node = q.node, width = q.columns.count
+        let (candidates, props, check) = try scanAnchors(node, q.access)
         var rows: [[QueryValue]] = []
         for c in candidates {
             try tick()
-            if check, !nodeMatches(gv, q.node, c, props, bound: nil) { continue }
+            if check, !nodeMatches(gv, node, c, props, bound: nil) { continue }
             var values: [QueryValue] = []
-            values.reserveCapacity(q.items.count)
+            values.reserveCapacity(width)
             try append(c, &values)
             try charge(QueryMemory.valueBytes * (values.count + 1), "rows of RETURN")
             rows.append(values)

@@ -7,14 +7,15 @@
 /// matcher and a projection around one index lookup. EXPLAIN marks the RETURN's operator
 /// with `explainMark`; PROFILE runs it too, counting the rows of the operators EXPLAIN shows
 /// (`profiled`). When an
-/// item does not compile against the slot (a `CASE`, a pattern), the clauses run. Uses the
+/// item does not compile against the slot (a pattern, a subquery), the clauses run. Uses the
 /// clause plans (Planner); run by Executor+WholeQuery.swift. A class with constant fields: a
 /// plan's copies share it.
 final class NodeLookupQuery: Sendable {
-    let node: NodePattern
-    let access: AnchorAccess
-    let items: [Expr]
-    let columns: [String]
+    /// The MATCH's plan (its one node and how it is found) and the RETURN's, read from there
+    /// rather than copied: copies of the node pattern and the items cost more to make and to
+    /// free than the rest of the rewrite (a profile of `Query.prepare`, twentieth session).
+    let plan: PartPlan
+    let projection: ProjectionPlan
     /// Where PROFILE counts the rows (the MATCH's, the lookup's and the RETURN's operators).
     let profiled: WholeQueryOperators
 
@@ -24,14 +25,21 @@ final class NodeLookupQuery: Sendable {
     let reads: [Read]?
     enum Read: Sendable { case node, property(String, SourcePosition), constant(QueryValue) }
 
-    init(_ node: NodePattern, _ access: AnchorAccess, items: [Expr], columns: [String], profiled: WholeQueryOperators) {
-        self.node = node; self.access = access; self.items = items; self.columns = columns; self.profiled = profiled
+    var node: NodePattern { plan.nodes[plan.anchor] }
+    var access: AnchorAccess { plan.access }
+    /// The RETURN's item expressions (it does not aggregate: they are its plan's `rewritten`).
+    var items: [Expr] { projection.rewritten }
+    var columns: [String] { projection.columns }
+
+    init(_ plan: PartPlan, _ projection: ProjectionPlan, profiled: WholeQueryOperators) {
+        self.plan = plan; self.projection = projection; self.profiled = profiled
+        let variable = plan.nodes[plan.anchor].variable
         var reads: [Read] = []
-        for e in items {
+        for e in projection.rewritten {
             switch e.kind {
-            case .variable(let v) where v == node.variable: reads.append(.node)
+            case .variable(let v) where v == variable: reads.append(.node)
             case .property(let base, let key):
-                guard case .variable(let v) = base.kind, v == node.variable else { self.reads = nil; return }
+                guard case .variable(let v) = base.kind, v == variable else { self.reads = nil; return }
                 reads.append(.property(key, e.pos))
             case .literal(let v): reads.append(.constant(v))
             default: self.reads = nil; return
@@ -52,7 +60,6 @@ final class NodeLookupQuery: Sendable {
               pattern[0].steps.isEmpty, pattern[0].pathVariable == nil, pattern[0].shortest == 0,
               case .returns(let p) = ast.parts[0].clauses[1], proj.isPlainList(p),
               proj.items.allSatisfy({ SlotExpr.mayCompile($0.expr) }) else { return nil }
-        return NodeLookupQuery(pattern[0].start, plan.access, items: proj.items.map(\.expr), columns: proj.columns,
-                               profiled: WholeQueryOperators(clauses[0], plan))
+        return NodeLookupQuery(plan, proj, profiled: WholeQueryOperators(clauses[0], plan))
     }
 }

@@ -11,10 +11,11 @@
 /// clause plans (Planner); run by Executor+WholeQuery.swift. A class with constant fields: a
 /// plan's copies share it.
 final class NodeLookupQuery: Sendable {
-    /// The MATCH's plan (its one node and how it is found) and the RETURN's, read from there
-    /// rather than copied: copies of the node pattern and the items cost more to make and to
-    /// free than the rest of the rewrite (a profile of `Query.prepare`, twentieth session).
-    let plan: PartPlan
+    /// The node and how it is found, copied from the MATCH's plan (read per run: through the
+    /// plan they cost a lookup a tenth more, callgrind), and the RETURN's plan, whose items
+    /// and columns are read from it rather than copied (less to make and free per compile).
+    let node: NodePattern
+    let access: AnchorAccess
     let projection: ProjectionPlan
     /// Where PROFILE counts the rows (the MATCH's, the lookup's and the RETURN's operators).
     let profiled: WholeQueryOperators
@@ -25,15 +26,14 @@ final class NodeLookupQuery: Sendable {
     let reads: [Read]?
     enum Read: Sendable { case node, property(String, SourcePosition), constant(QueryValue) }
 
-    var node: NodePattern { plan.nodes[plan.anchor] }
-    var access: AnchorAccess { plan.access }
     /// The RETURN's item expressions (it does not aggregate: they are its plan's `rewritten`).
     var items: [Expr] { projection.rewritten }
     var columns: [String] { projection.columns }
 
     init(_ plan: PartPlan, _ projection: ProjectionPlan, profiled: WholeQueryOperators) {
-        self.plan = plan; self.projection = projection; self.profiled = profiled
-        let variable = plan.nodes[plan.anchor].variable
+        node = plan.nodes[plan.anchor]; access = plan.access
+        self.projection = projection; self.profiled = profiled
+        let variable = node.variable
         var reads: [Read] = []
         for e in projection.rewritten {
             switch e.kind {

@@ -10,11 +10,14 @@
 /// Uses: SlotExpr (compile and evaluate), Row, Executor (the evaluator).
 final class RowProgram {
     let exprs: [Expr]
-    /// The layout compiled for (nil until the first row with one), and the program: each
-    /// expression compiled, or nil where it did not compile (the evaluator evaluates that one).
+    /// The layout compiled for (nil until the first row with one), and the program: every
+    /// expression compiled (`compiled`), or, when only some compiled, each one or nil where it
+    /// did not (`someCompiled`: the evaluator evaluates that one). Two arrays so that the
+    /// common case reads its expressions without unwrapping a copy of each.
     /// (Read per row: not checked for exclusivity at run time, as the executor's state.)
     @exclusivity(unchecked) private var layout: RowLayout?
-    @exclusivity(unchecked) private var compiled: [SlotExpr?]?
+    @exclusivity(unchecked) private var compiled: [SlotExpr]?
+    @exclusivity(unchecked) private var someCompiled: [SlotExpr?]?
     /// The matcher slots a compiled expression is evaluated with: none is read (the
     /// expressions were compiled without a pattern's names). Made with the program.
     @exclusivity(unchecked) private var noSlots = UnsafeMutablePointer<Int>(bitPattern: 0)
@@ -25,7 +28,11 @@ final class RowProgram {
 
     /// Expression `i`'s value on `row`.
     @inline(__always) func value<G>(_ i: Int, _ row: Row, _ ex: Executor<G>) throws -> QueryValue {
-        if let c = program(row, ex), let e = c[i] {
+        if let c = program(row, ex) {
+            ex.programRows += 1
+            return try ex.eval(c[i], noSlots!, noSlots!, row)
+        }
+        if row.layout === layout, let some = someCompiled, let e = some[i] {
             ex.programRows += 1
             return try ex.eval(e, noSlots!, noSlots!, row)
         }
@@ -39,7 +46,11 @@ final class RowProgram {
         if let c = program(row, ex) {
             ex.programRows += 1
             let none = noSlots!
-            for (i, e) in c.enumerated() {
+            for e in c { out.append(try ex.eval(e, none, none, row)) }
+        } else if row.layout === layout, let some = someCompiled {
+            ex.programRows += 1
+            let none = noSlots!
+            for (i, e) in some.enumerated() {
                 if let e { out.append(try ex.eval(e, none, none, row)) } else { out.append(try ex.eval(exprs[i], row)) }
             }
         } else {
@@ -54,16 +65,20 @@ final class RowProgram {
     }
 
     /// The compiled expressions when `row` is in the layout they were compiled for (the
-    /// first row's), else nil (also when none of them compiled).
-    @inline(__always) private func program<G>(_ row: Row, _ ex: Executor<G>) -> [SlotExpr?]? {
+    /// first row's) and every one compiled, else nil (see `someCompiled`).
+    @inline(__always) private func program<G>(_ row: Row, _ ex: Executor<G>) -> [SlotExpr]? {
         guard let l = row.layout else { return nil }
         if l === layout { return compiled }
         guard layout == nil, ex.slotsEnabled else { return nil }
         layout = l
         let names = SlotExpr.Names(row: l)
         let each = exprs.map { SlotExpr.compile($0, names, ex) }
-        compiled = each.contains(where: { $0 != nil }) ? each : nil
-        if compiled != nil {
+        if each.allSatisfy({ $0 != nil }) {
+            compiled = each.map { $0! }
+        } else if each.contains(where: { $0 != nil }) {
+            someCompiled = each
+        }
+        if compiled != nil || someCompiled != nil {
             let none = UnsafeMutablePointer<Int>.allocate(capacity: 1)
             none.initialize(to: -1)
             noSlots = none

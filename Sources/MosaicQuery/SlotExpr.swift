@@ -327,18 +327,28 @@ extension Executor {
             return try binaryValues(op, try value(a, nodeIDs, relIDs, row, pos), try value(b, nodeIDs, relIDs, row, pos), pos)
         case .local(let i): return locals[i]
         case .index(let a, let b, let pos): return try index(try eval(a, nodeIDs, relIDs, row), try eval(b, nodeIDs, relIDs, row), pos)
-        case .slice(let a, let lo, let hi, let pos):
-            let b = try eval(a, nodeIDs, relIDs, row)
-            return try slice(b, try lo.map { try eval($0, nodeIDs, relIDs, row) }, try hi.map { try eval($0, nodeIDs, relIDs, row) }, pos)
+        case .slice(let a, let lo, let hi, let pos): return try evalSlice(a, lo, hi, pos, nodeIDs, relIDs, row)
         case .negate(let a, let pos): return try negate(try eval(a, nodeIDs, relIDs, row), pos)
-        case .map(let keys, let values):
-            var m: [String: QueryValue] = [:]
-            for (k, v) in zip(keys, values) { m[k] = try eval(v, nodeIDs, relIDs, row) }
-            return .map(m)
+        case .map(let keys, let values): return try evalMap(keys, values, nodeIDs, relIDs, row)
         case .choice(let c): return try eval(c, nodeIDs, relIDs, row)
         case .iteration(let it): return try eval(it, nodeIDs, relIDs, row)
         case .mapProjection(let b, let items, let pos): return try evalProjection(b, items, pos, nodeIDs, relIDs, row)
         }
+    }
+
+    // (the forms below are evaluated out of line: written out in `eval` they grew its frame,
+    // which every filter of the matcher pays on each call)
+    @inline(never) func evalSlice(_ a: SlotExpr, _ lo: SlotExpr?, _ hi: SlotExpr?, _ pos: SourcePosition,
+                                  _ nodeIDs: UnsafeMutablePointer<Int>, _ relIDs: UnsafeMutablePointer<Int>, _ row: Row) throws -> QueryValue {
+        let b = try eval(a, nodeIDs, relIDs, row)
+        return try slice(b, try lo.map { try eval($0, nodeIDs, relIDs, row) }, try hi.map { try eval($0, nodeIDs, relIDs, row) }, pos)
+    }
+
+    @inline(never) func evalMap(_ keys: [String], _ values: [SlotExpr],
+                                _ nodeIDs: UnsafeMutablePointer<Int>, _ relIDs: UnsafeMutablePointer<Int>, _ row: Row) throws -> QueryValue {
+        var m: [String: QueryValue] = [:]
+        for (k, v) in zip(keys, values) { m[k] = try eval(v, nodeIDs, relIDs, row) }
+        return .map(m)
     }
 
     @inline(never) func evalProjection(_ b: SlotExpr, _ items: [SlotExpr.ProjectionItem], _ pos: SourcePosition,

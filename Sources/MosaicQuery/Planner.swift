@@ -525,8 +525,6 @@ enum Planner {
         return s
     }
 
-    /// The plan of the aggregating WITH or RETURN right after clause `ci` (nil when there is
-    /// none, or it projects `*`).
     /// The rewrites that decide how a MATCH of one pattern part `part` (planned as `plan`,
     /// with `rest` of its WHERE left over) runs: its last hop (LastHop) and, as the query's
     /// first clause, a count operator (CountOperator).
@@ -548,6 +546,8 @@ enum Planner {
         }
     }
 
+    /// The plan of the aggregating WITH or RETURN right after clause `ci` (nil when there is
+    /// none, or it projects `*`).
     static func nextProjection(_ ast: QueryAST, _ pi: Int, _ ci: Int) -> ProjectionPlan? {
         guard ci + 1 < ast.parts[pi].clauses.count else { return nil }
         switch ast.parts[pi].clauses[ci + 1] {

@@ -30,19 +30,11 @@ final class ProjectionPlan: Sendable {
         }
         let aggregating = items.contains { $0.expr.containsAggregate }
         var aggs: [Expr] = []
-        func extract(_ e: Expr) -> Expr {
-            e.rewrite { sub in
-                guard sub.isAggregate else { return nil }
-                if let i = aggs.firstIndex(where: { $0.canonical == sub.canonical }) { return Expr(.aggregateSlot(i), sub.pos) }
-                aggs.append(sub)
-                return Expr(.aggregateSlot(aggs.count - 1), sub.pos)
-            }
-        }
         var orderExprs = proj.order.map(\.expr)
         let rewritten: [Expr]
         if aggregating {
-            rewritten = items.map { extract($0.expr) }
-            orderExprs = orderExprs.map { extract($0) }
+            rewritten = items.map { Self.extract($0.expr, into: &aggs) }
+            orderExprs = orderExprs.map { Self.extract($0, into: &aggs) }
         } else {
             rewritten = items.map(\.expr)
         }
@@ -84,6 +76,18 @@ final class ProjectionPlan: Sendable {
             return "count(*)"
         }
         aggregateDistinct = aggs.map { a in if case .function(_, let d, _) = a.kind { return d }; return false }
+    }
+
+    /// `e` with each aggregate replaced by its slot in `aggs` (added there the first time).
+    /// (A static function with the list in-out, not a nested one capturing it: the capture
+    /// cost a heap box on every projection planned, aggregating or not.)
+    private static func extract(_ e: Expr, into aggs: inout [Expr]) -> Expr {
+        e.rewrite { sub in
+            guard sub.isAggregate else { return nil }
+            if let i = aggs.firstIndex(where: { $0.canonical == sub.canonical }) { return Expr(.aggregateSlot(i), sub.pos) }
+            aggs.append(sub)
+            return Expr(.aggregateSlot(aggs.count - 1), sub.pos)
+        }
     }
 }
 

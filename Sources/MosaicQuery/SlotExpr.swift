@@ -88,6 +88,15 @@ indirect enum SlotExpr {
             /// reduce(): the accumulator's first value, the body, and whether the body may nest
             /// the accumulator a level an iteration (checked now and then).
             case reduce(initial: SlotExpr, body: SlotExpr, nests: Bool)
+
+            /// How an error names the form (made only for the error).
+            var what: String {
+                switch self {
+                case .comprehension: return "a list comprehension"
+                case .quantifier(let q, _, _): return "\(q.rawValue)()"
+                case .reduce: return "reduce()"
+                }
+            }
         }
         var form: Form
         var element: Int
@@ -381,9 +390,7 @@ extension Executor {
     @inline(never) func eval(_ it: SlotExpr.Iteration, _ nodeIDs: UnsafeMutablePointer<Int>, _ relIDs: UnsafeMutablePointer<Int>, _ row: Row) throws -> QueryValue {
         var accumulator = QueryValue.null
         if case .reduce(let initial, _, _) = it.form { accumulator = try eval(initial, nodeIDs, relIDs, row) }
-        let what: String
-        switch it.form { case .comprehension: what = "a list comprehension"; case .quantifier(let q, _, _): what = "\(q.rawValue)()"; case .reduce: what = "reduce()" }
-        guard let list = try iterated(try eval(it.list, nodeIDs, relIDs, row), what, it.listAt) else { return .null }
+        guard let list = try iterated(try eval(it.list, nodeIDs, relIDs, row), it.form.what, it.listAt) else { return .null }
         let k = it.element
         while locals.count <= k { locals.append(.null) }
         let isReduce: Bool

@@ -59,7 +59,8 @@ enum QueryText {
 
     init(_ text: String) {
         // the bytes checked and copied from the string's own buffer (through its UTF-8 view
-        // these loops cost about 30 instructions a byte, a sixth of compiling a short query)
+        // the two loops cost about 25 instructions a byte: 830 of a compile of the 33-byte b
+        // text, callgrind)
         var text = text
         let units: [ASCIIUnit]? = text.withUTF8 { bytes in
             for b in bytes where b >= 128 || b == 13 { return nil }

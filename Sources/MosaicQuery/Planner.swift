@@ -254,7 +254,6 @@ struct QueryPlan: Sendable {
 enum Planner {
     static let indexedKeys: Set<String> = ["id", "name"]
 
-
     static func plan(_ ast: QueryAST, scopes: [[Binder.Scope]], describe wantText: Bool = true,
                      stats: PlanStatistics? = nil) -> QueryPlan {
         var sensitive = false
@@ -308,20 +307,20 @@ enum Planner {
                         parts.append(plan)
                         let more = parts.count < pattern.count  // b is read only by the parts after this one
                         // (a variable read nowhere else is bound by no row: not to null either)
-                        for i in ppNodes.indices { if let v = ppNodes[i].variable { if more { b.insert(v) }; if optional && !bound.contains(v) && (uses.star || uses.count(v) > 1) { cp.introduced.append(v) } } }
-                        for i in pp.steps.indices { if let v = pp.steps[i].rel.variable, !bound.contains(v) { if more { b.insert(v) }; if optional && (uses.star || uses.count(v) > 1) { cp.introduced.append(v) } } }
+                        for i in ppNodes.indices { if let v = ppNodes[i].variable { if more { b.insert(v) }; if optional && !bound.contains(v) && uses.readAgain(v) { cp.introduced.append(v) } } }
+                        for i in pp.steps.indices { if let v = pp.steps[i].rel.variable, !bound.contains(v) { if more { b.insert(v) }; if optional && uses.readAgain(v) { cp.introduced.append(v) } } }
                         if let pv = pp.pathVariable { if more { b.insert(pv) }; if optional { cp.introduced.append(pv) } }
                     }
                     for k in pattern.indices {
                         if let pv = pattern[k].pathVariable, !cp.variables.contains(pv) { cp.variables.append(pv) }
                         for i in parts[k].nodes.indices {
                             guard let v = parts[k].nodes[i].variable else { continue }
-                            if !uses.star, !bound.contains(v), uses.count(v) <= 1 { parts[k].unboundNodes.insert(i) }
+                            if !bound.contains(v), !uses.readAgain(v) { parts[k].unboundNodes.insert(i) }
                             else if !cp.variables.contains(v) { cp.variables.append(v) }
                         }
                         for i in pattern[k].steps.indices {
                             guard let v = pattern[k].steps[i].rel.variable else { continue }
-                            if !uses.star, !bound.contains(v), uses.count(v) <= 1 { parts[k].unboundRels.insert(i) }
+                            if !bound.contains(v), !uses.readAgain(v) { parts[k].unboundRels.insert(i) }
                             else if !cp.variables.contains(v) { cp.variables.append(v) }
                         }
                     }
@@ -440,6 +439,11 @@ enum Planner {
             for x in names where x == v { n += 1 }
             return n
         }
+
+        /// Whether a variable a MATCH introduces is read again after its declaration (or
+        /// every variable may be, under `*`): otherwise the matcher leaves it unbound, and an
+        /// OPTIONAL MATCH without a match does not bind it to null either.
+        func readAgain(_ v: String) -> Bool { star || count(v) > 1 }
 
         mutating func pattern(_ p: PatternPart) {
             // fields read in place: copying a NodePattern or a step retains all its fields

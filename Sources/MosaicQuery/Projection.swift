@@ -24,7 +24,7 @@ final class ProjectionPlan: Sendable {
     init(_ proj: Projection, starNames: [String]) {
         var items = proj.items
         if proj.star {
-            items = starNames.filter { n in !n.hasPrefix("\u{1}") && !proj.items.contains { $0.name == n } }.sorted().map {
+            items = starNames.filter { n in Binder.isUserVariable(n) && !proj.items.contains { $0.name == n } }.sorted().map {
                 ProjectionItem(expr: Expr(.variable($0), proj.pos), alias: nil, text: $0)
             } + items
         }

@@ -214,23 +214,23 @@ final class RowLayout {
 /// UNWIND binds one name; a MATCH, its pattern's variables.
 struct LayoutStep {
     let names: [String]
-    private var last: (from: RowLayout?, to: RowLayout)?
+    /// The last input layout seen, its output layout, and the slot of the first name in it.
+    private var last: (from: RowLayout?, to: RowLayout, first: Int)?
 
     init(adding names: [String]) { self.names = names }
 
     /// The layout `row`'s output rows take.
-    mutating func step(_ row: Row) -> RowLayout {
-        if let l = last, l.from === row.layout { return l.to }
+    mutating func step(_ row: Row) -> RowLayout { stepOne(row).0 }
+
+    /// The layout `row`'s output rows take, and the slot of the first name (UNWIND's one name;
+    /// kept with the layout, not searched for per row).
+    mutating func stepOne(_ row: Row) -> (RowLayout, Int) {
+        if let l = last, l.from === row.layout { return (l.to, l.first) }
         // (a row that has bound nothing gets the names' layout, made at once: `names` are
         // distinct, as `ClausePlan.variables` lists them)
         let to = row.layout?.adding(names) ?? RowLayout(names)
-        last = (row.layout, to)
-        return to
-    }
-
-    /// The layout `row`'s output rows take, and the slot of the one name bound.
-    mutating func stepOne(_ row: Row) -> (RowLayout, Int) {
-        let to = step(row)
-        return (to, to.index(of: names[0])!)
+        let first = names.first.flatMap { to.index(of: $0) } ?? -1
+        last = (row.layout, to, first)
+        return (to, first)
     }
 }
